@@ -1,0 +1,190 @@
+/*
+ * PROJECT:     lxss for ReactOS - lxcore.sys
+ * LICENSE:     LGPL-2.1-or-later (https://spdx.org/licenses/LGPL-2.1-or-later)
+ * PURPOSE:     Device and IOCTL interface of lxcore.sys (shared by the driver, psxss,
+ *              lxrun and the in-guest test runner)
+ *
+ * The driver creates the device \Device\lxss and the symbolic link \??\lxss (so Win32 code
+ * can open "\\\\.\\lxss" and native code L"\\??\\lxss" or L"\\Device\\lxss").
+ * Open it with FILE_READ_DATA | FILE_WRITE_DATA (GENERIC_READ | GENERIC_WRITE), synchronous
+ * I/O. All IOCTLs are METHOD_BUFFERED, so every buffer below is copied by the I/O manager.
+ *
+ * Conventions:
+ *  - Every request and reply structure starts with a ULONG Size that the caller sets to
+ *    sizeof(the structure) (version check: the driver accepts Size >= the size it knows).
+ *  - Strings inside LXSS_CREATE_PROCESS_IN are "blobs": an offset from the start of the
+ *    input buffer and a length in bytes, both within the input buffer.
+ *    NT paths are UTF-16 (no terminator needed); Linux strings (argv, envp, cwd) are UTF-8,
+ *    each one NUL-terminated, packed one after the other.
+ *  - The NTSTATUS of DeviceIoControl/NtDeviceIoControlFile says whether the *request* was
+ *    well formed (STATUS_INVALID_PARAMETER, STATUS_BUFFER_TOO_SMALL, STATUS_INFO_LENGTH_MISMATCH,
+ *    STATUS_NOT_FOUND for an unknown pid...). Whether the *Linux operation* worked is in the
+ *    reply's LinuxError field: 0 or a negative Linux errno (-ENOEXEC = -8 for a malformed ELF,
+ *    -ENOENT = -2 for a missing file, -ENOMEM = -12, -EFAULT = -14, ...).
+ *
+ * This header is used from kernel mode (ntddk.h / wdm.h) and user mode (windows.h + winioctl.h
+ * or the NDK). It only needs ULONG, LONG, HANDLE and CTL_CODE. 32-bit x86 is the only target;
+ * the C_ASSERT-style checks at the end pin the layout.
+ */
+
+#ifndef _LXIOCTL_H_
+#define _LXIOCTL_H_
+
+#define LXSS_DEVICE_NAME_W          L"\\Device\\lxss"
+#define LXSS_DOS_DEVICE_NAME_W      L"\\??\\lxss"
+#define LXSS_WIN32_DEVICE_PATH_A    "\\\\.\\lxss"
+
+/* Version returned by IOCTL_LXSS_QUERY_INFORMATION. Bump the minor number when adding fields. */
+#define LXSS_INTERFACE_VERSION_MAJOR 1
+#define LXSS_INTERFACE_VERSION_MINOR 0
+
+#ifndef CTL_CODE
+#define CTL_CODE(DeviceType, Function, Method, Access) \
+    (((DeviceType) << 16) | ((Access) << 14) | ((Function) << 2) | (Method))
+#endif
+#ifndef METHOD_BUFFERED
+#define METHOD_BUFFERED 0
+#endif
+#ifndef FILE_READ_DATA
+#define FILE_READ_DATA 0x0001
+#endif
+#ifndef FILE_WRITE_DATA
+#define FILE_WRITE_DATA 0x0002
+#endif
+
+/* A vendor device type (0x8000-0xFFFF are for non-Microsoft use). */
+#define FILE_DEVICE_LXSS 0x0000A55Au
+
+/* In: LXSS_QUERY_INFORMATION_IN (or nothing). Out: LXSS_INFORMATION. */
+#define IOCTL_LXSS_QUERY_INFORMATION \
+    CTL_CODE(FILE_DEVICE_LXSS, 0x800, METHOD_BUFFERED, FILE_READ_DATA)
+
+/* In: LXSS_CREATE_PROCESS_IN + blobs. Out: LXSS_CREATE_PROCESS_OUT. */
+#define IOCTL_LXSS_CREATE_PROCESS \
+    CTL_CODE(FILE_DEVICE_LXSS, 0x801, METHOD_BUFFERED, FILE_READ_DATA | FILE_WRITE_DATA)
+
+/* In: LXSS_WAIT_PROCESS_IN. Out: LXSS_WAIT_PROCESS_OUT. Blocks (alertable, user-mode wait)
+ * up to TimeoutMilliseconds; TimeoutMilliseconds = 0 only queries. */
+#define IOCTL_LXSS_WAIT_PROCESS \
+    CTL_CODE(FILE_DEVICE_LXSS, 0x802, METHOD_BUFFERED, FILE_READ_DATA | FILE_WRITE_DATA)
+
+/* In: LXSS_SIGNAL_PROCESS_IN. Out: nothing. Ends the process as if killed by Signal
+ * (SIGKILL semantics for now: whatever the signal, the process terminates). */
+#define IOCTL_LXSS_SIGNAL_PROCESS \
+    CTL_CODE(FILE_DEVICE_LXSS, 0x803, METHOD_BUFFERED, FILE_READ_DATA | FILE_WRITE_DATA)
+
+/* ------------------------------------------------------------------------------------------ */
+
+typedef struct _LXSS_BLOB
+{
+    ULONG Offset;   /* from the start of the input buffer */
+    ULONG Length;   /* in bytes; 0 = absent */
+} LXSS_BLOB, *PLXSS_BLOB;
+
+/* LXSS_INFORMATION.Flags */
+#define LXSS_INFO_PICO_PROVIDER_REGISTERED  0x00000001
+#define LXSS_INFO_SERVICE_TABLE_REGISTERED  0x00000002
+
+typedef struct _LXSS_INFORMATION
+{
+    ULONG Size;                 /* sizeof(LXSS_INFORMATION) */
+    ULONG VersionMajor;         /* LXSS_INTERFACE_VERSION_MAJOR */
+    ULONG VersionMinor;
+    ULONG Flags;                /* LXSS_INFO_* */
+    ULONG ServiceCount;         /* entries in table 2 (Linux i386 numbers 0..ServiceCount-1) */
+    ULONG ImplementedServices;  /* entries that are not LxSysEnosys */
+    ULONG ProcessCount;         /* live or not yet reaped Linux processes */
+    ULONG Reserved;
+} LXSS_INFORMATION, *PLXSS_INFORMATION;
+
+/* LXSS_CREATE_PROCESS_IN.Flags */
+/* fds 0/1/2 are not handles: fd 0 reads EOF, fds 1 and 2 go to the kernel debug output
+ * (DbgPrint "lxss[pid]: ..."). Set this when StdHandles[] are NULL. */
+#define LXSS_CREATE_DEBUG_STDIO         0x00000001
+/* Create the initial thread suspended; resume with IOCTL_LXSS_SIGNAL_PROCESS + LXSS_SIGCONT.
+ * (Reserved: not implemented yet, rejected with STATUS_NOT_SUPPORTED.) */
+#define LXSS_CREATE_SUSPENDED           0x00000002
+#define LXSS_CREATE_VALID_FLAGS         0x00000001
+
+typedef struct _LXSS_CREATE_PROCESS_IN
+{
+    ULONG Size;                 /* sizeof(LXSS_CREATE_PROCESS_IN) */
+    ULONG Flags;                /* LXSS_CREATE_* */
+    LXSS_BLOB ImagePath;        /* required: UTF-16 NT path of the ELF file,
+                                   e.g. L"\\SystemRoot\\lxss\\rootfs\\bin\\hello" */
+    LXSS_BLOB RootDirectory;    /* optional: UTF-16 NT path of the Linux "/";
+                                   absent = L"\\SystemRoot\\lxss\\rootfs" */
+    LXSS_BLOB CurrentDirectory; /* optional: UTF-8 Linux path of the cwd, NUL-terminated;
+                                   absent = "/" */
+    LXSS_BLOB ExecFn;           /* optional: UTF-8 Linux path for AT_EXECFN and /proc/self/exe,
+                                   NUL-terminated; absent = argv[0] */
+    LXSS_BLOB Arguments;        /* ArgumentCount NUL-terminated UTF-8 strings, packed */
+    ULONG ArgumentCount;        /* argc (may be 0) */
+    LXSS_BLOB Environment;      /* EnvironmentCount NUL-terminated UTF-8 strings, packed */
+    ULONG EnvironmentCount;
+    HANDLE StdHandles[3];       /* handles in the caller's process for fds 0, 1, 2 (files,
+                                   pipes or console handles, referenced by the driver);
+                                   NULL = that fd is closed (or debug stdio, see flags) */
+    ULONG Reserved[4];          /* must be zero */
+} LXSS_CREATE_PROCESS_IN, *PLXSS_CREATE_PROCESS_IN;
+
+typedef struct _LXSS_CREATE_PROCESS_OUT
+{
+    ULONG Size;                 /* sizeof(LXSS_CREATE_PROCESS_OUT) */
+    LONG LinuxError;            /* 0 = started; else -errno (-ENOEXEC, -ENOENT, -ENOMEM, ...) */
+    ULONG Pid;                  /* Linux pid (= tgid) when LinuxError == 0 */
+    ULONG NtProcessId;          /* NT client id of the pico process, for debugging */
+} LXSS_CREATE_PROCESS_OUT, *PLXSS_CREATE_PROCESS_OUT;
+
+/* LXSS_WAIT_PROCESS_IN.Flags */
+#define LXSS_WAIT_NOREAP            0x00000001  /* keep the exit record (like WNOWAIT) */
+#define LXSS_WAIT_INFINITE          0xFFFFFFFF  /* TimeoutMilliseconds value */
+
+typedef struct _LXSS_WAIT_PROCESS_IN
+{
+    ULONG Size;                 /* sizeof(LXSS_WAIT_PROCESS_IN) */
+    ULONG Pid;                  /* from LXSS_CREATE_PROCESS_OUT */
+    ULONG TimeoutMilliseconds;  /* 0 = poll, LXSS_WAIT_INFINITE = forever */
+    ULONG Flags;                /* LXSS_WAIT_* */
+} LXSS_WAIT_PROCESS_IN, *PLXSS_WAIT_PROCESS_IN;
+
+/* LXSS_WAIT_PROCESS_OUT.State */
+#define LXSS_PROCESS_RUNNING        0   /* timeout elapsed, still running */
+#define LXSS_PROCESS_EXITED         1   /* exit/exit_group: ExitStatus = status & 0xff */
+#define LXSS_PROCESS_KILLED         2   /* ended by a signal or by NT termination: Signal set */
+
+typedef struct _LXSS_WAIT_PROCESS_OUT
+{
+    ULONG Size;                 /* sizeof(LXSS_WAIT_PROCESS_OUT) */
+    ULONG Pid;
+    ULONG State;                /* LXSS_PROCESS_* */
+    ULONG ExitStatus;           /* exit code (0..255) when State == LXSS_PROCESS_EXITED */
+    ULONG Signal;               /* signal number when State == LXSS_PROCESS_KILLED */
+    ULONG WaitStatus;           /* the Linux wait(2) status word: (ExitStatus << 8) or Signal */
+} LXSS_WAIT_PROCESS_OUT, *PLXSS_WAIT_PROCESS_OUT;
+
+/* Signals understood by IOCTL_LXSS_SIGNAL_PROCESS (Linux numbers). */
+#define LXSS_SIGINT                 2
+#define LXSS_SIGKILL                9
+#define LXSS_SIGTERM                15
+
+typedef struct _LXSS_SIGNAL_PROCESS_IN
+{
+    ULONG Size;                 /* sizeof(LXSS_SIGNAL_PROCESS_IN) */
+    ULONG Pid;
+    ULONG Signal;               /* LXSS_SIG* */
+    ULONG Reserved;
+} LXSS_SIGNAL_PROCESS_IN, *PLXSS_SIGNAL_PROCESS_IN;
+
+/* Layout checks (i386). */
+#define LXSS_IOCTL_STATIC_ASSERT(Name, Expr) typedef char LxssIoctlAssert_##Name[(Expr) ? 1 : -1]
+LXSS_IOCTL_STATIC_ASSERT(Blob, sizeof(LXSS_BLOB) == 8);
+LXSS_IOCTL_STATIC_ASSERT(Info, sizeof(LXSS_INFORMATION) == 32);
+LXSS_IOCTL_STATIC_ASSERT(CreateIn, sizeof(LXSS_CREATE_PROCESS_IN) == 8 + 5 * 8 + 4 + 8 + 4 +
+                                   3 * sizeof(HANDLE) + 16);
+LXSS_IOCTL_STATIC_ASSERT(CreateOut, sizeof(LXSS_CREATE_PROCESS_OUT) == 16);
+LXSS_IOCTL_STATIC_ASSERT(WaitIn, sizeof(LXSS_WAIT_PROCESS_IN) == 16);
+LXSS_IOCTL_STATIC_ASSERT(WaitOut, sizeof(LXSS_WAIT_PROCESS_OUT) == 24);
+LXSS_IOCTL_STATIC_ASSERT(SignalIn, sizeof(LXSS_SIGNAL_PROCESS_IN) == 16);
+
+#endif /* _LXIOCTL_H_ */
