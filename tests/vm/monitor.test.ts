@@ -1,0 +1,144 @@
+// The serial monitor's stop decisions and the final report, replaying recorded logs with a
+// simulated clock (no real waiting).
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { SerialMonitor, type PlannedTest } from '../../generator/src/tap/monitor.ts';
+import { buildReport, formatReport } from '../../generator/src/tap/report.ts';
+
+const fixture = (name: string) => readFileSync(path.join(import.meta.dirname, 'fixtures', name), 'utf8');
+const plan = (...names: string[]): PlannedTest[] => names.map((name, i) => ({ id: i + 1, name, timeout: 10 }));
+
+/** Feeds a log one line per `stepMs`, checking after each line; returns the monitor and stop time. */
+function replay(log: string, planned: PlannedTest[], stepMs = 100, opts = {}) {
+  const m = new SerialMonitor(0, planned, opts);
+  let now = 0;
+  const parts = log.split(/(?<=\n)/);
+  for (const part of parts) {
+    now += stepMs;
+    m.feed(part, now);
+    const stop = m.check(now);
+    if (stop) return { m, now, stop };
+  }
+  return { m, now, stop: null };
+}
+
+function report(m: SerialMonitor, planned: PlannedTest[], stop: ReturnType<SerialMonitor['check']>, exited = false) {
+  return buildReport({ planned, tap: m.tap.summary(), stop, vmExitedByItself: exited, lastLines: m.lastLines() });
+}
+
+describe('serial monitor and report', () => {
+  it('passes a clean run once the done line is seen and the VM powers off', () => {
+    const planned = plan('basic/hello', 'asm/hello_asm', 'file/open_close');
+    const { m, stop } = replay(fixture('pass-all.serial.txt'), planned);
+    expect(stop).toBeNull(); // waits for the VM to power off by itself
+    expect(m.sawDone()).toBe(true);
+    const r = report(m, planned, m.vmExited(5000), true);
+    expect(r.counts.pass).toBe(3);
+    expect(r.problems).toEqual([]);
+    expect(r.exitCode).toBe(0);
+  });
+
+  it('stops waiting doneGraceMs after the done line if the VM does not power off', () => {
+    const planned = plan('basic/hello', 'asm/hello_asm', 'file/open_close');
+    const m = new SerialMonitor(0, planned, { doneGraceMs: 5000 });
+    m.feed(fixture('pass-all.serial.txt'), 1000);
+    expect(m.check(5999)).toBeNull();
+    expect(m.check(6000)).toEqual({ kind: 'done' });
+    expect(report(m, planned, m.check(6000)).exitCode).toBe(0);
+  });
+
+  it('fails on a failed test and counts skip and todo', () => {
+    const planned = plan('basic/hello', 'signals/sigaction', 'time/nanosleep', 'threads/clone', 'errno/efault');
+    const { m } = replay(fixture('mixed.serial.txt'), planned);
+    const r = report(m, planned, m.vmExited(10_000), true);
+    expect(r.tests.map((t) => t.outcome)).toEqual(['pass', 'fail', 'skip', 'todo', 'pass']);
+    expect(r.tests[1]!.detail).toContain('exit status 139');
+    expect(r.problems).toEqual([]);
+    expect(r.exitCode).toBe(1);
+  });
+
+  it('fails on a missing test even when the runner says done', () => {
+    const planned = plan('basic/hello', 'asm/hello_asm', 'file/open_close');
+    const { m } = replay(fixture('missing.serial.txt'), planned);
+    const r = report(m, planned, m.vmExited(5000), true);
+    expect(r.tests.map((t) => t.outcome)).toEqual(['pass', 'missing', 'pass']);
+    expect(r.exitCode).toBe(1);
+  });
+
+  it('stops at the KDBG prompt after a bugcheck and blames the running test', () => {
+    const planned = plan('basic/hello', 'memory/mmap_bad', 'file/open_close');
+    // the prompt is the unterminated last line: the kernel waits there, so the host stops now
+    const { m, stop: s } = replay(fixture('bugcheck.serial.txt'), planned);
+    expect(s).toMatchObject({ kind: 'kernel-failure', atPrompt: true, test: { id: 2, name: 'memory/mmap_bad' } });
+    const r = report(m, planned, s);
+    expect(r.tests.map((t) => t.outcome)).toEqual(['pass', 'crashed', 'missing']);
+    expect(r.problems[0]).toMatch(/STOP 0x0000001E KMODE_EXCEPTION_NOT_HANDLED .*while test 2 \(memory\/mmap_bad\)/);
+    expect(r.evidence.at(-1)).toBe('kdb:> ');
+    expect(r.evidence.length).toBeLessThanOrEqual(40);
+    expect(formatReport(r).join('\n')).toContain('--- last');
+    expect(r.exitCode).toBe(1);
+  });
+
+  it('stops after failureSettleMs when a bugcheck is not followed by a prompt', () => {
+    const planned = plan('a');
+    const m = new SerialMonitor(0, planned, { failureSettleMs: 3000 });
+    m.feed('LXTAP: 1..1\nLXTAP: # run 1 - a\n*** Fatal System Error: 0x0000000a\n   (0x0,0x2,0x0,0x8040ab12)\n', 1000);
+    expect(m.check(3999)).toBeNull();
+    expect(m.check(4000)).toMatchObject({ kind: 'kernel-failure', atPrompt: false });
+  });
+
+  it('calls a silent test a hang after its timeout plus grace, naming the test', () => {
+    const planned = plan('basic/hello', 'pipes/pipe_block', 'x');
+    const m = new SerialMonitor(0, planned, { testGraceMs: 5000 });
+    m.feed(fixture('hang.serial.txt'), 1000);
+    // kernel chatter that is not TAP does not count as progress
+    m.feed('(ntoskrnl/mm/ARM3/pagfault.c:10) noise\n', 12_000);
+    expect(m.check(15_999)).toBeNull(); // 10 s test timeout + 5 s grace from t=1000
+    const s = m.check(16_000);
+    expect(s).toMatchObject({ kind: 'timeout', what: 'test', test: { id: 2, name: 'pipes/pipe_block' } });
+    const r = report(m, planned, s);
+    expect(r.tests.map((t) => t.outcome)).toEqual(['pass', 'hung', 'missing']);
+    expect(r.problems[0]).toContain('test 2 (pipes/pipe_block) silent for 15 s');
+    expect(r.evidence.at(-1)).toContain('noise');
+  });
+
+  it('calls a boot that never reaches the runner a hang', () => {
+    const planned = plan('a');
+    const m = new SerialMonitor(0, planned, { bootTimeoutMs: 60_000 });
+    m.feed(fixture('boot-no-runner.serial.txt'), 20_000);
+    expect(m.check(59_999)).toBeNull();
+    const s = m.check(60_000);
+    expect(s).toMatchObject({ kind: 'timeout', what: 'boot' });
+    const r = report(m, planned, s);
+    expect(r.problems[0]).toMatch(/boot did not reach the runner/);
+    expect(r.evidence.join('\n')).toContain('BootExecute lxtestrun failed');
+    expect(r.exitCode).toBe(1);
+  });
+
+  it('enforces the overall timeout even while tests make progress', () => {
+    const planned = plan('a', 'b');
+    const m = new SerialMonitor(0, planned, { overallTimeoutMs: 30_000 });
+    m.feed('LXTAP: 1..2\nLXTAP: # run 1 - a\n', 1000);
+    expect(m.check(29_000)).toBeNull();
+    expect(m.check(30_000)).toMatchObject({ kind: 'timeout', what: 'overall', test: { id: 1 } });
+  });
+
+  it('fails when the VM stops before the done line', () => {
+    const planned = plan('a');
+    const m = new SerialMonitor(0, planned);
+    m.feed('LXTAP: 1..1\nLXTAP: # run 1 - a\n', 1000);
+    const r = report(m, planned, m.vmExited(2000), true);
+    expect(r.problems.join('\n')).toContain('stopped before the runner finished');
+    expect(r.exitCode).toBe(1);
+  });
+
+  it('rejects a done line whose counts disagree with the results', () => {
+    const planned = plan('a');
+    const m = new SerialMonitor(0, planned);
+    m.feed('LXTAP: 1..1\nLXTAP: ok 1 - a\nLXTAP: # done total=1 pass=0 fail=1 skip=0\n', 1000);
+    const r = report(m, planned, m.vmExited(2000), true);
+    expect(r.problems[0]).toContain('does not match');
+    expect(r.exitCode).toBe(1);
+  });
+});
