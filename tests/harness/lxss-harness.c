@@ -1,0 +1,537 @@
+/*
+ * lxss-harness: runs a static i386 ELF linked against the lxss-patched musl on Linux.
+ *
+ * The patched musl enters the kernel with `int $0x2e`, EAX = LXSS_SYSCALL_BASE + nr,
+ * EDX = address of the argument array (interface 3 of docs/ARCHITECTURE).  On Linux that
+ * instruction raises #GP, delivered as SIGSEGV (si_code SI_KERNEL) with EIP at the
+ * instruction.  Under ptrace the harness catches each one, checks the bytes are CD 2E,
+ * reads the arguments from the child's memory and performs the requested Linux system
+ * call in the child's own context: it loads the native i386 registers (EAX = nr,
+ * EBX..EBP = arguments) and points EIP at an `int $0x80` in the child's vDSO (the
+ * gadget), which the program itself never executes.  At the syscall-exit stop it puts
+ * back the registers of the trap, EIP after the `int $0x2e`, EAX = the result, and
+ * poisons ECX/EDX (which the ReactOS trap does not preserve either).  So fork, clone,
+ * execve, mmap and signals really happen in the traced program.
+ *
+ *  - fork/vfork/clone: every new task is followed (PTRACE_O_TRACE{FORK,VFORK,CLONE});
+ *    it starts after the kernel's clone with EIP in the gadget and is given the
+ *    parent's trap registers with EAX = 0 and its own ESP.
+ *  - execve: a successful one replaces the image, so nothing is restored; the new
+ *    image's vDSO gadget is looked up again.
+ *  - sigreturn/rt_sigreturn: the kernel restored the registers from the signal frame;
+ *    nothing is restored.
+ *  - interrupted calls (-ERESTART*): orig_eax is set to the trap's EAX so that Linux's
+ *    restart logic rewinds EIP onto the `int $0x2e` with EAX = base + nr, i.e. the
+ *    program traps again after the signal handler, as it would under lxcore.
+ *  - signals other than the trap's SIGSEGV are delivered unchanged.
+ *  - a native system call (int $0x80/sysenter/syscall executed by the program rather
+ *    than by the harness's gadget) kills the run: exit status 125 and a message.
+ *
+ * Usage: lxss-harness [-v] [-c] [--] ELF [args...]
+ *   -v   trace every trapped system call on stderr
+ *   -c   print the number of trapped system calls on stderr at the end
+ * Exit status: the program's exit status (128 + signal if it was killed by a signal),
+ * 125 on a harness-detected violation, 126/127 if the program could not be started.
+ */
+#define _GNU_SOURCE
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/uio.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef LXSS_SYSCALL_BASE
+#include "lxss_trap.h"
+#endif
+
+#ifndef PTRACE_EVENT_STOP
+#define PTRACE_EVENT_STOP 128
+#endif
+
+#if defined(__x86_64__)
+#define R_EAX(r) ((r).rax)
+#define R_EBX(r) ((r).rbx)
+#define R_ECX(r) ((r).rcx)
+#define R_EDX(r) ((r).rdx)
+#define R_ESI(r) ((r).rsi)
+#define R_EDI(r) ((r).rdi)
+#define R_EBP(r) ((r).rbp)
+#define R_ESP(r) ((r).rsp)
+#define R_EIP(r) ((r).rip)
+#define R_ORIG(r) ((r).orig_rax)
+#elif defined(__i386__)
+#define R_EAX(r) ((r).eax)
+#define R_EBX(r) ((r).ebx)
+#define R_ECX(r) ((r).ecx)
+#define R_EDX(r) ((r).edx)
+#define R_ESI(r) ((r).esi)
+#define R_EDI(r) ((r).edi)
+#define R_EBP(r) ((r).ebp)
+#define R_ESP(r) ((r).esp)
+#define R_EIP(r) ((r).eip)
+#define R_ORIG(r) ((r).orig_eax)
+#else
+#error "lxss-harness runs i386 programs from an x86_64 or i386 host"
+#endif
+
+/* i386 Linux system call numbers the harness treats specially. */
+#define NR_restart_syscall 0
+#define NR_exit 1
+#define NR_fork 2
+#define NR_execve 11
+#define NR_sigreturn 119
+#define NR_clone 120
+#define NR_rt_sigreturn 173
+#define NR_vfork 190
+#define NR_exit_group 252
+#define NR_execveat 358
+#define NR_clone3 435
+
+#define POISON_ECX 0xc1c1c1c1u
+#define POISON_EDX 0xd1d1d1d1u
+
+enum task_state {
+	T_RUNNING,      /* running program code */
+	T_TO_GADGET,    /* registers point at the gadget; waiting for its syscall-entry stop */
+	T_IN_SYSCALL,   /* between syscall-entry and syscall-exit stops of the gadget */
+	T_NEW_UNMATCHED,/* new task stopped before its creator's PTRACE_EVENT was seen */
+	T_NEW_WAITING,  /* creator's event seen, the new task's first stop not yet */
+};
+
+struct task {
+	pid_t tid;
+	int used;
+	enum task_state state;
+	uint32_t gadget;            /* address of `int $0x80` in this task's vDSO */
+	struct user_regs_struct trap;/* registers at the int $0x2e */
+	uint32_t nr;                /* Linux syscall number of the trap in progress */
+	int exec_seen;              /* PTRACE_EVENT_EXEC during this syscall */
+	int poison;
+};
+
+static struct task *tasks;
+static size_t ntasks, captasks;
+static int verbose, count_calls;
+static unsigned long ncalls;
+static pid_t main_pid;
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("lxss-harness: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	exit(125);
+}
+
+static void violation(pid_t tid, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "lxss-harness: VIOLATION in task %d: ", (int)tid);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	for (size_t i = 0; i < ntasks; i++)
+		if (tasks[i].used) kill(tasks[i].tid, SIGKILL);
+	kill(main_pid, SIGKILL);
+	exit(125);
+}
+
+static struct task *find_task(pid_t tid)
+{
+	for (size_t i = 0; i < ntasks; i++)
+		if (tasks[i].used && tasks[i].tid == tid) return &tasks[i];
+	return NULL;
+}
+
+static struct task *add_task(pid_t tid)
+{
+	struct task *t = NULL;
+	for (size_t i = 0; i < ntasks; i++)
+		if (!tasks[i].used) { t = &tasks[i]; break; }
+	if (!t) {
+		if (ntasks == captasks) {
+			captasks = captasks ? captasks * 2 : 16;
+			tasks = realloc(tasks, captasks * sizeof *tasks);
+			if (!tasks) die("out of memory");
+		}
+		t = &tasks[ntasks++];
+	}
+	memset(t, 0, sizeof *t);
+	t->used = 1;
+	t->tid = tid;
+	t->state = T_RUNNING;
+	return t;
+}
+
+static void drop_task(pid_t tid)
+{
+	struct task *t = find_task(tid);
+	if (t) t->used = 0;
+}
+
+static int live_tasks(void)
+{
+	int n = 0;
+	for (size_t i = 0; i < ntasks; i++) n += tasks[i].used;
+	return n;
+}
+
+static void getregs(pid_t tid, struct user_regs_struct *r)
+{
+	if (ptrace(PTRACE_GETREGS, tid, 0, r) < 0) die("PTRACE_GETREGS %d: %s", (int)tid, strerror(errno));
+}
+
+static void setregs(pid_t tid, struct user_regs_struct *r)
+{
+	if (ptrace(PTRACE_SETREGS, tid, 0, r) < 0) die("PTRACE_SETREGS %d: %s", (int)tid, strerror(errno));
+}
+
+static void resume(pid_t tid, int sig)
+{
+	/* ESRCH: the task was killed meanwhile (e.g. exit_group of another thread). */
+	if (ptrace(PTRACE_SYSCALL, tid, 0, (void *)(long)sig) < 0 && errno != ESRCH)
+		die("PTRACE_SYSCALL %d: %s", (int)tid, strerror(errno));
+}
+
+/* Reads up to len bytes of the child's memory; returns the number of bytes read. */
+static size_t peek(pid_t tid, uint32_t addr, void *buf, size_t len)
+{
+	struct iovec local = { buf, len }, remote = { (void *)(uintptr_t)addr, len };
+	ssize_t n = process_vm_readv(tid, &local, 1, &remote, 1, 0);
+	if (n == (ssize_t)len) return len;
+	/* Partial or failed (e.g. the array ends at an unmapped page): word by word. */
+	size_t done = n > 0 ? (size_t)n : 0;
+	while (done < len) {
+		errno = 0;
+		long w = ptrace(PTRACE_PEEKDATA, tid, (void *)(uintptr_t)((addr + done) & ~3u), 0);
+		if (errno) break;
+		size_t off = (addr + done) & 3u, k = 4 - off;
+		if (k > len - done) k = len - done;
+		memcpy((char *)buf + done, (char *)&w + off, k);
+		done += k;
+	}
+	return done;
+}
+
+/* Finds `int $0x80` (CD 80) inside the task's [vdso] mapping. */
+static uint32_t find_gadget(pid_t tid)
+{
+	char path[64], line[512];
+	snprintf(path, sizeof path, "/proc/%d/maps", (int)tid);
+	FILE *f = fopen(path, "r");
+	if (!f) die("cannot open %s: %s", path, strerror(errno));
+	unsigned long lo = 0, hi = 0;
+	int found = 0;
+	while (fgets(line, sizeof line, f)) {
+		if (strstr(line, "[vdso]") && sscanf(line, "%lx-%lx", &lo, &hi) == 2) { found = 1; break; }
+	}
+	fclose(f);
+	if (!found) die("task %d has no [vdso] mapping to take an int $0x80 from (vdso32 disabled?)", (int)tid);
+	size_t len = hi - lo;
+	unsigned char *buf = malloc(len);
+	if (!buf) die("out of memory");
+	size_t got = peek(tid, (uint32_t)lo, buf, len);
+	uint32_t gadget = 0;
+	for (size_t i = 0; i + 1 < got; i++)
+		if (buf[i] == 0xcd && buf[i + 1] == 0x80) { gadget = (uint32_t)(lo + i); break; }
+	free(buf);
+	if (!gadget) die("no int $0x80 in task %d's vDSO", (int)tid);
+	return gadget;
+}
+
+static void set_options(pid_t tid)
+{
+	long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |
+		PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL;
+	if (ptrace(PTRACE_SETOPTIONS, tid, 0, (void *)opts) < 0)
+		die("PTRACE_SETOPTIONS: %s", strerror(errno));
+}
+
+/* A SIGSEGV stop: if it is the int $0x2e trap, send the task into the gadget. */
+static int handle_trap(struct task *t)
+{
+	siginfo_t si;
+	if (ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si) < 0) return 0;
+	if (si.si_code != SI_KERNEL) return 0;
+	struct user_regs_struct r;
+	getregs(t->tid, &r);
+	uint32_t eip = (uint32_t)R_EIP(r);
+	unsigned char insn[2];
+	if (peek(t->tid, eip, insn, 2) != 2 || insn[0] != 0xcd || insn[1] != LXSS_TRAP_VECTOR) return 0;
+
+	uint32_t eax = (uint32_t)R_EAX(r), nr;
+	if (eax >= LXSS_SYSCALL_BASE && eax < LXSS_SYSCALL_BASE + 0x1000)
+		nr = eax - LXSS_SYSCALL_BASE;
+	else if (eax == NR_restart_syscall)
+		nr = NR_restart_syscall; /* Linux rewound an interrupted nanosleep & co. */
+	else
+		violation(t->tid, "int $0x%x at %#x with EAX=%#x outside the service range",
+			LXSS_TRAP_VECTOR, eip, eax);
+
+	uint32_t args[6] = { 0 };
+	peek(t->tid, (uint32_t)R_EDX(r), args, sizeof args);
+	if (verbose)
+		fprintf(stderr, "[%d] syscall %u (%#x, %#x, %#x, %#x, %#x, %#x) at %#x\n", (int)t->tid, nr,
+			args[0], args[1], args[2], args[3], args[4], args[5], eip);
+	ncalls++;
+
+	t->trap = r;
+	t->nr = nr;
+	t->exec_seen = 0;
+	t->state = T_TO_GADGET;
+	R_EAX(r) = nr;
+	R_EBX(r) = args[0];
+	R_ECX(r) = args[1];
+	R_EDX(r) = args[2];
+	R_ESI(r) = args[3];
+	R_EDI(r) = args[4];
+	R_EBP(r) = args[5];
+	R_EIP(r) = t->gadget;
+	setregs(t->tid, &r);
+	resume(t->tid, 0);
+	return 1;
+}
+
+/* The registers a task gets back after its trap: the trap's, EIP past the int $0x2e. */
+static void after_trap_regs(const struct task *t, struct user_regs_struct *cur, uint32_t result, int poison)
+{
+	struct user_regs_struct r = *cur;
+	R_EBX(r) = R_EBX(t->trap);
+	R_ESI(r) = R_ESI(t->trap);
+	R_EDI(r) = R_EDI(t->trap);
+	R_EBP(r) = R_EBP(t->trap);
+	R_ECX(r) = poison ? POISON_ECX : R_ECX(t->trap);
+	R_EDX(r) = poison ? POISON_EDX : R_EDX(t->trap);
+	R_EIP(r) = R_EIP(t->trap) + 2;
+	R_EAX(r) = result;
+	r.eflags = t->trap.eflags;
+	*cur = r;
+}
+
+static void syscall_exit(struct task *t)
+{
+	struct user_regs_struct r;
+	getregs(t->tid, &r);
+	int32_t res = (int32_t)R_EAX(r);
+	t->state = T_RUNNING;
+	if (verbose) fprintf(stderr, "[%d] syscall %u = %d\n", (int)t->tid, t->nr, res);
+	if (t->nr == NR_sigreturn || t->nr == NR_rt_sigreturn) {
+		resume(t->tid, 0); /* registers came from the signal frame */
+		return;
+	}
+	if ((t->nr == NR_execve || t->nr == NR_execveat) && (t->exec_seen || res == 0)) {
+		t->gadget = find_gadget(t->tid); /* a new image, with its own vDSO */
+		resume(t->tid, 0);
+		return;
+	}
+	if (res <= -512 && res >= -516) {
+		/* -ERESTARTSYS, -ERESTARTNOINTR, -ERESTARTNOHAND, -ERESTART_RESTARTBLOCK:
+		 * let Linux's signal code decide; if it restarts, it rewinds EIP by 2 onto the
+		 * int $0x2e and loads EAX from orig_eax, so the program traps again. */
+		after_trap_regs(t, &r, (uint32_t)res, 0);
+		R_ORIG(r) = R_EAX(t->trap);
+	} else {
+		after_trap_regs(t, &r, (uint32_t)res, t->poison);
+	}
+	setregs(t->tid, &r);
+	resume(t->tid, 0);
+}
+
+/* A new task (fork/vfork/clone child) at its first stop: give it the creator's trap
+ * registers, EAX = 0 (its return value) and its own stack pointer. */
+static void start_new_task(struct task *t)
+{
+	struct user_regs_struct r;
+	getregs(t->tid, &r);
+	if ((uint32_t)R_EIP(r) != t->gadget + 2)
+		violation(t->tid, "new task starts at %#x, not after the gadget", (uint32_t)R_EIP(r));
+	after_trap_regs(t, &r, (uint32_t)R_EAX(r), t->poison);
+	setregs(t->tid, &r);
+	t->state = T_RUNNING;
+	if (verbose) fprintf(stderr, "[%d] new task starts at %#x\n", (int)t->tid, (uint32_t)R_EIP(r));
+	resume(t->tid, 0);
+}
+
+static void on_new_task_event(struct task *parent)
+{
+	unsigned long msg = 0;
+	ptrace(PTRACE_GETEVENTMSG, parent->tid, 0, &msg);
+	pid_t child = (pid_t)msg;
+	struct task *c = find_task(child);
+	int had_stop = c && c->state == T_NEW_UNMATCHED;
+	if (!c) c = add_task(child);
+	c->gadget = parent->gadget;
+	c->trap = parent->trap;
+	c->nr = parent->nr;
+	c->poison = parent->poison;
+	if (had_stop)
+		start_new_task(c);
+	else
+		c->state = T_NEW_WAITING;
+}
+
+static int run(char **argv)
+{
+	pid_t pid = fork();
+	if (pid < 0) die("fork: %s", strerror(errno));
+	if (pid == 0) {
+		if (ptrace(PTRACE_TRACEME, 0, 0, 0) < 0) _exit(126);
+		raise(SIGSTOP);
+		execv(argv[0], argv);
+		fprintf(stderr, "lxss-harness: cannot execute %s: %s\n", argv[0], strerror(errno));
+		_exit(errno == ENOENT ? 127 : 126);
+	}
+	main_pid = pid;
+	int st;
+	if (waitpid(pid, &st, 0) < 0 || !WIFSTOPPED(st)) die("child did not stop");
+	set_options(pid);
+	/* Run to the exec without syscall stops: the harness's own execve is native. */
+	if (ptrace(PTRACE_CONT, pid, 0, 0) < 0) die("PTRACE_CONT: %s", strerror(errno));
+	for (;;) {
+		if (waitpid(pid, &st, 0) < 0) die("waitpid: %s", strerror(errno));
+		if (WIFEXITED(st)) return WEXITSTATUS(st);
+		if (WIFSIGNALED(st)) return 128 + WTERMSIG(st);
+		if (WIFSTOPPED(st) && (st >> 8) == (SIGTRAP | (PTRACE_EVENT_EXEC << 8))) break;
+		ptrace(PTRACE_CONT, pid, 0, (void *)(long)(WIFSTOPPED(st) ? WSTOPSIG(st) : 0));
+	}
+	struct task *t0 = add_task(pid);
+	t0->gadget = find_gadget(pid);
+	t0->poison = getenv("LXSS_HARNESS_NO_POISON") == NULL;
+	/* The exec's own syscall-exit stop comes next. */
+	t0->state = T_IN_SYSCALL;
+	t0->nr = NR_execve;
+	t0->exec_seen = 1;
+	resume(pid, 0);
+
+	int main_status = -1;
+	while (live_tasks() > 0) {
+		pid_t tid = waitpid(-1, &st, __WALL);
+		if (tid < 0) {
+			if (errno == EINTR) continue;
+			if (errno == ECHILD) break;
+			die("waitpid: %s", strerror(errno));
+		}
+		if (WIFEXITED(st) || WIFSIGNALED(st)) {
+			if (tid == pid) main_status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+			if (tid == pid && WIFSIGNALED(st) && WTERMSIG(st) != SIGKILL)
+				fprintf(stderr, "lxss-harness: program killed by signal %d (%s)\n",
+					WTERMSIG(st), strsignal(WTERMSIG(st)));
+			drop_task(tid);
+			continue;
+		}
+		if (!WIFSTOPPED(st)) continue;
+		struct task *t = find_task(tid);
+		int sig = WSTOPSIG(st), event = st >> 16;
+		if (!t) {
+			/* A new task whose creator's event has not been seen yet. */
+			t = add_task(tid);
+			t->state = T_NEW_UNMATCHED;
+			continue;
+		}
+		if (t->state == T_NEW_WAITING) {
+			start_new_task(t); /* its first stop (SIGSTOP) is swallowed */
+			continue;
+		}
+		if (t->state == T_NEW_UNMATCHED) continue;
+
+		if (sig == (SIGTRAP | 0x80)) {
+			/* syscall-entry or syscall-exit stop */
+			if (t->state == T_TO_GADGET) {
+				struct user_regs_struct r;
+				getregs(tid, &r);
+				if ((uint32_t)R_EIP(r) != t->gadget + 2)
+					violation(tid, "native system call %ld at %#x", (long)R_ORIG(r),
+						(uint32_t)R_EIP(r) - 2);
+				t->state = T_IN_SYSCALL;
+				resume(tid, 0);
+			} else if (t->state == T_IN_SYSCALL) {
+				syscall_exit(t);
+			} else {
+				struct user_regs_struct r;
+				getregs(tid, &r);
+				violation(tid, "native system call %ld at %#x (the program must only use int $0x%x)",
+					(long)R_ORIG(r), (uint32_t)R_EIP(r) - 2, LXSS_TRAP_VECTOR);
+			}
+			continue;
+		}
+		if (sig == SIGTRAP && event) {
+			switch (event) {
+			case PTRACE_EVENT_FORK:
+			case PTRACE_EVENT_VFORK:
+			case PTRACE_EVENT_CLONE:
+				on_new_task_event(t);
+				break;
+			case PTRACE_EVENT_EXEC: {
+				unsigned long former = 0;
+				ptrace(PTRACE_GETEVENTMSG, tid, 0, &former);
+				if ((pid_t)former != tid) {
+					/* A non-leader thread exec'd and took over the leader's tid. */
+					struct task *old = find_task((pid_t)former);
+					if (old) { *t = *old; t->tid = tid; old->used = 0; }
+				}
+				t->exec_seen = 1;
+				break;
+			}
+			default:
+				break;
+			}
+			resume(tid, 0);
+			continue;
+		}
+		/* Signal-delivery stop (or group-stop). */
+		if (sig == SIGSEGV && t->state == T_RUNNING && handle_trap(t)) continue;
+		if (t->state == T_TO_GADGET) {
+			/* A signal arrived before the gadget ran: undo, deliver it at the int $0x2e;
+			 * the program traps again when the handler returns. */
+			struct user_regs_struct r;
+			getregs(tid, &r);
+			after_trap_regs(t, &r, (uint32_t)R_EAX(t->trap), 0);
+			R_EIP(r) -= 2;
+			setregs(tid, &r);
+			t->state = T_RUNNING;
+			ncalls--;
+		}
+		siginfo_t si;
+		if (ptrace(PTRACE_GETSIGINFO, tid, 0, &si) < 0 && errno == EINVAL) {
+			resume(tid, 0); /* group-stop: keep running (no job control here) */
+			continue;
+		}
+		if (verbose) fprintf(stderr, "[%d] signal %d delivered\n", (int)tid, sig);
+		resume(tid, sig);
+	}
+	return main_status < 0 ? 125 : main_status;
+}
+
+int main(int argc, char **argv)
+{
+	int i = 1;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "--")) { i++; break; }
+		if (!strcmp(argv[i], "-v")) verbose = 1;
+		else if (!strcmp(argv[i], "-c")) count_calls = 1;
+		else {
+			fprintf(stderr, "usage: lxss-harness [-v] [-c] [--] ELF [args...]\n");
+			return 2;
+		}
+	}
+	if (i >= argc) {
+		fprintf(stderr, "usage: lxss-harness [-v] [-c] [--] ELF [args...]\n");
+		return 2;
+	}
+	int status = run(argv + i);
+	if (count_calls) fprintf(stderr, "lxss-harness: %lu trapped system calls\n", ncalls);
+	return status;
+}
