@@ -1,0 +1,26 @@
+// Where the project's own sources go in a ReactOS tree. `lxgen apply` installs them,
+// `lxgen refresh` leaves INSTALL_ROOT out of the exported patches, `lxgen status` compares them.
+// Documented in reactos-patches/README.md.
+
+/** Folder of the ReactOS tree that holds everything the project installs. */
+export const INSTALL_ROOT = 'subsystems/lxss';
+
+/** Trailer that marks the commit `lxgen apply` makes for the installed sources. */
+export const INSTALLED_TRAILER = 'Lxss-Installed-Sources';
+
+export interface InstallRule {
+  /** Folder in the project (relative to its root). */
+  from: string;
+  /** Folder in the ReactOS tree (relative to its root). */
+  to: string;
+  /** Sub-folders of `from` (relative to `from`) that another rule installs. */
+  exclude?: string[];
+}
+
+export const DEFAULT_LAYOUT: InstallRule[] = [
+  { from: 'reactos-patches/tree', to: INSTALL_ROOT },
+  { from: 'lxcore', to: `${INSTALL_ROOT}/lxcore` },
+  { from: 'psxss', to: `${INSTALL_ROOT}/psxss`, exclude: ['lxrun'] },
+  { from: 'psxss/lxrun', to: `${INSTALL_ROOT}/lxrun` },
+  { from: 'tests/runner', to: `${INSTALL_ROOT}/runner` },
+];

@@ -1,0 +1,38 @@
+// `lxgen apply --tree PATH [--branch lxss] [--force]`: replays reactos-patches/ onto a ReactOS
+// tree as branch commits and installs the project's sources (see generator/src/apply/apply.ts).
+import { parseArgs } from 'node:util';
+import { applySeries } from '../apply/apply.ts';
+
+export const summary = 'replay reactos-patches/ onto a ReactOS tree (branch lxss) and install the sources';
+export const usage = `usage: lxgen apply --tree PATH [--branch NAME] [--force]
+
+Checks that PATH is a clean git work tree at the BASE commit (reactos-patches/BASE) or on the
+branch, builds BASE + every patch of reactos-patches/series as commits (author, message and
+dates from each patch), adds one commit installing lxcore/, psxss/, psxss/lxrun/,
+tests/runner/ and reactos-patches/tree/ into subsystems/lxss/ (trailer Lxss-Installed-Sources),
+then switches the tree to the branch. Any failure leaves the tree as it was.
+Re-applying on the branch updates it to the current series and sources (or does nothing).
+
+  --tree PATH     the ReactOS work tree (required)
+  --branch NAME   branch to create or update (default: lxss)
+  --force         on the branch, drop commits that are not in the series`;
+
+export async function run(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { tree: { type: 'string' }, branch: { type: 'string' }, force: { type: 'boolean' } },
+  });
+  if (!values.tree) {
+    console.error(usage);
+    return 2;
+  }
+  const r = await applySeries({ tree: values.tree, branch: values.branch, force: values.force });
+  const head = {
+    created: `created branch ${r.branch}`,
+    updated: `updated branch ${r.branch}`,
+    unchanged: `branch ${r.branch} is up to date`,
+  }[r.outcome];
+  console.log(`${head} at ${r.tip.slice(0, 12)}: ${r.patches} patch(es), ${r.installedFiles} installed file(s)`);
+  for (const c of r.changes) console.log(`  ${c}`);
+  return 0;
+}

@@ -1,0 +1,21 @@
+// `lxgen status --tree PATH [--branch lxss]`: how a ReactOS tree stands against the series.
+import { parseArgs } from 'node:util';
+import { treeStatus } from '../apply/status.ts';
+
+export const summary = 'say whether a ReactOS tree is at BASE or on lxss, patches applied, sources current';
+export const usage = `usage: lxgen status --tree PATH [--branch NAME]
+
+Reports HEAD against BASE, how many patches of reactos-patches/ the branch holds (and commits it
+holds that the series does not), whether the installed sources under subsystems/lxss/ match the
+project's files, and uncommitted changes (skip-worktree files are listed apart, they are not dirt).`;
+
+export async function run(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { tree: { type: 'string' }, branch: { type: 'string' } } });
+  if (!values.tree) {
+    console.error(usage);
+    return 2;
+  }
+  const r = await treeStatus({ tree: values.tree, branch: values.branch });
+  for (const l of r.lines) console.log(l);
+  return 0;
+}
