@@ -1,0 +1,507 @@
+/*
+ * PROJECT:     lxss for ReactOS - in-guest test runner
+ * LICENSE:     LGPL-2.1-or-later (https://spdx.org/licenses/LGPL-2.1-or-later)
+ * PURPOSE:     Native (smss BootExecute) program that runs the Linux ELF test suite as pico
+ *              processes through lxcore.sys and reports TAP 13 on the kernel debug port
+ *
+ * Started by smss from Session Manager\BootExecute (set only in the hives `lxgen test`
+ * builds for its boot medium, never in the tree's own images), so it runs before csrss and
+ * winlogon and must never wait for anything that boots later.
+ *
+ * Protocol (ARCHITECTURE.md interface 7, host side: generator/src/tap/):
+ *  - every TAP line goes out through one DbgPrint call, prefixed with "LXTAP: " so the host
+ *    can pick it out of the kernel's own output on COM1;
+ *  - "# run N - name" before each test (progress, and which test a hang or bugcheck hit);
+ *  - "ok N - name" / "not ok N - name # why" after it;
+ *  - "# done total=T pass=P fail=F skip=S" at the end, then the VM is rebooted, which QEMU
+ *    (-no-reboot) turns into a power-off.
+ *
+ * The plan (written by `lxgen test` onto the payload disk, LXSS_PLAN_FILE at its root):
+ *     # comment lines
+ *     <id> TAB <name> TAB <ELF path from the payload root, '/' separated> TAB <exit> TAB <timeout s>
+ * The payload disk's root is the Linux "/" of every test; /tmp on it is writable.
+ */
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define WIN32_NO_STATUS
+#include <windef.h>
+#include <winbase.h>
+#include <winioctl.h>
+
+#define NTOS_MODE_USER
+#include <ndk/exfuncs.h>
+#include <ndk/iofuncs.h>
+#include <ndk/obfuncs.h>
+#include <ndk/psfuncs.h>
+#include <ndk/rtlfuncs.h>
+#include <ndk/setypes.h>
+
+#include <lxioctl.h>
+
+#define LXSS_TAP_PREFIX     "LXTAP: "
+#define LXSS_PLAN_FILE      L"lxss-plan.txt"
+#define LXSS_MAX_DISKS      4
+#define LXSS_KILL_WAIT_MS   5000
+
+typedef struct _LXSS_PLANNED_TEST
+{
+    ULONG Id;
+    PCSTR Name;
+    PCSTR Path;          /* from the payload root, '/' separated */
+    ULONG ExpectedExit;
+    ULONG TimeoutSeconds;
+} LXSS_PLANNED_TEST, *PLXSS_PLANNED_TEST;
+
+/* NT path of the payload volume's root, without a trailing backslash. */
+static WCHAR PayloadRoot[64];
+
+/* TAP OUTPUT ****************************************************************/
+
+static VOID
+TapPrint(PCSTR Format, ...)
+{
+    CHAR Buffer[480];
+    va_list Args;
+    INT Length;
+
+    va_start(Args, Format);
+    Length = _vsnprintf(Buffer, sizeof(Buffer) - 1, Format, Args);
+    va_end(Args);
+    if (Length < 0 || Length >= (INT)sizeof(Buffer) - 1)
+        Length = sizeof(Buffer) - 2;
+    Buffer[Length] = ANSI_NULL;
+
+    /* One DbgPrint per line: the kernel writes it to the debug port in one piece */
+    DbgPrint(LXSS_TAP_PREFIX "%s\n", Buffer);
+}
+
+/* FILES *********************************************************************/
+
+static NTSTATUS
+OpenFileByName(PCWSTR Name, ACCESS_MASK Access, ULONG Options, PHANDLE Handle)
+{
+    UNICODE_STRING Path;
+    OBJECT_ATTRIBUTES Attributes;
+    IO_STATUS_BLOCK Iosb;
+
+    RtlInitUnicodeString(&Path, Name);
+    InitializeObjectAttributes(&Attributes, &Path, OBJ_CASE_INSENSITIVE, NULL, NULL);
+    return NtOpenFile(Handle,
+                      Access | SYNCHRONIZE,
+                      &Attributes,
+                      &Iosb,
+                      FILE_SHARE_READ | FILE_SHARE_WRITE,
+                      Options | FILE_SYNCHRONOUS_IO_NONALERT);
+}
+
+/* Reads a whole (small) file into a NUL-terminated heap buffer. */
+static NTSTATUS
+ReadWholeFile(PCWSTR Name, PCHAR *Contents)
+{
+    HANDLE File;
+    NTSTATUS Status;
+    IO_STATUS_BLOCK Iosb;
+    FILE_STANDARD_INFORMATION Info;
+    PCHAR Buffer;
+    ULONG Size;
+
+    *Contents = NULL;
+    Status = OpenFileByName(Name, FILE_READ_DATA, FILE_NON_DIRECTORY_FILE, &File);
+    if (!NT_SUCCESS(Status))
+        return Status;
+
+    Status = NtQueryInformationFile(File, &Iosb, &Info, sizeof(Info), FileStandardInformation);
+    if (!NT_SUCCESS(Status) || Info.EndOfFile.HighPart != 0 || Info.EndOfFile.LowPart > 1024 * 1024)
+    {
+        NtClose(File);
+        return NT_SUCCESS(Status) ? STATUS_FILE_TOO_LARGE : Status;
+    }
+    Size = Info.EndOfFile.LowPart;
+
+    Buffer = RtlAllocateHeap(RtlGetProcessHeap(), 0, Size + 1);
+    if (!Buffer)
+    {
+        NtClose(File);
+        return STATUS_NO_MEMORY;
+    }
+    Status = NtReadFile(File, NULL, NULL, NULL, &Iosb, Buffer, Size, NULL, NULL);
+    NtClose(File);
+    if (Status == STATUS_END_OF_FILE)
+    {
+        Iosb.Information = 0;
+        Status = STATUS_SUCCESS;
+    }
+    if (!NT_SUCCESS(Status))
+    {
+        RtlFreeHeap(RtlGetProcessHeap(), 0, Buffer);
+        return Status;
+    }
+    Buffer[Iosb.Information] = ANSI_NULL;
+    *Contents = Buffer;
+    return STATUS_SUCCESS;
+}
+
+/*
+ * Finds the payload disk: the volume whose root holds LXSS_PLAN_FILE. The boot medium may be
+ * a CD (then the payload is Harddisk0) or a hard disk (then it is Harddisk1); try both.
+ */
+static NTSTATUS
+FindPayload(PCHAR *Plan)
+{
+    WCHAR Name[128];
+    ULONG Disk;
+    NTSTATUS Status = STATUS_OBJECT_NAME_NOT_FOUND;
+
+    for (Disk = 0; Disk < LXSS_MAX_DISKS; Disk++)
+    {
+        _snwprintf(PayloadRoot, RTL_NUMBER_OF(PayloadRoot) - 1, L"\\Device\\Harddisk%lu\\Partition1", Disk);
+        PayloadRoot[RTL_NUMBER_OF(PayloadRoot) - 1] = UNICODE_NULL;
+        _snwprintf(Name, RTL_NUMBER_OF(Name) - 1, L"%s\\%s", PayloadRoot, LXSS_PLAN_FILE);
+        Name[RTL_NUMBER_OF(Name) - 1] = UNICODE_NULL;
+        Status = ReadWholeFile(Name, Plan);
+        if (NT_SUCCESS(Status))
+            return Status;
+    }
+    PayloadRoot[0] = UNICODE_NULL;
+    return Status;
+}
+
+/* PLAN **********************************************************************/
+
+/* Splits the next TAB-separated field off *Cursor (in place). */
+static PCHAR
+NextField(PCHAR *Cursor)
+{
+    PCHAR Start = *Cursor, p;
+
+    if (!Start)
+        return NULL;
+    p = strchr(Start, '\t');
+    if (p)
+    {
+        *p = ANSI_NULL;
+        *Cursor = p + 1;
+    }
+    else
+    {
+        *Cursor = NULL;
+    }
+    return Start;
+}
+
+/* Parses the plan in place; returns the number of tests or -1 for a malformed line. */
+static LONG
+ParsePlan(PCHAR Text, PLXSS_PLANNED_TEST *Tests)
+{
+    PLXSS_PLANNED_TEST Array;
+    ULONG Count = 0, Capacity = 1;
+    PCHAR Line, Next, p;
+
+    for (p = Text; *p; p++)
+        if (*p == '\n')
+            Capacity++;
+    Array = RtlAllocateHeap(RtlGetProcessHeap(), HEAP_ZERO_MEMORY, Capacity * sizeof(*Array));
+    if (!Array)
+        return -1;
+
+    for (Line = Text; Line && *Line; Line = Next)
+    {
+        PCHAR Cursor, Id, Name, Path, Exit, Timeout;
+
+        Next = strchr(Line, '\n');
+        if (Next)
+            *Next++ = ANSI_NULL;
+        p = strchr(Line, '\r');
+        if (p)
+            *p = ANSI_NULL;
+        if (Line[0] == ANSI_NULL || Line[0] == '#')
+            continue;
+
+        Cursor = Line;
+        Id = NextField(&Cursor);
+        Name = NextField(&Cursor);
+        Path = NextField(&Cursor);
+        Exit = NextField(&Cursor);
+        Timeout = NextField(&Cursor);
+        if (!Id || !Name || !Path || !Exit || !Timeout || Count >= Capacity)
+        {
+            TapPrint("# malformed plan line %lu", Count + 1);
+            return -1;
+        }
+        Array[Count].Id = strtoul(Id, NULL, 10);
+        Array[Count].Name = Name;
+        Array[Count].Path = Path;
+        Array[Count].ExpectedExit = strtoul(Exit, NULL, 10);
+        Array[Count].TimeoutSeconds = strtoul(Timeout, NULL, 10);
+        if (Array[Count].TimeoutSeconds == 0)
+            Array[Count].TimeoutSeconds = 30;
+        Count++;
+    }
+    *Tests = Array;
+    return (LONG)Count;
+}
+
+/* LXCORE ********************************************************************/
+
+static NTSTATUS
+LxIoctl(HANDLE Device, ULONG Code, PVOID In, ULONG InLength, PVOID Out, ULONG OutLength)
+{
+    IO_STATUS_BLOCK Iosb;
+
+    return NtDeviceIoControlFile(Device, NULL, NULL, NULL, &Iosb, Code, In, InLength, Out, OutLength);
+}
+
+/* Appends Length bytes to the request buffer and describes them in Blob. */
+static VOID
+PutBlob(PUCHAR Base, PULONG Used, PLXSS_BLOB Blob, const VOID *Data, ULONG Length)
+{
+    Blob->Offset = *Used;
+    Blob->Length = Length;
+    RtlCopyMemory(Base + *Used, Data, Length);
+    *Used += Length;
+}
+
+/* Copies an ASCII string to UTF-16, returning the byte length (no terminator). */
+static ULONG
+AsciiToWide(PCSTR Source, PWCHAR Target, ULONG TargetChars)
+{
+    ULONG i;
+
+    for (i = 0; Source[i] && i < TargetChars; i++)
+        Target[i] = (Source[i] == '/') ? L'\\' : (WCHAR)(UCHAR)Source[i];
+    return i * sizeof(WCHAR);
+}
+
+/*
+ * Runs one test. Returns TRUE if it passed; Why gets the reason for a failure.
+ */
+static BOOLEAN
+RunTest(HANDLE Device, PLXSS_PLANNED_TEST Test, PCHAR Why, ULONG WhyLength)
+{
+    static UCHAR Request[4096];
+    PLXSS_CREATE_PROCESS_IN In = (PLXSS_CREATE_PROCESS_IN)Request;
+    LXSS_CREATE_PROCESS_OUT Created;
+    LXSS_WAIT_PROCESS_IN Wait;
+    LXSS_WAIT_PROCESS_OUT Waited;
+    LXSS_SIGNAL_PROCESS_IN Kill;
+    WCHAR WidePath[260];
+    CHAR Argv0[200];
+    static const CHAR Cwd[] = "/tmp";
+    static const CHAR Env[] = "PATH=/elf:/bin\0HOME=/tmp\0TERM=dumb\0LXSS_TEST=1";
+    ULONG Used = sizeof(*In), Length, RootLength;
+    NTSTATUS Status;
+
+    RtlZeroMemory(Request, sizeof(Request));
+    In->Size = sizeof(*In);
+    In->Flags = LXSS_CREATE_DEBUG_STDIO;
+
+    /* ImagePath: <payload root>\<path> (UTF-16) */
+    RootLength = (ULONG)wcslen(PayloadRoot);
+    RtlCopyMemory(WidePath, PayloadRoot, RootLength * sizeof(WCHAR));
+    WidePath[RootLength] = L'\\';
+    Length = AsciiToWide(Test->Path, WidePath + RootLength + 1, RTL_NUMBER_OF(WidePath) - RootLength - 1);
+    PutBlob(Request, &Used, &In->ImagePath, WidePath, (RootLength + 1) * sizeof(WCHAR) + Length);
+
+    /* RootDirectory: the payload volume */
+    PutBlob(Request, &Used, &In->RootDirectory, PayloadRoot, RootLength * sizeof(WCHAR));
+
+    /* CurrentDirectory, argv[0] = "/<path>", environment */
+    PutBlob(Request, &Used, &In->CurrentDirectory, Cwd, sizeof(Cwd));
+    _snprintf(Argv0, sizeof(Argv0) - 1, "/%s", Test->Path);
+    Argv0[sizeof(Argv0) - 1] = ANSI_NULL;
+    PutBlob(Request, &Used, &In->Arguments, Argv0, (ULONG)strlen(Argv0) + 1);
+    In->ArgumentCount = 1;
+    PutBlob(Request, &Used, &In->Environment, Env, sizeof(Env));
+    In->EnvironmentCount = 4;
+
+    RtlZeroMemory(&Created, sizeof(Created));
+    Created.Size = sizeof(Created);
+    Status = LxIoctl(Device, IOCTL_LXSS_CREATE_PROCESS, Request, Used, &Created, sizeof(Created));
+    if (!NT_SUCCESS(Status))
+    {
+        _snprintf(Why, WhyLength, "create process request failed, status 0x%08lx", Status);
+        return FALSE;
+    }
+    if (Created.LinuxError != 0)
+    {
+        _snprintf(Why, WhyLength, "exec failed: %ld", Created.LinuxError);
+        return FALSE;
+    }
+
+    RtlZeroMemory(&Wait, sizeof(Wait));
+    Wait.Size = sizeof(Wait);
+    Wait.Pid = Created.Pid;
+    Wait.TimeoutMilliseconds = Test->TimeoutSeconds * 1000;
+    RtlZeroMemory(&Waited, sizeof(Waited));
+    Waited.Size = sizeof(Waited);
+    Status = LxIoctl(Device, IOCTL_LXSS_WAIT_PROCESS, &Wait, sizeof(Wait), &Waited, sizeof(Waited));
+    if (!NT_SUCCESS(Status))
+    {
+        _snprintf(Why, WhyLength, "wait request failed, status 0x%08lx", Status);
+        return FALSE;
+    }
+
+    if (Waited.State == LXSS_PROCESS_RUNNING)
+    {
+        RtlZeroMemory(&Kill, sizeof(Kill));
+        Kill.Size = sizeof(Kill);
+        Kill.Pid = Created.Pid;
+        Kill.Signal = LXSS_SIGKILL;
+        Status = LxIoctl(Device, IOCTL_LXSS_SIGNAL_PROCESS, &Kill, sizeof(Kill), NULL, 0);
+        Wait.TimeoutMilliseconds = LXSS_KILL_WAIT_MS;
+        LxIoctl(Device, IOCTL_LXSS_WAIT_PROCESS, &Wait, sizeof(Wait), &Waited, sizeof(Waited));
+        _snprintf(Why, WhyLength, "timeout after %lu s (SIGKILL %s)", Test->TimeoutSeconds,
+                  (NT_SUCCESS(Status) && Waited.State != LXSS_PROCESS_RUNNING) ? "sent" : "failed");
+        return FALSE;
+    }
+    if (Waited.State == LXSS_PROCESS_KILLED)
+    {
+        _snprintf(Why, WhyLength, "killed by signal %lu, expected exit status %lu", Waited.Signal, Test->ExpectedExit);
+        return FALSE;
+    }
+    if (Waited.ExitStatus != Test->ExpectedExit)
+    {
+        _snprintf(Why, WhyLength, "exit status %lu, expected %lu", Waited.ExitStatus, Test->ExpectedExit);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static NTSTATUS
+OpenLxcore(PHANDLE Device)
+{
+    UNICODE_STRING Name = RTL_CONSTANT_STRING(LXSS_DEVICE_NAME_W);
+    OBJECT_ATTRIBUTES Attributes;
+    IO_STATUS_BLOCK Iosb;
+
+    InitializeObjectAttributes(&Attributes, &Name, OBJ_CASE_INSENSITIVE, NULL, NULL);
+    return NtCreateFile(Device,
+                        FILE_READ_DATA | FILE_WRITE_DATA | SYNCHRONIZE,
+                        &Attributes,
+                        &Iosb,
+                        NULL,
+                        0,
+                        FILE_SHARE_READ | FILE_SHARE_WRITE,
+                        FILE_OPEN,
+                        FILE_SYNCHRONOUS_IO_NONALERT,
+                        NULL,
+                        0);
+}
+
+/* POWER *********************************************************************/
+
+static VOID
+PowerOff(VOID)
+{
+    BOOLEAN Old;
+    NTSTATUS Status;
+
+    /* The host runs QEMU with -no-reboot: a reboot ends the VM at once. The PC HAL cannot
+     * power off, and a reboot does not need ACPI. */
+    RtlAdjustPrivilege(SE_SHUTDOWN_PRIVILEGE, TRUE, FALSE, &Old);
+    Status = NtShutdownSystem(ShutdownReboot);
+    TapPrint("# shutdown failed, status 0x%08lx: the host stops the VM", Status);
+}
+
+/* ENTRY POINT ***************************************************************/
+
+int
+__cdecl
+_main(int argc, char *argv[], char *envp[], ULONG DebugFlag)
+{
+    PCHAR PlanText;
+    PLXSS_PLANNED_TEST Tests = NULL;
+    LONG Count, i;
+    ULONG Pass = 0, Fail = 0;
+    HANDLE Device = NULL;
+    NTSTATUS Status, DeviceStatus;
+    CHAR Why[200];
+
+    UNREFERENCED_PARAMETER(argc);
+    UNREFERENCED_PARAMETER(argv);
+    UNREFERENCED_PARAMETER(envp);
+    UNREFERENCED_PARAMETER(DebugFlag);
+
+    TapPrint("TAP version 13");
+
+    Status = FindPayload(&PlanText);
+    if (!NT_SUCCESS(Status))
+    {
+        TapPrint("1..0 # SKIP no payload disk with %S found (status 0x%08lx)", LXSS_PLAN_FILE, Status);
+        TapPrint("Bail out! no payload disk");
+        TapPrint("# done total=0 pass=0 fail=0 skip=0");
+        PowerOff();
+        return 1;
+    }
+    Count = ParsePlan(PlanText, &Tests);
+    if (Count < 0)
+    {
+        TapPrint("Bail out! malformed plan on %S", PayloadRoot);
+        TapPrint("# done total=0 pass=0 fail=0 skip=0");
+        PowerOff();
+        return 1;
+    }
+
+    TapPrint("1..%ld", Count);
+    TapPrint("# payload %S, %ld tests", PayloadRoot, Count);
+
+    DeviceStatus = OpenLxcore(&Device);
+    if (NT_SUCCESS(DeviceStatus))
+    {
+        LXSS_INFORMATION Info;
+
+        RtlZeroMemory(&Info, sizeof(Info));
+        Info.Size = sizeof(Info);
+        Status = LxIoctl(Device, IOCTL_LXSS_QUERY_INFORMATION, NULL, 0, &Info, sizeof(Info));
+        if (NT_SUCCESS(Status))
+            TapPrint("# lxcore interface %lu.%lu flags 0x%lx, %lu of %lu services implemented",
+                     Info.VersionMajor, Info.VersionMinor, Info.Flags, Info.ImplementedServices, Info.ServiceCount);
+        else
+            TapPrint("# lxcore query information failed, status 0x%08lx", Status);
+    }
+    else
+    {
+        TapPrint("# lxcore device %S cannot be opened, status 0x%08lx", LXSS_DEVICE_NAME_W, DeviceStatus);
+    }
+
+    for (i = 0; i < Count; i++)
+    {
+        BOOLEAN Passed;
+
+        TapPrint("# run %lu - %s", Tests[i].Id, Tests[i].Name);
+        Why[0] = ANSI_NULL;
+        if (NT_SUCCESS(DeviceStatus))
+        {
+            Passed = RunTest(Device, &Tests[i], Why, sizeof(Why) - 1);
+        }
+        else
+        {
+            _snprintf(Why, sizeof(Why) - 1, "lxcore not available (status 0x%08lx)", DeviceStatus);
+            Passed = FALSE;
+        }
+        Why[sizeof(Why) - 1] = ANSI_NULL;
+
+        if (Passed)
+        {
+            Pass++;
+            TapPrint("ok %lu - %s", Tests[i].Id, Tests[i].Name);
+        }
+        else
+        {
+            Fail++;
+            TapPrint("not ok %lu - %s # %s", Tests[i].Id, Tests[i].Name, Why);
+        }
+    }
+
+    if (Device)
+        NtClose(Device);
+    TapPrint("# done total=%ld pass=%lu fail=%lu skip=0", Count, Pass, Fail);
+    PowerOff();
+    return Fail ? 1 : 0;
+}
+
+/* EOF */
