@@ -1,0 +1,248 @@
+/* Host tests for lxcore/core/lx_path.c: resolution, NT translation, escapes, limits. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lx_path.h"
+#include "tap.h"
+
+static char out[LX_PATH_MAX];
+
+static void check_resolve(const char *cwd, const char *path, const char *want, unsigned want_flags)
+{
+    unsigned flags = 99;
+    int rc = lx_path_resolve(cwd, path, out, sizeof(out), &flags);
+    tap_ok(rc == (int)strlen(want) && strcmp(out, want) == 0 && flags == want_flags,
+           "resolve(%s, %s) = %s (got %d \"%s\" flags %u)", cwd ? cwd : "NULL", path, want, rc,
+           rc >= 0 ? out : "", flags);
+}
+
+static void check_resolve_err(const char *cwd, const char *path, int want, const char *name)
+{
+    int rc = lx_path_resolve(cwd, path, out, sizeof(out), NULL);
+    tap_ok(rc == want, "%s (got %d, want %d)", name, rc, want);
+}
+
+static void test_resolve(void)
+{
+    char *p;
+    size_t i;
+
+    check_resolve("/", "a//b/./c/", "/a/b/c", LX_PATH_TRAILING_SLASH);
+    check_resolve("/home/u", "../x", "/home/x", 0);
+    check_resolve("/", "../../..", "/", 0);
+    check_resolve("/a/b", ".", "/a/b", 0);
+    check_resolve("/x", "a/..", "/x", 0);
+    check_resolve(NULL, "/a/b/../../../c", "/c", 0);
+    check_resolve(NULL, "////", "/", LX_PATH_TRAILING_SLASH);
+    check_resolve("/", "...", "/...", 0);
+    check_resolve("/", ".hidden/..x", "/.hidden/..x", 0);
+    check_resolve("/a/", "b", "/a/b", 0);
+    check_resolve("/usr//lib/", "./../bin//sh", "/usr/bin/sh", 0);
+    check_resolve_err("/", "", -LX_ENOENT, "empty path is ENOENT");
+    check_resolve_err(NULL, "rel", -LX_EINVAL, "relative path without cwd");
+
+    p = malloc(LX_PATH_MAX + 10);
+    /* a 255-byte component is fine, 256 is too long */
+    p[0] = '/';
+    memset(p + 1, 'n', 255);
+    p[256] = 0;
+    tap_ok(lx_path_resolve(NULL, p, out, sizeof(out), NULL) == 256, "255-byte component ok");
+    p[256] = 'n';
+    p[257] = 0;
+    check_resolve_err(NULL, p, -LX_ENAMETOOLONG, "256-byte component ENAMETOOLONG");
+    /* a 4095-byte path is fine, 4096 is too long */
+    for (i = 0; i < LX_PATH_MAX - 1; i++)
+        p[i] = (i % 2) ? 'a' : '/';
+    p[LX_PATH_MAX - 1] = 0;
+    /* ends in "/": the resolved form drops it */
+    tap_ok(lx_path_resolve(NULL, p, out, sizeof(out), NULL) == LX_PATH_MAX - 2, "4095-byte path ok");
+    p[LX_PATH_MAX - 1] = 'a';
+    p[LX_PATH_MAX] = 0;
+    check_resolve_err(NULL, p, -LX_ENAMETOOLONG, "4096-byte path ENAMETOOLONG");
+    /* cwd + relative path that together exceed PATH_MAX */
+    for (i = 0; i < 3000; i++)
+        p[i] = (i % 2) ? 'a' : '/';
+    p[3000] = 0;
+    {
+        char rel[2001];
+        for (i = 0; i < 2000; i++)
+            rel[i] = (i % 2) ? '/' : 'b';
+        rel[2000] = 0;
+        check_resolve_err(p, rel, -LX_ENAMETOOLONG, "cwd + path beyond PATH_MAX");
+    }
+    /* small output buffer */
+    tap_ok(lx_path_resolve(NULL, "/abcdef", out, 4, NULL) == -LX_ENAMETOOLONG, "small buffer");
+    free(p);
+}
+
+static const uint16_t root[] = { '\\', 'S', 'y', 's', 't', 'e', 'm', 'R', 'o', 'o', 't', '\\',
+                                 'l', 'x', 's', 's', '\\', 'r', 'o', 'o', 't', 'f', 's', '\\' };
+#define ROOT_LEN 23 /* without the trailing backslash */
+
+static uint16_t nt[LX_NT_PATH_MAX];
+
+/* Translates path and compares the part after the root with want (UTF-16, want_len units). */
+static void check_nt(const char *path, const uint16_t *want, size_t want_len, const char *name)
+{
+    size_t len = 0;
+    int rc = lx_path_to_nt(root, sizeof(root) / 2, path, nt, LX_NT_PATH_MAX, &len);
+    int ok = rc == 0 && len == ROOT_LEN + want_len && memcmp(nt, root, ROOT_LEN * 2) == 0 &&
+             memcmp(nt + ROOT_LEN, want, want_len * 2) == 0;
+    tap_ok(ok, "%s (rc %d, len %u)", name, rc, (unsigned)len);
+    if (!ok && rc == 0)
+    {
+        size_t i;
+        printf("#   got:");
+        for (i = ROOT_LEN; i < len; i++)
+            printf(" %04x", nt[i]);
+        printf("\n");
+    }
+}
+
+static void test_nt(void)
+{
+    static const uint16_t w_bin_sh[] = { '\\', 'b', 'i', 'n', '\\', 's', 'h' };
+    static const uint16_t w_colon[] = { '\\', 'a', 0xF03A, 'b' };
+    static const uint16_t w_forbidden[] = { '\\', 'x', 0xF03F, 0xF02A, 0xF03C, 0xF03E, 0xF07C,
+                                            0xF022, 0xF05C, 0xF001, 0xF01F };
+    static const uint16_t w_dot[] = { '\\', 'd', 'o', 't', 0xF02E };
+    static const uint16_t w_space[] = { '\\', 'a', ' ', 'b', 0xF020 };
+    static const uint16_t w_lead[] = { '\\', '.', 'h', 'i', 'd', 'e' };
+    static const uint16_t w_e[] = { '\\', 0xE9 };
+    static const uint16_t w_emoji[] = { '\\', 0xD83D, 0xDE00 };
+    static const uint16_t w_bytes[] = { '\\', 0xF1FF, 0xF1FE };
+    static const uint16_t w_overlong[] = { '\\', 0xF1C0, 0xF1AF };
+    static const uint16_t w_surrogate[] = { '\\', 0xF1ED, 0xF1A0, 0xF180 };
+    static const uint16_t w_pua_ok[] = { '\\', 0xF141 };
+    size_t len;
+    int rc;
+    char *p;
+
+    rc = lx_path_to_nt(root, sizeof(root) / 2, "/", nt, LX_NT_PATH_MAX, &len);
+    tap_ok(rc == 0 && len == ROOT_LEN && memcmp(nt, root, ROOT_LEN * 2) == 0,
+           "\"/\" is the root (trailing backslash dropped)");
+    check_nt("/bin/sh", w_bin_sh, 7, "/bin/sh");
+    check_nt("/a:b", w_colon, 4, "colon escaped");
+    check_nt("/x?*<>|\"\\\x01\x1f", w_forbidden, 11, "forbidden characters escaped");
+    check_nt("/dot.", w_dot, 5, "trailing dot escaped");
+    check_nt("/a b ", w_space, 5, "trailing space escaped, inner space kept");
+    check_nt("/.hide", w_lead, 6, "leading dot kept");
+    check_nt("/\xC3\xA9", w_e, 2, "UTF-8 e-acute");
+    check_nt("/\xF0\x9F\x98\x80", w_emoji, 3, "supplementary plane -> surrogate pair");
+    check_nt("/\xFF\xFE", w_bytes, 3, "invalid UTF-8 bytes escaped");
+    check_nt("/\xC0\xAF", w_overlong, 3, "overlong UTF-8 escaped byte by byte");
+    check_nt("/\xED\xA0\x80", w_surrogate, 4, "UTF-8 surrogate escaped byte by byte");
+    check_nt("/\xEF\x85\x81", w_pua_ok, 2, "private-use U+F141 is not an escape: kept");
+    rc = lx_path_to_nt(root, sizeof(root) / 2, "/a\xEF\x80\xBA", nt, LX_NT_PATH_MAX, &len);
+    TAP_EQ(rc, -LX_EINVAL, "literal escape code point U+F03A refused");
+    rc = lx_path_to_nt(root, sizeof(root) / 2, "/\xEF\x86\x90", nt, LX_NT_PATH_MAX, &len);
+    TAP_EQ(rc, -LX_EINVAL, "literal escape code point U+F190 refused");
+    rc = lx_path_to_nt(root, sizeof(root) / 2, "rel", nt, LX_NT_PATH_MAX, &len);
+    TAP_EQ(rc, -LX_ENOENT, "relative path refused");
+    rc = lx_path_to_nt(root, sizeof(root) / 2, "/bin/sh", nt, 26, &len);
+    TAP_EQ(rc, -LX_ENAMETOOLONG, "output capacity exceeded");
+    rc = lx_path_to_nt(root, 0, "/", nt, LX_NT_PATH_MAX, &len);
+    tap_ok(rc == 0 && len == 1 && nt[0] == '\\', "empty root: \"/\" -> \"\\\"");
+
+    /* 255 x U+00E9 is 510 bytes: over NAME_MAX as Linux counts bytes */
+    p = malloc(1024);
+    p[0] = '/';
+    memset(p + 1, 'x', 255);
+    p[256] = 0;
+    rc = lx_path_to_nt(root, sizeof(root) / 2, p, nt, LX_NT_PATH_MAX, &len);
+    tap_ok(rc == 0 && len == ROOT_LEN + 256, "255-unit NT component ok");
+    memset(p + 1, '.', 254);
+    p[255] = '.';
+    rc = lx_path_to_nt(root, sizeof(root) / 2, p, nt, LX_NT_PATH_MAX, &len);
+    tap_ok(rc == 0, "255 dots (last escaped) still fits");
+    {
+        /* 85 emoji = 340 bytes > 255: refused before conversion; 63 emoji = 252 bytes = 126 units */
+        int i;
+        for (i = 0; i < 63; i++)
+            memcpy(p + 1 + 4 * i, "\xF0\x9F\x98\x80", 4);
+        p[1 + 4 * 63] = 0;
+        rc = lx_path_to_nt(root, sizeof(root) / 2, p, nt, LX_NT_PATH_MAX, &len);
+        tap_ok(rc == 0 && len == ROOT_LEN + 1 + 126, "63 emoji = 126 units");
+        for (i = 0; i < 64; i++)
+            memcpy(p + 1 + 4 * i, "\xF0\x9F\x98\x80", 4);
+        p[1 + 4 * 64] = 0;
+        rc = lx_path_to_nt(root, sizeof(root) / 2, p, nt, LX_NT_PATH_MAX, &len);
+        TAP_EQ(rc, -LX_ENAMETOOLONG, "64 emoji = 256 bytes: ENAMETOOLONG");
+    }
+    free(p);
+}
+
+static uint32_t rng = 0xC0FFEEu;
+static uint32_t rnd(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 17;
+    rng ^= rng << 5;
+    return rng;
+}
+
+static void test_round_trip(void)
+{
+    static const char *names[] = { "plain", "a:b", "q?", "dot.", "sp ", "tab\t", "e\xC3\xA9",
+                                   "\xF0\x9F\x98\x80", "\xFF", "x\x80y", "..a", "back\\slash",
+                                   "pipe|", "\"quoted\"" };
+    size_t i;
+    int bad = 0, refused = 0, n = 0, it;
+
+    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+    {
+        uint16_t w[300];
+        char back[300];
+        int k = lx_linux_name_to_nt(names[i], strlen(names[i]), w, 300);
+        int m = k >= 0 ? lx_nt_name_to_linux(w, (size_t)k, back, sizeof(back)) : k;
+        tap_ok(k >= 0 && m == (int)strlen(names[i]) && strcmp(back, names[i]) == 0,
+               "round trip of name %u", (unsigned)i);
+    }
+    /* random byte strings (no '/' or NUL) must round-trip or be refused with EINVAL */
+    for (it = 0; it < 20000; it++)
+    {
+        char name[256], back[300];
+        uint16_t w[300];
+        size_t len = 1 + rnd() % 40, j;
+        int k, m;
+
+        for (j = 0; j < len; j++)
+        {
+            uint8_t c;
+            do
+                c = (uint8_t)rnd();
+            while (c == 0 || c == '/');
+            name[j] = (char)c;
+        }
+        name[len] = 0;
+        k = lx_linux_name_to_nt(name, len, w, 300);
+        if (k == -LX_EINVAL)
+        {
+            refused++;
+            continue;
+        }
+        n++;
+        m = k >= 0 ? lx_nt_name_to_linux(w, (size_t)k, back, sizeof(back)) : k;
+        if (m != (int)len || memcmp(back, name, len) != 0)
+            bad++;
+        for (j = 0; k > 0 && j < (size_t)k; j++)
+        {
+            uint16_t u = w[j];
+            if (u == 0 || u == '/' || u == '\\' || u == ':' || u == '*' || u == '?' ||
+                u == '"' || u == '<' || u == '>' || u == '|' || u < 0x20)
+                bad++;
+        }
+        if (k > 0 && (w[k - 1] == '.' || w[k - 1] == ' '))
+            bad++;
+    }
+    tap_ok(bad == 0, "20000 random names: %d round-tripped, %d refused, %d bad", n, refused, bad);
+}
+
+int main(void)
+{
+    test_resolve();
+    test_nt();
+    test_round_trip();
+    return tap_done();
+}

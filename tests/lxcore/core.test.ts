@@ -1,0 +1,168 @@
+// Host unit tests for lxcore/core (portable C): ELF validation and load planning, the
+// malformed-ELF corpus, a mutation fuzz loop, the initial stack/auxv layout, Linux -> NT path
+// translation and the Linux <-> NT conversions. The C drivers in tests/lxcore/c/ print TAP;
+// this file compiles them with the host gcc (-m32 with ASan+UBSan when that links, the
+// target's own word size) and checks every line.
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BUILD_DIR, ROOT } from '../../generator/src/paths.ts';
+
+const OUT = path.join(BUILD_DIR, 'lxcore-tests');
+const CORE = path.join(ROOT, 'lxcore', 'core');
+const CDIR = path.join(ROOT, 'tests', 'lxcore', 'c');
+const CORE_SOURCES = ['lx_elf.c', 'lx_stack.c', 'lx_path.c', 'lx_conv.c'].map((f) => path.join(CORE, f));
+const DRIVERS = ['elf', 'stack', 'path', 'conv'];
+
+// Flag sets tried in order; the first whose probe compiles, links and runs wins.
+const FLAG_SETS: { name: string; flags: string[] }[] = [
+  { name: 'gcc -m32 ASan+UBSan', flags: ['-m32', '-fsanitize=address,undefined', '-fno-sanitize-recover=all'] },
+  { name: 'gcc -m32', flags: ['-m32'] },
+  { name: 'gcc (native) ASan+UBSan', flags: ['-fsanitize=address,undefined', '-fno-sanitize-recover=all'] },
+];
+const COMMON = ['-std=c99', '-Wall', '-Wextra', '-Werror', '-O1', '-g', `-I${CORE}`, `-I${CDIR}`];
+
+interface Tap {
+  ok: string[];
+  notOk: string[];
+  plan: number | null;
+  comments: string[];
+}
+
+function parseTap(text: string): Tap {
+  const tap: Tap = { ok: [], notOk: [], plan: null, comments: [] };
+  for (const line of text.split('\n')) {
+    let m: RegExpMatchArray | null;
+    if ((m = line.match(/^ok \d+ - (.*)$/))) tap.ok.push(m[1]);
+    else if ((m = line.match(/^not ok \d+ - (.*)$/))) tap.notOk.push(m[1]);
+    else if ((m = line.match(/^1\.\.(\d+)$/))) tap.plan = Number(m[1]);
+    else if (line.startsWith('#')) tap.comments.push(line);
+  }
+  return tap;
+}
+
+function haveGcc(): boolean {
+  return spawnSync('gcc', ['--version'], { stdio: 'ignore' }).status === 0;
+}
+
+function pickFlags(): { name: string; flags: string[] } | null {
+  fs.mkdirSync(OUT, { recursive: true });
+  const probe = path.join(OUT, 'probe.c');
+  fs.writeFileSync(probe, 'int main(void) { return 0; }\n');
+  for (const set of FLAG_SETS) {
+    const exe = path.join(OUT, 'probe');
+    const cc = spawnSync('gcc', [...set.flags, probe, '-o', exe], { stdio: 'ignore' });
+    if (cc.status === 0 && spawnSync(exe, [], { stdio: 'ignore' }).status === 0) return set;
+  }
+  return null;
+}
+
+/** Runs a driver; returns its TAP and exit status. */
+function run(driver: string, args: string[]): { tap: Tap; status: number | null; out: string } {
+  const r = spawnSync(path.join(OUT, `test_${driver}`), args, { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const out = (r.stdout ?? '') + (r.stderr ?? '');
+  return { tap: parseTap(r.stdout ?? ''), status: r.status, out };
+}
+
+/** Every line ok, the plan line matches, exit status 0 (ASan/UBSan abort with non-zero). */
+function expectAllOk(res: { tap: Tap; status: number | null; out: string }, min: number): void {
+  expect(res.tap.notOk, res.out.slice(-4000)).toEqual([]);
+  expect(res.tap.plan, 'TAP plan line').toBe(res.tap.ok.length);
+  expect(res.tap.ok.length).toBeGreaterThanOrEqual(min);
+  expect(res.status, res.out.slice(-4000)).toBe(0);
+}
+
+const gcc = haveGcc();
+if (!gcc) console.log('SKIP lxcore/core host tests: no gcc on this machine (run generator/setup.sh)');
+
+describe.skipIf(!gcc)('lxcore/core on the host', () => {
+  let flagSet: { name: string; flags: string[] } | null = null;
+
+  beforeAll(() => {
+    flagSet = pickFlags();
+    if (!flagSet) throw new Error('gcc cannot build even a trivial program (-m32 or native); install gcc-multilib');
+    console.log(`lxcore/core tests built with: ${flagSet.name}`);
+    for (const d of DRIVERS) {
+      execFileSync('gcc', [...flagSet.flags, ...COMMON, path.join(CDIR, `test_${d}.c`), ...CORE_SOURCES,
+        '-o', path.join(OUT, `test_${d}`)], { stdio: 'pipe' });
+    }
+  });
+
+  it('plans valid ET_EXEC and static-PIE images field by field', () => {
+    expectAllOk(run('elf', ['unit']), 50);
+  });
+
+  it('gives -ENOEXEC for every file of the malformed-ELF corpus', () => {
+    const dir = path.join(OUT, 'corpus');
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { recursive: true });
+    const w = spawnSync(path.join(OUT, 'test_elf'), ['corpus-write', dir], { encoding: 'utf8' });
+    expect(w.status, w.stderr).toBe(0);
+    const files = fs.readdirSync(dir).filter((f) => f.endsWith('.elf')).sort();
+    expect(files.length).toBeGreaterThanOrEqual(60);
+    const res = run('elf', ['check-enoexec', ...files.map((f) => path.join(dir, f))]);
+    expectAllOk(res, files.length);
+    // one verdict per file, each naming its file
+    for (const f of files) expect(res.tap.ok.some((l) => l.startsWith(`${f} gives -ENOEXEC`))).toBe(true);
+  });
+
+  it('survives 200000 random mutations of a valid image (no crash, plan invariants hold)', () => {
+    for (const seed of ['1', '0xdeadbeef']) {
+      const res = run('elf', ['fuzz', '100000', seed]);
+      expectAllOk(res, 2);
+    }
+  });
+
+  it('accepts real static and static-PIE binaries and refuses a dynamic one', (ctx) => {
+    const src = path.join(OUT, 'hello.c');
+    fs.writeFileSync(src, '#include <stdio.h>\nint main(void) { puts("hi"); return 0; }\n');
+    const variants: [string, string[]][] = [
+      ['hello-static', ['-static']],
+      ['hello-static-pie', ['-static-pie']],
+      ['hello-dynamic', []],
+    ];
+    const built: Record<string, string> = {};
+    for (const [name, flags] of variants) {
+      const exe = path.join(OUT, name);
+      if (spawnSync('gcc', ['-m32', ...flags, src, '-o', exe], { stdio: 'ignore' }).status === 0) built[name] = exe;
+    }
+    if (!built['hello-static'] || !built['hello-dynamic']) {
+      console.log('SKIP real-binary ELF check: gcc -m32 cannot link static i386 programs here');
+      ctx.skip();
+      return;
+    }
+    const ok = [built['hello-static'], built['hello-static-pie']].filter(Boolean) as string[];
+    expectAllOk(run('elf', ['check-ok', ...ok]), ok.length);
+    expectAllOk(run('elf', ['check-enoexec', built['hello-dynamic']]), 1);
+  });
+
+  it('accepts every ELF test program of the musl build', (ctx) => {
+    const manifest = path.join(BUILD_DIR, 'elf', 'manifest.json');
+    if (!fs.existsSync(manifest)) {
+      console.log(`SKIP musl ELF programs check: ${manifest} not built yet (the musl helper's build makes it)`);
+      ctx.skip();
+      return;
+    }
+    const entries = JSON.parse(fs.readFileSync(manifest, 'utf8')) as { name: string; path: string }[];
+    const files = entries.map((e) => (path.isAbsolute(e.path) ? e.path : path.join(ROOT, e.path))).filter((p) => fs.existsSync(p));
+    if (files.length === 0) {
+      console.log('SKIP musl ELF programs check: the manifest lists no built file');
+      ctx.skip();
+      return;
+    }
+    expectAllOk(run('elf', ['check-ok', ...files]), files.length);
+  });
+
+  it('builds the initial stack word for word (argc, argv, envp, auxv, strings, alignment)', () => {
+    expectAllOk(run('stack', []), 70);
+  });
+
+  it('translates Linux paths to NT paths (.., ., //, escapes, limits, round trips)', () => {
+    expectAllOk(run('path', []), 50);
+  });
+
+  it('converts open flags, modes, NTSTATUS codes and times', () => {
+    expectAllOk(run('conv', []), 50);
+  });
+});
