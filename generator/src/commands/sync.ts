@@ -1,0 +1,55 @@
+// `lxgen sync [--check]`: regenerates every table, stub, header and document from syscall-defs/.
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ROOT } from '../paths.ts';
+import { loadDefinitions, DefinitionError } from '../defs/load.ts';
+import { renderOutputs, writeOutputs, checkOutputs } from '../sync/outputs.ts';
+
+export const summary = 'regenerate lxcore tables, stubs, musl constants and docs/syscalls.md from syscall-defs';
+export const usage = `usage: lxgen sync [--check] [--defs DIR] [--out DIR]
+
+Reads the syscall definitions (default: syscall-defs/) and writes, under the project root:
+  lxcore/generated/      SVC_ list, service table, handler prototypes, name table, stubs
+  musl-patches/generated/lxss_trap.h
+  docs/syscalls.md
+
+  --check      change nothing; exit 1 and print a unified diff when a file is stale
+  --defs DIR   read definitions from DIR instead of syscall-defs/
+  --out DIR    treat DIR as the project root for the generated files`;
+
+export async function run(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      check: { type: 'boolean', default: false },
+      defs: { type: 'string' },
+      out: { type: 'string' },
+    },
+    allowPositionals: false,
+  });
+  const defsDir = values.defs ? path.resolve(values.defs) : undefined;
+  const outRoot = values.out ? path.resolve(values.out) : ROOT;
+  let files: Map<string, string>;
+  try {
+    files = renderOutputs(loadDefinitions(defsDir));
+  } catch (e) {
+    if (e instanceof DefinitionError) {
+      console.error(`lxgen sync: ${e.message}`);
+      return 1;
+    }
+    throw e;
+  }
+  if (values.check) {
+    const stale = checkOutputs(outRoot, files);
+    if (stale.length === 0) {
+      console.log(`lxgen sync --check: ${files.size} generated files are up to date`);
+      return 0;
+    }
+    for (const s of stale) process.stdout.write(s.diff);
+    console.error(`lxgen sync --check: ${stale.length} stale file(s): ${stale.map((s) => s.file).join(', ')}; run 'npx lxgen sync'`);
+    return 1;
+  }
+  const changed = writeOutputs(outRoot, files);
+  console.log(changed.length ? `lxgen sync: wrote ${changed.join(', ')}` : `lxgen sync: ${files.size} generated files already up to date`);
+  return 0;
+}

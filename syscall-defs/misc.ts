@@ -1,0 +1,31 @@
+// Everything else: system information and names, reboot, logging, modules, kexec, keys,
+// accounting, randomness, and the sandboxing / tracing / bpf interfaces.
+import { syscalls } from '../generator/src/defs/schema.ts';
+
+export default syscalls('misc', [
+  { nr: 51, name: 'acct', entry: 'sys_acct', args: ['const char __user *name'], status: 'enosys' },
+  { nr: 59, name: 'oldolduname', entry: 'sys_olduname', args: ['struct oldold_utsname __user *name'], status: 'enosys' },
+  { nr: 74, name: 'sethostname', entry: 'sys_sethostname', args: ['char __user *name', 'int len'], status: 'enosys' },
+  { nr: 88, name: 'reboot', entry: 'sys_reboot', args: ['int magic1', 'int magic2', 'unsigned int cmd', 'void __user *arg'], status: 'enosys' },
+  { nr: 103, name: 'syslog', entry: 'sys_syslog', args: ['int type', 'char __user *buf', 'int len'], status: 'enosys' },
+  { nr: 109, name: 'olduname', entry: 'sys_uname', args: ['struct old_utsname __user *name'], status: 'enosys' },
+  { nr: 116, name: 'sysinfo', entry: 'sys_sysinfo', args: ['struct sysinfo __user *info'], status: 'enosys' },
+  { nr: 121, name: 'setdomainname', entry: 'sys_setdomainname', args: ['char __user *name', 'int len'], status: 'enosys' },
+  { nr: 122, name: 'uname', entry: 'sys_newuname', args: ['struct new_utsname __user *name'], status: 'enosys' },
+  { nr: 128, name: 'init_module', entry: 'sys_init_module', args: ['void __user *umod', 'unsigned long len', 'const char __user *uargs'], status: 'enosys' },
+  { nr: 129, name: 'delete_module', entry: 'sys_delete_module', args: ['const char __user *name_user', 'unsigned int flags'], status: 'enosys' },
+  { nr: 283, name: 'kexec_load', entry: 'sys_kexec_load', args: ['unsigned long entry', 'unsigned long nr_segments', 'struct kexec_segment __user *segments', 'unsigned long flags'], status: 'enosys' },
+  { nr: 286, name: 'add_key', entry: 'sys_add_key', args: ['const char __user *_type', 'const char __user *_description', 'const void __user *_payload', 'size_t plen', 'key_serial_t destringid'], status: 'enosys' },
+  { nr: 287, name: 'request_key', entry: 'sys_request_key', args: ['const char __user *_type', 'const char __user *_description', 'const char __user *_callout_info', 'key_serial_t destringid'], status: 'enosys' },
+  { nr: 288, name: 'keyctl', entry: 'sys_keyctl', args: ['int cmd', 'unsigned long arg2', 'unsigned long arg3', 'unsigned long arg4', 'unsigned long arg5'], status: 'enosys' },
+  { nr: 336, name: 'perf_event_open', entry: 'sys_perf_event_open', args: ['struct perf_event_attr __user *attr_uptr', 'pid_t pid', 'int cpu', 'int group_fd', 'unsigned long flags'], status: 'enosys' },
+  { nr: 350, name: 'finit_module', entry: 'sys_finit_module', args: ['int fd', 'const char __user *uargs', 'int flags'], status: 'enosys' },
+  { nr: 354, name: 'seccomp', entry: 'sys_seccomp', args: ['unsigned int op', 'unsigned int flags', 'void __user *uargs'], status: 'enosys' },
+  { nr: 355, name: 'getrandom', entry: 'sys_getrandom', args: ['char __user *buf', 'size_t count', 'unsigned int flags'], status: 'enosys' },
+  { nr: 357, name: 'bpf', entry: 'sys_bpf', args: ['int cmd', 'union bpf_attr __user *attr', 'unsigned int size'], status: 'enosys' },
+  { nr: 374, name: 'userfaultfd', entry: 'sys_userfaultfd', args: ['int flags'], status: 'enosys' },
+  { nr: 375, name: 'membarrier', entry: 'sys_membarrier', args: ['int cmd', 'unsigned int flags', 'int cpu_id'], status: 'enosys' },
+  { nr: 444, name: 'landlock_create_ruleset', entry: 'sys_landlock_create_ruleset', args: ['const struct landlock_ruleset_attr __user *attr', 'size_t size', '__u32 flags'], status: 'enosys' },
+  { nr: 445, name: 'landlock_add_rule', entry: 'sys_landlock_add_rule', args: ['int ruleset_fd', 'enum landlock_rule_type rule_type', 'const void __user *rule_attr', '__u32 flags'], status: 'enosys' },
+  { nr: 446, name: 'landlock_restrict_self', entry: 'sys_landlock_restrict_self', args: ['int ruleset_fd', '__u32 flags'], status: 'enosys' },
+]);

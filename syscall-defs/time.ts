@@ -1,0 +1,32 @@
+// Time: clocks, sleeping, interval and POSIX timers, process times.
+import { syscalls } from '../generator/src/defs/schema.ts';
+
+export default syscalls('time', [
+  { nr: 13, name: 'time', entry: 'sys_time32', args: ['old_time32_t __user *tloc'], status: 'enosys' },
+  { nr: 25, name: 'stime', entry: 'sys_stime32', args: ['old_time32_t __user *tptr'], status: 'enosys' },
+  { nr: 27, name: 'alarm', entry: 'sys_alarm', args: ['unsigned int seconds'], status: 'enosys' },
+  { nr: 43, name: 'times', entry: 'sys_times', args: ['struct tms __user *tbuf'], status: 'enosys' },
+  { nr: 78, name: 'gettimeofday', entry: 'sys_gettimeofday', args: ['struct __kernel_old_timeval __user *tv', 'struct timezone __user *tz'], status: 'enosys' },
+  { nr: 79, name: 'settimeofday', entry: 'sys_settimeofday', args: ['struct __kernel_old_timeval __user *tv', 'struct timezone __user *tz'], status: 'enosys' },
+  { nr: 104, name: 'setitimer', entry: 'sys_setitimer', args: ['int which', 'struct __kernel_old_itimerval __user *value', 'struct __kernel_old_itimerval __user *ovalue'], status: 'enosys' },
+  { nr: 105, name: 'getitimer', entry: 'sys_getitimer', args: ['int which', 'struct __kernel_old_itimerval __user *value'], status: 'enosys' },
+  { nr: 124, name: 'adjtimex', entry: 'sys_adjtimex_time32', args: ['struct old_timex32 __user *txc_p'], status: 'enosys' },
+  { nr: 162, name: 'nanosleep', entry: 'sys_nanosleep_time32', args: ['struct old_timespec32 __user *rqtp', 'struct old_timespec32 __user *rmtp'], status: 'enosys' },
+  { nr: 259, name: 'timer_create', entry: 'sys_timer_create', args: ['clockid_t which_clock', 'struct sigevent __user *timer_event_spec', 'timer_t __user *created_timer_id'], status: 'enosys' },
+  { nr: 260, name: 'timer_settime', entry: 'sys_timer_settime32', args: ['timer_t timer_id', 'int flags', 'struct old_itimerspec32 __user *new', 'struct old_itimerspec32 __user *old'], status: 'enosys' },
+  { nr: 261, name: 'timer_gettime', entry: 'sys_timer_gettime32', args: ['timer_t timer_id', 'struct old_itimerspec32 __user *setting'], status: 'enosys' },
+  { nr: 262, name: 'timer_getoverrun', entry: 'sys_timer_getoverrun', args: ['timer_t timer_id'], status: 'enosys' },
+  { nr: 263, name: 'timer_delete', entry: 'sys_timer_delete', args: ['timer_t timer_id'], status: 'enosys' },
+  { nr: 264, name: 'clock_settime', entry: 'sys_clock_settime32', args: ['clockid_t which_clock', 'struct old_timespec32 __user *tp'], status: 'enosys' },
+  { nr: 265, name: 'clock_gettime', entry: 'sys_clock_gettime32', args: ['clockid_t which_clock', 'struct old_timespec32 __user *tp'], status: 'enosys' },
+  { nr: 266, name: 'clock_getres', entry: 'sys_clock_getres_time32', args: ['clockid_t which_clock', 'struct old_timespec32 __user *tp'], status: 'enosys' },
+  { nr: 267, name: 'clock_nanosleep', entry: 'sys_clock_nanosleep_time32', args: ['clockid_t which_clock', 'int flags', 'struct old_timespec32 __user *rqtp', 'struct old_timespec32 __user *rmtp'], status: 'enosys' },
+  { nr: 343, name: 'clock_adjtime', entry: 'sys_clock_adjtime32', args: ['clockid_t which_clock', 'struct old_timex32 __user *tx'], status: 'enosys' },
+  { nr: 403, name: 'clock_gettime64', entry: 'sys_clock_gettime', args: ['clockid_t which_clock', 'struct __kernel_timespec __user *tp'], status: 'enosys' },
+  { nr: 404, name: 'clock_settime64', entry: 'sys_clock_settime', args: ['clockid_t which_clock', 'const struct __kernel_timespec __user *tp'], status: 'enosys' },
+  { nr: 405, name: 'clock_adjtime64', entry: 'sys_clock_adjtime', args: ['clockid_t which_clock', 'struct __kernel_timex __user *tx'], status: 'enosys' },
+  { nr: 406, name: 'clock_getres_time64', entry: 'sys_clock_getres', args: ['clockid_t which_clock', 'struct __kernel_timespec __user *tp'], status: 'enosys' },
+  { nr: 407, name: 'clock_nanosleep_time64', entry: 'sys_clock_nanosleep', args: ['clockid_t which_clock', 'int flags', 'const struct __kernel_timespec __user *rqtp', 'struct __kernel_timespec __user *rmtp'], status: 'enosys' },
+  { nr: 408, name: 'timer_gettime64', entry: 'sys_timer_gettime', args: ['timer_t timer_id', 'struct __kernel_itimerspec __user *setting'], status: 'enosys' },
+  { nr: 409, name: 'timer_settime64', entry: 'sys_timer_settime', args: ['timer_t timer_id', 'int flags', 'const struct __kernel_itimerspec __user *new_setting', 'struct __kernel_itimerspec __user *old_setting'], status: 'enosys' },
+]);
