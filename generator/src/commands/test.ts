@@ -1,0 +1,203 @@
+// `lxgen test`: boots the user's ReactOS build in QEMU with the Linux ELF test suite on a
+// payload disk, follows the in-guest runner's TAP on the serial port, and reports per test.
+// Bugchecks, kernel debugger entries and hangs are failures with evidence (the last 40 log
+// lines). Library code: generator/src/vm/ (media, QEMU) and generator/src/tap/ (parsing).
+import { existsSync, mkdirSync, rmSync, copyFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { BUILD_DIR } from '../paths.ts';
+import { describeChoice, resolveBuildDir, userConfigFile } from '../vm/config.ts';
+import { inspectBuild } from '../vm/reactos-build.ts';
+import { assembleBootMedium, RUNNER_IMAGE } from '../vm/boot-medium.ts';
+import { DEFAULT_MANIFEST, makePayloadImage, payloadSizeMiB, planTests, readManifest, type PlannedElf } from '../vm/payload.ts';
+import { qemuArgs, runSession, type Accel } from '../vm/qemu.ts';
+import { SerialMonitor, DEFAULT_MONITOR_OPTIONS } from '../tap/monitor.ts';
+import { buildReport, formatReport } from '../tap/report.ts';
+import { describeFailure } from '../tap/kernel.ts';
+
+export const summary = 'boot ReactOS in QEMU, run the Linux ELF tests in it, report per test';
+
+export const usage = `usage: lxgen test [options]
+
+Boots the patched ReactOS build in QEMU (headless), runs every ELF test of the musl build's
+manifest (${path.relative(process.cwd(), DEFAULT_MANIFEST) || DEFAULT_MANIFEST}) as a pico process through the in-guest
+runner, and reports per test. Exits non-zero on any failure, missing test, bugcheck or hang.
+
+options:
+  --build DIR        the ReactOS build directory (else $LXSS_REACTOS_BUILD, else
+                     "reactosBuild" in ${userConfigFile()})
+  --accel tcg|kvm    QEMU accelerator (default tcg: with KVM FreeLdr faults enabling paging)
+  --filter PATTERN   run a subset: substring or glob over "group/name", comma-separated
+  --timeout SECONDS  overall timeout (default ${DEFAULT_MONITOR_OPTIONS.overallTimeoutMs / 1000})
+  --boot-timeout S   boot-to-runner timeout (default ${DEFAULT_MONITOR_OPTIONS.bootTimeoutMs / 1000})
+  --keep             keep the run directory (serial log, payload disk) under .lxss/vm/
+  --gdb              start QEMU halted, waiting for gdb on localhost:1234 (no timeouts)
+  --boot-only        boot with an empty plan: checks boot-to-runner and measures it
+  --manifest FILE    ELF manifest (default .lxss/elf/manifest.json)
+  --dry-run          assemble the media and print the QEMU command line, do not boot
+  --rebuild-medium   rebuild the cached boot CD even if its inputs did not change
+
+environment: LXSS_QEMU (QEMU binary), LXSS_QEMU_ARGS (extra QEMU arguments).
+The serial log of the last run is always left at .lxss/vm/last-serial.log.`;
+
+function fmtTime(ms: number): string {
+  return `${(ms / 1000).toFixed(1)}s`;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      build: { type: 'string' },
+      accel: { type: 'string', default: 'tcg' },
+      filter: { type: 'string' },
+      timeout: { type: 'string' },
+      'boot-timeout': { type: 'string' },
+      keep: { type: 'boolean', default: false },
+      gdb: { type: 'boolean', default: false },
+      'boot-only': { type: 'boolean', default: false },
+      manifest: { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+      'rebuild-medium': { type: 'boolean', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  const accel = values.accel as Accel;
+  if (accel !== 'tcg' && accel !== 'kvm') throw new Error(`--accel must be tcg or kvm, not ${values.accel}`);
+  const seconds = (v: string | undefined, what: string): number | undefined => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`${what} must be a positive number of seconds`);
+    return n * 1000;
+  };
+  const overallMs = seconds(values.timeout, '--timeout');
+  const bootMs = seconds(values['boot-timeout'], '--boot-timeout');
+
+  const choice = resolveBuildDir(values.build);
+  if (!choice) {
+    console.error(
+      `lxgen test: no ReactOS build configured: pass --build DIR, set LXSS_REACTOS_BUILD, or write ` +
+        `{"reactosBuild": "/path/to/build"} to ${userConfigFile()}`,
+    );
+    return 2;
+  }
+  const build = inspectBuild(choice.dir);
+  console.log(`ReactOS build: ${describeChoice(choice)} [${build.config}, source ${build.sourceDir}]`);
+
+  // Tests.
+  let tests: PlannedElf[] = [];
+  if (!values['boot-only']) {
+    tests = planTests(readManifest(values.manifest ? path.resolve(values.manifest) : DEFAULT_MANIFEST), values.filter);
+    if (tests.length === 0) throw new Error(values.filter ? `--filter ${values.filter} selects no test` : 'the manifest lists no test');
+  }
+
+  const vmDir = path.join(BUILD_DIR, 'vm');
+  mkdirSync(vmDir, { recursive: true });
+  const t0 = Date.now();
+  const medium = await assembleBootMedium(build, path.join(vmDir, 'media'), {
+    rebuild: values['rebuild-medium'],
+    log: (m) => console.log(`  ${m}`),
+  });
+  console.log(
+    `boot CD: ${medium.iso} (${medium.reused ? 'cached' : `built in ${fmtTime(Date.now() - t0)}`}, ` +
+      `${medium.files} files; ${medium.missing.length} livecd files not built, left out)`,
+  );
+  if (!medium.hasRunner) {
+    throw new Error(
+      `the build has no reactos/system32/${RUNNER_IMAGE}.exe: install the project into the tree ` +
+        `(lxgen apply --tree ${build.sourceDir}) and build it (ninja ${RUNNER_IMAGE} lxcore)`,
+    );
+  }
+  if (!medium.hasLxcore) console.log('warning: the build has no lxcore.sys: every test will fail with "lxcore not available"');
+
+  const runDir = path.join(vmDir, `run-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+  mkdirSync(runDir, { recursive: true });
+  const payload = path.join(runDir, 'payload.img');
+  await makePayloadImage(payload, tests, payloadSizeMiB(tests));
+  const logFile = path.join(runDir, 'serial.log');
+  const qemu = process.env.LXSS_QEMU || 'qemu-system-i386';
+  const extraArgs = process.env.LXSS_QEMU_ARGS ? process.env.LXSS_QEMU_ARGS.split(/\s+/).filter(Boolean) : [];
+  const qopts = { qemu, iso: medium.iso, payload, accel, gdb: values.gdb, extraArgs };
+  if (values['dry-run']) {
+    console.log(`payload: ${payload} (${tests.length} tests)`);
+    console.log([qemu, ...qemuArgs(qopts)].map((a) => (/[\s,]/.test(a) && !a.includes('=') ? JSON.stringify(a) : a)).join(' '));
+    return 0;
+  }
+
+  const planned = tests.map((t) => ({ id: t.id, name: t.name, timeout: t.timeout }));
+  const noLimit = 10 * 24 * 3600 * 1000;
+  const monitor = new SerialMonitor(Date.now(), planned, {
+    overallTimeoutMs: overallMs ?? (values.gdb ? noLimit : DEFAULT_MONITOR_OPTIONS.overallTimeoutMs),
+    bootTimeoutMs: bootMs ?? (values.gdb ? noLimit : DEFAULT_MONITOR_OPTIONS.bootTimeoutMs),
+    testGraceMs: values.gdb ? noLimit : DEFAULT_MONITOR_OPTIONS.testGraceMs,
+  });
+
+  const tty = process.stdout.isTTY === true;
+  let status = '';
+  const clearStatus = () => {
+    if (tty && status) process.stdout.write('\r\x1b[K');
+  };
+  const say = (line: string) => {
+    clearStatus();
+    console.log(line);
+    if (tty && status) process.stdout.write(status);
+  };
+  const total = tests.length;
+  let done = 0;
+  let lastHeartbeat = 0;
+  monitor.onTap = (e, t) => {
+    const el = fmtTime(t - monitor.startedAt);
+    if (e.kind === 'plan') say(`[${el}] runner started: plan ${e.plan.start}..${e.plan.end}`);
+    else if (e.kind === 'result') {
+      done++;
+      const r = e.result;
+      const mark = r.directive === 'skip' ? 'skip' : r.directive === 'todo' ? 'todo' : r.ok ? 'ok' : 'FAIL';
+      say(`[${el}] ${mark.padEnd(4)} ${r.id}/${total} ${r.description}${r.reason ? ` # ${r.reason}` : ''}`);
+    } else if (e.kind === 'comment' && !tty) say(`[${el}] # ${e.text}`);
+    else if (e.kind === 'comment') say(`[${el}] # ${e.text}`);
+    else if (e.kind === 'bailout') say(`[${el}] runner bailed out: ${e.reason}`);
+    else if (e.kind === 'done') say(`[${el}] runner done: ${e.done.pass} passed, ${e.done.fail} failed, ${e.done.skip} skipped`);
+  };
+  monitor.onKernelFailure = (f, t) => say(`[${fmtTime(t - monitor.startedAt)}] KERNEL: ${describeFailure(f)}`);
+  const onTick = (ms: number) => {
+    const cur = monitor.currentTest();
+    const what = cur ? `running ${cur.id}/${total} ${cur.name} (${fmtTime(Date.now() - cur.startedAt)})` : monitor.sawDone() ? 'runner done, waiting for power-off' : done === 0 ? 'booting' : 'between tests';
+    if (tty) {
+      status = `[${fmtTime(ms)}] ${what}`;
+      process.stdout.write(`\r\x1b[K${status}`);
+    } else if (ms - lastHeartbeat >= 15_000) {
+      lastHeartbeat = ms;
+      console.log(`[${fmtTime(ms)}] ${what}`);
+    }
+  };
+
+  console.log(`booting QEMU (${accel}${values.gdb ? ', waiting for gdb on localhost:1234' : ''}), ${total} tests; serial log ${logFile}`);
+  const result = await runSession(qopts, { monitor, logFile, onTick });
+  clearStatus();
+  status = '';
+  copyFileSync(logFile, path.join(vmDir, 'last-serial.log'));
+
+  const report = buildReport({
+    planned,
+    tap: monitor.tap.summary(),
+    stop: result.stop,
+    vmExitedByItself: result.exitedByItself,
+    lastLines: monitor.lastLines(),
+  });
+  if (result.exitedByItself && !monitor.sawDone() && result.stderr.trim()) {
+    report.problems.push(`QEMU: ${result.stderr.trim().split('\n').slice(-3).join(' / ')}`);
+    report.exitCode = 1;
+  }
+  console.log('');
+  for (const l of formatReport(report)) console.log(l);
+  const vmEnd = result.exitedByItself ? 'the VM stopped by itself' : 'the VM was stopped by lxgen';
+  console.log(
+    `timing (${accel}): boot to runner ${result.bootMs === null ? 'n/a' : fmtTime(result.bootMs)}, ` +
+      `boot to results ${fmtTime(result.elapsedMs)}; ${vmEnd}`,
+  );
+  if (values['boot-only'] && result.bootMs === null) report.exitCode = 1;
+  if (values.keep) console.log(`kept: ${runDir} (serial.log, payload.img)`);
+  else if (existsSync(runDir)) rmSync(runDir, { recursive: true, force: true });
+  return report.exitCode;
+}

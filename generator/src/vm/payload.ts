@@ -1,0 +1,163 @@
+// The test payload: the ELF tests chosen from the musl build's manifest, a plan the in-guest
+// runner reads, and a FAT disk image holding both (made with mtools: no root, no loop mounts).
+//
+// Disk layout: an MBR with one FAT16 partition starting at 1 MiB (so ReactOS sees
+// \Device\Harddisk0\Partition1), and in it:
+//   /lxss-plan.txt   id TAB name TAB path TAB expected-exit TAB timeout   (tests/runner/README.md)
+//   /elf/<file>      the test binaries
+//   /tmp/            scratch directory, the tests' cwd
+import { existsSync, readFileSync, statSync, writeFileSync, openSync, writeSync, closeSync, ftruncateSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import { BUILD_DIR, ROOT } from '../paths.ts';
+
+export interface ManifestEntry {
+  name: string;
+  group: string;
+  needs: string[];
+  timeout: number;
+  path: string;
+  exit?: number;
+}
+
+export interface PlannedElf {
+  id: number;
+  /** "group/name" as reported in TAP. */
+  name: string;
+  /** Host file. */
+  file: string;
+  /** Path on the payload disk, '/' separated, no leading slash. */
+  diskPath: string;
+  expectedExit: number;
+  timeout: number;
+  needs: string[];
+}
+
+export const DEFAULT_MANIFEST = path.join(BUILD_DIR, 'elf', 'manifest.json');
+export const PLAN_FILE = 'lxss-plan.txt';
+
+export function readManifest(file = DEFAULT_MANIFEST): ManifestEntry[] {
+  if (!existsSync(file)) {
+    throw new Error(`no ELF test manifest at ${file}: build the ELF tests first (the musl helper's build writes it)`);
+  }
+  const data = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+  if (!Array.isArray(data)) throw new Error(`${file}: expected a JSON array`);
+  const dir = path.dirname(file);
+  return data.map((raw, i) => {
+    const e = raw as Record<string, unknown>;
+    const where = `${file} entry ${i}`;
+    if (typeof e.name !== 'string' || !e.name) throw new Error(`${where}: "name" missing`);
+    if (typeof e.path !== 'string' || !e.path) throw new Error(`${where} (${e.name}): "path" missing`);
+    const needs = Array.isArray(e.needs)
+      ? e.needs.map(String)
+      : typeof e.needs === 'string' && e.needs !== '-' && e.needs !== ''
+        ? e.needs.split(',').map((s) => s.trim())
+        : [];
+    const p = e.path;
+    const resolved = path.isAbsolute(p) ? p : [path.join(dir, p), path.join(ROOT, p)].find((c) => existsSync(c)) ?? path.join(dir, p);
+    const timeout = typeof e.timeout === 'number' && e.timeout > 0 ? e.timeout : 10;
+    const exit = typeof e.exit === 'number' ? e.exit : undefined;
+    return { name: e.name, group: typeof e.group === 'string' ? e.group : 'basic', needs, timeout, path: resolved, exit };
+  });
+}
+
+export function testName(e: ManifestEntry): string {
+  return e.name.includes('/') ? e.name : `${e.group}/${e.name}`;
+}
+
+/**
+ * Shell-style glob (*, ?) or substring filter over "group/name"; several comma-separated
+ * patterns select the union.
+ */
+export function matchesFilter(name: string, filter: string | undefined): boolean {
+  if (!filter) return true;
+  return filter
+    .split(',')
+    .map((f) => f.trim())
+    .filter(Boolean)
+    .some((f) => {
+      if (/[*?]/.test(f)) {
+        const re = new RegExp('^' + f.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$');
+        return re.test(name);
+      }
+      return name.includes(f);
+    });
+}
+
+const SAFE = /^[A-Za-z0-9._+-]+$/;
+
+export function planTests(entries: ManifestEntry[], filter?: string): PlannedElf[] {
+  const chosen = entries.filter((e) => matchesFilter(testName(e), filter));
+  const seen = new Set<string>();
+  return chosen.map((e, i) => {
+    const base = path.basename(e.path);
+    if (!SAFE.test(base)) throw new Error(`ELF file name ${base} (${e.name}) has characters the runner does not pass on (use [A-Za-z0-9._+-])`);
+    const diskPath = `elf/${base}`;
+    if (seen.has(diskPath)) throw new Error(`two tests share the file name ${base}`);
+    seen.add(diskPath);
+    const name = testName(e);
+    if (/[\t\n#]/.test(name)) throw new Error(`test name ${JSON.stringify(name)} contains a tab, newline or #`);
+    return { id: i + 1, name, file: e.path, diskPath, expectedExit: e.exit ?? 0, timeout: e.timeout, needs: e.needs };
+  });
+}
+
+export function planText(tests: PlannedElf[]): string {
+  const lines = ['# lxss test plan v1 (lxgen test): id, name, path, expected exit status, timeout s'];
+  for (const t of tests) lines.push([t.id, t.name, t.diskPath, t.expectedExit, t.timeout].join('\t'));
+  return lines.join('\n') + '\n';
+}
+
+const SECTOR = 512;
+const PART_START = 2048; // 1 MiB
+
+/** Writes an MBR with one FAT16 (LBA) partition covering the disk from 1 MiB. */
+export function writeMbr(fd: number, totalSectors: number): void {
+  const mbr = Buffer.alloc(SECTOR);
+  const count = totalSectors - PART_START;
+  const e = 446;
+  mbr[e] = 0x00; // not active: the payload disk is never booted
+  mbr.set([0xfe, 0xff, 0xff], e + 1); // CHS start: use LBA
+  mbr[e + 4] = 0x0e; // FAT16, LBA
+  mbr.set([0xfe, 0xff, 0xff], e + 5); // CHS end: use LBA
+  mbr.writeUInt32LE(PART_START, e + 8);
+  mbr.writeUInt32LE(count, e + 12);
+  mbr.writeUInt32LE(0x4c585353, 440); // disk signature "LXSS"
+  mbr[510] = 0x55;
+  mbr[511] = 0xaa;
+  writeSync(fd, mbr, 0, SECTOR, 0);
+}
+
+async function mtool(cmd: string, args: string[]): Promise<void> {
+  await execa(cmd, args, { all: true, env: { MTOOLS_SKIP_CHECK: '1', MTOOLS_NO_VFAT: '0' } }).catch((e) => {
+    const msg = (e as { all?: string; code?: string }).code === 'ENOENT' ? `${cmd} not found: install mtools` : (e as { all?: string }).all ?? String(e);
+    throw new Error(`${cmd} ${args.join(' ')}: ${msg}`);
+  });
+}
+
+/** Creates the payload disk image: MBR + FAT16 partition with the plan, the ELFs and /tmp. */
+export async function makePayloadImage(image: string, tests: PlannedElf[], sizeMiB = 64): Promise<void> {
+  for (const t of tests) if (!existsSync(t.file)) throw new Error(`ELF ${t.file} (${t.name}) does not exist: rebuild the ELF tests`);
+  const total = sizeMiB * 1024 * 2;
+  mkdirSync(path.dirname(image), { recursive: true });
+  const fd = openSync(image, 'w');
+  try {
+    ftruncateSync(fd, total * SECTOR);
+    writeMbr(fd, total);
+  } finally {
+    closeSync(fd);
+  }
+  const part = `${image}@@${PART_START * SECTOR}`;
+  await mtool('mformat', ['-i', part, '-T', String(total - PART_START), '-h', '16', '-s', '63', '-H', String(PART_START), '-v', 'LXSSTEST', '::']);
+  await mtool('mmd', ['-i', part, '::/elf', '::/tmp']);
+  const planPath = `${image}.plan.txt`;
+  writeFileSync(planPath, planText(tests));
+  await mtool('mcopy', ['-i', part, planPath, `::/${PLAN_FILE}`]);
+  // mcopy takes many sources to one directory, but names must stay those of the disk paths.
+  for (const t of tests) await mtool('mcopy', ['-i', part, t.file, `::/${t.diskPath}`]);
+}
+
+/** Size in MiB large enough for the tests (at least 64). */
+export function payloadSizeMiB(tests: PlannedElf[]): number {
+  const bytes = tests.reduce((n, t) => n + (existsSync(t.file) ? statSync(t.file).size : 0), 0);
+  return Math.max(64, Math.ceil((bytes * 1.2) / (1024 * 1024)) + 16);
+}

@@ -1,0 +1,134 @@
+// Runs QEMU headless for one test session: boot CD + payload disk, COM1 on QEMU's stdio
+// (streamed into the serial monitor and a log file), -no-reboot so the runner's reboot ends
+// the VM. Stops the VM itself on a bugcheck/debugger prompt (after asking KDBG for a
+// backtrace), a hang or the runner's done line.
+import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { SerialMonitor, type StopReason } from '../tap/monitor.ts';
+
+export type Accel = 'tcg' | 'kvm';
+
+export interface QemuOptions {
+  qemu?: string;
+  iso: string;
+  payload: string;
+  accel: Accel;
+  memoryMiB?: number;
+  gdb?: boolean;
+  /** Extra QEMU arguments (from $LXSS_QEMU_ARGS). */
+  extraArgs?: string[];
+}
+
+export function qemuArgs(o: QemuOptions): string[] {
+  const args = [
+    '-machine', `pc,accel=${o.accel}`,
+    '-m', String(o.memoryMiB ?? 256),
+    '-drive', `file=${o.payload},format=raw,if=ide,index=0,media=disk`,
+    '-drive', `file=${o.iso},format=raw,if=ide,index=2,media=cdrom,readonly=on`,
+    '-boot', 'order=d,menu=off',
+    '-chardev', 'stdio,id=com1,signal=off',
+    '-serial', 'chardev:com1',
+    '-display', 'none',
+    '-monitor', 'none',
+    '-nic', 'none',
+    '-no-reboot',
+    // A status port the guest may use to end the VM with an exit code (MicroNT-style).
+    '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04',
+  ];
+  if (o.gdb) args.push('-s', '-S');
+  if (o.extraArgs) args.push(...o.extraArgs);
+  return args;
+}
+
+export interface SessionResult {
+  stop: StopReason | null;
+  /** QEMU ended on its own (power-off, reboot with -no-reboot, isa-debug-exit). */
+  exitedByItself: boolean;
+  qemuExitCode: number | null;
+  elapsedMs: number;
+  /** Time from start to the first TAP line (boot to runner), if seen. */
+  bootMs: number | null;
+  stderr: string;
+}
+
+export interface SessionOptions {
+  monitor: SerialMonitor;
+  logFile: string;
+  /** Called about once a second with the elapsed time (progress display). */
+  onTick?: (elapsedMs: number) => void;
+  now?: () => number;
+}
+
+const KDBG_COMMANDS = ['bt\r'];
+
+export async function runSession(q: QemuOptions, s: SessionOptions): Promise<SessionResult> {
+  const now = s.now ?? (() => Date.now());
+  const start = s.monitor.startedAt;
+  const log = createWriteStream(s.logFile);
+  const child = spawn(q.qemu ?? 'qemu-system-i386', qemuArgs(q), { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  let bootMs: number | null = null;
+  const prevOnTap = s.monitor.onTap;
+  s.monitor.onTap = (e, t) => {
+    bootMs ??= t - start;
+    prevOnTap?.(e, t);
+  };
+
+  let exited = false;
+  let exitCode: number | null = null;
+  let killedByUs = false;
+  const exitPromise = new Promise<void>((resolve) => {
+    child.on('exit', (code) => {
+      exited = true;
+      exitCode = code;
+      resolve();
+    });
+    child.on('error', (err) => {
+      stderr += `${err.message}\n`;
+      exited = true;
+      resolve();
+    });
+  });
+  child.stdout.on('data', (buf: Buffer) => {
+    const text = buf.toString('latin1');
+    log.write(buf);
+    s.monitor.feed(text, now());
+  });
+  child.stderr.on('data', (buf: Buffer) => {
+    stderr += buf.toString();
+  });
+
+  let stop: StopReason | null = null;
+  let lastTick = 0;
+  while (!exited) {
+    await Promise.race([exitPromise, new Promise((r) => setTimeout(r, 200))]);
+    if (exited) break;
+    const t = now();
+    if (s.onTick && t - lastTick >= 1000) {
+      lastTick = t;
+      s.onTick(t - start);
+    }
+    stop = s.monitor.check(t);
+    if (stop) {
+      if (stop.kind === 'kernel-failure' && stop.atPrompt) {
+        // Ask KDBG for a backtrace: it goes into the log as evidence.
+        for (const cmd of KDBG_COMMANDS) child.stdin.write(cmd);
+        await Promise.race([exitPromise, new Promise((r) => setTimeout(r, 2500))]);
+      }
+      break;
+    }
+  }
+  if (!exited) {
+    killedByUs = true;
+    child.kill('SIGTERM');
+    await Promise.race([exitPromise, new Promise((r) => setTimeout(r, 3000))]);
+    if (!exited) child.kill('SIGKILL');
+    await exitPromise;
+  }
+  const end = now();
+  const byItself = !killedByUs;
+  if (byItself) stop = s.monitor.vmExited(end) ?? stop;
+  else s.monitor.flush(end);
+  await new Promise<void>((r) => log.end(r));
+  return { stop, exitedByItself: byItself, qemuExitCode: exitCode, elapsedMs: end - start, bootMs, stderr };
+}

@@ -1,0 +1,85 @@
+// Integration: runs `lxgen test` against a configured ReactOS build (--build via
+// $LXSS_REACTOS_BUILD or ~/.config/lxss/config.json). Without one, prints one SKIP line.
+// Also compiles the in-guest runner with the build's own flags when a build is configured.
+import { describe, expect, it } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { resolveBuildDir } from '../../generator/src/vm/config.ts';
+import { DEFAULT_MANIFEST } from '../../generator/src/vm/payload.ts';
+import { ROOT } from '../../generator/src/paths.ts';
+
+function skipReason(): string | null {
+  let choice;
+  try {
+    choice = resolveBuildDir(undefined);
+  } catch (err) {
+    return `ReactOS build config unreadable: ${(err as Error).message}`;
+  }
+  if (!choice) return 'no ReactOS build configured (set LXSS_REACTOS_BUILD or ~/.config/lxss/config.json reactosBuild)';
+  if (!existsSync(path.join(choice.dir, 'CMakeCache.txt'))) return `${choice.dir} is not a ReactOS build directory`;
+  try {
+    execFileSync(process.env.LXSS_QEMU || 'qemu-system-i386', ['--version'], { stdio: 'ignore' });
+  } catch {
+    return 'qemu-system-i386 not installed';
+  }
+  if (!existsSync(DEFAULT_MANIFEST)) return `no ELF test manifest at ${DEFAULT_MANIFEST} (build the ELF tests first)`;
+  return null;
+}
+
+const reason = skipReason();
+if (reason) console.log(`SKIP lxgen test integration: ${reason}`);
+
+describe('lxgen test (integration)', () => {
+  it.skipIf(reason !== null)(
+    'boots the build, runs every ELF test and passes',
+    () => {
+      const r = spawnSync('node', [path.join(ROOT, 'generator/bin/lxgen.js'), 'test'], { encoding: 'utf8', cwd: ROOT });
+      console.log(r.stdout.split('\n').slice(-60).join('\n'));
+      if (r.stderr) console.log(r.stderr);
+      expect(r.stdout).toMatch(/\d+ tests: \d+ passed/);
+      expect(r.status).toBe(0);
+    },
+    900_000,
+  );
+});
+
+// The runner is built by the ReactOS tree; here it is compiled (not linked) with the flags the
+// build uses for autochk, its model, so a syntax or warning error shows up without a tree build.
+function runnerCompileCommand(): { cmd: string; args: string[] } | string {
+  const choice = resolveBuildDir(undefined);
+  if (!choice) return 'no ReactOS build configured';
+  const ninja = path.join(choice.dir, 'build.ninja');
+  if (!existsSync(ninja)) return `${choice.dir} has no build.ninja`;
+  const text = readFileSync(ninja, 'utf8');
+  const at = text.indexOf('/autochk.dir/autochk.c.obj: C_COMPILER');
+  if (at < 0) return 'autochk compile rule not found in build.ninja';
+  const block = text.slice(at, at + 20000).split('\n').slice(1, 8);
+  const get = (k: string) => block.find((l) => l.startsWith(`  ${k} = `))?.slice(k.length + 5) ?? '';
+  const split = (s: string) => s.split(/\s+/).filter(Boolean);
+  return {
+    cmd: 'i686-w64-mingw32-gcc',
+    args: [
+      ...split(get('DEFINES')), ...split(get('FLAGS')), ...split(get('INCLUDES')),
+      `-I${path.join(ROOT, 'lxcore/include')}`, '-fsyntax-only', path.join(ROOT, 'tests/runner/lxtestrun.c'),
+    ],
+  };
+}
+
+const compile = (() => {
+  try {
+    return runnerCompileCommand();
+  } catch (err) {
+    return (err as Error).message;
+  }
+})();
+if (typeof compile === 'string') console.log(`SKIP runner compile check: ${compile}`);
+
+describe('in-guest runner', () => {
+  it.skipIf(typeof compile === 'string')('compiles with the ReactOS build flags (-Werror -Wall)', () => {
+    const c = compile as { cmd: string; args: string[] };
+    const r = spawnSync(c.cmd, c.args, { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+});

@@ -1,0 +1,148 @@
+// Host-side pieces of `lxgen test` that need no ReactOS build: build-dir resolution, the
+// livecd path list, test selection and the plan, the payload disk (mtools), QEMU arguments.
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { resolveBuildDir, userConfigFile } from '../../generator/src/vm/config.ts';
+import { parsePathList, inspectBuild } from '../../generator/src/vm/reactos-build.ts';
+import { freeldrIni, lxssTestInf, selectFiles } from '../../generator/src/vm/boot-medium.ts';
+import { makePayloadImage, matchesFilter, planTests, planText, readManifest } from '../../generator/src/vm/payload.ts';
+import { qemuArgs } from '../../generator/src/vm/qemu.ts';
+
+const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'lxss-vm-'));
+
+function hasMtools(): boolean {
+  try {
+    execFileSync('mformat', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('build directory resolution', () => {
+  it('prefers --build, then LXSS_REACTOS_BUILD, then the user config file', () => {
+    const home = tmp();
+    const env = { HOME: home } as NodeJS.ProcessEnv;
+    expect(resolveBuildDir(undefined, env)).toBeNull();
+    mkdirSync(path.join(home, '.config', 'lxss'), { recursive: true });
+    writeFileSync(userConfigFile(env), JSON.stringify({ reactosBuild: '~/ros/build' }));
+    expect(resolveBuildDir(undefined, env)).toMatchObject({ dir: path.join(home, 'ros/build'), from: 'config' });
+    expect(resolveBuildDir(undefined, { ...env, LXSS_REACTOS_BUILD: '/b/env' })).toMatchObject({ dir: '/b/env', from: 'env' });
+    expect(resolveBuildDir('/b/flag', { ...env, LXSS_REACTOS_BUILD: '/b/env' })).toMatchObject({ dir: '/b/flag', from: 'flag' });
+    expect(userConfigFile({ XDG_CONFIG_HOME: '/x', HOME: home })).toBe('/x/lxss/config.json');
+  });
+
+  it('rejects a malformed config file with its name', () => {
+    const home = tmp();
+    mkdirSync(path.join(home, '.config', 'lxss'), { recursive: true });
+    writeFileSync(path.join(home, '.config', 'lxss', 'config.json'), '{"reactosBuild": 3}');
+    expect(() => resolveBuildDir(undefined, { HOME: home })).toThrow(/reactosBuild.*must be a string/);
+  });
+
+  it('says what is wrong with a directory that is not a ReactOS build', () => {
+    const d = tmp();
+    expect(() => inspectBuild(d)).toThrow(/not a CMake build directory/);
+    writeFileSync(path.join(d, 'CMakeCache.txt'), 'CMAKE_HOME_DIRECTORY:INTERNAL=/nonexistent\n');
+    expect(() => inspectBuild(d)).toThrow(/does not point at a ReactOS source tree/);
+  });
+});
+
+describe('boot medium inputs', () => {
+  it('parses the build path list and leaves out files the build did not produce', () => {
+    const d = tmp();
+    writeFileSync(path.join(d, 'ntoskrnl.exe'), 'x');
+    const entries = parsePathList(
+      `${d}/empty\nreactos/system32/ntoskrnl.exe=${d}/ntoskrnl.exe\nreactos/explorer.exe=${d}/explorer.exe\n` +
+        `freeldr.ini=${d}/livecd.ini\nreactos/system32/config/system=${d}/system\n`,
+    );
+    expect(entries.map((e) => e.dest)).toEqual([
+      'reactos/system32/ntoskrnl.exe', 'reactos/explorer.exe', 'freeldr.ini', 'reactos/system32/config/system',
+    ]);
+    const { keep, missing } = selectFiles(entries);
+    expect(keep.map((e) => e.dest)).toEqual(['reactos/system32/ntoskrnl.exe']);
+    expect(missing).toEqual(['reactos/explorer.exe']);
+  });
+
+  it('boots at once with the debugger on COM1 and runs the runner from BootExecute', () => {
+    const ini = freeldrIni();
+    expect(ini).toMatch(/TimeOut=0/);
+    expect(ini).toMatch(/Options=.*\/DEBUGPORT=COM1.*\/KDSERIAL/);
+    expect(lxssTestInf()).toContain(String.raw`HKLM,"SYSTEM\CurrentControlSet\Control\Session Manager","BootExecute",0x00010000,"lxtestrun"`);
+  });
+});
+
+describe('test selection and plan', () => {
+  const d = tmp();
+  const manifest = path.join(d, 'manifest.json');
+  writeFileSync(path.join(d, 'hello'), 'elf');
+  writeFileSync(path.join(d, 'hello_asm'), 'elf');
+  writeFileSync(path.join(d, 'mmap_basic'), 'elf');
+  writeFileSync(
+    manifest,
+    JSON.stringify([
+      { name: 'hello', group: 'basic', needs: [], timeout: 5, path: 'hello' },
+      { name: 'hello_asm', group: 'basic', needs: '-', timeout: 5, path: path.join(d, 'hello_asm'), exit: 7 },
+      { name: 'mmap_basic', group: 'memory', needs: 'mmap,munmap', timeout: 20, path: 'mmap_basic' },
+    ]),
+  );
+
+  it('reads the manifest, resolving paths next to it', () => {
+    const m = readManifest(manifest);
+    expect(m.map((e) => [e.name, e.path, e.exit, e.needs])).toEqual([
+      ['hello', path.join(d, 'hello'), undefined, []],
+      ['hello_asm', path.join(d, 'hello_asm'), 7, []],
+      ['mmap_basic', path.join(d, 'mmap_basic'), undefined, ['mmap', 'munmap']],
+    ]);
+  });
+
+  it('filters by substring or glob and numbers the chosen tests from 1', () => {
+    const m = readManifest(manifest);
+    expect(planTests(m, 'memory/').map((t) => [t.id, t.name])).toEqual([[1, 'memory/mmap_basic']]);
+    expect(planTests(m, 'basic/hello*').map((t) => t.name)).toEqual(['basic/hello', 'basic/hello_asm']);
+    expect(planTests(m, 'asm,mmap').map((t) => t.name)).toEqual(['basic/hello_asm', 'memory/mmap_basic']);
+    expect(matchesFilter('basic/hello', 'b?sic/*')).toBe(true);
+    expect(matchesFilter('basic/hello', 'memory')).toBe(false);
+  });
+
+  it('writes the plan the runner parses (expected exit 7 for hello_asm)', () => {
+    const text = planText(planTests(readManifest(manifest)));
+    expect(text.split('\n').slice(1, 4)).toEqual([
+      '1\tbasic/hello\telf/hello\t0\t5',
+      '2\tbasic/hello_asm\telf/hello_asm\t7\t5',
+      '3\tmemory/mmap_basic\telf/mmap_basic\t0\t20',
+    ]);
+  });
+
+  it.runIf(hasMtools())('makes a partitioned FAT payload disk with the plan, the ELFs and /tmp', async () => {
+    const img = path.join(d, 'payload.img');
+    const tests = planTests(readManifest(manifest));
+    await makePayloadImage(img, tests, 64);
+    const raw = readFileSync(img);
+    expect(raw.readUInt16LE(510)).toBe(0xaa55);
+    expect(raw[446 + 4]).toBe(0x0e);
+    expect(raw.readUInt32LE(446 + 8)).toBe(2048);
+    const part = `${img}@@1048576`;
+    const listing = execFileSync('mdir', ['-b', '-i', part, '::/elf'], { encoding: 'utf8' });
+    expect(listing).toContain('hello_asm');
+    expect(execFileSync('mtype', ['-i', part, '::/lxss-plan.txt'], { encoding: 'utf8' })).toBe(planText(tests));
+    expect(execFileSync('mdir', ['-b', '-i', part, '::/'], { encoding: 'utf8' })).toMatch(/tmp/);
+  });
+  if (!hasMtools()) console.log('SKIP payload disk test: mtools (mformat) not installed');
+});
+
+describe('QEMU command line', () => {
+  it('boots the CD headless with COM1 on stdio, no network and -no-reboot', () => {
+    const a = qemuArgs({ iso: '/m/boot.iso', payload: '/r/payload.img', accel: 'tcg' });
+    const s = a.join(' ');
+    expect(s).toContain('accel=tcg');
+    expect(s).toContain('file=/r/payload.img,format=raw,if=ide,index=0,media=disk');
+    expect(s).toContain('file=/m/boot.iso,format=raw,if=ide,index=2,media=cdrom');
+    expect(s).toContain('-serial chardev:com1');
+    expect(a).toContain('-no-reboot');
+    expect(a).not.toContain('-S');
+    expect(qemuArgs({ iso: 'i', payload: 'p', accel: 'kvm', gdb: true })).toEqual(expect.arrayContaining(['-s', '-S']));
+  });
+});
