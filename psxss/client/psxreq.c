@@ -1,0 +1,534 @@
+/*
+ * PROJECT:     lxss for ReactOS - psxss
+ * LICENSE:     LGPL-2.1-or-later (https://spdx.org/licenses/LGPL-2.1-or-later)
+ * PURPOSE:     Launch request packing, validation and Linux path resolution (portable C99)
+ */
+
+#include <string.h>
+#include "psxreq.h"
+
+/* L"\\SystemRoot\\lxss\\rootfs" spelled as UTF-16 units, so no wchar_t size assumption */
+const uint16_t PsxDefaultRoot[] =
+{
+    '\\', 'S', 'y', 's', 't', 'e', 'm', 'R', 'o', 'o', 't',
+    '\\', 'l', 'x', 's', 's', '\\', 'r', 'o', 'o', 't', 'f', 's', 0
+};
+const uint32_t PsxDefaultRootChars = 23;
+
+/* PACKING ********************************************************************/
+
+typedef struct _PSX_PACKER
+{
+    uint8_t *Base;
+    uint32_t Capacity;
+    uint32_t Used;
+    int Error;
+} PSX_PACKER;
+
+static void
+PsxpAppend(PSX_PACKER *Packer,
+           const void *Data,
+           uint32_t Length,
+           PSX_STRING_REF *Ref)
+{
+    Ref->Offset = 0;
+    Ref->Length = 0;
+    if (Packer->Error != 0 || Length == 0)
+        return;
+
+    if (Length > Packer->Capacity - Packer->Used)
+    {
+        Packer->Error = PSX_E2BIG;
+        return;
+    }
+
+    Ref->Offset = Packer->Used;
+    Ref->Length = Length;
+    memcpy(Packer->Base + Packer->Used, Data, Length);
+    Packer->Used += Length;
+}
+
+static void
+PsxpAppendList(PSX_PACKER *Packer,
+               const char *const *Strings,
+               uint32_t Count,
+               PSX_STRING_REF *Ref)
+{
+    uint32_t Index;
+    uint32_t Start = Packer->Used;
+
+    Ref->Offset = 0;
+    Ref->Length = 0;
+    if (Packer->Error != 0 || Count == 0)
+        return;
+
+    for (Index = 0; Index < Count; Index++)
+    {
+        PSX_STRING_REF Ignored;
+        size_t Length;
+
+        if (Strings[Index] == NULL)
+        {
+            Packer->Error = PSX_EINVAL;
+            return;
+        }
+        Length = strlen(Strings[Index]) + 1;
+        if (Length > PSX_REQUEST_MAX_SIZE)
+        {
+            Packer->Error = PSX_E2BIG;
+            return;
+        }
+        PsxpAppend(Packer, Strings[Index], (uint32_t)Length, &Ignored);
+        if (Packer->Error != 0)
+            return;
+    }
+
+    Ref->Offset = Start;
+    Ref->Length = Packer->Used - Start;
+}
+
+int
+PsxPackRequest(void *Buffer,
+               uint32_t Capacity,
+               const PSX_REQUEST_PARAMS *Params,
+               uint32_t *Written)
+{
+    PSX_PACKER Packer;
+    PSX_REQUEST Header;
+    size_t Length;
+
+    *Written = 0;
+    if (Params == NULL || Params->Program == NULL || Params->Program[0] == '\0')
+        return PSX_EINVAL;
+    if ((Params->Flags & ~PSX_REQUEST_VALID_FLAGS) != 0)
+        return PSX_EINVAL;
+    if ((Params->ArgumentCount != 0 && Params->Arguments == NULL) ||
+        (Params->EnvironmentCount != 0 && Params->Environment == NULL))
+    {
+        return PSX_EINVAL;
+    }
+    if (Params->ArgumentCount > PSX_MAX_ARGUMENTS ||
+        Params->EnvironmentCount > PSX_MAX_ENVIRONMENT)
+    {
+        return PSX_E2BIG;
+    }
+    if ((Params->ImagePath != NULL && Params->ImagePathChars > PSX_MAX_NT_PATH_CHARS) ||
+        (Params->Root != NULL && Params->RootChars > PSX_MAX_NT_PATH_CHARS))
+    {
+        return PSX_ENAMETOOLONG;
+    }
+
+    if (Capacity > PSX_REQUEST_MAX_SIZE)
+        Capacity = PSX_REQUEST_MAX_SIZE;
+    if (Capacity < sizeof(PSX_REQUEST))
+        return PSX_E2BIG;
+
+    memset(&Header, 0, sizeof(Header));
+    Header.Magic = PSX_REQUEST_MAGIC;
+    Header.Flags = Params->Flags;
+
+    Packer.Base = Buffer;
+    Packer.Capacity = Capacity;
+    Packer.Used = sizeof(PSX_REQUEST);
+    Packer.Error = 0;
+
+    Length = strlen(Params->Program) + 1;
+    if (Length > PSX_MAX_LINUX_PATH)
+        return PSX_ENAMETOOLONG;
+    PsxpAppend(&Packer, Params->Program, (uint32_t)Length, &Header.Program);
+
+    if (Params->Cwd != NULL)
+    {
+        Length = strlen(Params->Cwd) + 1;
+        if (Length > PSX_MAX_LINUX_PATH)
+            return PSX_ENAMETOOLONG;
+        PsxpAppend(&Packer, Params->Cwd, (uint32_t)Length, &Header.Cwd);
+    }
+
+    /* UTF-16 strings keep 2-byte alignment: everything before them is padded */
+    if (Packer.Used & 1)
+    {
+        PSX_STRING_REF Ignored;
+        PsxpAppend(&Packer, "", 1, &Ignored);
+    }
+    if (Params->ImagePath != NULL)
+    {
+        PsxpAppend(&Packer,
+                   Params->ImagePath,
+                   Params->ImagePathChars * 2,
+                   &Header.ImagePath);
+    }
+    if (Params->Root != NULL)
+        PsxpAppend(&Packer, Params->Root, Params->RootChars * 2, &Header.Root);
+
+    PsxpAppendList(&Packer, Params->Arguments, Params->ArgumentCount, &Header.Arguments);
+    Header.ArgumentCount = Params->ArgumentCount;
+    PsxpAppendList(&Packer,
+                   Params->Environment,
+                   Params->EnvironmentCount,
+                   &Header.Environment);
+    Header.EnvironmentCount = Params->EnvironmentCount;
+
+    if (Packer.Error != 0)
+        return Packer.Error;
+
+    Header.Size = Packer.Used;
+    memcpy(Buffer, &Header, sizeof(Header));
+    *Written = Packer.Used;
+    return 0;
+}
+
+/* VALIDATION *****************************************************************/
+
+static int
+PsxpCheckRef(const PSX_REQUEST *Request,
+             const PSX_STRING_REF *Ref)
+{
+    if (Ref->Length == 0)
+        return Ref->Offset == 0 ? 0 : PSX_EINVAL;
+
+    /* Strings live after the header and inside Size; no wrap-around */
+    if (Ref->Offset < sizeof(PSX_REQUEST) ||
+        Ref->Offset > Request->Size ||
+        Ref->Length > Request->Size - Ref->Offset)
+    {
+        return PSX_EINVAL;
+    }
+    return 0;
+}
+
+/* One NUL-terminated UTF-8 string, the NUL being the last byte and the only one. */
+static int
+PsxpCheckUtf8String(const uint8_t *Base,
+                    const PSX_STRING_REF *Ref,
+                    uint32_t MaxLength)
+{
+    if (Ref->Length == 0)
+        return 0;
+    if (Ref->Length > MaxLength)
+        return PSX_ENAMETOOLONG;
+    if (Base[Ref->Offset + Ref->Length - 1] != '\0')
+        return PSX_EINVAL;
+    if (memchr(Base + Ref->Offset, '\0', Ref->Length - 1) != NULL)
+        return PSX_EINVAL;
+    return 0;
+}
+
+/* Count NUL-terminated strings packed back to back, the last byte being a NUL. */
+static int
+PsxpCheckUtf8List(const uint8_t *Base,
+                  const PSX_STRING_REF *Ref,
+                  uint32_t Count,
+                  uint32_t MaxCount)
+{
+    uint32_t Index;
+    uint32_t Found = 0;
+
+    if (Count > MaxCount)
+        return PSX_E2BIG;
+    if (Count == 0)
+        return Ref->Length == 0 ? 0 : PSX_EINVAL;
+    if (Ref->Length == 0 || Base[Ref->Offset + Ref->Length - 1] != '\0')
+        return PSX_EINVAL;
+
+    for (Index = 0; Index < Ref->Length; Index++)
+    {
+        if (Base[Ref->Offset + Index] == '\0')
+            Found++;
+    }
+    return Found == Count ? 0 : PSX_EINVAL;
+}
+
+static int
+PsxpCheckUtf16String(const PSX_STRING_REF *Ref)
+{
+    if ((Ref->Offset & 1) || (Ref->Length & 1))
+        return PSX_EINVAL;
+    if (Ref->Length / 2 > PSX_MAX_NT_PATH_CHARS)
+        return PSX_ENAMETOOLONG;
+    return 0;
+}
+
+int
+PsxValidateRequest(const void *Buffer,
+                   uint32_t Length,
+                   PSX_REQUEST_VIEW *View)
+{
+    const uint8_t *Base = Buffer;
+    PSX_REQUEST Request;
+    int Error;
+
+    memset(View, 0, sizeof(*View));
+    if (Buffer == NULL || Length < sizeof(PSX_REQUEST))
+        return PSX_EINVAL;
+    if (Length > PSX_REQUEST_MAX_SIZE)
+        return PSX_E2BIG;
+
+    memcpy(&Request, Buffer, sizeof(Request));
+    if (Request.Magic != PSX_REQUEST_MAGIC || Request.Size != Length)
+        return PSX_EINVAL;
+    if ((Request.Flags & ~PSX_REQUEST_VALID_FLAGS) != 0)
+        return PSX_EINVAL;
+
+    if ((Error = PsxpCheckRef(&Request, &Request.Program)) != 0 ||
+        (Error = PsxpCheckRef(&Request, &Request.ImagePath)) != 0 ||
+        (Error = PsxpCheckRef(&Request, &Request.Root)) != 0 ||
+        (Error = PsxpCheckRef(&Request, &Request.Cwd)) != 0 ||
+        (Error = PsxpCheckRef(&Request, &Request.Arguments)) != 0 ||
+        (Error = PsxpCheckRef(&Request, &Request.Environment)) != 0)
+    {
+        return Error;
+    }
+
+    /* The program is required and must be a non-empty string */
+    if (Request.Program.Length < 2)
+        return PSX_EINVAL;
+    if ((Error = PsxpCheckUtf8String(Base, &Request.Program, PSX_MAX_LINUX_PATH)) != 0 ||
+        (Error = PsxpCheckUtf8String(Base, &Request.Cwd, PSX_MAX_LINUX_PATH)) != 0 ||
+        (Error = PsxpCheckUtf16String(&Request.ImagePath)) != 0 ||
+        (Error = PsxpCheckUtf16String(&Request.Root)) != 0 ||
+        (Error = PsxpCheckUtf8List(Base,
+                                   &Request.Arguments,
+                                   Request.ArgumentCount,
+                                   PSX_MAX_ARGUMENTS)) != 0 ||
+        (Error = PsxpCheckUtf8List(Base,
+                                   &Request.Environment,
+                                   Request.EnvironmentCount,
+                                   PSX_MAX_ENVIRONMENT)) != 0)
+    {
+        return Error;
+    }
+
+    /* A given working directory must be absolute */
+    if (Request.Cwd.Length != 0 && Base[Request.Cwd.Offset] != '/')
+        return PSX_EINVAL;
+
+    View->Flags = Request.Flags;
+    View->Program = (const char *)(Base + Request.Program.Offset);
+    if (Request.ImagePath.Length != 0)
+    {
+        View->ImagePath = (const uint16_t *)(const void *)(Base + Request.ImagePath.Offset);
+        View->ImagePathChars = Request.ImagePath.Length / 2;
+    }
+    if (Request.Root.Length != 0)
+    {
+        View->Root = (const uint16_t *)(const void *)(Base + Request.Root.Offset);
+        View->RootChars = Request.Root.Length / 2;
+    }
+    View->Cwd = Request.Cwd.Length != 0 ? (const char *)(Base + Request.Cwd.Offset) : "/";
+    if (Request.ArgumentCount != 0)
+    {
+        View->Arguments = (const char *)(Base + Request.Arguments.Offset);
+        View->ArgumentsLength = Request.Arguments.Length;
+    }
+    View->ArgumentCount = Request.ArgumentCount;
+    if (Request.EnvironmentCount != 0)
+    {
+        View->Environment = (const char *)(Base + Request.Environment.Offset);
+        View->EnvironmentLength = Request.Environment.Length;
+    }
+    View->EnvironmentCount = Request.EnvironmentCount;
+    return 0;
+}
+
+/* PATHS **********************************************************************/
+
+int
+PsxResolveLinuxPath(const char *Cwd,
+                    const char *Path,
+                    char *Out,
+                    size_t OutSize)
+{
+    size_t Used = 0;
+    int Pass;
+
+    if (Path == NULL || Path[0] == '\0')
+        return PSX_ENOENT;
+    if (Out == NULL || OutSize < 2)
+        return PSX_ENAMETOOLONG;
+    if (Path[0] != '/' && (Cwd == NULL || Cwd[0] != '/'))
+        return PSX_EINVAL;
+
+    /* Pass 0 walks the cwd (only for a relative path), pass 1 the path itself */
+    for (Pass = (Path[0] == '/') ? 1 : 0; Pass < 2; Pass++)
+    {
+        const char *Cursor = (Pass == 0) ? Cwd : Path;
+
+        while (*Cursor != '\0')
+        {
+            const char *Start;
+            size_t Length;
+
+            while (*Cursor == '/')
+                Cursor++;
+            Start = Cursor;
+            while (*Cursor != '\0' && *Cursor != '/')
+                Cursor++;
+            Length = (size_t)(Cursor - Start);
+
+            if (Length == 0 || (Length == 1 && Start[0] == '.'))
+                continue;
+
+            if (Length == 2 && Start[0] == '.' && Start[1] == '.')
+            {
+                /* Drop the last component; ".." of "/" is "/" */
+                while (Used > 0 && Out[Used - 1] != '/')
+                    Used--;
+                if (Used > 0)
+                    Used--;
+                continue;
+            }
+
+            if (Used + 1 + Length + 1 > OutSize || Used + 1 + Length + 1 > PSX_MAX_LINUX_PATH)
+                return PSX_ENAMETOOLONG;
+            Out[Used++] = '/';
+            memcpy(Out + Used, Start, Length);
+            Used += Length;
+        }
+    }
+
+    if (Used == 0)
+        Out[Used++] = '/';
+    Out[Used] = '\0';
+    return 0;
+}
+
+/* Decodes one UTF-8 sequence; returns its length or 0 if malformed. */
+static size_t
+PsxpDecodeUtf8(const unsigned char *Input,
+               uint32_t *CodePoint)
+{
+    uint32_t Value;
+    size_t Length;
+    size_t Index;
+
+    if (Input[0] < 0x80)
+    {
+        *CodePoint = Input[0];
+        return 1;
+    }
+    else if ((Input[0] & 0xE0) == 0xC0)
+    {
+        Value = Input[0] & 0x1F;
+        Length = 2;
+    }
+    else if ((Input[0] & 0xF0) == 0xE0)
+    {
+        Value = Input[0] & 0x0F;
+        Length = 3;
+    }
+    else if ((Input[0] & 0xF8) == 0xF0)
+    {
+        Value = Input[0] & 0x07;
+        Length = 4;
+    }
+    else
+    {
+        return 0;
+    }
+
+    for (Index = 1; Index < Length; Index++)
+    {
+        if ((Input[Index] & 0xC0) != 0x80)
+            return 0;
+        Value = (Value << 6) | (Input[Index] & 0x3F);
+    }
+
+    /* Overlong forms, surrogates and values past U+10FFFF are malformed */
+    if ((Length == 2 && Value < 0x80) ||
+        (Length == 3 && Value < 0x800) ||
+        (Length == 4 && Value < 0x10000) ||
+        (Value >= 0xD800 && Value <= 0xDFFF) ||
+        Value > 0x10FFFF)
+    {
+        return 0;
+    }
+
+    *CodePoint = Value;
+    return Length;
+}
+
+int
+PsxBuildNtImagePath(const uint16_t *Root,
+                    uint32_t RootChars,
+                    const char *LinuxPath,
+                    uint16_t *Out,
+                    uint32_t OutCapacityChars,
+                    uint32_t *OutChars)
+{
+    const unsigned char *Cursor = (const unsigned char *)LinuxPath;
+    uint32_t Used;
+    uint32_t Limit = OutCapacityChars;
+
+    *OutChars = 0;
+    if (LinuxPath == NULL || LinuxPath[0] != '/')
+        return PSX_EINVAL;
+    if (Root == NULL)
+    {
+        Root = PsxDefaultRoot;
+        RootChars = PsxDefaultRootChars;
+    }
+    if (RootChars == 0)
+        return PSX_EINVAL;
+    if (Limit > PSX_MAX_NT_PATH_CHARS)
+        Limit = PSX_MAX_NT_PATH_CHARS;
+
+    /* The root without its trailing backslashes */
+    while (RootChars > 1 && Root[RootChars - 1] == '\\')
+        RootChars--;
+    if (RootChars > Limit)
+        return PSX_ENAMETOOLONG;
+    memcpy(Out, Root, RootChars * sizeof(uint16_t));
+    Used = RootChars;
+
+    while (*Cursor != '\0')
+    {
+        uint32_t CodePoint;
+        size_t Length;
+
+        if (*Cursor == '/')
+        {
+            /* One separator per run of slashes, none at the end */
+            while (*Cursor == '/')
+                Cursor++;
+            if (*Cursor == '\0')
+                break;
+            if (Used + 1 > Limit)
+                return PSX_ENAMETOOLONG;
+            Out[Used++] = '\\';
+            continue;
+        }
+
+        Length = PsxpDecodeUtf8(Cursor, &CodePoint);
+        if (Length == 0)
+            return PSX_EILSEQ;
+        Cursor += Length;
+
+        if (CodePoint < 0x20 || CodePoint == '\\' || CodePoint == ':' || CodePoint == '*' ||
+            CodePoint == '?' || CodePoint == '"' || CodePoint == '<' || CodePoint == '>' ||
+            CodePoint == '|')
+        {
+            return PSX_ENOENT;
+        }
+
+        if (CodePoint >= 0x10000)
+        {
+            if (Used + 2 > Limit)
+                return PSX_ENAMETOOLONG;
+            CodePoint -= 0x10000;
+            Out[Used++] = (uint16_t)(0xD800 + (CodePoint >> 10));
+            Out[Used++] = (uint16_t)(0xDC00 + (CodePoint & 0x3FF));
+        }
+        else
+        {
+            if (Used + 1 > Limit)
+                return PSX_ENAMETOOLONG;
+            Out[Used++] = (uint16_t)CodePoint;
+        }
+    }
+
+    if (Used < OutCapacityChars)
+        Out[Used] = 0;
+    *OutChars = Used;
+    return 0;
+}

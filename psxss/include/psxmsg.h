@@ -1,0 +1,124 @@
+/*
+ * PROJECT:     lxss for ReactOS - psxss
+ * LICENSE:     LGPL-2.1-or-later (https://spdx.org/licenses/LGPL-2.1-or-later)
+ * PURPOSE:     LPC protocol between psxss.exe and its clients (lxrun, the test runner)
+ *
+ * Connection: NtConnectPort(PSX_API_PORT_NAME) with a PSX_CONNECTION_INFO and a client port
+ * view (a PSX_VIEW_SIZE section the client creates); the server rejects a connection whose
+ * protocol version differs or that has no view. psxcli.c does all of this.
+ *
+ * Requests (NtRequestWaitReplyPort with a PSX_API_MSG):
+ *  - PsxApiCreateProcess: the client writes a PSX_REQUEST (psxreq.h) into its view and sends
+ *    its offset and length plus up to three of its own handles for fds 0-2 (files or pipes:
+ *    console handles of NT5-style consoles are not kernel objects and are rejected with
+ *    STATUS_INVALID_HANDLE; bridge them through pipes). The server duplicates the handles,
+ *    launches the ELF through lxcore and answers with the Linux pid or a Linux error.
+ *  - PsxApiWaitProcess: TimeoutMilliseconds 0 polls; PSX_WAIT_INFINITE blocks until the
+ *    process ends (the server answers later, from the thread that saw the exit). Other
+ *    timeouts are rejected with STATUS_INVALID_PARAMETER. One wait per process at a time.
+ *  - PsxApiSignalProcess: asks lxcore to deliver a signal (SIGINT/SIGTERM/SIGKILL).
+ *  - PsxApiQueryServer: versions, whether lxcore is there, how many processes/clients.
+ * A client only sees the processes it created. When a client's port closes (it exited,
+ * crashed or closed the handle), the server kills every Linux process it still had.
+ */
+
+#ifndef _PSXMSG_H_
+#define _PSXMSG_H_
+
+#define PSX_API_PORT_NAME           L"\\PsxApiPort"
+#define PSX_SB_API_PORT_NAME        L"\\PsxSbApiPort"
+
+/* The Session Manager\SubSystems value naming psxss (Optional = Posix). */
+#define PSX_SUBSYSTEM_NAME          L"Posix"
+
+#define PSX_PROTOCOL_VERSION        1
+#define PSX_VIEW_SIZE               (64 * 1024)
+
+#define PSX_WAIT_INFINITE           0xFFFFFFFF
+
+typedef struct _PSX_CONNECTION_INFO
+{
+    ULONG ProtocolVersion;      /* in: PSX_PROTOCOL_VERSION; out: the server's */
+    ULONG ServerProcessId;      /* out */
+    NTSTATUS LxcoreStatus;      /* out: result of opening \Device\lxss in the server */
+    ULONG Reserved;
+} PSX_CONNECTION_INFO, *PPSX_CONNECTION_INFO;
+
+typedef enum _PSX_API_NUMBER
+{
+    PsxApiCreateProcess,
+    PsxApiWaitProcess,
+    PsxApiSignalProcess,
+    PsxApiQueryServer,
+
+    PsxApiMaxApiNumber
+} PSX_API_NUMBER;
+
+typedef struct _PSX_CREATE_PROCESS_MSG
+{
+    ULONG RequestOffset;        /* in: offset of the PSX_REQUEST in the client's view */
+    ULONG RequestLength;        /* in: its length (= PSX_REQUEST.Size) */
+    HANDLE StdHandles[3];       /* in: client handles for fds 0-2, NULL = closed */
+    LONG LinuxError;            /* out: 0 = started, else -errno (-ENOENT, -ENOEXEC...) */
+    ULONG Pid;                  /* out: Linux pid */
+    ULONG NtProcessId;          /* out: NT process id of the pico process */
+} PSX_CREATE_PROCESS_MSG, *PPSX_CREATE_PROCESS_MSG;
+
+/* PSX_WAIT_PROCESS_MSG.State: same values as LXSS_PROCESS_* */
+#define PSX_PROCESS_RUNNING         0
+#define PSX_PROCESS_EXITED          1
+#define PSX_PROCESS_KILLED          2
+
+typedef struct _PSX_WAIT_PROCESS_MSG
+{
+    ULONG Pid;                  /* in */
+    ULONG TimeoutMilliseconds;  /* in: 0 or PSX_WAIT_INFINITE */
+    ULONG State;                /* out: PSX_PROCESS_* */
+    ULONG ExitStatus;           /* out: when EXITED */
+    ULONG Signal;               /* out: when KILLED */
+    ULONG WaitStatus;           /* out: Linux wait(2) status word */
+    ULONG ExitCode;             /* out: what a Windows launcher should return (0-255,
+                                   128 + signal when killed) */
+} PSX_WAIT_PROCESS_MSG, *PPSX_WAIT_PROCESS_MSG;
+
+/* Signals PsxApiSignalProcess accepts (Linux numbers, as LXSS_SIG* of lxioctl.h) */
+#define PSX_SIGINT                  2
+#define PSX_SIGKILL                 9
+#define PSX_SIGTERM                 15
+
+typedef struct _PSX_SIGNAL_PROCESS_MSG
+{
+    ULONG Pid;                  /* in */
+    ULONG Signal;               /* in: Linux signal number (2, 9, 15) */
+} PSX_SIGNAL_PROCESS_MSG, *PPSX_SIGNAL_PROCESS_MSG;
+
+typedef struct _PSX_QUERY_SERVER_MSG
+{
+    ULONG ProtocolVersion;      /* out */
+    NTSTATUS LxcoreStatus;      /* out: STATUS_SUCCESS if \Device\lxss is open */
+    ULONG LxcoreVersionMajor;   /* out: from IOCTL_LXSS_QUERY_INFORMATION (0 if none) */
+    ULONG LxcoreVersionMinor;
+    ULONG LxcoreFlags;          /* out: LXSS_INFO_* */
+    ULONG ProcessCount;         /* out: processes psxss tracks */
+    ULONG ClientCount;          /* out: connected clients */
+} PSX_QUERY_SERVER_MSG, *PPSX_QUERY_SERVER_MSG;
+
+typedef struct _PSX_API_MSG
+{
+    PORT_MESSAGE h;
+    PSX_API_NUMBER ApiNumber;
+    NTSTATUS Status;            /* out: NT status of the request itself */
+    union
+    {
+        PSX_CREATE_PROCESS_MSG CreateProcess;
+        PSX_WAIT_PROCESS_MSG WaitProcess;
+        PSX_SIGNAL_PROCESS_MSG SignalProcess;
+        PSX_QUERY_SERVER_MSG QueryServer;
+    } u;
+} PSX_API_MSG, *PPSX_API_MSG;
+
+/* LPC messages are limited to PORT_MAXIMUM_MESSAGE_LENGTH (256 bytes on x86). */
+C_ASSERT(sizeof(PSX_API_MSG) <= 256);
+C_ASSERT(sizeof(PSX_CONNECTION_INFO) <= 256);
+
+#endif /* _PSXMSG_H_ */

@@ -1,0 +1,147 @@
+/*
+ * PROJECT:     lxss for ReactOS - psxss
+ * LICENSE:     LGPL-2.1-or-later (https://spdx.org/licenses/LGPL-2.1-or-later)
+ * PURPOSE:     Launch request blob exchanged between psxss clients and psxss (portable C99:
+ *              no NT headers, compiled for the guest and for the host unit tests)
+ *
+ * A client (lxrun, the test runner) writes one PSX_REQUEST into its LPC port view and sends
+ * PsxApiCreateProcess with the offset and length. The server copies the bytes out of the view
+ * first and validates them with PsxValidateRequest before it uses anything.
+ *
+ * Layout: a PSX_REQUEST header followed by the strings it points to. Every PSX_STRING_REF is
+ * an offset from the start of the request and a length in bytes; Length 0 means "absent".
+ *  - UTF-8 strings (Program, Cwd) are NUL-terminated, the NUL counts in Length, and they
+ *    contain no other NUL.
+ *  - UTF-8 lists (Arguments, Environment) are Count NUL-terminated strings packed back to back.
+ *  - UTF-16LE strings (ImagePath, Root) have an even Length and no terminator.
+ */
+
+#ifndef _PSXREQ_H_
+#define _PSXREQ_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define PSX_REQUEST_MAGIC           0x52585350u /* "PSXR" */
+
+/* Hard limits, checked on both sides. */
+#define PSX_REQUEST_MAX_SIZE        (60u * 1024u)   /* fits in the 64 KiB port view */
+#define PSX_MAX_ARGUMENTS           1024u
+#define PSX_MAX_ENVIRONMENT         1024u
+#define PSX_MAX_LINUX_PATH          4096u           /* PATH_MAX, including the NUL */
+#define PSX_MAX_NT_PATH_CHARS       1024u           /* UTF-16 units, no NUL */
+
+/* PSX_REQUEST.Flags */
+#define PSX_REQUEST_DEBUG_STDIO     0x00000001u     /* no std handles: fds 1/2 -> DbgPrint */
+#define PSX_REQUEST_VALID_FLAGS     0x00000001u
+
+/* Errors returned by the functions below: negative Linux errno values. */
+#define PSX_EPERM                   (-1)
+#define PSX_ENOENT                  (-2)
+#define PSX_E2BIG                   (-7)
+#define PSX_ENOEXEC                 (-8)
+#define PSX_ENOMEM                  (-12)
+#define PSX_EFAULT                  (-14)
+#define PSX_EINVAL                  (-22)
+#define PSX_ENAMETOOLONG            (-36)
+#define PSX_EILSEQ                  (-84)
+
+typedef struct _PSX_STRING_REF
+{
+    uint32_t Offset;
+    uint32_t Length;
+} PSX_STRING_REF;
+
+typedef struct _PSX_REQUEST
+{
+    uint32_t Magic;             /* PSX_REQUEST_MAGIC */
+    uint32_t Size;              /* bytes of the whole request, header included */
+    uint32_t Flags;             /* PSX_REQUEST_* */
+    PSX_STRING_REF Program;     /* required: UTF-8 Linux path of the program (absolute, or
+                                   relative to Cwd); becomes AT_EXECFN */
+    PSX_STRING_REF ImagePath;   /* optional: UTF-16 NT path of the ELF file; absent = Root +
+                                   Program translated */
+    PSX_STRING_REF Root;        /* optional: UTF-16 NT path of the Linux "/" */
+    PSX_STRING_REF Cwd;         /* optional: UTF-8 absolute Linux path; absent = "/" */
+    PSX_STRING_REF Arguments;   /* ArgumentCount UTF-8 strings (argv) */
+    uint32_t ArgumentCount;
+    PSX_STRING_REF Environment; /* EnvironmentCount UTF-8 strings (envp) */
+    uint32_t EnvironmentCount;
+} PSX_REQUEST;
+
+/* What a client fills in to build a request. */
+typedef struct _PSX_REQUEST_PARAMS
+{
+    uint32_t Flags;
+    const char *Program;            /* required */
+    const uint16_t *ImagePath;      /* optional, ImagePathChars UTF-16 units */
+    uint32_t ImagePathChars;
+    const uint16_t *Root;           /* optional, RootChars UTF-16 units */
+    uint32_t RootChars;
+    const char *Cwd;                /* optional */
+    const char *const *Arguments;   /* ArgumentCount strings */
+    uint32_t ArgumentCount;
+    const char *const *Environment; /* EnvironmentCount strings */
+    uint32_t EnvironmentCount;
+} PSX_REQUEST_PARAMS;
+
+/* A validated request: pointers into the (copied) request buffer. */
+typedef struct _PSX_REQUEST_VIEW
+{
+    uint32_t Flags;
+    const char *Program;
+    const uint16_t *ImagePath;      /* NULL if absent */
+    uint32_t ImagePathChars;
+    const uint16_t *Root;           /* NULL if absent */
+    uint32_t RootChars;
+    const char *Cwd;                /* never NULL ("/" if absent) */
+    const char *Arguments;          /* packed list, NULL if ArgumentCount == 0 */
+    uint32_t ArgumentsLength;
+    uint32_t ArgumentCount;
+    const char *Environment;        /* packed list, NULL if EnvironmentCount == 0 */
+    uint32_t EnvironmentLength;
+    uint32_t EnvironmentCount;
+} PSX_REQUEST_VIEW;
+
+/* Packs Params into Buffer (Capacity bytes). Returns 0 and the size in *Written, or
+ * PSX_E2BIG (does not fit / too many strings), PSX_EINVAL (missing or malformed field). */
+int
+PsxPackRequest(void *Buffer,
+               uint32_t Capacity,
+               const PSX_REQUEST_PARAMS *Params,
+               uint32_t *Written);
+
+/* Validates Length bytes at Buffer (which must be 4-byte aligned) as a request. Returns 0 and
+ * fills *View, or PSX_EINVAL / PSX_E2BIG / PSX_ENAMETOOLONG. Never reads outside the buffer. */
+int
+PsxValidateRequest(const void *Buffer,
+                   uint32_t Length,
+                   PSX_REQUEST_VIEW *View);
+
+/* Joins Cwd (absolute) and Path (absolute or relative) and normalises "." "..", repeated and
+ * trailing slashes, like the kernel's lexical walk. Out gets an absolute path ("/" at least).
+ * Returns 0, PSX_ENOENT (empty Path), PSX_EINVAL (Cwd not absolute) or PSX_ENAMETOOLONG. */
+int
+PsxResolveLinuxPath(const char *Cwd,
+                    const char *Path,
+                    char *Out,
+                    size_t OutSize);
+
+/* Builds the NT path of LinuxPath (absolute, normalised) under Root: Root + "\" + components,
+ * converted from UTF-8 to UTF-16. Characters NT forbids in names (\ : * ? " < > | and
+ * control characters) give PSX_ENOENT (lxcore's escaping scheme is not applied here), bad
+ * UTF-8 gives PSX_EILSEQ, too long PSX_ENAMETOOLONG. *OutChars gets the length (no NUL is
+ * counted; one is written if it fits). */
+int
+PsxBuildNtImagePath(const uint16_t *Root,
+                    uint32_t RootChars,
+                    const char *LinuxPath,
+                    uint16_t *Out,
+                    uint32_t OutCapacityChars,
+                    uint32_t *OutChars);
+
+/* The default Linux root: \SystemRoot\lxss\rootfs (UTF-16, no NUL). */
+extern const uint16_t PsxDefaultRoot[];
+extern const uint32_t PsxDefaultRootChars;
+
+#endif /* _PSXREQ_H_ */

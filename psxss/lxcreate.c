@@ -1,0 +1,120 @@
+/*
+ * PROJECT:     lxss for ReactOS - psxss
+ * LICENSE:     LGPL-2.1-or-later (https://spdx.org/licenses/LGPL-2.1-or-later)
+ * PURPOSE:     Builds the IOCTL_LXSS_CREATE_PROCESS input from a launch request
+ */
+
+#include <string.h>
+#include "lxcreate.h"
+
+static uint32_t
+PsxpAlign4(uint32_t Value)
+{
+    return (Value + 3u) & ~3u;
+}
+
+uint32_t
+PsxCreateInputSize(const PSX_LAUNCH *Launch)
+{
+    const PSX_REQUEST_VIEW *Request = Launch->Request;
+    uint64_t Size = sizeof(LXSS_CREATE_PROCESS_IN);
+
+    Size += PsxpAlign4(Launch->RootChars * 2u);
+    Size += PsxpAlign4(Launch->ImagePathChars * 2u);
+    Size += PsxpAlign4((uint32_t)strlen(Request->Cwd) + 1u);
+    Size += PsxpAlign4((uint32_t)strlen(Launch->ExecFn) + 1u);
+    Size += PsxpAlign4(Request->ArgumentsLength);
+    Size += PsxpAlign4(Request->EnvironmentLength);
+    return Size > 0xFFFFFFFFu ? 0 : (uint32_t)Size;
+}
+
+static void
+PsxpPutBlob(uint8_t *Base,
+            uint32_t *Used,
+            const void *Data,
+            uint32_t Length,
+            LXSS_BLOB *Blob)
+{
+    Blob->Offset = 0;
+    Blob->Length = 0;
+    if (Length == 0)
+        return;
+
+    memcpy(Base + *Used, Data, Length);
+    Blob->Offset = *Used;
+    Blob->Length = Length;
+
+    /* Keep the next blob 4-byte aligned; the padding is zeroed */
+    while (Length & 3u)
+    {
+        Base[*Used + Length] = 0;
+        Length++;
+    }
+    *Used += Length;
+}
+
+int
+PsxBuildCreateInput(const PSX_LAUNCH *Launch,
+                    void *Buffer,
+                    uint32_t Capacity,
+                    uint32_t *Written)
+{
+    const PSX_REQUEST_VIEW *Request = Launch->Request;
+    LXSS_CREATE_PROCESS_IN Input;
+    uint8_t *Base = Buffer;
+    uint32_t Needed = PsxCreateInputSize(Launch);
+    uint32_t Used = sizeof(LXSS_CREATE_PROCESS_IN);
+    int Index;
+
+    *Written = 0;
+    if (Needed == 0 || Needed > Capacity)
+        return PSX_E2BIG;
+    if (Launch->ImagePathChars == 0 || Launch->RootChars == 0)
+        return PSX_EINVAL;
+
+    memset(&Input, 0, sizeof(Input));
+    Input.Size = sizeof(LXSS_CREATE_PROCESS_IN);
+
+    PsxpPutBlob(Base, &Used, Launch->ImagePath, Launch->ImagePathChars * 2u, &Input.ImagePath);
+    PsxpPutBlob(Base, &Used, Launch->Root, Launch->RootChars * 2u, &Input.RootDirectory);
+    PsxpPutBlob(Base,
+                &Used,
+                Request->Cwd,
+                (uint32_t)strlen(Request->Cwd) + 1u,
+                &Input.CurrentDirectory);
+    PsxpPutBlob(Base,
+                &Used,
+                Launch->ExecFn,
+                (uint32_t)strlen(Launch->ExecFn) + 1u,
+                &Input.ExecFn);
+    PsxpPutBlob(Base, &Used, Request->Arguments, Request->ArgumentsLength, &Input.Arguments);
+    Input.ArgumentCount = Request->ArgumentCount;
+    PsxpPutBlob(Base,
+                &Used,
+                Request->Environment,
+                Request->EnvironmentLength,
+                &Input.Environment);
+    Input.EnvironmentCount = Request->EnvironmentCount;
+
+    for (Index = 0; Index < 3; Index++)
+        Input.StdHandles[Index] = Launch->StdHandles[Index];
+
+    if (Request->Flags & PSX_REQUEST_DEBUG_STDIO)
+        Input.Flags |= LXSS_CREATE_DEBUG_STDIO;
+
+    memcpy(Base, &Input, sizeof(Input));
+    *Written = Used;
+    return 0;
+}
+
+uint32_t
+PsxExitCodeFromWait(ULONG State,
+                    ULONG ExitStatus,
+                    ULONG Signal)
+{
+    if (State == LXSS_PROCESS_EXITED)
+        return ExitStatus & 0xFFu;
+    if (State == LXSS_PROCESS_KILLED && Signal > 0 && Signal < 128)
+        return 128u + Signal;
+    return 255u;
+}

@@ -1,0 +1,55 @@
+/*
+ * PROJECT:     lxss for ReactOS - psxss
+ * LICENSE:     LGPL-2.1-or-later (https://spdx.org/licenses/LGPL-2.1-or-later)
+ * PURPOSE:     Turns a validated launch request into the input buffer of
+ *              IOCTL_LXSS_CREATE_PROCESS (portable: also built for the host unit tests)
+ */
+
+#ifndef _LXCREATE_H_
+#define _LXCREATE_H_
+
+#ifdef PSX_HOST_BUILD
+#include <stdint.h>
+typedef uint32_t ULONG;
+typedef int32_t LONG;
+typedef void *HANDLE;
+#else
+#include <windef.h>
+#endif
+
+#include <lxioctl.h>
+#include "psxreq.h"
+
+/* Everything the server decided about one launch. */
+typedef struct _PSX_LAUNCH
+{
+    const PSX_REQUEST_VIEW *Request;
+    const uint16_t *Root;           /* NT path of "/" (request's or the default) */
+    uint32_t RootChars;
+    const uint16_t *ImagePath;      /* NT path of the ELF file */
+    uint32_t ImagePathChars;
+    const char *ExecFn;             /* absolute Linux path of the program */
+    HANDLE StdHandles[3];           /* in the server's process, NULL = closed */
+} PSX_LAUNCH;
+
+/* Size in bytes of the IOCTL input for Launch (0 if it would overflow 32 bits). */
+uint32_t
+PsxCreateInputSize(const PSX_LAUNCH *Launch);
+
+/* Writes LXSS_CREATE_PROCESS_IN followed by its blobs into Buffer (4-byte aligned,
+ * Capacity bytes). Returns 0 and *Written, or PSX_E2BIG if Capacity is too small. */
+int
+PsxBuildCreateInput(const PSX_LAUNCH *Launch,
+                    void *Buffer,
+                    uint32_t Capacity,
+                    uint32_t *Written);
+
+/* Converts a finished Linux process to the exit code a Windows launcher returns:
+ * the exit status for a normal exit, 128 + signal for a process killed by a signal
+ * (like a POSIX shell), 255 for anything else. */
+uint32_t
+PsxExitCodeFromWait(ULONG State,
+                    ULONG ExitStatus,
+                    ULONG Signal);
+
+#endif /* _LXCREATE_H_ */

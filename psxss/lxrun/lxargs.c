@@ -1,0 +1,281 @@
+/*
+ * PROJECT:     lxss for ReactOS - lxrun
+ * LICENSE:     LGPL-2.1-or-later (https://spdx.org/licenses/LGPL-2.1-or-later)
+ * PURPOSE:     Portable parts of lxrun: command line, environment, messages, UTF-8 helper
+ */
+
+#include <stdio.h>
+#include <string.h>
+#include "lxargs.h"
+
+const char LxrunUsage[] =
+    "Usage: lxrun [OPTIONS] PROGRAM [ARGS...]\n"
+    "Runs a Linux i386 program through psxss and lxcore, with this console as its\n"
+    "stdin/stdout/stderr, and returns its exit status (128+N if signal N ended it).\n"
+    "\n"
+    "  --root DIR        Linux root directory (Windows path; default\n"
+    "                    %SystemRoot%\\lxss\\rootfs)\n"
+    "  --cwd DIR         Linux working directory (default /)\n"
+    "  -e, --env N=V     set N in the program's environment (-e N removes it)\n"
+    "  --debug-stdio     no stdio: output goes to the kernel debug log\n"
+    "  --no-start        do not ask smss to start psxss if it is not running\n"
+    "  -h, --help        this text\n"
+    "\n"
+    "PROGRAM is a Linux path inside the root (relative ones start at --cwd) or a\n"
+    "Windows path of the ELF file. Ctrl+C stops the program.\n";
+
+static const char *const LxrunDefaultEnvironment[] =
+{
+    "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+    "HOME=/root",
+    "USER=root",
+    "LOGNAME=root",
+    "SHELL=/bin/sh",
+    "TERM=vt100",
+    "LANG=C.UTF-8",
+};
+
+#define LXRUN_DEFAULT_ENV_COUNT \
+    (sizeof(LxrunDefaultEnvironment) / sizeof(LxrunDefaultEnvironment[0]))
+
+static int
+LxrunpTakeValue(int Argc,
+                char *const *Argv,
+                int *Index,
+                const char *Option,
+                char *Error,
+                size_t ErrorSize)
+{
+    if (*Index + 1 >= Argc)
+    {
+        snprintf(Error, ErrorSize, "option %s needs a value", Option);
+        return -1;
+    }
+    (*Index)++;
+    return *Index;
+}
+
+int
+LxrunParseArguments(int Argc,
+                    char *const *Argv,
+                    LXRUN_OPTIONS *Options,
+                    char *Error,
+                    size_t ErrorSize)
+{
+    int Index;
+
+    memset(Options, 0, sizeof(*Options));
+    if (ErrorSize)
+        Error[0] = '\0';
+
+    for (Index = 1; Index < Argc; Index++)
+    {
+        const char *Arg = Argv[Index];
+        int Value;
+
+        if (strcmp(Arg, "--") == 0)
+        {
+            Index++;
+            break;
+        }
+        if (Arg[0] != '-' || Arg[1] == '\0')
+            break;
+
+        if (strcmp(Arg, "-h") == 0 || strcmp(Arg, "--help") == 0 || strcmp(Arg, "/?") == 0)
+            return 1;
+
+        if (strcmp(Arg, "--root") == 0)
+        {
+            if ((Value = LxrunpTakeValue(Argc, Argv, &Index, Arg, Error, ErrorSize)) < 0)
+                return -1;
+            if (Argv[Value][0] == '\0')
+            {
+                snprintf(Error, ErrorSize, "--root needs a directory");
+                return -1;
+            }
+            Options->RootIndex = Value;
+        }
+        else if (strcmp(Arg, "--cwd") == 0)
+        {
+            if ((Value = LxrunpTakeValue(Argc, Argv, &Index, Arg, Error, ErrorSize)) < 0)
+                return -1;
+            if (Argv[Value][0] != '/')
+            {
+                snprintf(Error, ErrorSize, "--cwd needs an absolute Linux path");
+                return -1;
+            }
+            Options->CwdIndex = Value;
+        }
+        else if (strcmp(Arg, "-e") == 0 || strcmp(Arg, "--env") == 0)
+        {
+            if ((Value = LxrunpTakeValue(Argc, Argv, &Index, Arg, Error, ErrorSize)) < 0)
+                return -1;
+            if (Argv[Value][0] == '\0' || Argv[Value][0] == '=')
+            {
+                snprintf(Error, ErrorSize, "%s needs NAME=VALUE or NAME", Arg);
+                return -1;
+            }
+            if (Options->EnvChangeCount >= LXRUN_MAX_ENV_CHANGES)
+            {
+                snprintf(Error, ErrorSize, "too many %s options", Arg);
+                return -1;
+            }
+            Options->EnvChangeIndex[Options->EnvChangeCount++] = Value;
+        }
+        else if (strcmp(Arg, "--debug-stdio") == 0)
+        {
+            Options->DebugStdio = 1;
+        }
+        else if (strcmp(Arg, "--no-start") == 0)
+        {
+            Options->NoStart = 1;
+        }
+        else
+        {
+            snprintf(Error, ErrorSize, "unknown option %s", Arg);
+            return -1;
+        }
+    }
+
+    if (Index >= Argc || Argv[Index][0] == '\0')
+    {
+        snprintf(Error, ErrorSize, "no program given");
+        return -1;
+    }
+    Options->ProgramIndex = Index;
+    return 0;
+}
+
+static size_t
+LxrunpNameLength(const char *Entry)
+{
+    const char *Equal = strchr(Entry, '=');
+    return Equal ? (size_t)(Equal - Entry) : strlen(Entry);
+}
+
+int
+LxrunBuildEnvironment(const char *const *Changes,
+                      uint32_t ChangeCount,
+                      const char **Out,
+                      uint32_t Capacity,
+                      uint32_t *Count)
+{
+    uint32_t Used = 0;
+    uint32_t Index;
+
+    *Count = 0;
+    for (Index = 0; Index < LXRUN_DEFAULT_ENV_COUNT; Index++)
+    {
+        if (Used >= Capacity)
+            return -1;
+        Out[Used++] = LxrunDefaultEnvironment[Index];
+    }
+
+    for (Index = 0; Index < ChangeCount; Index++)
+    {
+        const char *Change = Changes[Index];
+        size_t NameLength = LxrunpNameLength(Change);
+        uint32_t Scan;
+        uint32_t Kept = 0;
+
+        if (NameLength == 0)
+            return -1;
+
+        /* Drop any entry with the same name, keeping the order of the others */
+        for (Scan = 0; Scan < Used; Scan++)
+        {
+            if (LxrunpNameLength(Out[Scan]) == NameLength &&
+                memcmp(Out[Scan], Change, NameLength) == 0)
+            {
+                continue;
+            }
+            Out[Kept++] = Out[Scan];
+        }
+        Used = Kept;
+
+        /* "NAME" alone only removes */
+        if (Change[NameLength] == '=')
+        {
+            if (Used >= Capacity)
+                return -1;
+            Out[Used++] = Change;
+        }
+    }
+
+    *Count = Used;
+    return 0;
+}
+
+int
+LxrunIsWindowsPath(const char *Path)
+{
+    if (((Path[0] >= 'A' && Path[0] <= 'Z') || (Path[0] >= 'a' && Path[0] <= 'z')) &&
+        Path[1] == ':')
+    {
+        return 1;
+    }
+    return strchr(Path, '\\') != NULL;
+}
+
+const char *
+LxrunErrorText(int LinuxError)
+{
+    switch (-LinuxError)
+    {
+        case 1:  return "Operation not permitted";
+        case 2:  return "No such file or directory";
+        case 5:  return "I/O error";
+        case 7:  return "Argument list too long";
+        case 8:  return "Exec format error";
+        case 12: return "Out of memory";
+        case 13: return "Permission denied";
+        case 14: return "Bad address";
+        case 20: return "Not a directory";
+        case 21: return "Is a directory";
+        case 22: return "Invalid argument";
+        case 24: return "Too many open files";
+        case 36: return "File name too long";
+        case 38: return "Function not implemented";
+        case 40: return "Too many symbolic links";
+        case 84: return "Invalid or incomplete multibyte or wide character";
+        default: return "Unknown error";
+    }
+}
+
+int
+LxrunExitCodeForLaunchError(int LinuxError)
+{
+    return (LinuxError == -2 || LinuxError == -20) ? LXRUN_EXIT_NOTFOUND : LXRUN_EXIT_NOEXEC;
+}
+
+size_t
+LxrunUtf8CompleteLength(const unsigned char *Buffer,
+                        size_t Length)
+{
+    size_t Start;
+    size_t Need;
+
+    if (Length == 0)
+        return 0;
+
+    /* Find the start of the last sequence (at most 3 continuation bytes back) */
+    Start = Length;
+    while (Start > 0 && Length - Start < 4 && (Buffer[Start - 1] & 0xC0) == 0x80)
+        Start--;
+    if (Start == 0 || Length - Start >= 4)
+        return Length; /* only continuation bytes: invalid, pass them on */
+
+    Start--;
+    if (Buffer[Start] < 0x80)
+        return Length;
+    else if ((Buffer[Start] & 0xE0) == 0xC0)
+        Need = 2;
+    else if ((Buffer[Start] & 0xF0) == 0xE0)
+        Need = 3;
+    else if ((Buffer[Start] & 0xF8) == 0xF0)
+        Need = 4;
+    else
+        return Length; /* invalid lead byte */
+
+    return (Length - Start < Need) ? Start : Length;
+}

@@ -1,0 +1,74 @@
+/*
+ * PROJECT:     lxss for ReactOS - lxrun
+ * LICENSE:     LGPL-2.1-or-later (https://spdx.org/licenses/LGPL-2.1-or-later)
+ * PURPOSE:     Portable parts of lxrun: command line, environment, messages, UTF-8 helper
+ *              (C99, no Windows headers; also built for the host unit tests)
+ */
+
+#ifndef _LXARGS_H_
+#define _LXARGS_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define LXRUN_MAX_ENV_CHANGES   64
+#define LXRUN_MAX_ENVIRONMENT   (LXRUN_MAX_ENV_CHANGES + 16)
+
+/* Exit codes of lxrun itself (a POSIX shell uses the same ones). */
+#define LXRUN_EXIT_USAGE        2   /* bad command line */
+#define LXRUN_EXIT_FAILURE      125 /* lxrun or psxss failed before the program ran */
+#define LXRUN_EXIT_NOEXEC       126 /* found but cannot be executed (ENOEXEC, EACCES...) */
+#define LXRUN_EXIT_NOTFOUND     127 /* ENOENT */
+
+typedef struct _LXRUN_OPTIONS
+{
+    int RootIndex;              /* argv index of the --root value, 0 = not given */
+    int CwdIndex;               /* argv index of the --cwd value, 0 = not given */
+    int ProgramIndex;           /* argv index of PROGRAM; its arguments follow it */
+    int DebugStdio;             /* --debug-stdio: no std handles, output to DbgPrint */
+    int NoStart;                /* --no-start: do not ask smss to start psxss */
+    uint32_t EnvChangeCount;    /* -e/--env values, in order */
+    int EnvChangeIndex[LXRUN_MAX_ENV_CHANGES];
+} LXRUN_OPTIONS;
+
+/* Parses `lxrun [options] PROGRAM [ARGS...]`. Returns 0 (run), 1 (help was asked) or -1
+ * (usage error, a message in Error). Options end at the first non-option or at "--". */
+int
+LxrunParseArguments(int Argc,
+                    char *const *Argv,
+                    LXRUN_OPTIONS *Options,
+                    char *Error,
+                    size_t ErrorSize);
+
+/* The environment of the Linux program: defaults, then the changes in order ("NAME=VALUE"
+ * sets, "NAME" removes). Out gets pointers to the defaults or to the change strings.
+ * Returns 0, or -1 if a change is malformed (empty name) or Capacity is too small. */
+int
+LxrunBuildEnvironment(const char *const *Changes,
+                      uint32_t ChangeCount,
+                      const char **Out,
+                      uint32_t Capacity,
+                      uint32_t *Count);
+
+/* A Windows path (drive letter or backslash) rather than a Linux one. */
+int
+LxrunIsWindowsPath(const char *Path);
+
+/* strerror-like text for a negative Linux errno. */
+const char *
+LxrunErrorText(int LinuxError);
+
+/* lxrun's exit code when the program could not be started with LinuxError. */
+int
+LxrunExitCodeForLaunchError(int LinuxError);
+
+/* How many leading bytes of Buffer form complete UTF-8 sequences; the rest (at most 3
+ * bytes of an unfinished sequence) should be kept for the next read. Invalid bytes count as
+ * complete (the converter replaces them). */
+size_t
+LxrunUtf8CompleteLength(const unsigned char *Buffer,
+                        size_t Length);
+
+extern const char LxrunUsage[];
+
+#endif /* _LXARGS_H_ */
