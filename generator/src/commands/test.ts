@@ -2,14 +2,15 @@
 // payload disk, follows the in-guest runner's TAP on the serial port, and reports per test.
 // Bugchecks, kernel debugger entries and hangs are failures with evidence (the last 40 log
 // lines). Library code: generator/src/vm/ (media, QEMU) and generator/src/tap/ (parsing).
-import { existsSync, mkdirSync, rmSync, copyFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, copyFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { BUILD_DIR } from '../paths.ts';
 import { describeChoice, resolveBuildDir, userConfigFile } from '../vm/config.ts';
-import { inspectBuild } from '../vm/reactos-build.ts';
+import { inspectBuild, parsePathList } from '../vm/reactos-build.ts';
 import { assembleBootMedium, RUNNER_IMAGE } from '../vm/boot-medium.ts';
 import { DEFAULT_MANIFEST, makePayloadImage, payloadSizeMiB, planTests, readManifest, type PlannedElf } from '../vm/payload.ts';
+import { buildRunner } from '../vm/runner-build.ts';
 import { qemuArgs, runSession, type Accel } from '../vm/qemu.ts';
 import { SerialMonitor, DEFAULT_MONITOR_OPTIONS } from '../tap/monitor.ts';
 import { buildReport, formatReport } from '../tap/report.ts';
@@ -35,6 +36,9 @@ options:
   --boot-only        boot with an empty plan: checks boot-to-runner and measures it
   --manifest FILE    ELF manifest (default .lxss/elf/manifest.json)
   --dry-run          assemble the media and print the QEMU command line, do not boot
+  --runner WHICH     the in-guest runner: "auto" (default: the build's lxtestrun.exe, else
+                     tests/runner compiled with the build's flags and libraries), "build",
+                     "project" (always compile tests/runner), or a path to an .exe
   --rebuild-medium   rebuild the cached boot CD even if its inputs did not change
 
 environment: LXSS_QEMU (QEMU binary), LXSS_QEMU_ARGS (extra QEMU arguments).
@@ -59,6 +63,7 @@ export async function run(argv: string[]): Promise<number> {
       manifest: { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
       'rebuild-medium': { type: 'boolean', default: false },
+      runner: { type: 'string', default: 'auto' },
     },
     strict: true,
     allowPositionals: false,
@@ -95,7 +100,21 @@ export async function run(argv: string[]): Promise<number> {
   const vmDir = path.join(BUILD_DIR, 'vm');
   mkdirSync(vmDir, { recursive: true });
   const t0 = Date.now();
+  const listed = parsePathList(readFileSync(build.livecdList, 'utf8')).find(
+    (e) => e.dest.toLowerCase() === `reactos/system32/${RUNNER_IMAGE}.exe`,
+  );
+  const buildHasRunner = listed !== undefined && existsSync(listed.src);
+  let runner: string | undefined;
+  const which = values.runner ?? 'auto';
+  if (which === 'project' || (which === 'auto' && !buildHasRunner)) {
+    runner = await buildRunner(build.dir, path.join(vmDir, 'runner'));
+    console.log(`runner: ${runner} (tests/runner compiled with the build's flags)`);
+  } else if (which !== 'auto' && which !== 'build') {
+    runner = path.resolve(which);
+    if (!existsSync(runner)) throw new Error(`--runner ${which}: no such file`);
+  }
   const medium = await assembleBootMedium(build, path.join(vmDir, 'media'), {
+    runner,
     rebuild: values['rebuild-medium'],
     log: (m) => console.log(`  ${m}`),
   });

@@ -20,6 +20,8 @@ export const RUNNER_IMAGE = 'lxtestrun';
 export interface BootMediumOptions {
   /** Extra words for the kernel command line. */
   extraBootOptions?: string[];
+  /** A runner executable to put on the medium instead of the build's own. */
+  runner?: string;
   /** Force a rebuild even if the cache looks fresh. */
   rebuild?: boolean;
   log?: (msg: string) => void;
@@ -27,6 +29,8 @@ export interface BootMediumOptions {
 
 export interface BootMedium {
   iso: string;
+  /** Where the runner on the medium comes from. */
+  runner: string | null;
   reused: boolean;
   files: number;
   /** Livecd entries whose file the build did not produce. */
@@ -110,7 +114,14 @@ export async function assembleBootMedium(build: ReactosBuild, workDir: string, o
   const log = opts.log ?? (() => {});
   mkdirSync(workDir, { recursive: true });
   const { keep, missing } = selectFiles(parsePathList(readFileSync(build.livecdList, 'utf8')));
-  const hasRunner = keep.some((e) => e.dest.toLowerCase() === `reactos/system32/${RUNNER_IMAGE}.exe`);
+  const runnerDest = `reactos/system32/${RUNNER_IMAGE}.exe`;
+  if (opts.runner) {
+    const i = keep.findIndex((e) => e.dest.toLowerCase() === runnerDest);
+    if (i >= 0) keep.splice(i, 1);
+    keep.push({ dest: runnerDest, src: opts.runner });
+  }
+  const hasRunner = keep.some((e) => e.dest.toLowerCase() === runnerDest);
+  const runnerSrc = keep.find((e) => e.dest.toLowerCase() === runnerDest)?.src ?? null;
   const hasLxcore = keep.some((e) => e.dest.toLowerCase() === 'reactos/system32/drivers/lxcore.sys');
   for (const must of ['reactos/system32/ntoskrnl.exe', 'reactos/system32/smss.exe', 'loader/freeldr.sys']) {
     if (!keep.some((e) => e.dest.toLowerCase() === must)) throw new Error(`the build has not produced ${must} yet (${build.dir})`);
@@ -132,7 +143,7 @@ export async function assembleBootMedium(build: ReactosBuild, workDir: string, o
     { dest: 'mkhive', src: build.mkhive },
   ]);
   const iso = path.join(workDir, `boot-${key}.iso`);
-  if (existsSync(iso) && !opts.rebuild) return { iso, reused: true, files: keep.length, missing, hasRunner, hasLxcore };
+  if (existsSync(iso) && !opts.rebuild) return { iso, runner: runnerSrc, reused: true, files: keep.length, missing, hasRunner, hasLxcore };
 
   // Hives, with the build's own mkhive.
   const hiveDir = path.join(workDir, `hives-${key}`);
@@ -178,5 +189,5 @@ export async function assembleBootMedium(build: ReactosBuild, workDir: string, o
       rmSync(path.join(workDir, f), { recursive: true, force: true });
     }
   }
-  return { iso, reused: false, files: keep.length, missing, hasRunner, hasLxcore };
+  return { iso, runner: runnerSrc, reused: false, files: keep.length, missing, hasRunner, hasLxcore };
 }
