@@ -24,6 +24,15 @@
  *    restart logic rewinds EIP onto the `int $0x2e` with EAX = base + nr, i.e. the
  *    program traps again after the signal handler, as it would under lxcore.
  *  - signals other than the trap's SIGSEGV are delivered unchanged.
+ *  - SIGSEGV is kept unblocked: Linux delivers the trap's #GP with force_sig, which,
+ *    when SIGSEGV is blocked (inside a SIGSEGV handler, or while libc blocks all
+ *    signals around fork/pthread_create), resets the program's SIGSEGV handler to
+ *    SIG_DFL. So the harness removes SIGSEGV from the sets passed to rt_sigprocmask,
+ *    sigprocmask, rt_sigsuspend and from sa_mask in rt_sigaction, and adds SA_NODEFER
+ *    to a SIGSEGV handler (the program's memory is patched for the call and restored
+ *    after it). Visible differences from Linux: an old mask never shows SIGSEGV
+ *    blocked, a SIGSEGV handler can be re-entered, and SIG_IGN for SIGSEGV does not
+ *    survive the first trap.
  *  - a native system call (int $0x80/sysenter/syscall executed by the program rather
  *    than by the harness's gadget) kills the run: exit status 125 and a message.
  *
@@ -91,6 +100,10 @@
 #define NR_sigreturn 119
 #define NR_clone 120
 #define NR_rt_sigreturn 173
+#define NR_sigprocmask 126
+#define NR_rt_sigaction 174
+#define NR_rt_sigprocmask 175
+#define NR_rt_sigsuspend 179
 #define NR_vfork 190
 #define NR_exit_group 252
 #define NR_execveat 358
@@ -116,6 +129,9 @@ struct task {
 	uint32_t nr;                /* Linux syscall number of the trap in progress */
 	int exec_seen;              /* PTRACE_EVENT_EXEC during this syscall */
 	int poison;
+	uint32_t patch_addr;        /* program memory patched for this call (0: none) */
+	uint32_t patch_orig[5];
+	size_t patch_words;
 };
 
 static struct task *tasks;
@@ -260,6 +276,63 @@ static void set_options(pid_t tid)
 		die("PTRACE_SETOPTIONS: %s", strerror(errno));
 }
 
+static int poke_word(pid_t tid, uint32_t addr, uint32_t val)
+{
+	/* PTRACE_POKEDATA writes a host long: on x86_64 hosts merge with the next word. */
+	errno = 0;
+	long w = ptrace(PTRACE_PEEKDATA, tid, (void *)(uintptr_t)addr, 0);
+	if (errno) return -1;
+	memcpy(&w, &val, 4);
+	return ptrace(PTRACE_POKEDATA, tid, (void *)(uintptr_t)addr, (void *)w) < 0 ? -1 : 0;
+}
+
+/* Keeps SIGSEGV unblockable for the trap (see the header): patches the sigset or
+ * k_sigaction argument of the call about to be made; unpatch() restores it. */
+static void patch_signal_args(struct task *t, const uint32_t *args)
+{
+	const uint32_t segv = 1u << (SIGSEGV - 1);
+	uint32_t addr = 0, words[5];
+	size_t n = 0;
+	t->patch_addr = 0;
+	switch (t->nr) {
+	case NR_rt_sigprocmask: /* (how, set, oldset, size) */
+	case NR_sigprocmask:
+		if (args[0] != SIG_UNBLOCK) addr = args[1];
+		n = 1;
+		break;
+	case NR_rt_sigsuspend: /* (set, size) */
+		addr = args[0];
+		n = 1;
+		break;
+	case NR_rt_sigaction: /* (sig, act, oldact, size): act = handler, flags, restorer, mask[2] */
+		addr = args[1];
+		n = 4;
+		break;
+	default:
+		return;
+	}
+	if (!addr || peek(t->tid, addr, words, n * 4) != n * 4) return;
+	memcpy(t->patch_orig, words, n * 4);
+	if (t->nr == NR_rt_sigaction) {
+		words[3] &= ~segv;
+		if (args[0] == SIGSEGV && words[0] > 1) words[1] |= 0x40000000u; /* SA_NODEFER */
+	} else {
+		words[0] &= ~segv;
+	}
+	if (!memcmp(words, t->patch_orig, n * 4)) return;
+	for (size_t i = 0; i < n; i++)
+		if (words[i] != t->patch_orig[i] && poke_word(t->tid, addr + 4 * i, words[i]) < 0) return;
+	t->patch_addr = addr;
+	t->patch_words = n;
+}
+
+static void unpatch(struct task *t)
+{
+	if (!t->patch_addr) return;
+	for (size_t i = 0; i < t->patch_words; i++) poke_word(t->tid, t->patch_addr + 4 * i, t->patch_orig[i]);
+	t->patch_addr = 0;
+}
+
 /* A SIGSEGV stop: if it is the int $0x2e trap, send the task into the gadget. */
 static int handle_trap(struct task *t)
 {
@@ -292,6 +365,7 @@ static int handle_trap(struct task *t)
 	t->nr = nr;
 	t->exec_seen = 0;
 	t->state = T_TO_GADGET;
+	patch_signal_args(t, args);
 	R_EAX(r) = nr;
 	R_EBX(r) = args[0];
 	R_ECX(r) = args[1];
@@ -327,6 +401,7 @@ static void syscall_exit(struct task *t)
 	getregs(t->tid, &r);
 	int32_t res = (int32_t)R_EAX(r);
 	t->state = T_RUNNING;
+	unpatch(t);
 	if (verbose) fprintf(stderr, "[%d] syscall %u = %d\n", (int)t->tid, t->nr, res);
 	if (t->nr == NR_sigreturn || t->nr == NR_rt_sigreturn) {
 		resume(t->tid, 0); /* registers came from the signal frame */
@@ -498,6 +573,7 @@ static int run(char **argv)
 			 * the program traps again when the handler returns. */
 			struct user_regs_struct r;
 			getregs(tid, &r);
+			unpatch(t);
 			after_trap_regs(t, &r, (uint32_t)R_EAX(t->trap), 0);
 			R_EIP(r) -= 2;
 			setregs(tid, &r);
@@ -509,7 +585,12 @@ static int run(char **argv)
 			resume(tid, 0); /* group-stop: keep running (no job control here) */
 			continue;
 		}
-		if (verbose) fprintf(stderr, "[%d] signal %d delivered\n", (int)tid, sig);
+		if (verbose) {
+			struct user_regs_struct r;
+			getregs(tid, &r);
+			fprintf(stderr, "[%d] signal %d (code %d, addr %p) delivered at %#x\n", (int)tid, sig,
+				si.si_code, si.si_addr, (uint32_t)R_EIP(r));
+		}
 		resume(tid, sig);
 	}
 	return main_status < 0 ? 125 : main_status;

@@ -1,0 +1,21 @@
+// `lxgen cc`: gcc-compatible compiler driver for static i386 programs on the patched musl.
+import { buildMusl } from '../musl/build.ts';
+import { cc, ccArgs } from '../musl/cc.ts';
+
+export const summary = 'compile/link static i386 ELF programs against the patched musl (gcc-compatible)';
+export const usage = `usage: lxgen cc [gcc options] files...
+
+Runs gcc -m32 -static -no-pie -nostdinc -nostdlib with the patched musl's headers, crt1.o,
+crti.o, crtn.o, libc.a and libgcc (building the sysroot first if needed), e.g.
+    npx lxgen cc -O2 -o prog prog.c -lpthread
+LXGEN_CC_SHOW=1 prints the full gcc command line.`;
+
+export async function run(args: string[]): Promise<number> {
+  if (args.length === 0) {
+    console.error(usage);
+    return 2;
+  }
+  await buildMusl();
+  if (process.env.LXGEN_CC_SHOW) console.error(`gcc ${ccArgs(args).join(' ')}`);
+  return cc(args).status;
+}

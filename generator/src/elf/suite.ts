@@ -1,0 +1,160 @@
+// The ELF test suite: tests/elf/*.c (C, linked with the patched musl through `lxgen cc`)
+// and tests/elf/asm/*.S (libc-free, built with gcc -m32 -nostdlib -static), each opening
+// with a metadata comment
+//   /* lxss-test: group=<g> needs=<a,b|-> timeout=<seconds> [exit=<status>] */
+// Built into .lxss/elf/<name> with .lxss/elf/manifest.json: an array of
+//   { name, group, needs, timeout, exit, path, source }
+// (path absolute, source relative to the project root). Each program is rebuilt only when
+// its source, the shared test headers or the sysroot changed.
+import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { BUILD_DIR, ROOT, rootPath } from '../paths.ts';
+import { buildMusl, HOST_CC, TRAP_HEADER, type Log } from '../musl/build.ts';
+import { ccArgs } from '../musl/cc.ts';
+import { withLock } from '../musl/lock.ts';
+
+export const ELF_SRC_DIR = rootPath('tests', 'elf');
+export const ELF_OUT_DIR = path.join(BUILD_DIR, 'elf');
+export const MANIFEST = path.join(ELF_OUT_DIR, 'manifest.json');
+
+export const GROUPS = [
+  'file',
+  'memory',
+  'tls',
+  'time',
+  'identity',
+  'errno',
+  'process',
+  'threads',
+  'signals',
+  'pipes',
+  'basic',
+] as const;
+export type Group = (typeof GROUPS)[number];
+
+export interface TestMeta {
+  name: string;
+  group: Group;
+  needs: string[];
+  timeout: number;
+  /** Expected exit status (0 unless the test says otherwise). */
+  exit: number;
+}
+
+export interface ManifestEntry extends TestMeta {
+  path: string;
+  source: string;
+}
+
+const C_FLAGS = ['-O2', '-g', '-Wall', '-Wextra', '-Werror', '-std=gnu11'];
+const ASM_FLAGS = ['-m32', '-static', '-no-pie', '-nostdlib', '-Wl,--build-id=none'];
+
+/** Parses the first-line metadata comment; throws naming file and problem. */
+export function parseMeta(file: string, text: string): TestMeta {
+  const first = text.split('\n', 1)[0] ?? '';
+  const m = /^\/\*\s*lxss-test:\s*(.*?)\s*\*\/\s*$/.exec(first);
+  const where = `${path.relative(ROOT, file)}:1`;
+  if (!m) throw new Error(`${where}: first line must be /* lxss-test: group=... needs=... timeout=... */`);
+  const kv = new Map<string, string>();
+  for (const part of (m[1] as string).split(/\s+/)) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) throw new Error(`${where}: malformed metadata item '${part}'`);
+    kv.set(part.slice(0, eq), part.slice(eq + 1));
+  }
+  for (const k of kv.keys())
+    if (!['group', 'needs', 'timeout', 'exit'].includes(k)) throw new Error(`${where}: unknown metadata key '${k}'`);
+  const group = kv.get('group');
+  if (!group || !(GROUPS as readonly string[]).includes(group))
+    throw new Error(`${where}: group must be one of ${GROUPS.join('|')}, got '${group ?? ''}'`);
+  const needsText = kv.get('needs');
+  if (needsText === undefined) throw new Error(`${where}: missing needs= (use needs=- for none)`);
+  const timeout = Number(kv.get('timeout'));
+  if (!Number.isInteger(timeout) || timeout <= 0) throw new Error(`${where}: timeout must be a positive integer`);
+  const exit = kv.has('exit') ? Number(kv.get('exit')) : 0;
+  if (!Number.isInteger(exit) || exit < 0 || exit > 255) throw new Error(`${where}: exit must be 0..255`);
+  const ext = path.extname(file);
+  return {
+    name: path.basename(file, ext),
+    group: group as Group,
+    needs: needsText === '-' ? [] : needsText.split(',').filter(Boolean),
+    timeout,
+    exit,
+  };
+}
+
+/** Every test source: tests/elf/*.c and tests/elf/asm/*.S. */
+export function testSources(): string[] {
+  const c = readdirSync(ELF_SRC_DIR)
+    .filter((f) => f.endsWith('.c'))
+    .map((f) => path.join(ELF_SRC_DIR, f));
+  const asmDir = path.join(ELF_SRC_DIR, 'asm');
+  const s = existsSync(asmDir)
+    ? readdirSync(asmDir)
+        .filter((f) => f.endsWith('.S'))
+        .map((f) => path.join(asmDir, f))
+    : [];
+  return [...c, ...s].sort();
+}
+
+function sharedHeadersHash(): string {
+  const h = createHash('sha256');
+  for (const f of readdirSync(ELF_SRC_DIR).filter((f) => f.endsWith('.h')).sort())
+    h.update(f).update(readFileSync(path.join(ELF_SRC_DIR, f)));
+  h.update(readFileSync(TRAP_HEADER));
+  return h.digest('hex');
+}
+
+export interface SuiteBuild {
+  entries: ManifestEntry[];
+  built: string[];
+}
+
+/** Builds musl (if needed) and every test program, and writes the manifest. */
+export async function buildElfSuite(opts: { force?: boolean; log?: Log } = {}): Promise<SuiteBuild> {
+  const log = opts.log ?? ((l: string) => console.error(l));
+  const musl = await buildMusl({ log });
+  return withLock(path.join(BUILD_DIR, 'elf.lock'), () => {
+    mkdirSync(ELF_OUT_DIR, { recursive: true });
+    const headers = sharedHeadersHash();
+    const entries: ManifestEntry[] = [];
+    const built: string[] = [];
+    const names = new Set<string>();
+    for (const src of testSources()) {
+      const text = readFileSync(src, 'utf8');
+      const meta = parseMeta(src, text);
+      if (names.has(meta.name)) throw new Error(`two ELF tests are named ${meta.name}`);
+      names.add(meta.name);
+      const out = path.join(ELF_OUT_DIR, meta.name);
+      const isAsm = src.endsWith('.S');
+      const args = isAsm
+        ? [...ASM_FLAGS, '-I', path.dirname(TRAP_HEADER), '-o', `${out}.tmp`, src]
+        : ccArgs([...C_FLAGS, '-I', ELF_SRC_DIR, '-o', `${out}.tmp`, src, '-lpthread']);
+      const key = createHash('sha256')
+        .update(text)
+        .update(headers)
+        .update(musl.key)
+        .update(args.join('\0').replaceAll(`${out}.tmp`, 'OUT'))
+        .digest('hex');
+      const stamp = `${out}.key`;
+      if (opts.force || !existsSync(out) || !existsSync(stamp) || readFileSync(stamp, 'utf8').trim() !== key) {
+        const r = spawnSync(HOST_CC, args, { encoding: 'utf8' });
+        if (r.error || r.status !== 0)
+          throw new Error(`building ${path.relative(ROOT, src)} failed:\n${r.error?.message ?? ''}${r.stdout}${r.stderr}`);
+        renameSync(`${out}.tmp`, out);
+        writeFileSync(stamp, `${key}\n`);
+        built.push(meta.name);
+      }
+      entries.push({ ...meta, path: out, source: path.relative(ROOT, src) });
+    }
+    const json = `${JSON.stringify(entries, null, 2)}\n`;
+    if (!existsSync(MANIFEST) || readFileSync(MANIFEST, 'utf8') !== json) writeFileSync(MANIFEST, json);
+    if (built.length) log(`lxgen elf: built ${built.length} of ${entries.length} test programs into ${ELF_OUT_DIR}`);
+    return { entries, built };
+  });
+}
+
+export function readManifest(): ManifestEntry[] {
+  return JSON.parse(readFileSync(MANIFEST, 'utf8')) as ManifestEntry[];
+}

@@ -1,0 +1,146 @@
+// Builds the lxss-patched static i386 musl into .lxss/sysroot: checks the pinned upstream
+// tarball, unpacks it, applies musl-patches/series, copies the generated trap constants
+// (musl-patches/generated/lxss_trap.h) into arch/i386/, configures for i386 with the host's
+// gcc -m32 and installs. The build is skipped when its inputs (tarball, series, patches,
+// trap header, compiler) hash to the key recorded in the installed sysroot.
+import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import path from 'node:path';
+import { BUILD_DIR, rootPath } from '../paths.ts';
+import { withLock } from './lock.ts';
+
+export const MUSL_VERSION = '1.2.3';
+/** Debian 12's musl_1.2.3.orig.tar.gz, identical to upstream musl-1.2.3.tar.gz. */
+export const MUSL_TARBALL_SHA256 = '7d5b0b6062521e4627e099e4c9dc8248d32a30285e959b7eecaa780cf8cfd4a4';
+export const MUSL_TARBALL = path.join(BUILD_DIR, 'downloads', `musl_${MUSL_VERSION}.orig.tar.gz`);
+export const PATCH_DIR = rootPath('musl-patches');
+export const TRAP_HEADER = rootPath('musl-patches', 'generated', 'lxss_trap.h');
+export const MUSL_WORK = path.join(BUILD_DIR, 'musl');
+export const SYSROOT = path.join(BUILD_DIR, 'sysroot');
+const STAMP = path.join(SYSROOT, '.lxss-build-key');
+/** Bump when the recipe below changes in a way that changes the output. */
+const RECIPE_VERSION = 'musl-build-1';
+
+export const HOST_CC = process.env.LXSS_HOST_CC ?? 'gcc';
+
+export interface Log {
+  (line: string): void;
+}
+
+export function sha256File(file: string): string {
+  return createHash('sha256').update(readFileSync(file)).digest('hex');
+}
+
+/** The patch file names in series order (quilt format: one per line, # comments). */
+export function readSeries(): string[] {
+  const text = readFileSync(path.join(PATCH_DIR, 'series'), 'utf8');
+  return text
+    .split('\n')
+    .map((l) => l.replace(/#.*$/, '').trim())
+    .filter((l) => l.length > 0)
+    .map((l) => l.split(/\s+/)[0] as string);
+}
+
+function run(cmd: string, args: string[], cwd: string, logFile?: string): void {
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  if (logFile) writeFileSync(logFile, `$ ${cmd} ${args.join(' ')}\n${r.stdout ?? ''}${r.stderr ?? ''}`, { flag: 'a' });
+  if (r.error) throw new Error(`cannot run ${cmd}: ${r.error.message}`);
+  if (r.status !== 0) {
+    const out = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim().split('\n').slice(-25).join('\n');
+    throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status}) in ${cwd}${logFile ? ` (log: ${logFile})` : ''}:\n${out}`);
+  }
+}
+
+function compilerId(): string {
+  const r = spawnSync(HOST_CC, ['-m32', '--version'], { encoding: 'utf8' });
+  if (r.error || r.status !== 0)
+    throw new Error(`${HOST_CC} -m32 does not work; install gcc-multilib (sh generator/setup.sh)`);
+  return (r.stdout.split('\n')[0] ?? '').trim();
+}
+
+/** Checks the tarball against the pinned hash; throws a message saying what to do. */
+export function checkTarball(): void {
+  if (!existsSync(MUSL_TARBALL))
+    throw new Error(
+      `${MUSL_TARBALL} is missing: run \`sh generator/setup.sh\` (it fetches Debian 12's musl source package)`,
+    );
+  const got = sha256File(MUSL_TARBALL);
+  if (got !== MUSL_TARBALL_SHA256)
+    throw new Error(
+      `${MUSL_TARBALL} has sha256 ${got}, but the patch kit is written against musl ${MUSL_VERSION} ` +
+        `(sha256 ${MUSL_TARBALL_SHA256}); refusing to build. Delete the file and run \`sh generator/setup.sh\` ` +
+        `to fetch Debian 12's musl_${MUSL_VERSION}.orig.tar.gz.`,
+    );
+}
+
+/** The key of the sysroot the current inputs would produce. */
+export function sysrootKey(): string {
+  checkTarball();
+  if (!existsSync(TRAP_HEADER))
+    throw new Error(`${TRAP_HEADER} is missing: run \`npx lxgen sync\` to generate it`);
+  const h = createHash('sha256');
+  h.update(`${RECIPE_VERSION}\n${MUSL_TARBALL_SHA256}\n${compilerId()}\n`);
+  h.update(readFileSync(path.join(PATCH_DIR, 'series')));
+  for (const p of readSeries()) h.update(`\0${p}\0`).update(readFileSync(path.join(PATCH_DIR, p)));
+  h.update('\0lxss_trap.h\0').update(readFileSync(TRAP_HEADER));
+  return h.digest('hex');
+}
+
+export function installedSysrootKey(): string | null {
+  return existsSync(STAMP) ? readFileSync(STAMP, 'utf8').trim() : null;
+}
+
+export interface MuslBuild {
+  sysroot: string;
+  key: string;
+  rebuilt: boolean;
+}
+
+/** Builds the sysroot unless it is up to date. */
+export async function buildMusl(opts: { force?: boolean; log?: Log } = {}): Promise<MuslBuild> {
+  const log = opts.log ?? ((l: string) => console.error(l));
+  const key = sysrootKey();
+  if (!opts.force && installedSysrootKey() === key) return { sysroot: SYSROOT, key, rebuilt: false };
+  return withLock(path.join(BUILD_DIR, 'musl.lock'), () => {
+    if (!opts.force && installedSysrootKey() === key) return { sysroot: SYSROOT, key, rebuilt: false };
+    mkdirSync(MUSL_WORK, { recursive: true });
+    const logFile = path.join(MUSL_WORK, 'build.log');
+    writeFileSync(logFile, '');
+    const src = path.join(MUSL_WORK, `musl-${MUSL_VERSION}`);
+    rmSync(src, { recursive: true, force: true });
+    log(`lxgen musl: unpacking ${path.basename(MUSL_TARBALL)}`);
+    run('tar', ['-xzf', MUSL_TARBALL, '-C', MUSL_WORK], MUSL_WORK, logFile);
+    for (const p of readSeries()) {
+      log(`lxgen musl: applying ${p}`);
+      run('patch', ['-p1', '--batch', '--forward', '--no-backup-if-mismatch', '-i', path.join(PATCH_DIR, p)], src, logFile);
+    }
+    cpSync(TRAP_HEADER, path.join(src, 'arch', 'i386', 'lxss_trap.h'));
+    const stage = `${SYSROOT}.new`;
+    rmSync(stage, { recursive: true, force: true });
+    log('lxgen musl: configuring (i386, static, gcc -m32)');
+    run(
+      './configure',
+      ['--target=i386', `--prefix=${stage}`, '--disable-shared', `CC=${HOST_CC} -m32`],
+      src,
+      logFile,
+    );
+    log(`lxgen musl: compiling (log: ${logFile})`);
+    const jobs = String(Math.max(1, Math.min(4, Number(process.env.LXSS_JOBS ?? 2))));
+    run('make', [`-j${jobs}`, 'AR=ar', 'RANLIB=ranlib'], src, logFile);
+    run('make', ['install', 'AR=ar', 'RANLIB=ranlib'], src, logFile);
+    writeFileSync(path.join(stage, '.lxss-build-key'), `${key}\n`);
+    rmSync(SYSROOT, { recursive: true, force: true });
+    renameSync(stage, SYSROOT);
+    log(`lxgen musl: sysroot ready in ${SYSROOT}`);
+    return { sysroot: SYSROOT, key, rebuilt: true };
+  });
+}
