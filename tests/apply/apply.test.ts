@@ -60,12 +60,16 @@ describe('lxgen apply', () => {
       'subsystems/lxss/lxcore/include/lxioctl.h',
       'subsystems/lxss/lxcore/lxcore.c',
       'subsystems/lxss/lxrun/lxrun.c',
+      'subsystems/lxss/lxss_reg.inf',
       'subsystems/lxss/psxss/psxss.c',
       'subsystems/lxss/runner/run.sh',
       'subsystems/lxss/runner/runner.c',
     ]);
     expect(await git(fx.tree, ['ls-tree', 'HEAD', 'subsystems/lxss/runner/run.sh'])).toMatch(/^100755 /);
     expect(statSync(path.join(fx.tree, 'subsystems/lxss/runner/run.sh')).mode & 0o111).not.toBe(0);
+    // The tree's attributes apply: stored with LF, checked out with CRLF, and clean.
+    expect(await git(fx.tree, ['cat-file', 'blob', 'HEAD:subsystems/lxss/lxss_reg.inf'])).not.toMatch(/\r/);
+    expect(readFileSync(path.join(fx.tree, 'subsystems/lxss/lxss_reg.inf'), 'utf8')).toMatch(/\r\n$/);
     // The tree is clean afterwards.
     expect(await git(fx.tree, ['status', '--porcelain', '--untracked-files=all'])).toBe('');
   });

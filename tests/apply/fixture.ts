@@ -86,6 +86,8 @@ export async function makeFixture(): Promise<Fixture> {
   write(path.join(tree, 'subsystems/CMakeLists.txt'), 'add_subdirectory(csr)\n');
   write(path.join(tree, 'media/big.bin'), 'pretend this is large\n');
   write(path.join(tree, '.gitignore'), 'output-*/\n');
+  // Like ReactOS: text normalised in the repository, .inf files checked out with CRLF.
+  write(path.join(tree, '.gitattributes'), '* text=auto\n*.inf text eol=crlf\n');
   const base = await commitAll(tree, 'BASE: upstream snapshot');
   write(path.join(tree, 'README.md'), 'a tree, later\n');
   await git(tree, ['checkout', '-q', '-b', 'later']);
@@ -104,6 +106,7 @@ export async function makeFixture(): Promise<Fixture> {
   write(path.join(patches, 'BASE'), `${base}\n`);
   await refreshSeries({ tree: author, patchesDir: patches });
   write(path.join(patches, 'tree/CMakeLists.txt'), 'foreach(d lxcore psxss lxrun runner)\nendforeach()\n');
+  write(path.join(patches, 'tree/lxss_reg.inf'), '[AddReg]\r\nHKLM,"SYSTEM\\CurrentControlSet\\Services\\lxcore","Start",0x00010001,0x00000000\r\n');
   write(path.join(project, 'lxcore/lxcore.c'), 'int DriverEntry(void) { return 0; }\n');
   write(path.join(project, 'lxcore/generated/lxsys_table.h'), '/* generated */\n');
   write(path.join(project, 'lxcore/include/lxioctl.h'), '#define LXIOCTL 1\n');

@@ -19,7 +19,7 @@ import { matchSeries, readBranch, seriesPatchIds, type BranchCommit } from './br
 import { type Repo } from './git.ts';
 import { DEFAULT_LAYOUT, INSTALLED_TRAILER, INSTALL_ROOT, type InstallRule } from './layout.ts';
 import { readSeries, type Series, type SeriesPatch } from './series.ts';
-import { collectSources, describeRevision, linkTarget, projectRevision, type Sources } from './sources.ts';
+import { collectSources, describeRevision, hashSources, projectRevision, type Sources } from './sources.ts';
 import { describePosition, formatDirty, readTreeState, type TreeState } from './tree.ts';
 
 export const DEFAULT_BRANCH = 'lxss';
@@ -111,7 +111,7 @@ async function buildBranch(
           `:\n${(res.stderr || res.stdout).trim()}`,
       );
     }
-    const tree = await repo.out(['write-tree'], { env });
+    const tree = await repo.out(['write-tree', '--missing-ok'], { env });
     if (tree === parentTree) {
       throw new ApplyError(`patch ${i + 1}/${series.patches.length} ${patch.name} changes nothing (is it already in BASE?)`);
     }
@@ -125,21 +125,10 @@ async function buildBranch(
 
   // The installed sources replace whatever the install root held.
   await repo.run(['rm', '-r', '-q', '--cached', '--ignore-unmatch', '--', INSTALL_ROOT], { env });
-  const regular = sources.files.filter((f) => f.mode !== '120000');
-  const shas = regular.length
-    ? (
-        await repo.out(['hash-object', '-w', '--no-filters', '--stdin-paths'], {
-          input: regular.map((f) => f.absPath).join('\n') + '\n',
-        })
-      ).split('\n')
-    : [];
-  const entries: string[] = regular.map((f, i) => `${f.mode} ${shas[i]}\t${f.treePath}\0`);
-  for (const f of sources.files.filter((f) => f.mode === '120000')) {
-    const sha = await repo.out(['hash-object', '-w', '--stdin'], { input: linkTarget(f) });
-    entries.push(`${f.mode} ${sha}\t${f.treePath}\0`);
-  }
+  const shas = await hashSources(repo, sources.files, true);
+  const entries = sources.files.map((f, i) => `${f.mode} ${shas[i]}\t${f.treePath}\0`);
   if (entries.length) await repo.run(['update-index', '-z', '--add', '--index-info'], { input: entries.join(''), env });
-  const tree = await repo.out(['write-tree'], { env });
+  const tree = await repo.out(['write-tree', '--missing-ok'], { env });
   const tip = await repo.out(['commit-tree', tree, '-p', parent, '-F', '-'], {
     input: installMessage,
     env: identEnv(INSTALLER_IDENT.name, INSTALLER_IDENT.email, installDate),

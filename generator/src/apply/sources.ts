@@ -118,3 +118,21 @@ export async function projectRevision(projectRoot: string, layout: InstallRule[]
 export function describeRevision(rev: ProjectRevision): string {
   return rev.dirty ? `${rev.commit} (with uncommitted changes)` : rev.commit;
 }
+
+/**
+ * Blob ids of the source files as the ReactOS tree would store them at their tree paths:
+ * the tree's own .gitattributes apply (e.g. `*.inf text eol=crlf`), so a checkout of the
+ * installed commit is clean. With write, the blobs are added to the tree's object database.
+ */
+export async function hashSources(repo: Repo, files: SourceFile[], write: boolean): Promise<string[]> {
+  const shas: string[] = [];
+  for (const f of files) {
+    const args = ['hash-object', ...(write ? ['-w'] : [])];
+    if (f.mode === '120000') {
+      shas.push(await repo.out([...args, '--no-filters', '--stdin'], { input: linkTarget(f) }));
+    } else {
+      shas.push(await repo.out([...args, `--path=${f.treePath}`, '--', f.absPath]));
+    }
+  }
+  return shas;
+}

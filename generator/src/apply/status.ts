@@ -5,7 +5,7 @@ import { matchSeries, readBranch, seriesPatchIds } from './branch.ts';
 import type { Repo } from './git.ts';
 import { DEFAULT_LAYOUT, INSTALL_ROOT, type InstallRule } from './layout.ts';
 import { readSeries } from './series.ts';
-import { collectSources, describeRevision, linkTarget, projectRevision } from './sources.ts';
+import { collectSources, describeRevision, hashSources, projectRevision } from './sources.ts';
 import { describePosition, formatDirty, readTreeState } from './tree.ts';
 
 export interface StatusOptions {
@@ -47,15 +47,9 @@ async function diffInstalled(repo: Repo, commit: string, projectRoot: string, la
     inTree.set(p, `${mode} ${sha}`);
   }
   const sources = await collectSources(projectRoot, layout);
-  const regular = sources.files.filter((f) => f.mode !== '120000');
-  const shas = regular.length
-    ? (await repo.out(['hash-object', '--no-filters', '--stdin-paths'], { input: regular.map((f) => f.absPath).join('\n') + '\n' })).split('\n')
-    : [];
+  const shas = await hashSources(repo, sources.files, false);
   const want = new Map<string, string>();
-  regular.forEach((f, i) => want.set(f.treePath, `${f.mode} ${shas[i]}`));
-  for (const f of sources.files.filter((f) => f.mode === '120000')) {
-    want.set(f.treePath, `${f.mode} ${await repo.out(['hash-object', '--stdin'], { input: linkTarget(f) })}`);
-  }
+  sources.files.forEach((f, i) => want.set(f.treePath, `${f.mode} ${shas[i]}`));
   const differ: string[] = [];
   for (const [p, v] of want) {
     const have = inTree.get(p);
