@@ -51,9 +51,15 @@ describe('serial monitor and report', () => {
   it('fails on a failed test and counts skip and todo', () => {
     const planned = plan('basic/hello', 'signals/sigaction', 'time/nanosleep', 'threads/clone', 'errno/efault');
     const { m } = replay(fixture('mixed.serial.txt'), planned);
-    const r = report(m, planned, m.vmExited(10_000), true);
+    const r = buildReport({
+      planned, tap: m.tap.summary(), stop: m.vmExited(10_000), vmExitedByItself: true, lastLines: m.lastLines(), notes: m.failureNotes(),
+    });
     expect(r.tests.map((t) => t.outcome)).toEqual(['pass', 'fail', 'skip', 'todo', 'pass']);
     expect(r.tests[1]!.detail).toContain('exit status 139');
+    // the test's own failing check, from its stdout on lxcore's debug stdio
+    expect(m.testOutput(2)).toEqual(['TAP version 13', '1..2', 'ok 1 - sigaction installs handler', 'not ok 2 - handler ran # got 0, want 1']);
+    expect(r.tests[1]!.detail).toContain('not ok 2 - handler ran # got 0, want 1');
+    expect(r.tests[0]!.detail).toBe('');
     expect(r.problems).toEqual([]);
     expect(r.exitCode).toBe(1);
   });

@@ -203,6 +203,7 @@ export async function run(argv: string[]): Promise<number> {
     stop: result.stop,
     vmExitedByItself: result.exitedByItself,
     lastLines: monitor.lastLines(),
+    notes: monitor.failureNotes(),
   });
   if (result.exitedByItself && !monitor.sawDone() && result.stderr.trim()) {
     report.problems.push(`QEMU: ${result.stderr.trim().split('\n').slice(-3).join(' / ')}`);

@@ -9,6 +9,9 @@
 import { TapParser, TAP_PREFIX, type TapEvent } from './tap.ts';
 import { KernelScanner, isDebuggerPrompt, type KernelFailure } from './kernel.ts';
 
+/** lxcore's debug stdio: a pico process's fd 1/2 output, one DbgPrint per line. */
+const STDIO_RE = /lxss\[\d+\]: ?(.*)$/;
+
 export interface PlannedTest {
   id: number;
   name: string;
@@ -67,6 +70,8 @@ export class SerialMonitor {
   private doneAt: number | null = null;
   private failureAt: number | null = null;
   private stopped: StopReason | null = null;
+  /** The running test's own output (lxcore debug stdio lines "lxss[pid]: ..."), by test id. */
+  private readonly output = new Map<number, string[]>();
   /** Called for every TAP event (progress display). */
   onTap: ((e: TapEvent, now: number) => void) | null = null;
   /** Called when a kernel failure is first seen. */
@@ -106,6 +111,12 @@ export class SerialMonitor {
       if (this.failureAt === null) this.failureAt = now;
       this.onKernelFailure?.(f, now);
     }
+    const out = STDIO_RE.exec(line);
+    if (out && this.running) {
+      const list = this.output.get(this.running.id) ?? [];
+      if (list.length < 2000) list.push(out[1]!.replace(/\r/g, ''));
+      this.output.set(this.running.id, list);
+    }
     for (const e of this.tap.feedLine(line)) {
       this.lastTapAt = now;
       this.firstTapAt ??= now;
@@ -117,6 +128,25 @@ export class SerialMonitor {
       }
       this.onTap?.(e, now);
     }
+  }
+
+  /** What a test printed (its stdout/stderr through lxcore's debug stdio). */
+  testOutput(id: number): string[] {
+    return this.output.get(id) ?? [];
+  }
+
+  /** For each test: the failing lines of its own TAP output (for the report). */
+  failureNotes(maxPerTest = 8): Map<number, string[]> {
+    const notes = new Map<number, string[]>();
+    for (const [id, lines] of this.output) {
+      const bad = lines.filter((l) => /^\s*(not ok\b|Bail out!)/.test(l) && !/#\s*TODO/i.test(l));
+      if (bad.length) {
+        const shown = bad.slice(0, maxPerTest).map((l) => `  ${l.trim()}`);
+        if (bad.length > maxPerTest) shown.push(`  ... ${bad.length - maxPerTest} more`);
+        notes.set(id, shown);
+      }
+    }
+    return notes;
   }
 
   /** The test the runner announced and has not reported yet. */
