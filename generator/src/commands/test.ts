@@ -48,7 +48,22 @@ function fmtTime(ms: number): string {
   return `${(ms / 1000).toFixed(1)}s`;
 }
 
+export interface TestRunOutcome {
+  exitCode: number;
+  /** VM start to the runner's first TAP line. */
+  bootMs: number | null;
+  /** VM start to the end of the run (results complete and VM stopped). */
+  elapsedMs: number | null;
+  exitedByItself: boolean;
+}
+
 export async function run(argv: string[]): Promise<number> {
+  return (await runTests(argv)).exitCode;
+}
+
+/** The whole command, returning timings too (used by generator/src/vm/bench-boot.ts). */
+export async function runTests(argv: string[]): Promise<TestRunOutcome> {
+  const fail = (exitCode: number): TestRunOutcome => ({ exitCode, bootMs: null, elapsedMs: null, exitedByItself: false });
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -85,7 +100,7 @@ export async function run(argv: string[]): Promise<number> {
       `lxgen test: no ReactOS build configured: pass --build DIR, set LXSS_REACTOS_BUILD, or write ` +
         `{"reactosBuild": "/path/to/build"} to ${userConfigFile()}`,
     );
-    return 2;
+    return fail(2);
   }
   const build = inspectBuild(choice.dir);
   console.log(`ReactOS build: ${describeChoice(choice)} [${build.config}, source ${build.sourceDir}]`);
@@ -141,7 +156,7 @@ export async function run(argv: string[]): Promise<number> {
   if (values['dry-run']) {
     console.log(`payload: ${payload} (${tests.length} tests)`);
     console.log([qemu, ...qemuArgs(qopts)].map((a) => (/[\s,]/.test(a) && !a.includes('=') ? JSON.stringify(a) : a)).join(' '));
-    return 0;
+    return fail(0);
   }
 
   const planned = tests.map((t) => ({ id: t.id, name: t.name, timeout: t.timeout }));
@@ -219,5 +234,5 @@ export async function run(argv: string[]): Promise<number> {
   if (values['boot-only'] && result.bootMs === null) report.exitCode = 1;
   if (values.keep) console.log(`kept: ${runDir} (serial.log, payload.img)`);
   else if (existsSync(runDir)) rmSync(runDir, { recursive: true, force: true });
-  return report.exitCode;
+  return { exitCode: report.exitCode, bootMs: result.bootMs, elapsedMs: result.elapsedMs, exitedByItself: result.exitedByItself };
 }
