@@ -145,8 +145,8 @@ PsxPackRequest(void *Buffer,
         PsxpAppend(&Packer, Params->Cwd, (uint32_t)Length, &Header.Cwd);
     }
 
-    /* UTF-16 strings keep 2-byte alignment: everything before them is padded */
-    if (Packer.Used & 1)
+    /* UTF-16 strings keep 2-byte alignment: pad what comes before them */
+    if ((Packer.Used & 1) && (Params->ImagePath != NULL || Params->Root != NULL))
     {
         PSX_STRING_REF Ignored;
         PsxpAppend(&Packer, "", 1, &Ignored);

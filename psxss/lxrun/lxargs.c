@@ -40,7 +40,6 @@ static const char *const LxrunDefaultEnvironment[] =
 
 static int
 LxrunpTakeValue(int Argc,
-                char *const *Argv,
                 int *Index,
                 const char *Option,
                 char *Error,
@@ -86,7 +85,7 @@ LxrunParseArguments(int Argc,
 
         if (strcmp(Arg, "--root") == 0)
         {
-            if ((Value = LxrunpTakeValue(Argc, Argv, &Index, Arg, Error, ErrorSize)) < 0)
+            if ((Value = LxrunpTakeValue(Argc, &Index, Arg, Error, ErrorSize)) < 0)
                 return -1;
             if (Argv[Value][0] == '\0')
             {
@@ -97,7 +96,7 @@ LxrunParseArguments(int Argc,
         }
         else if (strcmp(Arg, "--cwd") == 0)
         {
-            if ((Value = LxrunpTakeValue(Argc, Argv, &Index, Arg, Error, ErrorSize)) < 0)
+            if ((Value = LxrunpTakeValue(Argc, &Index, Arg, Error, ErrorSize)) < 0)
                 return -1;
             if (Argv[Value][0] != '/')
             {
@@ -108,7 +107,7 @@ LxrunParseArguments(int Argc,
         }
         else if (strcmp(Arg, "-e") == 0 || strcmp(Arg, "--env") == 0)
         {
-            if ((Value = LxrunpTakeValue(Argc, Argv, &Index, Arg, Error, ErrorSize)) < 0)
+            if ((Value = LxrunpTakeValue(Argc, &Index, Arg, Error, ErrorSize)) < 0)
                 return -1;
             if (Argv[Value][0] == '\0' || Argv[Value][0] == '=')
             {

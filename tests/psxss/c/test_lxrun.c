@@ -1,0 +1,187 @@
+/*
+ * Host tests for lxrun's portable code (psxss/lxrun/lxargs.c): command line parsing, the
+ * Linux environment, error texts and exit codes, and the UTF-8 split helper of the console
+ * output bridge.
+ */
+
+#include <stdint.h>
+#include <string.h>
+#include "tap.h"
+#include "lxargs.h"
+
+static int
+Parse(const char *Line, LXRUN_OPTIONS *Options, char **Argv, char *Storage, char *Error)
+{
+    int Argc = 0;
+    char *Token;
+
+    strcpy(Storage, Line);
+    for (Token = strtok(Storage, " "); Token; Token = strtok(NULL, " "))
+        Argv[Argc++] = strcmp(Token, "''") == 0 ? (char *)"" : Token;
+    Argv[Argc] = NULL;
+    return LxrunParseArguments(Argc, Argv, Options, Error, 128);
+}
+
+static void
+TestParse(void)
+{
+    LXRUN_OPTIONS O;
+    char *Argv[64];
+    char Storage[512];
+    char Error[128];
+
+    TAP_EQ(Parse("lxrun /bin/hello", &O, Argv, Storage, Error), 0, "parse: program only");
+    TAP_EQ(O.ProgramIndex, 1, "parse: program index");
+    TAP_EQ(O.RootIndex | O.CwdIndex | O.DebugStdio | O.NoStart | (int)O.EnvChangeCount, 0,
+           "parse: no options set");
+
+    TAP_EQ(Parse("lxrun --root C:\\r --cwd /tmp -e A=1 --env B --debug-stdio --no-start prog a -b",
+                 &O, Argv, Storage, Error), 0, "parse: every option");
+    TAP_STR(Argv[O.RootIndex], "C:\\r", "parse: --root value");
+    TAP_STR(Argv[O.CwdIndex], "/tmp", "parse: --cwd value");
+    TAP_EQ(O.EnvChangeCount, 2, "parse: two env changes");
+    TAP_STR(Argv[O.EnvChangeIndex[0]], "A=1", "parse: -e value");
+    TAP_STR(Argv[O.EnvChangeIndex[1]], "B", "parse: --env value");
+    TAP_EQ(O.DebugStdio && O.NoStart, 1, "parse: flags");
+    TAP_STR(Argv[O.ProgramIndex], "prog", "parse: program after options");
+    TAP_STR(Argv[O.ProgramIndex + 2], "-b", "parse: program arguments are not options");
+
+    TAP_EQ(Parse("lxrun prog --root x", &O, Argv, Storage, Error), 0,
+           "parse: options after the program belong to it");
+    TAP_EQ(O.RootIndex, 0, "parse: ... so --root is not taken");
+    TAP_EQ(Parse("lxrun -- -weird", &O, Argv, Storage, Error), 0, "parse: -- ends options");
+    TAP_STR(Argv[O.ProgramIndex], "-weird", "parse: program after --");
+    TAP_EQ(Parse("lxrun - x", &O, Argv, Storage, Error), 0, "parse: lone - is a program");
+    TAP_EQ(O.ProgramIndex, 1, "parse: lone - index");
+
+    TAP_EQ(Parse("lxrun -h", &O, Argv, Storage, Error), 1, "parse: -h asks for help");
+    TAP_EQ(Parse("lxrun --cwd / --help prog", &O, Argv, Storage, Error), 1, "parse: --help");
+    TAP_EQ(Parse("lxrun", &O, Argv, Storage, Error), -1, "parse: no program");
+    TAP_STR(Error, "no program given", "parse: no program message");
+    TAP_EQ(Parse("lxrun --root", &O, Argv, Storage, Error), -1, "parse: --root without value");
+    TAP_STR(Error, "option --root needs a value", "parse: missing value message");
+    TAP_EQ(Parse("lxrun --root '' x", &O, Argv, Storage, Error), -1, "parse: empty --root");
+    TAP_EQ(Parse("lxrun --cwd tmp x", &O, Argv, Storage, Error), -1, "parse: relative --cwd");
+    TAP_EQ(Parse("lxrun -e =x prog", &O, Argv, Storage, Error), -1, "parse: -e without a name");
+    TAP_EQ(Parse("lxrun --frob prog", &O, Argv, Storage, Error), -1, "parse: unknown option");
+    TAP_STR(Error, "unknown option --frob", "parse: unknown option message");
+    TAP_EQ(Parse("lxrun -- ''", &O, Argv, Storage, Error), -1, "parse: empty program");
+}
+
+static int
+Has(const char **Env, uint32_t Count, const char *Entry)
+{
+    uint32_t Index;
+    for (Index = 0; Index < Count; Index++)
+    {
+        if (strcmp(Env[Index], Entry) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static void
+TestEnvironment(void)
+{
+    const char *Env[LXRUN_MAX_ENVIRONMENT];
+    const char *Changes[4];
+    uint32_t Count, Defaults, Index;
+    int Names = 1;
+
+    TAP_EQ(LxrunBuildEnvironment(NULL, 0, Env, LXRUN_MAX_ENVIRONMENT, &Count), 0, "env: defaults");
+    Defaults = Count;
+    TapOk(Has(Env, Count, "HOME=/root") && Has(Env, Count, "TERM=vt100") &&
+          Has(Env, Count, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
+          "env: defaults hold PATH, HOME, TERM");
+    for (Index = 0; Index < Count; Index++)
+        Names &= strchr(Env[Index], '=') != NULL;
+    TapOk(Names, "env: every default is NAME=VALUE");
+
+    Changes[0] = "PATH=/bin";
+    Changes[1] = "HOME";
+    Changes[2] = "NEW=1";
+    Changes[3] = "NEW=2";
+    TAP_EQ(LxrunBuildEnvironment(Changes, 4, Env, LXRUN_MAX_ENVIRONMENT, &Count), 0,
+           "env: with changes");
+    TapOk(Has(Env, Count, "PATH=/bin") && !Has(Env, Count,
+          "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
+          "env: NAME=VALUE replaces the default");
+    TapOk(!Has(Env, Count, "HOME=/root"), "env: NAME alone removes");
+    TapOk(Has(Env, Count, "NEW=2") && !Has(Env, Count, "NEW=1"), "env: the last change wins");
+    TAP_EQ(Count, Defaults, "env: count (one removed, one added)");
+
+    Changes[0] = "PATHX=1";
+    TAP_EQ(LxrunBuildEnvironment(Changes, 1, Env, LXRUN_MAX_ENVIRONMENT, &Count), 0,
+           "env: name prefix of another");
+    TapOk(Has(Env, Count, "PATHX=1") && Count == Defaults + 1, "env: PATHX does not replace PATH");
+
+    Changes[0] = "=bad";
+    TAP_EQ(LxrunBuildEnvironment(Changes, 1, Env, LXRUN_MAX_ENVIRONMENT, &Count), -1,
+           "env: empty name is refused");
+    TAP_EQ(LxrunBuildEnvironment(NULL, 0, Env, 2, &Count), -1, "env: capacity too small");
+}
+
+static void
+TestMessages(void)
+{
+    TAP_EQ(LxrunIsWindowsPath("C:\\x\\hello"), 1, "path kind: drive letter");
+    TAP_EQ(LxrunIsWindowsPath("c:hello"), 1, "path kind: drive-relative");
+    TAP_EQ(LxrunIsWindowsPath("tests\\hello"), 1, "path kind: backslash");
+    TAP_EQ(LxrunIsWindowsPath("/bin/hello"), 0, "path kind: Linux absolute");
+    TAP_EQ(LxrunIsWindowsPath("hello"), 0, "path kind: bare name is Linux");
+    TAP_EQ(LxrunIsWindowsPath("a:b/c"), 1, "path kind: x: prefix counts as a drive");
+
+    TAP_STR(LxrunErrorText(-2), "No such file or directory", "error text: ENOENT");
+    TAP_STR(LxrunErrorText(-8), "Exec format error", "error text: ENOEXEC");
+    TAP_STR(LxrunErrorText(-9999), "Unknown error", "error text: unknown");
+    TAP_EQ(LxrunExitCodeForLaunchError(-2), 127, "launch error: ENOENT is 127");
+    TAP_EQ(LxrunExitCodeForLaunchError(-20), 127, "launch error: ENOTDIR is 127");
+    TAP_EQ(LxrunExitCodeForLaunchError(-8), 126, "launch error: ENOEXEC is 126");
+    TAP_EQ(LxrunExitCodeForLaunchError(-13), 126, "launch error: EACCES is 126");
+}
+
+static void
+TestUtf8Split(void)
+{
+    static const struct
+    {
+        const char *Bytes;
+        size_t Length;
+        size_t Want;
+        const char *Name;
+    } Cases[] =
+    {
+        {"", 0, 0, "utf8 split: empty"},
+        {"abc", 3, 3, "utf8 split: ASCII"},
+        {"a\xc3", 2, 1, "utf8 split: cut 2-byte lead kept"},
+        {"a\xc3\xa9", 3, 3, "utf8 split: whole 2-byte"},
+        {"\xe2\x82", 2, 0, "utf8 split: cut 3-byte kept"},
+        {"x\xe2\x82\xac", 4, 4, "utf8 split: whole 3-byte"},
+        {"\xf0\x9f\x98", 3, 0, "utf8 split: cut 4-byte kept"},
+        {"\xf0\x9f\x98\x80", 4, 4, "utf8 split: whole 4-byte"},
+        {"a\x80", 2, 2, "utf8 split: stray continuation passes"},
+        {"\x80\x80\x80\x80\x80", 5, 5, "utf8 split: only continuations pass"},
+        {"a\xff", 2, 2, "utf8 split: invalid lead passes"},
+        {"a\xc3\xa9\xe2", 4, 3, "utf8 split: only the last unfinished sequence is kept"},
+    };
+    size_t Index;
+
+    for (Index = 0; Index < sizeof(Cases) / sizeof(Cases[0]); Index++)
+    {
+        TAP_EQ(LxrunUtf8CompleteLength((const unsigned char *)Cases[Index].Bytes,
+                                       Cases[Index].Length),
+               Cases[Index].Want, Cases[Index].Name);
+    }
+}
+
+int
+main(void)
+{
+    TestParse();
+    TestEnvironment();
+    TestMessages();
+    TestUtf8Split();
+    TapOk(strstr(LxrunUsage, "--root DIR") != NULL && strstr(LxrunUsage, "--cwd DIR") != NULL,
+          "usage text names --root and --cwd");
+    return TapDone();
+}

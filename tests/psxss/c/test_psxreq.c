@@ -1,0 +1,541 @@
+/*
+ * Host tests for psxss's portable code: the launch request blob (psxss/client/psxreq.c),
+ * Linux path resolution and NT image paths, and the IOCTL_LXSS_CREATE_PROCESS input builder
+ * (psxss/lxcreate.c). Usage: test_psxreq [unit | fuzz N SEED]
+ */
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "tap.h"
+#include "psxreq.h"
+#include "lxcreate.h"
+
+static uint32_t Buffer32[PSX_REQUEST_MAX_SIZE / 4 + 16]; /* 4-byte aligned */
+static uint8_t *const Buffer = (uint8_t *)Buffer32;
+
+/* ASCII -> UTF-16 (tests only use ASCII here) */
+static uint32_t
+Wide(const char *Ascii, uint16_t *Out)
+{
+    uint32_t Length = 0;
+    while (Ascii[Length])
+    {
+        Out[Length] = (uint8_t)Ascii[Length];
+        Length++;
+    }
+    Out[Length] = 0;
+    return Length;
+}
+
+/* UTF-16 -> printable ASCII ('?' for the rest), for comparing with TAP_STR */
+static const char *
+Narrow(const uint16_t *Wide, uint32_t Chars)
+{
+    static char Out[2048];
+    uint32_t Index;
+
+    if (Wide == NULL)
+        return NULL;
+    for (Index = 0; Index < Chars && Index < sizeof(Out) - 1; Index++)
+        Out[Index] = (Wide[Index] < 0x80) ? (char)Wide[Index] : '?';
+    Out[Index] = '\0';
+    return Out;
+}
+
+/* Packs a typical request; returns its size. */
+static uint32_t
+PackTypical(void)
+{
+    static const char *const Args[] = {"/bin/hello", "-n", "w\xc3\xa9rld"};
+    static const char *const Env[] = {"PATH=/bin", "HOME=/root"};
+    static uint16_t Root[64];
+    PSX_REQUEST_PARAMS Params;
+    uint32_t Written = 0;
+    int Error;
+
+    memset(&Params, 0, sizeof(Params));
+    Params.Program = "bin/hello";
+    Params.Cwd = "/";
+    Params.RootChars = Wide("\\??\\C:\\rootfs", Root);
+    Params.Root = Root;
+    Params.Arguments = Args;
+    Params.ArgumentCount = 3;
+    Params.Environment = Env;
+    Params.EnvironmentCount = 2;
+    Error = PsxPackRequest(Buffer, PSX_REQUEST_MAX_SIZE, &Params, &Written);
+    if (Error != 0)
+    {
+        printf("# PackTypical failed: %d\n", Error);
+        exit(2);
+    }
+    return Written;
+}
+
+static PSX_REQUEST *
+Header(void)
+{
+    return (PSX_REQUEST *)(void *)Buffer;
+}
+
+static void
+TestPackRoundTrip(void)
+{
+    PSX_REQUEST_VIEW View;
+    uint32_t Size = PackTypical();
+    int Error = PsxValidateRequest(Buffer, Size, &View);
+
+    TAP_EQ(Error, 0, "pack + validate: a typical request is accepted");
+    TAP_EQ(Header()->Magic, PSX_REQUEST_MAGIC, "pack: magic");
+    TAP_EQ(Header()->Size, Size, "pack: Size is the written length");
+    TAP_STR(View.Program, "bin/hello", "view: program");
+    TAP_STR(View.Cwd, "/", "view: cwd");
+    TAP_STR(Narrow(View.Root, View.RootChars), "\\??\\C:\\rootfs", "view: root (UTF-16)");
+    TAP_EQ(View.RootChars, 13, "view: root length in UTF-16 units");
+    TAP_EQ(((uintptr_t)View.Root) & 1, 0, "view: UTF-16 root is 2-byte aligned");
+    TAP_EQ(View.ImagePath == NULL, 1, "view: absent image path is NULL");
+    TAP_EQ(View.ArgumentCount, 3, "view: argc");
+    TAP_EQ(View.ArgumentsLength, sizeof("/bin/hello") + sizeof("-n") + sizeof("w\xc3\xa9rld"),
+           "view: packed argv length");
+    TAP_STR(View.Arguments, "/bin/hello", "view: argv[0]");
+    TAP_STR(View.Arguments + sizeof("/bin/hello") + sizeof("-n"), "w\xc3\xa9rld",
+            "view: argv[2] keeps UTF-8 bytes");
+    TAP_EQ(View.EnvironmentCount, 2, "view: envc");
+    TAP_STR(View.Environment + sizeof("PATH=/bin"), "HOME=/root", "view: envp[1]");
+}
+
+static void
+TestPackDefaults(void)
+{
+    PSX_REQUEST_PARAMS Params;
+    PSX_REQUEST_VIEW View;
+    uint32_t Written;
+
+    memset(&Params, 0, sizeof(Params));
+    Params.Program = "/x";
+    TAP_EQ(PsxPackRequest(Buffer, PSX_REQUEST_MAX_SIZE, &Params, &Written), 0,
+           "pack: program only");
+    TAP_EQ(PsxValidateRequest(Buffer, Written, &View), 0, "validate: program only");
+    TAP_STR(View.Cwd, "/", "view: absent cwd reads as /");
+    TAP_EQ(View.Root == NULL && View.Arguments == NULL && View.Environment == NULL, 1,
+           "view: absent root/argv/envp are NULL");
+    TAP_EQ(Written, sizeof(PSX_REQUEST) + 3, "pack: nothing but header and program");
+
+    {
+        uint16_t Image[8];
+        Params.ImagePathChars = Wide("\\x", Image);
+        Params.ImagePath = Image;
+        TAP_EQ(PsxPackRequest(Buffer, PSX_REQUEST_MAX_SIZE, &Params, &Written), 0,
+               "pack: odd-length program then UTF-16 image path");
+        TAP_EQ(PsxValidateRequest(Buffer, Written, &View), 0,
+               "validate: padded UTF-16 after an odd-length string");
+        TAP_EQ(((uintptr_t)View.ImagePath) & 1, 0, "view: image path is 2-byte aligned");
+        TAP_STR(Narrow(View.ImagePath, View.ImagePathChars), "\\x", "view: image path");
+    }
+}
+
+static void
+TestPackErrors(void)
+{
+    static const char *Many[PSX_MAX_ARGUMENTS + 1];
+    static char Long[PSX_MAX_LINUX_PATH + 8];
+    PSX_REQUEST_PARAMS Params;
+    uint32_t Written = 77;
+    uint32_t Index;
+
+    memset(&Params, 0, sizeof(Params));
+    TAP_EQ(PsxPackRequest(Buffer, PSX_REQUEST_MAX_SIZE, &Params, &Written), PSX_EINVAL,
+           "pack: no program is -EINVAL");
+    TAP_EQ(Written, 0, "pack: *Written is 0 on failure");
+    Params.Program = "";
+    TAP_EQ(PsxPackRequest(Buffer, PSX_REQUEST_MAX_SIZE, &Params, &Written), PSX_EINVAL,
+           "pack: empty program is -EINVAL");
+
+    Params.Program = "/x";
+    Params.Flags = 0x80;
+    TAP_EQ(PsxPackRequest(Buffer, PSX_REQUEST_MAX_SIZE, &Params, &Written), PSX_EINVAL,
+           "pack: unknown flag is -EINVAL");
+    Params.Flags = 0;
+
+    Params.ArgumentCount = 1;
+    TAP_EQ(PsxPackRequest(Buffer, PSX_REQUEST_MAX_SIZE, &Params, &Written), PSX_EINVAL,
+           "pack: argc without argv is -EINVAL");
+
+    for (Index = 0; Index < PSX_MAX_ARGUMENTS + 1; Index++)
+        Many[Index] = "a";
+    Params.Arguments = Many;
+    Params.ArgumentCount = PSX_MAX_ARGUMENTS + 1;
+    TAP_EQ(PsxPackRequest(Buffer, PSX_REQUEST_MAX_SIZE, &Params, &Written), PSX_E2BIG,
+           "pack: more than PSX_MAX_ARGUMENTS is -E2BIG");
+    Params.ArgumentCount = PSX_MAX_ARGUMENTS;
+    TAP_EQ(PsxPackRequest(Buffer, PSX_REQUEST_MAX_SIZE, &Params, &Written), 0,
+           "pack: exactly PSX_MAX_ARGUMENTS fits");
+
+    Many[5] = NULL;
+    TAP_EQ(PsxPackRequest(Buffer, PSX_REQUEST_MAX_SIZE, &Params, &Written), PSX_EINVAL,
+           "pack: a NULL argv entry is -EINVAL");
+    Many[5] = "a";
+
+    Params.ArgumentCount = 2;
+    TAP_EQ(PsxPackRequest(Buffer, sizeof(PSX_REQUEST) + 4, &Params, &Written), PSX_E2BIG,
+           "pack: capacity too small is -E2BIG");
+    TAP_EQ(PsxPackRequest(Buffer, sizeof(PSX_REQUEST) - 1, &Params, &Written), PSX_E2BIG,
+           "pack: capacity below the header is -E2BIG");
+
+    memset(Long, 'a', sizeof(Long) - 1);
+    Long[0] = '/';
+    Long[sizeof(Long) - 1] = '\0';
+    Params.ArgumentCount = 0;
+    Params.Program = Long;
+    TAP_EQ(PsxPackRequest(Buffer, PSX_REQUEST_MAX_SIZE, &Params, &Written), PSX_ENAMETOOLONG,
+           "pack: a program longer than PATH_MAX is -ENAMETOOLONG");
+}
+
+/* Each case: mutate the typical request, expect an error. */
+static void
+TestValidateRejects(void)
+{
+    PSX_REQUEST_VIEW View;
+    uint32_t Size;
+    PSX_REQUEST Saved;
+    uint8_t Byte;
+
+#define REJECT(Mutation, Want, Name)                                 \
+    do {                                                             \
+        Size = PackTypical();                                        \
+        Saved = *Header();                                           \
+        (void)Saved;                                                 \
+        Mutation;                                                    \
+        TAP_EQ(PsxValidateRequest(Buffer, Size, &View), Want, Name); \
+    } while (0)
+
+    REJECT(Header()->Magic ^= 1, PSX_EINVAL, "validate: wrong magic");
+    REJECT(Header()->Size += 1, PSX_EINVAL, "validate: Size larger than the message");
+    REJECT(Size -= 1, PSX_EINVAL, "validate: message shorter than Size");
+    REJECT(Size = sizeof(PSX_REQUEST) - 1, PSX_EINVAL, "validate: shorter than the header");
+    REJECT(Size = PSX_REQUEST_MAX_SIZE + 4, PSX_E2BIG, "validate: longer than the maximum");
+    REJECT(Header()->Flags = 0x100, PSX_EINVAL, "validate: unknown flags");
+    REJECT(Header()->Program.Offset = 4, PSX_EINVAL, "validate: string inside the header");
+    REJECT(Header()->Program.Offset = Size, PSX_EINVAL, "validate: string past the end");
+    /* A list that would be well-formed if the header could hold strings: bytes 4..7 are
+       the little-endian Size (< 64 KiB, so its last byte is a NUL) */
+    REJECT((Header()->Arguments.Offset = 4, Header()->Arguments.Length = 4,
+            Header()->ArgumentCount = (Buffer[4] == 0) + (Buffer[5] == 0) + 2),
+           PSX_EINVAL, "validate: well-formed list overlapping the header");
+    REJECT((Header()->Arguments.Offset = 0xFFFFFFF0u, Header()->Arguments.Length = 0x20),
+           PSX_EINVAL, "validate: offset + length wrapping around");
+    REJECT(Header()->Cwd.Length = Size, PSX_EINVAL, "validate: length beyond the buffer");
+    REJECT((Header()->ImagePath.Length = 0, Header()->ImagePath.Offset = 100), PSX_EINVAL,
+           "validate: absent string with a non-zero offset");
+    REJECT((Header()->Program.Length = 0, Header()->Program.Offset = 0), PSX_EINVAL,
+           "validate: no program");
+    REJECT(Header()->Program.Length -= 1, PSX_EINVAL, "validate: program not NUL-terminated");
+    REJECT(Buffer[Header()->Program.Offset + 3] = '\0', PSX_EINVAL,
+           "validate: NUL inside the program");
+    REJECT(Buffer[Header()->Cwd.Offset] = 'x', PSX_EINVAL, "validate: relative cwd");
+    REJECT(Header()->ArgumentCount = 4, PSX_EINVAL, "validate: argc above the strings");
+    REJECT(Header()->ArgumentCount = 2, PSX_EINVAL, "validate: argc below the strings");
+    REJECT(Header()->ArgumentCount = 0, PSX_EINVAL, "validate: argc 0 with argv bytes");
+    REJECT(Header()->ArgumentCount = PSX_MAX_ARGUMENTS + 1, PSX_E2BIG,
+           "validate: argc above the limit");
+    REJECT(Header()->Arguments.Length -= 1, PSX_EINVAL, "validate: argv not NUL-terminated");
+    REJECT(Header()->EnvironmentCount = 5, PSX_EINVAL, "validate: envc above the strings");
+    REJECT(Header()->Root.Length -= 1, PSX_EINVAL, "validate: odd UTF-16 length");
+    REJECT((Header()->Root.Offset += 1, Header()->Root.Length -= 2), PSX_EINVAL,
+           "validate: odd UTF-16 offset");
+    REJECT(Header()->Root.Length = (PSX_MAX_NT_PATH_CHARS + 1) * 2, PSX_EINVAL,
+           "validate: root beyond the message");
+
+    /* And a mutation that is fine: a byte changed inside a string */
+    Size = PackTypical();
+    Byte = Buffer[Header()->Program.Offset];
+    Buffer[Header()->Program.Offset] = 'Z';
+    TAP_EQ(PsxValidateRequest(Buffer, Size, &View), 0, "validate: changed content is fine");
+    Buffer[Header()->Program.Offset] = Byte;
+#undef REJECT
+}
+
+static void
+TestResolve(void)
+{
+    static const struct
+    {
+        const char *Cwd;
+        const char *Path;
+        const char *Want;
+    } Cases[] =
+    {
+        {"/", "bin/hello", "/bin/hello"},
+        {"/", "/bin/hello", "/bin/hello"},
+        {"/usr/lib", "../bin/./x", "/usr/bin/x"},
+        {"/", "/../../a", "/a"},
+        {"/a/b", "..", "/a"},
+        {"/a/b", "../..", "/"},
+        {"/", "//x//y/", "/x/y"},
+        {"/", ".", "/"},
+        {"/tmp/", "./", "/tmp"},
+        {"/ignored", "/abs/../p", "/p"},
+        {"relative-is-fine-for-absolute", "/x", "/x"},
+        {"/", "a/../../b/.../c", "/b/.../c"},
+        {"/", "..a/.b", "/..a/.b"},
+    };
+    char Out[PSX_MAX_LINUX_PATH];
+    static char Long[PSX_MAX_LINUX_PATH + 2];
+    size_t Index;
+
+    for (Index = 0; Index < sizeof(Cases) / sizeof(Cases[0]); Index++)
+    {
+        char Name[160];
+        int Error = PsxResolveLinuxPath(Cases[Index].Cwd, Cases[Index].Path, Out, sizeof(Out));
+        snprintf(Name, sizeof(Name), "resolve: cwd %s + %s", Cases[Index].Cwd, Cases[Index].Path);
+        TAP_STR(Error == 0 ? Out : "(error)", Cases[Index].Want, Name);
+    }
+
+    TAP_EQ(PsxResolveLinuxPath("/", "", Out, sizeof(Out)), PSX_ENOENT, "resolve: empty is ENOENT");
+    TAP_EQ(PsxResolveLinuxPath("tmp", "x", Out, sizeof(Out)), PSX_EINVAL,
+           "resolve: relative path with relative cwd is EINVAL");
+    TAP_EQ(PsxResolveLinuxPath("/", "abcdef", Out, 5), PSX_ENAMETOOLONG,
+           "resolve: small output is ENAMETOOLONG");
+    TAP_EQ(PsxResolveLinuxPath("/", "abc", Out, 5), 0, "resolve: output exactly big enough");
+    memset(Long, 'a', sizeof(Long) - 1);
+    Long[0] = '/';
+    TAP_EQ(PsxResolveLinuxPath("/", Long, Out, sizeof(Out)), PSX_ENAMETOOLONG,
+           "resolve: longer than PATH_MAX is ENAMETOOLONG");
+    Long[PSX_MAX_LINUX_PATH - 2] = '\0'; /* "/" + 4093 chars + NUL = 4095 bytes */
+    TAP_EQ(PsxResolveLinuxPath("/", Long, Out, sizeof(Out)), 0,
+           "resolve: PATH_MAX - 1 bytes fit");
+}
+
+static void
+TestNtImagePath(void)
+{
+    uint16_t Root[64], Out[PSX_MAX_NT_PATH_CHARS + 1];
+    uint32_t RootChars, Chars;
+    static char Long[PSX_MAX_NT_PATH_CHARS + 8];
+    int Error;
+
+    Error = PsxBuildNtImagePath(NULL, 0, "/bin/hello", Out, 1025, &Chars);
+    TAP_EQ(Error, 0, "nt path: default root");
+    TAP_STR(Narrow(Out, Chars), "\\SystemRoot\\lxss\\rootfs\\bin\\hello",
+            "nt path: default root + /bin/hello");
+    TAP_EQ(Out[Chars], 0, "nt path: NUL written after the path");
+
+    RootChars = Wide("\\??\\C:\\root\\\\", Root);
+    Error = PsxBuildNtImagePath(Root, RootChars, "//usr//bin/", Out, 1025, &Chars);
+    TAP_STR(Error == 0 ? Narrow(Out, Chars) : "(error)", "\\??\\C:\\root\\usr\\bin",
+            "nt path: trailing backslashes of the root and repeated slashes collapse");
+    Error = PsxBuildNtImagePath(Root, RootChars, "/", Out, 1025, &Chars);
+    TAP_STR(Error == 0 ? Narrow(Out, Chars) : "(error)", "\\??\\C:\\root", "nt path: / is the root");
+
+    Error = PsxBuildNtImagePath(Root, RootChars, "/caf\xc3\xa9", Out, 1025, &Chars);
+    TAP_EQ(Error == 0 && Out[Chars - 1] == 0x00E9, 1, "nt path: 2-byte UTF-8 -> U+00E9");
+    Error = PsxBuildNtImagePath(Root, RootChars, "/\xe2\x82\xac", Out, 1025, &Chars);
+    TAP_EQ(Error == 0 && Out[Chars - 1] == 0x20AC, 1, "nt path: 3-byte UTF-8 -> U+20AC");
+    Error = PsxBuildNtImagePath(Root, RootChars, "/\xf0\x9f\x98\x80", Out, 1025, &Chars);
+    TAP_EQ(Error == 0 && Out[Chars - 2] == 0xD83D && Out[Chars - 1] == 0xDE00, 1,
+           "nt path: 4-byte UTF-8 -> surrogate pair");
+
+    TAP_EQ(PsxBuildNtImagePath(Root, RootChars, "/a:b", Out, 1025, &Chars), PSX_ENOENT,
+           "nt path: ':' is ENOENT");
+    TAP_EQ(PsxBuildNtImagePath(Root, RootChars, "/a\\b", Out, 1025, &Chars), PSX_ENOENT,
+           "nt path: backslash is ENOENT");
+    TAP_EQ(PsxBuildNtImagePath(Root, RootChars, "/a\x01", Out, 1025, &Chars), PSX_ENOENT,
+           "nt path: control character is ENOENT");
+    TAP_EQ(PsxBuildNtImagePath(Root, RootChars, "/\xc0\x80", Out, 1025, &Chars), PSX_EILSEQ,
+           "nt path: overlong UTF-8 is EILSEQ");
+    TAP_EQ(PsxBuildNtImagePath(Root, RootChars, "/\x80", Out, 1025, &Chars), PSX_EILSEQ,
+           "nt path: lone continuation byte is EILSEQ");
+    TAP_EQ(PsxBuildNtImagePath(Root, RootChars, "/\xed\xa0\x80", Out, 1025, &Chars), PSX_EILSEQ,
+           "nt path: encoded surrogate is EILSEQ");
+    TAP_EQ(PsxBuildNtImagePath(Root, RootChars, "/\xe2\x82", Out, 1025, &Chars), PSX_EILSEQ,
+           "nt path: truncated sequence is EILSEQ");
+    TAP_EQ(PsxBuildNtImagePath(Root, RootChars, "/\xf4\x90\x80\x80", Out, 1025, &Chars),
+           PSX_EILSEQ, "nt path: above U+10FFFF is EILSEQ");
+    TAP_EQ(PsxBuildNtImagePath(Root, RootChars, "rel", Out, 1025, &Chars), PSX_EINVAL,
+           "nt path: relative Linux path is EINVAL");
+    TAP_EQ(PsxBuildNtImagePath(Root, RootChars, "/abcdef", Out, 12, &Chars), PSX_ENAMETOOLONG,
+           "nt path: small output is ENAMETOOLONG");
+
+    memset(Long, 'x', sizeof(Long) - 1);
+    Long[0] = '/';
+    TAP_EQ(PsxBuildNtImagePath(Root, RootChars, Long, Out, 1025, &Chars), PSX_ENAMETOOLONG,
+           "nt path: above PSX_MAX_NT_PATH_CHARS is ENAMETOOLONG");
+}
+
+static void
+TestCreateInput(void)
+{
+    static uint32_t Output32[4096];
+    uint8_t *Output = (uint8_t *)Output32;
+    LXSS_CREATE_PROCESS_IN In;
+    PSX_REQUEST_VIEW View;
+    PSX_LAUNCH Launch;
+    uint16_t Image[128];
+    uint32_t Size = PackTypical();
+    uint32_t Written, Needed;
+    int Ok = 1;
+    int Index;
+
+    PsxValidateRequest(Buffer, Size, &View);
+    memset(&Launch, 0, sizeof(Launch));
+    Launch.Request = &View;
+    Launch.Root = View.Root;
+    Launch.RootChars = View.RootChars;
+    Launch.ImagePathChars = Wide("\\??\\C:\\rootfs\\bin\\hello", Image);
+    Launch.ImagePath = Image;
+    Launch.ExecFn = "/bin/hello";
+    Launch.StdHandles[0] = (HANDLE)(uintptr_t)0x10;
+    Launch.StdHandles[2] = (HANDLE)(uintptr_t)0x24;
+
+    memset(Output, 0xCC, sizeof(Output32));
+    Needed = PsxCreateInputSize(&Launch);
+    TAP_EQ(PsxBuildCreateInput(&Launch, Output, Needed - 1, &Written), PSX_E2BIG,
+           "ioctl input: one byte short is E2BIG");
+    TAP_EQ(PsxBuildCreateInput(&Launch, Output, Needed, &Written), 0, "ioctl input: builds");
+    TAP_EQ(Written, Needed, "ioctl input: written == computed size");
+    memcpy(&In, Output, sizeof(In));
+
+    TAP_EQ(In.Size, sizeof(LXSS_CREATE_PROCESS_IN), "ioctl input: Size");
+    TAP_EQ(In.Flags, 0, "ioctl input: no flags");
+    TAP_EQ(In.Reserved[0] | In.Reserved[1] | In.Reserved[2] | In.Reserved[3], 0,
+           "ioctl input: Reserved zero");
+    TAP_EQ((uintptr_t)In.StdHandles[0], 0x10, "ioctl input: fd 0 handle");
+    TAP_EQ((uintptr_t)In.StdHandles[1], 0, "ioctl input: fd 1 closed");
+    TAP_EQ((uintptr_t)In.StdHandles[2], 0x24, "ioctl input: fd 2 handle");
+
+    {
+        const LXSS_BLOB *Blobs[] = {&In.ImagePath, &In.RootDirectory, &In.CurrentDirectory,
+                                    &In.ExecFn, &In.Arguments, &In.Environment};
+        for (Index = 0; Index < 6; Index++)
+        {
+            if ((Blobs[Index]->Offset & 3) || Blobs[Index]->Offset < sizeof(In) ||
+                Blobs[Index]->Offset + Blobs[Index]->Length > Written)
+            {
+                Ok = 0;
+            }
+        }
+        TapOk(Ok, "ioctl input: every blob 4-byte aligned, after the header, inside the buffer");
+    }
+
+    TAP_STR(Narrow((uint16_t *)(void *)(Output + In.ImagePath.Offset), In.ImagePath.Length / 2),
+            "\\??\\C:\\rootfs\\bin\\hello", "ioctl input: image path blob");
+    TAP_STR(Narrow((uint16_t *)(void *)(Output + In.RootDirectory.Offset),
+                   In.RootDirectory.Length / 2),
+            "\\??\\C:\\rootfs", "ioctl input: root blob");
+    TAP_STR((char *)Output + In.CurrentDirectory.Offset, "/", "ioctl input: cwd blob");
+    TAP_EQ(In.CurrentDirectory.Length, 2, "ioctl input: cwd length counts the NUL");
+    TAP_STR((char *)Output + In.ExecFn.Offset, "/bin/hello", "ioctl input: execfn blob");
+    TAP_EQ(In.ArgumentCount, 3, "ioctl input: argc");
+    TAP_EQ(In.Arguments.Length, View.ArgumentsLength, "ioctl input: argv length");
+    TAP_EQ(memcmp(Output + In.Arguments.Offset, View.Arguments, View.ArgumentsLength), 0,
+           "ioctl input: argv bytes");
+    TAP_EQ(In.EnvironmentCount, 2, "ioctl input: envc");
+    TAP_EQ(memcmp(Output + In.Environment.Offset, View.Environment, View.EnvironmentLength), 0,
+           "ioctl input: envp bytes");
+
+    /* Debug stdio flag and an absent environment */
+    Header()->Flags = PSX_REQUEST_DEBUG_STDIO;
+    Header()->Environment.Offset = Header()->Environment.Length = 0;
+    Header()->EnvironmentCount = 0;
+    TAP_EQ(PsxValidateRequest(Buffer, Size, &View), 0, "ioctl input: variant request valid");
+    Needed = PsxCreateInputSize(&Launch);
+    TAP_EQ(PsxBuildCreateInput(&Launch, Output, Needed, &Written), 0, "ioctl input: variant");
+    memcpy(&In, Output, sizeof(In));
+    TAP_EQ(In.Flags, LXSS_CREATE_DEBUG_STDIO, "ioctl input: debug stdio flag maps");
+    TAP_EQ(In.Environment.Offset | In.Environment.Length | In.EnvironmentCount, 0,
+           "ioctl input: absent environment is a zero blob");
+
+    Launch.ImagePathChars = 0;
+    TAP_EQ(PsxBuildCreateInput(&Launch, Output, sizeof(Output32), &Written), PSX_EINVAL,
+           "ioctl input: no image path is EINVAL");
+}
+
+static void
+TestExitCodes(void)
+{
+    TAP_EQ(PsxExitCodeFromWait(LXSS_PROCESS_EXITED, 0, 0), 0, "exit code: exit(0)");
+    TAP_EQ(PsxExitCodeFromWait(LXSS_PROCESS_EXITED, 42, 0), 42, "exit code: exit(42)");
+    TAP_EQ(PsxExitCodeFromWait(LXSS_PROCESS_EXITED, 0x1FF, 0), 255, "exit code: masked to 8 bits");
+    TAP_EQ(PsxExitCodeFromWait(LXSS_PROCESS_KILLED, 0, 9), 137, "exit code: SIGKILL is 137");
+    TAP_EQ(PsxExitCodeFromWait(LXSS_PROCESS_KILLED, 0, 2), 130, "exit code: SIGINT is 130");
+    TAP_EQ(PsxExitCodeFromWait(LXSS_PROCESS_KILLED, 0, 0), 255, "exit code: killed, no signal");
+    TAP_EQ(PsxExitCodeFromWait(LXSS_PROCESS_RUNNING, 0, 0), 255, "exit code: still running");
+    TAP_EQ(PsxExitCodeFromWait(7, 0, 0), 255, "exit code: unknown state");
+}
+
+/* Random mutations of a valid request: validation never reads outside the message (ASan
+ * checks that: the message is copied into an exact-size heap block) and whatever it accepts
+ * satisfies the invariants the server relies on. */
+static void
+Fuzz(unsigned long Iterations, unsigned long Seed)
+{
+    uint32_t Size = PackTypical();
+    uint8_t *Pristine = malloc(Size);
+    unsigned long Accepted = 0, Broken = 0, Iteration;
+
+    memcpy(Pristine, Buffer, Size);
+    srand((unsigned)Seed);
+    for (Iteration = 0; Iteration < Iterations; Iteration++)
+    {
+        uint32_t Length = Size;
+        uint8_t *Copy;
+        PSX_REQUEST_VIEW View;
+        int Flips = 1 + rand() % 4, Flip;
+
+        if (rand() % 8 == 0)
+            Length = (uint32_t)(rand() % (Size + 8));
+        Copy = malloc(Length ? Length : 1);
+        memcpy(Copy, Pristine, Length < Size ? Length : Size);
+        if (Length > Size)
+            memset(Copy + Size, rand() & 0xFF, Length - Size);
+        for (Flip = 0; Flip < Flips && Length; Flip++)
+        {
+            /* Mostly in the header, where the offsets are */
+            uint32_t At = (rand() % 2) ? rand() % (sizeof(PSX_REQUEST) < Length ?
+                                                   sizeof(PSX_REQUEST) : Length)
+                                       : rand() % Length;
+            Copy[At] = (rand() % 3 == 0) ? 0 : (uint8_t)rand();
+        }
+
+        if (PsxValidateRequest(Copy, Length, &View) == 0)
+        {
+            const uint8_t *End = Copy + Length;
+            Accepted++;
+            if ((const uint8_t *)View.Program < Copy + sizeof(PSX_REQUEST) ||
+                (const uint8_t *)View.Program + strlen(View.Program) >= End ||
+                View.Program[0] == '\0' ||
+                (View.Arguments && (const uint8_t *)View.Arguments + View.ArgumentsLength > End) ||
+                (View.Arguments && View.Arguments[View.ArgumentsLength - 1] != '\0') ||
+                (View.Root && (const uint8_t *)(View.Root + View.RootChars) > End) ||
+                (View.Cwd[0] != '/'))
+            {
+                Broken++;
+            }
+        }
+        free(Copy);
+    }
+    free(Pristine);
+    printf("# %lu mutations, %lu accepted\n", Iterations, Accepted);
+    TAP_EQ(Broken, 0, "fuzz: every accepted mutation keeps the view inside the message");
+    TapOk(Accepted > 0 && Accepted < Iterations, "fuzz: mutations both accepted and refused");
+}
+
+int
+main(int Argc, char **Argv)
+{
+    if (Argc >= 2 && strcmp(Argv[1], "fuzz") == 0)
+    {
+        Fuzz(Argc > 2 ? strtoul(Argv[2], NULL, 0) : 10000, Argc > 3 ? strtoul(Argv[3], NULL, 0) : 1);
+        return TapDone();
+    }
+
+    TestPackRoundTrip();
+    TestPackDefaults();
+    TestPackErrors();
+    TestValidateRejects();
+    TestResolve();
+    TestNtImagePath();
+    TestCreateInput();
+    TestExitCodes();
+    return TapDone();
+}

@@ -1,0 +1,112 @@
+// Host unit tests for the portable parts of psxss and lxrun: the launch request blob
+// (psxss/client/psxreq.c), Linux path resolution and NT image paths, the
+// IOCTL_LXSS_CREATE_PROCESS input builder (psxss/lxcreate.c, against lxcore/include/lxioctl.h)
+// and lxrun's command line / environment / UTF-8 helpers (psxss/lxrun/lxargs.c).
+// The C drivers in tests/psxss/c/ print TAP; they are built with the host gcc, -m32 (the
+// guest's word size) with ASan+UBSan when that links.
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BUILD_DIR, ROOT } from '../../generator/src/paths.ts';
+
+const OUT = path.join(BUILD_DIR, 'psxss-tests');
+const PSXSS = path.join(ROOT, 'psxss');
+const CDIR = path.join(ROOT, 'tests', 'psxss', 'c');
+
+const FLAG_SETS: { name: string; flags: string[] }[] = [
+  { name: 'gcc -m32 ASan+UBSan', flags: ['-m32', '-fsanitize=address,undefined', '-fno-sanitize-recover=all'] },
+  { name: 'gcc -m32', flags: ['-m32'] },
+];
+const COMMON = ['-std=c99', '-Wall', '-Wextra', '-Werror', '-O1', '-g', `-I${CDIR}`];
+
+const DRIVERS: Record<string, string[]> = {
+  psxreq: [
+    '-DPSX_HOST_BUILD',
+    `-I${PSXSS}`,
+    `-I${path.join(PSXSS, 'include')}`,
+    `-I${path.join(ROOT, 'lxcore', 'include')}`,
+    path.join(CDIR, 'test_psxreq.c'),
+    path.join(PSXSS, 'client', 'psxreq.c'),
+    path.join(PSXSS, 'lxcreate.c'),
+  ],
+  lxrun: [`-I${path.join(PSXSS, 'lxrun')}`, path.join(CDIR, 'test_lxrun.c'), path.join(PSXSS, 'lxrun', 'lxargs.c')],
+};
+
+interface Result {
+  ok: string[];
+  notOk: string[];
+  plan: number | null;
+  status: number | null;
+  out: string;
+}
+
+function pickFlags(): { name: string; flags: string[] } | null {
+  if (spawnSync('gcc', ['--version'], { stdio: 'ignore' }).status !== 0) return null;
+  fs.mkdirSync(OUT, { recursive: true });
+  const probe = path.join(OUT, 'probe.c');
+  fs.writeFileSync(probe, 'int main(void) { return 0; }\n');
+  for (const set of FLAG_SETS) {
+    const exe = path.join(OUT, 'probe');
+    if (spawnSync('gcc', [...set.flags, probe, '-o', exe], { stdio: 'ignore' }).status === 0 &&
+        spawnSync(exe, [], { stdio: 'ignore' }).status === 0) {
+      return set;
+    }
+  }
+  return null;
+}
+
+function run(driver: string, args: string[] = []): Result {
+  const r = spawnSync(path.join(OUT, `test_${driver}`), args, { encoding: 'utf8', maxBuffer: 16 << 20 });
+  const res: Result = { ok: [], notOk: [], plan: null, status: r.status, out: (r.stdout ?? '') + (r.stderr ?? '') };
+  for (const line of (r.stdout ?? '').split('\n')) {
+    let m: RegExpMatchArray | null;
+    if ((m = line.match(/^ok \d+ - (.*)$/))) res.ok.push(m[1]);
+    else if ((m = line.match(/^not ok \d+ - (.*)$/))) res.notOk.push(m[1]);
+    else if ((m = line.match(/^1\.\.(\d+)$/))) res.plan = Number(m[1]);
+  }
+  return res;
+}
+
+function expectAllOk(res: Result, min: number): void {
+  expect(res.notOk, res.out.slice(-4000)).toEqual([]);
+  expect(res.plan, 'TAP plan line').toBe(res.ok.length);
+  expect(res.ok.length).toBeGreaterThanOrEqual(min);
+  expect(res.status, res.out.slice(-4000)).toBe(0);
+}
+
+const flagSet = pickFlags();
+if (!flagSet) console.log('SKIP psxss host tests: no gcc able to build -m32 programs (run generator/setup.sh for gcc-multilib)');
+
+describe.skipIf(!flagSet)('psxss and lxrun portable code on the host', () => {
+  beforeAll(() => {
+    for (const [name, sources] of Object.entries(DRIVERS)) {
+      execFileSync('gcc', [...flagSet!.flags, ...COMMON, ...sources, '-o', path.join(OUT, `test_${name}`)], { stdio: 'pipe' });
+    }
+  });
+
+  it('packs and validates launch requests, resolves paths, builds the lxcore IOCTL input', () => {
+    const res = run('psxreq');
+    expectAllOk(res, 120);
+    for (const name of [
+      'validate: offset + length wrapping around',
+      'validate: well-formed list overlapping the header',
+      'nt path: 4-byte UTF-8 -> surrogate pair',
+      'ioctl input: every blob 4-byte aligned, after the header, inside the buffer',
+      'exit code: SIGKILL is 137',
+    ]) {
+      expect(res.ok).toContain(name);
+    }
+  });
+
+  it('never lets a mutated request point outside itself (200000 mutations)', () => {
+    for (const seed of ['1', '0xfeedface']) {
+      const res = run('psxreq', ['fuzz', '100000', seed]);
+      expectAllOk(res, 2);
+    }
+  });
+
+  it('parses the lxrun command line and builds the Linux environment', () => {
+    expectAllOk(run('lxrun'), 60);
+  });
+});
