@@ -36,7 +36,7 @@ export async function run(args: string[]): Promise<number> {
   if (values.json) {
     const out = defs.map((d) => ({
       nr: d.nr,
-      service: `0x${(SERVICE_BASE + d.nr).toString(16)}`,
+      service: `0x${(SERVICE_BASE + d.nr).toString(16).toUpperCase()}`,
       name: d.name,
       family: d.family,
       entry: d.entry,
