@@ -61,9 +61,9 @@ function run(driver: string, args: string[] = []): Result {
   const res: Result = { ok: [], notOk: [], plan: null, status: r.status, out: (r.stdout ?? '') + (r.stderr ?? '') };
   for (const line of (r.stdout ?? '').split('\n')) {
     let m: RegExpMatchArray | null;
-    if ((m = line.match(/^ok \d+ - (.*)$/))) res.ok.push(m[1]);
-    else if ((m = line.match(/^not ok \d+ - (.*)$/))) res.notOk.push(m[1]);
-    else if ((m = line.match(/^1\.\.(\d+)$/))) res.plan = Number(m[1]);
+    if ((m = line.match(/^ok \d+ - (.*)$/))) res.ok.push(m[1] ?? '');
+    else if ((m = line.match(/^not ok \d+ - (.*)$/))) res.notOk.push(m[1] ?? '');
+    else if ((m = line.match(/^1\.\.(\d+)$/))) res.plan = Number(m[1] ?? NaN);
   }
   return res;
 }
