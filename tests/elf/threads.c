@@ -1,7 +1,9 @@
 /* lxss-test: group=threads needs=clone,futex,set_thread_area,set_tid_address,munmap,exit timeout=30 */
 /* threads: pthread create/join with return values, a mutex-protected counter, a
  * condition variable handshake, detached threads (which unmap their own stack on exit),
- * and pthread_self/gettid distinctness. futex is underneath all of them. */
+ * pthread_self/gettid distinctness, and cancellation of a thread blocked in read()
+ * (a cancellation point: the cancel signal finds it between __cp_begin and __cp_end).
+ * futex is underneath all of them. */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <stdint.h>
@@ -41,6 +43,18 @@ static void *waiter(void *p)
 	return (void *)42;
 }
 
+static int cancel_pipe[2];
+static volatile int cancel_reached;
+
+static void *blocked_reader(void *p)
+{
+	(void)p;
+	char c;
+	cancel_reached = 1;
+	read(cancel_pipe[0], &c, 1); /* never gets data: cancelled here */
+	return (void *)1;
+}
+
 static void *detached(void *p)
 {
 	(void)p;
@@ -53,7 +67,7 @@ static void *detached(void *p)
 
 int main(void)
 {
-	tap_plan(8);
+	tap_plan(9);
 	pthread_t t[NT];
 	int created = 0;
 	for (int i = 0; i < NT; i++)
@@ -97,6 +111,16 @@ int main(void)
 	pthread_mutex_unlock(&mtx);
 	tap_ok(dcreated == 3 && detached_done == 3, "three detached threads ran");
 	usleep(50000); /* let them finish unmapping their stacks (__unmapself) */
+
+	pipe(cancel_pipe);
+	pthread_t ct;
+	void *cret = NULL;
+	int crc = pthread_create(&ct, NULL, blocked_reader, NULL);
+	while (crc == 0 && !cancel_reached) usleep(1000);
+	usleep(20000); /* let it block in read */
+	int cancelled = crc == 0 && pthread_cancel(ct) == 0 && pthread_join(ct, &cret) == 0;
+	tap_ok_why(cancelled && cret == PTHREAD_CANCELED, "pthread_cancel of a thread blocked in read()",
+		"create %d, cancelled %d, ret %p", crc, cancelled, cret);
 
 	pthread_t s = pthread_self();
 	tap_ok(pthread_equal(s, pthread_self()) && !pthread_equal(s, wt), "pthread_self/pthread_equal");

@@ -23,7 +23,7 @@ function harnessUnavailable(): string | null {
     encoding: 'utf8',
   });
   const [scope, vdso32] = r.stdout.trim().split('\n');
-  if (scope === '3') return 'ptrace is disabled (kernel.yama.ptrace_scope=3)';
+  if (scope === '3' || (scope === '2' && process.getuid?.() !== 0)) return `ptrace of children is not allowed (kernel.yama.ptrace_scope=${scope})`;
   if (vdso32 === '0') return 'the 32-bit vDSO is disabled (abi.vsyscall32=0); the harness takes its int $0x80 from it';
   return null;
 }
