@@ -2,7 +2,7 @@
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { applySeries, type ApplyOptions } from '../../generator/src/apply/apply.ts';
+import { applySeries, installSourcesOnly, type ApplyOptions } from '../../generator/src/apply/apply.ts';
 import { refreshSeries } from '../../generator/src/apply/refresh.ts';
 import { treeStatus } from '../../generator/src/apply/status.ts';
 import { commitAll, dirHash, git, ident, makeFixture, snapshot, write, type Fixture } from './fixture.ts';
@@ -256,6 +256,43 @@ describe('lxgen apply', () => {
   it('refuses to create the branch when it already exists elsewhere', async () => {
     await git(fx.tree, ['branch', 'lxss', 'later']);
     await expectRefused(opts(), /branch lxss already exists \(at [0-9a-f]{12} "upstream: a later change"\)/);
+  });
+});
+
+describe('lxgen apply --sources-only', () => {
+  it('adds, then replaces, one installed-sources commit on a development branch', async () => {
+    await git(fx.tree, ['checkout', '-q', '-b', 'dev', fx.base]);
+    write(path.join(fx.tree, 'ntoskrnl/ps/process.c'), 'kernel work in progress\n');
+    const dev = await commitAll(fx.tree, '[NTOS:PS] Work in progress', ident('Kernel Hacker', '2025-11-03T00:00:00Z'));
+    const r1 = await installSourcesOnly(opts());
+    expect(r1.outcome).toBe('updated');
+    expect(r1.changes[0]).toBe('added an installed-sources commit on dev: 10 file(s) changed');
+    expect(await git(fx.tree, ['symbolic-ref', '--short', 'HEAD'])).toBe('dev');
+    expect(await git(fx.tree, ['rev-parse', 'HEAD^'])).toBe(dev);
+    expect(await git(fx.tree, ['log', '-1', '--format=%B'])).toMatch(/\nLxss-Installed-Sources: [0-9a-f]{40}/);
+    expect(await git(fx.tree, ['status', '--porcelain', '--untracked-files=all'])).toBe('');
+    expect((await installSourcesOnly(opts())).outcome).toBe('unchanged');
+
+    write(path.join(fx.project, 'lxcore/lxcore.c'), 'int DriverEntry(void) { return 3; }\n');
+    const r2 = await installSourcesOnly(opts());
+    expect(r2.changes).toEqual(['replaced the installed-sources commit on dev: 1 file(s) changed', '  M subsystems/lxss/lxcore/lxcore.c']);
+    expect(await git(fx.tree, ['rev-parse', 'HEAD^'])).toBe(dev);
+    expect(readFileSync(path.join(fx.tree, 'subsystems/lxss/lxcore/lxcore.c'), 'utf8')).toBe('int DriverEntry(void) { return 3; }\n');
+    // refresh of the development branch exports the kernel commit only.
+    const rr = await refreshSeries({ tree: fx.tree, branch: 'dev', patchesDir: fx.patches });
+    expect(rr.patches).toEqual(['0001-NTOS-PS-Work-in-progress.patch']);
+  });
+
+  it('refuses dirty trees and trees not descending from BASE, and rolls back', async () => {
+    write(path.join(fx.tree, 'README.md'), 'dirty\n');
+    await expect(installSourcesOnly(opts())).rejects.toThrow(/README\.md: modified, not staged/);
+    await git(fx.tree, ['checkout', '-q', 'README.md']);
+    const before = await snapshot(fx.tree);
+    await expect(installSourcesOnly(opts({ failAfterCheckout: true }))).rejects.toThrow(/failure injected/);
+    expect(await snapshot(fx.tree)).toEqual(before);
+    await git(fx.tree, ['checkout', '-q', '--orphan', 'other']);
+    await commitAll(fx.tree, 'unrelated root');
+    await expect(installSourcesOnly(opts())).rejects.toThrow(/does not descend from BASE/);
   });
 });
 

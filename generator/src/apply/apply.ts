@@ -15,10 +15,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { rootPath } from '../paths.ts';
-import { matchSeries, readBranch, seriesPatchIds, type BranchCommit } from './branch.ts';
+import { installedTrailer, matchSeries, readBranch, seriesPatchIds, type BranchCommit } from './branch.ts';
 import { type Repo } from './git.ts';
 import { DEFAULT_LAYOUT, INSTALLED_TRAILER, INSTALL_ROOT, type InstallRule } from './layout.ts';
-import { readSeries, type Series, type SeriesPatch } from './series.ts';
+import { readSeries, type SeriesPatch } from './series.ts';
 import { collectSources, describeRevision, hashSources, projectRevision, type Sources } from './sources.ts';
 import { describePosition, formatDirty, readTreeState, type TreeState } from './tree.ts';
 
@@ -86,20 +86,25 @@ function identEnv(name: string, email: string, date: string): Record<string, str
   };
 }
 
-/** Builds BASE + series + installed sources as commits; returns the new tip. Touches no ref. */
+/**
+ * Builds start + patches + installed sources as commits; returns the new tip. Touches no ref.
+ * start is BASE for a full apply, the current commit for --sources-only (patches empty).
+ */
 async function buildBranch(
   repo: Repo,
-  series: Series,
+  start: string,
+  patches: SeriesPatch[],
   sources: Sources,
   installMessage: string,
   installDate: string,
   tmp: string,
 ): Promise<{ tip: string; patchCommits: string[] }> {
   const env = { GIT_INDEX_FILE: path.join(tmp, 'index') };
-  await repo.run(['read-tree', series.base], { env });
-  let parent = series.base;
-  let parentTree = await repo.out(['rev-parse', `${series.base}^{tree}`]);
+  await repo.run(['read-tree', start], { env });
+  let parent = start;
+  let parentTree = await repo.out(['rev-parse', `${start}^{tree}`]);
   const patchCommits: string[] = [];
+  const series = { patches };
   for (const [i, patch] of series.patches.entries()) {
     const mi = await mailInfo(repo, patch, tmp);
     const diffFile = path.join(tmp, 'patch');
@@ -266,7 +271,7 @@ export async function applySeries(opts: ApplyOptions): Promise<ApplyResult> {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'lxgen-apply-'));
   let built: { tip: string; patchCommits: string[] };
   try {
-    built = await buildBranch(repo, series, sources, installMessageText(sources, describeRevision(rev)), rev.date ?? baseDate, tmp);
+    built = await buildBranch(repo, series.base, series.patches, sources, installMessageText(sources, describeRevision(rev)), rev.date ?? baseDate, tmp);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
@@ -299,6 +304,63 @@ export async function applySeries(opts: ApplyOptions): Promise<ApplyResult> {
   } catch (err) {
     await rollback(repo, state, branch, mode);
     throw err instanceof ApplyError ? err : new ApplyError(`switching the tree to ${branch} failed, tree restored: ${(err as Error).message}`);
+  }
+  return result;
+}
+
+/**
+ * `lxgen apply --sources-only`: for a development tree whose kernel changes live as commits
+ * (not yet refreshed into the series): leaves its history alone and only (re)installs the
+ * project's sources as the installed-sources commit on top of HEAD. When HEAD already is such
+ * a commit it is replaced, so repeated installs do not pile up. Same checks, same atomicity.
+ */
+export async function installSourcesOnly(opts: ApplyOptions): Promise<ApplyResult> {
+  const projectRoot = opts.projectRoot ?? rootPath();
+  const layout = opts.layout ?? DEFAULT_LAYOUT;
+  const series = readSeries(opts.patchesDir ?? rootPath('reactos-patches'));
+  const state = await readTreeState(opts.tree);
+  const repo = state.repo;
+  checkClean(state);
+  if (!(await repo.resolve(series.base)) || !(await repo.isAncestor(series.base, state.head))) {
+    refuse(state, `HEAD ${state.head.slice(0, 12)} does not descend from BASE ${series.base.slice(0, 12)}: ` +
+      (await describePosition(repo, state.head, series.base)));
+  }
+  const headMessage = await repo.out(['log', '-1', '--format=%B', state.head]);
+  const replacing = installedTrailer(headMessage) !== undefined;
+  const parent = replacing ? (await repo.resolve(`${state.head}^`))! : state.head;
+  const sources = await collectSources(projectRoot, layout);
+  const rev = await projectRevision(projectRoot, layout);
+  const date = rev.date ?? (await repo.out(['log', '-1', '--format=%ct +0000', parent]));
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'lxgen-apply-'));
+  let tip: string;
+  try {
+    tip = (await buildBranch(repo, parent, [], sources, installMessageText(sources, describeRevision(rev)), date, tmp)).tip;
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  const where = state.branch ?? '(detached HEAD)';
+  const result: ApplyResult = { outcome: 'updated', branch: where, tip, patches: 0, installedFiles: sources.files.length, changes: [] };
+  if (tip === state.head) {
+    result.outcome = 'unchanged';
+    result.changes = ['nothing changed: the installed sources are current'];
+    return result;
+  }
+  const ns = await repo.out(['diff', '--no-renames', '--name-status', state.head, tip, '--', INSTALL_ROOT]);
+  const files = ns ? ns.split('\n') : [];
+  result.changes = [
+    `${replacing ? 'replaced the installed-sources commit' : 'added an installed-sources commit'} on ${where}: ${files.length} file(s) changed`,
+    ...files.slice(0, 30).map((f) => `  ${f.replace('\t', ' ')}`),
+    ...(files.length > 30 ? [`  ... and ${files.length - 30} more`] : []),
+  ];
+  try {
+    if (state.branch) await repo.run(['checkout', '-q', '-B', state.branch, tip]);
+    else await repo.run(['checkout', '-q', '--detach', tip]);
+    if (opts.failAfterCheckout) throw new ApplyError('failure injected after checkout (test hook)');
+  } catch (err) {
+    if (state.branch) await repo.run(['checkout', '-q', '-f', '-B', state.branch, state.head], { allowFail: true });
+    else await repo.run(['checkout', '-q', '-f', '--detach', state.head], { allowFail: true });
+    await repo.run(['clean', '-q', '-f', '-d', '--', INSTALL_ROOT], { allowFail: true });
+    throw err instanceof ApplyError ? err : new ApplyError(`switching the tree failed, tree restored: ${(err as Error).message}`);
   }
   return result;
 }

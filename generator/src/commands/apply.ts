@@ -1,7 +1,7 @@
 // `lxgen apply --tree PATH [--branch lxss] [--force]`: replays reactos-patches/ onto a ReactOS
 // tree as branch commits and installs the project's sources (see generator/src/apply/apply.ts).
 import { parseArgs } from 'node:util';
-import { applySeries } from '../apply/apply.ts';
+import { applySeries, installSourcesOnly } from '../apply/apply.ts';
 
 export const summary = 'replay reactos-patches/ onto a ReactOS tree (branch lxss) and install the sources';
 export const usage = `usage: lxgen apply --tree PATH [--branch NAME] [--force]
@@ -15,23 +15,30 @@ Re-applying on the branch updates it to the current series and sources (or does 
 
   --tree PATH     the ReactOS work tree (required)
   --branch NAME   branch to create or update (default: lxss)
-  --force         on the branch, drop commits that are not in the series`;
+  --force         on the branch, drop commits that are not in the series
+  --sources-only  leave the tree's history alone (any branch descending from BASE, e.g. a
+                  development branch holding unrefreshed kernel commits) and only add, or
+                  replace when HEAD is one, the installed-sources commit`;
 
 export async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { tree: { type: 'string' }, branch: { type: 'string' }, force: { type: 'boolean' } },
+    options: { tree: { type: 'string' }, branch: { type: 'string' }, force: { type: 'boolean' }, 'sources-only': { type: 'boolean' } },
   });
   if (!values.tree) {
     console.error(usage);
     return 2;
   }
-  const r = await applySeries({ tree: values.tree, branch: values.branch, force: values.force });
-  const head = {
-    created: `created branch ${r.branch}`,
-    updated: `updated branch ${r.branch}`,
-    unchanged: `branch ${r.branch} is up to date`,
-  }[r.outcome];
+  const r = values['sources-only']
+    ? await installSourcesOnly({ tree: values.tree })
+    : await applySeries({ tree: values.tree, branch: values.branch, force: values.force });
+  const head = values['sources-only']
+    ? `${r.outcome === 'unchanged' ? 'sources already current' : 'installed sources'} on ${r.branch}`
+    : {
+        created: `created branch ${r.branch}`,
+        updated: `updated branch ${r.branch}`,
+        unchanged: `branch ${r.branch} is up to date`,
+      }[r.outcome];
   console.log(`${head} at ${r.tip.slice(0, 12)}: ${r.patches} patch(es), ${r.installedFiles} installed file(s)`);
   for (const c of r.changes) console.log(`  ${c}`);
   return 0;
