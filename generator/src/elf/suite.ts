@@ -7,11 +7,10 @@
 // (path absolute, source relative to the project root). Each program is rebuilt only when
 // its source, the shared test headers or the sysroot changed.
 import { createHash } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { BUILD_DIR, ROOT, rootPath } from '../paths.ts';
-import { buildMusl, HOST_CC, TRAP_HEADER, type Log } from '../musl/build.ts';
+import { buildMusl, HOST_CC, runCommand, TRAP_HEADER, type Log } from '../musl/build.ts';
 import { ccArgs } from '../musl/cc.ts';
 import { withLock } from '../musl/lock.ts';
 
@@ -115,7 +114,7 @@ export interface SuiteBuild {
 export async function buildElfSuite(opts: { force?: boolean; log?: Log } = {}): Promise<SuiteBuild> {
   const log = opts.log ?? ((l: string) => console.error(l));
   const musl = await buildMusl({ log });
-  return withLock(path.join(BUILD_DIR, 'elf.lock'), () => {
+  return withLock(path.join(BUILD_DIR, 'elf.lock'), async () => {
     mkdirSync(ELF_OUT_DIR, { recursive: true });
     const headers = sharedHeadersHash();
     const entries: ManifestEntry[] = [];
@@ -139,9 +138,11 @@ export async function buildElfSuite(opts: { force?: boolean; log?: Log } = {}): 
         .digest('hex');
       const stamp = `${out}.key`;
       if (opts.force || !existsSync(out) || !existsSync(stamp) || readFileSync(stamp, 'utf8').trim() !== key) {
-        const r = spawnSync(HOST_CC, args, { encoding: 'utf8' });
-        if (r.error || r.status !== 0)
-          throw new Error(`building ${path.relative(ROOT, src)} failed:\n${r.error?.message ?? ''}${r.stdout}${r.stderr}`);
+        try {
+          await runCommand(HOST_CC, args, ROOT);
+        } catch (err) {
+          throw new Error(`building ${path.relative(ROOT, src)} failed: ${(err as Error).message}`);
+        }
         renameSync(`${out}.tmp`, out);
         writeFileSync(stamp, `${key}\n`);
         built.push(meta.name);

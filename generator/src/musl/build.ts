@@ -4,7 +4,7 @@
 // gcc -m32 and installs. The build is skipped when its inputs (tarball, series, patches,
 // trap header, compiler) hash to the key recorded in the installed sysroot.
 import { createHash } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import {
   cpSync,
   existsSync,
@@ -50,14 +50,26 @@ export function readSeries(): string[] {
     .map((l) => l.split(/\s+/)[0] as string);
 }
 
-function run(cmd: string, args: string[], cwd: string, logFile?: string): void {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-  if (logFile) writeFileSync(logFile, `$ ${cmd} ${args.join(' ')}\n${r.stdout ?? ''}${r.stderr ?? ''}`, { flag: 'a' });
-  if (r.error) throw new Error(`cannot run ${cmd}: ${r.error.message}`);
-  if (r.status !== 0) {
-    const out = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim().split('\n').slice(-25).join('\n');
-    throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status}) in ${cwd}${logFile ? ` (log: ${logFile})` : ''}:\n${out}`);
-  }
+/** Runs a command without blocking the event loop (builds take minutes; a blocked loop
+ * starves vitest's worker RPC); throws with the output's tail on failure. */
+export function runCommand(cmd: string, args: string[], cwd: string, logFile?: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.on('error', (err) => reject(new Error(`cannot run ${cmd}: ${err.message}`)));
+    child.on('close', (code, signal) => {
+      if (logFile) writeFileSync(logFile, `$ ${cmd} ${args.join(' ')}\n${out}`, { flag: 'a' });
+      if (code === 0) return resolve(out);
+      const tail = out.trim().split('\n').slice(-25).join('\n');
+      reject(
+        new Error(
+          `${cmd} ${args.join(' ')} failed (${code ?? signal}) in ${cwd}${logFile ? ` (log: ${logFile})` : ''}:\n${tail}`,
+        ),
+      );
+    });
+  });
 }
 
 function compilerId(): string {
@@ -110,7 +122,7 @@ export async function buildMusl(opts: { force?: boolean; log?: Log } = {}): Prom
   const log = opts.log ?? ((l: string) => console.error(l));
   const key = sysrootKey();
   if (!opts.force && installedSysrootKey() === key) return { sysroot: SYSROOT, key, rebuilt: false };
-  return withLock(path.join(BUILD_DIR, 'musl.lock'), () => {
+  return withLock(path.join(BUILD_DIR, 'musl.lock'), async () => {
     if (!opts.force && installedSysrootKey() === key) return { sysroot: SYSROOT, key, rebuilt: false };
     mkdirSync(MUSL_WORK, { recursive: true });
     const logFile = path.join(MUSL_WORK, 'build.log');
@@ -118,16 +130,16 @@ export async function buildMusl(opts: { force?: boolean; log?: Log } = {}): Prom
     const src = path.join(MUSL_WORK, `musl-${MUSL_VERSION}`);
     rmSync(src, { recursive: true, force: true });
     log(`lxgen musl: unpacking ${path.basename(MUSL_TARBALL)}`);
-    run('tar', ['-xzf', MUSL_TARBALL, '-C', MUSL_WORK], MUSL_WORK, logFile);
+    await runCommand('tar', ['-xzf', MUSL_TARBALL, '-C', MUSL_WORK], MUSL_WORK, logFile);
     for (const p of readSeries()) {
       log(`lxgen musl: applying ${p}`);
-      run('patch', ['-p1', '--batch', '--forward', '--no-backup-if-mismatch', '-i', path.join(PATCH_DIR, p)], src, logFile);
+      await runCommand('patch', ['-p1', '--batch', '--forward', '--no-backup-if-mismatch', '-i', path.join(PATCH_DIR, p)], src, logFile);
     }
     cpSync(TRAP_HEADER, path.join(src, 'arch', 'i386', 'lxss_trap.h'));
     const stage = `${SYSROOT}.new`;
     rmSync(stage, { recursive: true, force: true });
     log('lxgen musl: configuring (i386, static, gcc -m32)');
-    run(
+    await runCommand(
       './configure',
       ['--target=i386', `--prefix=${stage}`, '--disable-shared', `CC=${HOST_CC} -m32`],
       src,
@@ -135,8 +147,8 @@ export async function buildMusl(opts: { force?: boolean; log?: Log } = {}): Prom
     );
     log(`lxgen musl: compiling (log: ${logFile})`);
     const jobs = String(Math.max(1, Math.min(4, Number(process.env.LXSS_JOBS ?? 2))));
-    run('make', [`-j${jobs}`, 'AR=ar', 'RANLIB=ranlib'], src, logFile);
-    run('make', ['install', 'AR=ar', 'RANLIB=ranlib'], src, logFile);
+    await runCommand('make', [`-j${jobs}`, 'AR=ar', 'RANLIB=ranlib'], src, logFile);
+    await runCommand('make', ['install', 'AR=ar', 'RANLIB=ranlib'], src, logFile);
     writeFileSync(path.join(stage, '.lxss-build-key'), `${key}\n`);
     rmSync(SYSROOT, { recursive: true, force: true });
     renameSync(stage, SYSROOT);
