@@ -277,11 +277,11 @@ PsxCaptureStdHandle(
         return STATUS_SUCCESS;
 
     /*
-     * Console handles of an NT5-style console are csrss cookies with the low two bits
-     * set, not kernel handles; the kernel ignores those bits, so duplicating one would
-     * silently pick some other object of the client. Refuse them.
+     * Kernel handles have their two low (tag) bits clear. Console handles of an NT5-style
+     * console are csrss cookies with both set; the kernel ignores those bits, so
+     * duplicating one would silently pick some other object of the client. Refuse them.
      */
-    if (((ULONG_PTR)ClientHandle & 3) == 3)
+    if ((ULONG_PTR)ClientHandle & OBJ_HANDLE_TAGBITS)
         return STATUS_INVALID_HANDLE;
 
     return NtDuplicateObject(Client->ProcessHandle,
