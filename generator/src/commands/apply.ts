@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { applySeries, installSourcesOnly } from '../apply/apply.ts';
 
 export const summary = 'replay reactos-patches/ onto a ReactOS tree (branch lxss) and install the sources';
-export const usage = `usage: lxgen apply --tree PATH [--branch NAME] [--force]
+export const usage = `usage: lxgen apply --tree PATH [--branch NAME] [--patches DIR] [--force] [--sources-only]
 
 Checks that PATH is a clean git work tree at the BASE commit (reactos-patches/BASE) or on the
 branch, builds BASE + every patch of reactos-patches/series as commits (author, message and
@@ -14,6 +14,7 @@ then switches the tree to the branch. Any failure leaves the tree as it was.
 Re-applying on the branch updates it to the current series and sources (or does nothing).
 
   --tree PATH     the ReactOS work tree (required)
+  --patches DIR   the series folder (default: the project's reactos-patches/)
   --branch NAME   branch to create or update (default: lxss)
   --force         on the branch, drop commits that are not in the series
   --sources-only  leave the tree's history alone (any branch descending from BASE, e.g. a
@@ -23,15 +24,15 @@ Re-applying on the branch updates it to the current series and sources (or does 
 export async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { tree: { type: 'string' }, branch: { type: 'string' }, force: { type: 'boolean' }, 'sources-only': { type: 'boolean' } },
+    options: { tree: { type: 'string' }, branch: { type: 'string' }, patches: { type: 'string' }, force: { type: 'boolean' }, 'sources-only': { type: 'boolean' } },
   });
   if (!values.tree) {
     console.error(usage);
     return 2;
   }
   const r = values['sources-only']
-    ? await installSourcesOnly({ tree: values.tree })
-    : await applySeries({ tree: values.tree, branch: values.branch, force: values.force });
+    ? await installSourcesOnly({ tree: values.tree, patchesDir: values.patches })
+    : await applySeries({ tree: values.tree, branch: values.branch, patchesDir: values.patches, force: values.force });
   const head = values['sources-only']
     ? `${r.outcome === 'unchanged' ? 'sources already current' : 'installed sources'} on ${r.branch}`
     : {

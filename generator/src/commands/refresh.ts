@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { refreshSeries } from '../apply/refresh.ts';
 
 export const summary = 'write the lxss branch of a ReactOS tree back into reactos-patches/';
-export const usage = `usage: lxgen refresh --tree PATH [--branch NAME]
+export const usage = `usage: lxgen refresh --tree PATH [--branch NAME] [--patches DIR]
 
 Exports every commit of BASE..NAME as a format-patch file (NNNN-subject.patch) into
 reactos-patches/, leaving out changes under subsystems/lxss/ (the installed project sources),
@@ -11,15 +11,16 @@ and rewrites the series file. Output is stable: refreshing an unchanged branch l
 reactos-patches/ byte-identical. Patch files no longer on the branch are deleted.
 
   --tree PATH     the ReactOS work tree (required)
+  --patches DIR   the series folder (default: the project's reactos-patches/)
   --branch NAME   branch to export (default: lxss)`;
 
 export async function run(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { tree: { type: 'string' }, branch: { type: 'string' } } });
+  const { values } = parseArgs({ args, options: { tree: { type: 'string' }, branch: { type: 'string' }, patches: { type: 'string' } } });
   if (!values.tree) {
     console.error(usage);
     return 2;
   }
-  const r = await refreshSeries({ tree: values.tree, branch: values.branch });
+  const r = await refreshSeries({ tree: values.tree, branch: values.branch, patchesDir: values.patches });
   for (const w of r.warnings) console.log(`warning: ${w}`);
   console.log(
     `${r.patches.length} patch(es): ${r.added.length} new, ${r.changed.length} changed, ` +

@@ -3,19 +3,23 @@ import { parseArgs } from 'node:util';
 import { treeStatus } from '../apply/status.ts';
 
 export const summary = 'say whether a ReactOS tree is at BASE or on lxss, patches applied, sources current';
-export const usage = `usage: lxgen status --tree PATH [--branch NAME]
+export const usage = `usage: lxgen status --tree PATH [--branch NAME] [--patches DIR]
 
 Reports HEAD against BASE, how many patches of reactos-patches/ the branch holds (and commits it
 holds that the series does not), whether the installed sources under subsystems/lxss/ match the
-project's files, and uncommitted changes (skip-worktree files are listed apart, they are not dirt).`;
+project's files, and uncommitted changes (skip-worktree files are listed apart, they are not dirt).
+
+  --tree PATH     the ReactOS work tree (required)
+  --branch NAME   the lxss branch (default: lxss)
+  --patches DIR   the series folder (default: the project's reactos-patches/)`;
 
 export async function run(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { tree: { type: 'string' }, branch: { type: 'string' } } });
+  const { values } = parseArgs({ args, options: { tree: { type: 'string' }, branch: { type: 'string' }, patches: { type: 'string' } } });
   if (!values.tree) {
     console.error(usage);
     return 2;
   }
-  const r = await treeStatus({ tree: values.tree, branch: values.branch });
+  const r = await treeStatus({ tree: values.tree, branch: values.branch, patchesDir: values.patches });
   for (const l of r.lines) console.log(l);
   return 0;
 }
