@@ -146,3 +146,33 @@ describe('QEMU command line', () => {
     expect(qemuArgs({ iso: 'i', payload: 'p', accel: 'kvm', gdb: true })).toEqual(expect.arrayContaining(['-s', '-S']));
   });
 });
+
+describe('runner build rule', () => {
+  it("reads autochk's compile and link flags from build.ninja", async () => {
+    const { autochkRule } = await import('../../generator/src/vm/runner-build.ts');
+    const d = tmp();
+    writeFileSync(
+      path.join(d, 'build.ninja'),
+      [
+        'build base/system/autochk/CMakeFiles/autochk.dir/autochk.c.obj: C_COMPILER__autochk_Debug /src/base/system/autochk/autochk.c || x',
+        '  DEFINES = -DDBG=1 -D__REACTOS__',
+        '  DEP_FILE = x.d',
+        '  FLAGS = -O1 -Werror',
+        '  INCLUDES = -I/src/sdk/include/ndk',
+        '',
+        'build base/system/autochk/autochk.exe: C_EXECUTABLE_LINKER__autochk_Debug a.obj | libs',
+        '  LINK_FLAGS = -nostdlib -Wl,--subsystem,native:5.01 -Wl,-entry,_NtProcessStartup@4',
+        '  LINK_LIBRARIES = sdk/lib/nt/libnt.a',
+        '',
+      ].join('\n'),
+    );
+    expect(autochkRule(d)).toEqual({
+      defines: ['-DDBG=1', '-D__REACTOS__'],
+      flags: ['-O1', '-Werror'],
+      includes: ['-I/src/sdk/include/ndk'],
+      linkFlags: ['-nostdlib', '-Wl,--subsystem,native:5.01', '-Wl,-entry,_NtProcessStartup@4'],
+      compiler: 'i686-w64-mingw32-gcc',
+    });
+    expect(() => autochkRule(tmp())).toThrow(/no build.ninja/);
+  });
+});

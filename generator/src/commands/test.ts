@@ -137,6 +137,10 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
     `boot CD: ${medium.iso} (${medium.reused ? 'cached' : `built in ${fmtTime(Date.now() - t0)}`}, ` +
       `${medium.files} files; ${medium.missing.length} livecd files not built, left out)`,
   );
+  if (medium.missing.length) {
+    const shown = medium.missing.slice(0, 6).map((m) => path.basename(m));
+    console.log(`  not built: ${shown.join(', ')}${medium.missing.length > 6 ? `, ... (${medium.missing.length - 6} more)` : ''}`);
+  }
   if (!medium.hasRunner) {
     throw new Error(
       `the build has no reactos/system32/${RUNNER_IMAGE}.exe: install the project into the tree ` +
