@@ -36,9 +36,11 @@
  *  - a native system call (int $0x80/sysenter/syscall executed by the program rather
  *    than by the harness's gadget) kills the run: exit status 125 and a message.
  *
- * Usage: lxss-harness [-v] [-c] [--] ELF [args...]
+ * Usage: lxss-harness [-v] [-c] [-e NR[,NR...]] [--] ELF [args...]
  *   -v   trace every trapped system call on stderr
  *   -c   print the number of trapped system calls on stderr at the end
+ *   -e   answer these syscall numbers with -ENOSYS without performing them (to exercise
+ *        fallback paths, e.g. -e 243 makes musl use modify_ldt for its thread pointer)
  * Exit status: the program's exit status (128 + signal if it was killed by a signal),
  * 125 on a harness-detected violation, 126/127 if the program could not be started.
  */
@@ -137,6 +139,7 @@ struct task {
 static struct task *tasks;
 static size_t ntasks, captasks;
 static int verbose, count_calls;
+static unsigned char enosys[0x1000];
 static unsigned long ncalls;
 static pid_t main_pid;
 
@@ -333,6 +336,8 @@ static void unpatch(struct task *t)
 	t->patch_addr = 0;
 }
 
+static void after_trap_regs(const struct task *t, struct user_regs_struct *cur, uint32_t result, int poison);
+
 /* A SIGSEGV stop: if it is the int $0x2e trap, send the task into the gadget. */
 static int handle_trap(struct task *t)
 {
@@ -363,6 +368,13 @@ static int handle_trap(struct task *t)
 
 	t->trap = r;
 	t->nr = nr;
+	if (nr < sizeof enosys && enosys[nr]) {
+		if (verbose) fprintf(stderr, "[%d] syscall %u = -38 (forced by -e)\n", (int)t->tid, nr);
+		after_trap_regs(t, &r, (uint32_t)-38, t->poison);
+		setregs(t->tid, &r);
+		resume(t->tid, 0);
+		return 1;
+	}
 	t->exec_seen = 0;
 	t->state = T_TO_GADGET;
 	patch_signal_args(t, args);
@@ -603,13 +615,24 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[i], "--")) { i++; break; }
 		if (!strcmp(argv[i], "-v")) verbose = 1;
 		else if (!strcmp(argv[i], "-c")) count_calls = 1;
-		else {
-			fprintf(stderr, "usage: lxss-harness [-v] [-c] [--] ELF [args...]\n");
+		else if (!strcmp(argv[i], "-e") && i + 1 < argc) {
+			for (char *p = argv[++i]; *p;) {
+				char *end;
+				unsigned long nr = strtoul(p, &end, 0);
+				if (end == p || nr >= sizeof enosys) {
+					fprintf(stderr, "lxss-harness: bad syscall number list '%s'\n", argv[i]);
+					return 2;
+				}
+				enosys[nr] = 1;
+				p = *end == ',' ? end + 1 : end;
+			}
+		} else {
+			fprintf(stderr, "usage: lxss-harness [-v] [-c] [-e NR,...] [--] ELF [args...]\n");
 			return 2;
 		}
 	}
 	if (i >= argc) {
-		fprintf(stderr, "usage: lxss-harness [-v] [-c] [--] ELF [args...]\n");
+		fprintf(stderr, "usage: lxss-harness [-v] [-c] [-e NR,...] [--] ELF [args...]\n");
 		return 2;
 	}
 	int status = run(argv + i);
