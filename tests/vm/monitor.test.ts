@@ -86,6 +86,15 @@ describe('serial monitor and report', () => {
     expect(r.exitCode).toBe(1);
   });
 
+  it('treats a failed kernel ASSERT as a crash of the running test', () => {
+    const planned = plan('threads/clone');
+    const { m, stop } = replay(fixture('assertion.serial.txt'), planned);
+    expect(stop).toMatchObject({ kind: 'kernel-failure', atPrompt: true, test: { id: 1 } });
+    const r = report(m, planned, stop);
+    expect(r.tests[0]).toMatchObject({ outcome: 'crashed', detail: 'kernel debugger entered: assertion failed: KeGetCurrentIrql() <= APC_LEVEL' });
+    expect(r.evidence.join('\n')).toContain('Source File: subsystems/lxss/lxcore/nt/pico.c, line 318');
+  });
+
   it('stops after failureSettleMs when a bugcheck is not followed by a prompt', () => {
     const planned = plan('a');
     const m = new SerialMonitor(0, planned, { failureSettleMs: 3000 });
