@@ -115,21 +115,21 @@ LONG NTAPI LxSysEnosys(VOID);
 
 /* 0 restart_syscall (process, enosys): Linux sys_restart_syscall */
 LONG NTAPI LxSysRestartSyscall(VOID);
-/* 1 exit (process, enosys): Linux sys_exit */
+/* 1 exit (process, partial): Linux sys_exit */
 LONG NTAPI LxSysExit(LONG ErrorCode);
 /* 2 fork (process, enosys): Linux sys_fork */
 LONG NTAPI LxSysFork(VOID);
-/* 3 read (fs, enosys): Linux sys_read */
+/* 3 read (fs, implemented): Linux sys_read */
 LONG NTAPI LxSysRead(ULONG Fd, CHAR *Buf, SIZE_T Count);
-/* 4 write (fs, enosys): Linux sys_write */
+/* 4 write (fs, implemented): Linux sys_write */
 LONG NTAPI LxSysWrite(ULONG Fd, const CHAR *Buf, SIZE_T Count);
-/* 5 open (fs, enosys): Linux sys_open */
+/* 5 open (fs, partial): Linux sys_open */
 LONG NTAPI LxSysOpen(const CHAR *Filename, LONG Flags, LX_UMODE Mode);
-/* 6 close (fs, enosys): Linux sys_close */
+/* 6 close (fs, implemented): Linux sys_close */
 LONG NTAPI LxSysClose(ULONG Fd);
 /* 7 waitpid (process, enosys): Linux sys_waitpid */
 LONG NTAPI LxSysWaitpid(LX_PID Pid, LONG *StatAddr, LONG Options);
-/* 8 creat (fs, enosys): Linux sys_creat */
+/* 8 creat (fs, partial): Linux sys_creat */
 LONG NTAPI LxSysCreat(const CHAR *Pathname, LX_UMODE Mode);
 /* 9 link (fs, enosys): Linux sys_link */
 LONG NTAPI LxSysLink(const CHAR *Oldname, const CHAR *Newname);
@@ -137,9 +137,9 @@ LONG NTAPI LxSysLink(const CHAR *Oldname, const CHAR *Newname);
 LONG NTAPI LxSysUnlink(const CHAR *Pathname);
 /* 11 execve (process, enosys): Linux sys_execve */
 LONG NTAPI LxSysExecve(const CHAR *Filename, const CHAR *const *Argv, const CHAR *const *Envp);
-/* 12 chdir (fs, enosys): Linux sys_chdir */
+/* 12 chdir (fs, implemented): Linux sys_chdir */
 LONG NTAPI LxSysChdir(const CHAR *Filename);
-/* 13 time (time, enosys): Linux sys_time32 */
+/* 13 time (time, implemented): Linux sys_time32 */
 LONG NTAPI LxSysTime(LX_OLD_TIME32 *Tloc);
 /* 14 mknod (fs, enosys): Linux sys_mknod */
 LONG NTAPI LxSysMknod(const CHAR *Filename, LX_UMODE Mode, ULONG Dev);
@@ -151,9 +151,9 @@ LONG NTAPI LxSysLchown(const CHAR *Filename, LX_OLD_UID User, LX_OLD_GID Group);
 LONG NTAPI LxSysBreak(VOID);
 /* 18 oldstat (fs, enosys): Linux sys_stat */
 LONG NTAPI LxSysOldstat(const CHAR *Filename, LX_OLD_KERNEL_STAT *Statbuf);
-/* 19 lseek (fs, enosys): Linux sys_lseek */
+/* 19 lseek (fs, implemented): Linux sys_lseek */
 LONG NTAPI LxSysLseek(ULONG Fd, LX_OFF Offset, ULONG Whence);
-/* 20 getpid (process, enosys): Linux sys_getpid */
+/* 20 getpid (process, implemented): Linux sys_getpid */
 LONG NTAPI LxSysGetpid(VOID);
 /* 21 mount (fs, enosys): Linux sys_mount */
 LONG NTAPI LxSysMount(CHAR *DevName, CHAR *DirName, CHAR *Type, ULONG_PTR Flags, VOID *Data);
@@ -161,7 +161,7 @@ LONG NTAPI LxSysMount(CHAR *DevName, CHAR *DirName, CHAR *Type, ULONG_PTR Flags,
 LONG NTAPI LxSysUmount(CHAR *Name);
 /* 23 setuid (identity, enosys): Linux sys_setuid16 */
 LONG NTAPI LxSysSetuid(LX_OLD_UID Uid);
-/* 24 getuid (identity, enosys): Linux sys_getuid16 */
+/* 24 getuid (identity, implemented): Linux sys_getuid16 */
 LONG NTAPI LxSysGetuid(VOID);
 /* 25 stime (time, enosys): Linux sys_stime32 */
 LONG NTAPI LxSysStime(LX_OLD_TIME32 *Tptr);
@@ -179,7 +179,7 @@ LONG NTAPI LxSysUtime(const CHAR *Filename, LX_OLD_UTIMBUF32 *T);
 LONG NTAPI LxSysStty(VOID);
 /* 32 gtty (obsolete, enosys) */
 LONG NTAPI LxSysGtty(VOID);
-/* 33 access (fs, enosys): Linux sys_access */
+/* 33 access (fs, partial): Linux sys_access */
 LONG NTAPI LxSysAccess(const CHAR *Filename, LONG Mode);
 /* 34 nice (sched, enosys): Linux sys_nice */
 LONG NTAPI LxSysNice(LONG Increment);
@@ -187,7 +187,7 @@ LONG NTAPI LxSysNice(LONG Increment);
 LONG NTAPI LxSysFtime(VOID);
 /* 36 sync (fs, enosys): Linux sys_sync */
 LONG NTAPI LxSysSync(VOID);
-/* 37 kill (signal, enosys): Linux sys_kill */
+/* 37 kill (signal, partial): Linux sys_kill */
 LONG NTAPI LxSysKill(LX_PID Pid, LONG Sig);
 /* 38 rename (fs, enosys): Linux sys_rename */
 LONG NTAPI LxSysRename(const CHAR *Oldname, const CHAR *Newname);
@@ -195,7 +195,7 @@ LONG NTAPI LxSysRename(const CHAR *Oldname, const CHAR *Newname);
 LONG NTAPI LxSysMkdir(const CHAR *Pathname, LX_UMODE Mode);
 /* 40 rmdir (fs, enosys): Linux sys_rmdir */
 LONG NTAPI LxSysRmdir(const CHAR *Pathname);
-/* 41 dup (fs, enosys): Linux sys_dup */
+/* 41 dup (fs, implemented): Linux sys_dup */
 LONG NTAPI LxSysDup(ULONG Fildes);
 /* 42 pipe (fs, enosys): Linux sys_pipe */
 LONG NTAPI LxSysPipe(LONG *Fildes);
@@ -203,17 +203,17 @@ LONG NTAPI LxSysPipe(LONG *Fildes);
 LONG NTAPI LxSysTimes(LX_TMS *Tbuf);
 /* 44 prof (obsolete, enosys) */
 LONG NTAPI LxSysProf(VOID);
-/* 45 brk (mm, enosys): Linux sys_brk */
+/* 45 brk (mm, implemented): Linux sys_brk */
 LONG NTAPI LxSysBrk(ULONG_PTR Brk);
 /* 46 setgid (identity, enosys): Linux sys_setgid16 */
 LONG NTAPI LxSysSetgid(LX_OLD_GID Gid);
-/* 47 getgid (identity, enosys): Linux sys_getgid16 */
+/* 47 getgid (identity, implemented): Linux sys_getgid16 */
 LONG NTAPI LxSysGetgid(VOID);
 /* 48 signal (signal, enosys): Linux sys_signal */
 LONG NTAPI LxSysSignal(LONG Sig, LX_SIGHANDLER Handler);
-/* 49 geteuid (identity, enosys): Linux sys_geteuid16 */
+/* 49 geteuid (identity, implemented): Linux sys_geteuid16 */
 LONG NTAPI LxSysGeteuid(VOID);
-/* 50 getegid (identity, enosys): Linux sys_getegid16 */
+/* 50 getegid (identity, implemented): Linux sys_getegid16 */
 LONG NTAPI LxSysGetegid(VOID);
 /* 51 acct (misc, enosys): Linux sys_acct */
 LONG NTAPI LxSysAcct(const CHAR *Name);
@@ -221,7 +221,7 @@ LONG NTAPI LxSysAcct(const CHAR *Name);
 LONG NTAPI LxSysUmount2(CHAR *Name, LONG Flags);
 /* 53 lock (obsolete, enosys) */
 LONG NTAPI LxSysLock(VOID);
-/* 54 ioctl (fs, enosys): Linux sys_ioctl */
+/* 54 ioctl (fs, partial): Linux sys_ioctl */
 LONG NTAPI LxSysIoctl(ULONG Fd, ULONG Cmd, ULONG_PTR Arg);
 /* 55 fcntl (fs, enosys): Linux sys_fcntl */
 LONG NTAPI LxSysFcntl(ULONG Fd, ULONG Cmd, ULONG_PTR Arg);
@@ -233,15 +233,15 @@ LONG NTAPI LxSysSetpgid(LX_PID Pid, LX_PID Pgid);
 LONG NTAPI LxSysUlimit(VOID);
 /* 59 oldolduname (misc, enosys): Linux sys_olduname */
 LONG NTAPI LxSysOldolduname(LX_OLDOLD_UTSNAME *Name);
-/* 60 umask (fs, enosys): Linux sys_umask */
+/* 60 umask (fs, implemented): Linux sys_umask */
 LONG NTAPI LxSysUmask(LONG Mask);
 /* 61 chroot (fs, enosys): Linux sys_chroot */
 LONG NTAPI LxSysChroot(const CHAR *Filename);
 /* 62 ustat (fs, enosys): Linux sys_ustat */
 LONG NTAPI LxSysUstat(ULONG Dev, LX_USTAT *Ubuf);
-/* 63 dup2 (fs, enosys): Linux sys_dup2 */
+/* 63 dup2 (fs, implemented): Linux sys_dup2 */
 LONG NTAPI LxSysDup2(ULONG Oldfd, ULONG Newfd);
-/* 64 getppid (process, enosys): Linux sys_getppid */
+/* 64 getppid (process, partial): Linux sys_getppid */
 LONG NTAPI LxSysGetppid(VOID);
 /* 65 getpgrp (process, enosys): Linux sys_getpgrp */
 LONG NTAPI LxSysGetpgrp(VOID);
@@ -265,11 +265,11 @@ LONG NTAPI LxSysSigpending(LX_OLD_SIGSET *Uset);
 LONG NTAPI LxSysSethostname(CHAR *Name, LONG Len);
 /* 75 setrlimit (process, enosys): Linux sys_setrlimit */
 LONG NTAPI LxSysSetrlimit(ULONG Resource, LX_RLIMIT *Rlim);
-/* 76 getrlimit (process, enosys): Linux sys_old_getrlimit */
+/* 76 getrlimit (process, partial): Linux sys_old_getrlimit */
 LONG NTAPI LxSysGetrlimit(ULONG Resource, LX_RLIMIT *Rlim);
 /* 77 getrusage (process, enosys): Linux sys_getrusage */
 LONG NTAPI LxSysGetrusage(LONG Who, LX_RUSAGE *Ru);
-/* 78 gettimeofday (time, enosys): Linux sys_gettimeofday */
+/* 78 gettimeofday (time, implemented): Linux sys_gettimeofday */
 LONG NTAPI LxSysGettimeofday(LX_KERNEL_OLD_TIMEVAL *Tv, LX_TIMEZONE *Tz);
 /* 79 settimeofday (time, enosys): Linux sys_settimeofday */
 LONG NTAPI LxSysSettimeofday(LX_KERNEL_OLD_TIMEVAL *Tv, LX_TIMEZONE *Tz);
@@ -295,7 +295,7 @@ LONG NTAPI LxSysReboot(LONG Magic1, LONG Magic2, ULONG Cmd, VOID *Arg);
 LONG NTAPI LxSysReaddir(ULONG Fd, LX_OLD_LINUX_DIRENT *Dirent, ULONG Count);
 /* 90 mmap (mm, enosys): Linux sys_old_mmap */
 LONG NTAPI LxSysMmap(LX_MMAP_ARG_STRUCT *Arg);
-/* 91 munmap (mm, enosys): Linux sys_munmap */
+/* 91 munmap (mm, implemented): Linux sys_munmap */
 LONG NTAPI LxSysMunmap(ULONG_PTR Addr, SIZE_T Len);
 /* 92 truncate (fs, enosys): Linux sys_truncate */
 LONG NTAPI LxSysTruncate(const CHAR *Path, LONG Length);
@@ -345,7 +345,7 @@ LONG NTAPI LxSysVm86old(LX_VM86_STRUCT *UserVm86);
 LONG NTAPI LxSysWait4(LX_PID Pid, LONG *StatAddr, LONG Options, LX_RUSAGE *Ru);
 /* 115 swapoff (mm, enosys): Linux sys_swapoff */
 LONG NTAPI LxSysSwapoff(const CHAR *Specialfile);
-/* 116 sysinfo (misc, enosys): Linux sys_sysinfo */
+/* 116 sysinfo (misc, partial): Linux sys_sysinfo */
 LONG NTAPI LxSysSysinfo(LX_SYSINFO *Info);
 /* 117 ipc (ipc, enosys): Linux sys_ipc */
 LONG NTAPI LxSysIpc(ULONG Call, LONG First, ULONG_PTR Second, ULONG_PTR Third, VOID *Ptr, LONG Fifth);
@@ -357,13 +357,13 @@ LONG NTAPI LxSysSigreturn(VOID);
 LONG NTAPI LxSysClone(ULONG_PTR CloneFlags, ULONG_PTR Newsp, LONG *ParentTidptr, ULONG_PTR Tls, LONG *ChildTidptr);
 /* 121 setdomainname (misc, enosys): Linux sys_setdomainname */
 LONG NTAPI LxSysSetdomainname(CHAR *Name, LONG Len);
-/* 122 uname (misc, enosys): Linux sys_newuname */
+/* 122 uname (misc, implemented): Linux sys_newuname */
 LONG NTAPI LxSysUname(LX_NEW_UTSNAME *Name);
 /* 123 modify_ldt (process, enosys): Linux sys_modify_ldt */
 LONG NTAPI LxSysModifyLdt(LONG Func, VOID *Ptr, ULONG_PTR Bytecount);
 /* 124 adjtimex (time, enosys): Linux sys_adjtimex_time32 */
 LONG NTAPI LxSysAdjtimex(LX_OLD_TIMEX32 *TxcP);
-/* 125 mprotect (mm, enosys): Linux sys_mprotect */
+/* 125 mprotect (mm, partial): Linux sys_mprotect */
 LONG NTAPI LxSysMprotect(ULONG_PTR Start, SIZE_T Len, ULONG_PTR Prot);
 /* 126 sigprocmask (signal, enosys): Linux sys_sigprocmask */
 LONG NTAPI LxSysSigprocmask(LONG How, LX_OLD_SIGSET *Set, LX_OLD_SIGSET *Oset);
@@ -379,7 +379,7 @@ LONG NTAPI LxSysGetKernelSyms(VOID);
 LONG NTAPI LxSysQuotactl(ULONG Cmd, const CHAR *Special, LX_QID Id, VOID *Addr);
 /* 132 getpgid (process, enosys): Linux sys_getpgid */
 LONG NTAPI LxSysGetpgid(LX_PID Pid);
-/* 133 fchdir (fs, enosys): Linux sys_fchdir */
+/* 133 fchdir (fs, implemented): Linux sys_fchdir */
 LONG NTAPI LxSysFchdir(ULONG Fd);
 /* 134 bdflush (obsolete, enosys): Linux sys_ni_syscall */
 LONG NTAPI LxSysBdflush(VOID);
@@ -393,7 +393,7 @@ LONG NTAPI LxSysAfsSyscall(VOID);
 LONG NTAPI LxSysSetfsuid(LX_OLD_UID Uid);
 /* 139 setfsgid (identity, enosys): Linux sys_setfsgid16 */
 LONG NTAPI LxSysSetfsgid(LX_OLD_GID Gid);
-/* 140 _llseek (fs, enosys): Linux sys_llseek */
+/* 140 _llseek (fs, implemented): Linux sys_llseek */
 LONG NTAPI LxSysLlseek(ULONG Fd, ULONG_PTR OffsetHigh, ULONG_PTR OffsetLow, LX_LOFF *Result, ULONG Whence);
 /* 141 getdents (fs, enosys): Linux sys_getdents */
 LONG NTAPI LxSysGetdents(ULONG Fd, LX_LINUX_DIRENT *Dirent, ULONG Count);
@@ -403,9 +403,9 @@ LONG NTAPI LxSysNewselect(LONG N, LX_FD_SET *Inp, LX_FD_SET *Outp, LX_FD_SET *Ex
 LONG NTAPI LxSysFlock(ULONG Fd, ULONG Cmd);
 /* 144 msync (mm, enosys): Linux sys_msync */
 LONG NTAPI LxSysMsync(ULONG_PTR Start, SIZE_T Len, LONG Flags);
-/* 145 readv (fs, enosys): Linux sys_readv */
+/* 145 readv (fs, implemented): Linux sys_readv */
 LONG NTAPI LxSysReadv(ULONG_PTR Fd, const LX_IOVEC *Vec, ULONG_PTR Vlen);
-/* 146 writev (fs, enosys): Linux sys_writev */
+/* 146 writev (fs, implemented): Linux sys_writev */
 LONG NTAPI LxSysWritev(ULONG_PTR Fd, const LX_IOVEC *Vec, ULONG_PTR Vlen);
 /* 147 getsid (process, enosys): Linux sys_getsid */
 LONG NTAPI LxSysGetsid(LX_PID Pid);
@@ -437,9 +437,9 @@ LONG NTAPI LxSysSchedGetPriorityMax(LONG Policy);
 LONG NTAPI LxSysSchedGetPriorityMin(LONG Policy);
 /* 161 sched_rr_get_interval (sched, enosys): Linux sys_sched_rr_get_interval_time32 */
 LONG NTAPI LxSysSchedRrGetInterval(LX_PID Pid, LX_OLD_TIMESPEC32 *Interval);
-/* 162 nanosleep (time, enosys): Linux sys_nanosleep_time32 */
+/* 162 nanosleep (time, partial): Linux sys_nanosleep_time32 */
 LONG NTAPI LxSysNanosleep(LX_OLD_TIMESPEC32 *Rqtp, LX_OLD_TIMESPEC32 *Rmtp);
-/* 163 mremap (mm, enosys): Linux sys_mremap */
+/* 163 mremap (mm, partial): Linux sys_mremap */
 LONG NTAPI LxSysMremap(ULONG_PTR Addr, ULONG_PTR OldLen, ULONG_PTR NewLen, ULONG_PTR Flags, ULONG_PTR NewAddr);
 /* 164 setresuid (identity, enosys): Linux sys_setresuid16 */
 LONG NTAPI LxSysSetresuid(LX_OLD_UID Ruid, LX_OLD_UID Euid, LX_OLD_UID Suid);
@@ -461,9 +461,9 @@ LONG NTAPI LxSysGetresgid(LX_OLD_GID *Rgid, LX_OLD_GID *Egid, LX_OLD_GID *Sgid);
 LONG NTAPI LxSysPrctl(LONG Option, ULONG_PTR Arg2, ULONG_PTR Arg3, ULONG_PTR Arg4, ULONG_PTR Arg5);
 /* 173 rt_sigreturn (signal, enosys): Linux sys_rt_sigreturn */
 LONG NTAPI LxSysRtSigreturn(VOID);
-/* 174 rt_sigaction (signal, enosys): Linux sys_rt_sigaction */
+/* 174 rt_sigaction (signal, partial): Linux sys_rt_sigaction */
 LONG NTAPI LxSysRtSigaction(LONG Sig, const LX_SIGACTION *Act, LX_SIGACTION *Oact, SIZE_T Sigsetsize);
-/* 175 rt_sigprocmask (signal, enosys): Linux sys_rt_sigprocmask */
+/* 175 rt_sigprocmask (signal, partial): Linux sys_rt_sigprocmask */
 LONG NTAPI LxSysRtSigprocmask(LONG How, LX_SIGSET *Set, LX_SIGSET *Oset, SIZE_T Sigsetsize);
 /* 176 rt_sigpending (signal, enosys): Linux sys_rt_sigpending */
 LONG NTAPI LxSysRtSigpending(LX_SIGSET *Set, SIZE_T Sigsetsize);
@@ -473,13 +473,13 @@ LONG NTAPI LxSysRtSigtimedwait(const LX_SIGSET *Uthese, LX_SIGINFO *Uinfo, const
 LONG NTAPI LxSysRtSigqueueinfo(LX_PID Pid, LONG Sig, LX_SIGINFO *Uinfo);
 /* 179 rt_sigsuspend (signal, enosys): Linux sys_rt_sigsuspend */
 LONG NTAPI LxSysRtSigsuspend(LX_SIGSET *Unewset, SIZE_T Sigsetsize);
-/* 180 pread64 (fs, enosys): Linux sys_ia32_pread64 */
+/* 180 pread64 (fs, implemented): Linux sys_ia32_pread64 */
 LONG NTAPI LxSysPread64(ULONG Fd, CHAR *Ubuf, ULONG Count, ULONG Poslo, ULONG Poshi);
-/* 181 pwrite64 (fs, enosys): Linux sys_ia32_pwrite64 */
+/* 181 pwrite64 (fs, implemented): Linux sys_ia32_pwrite64 */
 LONG NTAPI LxSysPwrite64(ULONG Fd, const CHAR *Ubuf, ULONG Count, ULONG Poslo, ULONG Poshi);
 /* 182 chown (fs, enosys): Linux sys_chown16 */
 LONG NTAPI LxSysChown(const CHAR *Filename, LX_OLD_UID User, LX_OLD_GID Group);
-/* 183 getcwd (fs, enosys): Linux sys_getcwd */
+/* 183 getcwd (fs, implemented): Linux sys_getcwd */
 LONG NTAPI LxSysGetcwd(CHAR *Buf, ULONG_PTR Size);
 /* 184 capget (identity, enosys): Linux sys_capget */
 LONG NTAPI LxSysCapget(LX_CAP_USER_HEADER Header, LX_CAP_USER_DATA Dataptr);
@@ -495,35 +495,35 @@ LONG NTAPI LxSysGetpmsg(VOID);
 LONG NTAPI LxSysPutpmsg(VOID);
 /* 190 vfork (process, enosys): Linux sys_vfork */
 LONG NTAPI LxSysVfork(VOID);
-/* 191 ugetrlimit (process, enosys): Linux sys_getrlimit */
+/* 191 ugetrlimit (process, partial): Linux sys_getrlimit */
 LONG NTAPI LxSysUgetrlimit(ULONG Resource, LX_RLIMIT *Rlim);
-/* 192 mmap2 (mm, enosys): Linux sys_mmap_pgoff */
+/* 192 mmap2 (mm, partial): Linux sys_mmap_pgoff */
 LONG NTAPI LxSysMmap2(ULONG_PTR Addr, ULONG_PTR Len, ULONG_PTR Prot, ULONG_PTR Flags, ULONG_PTR Fd, ULONG_PTR Pgoff);
 /* 193 truncate64 (fs, enosys): Linux sys_ia32_truncate64 */
 LONG NTAPI LxSysTruncate64(const CHAR *Filename, ULONG_PTR OffsetLow, ULONG_PTR OffsetHigh);
 /* 194 ftruncate64 (fs, enosys): Linux sys_ia32_ftruncate64 */
 LONG NTAPI LxSysFtruncate64(ULONG Fd, ULONG_PTR OffsetLow, ULONG_PTR OffsetHigh);
-/* 195 stat64 (fs, enosys): Linux sys_stat64 */
+/* 195 stat64 (fs, partial): Linux sys_stat64 */
 LONG NTAPI LxSysStat64(const CHAR *Filename, LX_STAT64 *Statbuf);
-/* 196 lstat64 (fs, enosys): Linux sys_lstat64 */
+/* 196 lstat64 (fs, partial): Linux sys_lstat64 */
 LONG NTAPI LxSysLstat64(const CHAR *Filename, LX_STAT64 *Statbuf);
-/* 197 fstat64 (fs, enosys): Linux sys_fstat64 */
+/* 197 fstat64 (fs, partial): Linux sys_fstat64 */
 LONG NTAPI LxSysFstat64(ULONG_PTR Fd, LX_STAT64 *Statbuf);
 /* 198 lchown32 (fs, enosys): Linux sys_lchown */
 LONG NTAPI LxSysLchown32(const CHAR *Filename, LX_UID User, LX_GID Group);
-/* 199 getuid32 (identity, enosys): Linux sys_getuid */
+/* 199 getuid32 (identity, implemented): Linux sys_getuid */
 LONG NTAPI LxSysGetuid32(VOID);
-/* 200 getgid32 (identity, enosys): Linux sys_getgid */
+/* 200 getgid32 (identity, implemented): Linux sys_getgid */
 LONG NTAPI LxSysGetgid32(VOID);
-/* 201 geteuid32 (identity, enosys): Linux sys_geteuid */
+/* 201 geteuid32 (identity, implemented): Linux sys_geteuid */
 LONG NTAPI LxSysGeteuid32(VOID);
-/* 202 getegid32 (identity, enosys): Linux sys_getegid */
+/* 202 getegid32 (identity, implemented): Linux sys_getegid */
 LONG NTAPI LxSysGetegid32(VOID);
 /* 203 setreuid32 (identity, enosys): Linux sys_setreuid */
 LONG NTAPI LxSysSetreuid32(LX_UID Ruid, LX_UID Euid);
 /* 204 setregid32 (identity, enosys): Linux sys_setregid */
 LONG NTAPI LxSysSetregid32(LX_GID Rgid, LX_GID Egid);
-/* 205 getgroups32 (identity, enosys): Linux sys_getgroups */
+/* 205 getgroups32 (identity, implemented): Linux sys_getgroups */
 LONG NTAPI LxSysGetgroups32(LONG Gidsetsize, LX_GID *Grouplist);
 /* 206 setgroups32 (identity, enosys): Linux sys_setgroups */
 LONG NTAPI LxSysSetgroups32(LONG Gidsetsize, LX_GID *Grouplist);
@@ -531,11 +531,11 @@ LONG NTAPI LxSysSetgroups32(LONG Gidsetsize, LX_GID *Grouplist);
 LONG NTAPI LxSysFchown32(ULONG Fd, LX_UID User, LX_GID Group);
 /* 208 setresuid32 (identity, enosys): Linux sys_setresuid */
 LONG NTAPI LxSysSetresuid32(LX_UID Ruid, LX_UID Euid, LX_UID Suid);
-/* 209 getresuid32 (identity, enosys): Linux sys_getresuid */
+/* 209 getresuid32 (identity, implemented): Linux sys_getresuid */
 LONG NTAPI LxSysGetresuid32(LX_UID *Ruid, LX_UID *Euid, LX_UID *Suid);
 /* 210 setresgid32 (identity, enosys): Linux sys_setresgid */
 LONG NTAPI LxSysSetresgid32(LX_GID Rgid, LX_GID Egid, LX_GID Sgid);
-/* 211 getresgid32 (identity, enosys): Linux sys_getresgid */
+/* 211 getresgid32 (identity, implemented): Linux sys_getresgid */
 LONG NTAPI LxSysGetresgid32(LX_GID *Rgid, LX_GID *Egid, LX_GID *Sgid);
 /* 212 chown32 (fs, enosys): Linux sys_chown */
 LONG NTAPI LxSysChown32(const CHAR *Filename, LX_UID User, LX_GID Group);
@@ -551,13 +551,13 @@ LONG NTAPI LxSysSetfsgid32(LX_GID Gid);
 LONG NTAPI LxSysPivotRoot(const CHAR *NewRoot, const CHAR *PutOld);
 /* 218 mincore (mm, enosys): Linux sys_mincore */
 LONG NTAPI LxSysMincore(ULONG_PTR Start, SIZE_T Len, UCHAR *Vec);
-/* 219 madvise (mm, enosys): Linux sys_madvise */
+/* 219 madvise (mm, implemented): Linux sys_madvise */
 LONG NTAPI LxSysMadvise(ULONG_PTR Start, SIZE_T Len, LONG Behavior);
 /* 220 getdents64 (fs, enosys): Linux sys_getdents64 */
 LONG NTAPI LxSysGetdents64(ULONG Fd, LX_LINUX_DIRENT64 *Dirent, ULONG Count);
-/* 221 fcntl64 (fs, enosys): Linux sys_fcntl64 */
+/* 221 fcntl64 (fs, partial): Linux sys_fcntl64 */
 LONG NTAPI LxSysFcntl64(ULONG Fd, ULONG Cmd, ULONG_PTR Arg);
-/* 224 gettid (process, enosys): Linux sys_gettid */
+/* 224 gettid (process, implemented): Linux sys_gettid */
 LONG NTAPI LxSysGettid(VOID);
 /* 225 readahead (fs, enosys): Linux sys_ia32_readahead */
 LONG NTAPI LxSysReadahead(LONG Fd, ULONG OffLo, ULONG OffHi, SIZE_T Count);
@@ -585,7 +585,7 @@ LONG NTAPI LxSysRemovexattr(const CHAR *Path, const CHAR *Name);
 LONG NTAPI LxSysLremovexattr(const CHAR *Path, const CHAR *Name);
 /* 237 fremovexattr (fs, enosys): Linux sys_fremovexattr */
 LONG NTAPI LxSysFremovexattr(LONG Fd, const CHAR *Name);
-/* 238 tkill (signal, enosys): Linux sys_tkill */
+/* 238 tkill (signal, partial): Linux sys_tkill */
 LONG NTAPI LxSysTkill(LX_PID Pid, LONG Sig);
 /* 239 sendfile64 (fs, enosys): Linux sys_sendfile64 */
 LONG NTAPI LxSysSendfile64(LONG OutFd, LONG InFd, LX_LOFF *Offset, SIZE_T Count);
@@ -595,9 +595,9 @@ LONG NTAPI LxSysFutex(ULONG *Uaddr, LONG Op, ULONG Val, const LX_OLD_TIMESPEC32 
 LONG NTAPI LxSysSchedSetaffinity(LX_PID Pid, ULONG Len, ULONG_PTR *UserMaskPtr);
 /* 242 sched_getaffinity (sched, enosys): Linux sys_sched_getaffinity */
 LONG NTAPI LxSysSchedGetaffinity(LX_PID Pid, ULONG Len, ULONG_PTR *UserMaskPtr);
-/* 243 set_thread_area (process, enosys): Linux sys_set_thread_area */
+/* 243 set_thread_area (process, implemented): Linux sys_set_thread_area */
 LONG NTAPI LxSysSetThreadArea(LX_USER_DESC *UInfo);
-/* 244 get_thread_area (process, enosys): Linux sys_get_thread_area */
+/* 244 get_thread_area (process, implemented): Linux sys_get_thread_area */
 LONG NTAPI LxSysGetThreadArea(LX_USER_DESC *UInfo);
 /* 245 io_setup (fs, enosys): Linux sys_io_setup */
 LONG NTAPI LxSysIoSetup(ULONG NrReqs, LX_AIO_CONTEXT *Ctx);
@@ -611,7 +611,7 @@ LONG NTAPI LxSysIoSubmit(LX_AIO_CONTEXT CtxId, LONG Nr, LX_IOCB **Iocbpp);
 LONG NTAPI LxSysIoCancel(LX_AIO_CONTEXT CtxId, LX_IOCB *Iocb, LX_IO_EVENT *Result);
 /* 250 fadvise64 (fs, enosys): Linux sys_ia32_fadvise64 */
 LONG NTAPI LxSysFadvise64(LONG Fd, ULONG OffsetLo, ULONG OffsetHi, SIZE_T Len, LONG Advice);
-/* 252 exit_group (process, enosys): Linux sys_exit_group */
+/* 252 exit_group (process, implemented): Linux sys_exit_group */
 LONG NTAPI LxSysExitGroup(LONG ErrorCode);
 /* 253 lookup_dcookie (fs, enosys): Linux sys_lookup_dcookie */
 LONG NTAPI LxSysLookupDcookie(ULONG Cookie64Lo, ULONG Cookie64Hi, CHAR *Buf, SIZE_T Len);
@@ -623,7 +623,7 @@ LONG NTAPI LxSysEpollCtl(LONG Epfd, LONG Op, LONG Fd, LX_EPOLL_EVENT *Event);
 LONG NTAPI LxSysEpollWait(LONG Epfd, LX_EPOLL_EVENT *Events, LONG Maxevents, LONG Timeout);
 /* 257 remap_file_pages (mm, enosys): Linux sys_remap_file_pages */
 LONG NTAPI LxSysRemapFilePages(ULONG_PTR Start, ULONG_PTR Size, ULONG_PTR Prot, ULONG_PTR Pgoff, ULONG_PTR Flags);
-/* 258 set_tid_address (process, enosys): Linux sys_set_tid_address */
+/* 258 set_tid_address (process, partial): Linux sys_set_tid_address */
 LONG NTAPI LxSysSetTidAddress(LONG *Tidptr);
 /* 259 timer_create (time, enosys): Linux sys_timer_create */
 LONG NTAPI LxSysTimerCreate(LX_CLOCKID WhichClock, LX_SIGEVENT *TimerEventSpec, LX_TIMER *CreatedTimerId);
@@ -637,17 +637,17 @@ LONG NTAPI LxSysTimerGetoverrun(LX_TIMER TimerId);
 LONG NTAPI LxSysTimerDelete(LX_TIMER TimerId);
 /* 264 clock_settime (time, enosys): Linux sys_clock_settime32 */
 LONG NTAPI LxSysClockSettime(LX_CLOCKID WhichClock, LX_OLD_TIMESPEC32 *Tp);
-/* 265 clock_gettime (time, enosys): Linux sys_clock_gettime32 */
+/* 265 clock_gettime (time, implemented): Linux sys_clock_gettime32 */
 LONG NTAPI LxSysClockGettime(LX_CLOCKID WhichClock, LX_OLD_TIMESPEC32 *Tp);
-/* 266 clock_getres (time, enosys): Linux sys_clock_getres_time32 */
+/* 266 clock_getres (time, implemented): Linux sys_clock_getres_time32 */
 LONG NTAPI LxSysClockGetres(LX_CLOCKID WhichClock, LX_OLD_TIMESPEC32 *Tp);
-/* 267 clock_nanosleep (time, enosys): Linux sys_clock_nanosleep_time32 */
+/* 267 clock_nanosleep (time, partial): Linux sys_clock_nanosleep_time32 */
 LONG NTAPI LxSysClockNanosleep(LX_CLOCKID WhichClock, LONG Flags, LX_OLD_TIMESPEC32 *Rqtp, LX_OLD_TIMESPEC32 *Rmtp);
 /* 268 statfs64 (fs, enosys): Linux sys_statfs64 */
 LONG NTAPI LxSysStatfs64(const CHAR *Path, SIZE_T Sz, LX_STATFS64 *Buf);
 /* 269 fstatfs64 (fs, enosys): Linux sys_fstatfs64 */
 LONG NTAPI LxSysFstatfs64(ULONG Fd, SIZE_T Sz, LX_STATFS64 *Buf);
-/* 270 tgkill (signal, enosys): Linux sys_tgkill */
+/* 270 tgkill (signal, partial): Linux sys_tgkill */
 LONG NTAPI LxSysTgkill(LX_PID Tgid, LX_PID Pid, LONG Sig);
 /* 271 utimes (fs, enosys): Linux sys_utimes_time32 */
 LONG NTAPI LxSysUtimes(const CHAR *Filename, LX_OLD_TIMEVAL32 *T);
@@ -695,7 +695,7 @@ LONG NTAPI LxSysInotifyAddWatch(LONG Fd, const CHAR *Path, ULONG Mask);
 LONG NTAPI LxSysInotifyRmWatch(LONG Fd, LONG Wd);
 /* 294 migrate_pages (mm, enosys): Linux sys_migrate_pages */
 LONG NTAPI LxSysMigratePages(LX_PID Pid, ULONG_PTR Maxnode, const ULONG_PTR *From, const ULONG_PTR *To);
-/* 295 openat (fs, enosys): Linux sys_openat */
+/* 295 openat (fs, partial): Linux sys_openat */
 LONG NTAPI LxSysOpenat(LONG Dfd, const CHAR *Filename, LONG Flags, LX_UMODE Mode);
 /* 296 mkdirat (fs, enosys): Linux sys_mkdirat */
 LONG NTAPI LxSysMkdirat(LONG Dfd, const CHAR *Pathname, LX_UMODE Mode);
@@ -705,7 +705,7 @@ LONG NTAPI LxSysMknodat(LONG Dfd, const CHAR *Filename, LX_UMODE Mode, ULONG Dev
 LONG NTAPI LxSysFchownat(LONG Dfd, const CHAR *Filename, LX_UID User, LX_GID Group, LONG Flag);
 /* 299 futimesat (fs, enosys): Linux sys_futimesat_time32 */
 LONG NTAPI LxSysFutimesat(ULONG Dfd, const CHAR *Filename, LX_OLD_TIMEVAL32 *T);
-/* 300 fstatat64 (fs, enosys): Linux sys_fstatat64 */
+/* 300 fstatat64 (fs, partial): Linux sys_fstatat64 */
 LONG NTAPI LxSysFstatat64(LONG Dfd, const CHAR *Filename, LX_STAT64 *Statbuf, LONG Flag);
 /* 301 unlinkat (fs, enosys): Linux sys_unlinkat */
 LONG NTAPI LxSysUnlinkat(LONG Dfd, const CHAR *Pathname, LONG Flag);
@@ -719,7 +719,7 @@ LONG NTAPI LxSysSymlinkat(const CHAR *Oldname, LONG Newdfd, const CHAR *Newname)
 LONG NTAPI LxSysReadlinkat(LONG Dfd, const CHAR *Path, CHAR *Buf, LONG Bufsiz);
 /* 306 fchmodat (fs, enosys): Linux sys_fchmodat */
 LONG NTAPI LxSysFchmodat(LONG Dfd, const CHAR *Filename, LX_UMODE Mode);
-/* 307 faccessat (fs, enosys): Linux sys_faccessat */
+/* 307 faccessat (fs, partial): Linux sys_faccessat */
 LONG NTAPI LxSysFaccessat(LONG Dfd, const CHAR *Filename, LONG Mode);
 /* 308 pselect6 (fs, enosys): Linux sys_pselect6_time32 */
 LONG NTAPI LxSysPselect6(LONG N, LX_FD_SET *Inp, LX_FD_SET *Outp, LX_FD_SET *Exp, LX_OLD_TIMESPEC32 *Tsp, VOID *Sig);
@@ -727,7 +727,7 @@ LONG NTAPI LxSysPselect6(LONG N, LX_FD_SET *Inp, LX_FD_SET *Outp, LX_FD_SET *Exp
 LONG NTAPI LxSysPpoll(LX_POLLFD *Ufds, ULONG Nfds, LX_OLD_TIMESPEC32 *Tsp, const LX_SIGSET *Sigmask, SIZE_T Sigsetsize);
 /* 310 unshare (process, enosys): Linux sys_unshare */
 LONG NTAPI LxSysUnshare(ULONG_PTR UnshareFlags);
-/* 311 set_robust_list (process, enosys): Linux sys_set_robust_list */
+/* 311 set_robust_list (process, partial): Linux sys_set_robust_list */
 LONG NTAPI LxSysSetRobustList(LX_ROBUST_LIST_HEAD *Head, SIZE_T Len);
 /* 312 get_robust_list (process, enosys): Linux sys_get_robust_list */
 LONG NTAPI LxSysGetRobustList(LONG Pid, LX_ROBUST_LIST_HEAD **HeadPtr, SIZE_T *LenPtr);
@@ -765,7 +765,7 @@ LONG NTAPI LxSysSignalfd4(LONG Ufd, LX_SIGSET *UserMask, SIZE_T Sizemask, LONG F
 LONG NTAPI LxSysEventfd2(ULONG Count, LONG Flags);
 /* 329 epoll_create1 (fs, enosys): Linux sys_epoll_create1 */
 LONG NTAPI LxSysEpollCreate1(LONG Flags);
-/* 330 dup3 (fs, enosys): Linux sys_dup3 */
+/* 330 dup3 (fs, implemented): Linux sys_dup3 */
 LONG NTAPI LxSysDup3(ULONG Oldfd, ULONG Newfd, LONG Flags);
 /* 331 pipe2 (fs, enosys): Linux sys_pipe2 */
 LONG NTAPI LxSysPipe2(LONG *Fildes, LONG Flags);
@@ -785,7 +785,7 @@ LONG NTAPI LxSysRecvmmsg(LONG Fd, LX_MMSGHDR *Msg, ULONG Vlen, ULONG Flags, LX_O
 LONG NTAPI LxSysFanotifyInit(ULONG Flags, ULONG EventFFlags);
 /* 339 fanotify_mark (fs, enosys): Linux sys_fanotify_mark */
 LONG NTAPI LxSysFanotifyMark(LONG FanotifyFd, ULONG Flags, ULONG MaskLo, ULONG MaskHi, LONG Dfd, const CHAR *Pathname);
-/* 340 prlimit64 (process, enosys): Linux sys_prlimit64 */
+/* 340 prlimit64 (process, partial): Linux sys_prlimit64 */
 LONG NTAPI LxSysPrlimit64(LX_PID Pid, ULONG Resource, const LX_RLIMIT64 *NewRlim, LX_RLIMIT64 *OldRlim);
 /* 341 name_to_handle_at (fs, enosys): Linux sys_name_to_handle_at */
 LONG NTAPI LxSysNameToHandleAt(LONG Dfd, const CHAR *Name, LX_FILE_HANDLE *Handle, VOID *MntId, LONG Flag);
@@ -815,7 +815,7 @@ LONG NTAPI LxSysSchedGetattr(LX_PID Pid, LX_SCHED_ATTR *Attr, ULONG Size, ULONG 
 LONG NTAPI LxSysRenameat2(LONG Olddfd, const CHAR *Oldname, LONG Newdfd, const CHAR *Newname, ULONG Flags);
 /* 354 seccomp (misc, enosys): Linux sys_seccomp */
 LONG NTAPI LxSysSeccomp(ULONG Op, ULONG Flags, VOID *Uargs);
-/* 355 getrandom (misc, enosys): Linux sys_getrandom */
+/* 355 getrandom (misc, partial): Linux sys_getrandom */
 LONG NTAPI LxSysGetrandom(CHAR *Buf, SIZE_T Count, ULONG Flags);
 /* 356 memfd_create (fs, enosys): Linux sys_memfd_create */
 LONG NTAPI LxSysMemfdCreate(const CHAR *UnamePtr, ULONG Flags);
@@ -899,15 +899,15 @@ LONG NTAPI LxSysMsgsnd(LONG Msqid, LX_MSGBUF *Msgp, SIZE_T Msgsz, LONG Msgflg);
 LONG NTAPI LxSysMsgrcv(LONG Msqid, LX_MSGBUF *Msgp, SIZE_T Msgsz, LONG Msgtyp, LONG Msgflg);
 /* 402 msgctl (ipc, enosys): Linux sys_msgctl */
 LONG NTAPI LxSysMsgctl(LONG Msqid, LONG Cmd, LX_MSQID_DS *Buf);
-/* 403 clock_gettime64 (time, enosys): Linux sys_clock_gettime */
+/* 403 clock_gettime64 (time, implemented): Linux sys_clock_gettime */
 LONG NTAPI LxSysClockGettime64(LX_CLOCKID WhichClock, LX_KERNEL_TIMESPEC *Tp);
 /* 404 clock_settime64 (time, enosys): Linux sys_clock_settime */
 LONG NTAPI LxSysClockSettime64(LX_CLOCKID WhichClock, const LX_KERNEL_TIMESPEC *Tp);
 /* 405 clock_adjtime64 (time, enosys): Linux sys_clock_adjtime */
 LONG NTAPI LxSysClockAdjtime64(LX_CLOCKID WhichClock, LX_KERNEL_TIMEX *Tx);
-/* 406 clock_getres_time64 (time, enosys): Linux sys_clock_getres */
+/* 406 clock_getres_time64 (time, implemented): Linux sys_clock_getres */
 LONG NTAPI LxSysClockGetresTime64(LX_CLOCKID WhichClock, LX_KERNEL_TIMESPEC *Tp);
-/* 407 clock_nanosleep_time64 (time, enosys): Linux sys_clock_nanosleep */
+/* 407 clock_nanosleep_time64 (time, partial): Linux sys_clock_nanosleep */
 LONG NTAPI LxSysClockNanosleepTime64(LX_CLOCKID WhichClock, LONG Flags, const LX_KERNEL_TIMESPEC *Rqtp, LX_KERNEL_TIMESPEC *Rmtp);
 /* 408 timer_gettime64 (time, enosys): Linux sys_timer_gettime */
 LONG NTAPI LxSysTimerGettime64(LX_TIMER TimerId, LX_KERNEL_ITIMERSPEC *Setting);

@@ -8,30 +8,30 @@
 const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
 {
     { "restart_syscall",           0, LXSYS_STATUS_ENOSYS }, /* 0 */
-    { "exit",                      1, LXSYS_STATUS_ENOSYS }, /* 1 */
+    { "exit",                      1, LXSYS_STATUS_PARTIAL }, /* 1 */
     { "fork",                      0, LXSYS_STATUS_ENOSYS }, /* 2 */
-    { "read",                      3, LXSYS_STATUS_ENOSYS }, /* 3 */
-    { "write",                     3, LXSYS_STATUS_ENOSYS }, /* 4 */
-    { "open",                      3, LXSYS_STATUS_ENOSYS }, /* 5 */
-    { "close",                     1, LXSYS_STATUS_ENOSYS }, /* 6 */
+    { "read",                      3, LXSYS_STATUS_IMPLEMENTED }, /* 3 */
+    { "write",                     3, LXSYS_STATUS_IMPLEMENTED }, /* 4 */
+    { "open",                      3, LXSYS_STATUS_PARTIAL }, /* 5 */
+    { "close",                     1, LXSYS_STATUS_IMPLEMENTED }, /* 6 */
     { "waitpid",                   3, LXSYS_STATUS_ENOSYS }, /* 7 */
-    { "creat",                     2, LXSYS_STATUS_ENOSYS }, /* 8 */
+    { "creat",                     2, LXSYS_STATUS_PARTIAL }, /* 8 */
     { "link",                      2, LXSYS_STATUS_ENOSYS }, /* 9 */
     { "unlink",                    1, LXSYS_STATUS_ENOSYS }, /* 10 */
     { "execve",                    3, LXSYS_STATUS_ENOSYS }, /* 11 */
-    { "chdir",                     1, LXSYS_STATUS_ENOSYS }, /* 12 */
-    { "time",                      1, LXSYS_STATUS_ENOSYS }, /* 13 */
+    { "chdir",                     1, LXSYS_STATUS_IMPLEMENTED }, /* 12 */
+    { "time",                      1, LXSYS_STATUS_IMPLEMENTED }, /* 13 */
     { "mknod",                     3, LXSYS_STATUS_ENOSYS }, /* 14 */
     { "chmod",                     2, LXSYS_STATUS_ENOSYS }, /* 15 */
     { "lchown",                    3, LXSYS_STATUS_ENOSYS }, /* 16 */
     { "break",                     0, LXSYS_STATUS_ENOSYS }, /* 17 */
     { "oldstat",                   2, LXSYS_STATUS_ENOSYS }, /* 18 */
-    { "lseek",                     3, LXSYS_STATUS_ENOSYS }, /* 19 */
-    { "getpid",                    0, LXSYS_STATUS_ENOSYS }, /* 20 */
+    { "lseek",                     3, LXSYS_STATUS_IMPLEMENTED }, /* 19 */
+    { "getpid",                    0, LXSYS_STATUS_IMPLEMENTED }, /* 20 */
     { "mount",                     5, LXSYS_STATUS_ENOSYS }, /* 21 */
     { "umount",                    1, LXSYS_STATUS_ENOSYS }, /* 22 */
     { "setuid",                    1, LXSYS_STATUS_ENOSYS }, /* 23 */
-    { "getuid",                    0, LXSYS_STATUS_ENOSYS }, /* 24 */
+    { "getuid",                    0, LXSYS_STATUS_IMPLEMENTED }, /* 24 */
     { "stime",                     1, LXSYS_STATUS_ENOSYS }, /* 25 */
     { "ptrace",                    4, LXSYS_STATUS_ENOSYS }, /* 26 */
     { "alarm",                     1, LXSYS_STATUS_ENOSYS }, /* 27 */
@@ -40,38 +40,38 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "utime",                     2, LXSYS_STATUS_ENOSYS }, /* 30 */
     { "stty",                      0, LXSYS_STATUS_ENOSYS }, /* 31 */
     { "gtty",                      0, LXSYS_STATUS_ENOSYS }, /* 32 */
-    { "access",                    2, LXSYS_STATUS_ENOSYS }, /* 33 */
+    { "access",                    2, LXSYS_STATUS_PARTIAL }, /* 33 */
     { "nice",                      1, LXSYS_STATUS_ENOSYS }, /* 34 */
     { "ftime",                     0, LXSYS_STATUS_ENOSYS }, /* 35 */
     { "sync",                      0, LXSYS_STATUS_ENOSYS }, /* 36 */
-    { "kill",                      2, LXSYS_STATUS_ENOSYS }, /* 37 */
+    { "kill",                      2, LXSYS_STATUS_PARTIAL }, /* 37 */
     { "rename",                    2, LXSYS_STATUS_ENOSYS }, /* 38 */
     { "mkdir",                     2, LXSYS_STATUS_ENOSYS }, /* 39 */
     { "rmdir",                     1, LXSYS_STATUS_ENOSYS }, /* 40 */
-    { "dup",                       1, LXSYS_STATUS_ENOSYS }, /* 41 */
+    { "dup",                       1, LXSYS_STATUS_IMPLEMENTED }, /* 41 */
     { "pipe",                      1, LXSYS_STATUS_ENOSYS }, /* 42 */
     { "times",                     1, LXSYS_STATUS_ENOSYS }, /* 43 */
     { "prof",                      0, LXSYS_STATUS_ENOSYS }, /* 44 */
-    { "brk",                       1, LXSYS_STATUS_ENOSYS }, /* 45 */
+    { "brk",                       1, LXSYS_STATUS_IMPLEMENTED }, /* 45 */
     { "setgid",                    1, LXSYS_STATUS_ENOSYS }, /* 46 */
-    { "getgid",                    0, LXSYS_STATUS_ENOSYS }, /* 47 */
+    { "getgid",                    0, LXSYS_STATUS_IMPLEMENTED }, /* 47 */
     { "signal",                    2, LXSYS_STATUS_ENOSYS }, /* 48 */
-    { "geteuid",                   0, LXSYS_STATUS_ENOSYS }, /* 49 */
-    { "getegid",                   0, LXSYS_STATUS_ENOSYS }, /* 50 */
+    { "geteuid",                   0, LXSYS_STATUS_IMPLEMENTED }, /* 49 */
+    { "getegid",                   0, LXSYS_STATUS_IMPLEMENTED }, /* 50 */
     { "acct",                      1, LXSYS_STATUS_ENOSYS }, /* 51 */
     { "umount2",                   2, LXSYS_STATUS_ENOSYS }, /* 52 */
     { "lock",                      0, LXSYS_STATUS_ENOSYS }, /* 53 */
-    { "ioctl",                     3, LXSYS_STATUS_ENOSYS }, /* 54 */
+    { "ioctl",                     3, LXSYS_STATUS_PARTIAL }, /* 54 */
     { "fcntl",                     3, LXSYS_STATUS_ENOSYS }, /* 55 */
     { "mpx",                       0, LXSYS_STATUS_ENOSYS }, /* 56 */
     { "setpgid",                   2, LXSYS_STATUS_ENOSYS }, /* 57 */
     { "ulimit",                    0, LXSYS_STATUS_ENOSYS }, /* 58 */
     { "oldolduname",               1, LXSYS_STATUS_ENOSYS }, /* 59 */
-    { "umask",                     1, LXSYS_STATUS_ENOSYS }, /* 60 */
+    { "umask",                     1, LXSYS_STATUS_IMPLEMENTED }, /* 60 */
     { "chroot",                    1, LXSYS_STATUS_ENOSYS }, /* 61 */
     { "ustat",                     2, LXSYS_STATUS_ENOSYS }, /* 62 */
-    { "dup2",                      2, LXSYS_STATUS_ENOSYS }, /* 63 */
-    { "getppid",                   0, LXSYS_STATUS_ENOSYS }, /* 64 */
+    { "dup2",                      2, LXSYS_STATUS_IMPLEMENTED }, /* 63 */
+    { "getppid",                   0, LXSYS_STATUS_PARTIAL }, /* 64 */
     { "getpgrp",                   0, LXSYS_STATUS_ENOSYS }, /* 65 */
     { "setsid",                    0, LXSYS_STATUS_ENOSYS }, /* 66 */
     { "sigaction",                 3, LXSYS_STATUS_ENOSYS }, /* 67 */
@@ -83,9 +83,9 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "sigpending",                1, LXSYS_STATUS_ENOSYS }, /* 73 */
     { "sethostname",               2, LXSYS_STATUS_ENOSYS }, /* 74 */
     { "setrlimit",                 2, LXSYS_STATUS_ENOSYS }, /* 75 */
-    { "getrlimit",                 2, LXSYS_STATUS_ENOSYS }, /* 76 */
+    { "getrlimit",                 2, LXSYS_STATUS_PARTIAL }, /* 76 */
     { "getrusage",                 2, LXSYS_STATUS_ENOSYS }, /* 77 */
-    { "gettimeofday",              2, LXSYS_STATUS_ENOSYS }, /* 78 */
+    { "gettimeofday",              2, LXSYS_STATUS_IMPLEMENTED }, /* 78 */
     { "settimeofday",              2, LXSYS_STATUS_ENOSYS }, /* 79 */
     { "getgroups",                 2, LXSYS_STATUS_ENOSYS }, /* 80 */
     { "setgroups",                 2, LXSYS_STATUS_ENOSYS }, /* 81 */
@@ -98,7 +98,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "reboot",                    4, LXSYS_STATUS_ENOSYS }, /* 88 */
     { "readdir",                   3, LXSYS_STATUS_ENOSYS }, /* 89 */
     { "mmap",                      1, LXSYS_STATUS_ENOSYS }, /* 90 */
-    { "munmap",                    2, LXSYS_STATUS_ENOSYS }, /* 91 */
+    { "munmap",                    2, LXSYS_STATUS_IMPLEMENTED }, /* 91 */
     { "truncate",                  2, LXSYS_STATUS_ENOSYS }, /* 92 */
     { "ftruncate",                 2, LXSYS_STATUS_ENOSYS }, /* 93 */
     { "fchmod",                    2, LXSYS_STATUS_ENOSYS }, /* 94 */
@@ -123,16 +123,16 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "vm86old",                   1, LXSYS_STATUS_ENOSYS }, /* 113 */
     { "wait4",                     4, LXSYS_STATUS_ENOSYS }, /* 114 */
     { "swapoff",                   1, LXSYS_STATUS_ENOSYS }, /* 115 */
-    { "sysinfo",                   1, LXSYS_STATUS_ENOSYS }, /* 116 */
+    { "sysinfo",                   1, LXSYS_STATUS_PARTIAL }, /* 116 */
     { "ipc",                       6, LXSYS_STATUS_ENOSYS }, /* 117 */
     { "fsync",                     1, LXSYS_STATUS_ENOSYS }, /* 118 */
     { "sigreturn",                 0, LXSYS_STATUS_ENOSYS }, /* 119 */
     { "clone",                     5, LXSYS_STATUS_ENOSYS }, /* 120 */
     { "setdomainname",             2, LXSYS_STATUS_ENOSYS }, /* 121 */
-    { "uname",                     1, LXSYS_STATUS_ENOSYS }, /* 122 */
+    { "uname",                     1, LXSYS_STATUS_IMPLEMENTED }, /* 122 */
     { "modify_ldt",                3, LXSYS_STATUS_ENOSYS }, /* 123 */
     { "adjtimex",                  1, LXSYS_STATUS_ENOSYS }, /* 124 */
-    { "mprotect",                  3, LXSYS_STATUS_ENOSYS }, /* 125 */
+    { "mprotect",                  3, LXSYS_STATUS_PARTIAL }, /* 125 */
     { "sigprocmask",               3, LXSYS_STATUS_ENOSYS }, /* 126 */
     { "create_module",             0, LXSYS_STATUS_ENOSYS }, /* 127 */
     { "init_module",               3, LXSYS_STATUS_ENOSYS }, /* 128 */
@@ -140,20 +140,20 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "get_kernel_syms",           0, LXSYS_STATUS_ENOSYS }, /* 130 */
     { "quotactl",                  4, LXSYS_STATUS_ENOSYS }, /* 131 */
     { "getpgid",                   1, LXSYS_STATUS_ENOSYS }, /* 132 */
-    { "fchdir",                    1, LXSYS_STATUS_ENOSYS }, /* 133 */
+    { "fchdir",                    1, LXSYS_STATUS_IMPLEMENTED }, /* 133 */
     { "bdflush",                   0, LXSYS_STATUS_ENOSYS }, /* 134 */
     { "sysfs",                     3, LXSYS_STATUS_ENOSYS }, /* 135 */
     { "personality",               1, LXSYS_STATUS_ENOSYS }, /* 136 */
     { "afs_syscall",               0, LXSYS_STATUS_ENOSYS }, /* 137 */
     { "setfsuid",                  1, LXSYS_STATUS_ENOSYS }, /* 138 */
     { "setfsgid",                  1, LXSYS_STATUS_ENOSYS }, /* 139 */
-    { "_llseek",                   5, LXSYS_STATUS_ENOSYS }, /* 140 */
+    { "_llseek",                   5, LXSYS_STATUS_IMPLEMENTED }, /* 140 */
     { "getdents",                  3, LXSYS_STATUS_ENOSYS }, /* 141 */
     { "_newselect",                5, LXSYS_STATUS_ENOSYS }, /* 142 */
     { "flock",                     2, LXSYS_STATUS_ENOSYS }, /* 143 */
     { "msync",                     3, LXSYS_STATUS_ENOSYS }, /* 144 */
-    { "readv",                     3, LXSYS_STATUS_ENOSYS }, /* 145 */
-    { "writev",                    3, LXSYS_STATUS_ENOSYS }, /* 146 */
+    { "readv",                     3, LXSYS_STATUS_IMPLEMENTED }, /* 145 */
+    { "writev",                    3, LXSYS_STATUS_IMPLEMENTED }, /* 146 */
     { "getsid",                    1, LXSYS_STATUS_ENOSYS }, /* 147 */
     { "fdatasync",                 1, LXSYS_STATUS_ENOSYS }, /* 148 */
     { "_sysctl",                   0, LXSYS_STATUS_ENOSYS }, /* 149 */
@@ -169,8 +169,8 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "sched_get_priority_max",    1, LXSYS_STATUS_ENOSYS }, /* 159 */
     { "sched_get_priority_min",    1, LXSYS_STATUS_ENOSYS }, /* 160 */
     { "sched_rr_get_interval",     2, LXSYS_STATUS_ENOSYS }, /* 161 */
-    { "nanosleep",                 2, LXSYS_STATUS_ENOSYS }, /* 162 */
-    { "mremap",                    5, LXSYS_STATUS_ENOSYS }, /* 163 */
+    { "nanosleep",                 2, LXSYS_STATUS_PARTIAL }, /* 162 */
+    { "mremap",                    5, LXSYS_STATUS_PARTIAL }, /* 163 */
     { "setresuid",                 3, LXSYS_STATUS_ENOSYS }, /* 164 */
     { "getresuid",                 3, LXSYS_STATUS_ENOSYS }, /* 165 */
     { "vm86",                      2, LXSYS_STATUS_ENOSYS }, /* 166 */
@@ -181,16 +181,16 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "getresgid",                 3, LXSYS_STATUS_ENOSYS }, /* 171 */
     { "prctl",                     5, LXSYS_STATUS_ENOSYS }, /* 172 */
     { "rt_sigreturn",              0, LXSYS_STATUS_ENOSYS }, /* 173 */
-    { "rt_sigaction",              4, LXSYS_STATUS_ENOSYS }, /* 174 */
-    { "rt_sigprocmask",            4, LXSYS_STATUS_ENOSYS }, /* 175 */
+    { "rt_sigaction",              4, LXSYS_STATUS_PARTIAL }, /* 174 */
+    { "rt_sigprocmask",            4, LXSYS_STATUS_PARTIAL }, /* 175 */
     { "rt_sigpending",             2, LXSYS_STATUS_ENOSYS }, /* 176 */
     { "rt_sigtimedwait",           4, LXSYS_STATUS_ENOSYS }, /* 177 */
     { "rt_sigqueueinfo",           3, LXSYS_STATUS_ENOSYS }, /* 178 */
     { "rt_sigsuspend",             2, LXSYS_STATUS_ENOSYS }, /* 179 */
-    { "pread64",                   5, LXSYS_STATUS_ENOSYS }, /* 180 */
-    { "pwrite64",                  5, LXSYS_STATUS_ENOSYS }, /* 181 */
+    { "pread64",                   5, LXSYS_STATUS_IMPLEMENTED }, /* 180 */
+    { "pwrite64",                  5, LXSYS_STATUS_IMPLEMENTED }, /* 181 */
     { "chown",                     3, LXSYS_STATUS_ENOSYS }, /* 182 */
-    { "getcwd",                    2, LXSYS_STATUS_ENOSYS }, /* 183 */
+    { "getcwd",                    2, LXSYS_STATUS_IMPLEMENTED }, /* 183 */
     { "capget",                    2, LXSYS_STATUS_ENOSYS }, /* 184 */
     { "capset",                    2, LXSYS_STATUS_ENOSYS }, /* 185 */
     { "sigaltstack",               2, LXSYS_STATUS_ENOSYS }, /* 186 */
@@ -198,27 +198,27 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "getpmsg",                   0, LXSYS_STATUS_ENOSYS }, /* 188 */
     { "putpmsg",                   0, LXSYS_STATUS_ENOSYS }, /* 189 */
     { "vfork",                     0, LXSYS_STATUS_ENOSYS }, /* 190 */
-    { "ugetrlimit",                2, LXSYS_STATUS_ENOSYS }, /* 191 */
-    { "mmap2",                     6, LXSYS_STATUS_ENOSYS }, /* 192 */
+    { "ugetrlimit",                2, LXSYS_STATUS_PARTIAL }, /* 191 */
+    { "mmap2",                     6, LXSYS_STATUS_PARTIAL }, /* 192 */
     { "truncate64",                3, LXSYS_STATUS_ENOSYS }, /* 193 */
     { "ftruncate64",               3, LXSYS_STATUS_ENOSYS }, /* 194 */
-    { "stat64",                    2, LXSYS_STATUS_ENOSYS }, /* 195 */
-    { "lstat64",                   2, LXSYS_STATUS_ENOSYS }, /* 196 */
-    { "fstat64",                   2, LXSYS_STATUS_ENOSYS }, /* 197 */
+    { "stat64",                    2, LXSYS_STATUS_PARTIAL }, /* 195 */
+    { "lstat64",                   2, LXSYS_STATUS_PARTIAL }, /* 196 */
+    { "fstat64",                   2, LXSYS_STATUS_PARTIAL }, /* 197 */
     { "lchown32",                  3, LXSYS_STATUS_ENOSYS }, /* 198 */
-    { "getuid32",                  0, LXSYS_STATUS_ENOSYS }, /* 199 */
-    { "getgid32",                  0, LXSYS_STATUS_ENOSYS }, /* 200 */
-    { "geteuid32",                 0, LXSYS_STATUS_ENOSYS }, /* 201 */
-    { "getegid32",                 0, LXSYS_STATUS_ENOSYS }, /* 202 */
+    { "getuid32",                  0, LXSYS_STATUS_IMPLEMENTED }, /* 199 */
+    { "getgid32",                  0, LXSYS_STATUS_IMPLEMENTED }, /* 200 */
+    { "geteuid32",                 0, LXSYS_STATUS_IMPLEMENTED }, /* 201 */
+    { "getegid32",                 0, LXSYS_STATUS_IMPLEMENTED }, /* 202 */
     { "setreuid32",                2, LXSYS_STATUS_ENOSYS }, /* 203 */
     { "setregid32",                2, LXSYS_STATUS_ENOSYS }, /* 204 */
-    { "getgroups32",               2, LXSYS_STATUS_ENOSYS }, /* 205 */
+    { "getgroups32",               2, LXSYS_STATUS_IMPLEMENTED }, /* 205 */
     { "setgroups32",               2, LXSYS_STATUS_ENOSYS }, /* 206 */
     { "fchown32",                  3, LXSYS_STATUS_ENOSYS }, /* 207 */
     { "setresuid32",               3, LXSYS_STATUS_ENOSYS }, /* 208 */
-    { "getresuid32",               3, LXSYS_STATUS_ENOSYS }, /* 209 */
+    { "getresuid32",               3, LXSYS_STATUS_IMPLEMENTED }, /* 209 */
     { "setresgid32",               3, LXSYS_STATUS_ENOSYS }, /* 210 */
-    { "getresgid32",               3, LXSYS_STATUS_ENOSYS }, /* 211 */
+    { "getresgid32",               3, LXSYS_STATUS_IMPLEMENTED }, /* 211 */
     { "chown32",                   3, LXSYS_STATUS_ENOSYS }, /* 212 */
     { "setuid32",                  1, LXSYS_STATUS_ENOSYS }, /* 213 */
     { "setgid32",                  1, LXSYS_STATUS_ENOSYS }, /* 214 */
@@ -226,12 +226,12 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "setfsgid32",                1, LXSYS_STATUS_ENOSYS }, /* 216 */
     { "pivot_root",                2, LXSYS_STATUS_ENOSYS }, /* 217 */
     { "mincore",                   3, LXSYS_STATUS_ENOSYS }, /* 218 */
-    { "madvise",                   3, LXSYS_STATUS_ENOSYS }, /* 219 */
+    { "madvise",                   3, LXSYS_STATUS_IMPLEMENTED }, /* 219 */
     { "getdents64",                3, LXSYS_STATUS_ENOSYS }, /* 220 */
-    { "fcntl64",                   3, LXSYS_STATUS_ENOSYS }, /* 221 */
+    { "fcntl64",                   3, LXSYS_STATUS_PARTIAL }, /* 221 */
     { NULL,                        0, LXSYS_STATUS_UNASSIGNED }, /* 222 */
     { NULL,                        0, LXSYS_STATUS_UNASSIGNED }, /* 223 */
-    { "gettid",                    0, LXSYS_STATUS_ENOSYS }, /* 224 */
+    { "gettid",                    0, LXSYS_STATUS_IMPLEMENTED }, /* 224 */
     { "readahead",                 4, LXSYS_STATUS_ENOSYS }, /* 225 */
     { "setxattr",                  5, LXSYS_STATUS_ENOSYS }, /* 226 */
     { "lsetxattr",                 5, LXSYS_STATUS_ENOSYS }, /* 227 */
@@ -245,13 +245,13 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "removexattr",               2, LXSYS_STATUS_ENOSYS }, /* 235 */
     { "lremovexattr",              2, LXSYS_STATUS_ENOSYS }, /* 236 */
     { "fremovexattr",              2, LXSYS_STATUS_ENOSYS }, /* 237 */
-    { "tkill",                     2, LXSYS_STATUS_ENOSYS }, /* 238 */
+    { "tkill",                     2, LXSYS_STATUS_PARTIAL }, /* 238 */
     { "sendfile64",                4, LXSYS_STATUS_ENOSYS }, /* 239 */
     { "futex",                     6, LXSYS_STATUS_ENOSYS }, /* 240 */
     { "sched_setaffinity",         3, LXSYS_STATUS_ENOSYS }, /* 241 */
     { "sched_getaffinity",         3, LXSYS_STATUS_ENOSYS }, /* 242 */
-    { "set_thread_area",           1, LXSYS_STATUS_ENOSYS }, /* 243 */
-    { "get_thread_area",           1, LXSYS_STATUS_ENOSYS }, /* 244 */
+    { "set_thread_area",           1, LXSYS_STATUS_IMPLEMENTED }, /* 243 */
+    { "get_thread_area",           1, LXSYS_STATUS_IMPLEMENTED }, /* 244 */
     { "io_setup",                  2, LXSYS_STATUS_ENOSYS }, /* 245 */
     { "io_destroy",                1, LXSYS_STATUS_ENOSYS }, /* 246 */
     { "io_getevents",              5, LXSYS_STATUS_ENOSYS }, /* 247 */
@@ -259,25 +259,25 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "io_cancel",                 3, LXSYS_STATUS_ENOSYS }, /* 249 */
     { "fadvise64",                 5, LXSYS_STATUS_ENOSYS }, /* 250 */
     { NULL,                        0, LXSYS_STATUS_UNASSIGNED }, /* 251 */
-    { "exit_group",                1, LXSYS_STATUS_ENOSYS }, /* 252 */
+    { "exit_group",                1, LXSYS_STATUS_IMPLEMENTED }, /* 252 */
     { "lookup_dcookie",            4, LXSYS_STATUS_ENOSYS }, /* 253 */
     { "epoll_create",              1, LXSYS_STATUS_ENOSYS }, /* 254 */
     { "epoll_ctl",                 4, LXSYS_STATUS_ENOSYS }, /* 255 */
     { "epoll_wait",                4, LXSYS_STATUS_ENOSYS }, /* 256 */
     { "remap_file_pages",          5, LXSYS_STATUS_ENOSYS }, /* 257 */
-    { "set_tid_address",           1, LXSYS_STATUS_ENOSYS }, /* 258 */
+    { "set_tid_address",           1, LXSYS_STATUS_PARTIAL }, /* 258 */
     { "timer_create",              3, LXSYS_STATUS_ENOSYS }, /* 259 */
     { "timer_settime",             4, LXSYS_STATUS_ENOSYS }, /* 260 */
     { "timer_gettime",             2, LXSYS_STATUS_ENOSYS }, /* 261 */
     { "timer_getoverrun",          1, LXSYS_STATUS_ENOSYS }, /* 262 */
     { "timer_delete",              1, LXSYS_STATUS_ENOSYS }, /* 263 */
     { "clock_settime",             2, LXSYS_STATUS_ENOSYS }, /* 264 */
-    { "clock_gettime",             2, LXSYS_STATUS_ENOSYS }, /* 265 */
-    { "clock_getres",              2, LXSYS_STATUS_ENOSYS }, /* 266 */
-    { "clock_nanosleep",           4, LXSYS_STATUS_ENOSYS }, /* 267 */
+    { "clock_gettime",             2, LXSYS_STATUS_IMPLEMENTED }, /* 265 */
+    { "clock_getres",              2, LXSYS_STATUS_IMPLEMENTED }, /* 266 */
+    { "clock_nanosleep",           4, LXSYS_STATUS_PARTIAL }, /* 267 */
     { "statfs64",                  3, LXSYS_STATUS_ENOSYS }, /* 268 */
     { "fstatfs64",                 3, LXSYS_STATUS_ENOSYS }, /* 269 */
-    { "tgkill",                    3, LXSYS_STATUS_ENOSYS }, /* 270 */
+    { "tgkill",                    3, LXSYS_STATUS_PARTIAL }, /* 270 */
     { "utimes",                    2, LXSYS_STATUS_ENOSYS }, /* 271 */
     { "fadvise64_64",              6, LXSYS_STATUS_ENOSYS }, /* 272 */
     { "vserver",                   0, LXSYS_STATUS_ENOSYS }, /* 273 */
@@ -302,23 +302,23 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "inotify_add_watch",         3, LXSYS_STATUS_ENOSYS }, /* 292 */
     { "inotify_rm_watch",          2, LXSYS_STATUS_ENOSYS }, /* 293 */
     { "migrate_pages",             4, LXSYS_STATUS_ENOSYS }, /* 294 */
-    { "openat",                    4, LXSYS_STATUS_ENOSYS }, /* 295 */
+    { "openat",                    4, LXSYS_STATUS_PARTIAL }, /* 295 */
     { "mkdirat",                   3, LXSYS_STATUS_ENOSYS }, /* 296 */
     { "mknodat",                   4, LXSYS_STATUS_ENOSYS }, /* 297 */
     { "fchownat",                  5, LXSYS_STATUS_ENOSYS }, /* 298 */
     { "futimesat",                 3, LXSYS_STATUS_ENOSYS }, /* 299 */
-    { "fstatat64",                 4, LXSYS_STATUS_ENOSYS }, /* 300 */
+    { "fstatat64",                 4, LXSYS_STATUS_PARTIAL }, /* 300 */
     { "unlinkat",                  3, LXSYS_STATUS_ENOSYS }, /* 301 */
     { "renameat",                  4, LXSYS_STATUS_ENOSYS }, /* 302 */
     { "linkat",                    5, LXSYS_STATUS_ENOSYS }, /* 303 */
     { "symlinkat",                 3, LXSYS_STATUS_ENOSYS }, /* 304 */
     { "readlinkat",                4, LXSYS_STATUS_ENOSYS }, /* 305 */
     { "fchmodat",                  3, LXSYS_STATUS_ENOSYS }, /* 306 */
-    { "faccessat",                 3, LXSYS_STATUS_ENOSYS }, /* 307 */
+    { "faccessat",                 3, LXSYS_STATUS_PARTIAL }, /* 307 */
     { "pselect6",                  6, LXSYS_STATUS_ENOSYS }, /* 308 */
     { "ppoll",                     5, LXSYS_STATUS_ENOSYS }, /* 309 */
     { "unshare",                   1, LXSYS_STATUS_ENOSYS }, /* 310 */
-    { "set_robust_list",           2, LXSYS_STATUS_ENOSYS }, /* 311 */
+    { "set_robust_list",           2, LXSYS_STATUS_PARTIAL }, /* 311 */
     { "get_robust_list",           3, LXSYS_STATUS_ENOSYS }, /* 312 */
     { "splice",                    6, LXSYS_STATUS_ENOSYS }, /* 313 */
     { "sync_file_range",           6, LXSYS_STATUS_ENOSYS }, /* 314 */
@@ -337,7 +337,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "signalfd4",                 4, LXSYS_STATUS_ENOSYS }, /* 327 */
     { "eventfd2",                  2, LXSYS_STATUS_ENOSYS }, /* 328 */
     { "epoll_create1",             1, LXSYS_STATUS_ENOSYS }, /* 329 */
-    { "dup3",                      3, LXSYS_STATUS_ENOSYS }, /* 330 */
+    { "dup3",                      3, LXSYS_STATUS_IMPLEMENTED }, /* 330 */
     { "pipe2",                     2, LXSYS_STATUS_ENOSYS }, /* 331 */
     { "inotify_init1",             1, LXSYS_STATUS_ENOSYS }, /* 332 */
     { "preadv",                    5, LXSYS_STATUS_ENOSYS }, /* 333 */
@@ -347,7 +347,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "recvmmsg",                  5, LXSYS_STATUS_ENOSYS }, /* 337 */
     { "fanotify_init",             2, LXSYS_STATUS_ENOSYS }, /* 338 */
     { "fanotify_mark",             6, LXSYS_STATUS_ENOSYS }, /* 339 */
-    { "prlimit64",                 4, LXSYS_STATUS_ENOSYS }, /* 340 */
+    { "prlimit64",                 4, LXSYS_STATUS_PARTIAL }, /* 340 */
     { "name_to_handle_at",         5, LXSYS_STATUS_ENOSYS }, /* 341 */
     { "open_by_handle_at",         3, LXSYS_STATUS_ENOSYS }, /* 342 */
     { "clock_adjtime",             2, LXSYS_STATUS_ENOSYS }, /* 343 */
@@ -362,7 +362,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "sched_getattr",             4, LXSYS_STATUS_ENOSYS }, /* 352 */
     { "renameat2",                 5, LXSYS_STATUS_ENOSYS }, /* 353 */
     { "seccomp",                   3, LXSYS_STATUS_ENOSYS }, /* 354 */
-    { "getrandom",                 3, LXSYS_STATUS_ENOSYS }, /* 355 */
+    { "getrandom",                 3, LXSYS_STATUS_PARTIAL }, /* 355 */
     { "memfd_create",              2, LXSYS_STATUS_ENOSYS }, /* 356 */
     { "bpf",                       3, LXSYS_STATUS_ENOSYS }, /* 357 */
     { "execveat",                  5, LXSYS_STATUS_ENOSYS }, /* 358 */
@@ -410,11 +410,11 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "msgsnd",                    4, LXSYS_STATUS_ENOSYS }, /* 400 */
     { "msgrcv",                    5, LXSYS_STATUS_ENOSYS }, /* 401 */
     { "msgctl",                    3, LXSYS_STATUS_ENOSYS }, /* 402 */
-    { "clock_gettime64",           2, LXSYS_STATUS_ENOSYS }, /* 403 */
+    { "clock_gettime64",           2, LXSYS_STATUS_IMPLEMENTED }, /* 403 */
     { "clock_settime64",           2, LXSYS_STATUS_ENOSYS }, /* 404 */
     { "clock_adjtime64",           2, LXSYS_STATUS_ENOSYS }, /* 405 */
-    { "clock_getres_time64",       2, LXSYS_STATUS_ENOSYS }, /* 406 */
-    { "clock_nanosleep_time64",    4, LXSYS_STATUS_ENOSYS }, /* 407 */
+    { "clock_getres_time64",       2, LXSYS_STATUS_IMPLEMENTED }, /* 406 */
+    { "clock_nanosleep_time64",    4, LXSYS_STATUS_PARTIAL }, /* 407 */
     { "timer_gettime64",           2, LXSYS_STATUS_ENOSYS }, /* 408 */
     { "timer_settime64",           4, LXSYS_STATUS_ENOSYS }, /* 409 */
     { "timerfd_gettime64",         2, LXSYS_STATUS_ENOSYS }, /* 410 */

@@ -9,30 +9,30 @@
 ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
 {
     (ULONG_PTR)LxSysEnosys,                     /* 0 restart_syscall */
-    (ULONG_PTR)LxSysEnosys,                     /* 1 exit */
+    (ULONG_PTR)LxSysExit,                       /* 1 exit */
     (ULONG_PTR)LxSysEnosys,                     /* 2 fork */
-    (ULONG_PTR)LxSysEnosys,                     /* 3 read */
-    (ULONG_PTR)LxSysEnosys,                     /* 4 write */
-    (ULONG_PTR)LxSysEnosys,                     /* 5 open */
-    (ULONG_PTR)LxSysEnosys,                     /* 6 close */
+    (ULONG_PTR)LxSysRead,                       /* 3 read */
+    (ULONG_PTR)LxSysWrite,                      /* 4 write */
+    (ULONG_PTR)LxSysOpen,                       /* 5 open */
+    (ULONG_PTR)LxSysClose,                      /* 6 close */
     (ULONG_PTR)LxSysEnosys,                     /* 7 waitpid */
-    (ULONG_PTR)LxSysEnosys,                     /* 8 creat */
+    (ULONG_PTR)LxSysCreat,                      /* 8 creat */
     (ULONG_PTR)LxSysEnosys,                     /* 9 link */
     (ULONG_PTR)LxSysEnosys,                     /* 10 unlink */
     (ULONG_PTR)LxSysEnosys,                     /* 11 execve */
-    (ULONG_PTR)LxSysEnosys,                     /* 12 chdir */
-    (ULONG_PTR)LxSysEnosys,                     /* 13 time */
+    (ULONG_PTR)LxSysChdir,                      /* 12 chdir */
+    (ULONG_PTR)LxSysTime,                       /* 13 time */
     (ULONG_PTR)LxSysEnosys,                     /* 14 mknod */
     (ULONG_PTR)LxSysEnosys,                     /* 15 chmod */
     (ULONG_PTR)LxSysEnosys,                     /* 16 lchown */
     (ULONG_PTR)LxSysEnosys,                     /* 17 break */
     (ULONG_PTR)LxSysEnosys,                     /* 18 oldstat */
-    (ULONG_PTR)LxSysEnosys,                     /* 19 lseek */
-    (ULONG_PTR)LxSysEnosys,                     /* 20 getpid */
+    (ULONG_PTR)LxSysLseek,                      /* 19 lseek */
+    (ULONG_PTR)LxSysGetpid,                     /* 20 getpid */
     (ULONG_PTR)LxSysEnosys,                     /* 21 mount */
     (ULONG_PTR)LxSysEnosys,                     /* 22 umount */
     (ULONG_PTR)LxSysEnosys,                     /* 23 setuid */
-    (ULONG_PTR)LxSysEnosys,                     /* 24 getuid */
+    (ULONG_PTR)LxSysGetuid,                     /* 24 getuid */
     (ULONG_PTR)LxSysEnosys,                     /* 25 stime */
     (ULONG_PTR)LxSysEnosys,                     /* 26 ptrace */
     (ULONG_PTR)LxSysEnosys,                     /* 27 alarm */
@@ -41,38 +41,38 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 30 utime */
     (ULONG_PTR)LxSysEnosys,                     /* 31 stty */
     (ULONG_PTR)LxSysEnosys,                     /* 32 gtty */
-    (ULONG_PTR)LxSysEnosys,                     /* 33 access */
+    (ULONG_PTR)LxSysAccess,                     /* 33 access */
     (ULONG_PTR)LxSysEnosys,                     /* 34 nice */
     (ULONG_PTR)LxSysEnosys,                     /* 35 ftime */
     (ULONG_PTR)LxSysEnosys,                     /* 36 sync */
-    (ULONG_PTR)LxSysEnosys,                     /* 37 kill */
+    (ULONG_PTR)LxSysKill,                       /* 37 kill */
     (ULONG_PTR)LxSysEnosys,                     /* 38 rename */
     (ULONG_PTR)LxSysEnosys,                     /* 39 mkdir */
     (ULONG_PTR)LxSysEnosys,                     /* 40 rmdir */
-    (ULONG_PTR)LxSysEnosys,                     /* 41 dup */
+    (ULONG_PTR)LxSysDup,                        /* 41 dup */
     (ULONG_PTR)LxSysEnosys,                     /* 42 pipe */
     (ULONG_PTR)LxSysEnosys,                     /* 43 times */
     (ULONG_PTR)LxSysEnosys,                     /* 44 prof */
-    (ULONG_PTR)LxSysEnosys,                     /* 45 brk */
+    (ULONG_PTR)LxSysBrk,                        /* 45 brk */
     (ULONG_PTR)LxSysEnosys,                     /* 46 setgid */
-    (ULONG_PTR)LxSysEnosys,                     /* 47 getgid */
+    (ULONG_PTR)LxSysGetgid,                     /* 47 getgid */
     (ULONG_PTR)LxSysEnosys,                     /* 48 signal */
-    (ULONG_PTR)LxSysEnosys,                     /* 49 geteuid */
-    (ULONG_PTR)LxSysEnosys,                     /* 50 getegid */
+    (ULONG_PTR)LxSysGeteuid,                    /* 49 geteuid */
+    (ULONG_PTR)LxSysGetegid,                    /* 50 getegid */
     (ULONG_PTR)LxSysEnosys,                     /* 51 acct */
     (ULONG_PTR)LxSysEnosys,                     /* 52 umount2 */
     (ULONG_PTR)LxSysEnosys,                     /* 53 lock */
-    (ULONG_PTR)LxSysEnosys,                     /* 54 ioctl */
+    (ULONG_PTR)LxSysIoctl,                      /* 54 ioctl */
     (ULONG_PTR)LxSysEnosys,                     /* 55 fcntl */
     (ULONG_PTR)LxSysEnosys,                     /* 56 mpx */
     (ULONG_PTR)LxSysEnosys,                     /* 57 setpgid */
     (ULONG_PTR)LxSysEnosys,                     /* 58 ulimit */
     (ULONG_PTR)LxSysEnosys,                     /* 59 oldolduname */
-    (ULONG_PTR)LxSysEnosys,                     /* 60 umask */
+    (ULONG_PTR)LxSysUmask,                      /* 60 umask */
     (ULONG_PTR)LxSysEnosys,                     /* 61 chroot */
     (ULONG_PTR)LxSysEnosys,                     /* 62 ustat */
-    (ULONG_PTR)LxSysEnosys,                     /* 63 dup2 */
-    (ULONG_PTR)LxSysEnosys,                     /* 64 getppid */
+    (ULONG_PTR)LxSysDup2,                       /* 63 dup2 */
+    (ULONG_PTR)LxSysGetppid,                    /* 64 getppid */
     (ULONG_PTR)LxSysEnosys,                     /* 65 getpgrp */
     (ULONG_PTR)LxSysEnosys,                     /* 66 setsid */
     (ULONG_PTR)LxSysEnosys,                     /* 67 sigaction */
@@ -84,9 +84,9 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 73 sigpending */
     (ULONG_PTR)LxSysEnosys,                     /* 74 sethostname */
     (ULONG_PTR)LxSysEnosys,                     /* 75 setrlimit */
-    (ULONG_PTR)LxSysEnosys,                     /* 76 getrlimit */
+    (ULONG_PTR)LxSysGetrlimit,                  /* 76 getrlimit */
     (ULONG_PTR)LxSysEnosys,                     /* 77 getrusage */
-    (ULONG_PTR)LxSysEnosys,                     /* 78 gettimeofday */
+    (ULONG_PTR)LxSysGettimeofday,               /* 78 gettimeofday */
     (ULONG_PTR)LxSysEnosys,                     /* 79 settimeofday */
     (ULONG_PTR)LxSysEnosys,                     /* 80 getgroups */
     (ULONG_PTR)LxSysEnosys,                     /* 81 setgroups */
@@ -99,7 +99,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 88 reboot */
     (ULONG_PTR)LxSysEnosys,                     /* 89 readdir */
     (ULONG_PTR)LxSysEnosys,                     /* 90 mmap */
-    (ULONG_PTR)LxSysEnosys,                     /* 91 munmap */
+    (ULONG_PTR)LxSysMunmap,                     /* 91 munmap */
     (ULONG_PTR)LxSysEnosys,                     /* 92 truncate */
     (ULONG_PTR)LxSysEnosys,                     /* 93 ftruncate */
     (ULONG_PTR)LxSysEnosys,                     /* 94 fchmod */
@@ -124,16 +124,16 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 113 vm86old */
     (ULONG_PTR)LxSysEnosys,                     /* 114 wait4 */
     (ULONG_PTR)LxSysEnosys,                     /* 115 swapoff */
-    (ULONG_PTR)LxSysEnosys,                     /* 116 sysinfo */
+    (ULONG_PTR)LxSysSysinfo,                    /* 116 sysinfo */
     (ULONG_PTR)LxSysEnosys,                     /* 117 ipc */
     (ULONG_PTR)LxSysEnosys,                     /* 118 fsync */
     (ULONG_PTR)LxSysEnosys,                     /* 119 sigreturn */
     (ULONG_PTR)LxSysEnosys,                     /* 120 clone */
     (ULONG_PTR)LxSysEnosys,                     /* 121 setdomainname */
-    (ULONG_PTR)LxSysEnosys,                     /* 122 uname */
+    (ULONG_PTR)LxSysUname,                      /* 122 uname */
     (ULONG_PTR)LxSysEnosys,                     /* 123 modify_ldt */
     (ULONG_PTR)LxSysEnosys,                     /* 124 adjtimex */
-    (ULONG_PTR)LxSysEnosys,                     /* 125 mprotect */
+    (ULONG_PTR)LxSysMprotect,                   /* 125 mprotect */
     (ULONG_PTR)LxSysEnosys,                     /* 126 sigprocmask */
     (ULONG_PTR)LxSysEnosys,                     /* 127 create_module */
     (ULONG_PTR)LxSysEnosys,                     /* 128 init_module */
@@ -141,20 +141,20 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 130 get_kernel_syms */
     (ULONG_PTR)LxSysEnosys,                     /* 131 quotactl */
     (ULONG_PTR)LxSysEnosys,                     /* 132 getpgid */
-    (ULONG_PTR)LxSysEnosys,                     /* 133 fchdir */
+    (ULONG_PTR)LxSysFchdir,                     /* 133 fchdir */
     (ULONG_PTR)LxSysEnosys,                     /* 134 bdflush */
     (ULONG_PTR)LxSysEnosys,                     /* 135 sysfs */
     (ULONG_PTR)LxSysEnosys,                     /* 136 personality */
     (ULONG_PTR)LxSysEnosys,                     /* 137 afs_syscall */
     (ULONG_PTR)LxSysEnosys,                     /* 138 setfsuid */
     (ULONG_PTR)LxSysEnosys,                     /* 139 setfsgid */
-    (ULONG_PTR)LxSysEnosys,                     /* 140 _llseek */
+    (ULONG_PTR)LxSysLlseek,                     /* 140 _llseek */
     (ULONG_PTR)LxSysEnosys,                     /* 141 getdents */
     (ULONG_PTR)LxSysEnosys,                     /* 142 _newselect */
     (ULONG_PTR)LxSysEnosys,                     /* 143 flock */
     (ULONG_PTR)LxSysEnosys,                     /* 144 msync */
-    (ULONG_PTR)LxSysEnosys,                     /* 145 readv */
-    (ULONG_PTR)LxSysEnosys,                     /* 146 writev */
+    (ULONG_PTR)LxSysReadv,                      /* 145 readv */
+    (ULONG_PTR)LxSysWritev,                     /* 146 writev */
     (ULONG_PTR)LxSysEnosys,                     /* 147 getsid */
     (ULONG_PTR)LxSysEnosys,                     /* 148 fdatasync */
     (ULONG_PTR)LxSysEnosys,                     /* 149 _sysctl */
@@ -170,8 +170,8 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 159 sched_get_priority_max */
     (ULONG_PTR)LxSysEnosys,                     /* 160 sched_get_priority_min */
     (ULONG_PTR)LxSysEnosys,                     /* 161 sched_rr_get_interval */
-    (ULONG_PTR)LxSysEnosys,                     /* 162 nanosleep */
-    (ULONG_PTR)LxSysEnosys,                     /* 163 mremap */
+    (ULONG_PTR)LxSysNanosleep,                  /* 162 nanosleep */
+    (ULONG_PTR)LxSysMremap,                     /* 163 mremap */
     (ULONG_PTR)LxSysEnosys,                     /* 164 setresuid */
     (ULONG_PTR)LxSysEnosys,                     /* 165 getresuid */
     (ULONG_PTR)LxSysEnosys,                     /* 166 vm86 */
@@ -182,16 +182,16 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 171 getresgid */
     (ULONG_PTR)LxSysEnosys,                     /* 172 prctl */
     (ULONG_PTR)LxSysEnosys,                     /* 173 rt_sigreturn */
-    (ULONG_PTR)LxSysEnosys,                     /* 174 rt_sigaction */
-    (ULONG_PTR)LxSysEnosys,                     /* 175 rt_sigprocmask */
+    (ULONG_PTR)LxSysRtSigaction,                /* 174 rt_sigaction */
+    (ULONG_PTR)LxSysRtSigprocmask,              /* 175 rt_sigprocmask */
     (ULONG_PTR)LxSysEnosys,                     /* 176 rt_sigpending */
     (ULONG_PTR)LxSysEnosys,                     /* 177 rt_sigtimedwait */
     (ULONG_PTR)LxSysEnosys,                     /* 178 rt_sigqueueinfo */
     (ULONG_PTR)LxSysEnosys,                     /* 179 rt_sigsuspend */
-    (ULONG_PTR)LxSysEnosys,                     /* 180 pread64 */
-    (ULONG_PTR)LxSysEnosys,                     /* 181 pwrite64 */
+    (ULONG_PTR)LxSysPread64,                    /* 180 pread64 */
+    (ULONG_PTR)LxSysPwrite64,                   /* 181 pwrite64 */
     (ULONG_PTR)LxSysEnosys,                     /* 182 chown */
-    (ULONG_PTR)LxSysEnosys,                     /* 183 getcwd */
+    (ULONG_PTR)LxSysGetcwd,                     /* 183 getcwd */
     (ULONG_PTR)LxSysEnosys,                     /* 184 capget */
     (ULONG_PTR)LxSysEnosys,                     /* 185 capset */
     (ULONG_PTR)LxSysEnosys,                     /* 186 sigaltstack */
@@ -199,27 +199,27 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 188 getpmsg */
     (ULONG_PTR)LxSysEnosys,                     /* 189 putpmsg */
     (ULONG_PTR)LxSysEnosys,                     /* 190 vfork */
-    (ULONG_PTR)LxSysEnosys,                     /* 191 ugetrlimit */
-    (ULONG_PTR)LxSysEnosys,                     /* 192 mmap2 */
+    (ULONG_PTR)LxSysUgetrlimit,                 /* 191 ugetrlimit */
+    (ULONG_PTR)LxSysMmap2,                      /* 192 mmap2 */
     (ULONG_PTR)LxSysEnosys,                     /* 193 truncate64 */
     (ULONG_PTR)LxSysEnosys,                     /* 194 ftruncate64 */
-    (ULONG_PTR)LxSysEnosys,                     /* 195 stat64 */
-    (ULONG_PTR)LxSysEnosys,                     /* 196 lstat64 */
-    (ULONG_PTR)LxSysEnosys,                     /* 197 fstat64 */
+    (ULONG_PTR)LxSysStat64,                     /* 195 stat64 */
+    (ULONG_PTR)LxSysLstat64,                    /* 196 lstat64 */
+    (ULONG_PTR)LxSysFstat64,                    /* 197 fstat64 */
     (ULONG_PTR)LxSysEnosys,                     /* 198 lchown32 */
-    (ULONG_PTR)LxSysEnosys,                     /* 199 getuid32 */
-    (ULONG_PTR)LxSysEnosys,                     /* 200 getgid32 */
-    (ULONG_PTR)LxSysEnosys,                     /* 201 geteuid32 */
-    (ULONG_PTR)LxSysEnosys,                     /* 202 getegid32 */
+    (ULONG_PTR)LxSysGetuid32,                   /* 199 getuid32 */
+    (ULONG_PTR)LxSysGetgid32,                   /* 200 getgid32 */
+    (ULONG_PTR)LxSysGeteuid32,                  /* 201 geteuid32 */
+    (ULONG_PTR)LxSysGetegid32,                  /* 202 getegid32 */
     (ULONG_PTR)LxSysEnosys,                     /* 203 setreuid32 */
     (ULONG_PTR)LxSysEnosys,                     /* 204 setregid32 */
-    (ULONG_PTR)LxSysEnosys,                     /* 205 getgroups32 */
+    (ULONG_PTR)LxSysGetgroups32,                /* 205 getgroups32 */
     (ULONG_PTR)LxSysEnosys,                     /* 206 setgroups32 */
     (ULONG_PTR)LxSysEnosys,                     /* 207 fchown32 */
     (ULONG_PTR)LxSysEnosys,                     /* 208 setresuid32 */
-    (ULONG_PTR)LxSysEnosys,                     /* 209 getresuid32 */
+    (ULONG_PTR)LxSysGetresuid32,                /* 209 getresuid32 */
     (ULONG_PTR)LxSysEnosys,                     /* 210 setresgid32 */
-    (ULONG_PTR)LxSysEnosys,                     /* 211 getresgid32 */
+    (ULONG_PTR)LxSysGetresgid32,                /* 211 getresgid32 */
     (ULONG_PTR)LxSysEnosys,                     /* 212 chown32 */
     (ULONG_PTR)LxSysEnosys,                     /* 213 setuid32 */
     (ULONG_PTR)LxSysEnosys,                     /* 214 setgid32 */
@@ -227,12 +227,12 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 216 setfsgid32 */
     (ULONG_PTR)LxSysEnosys,                     /* 217 pivot_root */
     (ULONG_PTR)LxSysEnosys,                     /* 218 mincore */
-    (ULONG_PTR)LxSysEnosys,                     /* 219 madvise */
+    (ULONG_PTR)LxSysMadvise,                    /* 219 madvise */
     (ULONG_PTR)LxSysEnosys,                     /* 220 getdents64 */
-    (ULONG_PTR)LxSysEnosys,                     /* 221 fcntl64 */
+    (ULONG_PTR)LxSysFcntl64,                    /* 221 fcntl64 */
     (ULONG_PTR)LxSysEnosys,                     /* 222 (unassigned) */
     (ULONG_PTR)LxSysEnosys,                     /* 223 (unassigned) */
-    (ULONG_PTR)LxSysEnosys,                     /* 224 gettid */
+    (ULONG_PTR)LxSysGettid,                     /* 224 gettid */
     (ULONG_PTR)LxSysEnosys,                     /* 225 readahead */
     (ULONG_PTR)LxSysEnosys,                     /* 226 setxattr */
     (ULONG_PTR)LxSysEnosys,                     /* 227 lsetxattr */
@@ -246,13 +246,13 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 235 removexattr */
     (ULONG_PTR)LxSysEnosys,                     /* 236 lremovexattr */
     (ULONG_PTR)LxSysEnosys,                     /* 237 fremovexattr */
-    (ULONG_PTR)LxSysEnosys,                     /* 238 tkill */
+    (ULONG_PTR)LxSysTkill,                      /* 238 tkill */
     (ULONG_PTR)LxSysEnosys,                     /* 239 sendfile64 */
     (ULONG_PTR)LxSysEnosys,                     /* 240 futex */
     (ULONG_PTR)LxSysEnosys,                     /* 241 sched_setaffinity */
     (ULONG_PTR)LxSysEnosys,                     /* 242 sched_getaffinity */
-    (ULONG_PTR)LxSysEnosys,                     /* 243 set_thread_area */
-    (ULONG_PTR)LxSysEnosys,                     /* 244 get_thread_area */
+    (ULONG_PTR)LxSysSetThreadArea,              /* 243 set_thread_area */
+    (ULONG_PTR)LxSysGetThreadArea,              /* 244 get_thread_area */
     (ULONG_PTR)LxSysEnosys,                     /* 245 io_setup */
     (ULONG_PTR)LxSysEnosys,                     /* 246 io_destroy */
     (ULONG_PTR)LxSysEnosys,                     /* 247 io_getevents */
@@ -260,25 +260,25 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 249 io_cancel */
     (ULONG_PTR)LxSysEnosys,                     /* 250 fadvise64 */
     (ULONG_PTR)LxSysEnosys,                     /* 251 (unassigned) */
-    (ULONG_PTR)LxSysEnosys,                     /* 252 exit_group */
+    (ULONG_PTR)LxSysExitGroup,                  /* 252 exit_group */
     (ULONG_PTR)LxSysEnosys,                     /* 253 lookup_dcookie */
     (ULONG_PTR)LxSysEnosys,                     /* 254 epoll_create */
     (ULONG_PTR)LxSysEnosys,                     /* 255 epoll_ctl */
     (ULONG_PTR)LxSysEnosys,                     /* 256 epoll_wait */
     (ULONG_PTR)LxSysEnosys,                     /* 257 remap_file_pages */
-    (ULONG_PTR)LxSysEnosys,                     /* 258 set_tid_address */
+    (ULONG_PTR)LxSysSetTidAddress,              /* 258 set_tid_address */
     (ULONG_PTR)LxSysEnosys,                     /* 259 timer_create */
     (ULONG_PTR)LxSysEnosys,                     /* 260 timer_settime */
     (ULONG_PTR)LxSysEnosys,                     /* 261 timer_gettime */
     (ULONG_PTR)LxSysEnosys,                     /* 262 timer_getoverrun */
     (ULONG_PTR)LxSysEnosys,                     /* 263 timer_delete */
     (ULONG_PTR)LxSysEnosys,                     /* 264 clock_settime */
-    (ULONG_PTR)LxSysEnosys,                     /* 265 clock_gettime */
-    (ULONG_PTR)LxSysEnosys,                     /* 266 clock_getres */
-    (ULONG_PTR)LxSysEnosys,                     /* 267 clock_nanosleep */
+    (ULONG_PTR)LxSysClockGettime,               /* 265 clock_gettime */
+    (ULONG_PTR)LxSysClockGetres,                /* 266 clock_getres */
+    (ULONG_PTR)LxSysClockNanosleep,             /* 267 clock_nanosleep */
     (ULONG_PTR)LxSysEnosys,                     /* 268 statfs64 */
     (ULONG_PTR)LxSysEnosys,                     /* 269 fstatfs64 */
-    (ULONG_PTR)LxSysEnosys,                     /* 270 tgkill */
+    (ULONG_PTR)LxSysTgkill,                     /* 270 tgkill */
     (ULONG_PTR)LxSysEnosys,                     /* 271 utimes */
     (ULONG_PTR)LxSysEnosys,                     /* 272 fadvise64_64 */
     (ULONG_PTR)LxSysEnosys,                     /* 273 vserver */
@@ -303,23 +303,23 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 292 inotify_add_watch */
     (ULONG_PTR)LxSysEnosys,                     /* 293 inotify_rm_watch */
     (ULONG_PTR)LxSysEnosys,                     /* 294 migrate_pages */
-    (ULONG_PTR)LxSysEnosys,                     /* 295 openat */
+    (ULONG_PTR)LxSysOpenat,                     /* 295 openat */
     (ULONG_PTR)LxSysEnosys,                     /* 296 mkdirat */
     (ULONG_PTR)LxSysEnosys,                     /* 297 mknodat */
     (ULONG_PTR)LxSysEnosys,                     /* 298 fchownat */
     (ULONG_PTR)LxSysEnosys,                     /* 299 futimesat */
-    (ULONG_PTR)LxSysEnosys,                     /* 300 fstatat64 */
+    (ULONG_PTR)LxSysFstatat64,                  /* 300 fstatat64 */
     (ULONG_PTR)LxSysEnosys,                     /* 301 unlinkat */
     (ULONG_PTR)LxSysEnosys,                     /* 302 renameat */
     (ULONG_PTR)LxSysEnosys,                     /* 303 linkat */
     (ULONG_PTR)LxSysEnosys,                     /* 304 symlinkat */
     (ULONG_PTR)LxSysEnosys,                     /* 305 readlinkat */
     (ULONG_PTR)LxSysEnosys,                     /* 306 fchmodat */
-    (ULONG_PTR)LxSysEnosys,                     /* 307 faccessat */
+    (ULONG_PTR)LxSysFaccessat,                  /* 307 faccessat */
     (ULONG_PTR)LxSysEnosys,                     /* 308 pselect6 */
     (ULONG_PTR)LxSysEnosys,                     /* 309 ppoll */
     (ULONG_PTR)LxSysEnosys,                     /* 310 unshare */
-    (ULONG_PTR)LxSysEnosys,                     /* 311 set_robust_list */
+    (ULONG_PTR)LxSysSetRobustList,              /* 311 set_robust_list */
     (ULONG_PTR)LxSysEnosys,                     /* 312 get_robust_list */
     (ULONG_PTR)LxSysEnosys,                     /* 313 splice */
     (ULONG_PTR)LxSysEnosys,                     /* 314 sync_file_range */
@@ -338,7 +338,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 327 signalfd4 */
     (ULONG_PTR)LxSysEnosys,                     /* 328 eventfd2 */
     (ULONG_PTR)LxSysEnosys,                     /* 329 epoll_create1 */
-    (ULONG_PTR)LxSysEnosys,                     /* 330 dup3 */
+    (ULONG_PTR)LxSysDup3,                       /* 330 dup3 */
     (ULONG_PTR)LxSysEnosys,                     /* 331 pipe2 */
     (ULONG_PTR)LxSysEnosys,                     /* 332 inotify_init1 */
     (ULONG_PTR)LxSysEnosys,                     /* 333 preadv */
@@ -348,7 +348,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 337 recvmmsg */
     (ULONG_PTR)LxSysEnosys,                     /* 338 fanotify_init */
     (ULONG_PTR)LxSysEnosys,                     /* 339 fanotify_mark */
-    (ULONG_PTR)LxSysEnosys,                     /* 340 prlimit64 */
+    (ULONG_PTR)LxSysPrlimit64,                  /* 340 prlimit64 */
     (ULONG_PTR)LxSysEnosys,                     /* 341 name_to_handle_at */
     (ULONG_PTR)LxSysEnosys,                     /* 342 open_by_handle_at */
     (ULONG_PTR)LxSysEnosys,                     /* 343 clock_adjtime */
@@ -363,7 +363,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 352 sched_getattr */
     (ULONG_PTR)LxSysEnosys,                     /* 353 renameat2 */
     (ULONG_PTR)LxSysEnosys,                     /* 354 seccomp */
-    (ULONG_PTR)LxSysEnosys,                     /* 355 getrandom */
+    (ULONG_PTR)LxSysGetrandom,                  /* 355 getrandom */
     (ULONG_PTR)LxSysEnosys,                     /* 356 memfd_create */
     (ULONG_PTR)LxSysEnosys,                     /* 357 bpf */
     (ULONG_PTR)LxSysEnosys,                     /* 358 execveat */
@@ -411,11 +411,11 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 400 msgsnd */
     (ULONG_PTR)LxSysEnosys,                     /* 401 msgrcv */
     (ULONG_PTR)LxSysEnosys,                     /* 402 msgctl */
-    (ULONG_PTR)LxSysEnosys,                     /* 403 clock_gettime64 */
+    (ULONG_PTR)LxSysClockGettime64,             /* 403 clock_gettime64 */
     (ULONG_PTR)LxSysEnosys,                     /* 404 clock_settime64 */
     (ULONG_PTR)LxSysEnosys,                     /* 405 clock_adjtime64 */
-    (ULONG_PTR)LxSysEnosys,                     /* 406 clock_getres_time64 */
-    (ULONG_PTR)LxSysEnosys,                     /* 407 clock_nanosleep_time64 */
+    (ULONG_PTR)LxSysClockGetresTime64,          /* 406 clock_getres_time64 */
+    (ULONG_PTR)LxSysClockNanosleepTime64,       /* 407 clock_nanosleep_time64 */
     (ULONG_PTR)LxSysEnosys,                     /* 408 timer_gettime64 */
     (ULONG_PTR)LxSysEnosys,                     /* 409 timer_settime64 */
     (ULONG_PTR)LxSysEnosys,                     /* 410 timerfd_gettime64 */
@@ -464,25 +464,25 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
 UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
 {
     0,   /* 0 restart_syscall */
-    0,   /* 1 exit */
+    4,   /* 1 exit */
     0,   /* 2 fork */
-    0,   /* 3 read */
-    0,   /* 4 write */
-    0,   /* 5 open */
-    0,   /* 6 close */
+    12,  /* 3 read */
+    12,  /* 4 write */
+    12,  /* 5 open */
+    4,   /* 6 close */
     0,   /* 7 waitpid */
-    0,   /* 8 creat */
+    8,   /* 8 creat */
     0,   /* 9 link */
     0,   /* 10 unlink */
     0,   /* 11 execve */
-    0,   /* 12 chdir */
-    0,   /* 13 time */
+    4,   /* 12 chdir */
+    4,   /* 13 time */
     0,   /* 14 mknod */
     0,   /* 15 chmod */
     0,   /* 16 lchown */
     0,   /* 17 break */
     0,   /* 18 oldstat */
-    0,   /* 19 lseek */
+    12,  /* 19 lseek */
     0,   /* 20 getpid */
     0,   /* 21 mount */
     0,   /* 22 umount */
@@ -496,19 +496,19 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 30 utime */
     0,   /* 31 stty */
     0,   /* 32 gtty */
-    0,   /* 33 access */
+    8,   /* 33 access */
     0,   /* 34 nice */
     0,   /* 35 ftime */
     0,   /* 36 sync */
-    0,   /* 37 kill */
+    8,   /* 37 kill */
     0,   /* 38 rename */
     0,   /* 39 mkdir */
     0,   /* 40 rmdir */
-    0,   /* 41 dup */
+    4,   /* 41 dup */
     0,   /* 42 pipe */
     0,   /* 43 times */
     0,   /* 44 prof */
-    0,   /* 45 brk */
+    4,   /* 45 brk */
     0,   /* 46 setgid */
     0,   /* 47 getgid */
     0,   /* 48 signal */
@@ -517,16 +517,16 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 51 acct */
     0,   /* 52 umount2 */
     0,   /* 53 lock */
-    0,   /* 54 ioctl */
+    12,  /* 54 ioctl */
     0,   /* 55 fcntl */
     0,   /* 56 mpx */
     0,   /* 57 setpgid */
     0,   /* 58 ulimit */
     0,   /* 59 oldolduname */
-    0,   /* 60 umask */
+    4,   /* 60 umask */
     0,   /* 61 chroot */
     0,   /* 62 ustat */
-    0,   /* 63 dup2 */
+    8,   /* 63 dup2 */
     0,   /* 64 getppid */
     0,   /* 65 getpgrp */
     0,   /* 66 setsid */
@@ -539,9 +539,9 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 73 sigpending */
     0,   /* 74 sethostname */
     0,   /* 75 setrlimit */
-    0,   /* 76 getrlimit */
+    8,   /* 76 getrlimit */
     0,   /* 77 getrusage */
-    0,   /* 78 gettimeofday */
+    8,   /* 78 gettimeofday */
     0,   /* 79 settimeofday */
     0,   /* 80 getgroups */
     0,   /* 81 setgroups */
@@ -554,7 +554,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 88 reboot */
     0,   /* 89 readdir */
     0,   /* 90 mmap */
-    0,   /* 91 munmap */
+    8,   /* 91 munmap */
     0,   /* 92 truncate */
     0,   /* 93 ftruncate */
     0,   /* 94 fchmod */
@@ -579,16 +579,16 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 113 vm86old */
     0,   /* 114 wait4 */
     0,   /* 115 swapoff */
-    0,   /* 116 sysinfo */
+    4,   /* 116 sysinfo */
     0,   /* 117 ipc */
     0,   /* 118 fsync */
     0,   /* 119 sigreturn */
     0,   /* 120 clone */
     0,   /* 121 setdomainname */
-    0,   /* 122 uname */
+    4,   /* 122 uname */
     0,   /* 123 modify_ldt */
     0,   /* 124 adjtimex */
-    0,   /* 125 mprotect */
+    12,  /* 125 mprotect */
     0,   /* 126 sigprocmask */
     0,   /* 127 create_module */
     0,   /* 128 init_module */
@@ -596,20 +596,20 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 130 get_kernel_syms */
     0,   /* 131 quotactl */
     0,   /* 132 getpgid */
-    0,   /* 133 fchdir */
+    4,   /* 133 fchdir */
     0,   /* 134 bdflush */
     0,   /* 135 sysfs */
     0,   /* 136 personality */
     0,   /* 137 afs_syscall */
     0,   /* 138 setfsuid */
     0,   /* 139 setfsgid */
-    0,   /* 140 _llseek */
+    20,  /* 140 _llseek */
     0,   /* 141 getdents */
     0,   /* 142 _newselect */
     0,   /* 143 flock */
     0,   /* 144 msync */
-    0,   /* 145 readv */
-    0,   /* 146 writev */
+    12,  /* 145 readv */
+    12,  /* 146 writev */
     0,   /* 147 getsid */
     0,   /* 148 fdatasync */
     0,   /* 149 _sysctl */
@@ -625,8 +625,8 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 159 sched_get_priority_max */
     0,   /* 160 sched_get_priority_min */
     0,   /* 161 sched_rr_get_interval */
-    0,   /* 162 nanosleep */
-    0,   /* 163 mremap */
+    8,   /* 162 nanosleep */
+    20,  /* 163 mremap */
     0,   /* 164 setresuid */
     0,   /* 165 getresuid */
     0,   /* 166 vm86 */
@@ -637,16 +637,16 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 171 getresgid */
     0,   /* 172 prctl */
     0,   /* 173 rt_sigreturn */
-    0,   /* 174 rt_sigaction */
-    0,   /* 175 rt_sigprocmask */
+    16,  /* 174 rt_sigaction */
+    16,  /* 175 rt_sigprocmask */
     0,   /* 176 rt_sigpending */
     0,   /* 177 rt_sigtimedwait */
     0,   /* 178 rt_sigqueueinfo */
     0,   /* 179 rt_sigsuspend */
-    0,   /* 180 pread64 */
-    0,   /* 181 pwrite64 */
+    20,  /* 180 pread64 */
+    20,  /* 181 pwrite64 */
     0,   /* 182 chown */
-    0,   /* 183 getcwd */
+    8,   /* 183 getcwd */
     0,   /* 184 capget */
     0,   /* 185 capset */
     0,   /* 186 sigaltstack */
@@ -654,13 +654,13 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 188 getpmsg */
     0,   /* 189 putpmsg */
     0,   /* 190 vfork */
-    0,   /* 191 ugetrlimit */
-    0,   /* 192 mmap2 */
+    8,   /* 191 ugetrlimit */
+    24,  /* 192 mmap2 */
     0,   /* 193 truncate64 */
     0,   /* 194 ftruncate64 */
-    0,   /* 195 stat64 */
-    0,   /* 196 lstat64 */
-    0,   /* 197 fstat64 */
+    8,   /* 195 stat64 */
+    8,   /* 196 lstat64 */
+    8,   /* 197 fstat64 */
     0,   /* 198 lchown32 */
     0,   /* 199 getuid32 */
     0,   /* 200 getgid32 */
@@ -668,13 +668,13 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 202 getegid32 */
     0,   /* 203 setreuid32 */
     0,   /* 204 setregid32 */
-    0,   /* 205 getgroups32 */
+    8,   /* 205 getgroups32 */
     0,   /* 206 setgroups32 */
     0,   /* 207 fchown32 */
     0,   /* 208 setresuid32 */
-    0,   /* 209 getresuid32 */
+    12,  /* 209 getresuid32 */
     0,   /* 210 setresgid32 */
-    0,   /* 211 getresgid32 */
+    12,  /* 211 getresgid32 */
     0,   /* 212 chown32 */
     0,   /* 213 setuid32 */
     0,   /* 214 setgid32 */
@@ -682,9 +682,9 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 216 setfsgid32 */
     0,   /* 217 pivot_root */
     0,   /* 218 mincore */
-    0,   /* 219 madvise */
+    12,  /* 219 madvise */
     0,   /* 220 getdents64 */
-    0,   /* 221 fcntl64 */
+    12,  /* 221 fcntl64 */
     0,   /* 222 (unassigned) */
     0,   /* 223 (unassigned) */
     0,   /* 224 gettid */
@@ -701,13 +701,13 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 235 removexattr */
     0,   /* 236 lremovexattr */
     0,   /* 237 fremovexattr */
-    0,   /* 238 tkill */
+    8,   /* 238 tkill */
     0,   /* 239 sendfile64 */
     0,   /* 240 futex */
     0,   /* 241 sched_setaffinity */
     0,   /* 242 sched_getaffinity */
-    0,   /* 243 set_thread_area */
-    0,   /* 244 get_thread_area */
+    4,   /* 243 set_thread_area */
+    4,   /* 244 get_thread_area */
     0,   /* 245 io_setup */
     0,   /* 246 io_destroy */
     0,   /* 247 io_getevents */
@@ -715,25 +715,25 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 249 io_cancel */
     0,   /* 250 fadvise64 */
     0,   /* 251 (unassigned) */
-    0,   /* 252 exit_group */
+    4,   /* 252 exit_group */
     0,   /* 253 lookup_dcookie */
     0,   /* 254 epoll_create */
     0,   /* 255 epoll_ctl */
     0,   /* 256 epoll_wait */
     0,   /* 257 remap_file_pages */
-    0,   /* 258 set_tid_address */
+    4,   /* 258 set_tid_address */
     0,   /* 259 timer_create */
     0,   /* 260 timer_settime */
     0,   /* 261 timer_gettime */
     0,   /* 262 timer_getoverrun */
     0,   /* 263 timer_delete */
     0,   /* 264 clock_settime */
-    0,   /* 265 clock_gettime */
-    0,   /* 266 clock_getres */
-    0,   /* 267 clock_nanosleep */
+    8,   /* 265 clock_gettime */
+    8,   /* 266 clock_getres */
+    16,  /* 267 clock_nanosleep */
     0,   /* 268 statfs64 */
     0,   /* 269 fstatfs64 */
-    0,   /* 270 tgkill */
+    12,  /* 270 tgkill */
     0,   /* 271 utimes */
     0,   /* 272 fadvise64_64 */
     0,   /* 273 vserver */
@@ -758,23 +758,23 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 292 inotify_add_watch */
     0,   /* 293 inotify_rm_watch */
     0,   /* 294 migrate_pages */
-    0,   /* 295 openat */
+    16,  /* 295 openat */
     0,   /* 296 mkdirat */
     0,   /* 297 mknodat */
     0,   /* 298 fchownat */
     0,   /* 299 futimesat */
-    0,   /* 300 fstatat64 */
+    16,  /* 300 fstatat64 */
     0,   /* 301 unlinkat */
     0,   /* 302 renameat */
     0,   /* 303 linkat */
     0,   /* 304 symlinkat */
     0,   /* 305 readlinkat */
     0,   /* 306 fchmodat */
-    0,   /* 307 faccessat */
+    12,  /* 307 faccessat */
     0,   /* 308 pselect6 */
     0,   /* 309 ppoll */
     0,   /* 310 unshare */
-    0,   /* 311 set_robust_list */
+    8,   /* 311 set_robust_list */
     0,   /* 312 get_robust_list */
     0,   /* 313 splice */
     0,   /* 314 sync_file_range */
@@ -793,7 +793,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 327 signalfd4 */
     0,   /* 328 eventfd2 */
     0,   /* 329 epoll_create1 */
-    0,   /* 330 dup3 */
+    12,  /* 330 dup3 */
     0,   /* 331 pipe2 */
     0,   /* 332 inotify_init1 */
     0,   /* 333 preadv */
@@ -803,7 +803,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 337 recvmmsg */
     0,   /* 338 fanotify_init */
     0,   /* 339 fanotify_mark */
-    0,   /* 340 prlimit64 */
+    16,  /* 340 prlimit64 */
     0,   /* 341 name_to_handle_at */
     0,   /* 342 open_by_handle_at */
     0,   /* 343 clock_adjtime */
@@ -818,7 +818,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 352 sched_getattr */
     0,   /* 353 renameat2 */
     0,   /* 354 seccomp */
-    0,   /* 355 getrandom */
+    12,  /* 355 getrandom */
     0,   /* 356 memfd_create */
     0,   /* 357 bpf */
     0,   /* 358 execveat */
@@ -866,11 +866,11 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 400 msgsnd */
     0,   /* 401 msgrcv */
     0,   /* 402 msgctl */
-    0,   /* 403 clock_gettime64 */
+    8,   /* 403 clock_gettime64 */
     0,   /* 404 clock_settime64 */
     0,   /* 405 clock_adjtime64 */
-    0,   /* 406 clock_getres_time64 */
-    0,   /* 407 clock_nanosleep_time64 */
+    8,   /* 406 clock_getres_time64 */
+    16,  /* 407 clock_nanosleep_time64 */
     0,   /* 408 timer_gettime64 */
     0,   /* 409 timer_settime64 */
     0,   /* 410 timerfd_gettime64 */

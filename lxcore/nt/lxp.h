@@ -1,0 +1,369 @@
+/*
+ * PROJECT:     lxss for ReactOS - lxcore.sys
+ * LICENSE:     LGPL-2.1-or-later (https://spdx.org/licenses/LGPL-2.1-or-later)
+ * PURPOSE:     Private header of lxcore.sys: Linux process, thread and file objects, and the
+ *              NT glue shared by lxcore/nt/ and lxcore/sys/
+ */
+
+#ifndef _LXP_H_
+#define _LXP_H_
+
+#include <ntifs.h>
+#include <ndk/exfuncs.h>
+#include <ndk/ketypes.h>
+#include <ndk/psfuncs.h>
+#include <pico.h>
+#include <pseh/pseh2.h>
+#include <ntstrsafe.h>
+
+#include "lxioctl.h"
+#include "lxsys_handlers.h"
+
+#include "lx_types.h"
+#include "lx_elf.h"
+#include "lx_stack.h"
+#include "lx_path.h"
+#include "lx_conv.h"
+
+/* Pool tags */
+#define LX_TAG_PROCESS  'pPxL'
+#define LX_TAG_THREAD   'tPxL'
+#define LX_TAG_FILE     'fPxL'
+#define LX_TAG_IMAGE    'iPxL'
+#define LX_TAG_TEMP     'xPxL'
+#define LX_TAG_REGION   'rPxL'
+
+/* Linux signal numbers lxcore reports */
+#define LX_SIGILL       4
+#define LX_SIGTRAP      5
+#define LX_SIGABRT      6
+#define LX_SIGBUS       7
+#define LX_SIGFPE       8
+#define LX_SIGKILL      9
+#define LX_SIGSEGV      11
+#define LX_SIGTERM      15
+
+/* Address space layout of a Linux process */
+#define LX_STACK_TOP            0x7FFC0000u /* 64 KiB below KUSER_SHARED_DATA's 64 KiB block */
+#define LX_STACK_RESERVE        0x00800000u /* 8 MiB, Linux's default RLIMIT_STACK */
+#define LX_STACK_INITIAL_COMMIT 0x00040000u /* 256 KiB; the rest is committed on faults */
+#define LX_BRK_RESERVE          0x04000000u /* 64 MiB of address space after the image */
+#define LX_MAX_IMAGE_FILE_SIZE  (64u * 1024u * 1024u)
+#define LX_MAX_ARGUMENT_BYTES   (256u * 1024u)
+
+#define LX_MAX_FDS              256
+#define LX_DEBUG_LINE           200
+
+/* An open file description (shared by dup'd descriptors) */
+typedef enum _LX_FILE_TYPE
+{
+    LxFileDebugOut = 1,     /* writes go to DbgPrint "lxss[pid]: ..." */
+    LxFileEmptyIn,          /* reads return 0 (EOF) */
+    LxFileNt,               /* an NT file/pipe object through a kernel handle */
+    LxFileDevNull,
+    LxFileDevZero,
+    LxFileDevFull,
+    LxFileDevRandom,
+} LX_FILE_TYPE;
+
+typedef struct _LX_FILE
+{
+    LONG RefCount;
+    LX_FILE_TYPE Type;
+    HANDLE Handle;              /* LxFileNt: kernel handle */
+    ULONG StatusFlags;          /* LX_O_ACCMODE | O_APPEND | O_NONBLOCK ... */
+    BOOLEAN IsDirectory;
+    BOOLEAN Seekable;
+    FAST_MUTEX Lock;            /* serialises Offset updates */
+    LONGLONG Offset;
+    BOOLEAN DirectoryRestart;   /* getdents64: next query restarts the scan */
+    ULONG DebugStream;          /* LxFileDebugOut: 0 = stdout, 1 = stderr */
+    PCHAR Path;                 /* resolved Linux path (openat, fchdir), or NULL */
+} LX_FILE, *PLX_FILE;
+
+/* A private anonymous mapping reservation made by mmap2 (64 KiB granular) */
+typedef struct _LX_REGION
+{
+    LIST_ENTRY Link;
+    ULONG_PTR Base;             /* 64 KiB aligned */
+    SIZE_T Size;                /* multiple of 64 KiB */
+} LX_REGION, *PLX_REGION;
+
+typedef struct _LX_PROCESS
+{
+    LONG RefCount;
+    LIST_ENTRY Link;            /* LxProcessList */
+    ULONG Pid;
+    ULONG ParentPid;
+    ULONG CreateFlags;          /* LXSS_CREATE_* */
+    PEPROCESS Process;          /* referenced while the LX_PROCESS lives */
+    HANDLE NtProcessId;
+
+    /* exit */
+    KEVENT ExitEvent;           /* notification, set when the last thread is gone */
+    ULONG State;                /* LXSS_PROCESS_* */
+    ULONG ExitStatus;
+    ULONG Signal;
+    BOOLEAN ExitRequested;      /* exit_group recorded the status */
+    BOOLEAN Reaped;
+
+    /* memory (MmLock) */
+    FAST_MUTEX MmLock;
+    ULONG_PTR ImageReserveEnd;  /* end of the image's 64 KiB reservation */
+    ULONG_PTR BrkStart;
+    ULONG_PTR BrkCurrent;
+    ULONG_PTR BrkRegionBase;    /* reservation [BrkRegionBase, BrkLimit) after the image */
+    ULONG_PTR BrkLimit;
+    ULONG_PTR StackReserveBase;
+    ULONG_PTR StackCommitLow;
+    LIST_ENTRY Regions;
+
+    /* signal dispositions set by rt_sigaction (kept, not delivered yet) */
+    ULONG_PTR SignalHandlers[65];
+    ULONG SignalFlags[65];
+    ULONG_PTR SignalRestorers[65];
+    ULONGLONG SignalMasks[65];
+
+    /* identity */
+    ULONG Uid, Gid;
+    ULONG Umask;
+
+    /* files (FdLock) */
+    FAST_MUTEX FdLock;
+    PLX_FILE Fds[LX_MAX_FDS];
+    UCHAR FdCloexec[LX_MAX_FDS];
+
+    /* paths: the NT directory standing for "/" and the cwd (Linux, resolved) */
+    UNICODE_STRING Root;
+    PCHAR Cwd;                  /* LX_PATH_MAX bytes, paged pool */
+    PCHAR ExecFn;
+
+    /* debug output line buffers for fds 1 and 2 */
+    FAST_MUTEX OutLock;
+    CHAR OutLine[2][LX_DEBUG_LINE + 1];
+    ULONG OutLength[2];
+} LX_PROCESS, *PLX_PROCESS;
+
+typedef struct _LX_THREAD
+{
+    PLX_PROCESS Process;        /* holds a reference */
+    ULONG Tid;
+    ULONG_PTR ClearChildTid;    /* set_tid_address */
+    ULONG_PTR RobustList;
+    BOOLEAN TlsSet;
+    ULONG TlsBase;
+    ULONG TlsLimit;
+    ULONG TlsFlags;
+    ULONGLONG SignalMask;       /* rt_sigprocmask (no delivery yet) */
+} LX_THREAD, *PLX_THREAD;
+
+/* Linux user structures lxcore reads or writes (i386 layouts, 4-byte packing as on i386) */
+#include <pshpack4.h>
+
+struct _LX_USER_DESC
+{
+    ULONG EntryNumber;
+    ULONG BaseAddr;
+    ULONG Limit;
+    ULONG Flags;    /* seg_32bit:1 contents:2 read_exec_only:1 limit_in_pages:1
+                       seg_not_present:1 useable:1 */
+};
+
+struct _LX_OLD_TIMESPEC32
+{
+    LONG TvSec;
+    LONG TvNsec;
+};
+
+struct _LX_KERNEL_TIMESPEC
+{
+    LONGLONG TvSec;
+    LONGLONG TvNsec;
+};
+
+struct _LX_KERNEL_OLD_TIMEVAL
+{
+    LONG TvSec;
+    LONG TvUsec;
+};
+
+struct _LX_TIMEZONE
+{
+    LONG TzMinuteswest;
+    LONG TzDsttime;
+};
+
+struct _LX_IOVEC
+{
+    ULONG_PTR IovBase;
+    ULONG IovLen;
+};
+
+struct _LX_NEW_UTSNAME
+{
+    CHAR Sysname[65];
+    CHAR Nodename[65];
+    CHAR Release[65];
+    CHAR Version[65];
+    CHAR Machine[65];
+    CHAR Domainname[65];
+};
+
+struct _LX_SIGACTION
+{
+    ULONG_PTR Handler;
+    ULONG Flags;
+    ULONG_PTR Restorer;
+    ULONGLONG Mask;
+};
+
+struct _LX_RLIMIT
+{
+    ULONG RlimCur;
+    ULONG RlimMax;
+};
+
+struct _LX_RLIMIT64
+{
+    ULONGLONG RlimCur;
+    ULONGLONG RlimMax;
+};
+
+struct _LX_SYSINFO
+{
+    LONG Uptime;
+    ULONG Loads[3];
+    ULONG Totalram;
+    ULONG Freeram;
+    ULONG Sharedram;
+    ULONG Bufferram;
+    ULONG Totalswap;
+    ULONG Freeswap;
+    USHORT Procs;
+    USHORT Pad;
+    ULONG Totalhigh;
+    ULONG Freehigh;
+    ULONG MemUnit;
+    CHAR Reserved[8];
+};
+
+struct _LX_STAT64
+{
+    ULONGLONG StDev;
+    ULONG Pad0;
+    ULONG StIno32;
+    ULONG StMode;
+    ULONG StNlink;
+    ULONG StUid;
+    ULONG StGid;
+    ULONGLONG StRdev;
+    ULONG Pad3;
+    LONGLONG StSize;
+    ULONG StBlksize;
+    ULONGLONG StBlocks;
+    ULONG StAtime;
+    ULONG StAtimeNsec;
+    ULONG StMtime;
+    ULONG StMtimeNsec;
+    ULONG StCtime;
+    ULONG StCtimeNsec;
+    ULONGLONG StIno;
+};
+#include <poppack.h>
+
+C_ASSERT(sizeof(struct _LX_USER_DESC) == 16);
+C_ASSERT(sizeof(struct _LX_KERNEL_TIMESPEC) == 16);
+C_ASSERT(sizeof(struct _LX_NEW_UTSNAME) == 390);
+C_ASSERT(sizeof(struct _LX_SYSINFO) == 64);
+C_ASSERT(sizeof(struct _LX_STAT64) == 96);
+C_ASSERT(FIELD_OFFSET(struct _LX_STAT64, StSize) == 44);
+C_ASSERT(FIELD_OFFSET(struct _LX_STAT64, StIno) == 88);
+
+/* driver.c */
+extern PS_PICO_ROUTINES LxPicoRoutines;
+extern BOOLEAN LxPicoRegistered;
+extern BOOLEAN LxTableRegistered;
+
+/* process.c */
+VOID LxInitializeProcessTable(VOID);
+PLX_PROCESS LxCurrentProcess(VOID);
+PLX_THREAD LxCurrentThread(VOID);
+VOID LxReferenceProcess(_In_ PLX_PROCESS Process);
+VOID LxDereferenceProcess(_In_ PLX_PROCESS Process);
+PLX_PROCESS LxLookupProcess(_In_ ULONG Pid);   /* referenced */
+ULONG LxProcessCount(VOID);
+NTSTATUS LxCreateProcessFromRequest(_In_ PLXSS_CREATE_PROCESS_IN Request,
+                                    _In_ ULONG RequestLength,
+                                    _In_ KPROCESSOR_MODE RequestorMode,
+                                    _Out_ PLXSS_CREATE_PROCESS_OUT Reply);
+NTSTATUS LxWaitProcess(_In_ PLXSS_WAIT_PROCESS_IN Request, _Out_ PLXSS_WAIT_PROCESS_OUT Reply);
+NTSTATUS LxSignalProcess(_In_ PLXSS_SIGNAL_PROCESS_IN Request);
+VOID LxExitCurrentProcess(_In_ ULONG Status);   /* returns only if termination failed */
+
+/* pico.c */
+VOID NTAPI LxPicoDispatchSystemCall(_Inout_ PPS_PICO_SYSTEM_CALL_INFORMATION Info);
+VOID NTAPI LxPicoExitThread(_In_ PETHREAD Thread);
+VOID NTAPI LxPicoExitProcess(_In_ PEPROCESS Process);
+BOOLEAN NTAPI LxPicoDispatchException(_Inout_ PEXCEPTION_RECORD ExceptionRecord,
+                                      _Inout_opt_ PVOID ExceptionFrame,
+                                      _Inout_ struct _KTRAP_FRAME *TrapFrame,
+                                      _In_ ULONG Chance,
+                                      _In_ KPROCESSOR_MODE PreviousMode);
+NTSTATUS NTAPI LxPicoTerminateProcess(_In_ PEPROCESS Process, _In_ NTSTATUS TerminateStatus);
+ULONG NTAPI LxPicoWalkUserStack(_In_ struct _KTRAP_FRAME *TrapFrame,
+                                _Out_writes_(FrameCount) PVOID *Callers,
+                                _In_ ULONG FrameCount);
+NTSTATUS NTAPI LxPicoGetAllocatedProcessImageName(_In_ PEPROCESS Process,
+                                                  _Outptr_ PUNICODE_STRING *ImageName);
+
+/* usermem.c: every access to Linux memory goes through these (probe + SEH: -EFAULT) */
+LONG LxCopyFromUser(_Out_writes_bytes_(Length) PVOID Destination,
+                    _In_ ULONG_PTR UserSource,
+                    _In_ SIZE_T Length);
+LONG LxCopyToUser(_In_ ULONG_PTR UserDestination,
+                  _In_reads_bytes_(Length) const VOID *Source,
+                  _In_ SIZE_T Length);
+LONG LxCopyStringFromUser(_Out_writes_z_(BufferSize) PCHAR Buffer,
+                          _In_ SIZE_T BufferSize,
+                          _In_ ULONG_PTR UserString);
+LONG LxZeroUser(_In_ ULONG_PTR UserDestination, _In_ SIZE_T Length);
+VOID LxGetRandomBytes(_Out_writes_bytes_(Length) PUCHAR Buffer, _In_ ULONG Length);
+
+/* fd.c */
+PLX_FILE LxAllocateFile(_In_ LX_FILE_TYPE Type, _In_ ULONG StatusFlags);
+VOID LxReferenceFile(_In_ PLX_FILE File);
+VOID LxDereferenceFile(_In_ PLX_FILE File);
+PLX_FILE LxGetFile(_In_ PLX_PROCESS Process, _In_ ULONG Fd);   /* referenced or NULL */
+LONG LxInstallFile(_In_ PLX_PROCESS Process, _In_ PLX_FILE File, _In_ ULONG MinFd,
+                   _In_ BOOLEAN Cloexec);   /* takes over the caller's reference */
+LONG LxReplaceFile(_In_ PLX_PROCESS Process, _In_ PLX_FILE File, _In_ ULONG Fd,
+                   _In_ BOOLEAN Cloexec);   /* takes over the caller's reference */
+LONG LxCloseFd(_In_ PLX_PROCESS Process, _In_ ULONG Fd);
+VOID LxCloseAllFiles(_In_ PLX_PROCESS Process);
+LONG LxDebugWrite(_In_ PLX_PROCESS Process, _In_ ULONG Stream, _In_reads_(Length) PCCH Data,
+                  _In_ SIZE_T Length);
+VOID LxDebugFlush(_In_ PLX_PROCESS Process);
+
+/* mm.c */
+LONG LxMmInitializeProcess(_In_ PLX_PROCESS Process, _In_ HANDLE ProcessHandle,
+                           _In_ const lx_load_plan *Plan);
+BOOLEAN LxMmHandleFault(_In_ PLX_PROCESS Process, _In_ ULONG_PTR Address);
+VOID LxMmCleanupProcess(_In_ PLX_PROCESS Process);
+ULONG LxNtProtection(_In_ ULONG LinuxProt);
+
+/* loader.c */
+LONG LxLoadElf(_In_ PLX_PROCESS LxProcess,
+               _In_ PUNICODE_STRING ImagePath,
+               _In_ ULONG ArgumentCount, _In_ const CHAR *const *Arguments,
+               _In_ ULONG EnvironmentCount, _In_ const CHAR *const *Environment,
+               _In_ PCSTR ExecFn);
+
+/* Converts an NTSTATUS into a negative Linux errno */
+FORCEINLINE
+LONG
+LxStatusToErrno(_In_ NTSTATUS Status)
+{
+    return lx_ntstatus_to_errno((uint32_t)Status);
+}
+
+#endif /* _LXP_H_ */

@@ -1,0 +1,170 @@
+/*
+ * PROJECT:     lxss for ReactOS - lxcore.sys
+ * LICENSE:     LGPL-2.1-or-later (https://spdx.org/licenses/LGPL-2.1-or-later)
+ * PURPOSE:     Address space of a Linux process: image, brk area and stack reservations,
+ *              stack growth on faults, NT protections for Linux PROT_* bits
+ *
+ * NT reserves address space in 64 KiB units and commits in 4 KiB pages; Linux programs see
+ * 4 KiB pages. lxcore therefore reserves 64 KiB aligned spans and commits exactly the pages a
+ * mapping covers, so an access beyond a mapping still faults. Protections are changed by
+ * committing again with the new protection (NtAllocateVirtualMemory(MEM_COMMIT) on committed
+ * pages changes their protection; ZwProtectVirtualMemory is not exported by ntoskrnl).
+ */
+
+#include "lxp.h"
+
+#define NDEBUG
+#include <debug.h>
+
+ULONG
+LxNtProtection(
+    _In_ ULONG LinuxProt)
+{
+    switch (LinuxProt & (LX_PROT_READ | LX_PROT_WRITE | LX_PROT_EXEC))
+    {
+        case LX_PROT_NONE:
+            return PAGE_NOACCESS;
+        case LX_PROT_READ:
+            return PAGE_READONLY;
+        case LX_PROT_WRITE:
+        case LX_PROT_READ | LX_PROT_WRITE:
+            return PAGE_READWRITE;
+        case LX_PROT_EXEC:
+            return PAGE_EXECUTE;
+        case LX_PROT_READ | LX_PROT_EXEC:
+            return PAGE_EXECUTE_READ;
+        default:
+            return PAGE_EXECUTE_READWRITE;
+    }
+}
+
+static
+NTSTATUS
+LxReserve(
+    _In_ HANDLE ProcessHandle,
+    _In_ ULONG_PTR Base,
+    _In_ SIZE_T Size)
+{
+    PVOID Address = (PVOID)Base;
+    SIZE_T RegionSize = Size;
+
+    return ZwAllocateVirtualMemory(ProcessHandle, &Address, 0, &RegionSize, MEM_RESERVE,
+                                   PAGE_READWRITE);
+}
+
+static
+NTSTATUS
+LxCommit(
+    _In_ HANDLE ProcessHandle,
+    _In_ ULONG_PTR Base,
+    _In_ SIZE_T Size,
+    _In_ ULONG Protect)
+{
+    PVOID Address = (PVOID)Base;
+    SIZE_T RegionSize = Size;
+
+    return ZwAllocateVirtualMemory(ProcessHandle, &Address, 0, &RegionSize, MEM_COMMIT, Protect);
+}
+
+LONG
+LxMmInitializeProcess(
+    _In_ PLX_PROCESS Process,
+    _In_ HANDLE ProcessHandle,
+    _In_ const lx_load_plan *Plan)
+{
+    NTSTATUS Status;
+
+    PAGED_CODE();
+
+    /* The image: one reservation, every page of every segment committed read/write for the
+     * copy; the loader sets the final protections afterwards. */
+    Status = LxReserve(ProcessHandle, Plan->reserve_start,
+                       Plan->reserve_end - Plan->reserve_start);
+    if (!NT_SUCCESS(Status))
+    {
+        DbgPrint("lxss: cannot reserve the image at 0x%08lx-0x%08lx, status 0x%08lx\n",
+                 Plan->reserve_start, Plan->reserve_end, Status);
+        return -LX_ENOMEM;
+    }
+    Status = LxCommit(ProcessHandle, Plan->image_start, Plan->image_end - Plan->image_start,
+                      PAGE_READWRITE);
+    if (!NT_SUCCESS(Status))
+        return -LX_ENOMEM;
+
+    /* brk: starts right after the image; pages up to the end of the image's 64 KiB block
+     * are inside the image reservation, the rest in a reservation of its own. */
+    Process->ImageReserveEnd = Plan->reserve_end;
+    Process->BrkStart = Process->BrkCurrent = Plan->brk_start;
+    if (Plan->reserve_end + LX_BRK_RESERVE < LX_STACK_TOP - LX_STACK_RESERVE &&
+        NT_SUCCESS(LxReserve(ProcessHandle, Plan->reserve_end, LX_BRK_RESERVE)))
+    {
+        Process->BrkRegionBase = Plan->reserve_end;
+        Process->BrkLimit = Plan->reserve_end + LX_BRK_RESERVE;
+    }
+    else
+    {
+        Process->BrkRegionBase = 0;
+        Process->BrkLimit = Plan->reserve_end;
+    }
+
+    /* The stack: 8 MiB reserved below LX_STACK_TOP, the top committed, the rest on faults. */
+    Status = LxReserve(ProcessHandle, LX_STACK_TOP - LX_STACK_RESERVE, LX_STACK_RESERVE);
+    if (!NT_SUCCESS(Status))
+    {
+        DbgPrint("lxss: cannot reserve the stack, status 0x%08lx\n", Status);
+        return -LX_ENOMEM;
+    }
+    Status = LxCommit(ProcessHandle, LX_STACK_TOP - LX_STACK_INITIAL_COMMIT,
+                      LX_STACK_INITIAL_COMMIT,
+                      LxNtProtection(Plan->stack_prot));
+    if (!NT_SUCCESS(Status))
+        return -LX_ENOMEM;
+    Process->StackReserveBase = LX_STACK_TOP - LX_STACK_RESERVE;
+    Process->StackCommitLow = LX_STACK_TOP - LX_STACK_INITIAL_COMMIT;
+    return 0;
+}
+
+/* Called for an access violation of a pico thread: grows the stack when the address is in
+ * the reserved part below the committed part. Returns TRUE when the access can be retried. */
+BOOLEAN
+LxMmHandleFault(
+    _In_ PLX_PROCESS Process,
+    _In_ ULONG_PTR Address)
+{
+    ULONG_PTR NewLow;
+    NTSTATUS Status;
+    BOOLEAN Handled = FALSE;
+
+    if (KeGetCurrentIrql() != PASSIVE_LEVEL)
+        return FALSE;
+
+    ExAcquireFastMutex(&Process->MmLock);
+    if (Address >= Process->StackReserveBase && Address < Process->StackCommitLow)
+    {
+        /* commit down to the faulting page plus 64 KiB of slack */
+        NewLow = Address & ~(ULONG_PTR)(PAGE_SIZE - 1);
+        NewLow = (NewLow - Process->StackReserveBase > 0x10000) ? NewLow - 0x10000 :
+                                                                  Process->StackReserveBase;
+        Status = LxCommit(NtCurrentProcess(), NewLow, Process->StackCommitLow - NewLow,
+                          PAGE_READWRITE);
+        if (NT_SUCCESS(Status))
+        {
+            Process->StackCommitLow = NewLow;
+            Handled = TRUE;
+        }
+    }
+    ExReleaseFastMutex(&Process->MmLock);
+    return Handled;
+}
+
+VOID
+LxMmCleanupProcess(
+    _In_ PLX_PROCESS Process)
+{
+    /* The address space goes away with the NT process; only the bookkeeping is ours. */
+    while (!IsListEmpty(&Process->Regions))
+    {
+        PLIST_ENTRY Entry = RemoveHeadList(&Process->Regions);
+        ExFreePoolWithTag(CONTAINING_RECORD(Entry, LX_REGION, Link), LX_TAG_REGION);
+    }
+}

@@ -1,0 +1,202 @@
+/*
+ * PROJECT:     lxss for ReactOS - lxcore.sys
+ * LICENSE:     LGPL-2.1-or-later (https://spdx.org/licenses/LGPL-2.1-or-later)
+ * PURPOSE:     Pico provider callbacks: system calls outside table 2, thread and process
+ *              exit, user exceptions (signals), external termination
+ */
+
+#include "lxp.h"
+
+#define NDEBUG
+#include <debug.h>
+
+/* Anything that is not a table-2 number of a known Linux call: -ENOSYS. */
+VOID
+NTAPI
+LxPicoDispatchSystemCall(
+    _Inout_ PPS_PICO_SYSTEM_CALL_INFORMATION Info)
+{
+    PKTRAP_FRAME TrapFrame = Info->TrapFrame;
+    PLX_PROCESS Process = LxCurrentProcess();
+
+    DbgPrint("lxss[%lu]: unknown system service 0x%lx at eip 0x%08lx: ENOSYS\n",
+             Process ? Process->Pid : 0, TrapFrame->Eax, TrapFrame->Eip);
+    TrapFrame->Eax = (ULONG)-LX_ENOSYS;
+}
+
+VOID
+NTAPI
+LxPicoExitThread(
+    _In_ PETHREAD NtThread)
+{
+    PLX_THREAD Thread = LxPicoRoutines.GetThreadContext(NtThread);
+
+    if (Thread == NULL)
+        return;
+
+    /* CLONE_CHILD_CLEARTID / set_tid_address: clear the tid word (no futex wake yet:
+     * there is no second thread that could wait on it). */
+    if (Thread->ClearChildTid != 0 && NtThread == PsGetCurrentThread())
+    {
+        ULONG Zero = 0;
+        LxCopyToUser(Thread->ClearChildTid, &Zero, sizeof(Zero));
+    }
+    LxDereferenceProcess(Thread->Process);
+    ExFreePoolWithTag(Thread, LX_TAG_THREAD);
+}
+
+VOID
+NTAPI
+LxPicoExitProcess(
+    _In_ PEPROCESS NtProcess)
+{
+    PLX_PROCESS Process = LxPicoRoutines.GetProcessContext(NtProcess);
+
+    if (Process == NULL)
+        return;
+
+    LxDebugFlush(Process);
+    LxCloseAllFiles(Process);
+
+    if (Process->ExitRequested && Process->Signal == 0)
+    {
+        Process->State = LXSS_PROCESS_EXITED;
+        DbgPrint("lxss: process %lu exited with status %lu\n", Process->Pid, Process->ExitStatus);
+    }
+    else
+    {
+        if (Process->Signal == 0)
+            Process->Signal = LX_SIGKILL;
+        Process->State = LXSS_PROCESS_KILLED;
+        DbgPrint("lxss: process %lu killed by signal %lu (NT status 0x%08lx)\n",
+                 Process->Pid, Process->Signal, PsGetProcessExitStatus(NtProcess));
+    }
+    KeSetEvent(&Process->ExitEvent, IO_NO_INCREMENT, FALSE);
+    LxDereferenceProcess(Process);
+}
+
+static
+ULONG
+LxSignalForException(
+    _In_ NTSTATUS Code)
+{
+    switch (Code)
+    {
+        case STATUS_ILLEGAL_INSTRUCTION:
+        case STATUS_INVALID_LOCK_SEQUENCE:
+            return LX_SIGILL;
+        case STATUS_INTEGER_DIVIDE_BY_ZERO:
+        case STATUS_INTEGER_OVERFLOW:
+        case STATUS_FLOAT_DIVIDE_BY_ZERO:
+        case STATUS_FLOAT_INVALID_OPERATION:
+        case STATUS_FLOAT_OVERFLOW:
+        case STATUS_FLOAT_UNDERFLOW:
+        case STATUS_FLOAT_INEXACT_RESULT:
+        case STATUS_FLOAT_DENORMAL_OPERAND:
+        case STATUS_FLOAT_STACK_CHECK:
+            return LX_SIGFPE;
+        case STATUS_BREAKPOINT:
+        case STATUS_SINGLE_STEP:
+            return LX_SIGTRAP;
+        case STATUS_DATATYPE_MISALIGNMENT:
+            return LX_SIGBUS;
+        default:
+            /* access violations, #GP (privileged instructions), stack overflow... */
+            return LX_SIGSEGV;
+    }
+}
+
+BOOLEAN
+NTAPI
+LxPicoDispatchException(
+    _Inout_ PEXCEPTION_RECORD ExceptionRecord,
+    _Inout_opt_ PVOID ExceptionFrame,
+    _Inout_ struct _KTRAP_FRAME *TrapFrame,
+    _In_ ULONG Chance,
+    _In_ KPROCESSOR_MODE PreviousMode)
+{
+    PLX_PROCESS Process = LxCurrentProcess();
+    ULONG_PTR FaultAddress = 0;
+
+    UNREFERENCED_PARAMETER(ExceptionFrame);
+    UNREFERENCED_PARAMETER(Chance);
+
+    if (Process == NULL || PreviousMode != UserMode)
+        return FALSE;
+
+    if (ExceptionRecord->ExceptionCode == STATUS_ACCESS_VIOLATION &&
+        ExceptionRecord->NumberParameters >= 2)
+    {
+        FaultAddress = ExceptionRecord->ExceptionInformation[1];
+        if (LxMmHandleFault(Process, FaultAddress))
+            return TRUE;
+    }
+
+    /* No signal handlers yet: the signal's default action, which for these is to die. */
+    if (Process->Signal == 0 && !Process->ExitRequested)
+        Process->Signal = LxSignalForException(ExceptionRecord->ExceptionCode);
+    DbgPrint("lxss[%lu]: signal %lu: exception 0x%08lx at eip 0x%08lx, address 0x%08lx\n",
+             Process->Pid, Process->Signal, ExceptionRecord->ExceptionCode, TrapFrame->Eip,
+             FaultAddress);
+    return FALSE;
+}
+
+NTSTATUS
+NTAPI
+LxPicoTerminateProcess(
+    _In_ PEPROCESS NtProcess,
+    _In_ NTSTATUS TerminateStatus)
+{
+    PLX_PROCESS Process = LxPicoRoutines.GetProcessContext(NtProcess);
+
+    UNREFERENCED_PARAMETER(TerminateStatus);
+
+    /* NtTerminateProcess from outside (task manager, taskkill): SIGKILL. */
+    if (Process != NULL && Process->Signal == 0 && !Process->ExitRequested)
+        Process->Signal = LX_SIGKILL;
+    return STATUS_SUCCESS;
+}
+
+ULONG
+NTAPI
+LxPicoWalkUserStack(
+    _In_ struct _KTRAP_FRAME *TrapFrame,
+    _Out_writes_(FrameCount) PVOID *Callers,
+    _In_ ULONG FrameCount)
+{
+    UNREFERENCED_PARAMETER(TrapFrame);
+    UNREFERENCED_PARAMETER(Callers);
+    UNREFERENCED_PARAMETER(FrameCount);
+    return 0;
+}
+
+NTSTATUS
+NTAPI
+LxPicoGetAllocatedProcessImageName(
+    _In_ PEPROCESS NtProcess,
+    _Outptr_ PUNICODE_STRING *ImageName)
+{
+    PLX_PROCESS Process = LxPicoRoutines.GetProcessContext(NtProcess);
+    PUNICODE_STRING Name;
+    ANSI_STRING Ansi;
+    ULONG Length;
+
+    *ImageName = NULL;
+    if (Process == NULL || Process->ExecFn == NULL)
+        return STATUS_NOT_FOUND;
+
+    /* The Linux path of the program (UTF-8 shown as ANSI: good enough for a name) */
+    RtlInitAnsiString(&Ansi, Process->ExecFn);
+    Length = RtlAnsiStringToUnicodeSize(&Ansi);
+    if (Length > MAXUSHORT)
+        return STATUS_NAME_TOO_LONG;
+    Name = ExAllocatePoolWithTag(PagedPool, sizeof(UNICODE_STRING) + Length, LX_TAG_PROCESS);
+    if (Name == NULL)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    Name->Buffer = (PWCH)(Name + 1);
+    Name->Length = 0;
+    Name->MaximumLength = (USHORT)Length;
+    RtlAnsiStringToUnicodeString(Name, &Ansi, FALSE);
+    *ImageName = Name;
+    return STATUS_SUCCESS;
+}

@@ -1,0 +1,506 @@
+/*
+ * PROJECT:     lxss for ReactOS - lxcore.sys
+ * LICENSE:     LGPL-2.1-or-later (https://spdx.org/licenses/LGPL-2.1-or-later)
+ * PURPOSE:     Linux process objects: the pid table, creation from an IOCTL request, waiting
+ *              for an exit status, signalling and exit
+ */
+
+#include "lxp.h"
+
+#define NDEBUG
+#include <debug.h>
+
+static FAST_MUTEX LxProcessLock;
+static LIST_ENTRY LxProcessList;
+static ULONG LxNextPid;
+static ULONG LxLiveProcesses;
+
+static const WCHAR LxDefaultRoot[] = L"\\SystemRoot\\lxss\\rootfs";
+
+VOID
+LxInitializeProcessTable(VOID)
+{
+    ExInitializeFastMutex(&LxProcessLock);
+    InitializeListHead(&LxProcessList);
+    LxNextPid = 2;  /* pid 1 stands for the launcher, the parent of every process for now */
+}
+
+PLX_PROCESS
+LxCurrentProcess(VOID)
+{
+    return LxPicoRoutines.GetProcessContext(PsGetCurrentProcess());
+}
+
+PLX_THREAD
+LxCurrentThread(VOID)
+{
+    return LxPicoRoutines.GetThreadContext(PsGetCurrentThread());
+}
+
+VOID
+LxReferenceProcess(
+    _In_ PLX_PROCESS Process)
+{
+    InterlockedIncrement(&Process->RefCount);
+}
+
+VOID
+LxDereferenceProcess(
+    _In_ PLX_PROCESS Process)
+{
+    if (InterlockedDecrement(&Process->RefCount) != 0)
+        return;
+
+    ASSERT(KeGetCurrentIrql() <= APC_LEVEL);
+    LxCloseAllFiles(Process);
+    LxMmCleanupProcess(Process);
+    if (Process->Process)
+        ObDereferenceObject(Process->Process);
+    if (Process->Root.Buffer)
+        ExFreePoolWithTag(Process->Root.Buffer, LX_TAG_PROCESS);
+    if (Process->Cwd)
+        ExFreePoolWithTag(Process->Cwd, LX_TAG_PROCESS);
+    if (Process->ExecFn)
+        ExFreePoolWithTag(Process->ExecFn, LX_TAG_PROCESS);
+    ExFreePoolWithTag(Process, LX_TAG_PROCESS);
+}
+
+PLX_PROCESS
+LxLookupProcess(
+    _In_ ULONG Pid)
+{
+    PLIST_ENTRY Entry;
+    PLX_PROCESS Found = NULL;
+
+    ExAcquireFastMutex(&LxProcessLock);
+    for (Entry = LxProcessList.Flink; Entry != &LxProcessList; Entry = Entry->Flink)
+    {
+        PLX_PROCESS Process = CONTAINING_RECORD(Entry, LX_PROCESS, Link);
+        if (Process->Pid == Pid)
+        {
+            LxReferenceProcess(Process);
+            Found = Process;
+            break;
+        }
+    }
+    ExReleaseFastMutex(&LxProcessLock);
+    return Found;
+}
+
+ULONG
+LxProcessCount(VOID)
+{
+    return LxLiveProcesses;
+}
+
+static
+VOID
+LxRemoveProcess(
+    _In_ PLX_PROCESS Process)
+{
+    BOOLEAN Removed = FALSE;
+
+    ExAcquireFastMutex(&LxProcessLock);
+    if (!Process->Reaped)
+    {
+        Process->Reaped = TRUE;
+        RemoveEntryList(&Process->Link);
+        LxLiveProcesses--;
+        Removed = TRUE;
+    }
+    ExReleaseFastMutex(&LxProcessLock);
+    if (Removed)
+        LxDereferenceProcess(Process);  /* the table's reference */
+}
+
+/* Checks that a blob lies inside the request; returns its address or NULL (Length 0). */
+static
+NTSTATUS
+LxGetBlob(
+    _In_ PUCHAR Request,
+    _In_ ULONG RequestLength,
+    _In_ PLXSS_BLOB Blob,
+    _Out_ PUCHAR *Data)
+{
+    *Data = NULL;
+    if (Blob->Length == 0)
+        return STATUS_SUCCESS;
+    if (Blob->Offset > RequestLength || Blob->Length > RequestLength - Blob->Offset)
+        return STATUS_INVALID_PARAMETER;
+    *Data = Request + Blob->Offset;
+    return STATUS_SUCCESS;
+}
+
+/* Splits Count packed NUL-terminated strings into a pointer array (pool, caller frees). */
+static
+NTSTATUS
+LxSplitStrings(
+    _In_opt_ PUCHAR Data,
+    _In_ ULONG Length,
+    _In_ ULONG Count,
+    _Out_ PCHAR **Strings)
+{
+    PCHAR *Array;
+    ULONG i, Offset = 0;
+
+    *Strings = NULL;
+    if (Count == 0)
+        return STATUS_SUCCESS;
+    if (Data == NULL || Count > Length || Count > 0x10000)
+        return STATUS_INVALID_PARAMETER;
+
+    Array = ExAllocatePoolWithTag(PagedPool, Count * sizeof(PCHAR), LX_TAG_TEMP);
+    if (Array == NULL)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    for (i = 0; i < Count; i++)
+    {
+        ULONG Start = Offset;
+
+        while (Offset < Length && Data[Offset] != ANSI_NULL)
+            Offset++;
+        if (Offset >= Length)
+        {
+            ExFreePoolWithTag(Array, LX_TAG_TEMP);
+            return STATUS_INVALID_PARAMETER;    /* not terminated inside the blob */
+        }
+        Array[i] = (PCHAR)Data + Start;
+        Offset++;
+    }
+    *Strings = Array;
+    return STATUS_SUCCESS;
+}
+
+/* Turns a caller's handle into an fd backed by a kernel handle with the caller's access. */
+static
+NTSTATUS
+LxFileFromCallerHandle(
+    _In_ HANDLE CallerHandle,
+    _In_ KPROCESSOR_MODE RequestorMode,
+    _In_ ULONG Fd,
+    _Out_ PLX_FILE *File)
+{
+    OBJECT_HANDLE_INFORMATION HandleInfo;
+    PFILE_OBJECT FileObject;
+    HANDLE KernelHandle;
+    PLX_FILE NewFile;
+    NTSTATUS Status;
+
+    *File = NULL;
+    Status = ObReferenceObjectByHandle(CallerHandle,
+                                       0,
+                                       *IoFileObjectType,
+                                       RequestorMode,
+                                       (PVOID *)&FileObject,
+                                       &HandleInfo);
+    if (!NT_SUCCESS(Status))
+        return Status;
+
+    /* Same access as the caller's handle: no access is gained through lxcore. */
+    Status = ObOpenObjectByPointer(FileObject,
+                                   OBJ_KERNEL_HANDLE,
+                                   NULL,
+                                   HandleInfo.GrantedAccess,
+                                   *IoFileObjectType,
+                                   KernelMode,
+                                   &KernelHandle);
+    ObDereferenceObject(FileObject);
+    if (!NT_SUCCESS(Status))
+        return Status;
+
+    NewFile = LxAllocateFile(LxFileNt, Fd == 0 ? LX_O_RDONLY : LX_O_WRONLY);
+    if (NewFile == NULL)
+    {
+        ZwClose(KernelHandle);
+        return STATUS_INSUFFICIENT_RESOURCES;
+    }
+    NewFile->Handle = KernelHandle;
+    NewFile->Seekable = FALSE;  /* pipes and consoles; the position is the object's own */
+    *File = NewFile;
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS
+LxCreateProcessFromRequest(
+    _In_ PLXSS_CREATE_PROCESS_IN Request,
+    _In_ ULONG RequestLength,
+    _In_ KPROCESSOR_MODE RequestorMode,
+    _Out_ PLXSS_CREATE_PROCESS_OUT Reply)
+{
+    PUCHAR Base = (PUCHAR)Request;
+    PUCHAR ImageData, RootData, CwdData, ExecFnData, ArgData, EnvData;
+    UNICODE_STRING ImagePath;
+    PCHAR *Arguments = NULL, *Environment = NULL;
+    PLX_PROCESS Process = NULL;
+    ULONG i, RootLength;
+    NTSTATUS Status;
+    LONG Result;
+    int Resolved;
+
+    PAGED_CODE();
+
+    Reply->Size = sizeof(*Reply);
+    if (Request->Size < sizeof(*Request))
+        return STATUS_INFO_LENGTH_MISMATCH;
+    if (Request->Flags & LXSS_CREATE_SUSPENDED)
+        return STATUS_NOT_SUPPORTED;
+    if ((Request->Flags & ~LXSS_CREATE_VALID_FLAGS) != 0)
+        return STATUS_INVALID_PARAMETER;
+    for (i = 0; i < RTL_NUMBER_OF(Request->Reserved); i++)
+    {
+        if (Request->Reserved[i] != 0)
+            return STATUS_INVALID_PARAMETER;
+    }
+
+    Status = LxGetBlob(Base, RequestLength, &Request->ImagePath, &ImageData);
+    if (!NT_SUCCESS(Status) || ImageData == NULL || (Request->ImagePath.Length & 1) ||
+        Request->ImagePath.Length > MAXUSHORT - 1)
+        return STATUS_INVALID_PARAMETER;
+    if (!NT_SUCCESS(LxGetBlob(Base, RequestLength, &Request->RootDirectory, &RootData)) ||
+        (Request->RootDirectory.Length & 1) || Request->RootDirectory.Length > MAXUSHORT - 1 ||
+        !NT_SUCCESS(LxGetBlob(Base, RequestLength, &Request->CurrentDirectory, &CwdData)) ||
+        !NT_SUCCESS(LxGetBlob(Base, RequestLength, &Request->ExecFn, &ExecFnData)) ||
+        !NT_SUCCESS(LxGetBlob(Base, RequestLength, &Request->Arguments, &ArgData)) ||
+        !NT_SUCCESS(LxGetBlob(Base, RequestLength, &Request->Environment, &EnvData)))
+        return STATUS_INVALID_PARAMETER;
+    if (CwdData && CwdData[Request->CurrentDirectory.Length - 1] != ANSI_NULL)
+        return STATUS_INVALID_PARAMETER;
+    if (ExecFnData && ExecFnData[Request->ExecFn.Length - 1] != ANSI_NULL)
+        return STATUS_INVALID_PARAMETER;
+
+    ImagePath.Buffer = (PWCH)ImageData;
+    ImagePath.Length = ImagePath.MaximumLength = (USHORT)Request->ImagePath.Length;
+
+    Status = LxSplitStrings(ArgData, Request->Arguments.Length, Request->ArgumentCount,
+                            &Arguments);
+    if (!NT_SUCCESS(Status))
+        goto Cleanup;
+    Status = LxSplitStrings(EnvData, Request->Environment.Length, Request->EnvironmentCount,
+                            &Environment);
+    if (!NT_SUCCESS(Status))
+        goto Cleanup;
+
+    /* The Linux process object */
+    Process = ExAllocatePoolWithTag(NonPagedPool, sizeof(*Process), LX_TAG_PROCESS);
+    if (Process == NULL)
+    {
+        Status = STATUS_INSUFFICIENT_RESOURCES;
+        goto Cleanup;
+    }
+    RtlZeroMemory(Process, sizeof(*Process));
+    Process->RefCount = 1;
+    Process->CreateFlags = Request->Flags;
+    Process->ParentPid = 1;
+    Process->State = LXSS_PROCESS_RUNNING;
+    Process->Umask = 022;
+    KeInitializeEvent(&Process->ExitEvent, NotificationEvent, FALSE);
+    ExInitializeFastMutex(&Process->MmLock);
+    ExInitializeFastMutex(&Process->FdLock);
+    ExInitializeFastMutex(&Process->OutLock);
+    InitializeListHead(&Process->Regions);
+    InitializeListHead(&Process->Link);
+    Process->Reaped = TRUE;     /* not in the table yet */
+
+    RootLength = RootData ? Request->RootDirectory.Length : sizeof(LxDefaultRoot) - sizeof(WCHAR);
+    Process->Root.Buffer = ExAllocatePoolWithTag(PagedPool, RootLength + sizeof(WCHAR),
+                                                 LX_TAG_PROCESS);
+    Process->Cwd = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_PROCESS);
+    Process->ExecFn = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_PROCESS);
+    if (!Process->Root.Buffer || !Process->Cwd || !Process->ExecFn)
+    {
+        Status = STATUS_INSUFFICIENT_RESOURCES;
+        goto Cleanup;
+    }
+    RtlCopyMemory(Process->Root.Buffer, RootData ? (PVOID)RootData : (PVOID)LxDefaultRoot,
+                  RootLength);
+    Process->Root.Length = (USHORT)RootLength;
+    Process->Root.MaximumLength = (USHORT)(RootLength + sizeof(WCHAR));
+    /* drop trailing backslashes: "/" maps to the directory itself */
+    while (Process->Root.Length >= sizeof(WCHAR) &&
+           Process->Root.Buffer[Process->Root.Length / sizeof(WCHAR) - 1] == L'\\')
+        Process->Root.Length -= sizeof(WCHAR);
+
+    Resolved = lx_path_resolve(NULL, CwdData ? (PCSTR)CwdData : "/", Process->Cwd,
+                               LX_PATH_MAX, NULL);
+    if (Resolved < 0)
+    {
+        Status = STATUS_INVALID_PARAMETER;   /* cwd must be an absolute Linux path */
+        goto Cleanup;
+    }
+    if (ExecFnData)
+        RtlStringCbCopyA(Process->ExecFn, LX_PATH_MAX, (PCSTR)ExecFnData);
+    else if (Request->ArgumentCount)
+        RtlStringCbCopyA(Process->ExecFn, LX_PATH_MAX, Arguments[0]);
+    else
+        Process->ExecFn[0] = ANSI_NULL;
+
+    /* Standard descriptors */
+    for (i = 0; i < 3; i++)
+    {
+        PLX_FILE File = NULL;
+
+        if (Request->StdHandles[i] != NULL)
+        {
+            Status = LxFileFromCallerHandle(Request->StdHandles[i], RequestorMode, i, &File);
+            if (!NT_SUCCESS(Status))
+                goto Cleanup;
+        }
+        else if (Request->Flags & LXSS_CREATE_DEBUG_STDIO)
+        {
+            File = LxAllocateFile(i == 0 ? LxFileEmptyIn : LxFileDebugOut,
+                                  i == 0 ? LX_O_RDONLY : LX_O_WRONLY);
+            if (File == NULL)
+            {
+                Status = STATUS_INSUFFICIENT_RESOURCES;
+                goto Cleanup;
+            }
+            File->DebugStream = (i == 2) ? 1 : 0;
+        }
+        if (File != NULL)
+            LxInstallFile(Process, File, i, FALSE);
+    }
+
+    /* Into the table: from here the pid is visible to waiters */
+    ExAcquireFastMutex(&LxProcessLock);
+    Process->Pid = LxNextPid++;
+    Process->Reaped = FALSE;
+    InsertTailList(&LxProcessList, &Process->Link);
+    LxLiveProcesses++;
+    ExReleaseFastMutex(&LxProcessLock);
+
+    Result = LxLoadElf(Process,
+                       &ImagePath,
+                       Request->ArgumentCount, (const CHAR *const *)Arguments,
+                       Request->EnvironmentCount, (const CHAR *const *)Environment,
+                       Process->ExecFn);
+    if (Result < 0)
+    {
+        DbgPrint("lxss: cannot start %wZ: error %ld\n", &ImagePath, Result);
+        Reply->LinuxError = Result;
+        LxRemoveProcess(Process);   /* drops the last reference */
+        Process = NULL;
+        Status = STATUS_SUCCESS;
+        goto Cleanup;
+    }
+
+    Reply->LinuxError = 0;
+    Reply->Pid = Process->Pid;
+    Reply->NtProcessId = HandleToUlong(Process->NtProcessId);
+    Process = NULL;     /* owned by the table now */
+    Status = STATUS_SUCCESS;
+
+Cleanup:
+    if (Process != NULL)
+        LxDereferenceProcess(Process);
+    if (Arguments)
+        ExFreePoolWithTag(Arguments, LX_TAG_TEMP);
+    if (Environment)
+        ExFreePoolWithTag(Environment, LX_TAG_TEMP);
+    return Status;
+}
+
+static
+VOID
+LxFillWaitReply(
+    _In_ PLX_PROCESS Process,
+    _Out_ PLXSS_WAIT_PROCESS_OUT Reply)
+{
+    Reply->Size = sizeof(*Reply);
+    Reply->Pid = Process->Pid;
+    Reply->State = Process->State;
+    Reply->ExitStatus = Process->ExitStatus;
+    Reply->Signal = Process->Signal;
+    if (Process->State == LXSS_PROCESS_EXITED)
+        Reply->WaitStatus = (Process->ExitStatus & 0xFF) << 8;
+    else if (Process->State == LXSS_PROCESS_KILLED)
+        Reply->WaitStatus = Process->Signal & 0x7F;
+    else
+        Reply->WaitStatus = 0;
+}
+
+NTSTATUS
+LxWaitProcess(
+    _In_ PLXSS_WAIT_PROCESS_IN Request,
+    _Out_ PLXSS_WAIT_PROCESS_OUT Reply)
+{
+    PLX_PROCESS Process;
+    LARGE_INTEGER Timeout;
+    NTSTATUS Status;
+
+    PAGED_CODE();
+
+    Process = LxLookupProcess(Request->Pid);
+    if (Process == NULL)
+        return STATUS_NOT_FOUND;
+
+    Timeout.QuadPart = -(LONGLONG)Request->TimeoutMilliseconds * 10000;
+    Status = KeWaitForSingleObject(&Process->ExitEvent,
+                                   Executive,
+                                   UserMode,
+                                   TRUE,
+                                   Request->TimeoutMilliseconds == LXSS_WAIT_INFINITE ?
+                                       NULL : &Timeout);
+    if (Status == STATUS_USER_APC || Status == STATUS_ALERTED)
+    {
+        LxDereferenceProcess(Process);
+        return Status;
+    }
+
+    if (Status == STATUS_SUCCESS)
+    {
+        LxFillWaitReply(Process, Reply);
+        if (!(Request->Flags & LXSS_WAIT_NOREAP))
+            LxRemoveProcess(Process);
+    }
+    else
+    {
+        /* STATUS_TIMEOUT: still running */
+        Reply->Size = sizeof(*Reply);
+        Reply->Pid = Process->Pid;
+        Reply->State = LXSS_PROCESS_RUNNING;
+    }
+    LxDereferenceProcess(Process);
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS
+LxSignalProcess(
+    _In_ PLXSS_SIGNAL_PROCESS_IN Request)
+{
+    PLX_PROCESS Process;
+    NTSTATUS Status = STATUS_SUCCESS;
+
+    PAGED_CODE();
+
+    if (Request->Signal == 0 || Request->Signal > 64)
+        return STATUS_INVALID_PARAMETER;
+    Process = LxLookupProcess(Request->Pid);
+    if (Process == NULL)
+        return STATUS_NOT_FOUND;
+
+    if (KeReadStateEvent(&Process->ExitEvent) == 0 && Process->Process != NULL)
+    {
+        if (Process->Signal == 0 && !Process->ExitRequested)
+            Process->Signal = Request->Signal;
+        /* Every signal terminates for now: there are no handlers to run. */
+        Status = LxPicoRoutines.TerminateProcess(Process->Process,
+                                                 (NTSTATUS)(0xC0000000 | Request->Signal));
+    }
+    LxDereferenceProcess(Process);
+    return Status;
+}
+
+VOID
+LxExitCurrentProcess(
+    _In_ ULONG Status)
+{
+    PLX_PROCESS Process = LxCurrentProcess();
+
+    if (Process != NULL && Process->Signal == 0)
+    {
+        Process->ExitStatus = Status & 0xFF;
+        Process->ExitRequested = TRUE;
+    }
+    /* Does not return when it works. */
+    LxPicoRoutines.TerminateProcess(PsGetCurrentProcess(), (NTSTATUS)(Status & 0xFF));
+    LxPicoRoutines.TerminateThread(PsGetCurrentThread(), (NTSTATUS)(Status & 0xFF), TRUE);
+}

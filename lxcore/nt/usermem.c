@@ -1,0 +1,156 @@
+/*
+ * PROJECT:     lxss for ReactOS - lxcore.sys
+ * LICENSE:     LGPL-2.1-or-later (https://spdx.org/licenses/LGPL-2.1-or-later)
+ * PURPOSE:     Access to Linux user memory: every pointer a Linux program passes is probed
+ *              and touched only under SEH, so a bad pointer is -EFAULT, never a bugcheck
+ */
+
+#include "lxp.h"
+
+LONG
+LxCopyFromUser(
+    _Out_writes_bytes_(Length) PVOID Destination,
+    _In_ ULONG_PTR UserSource,
+    _In_ SIZE_T Length)
+{
+    LONG Result = 0;
+
+    if (Length == 0)
+        return 0;
+    _SEH2_TRY
+    {
+        ProbeForRead((PVOID)UserSource, Length, 1);
+        RtlCopyMemory(Destination, (PVOID)UserSource, Length);
+    }
+    _SEH2_EXCEPT(EXCEPTION_EXECUTE_HANDLER)
+    {
+        Result = -LX_EFAULT;
+    }
+    _SEH2_END;
+    return Result;
+}
+
+LONG
+LxCopyToUser(
+    _In_ ULONG_PTR UserDestination,
+    _In_reads_bytes_(Length) const VOID *Source,
+    _In_ SIZE_T Length)
+{
+    LONG Result = 0;
+
+    if (Length == 0)
+        return 0;
+    _SEH2_TRY
+    {
+        ProbeForWrite((PVOID)UserDestination, Length, 1);
+        RtlCopyMemory((PVOID)UserDestination, Source, Length);
+    }
+    _SEH2_EXCEPT(EXCEPTION_EXECUTE_HANDLER)
+    {
+        Result = -LX_EFAULT;
+    }
+    _SEH2_END;
+    return Result;
+}
+
+LONG
+LxZeroUser(
+    _In_ ULONG_PTR UserDestination,
+    _In_ SIZE_T Length)
+{
+    LONG Result = 0;
+
+    if (Length == 0)
+        return 0;
+    _SEH2_TRY
+    {
+        ProbeForWrite((PVOID)UserDestination, Length, 1);
+        RtlZeroMemory((PVOID)UserDestination, Length);
+    }
+    _SEH2_EXCEPT(EXCEPTION_EXECUTE_HANDLER)
+    {
+        Result = -LX_EFAULT;
+    }
+    _SEH2_END;
+    return Result;
+}
+
+/* Copies a NUL-terminated string. Returns its length, -EFAULT, or -ENAMETOOLONG when no NUL
+ * is found within BufferSize - 1 bytes (Buffer is always terminated on success). */
+LONG
+LxCopyStringFromUser(
+    _Out_writes_z_(BufferSize) PCHAR Buffer,
+    _In_ SIZE_T BufferSize,
+    _In_ ULONG_PTR UserString)
+{
+    LONG Result = -LX_ENAMETOOLONG;
+    SIZE_T i;
+
+    if (BufferSize == 0)
+        return -LX_EINVAL;
+    Buffer[0] = ANSI_NULL;
+    _SEH2_TRY
+    {
+        for (i = 0; i < BufferSize; i++)
+        {
+            ULONG_PTR Address = UserString + i;
+
+            if (Address < UserString || Address >= (ULONG_PTR)MmUserProbeAddress)
+                ExRaiseStatus(STATUS_ACCESS_VIOLATION);
+            Buffer[i] = *(volatile CHAR *)Address;
+            if (Buffer[i] == ANSI_NULL)
+            {
+                Result = (LONG)i;
+                break;
+            }
+        }
+    }
+    _SEH2_EXCEPT(EXCEPTION_EXECUTE_HANDLER)
+    {
+        Result = -LX_EFAULT;
+    }
+    _SEH2_END;
+    if (Result < 0)
+        Buffer[0] = ANSI_NULL;
+    return Result;
+}
+
+/*
+ * Random bytes for AT_RANDOM and getrandom(2). The kernel has no exported CSPRNG, so this
+ * mixes the performance counter, the interrupt time, the TSC and RtlRandomEx state through
+ * an xorshift generator. Unpredictable enough for stack canaries and hash seeds; not a
+ * cryptographic generator (getrandom is marked partial for that reason).
+ */
+static ULONG LxRandomSeed;
+static ULONGLONG LxRandomState;
+
+VOID
+LxGetRandomBytes(
+    _Out_writes_bytes_(Length) PUCHAR Buffer,
+    _In_ ULONG Length)
+{
+    LARGE_INTEGER Counter = KeQueryPerformanceCounter(NULL);
+    ULONGLONG State, Tsc = __rdtsc();
+    ULONG i;
+
+    State = LxRandomState ^ (ULONGLONG)Counter.QuadPart ^ (Tsc << 17) ^
+            (ULONGLONG)KeQueryInterruptTime();
+    if (LxRandomSeed == 0)
+        LxRandomSeed = (ULONG)Tsc | 1;
+    State ^= (ULONGLONG)RtlRandomEx(&LxRandomSeed) << 32;
+    if (State == 0)
+        State = 0x9E3779B97F4A7C15ULL;
+
+    for (i = 0; i < Length; i++)
+    {
+        if ((i & 7) == 0)
+        {
+            State ^= State << 13;
+            State ^= State >> 7;
+            State ^= State << 17;
+            State += __rdtsc();
+        }
+        Buffer[i] = (UCHAR)(State >> ((i & 7) * 8));
+    }
+    LxRandomState = State;
+}

@@ -1,0 +1,1327 @@
+/*
+ * PROJECT:     lxss for ReactOS - lxcore.sys
+ * LICENSE:     LGPL-2.1-or-later (https://spdx.org/licenses/LGPL-2.1-or-later)
+ * PURPOSE:     System calls: file descriptors and files (read, write, open, close, seek,
+ *              dup, fcntl, ioctl, stat, cwd)
+ *
+ * A Linux path is resolved against the cwd (or a directory fd) by lx_path_resolve, then
+ * translated to an NT path under the process's root directory by lx_path_to_nt; NT files are
+ * opened with kernel handles. Data moves through a kernel bounce buffer, so a bad user
+ * buffer is -EFAULT and never reaches a file system driver.
+ */
+
+#include "lxp.h"
+
+#define NDEBUG
+#include <debug.h>
+
+#define LX_AT_FDCWD             (-100)
+#define LX_AT_SYMLINK_NOFOLLOW  0x100
+#define LX_AT_EMPTY_PATH        0x1000
+#define LX_SEEK_SET             0
+#define LX_SEEK_CUR             1
+#define LX_SEEK_END             2
+#define LX_UIO_MAXIOV           1024
+#define LX_IO_CHUNK             0x10000
+#define LX_MAX_IO               0x7FFFF000
+
+#define LX_F_DUPFD              0
+#define LX_F_GETFD              1
+#define LX_F_SETFD              2
+#define LX_F_GETFL              3
+#define LX_F_SETFL              4
+#define LX_F_GETLK              5
+#define LX_F_SETLK              6
+#define LX_F_SETLKW             7
+#define LX_F_GETLK64            12
+#define LX_F_SETLK64            13
+#define LX_F_SETLKW64           14
+#define LX_F_DUPFD_CLOEXEC      1030
+#define LX_FD_CLOEXEC           1
+#define LX_F_UNLCK              2
+
+#define LX_TCGETS               0x5401
+#define LX_TIOCGWINSZ           0x5413
+#define LX_FIONREAD             0x541B
+#define LX_FIONBIO              0x5421
+#define LX_FIONCLEX             0x5450
+#define LX_FIOCLEX              0x5451
+
+#define LX_SETFL_MASK   (LX_O_APPEND | LX_O_NONBLOCK | LX_O_ASYNC | LX_O_DIRECT | LX_O_NOATIME)
+
+/* ---------------------------------------------------------------------------------------- */
+/* Reading and writing one open file description                                           */
+
+static
+LONG
+LxFileRead(
+    _In_ PLX_FILE File,
+    _In_ ULONG_PTR Buffer,
+    _In_ SIZE_T Count,
+    _In_opt_ PLONGLONG Position)     /* pread: explicit position, no offset update */
+{
+    PUCHAR Bounce;
+    SIZE_T Done = 0;
+    LONG Result = 0;
+
+    if ((File->StatusFlags & LX_O_ACCMODE) == LX_O_WRONLY || (File->StatusFlags & LX_O_PATH))
+        return -LX_EBADF;
+    if (Count > LX_MAX_IO)
+        Count = LX_MAX_IO;
+
+    switch (File->Type)
+    {
+        case LxFileEmptyIn:
+        case LxFileDevNull:
+            return 0;
+        case LxFileDebugOut:
+            return -LX_EBADF;
+        case LxFileDevZero:
+        case LxFileDevFull:
+            Result = LxZeroUser(Buffer, Count);
+            return Result < 0 ? Result : (LONG)Count;
+        default:
+            break;
+    }
+    if (File->IsDirectory)
+        return -LX_EISDIR;
+
+    Bounce = ExAllocatePoolWithTag(PagedPool, LX_IO_CHUNK, LX_TAG_TEMP);
+    if (Bounce == NULL)
+        return -LX_ENOMEM;
+
+    if (File->Seekable && Position == NULL)
+        ExAcquireFastMutex(&File->Lock);
+    while (Done < Count)
+    {
+        ULONG Chunk = (ULONG)min(Count - Done, LX_IO_CHUNK);
+        ULONG Got;
+
+        if (File->Type == LxFileDevRandom)
+        {
+            LxGetRandomBytes(Bounce, Chunk);
+            Got = Chunk;
+        }
+        else
+        {
+            IO_STATUS_BLOCK IoStatus;
+            LARGE_INTEGER ByteOffset;
+            NTSTATUS Status;
+
+            ByteOffset.QuadPart = (Position ? *Position : File->Offset) + Done;
+            Status = ZwReadFile(File->Handle, NULL, NULL, NULL, &IoStatus, Bounce, Chunk,
+                                File->Seekable ? &ByteOffset : NULL, NULL);
+            if (Status == STATUS_END_OF_FILE || Status == STATUS_PIPE_BROKEN)
+                break;
+            if (!NT_SUCCESS(Status))
+            {
+                if (Done == 0)
+                    Result = LxStatusToErrno(Status);
+                break;
+            }
+            Got = (ULONG)IoStatus.Information;
+        }
+        if (Got == 0)
+            break;
+        Result = LxCopyToUser(Buffer + Done, Bounce, Got);
+        if (Result < 0)
+            break;
+        Done += Got;
+        if (Got < Chunk || !File->Seekable)
+            break;  /* short read: do not block for more (pipes, consoles) */
+    }
+    if (File->Seekable && Position == NULL)
+    {
+        File->Offset += Done;
+        ExReleaseFastMutex(&File->Lock);
+    }
+    ExFreePoolWithTag(Bounce, LX_TAG_TEMP);
+    if (Done != 0)
+        return (LONG)Done;
+    return Result;
+}
+
+static
+LONG
+LxFileWrite(
+    _In_ PLX_PROCESS Process,
+    _In_ PLX_FILE File,
+    _In_ ULONG_PTR Buffer,
+    _In_ SIZE_T Count,
+    _In_opt_ PLONGLONG Position)
+{
+    PUCHAR Bounce;
+    SIZE_T Done = 0;
+    LONG Result = 0;
+
+    if ((File->StatusFlags & LX_O_ACCMODE) == LX_O_RDONLY || (File->StatusFlags & LX_O_PATH))
+        return -LX_EBADF;
+    if (Count > LX_MAX_IO)
+        Count = LX_MAX_IO;
+
+    switch (File->Type)
+    {
+        case LxFileDevNull:
+        case LxFileDevZero:
+        case LxFileDevRandom:
+            return (LONG)Count;
+        case LxFileDevFull:
+            return -LX_ENOSPC;
+        case LxFileEmptyIn:
+            return -LX_EBADF;
+        default:
+            break;
+    }
+    if (File->IsDirectory)
+        return -LX_EISDIR;
+    if (Count == 0)
+        return 0;
+
+    Bounce = ExAllocatePoolWithTag(PagedPool, LX_IO_CHUNK, LX_TAG_TEMP);
+    if (Bounce == NULL)
+        return -LX_ENOMEM;
+
+    if (File->Type == LxFileNt && File->Seekable && Position == NULL)
+        ExAcquireFastMutex(&File->Lock);
+    while (Done < Count)
+    {
+        ULONG Chunk = (ULONG)min(Count - Done, LX_IO_CHUNK);
+
+        Result = LxCopyFromUser(Bounce, Buffer + Done, Chunk);
+        if (Result < 0)
+            break;
+        if (File->Type == LxFileDebugOut)
+        {
+            LxDebugWrite(Process, File->DebugStream, (PCCH)Bounce, Chunk);
+            Done += Chunk;
+        }
+        else
+        {
+            IO_STATUS_BLOCK IoStatus;
+            LARGE_INTEGER ByteOffset;
+            NTSTATUS Status;
+
+            if (Position != NULL)
+            {
+                ByteOffset.QuadPart = *Position + Done;
+            }
+            else if (File->StatusFlags & LX_O_APPEND)
+            {
+                ByteOffset.HighPart = -1;
+                ByteOffset.LowPart = FILE_WRITE_TO_END_OF_FILE;
+            }
+            else
+            {
+                ByteOffset.QuadPart = File->Offset + Done;
+            }
+            Status = ZwWriteFile(File->Handle, NULL, NULL, NULL, &IoStatus, Bounce, Chunk,
+                                 File->Seekable ? &ByteOffset : NULL, NULL);
+            if (!NT_SUCCESS(Status))
+            {
+                Result = (Status == STATUS_PIPE_BROKEN || Status == STATUS_PIPE_CLOSING) ?
+                         -LX_EPIPE : LxStatusToErrno(Status);
+                break;
+            }
+            Done += IoStatus.Information;
+            if (IoStatus.Information < Chunk)
+                break;
+        }
+    }
+    if (File->Type == LxFileNt && File->Seekable && Position == NULL)
+    {
+        if (File->StatusFlags & LX_O_APPEND)
+        {
+            FILE_STANDARD_INFORMATION Standard;
+            IO_STATUS_BLOCK IoStatus;
+
+            if (NT_SUCCESS(ZwQueryInformationFile(File->Handle, &IoStatus, &Standard,
+                                                  sizeof(Standard), FileStandardInformation)))
+                File->Offset = Standard.EndOfFile.QuadPart;
+        }
+        else
+        {
+            File->Offset += Done;
+        }
+        ExReleaseFastMutex(&File->Lock);
+    }
+    ExFreePoolWithTag(Bounce, LX_TAG_TEMP);
+    if (Done != 0)
+        return (LONG)Done;
+    return Result;
+}
+
+LONG
+NTAPI
+LxSysRead(
+    ULONG Fd,
+    CHAR *Buf,
+    SIZE_T Count)
+{
+    PLX_FILE File = LxGetFile(LxCurrentProcess(), Fd);
+    LONG Result;
+
+    if (File == NULL)
+        return -LX_EBADF;
+    Result = LxFileRead(File, (ULONG_PTR)Buf, Count, NULL);
+    LxDereferenceFile(File);
+    return Result;
+}
+
+LONG
+NTAPI
+LxSysWrite(
+    ULONG Fd,
+    const CHAR *Buf,
+    SIZE_T Count)
+{
+    PLX_PROCESS Process = LxCurrentProcess();
+    PLX_FILE File = LxGetFile(Process, Fd);
+    LONG Result;
+
+    if (File == NULL)
+        return -LX_EBADF;
+    Result = LxFileWrite(Process, File, (ULONG_PTR)Buf, Count, NULL);
+    LxDereferenceFile(File);
+    return Result;
+}
+
+static
+LONG
+LxPositional(
+    _In_ ULONG Fd,
+    _In_ ULONG_PTR Buf,
+    _In_ ULONG Count,
+    _In_ ULONG Poslo,
+    _In_ ULONG Poshi,
+    _In_ BOOLEAN Write)
+{
+    PLX_PROCESS Process = LxCurrentProcess();
+    PLX_FILE File = LxGetFile(Process, Fd);
+    LONGLONG Position = ((LONGLONG)Poshi << 32) | Poslo;
+    LONG Result;
+
+    if (File == NULL)
+        return -LX_EBADF;
+    if (Position < 0)
+        Result = -LX_EINVAL;
+    else if (File->Type != LxFileNt || !File->Seekable)
+        Result = -LX_ESPIPE;
+    else if (Write)
+        Result = LxFileWrite(Process, File, Buf, Count, &Position);
+    else
+        Result = LxFileRead(File, Buf, Count, &Position);
+    LxDereferenceFile(File);
+    return Result;
+}
+
+LONG
+NTAPI
+LxSysPread64(
+    ULONG Fd,
+    CHAR *Ubuf,
+    ULONG Count,
+    ULONG Poslo,
+    ULONG Poshi)
+{
+    return LxPositional(Fd, (ULONG_PTR)Ubuf, Count, Poslo, Poshi, FALSE);
+}
+
+LONG
+NTAPI
+LxSysPwrite64(
+    ULONG Fd,
+    const CHAR *Ubuf,
+    ULONG Count,
+    ULONG Poslo,
+    ULONG Poshi)
+{
+    return LxPositional(Fd, (ULONG_PTR)Ubuf, Count, Poslo, Poshi, TRUE);
+}
+
+static
+LONG
+LxVectorIo(
+    _In_ ULONG Fd,
+    _In_ const LX_IOVEC *Vec,
+    _In_ ULONG_PTR Vlen,
+    _In_ BOOLEAN Write)
+{
+    PLX_PROCESS Process = LxCurrentProcess();
+    struct _LX_IOVEC *Vectors;
+    PLX_FILE File;
+    ULONG_PTR i;
+    ULONG Total = 0;
+    LONG Result = 0;
+
+    if (Vlen > LX_UIO_MAXIOV)
+        return -LX_EINVAL;
+    File = LxGetFile(Process, Fd);
+    if (File == NULL)
+        return -LX_EBADF;
+    if (Vlen == 0)
+    {
+        LxDereferenceFile(File);
+        return 0;
+    }
+    Vectors = ExAllocatePoolWithTag(PagedPool, Vlen * sizeof(*Vectors), LX_TAG_TEMP);
+    if (Vectors == NULL)
+    {
+        LxDereferenceFile(File);
+        return -LX_ENOMEM;
+    }
+    Result = LxCopyFromUser(Vectors, (ULONG_PTR)Vec, Vlen * sizeof(*Vectors));
+    if (Result == 0)
+    {
+        for (i = 0; i < Vlen; i++)
+        {
+            if (Vectors[i].IovLen > LX_MAX_IO - Total)
+            {
+                Result = -LX_EINVAL;
+                break;
+            }
+            Total += Vectors[i].IovLen;
+        }
+    }
+    if (Result == 0)
+    {
+        Total = 0;
+        for (i = 0; i < Vlen; i++)
+        {
+            LONG n;
+
+            if (Vectors[i].IovLen == 0)
+                continue;
+            n = Write ? LxFileWrite(Process, File, Vectors[i].IovBase, Vectors[i].IovLen, NULL) :
+                        LxFileRead(File, Vectors[i].IovBase, Vectors[i].IovLen, NULL);
+            if (n < 0)
+            {
+                if (Total == 0)
+                    Result = n;
+                break;
+            }
+            Total += (ULONG)n;
+            if ((ULONG)n < Vectors[i].IovLen)
+                break;
+        }
+        if (Result == 0)
+            Result = (LONG)Total;
+    }
+    ExFreePoolWithTag(Vectors, LX_TAG_TEMP);
+    LxDereferenceFile(File);
+    return Result;
+}
+
+LONG
+NTAPI
+LxSysReadv(
+    ULONG_PTR Fd,
+    const LX_IOVEC *Vec,
+    ULONG_PTR Vlen)
+{
+    return LxVectorIo((ULONG)Fd, Vec, Vlen, FALSE);
+}
+
+LONG
+NTAPI
+LxSysWritev(
+    ULONG_PTR Fd,
+    const LX_IOVEC *Vec,
+    ULONG_PTR Vlen)
+{
+    return LxVectorIo((ULONG)Fd, Vec, Vlen, TRUE);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Descriptors                                                                             */
+
+LONG
+NTAPI
+LxSysClose(
+    ULONG Fd)
+{
+    return LxCloseFd(LxCurrentProcess(), Fd);
+}
+
+LONG
+NTAPI
+LxSysDup(
+    ULONG Fildes)
+{
+    PLX_PROCESS Process = LxCurrentProcess();
+    PLX_FILE File = LxGetFile(Process, Fildes);
+
+    if (File == NULL)
+        return -LX_EBADF;
+    return LxInstallFile(Process, File, 0, FALSE);
+}
+
+LONG
+NTAPI
+LxSysDup2(
+    ULONG Oldfd,
+    ULONG Newfd)
+{
+    PLX_PROCESS Process = LxCurrentProcess();
+    PLX_FILE File = LxGetFile(Process, Oldfd);
+
+    if (File == NULL)
+        return -LX_EBADF;
+    if (Oldfd == Newfd)
+    {
+        LxDereferenceFile(File);
+        return (LONG)Newfd;
+    }
+    return LxReplaceFile(Process, File, Newfd, FALSE);
+}
+
+LONG
+NTAPI
+LxSysDup3(
+    ULONG Oldfd,
+    ULONG Newfd,
+    LONG Flags)
+{
+    PLX_PROCESS Process = LxCurrentProcess();
+    PLX_FILE File;
+
+    if ((Flags & ~LX_O_CLOEXEC) != 0 || Oldfd == Newfd)
+        return -LX_EINVAL;
+    File = LxGetFile(Process, Oldfd);
+    if (File == NULL)
+        return -LX_EBADF;
+    return LxReplaceFile(Process, File, Newfd, (Flags & LX_O_CLOEXEC) != 0);
+}
+
+LONG
+NTAPI
+LxSysFcntl64(
+    ULONG Fd,
+    ULONG Cmd,
+    ULONG_PTR Arg)
+{
+    PLX_PROCESS Process = LxCurrentProcess();
+    PLX_FILE File = LxGetFile(Process, Fd);
+    LONG Result = 0;
+
+    if (File == NULL)
+        return -LX_EBADF;
+
+    switch (Cmd)
+    {
+        case LX_F_DUPFD:
+        case LX_F_DUPFD_CLOEXEC:
+            if (Arg >= LX_MAX_FDS)
+            {
+                Result = -LX_EINVAL;
+                break;
+            }
+            LxReferenceFile(File);
+            Result = LxInstallFile(Process, File, (ULONG)Arg, Cmd == LX_F_DUPFD_CLOEXEC);
+            break;
+
+        case LX_F_GETFD:
+            ExAcquireFastMutex(&Process->FdLock);
+            Result = Process->FdCloexec[Fd] ? LX_FD_CLOEXEC : 0;
+            ExReleaseFastMutex(&Process->FdLock);
+            break;
+
+        case LX_F_SETFD:
+            ExAcquireFastMutex(&Process->FdLock);
+            Process->FdCloexec[Fd] = (Arg & LX_FD_CLOEXEC) ? 1 : 0;
+            ExReleaseFastMutex(&Process->FdLock);
+            break;
+
+        case LX_F_GETFL:
+            Result = (LONG)File->StatusFlags;
+            break;
+
+        case LX_F_SETFL:
+            File->StatusFlags = (File->StatusFlags & ~LX_SETFL_MASK) | ((ULONG)Arg & LX_SETFL_MASK);
+            break;
+
+        case LX_F_GETLK:
+        case LX_F_GETLK64:
+        {
+            /* no locks are ever held by anybody else: report F_UNLCK */
+            SHORT Unlocked = LX_F_UNLCK;
+            Result = LxCopyToUser(Arg, &Unlocked, sizeof(Unlocked));
+            break;
+        }
+
+        case LX_F_SETLK:
+        case LX_F_SETLKW:
+        case LX_F_SETLK64:
+        case LX_F_SETLKW64:
+            /* advisory locks between the processes of one user: accepted (single process) */
+            break;
+
+        default:
+            Result = -LX_EINVAL;
+            break;
+    }
+    LxDereferenceFile(File);
+    return Result;
+}
+
+LONG
+NTAPI
+LxSysIoctl(
+    ULONG Fd,
+    ULONG Cmd,
+    ULONG_PTR Arg)
+{
+    PLX_PROCESS Process = LxCurrentProcess();
+    PLX_FILE File = LxGetFile(Process, Fd);
+    LONG Result;
+
+    if (File == NULL)
+        return -LX_EBADF;
+
+    switch (Cmd)
+    {
+        case LX_FIOCLEX:
+        case LX_FIONCLEX:
+            ExAcquireFastMutex(&Process->FdLock);
+            Process->FdCloexec[Fd] = (Cmd == LX_FIOCLEX) ? 1 : 0;
+            ExReleaseFastMutex(&Process->FdLock);
+            Result = 0;
+            break;
+
+        case LX_FIONBIO:
+        {
+            LONG On;
+            Result = LxCopyFromUser(&On, Arg, sizeof(On));
+            if (Result == 0)
+            {
+                if (On)
+                    File->StatusFlags |= LX_O_NONBLOCK;
+                else
+                    File->StatusFlags &= ~LX_O_NONBLOCK;
+            }
+            break;
+        }
+
+        case LX_TCGETS:
+        case LX_TIOCGWINSZ:
+        default:
+            /* no terminals yet: the debug stream and NT files are not ttys */
+            Result = -LX_ENOTTY;
+            break;
+    }
+    LxDereferenceFile(File);
+    return Result;
+}
+
+static
+LONG
+LxSeek(
+    _In_ PLX_FILE File,
+    _In_ LONGLONG Offset,
+    _In_ ULONG Whence,
+    _Out_ PLONGLONG NewOffset)
+{
+    LONGLONG Base;
+
+    if (File->Type != LxFileNt)
+    {
+        /* character devices: the offset is meaningless and stays 0 */
+        if (File->Type == LxFileDebugOut || File->Type == LxFileEmptyIn)
+            return -LX_ESPIPE;
+        *NewOffset = 0;
+        return 0;
+    }
+    if (!File->Seekable && !File->IsDirectory)
+        return -LX_ESPIPE;
+
+    ExAcquireFastMutex(&File->Lock);
+    switch (Whence)
+    {
+        case LX_SEEK_SET:
+            Base = 0;
+            break;
+        case LX_SEEK_CUR:
+            Base = File->Offset;
+            break;
+        case LX_SEEK_END:
+        {
+            FILE_STANDARD_INFORMATION Standard;
+            IO_STATUS_BLOCK IoStatus;
+            NTSTATUS Status;
+
+            Status = ZwQueryInformationFile(File->Handle, &IoStatus, &Standard,
+                                            sizeof(Standard), FileStandardInformation);
+            if (!NT_SUCCESS(Status))
+            {
+                ExReleaseFastMutex(&File->Lock);
+                return LxStatusToErrno(Status);
+            }
+            Base = Standard.EndOfFile.QuadPart;
+            break;
+        }
+        default:
+            ExReleaseFastMutex(&File->Lock);
+            return -LX_EINVAL;
+    }
+    if ((Offset > 0 && Base > MAXLONGLONG - Offset) || Base + Offset < 0)
+    {
+        ExReleaseFastMutex(&File->Lock);
+        return -LX_EINVAL;
+    }
+    File->Offset = Base + Offset;
+    if (File->IsDirectory && File->Offset == 0)
+        File->DirectoryRestart = TRUE;  /* rewinddir */
+    *NewOffset = File->Offset;
+    ExReleaseFastMutex(&File->Lock);
+    return 0;
+}
+
+LONG
+NTAPI
+LxSysLseek(
+    ULONG Fd,
+    LX_OFF Offset,
+    ULONG Whence)
+{
+    PLX_FILE File = LxGetFile(LxCurrentProcess(), Fd);
+    LONGLONG NewOffset;
+    LONG Result;
+
+    if (File == NULL)
+        return -LX_EBADF;
+    Result = LxSeek(File, Offset, Whence, &NewOffset);
+    LxDereferenceFile(File);
+    if (Result < 0)
+        return Result;
+    if (NewOffset > MAXLONG)
+        return -LX_EOVERFLOW;
+    return (LONG)NewOffset;
+}
+
+LONG
+NTAPI
+LxSysLlseek(
+    ULONG Fd,
+    ULONG_PTR OffsetHigh,
+    ULONG_PTR OffsetLow,
+    LX_LOFF *Result,
+    ULONG Whence)
+{
+    PLX_FILE File = LxGetFile(LxCurrentProcess(), Fd);
+    LONGLONG NewOffset;
+    LONG Status;
+
+    if (File == NULL)
+        return -LX_EBADF;
+    Status = LxSeek(File, (LONGLONG)(((ULONGLONG)OffsetHigh << 32) | (ULONG)OffsetLow), Whence,
+                    &NewOffset);
+    LxDereferenceFile(File);
+    if (Status < 0)
+        return Status;
+    return LxCopyToUser((ULONG_PTR)Result, &NewOffset, sizeof(NewOffset));
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Paths                                                                                   */
+
+/* Resolves a user path against AT_FDCWD or a directory fd into Resolved (LX_PATH_MAX bytes,
+ * caller's pool). Returns the length or -errno. */
+static
+LONG
+LxResolveUserPath(
+    _In_ PLX_PROCESS Process,
+    _In_ LONG Dfd,
+    _In_ const CHAR *UserPath,
+    _Out_writes_(LX_PATH_MAX) PCHAR Resolved,
+    _Out_opt_ PULONG Flags)
+{
+    PCHAR Path;
+    PCSTR Base = Process->Cwd;
+    PLX_FILE DirFile = NULL;
+    unsigned PathFlags = 0;
+    LONG Result;
+
+    Path = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_TEMP);
+    if (Path == NULL)
+        return -LX_ENOMEM;
+    Result = LxCopyStringFromUser(Path, LX_PATH_MAX, (ULONG_PTR)UserPath);
+    if (Result < 0)
+        goto Done;
+    if (Result == 0)
+    {
+        Result = -LX_ENOENT;
+        goto Done;
+    }
+    if (Path[0] != '/' && Dfd != LX_AT_FDCWD)
+    {
+        DirFile = LxGetFile(Process, (ULONG)Dfd);
+        if (DirFile == NULL)
+        {
+            Result = -LX_EBADF;
+            goto Done;
+        }
+        if (!DirFile->IsDirectory || DirFile->Path == NULL)
+        {
+            Result = -LX_ENOTDIR;
+            goto Done;
+        }
+        Base = DirFile->Path;
+    }
+    Result = lx_path_resolve(Base, Path, Resolved, LX_PATH_MAX, &PathFlags);
+    if (Flags)
+        *Flags = PathFlags;
+
+Done:
+    if (DirFile)
+        LxDereferenceFile(DirFile);
+    ExFreePoolWithTag(Path, LX_TAG_TEMP);
+    return Result;
+}
+
+/* Builds the NT path of a resolved Linux path (UNICODE_STRING with a pool buffer). */
+static
+LONG
+LxNtPathOf(
+    _In_ PLX_PROCESS Process,
+    _In_ PCSTR Resolved,
+    _Out_ PUNICODE_STRING NtPath)
+{
+    size_t Length = 0;
+    int Result;
+
+    NtPath->Buffer = ExAllocatePoolWithTag(PagedPool, LX_NT_PATH_MAX * sizeof(WCHAR),
+                                           LX_TAG_TEMP);
+    if (NtPath->Buffer == NULL)
+        return -LX_ENOMEM;
+    Result = lx_path_to_nt((const uint16_t *)Process->Root.Buffer,
+                           Process->Root.Length / sizeof(WCHAR),
+                           Resolved,
+                           (uint16_t *)NtPath->Buffer,
+                           LX_NT_PATH_MAX,
+                           &Length);
+    if (Result < 0)
+    {
+        ExFreePoolWithTag(NtPath->Buffer, LX_TAG_TEMP);
+        NtPath->Buffer = NULL;
+        return Result;
+    }
+    NtPath->Length = (USHORT)(Length * sizeof(WCHAR));
+    NtPath->MaximumLength = (USHORT)(LX_NT_PATH_MAX * sizeof(WCHAR));
+    return 0;
+}
+
+/* Opens an NT file for a resolved Linux path. */
+static
+LONG
+LxOpenNt(
+    _In_ PLX_PROCESS Process,
+    _In_ PCSTR Resolved,
+    _In_ const lx_nt_open *Open,
+    _In_ ULONG Attributes,
+    _Out_ PHANDLE Handle)
+{
+    OBJECT_ATTRIBUTES ObjectAttributes;
+    IO_STATUS_BLOCK IoStatus;
+    UNICODE_STRING NtPath;
+    NTSTATUS Status;
+    LONG Result;
+
+    *Handle = NULL;
+    Result = LxNtPathOf(Process, Resolved, &NtPath);
+    if (Result < 0)
+        return Result;
+    InitializeObjectAttributes(&ObjectAttributes,
+                               &NtPath,
+                               OBJ_KERNEL_HANDLE | OBJ_CASE_INSENSITIVE,
+                               NULL,
+                               NULL);
+    Status = ZwCreateFile(Handle,
+                          Open->desired_access,
+                          &ObjectAttributes,
+                          &IoStatus,
+                          NULL,
+                          Attributes,
+                          Open->share_access,
+                          Open->disposition,
+                          Open->options,
+                          NULL,
+                          0);
+    ExFreePoolWithTag(NtPath.Buffer, LX_TAG_TEMP);
+    if (!NT_SUCCESS(Status))
+    {
+        *Handle = NULL;
+        Result = LxStatusToErrno(Status);
+        return Result == 0 ? -LX_EIO : Result;
+    }
+    return 0;
+}
+
+/* /dev and /proc/self entries that are not NT files. Returns TRUE when Resolved named one,
+ * with *Result = the new fd or -errno. */
+static
+BOOLEAN
+LxOpenSpecial(
+    _In_ PLX_PROCESS Process,
+    _In_ PCSTR Resolved,
+    _In_ const lx_nt_open *Open,
+    _Out_ PLONG Result)
+{
+    static const struct
+    {
+        PCSTR Path;
+        LX_FILE_TYPE Type;
+    } Devices[] =
+    {
+        { "/dev/null", LxFileDevNull },
+        { "/dev/zero", LxFileDevZero },
+        { "/dev/full", LxFileDevFull },
+        { "/dev/random", LxFileDevRandom },
+        { "/dev/urandom", LxFileDevRandom },
+    };
+    ULONG i, DupFd = MAXULONG;
+    PLX_FILE File;
+
+    for (i = 0; i < RTL_NUMBER_OF(Devices); i++)
+    {
+        if (strcmp(Resolved, Devices[i].Path) == 0)
+        {
+            File = LxAllocateFile(Devices[i].Type, Open->status_flags);
+            if (File == NULL)
+            {
+                *Result = -LX_ENOMEM;
+                return TRUE;
+            }
+            *Result = LxInstallFile(Process, File, 0, (BOOLEAN)Open->cloexec);
+            return TRUE;
+        }
+    }
+    if (strcmp(Resolved, "/dev/stdin") == 0)
+        DupFd = 0;
+    else if (strcmp(Resolved, "/dev/stdout") == 0)
+        DupFd = 1;
+    else if (strcmp(Resolved, "/dev/stderr") == 0)
+        DupFd = 2;
+    else if (strcmp(Resolved, "/dev/tty") == 0)
+        DupFd = 2;  /* the controlling terminal is the launcher's stderr for now */
+    else if (strncmp(Resolved, "/proc/self/fd/", 14) == 0)
+    {
+        PCSTR p = Resolved + 14;
+        DupFd = 0;
+        if (*p == ANSI_NULL)
+        {
+            *Result = -LX_ENOENT;
+            return TRUE;
+        }
+        for (; *p; p++)
+        {
+            if (*p < '0' || *p > '9' || DupFd > LX_MAX_FDS)
+            {
+                *Result = -LX_ENOENT;
+                return TRUE;
+            }
+            DupFd = DupFd * 10 + (*p - '0');
+        }
+    }
+    if (DupFd == MAXULONG)
+        return FALSE;
+
+    File = LxGetFile(Process, DupFd);
+    if (File == NULL)
+    {
+        *Result = -LX_ENOENT;
+        return TRUE;
+    }
+    *Result = LxInstallFile(Process, File, 0, (BOOLEAN)Open->cloexec);
+    return TRUE;
+}
+
+static
+LONG
+LxOpen(
+    _In_ LONG Dfd,
+    _In_ const CHAR *UserPath,
+    _In_ ULONG Flags,
+    _In_ ULONG Mode)
+{
+    PLX_PROCESS Process = LxCurrentProcess();
+    FILE_STANDARD_INFORMATION Standard;
+    IO_STATUS_BLOCK IoStatus;
+    lx_nt_open Open;
+    PCHAR Resolved;
+    PLX_FILE File;
+    HANDLE Handle;
+    ULONG PathFlags = 0;
+    LONG Result;
+
+    Result = lx_open_flags_to_nt(Flags, &Open);
+    if (Result < 0)
+        return Result;
+
+    Resolved = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_TEMP);
+    if (Resolved == NULL)
+        return -LX_ENOMEM;
+    Result = LxResolveUserPath(Process, Dfd, UserPath, Resolved, &PathFlags);
+    if (Result < 0)
+        goto Done;
+
+    if (LxOpenSpecial(Process, Resolved, &Open, &Result))
+        goto Done;
+
+    if (PathFlags & LX_PATH_TRAILING_SLASH)
+    {
+        if (Flags & LX_O_CREAT)
+        {
+            Result = -LX_EISDIR;
+            goto Done;
+        }
+        Open.options |= LX_NT_FILE_DIRECTORY_FILE;
+        Open.options &= ~LX_NT_FILE_NON_DIRECTORY_FILE;
+    }
+
+    Result = LxOpenNt(Process, Resolved, &Open,
+                      (Flags & LX_O_CREAT) ? lx_mode_to_nt_attributes(Mode, Process->Umask) : 0,
+                      &Handle);
+    if (Result < 0)
+        goto Done;
+
+    File = LxAllocateFile(LxFileNt, Open.status_flags);
+    if (File == NULL)
+    {
+        ZwClose(Handle);
+        Result = -LX_ENOMEM;
+        goto Done;
+    }
+    File->Handle = Handle;
+    if (NT_SUCCESS(ZwQueryInformationFile(Handle, &IoStatus, &Standard, sizeof(Standard),
+                                          FileStandardInformation)))
+        File->IsDirectory = Standard.Directory;
+    File->Seekable = !File->IsDirectory;
+    File->DirectoryRestart = TRUE;
+    File->Path = Resolved;      /* the file keeps the resolved path */
+    Resolved = NULL;
+    Result = LxInstallFile(Process, File, 0, (BOOLEAN)Open.cloexec);
+
+Done:
+    if (Resolved)
+        ExFreePoolWithTag(Resolved, LX_TAG_TEMP);
+    return Result;
+}
+
+LONG
+NTAPI
+LxSysOpen(
+    const CHAR *Filename,
+    LONG Flags,
+    LX_UMODE Mode)
+{
+    return LxOpen(LX_AT_FDCWD, Filename, (ULONG)Flags, Mode);
+}
+
+LONG
+NTAPI
+LxSysOpenat(
+    LONG Dfd,
+    const CHAR *Filename,
+    LONG Flags,
+    LX_UMODE Mode)
+{
+    return LxOpen(Dfd, Filename, (ULONG)Flags, Mode);
+}
+
+LONG
+NTAPI
+LxSysCreat(
+    const CHAR *Pathname,
+    LX_UMODE Mode)
+{
+    return LxOpen(LX_AT_FDCWD, Pathname, LX_O_CREAT | LX_O_WRONLY | LX_O_TRUNC, Mode);
+}
+
+LONG
+NTAPI
+LxSysGetcwd(
+    CHAR *Buf,
+    ULONG_PTR Size)
+{
+    PLX_PROCESS Process = LxCurrentProcess();
+    SIZE_T Length = strlen(Process->Cwd) + 1;
+    LONG Result;
+
+    if (Size < Length)
+        return -LX_ERANGE;
+    Result = LxCopyToUser((ULONG_PTR)Buf, Process->Cwd, Length);
+    return Result < 0 ? Result : (LONG)Length;
+}
+
+/* Checks that a resolved path names an existing directory. */
+static
+LONG
+LxCheckDirectory(
+    _In_ PLX_PROCESS Process,
+    _In_ PCSTR Resolved)
+{
+    lx_nt_open Open;
+    HANDLE Handle;
+    LONG Result;
+
+    lx_open_flags_to_nt(LX_O_RDONLY | LX_O_DIRECTORY, &Open);
+    Open.desired_access = LX_NT_SYNCHRONIZE | LX_NT_FILE_READ_ATTRIBUTES;
+    Result = LxOpenNt(Process, Resolved, &Open, 0, &Handle);
+    if (Result == 0)
+        ZwClose(Handle);
+    return Result;
+}
+
+LONG
+NTAPI
+LxSysChdir(
+    const CHAR *Filename)
+{
+    PLX_PROCESS Process = LxCurrentProcess();
+    PCHAR Resolved;
+    LONG Result;
+
+    Resolved = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_TEMP);
+    if (Resolved == NULL)
+        return -LX_ENOMEM;
+    Result = LxResolveUserPath(Process, LX_AT_FDCWD, Filename, Resolved, NULL);
+    if (Result >= 0)
+        Result = LxCheckDirectory(Process, Resolved);
+    if (Result == 0)
+        RtlStringCbCopyA(Process->Cwd, LX_PATH_MAX, Resolved);
+    ExFreePoolWithTag(Resolved, LX_TAG_TEMP);
+    return Result;
+}
+
+LONG
+NTAPI
+LxSysFchdir(
+    ULONG Fd)
+{
+    PLX_PROCESS Process = LxCurrentProcess();
+    PLX_FILE File = LxGetFile(Process, Fd);
+    LONG Result = 0;
+
+    if (File == NULL)
+        return -LX_EBADF;
+    if (!File->IsDirectory || File->Path == NULL)
+        Result = -LX_ENOTDIR;
+    else
+        RtlStringCbCopyA(Process->Cwd, LX_PATH_MAX, File->Path);
+    LxDereferenceFile(File);
+    return Result;
+}
+
+static
+LONG
+LxAccess(
+    _In_ LONG Dfd,
+    _In_ const CHAR *Filename,
+    _In_ LONG Mode)
+{
+    PLX_PROCESS Process = LxCurrentProcess();
+    lx_nt_open Open;
+    PCHAR Resolved;
+    HANDLE Handle;
+    LONG Result;
+
+    if (Mode & ~7)
+        return -LX_EINVAL;
+    Resolved = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_TEMP);
+    if (Resolved == NULL)
+        return -LX_ENOMEM;
+    Result = LxResolveUserPath(Process, Dfd, Filename, Resolved, NULL);
+    if (Result >= 0)
+    {
+        LONG Special;
+        lx_open_flags_to_nt(LX_O_RDONLY, &Open);
+        if (LxOpenSpecial(Process, Resolved, &Open, &Special))
+        {
+            Result = Special < 0 ? Special : 0;
+            if (Special >= 0)
+                LxCloseFd(Process, (ULONG)Special);
+        }
+        else
+        {
+            /* existence only: every Linux process is root, which may read and write all */
+            Open.desired_access = LX_NT_SYNCHRONIZE | LX_NT_FILE_READ_ATTRIBUTES;
+            Result = LxOpenNt(Process, Resolved, &Open, 0, &Handle);
+            if (Result == 0)
+                ZwClose(Handle);
+        }
+    }
+    ExFreePoolWithTag(Resolved, LX_TAG_TEMP);
+    return Result;
+}
+
+LONG
+NTAPI
+LxSysAccess(
+    const CHAR *Filename,
+    LONG Mode)
+{
+    return LxAccess(LX_AT_FDCWD, Filename, Mode);
+}
+
+LONG
+NTAPI
+LxSysFaccessat(
+    LONG Dfd,
+    const CHAR *Filename,
+    LONG Mode)
+{
+    return LxAccess(Dfd, Filename, Mode);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* stat                                                                                    */
+
+static
+LONG
+LxStatFile(
+    _In_ PLX_FILE File,
+    _Out_ struct _LX_STAT64 *St)
+{
+    FILE_BASIC_INFORMATION Basic;
+    FILE_STANDARD_INFORMATION Standard;
+    FILE_INTERNAL_INFORMATION Internal;
+    IO_STATUS_BLOCK IoStatus;
+    lx_timespec64 Ts;
+    NTSTATUS Status;
+
+    RtlZeroMemory(St, sizeof(*St));
+    St->StBlksize = 4096;
+    St->StNlink = 1;
+
+    if (File->Type != LxFileNt)
+    {
+        /* character devices: /dev/null is 1,3, zero 1,5, full 1,7, urandom 1,9;
+         * the debug stream and the empty stdin look like a tty-less character device */
+        static const ULONG Minor[] = { 0, 0, 0, 0, 3, 5, 7, 9 };
+        St->StMode = LX_S_IFCHR | 0666;
+        St->StRdev = (1 << 8) | Minor[File->Type];
+        St->StDev = 5;
+        St->StIno = St->StIno32 = 0x1000 + File->Type;
+        return 0;
+    }
+
+    Status = ZwQueryInformationFile(File->Handle, &IoStatus, &Standard, sizeof(Standard),
+                                    FileStandardInformation);
+    if (!NT_SUCCESS(Status))
+    {
+        /* a pipe or another object without file information */
+        St->StMode = LX_S_IFIFO | 0600;
+        St->StDev = 6;
+        return 0;
+    }
+    Status = ZwQueryInformationFile(File->Handle, &IoStatus, &Basic, sizeof(Basic),
+                                    FileBasicInformation);
+    if (!NT_SUCCESS(Status))
+        RtlZeroMemory(&Basic, sizeof(Basic));
+    if (!NT_SUCCESS(ZwQueryInformationFile(File->Handle, &IoStatus, &Internal,
+                                           sizeof(Internal), FileInternalInformation)))
+        Internal.IndexNumber.QuadPart = 0;
+
+    St->StMode = lx_nt_attributes_to_mode(Basic.FileAttributes |
+                                          (Standard.Directory ? FILE_ATTRIBUTE_DIRECTORY : 0));
+    St->StNlink = Standard.NumberOfLinks ? Standard.NumberOfLinks : 1;
+    St->StSize = Standard.Directory ? 4096 : Standard.EndOfFile.QuadPart;
+    St->StBlocks = (ULONGLONG)Standard.AllocationSize.QuadPart / 512;
+    St->StDev = 0x801;
+    St->StIno = (ULONGLONG)Internal.IndexNumber.QuadPart;
+    if (St->StIno == 0)
+    {
+        /* FAT has no file ids: a hash of the path keeps inodes stable and distinct */
+        ULONG Hash = 2166136261u;
+        PCSTR p = File->Path ? File->Path : "";
+        while (*p)
+            Hash = (Hash ^ (UCHAR)*p++) * 16777619u;
+        St->StIno = Hash | 1;
+    }
+    St->StIno32 = (ULONG)St->StIno;
+    lx_nt_time_to_timespec(Basic.LastAccessTime.QuadPart, &Ts);
+    St->StAtime = (ULONG)Ts.sec;
+    St->StAtimeNsec = (ULONG)Ts.nsec;
+    lx_nt_time_to_timespec(Basic.LastWriteTime.QuadPart, &Ts);
+    St->StMtime = (ULONG)Ts.sec;
+    St->StMtimeNsec = (ULONG)Ts.nsec;
+    lx_nt_time_to_timespec(Basic.ChangeTime.QuadPart ? Basic.ChangeTime.QuadPart :
+                           Basic.LastWriteTime.QuadPart, &Ts);
+    St->StCtime = (ULONG)Ts.sec;
+    St->StCtimeNsec = (ULONG)Ts.nsec;
+    St->StUid = 0;
+    St->StGid = 0;
+    return 0;
+}
+
+LONG
+NTAPI
+LxSysFstat64(
+    ULONG_PTR Fd,
+    LX_STAT64 *Statbuf)
+{
+    struct _LX_STAT64 St;
+    PLX_FILE File = LxGetFile(LxCurrentProcess(), (ULONG)Fd);
+    LONG Result;
+
+    if (File == NULL)
+        return -LX_EBADF;
+    Result = LxStatFile(File, &St);
+    LxDereferenceFile(File);
+    if (Result < 0)
+        return Result;
+    return LxCopyToUser((ULONG_PTR)Statbuf, &St, sizeof(St));
+}
+
+static
+LONG
+LxStatPath(
+    _In_ LONG Dfd,
+    _In_ const CHAR *Filename,
+    _Out_ LX_STAT64 *Statbuf,
+    _In_ LONG Flags)
+{
+    PLX_PROCESS Process = LxCurrentProcess();
+    LONG Fd, Result;
+
+    if (Flags & ~(LX_AT_SYMLINK_NOFOLLOW | LX_AT_EMPTY_PATH))
+        return -LX_EINVAL;
+    /* open with O_PATH semantics (no data access), stat the handle, close it */
+    Fd = LxOpen(Dfd, Filename, LX_O_PATH | ((Flags & LX_AT_SYMLINK_NOFOLLOW) ? LX_O_NOFOLLOW : 0),
+                0);
+    if (Fd == -LX_ENOENT && (Flags & LX_AT_EMPTY_PATH) && Dfd != LX_AT_FDCWD)
+        return LxSysFstat64((ULONG)Dfd, Statbuf);
+    if (Fd < 0)
+        return Fd;
+    Result = LxSysFstat64((ULONG)Fd, Statbuf);
+    LxCloseFd(Process, (ULONG)Fd);
+    return Result;
+}
+
+LONG
+NTAPI
+LxSysStat64(
+    const CHAR *Filename,
+    LX_STAT64 *Statbuf)
+{
+    return LxStatPath(LX_AT_FDCWD, Filename, Statbuf, 0);
+}
+
+LONG
+NTAPI
+LxSysLstat64(
+    const CHAR *Filename,
+    LX_STAT64 *Statbuf)
+{
+    return LxStatPath(LX_AT_FDCWD, Filename, Statbuf, LX_AT_SYMLINK_NOFOLLOW);
+}
+
+LONG
+NTAPI
+LxSysFstatat64(
+    LONG Dfd,
+    const CHAR *Filename,
+    LX_STAT64 *Statbuf,
+    LONG Flag)
+{
+    return LxStatPath(Dfd, Filename, Statbuf, Flag);
+}

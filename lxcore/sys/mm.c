@@ -1,0 +1,547 @@
+/*
+ * PROJECT:     lxss for ReactOS - lxcore.sys
+ * LICENSE:     LGPL-2.1-or-later (https://spdx.org/licenses/LGPL-2.1-or-later)
+ * PURPOSE:     System calls: brk, mmap2, munmap, mprotect, madvise, mremap
+ *
+ * Anonymous and private file mappings are private NT memory: each mmap2 reserves a 64 KiB
+ * aligned span and commits exactly the 4 KiB pages asked for (lxcore/nt/mm.c explains why).
+ * A private file mapping is a copy of the file's bytes. Shared file mappings are not
+ * supported (-ENODEV).
+ */
+
+#include "lxp.h"
+
+#define NDEBUG
+#include <debug.h>
+
+#define LX_MAP_SHARED           0x01
+#define LX_MAP_PRIVATE          0x02
+#define LX_MAP_SHARED_VALIDATE  0x03
+#define LX_MAP_TYPE             0x0f
+#define LX_MAP_FIXED            0x10
+#define LX_MAP_ANONYMOUS        0x20
+#define LX_MAP_FIXED_NOREPLACE  0x100000
+
+#define LX_MADV_DONTNEED        4
+
+#define LX_MREMAP_MAYMOVE       1
+#define LX_MREMAP_FIXED         2
+
+#define LX_PAGE_ROUND_UP(x)     (((x) + PAGE_SIZE - 1) & ~(ULONG_PTR)(PAGE_SIZE - 1))
+#define LX_64K_ROUND_UP(x)      (((x) + 0xFFFF) & ~(ULONG_PTR)0xFFFF)
+#define LX_64K_ROUND_DOWN(x)    ((x) & ~(ULONG_PTR)0xFFFF)
+
+static
+NTSTATUS
+LxVm(
+    _In_ ULONG_PTR Base,
+    _In_ SIZE_T Size,
+    _In_ ULONG Type,
+    _In_ ULONG Protect)
+{
+    PVOID Address = (PVOID)Base;
+    SIZE_T RegionSize = Size;
+
+    if (Type == MEM_DECOMMIT || Type == MEM_RELEASE)
+        return ZwFreeVirtualMemory(NtCurrentProcess(), &Address, &RegionSize, Type);
+    return ZwAllocateVirtualMemory(NtCurrentProcess(), &Address, 0, &RegionSize, Type, Protect);
+}
+
+/* The reservation (ours) that contains [Start, End), as [*Base, *Limit). */
+static
+BOOLEAN
+LxFindReservation(
+    _In_ PLX_PROCESS Process,
+    _In_ ULONG_PTR Start,
+    _In_ ULONG_PTR End,
+    _Out_ PULONG_PTR Base,
+    _Out_ PULONG_PTR Limit,
+    _Out_opt_ PLX_REGION *Region)
+{
+    PLIST_ENTRY Entry;
+
+    if (Region)
+        *Region = NULL;
+    for (Entry = Process->Regions.Flink; Entry != &Process->Regions; Entry = Entry->Flink)
+    {
+        PLX_REGION R = CONTAINING_RECORD(Entry, LX_REGION, Link);
+        if (Start >= R->Base && End <= R->Base + R->Size)
+        {
+            *Base = R->Base;
+            *Limit = R->Base + R->Size;
+            if (Region)
+                *Region = R;
+            return TRUE;
+        }
+    }
+    if (Process->BrkRegionBase && Start >= Process->BrkRegionBase && End <= Process->BrkLimit)
+    {
+        *Base = Process->BrkRegionBase;
+        *Limit = Process->BrkLimit;
+        return TRUE;
+    }
+    if (Start >= Process->StackReserveBase && End <= LX_STACK_TOP)
+    {
+        *Base = Process->StackReserveBase;
+        *Limit = LX_STACK_TOP;
+        return TRUE;
+    }
+    return FALSE;
+}
+
+/* Commits [Start, End) of the brk area, which may straddle the image reservation's tail and
+ * the brk reservation. */
+static
+NTSTATUS
+LxBrkCommit(
+    _In_ PLX_PROCESS Process,
+    _In_ ULONG_PTR Start,
+    _In_ ULONG_PTR End,
+    _In_ BOOLEAN Commit)
+{
+    ULONG_PTR Split = Process->ImageReserveEnd;
+    NTSTATUS Status = STATUS_SUCCESS;
+
+    if (Start >= End)
+        return STATUS_SUCCESS;
+    if (Start < Split)
+    {
+        ULONG_PTR PartEnd = min(End, Split);
+        Status = Commit ? LxVm(Start, PartEnd - Start, MEM_COMMIT, PAGE_READWRITE) :
+                          LxVm(Start, PartEnd - Start, MEM_DECOMMIT, 0);
+        if (!NT_SUCCESS(Status))
+            return Status;
+        Start = PartEnd;
+    }
+    if (Start < End)
+    {
+        Status = Commit ? LxVm(Start, End - Start, MEM_COMMIT, PAGE_READWRITE) :
+                          LxVm(Start, End - Start, MEM_DECOMMIT, 0);
+    }
+    return Status;
+}
+
+LONG
+NTAPI
+LxSysBrk(
+    ULONG_PTR Brk)
+{
+    PLX_PROCESS Process = LxCurrentProcess();
+    ULONG_PTR OldEnd, NewEnd, Result;
+
+    ExAcquireFastMutex(&Process->MmLock);
+    Result = Process->BrkCurrent;
+    if (Brk >= Process->BrkStart && Brk <= Process->BrkLimit)
+    {
+        OldEnd = LX_PAGE_ROUND_UP(Process->BrkCurrent);
+        NewEnd = LX_PAGE_ROUND_UP(Brk);
+        if (NewEnd > OldEnd)
+        {
+            if (NT_SUCCESS(LxBrkCommit(Process, OldEnd, NewEnd, TRUE)))
+                Process->BrkCurrent = Brk;
+        }
+        else
+        {
+            /* shrinking: give the pages back, so a later grow sees zeroes as on Linux */
+            if (NewEnd < OldEnd)
+                LxBrkCommit(Process, NewEnd, OldEnd, FALSE);
+            Process->BrkCurrent = Brk;
+        }
+        Result = Process->BrkCurrent;
+    }
+    ExReleaseFastMutex(&Process->MmLock);
+    /* Linux returns the (unchanged) current break on failure */
+    return (LONG)Result;
+}
+
+/* Copies Length bytes of an fd at Offset into user memory (private file mapping). */
+static
+LONG
+LxFillFromFile(
+    _In_ PLX_FILE File,
+    _In_ ULONG_PTR Address,
+    _In_ SIZE_T Length,
+    _In_ LONGLONG Offset)
+{
+    PUCHAR Buffer;
+    SIZE_T Done = 0;
+    LONG Result = 0;
+
+    Buffer = ExAllocatePoolWithTag(PagedPool, 0x10000, LX_TAG_TEMP);
+    if (Buffer == NULL)
+        return -LX_ENOMEM;
+    while (Done < Length)
+    {
+        IO_STATUS_BLOCK IoStatus;
+        LARGE_INTEGER ByteOffset;
+        ULONG Chunk = (ULONG)min(Length - Done, 0x10000);
+        NTSTATUS Status;
+
+        ByteOffset.QuadPart = Offset + Done;
+        Status = ZwReadFile(File->Handle, NULL, NULL, NULL, &IoStatus, Buffer, Chunk,
+                            &ByteOffset, NULL);
+        if (Status == STATUS_END_OF_FILE || (NT_SUCCESS(Status) && IoStatus.Information == 0))
+            break;      /* the rest of the mapping stays zero, as past EOF on Linux */
+        if (!NT_SUCCESS(Status))
+        {
+            Result = LxStatusToErrno(Status);
+            break;
+        }
+        Result = LxCopyToUser(Address + Done, Buffer, IoStatus.Information);
+        if (Result < 0)
+            break;
+        Done += IoStatus.Information;
+    }
+    ExFreePoolWithTag(Buffer, LX_TAG_TEMP);
+    return Result;
+}
+
+LONG
+NTAPI
+LxSysMmap2(
+    ULONG_PTR Addr,
+    ULONG_PTR Len,
+    ULONG_PTR Prot,
+    ULONG_PTR Flags,
+    ULONG_PTR Fd,
+    ULONG_PTR Pgoff)
+{
+    PLX_PROCESS Process = LxCurrentProcess();
+    PLX_FILE File = NULL;
+    PLX_REGION Region = NULL;
+    ULONG_PTR Base, End, ResBase, ResLimit;
+    SIZE_T Length;
+    NTSTATUS Status;
+    LONG Result;
+    ULONG MapType = Flags & LX_MAP_TYPE;
+    BOOLEAN Fixed = (Flags & (LX_MAP_FIXED | LX_MAP_FIXED_NOREPLACE)) != 0;
+
+    if (Len == 0 || (Prot & ~(ULONG_PTR)(LX_PROT_READ | LX_PROT_WRITE | LX_PROT_EXEC)))
+        return -LX_EINVAL;
+    if (MapType != LX_MAP_SHARED && MapType != LX_MAP_PRIVATE &&
+        MapType != LX_MAP_SHARED_VALIDATE)
+        return -LX_EINVAL;
+    if (Len > 0x7FFF0000)
+        return -LX_ENOMEM;
+    Length = LX_PAGE_ROUND_UP(Len);
+    if (Fixed && (Addr & (PAGE_SIZE - 1)))
+        return -LX_EINVAL;
+
+    if (!(Flags & LX_MAP_ANONYMOUS))
+    {
+        File = LxGetFile(Process, (ULONG)Fd);
+        if (File == NULL)
+            return -LX_EBADF;
+        if (File->Type == LxFileDevZero)
+        {
+            /* /dev/zero: an anonymous mapping */
+            LxDereferenceFile(File);
+            File = NULL;
+            Flags |= LX_MAP_ANONYMOUS;
+        }
+        else if (File->Type != LxFileNt || !File->Seekable)
+        {
+            LxDereferenceFile(File);
+            return -LX_EACCES;
+        }
+        if (File != NULL && MapType != LX_MAP_PRIVATE && (Prot & LX_PROT_WRITE))
+        {
+            LxDereferenceFile(File);
+            return -LX_ENODEV;  /* writable shared file mappings: not supported */
+        }
+    }
+
+    ExAcquireFastMutex(&Process->MmLock);
+    if (Fixed)
+    {
+        End = Addr + Length;
+        if (End < Addr || End > LX_USER_LIMIT || Addr < LX_USER_MIN_ADDRESS)
+        {
+            Result = -LX_ENOMEM;
+            goto Done;
+        }
+        if (LxFindReservation(Process, Addr, End, &ResBase, &ResLimit, NULL))
+        {
+            if (Flags & LX_MAP_FIXED_NOREPLACE)
+            {
+                Result = -LX_EEXIST;
+                goto Done;
+            }
+            /* replace: fresh zero pages with the new protection */
+            LxVm(Addr, Length, MEM_DECOMMIT, 0);
+            Status = LxVm(Addr, Length, MEM_COMMIT, PAGE_READWRITE);
+            if (!NT_SUCCESS(Status))
+            {
+                Result = -LX_ENOMEM;
+                goto Done;
+            }
+            Base = Addr;
+        }
+        else
+        {
+            /* a new reservation covering the range (needs free, 64 KiB aligned space) */
+            ResBase = LX_64K_ROUND_DOWN(Addr);
+            ResLimit = LX_64K_ROUND_UP(End);
+            Status = LxVm(ResBase, ResLimit - ResBase, MEM_RESERVE, PAGE_READWRITE);
+            if (!NT_SUCCESS(Status))
+            {
+                /* partly inside something else: replacing across reservations is not
+                 * supported */
+                Result = (Flags & LX_MAP_FIXED_NOREPLACE) ? -LX_EEXIST : -LX_ENOMEM;
+                goto Done;
+            }
+            Region = ExAllocatePoolWithTag(NonPagedPool, sizeof(*Region), LX_TAG_REGION);
+            if (Region == NULL ||
+                !NT_SUCCESS(LxVm(Addr, Length, MEM_COMMIT, PAGE_READWRITE)))
+            {
+                LxVm(ResBase, 0, MEM_RELEASE, 0);
+                if (Region)
+                    ExFreePoolWithTag(Region, LX_TAG_REGION);
+                Result = -LX_ENOMEM;
+                goto Done;
+            }
+            Region->Base = ResBase;
+            Region->Size = ResLimit - ResBase;
+            InsertTailList(&Process->Regions, &Region->Link);
+            Base = Addr;
+        }
+    }
+    else
+    {
+        SIZE_T ReserveSize = LX_64K_ROUND_UP(Length);
+        PVOID Address = NULL;
+
+        /* a hint is honoured when it is 64 KiB aligned and free */
+        if (Addr != 0 && (Addr & 0xFFFF) == 0 && Addr + ReserveSize > Addr &&
+            Addr + ReserveSize <= LX_USER_LIMIT)
+        {
+            Address = (PVOID)Addr;
+            Status = ZwAllocateVirtualMemory(NtCurrentProcess(), &Address, 0, &ReserveSize,
+                                             MEM_RESERVE, PAGE_READWRITE);
+            if (!NT_SUCCESS(Status))
+                Address = NULL;
+        }
+        if (Address == NULL)
+        {
+            ReserveSize = LX_64K_ROUND_UP(Length);
+            Status = ZwAllocateVirtualMemory(NtCurrentProcess(), &Address, 0, &ReserveSize,
+                                             MEM_RESERVE | MEM_TOP_DOWN, PAGE_READWRITE);
+            if (!NT_SUCCESS(Status))
+            {
+                Result = -LX_ENOMEM;
+                goto Done;
+            }
+        }
+        Base = (ULONG_PTR)Address;
+        Region = ExAllocatePoolWithTag(NonPagedPool, sizeof(*Region), LX_TAG_REGION);
+        if (Region == NULL || !NT_SUCCESS(LxVm(Base, Length, MEM_COMMIT, PAGE_READWRITE)))
+        {
+            LxVm(Base, 0, MEM_RELEASE, 0);
+            if (Region)
+                ExFreePoolWithTag(Region, LX_TAG_REGION);
+            Result = -LX_ENOMEM;
+            goto Done;
+        }
+        Region->Base = Base;
+        Region->Size = ReserveSize;
+        InsertTailList(&Process->Regions, &Region->Link);
+    }
+
+    if (File != NULL)
+    {
+        Result = LxFillFromFile(File, Base, Length, (LONGLONG)Pgoff * PAGE_SIZE);
+        if (Result < 0)
+            goto Done;
+    }
+    if (Prot != (LX_PROT_READ | LX_PROT_WRITE))
+        LxVm(Base, Length, MEM_COMMIT, LxNtProtection((ULONG)Prot));
+    Result = (LONG)Base;
+
+Done:
+    ExReleaseFastMutex(&Process->MmLock);
+    if (File != NULL)
+        LxDereferenceFile(File);
+    return Result;
+}
+
+LONG
+NTAPI
+LxSysMunmap(
+    ULONG_PTR Addr,
+    SIZE_T Len)
+{
+    PLX_PROCESS Process = LxCurrentProcess();
+    PLIST_ENTRY Entry, Next;
+    ULONG_PTR End;
+
+    if ((Addr & (PAGE_SIZE - 1)) || Len == 0)
+        return -LX_EINVAL;
+    End = Addr + LX_PAGE_ROUND_UP(Len);
+    if (End < Addr || End > LX_USER_LIMIT)
+        return -LX_EINVAL;
+
+    ExAcquireFastMutex(&Process->MmLock);
+    for (Entry = Process->Regions.Flink; Entry != &Process->Regions; Entry = Next)
+    {
+        PLX_REGION R = CONTAINING_RECORD(Entry, LX_REGION, Link);
+        ULONG_PTR S = max(Addr, R->Base), E = min(End, R->Base + R->Size);
+
+        Next = Entry->Flink;
+        if (S >= E)
+            continue;
+        if (S == R->Base && E == R->Base + R->Size)
+        {
+            LxVm(R->Base, 0, MEM_RELEASE, 0);
+            RemoveEntryList(&R->Link);
+            ExFreePoolWithTag(R, LX_TAG_REGION);
+        }
+        else
+        {
+            LxVm(S, E - S, MEM_DECOMMIT, 0);
+        }
+    }
+    ExReleaseFastMutex(&Process->MmLock);
+    /* unmapping what is not mapped is not an error on Linux */
+    return 0;
+}
+
+LONG
+NTAPI
+LxSysMprotect(
+    ULONG_PTR Start,
+    SIZE_T Len,
+    ULONG_PTR Prot)
+{
+    PLX_PROCESS Process = LxCurrentProcess();
+    ULONG_PTR End, Addr;
+    NTSTATUS Status;
+    LONG Result = 0;
+
+    if (Start & (PAGE_SIZE - 1))
+        return -LX_EINVAL;
+    if (Prot & ~(ULONG_PTR)(LX_PROT_READ | LX_PROT_WRITE | LX_PROT_EXEC | 0x01000000 |
+                            0x02000000 /* PROT_GROWSDOWN/UP */))
+        return -LX_EINVAL;
+    End = Start + LX_PAGE_ROUND_UP(Len);
+    if (End < Start || End > LX_USER_LIMIT)
+        return -LX_ENOMEM;
+    if (End == Start)
+        return 0;
+
+    /* Page by page range within each reservation: a commit cannot span two of them. The
+     * image reservation and other NT allocations are handled by the commit failing. */
+    ExAcquireFastMutex(&Process->MmLock);
+    Addr = Start;
+    while (Addr < End)
+    {
+        ULONG_PTR ResBase, ResLimit, PartEnd;
+
+        if (LxFindReservation(Process, Addr, Addr + PAGE_SIZE, &ResBase, &ResLimit, NULL))
+            PartEnd = min(End, ResLimit);
+        else if (Addr < Process->ImageReserveEnd)
+            PartEnd = min(End, Process->ImageReserveEnd);
+        else
+            PartEnd = min(End, LX_64K_ROUND_UP(Addr + 1));
+        Status = LxVm(Addr, PartEnd - Addr, MEM_COMMIT, LxNtProtection((ULONG)Prot));
+        if (!NT_SUCCESS(Status))
+        {
+            Result = -LX_ENOMEM;
+            break;
+        }
+        Addr = PartEnd;
+    }
+    ExReleaseFastMutex(&Process->MmLock);
+    return Result;
+}
+
+LONG
+NTAPI
+LxSysMadvise(
+    ULONG_PTR Start,
+    SIZE_T Len,
+    LONG Behavior)
+{
+    PLX_PROCESS Process = LxCurrentProcess();
+    ULONG_PTR End, ResBase, ResLimit;
+
+    if (Start & (PAGE_SIZE - 1))
+        return -LX_EINVAL;
+    End = Start + LX_PAGE_ROUND_UP(Len);
+    if (End < Start)
+        return -LX_EINVAL;
+
+    if (Behavior == LX_MADV_DONTNEED && End > Start)
+    {
+        /* private anonymous memory reads back as zeroes afterwards */
+        ExAcquireFastMutex(&Process->MmLock);
+        if (LxFindReservation(Process, Start, End, &ResBase, &ResLimit, NULL))
+        {
+            LxVm(Start, End - Start, MEM_DECOMMIT, 0);
+            LxVm(Start, End - Start, MEM_COMMIT, PAGE_READWRITE);
+        }
+        ExReleaseFastMutex(&Process->MmLock);
+    }
+    /* every other advice is only a hint: accepted and ignored */
+    return 0;
+}
+
+LONG
+NTAPI
+LxSysMremap(
+    ULONG_PTR Addr,
+    ULONG_PTR OldLen,
+    ULONG_PTR NewLen,
+    ULONG_PTR Flags,
+    ULONG_PTR NewAddr)
+{
+    ULONG_PTR OldSize = LX_PAGE_ROUND_UP(OldLen), NewSize = LX_PAGE_ROUND_UP(NewLen);
+    PLX_PROCESS Process = LxCurrentProcess();
+    ULONG_PTR ResBase, ResLimit;
+    LONG Result;
+
+    UNREFERENCED_PARAMETER(NewAddr);
+    if ((Addr & (PAGE_SIZE - 1)) || NewLen == 0 ||
+        (Flags & ~(ULONG_PTR)(LX_MREMAP_MAYMOVE | LX_MREMAP_FIXED)))
+        return -LX_EINVAL;
+    if (Flags & LX_MREMAP_FIXED)
+        return -LX_EINVAL;  /* not supported */
+
+    if (NewSize <= OldSize)
+    {
+        if (NewSize < OldSize)
+            LxSysMunmap(Addr + NewSize, OldSize - NewSize);
+        return (LONG)Addr;
+    }
+
+    /* grow in place when the reservation has room */
+    ExAcquireFastMutex(&Process->MmLock);
+    if (LxFindReservation(Process, Addr, Addr + NewSize, &ResBase, &ResLimit, NULL) &&
+        NT_SUCCESS(LxVm(Addr + OldSize, NewSize - OldSize, MEM_COMMIT, PAGE_READWRITE)))
+    {
+        ExReleaseFastMutex(&Process->MmLock);
+        return (LONG)Addr;
+    }
+    ExReleaseFastMutex(&Process->MmLock);
+
+    if (!(Flags & LX_MREMAP_MAYMOVE))
+        return -LX_ENOMEM;
+
+    /* move: a new anonymous mapping, copy, unmap the old one */
+    Result = LxSysMmap2(0, NewSize, LX_PROT_READ | LX_PROT_WRITE,
+                        LX_MAP_PRIVATE | LX_MAP_ANONYMOUS, (ULONG_PTR)-1, 0);
+    if (Result < 0 && Result > -4096)
+        return Result;
+    _SEH2_TRY
+    {
+        ProbeForRead((PVOID)Addr, OldSize, 1);
+        RtlCopyMemory((PVOID)(ULONG_PTR)Result, (PVOID)Addr, OldSize);
+    }
+    _SEH2_EXCEPT(EXCEPTION_EXECUTE_HANDLER)
+    {
+        LxSysMunmap((ULONG_PTR)Result, NewSize);
+        _SEH2_YIELD(return -LX_EFAULT);
+    }
+    _SEH2_END;
+    LxSysMunmap(Addr, OldSize);
+    return Result;
+}

@@ -1,0 +1,348 @@
+/*
+ * PROJECT:     lxss for ReactOS - lxcore.sys
+ * LICENSE:     LGPL-2.1-or-later (https://spdx.org/licenses/LGPL-2.1-or-later)
+ * PURPOSE:     System calls: process and thread identity, exit, resource limits, kill of
+ *              itself, signal masks and dispositions (recorded; delivery is not implemented)
+ */
+
+#include "lxp.h"
+
+#define NDEBUG
+#include <debug.h>
+
+LONG
+NTAPI
+LxSysExit(
+    LONG ErrorCode)
+{
+    /* One thread per process for now: exit() of the only thread ends the process. */
+    LxExitCurrentProcess((ULONG)ErrorCode & 0xFF);
+    return -LX_EINVAL;
+}
+
+LONG
+NTAPI
+LxSysExitGroup(
+    LONG ErrorCode)
+{
+    LxExitCurrentProcess((ULONG)ErrorCode & 0xFF);
+    return -LX_EINVAL;
+}
+
+LONG
+NTAPI
+LxSysGetpid(VOID)
+{
+    return (LONG)LxCurrentProcess()->Pid;
+}
+
+LONG
+NTAPI
+LxSysGettid(VOID)
+{
+    return (LONG)LxCurrentThread()->Tid;
+}
+
+LONG
+NTAPI
+LxSysGetppid(VOID)
+{
+    return (LONG)LxCurrentProcess()->ParentPid;
+}
+
+LONG
+NTAPI
+LxSysSetTidAddress(
+    LONG *Tidptr)
+{
+    PLX_THREAD Thread = LxCurrentThread();
+
+    Thread->ClearChildTid = (ULONG_PTR)Tidptr;
+    return (LONG)Thread->Tid;
+}
+
+LONG
+NTAPI
+LxSysSetRobustList(
+    LX_ROBUST_LIST_HEAD *Head,
+    SIZE_T Len)
+{
+    if (Len != 12)  /* sizeof(struct robust_list_head) on i386 */
+        return -LX_EINVAL;
+    LxCurrentThread()->RobustList = (ULONG_PTR)Head;
+    return 0;
+}
+
+/* Default action of a signal is to ignore it */
+static
+BOOLEAN
+LxSignalIgnoredByDefault(
+    _In_ LONG Sig)
+{
+    return Sig == 17 /* SIGCHLD */ || Sig == 18 /* SIGCONT */ || Sig == 23 /* SIGURG */ ||
+           Sig == 28 /* SIGWINCH */;
+}
+
+/* A signal sent to the calling process itself. With no delivery to handlers yet: ignored
+ * signals are dropped, everything else takes its default action (termination). */
+static
+LONG
+LxSignalSelf(
+    _In_ LONG Sig)
+{
+    PLX_PROCESS Process = LxCurrentProcess();
+
+    if (Sig < 0 || Sig > 64)
+        return -LX_EINVAL;
+    if (Sig == 0)
+        return 0;
+    if (Process->SignalHandlers[Sig] == 1 /* SIG_IGN */ ||
+        (Process->SignalHandlers[Sig] == 0 && LxSignalIgnoredByDefault(Sig)))
+        return 0;
+    if (Process->SignalHandlers[Sig] > 1)
+    {
+        DbgPrint("lxss[%lu]: signal %ld has a handler, but delivery is not implemented: "
+                 "default action\n", Process->Pid, Sig);
+    }
+    if (Process->Signal == 0)
+        Process->Signal = (ULONG)Sig;
+    LxDebugFlush(Process);
+    LxPicoRoutines.TerminateProcess(PsGetCurrentProcess(), (NTSTATUS)(0xC0000000 | Sig));
+    return 0;
+}
+
+LONG
+NTAPI
+LxSysKill(
+    LX_PID Pid,
+    LONG Sig)
+{
+    PLX_PROCESS Process = LxCurrentProcess();
+
+    if (Pid == (LONG)Process->Pid || Pid == 0 || Pid == -1)
+        return LxSignalSelf(Sig);
+    if (Sig < 0 || Sig > 64)
+        return -LX_EINVAL;
+    return -LX_ESRCH;
+}
+
+LONG
+NTAPI
+LxSysTkill(
+    LX_PID Pid,
+    LONG Sig)
+{
+    if (Pid <= 0)
+        return -LX_EINVAL;
+    if (Pid != (LONG)LxCurrentThread()->Tid)
+        return -LX_ESRCH;
+    return LxSignalSelf(Sig);
+}
+
+LONG
+NTAPI
+LxSysTgkill(
+    LX_PID Tgid,
+    LX_PID Pid,
+    LONG Sig)
+{
+    if (Tgid <= 0 || Pid <= 0)
+        return -LX_EINVAL;
+    if (Tgid != (LONG)LxCurrentProcess()->Pid || Pid != (LONG)LxCurrentThread()->Tid)
+        return -LX_ESRCH;
+    return LxSignalSelf(Sig);
+}
+
+#define LX_SIG_BLOCK    0
+#define LX_SIG_UNBLOCK  1
+#define LX_SIG_SETMASK  2
+#define LX_SIG_UNBLOCKABLE ((1ULL << (LX_SIGKILL - 1)) | (1ULL << (19 /* SIGSTOP */ - 1)))
+
+LONG
+NTAPI
+LxSysRtSigprocmask(
+    LONG How,
+    LX_SIGSET *Set,
+    LX_SIGSET *Oset,
+    SIZE_T Sigsetsize)
+{
+    PLX_THREAD Thread = LxCurrentThread();
+    ULONGLONG New, Old = Thread->SignalMask;
+    LONG Result;
+
+    if (Sigsetsize != sizeof(ULONGLONG))
+        return -LX_EINVAL;
+    if (Set != NULL)
+    {
+        Result = LxCopyFromUser(&New, (ULONG_PTR)Set, sizeof(New));
+        if (Result < 0)
+            return Result;
+        switch (How)
+        {
+            case LX_SIG_BLOCK:
+                New = Old | New;
+                break;
+            case LX_SIG_UNBLOCK:
+                New = Old & ~New;
+                break;
+            case LX_SIG_SETMASK:
+                break;
+            default:
+                return -LX_EINVAL;
+        }
+        New &= ~LX_SIG_UNBLOCKABLE;
+    }
+    if (Oset != NULL)
+    {
+        Result = LxCopyToUser((ULONG_PTR)Oset, &Old, sizeof(Old));
+        if (Result < 0)
+            return Result;
+    }
+    if (Set != NULL)
+        Thread->SignalMask = New;
+    return 0;
+}
+
+LONG
+NTAPI
+LxSysRtSigaction(
+    LONG Sig,
+    const LX_SIGACTION *Act,
+    LX_SIGACTION *Oact,
+    SIZE_T Sigsetsize)
+{
+    PLX_PROCESS Process = LxCurrentProcess();
+    struct _LX_SIGACTION New, Old;
+    LONG Result;
+
+    if (Sigsetsize != sizeof(ULONGLONG) || Sig < 1 || Sig > 64)
+        return -LX_EINVAL;
+    if (Act != NULL && (Sig == LX_SIGKILL || Sig == 19 /* SIGSTOP */))
+        return -LX_EINVAL;
+    if (Act != NULL)
+    {
+        Result = LxCopyFromUser(&New, (ULONG_PTR)Act, sizeof(New));
+        if (Result < 0)
+            return Result;
+    }
+    Old.Handler = Process->SignalHandlers[Sig];
+    Old.Flags = Process->SignalFlags[Sig];
+    Old.Restorer = Process->SignalRestorers[Sig];
+    Old.Mask = Process->SignalMasks[Sig];
+    if (Oact != NULL)
+    {
+        Result = LxCopyToUser((ULONG_PTR)Oact, &Old, sizeof(Old));
+        if (Result < 0)
+            return Result;
+    }
+    if (Act != NULL)
+    {
+        Process->SignalHandlers[Sig] = New.Handler;
+        Process->SignalFlags[Sig] = New.Flags;
+        Process->SignalRestorers[Sig] = New.Restorer;
+        Process->SignalMasks[Sig] = New.Mask;
+    }
+    return 0;
+}
+
+/* Resource limits (fixed values; setting is accepted and ignored) */
+#define LX_RLIMIT_STACK     3
+#define LX_RLIMIT_NOFILE    7
+#define LX_RLIM_NLIMITS     16
+#define LX_RLIM64_INFINITY  (~0ULL)
+
+static
+VOID
+LxGetLimit(
+    _In_ ULONG Resource,
+    _Out_ PULONGLONG Cur,
+    _Out_ PULONGLONG Max)
+{
+    switch (Resource)
+    {
+        case LX_RLIMIT_STACK:
+            *Cur = LX_STACK_RESERVE;
+            *Max = LX_RLIM64_INFINITY;
+            break;
+        case LX_RLIMIT_NOFILE:
+            *Cur = *Max = LX_MAX_FDS;
+            break;
+        case 4: /* RLIMIT_CORE */
+            *Cur = 0;
+            *Max = LX_RLIM64_INFINITY;
+            break;
+        default:
+            *Cur = *Max = LX_RLIM64_INFINITY;
+            break;
+    }
+}
+
+static
+LONG
+LxGetrlimit32(
+    _In_ ULONG Resource,
+    _Out_ LX_RLIMIT *Rlim,
+    _In_ BOOLEAN Old)
+{
+    struct _LX_RLIMIT Limit;
+    ULONGLONG Cur, Max;
+    ULONG Infinity = Old ? 0x7FFFFFFF : 0xFFFFFFFF;
+
+    if (Resource >= LX_RLIM_NLIMITS)
+        return -LX_EINVAL;
+    LxGetLimit(Resource, &Cur, &Max);
+    Limit.RlimCur = Cur > Infinity ? Infinity : (ULONG)Cur;
+    Limit.RlimMax = Max > Infinity ? Infinity : (ULONG)Max;
+    return LxCopyToUser((ULONG_PTR)Rlim, &Limit, sizeof(Limit));
+}
+
+LONG
+NTAPI
+LxSysGetrlimit(
+    ULONG Resource,
+    LX_RLIMIT *Rlim)
+{
+    return LxGetrlimit32(Resource, Rlim, TRUE);
+}
+
+LONG
+NTAPI
+LxSysUgetrlimit(
+    ULONG Resource,
+    LX_RLIMIT *Rlim)
+{
+    return LxGetrlimit32(Resource, Rlim, FALSE);
+}
+
+LONG
+NTAPI
+LxSysPrlimit64(
+    LX_PID Pid,
+    ULONG Resource,
+    const LX_RLIMIT64 *NewRlim,
+    LX_RLIMIT64 *OldRlim)
+{
+    struct _LX_RLIMIT64 Limit;
+    LONG Result;
+
+    if (Pid != 0 && Pid != (LONG)LxCurrentProcess()->Pid)
+        return -LX_ESRCH;
+    if (Resource >= LX_RLIM_NLIMITS)
+        return -LX_EINVAL;
+    if (NewRlim != NULL)
+    {
+        Result = LxCopyFromUser(&Limit, (ULONG_PTR)NewRlim, sizeof(Limit));
+        if (Result < 0)
+            return Result;
+        if (Limit.RlimCur > Limit.RlimMax)
+            return -LX_EINVAL;
+    }
+    if (OldRlim != NULL)
+    {
+        LxGetLimit(Resource, &Limit.RlimCur, &Limit.RlimMax);
+        Result = LxCopyToUser((ULONG_PTR)OldRlim, &Limit, sizeof(Limit));
+        if (Result < 0)
+            return Result;
+    }
+    return 0;
+}
