@@ -319,6 +319,10 @@ describe('lxgen refresh', () => {
     expect(p1).toMatch(/^Date: Mon, 1 Sep 2025 12:00:00 \+0200$/m);
     expect(p1).not.toMatch(/^-- $/m); // no signature/version footer
     expect(p1).toMatch(/^index [0-9a-f]{40}\.\.[0-9a-f]{40} 100644$/m);
+    // Same shape as plain `git format-patch`: diffstat plus summary.
+    const p2 = readFileSync(path.join(fx.patches, '0002-NTOS-PS-Add-pico-processes.patch'), 'utf8');
+    expect(p2).toMatch(/^ 2 files changed, 11 insertions\(\+\)$/m);
+    expect(p2).toMatch(/^ create mode 100644 ntoskrnl\/ps\/pico\.c$/m);
   });
 
   it('renumbers and deletes stale patch files, and leaves other files alone', async () => {

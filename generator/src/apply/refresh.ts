@@ -56,6 +56,7 @@ export const FORMAT_PATCH_ARGS = [
   '--no-notes',
   '--no-color',
   '--stat=72',
+  '--summary',
 ];
 
 export async function refreshSeries(opts: RefreshOptions): Promise<RefreshResult> {
