@@ -133,7 +133,7 @@ LONG NTAPI LxSysWaitpid(LX_PID Pid, LONG *StatAddr, LONG Options);
 LONG NTAPI LxSysCreat(const CHAR *Pathname, LX_UMODE Mode);
 /* 9 link (fs, enosys): Linux sys_link */
 LONG NTAPI LxSysLink(const CHAR *Oldname, const CHAR *Newname);
-/* 10 unlink (fs, enosys): Linux sys_unlink */
+/* 10 unlink (fs, partial): Linux sys_unlink */
 LONG NTAPI LxSysUnlink(const CHAR *Pathname);
 /* 11 execve (process, enosys): Linux sys_execve */
 LONG NTAPI LxSysExecve(const CHAR *Filename, const CHAR *const *Argv, const CHAR *const *Envp);
@@ -189,11 +189,11 @@ LONG NTAPI LxSysFtime(VOID);
 LONG NTAPI LxSysSync(VOID);
 /* 37 kill (signal, partial): Linux sys_kill */
 LONG NTAPI LxSysKill(LX_PID Pid, LONG Sig);
-/* 38 rename (fs, enosys): Linux sys_rename */
+/* 38 rename (fs, partial): Linux sys_rename */
 LONG NTAPI LxSysRename(const CHAR *Oldname, const CHAR *Newname);
-/* 39 mkdir (fs, enosys): Linux sys_mkdir */
+/* 39 mkdir (fs, partial): Linux sys_mkdir */
 LONG NTAPI LxSysMkdir(const CHAR *Pathname, LX_UMODE Mode);
-/* 40 rmdir (fs, enosys): Linux sys_rmdir */
+/* 40 rmdir (fs, implemented): Linux sys_rmdir */
 LONG NTAPI LxSysRmdir(const CHAR *Pathname);
 /* 41 dup (fs, implemented): Linux sys_dup */
 LONG NTAPI LxSysDup(ULONG Fildes);
@@ -283,7 +283,7 @@ LONG NTAPI LxSysSelect(LX_SEL_ARG_STRUCT *Arg);
 LONG NTAPI LxSysSymlink(const CHAR *Old, const CHAR *New);
 /* 84 oldlstat (fs, enosys): Linux sys_lstat */
 LONG NTAPI LxSysOldlstat(const CHAR *Filename, LX_OLD_KERNEL_STAT *Statbuf);
-/* 85 readlink (fs, enosys): Linux sys_readlink */
+/* 85 readlink (fs, partial): Linux sys_readlink */
 LONG NTAPI LxSysReadlink(const CHAR *Path, CHAR *Buf, LONG Bufsiz);
 /* 86 uselib (fs, enosys): Linux sys_uselib */
 LONG NTAPI LxSysUselib(const CHAR *Library);
@@ -349,7 +349,7 @@ LONG NTAPI LxSysSwapoff(const CHAR *Specialfile);
 LONG NTAPI LxSysSysinfo(LX_SYSINFO *Info);
 /* 117 ipc (ipc, enosys): Linux sys_ipc */
 LONG NTAPI LxSysIpc(ULONG Call, LONG First, ULONG_PTR Second, ULONG_PTR Third, VOID *Ptr, LONG Fifth);
-/* 118 fsync (fs, enosys): Linux sys_fsync */
+/* 118 fsync (fs, partial): Linux sys_fsync */
 LONG NTAPI LxSysFsync(ULONG Fd);
 /* 119 sigreturn (signal, enosys): Linux sys_sigreturn */
 LONG NTAPI LxSysSigreturn(VOID);
@@ -409,7 +409,7 @@ LONG NTAPI LxSysReadv(ULONG_PTR Fd, const LX_IOVEC *Vec, ULONG_PTR Vlen);
 LONG NTAPI LxSysWritev(ULONG_PTR Fd, const LX_IOVEC *Vec, ULONG_PTR Vlen);
 /* 147 getsid (process, enosys): Linux sys_getsid */
 LONG NTAPI LxSysGetsid(LX_PID Pid);
-/* 148 fdatasync (fs, enosys): Linux sys_fdatasync */
+/* 148 fdatasync (fs, partial): Linux sys_fdatasync */
 LONG NTAPI LxSysFdatasync(ULONG Fd);
 /* 149 _sysctl (obsolete, enosys): Linux sys_ni_syscall */
 LONG NTAPI LxSysSysctl(VOID);
@@ -499,9 +499,9 @@ LONG NTAPI LxSysVfork(VOID);
 LONG NTAPI LxSysUgetrlimit(ULONG Resource, LX_RLIMIT *Rlim);
 /* 192 mmap2 (mm, partial): Linux sys_mmap_pgoff */
 LONG NTAPI LxSysMmap2(ULONG_PTR Addr, ULONG_PTR Len, ULONG_PTR Prot, ULONG_PTR Flags, ULONG_PTR Fd, ULONG_PTR Pgoff);
-/* 193 truncate64 (fs, enosys): Linux sys_ia32_truncate64 */
+/* 193 truncate64 (fs, implemented): Linux sys_ia32_truncate64 */
 LONG NTAPI LxSysTruncate64(const CHAR *Filename, ULONG_PTR OffsetLow, ULONG_PTR OffsetHigh);
-/* 194 ftruncate64 (fs, enosys): Linux sys_ia32_ftruncate64 */
+/* 194 ftruncate64 (fs, implemented): Linux sys_ia32_ftruncate64 */
 LONG NTAPI LxSysFtruncate64(ULONG Fd, ULONG_PTR OffsetLow, ULONG_PTR OffsetHigh);
 /* 195 stat64 (fs, partial): Linux sys_stat64 */
 LONG NTAPI LxSysStat64(const CHAR *Filename, LX_STAT64 *Statbuf);
@@ -553,7 +553,7 @@ LONG NTAPI LxSysPivotRoot(const CHAR *NewRoot, const CHAR *PutOld);
 LONG NTAPI LxSysMincore(ULONG_PTR Start, SIZE_T Len, UCHAR *Vec);
 /* 219 madvise (mm, implemented): Linux sys_madvise */
 LONG NTAPI LxSysMadvise(ULONG_PTR Start, SIZE_T Len, LONG Behavior);
-/* 220 getdents64 (fs, enosys): Linux sys_getdents64 */
+/* 220 getdents64 (fs, partial): Linux sys_getdents64 */
 LONG NTAPI LxSysGetdents64(ULONG Fd, LX_LINUX_DIRENT64 *Dirent, ULONG Count);
 /* 221 fcntl64 (fs, partial): Linux sys_fcntl64 */
 LONG NTAPI LxSysFcntl64(ULONG Fd, ULONG Cmd, ULONG_PTR Arg);
@@ -697,7 +697,7 @@ LONG NTAPI LxSysInotifyRmWatch(LONG Fd, LONG Wd);
 LONG NTAPI LxSysMigratePages(LX_PID Pid, ULONG_PTR Maxnode, const ULONG_PTR *From, const ULONG_PTR *To);
 /* 295 openat (fs, partial): Linux sys_openat */
 LONG NTAPI LxSysOpenat(LONG Dfd, const CHAR *Filename, LONG Flags, LX_UMODE Mode);
-/* 296 mkdirat (fs, enosys): Linux sys_mkdirat */
+/* 296 mkdirat (fs, partial): Linux sys_mkdirat */
 LONG NTAPI LxSysMkdirat(LONG Dfd, const CHAR *Pathname, LX_UMODE Mode);
 /* 297 mknodat (fs, enosys): Linux sys_mknodat */
 LONG NTAPI LxSysMknodat(LONG Dfd, const CHAR *Filename, LX_UMODE Mode, ULONG Dev);
@@ -707,15 +707,15 @@ LONG NTAPI LxSysFchownat(LONG Dfd, const CHAR *Filename, LX_UID User, LX_GID Gro
 LONG NTAPI LxSysFutimesat(ULONG Dfd, const CHAR *Filename, LX_OLD_TIMEVAL32 *T);
 /* 300 fstatat64 (fs, partial): Linux sys_fstatat64 */
 LONG NTAPI LxSysFstatat64(LONG Dfd, const CHAR *Filename, LX_STAT64 *Statbuf, LONG Flag);
-/* 301 unlinkat (fs, enosys): Linux sys_unlinkat */
+/* 301 unlinkat (fs, partial): Linux sys_unlinkat */
 LONG NTAPI LxSysUnlinkat(LONG Dfd, const CHAR *Pathname, LONG Flag);
-/* 302 renameat (fs, enosys): Linux sys_renameat */
+/* 302 renameat (fs, partial): Linux sys_renameat */
 LONG NTAPI LxSysRenameat(LONG Olddfd, const CHAR *Oldname, LONG Newdfd, const CHAR *Newname);
 /* 303 linkat (fs, enosys): Linux sys_linkat */
 LONG NTAPI LxSysLinkat(LONG Olddfd, const CHAR *Oldname, LONG Newdfd, const CHAR *Newname, LONG Flags);
 /* 304 symlinkat (fs, enosys): Linux sys_symlinkat */
 LONG NTAPI LxSysSymlinkat(const CHAR *Oldname, LONG Newdfd, const CHAR *Newname);
-/* 305 readlinkat (fs, enosys): Linux sys_readlinkat */
+/* 305 readlinkat (fs, partial): Linux sys_readlinkat */
 LONG NTAPI LxSysReadlinkat(LONG Dfd, const CHAR *Path, CHAR *Buf, LONG Bufsiz);
 /* 306 fchmodat (fs, enosys): Linux sys_fchmodat */
 LONG NTAPI LxSysFchmodat(LONG Dfd, const CHAR *Filename, LX_UMODE Mode);
@@ -811,7 +811,7 @@ LONG NTAPI LxSysFinitModule(LONG Fd, const CHAR *Uargs, LONG Flags);
 LONG NTAPI LxSysSchedSetattr(LX_PID Pid, LX_SCHED_ATTR *Attr, ULONG Flags);
 /* 352 sched_getattr (sched, enosys): Linux sys_sched_getattr */
 LONG NTAPI LxSysSchedGetattr(LX_PID Pid, LX_SCHED_ATTR *Attr, ULONG Size, ULONG Flags);
-/* 353 renameat2 (fs, enosys): Linux sys_renameat2 */
+/* 353 renameat2 (fs, partial): Linux sys_renameat2 */
 LONG NTAPI LxSysRenameat2(LONG Olddfd, const CHAR *Oldname, LONG Newdfd, const CHAR *Newname, ULONG Flags);
 /* 354 seccomp (misc, enosys): Linux sys_seccomp */
 LONG NTAPI LxSysSeccomp(ULONG Op, ULONG Flags, VOID *Uargs);

@@ -17,7 +17,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "waitpid",                   3, LXSYS_STATUS_ENOSYS }, /* 7 */
     { "creat",                     2, LXSYS_STATUS_PARTIAL }, /* 8 */
     { "link",                      2, LXSYS_STATUS_ENOSYS }, /* 9 */
-    { "unlink",                    1, LXSYS_STATUS_ENOSYS }, /* 10 */
+    { "unlink",                    1, LXSYS_STATUS_PARTIAL }, /* 10 */
     { "execve",                    3, LXSYS_STATUS_ENOSYS }, /* 11 */
     { "chdir",                     1, LXSYS_STATUS_IMPLEMENTED }, /* 12 */
     { "time",                      1, LXSYS_STATUS_IMPLEMENTED }, /* 13 */
@@ -45,9 +45,9 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "ftime",                     0, LXSYS_STATUS_ENOSYS }, /* 35 */
     { "sync",                      0, LXSYS_STATUS_ENOSYS }, /* 36 */
     { "kill",                      2, LXSYS_STATUS_PARTIAL }, /* 37 */
-    { "rename",                    2, LXSYS_STATUS_ENOSYS }, /* 38 */
-    { "mkdir",                     2, LXSYS_STATUS_ENOSYS }, /* 39 */
-    { "rmdir",                     1, LXSYS_STATUS_ENOSYS }, /* 40 */
+    { "rename",                    2, LXSYS_STATUS_PARTIAL }, /* 38 */
+    { "mkdir",                     2, LXSYS_STATUS_PARTIAL }, /* 39 */
+    { "rmdir",                     1, LXSYS_STATUS_IMPLEMENTED }, /* 40 */
     { "dup",                       1, LXSYS_STATUS_IMPLEMENTED }, /* 41 */
     { "pipe",                      1, LXSYS_STATUS_ENOSYS }, /* 42 */
     { "times",                     1, LXSYS_STATUS_ENOSYS }, /* 43 */
@@ -92,7 +92,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "select",                    1, LXSYS_STATUS_ENOSYS }, /* 82 */
     { "symlink",                   2, LXSYS_STATUS_ENOSYS }, /* 83 */
     { "oldlstat",                  2, LXSYS_STATUS_ENOSYS }, /* 84 */
-    { "readlink",                  3, LXSYS_STATUS_ENOSYS }, /* 85 */
+    { "readlink",                  3, LXSYS_STATUS_PARTIAL }, /* 85 */
     { "uselib",                    1, LXSYS_STATUS_ENOSYS }, /* 86 */
     { "swapon",                    2, LXSYS_STATUS_ENOSYS }, /* 87 */
     { "reboot",                    4, LXSYS_STATUS_ENOSYS }, /* 88 */
@@ -125,7 +125,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "swapoff",                   1, LXSYS_STATUS_ENOSYS }, /* 115 */
     { "sysinfo",                   1, LXSYS_STATUS_PARTIAL }, /* 116 */
     { "ipc",                       6, LXSYS_STATUS_ENOSYS }, /* 117 */
-    { "fsync",                     1, LXSYS_STATUS_ENOSYS }, /* 118 */
+    { "fsync",                     1, LXSYS_STATUS_PARTIAL }, /* 118 */
     { "sigreturn",                 0, LXSYS_STATUS_ENOSYS }, /* 119 */
     { "clone",                     5, LXSYS_STATUS_ENOSYS }, /* 120 */
     { "setdomainname",             2, LXSYS_STATUS_ENOSYS }, /* 121 */
@@ -155,7 +155,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "readv",                     3, LXSYS_STATUS_IMPLEMENTED }, /* 145 */
     { "writev",                    3, LXSYS_STATUS_IMPLEMENTED }, /* 146 */
     { "getsid",                    1, LXSYS_STATUS_ENOSYS }, /* 147 */
-    { "fdatasync",                 1, LXSYS_STATUS_ENOSYS }, /* 148 */
+    { "fdatasync",                 1, LXSYS_STATUS_PARTIAL }, /* 148 */
     { "_sysctl",                   0, LXSYS_STATUS_ENOSYS }, /* 149 */
     { "mlock",                     2, LXSYS_STATUS_ENOSYS }, /* 150 */
     { "munlock",                   2, LXSYS_STATUS_ENOSYS }, /* 151 */
@@ -200,8 +200,8 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "vfork",                     0, LXSYS_STATUS_ENOSYS }, /* 190 */
     { "ugetrlimit",                2, LXSYS_STATUS_PARTIAL }, /* 191 */
     { "mmap2",                     6, LXSYS_STATUS_PARTIAL }, /* 192 */
-    { "truncate64",                3, LXSYS_STATUS_ENOSYS }, /* 193 */
-    { "ftruncate64",               3, LXSYS_STATUS_ENOSYS }, /* 194 */
+    { "truncate64",                3, LXSYS_STATUS_IMPLEMENTED }, /* 193 */
+    { "ftruncate64",               3, LXSYS_STATUS_IMPLEMENTED }, /* 194 */
     { "stat64",                    2, LXSYS_STATUS_PARTIAL }, /* 195 */
     { "lstat64",                   2, LXSYS_STATUS_PARTIAL }, /* 196 */
     { "fstat64",                   2, LXSYS_STATUS_PARTIAL }, /* 197 */
@@ -227,7 +227,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "pivot_root",                2, LXSYS_STATUS_ENOSYS }, /* 217 */
     { "mincore",                   3, LXSYS_STATUS_ENOSYS }, /* 218 */
     { "madvise",                   3, LXSYS_STATUS_IMPLEMENTED }, /* 219 */
-    { "getdents64",                3, LXSYS_STATUS_ENOSYS }, /* 220 */
+    { "getdents64",                3, LXSYS_STATUS_PARTIAL }, /* 220 */
     { "fcntl64",                   3, LXSYS_STATUS_PARTIAL }, /* 221 */
     { NULL,                        0, LXSYS_STATUS_UNASSIGNED }, /* 222 */
     { NULL,                        0, LXSYS_STATUS_UNASSIGNED }, /* 223 */
@@ -303,16 +303,16 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "inotify_rm_watch",          2, LXSYS_STATUS_ENOSYS }, /* 293 */
     { "migrate_pages",             4, LXSYS_STATUS_ENOSYS }, /* 294 */
     { "openat",                    4, LXSYS_STATUS_PARTIAL }, /* 295 */
-    { "mkdirat",                   3, LXSYS_STATUS_ENOSYS }, /* 296 */
+    { "mkdirat",                   3, LXSYS_STATUS_PARTIAL }, /* 296 */
     { "mknodat",                   4, LXSYS_STATUS_ENOSYS }, /* 297 */
     { "fchownat",                  5, LXSYS_STATUS_ENOSYS }, /* 298 */
     { "futimesat",                 3, LXSYS_STATUS_ENOSYS }, /* 299 */
     { "fstatat64",                 4, LXSYS_STATUS_PARTIAL }, /* 300 */
-    { "unlinkat",                  3, LXSYS_STATUS_ENOSYS }, /* 301 */
-    { "renameat",                  4, LXSYS_STATUS_ENOSYS }, /* 302 */
+    { "unlinkat",                  3, LXSYS_STATUS_PARTIAL }, /* 301 */
+    { "renameat",                  4, LXSYS_STATUS_PARTIAL }, /* 302 */
     { "linkat",                    5, LXSYS_STATUS_ENOSYS }, /* 303 */
     { "symlinkat",                 3, LXSYS_STATUS_ENOSYS }, /* 304 */
-    { "readlinkat",                4, LXSYS_STATUS_ENOSYS }, /* 305 */
+    { "readlinkat",                4, LXSYS_STATUS_PARTIAL }, /* 305 */
     { "fchmodat",                  3, LXSYS_STATUS_ENOSYS }, /* 306 */
     { "faccessat",                 3, LXSYS_STATUS_PARTIAL }, /* 307 */
     { "pselect6",                  6, LXSYS_STATUS_ENOSYS }, /* 308 */
@@ -360,7 +360,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "finit_module",              3, LXSYS_STATUS_ENOSYS }, /* 350 */
     { "sched_setattr",             3, LXSYS_STATUS_ENOSYS }, /* 351 */
     { "sched_getattr",             4, LXSYS_STATUS_ENOSYS }, /* 352 */
-    { "renameat2",                 5, LXSYS_STATUS_ENOSYS }, /* 353 */
+    { "renameat2",                 5, LXSYS_STATUS_PARTIAL }, /* 353 */
     { "seccomp",                   3, LXSYS_STATUS_ENOSYS }, /* 354 */
     { "getrandom",                 3, LXSYS_STATUS_PARTIAL }, /* 355 */
     { "memfd_create",              2, LXSYS_STATUS_ENOSYS }, /* 356 */

@@ -18,7 +18,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 7 waitpid */
     (ULONG_PTR)LxSysCreat,                      /* 8 creat */
     (ULONG_PTR)LxSysEnosys,                     /* 9 link */
-    (ULONG_PTR)LxSysEnosys,                     /* 10 unlink */
+    (ULONG_PTR)LxSysUnlink,                     /* 10 unlink */
     (ULONG_PTR)LxSysEnosys,                     /* 11 execve */
     (ULONG_PTR)LxSysChdir,                      /* 12 chdir */
     (ULONG_PTR)LxSysTime,                       /* 13 time */
@@ -46,9 +46,9 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 35 ftime */
     (ULONG_PTR)LxSysEnosys,                     /* 36 sync */
     (ULONG_PTR)LxSysKill,                       /* 37 kill */
-    (ULONG_PTR)LxSysEnosys,                     /* 38 rename */
-    (ULONG_PTR)LxSysEnosys,                     /* 39 mkdir */
-    (ULONG_PTR)LxSysEnosys,                     /* 40 rmdir */
+    (ULONG_PTR)LxSysRename,                     /* 38 rename */
+    (ULONG_PTR)LxSysMkdir,                      /* 39 mkdir */
+    (ULONG_PTR)LxSysRmdir,                      /* 40 rmdir */
     (ULONG_PTR)LxSysDup,                        /* 41 dup */
     (ULONG_PTR)LxSysEnosys,                     /* 42 pipe */
     (ULONG_PTR)LxSysEnosys,                     /* 43 times */
@@ -93,7 +93,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 82 select */
     (ULONG_PTR)LxSysEnosys,                     /* 83 symlink */
     (ULONG_PTR)LxSysEnosys,                     /* 84 oldlstat */
-    (ULONG_PTR)LxSysEnosys,                     /* 85 readlink */
+    (ULONG_PTR)LxSysReadlink,                   /* 85 readlink */
     (ULONG_PTR)LxSysEnosys,                     /* 86 uselib */
     (ULONG_PTR)LxSysEnosys,                     /* 87 swapon */
     (ULONG_PTR)LxSysEnosys,                     /* 88 reboot */
@@ -126,7 +126,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 115 swapoff */
     (ULONG_PTR)LxSysSysinfo,                    /* 116 sysinfo */
     (ULONG_PTR)LxSysEnosys,                     /* 117 ipc */
-    (ULONG_PTR)LxSysEnosys,                     /* 118 fsync */
+    (ULONG_PTR)LxSysFsync,                      /* 118 fsync */
     (ULONG_PTR)LxSysEnosys,                     /* 119 sigreturn */
     (ULONG_PTR)LxSysEnosys,                     /* 120 clone */
     (ULONG_PTR)LxSysEnosys,                     /* 121 setdomainname */
@@ -156,7 +156,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysReadv,                      /* 145 readv */
     (ULONG_PTR)LxSysWritev,                     /* 146 writev */
     (ULONG_PTR)LxSysEnosys,                     /* 147 getsid */
-    (ULONG_PTR)LxSysEnosys,                     /* 148 fdatasync */
+    (ULONG_PTR)LxSysFdatasync,                  /* 148 fdatasync */
     (ULONG_PTR)LxSysEnosys,                     /* 149 _sysctl */
     (ULONG_PTR)LxSysEnosys,                     /* 150 mlock */
     (ULONG_PTR)LxSysEnosys,                     /* 151 munlock */
@@ -201,8 +201,8 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 190 vfork */
     (ULONG_PTR)LxSysUgetrlimit,                 /* 191 ugetrlimit */
     (ULONG_PTR)LxSysMmap2,                      /* 192 mmap2 */
-    (ULONG_PTR)LxSysEnosys,                     /* 193 truncate64 */
-    (ULONG_PTR)LxSysEnosys,                     /* 194 ftruncate64 */
+    (ULONG_PTR)LxSysTruncate64,                 /* 193 truncate64 */
+    (ULONG_PTR)LxSysFtruncate64,                /* 194 ftruncate64 */
     (ULONG_PTR)LxSysStat64,                     /* 195 stat64 */
     (ULONG_PTR)LxSysLstat64,                    /* 196 lstat64 */
     (ULONG_PTR)LxSysFstat64,                    /* 197 fstat64 */
@@ -228,7 +228,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 217 pivot_root */
     (ULONG_PTR)LxSysEnosys,                     /* 218 mincore */
     (ULONG_PTR)LxSysMadvise,                    /* 219 madvise */
-    (ULONG_PTR)LxSysEnosys,                     /* 220 getdents64 */
+    (ULONG_PTR)LxSysGetdents64,                 /* 220 getdents64 */
     (ULONG_PTR)LxSysFcntl64,                    /* 221 fcntl64 */
     (ULONG_PTR)LxSysEnosys,                     /* 222 (unassigned) */
     (ULONG_PTR)LxSysEnosys,                     /* 223 (unassigned) */
@@ -304,16 +304,16 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 293 inotify_rm_watch */
     (ULONG_PTR)LxSysEnosys,                     /* 294 migrate_pages */
     (ULONG_PTR)LxSysOpenat,                     /* 295 openat */
-    (ULONG_PTR)LxSysEnosys,                     /* 296 mkdirat */
+    (ULONG_PTR)LxSysMkdirat,                    /* 296 mkdirat */
     (ULONG_PTR)LxSysEnosys,                     /* 297 mknodat */
     (ULONG_PTR)LxSysEnosys,                     /* 298 fchownat */
     (ULONG_PTR)LxSysEnosys,                     /* 299 futimesat */
     (ULONG_PTR)LxSysFstatat64,                  /* 300 fstatat64 */
-    (ULONG_PTR)LxSysEnosys,                     /* 301 unlinkat */
-    (ULONG_PTR)LxSysEnosys,                     /* 302 renameat */
+    (ULONG_PTR)LxSysUnlinkat,                   /* 301 unlinkat */
+    (ULONG_PTR)LxSysRenameat,                   /* 302 renameat */
     (ULONG_PTR)LxSysEnosys,                     /* 303 linkat */
     (ULONG_PTR)LxSysEnosys,                     /* 304 symlinkat */
-    (ULONG_PTR)LxSysEnosys,                     /* 305 readlinkat */
+    (ULONG_PTR)LxSysReadlinkat,                 /* 305 readlinkat */
     (ULONG_PTR)LxSysEnosys,                     /* 306 fchmodat */
     (ULONG_PTR)LxSysFaccessat,                  /* 307 faccessat */
     (ULONG_PTR)LxSysEnosys,                     /* 308 pselect6 */
@@ -361,7 +361,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 350 finit_module */
     (ULONG_PTR)LxSysEnosys,                     /* 351 sched_setattr */
     (ULONG_PTR)LxSysEnosys,                     /* 352 sched_getattr */
-    (ULONG_PTR)LxSysEnosys,                     /* 353 renameat2 */
+    (ULONG_PTR)LxSysRenameat2,                  /* 353 renameat2 */
     (ULONG_PTR)LxSysEnosys,                     /* 354 seccomp */
     (ULONG_PTR)LxSysGetrandom,                  /* 355 getrandom */
     (ULONG_PTR)LxSysEnosys,                     /* 356 memfd_create */
@@ -473,7 +473,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 7 waitpid */
     8,   /* 8 creat */
     0,   /* 9 link */
-    0,   /* 10 unlink */
+    4,   /* 10 unlink */
     0,   /* 11 execve */
     4,   /* 12 chdir */
     4,   /* 13 time */
@@ -501,9 +501,9 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 35 ftime */
     0,   /* 36 sync */
     8,   /* 37 kill */
-    0,   /* 38 rename */
-    0,   /* 39 mkdir */
-    0,   /* 40 rmdir */
+    8,   /* 38 rename */
+    8,   /* 39 mkdir */
+    4,   /* 40 rmdir */
     4,   /* 41 dup */
     0,   /* 42 pipe */
     0,   /* 43 times */
@@ -548,7 +548,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 82 select */
     0,   /* 83 symlink */
     0,   /* 84 oldlstat */
-    0,   /* 85 readlink */
+    12,  /* 85 readlink */
     0,   /* 86 uselib */
     0,   /* 87 swapon */
     0,   /* 88 reboot */
@@ -581,7 +581,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 115 swapoff */
     4,   /* 116 sysinfo */
     0,   /* 117 ipc */
-    0,   /* 118 fsync */
+    4,   /* 118 fsync */
     0,   /* 119 sigreturn */
     0,   /* 120 clone */
     0,   /* 121 setdomainname */
@@ -611,7 +611,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     12,  /* 145 readv */
     12,  /* 146 writev */
     0,   /* 147 getsid */
-    0,   /* 148 fdatasync */
+    4,   /* 148 fdatasync */
     0,   /* 149 _sysctl */
     0,   /* 150 mlock */
     0,   /* 151 munlock */
@@ -656,8 +656,8 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 190 vfork */
     8,   /* 191 ugetrlimit */
     24,  /* 192 mmap2 */
-    0,   /* 193 truncate64 */
-    0,   /* 194 ftruncate64 */
+    12,  /* 193 truncate64 */
+    12,  /* 194 ftruncate64 */
     8,   /* 195 stat64 */
     8,   /* 196 lstat64 */
     8,   /* 197 fstat64 */
@@ -683,7 +683,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 217 pivot_root */
     0,   /* 218 mincore */
     12,  /* 219 madvise */
-    0,   /* 220 getdents64 */
+    12,  /* 220 getdents64 */
     12,  /* 221 fcntl64 */
     0,   /* 222 (unassigned) */
     0,   /* 223 (unassigned) */
@@ -759,16 +759,16 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 293 inotify_rm_watch */
     0,   /* 294 migrate_pages */
     16,  /* 295 openat */
-    0,   /* 296 mkdirat */
+    12,  /* 296 mkdirat */
     0,   /* 297 mknodat */
     0,   /* 298 fchownat */
     0,   /* 299 futimesat */
     16,  /* 300 fstatat64 */
-    0,   /* 301 unlinkat */
-    0,   /* 302 renameat */
+    12,  /* 301 unlinkat */
+    16,  /* 302 renameat */
     0,   /* 303 linkat */
     0,   /* 304 symlinkat */
-    0,   /* 305 readlinkat */
+    16,  /* 305 readlinkat */
     0,   /* 306 fchmodat */
     12,  /* 307 faccessat */
     0,   /* 308 pselect6 */
@@ -816,7 +816,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 350 finit_module */
     0,   /* 351 sched_setattr */
     0,   /* 352 sched_getattr */
-    0,   /* 353 renameat2 */
+    20,  /* 353 renameat2 */
     0,   /* 354 seccomp */
     12,  /* 355 getrandom */
     0,   /* 356 memfd_create */

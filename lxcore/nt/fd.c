@@ -44,6 +44,8 @@ LxDereferenceFile(
         ZwClose(File->Handle);
     if (File->Path != NULL)
         ExFreePoolWithTag(File->Path, LX_TAG_FILE);
+    if (File->Data != NULL)
+        ExFreePoolWithTag(File->Data, LX_TAG_FILE);
     ExFreePoolWithTag(File, LX_TAG_FILE);
 }
 

@@ -46,7 +46,7 @@
 /* Address space layout of a Linux process */
 #define LX_STACK_TOP            0x7FFC0000u /* 64 KiB below KUSER_SHARED_DATA's 64 KiB block */
 #define LX_STACK_RESERVE        0x00800000u /* 8 MiB, Linux's default RLIMIT_STACK */
-#define LX_STACK_INITIAL_COMMIT 0x00040000u /* 256 KiB; the rest is committed on faults */
+#define LX_STACK_INITIAL_COMMIT 0x00080000u /* 512 KiB; the rest is committed on faults */
 #define LX_BRK_RESERVE          0x04000000u /* 64 MiB of address space after the image */
 #define LX_MAX_IMAGE_FILE_SIZE  (64u * 1024u * 1024u)
 #define LX_MAX_ARGUMENT_BYTES   (256u * 1024u)
@@ -64,6 +64,7 @@ typedef enum _LX_FILE_TYPE
     LxFileDevZero,
     LxFileDevFull,
     LxFileDevRandom,
+    LxFileMemory,           /* read-only contents generated at open (/proc/cpuinfo...) */
 } LX_FILE_TYPE;
 
 typedef struct _LX_FILE
@@ -78,6 +79,10 @@ typedef struct _LX_FILE
     LONGLONG Offset;
     BOOLEAN DirectoryRestart;   /* getdents64: next query restarts the scan */
     ULONG DebugStream;          /* LxFileDebugOut: 0 = stdout, 1 = stderr */
+    PUCHAR Data;                /* LxFileMemory contents, or a directory's pending entries */
+    ULONG DataLength;
+    ULONG DataPosition;         /* directories: next pending entry in Data */
+    BOOLEAN DirectoryEnd;       /* directories: no more entries from the file system */
     PCHAR Path;                 /* resolved Linux path (openat, fchdir), or NULL */
 } LX_FILE, *PLX_FILE;
 
@@ -350,6 +355,15 @@ LONG LxMmInitializeProcess(_In_ PLX_PROCESS Process, _In_ HANDLE ProcessHandle,
 BOOLEAN LxMmHandleFault(_In_ PLX_PROCESS Process, _In_ ULONG_PTR Address);
 VOID LxMmCleanupProcess(_In_ PLX_PROCESS Process);
 ULONG LxNtProtection(_In_ ULONG LinuxProt);
+
+/* sys/fs.c: path helpers shared by the file system families */
+#define LX_AT_FDCWD (-100)
+LONG LxResolveUserPath(_In_ PLX_PROCESS Process, _In_ LONG Dfd, _In_ const CHAR *UserPath,
+                       _Out_writes_(LX_PATH_MAX) PCHAR Resolved, _Out_opt_ PULONG Flags);
+LONG LxNtPathOf(_In_ PLX_PROCESS Process, _In_ PCSTR Resolved, _Out_ PUNICODE_STRING NtPath);
+LONG LxOpenNt(_In_ PLX_PROCESS Process, _In_ PCSTR Resolved, _In_ const lx_nt_open *Open,
+              _In_ ULONG Attributes, _Out_ PHANDLE Handle);
+ULONGLONG LxPathInode(_In_ PCSTR Path);
 
 /* loader.c */
 LONG LxLoadElf(_In_ PLX_PROCESS LxProcess,

@@ -15,7 +15,6 @@
 #define NDEBUG
 #include <debug.h>
 
-#define LX_AT_FDCWD             (-100)
 #define LX_AT_SYMLINK_NOFOLLOW  0x100
 #define LX_AT_EMPTY_PATH        0x1000
 #define LX_SEEK_SET             0
@@ -80,6 +79,24 @@ LxFileRead(
         case LxFileDevFull:
             Result = LxZeroUser(Buffer, Count);
             return Result < 0 ? Result : (LONG)Count;
+        case LxFileMemory:
+        {
+            LONGLONG Start;
+
+            ExAcquireFastMutex(&File->Lock);
+            Start = Position ? *Position : File->Offset;
+            if (Start < File->DataLength)
+            {
+                Done = (SIZE_T)min((LONGLONG)Count, File->DataLength - Start);
+                Result = LxCopyToUser(Buffer, File->Data + Start, Done);
+                if (Result < 0)
+                    Done = 0;
+                else if (Position == NULL)
+                    File->Offset += Done;
+            }
+            ExReleaseFastMutex(&File->Lock);
+            return Result < 0 ? Result : (LONG)Done;
+        }
         default:
             break;
     }
@@ -168,6 +185,7 @@ LxFileWrite(
         case LxFileDevFull:
             return -LX_ENOSPC;
         case LxFileEmptyIn:
+        case LxFileMemory:
             return -LX_EBADF;
         default:
             break;
@@ -622,7 +640,7 @@ LxSeek(
 {
     LONGLONG Base;
 
-    if (File->Type != LxFileNt)
+    if (File->Type != LxFileNt && File->Type != LxFileMemory)
     {
         /* character devices: the offset is meaningless and stays 0 */
         if (File->Type == LxFileDebugOut || File->Type == LxFileEmptyIn)
@@ -648,6 +666,11 @@ LxSeek(
             IO_STATUS_BLOCK IoStatus;
             NTSTATUS Status;
 
+            if (File->Type == LxFileMemory)
+            {
+                Base = File->DataLength;
+                break;
+            }
             Status = ZwQueryInformationFile(File->Handle, &IoStatus, &Standard,
                                             sizeof(Standard), FileStandardInformation);
             if (!NT_SUCCESS(Status))
@@ -669,7 +692,12 @@ LxSeek(
     }
     File->Offset = Base + Offset;
     if (File->IsDirectory && File->Offset == 0)
-        File->DirectoryRestart = TRUE;  /* rewinddir */
+    {
+        /* rewinddir: the next getdents64 starts the scan again */
+        File->DirectoryRestart = TRUE;
+        File->DirectoryEnd = FALSE;
+        File->DataLength = File->DataPosition = 0;
+    }
     *NewOffset = File->Offset;
     ExReleaseFastMutex(&File->Lock);
     return 0;
@@ -725,7 +753,6 @@ LxSysLlseek(
 
 /* Resolves a user path against AT_FDCWD or a directory fd into Resolved (LX_PATH_MAX bytes,
  * caller's pool). Returns the length or -errno. */
-static
 LONG
 LxResolveUserPath(
     _In_ PLX_PROCESS Process,
@@ -778,7 +805,6 @@ Done:
 }
 
 /* Builds the NT path of a resolved Linux path (UNICODE_STRING with a pool buffer). */
-static
 LONG
 LxNtPathOf(
     _In_ PLX_PROCESS Process,
@@ -810,7 +836,6 @@ LxNtPathOf(
 }
 
 /* Opens an NT file for a resolved Linux path. */
-static
 LONG
 LxOpenNt(
     _In_ PLX_PROCESS Process,
@@ -855,6 +880,67 @@ LxOpenNt(
     return 0;
 }
 
+/* Generates /proc/cpuinfo or /proc/meminfo into Buffer (NULL: just measure). Returns the
+ * length, or -1 when Path is not one of them. */
+static
+LONG
+LxProcFileContents(
+    _In_ PCSTR Path,
+    _Out_writes_opt_(Size) PCHAR Buffer,
+    _In_ SIZE_T Size)
+{
+    CHAR Text[1024];
+    SIZE_T Length;
+
+    if (strcmp(Path, "/proc/cpuinfo") == 0)
+    {
+        int Regs[4];
+        CHAR Vendor[13];
+        ULONG Family, Model, Stepping;
+
+        __cpuid(Regs, 0);
+        RtlCopyMemory(Vendor, &Regs[1], 4);
+        RtlCopyMemory(Vendor + 4, &Regs[3], 4);
+        RtlCopyMemory(Vendor + 8, &Regs[2], 4);
+        Vendor[12] = ANSI_NULL;
+        __cpuid(Regs, 1);
+        Family = (Regs[0] >> 8) & 0xF;
+        Model = (Regs[0] >> 4) & 0xF;
+        Stepping = Regs[0] & 0xF;
+        RtlStringCbPrintfA(Text, sizeof(Text),
+                           "processor\t: 0\nvendor_id\t: %s\ncpu family\t: %lu\n"
+                           "model\t\t: %lu\nmodel name\t: i686 (lxss on ReactOS)\n"
+                           "stepping\t: %lu\nflags\t\t: %s%s%s%s\nbogomips\t: 1000.00\n\n",
+                           Vendor, Family, Model, Stepping,
+                           (Regs[3] & (1 << 0)) ? "fpu " : "",
+                           (Regs[3] & (1 << 4)) ? "tsc " : "",
+                           (Regs[3] & (1 << 15)) ? "cmov " : "",
+                           (Regs[3] & (1 << 25)) ? "sse" : "");
+    }
+    else if (strcmp(Path, "/proc/meminfo") == 0)
+    {
+        SYSTEM_BASIC_INFORMATION Basic;
+        ULONG TotalKb = 0;
+
+        if (NT_SUCCESS(ZwQuerySystemInformation(SystemBasicInformation, &Basic, sizeof(Basic),
+                                                NULL)))
+            TotalKb = Basic.NumberOfPhysicalPages * (PAGE_SIZE / 1024);
+        RtlStringCbPrintfA(Text, sizeof(Text),
+                           "MemTotal:       %8lu kB\nMemFree:        %8lu kB\n"
+                           "MemAvailable:   %8lu kB\nSwapTotal:             0 kB\n"
+                           "SwapFree:              0 kB\n",
+                           TotalKb, TotalKb / 4, TotalKb / 4);
+    }
+    else
+    {
+        return -1;
+    }
+    Length = strlen(Text);
+    if (Buffer != NULL)
+        RtlStringCbCopyA(Buffer, Size, Text);
+    return (LONG)Length;
+}
+
 /* /dev and /proc/self entries that are not NT files. Returns TRUE when Resolved named one,
  * with *Result = the new fd or -errno. */
 static
@@ -879,6 +965,7 @@ LxOpenSpecial(
     };
     ULONG i, DupFd = MAXULONG;
     PLX_FILE File;
+    LONG Length;
 
     for (i = 0; i < RTL_NUMBER_OF(Devices); i++)
     {
@@ -893,6 +980,29 @@ LxOpenSpecial(
             *Result = LxInstallFile(Process, File, 0, (BOOLEAN)Open->cloexec);
             return TRUE;
         }
+    }
+    Length = LxProcFileContents(Resolved, NULL, 0);
+    if (Length >= 0)
+    {
+        if ((Open->status_flags & LX_O_ACCMODE) != LX_O_RDONLY)
+        {
+            *Result = -LX_EACCES;
+            return TRUE;
+        }
+        File = LxAllocateFile(LxFileMemory, Open->status_flags);
+        if (File != NULL)
+            File->Data = ExAllocatePoolWithTag(PagedPool, Length + 1, LX_TAG_FILE);
+        if (File == NULL || File->Data == NULL)
+        {
+            if (File)
+                LxDereferenceFile(File);
+            *Result = -LX_ENOMEM;
+            return TRUE;
+        }
+        File->DataLength = (ULONG)LxProcFileContents(Resolved, (PCHAR)File->Data, Length + 1);
+        File->Seekable = TRUE;
+        *Result = LxInstallFile(Process, File, 0, (BOOLEAN)Open->cloexec);
+        return TRUE;
     }
     if (strcmp(Resolved, "/dev/stdin") == 0)
         DupFd = 0;
@@ -956,7 +1066,7 @@ LxOpen(
     if (Result < 0)
         return Result;
 
-    Resolved = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_TEMP);
+    Resolved = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_FILE);
     if (Resolved == NULL)
         return -LX_ENOMEM;
     Result = LxResolveUserPath(Process, Dfd, UserPath, Resolved, &PathFlags);
@@ -1002,7 +1112,7 @@ LxOpen(
 
 Done:
     if (Resolved)
-        ExFreePoolWithTag(Resolved, LX_TAG_TEMP);
+        ExFreePoolWithTag(Resolved, LX_TAG_FILE);   /* the file keeps it on success */
     return Result;
 }
 
@@ -1175,6 +1285,17 @@ LxSysFaccessat(
 /* ---------------------------------------------------------------------------------------- */
 /* stat                                                                                    */
 
+ULONGLONG
+LxPathInode(
+    _In_ PCSTR Path)
+{
+    ULONGLONG Hash = 14695981039346656037ULL;   /* FNV-1a 64 */
+
+    while (*Path)
+        Hash = (Hash ^ (UCHAR)*Path++) * 1099511628211ULL;
+    return (Hash & 0x7FFFFFFFFFFFFFFFULL) | 1;
+}
+
 static
 LONG
 LxStatFile(
@@ -1227,16 +1348,11 @@ LxStatFile(
     St->StSize = Standard.Directory ? 4096 : Standard.EndOfFile.QuadPart;
     St->StBlocks = (ULONGLONG)Standard.AllocationSize.QuadPart / 512;
     St->StDev = 0x801;
-    St->StIno = (ULONGLONG)Internal.IndexNumber.QuadPart;
+    /* FAT has no file ids: a hash of the resolved path keeps inode numbers stable, distinct
+     * and equal to what getdents64 reports */
+    St->StIno = File->Path ? LxPathInode(File->Path) : (ULONGLONG)Internal.IndexNumber.QuadPart;
     if (St->StIno == 0)
-    {
-        /* FAT has no file ids: a hash of the path keeps inodes stable and distinct */
-        ULONG Hash = 2166136261u;
-        PCSTR p = File->Path ? File->Path : "";
-        while (*p)
-            Hash = (Hash ^ (UCHAR)*p++) * 16777619u;
-        St->StIno = Hash | 1;
-    }
+        St->StIno = 1;
     St->StIno32 = (ULONG)St->StIno;
     lx_nt_time_to_timespec(Basic.LastAccessTime.QuadPart, &Ts);
     St->StAtime = (ULONG)Ts.sec;

@@ -1,0 +1,688 @@
+/*
+ * PROJECT:     lxss for ReactOS - lxcore.sys
+ * LICENSE:     LGPL-2.1-or-later (https://spdx.org/licenses/LGPL-2.1-or-later)
+ * PURPOSE:     System calls: directories and the name space (getdents64, mkdir, rmdir,
+ *              unlink, rename, truncate, fsync, readlink)
+ */
+
+#include "lxp.h"
+
+#define NDEBUG
+#include <debug.h>
+
+#define LX_AT_REMOVEDIR         0x200
+#define LX_RENAME_NOREPLACE     1
+#define LX_RENAME_EXCHANGE      2
+#define LX_RENAME_WHITEOUT      4
+#define LX_DT_DIR               4
+#define LX_DT_REG               8
+#define LX_DT_LNK               10
+#define LX_DIRENT_HEADER        19  /* d_ino 8, d_off 8, d_reclen 2, d_type 1 */
+#define LX_DIR_BUFFER           0x4000
+
+/* ---------------------------------------------------------------------------------------- */
+
+LONG
+NTAPI
+LxSysGetdents64(
+    ULONG Fd,
+    LX_LINUX_DIRENT64 *Dirent,
+    ULONG Count)
+{
+    PLX_PROCESS Process = LxCurrentProcess();
+    PLX_FILE File = LxGetFile(Process, Fd);
+    PUCHAR Out = NULL;
+    PCHAR Name = NULL, Full = NULL;
+    ULONG Used = 0, OutSize;
+    LONG Result = 0;
+
+    if (File == NULL)
+        return -LX_EBADF;
+    if (File->Type != LxFileNt || !File->IsDirectory)
+    {
+        LxDereferenceFile(File);
+        return -LX_ENOTDIR;
+    }
+    OutSize = min(Count, 0x10000);
+    Out = ExAllocatePoolWithTag(PagedPool, max(OutSize, 1), LX_TAG_TEMP);
+    Name = ExAllocatePoolWithTag(PagedPool, LX_NAME_MAX * 4 + 1, LX_TAG_TEMP);
+    Full = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_TEMP);
+    if (Out == NULL || Name == NULL || Full == NULL)
+    {
+        Result = -LX_ENOMEM;
+        goto Cleanup;
+    }
+
+    ExAcquireFastMutex(&File->Lock);
+    if (File->Data == NULL)
+    {
+        File->Data = ExAllocatePoolWithTag(PagedPool, LX_DIR_BUFFER, LX_TAG_FILE);
+        File->DataLength = File->DataPosition = 0;
+        if (File->Data == NULL)
+        {
+            ExReleaseFastMutex(&File->Lock);
+            Result = -LX_ENOMEM;
+            goto Cleanup;
+        }
+    }
+    for (;;)
+    {
+        PFILE_DIRECTORY_INFORMATION Entry;
+        ULONG RecLen, NameLength;
+        ULONGLONG Inode;
+        LONGLONG Next;
+        UCHAR Type;
+        int n;
+
+        if (File->DataPosition >= File->DataLength)
+        {
+            IO_STATUS_BLOCK IoStatus;
+            NTSTATUS Status;
+
+            if (File->DirectoryEnd)
+                break;
+            Status = ZwQueryDirectoryFile(File->Handle, NULL, NULL, NULL, &IoStatus,
+                                          File->Data, LX_DIR_BUFFER, FileDirectoryInformation,
+                                          FALSE, NULL, File->DirectoryRestart);
+            File->DirectoryRestart = FALSE;
+            if (Status == STATUS_NO_MORE_FILES || Status == STATUS_NO_SUCH_FILE)
+            {
+                File->DirectoryEnd = TRUE;
+                break;
+            }
+            if (!NT_SUCCESS(Status))
+            {
+                if (Used == 0)
+                    Result = LxStatusToErrno(Status);
+                break;
+            }
+            File->DataLength = (ULONG)IoStatus.Information;
+            File->DataPosition = 0;
+            if (File->DataLength == 0)
+            {
+                File->DirectoryEnd = TRUE;
+                break;
+            }
+        }
+
+        Entry = (PFILE_DIRECTORY_INFORMATION)(File->Data + File->DataPosition);
+        n = lx_nt_name_to_linux((const uint16_t *)Entry->FileName,
+                                Entry->FileNameLength / sizeof(WCHAR),
+                                Name, LX_NAME_MAX * 4 + 1);
+        Next = Entry->NextEntryOffset ? File->DataPosition + Entry->NextEntryOffset :
+                                        File->DataLength;
+        if (n < 0)
+        {
+            /* a name Linux cannot hold (longer than NAME_MAX bytes): skipped */
+            File->DataPosition = (ULONG)Next;
+            continue;
+        }
+        NameLength = (ULONG)n;
+        RecLen = (LX_DIRENT_HEADER + NameLength + 1 + 7) & ~7u;
+        if (Used + RecLen > OutSize)
+        {
+            if (Used == 0)
+                Result = -LX_EINVAL;    /* buffer too small for one entry */
+            break;
+        }
+
+        /* inode numbers: the same path hash stat() reports */
+        if (strcmp(Name, ".") == 0)
+            RtlStringCbCopyA(Full, LX_PATH_MAX, File->Path ? File->Path : "/");
+        else if (strcmp(Name, "..") == 0)
+            lx_path_resolve(File->Path ? File->Path : "/", "..", Full, LX_PATH_MAX, NULL);
+        else if (lx_path_resolve(File->Path ? File->Path : "/", Name, Full, LX_PATH_MAX,
+                                 NULL) < 0)
+            Full[0] = ANSI_NULL;
+        Inode = LxPathInode(Full);
+        Type = (Entry->FileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) ? LX_DT_LNK :
+               (Entry->FileAttributes & FILE_ATTRIBUTE_DIRECTORY) ? LX_DT_DIR : LX_DT_REG;
+
+        File->Offset++;
+        RtlZeroMemory(Out + Used, RecLen);
+        RtlCopyMemory(Out + Used, &Inode, 8);
+        RtlCopyMemory(Out + Used + 8, &File->Offset, 8);
+        *(PUSHORT)(Out + Used + 16) = (USHORT)RecLen;
+        Out[Used + 18] = Type;
+        RtlCopyMemory(Out + Used + LX_DIRENT_HEADER, Name, NameLength);
+        Used += RecLen;
+        File->DataPosition = (ULONG)Next;
+    }
+    ExReleaseFastMutex(&File->Lock);
+
+    if (Used != 0)
+    {
+        Result = LxCopyToUser((ULONG_PTR)Dirent, Out, Used);
+        if (Result == 0)
+            Result = (LONG)Used;
+    }
+
+Cleanup:
+    if (Out)
+        ExFreePoolWithTag(Out, LX_TAG_TEMP);
+    if (Name)
+        ExFreePoolWithTag(Name, LX_TAG_TEMP);
+    if (Full)
+        ExFreePoolWithTag(Full, LX_TAG_TEMP);
+    LxDereferenceFile(File);
+    return Result;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+
+static
+LONG
+LxMkdir(
+    _In_ LONG Dfd,
+    _In_ const CHAR *Pathname,
+    _In_ ULONG Mode)
+{
+    PLX_PROCESS Process = LxCurrentProcess();
+    lx_nt_open Open;
+    PCHAR Resolved;
+    HANDLE Handle;
+    LONG Result;
+
+    UNREFERENCED_PARAMETER(Mode);   /* permissions are not stored */
+    Resolved = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_TEMP);
+    if (Resolved == NULL)
+        return -LX_ENOMEM;
+    Result = LxResolveUserPath(Process, Dfd, Pathname, Resolved, NULL);
+    if (Result >= 0)
+    {
+        if (strcmp(Resolved, "/") == 0)
+        {
+            Result = -LX_EEXIST;
+        }
+        else
+        {
+            RtlZeroMemory(&Open, sizeof(Open));
+            Open.desired_access = LX_NT_SYNCHRONIZE | LX_NT_FILE_READ_DATA;
+            Open.share_access = LX_NT_FILE_SHARE_READ | LX_NT_FILE_SHARE_WRITE |
+                                LX_NT_FILE_SHARE_DELETE;
+            Open.disposition = LX_NT_FILE_CREATE;
+            Open.options = LX_NT_FILE_DIRECTORY_FILE | LX_NT_FILE_SYNCHRONOUS_IO_NONALERT;
+            Result = LxOpenNt(Process, Resolved, &Open, 0, &Handle);
+            if (Result == 0)
+                ZwClose(Handle);
+        }
+    }
+    ExFreePoolWithTag(Resolved, LX_TAG_TEMP);
+    return Result;
+}
+
+LONG
+NTAPI
+LxSysMkdir(
+    const CHAR *Pathname,
+    LX_UMODE Mode)
+{
+    return LxMkdir(LX_AT_FDCWD, Pathname, Mode);
+}
+
+LONG
+NTAPI
+LxSysMkdirat(
+    LONG Dfd,
+    const CHAR *Pathname,
+    LX_UMODE Mode)
+{
+    return LxMkdir(Dfd, Pathname, Mode);
+}
+
+/* Marks an open handle delete-on-close. */
+static
+NTSTATUS
+LxSetDeleteDisposition(
+    _In_ HANDLE Handle)
+{
+    FILE_DISPOSITION_INFORMATION Disposition;
+    IO_STATUS_BLOCK IoStatus;
+
+    Disposition.DeleteFile = TRUE;
+    return ZwSetInformationFile(Handle, &IoStatus, &Disposition, sizeof(Disposition),
+                                FileDispositionInformation);
+}
+
+/* Removes a file (Directory FALSE) or an empty directory (Directory TRUE). */
+static
+LONG
+LxRemove(
+    _In_ LONG Dfd,
+    _In_ const CHAR *Pathname,
+    _In_ BOOLEAN Directory)
+{
+    PLX_PROCESS Process = LxCurrentProcess();
+    lx_nt_open Open;
+    PCHAR Resolved, Raw;
+    HANDLE Handle;
+    NTSTATUS Status;
+    LONG Result;
+    SIZE_T RawLength;
+
+    Resolved = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_TEMP);
+    Raw = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_TEMP);
+    if (Resolved == NULL || Raw == NULL)
+    {
+        Result = -LX_ENOMEM;
+        goto Done;
+    }
+    Result = LxCopyStringFromUser(Raw, LX_PATH_MAX, (ULONG_PTR)Pathname);
+    if (Result < 0)
+        goto Done;
+    RawLength = (SIZE_T)Result;
+    /* rmdir("x/.") is EINVAL, rmdir("x/..") ENOTEMPTY, on Linux */
+    if (Directory && RawLength >= 1 && Raw[RawLength - 1] == '.' &&
+        (RawLength == 1 || Raw[RawLength - 2] == '/'))
+    {
+        Result = -LX_EINVAL;
+        goto Done;
+    }
+    Result = LxResolveUserPath(Process, Dfd, Pathname, Resolved, NULL);
+    if (Result < 0)
+        goto Done;
+    if (strcmp(Resolved, "/") == 0)
+    {
+        Result = Directory ? -LX_EBUSY : -LX_EISDIR;
+        goto Done;
+    }
+
+    RtlZeroMemory(&Open, sizeof(Open));
+    Open.desired_access = LX_NT_DELETE | LX_NT_SYNCHRONIZE | LX_NT_FILE_READ_ATTRIBUTES |
+                          LX_NT_FILE_WRITE_ATTRIBUTES;
+    Open.share_access = LX_NT_FILE_SHARE_READ | LX_NT_FILE_SHARE_WRITE | LX_NT_FILE_SHARE_DELETE;
+    Open.disposition = LX_NT_FILE_OPEN;
+    Open.options = LX_NT_FILE_SYNCHRONOUS_IO_NONALERT | LX_NT_FILE_OPEN_REPARSE_POINT |
+                   (Directory ? LX_NT_FILE_DIRECTORY_FILE : LX_NT_FILE_NON_DIRECTORY_FILE);
+    Result = LxOpenNt(Process, Resolved, &Open, 0, &Handle);
+    if (Result < 0)
+        goto Done;
+
+    Status = LxSetDeleteDisposition(Handle);
+    if (Status == STATUS_CANNOT_DELETE && !Directory)
+    {
+        /* a read-only file: Linux unlinks it anyway (the directory is writable) */
+        FILE_BASIC_INFORMATION Basic;
+        IO_STATUS_BLOCK IoStatus;
+
+        RtlZeroMemory(&Basic, sizeof(Basic));
+        Basic.FileAttributes = FILE_ATTRIBUTE_NORMAL;
+        if (NT_SUCCESS(ZwSetInformationFile(Handle, &IoStatus, &Basic, sizeof(Basic),
+                                            FileBasicInformation)))
+            Status = LxSetDeleteDisposition(Handle);
+    }
+    ZwClose(Handle);
+    Result = NT_SUCCESS(Status) ? 0 : LxStatusToErrno(Status);
+
+Done:
+    if (Resolved)
+        ExFreePoolWithTag(Resolved, LX_TAG_TEMP);
+    if (Raw)
+        ExFreePoolWithTag(Raw, LX_TAG_TEMP);
+    return Result;
+}
+
+LONG
+NTAPI
+LxSysUnlink(
+    const CHAR *Pathname)
+{
+    return LxRemove(LX_AT_FDCWD, Pathname, FALSE);
+}
+
+LONG
+NTAPI
+LxSysRmdir(
+    const CHAR *Pathname)
+{
+    return LxRemove(LX_AT_FDCWD, Pathname, TRUE);
+}
+
+LONG
+NTAPI
+LxSysUnlinkat(
+    LONG Dfd,
+    const CHAR *Pathname,
+    LONG Flag)
+{
+    if (Flag & ~LX_AT_REMOVEDIR)
+        return -LX_EINVAL;
+    return LxRemove(Dfd, Pathname, (Flag & LX_AT_REMOVEDIR) != 0);
+}
+
+static
+LONG
+LxRename(
+    _In_ LONG OldDfd,
+    _In_ const CHAR *OldName,
+    _In_ LONG NewDfd,
+    _In_ const CHAR *NewName,
+    _In_ ULONG Flags)
+{
+    PLX_PROCESS Process = LxCurrentProcess();
+    PCHAR OldResolved = NULL, NewResolved = NULL;
+    PFILE_RENAME_INFORMATION Rename = NULL;
+    UNICODE_STRING NewNt = { 0, 0, NULL };
+    IO_STATUS_BLOCK IoStatus;
+    lx_nt_open Open;
+    HANDLE Handle;
+    NTSTATUS Status;
+    LONG Result;
+
+    if (Flags & ~LX_RENAME_NOREPLACE)
+        return (Flags & (LX_RENAME_EXCHANGE | LX_RENAME_WHITEOUT)) ? -LX_EINVAL : -LX_EINVAL;
+
+    OldResolved = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_TEMP);
+    NewResolved = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_TEMP);
+    if (OldResolved == NULL || NewResolved == NULL)
+    {
+        Result = -LX_ENOMEM;
+        goto Done;
+    }
+    Result = LxResolveUserPath(Process, OldDfd, OldName, OldResolved, NULL);
+    if (Result < 0)
+        goto Done;
+    Result = LxResolveUserPath(Process, NewDfd, NewName, NewResolved, NULL);
+    if (Result < 0)
+        goto Done;
+    if (strcmp(OldResolved, "/") == 0 || strcmp(NewResolved, "/") == 0)
+    {
+        Result = -LX_EBUSY;
+        goto Done;
+    }
+    /* a directory cannot move into itself */
+    {
+        SIZE_T OldLength = strlen(OldResolved);
+        if (strncmp(NewResolved, OldResolved, OldLength) == 0 && NewResolved[OldLength] == '/')
+        {
+            Result = -LX_EINVAL;
+            goto Done;
+        }
+    }
+
+    RtlZeroMemory(&Open, sizeof(Open));
+    Open.desired_access = LX_NT_DELETE | LX_NT_SYNCHRONIZE | LX_NT_FILE_READ_ATTRIBUTES;
+    Open.share_access = LX_NT_FILE_SHARE_READ | LX_NT_FILE_SHARE_WRITE | LX_NT_FILE_SHARE_DELETE;
+    Open.disposition = LX_NT_FILE_OPEN;
+    Open.options = LX_NT_FILE_SYNCHRONOUS_IO_NONALERT | LX_NT_FILE_OPEN_REPARSE_POINT;
+    Result = LxOpenNt(Process, OldResolved, &Open, 0, &Handle);
+    if (Result < 0)
+        goto Done;
+    if (strcmp(OldResolved, NewResolved) == 0)
+    {
+        ZwClose(Handle);
+        Result = 0;
+        goto Done;
+    }
+
+    Result = LxNtPathOf(Process, NewResolved, &NewNt);
+    if (Result < 0)
+    {
+        ZwClose(Handle);
+        goto Done;
+    }
+    Rename = ExAllocatePoolWithTag(PagedPool,
+                                   FIELD_OFFSET(FILE_RENAME_INFORMATION, FileName) + NewNt.Length,
+                                   LX_TAG_TEMP);
+    if (Rename == NULL)
+    {
+        ZwClose(Handle);
+        Result = -LX_ENOMEM;
+        goto Done;
+    }
+    Rename->ReplaceIfExists = (Flags & LX_RENAME_NOREPLACE) ? FALSE : TRUE;
+    Rename->RootDirectory = NULL;
+    Rename->FileNameLength = NewNt.Length;
+    RtlCopyMemory(Rename->FileName, NewNt.Buffer, NewNt.Length);
+    Status = ZwSetInformationFile(Handle, &IoStatus, Rename,
+                                  FIELD_OFFSET(FILE_RENAME_INFORMATION, FileName) + NewNt.Length,
+                                  FileRenameInformation);
+    ZwClose(Handle);
+    Result = NT_SUCCESS(Status) ? 0 : LxStatusToErrno(Status);
+
+Done:
+    if (Rename)
+        ExFreePoolWithTag(Rename, LX_TAG_TEMP);
+    if (NewNt.Buffer)
+        ExFreePoolWithTag(NewNt.Buffer, LX_TAG_TEMP);
+    if (OldResolved)
+        ExFreePoolWithTag(OldResolved, LX_TAG_TEMP);
+    if (NewResolved)
+        ExFreePoolWithTag(NewResolved, LX_TAG_TEMP);
+    return Result;
+}
+
+LONG
+NTAPI
+LxSysRename(
+    const CHAR *Oldname,
+    const CHAR *Newname)
+{
+    return LxRename(LX_AT_FDCWD, Oldname, LX_AT_FDCWD, Newname, 0);
+}
+
+LONG
+NTAPI
+LxSysRenameat(
+    LONG Olddfd,
+    const CHAR *Oldname,
+    LONG Newdfd,
+    const CHAR *Newname)
+{
+    return LxRename(Olddfd, Oldname, Newdfd, Newname, 0);
+}
+
+LONG
+NTAPI
+LxSysRenameat2(
+    LONG Olddfd,
+    const CHAR *Oldname,
+    LONG Newdfd,
+    const CHAR *Newname,
+    ULONG Flags)
+{
+    return LxRename(Olddfd, Oldname, Newdfd, Newname, Flags);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+
+static
+LONG
+LxSetEndOfFile(
+    _In_ HANDLE Handle,
+    _In_ LONGLONG Length)
+{
+    FILE_END_OF_FILE_INFORMATION EndOfFile;
+    IO_STATUS_BLOCK IoStatus;
+    NTSTATUS Status;
+
+    EndOfFile.EndOfFile.QuadPart = Length;
+    Status = ZwSetInformationFile(Handle, &IoStatus, &EndOfFile, sizeof(EndOfFile),
+                                  FileEndOfFileInformation);
+    return NT_SUCCESS(Status) ? 0 : LxStatusToErrno(Status);
+}
+
+LONG
+NTAPI
+LxSysFtruncate64(
+    ULONG Fd,
+    ULONG_PTR OffsetLow,
+    ULONG_PTR OffsetHigh)
+{
+    PLX_FILE File = LxGetFile(LxCurrentProcess(), Fd);
+    LONGLONG Length = (LONGLONG)(((ULONGLONG)OffsetHigh << 32) | (ULONG)OffsetLow);
+    LONG Result;
+
+    if (File == NULL)
+        return -LX_EBADF;
+    if (Length < 0 || File->Type != LxFileNt || File->IsDirectory || !File->Seekable ||
+        (File->StatusFlags & LX_O_ACCMODE) == LX_O_RDONLY)
+        Result = -LX_EINVAL;
+    else
+        Result = LxSetEndOfFile(File->Handle, Length);
+    LxDereferenceFile(File);
+    return Result;
+}
+
+LONG
+NTAPI
+LxSysTruncate64(
+    const CHAR *Filename,
+    ULONG_PTR OffsetLow,
+    ULONG_PTR OffsetHigh)
+{
+    PLX_PROCESS Process = LxCurrentProcess();
+    LONGLONG Length = (LONGLONG)(((ULONGLONG)OffsetHigh << 32) | (ULONG)OffsetLow);
+    lx_nt_open Open;
+    PCHAR Resolved;
+    HANDLE Handle;
+    LONG Result;
+
+    if (Length < 0)
+        return -LX_EINVAL;
+    Resolved = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_TEMP);
+    if (Resolved == NULL)
+        return -LX_ENOMEM;
+    Result = LxResolveUserPath(Process, LX_AT_FDCWD, Filename, Resolved, NULL);
+    if (Result >= 0)
+    {
+        lx_open_flags_to_nt(LX_O_WRONLY, &Open);
+        Result = LxOpenNt(Process, Resolved, &Open, 0, &Handle);
+        if (Result == 0)
+        {
+            Result = LxSetEndOfFile(Handle, Length);
+            ZwClose(Handle);
+        }
+    }
+    ExFreePoolWithTag(Resolved, LX_TAG_TEMP);
+    return Result;
+}
+
+/* The NT cache is written back by the cache manager; there is no exported flush call for a
+ * driver's handle, so fsync only validates the descriptor. */
+LONG
+NTAPI
+LxSysFsync(
+    ULONG Fd)
+{
+    PLX_FILE File = LxGetFile(LxCurrentProcess(), Fd);
+
+    if (File == NULL)
+        return -LX_EBADF;
+    LxDereferenceFile(File);
+    return 0;
+}
+
+LONG
+NTAPI
+LxSysFdatasync(
+    ULONG Fd)
+{
+    return LxSysFsync(Fd);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+
+static
+LONG
+LxReadlink(
+    _In_ LONG Dfd,
+    _In_ const CHAR *Path,
+    _Out_ CHAR *Buf,
+    _In_ LONG Bufsiz)
+{
+    PLX_PROCESS Process = LxCurrentProcess();
+    PCHAR Resolved;
+    PCSTR Target = NULL;
+    PLX_FILE File = NULL;
+    LONG Result;
+
+    if (Bufsiz <= 0)
+        return -LX_EINVAL;
+    Resolved = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_TEMP);
+    if (Resolved == NULL)
+        return -LX_ENOMEM;
+    Result = LxResolveUserPath(Process, Dfd, Path, Resolved, NULL);
+    if (Result < 0)
+        goto Done;
+
+    if (strcmp(Resolved, "/proc/self/exe") == 0)
+    {
+        Target = Process->ExecFn;
+    }
+    else if (strncmp(Resolved, "/proc/self/fd/", 14) == 0)
+    {
+        ULONG Fd = 0;
+        PCSTR p = Resolved + 14;
+
+        for (; *p >= '0' && *p <= '9' && Fd <= LX_MAX_FDS; p++)
+            Fd = Fd * 10 + (*p - '0');
+        File = (*p == ANSI_NULL && Resolved[14] != ANSI_NULL) ? LxGetFile(Process, Fd) : NULL;
+        if (File == NULL)
+        {
+            Result = -LX_ENOENT;
+            goto Done;
+        }
+        switch (File->Type)
+        {
+            case LxFileDevNull: Target = "/dev/null"; break;
+            case LxFileDevZero: Target = "/dev/zero"; break;
+            case LxFileDevFull: Target = "/dev/full"; break;
+            case LxFileDevRandom: Target = "/dev/urandom"; break;
+            case LxFileDebugOut:
+            case LxFileEmptyIn: Target = "/dev/console"; break;
+            default: Target = File->Path ? File->Path : "pipe:[0]"; break;
+        }
+    }
+    else
+    {
+        /* no symbolic links exist: an existing name is "not a link" */
+        lx_nt_open Open;
+        HANDLE Handle;
+
+        lx_open_flags_to_nt(LX_O_PATH, &Open);
+        Result = LxOpenNt(Process, Resolved, &Open, 0, &Handle);
+        if (Result == 0)
+        {
+            ZwClose(Handle);
+            Result = -LX_EINVAL;
+        }
+        goto Done;
+    }
+
+    {
+        SIZE_T Length = strlen(Target);
+        if (Length > (SIZE_T)Bufsiz)
+            Length = (SIZE_T)Bufsiz;
+        Result = LxCopyToUser((ULONG_PTR)Buf, Target, Length);
+        if (Result == 0)
+            Result = (LONG)Length;
+    }
+
+Done:
+    if (File)
+        LxDereferenceFile(File);
+    ExFreePoolWithTag(Resolved, LX_TAG_TEMP);
+    return Result;
+}
+
+LONG
+NTAPI
+LxSysReadlink(
+    const CHAR *Path,
+    CHAR *Buf,
+    LONG Bufsiz)
+{
+    return LxReadlink(LX_AT_FDCWD, Path, Buf, Bufsiz);
+}
+
+LONG
+NTAPI
+LxSysReadlinkat(
+    LONG Dfd,
+    const CHAR *Path,
+    CHAR *Buf,
+    LONG Bufsiz)
+{
+    return LxReadlink(Dfd, Path, Buf, Bufsiz);
+}
