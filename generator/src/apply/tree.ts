@@ -85,7 +85,11 @@ export async function readTreeState(treePath: string): Promise<TreeState> {
   const headSubject = await repo.subject(head);
   const branch = await repo.currentBranch();
   const dirty = parsePorcelain(
-    await repo.out(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--ignore-submodules=none'], { raw: true }),
+    // GIT_OPTIONAL_LOCKS=0: reading must not take index.lock (someone may be committing).
+    await repo.out(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--ignore-submodules=none'], {
+      raw: true,
+      env: { GIT_OPTIONAL_LOCKS: '0' },
+    }),
   );
   const skipWorktree: string[] = [];
   const assumeUnchanged: string[] = [];
