@@ -10,15 +10,73 @@
 #define NDEBUG
 #include <debug.h>
 
-/* Anything that is not a table-2 number of a known Linux call: -ENOSYS. */
+extern ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT];
+extern UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT];
+
+typedef LONG (NTAPI *LX_HANDLER0)(VOID);
+typedef LONG (NTAPI *LX_HANDLER1)(ULONG);
+typedef LONG (NTAPI *LX_HANDLER2)(ULONG, ULONG);
+typedef LONG (NTAPI *LX_HANDLER3)(ULONG, ULONG, ULONG);
+typedef LONG (NTAPI *LX_HANDLER4)(ULONG, ULONG, ULONG, ULONG);
+typedef LONG (NTAPI *LX_HANDLER5)(ULONG, ULONG, ULONG, ULONG, ULONG);
+typedef LONG (NTAPI *LX_HANDLER6)(ULONG, ULONG, ULONG, ULONG, ULONG, ULONG);
+
+/* int $0x80 from an unmodified Linux program: number in EAX, arguments in EBX, ECX, EDX,
+ * ESI, EDI, EBP. The same table-2 handler is called with exactly its argument count (the
+ * handlers are stdcall and pop their arguments). */
+static
+LONG
+LxDispatchInt80(
+    _In_ PKTRAP_FRAME TrapFrame)
+{
+    ULONG Number = TrapFrame->Eax;
+    ULONG_PTR Handler;
+
+    if (Number >= LXSYS_SERVICE_COUNT)
+        return -LX_ENOSYS;
+    Handler = LxSysServiceTable[Number];
+    switch (LxSysArgumentBytes[Number] / sizeof(ULONG))
+    {
+        case 0:
+            return ((LX_HANDLER0)Handler)();
+        case 1:
+            return ((LX_HANDLER1)Handler)(TrapFrame->Ebx);
+        case 2:
+            return ((LX_HANDLER2)Handler)(TrapFrame->Ebx, TrapFrame->Ecx);
+        case 3:
+            return ((LX_HANDLER3)Handler)(TrapFrame->Ebx, TrapFrame->Ecx, TrapFrame->Edx);
+        case 4:
+            return ((LX_HANDLER4)Handler)(TrapFrame->Ebx, TrapFrame->Ecx, TrapFrame->Edx,
+                                          TrapFrame->Esi);
+        case 5:
+            return ((LX_HANDLER5)Handler)(TrapFrame->Ebx, TrapFrame->Ecx, TrapFrame->Edx,
+                                          TrapFrame->Esi, TrapFrame->Edi);
+        case 6:
+            return ((LX_HANDLER6)Handler)(TrapFrame->Ebx, TrapFrame->Ecx, TrapFrame->Edx,
+                                          TrapFrame->Esi, TrapFrame->Edi, TrapFrame->Ebp);
+        default:
+            return -LX_ENOSYS;
+    }
+}
+
+/* System calls that do not come through table 2: int $0x80 (TrapFrame->ErrCode == 0x80)
+ * goes to the same handlers; anything else (int $0x2e outside 0x2000 + the table) is
+ * -ENOSYS. */
 VOID
 NTAPI
 LxPicoDispatchSystemCall(
     _Inout_ PPS_PICO_SYSTEM_CALL_INFORMATION Info)
 {
     PKTRAP_FRAME TrapFrame = Info->TrapFrame;
-    PLX_PROCESS Process = LxCurrentProcess();
+    PLX_PROCESS Process;
 
+    if (TrapFrame->ErrCode == 0x80)
+    {
+        TrapFrame->Eax = (ULONG)LxDispatchInt80(TrapFrame);
+        return;
+    }
+
+    Process = LxCurrentProcess();
     DbgPrint("lxss[%lu]: unknown system service 0x%lx at eip 0x%08lx: ENOSYS\n",
              Process ? Process->Pid : 0, TrapFrame->Eax, TrapFrame->Eip);
     TrapFrame->Eax = (ULONG)-LX_ENOSYS;

@@ -13,7 +13,7 @@ const OUT = path.join(BUILD_DIR, 'lxcore-tests');
 const CORE = path.join(ROOT, 'lxcore', 'core');
 const CDIR = path.join(ROOT, 'tests', 'lxcore', 'c');
 const CORE_SOURCES = ['lx_elf.c', 'lx_stack.c', 'lx_path.c', 'lx_conv.c'].map((f) => path.join(CORE, f));
-const DRIVERS = ['elf', 'stack', 'path', 'conv'];
+const DRIVERS = ['elf', 'stack', 'path', 'conv', 'ioctl'];
 
 // Flag sets tried in order; the first whose probe compiles, links and runs wins.
 const FLAG_SETS: { name: string; flags: string[] }[] = [
@@ -21,7 +21,8 @@ const FLAG_SETS: { name: string; flags: string[] }[] = [
   { name: 'gcc -m32', flags: ['-m32'] },
   { name: 'gcc (native) ASan+UBSan', flags: ['-fsanitize=address,undefined', '-fno-sanitize-recover=all'] },
 ];
-const COMMON = ['-std=c99', '-Wall', '-Wextra', '-Werror', '-O1', '-g', `-I${CORE}`, `-I${CDIR}`];
+const COMMON = ['-std=c99', '-Wall', '-Wextra', '-Werror', '-O1', '-g', `-I${CORE}`, `-I${CDIR}`,
+  `-I${path.join(ROOT, 'lxcore', 'include')}`];
 
 interface Tap {
   ok: string[];
@@ -164,5 +165,14 @@ describe.skipIf(!gcc)('lxcore/core on the host', () => {
 
   it('converts open flags, modes, NTSTATUS codes and times', () => {
     expectAllOk(run('conv', []), 50);
+  });
+
+  it('keeps the i386 layout of the lxioctl.h structures and IOCTL codes', (ctx) => {
+    if (!flagSet?.flags.includes('-m32')) {
+      console.log('SKIP lxioctl.h layout check: no -m32 compiler here (the layout is i386)');
+      ctx.skip();
+      return;
+    }
+    expectAllOk(run('ioctl', []), 20);
   });
 });
