@@ -7,6 +7,23 @@
 
 #include "lxp.h"
 
+/* A kernel access to a not yet committed part of the stack reservation (a read() into a big
+ * stack buffer the program has not touched yet) grows the stack like a user access would. */
+static
+BOOLEAN
+LxGrowStackFor(
+    _In_ ULONG_PTR Address,
+    _In_ SIZE_T Length)
+{
+    PLX_PROCESS Process = LxCurrentProcess();
+
+    if (Process == NULL || Address + Length < Address)
+        return FALSE;
+    if (Address >= Process->StackCommitLow || Address + Length <= Process->StackReserveBase)
+        return FALSE;
+    return LxMmHandleFault(Process, max(Address, Process->StackReserveBase));
+}
+
 LONG
 LxCopyFromUser(
     _Out_writes_bytes_(Length) PVOID Destination,
@@ -27,6 +44,20 @@ LxCopyFromUser(
         Result = -LX_EFAULT;
     }
     _SEH2_END;
+    if (Result == -LX_EFAULT && LxGrowStackFor(UserSource, Length))
+    {
+        Result = 0;
+        _SEH2_TRY
+        {
+            ProbeForRead((PVOID)UserSource, Length, 1);
+            RtlCopyMemory(Destination, (PVOID)UserSource, Length);
+        }
+        _SEH2_EXCEPT(EXCEPTION_EXECUTE_HANDLER)
+        {
+            Result = -LX_EFAULT;
+        }
+        _SEH2_END;
+    }
     return Result;
 }
 
@@ -50,6 +81,20 @@ LxCopyToUser(
         Result = -LX_EFAULT;
     }
     _SEH2_END;
+    if (Result == -LX_EFAULT && LxGrowStackFor(UserDestination, Length))
+    {
+        Result = 0;
+        _SEH2_TRY
+        {
+            ProbeForWrite((PVOID)UserDestination, Length, 1);
+            RtlCopyMemory((PVOID)UserDestination, Source, Length);
+        }
+        _SEH2_EXCEPT(EXCEPTION_EXECUTE_HANDLER)
+        {
+            Result = -LX_EFAULT;
+        }
+        _SEH2_END;
+    }
     return Result;
 }
 
@@ -72,6 +117,20 @@ LxZeroUser(
         Result = -LX_EFAULT;
     }
     _SEH2_END;
+    if (Result == -LX_EFAULT && LxGrowStackFor(UserDestination, Length))
+    {
+        Result = 0;
+        _SEH2_TRY
+        {
+            ProbeForWrite((PVOID)UserDestination, Length, 1);
+            RtlZeroMemory((PVOID)UserDestination, Length);
+        }
+        _SEH2_EXCEPT(EXCEPTION_EXECUTE_HANDLER)
+        {
+            Result = -LX_EFAULT;
+        }
+        _SEH2_END;
+    }
     return Result;
 }
 
