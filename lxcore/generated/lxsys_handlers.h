@@ -143,7 +143,7 @@ LONG NTAPI LxSysChdir(const CHAR *Filename);
 LONG NTAPI LxSysTime(LX_OLD_TIME32 *Tloc);
 /* 14 mknod (fs, enosys): Linux sys_mknod */
 LONG NTAPI LxSysMknod(const CHAR *Filename, LX_UMODE Mode, ULONG Dev);
-/* 15 chmod (fs, enosys): Linux sys_chmod */
+/* 15 chmod (fs, partial): Linux sys_chmod */
 LONG NTAPI LxSysChmod(const CHAR *Filename, LX_UMODE Mode);
 /* 16 lchown (fs, enosys): Linux sys_lchown16 */
 LONG NTAPI LxSysLchown(const CHAR *Filename, LX_OLD_UID User, LX_OLD_GID Group);
@@ -279,11 +279,11 @@ LONG NTAPI LxSysGetgroups(LONG Gidsetsize, LX_OLD_GID *Grouplist);
 LONG NTAPI LxSysSetgroups(LONG Gidsetsize, LX_OLD_GID *Grouplist);
 /* 82 select (fs, enosys): Linux sys_old_select */
 LONG NTAPI LxSysSelect(LX_SEL_ARG_STRUCT *Arg);
-/* 83 symlink (fs, enosys): Linux sys_symlink */
+/* 83 symlink (fs, implemented): Linux sys_symlink */
 LONG NTAPI LxSysSymlink(const CHAR *Old, const CHAR *New);
 /* 84 oldlstat (fs, enosys): Linux sys_lstat */
 LONG NTAPI LxSysOldlstat(const CHAR *Filename, LX_OLD_KERNEL_STAT *Statbuf);
-/* 85 readlink (fs, partial): Linux sys_readlink */
+/* 85 readlink (fs, implemented): Linux sys_readlink */
 LONG NTAPI LxSysReadlink(const CHAR *Path, CHAR *Buf, LONG Bufsiz);
 /* 86 uselib (fs, enosys): Linux sys_uselib */
 LONG NTAPI LxSysUselib(const CHAR *Library);
@@ -301,7 +301,7 @@ LONG NTAPI LxSysMunmap(ULONG_PTR Addr, SIZE_T Len);
 LONG NTAPI LxSysTruncate(const CHAR *Path, LONG Length);
 /* 93 ftruncate (fs, enosys): Linux sys_ftruncate */
 LONG NTAPI LxSysFtruncate(ULONG Fd, LX_OFF Length);
-/* 94 fchmod (fs, enosys): Linux sys_fchmod */
+/* 94 fchmod (fs, partial): Linux sys_fchmod */
 LONG NTAPI LxSysFchmod(ULONG Fd, LX_UMODE Mode);
 /* 95 fchown (fs, enosys): Linux sys_fchown16 */
 LONG NTAPI LxSysFchown(ULONG Fd, LX_OLD_UID User, LX_OLD_GID Group);
@@ -713,11 +713,11 @@ LONG NTAPI LxSysUnlinkat(LONG Dfd, const CHAR *Pathname, LONG Flag);
 LONG NTAPI LxSysRenameat(LONG Olddfd, const CHAR *Oldname, LONG Newdfd, const CHAR *Newname);
 /* 303 linkat (fs, enosys): Linux sys_linkat */
 LONG NTAPI LxSysLinkat(LONG Olddfd, const CHAR *Oldname, LONG Newdfd, const CHAR *Newname, LONG Flags);
-/* 304 symlinkat (fs, enosys): Linux sys_symlinkat */
+/* 304 symlinkat (fs, implemented): Linux sys_symlinkat */
 LONG NTAPI LxSysSymlinkat(const CHAR *Oldname, LONG Newdfd, const CHAR *Newname);
-/* 305 readlinkat (fs, partial): Linux sys_readlinkat */
+/* 305 readlinkat (fs, implemented): Linux sys_readlinkat */
 LONG NTAPI LxSysReadlinkat(LONG Dfd, const CHAR *Path, CHAR *Buf, LONG Bufsiz);
-/* 306 fchmodat (fs, enosys): Linux sys_fchmodat */
+/* 306 fchmodat (fs, partial): Linux sys_fchmodat */
 LONG NTAPI LxSysFchmodat(LONG Dfd, const CHAR *Filename, LX_UMODE Mode);
 /* 307 faccessat (fs, partial): Linux sys_faccessat */
 LONG NTAPI LxSysFaccessat(LONG Dfd, const CHAR *Filename, LONG Mode);

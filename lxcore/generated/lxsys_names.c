@@ -22,7 +22,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "chdir",                     1, LXSYS_STATUS_IMPLEMENTED }, /* 12 */
     { "time",                      1, LXSYS_STATUS_IMPLEMENTED }, /* 13 */
     { "mknod",                     3, LXSYS_STATUS_ENOSYS }, /* 14 */
-    { "chmod",                     2, LXSYS_STATUS_ENOSYS }, /* 15 */
+    { "chmod",                     2, LXSYS_STATUS_PARTIAL }, /* 15 */
     { "lchown",                    3, LXSYS_STATUS_ENOSYS }, /* 16 */
     { "break",                     0, LXSYS_STATUS_ENOSYS }, /* 17 */
     { "oldstat",                   2, LXSYS_STATUS_ENOSYS }, /* 18 */
@@ -90,9 +90,9 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "getgroups",                 2, LXSYS_STATUS_ENOSYS }, /* 80 */
     { "setgroups",                 2, LXSYS_STATUS_ENOSYS }, /* 81 */
     { "select",                    1, LXSYS_STATUS_ENOSYS }, /* 82 */
-    { "symlink",                   2, LXSYS_STATUS_ENOSYS }, /* 83 */
+    { "symlink",                   2, LXSYS_STATUS_IMPLEMENTED }, /* 83 */
     { "oldlstat",                  2, LXSYS_STATUS_ENOSYS }, /* 84 */
-    { "readlink",                  3, LXSYS_STATUS_PARTIAL }, /* 85 */
+    { "readlink",                  3, LXSYS_STATUS_IMPLEMENTED }, /* 85 */
     { "uselib",                    1, LXSYS_STATUS_ENOSYS }, /* 86 */
     { "swapon",                    2, LXSYS_STATUS_ENOSYS }, /* 87 */
     { "reboot",                    4, LXSYS_STATUS_ENOSYS }, /* 88 */
@@ -101,7 +101,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "munmap",                    2, LXSYS_STATUS_IMPLEMENTED }, /* 91 */
     { "truncate",                  2, LXSYS_STATUS_ENOSYS }, /* 92 */
     { "ftruncate",                 2, LXSYS_STATUS_ENOSYS }, /* 93 */
-    { "fchmod",                    2, LXSYS_STATUS_ENOSYS }, /* 94 */
+    { "fchmod",                    2, LXSYS_STATUS_PARTIAL }, /* 94 */
     { "fchown",                    3, LXSYS_STATUS_ENOSYS }, /* 95 */
     { "getpriority",               2, LXSYS_STATUS_ENOSYS }, /* 96 */
     { "setpriority",               3, LXSYS_STATUS_ENOSYS }, /* 97 */
@@ -311,9 +311,9 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "unlinkat",                  3, LXSYS_STATUS_PARTIAL }, /* 301 */
     { "renameat",                  4, LXSYS_STATUS_PARTIAL }, /* 302 */
     { "linkat",                    5, LXSYS_STATUS_ENOSYS }, /* 303 */
-    { "symlinkat",                 3, LXSYS_STATUS_ENOSYS }, /* 304 */
-    { "readlinkat",                4, LXSYS_STATUS_PARTIAL }, /* 305 */
-    { "fchmodat",                  3, LXSYS_STATUS_ENOSYS }, /* 306 */
+    { "symlinkat",                 3, LXSYS_STATUS_IMPLEMENTED }, /* 304 */
+    { "readlinkat",                4, LXSYS_STATUS_IMPLEMENTED }, /* 305 */
+    { "fchmodat",                  3, LXSYS_STATUS_PARTIAL }, /* 306 */
     { "faccessat",                 3, LXSYS_STATUS_PARTIAL }, /* 307 */
     { "pselect6",                  6, LXSYS_STATUS_ENOSYS }, /* 308 */
     { "ppoll",                     5, LXSYS_STATUS_ENOSYS }, /* 309 */

@@ -23,7 +23,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysChdir,                      /* 12 chdir */
     (ULONG_PTR)LxSysTime,                       /* 13 time */
     (ULONG_PTR)LxSysEnosys,                     /* 14 mknod */
-    (ULONG_PTR)LxSysEnosys,                     /* 15 chmod */
+    (ULONG_PTR)LxSysChmod,                      /* 15 chmod */
     (ULONG_PTR)LxSysEnosys,                     /* 16 lchown */
     (ULONG_PTR)LxSysEnosys,                     /* 17 break */
     (ULONG_PTR)LxSysEnosys,                     /* 18 oldstat */
@@ -91,7 +91,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 80 getgroups */
     (ULONG_PTR)LxSysEnosys,                     /* 81 setgroups */
     (ULONG_PTR)LxSysEnosys,                     /* 82 select */
-    (ULONG_PTR)LxSysEnosys,                     /* 83 symlink */
+    (ULONG_PTR)LxSysSymlink,                    /* 83 symlink */
     (ULONG_PTR)LxSysEnosys,                     /* 84 oldlstat */
     (ULONG_PTR)LxSysReadlink,                   /* 85 readlink */
     (ULONG_PTR)LxSysEnosys,                     /* 86 uselib */
@@ -102,7 +102,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysMunmap,                     /* 91 munmap */
     (ULONG_PTR)LxSysEnosys,                     /* 92 truncate */
     (ULONG_PTR)LxSysEnosys,                     /* 93 ftruncate */
-    (ULONG_PTR)LxSysEnosys,                     /* 94 fchmod */
+    (ULONG_PTR)LxSysFchmod,                     /* 94 fchmod */
     (ULONG_PTR)LxSysEnosys,                     /* 95 fchown */
     (ULONG_PTR)LxSysEnosys,                     /* 96 getpriority */
     (ULONG_PTR)LxSysEnosys,                     /* 97 setpriority */
@@ -312,9 +312,9 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysUnlinkat,                   /* 301 unlinkat */
     (ULONG_PTR)LxSysRenameat,                   /* 302 renameat */
     (ULONG_PTR)LxSysEnosys,                     /* 303 linkat */
-    (ULONG_PTR)LxSysEnosys,                     /* 304 symlinkat */
+    (ULONG_PTR)LxSysSymlinkat,                  /* 304 symlinkat */
     (ULONG_PTR)LxSysReadlinkat,                 /* 305 readlinkat */
-    (ULONG_PTR)LxSysEnosys,                     /* 306 fchmodat */
+    (ULONG_PTR)LxSysFchmodat,                   /* 306 fchmodat */
     (ULONG_PTR)LxSysFaccessat,                  /* 307 faccessat */
     (ULONG_PTR)LxSysEnosys,                     /* 308 pselect6 */
     (ULONG_PTR)LxSysEnosys,                     /* 309 ppoll */
@@ -478,7 +478,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     4,   /* 12 chdir */
     4,   /* 13 time */
     0,   /* 14 mknod */
-    0,   /* 15 chmod */
+    8,   /* 15 chmod */
     0,   /* 16 lchown */
     0,   /* 17 break */
     0,   /* 18 oldstat */
@@ -546,7 +546,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 80 getgroups */
     0,   /* 81 setgroups */
     0,   /* 82 select */
-    0,   /* 83 symlink */
+    8,   /* 83 symlink */
     0,   /* 84 oldlstat */
     12,  /* 85 readlink */
     0,   /* 86 uselib */
@@ -557,7 +557,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     8,   /* 91 munmap */
     0,   /* 92 truncate */
     0,   /* 93 ftruncate */
-    0,   /* 94 fchmod */
+    8,   /* 94 fchmod */
     0,   /* 95 fchown */
     0,   /* 96 getpriority */
     0,   /* 97 setpriority */
@@ -767,9 +767,9 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     12,  /* 301 unlinkat */
     16,  /* 302 renameat */
     0,   /* 303 linkat */
-    0,   /* 304 symlinkat */
+    12,  /* 304 symlinkat */
     16,  /* 305 readlinkat */
-    0,   /* 306 fchmodat */
+    12,  /* 306 fchmodat */
     12,  /* 307 faccessat */
     0,   /* 308 pselect6 */
     0,   /* 309 ppoll */

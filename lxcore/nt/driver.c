@@ -247,6 +247,7 @@ DriverEntry(
     UNREFERENCED_PARAMETER(RegistryPath);
 
     LxInitializeProcessTable();
+    LxInitializeMetadata();
 
     /* The pico registration window closes after boot-start drivers: do it first. */
     Status = LxRegisterPicoProvider();

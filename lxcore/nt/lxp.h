@@ -32,6 +32,7 @@
 #define LX_TAG_IMAGE    'iPxL'
 #define LX_TAG_TEMP     'xPxL'
 #define LX_TAG_REGION   'rPxL'
+#define LX_TAG_META     'mPxL'
 
 /* Linux signal numbers lxcore reports */
 #define LX_SIGILL       4
@@ -83,6 +84,9 @@ typedef struct _LX_FILE
     ULONG DataLength;
     ULONG DataPosition;         /* directories: next pending entry in Data */
     BOOLEAN DirectoryEnd;       /* directories: no more entries from the file system */
+    UCHAR DotsDone;             /* directories: how many of "." and ".." were returned */
+    BOOLEAN IsSymlink;          /* O_PATH|O_NOFOLLOW open of a symbolic link */
+    ULONG SymlinkLength;        /* its target's length (st_size) */
     PCHAR Path;                 /* resolved Linux path (openat, fchdir), or NULL */
 } LX_FILE, *PLX_FILE;
 
@@ -359,10 +363,24 @@ ULONG LxNtProtection(_In_ ULONG LinuxProt);
 /* sys/fs.c: path helpers shared by the file system families */
 #define LX_AT_FDCWD (-100)
 LONG LxResolveUserPath(_In_ PLX_PROCESS Process, _In_ LONG Dfd, _In_ const CHAR *UserPath,
-                       _Out_writes_(LX_PATH_MAX) PCHAR Resolved, _Out_opt_ PULONG Flags);
+                       _Out_writes_(LX_PATH_MAX) PCHAR Resolved, _Out_opt_ PULONG Flags,
+                       _In_ BOOLEAN FollowLast);
 LONG LxNtPathOf(_In_ PLX_PROCESS Process, _In_ PCSTR Resolved, _Out_ PUNICODE_STRING NtPath);
 LONG LxOpenNt(_In_ PLX_PROCESS Process, _In_ PCSTR Resolved, _In_ const lx_nt_open *Open,
-              _In_ ULONG Attributes, _Out_ PHANDLE Handle);
+              _In_ ULONG Attributes, _Out_ PHANDLE Handle, _Out_opt_ PULONG_PTR Information);
+
+/* vfs.c: symbolic links, the path walk, Linux modes */
+LONG LxReadSymlink(_In_ PLX_PROCESS Process, _In_ PCSTR Resolved,
+                   _Out_writes_(TargetSize) PCHAR Target, _In_ ULONG TargetSize);
+LONG LxCreateSymlink(_In_ PLX_PROCESS Process, _In_ PCSTR Resolved, _In_ PCSTR Target);
+LONG LxWalkPath(_In_ PLX_PROCESS Process, _In_ PCSTR Base, _In_ PCSTR Path,
+                _In_ BOOLEAN FollowLast, _Out_writes_(LX_PATH_MAX) PCHAR Out,
+                _Out_opt_ PULONG Flags);
+VOID LxInitializeMetadata(VOID);
+VOID LxMetaSetMode(_In_ PLX_PROCESS Process, _In_ PCSTR Path, _In_ ULONG Mode);
+BOOLEAN LxMetaGetMode(_In_ PLX_PROCESS Process, _In_ PCSTR Path, _Out_ PULONG Mode);
+VOID LxMetaRemove(_In_ PLX_PROCESS Process, _In_ PCSTR Path);
+VOID LxMetaRename(_In_ PLX_PROCESS Process, _In_ PCSTR OldPath, _In_ PCSTR NewPath);
 ULONGLONG LxPathInode(_In_ PCSTR Path);
 
 /* loader.c */

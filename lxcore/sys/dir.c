@@ -22,6 +22,33 @@
 
 /* ---------------------------------------------------------------------------------------- */
 
+/* Appends one linux_dirent64 record; FALSE when it does not fit. */
+static
+BOOLEAN
+LxEmitDirent(
+    _Inout_ PUCHAR Out,
+    _Inout_ PULONG Used,
+    _In_ ULONG OutSize,
+    _In_ ULONGLONG Inode,
+    _In_ LONGLONG Offset,
+    _In_ UCHAR Type,
+    _In_ PCSTR Name,
+    _In_ ULONG NameLength)
+{
+    ULONG RecLen = (LX_DIRENT_HEADER + NameLength + 1 + 7) & ~7u;
+
+    if (*Used + RecLen > OutSize)
+        return FALSE;
+    RtlZeroMemory(Out + *Used, RecLen);
+    RtlCopyMemory(Out + *Used, &Inode, 8);
+    RtlCopyMemory(Out + *Used + 8, &Offset, 8);
+    *(PUSHORT)(Out + *Used + 16) = (USHORT)RecLen;
+    Out[*Used + 18] = Type;
+    RtlCopyMemory(Out + *Used + LX_DIRENT_HEADER, Name, NameLength);
+    *Used += RecLen;
+    return TRUE;
+}
+
 LONG
 NTAPI
 LxSysGetdents64(
@@ -68,11 +95,32 @@ LxSysGetdents64(
     for (;;)
     {
         PFILE_DIRECTORY_INFORMATION Entry;
-        ULONG RecLen, NameLength;
+        ULONG NameLength;
         ULONGLONG Inode;
         LONGLONG Next;
         UCHAR Type;
         int n;
+
+        /* "." and ".." first, whatever the file system returns (a FAT root has neither) */
+        if (File->DotsDone < 2)
+        {
+            PCSTR Dots = File->DotsDone == 0 ? "." : "..";
+
+            if (File->DotsDone == 0)
+                RtlStringCbCopyA(Full, LX_PATH_MAX, File->Path ? File->Path : "/");
+            else
+                lx_path_resolve(File->Path ? File->Path : "/", "..", Full, LX_PATH_MAX, NULL);
+            if (!LxEmitDirent(Out, &Used, OutSize, LxPathInode(Full), File->Offset + 1,
+                              LX_DT_DIR, Dots, File->DotsDone + 1))
+            {
+                if (Used == 0)
+                    Result = -LX_EINVAL;
+                break;
+            }
+            File->Offset++;
+            File->DotsDone++;
+            continue;
+        }
 
         if (File->DataPosition >= File->DataLength)
         {
@@ -118,34 +166,27 @@ LxSysGetdents64(
             continue;
         }
         NameLength = (ULONG)n;
-        RecLen = (LX_DIRENT_HEADER + NameLength + 1 + 7) & ~7u;
-        if (Used + RecLen > OutSize)
+        if (strcmp(Name, ".") == 0 || strcmp(Name, "..") == 0)
+        {
+            File->DataPosition = (ULONG)Next;   /* already returned */
+            continue;
+        }
+
+        /* inode numbers: the same path hash stat() reports */
+        if (lx_path_resolve(File->Path ? File->Path : "/", Name, Full, LX_PATH_MAX, NULL) < 0)
+            Full[0] = ANSI_NULL;
+        Inode = LxPathInode(Full);
+        /* symlinks are SYSTEM files (see vfs.c) */
+        Type = (Entry->FileAttributes & FILE_ATTRIBUTE_DIRECTORY) ? LX_DT_DIR :
+               (Entry->FileAttributes & (FILE_ATTRIBUTE_REPARSE_POINT | FILE_ATTRIBUTE_SYSTEM)) ?
+                   LX_DT_LNK : LX_DT_REG;
+        if (!LxEmitDirent(Out, &Used, OutSize, Inode, File->Offset + 1, Type, Name, NameLength))
         {
             if (Used == 0)
                 Result = -LX_EINVAL;    /* buffer too small for one entry */
             break;
         }
-
-        /* inode numbers: the same path hash stat() reports */
-        if (strcmp(Name, ".") == 0)
-            RtlStringCbCopyA(Full, LX_PATH_MAX, File->Path ? File->Path : "/");
-        else if (strcmp(Name, "..") == 0)
-            lx_path_resolve(File->Path ? File->Path : "/", "..", Full, LX_PATH_MAX, NULL);
-        else if (lx_path_resolve(File->Path ? File->Path : "/", Name, Full, LX_PATH_MAX,
-                                 NULL) < 0)
-            Full[0] = ANSI_NULL;
-        Inode = LxPathInode(Full);
-        Type = (Entry->FileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) ? LX_DT_LNK :
-               (Entry->FileAttributes & FILE_ATTRIBUTE_DIRECTORY) ? LX_DT_DIR : LX_DT_REG;
-
         File->Offset++;
-        RtlZeroMemory(Out + Used, RecLen);
-        RtlCopyMemory(Out + Used, &Inode, 8);
-        RtlCopyMemory(Out + Used + 8, &File->Offset, 8);
-        *(PUSHORT)(Out + Used + 16) = (USHORT)RecLen;
-        Out[Used + 18] = Type;
-        RtlCopyMemory(Out + Used + LX_DIRENT_HEADER, Name, NameLength);
-        Used += RecLen;
         File->DataPosition = (ULONG)Next;
     }
     ExReleaseFastMutex(&File->Lock);
@@ -183,11 +224,10 @@ LxMkdir(
     HANDLE Handle;
     LONG Result;
 
-    UNREFERENCED_PARAMETER(Mode);   /* permissions are not stored */
     Resolved = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_TEMP);
     if (Resolved == NULL)
         return -LX_ENOMEM;
-    Result = LxResolveUserPath(Process, Dfd, Pathname, Resolved, NULL);
+    Result = LxResolveUserPath(Process, Dfd, Pathname, Resolved, NULL, FALSE);
     if (Result >= 0)
     {
         if (strcmp(Resolved, "/") == 0)
@@ -202,9 +242,12 @@ LxMkdir(
                                 LX_NT_FILE_SHARE_DELETE;
             Open.disposition = LX_NT_FILE_CREATE;
             Open.options = LX_NT_FILE_DIRECTORY_FILE | LX_NT_FILE_SYNCHRONOUS_IO_NONALERT;
-            Result = LxOpenNt(Process, Resolved, &Open, 0, &Handle);
+            Result = LxOpenNt(Process, Resolved, &Open, 0, &Handle, NULL);
             if (Result == 0)
+            {
                 ZwClose(Handle);
+                LxMetaSetMode(Process, Resolved, Mode & ~Process->Umask & 07777);
+            }
         }
     }
     ExFreePoolWithTag(Resolved, LX_TAG_TEMP);
@@ -278,7 +321,7 @@ LxRemove(
         Result = -LX_EINVAL;
         goto Done;
     }
-    Result = LxResolveUserPath(Process, Dfd, Pathname, Resolved, NULL);
+    Result = LxResolveUserPath(Process, Dfd, Pathname, Resolved, NULL, FALSE);
     if (Result < 0)
         goto Done;
     if (strcmp(Resolved, "/") == 0)
@@ -294,7 +337,7 @@ LxRemove(
     Open.disposition = LX_NT_FILE_OPEN;
     Open.options = LX_NT_FILE_SYNCHRONOUS_IO_NONALERT | LX_NT_FILE_OPEN_REPARSE_POINT |
                    (Directory ? LX_NT_FILE_DIRECTORY_FILE : LX_NT_FILE_NON_DIRECTORY_FILE);
-    Result = LxOpenNt(Process, Resolved, &Open, 0, &Handle);
+    Result = LxOpenNt(Process, Resolved, &Open, 0, &Handle, NULL);
     if (Result < 0)
         goto Done;
 
@@ -313,6 +356,8 @@ LxRemove(
     }
     ZwClose(Handle);
     Result = NT_SUCCESS(Status) ? 0 : LxStatusToErrno(Status);
+    if (Result == 0)
+        LxMetaRemove(Process, Resolved);
 
 Done:
     if (Resolved)
@@ -379,10 +424,10 @@ LxRename(
         Result = -LX_ENOMEM;
         goto Done;
     }
-    Result = LxResolveUserPath(Process, OldDfd, OldName, OldResolved, NULL);
+    Result = LxResolveUserPath(Process, OldDfd, OldName, OldResolved, NULL, FALSE);
     if (Result < 0)
         goto Done;
-    Result = LxResolveUserPath(Process, NewDfd, NewName, NewResolved, NULL);
+    Result = LxResolveUserPath(Process, NewDfd, NewName, NewResolved, NULL, FALSE);
     if (Result < 0)
         goto Done;
     if (strcmp(OldResolved, "/") == 0 || strcmp(NewResolved, "/") == 0)
@@ -405,7 +450,7 @@ LxRename(
     Open.share_access = LX_NT_FILE_SHARE_READ | LX_NT_FILE_SHARE_WRITE | LX_NT_FILE_SHARE_DELETE;
     Open.disposition = LX_NT_FILE_OPEN;
     Open.options = LX_NT_FILE_SYNCHRONOUS_IO_NONALERT | LX_NT_FILE_OPEN_REPARSE_POINT;
-    Result = LxOpenNt(Process, OldResolved, &Open, 0, &Handle);
+    Result = LxOpenNt(Process, OldResolved, &Open, 0, &Handle, NULL);
     if (Result < 0)
         goto Done;
     if (strcmp(OldResolved, NewResolved) == 0)
@@ -439,6 +484,8 @@ LxRename(
                                   FileRenameInformation);
     ZwClose(Handle);
     Result = NT_SUCCESS(Status) ? 0 : LxStatusToErrno(Status);
+    if (Result == 0)
+        LxMetaRename(Process, OldResolved, NewResolved);
 
 Done:
     if (Rename)
@@ -543,11 +590,11 @@ LxSysTruncate64(
     Resolved = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_TEMP);
     if (Resolved == NULL)
         return -LX_ENOMEM;
-    Result = LxResolveUserPath(Process, LX_AT_FDCWD, Filename, Resolved, NULL);
+    Result = LxResolveUserPath(Process, LX_AT_FDCWD, Filename, Resolved, NULL, TRUE);
     if (Result >= 0)
     {
         lx_open_flags_to_nt(LX_O_WRONLY, &Open);
-        Result = LxOpenNt(Process, Resolved, &Open, 0, &Handle);
+        Result = LxOpenNt(Process, Resolved, &Open, 0, &Handle, NULL);
         if (Result == 0)
         {
             Result = LxSetEndOfFile(Handle, Length);
@@ -595,6 +642,7 @@ LxReadlink(
     PCHAR Resolved;
     PCSTR Target = NULL;
     PLX_FILE File = NULL;
+    PCHAR Link = NULL;
     LONG Result;
 
     if (Bufsiz <= 0)
@@ -602,7 +650,7 @@ LxReadlink(
     Resolved = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_TEMP);
     if (Resolved == NULL)
         return -LX_ENOMEM;
-    Result = LxResolveUserPath(Process, Dfd, Path, Resolved, NULL);
+    Result = LxResolveUserPath(Process, Dfd, Path, Resolved, NULL, FALSE);
     if (Result < 0)
         goto Done;
 
@@ -636,18 +684,17 @@ LxReadlink(
     }
     else
     {
-        /* no symbolic links exist: an existing name is "not a link" */
-        lx_nt_open Open;
-        HANDLE Handle;
-
-        lx_open_flags_to_nt(LX_O_PATH, &Open);
-        Result = LxOpenNt(Process, Resolved, &Open, 0, &Handle);
-        if (Result == 0)
+        /* a symlink file: its target; any other existing name: EINVAL */
+        Link = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_TEMP);
+        if (Link == NULL)
         {
-            ZwClose(Handle);
-            Result = -LX_EINVAL;
+            Result = -LX_ENOMEM;
+            goto Done;
         }
-        goto Done;
+        Result = LxReadSymlink(Process, Resolved, Link, LX_PATH_MAX);
+        if (Result < 0)
+            goto Done;
+        Target = Link;
     }
 
     {
@@ -662,6 +709,8 @@ LxReadlink(
 Done:
     if (File)
         LxDereferenceFile(File);
+    if (Link)
+        ExFreePoolWithTag(Link, LX_TAG_TEMP);
     ExFreePoolWithTag(Resolved, LX_TAG_TEMP);
     return Result;
 }
@@ -685,4 +734,140 @@ LxSysReadlinkat(
     LONG Bufsiz)
 {
     return LxReadlink(Dfd, Path, Buf, Bufsiz);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Symbolic links and modes (see nt/vfs.c for how they are stored)                          */
+
+static
+LONG
+LxSymlink(
+    _In_ const CHAR *OldName,
+    _In_ LONG NewDfd,
+    _In_ const CHAR *NewName)
+{
+    PLX_PROCESS Process = LxCurrentProcess();
+    PCHAR Target, Resolved = NULL;
+    LONG Result;
+
+    Target = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_TEMP);
+    if (Target == NULL)
+        return -LX_ENOMEM;
+    Result = LxCopyStringFromUser(Target, LX_PATH_MAX, (ULONG_PTR)OldName);
+    if (Result == 0)
+        Result = -LX_ENOENT;    /* an empty target */
+    if (Result < 0)
+        goto Done;
+    Resolved = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_TEMP);
+    if (Resolved == NULL)
+    {
+        Result = -LX_ENOMEM;
+        goto Done;
+    }
+    Result = LxResolveUserPath(Process, NewDfd, NewName, Resolved, NULL, FALSE);
+    if (Result < 0)
+        goto Done;
+    if (strcmp(Resolved, "/") == 0)
+    {
+        Result = -LX_EEXIST;
+        goto Done;
+    }
+    Result = LxCreateSymlink(Process, Resolved, Target);
+    if (Result == 0)
+        LxMetaRemove(Process, Resolved);
+
+Done:
+    if (Resolved)
+        ExFreePoolWithTag(Resolved, LX_TAG_TEMP);
+    ExFreePoolWithTag(Target, LX_TAG_TEMP);
+    return Result;
+}
+
+LONG
+NTAPI
+LxSysSymlink(
+    const CHAR *Old,
+    const CHAR *New)
+{
+    return LxSymlink(Old, LX_AT_FDCWD, New);
+}
+
+LONG
+NTAPI
+LxSysSymlinkat(
+    const CHAR *Oldname,
+    LONG Newdfd,
+    const CHAR *Newname)
+{
+    return LxSymlink(Oldname, Newdfd, Newname);
+}
+
+static
+LONG
+LxChmod(
+    _In_ LONG Dfd,
+    _In_ const CHAR *Filename,
+    _In_ ULONG Mode)
+{
+    PLX_PROCESS Process = LxCurrentProcess();
+    lx_nt_open Open;
+    PCHAR Resolved;
+    HANDLE Handle;
+    LONG Result;
+
+    Resolved = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_TEMP);
+    if (Resolved == NULL)
+        return -LX_ENOMEM;
+    Result = LxResolveUserPath(Process, Dfd, Filename, Resolved, NULL, TRUE);
+    if (Result >= 0)
+    {
+        lx_open_flags_to_nt(LX_O_PATH, &Open);
+        Result = LxOpenNt(Process, Resolved, &Open, 0, &Handle, NULL);
+        if (Result == 0)
+        {
+            ZwClose(Handle);
+            LxMetaSetMode(Process, Resolved, Mode & 07777);
+        }
+    }
+    ExFreePoolWithTag(Resolved, LX_TAG_TEMP);
+    return Result;
+}
+
+LONG
+NTAPI
+LxSysChmod(
+    const CHAR *Filename,
+    LX_UMODE Mode)
+{
+    return LxChmod(LX_AT_FDCWD, Filename, Mode);
+}
+
+LONG
+NTAPI
+LxSysFchmodat(
+    LONG Dfd,
+    const CHAR *Filename,
+    LX_UMODE Mode)
+{
+    return LxChmod(Dfd, Filename, Mode);
+}
+
+LONG
+NTAPI
+LxSysFchmod(
+    ULONG Fd,
+    LX_UMODE Mode)
+{
+    PLX_PROCESS Process = LxCurrentProcess();
+    PLX_FILE File = LxGetFile(Process, Fd);
+    LONG Result = 0;
+
+    if (File == NULL)
+        return -LX_EBADF;
+    if (File->Type == LxFileNt && File->Path != NULL)
+        LxMetaSetMode(Process, File->Path, Mode & 07777);
+    else if (File->Type == LxFileNt)
+        Result = -LX_EPERM;     /* a pipe or a handle from the launcher */
+    LxDereferenceFile(File);
+    return Result;
 }

@@ -696,6 +696,7 @@ LxSeek(
         /* rewinddir: the next getdents64 starts the scan again */
         File->DirectoryRestart = TRUE;
         File->DirectoryEnd = FALSE;
+        File->DotsDone = 0;
         File->DataLength = File->DataPosition = 0;
     }
     *NewOffset = File->Offset;
@@ -759,12 +760,13 @@ LxResolveUserPath(
     _In_ LONG Dfd,
     _In_ const CHAR *UserPath,
     _Out_writes_(LX_PATH_MAX) PCHAR Resolved,
-    _Out_opt_ PULONG Flags)
+    _Out_opt_ PULONG Flags,
+    _In_ BOOLEAN FollowLast)
 {
     PCHAR Path;
     PCSTR Base = Process->Cwd;
     PLX_FILE DirFile = NULL;
-    unsigned PathFlags = 0;
+    ULONG PathFlags = 0;
     LONG Result;
 
     Path = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_TEMP);
@@ -793,7 +795,7 @@ LxResolveUserPath(
         }
         Base = DirFile->Path;
     }
-    Result = lx_path_resolve(Base, Path, Resolved, LX_PATH_MAX, &PathFlags);
+    Result = LxWalkPath(Process, Base, Path, FollowLast, Resolved, &PathFlags);
     if (Flags)
         *Flags = PathFlags;
 
@@ -842,7 +844,8 @@ LxOpenNt(
     _In_ PCSTR Resolved,
     _In_ const lx_nt_open *Open,
     _In_ ULONG Attributes,
-    _Out_ PHANDLE Handle)
+    _Out_ PHANDLE Handle,
+    _Out_opt_ PULONG_PTR Information)
 {
     OBJECT_ATTRIBUTES ObjectAttributes;
     IO_STATUS_BLOCK IoStatus;
@@ -877,6 +880,8 @@ LxOpenNt(
         Result = LxStatusToErrno(Status);
         return Result == 0 ? -LX_EIO : Result;
     }
+    if (Information)
+        *Information = IoStatus.Information;
     return 0;
 }
 
@@ -1060,7 +1065,8 @@ LxOpen(
     PLX_FILE File;
     HANDLE Handle;
     ULONG PathFlags = 0;
-    LONG Result;
+    ULONG_PTR Information = 0;
+    LONG Result, LinkLength = -1;
 
     Result = lx_open_flags_to_nt(Flags, &Open);
     if (Result < 0)
@@ -1069,12 +1075,33 @@ LxOpen(
     Resolved = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_FILE);
     if (Resolved == NULL)
         return -LX_ENOMEM;
-    Result = LxResolveUserPath(Process, Dfd, UserPath, Resolved, &PathFlags);
+    Result = LxResolveUserPath(Process, Dfd, UserPath, Resolved, &PathFlags,
+                               (Flags & LX_O_NOFOLLOW) ? FALSE : TRUE);
     if (Result < 0)
         goto Done;
 
     if (LxOpenSpecial(Process, Resolved, &Open, &Result))
         goto Done;
+
+    if (Flags & LX_O_NOFOLLOW)
+    {
+        /* the last component was not followed: a link is ELOOP, or the link itself (O_PATH) */
+        PCHAR Target = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_TEMP);
+        if (Target == NULL)
+        {
+            Result = -LX_ENOMEM;
+            goto Done;
+        }
+        LinkLength = LxReadSymlink(Process, Resolved, Target, LX_PATH_MAX);
+        ExFreePoolWithTag(Target, LX_TAG_TEMP);
+        if (LinkLength >= 0 && !(Flags & LX_O_PATH))
+        {
+            Result = -LX_ELOOP;
+            goto Done;
+        }
+        /* a plain NT open of the link file: no reparse handling wanted */
+        Open.options &= ~LX_NT_FILE_OPEN_REPARSE_POINT;
+    }
 
     if (PathFlags & LX_PATH_TRAILING_SLASH)
     {
@@ -1087,11 +1114,15 @@ LxOpen(
         Open.options &= ~LX_NT_FILE_NON_DIRECTORY_FILE;
     }
 
+    /* permissions live in the metadata table, not in a READONLY attribute: every process
+     * is root and may write whatever it created */
     Result = LxOpenNt(Process, Resolved, &Open,
-                      (Flags & LX_O_CREAT) ? lx_mode_to_nt_attributes(Mode, Process->Umask) : 0,
-                      &Handle);
+                      (Flags & LX_O_CREAT) ? FILE_ATTRIBUTE_NORMAL : 0,
+                      &Handle, &Information);
     if (Result < 0)
         goto Done;
+    if ((Flags & LX_O_CREAT) && Information == FILE_CREATED)
+        LxMetaSetMode(Process, Resolved, Mode & ~Process->Umask & 07777);
 
     File = LxAllocateFile(LxFileNt, Open.status_flags);
     if (File == NULL)
@@ -1106,6 +1137,11 @@ LxOpen(
         File->IsDirectory = Standard.Directory;
     File->Seekable = !File->IsDirectory;
     File->DirectoryRestart = TRUE;
+    if (LinkLength >= 0)
+    {
+        File->IsSymlink = TRUE;
+        File->SymlinkLength = (ULONG)LinkLength;
+    }
     File->Path = Resolved;      /* the file keeps the resolved path */
     Resolved = NULL;
     Result = LxInstallFile(Process, File, 0, (BOOLEAN)Open.cloexec);
@@ -1175,7 +1211,7 @@ LxCheckDirectory(
 
     lx_open_flags_to_nt(LX_O_RDONLY | LX_O_DIRECTORY, &Open);
     Open.desired_access = LX_NT_SYNCHRONIZE | LX_NT_FILE_READ_ATTRIBUTES;
-    Result = LxOpenNt(Process, Resolved, &Open, 0, &Handle);
+    Result = LxOpenNt(Process, Resolved, &Open, 0, &Handle, NULL);
     if (Result == 0)
         ZwClose(Handle);
     return Result;
@@ -1193,7 +1229,7 @@ LxSysChdir(
     Resolved = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_TEMP);
     if (Resolved == NULL)
         return -LX_ENOMEM;
-    Result = LxResolveUserPath(Process, LX_AT_FDCWD, Filename, Resolved, NULL);
+    Result = LxResolveUserPath(Process, LX_AT_FDCWD, Filename, Resolved, NULL, TRUE);
     if (Result >= 0)
         Result = LxCheckDirectory(Process, Resolved);
     if (Result == 0)
@@ -1239,7 +1275,7 @@ LxAccess(
     Resolved = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_TEMP);
     if (Resolved == NULL)
         return -LX_ENOMEM;
-    Result = LxResolveUserPath(Process, Dfd, Filename, Resolved, NULL);
+    Result = LxResolveUserPath(Process, Dfd, Filename, Resolved, NULL, TRUE);
     if (Result >= 0)
     {
         LONG Special;
@@ -1254,7 +1290,7 @@ LxAccess(
         {
             /* existence only: every Linux process is root, which may read and write all */
             Open.desired_access = LX_NT_SYNCHRONIZE | LX_NT_FILE_READ_ATTRIBUTES;
-            Result = LxOpenNt(Process, Resolved, &Open, 0, &Handle);
+            Result = LxOpenNt(Process, Resolved, &Open, 0, &Handle, NULL);
             if (Result == 0)
                 ZwClose(Handle);
         }
@@ -1299,6 +1335,7 @@ LxPathInode(
 static
 LONG
 LxStatFile(
+    _In_ PLX_PROCESS Process,
     _In_ PLX_FILE File,
     _Out_ struct _LX_STAT64 *St)
 {
@@ -1342,10 +1379,19 @@ LxStatFile(
                                            sizeof(Internal), FileInternalInformation)))
         Internal.IndexNumber.QuadPart = 0;
 
-    St->StMode = lx_nt_attributes_to_mode(Basic.FileAttributes |
+    St->StMode = lx_nt_attributes_to_mode((Basic.FileAttributes & ~FILE_ATTRIBUTE_REPARSE_POINT) |
                                           (Standard.Directory ? FILE_ATTRIBUTE_DIRECTORY : 0));
+    if (File->Path != NULL)
+    {
+        ULONG Mode;
+        if (LxMetaGetMode(Process, File->Path, &Mode))
+            St->StMode = (St->StMode & LX_S_IFMT) | (Mode & 07777);
+    }
+    if (File->IsSymlink)
+        St->StMode = LX_S_IFLNK | 0777;
     St->StNlink = Standard.NumberOfLinks ? Standard.NumberOfLinks : 1;
-    St->StSize = Standard.Directory ? 4096 : Standard.EndOfFile.QuadPart;
+    St->StSize = Standard.Directory ? 4096 :
+                 File->IsSymlink ? File->SymlinkLength : Standard.EndOfFile.QuadPart;
     St->StBlocks = (ULONGLONG)Standard.AllocationSize.QuadPart / 512;
     St->StDev = 0x801;
     /* FAT has no file ids: a hash of the resolved path keeps inode numbers stable, distinct
@@ -1376,12 +1422,13 @@ LxSysFstat64(
     LX_STAT64 *Statbuf)
 {
     struct _LX_STAT64 St;
-    PLX_FILE File = LxGetFile(LxCurrentProcess(), (ULONG)Fd);
+    PLX_PROCESS Process = LxCurrentProcess();
+    PLX_FILE File = LxGetFile(Process, (ULONG)Fd);
     LONG Result;
 
     if (File == NULL)
         return -LX_EBADF;
-    Result = LxStatFile(File, &St);
+    Result = LxStatFile(Process, File, &St);
     LxDereferenceFile(File);
     if (Result < 0)
         return Result;
