@@ -1,17 +1,18 @@
 // lxgen apply / refresh / status against a synthetic git repository (tests/apply/fixture.ts).
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applySeries, installSourcesOnly, type ApplyOptions } from '../../generator/src/apply/apply.ts';
 import { refreshSeries } from '../../generator/src/apply/refresh.ts';
 import { treeStatus } from '../../generator/src/apply/status.ts';
-import { commitAll, dirHash, git, ident, makeFixture, snapshot, write, type Fixture } from './fixture.ts';
+import { commitAll, dirHash, disposeTemplate, git, ident, makeFixture, snapshot, write, type Fixture } from './fixture.ts';
 
 let fx: Fixture;
 beforeEach(async () => {
   fx = await makeFixture();
 });
 afterEach(() => fx.cleanup());
+afterAll(() => disposeTemplate());
 
 const opts = (extra: Partial<ApplyOptions> = {}): ApplyOptions => ({
   tree: fx.tree,

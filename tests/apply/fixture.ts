@@ -6,7 +6,7 @@
 //             patches exported from author/ with refreshSeries, tree/CMakeLists.txt),
 //             lxcore/, psxss/, psxss/lxrun/, tests/runner/, plus ignored build output.
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -71,8 +71,40 @@ export async function writeDefaultSeries(author: string): Promise<void> {
   await git(author, ['commit', '-q', '-am', '[SUBSYSTEMS] Build lxss when it is installed'], ident('Build Integrator', '2025-09-03T09:00:00Z'));
 }
 
+let template: Promise<Fixture> | undefined;
+
+/**
+ * A fresh fixture for one test: a copy of a template built once per test file (building it
+ * takes a few dozen git commands; copying it is much cheaper).
+ */
 export async function makeFixture(): Promise<Fixture> {
+  template ??= buildFixture();
+  const t = await template;
   const root = mkdtempSync(path.join(os.tmpdir(), 'lxgen-apply-test-'));
+  cpSync(t.root, root, { recursive: true, preserveTimestamps: true });
+  const at = (p: string): string => path.join(root, path.relative(t.root, p));
+  return {
+    ...t,
+    root,
+    tree: at(t.tree),
+    author: at(t.author),
+    project: at(t.project),
+    patches: at(t.patches),
+    cleanup: () => rmSync(root, { recursive: true, force: true }),
+  };
+}
+
+let templateRoot: string | undefined;
+/** Removes the template (call from afterAll). */
+export function disposeTemplate(): void {
+  if (templateRoot) rmSync(templateRoot, { recursive: true, force: true });
+  templateRoot = undefined;
+  template = undefined;
+}
+
+async function buildFixture(): Promise<Fixture> {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'lxgen-apply-template-'));
+  templateRoot = root;
   const tree = path.join(root, 'tree');
   const author = path.join(root, 'author');
   const project = path.join(root, 'project');

@@ -23,12 +23,15 @@ const why = !source
 if (why) console.log(`SKIP tests/apply/real-tree.test.ts: ${why}`);
 
 describe.skipIf(why !== undefined)('reactos-patches/ on a real ReactOS tree', () => {
-  const tmp = mkdtempSync(path.join(os.tmpdir(), 'lxgen-real-tree-'));
-  const tree = path.join(tmp, 'reactos');
-  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+  let tmp = '';
+  afterAll(() => {
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
 
   it('applies cleanly at BASE, refreshes byte-identically, and reports current', { timeout: 900_000 }, async () => {
     const series = readSeries(patchesDir);
+    tmp = mkdtempSync(path.join(os.tmpdir(), 'lxgen-real-tree-'));
+    const tree = path.join(tmp, 'reactos');
     await git(tmp, ['clone', '-q', '--shared', '--no-checkout', source!, tree]);
     await git(tree, ['cat-file', '-e', `${series.base}^{commit}`]);
     // Check out only what the series touches (plus subsystems/ and the attributes).
