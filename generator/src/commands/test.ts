@@ -52,7 +52,9 @@ export interface TestRunOutcome {
   exitCode: number;
   /** VM start to the runner's first TAP line. */
   bootMs: number | null;
-  /** VM start to the end of the run (results complete and VM stopped). */
+  /** VM start to the runner's done line (all results in). */
+  resultsMs: number | null;
+  /** VM start to the VM stopped. */
   elapsedMs: number | null;
   exitedByItself: boolean;
 }
@@ -63,7 +65,7 @@ export async function run(argv: string[]): Promise<number> {
 
 /** The whole command, returning timings too (used by generator/src/vm/bench-boot.ts). */
 export async function runTests(argv: string[]): Promise<TestRunOutcome> {
-  const fail = (exitCode: number): TestRunOutcome => ({ exitCode, bootMs: null, elapsedMs: null, exitedByItself: false });
+  const fail = (exitCode: number): TestRunOutcome => ({ exitCode, bootMs: null, resultsMs: null, elapsedMs: null, exitedByItself: false });
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -231,12 +233,19 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
   console.log('');
   for (const l of formatReport(report)) console.log(l);
   const vmEnd = result.exitedByItself ? 'the VM stopped by itself' : 'the VM was stopped by lxgen';
+  const opt = (ms: number | null) => (ms === null ? 'n/a' : fmtTime(ms));
   console.log(
-    `timing (${accel}): boot to runner ${result.bootMs === null ? 'n/a' : fmtTime(result.bootMs)}, ` +
-      `boot to results ${fmtTime(result.elapsedMs)}; ${vmEnd}`,
+    `timing (${accel}): boot to runner ${opt(result.bootMs)}, boot to results ${opt(result.resultsMs)}, ` +
+      `VM stopped after ${fmtTime(result.elapsedMs)} (${vmEnd})`,
   );
   if (values['boot-only'] && result.bootMs === null) report.exitCode = 1;
   if (values.keep) console.log(`kept: ${runDir} (serial.log, payload.img)`);
   else if (existsSync(runDir)) rmSync(runDir, { recursive: true, force: true });
-  return { exitCode: report.exitCode, bootMs: result.bootMs, elapsedMs: result.elapsedMs, exitedByItself: result.exitedByItself };
+  return {
+    exitCode: report.exitCode,
+    bootMs: result.bootMs,
+    resultsMs: result.resultsMs,
+    elapsedMs: result.elapsedMs,
+    exitedByItself: result.exitedByItself,
+  };
 }

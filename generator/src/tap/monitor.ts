@@ -170,6 +170,11 @@ export class SerialMonitor {
     return this.doneAt !== null;
   }
 
+  /** When the runner's done line (or bail out) arrived, or null. */
+  doneTime(): number | null {
+    return this.doneAt;
+  }
+
   /**
    * Decides whether the VM should be stopped now. Returns the reason once (and then keeps
    * returning the same reason).

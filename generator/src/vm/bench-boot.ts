@@ -15,14 +15,21 @@ const median = (xs: number[]) => {
   return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 const boot: number[] = [];
+const results: number[] = [];
 const total: number[] = [];
 const rows: string[] = [];
 for (let r = 1; r <= runs; r++) {
   const o = await runTests(argv);
-  rows.push(`run ${r}: exit ${o.exitCode}, boot to runner ${o.bootMs === null ? 'n/a' : (o.bootMs / 1000).toFixed(1) + ' s'}, boot to results ${o.elapsedMs === null ? 'n/a' : (o.elapsedMs / 1000).toFixed(1) + ' s'}${o.exitedByItself ? ' (VM stopped by itself)' : ''}`);
+  const sec = (ms: number | null) => (ms === null ? 'n/a' : `${(ms / 1000).toFixed(1)} s`);
+  rows.push(
+    `run ${r}: exit ${o.exitCode}, boot to runner ${sec(o.bootMs)}, boot to results ${sec(o.resultsMs)}, ` +
+      `VM stopped ${sec(o.elapsedMs)}${o.exitedByItself ? ' (by itself)' : ' (by lxgen)'}`,
+  );
   if (o.bootMs !== null) boot.push(o.bootMs);
+  if (o.resultsMs !== null) results.push(o.resultsMs);
   if (o.elapsedMs !== null) total.push(o.elapsedMs);
 }
 console.log(`\n=== lxgen test boot benchmark (${argv.join(' ') || 'defaults'}) ===`);
 for (const r of rows) console.log(r);
-console.log(`median boot to runner: ${(median(boot) / 1000).toFixed(1)} s; median boot to results: ${(median(total) / 1000).toFixed(1)} s (${total.length} runs)`);
+const med = (xs: number[]) => (xs.length ? `${(median(xs) / 1000).toFixed(1)} s` : 'n/a');
+console.log(`median of ${runs} runs: boot to runner ${med(boot)}, boot to results ${med(results)}, VM stopped ${med(total)}`);

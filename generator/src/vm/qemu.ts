@@ -48,6 +48,8 @@ export interface SessionResult {
   elapsedMs: number;
   /** Time from start to the first TAP line (boot to runner), if seen. */
   bootMs: number | null;
+  /** Time from start to the runner's done line (boot to results), if seen. */
+  resultsMs: number | null;
   stderr: string;
 }
 
@@ -130,5 +132,6 @@ export async function runSession(q: QemuOptions, s: SessionOptions): Promise<Ses
   if (byItself) stop = s.monitor.vmExited(end) ?? stop;
   else s.monitor.flush(end);
   await new Promise<void>((r) => log.end(r));
-  return { stop, exitedByItself: byItself, qemuExitCode: exitCode, elapsedMs: end - start, bootMs, stderr };
+  const doneAt = s.monitor.doneTime();
+  return { stop, exitedByItself: byItself, qemuExitCode: exitCode, elapsedMs: end - start, bootMs, resultsMs: doneAt === null ? null : doneAt - start, stderr };
 }
