@@ -314,3 +314,145 @@ int lx_nt_name_to_linux(const uint16_t *name, size_t len, char *out, size_t out_
     out[n] = '\0';
     return (int)n;
 }
+
+static int lx_starts_with(const char *s, const char *prefix)
+{
+    while (*prefix)
+    {
+        if (*s++ != *prefix++)
+            return 0;
+    }
+    return 1;
+}
+
+/* "/proc", "/dev" and everything below them are lxcore's own names, never NT files */
+static int lx_is_virtual(const char *p)
+{
+    return ((lx_starts_with(p, "/proc") && (p[5] == '\0' || p[5] == '/')) ||
+            (lx_starts_with(p, "/dev") && (p[4] == '\0' || p[4] == '/')));
+}
+
+int lx_path_walk(const char *base, const char *path, int follow_last, char *out,
+                 unsigned *flags, lx_readlink_fn readlink, void *ctx, char *scratch)
+{
+    char *pending = scratch;                /* what remains to be walked */
+    char *target = scratch + LX_PATH_MAX;   /* a link's target, then the new pending */
+    size_t cur, path_len, pos = 0;
+    unsigned links = 0, path_flags = 0;
+    int rc;
+
+    if (flags)
+        *flags = 0;
+    if (path == NULL || out == NULL || scratch == NULL)
+        return -LX_EINVAL;
+    path_len = 0;
+    while (path[path_len] && path_len < LX_PATH_MAX)
+        path_len++;
+    if (path_len == 0)
+        return -LX_ENOENT;
+    if (path_len >= LX_PATH_MAX)
+        return -LX_ENAMETOOLONG;
+    if (path[path_len - 1] == '/')
+        path_flags |= LX_PATH_TRAILING_SLASH;
+    lx_copy(pending, path, path_len + 1);
+
+    if (path[0] == '/')
+    {
+        out[0] = '/';
+        out[1] = '\0';
+    }
+    else
+    {
+        if (base == NULL || base[0] != '/')
+            return -LX_EINVAL;
+        rc = lx_path_resolve(NULL, base, out, LX_PATH_MAX, NULL);
+        if (rc < 0)
+            return rc;
+    }
+    cur = lx_strlen(out);
+
+    for (;;)
+    {
+        size_t start, len, saved, look, tlen, rest;
+        int last;
+
+        while (pending[pos] == '/')
+            pos++;
+        if (pending[pos] == '\0')
+            break;
+        start = pos;
+        while (pending[pos] != '/' && pending[pos] != '\0')
+            pos++;
+        len = pos - start;
+        look = pos;
+        while (pending[look] == '/')
+            look++;
+        last = pending[look] == '\0';
+        if (len > LX_NAME_MAX)
+            return -LX_ENAMETOOLONG;
+        if (len == 1 && pending[start] == '.')
+            continue;
+        if (len == 2 && pending[start] == '.' && pending[start + 1] == '.')
+        {
+            while (cur > 1 && out[cur - 1] != '/')
+                cur--;
+            if (cur > 1)
+                cur--;
+            out[cur] = '\0';
+            continue;
+        }
+
+        saved = cur;
+        if (cur + 1 + len >= LX_PATH_MAX)
+            return -LX_ENAMETOOLONG;
+        if (cur > 1)
+            out[cur++] = '/';
+        lx_copy(out + cur, pending + start, len);
+        cur += len;
+        out[cur] = '\0';
+
+        if (last && !follow_last && !(path_flags & LX_PATH_TRAILING_SLASH))
+            continue;
+        if (lx_is_virtual(out) || readlink == NULL)
+            continue;
+
+        rc = readlink(ctx, out, target, LX_PATH_MAX);
+        if (rc == -LX_EINVAL || rc == -LX_ENOENT || rc == -LX_ENOTDIR)
+            continue;   /* not a link, or missing: the caller's open reports that */
+        if (rc < 0)
+            return rc;
+        if (++links > LX_MAX_SYMLINKS)
+            return -LX_ELOOP;
+
+        /* pending = target + "/" + rest (built in 'target', then copied back) */
+        tlen = (size_t)rc;
+        rest = lx_strlen(pending + pos);
+        if (tlen + 1 + rest >= LX_PATH_MAX)
+            return -LX_ENAMETOOLONG;
+        target[tlen] = '/';
+        lx_copy(target + tlen + 1, pending + pos, rest + 1);
+        lx_copy(pending, target, tlen + 1 + rest + 1);
+        pos = 0;
+        if (pending[0] == '/')
+        {
+            cur = 1;
+            out[0] = '/';
+            out[1] = '\0';
+        }
+        else
+        {
+            cur = saved;
+            out[cur] = '\0';
+        }
+    }
+
+    if (cur == 0)
+    {
+        out[0] = '/';
+        out[1] = '\0';
+        cur = 1;
+    }
+    if (flags)
+        *flags = path_flags;
+    return (int)cur;
+}

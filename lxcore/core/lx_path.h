@@ -58,4 +58,21 @@ int lx_nt_name_to_linux(const uint16_t *name, size_t len, char *out, size_t out_
  * Returns the number of UTF-16 units, or -LX_ENAMETOOLONG / -LX_EINVAL. */
 int lx_linux_name_to_nt(const char *name, size_t len, uint16_t *out, size_t out_cap);
 
+/* Reads a symbolic link for lx_path_walk: returns the target's length (target NUL-terminated)
+ * when 'resolved' is a link, -LX_EINVAL when it is not, -LX_ENOENT when it does not exist,
+ * another -errno to abort the walk. */
+typedef int (*lx_readlink_fn)(void *ctx, const char *resolved, char *target, size_t target_size);
+
+#define LX_MAX_SYMLINKS         40
+#define LX_WALK_SCRATCH         (2 * LX_PATH_MAX)
+
+/* Resolves 'path' against 'base' (absolute, resolved) component by component, asking
+ * 'readlink' about every component reached (the last one only when follow_last or the path
+ * ends in '/'), and substituting link targets as Linux does: "link/.." is the parent of the
+ * link's target, an absolute target restarts at "/", at most LX_MAX_SYMLINKS links
+ * (-LX_ELOOP). /proc, /dev and names below them are never asked about. 'scratch' is
+ * LX_WALK_SCRATCH bytes. Returns the length of 'out' (LX_PATH_MAX bytes) or -errno. */
+int lx_path_walk(const char *base, const char *path, int follow_last, char *out,
+                 unsigned *flags, lx_readlink_fn readlink, void *ctx, char *scratch);
+
 #endif /* LX_PATH_H */

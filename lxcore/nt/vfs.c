@@ -23,7 +23,6 @@
 
 static const CHAR LxSymlinkMagic[] = "!<symlink>";
 #define LX_SYMLINK_MAGIC_LENGTH (sizeof(LxSymlinkMagic) - 1)
-#define LX_MAX_SYMLINKS         40
 
 /* ---------------------------------------------------------------------------------------- */
 /* Symbolic links                                                                          */
@@ -159,9 +158,19 @@ LxCreateSymlink(
 /* ---------------------------------------------------------------------------------------- */
 /* Path walk                                                                               */
 
-/* Resolves Path against Base (an absolute resolved path), following symbolic links in every
- * component, and in the last one too when FollowLast. Out gets the resolved path (LX_PATH_MAX
- * bytes). Returns its length or -errno. */
+static
+int
+LxWalkReadlink(
+    _In_ void *Context,
+    _In_ const char *Resolved,
+    _Out_writes_(TargetSize) char *Target,
+    _In_ size_t TargetSize)
+{
+    return LxReadSymlink((PLX_PROCESS)Context, Resolved, Target, (ULONG)TargetSize);
+}
+
+/* Resolves Path against Base following symbolic links (lx_path_walk in lxcore/core does the
+ * walking; this supplies the link reader). Out is LX_PATH_MAX bytes. */
 LONG
 LxWalkPath(
     _In_ PLX_PROCESS Process,
@@ -171,151 +180,18 @@ LxWalkPath(
     _Out_writes_(LX_PATH_MAX) PCHAR Out,
     _Out_opt_ PULONG Flags)
 {
-    PCHAR Pending = NULL, NewPending = NULL, Target = NULL;
-    SIZE_T Cur, PathLength;
-    ULONG Position = 0, Links = 0;
-    LONG Result;
+    PCHAR Scratch;
     unsigned PathFlags = 0;
+    LONG Result;
 
-    if (Flags)
-        *Flags = 0;
-    PathLength = strlen(Path);
-    if (PathLength == 0)
-        return -LX_ENOENT;
-    if (PathLength >= LX_PATH_MAX)
-        return -LX_ENAMETOOLONG;
-    if (Path[PathLength - 1] == '/')
-        PathFlags |= LX_PATH_TRAILING_SLASH;
-
-    Pending = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_TEMP);
-    NewPending = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_TEMP);
-    Target = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_TEMP);
-    if (Pending == NULL || NewPending == NULL || Target == NULL)
-    {
-        Result = -LX_ENOMEM;
-        goto Done;
-    }
-    RtlCopyMemory(Pending, Path, PathLength + 1);
-
-    /* Out holds the walked prefix, always absolute and resolved */
-    if (Path[0] == '/')
-    {
-        Out[0] = '/';
-        Out[1] = ANSI_NULL;
-    }
-    else
-    {
-        Result = lx_path_resolve(NULL, Base, Out, LX_PATH_MAX, NULL);
-        if (Result < 0)
-            goto Done;
-    }
-    Cur = strlen(Out);
-
-    for (;;)
-    {
-        SIZE_T Start, Length, Saved;
-        BOOLEAN Last;
-
-        while (Pending[Position] == '/')
-            Position++;
-        if (Pending[Position] == ANSI_NULL)
-            break;
-        Start = Position;
-        while (Pending[Position] != '/' && Pending[Position] != ANSI_NULL)
-            Position++;
-        Length = Position - Start;
-        {
-            ULONG Look = Position;
-            while (Pending[Look] == '/')
-                Look++;
-            Last = (Pending[Look] == ANSI_NULL);
-        }
-        if (Length > LX_NAME_MAX)
-        {
-            Result = -LX_ENAMETOOLONG;
-            goto Done;
-        }
-        if (Length == 1 && Pending[Start] == '.')
-            continue;
-        if (Length == 2 && Pending[Start] == '.' && Pending[Start + 1] == '.')
-        {
-            while (Cur > 1 && Out[Cur - 1] != '/')
-                Cur--;
-            if (Cur > 1)
-                Cur--;
-            Out[Cur] = ANSI_NULL;
-            continue;
-        }
-
-        /* Out + "/" + component */
-        Saved = Cur;
-        if (Cur + 1 + Length >= LX_PATH_MAX)
-        {
-            Result = -LX_ENAMETOOLONG;
-            goto Done;
-        }
-        if (Cur > 1)
-            Out[Cur++] = '/';
-        RtlCopyMemory(Out + Cur, Pending + Start, Length);
-        Cur += Length;
-        Out[Cur] = ANSI_NULL;
-
-        if (Last && !FollowLast && !(PathFlags & LX_PATH_TRAILING_SLASH))
-            continue;
-        /* /proc and /dev names are not NT files */
-        if (strncmp(Out, "/proc/", 6) == 0 || strncmp(Out, "/dev/", 5) == 0)
-            continue;
-
-        Result = LxReadSymlink(Process, Out, Target, LX_PATH_MAX);
-        if (Result == -LX_EINVAL || Result == -LX_ENOENT || Result == -LX_ENOTDIR)
-            continue;   /* not a link (or missing: the caller's open reports that) */
-        if (Result < 0)
-            goto Done;
-        if (++Links > LX_MAX_SYMLINKS)
-        {
-            Result = -LX_ELOOP;
-            goto Done;
-        }
-
-        /* Pending = target + "/" + the rest; the link's directory is the new prefix */
-        if (RtlStringCbPrintfA(NewPending, LX_PATH_MAX, "%s/%s", Target,
-                               Pending + Position) != STATUS_SUCCESS)
-        {
-            Result = -LX_ENAMETOOLONG;
-            goto Done;
-        }
-        RtlCopyMemory(Pending, NewPending, strlen(NewPending) + 1);
-        Position = 0;
-        if (Target[0] == '/')
-        {
-            Cur = 1;
-            Out[0] = '/';
-            Out[1] = ANSI_NULL;
-        }
-        else
-        {
-            Cur = Saved;
-            Out[Cur] = ANSI_NULL;
-        }
-    }
-
-    if (Cur == 0)
-    {
-        Out[0] = '/';
-        Out[1] = ANSI_NULL;
-        Cur = 1;
-    }
+    Scratch = ExAllocatePoolWithTag(PagedPool, LX_WALK_SCRATCH, LX_TAG_TEMP);
+    if (Scratch == NULL)
+        return -LX_ENOMEM;
+    Result = lx_path_walk(Base, Path, FollowLast, Out, &PathFlags, LxWalkReadlink, Process,
+                          Scratch);
+    ExFreePoolWithTag(Scratch, LX_TAG_TEMP);
     if (Flags)
         *Flags = PathFlags;
-    Result = (LONG)Cur;
-
-Done:
-    if (Pending)
-        ExFreePoolWithTag(Pending, LX_TAG_TEMP);
-    if (NewPending)
-        ExFreePoolWithTag(NewPending, LX_TAG_TEMP);
-    if (Target)
-        ExFreePoolWithTag(Target, LX_TAG_TEMP);
     return Result;
 }
 

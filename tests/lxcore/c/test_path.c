@@ -239,10 +239,113 @@ static void test_round_trip(void)
     tap_ok(bad == 0, "20000 random names: %d round-tripped, %d refused, %d bad", n, refused, bad);
 }
 
+/* A fake file system of symbolic links for lx_path_walk */
+static const char *fake_links[][2] = {
+    { "/lnk", "a/b" },
+    { "/x/lnk", "/y/z" },
+    { "/loop1", "/loop2" },
+    { "/loop2", "/loop1" },
+    { "/d/l", "../e" },
+    { "/m", "/a/../b" },
+    { "/home/u/lnk2", "/t" },
+    { "/self", "." },
+    { "/up", ".." },
+    { "/deny", "@EACCES" },
+};
+static int fake_calls;
+
+static int fake_readlink(void *ctx, const char *resolved, char *target, size_t size)
+{
+    size_t i;
+    (void)ctx;
+    fake_calls++;
+    if (strncmp(resolved, "/chain", 6) == 0)
+    {
+        /* /chainN -> /chainN+1, up to /chain<limit> which is not a link */
+        int n = atoi(resolved + 6), limit = *(int *)ctx;
+        if (n >= limit)
+            return -LX_EINVAL;
+        snprintf(target, size, "/chain%d", n + 1);
+        return (int)strlen(target);
+    }
+    if (strcmp(resolved, "/long") == 0)
+    {
+        memset(target, 'q', size - 1);
+        target[0] = '/';
+        target[size - 1] = 0;
+        return (int)size - 1;
+    }
+    for (i = 0; i < sizeof(fake_links) / sizeof(fake_links[0]); i++)
+    {
+        if (strcmp(resolved, fake_links[i][0]) == 0)
+        {
+            if (strcmp(fake_links[i][1], "@EACCES") == 0)
+                return -LX_EACCES;
+            snprintf(target, size, "%s", fake_links[i][1]);
+            return (int)strlen(target);
+        }
+    }
+    if (strncmp(resolved, "/missing", 8) == 0)
+        return -LX_ENOENT;
+    return -LX_EINVAL;
+}
+
+static void check_walk(const char *base, const char *path, int follow, const char *want,
+                       int want_rc, unsigned want_flags, const char *name)
+{
+    static char scratch[LX_WALK_SCRATCH];
+    char walked[LX_PATH_MAX];
+    unsigned flags = 99;
+    int limit = 40;
+    int rc = lx_path_walk(base, path, follow, walked, &flags, fake_readlink, &limit, scratch);
+    int ok = want ? (rc == (int)strlen(want) && strcmp(walked, want) == 0 && flags == want_flags)
+                  : rc == want_rc;
+    tap_ok(ok, "walk %s: %s (got %d \"%s\")", name, want ? want : "error", rc,
+           rc >= 0 ? walked : "");
+}
+
+static void test_walk(void)
+{
+    static char scratch[LX_WALK_SCRATCH];
+    char walked[LX_PATH_MAX];
+    int limit, rc, calls;
+
+    check_walk("/", "a/b/../c", 1, "/a/c", 0, 0, "no links, lexical ..");
+    check_walk("/", "/lnk/c", 1, "/a/b/c", 0, 0, "relative link in the middle");
+    check_walk("/", "/x/lnk/..", 1, "/y", 0, 0, "link/.. is the parent of the target");
+    check_walk("/", "/lnk", 0, "/lnk", 0, 0, "last component not followed");
+    check_walk("/", "/lnk", 1, "/a/b", 0, 0, "last component followed");
+    check_walk("/", "/lnk/", 0, "/a/b", 0, LX_PATH_TRAILING_SLASH, "trailing slash follows");
+    check_walk("/", "/loop1", 1, NULL, -LX_ELOOP, 0, "link loop is ELOOP");
+    check_walk("/", "/loop1/x", 0, NULL, -LX_ELOOP, 0, "loop in the middle is ELOOP");
+    check_walk("/", "/d/l/f", 1, "/e/f", 0, 0, "relative ../ target");
+    check_walk("/", "/m", 1, "/b", 0, 0, "absolute target with ..");
+    check_walk("/home/u", "lnk2/x", 1, "/t/x", 0, 0, "relative path against the cwd");
+    check_walk("/", "/self/self/k", 1, "/k", 0, 0, "link to .");
+    check_walk("/", "/up/k", 1, "/k", 0, 0, "link to .. at the root stays at /");
+    check_walk("/", "/missing/a/b", 1, "/missing/a/b", 0, 0, "missing components pass through");
+    check_walk("/", "/deny/x", 1, NULL, -LX_EACCES, 0, "reader error aborts the walk");
+    check_walk("/", "/long/x", 1, NULL, -LX_ENAMETOOLONG, 0, "expansion beyond PATH_MAX");
+    check_walk("/", "", 1, NULL, -LX_ENOENT, 0, "empty path ENOENT");
+    check_walk(NULL, "rel", 1, NULL, -LX_EINVAL, 0, "relative path without base");
+
+    calls = fake_calls;
+    rc = lx_path_walk("/", "/proc/self/exe", 1, walked, NULL, fake_readlink, &limit, scratch);
+    tap_ok(rc == 14 && fake_calls == calls, "/proc names are never looked up");
+
+    limit = 40;
+    rc = lx_path_walk("/", "/chain0", 1, walked, NULL, fake_readlink, &limit, scratch);
+    tap_ok(rc > 0 && strcmp(walked, "/chain40") == 0, "40 links are followed");
+    limit = 41;
+    rc = lx_path_walk("/", "/chain0", 1, walked, NULL, fake_readlink, &limit, scratch);
+    TAP_EQ(rc, -LX_ELOOP, "the 41st link is ELOOP");
+}
+
 int main(void)
 {
     test_resolve();
     test_nt();
     test_round_trip();
+    test_walk();
     return tap_done();
 }
