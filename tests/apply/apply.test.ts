@@ -254,6 +254,22 @@ describe('lxgen apply', () => {
     expect(readFileSync(path.join(fx.tree, 'subsystems/lxss/lxcore/lxcore.c'), 'utf8')).toBe('int DriverEntry(void) { return 0; }\n');
   });
 
+  it('carries non-UTF-8 file contents through apply, status and refresh unchanged', async () => {
+    const latin1 = Buffer.from('/* Copyright (C) J\xf6rg M\xfcller */\nint x;\n', 'latin1');
+    write(path.join(fx.author, 'ntoskrnl/ke/latin1.c'), '');
+    writeFileSync(path.join(fx.author, 'ntoskrnl/ke/latin1.c'), latin1);
+    await commitAll(fx.author, '[NTOS:KE] Add a Latin-1 file', ident('J\u00f6rg', '2025-09-05T10:00:00Z'));
+    await refreshSeries({ tree: fx.author, patchesDir: fx.patches });
+    const before = dirHash(fx.patches);
+    await applySeries(opts());
+    expect(readFileSync(path.join(fx.tree, 'ntoskrnl/ke/latin1.c')).equals(latin1)).toBe(true);
+    expect(await git(fx.tree, ['log', '-1', '--format=%an', 'lxss~1'])).toBe('J\u00f6rg');
+    const st = await treeStatus(opts());
+    expect([st.applied, st.notInSeries, st.verdict]).toEqual([4, 0, 'current']);
+    await refreshSeries({ tree: fx.tree, patchesDir: fx.patches });
+    expect(dirHash(fx.patches)).toBe(before);
+  });
+
   it('refuses to create the branch when it already exists elsewhere', async () => {
     await git(fx.tree, ['branch', 'lxss', 'later']);
     await expectRefused(opts(), /branch lxss already exists \(at [0-9a-f]{12} "upstream: a later change"\)/);

@@ -56,14 +56,13 @@ interface MailInfo {
   email: string;
   date: string;
   message: string;
-  diff: string;
 }
 
 /** Splits a format-patch mail the way `git am` does (git mailinfo -b: keeps "[NTOS:KE]"-style prefixes). */
 async function mailInfo(repo: Repo, patch: SeriesPatch, tmp: string): Promise<MailInfo> {
   const msgFile = path.join(tmp, 'msg');
   const diffFile = path.join(tmp, 'patch');
-  const info = await repo.out(['mailinfo', '-b', '-u', '--encoding=UTF-8', msgFile, diffFile], { input: patch.text });
+  const info = await repo.out(['mailinfo', '-b', '-u', '--encoding=UTF-8', msgFile, diffFile], { input: patch.bytes });
   const field = (k: string): string => new RegExp(`^${k}: (.*)$`, 'm').exec(info)?.[1] ?? '';
   const author = field('Author');
   const email = field('Email');
@@ -72,7 +71,7 @@ async function mailInfo(repo: Repo, patch: SeriesPatch, tmp: string): Promise<Ma
   if (!author || !email || !date) throw new ApplyError(`${patch.name}: mail header lacks an author, email or date`);
   const body = readFileSync(msgFile, 'utf8');
   const message = await repo.out(['stripspace'], { input: `${subject}\n\n${body}`, raw: true });
-  return { author, email, date, message, diff: readFileSync(diffFile, 'utf8') };
+  return { author, email, date, message };
 }
 
 function identEnv(name: string, email: string, date: string): Record<string, string> {

@@ -20,10 +20,10 @@ export function installedTrailer(message: string): string | undefined {
 }
 
 /** The diff of one commit outside installRoot, in a configuration-independent form. */
-export async function commitDiff(repo: Repo, sha: string, installRoot: string): Promise<string> {
-  return repo.out(
+export async function commitDiff(repo: Repo, sha: string, installRoot: string): Promise<Buffer> {
+  return repo.bytes(
     ['diff-tree', '-p', '--no-color', '--no-ext-diff', '--full-index', sha, '--', '.', `:(exclude)${installRoot}`],
-    { env: NEUTRAL_CONFIG_ENV, raw: true },
+    { env: NEUTRAL_CONFIG_ENV },
   );
 }
 
@@ -37,7 +37,7 @@ export async function readBranch(repo: Repo, base: string, tip: string, installR
     const subject = message.split('\n')[0] ?? '';
     const installed = installedTrailer(message);
     const diff = await commitDiff(repo, sha, installRoot);
-    const patchId = diff.trim() ? await repo.patchId(diff) : '';
+    const patchId = diff.length ? await repo.patchId(diff) : '';
     res.push({ sha, subject, installed, patchId });
   }
   return res;
@@ -46,7 +46,7 @@ export async function readBranch(repo: Repo, base: string, tip: string, installR
 /** patch-id of every series patch, in series order. */
 export async function seriesPatchIds(repo: Repo, series: Series): Promise<string[]> {
   const ids: string[] = [];
-  for (const p of series.patches) ids.push(await repo.patchId(p.text));
+  for (const p of series.patches) ids.push(await repo.patchId(p.bytes));
   return ids;
 }
 

@@ -15,8 +15,8 @@ export class GitError extends Error {
 }
 
 export interface RunOptions {
-  /** Text fed to git's stdin. */
-  input?: string;
+  /** Bytes fed to git's stdin (strings are sent as UTF-8). */
+  input?: string | Uint8Array;
   /** Extra environment (merged over process.env). */
   env?: Record<string, string>;
   /** Return the result instead of throwing when git exits non-zero. */
@@ -67,6 +67,23 @@ export class Repo {
     return { stdout: opts.raw ? stdout : stdout.replace(/\s+$/, ''), stderr, exitCode };
   }
 
+  /** stdout as raw bytes (diffs of files that are not UTF-8 must not be decoded). */
+  async bytes(args: string[], opts: RunOptions = {}): Promise<Buffer> {
+    const res = await execa('git', args, {
+      cwd: this.dir,
+      input: opts.input,
+      env: { LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0', ...opts.env },
+      reject: false,
+      encoding: 'buffer',
+      maxBuffer: 1 << 30,
+    });
+    if (res.exitCode !== 0) {
+      const stderr = Buffer.from(res.stderr ?? '').toString();
+      throw new GitError(`git ${args.join(' ')} failed (exit ${res.exitCode}): ${stderr.trim()}`, args, stderr);
+    }
+    return Buffer.from(res.stdout ?? new Uint8Array());
+  }
+
   async out(args: string[], opts: RunOptions = {}): Promise<string> {
     return (await this.run(args, opts)).stdout;
   }
@@ -108,8 +125,8 @@ export class Repo {
     return out ? out.split('\n') : [];
   }
 
-  /** `git patch-id --stable` of a diff text ('' when the diff is empty). */
-  async patchId(diff: string): Promise<string> {
+  /** `git patch-id --stable` of a diff ('' when the diff is empty). */
+  async patchId(diff: string | Uint8Array): Promise<string> {
     const out = await this.out(['patch-id', '--stable'], { input: diff });
     return out.split(' ')[0] ?? '';
   }

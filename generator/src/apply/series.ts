@@ -15,6 +15,9 @@ export interface SeriesPatch {
   /** File name inside the patches directory. */
   name: string;
   file: string;
+  /** The patch exactly as stored (a diff of a non-UTF-8 file must reach git unchanged). */
+  bytes: Buffer;
+  /** The same, decoded as UTF-8 (for reading headers and messages). */
   text: string;
   /** Subject line as written in the mail header (for messages). */
   subject: string;
@@ -57,13 +60,14 @@ export function readSeries(dir: string): Series {
       seen.add(line);
       const file = path.join(dir, line);
       if (!existsSync(file)) throw new SeriesError(`${where}: patch file ${line} does not exist`);
-      const text = readFileSync(file, 'utf8');
+      const bytes = readFileSync(file);
+      const text = bytes.toString('utf8');
       const subject = /^Subject: (.*)$/m.exec(text)?.[1];
       if (!/^From:/m.test(text) || subject === undefined || !/^Date:/m.test(text)) {
         throw new SeriesError(`${where}: ${line} is not a git format-patch mail (needs From:, Date:, Subject: headers)`);
       }
       if (!/^diff --git /m.test(text)) throw new SeriesError(`${where}: ${line} contains no diff`);
-      patches.push({ name: line, file, text, subject });
+      patches.push({ name: line, file, bytes, text, subject });
     });
   return { dir, base, patches };
 }
