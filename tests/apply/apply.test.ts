@@ -411,6 +411,28 @@ describe('lxgen status', () => {
 describe('lxgen commands', () => {
   it('apply/refresh/status print usage and exit 2 without --tree', async () => {
     const { main } = await import('../../generator/src/cli.ts');
-    for (const c of ['apply', 'refresh', 'status']) expect(await main([c])).toBe(2);
+    const saved = process.env.LXSS_REACTOS_TREE;
+    delete process.env.LXSS_REACTOS_TREE;
+    try {
+      for (const c of ['apply', 'refresh', 'status']) expect(await main([c])).toBe(2);
+    } finally {
+      if (saved !== undefined) process.env.LXSS_REACTOS_TREE = saved;
+    }
+  });
+
+  it('status and refresh run from the command line', async () => {
+    const { main } = await import('../../generator/src/cli.ts');
+    const out: string[] = [];
+    const log = console.log;
+    console.log = (...a: unknown[]) => out.push(a.join(' '));
+    try {
+      // The CLI uses the project's own reactos-patches/ by default; point it at the fixture's.
+      expect(await main(['status', '--tree', fx.tree, '--patches', fx.patches])).toBe(0);
+      expect(await main(['refresh', '--tree', fx.author, '--patches', fx.patches])).toBe(0);
+    } finally {
+      console.log = log;
+    }
+    expect(out.join('\n')).toMatch(/verdict: at BASE/);
+    expect(out.join('\n')).toMatch(/3 patch\(es\): 0 new, 0 changed, 0 removed, 3 unchanged; series file unchanged/);
   });
 });

@@ -13,7 +13,7 @@ tests/runner/ and reactos-patches/tree/ into subsystems/lxss/ (trailer Lxss-Inst
 then switches the tree to the branch. Any failure leaves the tree as it was.
 Re-applying on the branch updates it to the current series and sources (or does nothing).
 
-  --tree PATH     the ReactOS work tree (required)
+  --tree PATH     the ReactOS work tree (default: $LXSS_REACTOS_TREE)
   --patches DIR   the series folder (default: the project's reactos-patches/)
   --branch NAME   branch to create or update (default: lxss)
   --force         on the branch, drop commits that are not in the series
@@ -26,13 +26,14 @@ export async function run(args: string[]): Promise<number> {
     args,
     options: { tree: { type: 'string' }, branch: { type: 'string' }, patches: { type: 'string' }, force: { type: 'boolean' }, 'sources-only': { type: 'boolean' } },
   });
-  if (!values.tree) {
+  const tree = values.tree ?? process.env.LXSS_REACTOS_TREE;
+  if (!tree) {
     console.error(usage);
     return 2;
   }
   const r = values['sources-only']
-    ? await installSourcesOnly({ tree: values.tree, patchesDir: values.patches })
-    : await applySeries({ tree: values.tree, branch: values.branch, patchesDir: values.patches, force: values.force });
+    ? await installSourcesOnly({ tree, patchesDir: values.patches })
+    : await applySeries({ tree, branch: values.branch, patchesDir: values.patches, force: values.force });
   const head = values['sources-only']
     ? `${r.outcome === 'unchanged' ? 'sources already current' : 'installed sources'} on ${r.branch}`
     : {

@@ -10,17 +10,18 @@ reactos-patches/, leaving out changes under subsystems/lxss/ (the installed proj
 and rewrites the series file. Output is stable: refreshing an unchanged branch leaves
 reactos-patches/ byte-identical. Patch files no longer on the branch are deleted.
 
-  --tree PATH     the ReactOS work tree (required)
+  --tree PATH     the ReactOS work tree (default: $LXSS_REACTOS_TREE)
   --patches DIR   the series folder (default: the project's reactos-patches/)
   --branch NAME   branch to export (default: lxss)`;
 
 export async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { tree: { type: 'string' }, branch: { type: 'string' }, patches: { type: 'string' } } });
-  if (!values.tree) {
+  const tree = values.tree ?? process.env.LXSS_REACTOS_TREE;
+  if (!tree) {
     console.error(usage);
     return 2;
   }
-  const r = await refreshSeries({ tree: values.tree, branch: values.branch, patchesDir: values.patches });
+  const r = await refreshSeries({ tree, branch: values.branch, patchesDir: values.patches });
   for (const w of r.warnings) console.log(`warning: ${w}`);
   console.log(
     `${r.patches.length} patch(es): ${r.added.length} new, ${r.changed.length} changed, ` +

@@ -9,17 +9,18 @@ Reports HEAD against BASE, how many patches of reactos-patches/ the branch holds
 holds that the series does not), whether the installed sources under subsystems/lxss/ match the
 project's files, and uncommitted changes (skip-worktree files are listed apart, they are not dirt).
 
-  --tree PATH     the ReactOS work tree (required)
+  --tree PATH     the ReactOS work tree (default: $LXSS_REACTOS_TREE)
   --branch NAME   the lxss branch (default: lxss)
   --patches DIR   the series folder (default: the project's reactos-patches/)`;
 
 export async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { tree: { type: 'string' }, branch: { type: 'string' }, patches: { type: 'string' } } });
-  if (!values.tree) {
+  const tree = values.tree ?? process.env.LXSS_REACTOS_TREE;
+  if (!tree) {
     console.error(usage);
     return 2;
   }
-  const r = await treeStatus({ tree: values.tree, branch: values.branch, patchesDir: values.patches });
+  const r = await treeStatus({ tree, branch: values.branch, patchesDir: values.patches });
   for (const l of r.lines) console.log(l);
   return 0;
 }
