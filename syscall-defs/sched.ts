@@ -9,7 +9,7 @@ export default syscalls('sched', [
   { nr: 155, name: 'sched_getparam', entry: 'sys_sched_getparam', args: ['pid_t pid', 'struct sched_param __user *param'], status: 'enosys' },
   { nr: 156, name: 'sched_setscheduler', entry: 'sys_sched_setscheduler', args: ['pid_t pid', 'int policy', 'struct sched_param __user *param'], status: 'enosys' },
   { nr: 157, name: 'sched_getscheduler', entry: 'sys_sched_getscheduler', args: ['pid_t pid'], status: 'enosys' },
-  { nr: 158, name: 'sched_yield', entry: 'sys_sched_yield', args: [], status: 'enosys' },
+  { nr: 158, name: 'sched_yield', entry: 'sys_sched_yield', args: [], status: 'implemented' },
   { nr: 159, name: 'sched_get_priority_max', entry: 'sys_sched_get_priority_max', args: ['int policy'], status: 'enosys' },
   { nr: 160, name: 'sched_get_priority_min', entry: 'sys_sched_get_priority_min', args: ['int policy'], status: 'enosys' },
   { nr: 161, name: 'sched_rr_get_interval', entry: 'sys_sched_rr_get_interval_time32', args: ['pid_t pid', 'struct old_timespec32 __user *interval'], status: 'enosys' },

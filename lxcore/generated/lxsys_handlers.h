@@ -115,7 +115,7 @@ LONG NTAPI LxSysEnosys(VOID);
 
 /* 0 restart_syscall (process, enosys): Linux sys_restart_syscall */
 LONG NTAPI LxSysRestartSyscall(VOID);
-/* 1 exit (process, partial): Linux sys_exit */
+/* 1 exit (process, implemented): Linux sys_exit */
 LONG NTAPI LxSysExit(LONG ErrorCode);
 /* 2 fork (process, enosys): Linux sys_fork */
 LONG NTAPI LxSysFork(VOID);
@@ -353,7 +353,7 @@ LONG NTAPI LxSysIpc(ULONG Call, LONG First, ULONG_PTR Second, ULONG_PTR Third, V
 LONG NTAPI LxSysFsync(ULONG Fd);
 /* 119 sigreturn (signal, enosys): Linux sys_sigreturn */
 LONG NTAPI LxSysSigreturn(VOID);
-/* 120 clone (process, enosys): Linux sys_clone */
+/* 120 clone (process, partial): Linux sys_clone */
 LONG NTAPI LxSysClone(ULONG_PTR CloneFlags, ULONG_PTR Newsp, LONG *ParentTidptr, ULONG_PTR Tls, LONG *ChildTidptr);
 /* 121 setdomainname (misc, enosys): Linux sys_setdomainname */
 LONG NTAPI LxSysSetdomainname(CHAR *Name, LONG Len);
@@ -429,7 +429,7 @@ LONG NTAPI LxSysSchedGetparam(LX_PID Pid, LX_SCHED_PARAM *Param);
 LONG NTAPI LxSysSchedSetscheduler(LX_PID Pid, LONG Policy, LX_SCHED_PARAM *Param);
 /* 157 sched_getscheduler (sched, enosys): Linux sys_sched_getscheduler */
 LONG NTAPI LxSysSchedGetscheduler(LX_PID Pid);
-/* 158 sched_yield (sched, enosys): Linux sys_sched_yield */
+/* 158 sched_yield (sched, implemented): Linux sys_sched_yield */
 LONG NTAPI LxSysSchedYield(VOID);
 /* 159 sched_get_priority_max (sched, enosys): Linux sys_sched_get_priority_max */
 LONG NTAPI LxSysSchedGetPriorityMax(LONG Policy);
@@ -589,7 +589,7 @@ LONG NTAPI LxSysFremovexattr(LONG Fd, const CHAR *Name);
 LONG NTAPI LxSysTkill(LX_PID Pid, LONG Sig);
 /* 239 sendfile64 (fs, enosys): Linux sys_sendfile64 */
 LONG NTAPI LxSysSendfile64(LONG OutFd, LONG InFd, LX_LOFF *Offset, SIZE_T Count);
-/* 240 futex (process, enosys): Linux sys_futex_time32 */
+/* 240 futex (process, partial): Linux sys_futex_time32 */
 LONG NTAPI LxSysFutex(ULONG *Uaddr, LONG Op, ULONG Val, const LX_OLD_TIMESPEC32 *Utime, ULONG *Uaddr2, ULONG Val3);
 /* 241 sched_setaffinity (sched, enosys): Linux sys_sched_setaffinity */
 LONG NTAPI LxSysSchedSetaffinity(LX_PID Pid, ULONG Len, ULONG_PTR *UserMaskPtr);
@@ -623,7 +623,7 @@ LONG NTAPI LxSysEpollCtl(LONG Epfd, LONG Op, LONG Fd, LX_EPOLL_EVENT *Event);
 LONG NTAPI LxSysEpollWait(LONG Epfd, LX_EPOLL_EVENT *Events, LONG Maxevents, LONG Timeout);
 /* 257 remap_file_pages (mm, enosys): Linux sys_remap_file_pages */
 LONG NTAPI LxSysRemapFilePages(ULONG_PTR Start, ULONG_PTR Size, ULONG_PTR Prot, ULONG_PTR Pgoff, ULONG_PTR Flags);
-/* 258 set_tid_address (process, partial): Linux sys_set_tid_address */
+/* 258 set_tid_address (process, implemented): Linux sys_set_tid_address */
 LONG NTAPI LxSysSetTidAddress(LONG *Tidptr);
 /* 259 timer_create (time, enosys): Linux sys_timer_create */
 LONG NTAPI LxSysTimerCreate(LX_CLOCKID WhichClock, LX_SIGEVENT *TimerEventSpec, LX_TIMER *CreatedTimerId);
@@ -729,7 +729,7 @@ LONG NTAPI LxSysPpoll(LX_POLLFD *Ufds, ULONG Nfds, LX_OLD_TIMESPEC32 *Tsp, const
 LONG NTAPI LxSysUnshare(ULONG_PTR UnshareFlags);
 /* 311 set_robust_list (process, partial): Linux sys_set_robust_list */
 LONG NTAPI LxSysSetRobustList(LX_ROBUST_LIST_HEAD *Head, SIZE_T Len);
-/* 312 get_robust_list (process, enosys): Linux sys_get_robust_list */
+/* 312 get_robust_list (process, implemented): Linux sys_get_robust_list */
 LONG NTAPI LxSysGetRobustList(LONG Pid, LX_ROBUST_LIST_HEAD **HeadPtr, SIZE_T *LenPtr);
 /* 313 splice (fs, enosys): Linux sys_splice */
 LONG NTAPI LxSysSplice(LONG FdIn, LX_LOFF *OffIn, LONG FdOut, LX_LOFF *OffOut, SIZE_T Len, ULONG Flags);
@@ -935,7 +935,7 @@ LONG NTAPI LxSysMqTimedreceiveTime64(LX_MQD Mqdes, CHAR *MsgPtr, SIZE_T MsgLen, 
 LONG NTAPI LxSysSemtimedopTime64(LONG Semid, LX_SEMBUF *Sops, ULONG Nsops, const LX_KERNEL_TIMESPEC *Timeout);
 /* 421 rt_sigtimedwait_time64 (signal, enosys): Linux sys_rt_sigtimedwait */
 LONG NTAPI LxSysRtSigtimedwaitTime64(const LX_SIGSET *Uthese, LX_SIGINFO *Uinfo, const LX_KERNEL_TIMESPEC *Uts, SIZE_T Sigsetsize);
-/* 422 futex_time64 (process, enosys): Linux sys_futex */
+/* 422 futex_time64 (process, partial): Linux sys_futex */
 LONG NTAPI LxSysFutexTime64(ULONG *Uaddr, LONG Op, ULONG Val, const LX_KERNEL_TIMESPEC *Utime, ULONG *Uaddr2, ULONG Val3);
 /* 423 sched_rr_get_interval_time64 (sched, enosys): Linux sys_sched_rr_get_interval */
 LONG NTAPI LxSysSchedRrGetIntervalTime64(LX_PID Pid, LX_KERNEL_TIMESPEC *Interval);

@@ -8,7 +8,7 @@
 const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
 {
     { "restart_syscall",           0, LXSYS_STATUS_ENOSYS }, /* 0 */
-    { "exit",                      1, LXSYS_STATUS_PARTIAL }, /* 1 */
+    { "exit",                      1, LXSYS_STATUS_IMPLEMENTED }, /* 1 */
     { "fork",                      0, LXSYS_STATUS_ENOSYS }, /* 2 */
     { "read",                      3, LXSYS_STATUS_IMPLEMENTED }, /* 3 */
     { "write",                     3, LXSYS_STATUS_IMPLEMENTED }, /* 4 */
@@ -127,7 +127,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "ipc",                       6, LXSYS_STATUS_ENOSYS }, /* 117 */
     { "fsync",                     1, LXSYS_STATUS_PARTIAL }, /* 118 */
     { "sigreturn",                 0, LXSYS_STATUS_ENOSYS }, /* 119 */
-    { "clone",                     5, LXSYS_STATUS_ENOSYS }, /* 120 */
+    { "clone",                     5, LXSYS_STATUS_PARTIAL }, /* 120 */
     { "setdomainname",             2, LXSYS_STATUS_ENOSYS }, /* 121 */
     { "uname",                     1, LXSYS_STATUS_IMPLEMENTED }, /* 122 */
     { "modify_ldt",                3, LXSYS_STATUS_ENOSYS }, /* 123 */
@@ -165,7 +165,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "sched_getparam",            2, LXSYS_STATUS_ENOSYS }, /* 155 */
     { "sched_setscheduler",        3, LXSYS_STATUS_ENOSYS }, /* 156 */
     { "sched_getscheduler",        1, LXSYS_STATUS_ENOSYS }, /* 157 */
-    { "sched_yield",               0, LXSYS_STATUS_ENOSYS }, /* 158 */
+    { "sched_yield",               0, LXSYS_STATUS_IMPLEMENTED }, /* 158 */
     { "sched_get_priority_max",    1, LXSYS_STATUS_ENOSYS }, /* 159 */
     { "sched_get_priority_min",    1, LXSYS_STATUS_ENOSYS }, /* 160 */
     { "sched_rr_get_interval",     2, LXSYS_STATUS_ENOSYS }, /* 161 */
@@ -247,7 +247,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "fremovexattr",              2, LXSYS_STATUS_ENOSYS }, /* 237 */
     { "tkill",                     2, LXSYS_STATUS_PARTIAL }, /* 238 */
     { "sendfile64",                4, LXSYS_STATUS_ENOSYS }, /* 239 */
-    { "futex",                     6, LXSYS_STATUS_ENOSYS }, /* 240 */
+    { "futex",                     6, LXSYS_STATUS_PARTIAL }, /* 240 */
     { "sched_setaffinity",         3, LXSYS_STATUS_ENOSYS }, /* 241 */
     { "sched_getaffinity",         3, LXSYS_STATUS_ENOSYS }, /* 242 */
     { "set_thread_area",           1, LXSYS_STATUS_IMPLEMENTED }, /* 243 */
@@ -265,7 +265,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "epoll_ctl",                 4, LXSYS_STATUS_ENOSYS }, /* 255 */
     { "epoll_wait",                4, LXSYS_STATUS_ENOSYS }, /* 256 */
     { "remap_file_pages",          5, LXSYS_STATUS_ENOSYS }, /* 257 */
-    { "set_tid_address",           1, LXSYS_STATUS_PARTIAL }, /* 258 */
+    { "set_tid_address",           1, LXSYS_STATUS_IMPLEMENTED }, /* 258 */
     { "timer_create",              3, LXSYS_STATUS_ENOSYS }, /* 259 */
     { "timer_settime",             4, LXSYS_STATUS_ENOSYS }, /* 260 */
     { "timer_gettime",             2, LXSYS_STATUS_ENOSYS }, /* 261 */
@@ -319,7 +319,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "ppoll",                     5, LXSYS_STATUS_ENOSYS }, /* 309 */
     { "unshare",                   1, LXSYS_STATUS_ENOSYS }, /* 310 */
     { "set_robust_list",           2, LXSYS_STATUS_PARTIAL }, /* 311 */
-    { "get_robust_list",           3, LXSYS_STATUS_ENOSYS }, /* 312 */
+    { "get_robust_list",           3, LXSYS_STATUS_IMPLEMENTED }, /* 312 */
     { "splice",                    6, LXSYS_STATUS_ENOSYS }, /* 313 */
     { "sync_file_range",           6, LXSYS_STATUS_ENOSYS }, /* 314 */
     { "tee",                       4, LXSYS_STATUS_ENOSYS }, /* 315 */
@@ -429,7 +429,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "mq_timedreceive_time64",    5, LXSYS_STATUS_ENOSYS }, /* 419 */
     { "semtimedop_time64",         4, LXSYS_STATUS_ENOSYS }, /* 420 */
     { "rt_sigtimedwait_time64",    4, LXSYS_STATUS_ENOSYS }, /* 421 */
-    { "futex_time64",              6, LXSYS_STATUS_ENOSYS }, /* 422 */
+    { "futex_time64",              6, LXSYS_STATUS_PARTIAL }, /* 422 */
     { "sched_rr_get_interval_time64", 2, LXSYS_STATUS_ENOSYS }, /* 423 */
     { "pidfd_send_signal",         4, LXSYS_STATUS_ENOSYS }, /* 424 */
     { "io_uring_setup",            2, LXSYS_STATUS_ENOSYS }, /* 425 */

@@ -128,7 +128,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 117 ipc */
     (ULONG_PTR)LxSysFsync,                      /* 118 fsync */
     (ULONG_PTR)LxSysEnosys,                     /* 119 sigreturn */
-    (ULONG_PTR)LxSysEnosys,                     /* 120 clone */
+    (ULONG_PTR)LxSysClone,                      /* 120 clone */
     (ULONG_PTR)LxSysEnosys,                     /* 121 setdomainname */
     (ULONG_PTR)LxSysUname,                      /* 122 uname */
     (ULONG_PTR)LxSysEnosys,                     /* 123 modify_ldt */
@@ -166,7 +166,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 155 sched_getparam */
     (ULONG_PTR)LxSysEnosys,                     /* 156 sched_setscheduler */
     (ULONG_PTR)LxSysEnosys,                     /* 157 sched_getscheduler */
-    (ULONG_PTR)LxSysEnosys,                     /* 158 sched_yield */
+    (ULONG_PTR)LxSysSchedYield,                 /* 158 sched_yield */
     (ULONG_PTR)LxSysEnosys,                     /* 159 sched_get_priority_max */
     (ULONG_PTR)LxSysEnosys,                     /* 160 sched_get_priority_min */
     (ULONG_PTR)LxSysEnosys,                     /* 161 sched_rr_get_interval */
@@ -248,7 +248,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 237 fremovexattr */
     (ULONG_PTR)LxSysTkill,                      /* 238 tkill */
     (ULONG_PTR)LxSysEnosys,                     /* 239 sendfile64 */
-    (ULONG_PTR)LxSysEnosys,                     /* 240 futex */
+    (ULONG_PTR)LxSysFutex,                      /* 240 futex */
     (ULONG_PTR)LxSysEnosys,                     /* 241 sched_setaffinity */
     (ULONG_PTR)LxSysEnosys,                     /* 242 sched_getaffinity */
     (ULONG_PTR)LxSysSetThreadArea,              /* 243 set_thread_area */
@@ -320,7 +320,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 309 ppoll */
     (ULONG_PTR)LxSysEnosys,                     /* 310 unshare */
     (ULONG_PTR)LxSysSetRobustList,              /* 311 set_robust_list */
-    (ULONG_PTR)LxSysEnosys,                     /* 312 get_robust_list */
+    (ULONG_PTR)LxSysGetRobustList,              /* 312 get_robust_list */
     (ULONG_PTR)LxSysEnosys,                     /* 313 splice */
     (ULONG_PTR)LxSysEnosys,                     /* 314 sync_file_range */
     (ULONG_PTR)LxSysEnosys,                     /* 315 tee */
@@ -430,7 +430,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 419 mq_timedreceive_time64 */
     (ULONG_PTR)LxSysEnosys,                     /* 420 semtimedop_time64 */
     (ULONG_PTR)LxSysEnosys,                     /* 421 rt_sigtimedwait_time64 */
-    (ULONG_PTR)LxSysEnosys,                     /* 422 futex_time64 */
+    (ULONG_PTR)LxSysFutexTime64,                /* 422 futex_time64 */
     (ULONG_PTR)LxSysEnosys,                     /* 423 sched_rr_get_interval_time64 */
     (ULONG_PTR)LxSysEnosys,                     /* 424 pidfd_send_signal */
     (ULONG_PTR)LxSysEnosys,                     /* 425 io_uring_setup */
@@ -583,7 +583,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 117 ipc */
     4,   /* 118 fsync */
     0,   /* 119 sigreturn */
-    0,   /* 120 clone */
+    20,  /* 120 clone */
     0,   /* 121 setdomainname */
     4,   /* 122 uname */
     0,   /* 123 modify_ldt */
@@ -703,7 +703,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 237 fremovexattr */
     8,   /* 238 tkill */
     0,   /* 239 sendfile64 */
-    0,   /* 240 futex */
+    24,  /* 240 futex */
     0,   /* 241 sched_setaffinity */
     0,   /* 242 sched_getaffinity */
     4,   /* 243 set_thread_area */
@@ -775,7 +775,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 309 ppoll */
     0,   /* 310 unshare */
     8,   /* 311 set_robust_list */
-    0,   /* 312 get_robust_list */
+    12,  /* 312 get_robust_list */
     0,   /* 313 splice */
     0,   /* 314 sync_file_range */
     0,   /* 315 tee */
@@ -885,7 +885,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 419 mq_timedreceive_time64 */
     0,   /* 420 semtimedop_time64 */
     0,   /* 421 rt_sigtimedwait_time64 */
-    0,   /* 422 futex_time64 */
+    24,  /* 422 futex_time64 */
     0,   /* 423 sched_rr_get_interval_time64 */
     0,   /* 424 pidfd_send_signal */
     0,   /* 425 io_uring_setup */

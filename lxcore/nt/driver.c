@@ -248,6 +248,7 @@ DriverEntry(
 
     LxInitializeProcessTable();
     LxInitializeMetadata();
+    LxInitializeFutexes();
 
     /* The pico registration window closes after boot-start drivers: do it first. */
     Status = LxRegisterPicoProvider();

@@ -289,6 +289,7 @@ LxLoadElf(
     Thread->Process = LxProcess;
     Thread->Tid = LxProcess->Pid;
     LxReferenceProcess(LxProcess);      /* the thread's reference */
+    InterlockedIncrement(&LxProcess->ThreadCount);
     LxReferenceProcess(LxProcess);      /* the NT process's, dropped by ExitProcess */
 
     RtlZeroMemory(&ThreadAttributes, sizeof(ThreadAttributes));
@@ -301,6 +302,7 @@ LxLoadElf(
     if (!NT_SUCCESS(Status))
     {
         DbgPrint("lxss: PS_PICO_ROUTINES.CreateThread failed, status 0x%08lx\n", Status);
+        InterlockedDecrement(&LxProcess->ThreadCount);
         LxDereferenceProcess(LxProcess);
         LxDereferenceProcess(LxProcess);
         ExFreePoolWithTag(Thread, LX_TAG_THREAD);

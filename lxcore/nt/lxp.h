@@ -11,6 +11,7 @@
 #include <ntifs.h>
 #include <ndk/exfuncs.h>
 #include <ndk/ketypes.h>
+#include <ndk/kefuncs.h>
 #include <ndk/psfuncs.h>
 #include <pico.h>
 #include <pseh/pseh2.h>
@@ -114,6 +115,9 @@ typedef struct _LX_PROCESS
     ULONG ExitStatus;
     ULONG Signal;
     BOOLEAN ExitRequested;      /* exit_group recorded the status */
+    BOOLEAN ThreadExited;       /* a thread left through exit(): LastExitStatus is valid */
+    ULONG LastExitStatus;
+    LONG ThreadCount;           /* live Linux threads */
     BOOLEAN Reaped;
 
     /* memory (MmLock) */
@@ -164,6 +168,7 @@ typedef struct _LX_THREAD
     ULONG TlsLimit;
     ULONG TlsFlags;
     ULONGLONG SignalMask;       /* rt_sigprocmask (no delivery yet) */
+    struct _LX_FUTEX_WAITER *FutexWaiter;   /* the futex wait in progress (LxFutexLock) */
 } LX_THREAD, *PLX_THREAD;
 
 /* Linux user structures lxcore reads or writes (i386 layouts, 4-byte packing as on i386) */
@@ -301,6 +306,7 @@ VOID LxReferenceProcess(_In_ PLX_PROCESS Process);
 VOID LxDereferenceProcess(_In_ PLX_PROCESS Process);
 PLX_PROCESS LxLookupProcess(_In_ ULONG Pid);   /* referenced */
 ULONG LxProcessCount(VOID);
+ULONG LxAllocatePid(VOID);
 NTSTATUS LxCreateProcessFromRequest(_In_ PLXSS_CREATE_PROCESS_IN Request,
                                     _In_ ULONG RequestLength,
                                     _In_ KPROCESSOR_MODE RequestorMode,
@@ -382,6 +388,15 @@ BOOLEAN LxMetaGetMode(_In_ PLX_PROCESS Process, _In_ PCSTR Path, _Out_ PULONG Mo
 VOID LxMetaRemove(_In_ PLX_PROCESS Process, _In_ PCSTR Path);
 VOID LxMetaRename(_In_ PLX_PROCESS Process, _In_ PCSTR OldPath, _In_ PCSTR NewPath);
 ULONGLONG LxPathInode(_In_ PCSTR Path);
+
+/* sys/thread.c */
+VOID LxInitializeFutexes(VOID);
+VOID LxFutexThreadExit(_In_ PLX_THREAD Thread);
+LONG LxFutexWake(_In_ PLX_PROCESS Process, _In_ ULONG_PTR Address, _In_ ULONG Count,
+                 _In_ ULONG Bitset);
+
+/* sys/time.c */
+LONG LxReadClock(_In_ LONG Clock, _Out_ lx_timespec64 *Ts);
 
 /* loader.c */
 LONG LxLoadElf(_In_ PLX_PROCESS LxProcess,

@@ -92,13 +92,17 @@ LxPicoExitThread(
     if (Thread == NULL)
         return;
 
-    /* CLONE_CHILD_CLEARTID / set_tid_address: clear the tid word (no futex wake yet:
-     * there is no second thread that could wait on it). */
+    /* a futex wait cut short by termination */
+    LxFutexThreadExit(Thread);
+
+    /* CLONE_CHILD_CLEARTID / set_tid_address: clear the tid word and wake a joiner */
     if (Thread->ClearChildTid != 0 && NtThread == PsGetCurrentThread())
     {
         ULONG Zero = 0;
-        LxCopyToUser(Thread->ClearChildTid, &Zero, sizeof(Zero));
+        if (LxCopyToUser(Thread->ClearChildTid, &Zero, sizeof(Zero)) == 0)
+            LxFutexWake(Thread->Process, Thread->ClearChildTid, 1, MAXULONG);
     }
+    InterlockedDecrement(&Thread->Process->ThreadCount);
     LxDereferenceProcess(Thread->Process);
     ExFreePoolWithTag(Thread, LX_TAG_THREAD);
 }
@@ -116,6 +120,12 @@ LxPicoExitProcess(
     LxDebugFlush(Process);
     LxCloseAllFiles(Process);
 
+    if (!Process->ExitRequested && Process->Signal == 0 && Process->ThreadExited)
+    {
+        /* the last thread left through exit() */
+        Process->ExitRequested = TRUE;
+        Process->ExitStatus = Process->LastExitStatus;
+    }
     if (Process->ExitRequested && Process->Signal == 0)
     {
         Process->State = LXSS_PROCESS_EXITED;

@@ -87,6 +87,18 @@ LxLookupProcess(
     return Found;
 }
 
+/* Linux pids and tids come from one counter */
+ULONG
+LxAllocatePid(VOID)
+{
+    ULONG Pid;
+
+    ExAcquireFastMutex(&LxProcessLock);
+    Pid = LxNextPid++;
+    ExReleaseFastMutex(&LxProcessLock);
+    return Pid;
+}
+
 ULONG
 LxProcessCount(VOID)
 {

@@ -15,8 +15,19 @@ NTAPI
 LxSysExit(
     LONG ErrorCode)
 {
-    /* One thread per process for now: exit() of the only thread ends the process. */
-    LxExitCurrentProcess((ULONG)ErrorCode & 0xFF);
+    PLX_PROCESS Process = LxCurrentProcess();
+
+    /* exit() ends the calling thread; the last thread's exit ends the process with its
+     * status (reported by the ExitProcess callback). */
+    Process->LastExitStatus = (ULONG)ErrorCode & 0xFF;
+    Process->ThreadExited = TRUE;
+    if (Process->ThreadCount <= 1)
+    {
+        LxExitCurrentProcess((ULONG)ErrorCode & 0xFF);
+        return -LX_EINVAL;
+    }
+    LxPicoRoutines.TerminateThread(PsGetCurrentThread(), (NTSTATUS)((ULONG)ErrorCode & 0xFF),
+                                   TRUE);
     return -LX_EINVAL;
 }
 

@@ -20,7 +20,6 @@
 #define LX_TIMER_ABSTIME            1
 
 /* Reads a clock as a 64-bit timespec. Returns 0 or -EINVAL for an unknown clock. */
-static
 LONG
 LxReadClock(
     _In_ LONG Clock,

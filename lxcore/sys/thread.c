@@ -1,0 +1,540 @@
+/*
+ * PROJECT:     lxss for ReactOS - lxcore.sys
+ * LICENSE:     LGPL-2.1-or-later (https://spdx.org/licenses/LGPL-2.1-or-later)
+ * PURPOSE:     System calls: threads (clone with CLONE_VM | CLONE_THREAD), futexes,
+ *              sched_yield, get_robust_list
+ *
+ * A new thread is a pico thread of the same process created at the instruction after the
+ * caller's trap (the table-2 handler can read the caller's user trap frame), with EAX = 0,
+ * the new stack, the caller's EBX/ECX/EDX/ESI/EDI/EBP and, with CLONE_SETTLS, its own TLS
+ * descriptor base. fork() and vfork() need a copied address space, which ReactOS cannot
+ * make: a clone without CLONE_VM | CLONE_THREAD is -ENOSYS.
+ *
+ * Futexes: one list of waiters for the whole driver (initialised by DriverEntry), keyed by
+ * (process, address); waits are kernel-mode waits on an event in a pool waiter block, which
+ * a thread's exit removes if termination cut the wait short.
+ */
+
+#include "lxp.h"
+
+#define NDEBUG
+#include <debug.h>
+
+#define LX_CSIGNAL              0x000000ff
+#define LX_CLONE_VM             0x00000100
+#define LX_CLONE_FS             0x00000200
+#define LX_CLONE_FILES          0x00000400
+#define LX_CLONE_SIGHAND        0x00000800
+#define LX_CLONE_VFORK          0x00004000
+#define LX_CLONE_THREAD         0x00010000
+#define LX_CLONE_SYSVSEM        0x00040000
+#define LX_CLONE_SETTLS         0x00080000
+#define LX_CLONE_PARENT_SETTID  0x00100000
+#define LX_CLONE_CHILD_CLEARTID 0x00200000
+#define LX_CLONE_DETACHED       0x00400000
+#define LX_CLONE_CHILD_SETTID   0x01000000
+
+#define LX_FUTEX_WAIT           0
+#define LX_FUTEX_WAKE           1
+#define LX_FUTEX_REQUEUE        3
+#define LX_FUTEX_CMP_REQUEUE    4
+#define LX_FUTEX_WAIT_BITSET    9
+#define LX_FUTEX_WAKE_BITSET    10
+#define LX_FUTEX_PRIVATE_FLAG   128
+#define LX_FUTEX_CLOCK_REALTIME 256
+#define LX_FUTEX_CMD_MASK       (~(LX_FUTEX_PRIVATE_FLAG | LX_FUTEX_CLOCK_REALTIME))
+
+typedef struct _LX_FUTEX_WAITER
+{
+    LIST_ENTRY Link;
+    PLX_PROCESS Process;
+    ULONG_PTR Address;
+    ULONG Bitset;
+    BOOLEAN Woken;
+    KEVENT Event;
+} LX_FUTEX_WAITER, *PLX_FUTEX_WAITER;
+
+static FAST_MUTEX LxFutexLock;
+static LIST_ENTRY LxFutexWaiters;
+
+VOID
+LxInitializeFutexes(VOID)
+{
+    ExInitializeFastMutex(&LxFutexLock);
+    InitializeListHead(&LxFutexWaiters);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* clone                                                                                   */
+
+LONG
+NTAPI
+LxSysClone(
+    ULONG_PTR CloneFlags,
+    ULONG_PTR Newsp,
+    LONG *ParentTidptr,
+    ULONG_PTR Tls,
+    LONG *ChildTidptr)
+{
+    const ULONG Required = LX_CLONE_VM | LX_CLONE_THREAD | LX_CLONE_SIGHAND;
+    PLX_PROCESS Process = LxCurrentProcess();
+    PLX_THREAD Parent = LxCurrentThread();
+    PS_PICO_THREAD_ATTRIBUTES Attributes;
+    PKTRAP_FRAME TrapFrame;
+    HANDLE ProcessHandle = NULL, ThreadHandle;
+    PLX_THREAD Child;
+    NTSTATUS Status;
+    LONG Result;
+    ULONG Tid;
+
+    if ((CloneFlags & Required) != Required || (CloneFlags & LX_CLONE_VFORK))
+    {
+        /* fork, vfork, posix_spawn: no address space copies on ReactOS */
+        return -LX_ENOSYS;
+    }
+
+    TrapFrame = PsGetPicoThreadTrapFrame(PsGetCurrentThread());
+    if (TrapFrame == NULL)
+        return -LX_EINVAL;
+
+    Child = ExAllocatePoolWithTag(NonPagedPool, sizeof(*Child), LX_TAG_THREAD);
+    if (Child == NULL)
+        return -LX_EAGAIN;
+    RtlZeroMemory(Child, sizeof(*Child));
+    Child->Process = Process;
+    Child->SignalMask = Parent->SignalMask;
+    Child->TlsSet = Parent->TlsSet;
+    Child->TlsBase = Parent->TlsBase;
+    Child->TlsLimit = Parent->TlsLimit;
+    Child->TlsFlags = Parent->TlsFlags;
+    if (CloneFlags & LX_CLONE_CHILD_CLEARTID)
+        Child->ClearChildTid = (ULONG_PTR)ChildTidptr;
+
+    RtlZeroMemory(&Attributes, sizeof(Attributes));
+    Attributes.UserGsSeg = (USHORT)TrapFrame->SegGs;
+    Attributes.UserGsBase = Parent->TlsBase;
+
+    if (CloneFlags & LX_CLONE_SETTLS)
+    {
+        struct _LX_USER_DESC Desc;
+
+        Result = LxCopyFromUser(&Desc, Tls, sizeof(Desc));
+        if (Result < 0)
+            goto Fail;
+        if (Desc.EntryNumber != (ULONG)-1 && Desc.EntryNumber != PICO_TLS_GDT_ENTRY)
+        {
+            Result = -LX_EINVAL;
+            goto Fail;
+        }
+        Child->TlsSet = TRUE;
+        Child->TlsBase = Desc.BaseAddr;
+        Child->TlsLimit = Desc.Limit;
+        Child->TlsFlags = Desc.Flags;
+        Attributes.UserGsSeg = PICO_TLS_SELECTOR;
+        Attributes.UserGsBase = Desc.BaseAddr;
+    }
+
+    Tid = LxAllocatePid();
+    Child->Tid = Tid;
+    if (CloneFlags & LX_CLONE_PARENT_SETTID)
+    {
+        Result = LxCopyToUser((ULONG_PTR)ParentTidptr, &Tid, sizeof(Tid));
+        if (Result < 0)
+            goto Fail;
+    }
+    if (CloneFlags & LX_CLONE_CHILD_SETTID)
+    {
+        /* one address space: writing it now is what the child would see */
+        Result = LxCopyToUser((ULONG_PTR)ChildTidptr, &Tid, sizeof(Tid));
+        if (Result < 0)
+            goto Fail;
+    }
+
+    Status = ObOpenObjectByPointer(PsGetCurrentProcess(), OBJ_KERNEL_HANDLE, NULL,
+                                   PROCESS_ALL_ACCESS, *PsProcessType, KernelMode,
+                                   &ProcessHandle);
+    if (!NT_SUCCESS(Status))
+    {
+        Result = -LX_EAGAIN;
+        goto Fail;
+    }
+
+    /* the child resumes after the trap, as the parent will, with EAX = 0 */
+    Attributes.Process = ProcessHandle;
+    Attributes.UserStack = Newsp ? Newsp : TrapFrame->HardwareEsp;
+    Attributes.StartRoutine = TrapFrame->Eip;
+    Attributes.Eax = 0;
+    Attributes.Ebx = TrapFrame->Ebx;
+    Attributes.Ecx = TrapFrame->Ecx;
+    Attributes.Edx = TrapFrame->Edx;
+    Attributes.Esi = TrapFrame->Esi;
+    Attributes.Edi = TrapFrame->Edi;
+    Attributes.Ebp = TrapFrame->Ebp;
+    Attributes.Context = Child;
+
+    LxReferenceProcess(Process);
+    InterlockedIncrement(&Process->ThreadCount);
+    Status = LxPicoRoutines.CreateThread(&Attributes, NULL, &ThreadHandle);
+    ZwClose(ProcessHandle);
+    if (!NT_SUCCESS(Status))
+    {
+        InterlockedDecrement(&Process->ThreadCount);
+        LxDereferenceProcess(Process);
+        DbgPrint("lxss[%lu]: clone: CreateThread failed, status 0x%08lx\n", Process->Pid, Status);
+        Result = -LX_EAGAIN;
+        goto Fail;
+    }
+    ZwClose(ThreadHandle);
+    return (LONG)Tid;
+
+Fail:
+    ExFreePoolWithTag(Child, LX_TAG_THREAD);
+    return Result;
+}
+
+LONG
+NTAPI
+LxSysSchedYield(VOID)
+{
+    ZwYieldExecution();
+    return 0;
+}
+
+LONG
+NTAPI
+LxSysGetRobustList(
+    LONG Pid,
+    LX_ROBUST_LIST_HEAD **HeadPtr,
+    SIZE_T *LenPtr)
+{
+    PLX_THREAD Thread = LxCurrentThread();
+    ULONG Len = 12;
+    LONG Result;
+
+    if (Pid != 0 && Pid != (LONG)Thread->Tid)
+        return -LX_ESRCH;
+    Result = LxCopyToUser((ULONG_PTR)HeadPtr, &Thread->RobustList, sizeof(ULONG_PTR));
+    if (Result == 0)
+        Result = LxCopyToUser((ULONG_PTR)LenPtr, &Len, sizeof(Len));
+    return Result;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* futex                                                                                   */
+
+LONG
+LxFutexWake(
+    _In_ PLX_PROCESS Process,
+    _In_ ULONG_PTR Address,
+    _In_ ULONG Count,
+    _In_ ULONG Bitset)
+{
+    PLIST_ENTRY Entry, Next;
+    LONG Woken = 0;
+
+    ExAcquireFastMutex(&LxFutexLock);
+    for (Entry = LxFutexWaiters.Flink; Entry != &LxFutexWaiters && (ULONG)Woken < Count;
+         Entry = Next)
+    {
+        PLX_FUTEX_WAITER Waiter = CONTAINING_RECORD(Entry, LX_FUTEX_WAITER, Link);
+
+        Next = Entry->Flink;
+        if (Waiter->Process == Process && Waiter->Address == Address &&
+            (Waiter->Bitset & Bitset) != 0)
+        {
+            RemoveEntryList(&Waiter->Link);
+            Waiter->Woken = TRUE;
+            KeSetEvent(&Waiter->Event, IO_NO_INCREMENT, FALSE);
+            Woken++;
+        }
+    }
+    ExReleaseFastMutex(&LxFutexLock);
+    return Woken;
+}
+
+/* Thread exit: a wait interrupted by termination leaves its waiter block queued. */
+VOID
+LxFutexThreadExit(
+    _In_ PLX_THREAD Thread)
+{
+    PLX_FUTEX_WAITER Waiter;
+
+    ExAcquireFastMutex(&LxFutexLock);
+    Waiter = Thread->FutexWaiter;
+    Thread->FutexWaiter = NULL;
+    if (Waiter != NULL && !Waiter->Woken)
+        RemoveEntryList(&Waiter->Link);
+    ExReleaseFastMutex(&LxFutexLock);
+    if (Waiter != NULL)
+        ExFreePoolWithTag(Waiter, LX_TAG_THREAD);
+}
+
+/* Timeout: Relative (FUTEX_WAIT) or absolute on Clock (FUTEX_WAIT_BITSET); *Interval gets an
+ * NT relative interval. Returns 0, -EINVAL, or -ETIMEDOUT when an absolute time has passed. */
+static
+LONG
+LxFutexTimeout(
+    _In_ LONGLONG Sec,
+    _In_ LONGLONG Nsec,
+    _In_ BOOLEAN Absolute,
+    _In_ LONG Clock,
+    _Out_ PLONGLONG Interval)
+{
+    int64_t Nt;
+    LONG Result;
+
+    if (Sec < 0 || Nsec < 0 || Nsec >= 1000000000)
+        return -LX_EINVAL;
+    if (Absolute)
+    {
+        lx_timespec64 Now;
+        LONGLONG DeltaNs;
+
+        LxReadClock(Clock, &Now);
+        DeltaNs = (Sec - Now.sec) * 1000000000LL + (Nsec - Now.nsec);
+        if (DeltaNs <= 0)
+            return -LX_ETIMEDOUT;
+        Sec = DeltaNs / 1000000000LL;
+        Nsec = DeltaNs % 1000000000LL;
+    }
+    Result = lx_timespec_to_nt_relative(Sec, Nsec, &Nt);
+    *Interval = Nt;
+    return Result;
+}
+
+static
+LONG
+LxFutexWait(
+    _In_ PLX_PROCESS Process,
+    _In_ ULONG_PTR Address,
+    _In_ ULONG Value,
+    _In_opt_ PLONGLONG Interval,
+    _In_ ULONG Bitset)
+{
+    PLX_THREAD Thread = LxCurrentThread();
+    PLX_FUTEX_WAITER Waiter;
+    LARGE_INTEGER Timeout;
+    ULONG Current;
+    LONG Result;
+    BOOLEAN Woken;
+
+    Waiter = ExAllocatePoolWithTag(NonPagedPool, sizeof(*Waiter), LX_TAG_THREAD);
+    if (Waiter == NULL)
+        return -LX_ENOMEM;
+    RtlZeroMemory(Waiter, sizeof(*Waiter));
+    Waiter->Process = Process;
+    Waiter->Address = Address;
+    Waiter->Bitset = Bitset;
+    KeInitializeEvent(&Waiter->Event, NotificationEvent, FALSE);
+
+    ExAcquireFastMutex(&LxFutexLock);
+    /* the value check and the enqueue are atomic with respect to wakers */
+    Result = LxCopyFromUser(&Current, Address, sizeof(Current));
+    if (Result == 0 && Current != Value)
+        Result = -LX_EAGAIN;
+    if (Result < 0)
+    {
+        ExReleaseFastMutex(&LxFutexLock);
+        ExFreePoolWithTag(Waiter, LX_TAG_THREAD);
+        return Result;
+    }
+    InsertTailList(&LxFutexWaiters, &Waiter->Link);
+    Thread->FutexWaiter = Waiter;
+    ExReleaseFastMutex(&LxFutexLock);
+
+    if (Interval != NULL)
+        Timeout.QuadPart = *Interval;
+    KeWaitForSingleObject(&Waiter->Event, Executive, KernelMode, FALSE,
+                          Interval != NULL ? &Timeout : NULL);
+
+    ExAcquireFastMutex(&LxFutexLock);
+    Woken = Waiter->Woken;
+    if (!Woken)
+        RemoveEntryList(&Waiter->Link);
+    Thread->FutexWaiter = NULL;
+    ExReleaseFastMutex(&LxFutexLock);
+    ExFreePoolWithTag(Waiter, LX_TAG_THREAD);
+    return Woken ? 0 : -LX_ETIMEDOUT;
+}
+
+/* Wakes up to Count waiters of Address and moves up to Requeue others to Address2. */
+static
+LONG
+LxFutexRequeue(
+    _In_ PLX_PROCESS Process,
+    _In_ ULONG_PTR Address,
+    _In_ ULONG_PTR Address2,
+    _In_ ULONG Count,
+    _In_ ULONG Requeue,
+    _In_ BOOLEAN Compare,
+    _In_ ULONG Expected)
+{
+    PLIST_ENTRY Entry, Next;
+    ULONG Current;
+    LONG Done = 0, Moved = 0, Result;
+
+    ExAcquireFastMutex(&LxFutexLock);
+    if (Compare)
+    {
+        Result = LxCopyFromUser(&Current, Address, sizeof(Current));
+        if (Result == 0 && Current != Expected)
+            Result = -LX_EAGAIN;
+        if (Result < 0)
+        {
+            ExReleaseFastMutex(&LxFutexLock);
+            return Result;
+        }
+    }
+    for (Entry = LxFutexWaiters.Flink; Entry != &LxFutexWaiters; Entry = Next)
+    {
+        PLX_FUTEX_WAITER Waiter = CONTAINING_RECORD(Entry, LX_FUTEX_WAITER, Link);
+
+        Next = Entry->Flink;
+        if (Waiter->Process != Process || Waiter->Address != Address)
+            continue;
+        if ((ULONG)Done < Count)
+        {
+            RemoveEntryList(&Waiter->Link);
+            Waiter->Woken = TRUE;
+            KeSetEvent(&Waiter->Event, IO_NO_INCREMENT, FALSE);
+            Done++;
+        }
+        else if ((ULONG)Moved < Requeue)
+        {
+            Waiter->Address = Address2;
+            Moved++;
+        }
+        else
+        {
+            break;
+        }
+    }
+    ExReleaseFastMutex(&LxFutexLock);
+    return Done + Moved;
+}
+
+static
+LONG
+LxFutex(
+    _In_ ULONG_PTR Uaddr,
+    _In_ LONG Op,
+    _In_ ULONG Val,
+    _In_ BOOLEAN HaveTimeout,
+    _In_ LONGLONG Sec,
+    _In_ LONGLONG Nsec,
+    _In_ ULONG_PTR Utime,
+    _In_ ULONG_PTR Uaddr2,
+    _In_ ULONG Val3)
+{
+    PLX_PROCESS Process = LxCurrentProcess();
+    LONG Command = Op & LX_FUTEX_CMD_MASK;
+    LONG Clock = (Op & LX_FUTEX_CLOCK_REALTIME) ? 0 /* REALTIME */ : 1 /* MONOTONIC */;
+    LONGLONG Interval;
+    LONG Result;
+
+    /* private and shared futexes are the same thing here: one process per address space */
+    if (Uaddr & 3)
+        return -LX_EINVAL;
+    if ((Op & LX_FUTEX_CLOCK_REALTIME) && Command != LX_FUTEX_WAIT_BITSET &&
+        Command != LX_FUTEX_WAIT)
+        return -LX_ENOSYS;
+
+    switch (Command)
+    {
+        case LX_FUTEX_WAIT:
+        case LX_FUTEX_WAIT_BITSET:
+        {
+            ULONG Bitset = (Command == LX_FUTEX_WAIT) ? MAXULONG : Val3;
+
+            if (Bitset == 0)
+                return -LX_EINVAL;
+            if (HaveTimeout)
+            {
+                Result = LxFutexTimeout(Sec, Nsec, Command == LX_FUTEX_WAIT_BITSET, Clock,
+                                        &Interval);
+                if (Result < 0)
+                    return Result;
+            }
+            return LxFutexWait(Process, Uaddr, Val, HaveTimeout ? &Interval : NULL, Bitset);
+        }
+
+        case LX_FUTEX_WAKE:
+            return LxFutexWake(Process, Uaddr, Val, MAXULONG);
+
+        case LX_FUTEX_WAKE_BITSET:
+            if (Val3 == 0)
+                return -LX_EINVAL;
+            return LxFutexWake(Process, Uaddr, Val, Val3);
+
+        case LX_FUTEX_REQUEUE:
+        case LX_FUTEX_CMP_REQUEUE:
+            if (Uaddr2 & 3)
+                return -LX_EINVAL;
+            /* the fourth argument is a count here, not a timeout */
+            return LxFutexRequeue(Process, Uaddr, Uaddr2, Val, (ULONG)Utime,
+                                  Command == LX_FUTEX_CMP_REQUEUE, Val3);
+
+        default:
+            /* FUTEX_WAKE_OP, priority inheritance: not implemented */
+            return -LX_ENOSYS;
+    }
+}
+
+static
+BOOLEAN
+LxFutexUsesTimeout(
+    _In_ LONG Op)
+{
+    LONG Command = Op & LX_FUTEX_CMD_MASK;
+    return Command == LX_FUTEX_WAIT || Command == LX_FUTEX_WAIT_BITSET;
+}
+
+LONG
+NTAPI
+LxSysFutex(
+    ULONG *Uaddr,
+    LONG Op,
+    ULONG Val,
+    const LX_OLD_TIMESPEC32 *Utime,
+    ULONG *Uaddr2,
+    ULONG Val3)
+{
+    struct _LX_OLD_TIMESPEC32 Ts = { 0, 0 };
+    BOOLEAN HaveTimeout = FALSE;
+    LONG Result;
+
+    if (LxFutexUsesTimeout(Op) && Utime != NULL)
+    {
+        Result = LxCopyFromUser(&Ts, (ULONG_PTR)Utime, sizeof(Ts));
+        if (Result < 0)
+            return Result;
+        HaveTimeout = TRUE;
+    }
+    return LxFutex((ULONG_PTR)Uaddr, Op, Val, HaveTimeout, Ts.TvSec, Ts.TvNsec,
+                   (ULONG_PTR)Utime, (ULONG_PTR)Uaddr2, Val3);
+}
+
+LONG
+NTAPI
+LxSysFutexTime64(
+    ULONG *Uaddr,
+    LONG Op,
+    ULONG Val,
+    const LX_KERNEL_TIMESPEC *Utime,
+    ULONG *Uaddr2,
+    ULONG Val3)
+{
+    struct _LX_KERNEL_TIMESPEC Ts = { 0, 0 };
+    BOOLEAN HaveTimeout = FALSE;
+    LONG Result;
+
+    if (LxFutexUsesTimeout(Op) && Utime != NULL)
+    {
+        Result = LxCopyFromUser(&Ts, (ULONG_PTR)Utime, sizeof(Ts));
+        if (Result < 0)
+            return Result;
+        HaveTimeout = TRUE;
+    }
+    return LxFutex((ULONG_PTR)Uaddr, Op, Val, HaveTimeout, Ts.TvSec, (LONG)Ts.TvNsec,
+                   (ULONG_PTR)Utime, (ULONG_PTR)Uaddr2, Val3);
+}
