@@ -115,7 +115,7 @@ LONG NTAPI LxSysEnosys(VOID);
 
 /* 0 restart_syscall (process, enosys): Linux sys_restart_syscall */
 LONG NTAPI LxSysRestartSyscall(VOID);
-/* 1 exit (process, implemented): Linux sys_exit */
+/* 1 exit (process, partial): Linux sys_exit */
 LONG NTAPI LxSysExit(LONG ErrorCode);
 /* 2 fork (process, enosys): Linux sys_fork */
 LONG NTAPI LxSysFork(VOID);
@@ -351,7 +351,7 @@ LONG NTAPI LxSysSysinfo(LX_SYSINFO *Info);
 LONG NTAPI LxSysIpc(ULONG Call, LONG First, ULONG_PTR Second, ULONG_PTR Third, VOID *Ptr, LONG Fifth);
 /* 118 fsync (fs, partial): Linux sys_fsync */
 LONG NTAPI LxSysFsync(ULONG Fd);
-/* 119 sigreturn (signal, enosys): Linux sys_sigreturn */
+/* 119 sigreturn (signal, implemented): Linux sys_sigreturn */
 LONG NTAPI LxSysSigreturn(VOID);
 /* 120 clone (process, partial): Linux sys_clone */
 LONG NTAPI LxSysClone(ULONG_PTR CloneFlags, ULONG_PTR Newsp, LONG *ParentTidptr, ULONG_PTR Tls, LONG *ChildTidptr);
@@ -459,7 +459,7 @@ LONG NTAPI LxSysSetresgid(LX_OLD_GID Rgid, LX_OLD_GID Egid, LX_OLD_GID Sgid);
 LONG NTAPI LxSysGetresgid(LX_OLD_GID *Rgid, LX_OLD_GID *Egid, LX_OLD_GID *Sgid);
 /* 172 prctl (process, enosys): Linux sys_prctl */
 LONG NTAPI LxSysPrctl(LONG Option, ULONG_PTR Arg2, ULONG_PTR Arg3, ULONG_PTR Arg4, ULONG_PTR Arg5);
-/* 173 rt_sigreturn (signal, enosys): Linux sys_rt_sigreturn */
+/* 173 rt_sigreturn (signal, implemented): Linux sys_rt_sigreturn */
 LONG NTAPI LxSysRtSigreturn(VOID);
 /* 174 rt_sigaction (signal, partial): Linux sys_rt_sigaction */
 LONG NTAPI LxSysRtSigaction(LONG Sig, const LX_SIGACTION *Act, LX_SIGACTION *Oact, SIZE_T Sigsetsize);
@@ -623,7 +623,7 @@ LONG NTAPI LxSysEpollCtl(LONG Epfd, LONG Op, LONG Fd, LX_EPOLL_EVENT *Event);
 LONG NTAPI LxSysEpollWait(LONG Epfd, LX_EPOLL_EVENT *Events, LONG Maxevents, LONG Timeout);
 /* 257 remap_file_pages (mm, enosys): Linux sys_remap_file_pages */
 LONG NTAPI LxSysRemapFilePages(ULONG_PTR Start, ULONG_PTR Size, ULONG_PTR Prot, ULONG_PTR Pgoff, ULONG_PTR Flags);
-/* 258 set_tid_address (process, implemented): Linux sys_set_tid_address */
+/* 258 set_tid_address (process, partial): Linux sys_set_tid_address */
 LONG NTAPI LxSysSetTidAddress(LONG *Tidptr);
 /* 259 timer_create (time, enosys): Linux sys_timer_create */
 LONG NTAPI LxSysTimerCreate(LX_CLOCKID WhichClock, LX_SIGEVENT *TimerEventSpec, LX_TIMER *CreatedTimerId);

@@ -127,7 +127,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysSysinfo,                    /* 116 sysinfo */
     (ULONG_PTR)LxSysEnosys,                     /* 117 ipc */
     (ULONG_PTR)LxSysFsync,                      /* 118 fsync */
-    (ULONG_PTR)LxSysEnosys,                     /* 119 sigreturn */
+    (ULONG_PTR)LxSysSigreturn,                  /* 119 sigreturn */
     (ULONG_PTR)LxSysClone,                      /* 120 clone */
     (ULONG_PTR)LxSysEnosys,                     /* 121 setdomainname */
     (ULONG_PTR)LxSysUname,                      /* 122 uname */
@@ -181,7 +181,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 170 setresgid */
     (ULONG_PTR)LxSysEnosys,                     /* 171 getresgid */
     (ULONG_PTR)LxSysEnosys,                     /* 172 prctl */
-    (ULONG_PTR)LxSysEnosys,                     /* 173 rt_sigreturn */
+    (ULONG_PTR)LxSysRtSigreturn,                /* 173 rt_sigreturn */
     (ULONG_PTR)LxSysRtSigaction,                /* 174 rt_sigaction */
     (ULONG_PTR)LxSysRtSigprocmask,              /* 175 rt_sigprocmask */
     (ULONG_PTR)LxSysEnosys,                     /* 176 rt_sigpending */

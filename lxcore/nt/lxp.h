@@ -169,6 +169,7 @@ typedef struct _LX_THREAD
     ULONG TlsFlags;
     ULONGLONG SignalMask;       /* rt_sigprocmask (no delivery yet) */
     struct _LX_FUTEX_WAITER *FutexWaiter;   /* the futex wait in progress (LxFutexLock) */
+    ULONGLONG PendingSignals;   /* raised while blocked, delivered when unblocked */
 } LX_THREAD, *PLX_THREAD;
 
 /* Linux user structures lxcore reads or writes (i386 layouts, 4-byte packing as on i386) */
@@ -388,6 +389,14 @@ BOOLEAN LxMetaGetMode(_In_ PLX_PROCESS Process, _In_ PCSTR Path, _Out_ PULONG Mo
 VOID LxMetaRemove(_In_ PLX_PROCESS Process, _In_ PCSTR Path);
 VOID LxMetaRename(_In_ PLX_PROCESS Process, _In_ PCSTR OldPath, _In_ PCSTR NewPath);
 ULONGLONG LxPathInode(_In_ PCSTR Path);
+
+/* signal.c */
+#define LX_SIGNAL_IGNORED   0
+#define LX_SIGNAL_DELIVERED 1
+ULONG LxDeliverSignal(_In_ PKTRAP_FRAME TrapFrame, _In_ ULONG Sig, _In_ LONG Code,
+                      _In_ ULONG_PTR Address, _In_ ULONG SavedEax, _In_ ULONG Trapno);
+ULONG LxDeliverPendingSignal(_In_ PKTRAP_FRAME TrapFrame, _In_ ULONG SavedEax,
+                             _Out_ PULONG Delivered);
 
 /* sys/thread.c */
 VOID LxInitializeFutexes(VOID);

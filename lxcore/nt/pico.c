@@ -143,18 +143,29 @@ LxPicoExitProcess(
     LxDereferenceProcess(Process);
 }
 
+/* Linux signal, si_code and trap number of an NT exception */
 static
 ULONG
 LxSignalForException(
-    _In_ NTSTATUS Code)
+    _In_ NTSTATUS Code,
+    _Out_ PLONG SiCode,
+    _Out_ PULONG Trapno)
 {
     switch (Code)
     {
         case STATUS_ILLEGAL_INSTRUCTION:
         case STATUS_INVALID_LOCK_SEQUENCE:
+            *SiCode = 2;    /* ILL_ILLOPN */
+            *Trapno = 6;
             return LX_SIGILL;
         case STATUS_INTEGER_DIVIDE_BY_ZERO:
+            *SiCode = 1;    /* FPE_INTDIV */
+            *Trapno = 0;
+            return LX_SIGFPE;
         case STATUS_INTEGER_OVERFLOW:
+            *SiCode = 2;    /* FPE_INTOVF */
+            *Trapno = 4;
+            return LX_SIGFPE;
         case STATUS_FLOAT_DIVIDE_BY_ZERO:
         case STATUS_FLOAT_INVALID_OPERATION:
         case STATUS_FLOAT_OVERFLOW:
@@ -162,14 +173,29 @@ LxSignalForException(
         case STATUS_FLOAT_INEXACT_RESULT:
         case STATUS_FLOAT_DENORMAL_OPERAND:
         case STATUS_FLOAT_STACK_CHECK:
+            *SiCode = 0;
+            *Trapno = 16;
             return LX_SIGFPE;
         case STATUS_BREAKPOINT:
+            *SiCode = 0x80; /* SI_KERNEL, as int3 gives on Linux */
+            *Trapno = 3;
+            return LX_SIGTRAP;
         case STATUS_SINGLE_STEP:
+            *SiCode = 2;    /* TRAP_TRACE */
+            *Trapno = 1;
             return LX_SIGTRAP;
         case STATUS_DATATYPE_MISALIGNMENT:
+            *SiCode = 1;    /* BUS_ADRALN */
+            *Trapno = 17;
             return LX_SIGBUS;
+        case STATUS_ACCESS_VIOLATION:
+            *SiCode = 1;    /* SEGV_MAPERR */
+            *Trapno = 14;
+            return LX_SIGSEGV;
         default:
-            /* access violations, #GP (privileged instructions), stack overflow... */
+            /* #GP (privileged instructions, bad selectors), stack overflow... */
+            *SiCode = 0x80; /* SI_KERNEL */
+            *Trapno = 13;
             return LX_SIGSEGV;
     }
 }
@@ -184,7 +210,10 @@ LxPicoDispatchException(
     _In_ KPROCESSOR_MODE PreviousMode)
 {
     PLX_PROCESS Process = LxCurrentProcess();
+    PLX_THREAD Thread;
     ULONG_PTR FaultAddress = 0;
+    ULONG Sig, Trapno;
+    LONG SiCode;
 
     UNREFERENCED_PARAMETER(ExceptionFrame);
     UNREFERENCED_PARAMETER(Chance);
@@ -200,12 +229,22 @@ LxPicoDispatchException(
             return TRUE;
     }
 
-    /* No signal handlers yet: the signal's default action, which for these is to die. */
-    if (Process->Signal == 0 && !Process->ExitRequested)
-        Process->Signal = LxSignalForException(ExceptionRecord->ExceptionCode);
+    Sig = LxSignalForException(ExceptionRecord->ExceptionCode, &SiCode, &Trapno);
     DbgPrint("lxss[%lu]: signal %lu: exception 0x%08lx at eip 0x%08lx, address 0x%08lx\n",
-             Process->Pid, Process->Signal, ExceptionRecord->ExceptionCode, TrapFrame->Eip,
-             FaultAddress);
+             Process->Pid, Sig, ExceptionRecord->ExceptionCode, TrapFrame->Eip, FaultAddress);
+
+    /* A handler that is not blocked runs; a blocked or ignored fault signal kills, as on
+     * Linux (force_sig). LxDeliverSignal does not return for the default action. */
+    Thread = LxCurrentThread();
+    if (Thread != NULL && Process->SignalHandlers[Sig] > 1 &&
+        !(Thread->SignalMask & (1ULL << (Sig - 1))))
+    {
+        if (LxDeliverSignal(TrapFrame, Sig, SiCode, FaultAddress, TrapFrame->Eax, Trapno) ==
+            LX_SIGNAL_DELIVERED)
+            return TRUE;
+    }
+    if (Process->Signal == 0 && !Process->ExitRequested)
+        Process->Signal = Sig;
     return FALSE;
 }
 

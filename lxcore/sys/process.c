@@ -84,41 +84,36 @@ LxSysSetRobustList(
     return 0;
 }
 
-/* Default action of a signal is to ignore it */
-static
-BOOLEAN
-LxSignalIgnoredByDefault(
-    _In_ LONG Sig)
-{
-    return Sig == 17 /* SIGCHLD */ || Sig == 18 /* SIGCONT */ || Sig == 23 /* SIGURG */ ||
-           Sig == 28 /* SIGWINCH */;
-}
-
-/* A signal sent to the calling process itself. With no delivery to handlers yet: ignored
- * signals are dropped, everything else takes its default action (termination). */
+/* A signal sent to the calling thread (or its process) by itself: a handler runs when the
+ * system call returns, a blocked signal waits for rt_sigprocmask, otherwise the default
+ * action (ignore or terminate). Returns the system call's EAX. */
 static
 LONG
 LxSignalSelf(
     _In_ LONG Sig)
 {
     PLX_PROCESS Process = LxCurrentProcess();
+    PLX_THREAD Thread = LxCurrentThread();
+    PKTRAP_FRAME TrapFrame;
 
     if (Sig < 0 || Sig > 64)
         return -LX_EINVAL;
     if (Sig == 0)
         return 0;
-    if (Process->SignalHandlers[Sig] == 1 /* SIG_IGN */ ||
-        (Process->SignalHandlers[Sig] == 0 && LxSignalIgnoredByDefault(Sig)))
+    if (Process->SignalHandlers[Sig] == 1 /* SIG_IGN */ && Sig != LX_SIGKILL)
         return 0;
-    if (Process->SignalHandlers[Sig] > 1)
+    if ((Thread->SignalMask & (1ULL << (Sig - 1))) && Sig != LX_SIGKILL && Sig != 19)
     {
-        DbgPrint("lxss[%lu]: signal %ld has a handler, but delivery is not implemented: "
-                 "default action\n", Process->Pid, Sig);
+        Thread->PendingSignals |= 1ULL << (Sig - 1);
+        return 0;
     }
-    if (Process->Signal == 0)
-        Process->Signal = (ULONG)Sig;
-    LxDebugFlush(Process);
-    LxPicoRoutines.TerminateProcess(PsGetCurrentProcess(), (NTSTATUS)(0xC0000000 | Sig));
+    TrapFrame = PsGetPicoThreadTrapFrame(PsGetCurrentThread());
+    if (TrapFrame != NULL &&
+        LxDeliverSignal(TrapFrame, (ULONG)Sig, 0 /* SI_USER */, 0, 0, 0) == LX_SIGNAL_DELIVERED)
+    {
+        /* the handler starts with EAX = Sig; kill's own result (0) is in the frame */
+        return Sig;
+    }
     return 0;
 }
 
@@ -210,7 +205,19 @@ LxSysRtSigprocmask(
             return Result;
     }
     if (Set != NULL)
+    {
+        ULONG Delivered;
+
         Thread->SignalMask = New;
+        /* a signal raised while blocked runs now */
+        if (Thread->PendingSignals & ~New)
+        {
+            PKTRAP_FRAME TrapFrame = PsGetPicoThreadTrapFrame(PsGetCurrentThread());
+            if (TrapFrame != NULL &&
+                LxDeliverPendingSignal(TrapFrame, 0, &Delivered) == LX_SIGNAL_DELIVERED)
+                return (LONG)Delivered;
+        }
+    }
     return 0;
 }
 

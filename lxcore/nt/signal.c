@@ -1,0 +1,353 @@
+/*
+ * PROJECT:     lxss for ReactOS - lxcore.sys
+ * LICENSE:     LGPL-2.1-or-later (https://spdx.org/licenses/LGPL-2.1-or-later)
+ * PURPOSE:     Signal delivery to the calling thread: Linux i386 sigframe / rt_sigframe on the
+ *              user stack, default actions, sigreturn / rt_sigreturn
+ *
+ * Signals are delivered synchronously, to the thread that raised them: a CPU exception
+ * (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP) from DispatchException, or kill/tkill/tgkill of
+ * the caller itself, and a pending signal when rt_sigprocmask unblocks it. The frames follow
+ * arch/x86/include/asm/sigframe.h (ia32): a handler installed with SA_SIGINFO gets an
+ * rt_sigframe, any other handler a sigframe; the return address is sa_restorer (musl always
+ * sets SA_RESTORER) or, without one, the frame's own retcode (int $0x80, which pico threads
+ * may use). The FPU state is not saved (fpstate = NULL).
+ */
+
+#include "lxp.h"
+
+#define NDEBUG
+#include <debug.h>
+
+#define LX_SA_SIGINFO       0x00000004
+#define LX_SA_ONSTACK       0x08000000
+#define LX_SA_RESTORER      0x04000000
+#define LX_SA_NODEFER       0x40000000
+#define LX_SA_RESETHAND     0x80000000
+#define LX_SIG_DFL          0
+#define LX_SIG_IGN          1
+
+#define LX_SIGCONTEXT_SIZE  88
+#define LX_FPSTATE32_SIZE   624
+#define LX_SIGINFO_SIZE     128
+
+/* struct sigframe_ia32 offsets */
+#define LX_SF_SIG           4
+#define LX_SF_SC            8
+#define LX_SF_EXTRAMASK     (LX_SF_SC + LX_SIGCONTEXT_SIZE + LX_FPSTATE32_SIZE)   /* 720 */
+#define LX_SF_RETCODE       (LX_SF_EXTRAMASK + 4)                                   /* 724 */
+#define LX_SF_SIZE          (LX_SF_RETCODE + 8)                                     /* 732 */
+
+/* struct rt_sigframe_ia32 offsets */
+#define LX_RT_SIG           4
+#define LX_RT_PINFO         8
+#define LX_RT_PUC           12
+#define LX_RT_INFO          16
+#define LX_RT_UC            (LX_RT_INFO + LX_SIGINFO_SIZE)      /* 144 */
+#define LX_UC_STACK         8
+#define LX_UC_MCONTEXT      20
+#define LX_UC_SIGMASK       (LX_UC_MCONTEXT + LX_SIGCONTEXT_SIZE) /* 108 */
+#define LX_RT_RETCODE       (LX_RT_UC + LX_UC_SIGMASK + 8)      /* 260 */
+#define LX_RT_SIZE          (LX_RT_RETCODE + 8)                 /* 268 */
+
+#define LX_SS_DISABLE       2
+#define LX_USER_CS          0x1B
+#define LX_USER_DS          0x23
+#define LX_EFLAGS_USER      0x00040DD5  /* AC OF DF TF SF ZF AF PF CF, as Linux FIX_EFLAGS */
+#define LX_EFLAGS_IF        0x00000200
+#define LX_EFLAGS_TF        0x00000100
+#define LX_EFLAGS_DF        0x00000400
+
+typedef struct _LX_SIGCONTEXT
+{
+    ULONG Gs, Fs, Es, Ds;
+    ULONG Edi, Esi, Ebp, Esp, Ebx, Edx, Ecx, Eax;
+    ULONG Trapno, Err, Eip, Cs, Eflags, EspAtSignal, Ss;
+    ULONG Fpstate, Oldmask, Cr2;
+} LX_SIGCONTEXT, *PLX_SIGCONTEXT;
+
+C_ASSERT(sizeof(LX_SIGCONTEXT) == LX_SIGCONTEXT_SIZE);
+
+static
+BOOLEAN
+LxSignalKillsByDefault(
+    _In_ ULONG Sig)
+{
+    switch (Sig)
+    {
+        case 17: /* SIGCHLD */
+        case 18: /* SIGCONT */
+        case 19: /* SIGSTOP: no job control, nothing to stop for */
+        case 20: /* SIGTSTP */
+        case 21: /* SIGTTIN */
+        case 22: /* SIGTTOU */
+        case 23: /* SIGURG */
+        case 28: /* SIGWINCH */
+            return FALSE;
+        default:
+            return TRUE;
+    }
+}
+
+/* The default action of a terminating signal: the whole process ends, killed by Sig. */
+static
+VOID
+LxTerminateBySignal(
+    _In_ PLX_PROCESS Process,
+    _In_ ULONG Sig)
+{
+    if (Process->Signal == 0 && !Process->ExitRequested)
+        Process->Signal = Sig;
+    LxDebugFlush(Process);
+    LxPicoRoutines.TerminateProcess(PsGetCurrentProcess(), (NTSTATUS)(0xC0000000 | Sig));
+}
+
+static
+VOID
+LxFillSigcontext(
+    _Out_ PLX_SIGCONTEXT Sc,
+    _In_ PKTRAP_FRAME TrapFrame,
+    _In_ ULONG SavedEax,
+    _In_ ULONG Trapno,
+    _In_ ULONG_PTR Cr2,
+    _In_ ULONG OldMask)
+{
+    RtlZeroMemory(Sc, sizeof(*Sc));
+    Sc->Gs = TrapFrame->SegGs & 0xFFFF;
+    Sc->Fs = TrapFrame->SegFs & 0xFFFF;
+    Sc->Es = TrapFrame->SegEs & 0xFFFF;
+    Sc->Ds = TrapFrame->SegDs & 0xFFFF;
+    Sc->Edi = TrapFrame->Edi;
+    Sc->Esi = TrapFrame->Esi;
+    Sc->Ebp = TrapFrame->Ebp;
+    Sc->Esp = TrapFrame->HardwareEsp;
+    Sc->Ebx = TrapFrame->Ebx;
+    Sc->Edx = TrapFrame->Edx;
+    Sc->Ecx = TrapFrame->Ecx;
+    Sc->Eax = SavedEax;
+    Sc->Trapno = Trapno;
+    Sc->Err = Trapno == 14 ? TrapFrame->ErrCode : 0;
+    Sc->Eip = TrapFrame->Eip;
+    Sc->Cs = TrapFrame->SegCs & 0xFFFF;
+    Sc->Eflags = TrapFrame->EFlags;
+    Sc->EspAtSignal = TrapFrame->HardwareEsp;
+    Sc->Ss = TrapFrame->HardwareSegSs & 0xFFFF;
+    Sc->Fpstate = 0;
+    Sc->Oldmask = OldMask;
+    Sc->Cr2 = (ULONG)Cr2;
+}
+
+/*
+ * Delivers Sig to the calling thread, whose user state is TrapFrame. Code/Address fill
+ * siginfo (si_code, si_addr for faults). SavedEax is the EAX the interrupted code must see
+ * again after sigreturn (a system call's result).
+ * Returns LX_SIGNAL_DELIVERED (TrapFrame now enters the handler), LX_SIGNAL_IGNORED, or does
+ * not return (default action: termination).
+ */
+ULONG
+LxDeliverSignal(
+    _In_ PKTRAP_FRAME TrapFrame,
+    _In_ ULONG Sig,
+    _In_ LONG Code,
+    _In_ ULONG_PTR Address,
+    _In_ ULONG SavedEax,
+    _In_ ULONG Trapno)
+{
+    PLX_PROCESS Process = LxCurrentProcess();
+    PLX_THREAD Thread = LxCurrentThread();
+    ULONG_PTR Handler = Process->SignalHandlers[Sig];
+    ULONG Flags = Process->SignalFlags[Sig];
+    ULONG_PTR Restorer = Process->SignalRestorers[Sig];
+    ULONGLONG OldMask = Thread->SignalMask;
+    PUCHAR Frame;
+    LX_SIGCONTEXT Sc;
+    ULONG_PTR Sp, FrameAddress;
+    ULONG Size;
+
+    if (Handler == LX_SIG_IGN || (Handler == LX_SIG_DFL && !LxSignalKillsByDefault(Sig)))
+        return LX_SIGNAL_IGNORED;
+    if (Handler == LX_SIG_DFL)
+    {
+        LxTerminateBySignal(Process, Sig);
+        return LX_SIGNAL_IGNORED;   /* not reached */
+    }
+
+    Frame = ExAllocatePoolWithTag(PagedPool, LX_SF_SIZE, LX_TAG_TEMP);
+    if (Frame == NULL)
+    {
+        LxTerminateBySignal(Process, Sig);
+        return LX_SIGNAL_IGNORED;
+    }
+    LxFillSigcontext(&Sc, TrapFrame, SavedEax, Trapno, Address, (ULONG)OldMask);
+    RtlZeroMemory(Frame, LX_SF_SIZE);
+    Sp = TrapFrame->HardwareEsp;
+
+    if (Flags & LX_SA_SIGINFO)
+    {
+        Size = LX_RT_SIZE;
+        FrameAddress = ((Sp - Size + 4) & ~(ULONG_PTR)15) - 4;
+        *(PULONG)(Frame + LX_RT_SIG) = Sig;
+        *(PULONG)(Frame + LX_RT_PINFO) = (ULONG)(FrameAddress + LX_RT_INFO);
+        *(PULONG)(Frame + LX_RT_PUC) = (ULONG)(FrameAddress + LX_RT_UC);
+        /* siginfo: si_signo, si_errno, si_code, then si_addr (faults) or si_pid/si_uid */
+        *(PULONG)(Frame + LX_RT_INFO) = Sig;
+        *(PLONG)(Frame + LX_RT_INFO + 8) = Code;
+        if (Code > 0)
+            *(PULONG)(Frame + LX_RT_INFO + 12) = (ULONG)Address;
+        else
+            *(PULONG)(Frame + LX_RT_INFO + 12) = Process->Pid;   /* SI_USER / SI_TKILL */
+        *(PULONG)(Frame + LX_RT_UC + LX_UC_STACK + 4) = LX_SS_DISABLE;
+        RtlCopyMemory(Frame + LX_RT_UC + LX_UC_MCONTEXT, &Sc, sizeof(Sc));
+        RtlCopyMemory(Frame + LX_RT_UC + LX_UC_SIGMASK, &OldMask, sizeof(OldMask));
+        /* retcode: mov $173, %eax; int $0x80 */
+        Frame[LX_RT_RETCODE + 0] = 0xB8;
+        *(PULONG)(Frame + LX_RT_RETCODE + 1) = 173;
+        Frame[LX_RT_RETCODE + 5] = 0xCD;
+        Frame[LX_RT_RETCODE + 6] = 0x80;
+        *(PULONG)Frame = (Flags & LX_SA_RESTORER) ? (ULONG)Restorer :
+                                                    (ULONG)(FrameAddress + LX_RT_RETCODE);
+    }
+    else
+    {
+        Size = LX_SF_SIZE;
+        FrameAddress = ((Sp - Size + 4) & ~(ULONG_PTR)15) - 4;
+        *(PULONG)(Frame + LX_SF_SIG) = Sig;
+        RtlCopyMemory(Frame + LX_SF_SC, &Sc, sizeof(Sc));
+        *(PULONG)(Frame + LX_SF_EXTRAMASK) = (ULONG)(OldMask >> 32);
+        /* retcode: pop %eax; mov $119, %eax; int $0x80 */
+        Frame[LX_SF_RETCODE + 0] = 0x58;
+        Frame[LX_SF_RETCODE + 1] = 0xB8;
+        *(PULONG)(Frame + LX_SF_RETCODE + 2) = 119;
+        Frame[LX_SF_RETCODE + 6] = 0xCD;
+        Frame[LX_SF_RETCODE + 7] = 0x80;
+        *(PULONG)Frame = (Flags & LX_SA_RESTORER) ? (ULONG)Restorer :
+                                                    (ULONG)(FrameAddress + LX_SF_RETCODE);
+    }
+
+    if (FrameAddress >= Sp || LxCopyToUser(FrameAddress, Frame, Size) < 0)
+    {
+        ExFreePoolWithTag(Frame, LX_TAG_TEMP);
+        /* no room for the frame: Linux forces SIGSEGV */
+        DbgPrint("lxss[%lu]: cannot write the frame for signal %lu at 0x%08lx\n",
+                 Process->Pid, Sig, FrameAddress);
+        LxTerminateBySignal(Process, LX_SIGSEGV);
+        return LX_SIGNAL_IGNORED;
+    }
+
+    ExFreePoolWithTag(Frame, LX_TAG_TEMP);
+
+    /* the handler runs with sa_mask and (without SA_NODEFER) Sig itself blocked */
+    Thread->SignalMask |= Process->SignalMasks[Sig];
+    if (!(Flags & LX_SA_NODEFER))
+        Thread->SignalMask |= 1ULL << (Sig - 1);
+    if (Flags & LX_SA_RESETHAND)
+    {
+        Process->SignalHandlers[Sig] = LX_SIG_DFL;
+        Process->SignalFlags[Sig] &= ~LX_SA_SIGINFO;
+    }
+
+    TrapFrame->HardwareEsp = FrameAddress;
+    TrapFrame->Eip = Handler;
+    TrapFrame->Eax = Sig;
+    TrapFrame->Edx = (Flags & LX_SA_SIGINFO) ? (ULONG)(FrameAddress + LX_RT_INFO) : 0;
+    TrapFrame->Ecx = (Flags & LX_SA_SIGINFO) ? (ULONG)(FrameAddress + LX_RT_UC) : 0;
+    TrapFrame->EFlags &= ~(LX_EFLAGS_TF | LX_EFLAGS_DF);
+    TrapFrame->SegCs = LX_USER_CS;
+    TrapFrame->SegDs = TrapFrame->SegEs = TrapFrame->HardwareSegSs = LX_USER_DS;
+    return LX_SIGNAL_DELIVERED;
+}
+
+/* Delivers the lowest pending, unblocked signal of the calling thread, if any. */
+ULONG
+LxDeliverPendingSignal(
+    _In_ PKTRAP_FRAME TrapFrame,
+    _In_ ULONG SavedEax,
+    _Out_ PULONG Delivered)
+{
+    PLX_THREAD Thread = LxCurrentThread();
+    ULONGLONG Ready = Thread->PendingSignals & ~Thread->SignalMask;
+    ULONG Sig;
+
+    *Delivered = 0;
+    for (Sig = 1; Sig <= 64; Sig++)
+    {
+        if (Ready & (1ULL << (Sig - 1)))
+        {
+            Thread->PendingSignals &= ~(1ULL << (Sig - 1));
+            if (LxDeliverSignal(TrapFrame, Sig, 0 /* SI_USER */, 0, SavedEax, 0) ==
+                LX_SIGNAL_DELIVERED)
+            {
+                *Delivered = Sig;
+                return LX_SIGNAL_DELIVERED;
+            }
+        }
+    }
+    return LX_SIGNAL_IGNORED;
+}
+
+/* Restores the user state saved in a sigcontext into the trap frame. Returns EAX. */
+static
+LONG
+LxRestoreSigcontext(
+    _In_ PKTRAP_FRAME TrapFrame,
+    _In_ ULONG_PTR ScAddress,
+    _In_ ULONG_PTR MaskAddress,
+    _In_ BOOLEAN SplitMask)
+{
+    PLX_PROCESS Process = LxCurrentProcess();
+    PLX_THREAD Thread = LxCurrentThread();
+    LX_SIGCONTEXT Sc;
+    ULONGLONG Mask = 0;
+    ULONG High = 0;
+
+    if (LxCopyFromUser(&Sc, ScAddress, sizeof(Sc)) < 0 ||
+        (SplitMask ? LxCopyFromUser(&High, MaskAddress, sizeof(High)) :
+                     LxCopyFromUser(&Mask, MaskAddress, sizeof(Mask))) < 0)
+    {
+        LxTerminateBySignal(Process, LX_SIGSEGV);
+        return -LX_EFAULT;
+    }
+    if (SplitMask)
+        Mask = ((ULONGLONG)High << 32) | Sc.Oldmask;
+
+    TrapFrame->Edi = Sc.Edi;
+    TrapFrame->Esi = Sc.Esi;
+    TrapFrame->Ebp = Sc.Ebp;
+    TrapFrame->HardwareEsp = Sc.Esp;
+    TrapFrame->Ebx = Sc.Ebx;
+    TrapFrame->Edx = Sc.Edx;
+    TrapFrame->Ecx = Sc.Ecx;
+    TrapFrame->Eip = Sc.Eip;
+    TrapFrame->EFlags = (TrapFrame->EFlags & ~LX_EFLAGS_USER) | (Sc.Eflags & LX_EFLAGS_USER) |
+                        LX_EFLAGS_IF;
+    /* segments: only the TLS selector (or none) may come back in GS; the rest stay flat */
+    if ((Sc.Gs & 0xFFFF) == PICO_TLS_SELECTOR || (Sc.Gs & 0xFFFF) == 0)
+        TrapFrame->SegGs = Sc.Gs & 0xFFFF;
+    TrapFrame->SegCs = LX_USER_CS;
+    TrapFrame->SegDs = TrapFrame->SegEs = TrapFrame->HardwareSegSs = LX_USER_DS;
+    Thread->SignalMask = Mask & ~((1ULL << (LX_SIGKILL - 1)) | (1ULL << (19 - 1)));
+    return (LONG)Sc.Eax;
+}
+
+/* sigreturn (119): ESP = the sigframe + 8 (pretcode and sig were popped) */
+LONG
+NTAPI
+LxSysSigreturn(VOID)
+{
+    PKTRAP_FRAME TrapFrame = PsGetPicoThreadTrapFrame(PsGetCurrentThread());
+    ULONG_PTR FrameAddress = TrapFrame->HardwareEsp - 8;
+
+    return LxRestoreSigcontext(TrapFrame, FrameAddress + LX_SF_SC,
+                               FrameAddress + LX_SF_EXTRAMASK, TRUE);
+}
+
+/* rt_sigreturn (173): ESP = the rt_sigframe + 4 (pretcode was popped by the handler's ret) */
+LONG
+NTAPI
+LxSysRtSigreturn(VOID)
+{
+    PKTRAP_FRAME TrapFrame = PsGetPicoThreadTrapFrame(PsGetCurrentThread());
+    ULONG_PTR FrameAddress = TrapFrame->HardwareEsp - 4;
+
+    return LxRestoreSigcontext(TrapFrame, FrameAddress + LX_RT_UC + LX_UC_MCONTEXT,
+                               FrameAddress + LX_RT_UC + LX_UC_SIGMASK, FALSE);
+}
