@@ -4,7 +4,7 @@ import { syscalls } from '../generator/src/defs/schema.ts';
 
 export default syscalls('process', [
   { nr: 0, name: 'restart_syscall', entry: 'sys_restart_syscall', args: [], status: 'enosys' },
-  { nr: 1, name: 'exit', entry: 'sys_exit', args: ['int error_code'], status: 'partial', note: 'one thread per process: ends the process' },
+  { nr: 1, name: 'exit', entry: 'sys_exit', args: ['int error_code'], status: 'implemented' },
   { nr: 2, name: 'fork', entry: 'sys_fork', args: [], status: 'enosys' },
   { nr: 7, name: 'waitpid', entry: 'sys_waitpid', args: ['pid_t pid', 'int __user *stat_addr', 'int options'], status: 'enosys' },
   { nr: 11, name: 'execve', entry: 'sys_execve', args: ['const char __user *filename', 'const char __user *const __user *argv', 'const char __user *const __user *envp'], status: 'enosys' },
@@ -35,7 +35,7 @@ export default syscalls('process', [
   { nr: 243, name: 'set_thread_area', entry: 'sys_set_thread_area', args: ['struct user_desc __user *u_info'], status: 'implemented' },
   { nr: 244, name: 'get_thread_area', entry: 'sys_get_thread_area', args: ['struct user_desc __user *u_info'], status: 'implemented' },
   { nr: 252, name: 'exit_group', entry: 'sys_exit_group', args: ['int error_code'], status: 'implemented' },
-  { nr: 258, name: 'set_tid_address', entry: 'sys_set_tid_address', args: ['int __user *tidptr'], status: 'partial', note: 'the tid word is cleared at exit, no futex wake' },
+  { nr: 258, name: 'set_tid_address', entry: 'sys_set_tid_address', args: ['int __user *tidptr'], status: 'implemented' },
   { nr: 284, name: 'waitid', entry: 'sys_waitid', args: ['int which', 'pid_t pid', 'struct siginfo __user *infop', 'int options', 'struct rusage __user *ru'], status: 'enosys' },
   { nr: 310, name: 'unshare', entry: 'sys_unshare', args: ['unsigned long unshare_flags'], status: 'enosys' },
   { nr: 311, name: 'set_robust_list', entry: 'sys_set_robust_list', args: ['struct robust_list_head __user *head', 'size_t len'], status: 'partial', note: 'recorded, not walked at exit' },

@@ -115,7 +115,7 @@ LONG NTAPI LxSysEnosys(VOID);
 
 /* 0 restart_syscall (process, enosys): Linux sys_restart_syscall */
 LONG NTAPI LxSysRestartSyscall(VOID);
-/* 1 exit (process, partial): Linux sys_exit */
+/* 1 exit (process, implemented): Linux sys_exit */
 LONG NTAPI LxSysExit(LONG ErrorCode);
 /* 2 fork (process, enosys): Linux sys_fork */
 LONG NTAPI LxSysFork(VOID);
@@ -623,7 +623,7 @@ LONG NTAPI LxSysEpollCtl(LONG Epfd, LONG Op, LONG Fd, LX_EPOLL_EVENT *Event);
 LONG NTAPI LxSysEpollWait(LONG Epfd, LX_EPOLL_EVENT *Events, LONG Maxevents, LONG Timeout);
 /* 257 remap_file_pages (mm, enosys): Linux sys_remap_file_pages */
 LONG NTAPI LxSysRemapFilePages(ULONG_PTR Start, ULONG_PTR Size, ULONG_PTR Prot, ULONG_PTR Pgoff, ULONG_PTR Flags);
-/* 258 set_tid_address (process, partial): Linux sys_set_tid_address */
+/* 258 set_tid_address (process, implemented): Linux sys_set_tid_address */
 LONG NTAPI LxSysSetTidAddress(LONG *Tidptr);
 /* 259 timer_create (time, enosys): Linux sys_timer_create */
 LONG NTAPI LxSysTimerCreate(LX_CLOCKID WhichClock, LX_SIGEVENT *TimerEventSpec, LX_TIMER *CreatedTimerId);

@@ -8,7 +8,7 @@
 const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
 {
     { "restart_syscall",           0, LXSYS_STATUS_ENOSYS }, /* 0 */
-    { "exit",                      1, LXSYS_STATUS_PARTIAL }, /* 1 */
+    { "exit",                      1, LXSYS_STATUS_IMPLEMENTED }, /* 1 */
     { "fork",                      0, LXSYS_STATUS_ENOSYS }, /* 2 */
     { "read",                      3, LXSYS_STATUS_IMPLEMENTED }, /* 3 */
     { "write",                     3, LXSYS_STATUS_IMPLEMENTED }, /* 4 */
@@ -265,7 +265,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "epoll_ctl",                 4, LXSYS_STATUS_ENOSYS }, /* 255 */
     { "epoll_wait",                4, LXSYS_STATUS_ENOSYS }, /* 256 */
     { "remap_file_pages",          5, LXSYS_STATUS_ENOSYS }, /* 257 */
-    { "set_tid_address",           1, LXSYS_STATUS_PARTIAL }, /* 258 */
+    { "set_tid_address",           1, LXSYS_STATUS_IMPLEMENTED }, /* 258 */
     { "timer_create",              3, LXSYS_STATUS_ENOSYS }, /* 259 */
     { "timer_settime",             4, LXSYS_STATUS_ENOSYS }, /* 260 */
     { "timer_gettime",             2, LXSYS_STATUS_ENOSYS }, /* 261 */

@@ -265,10 +265,10 @@ LxCreateProcessFromRequest(
 
     Status = LxGetBlob(Base, RequestLength, &Request->ImagePath, &ImageData);
     if (!NT_SUCCESS(Status) || ImageData == NULL || (Request->ImagePath.Length & 1) ||
-        Request->ImagePath.Length > MAXUSHORT - 1)
+        Request->ImagePath.Length > 0x7FF0)
         return STATUS_INVALID_PARAMETER;
     if (!NT_SUCCESS(LxGetBlob(Base, RequestLength, &Request->RootDirectory, &RootData)) ||
-        (Request->RootDirectory.Length & 1) || Request->RootDirectory.Length > MAXUSHORT - 1 ||
+        (Request->RootDirectory.Length & 1) || Request->RootDirectory.Length > 0x7FF0 ||
         !NT_SUCCESS(LxGetBlob(Base, RequestLength, &Request->CurrentDirectory, &CwdData)) ||
         !NT_SUCCESS(LxGetBlob(Base, RequestLength, &Request->ExecFn, &ExecFnData)) ||
         !NT_SUCCESS(LxGetBlob(Base, RequestLength, &Request->Arguments, &ArgData)) ||
