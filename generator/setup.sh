@@ -49,5 +49,7 @@ fi
 cd "$ROOT"
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     echo "setup: installing npm dependencies"
-    npm ci --no-audit --no-fund
+    # npm install (not npm ci): it honours package-lock.json, and unlike ci it accepts a lock
+    # written without the optional packages of other platforms (npm 11 on some machines).
+    npm install --no-audit --no-fund
 fi
