@@ -52,7 +52,7 @@
 #define LX_PAGE_SIZE            0x1000u
 #define LX_ALLOC_GRANULARITY    0x10000u    /* NT reservations are 64 KiB aligned */
 #define LX_USER_MIN_ADDRESS     0x00010000u /* the first 64 KiB are never allocatable */
-#define LX_USER_LIMIT           0x7FFE0000u /* KUSER_SHARED_DATA; nothing may be mapped at or above */
+#define LX_USER_LIMIT           0x7FFE0000u /* KUSER_SHARED_DATA: nothing mapped at or above */
 
 /* Limits the loader enforces (anything beyond is -ENOEXEC). */
 #define LX_ELF_MAX_PHNUM        128         /* Linux: phnum * phentsize <= 4096 on i386 */

@@ -837,6 +837,38 @@ LxNtPathOf(
     return 0;
 }
 
+/* NT reports a missing file and a path through a regular file alike (not found); Linux
+ * says ENOTDIR for the second. Looks at the deepest existing prefix below the root. */
+static
+LONG
+LxMissingOrNotDirectory(
+    _In_ PUNICODE_STRING NtPath,
+    _In_ USHORT RootLength)
+{
+    FILE_NETWORK_OPEN_INFORMATION Info;
+    OBJECT_ATTRIBUTES ObjectAttributes;
+    UNICODE_STRING Prefix = *NtPath;
+
+    for (;;)
+    {
+        /* drop the last component */
+        while (Prefix.Length > RootLength &&
+               Prefix.Buffer[Prefix.Length / sizeof(WCHAR) - 1] != L'\\')
+        {
+            Prefix.Length -= sizeof(WCHAR);
+        }
+        if (Prefix.Length <= RootLength)
+            return -LX_ENOENT;
+        Prefix.Length -= sizeof(WCHAR);     /* the separator */
+        if (Prefix.Length <= RootLength)
+            return -LX_ENOENT;
+        InitializeObjectAttributes(&ObjectAttributes, &Prefix,
+                                   OBJ_KERNEL_HANDLE | OBJ_CASE_INSENSITIVE, NULL, NULL);
+        if (NT_SUCCESS(ZwQueryFullAttributesFile(&ObjectAttributes, &Info)))
+            return (Info.FileAttributes & FILE_ATTRIBUTE_DIRECTORY) ? -LX_ENOENT : -LX_ENOTDIR;
+    }
+}
+
 /* Opens an NT file for a resolved Linux path. */
 LONG
 LxOpenNt(
@@ -873,13 +905,16 @@ LxOpenNt(
                           Open->options,
                           NULL,
                           0);
-    ExFreePoolWithTag(NtPath.Buffer, LX_TAG_TEMP);
     if (!NT_SUCCESS(Status))
     {
         *Handle = NULL;
         Result = LxStatusToErrno(Status);
+        if (Result == -LX_ENOENT)
+            Result = LxMissingOrNotDirectory(&NtPath, Process->Root.Length);
+        ExFreePoolWithTag(NtPath.Buffer, LX_TAG_TEMP);
         return Result == 0 ? -LX_EIO : Result;
     }
+    ExFreePoolWithTag(NtPath.Buffer, LX_TAG_TEMP);
     if (Information)
         *Information = IoStatus.Information;
     return 0;
