@@ -117,7 +117,7 @@ LONG NTAPI LxSysEnosys(VOID);
 LONG NTAPI LxSysRestartSyscall(VOID);
 /* 1 exit (process, implemented): Linux sys_exit */
 LONG NTAPI LxSysExit(LONG ErrorCode);
-/* 2 fork (process, enosys): Linux sys_fork */
+/* 2 fork (process, partial): Linux sys_fork */
 LONG NTAPI LxSysFork(VOID);
 /* 3 read (fs, implemented): Linux sys_read */
 LONG NTAPI LxSysRead(ULONG Fd, CHAR *Buf, SIZE_T Count);
@@ -127,7 +127,7 @@ LONG NTAPI LxSysWrite(ULONG Fd, const CHAR *Buf, SIZE_T Count);
 LONG NTAPI LxSysOpen(const CHAR *Filename, LONG Flags, LX_UMODE Mode);
 /* 6 close (fs, implemented): Linux sys_close */
 LONG NTAPI LxSysClose(ULONG Fd);
-/* 7 waitpid (process, enosys): Linux sys_waitpid */
+/* 7 waitpid (process, partial): Linux sys_waitpid */
 LONG NTAPI LxSysWaitpid(LX_PID Pid, LONG *StatAddr, LONG Options);
 /* 8 creat (fs, partial): Linux sys_creat */
 LONG NTAPI LxSysCreat(const CHAR *Pathname, LX_UMODE Mode);
@@ -197,7 +197,7 @@ LONG NTAPI LxSysMkdir(const CHAR *Pathname, LX_UMODE Mode);
 LONG NTAPI LxSysRmdir(const CHAR *Pathname);
 /* 41 dup (fs, implemented): Linux sys_dup */
 LONG NTAPI LxSysDup(ULONG Fildes);
-/* 42 pipe (fs, enosys): Linux sys_pipe */
+/* 42 pipe (fs, implemented): Linux sys_pipe */
 LONG NTAPI LxSysPipe(LONG *Fildes);
 /* 43 times (time, enosys): Linux sys_times */
 LONG NTAPI LxSysTimes(LX_TMS *Tbuf);
@@ -341,7 +341,7 @@ LONG NTAPI LxSysVhangup(VOID);
 LONG NTAPI LxSysIdle(VOID);
 /* 113 vm86old (process, enosys): Linux sys_vm86old */
 LONG NTAPI LxSysVm86old(LX_VM86_STRUCT *UserVm86);
-/* 114 wait4 (process, enosys): Linux sys_wait4 */
+/* 114 wait4 (process, partial): Linux sys_wait4 */
 LONG NTAPI LxSysWait4(LX_PID Pid, LONG *StatAddr, LONG Options, LX_RUSAGE *Ru);
 /* 115 swapoff (mm, enosys): Linux sys_swapoff */
 LONG NTAPI LxSysSwapoff(const CHAR *Specialfile);
@@ -493,7 +493,7 @@ LONG NTAPI LxSysSendfile(LONG OutFd, LONG InFd, LX_OFF *Offset, SIZE_T Count);
 LONG NTAPI LxSysGetpmsg(VOID);
 /* 189 putpmsg (obsolete, enosys) */
 LONG NTAPI LxSysPutpmsg(VOID);
-/* 190 vfork (process, enosys): Linux sys_vfork */
+/* 190 vfork (process, partial): Linux sys_vfork */
 LONG NTAPI LxSysVfork(VOID);
 /* 191 ugetrlimit (process, partial): Linux sys_getrlimit */
 LONG NTAPI LxSysUgetrlimit(ULONG Resource, LX_RLIMIT *Rlim);
@@ -767,7 +767,7 @@ LONG NTAPI LxSysEventfd2(ULONG Count, LONG Flags);
 LONG NTAPI LxSysEpollCreate1(LONG Flags);
 /* 330 dup3 (fs, implemented): Linux sys_dup3 */
 LONG NTAPI LxSysDup3(ULONG Oldfd, ULONG Newfd, LONG Flags);
-/* 331 pipe2 (fs, enosys): Linux sys_pipe2 */
+/* 331 pipe2 (fs, implemented): Linux sys_pipe2 */
 LONG NTAPI LxSysPipe2(LONG *Fildes, LONG Flags);
 /* 332 inotify_init1 (fs, enosys): Linux sys_inotify_init1 */
 LONG NTAPI LxSysInotifyInit1(LONG Flags);

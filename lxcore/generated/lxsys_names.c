@@ -9,12 +9,12 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
 {
     { "restart_syscall",           0, LXSYS_STATUS_ENOSYS }, /* 0 */
     { "exit",                      1, LXSYS_STATUS_IMPLEMENTED }, /* 1 */
-    { "fork",                      0, LXSYS_STATUS_ENOSYS }, /* 2 */
+    { "fork",                      0, LXSYS_STATUS_PARTIAL }, /* 2 */
     { "read",                      3, LXSYS_STATUS_IMPLEMENTED }, /* 3 */
     { "write",                     3, LXSYS_STATUS_IMPLEMENTED }, /* 4 */
     { "open",                      3, LXSYS_STATUS_PARTIAL }, /* 5 */
     { "close",                     1, LXSYS_STATUS_IMPLEMENTED }, /* 6 */
-    { "waitpid",                   3, LXSYS_STATUS_ENOSYS }, /* 7 */
+    { "waitpid",                   3, LXSYS_STATUS_PARTIAL }, /* 7 */
     { "creat",                     2, LXSYS_STATUS_PARTIAL }, /* 8 */
     { "link",                      2, LXSYS_STATUS_ENOSYS }, /* 9 */
     { "unlink",                    1, LXSYS_STATUS_PARTIAL }, /* 10 */
@@ -49,7 +49,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "mkdir",                     2, LXSYS_STATUS_PARTIAL }, /* 39 */
     { "rmdir",                     1, LXSYS_STATUS_IMPLEMENTED }, /* 40 */
     { "dup",                       1, LXSYS_STATUS_IMPLEMENTED }, /* 41 */
-    { "pipe",                      1, LXSYS_STATUS_ENOSYS }, /* 42 */
+    { "pipe",                      1, LXSYS_STATUS_IMPLEMENTED }, /* 42 */
     { "times",                     1, LXSYS_STATUS_ENOSYS }, /* 43 */
     { "prof",                      0, LXSYS_STATUS_ENOSYS }, /* 44 */
     { "brk",                       1, LXSYS_STATUS_IMPLEMENTED }, /* 45 */
@@ -121,7 +121,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "vhangup",                   0, LXSYS_STATUS_ENOSYS }, /* 111 */
     { "idle",                      0, LXSYS_STATUS_ENOSYS }, /* 112 */
     { "vm86old",                   1, LXSYS_STATUS_ENOSYS }, /* 113 */
-    { "wait4",                     4, LXSYS_STATUS_ENOSYS }, /* 114 */
+    { "wait4",                     4, LXSYS_STATUS_PARTIAL }, /* 114 */
     { "swapoff",                   1, LXSYS_STATUS_ENOSYS }, /* 115 */
     { "sysinfo",                   1, LXSYS_STATUS_PARTIAL }, /* 116 */
     { "ipc",                       6, LXSYS_STATUS_ENOSYS }, /* 117 */
@@ -197,7 +197,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "sendfile",                  4, LXSYS_STATUS_ENOSYS }, /* 187 */
     { "getpmsg",                   0, LXSYS_STATUS_ENOSYS }, /* 188 */
     { "putpmsg",                   0, LXSYS_STATUS_ENOSYS }, /* 189 */
-    { "vfork",                     0, LXSYS_STATUS_ENOSYS }, /* 190 */
+    { "vfork",                     0, LXSYS_STATUS_PARTIAL }, /* 190 */
     { "ugetrlimit",                2, LXSYS_STATUS_PARTIAL }, /* 191 */
     { "mmap2",                     6, LXSYS_STATUS_PARTIAL }, /* 192 */
     { "truncate64",                3, LXSYS_STATUS_IMPLEMENTED }, /* 193 */
@@ -338,7 +338,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "eventfd2",                  2, LXSYS_STATUS_ENOSYS }, /* 328 */
     { "epoll_create1",             1, LXSYS_STATUS_ENOSYS }, /* 329 */
     { "dup3",                      3, LXSYS_STATUS_IMPLEMENTED }, /* 330 */
-    { "pipe2",                     2, LXSYS_STATUS_ENOSYS }, /* 331 */
+    { "pipe2",                     2, LXSYS_STATUS_IMPLEMENTED }, /* 331 */
     { "inotify_init1",             1, LXSYS_STATUS_ENOSYS }, /* 332 */
     { "preadv",                    5, LXSYS_STATUS_ENOSYS }, /* 333 */
     { "pwritev",                   5, LXSYS_STATUS_ENOSYS }, /* 334 */

@@ -10,12 +10,12 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
 {
     (ULONG_PTR)LxSysEnosys,                     /* 0 restart_syscall */
     (ULONG_PTR)LxSysExit,                       /* 1 exit */
-    (ULONG_PTR)LxSysEnosys,                     /* 2 fork */
+    (ULONG_PTR)LxSysFork,                       /* 2 fork */
     (ULONG_PTR)LxSysRead,                       /* 3 read */
     (ULONG_PTR)LxSysWrite,                      /* 4 write */
     (ULONG_PTR)LxSysOpen,                       /* 5 open */
     (ULONG_PTR)LxSysClose,                      /* 6 close */
-    (ULONG_PTR)LxSysEnosys,                     /* 7 waitpid */
+    (ULONG_PTR)LxSysWaitpid,                    /* 7 waitpid */
     (ULONG_PTR)LxSysCreat,                      /* 8 creat */
     (ULONG_PTR)LxSysEnosys,                     /* 9 link */
     (ULONG_PTR)LxSysUnlink,                     /* 10 unlink */
@@ -50,7 +50,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysMkdir,                      /* 39 mkdir */
     (ULONG_PTR)LxSysRmdir,                      /* 40 rmdir */
     (ULONG_PTR)LxSysDup,                        /* 41 dup */
-    (ULONG_PTR)LxSysEnosys,                     /* 42 pipe */
+    (ULONG_PTR)LxSysPipe,                       /* 42 pipe */
     (ULONG_PTR)LxSysEnosys,                     /* 43 times */
     (ULONG_PTR)LxSysEnosys,                     /* 44 prof */
     (ULONG_PTR)LxSysBrk,                        /* 45 brk */
@@ -122,7 +122,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 111 vhangup */
     (ULONG_PTR)LxSysEnosys,                     /* 112 idle */
     (ULONG_PTR)LxSysEnosys,                     /* 113 vm86old */
-    (ULONG_PTR)LxSysEnosys,                     /* 114 wait4 */
+    (ULONG_PTR)LxSysWait4,                      /* 114 wait4 */
     (ULONG_PTR)LxSysEnosys,                     /* 115 swapoff */
     (ULONG_PTR)LxSysSysinfo,                    /* 116 sysinfo */
     (ULONG_PTR)LxSysEnosys,                     /* 117 ipc */
@@ -198,7 +198,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 187 sendfile */
     (ULONG_PTR)LxSysEnosys,                     /* 188 getpmsg */
     (ULONG_PTR)LxSysEnosys,                     /* 189 putpmsg */
-    (ULONG_PTR)LxSysEnosys,                     /* 190 vfork */
+    (ULONG_PTR)LxSysVfork,                      /* 190 vfork */
     (ULONG_PTR)LxSysUgetrlimit,                 /* 191 ugetrlimit */
     (ULONG_PTR)LxSysMmap2,                      /* 192 mmap2 */
     (ULONG_PTR)LxSysTruncate64,                 /* 193 truncate64 */
@@ -339,7 +339,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 328 eventfd2 */
     (ULONG_PTR)LxSysEnosys,                     /* 329 epoll_create1 */
     (ULONG_PTR)LxSysDup3,                       /* 330 dup3 */
-    (ULONG_PTR)LxSysEnosys,                     /* 331 pipe2 */
+    (ULONG_PTR)LxSysPipe2,                      /* 331 pipe2 */
     (ULONG_PTR)LxSysEnosys,                     /* 332 inotify_init1 */
     (ULONG_PTR)LxSysEnosys,                     /* 333 preadv */
     (ULONG_PTR)LxSysEnosys,                     /* 334 pwritev */
@@ -470,7 +470,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     12,  /* 4 write */
     12,  /* 5 open */
     4,   /* 6 close */
-    0,   /* 7 waitpid */
+    12,  /* 7 waitpid */
     8,   /* 8 creat */
     0,   /* 9 link */
     4,   /* 10 unlink */
@@ -505,7 +505,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     8,   /* 39 mkdir */
     4,   /* 40 rmdir */
     4,   /* 41 dup */
-    0,   /* 42 pipe */
+    4,   /* 42 pipe */
     0,   /* 43 times */
     0,   /* 44 prof */
     4,   /* 45 brk */
@@ -577,7 +577,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 111 vhangup */
     0,   /* 112 idle */
     0,   /* 113 vm86old */
-    0,   /* 114 wait4 */
+    16,  /* 114 wait4 */
     0,   /* 115 swapoff */
     4,   /* 116 sysinfo */
     0,   /* 117 ipc */
@@ -794,7 +794,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 328 eventfd2 */
     0,   /* 329 epoll_create1 */
     12,  /* 330 dup3 */
-    0,   /* 331 pipe2 */
+    8,   /* 331 pipe2 */
     0,   /* 332 inotify_init1 */
     0,   /* 333 preadv */
     0,   /* 334 pwritev */

@@ -40,6 +40,8 @@ LxDereferenceFile(
 {
     if (InterlockedDecrement(&File->RefCount) != 0)
         return;
+    if (File->Pipe != NULL)
+        LxPipeCloseEnd(File);
     if (File->Handle != NULL)
         ZwClose(File->Handle);
     if (File->Path != NULL)

@@ -67,7 +67,11 @@ typedef enum _LX_FILE_TYPE
     LxFileDevFull,
     LxFileDevRandom,
     LxFileMemory,           /* read-only contents generated at open (/proc/cpuinfo...) */
+    LxFilePipeRead,         /* the ends of an lxcore pipe (sys/pipe.c) */
+    LxFilePipeWrite,
 } LX_FILE_TYPE;
+
+typedef struct _LX_PIPE LX_PIPE, *PLX_PIPE;
 
 typedef struct _LX_FILE
 {
@@ -88,6 +92,7 @@ typedef struct _LX_FILE
     UCHAR DotsDone;             /* directories: how many of "." and ".." were returned */
     BOOLEAN IsSymlink;          /* O_PATH|O_NOFOLLOW open of a symbolic link */
     ULONG SymlinkLength;        /* its target's length (st_size) */
+    PLX_PIPE Pipe;              /* LxFilePipeRead / LxFilePipeWrite */
     PCHAR Path;                 /* resolved Linux path (openat, fchdir), or NULL */
 } LX_FILE, *PLX_FILE;
 
@@ -119,10 +124,12 @@ typedef struct _LX_PROCESS
     ULONG LastExitStatus;
     LONG ThreadCount;           /* live Linux threads */
     BOOLEAN Reaped;
+    KEVENT ChildEvent;          /* notification: a child exited (wait4) */
 
     /* memory (MmLock) */
     FAST_MUTEX MmLock;
-    ULONG_PTR ImageReserveEnd;  /* end of the image's 64 KiB reservation */
+    ULONG_PTR ImageReserveStart; /* the image's 64 KiB reservation */
+    ULONG_PTR ImageReserveEnd;
     ULONG_PTR BrkStart;
     ULONG_PTR BrkCurrent;
     ULONG_PTR BrkRegionBase;    /* reservation [BrkRegionBase, BrkLimit) after the image */
@@ -308,6 +315,9 @@ VOID LxDereferenceProcess(_In_ PLX_PROCESS Process);
 PLX_PROCESS LxLookupProcess(_In_ ULONG Pid);   /* referenced */
 ULONG LxProcessCount(VOID);
 ULONG LxAllocatePid(VOID);
+VOID LxInsertProcess(_In_ PLX_PROCESS Process);
+VOID LxRemoveProcess(_In_ PLX_PROCESS Process);
+PLX_PROCESS LxFindExitedChild(_In_ ULONG ParentPid, _In_ LONG Pid, _Out_ PBOOLEAN HaveChildren);
 NTSTATUS LxCreateProcessFromRequest(_In_ PLXSS_CREATE_PROCESS_IN Request,
                                     _In_ ULONG RequestLength,
                                     _In_ KPROCESSOR_MODE RequestorMode,
@@ -397,6 +407,15 @@ ULONG LxDeliverSignal(_In_ PKTRAP_FRAME TrapFrame, _In_ ULONG Sig, _In_ LONG Cod
                       _In_ ULONG_PTR Address, _In_ ULONG SavedEax, _In_ ULONG Trapno);
 ULONG LxDeliverPendingSignal(_In_ PKTRAP_FRAME TrapFrame, _In_ ULONG SavedEax,
                              _Out_ PULONG Delivered);
+
+/* sys/fork.c */
+LONG LxFork(_In_ ULONG Flags, _In_opt_ LONG *ParentTidptr, _In_opt_ LONG *ChildTidptr);
+
+/* sys/pipe.c */
+VOID LxPipeCloseEnd(_In_ PLX_FILE File);
+ULONG LxPipeAvailable(_In_ PLX_FILE File);
+LONG LxPipeRead(_In_ PLX_FILE File, _In_ ULONG_PTR Buffer, _In_ SIZE_T Count);
+LONG LxPipeWrite(_In_ PLX_FILE File, _In_ ULONG_PTR Buffer, _In_ SIZE_T Count);
 
 /* sys/thread.c */
 VOID LxInitializeFutexes(VOID);

@@ -93,6 +93,7 @@ LxMmInitializeProcess(
 
     /* brk: starts right after the image; pages up to the end of the image's 64 KiB block
      * are inside the image reservation, the rest in a reservation of its own. */
+    Process->ImageReserveStart = Plan->reserve_start;
     Process->ImageReserveEnd = Plan->reserve_end;
     Process->BrkStart = Process->BrkCurrent = Plan->brk_start;
     if (Plan->reserve_end + LX_BRK_RESERVE < LX_STACK_TOP - LX_STACK_RESERVE &&

@@ -140,6 +140,16 @@ LxPicoExitProcess(
                  Process->Pid, Process->Signal, PsGetProcessExitStatus(NtProcess));
     }
     KeSetEvent(&Process->ExitEvent, IO_NO_INCREMENT, FALSE);
+
+    /* wake a parent blocked in wait4 */
+    {
+        PLX_PROCESS Parent = LxLookupProcess(Process->ParentPid);
+        if (Parent != NULL)
+        {
+            KeSetEvent(&Parent->ChildEvent, IO_NO_INCREMENT, FALSE);
+            LxDereferenceProcess(Parent);
+        }
+    }
     LxDereferenceProcess(Process);
 }
 

@@ -105,7 +105,6 @@ LxProcessCount(VOID)
     return LxLiveProcesses;
 }
 
-static
 VOID
 LxRemoveProcess(
     _In_ PLX_PROCESS Process)
@@ -123,6 +122,50 @@ LxRemoveProcess(
     ExReleaseFastMutex(&LxProcessLock);
     if (Removed)
         LxDereferenceProcess(Process);  /* the table's reference */
+}
+
+/* Makes a new process visible under a new pid (fork). */
+VOID
+LxInsertProcess(
+    _In_ PLX_PROCESS Process)
+{
+    ExAcquireFastMutex(&LxProcessLock);
+    Process->Pid = LxNextPid++;
+    Process->Reaped = FALSE;
+    InsertTailList(&LxProcessList, &Process->Link);
+    LxLiveProcesses++;
+    ExReleaseFastMutex(&LxProcessLock);
+}
+
+/* wait4: finds a child of ParentPid matching Pid (-1 or <= 0: any) that has exited, and
+ * reports whether any matching child exists at all. Returns the exited child referenced. */
+PLX_PROCESS
+LxFindExitedChild(
+    _In_ ULONG ParentPid,
+    _In_ LONG Pid,
+    _Out_ PBOOLEAN HaveChildren)
+{
+    PLIST_ENTRY Entry;
+    PLX_PROCESS Found = NULL;
+
+    *HaveChildren = FALSE;
+    ExAcquireFastMutex(&LxProcessLock);
+    for (Entry = LxProcessList.Flink; Entry != &LxProcessList; Entry = Entry->Flink)
+    {
+        PLX_PROCESS Process = CONTAINING_RECORD(Entry, LX_PROCESS, Link);
+
+        if (Process->ParentPid != ParentPid || (Pid > 0 && Process->Pid != (ULONG)Pid))
+            continue;
+        *HaveChildren = TRUE;
+        if (KeReadStateEvent(&Process->ExitEvent))
+        {
+            LxReferenceProcess(Process);
+            Found = Process;
+            break;
+        }
+    }
+    ExReleaseFastMutex(&LxProcessLock);
+    return Found;
 }
 
 /* Checks that a blob lies inside the request; returns its address or NULL (Length 0). */
@@ -305,6 +348,7 @@ LxCreateProcessFromRequest(
     Process->State = LXSS_PROCESS_RUNNING;
     Process->Umask = 022;
     KeInitializeEvent(&Process->ExitEvent, NotificationEvent, FALSE);
+    KeInitializeEvent(&Process->ChildEvent, NotificationEvent, FALSE);
     ExInitializeFastMutex(&Process->MmLock);
     ExInitializeFastMutex(&Process->FdLock);
     ExInitializeFastMutex(&Process->OutLock);

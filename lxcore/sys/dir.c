@@ -679,6 +679,8 @@ LxReadlink(
             case LxFileDevRandom: Target = "/dev/urandom"; break;
             case LxFileDebugOut:
             case LxFileEmptyIn: Target = "/dev/console"; break;
+            case LxFilePipeRead:
+            case LxFilePipeWrite: Target = "pipe:[1]"; break;
             default: Target = File->Path ? File->Path : "pipe:[0]"; break;
         }
     }

@@ -75,6 +75,8 @@ LxFileRead(
             return 0;
         case LxFileDebugOut:
             return -LX_EBADF;
+        case LxFilePipeRead:
+            return LxPipeRead(File, Buffer, Count);
         case LxFileDevZero:
         case LxFileDevFull:
             Result = LxZeroUser(Buffer, Count);
@@ -187,6 +189,8 @@ LxFileWrite(
         case LxFileEmptyIn:
         case LxFileMemory:
             return -LX_EBADF;
+        case LxFilePipeWrite:
+            return LxPipeWrite(File, Buffer, Count);
         default:
             break;
     }
@@ -619,6 +623,13 @@ LxSysIoctl(
             break;
         }
 
+        case LX_FIONREAD:
+        {
+            LONG Available = (File->Type == LxFilePipeRead) ? (LONG)LxPipeAvailable(File) : 0;
+            Result = LxCopyToUser(Arg, &Available, sizeof(Available));
+            break;
+        }
+
         case LX_TCGETS:
         case LX_TIOCGWINSZ:
         default:
@@ -643,7 +654,8 @@ LxSeek(
     if (File->Type != LxFileNt && File->Type != LxFileMemory)
     {
         /* character devices: the offset is meaningless and stays 0 */
-        if (File->Type == LxFileDebugOut || File->Type == LxFileEmptyIn)
+        if (File->Type == LxFileDebugOut || File->Type == LxFileEmptyIn ||
+            File->Type == LxFilePipeRead || File->Type == LxFilePipeWrite)
             return -LX_ESPIPE;
         *NewOffset = 0;
         return 0;
@@ -1385,13 +1397,23 @@ LxStatFile(
     St->StBlksize = 4096;
     St->StNlink = 1;
 
+    if (File->Type == LxFilePipeRead || File->Type == LxFilePipeWrite)
+    {
+        St->StMode = LX_S_IFIFO | 0600;
+        St->StDev = 6;
+        St->StIno = St->StIno32 = (ULONG)(ULONG_PTR)File->Pipe >> 4;
+        St->StBlksize = 4096;
+        return 0;
+    }
     if (File->Type != LxFileNt)
     {
         /* character devices: /dev/null is 1,3, zero 1,5, full 1,7, urandom 1,9;
          * the debug stream and the empty stdin look like a tty-less character device */
-        static const ULONG Minor[] = { 0, 0, 0, 0, 3, 5, 7, 9 };
+        static const ULONG Minor[] = { 0, 0, 0, 0, 3, 5, 7, 9, 0 };
         St->StMode = LX_S_IFCHR | 0666;
-        St->StRdev = (1 << 8) | Minor[File->Type];
+        St->StRdev = (1 << 8) | Minor[(ULONG)File->Type < RTL_NUMBER_OF(Minor) ? File->Type : 0];
+        if (File->Type == LxFileMemory)
+            St->StMode = LX_S_IFREG | 0444;
         St->StDev = 5;
         St->StIno = St->StIno32 = 0x1000 + File->Type;
         return 0;

@@ -7,8 +7,8 @@
  * A new thread is a pico thread of the same process created at the instruction after the
  * caller's trap (the table-2 handler can read the caller's user trap frame), with EAX = 0,
  * the new stack, the caller's EBX/ECX/EDX/ESI/EDI/EBP and, with CLONE_SETTLS, its own TLS
- * descriptor base. fork() and vfork() need a copied address space, which ReactOS cannot
- * make: a clone without CLONE_VM | CLONE_THREAD is -ENOSYS.
+ * descriptor base. A clone without CLONE_VM is a fork (sys/fork.c); CLONE_VM without
+ * CLONE_THREAD (posix_spawn) is -ENOSYS.
  *
  * Futexes: one list of waiters for the whole driver (initialised by DriverEntry), keyed by
  * (process, address); waits are kernel-mode waits on an event in a pool waiter block, which
@@ -87,9 +87,15 @@ LxSysClone(
     LONG Result;
     ULONG Tid;
 
+    if (!(CloneFlags & LX_CLONE_VM))
+    {
+        /* a new process: fork with an eagerly copied address space (sys/fork.c) */
+        return LxFork((ULONG)CloneFlags, ParentTidptr, ChildTidptr);
+    }
     if ((CloneFlags & Required) != Required || (CloneFlags & LX_CLONE_VFORK))
     {
-        /* fork, vfork, posix_spawn: no address space copies on ReactOS */
+        /* CLONE_VM without a thread (posix_spawn's vfork): a shared address space in another
+         * process is not possible */
         return -LX_ENOSYS;
     }
 

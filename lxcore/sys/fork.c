@@ -1,0 +1,463 @@
+/*
+ * PROJECT:     lxss for ReactOS - lxcore.sys
+ * LICENSE:     LGPL-2.1-or-later (https://spdx.org/licenses/LGPL-2.1-or-later)
+ * PURPOSE:     System calls: fork, vfork, wait4, waitpid
+ *
+ * ReactOS has no copy-on-write address space cloning, so fork copies eagerly: the child is a
+ * new pico process with the same reservations (image, brk area, stack, mmap regions), every
+ * page of the parent that can be read is copied, and a thread starts at the parent's trap
+ * frame with EAX = 0. The child shares the parent's open file descriptions. Copied pages
+ * are read/write/execute in the child (the parent's per-page protections cannot be read back:
+ * ZwQueryVirtualMemory is not exported). vfork is a fork.
+ */
+
+#include "lxp.h"
+
+#define NDEBUG
+#include <debug.h>
+
+#define LX_CLONE_PARENT_SETTID  0x00100000
+#define LX_CLONE_CHILD_CLEARTID 0x00200000
+#define LX_CLONE_CHILD_SETTID   0x01000000
+#define LX_COPY_RUN             0x10000
+
+#define LX_WNOHANG              0x00000001
+#define LX_WUNTRACED            0x00000002
+#define LX_WCONTINUED           0x00000008
+#define LX_WNOTHREAD            0x20000000
+#define LX_WALL                 0x40000000
+#define LX_WCLONE               0x80000000
+#define LX_RUSAGE_SIZE          72
+
+/* Reads one page of the current process; FALSE when it is not readable. */
+static
+BOOLEAN
+LxReadOwnPage(
+    _In_ ULONG_PTR Address,
+    _Out_writes_bytes_(PAGE_SIZE) PUCHAR Buffer)
+{
+    BOOLEAN Readable = TRUE;
+
+    if (Address >= (ULONG_PTR)MmUserProbeAddress)
+        return FALSE;
+    _SEH2_TRY
+    {
+        RtlCopyMemory(Buffer, (PVOID)Address, PAGE_SIZE);
+    }
+    _SEH2_EXCEPT(EXCEPTION_EXECUTE_HANDLER)
+    {
+        Readable = FALSE;
+    }
+    _SEH2_END;
+    return Readable;
+}
+
+/* Writes a run of pages into the child (committing them read/write/execute first). */
+static
+LONG
+LxWriteChildRun(
+    _In_ PLX_PROCESS Child,
+    _In_ HANDLE ChildHandle,
+    _In_ ULONG_PTR Start,
+    _In_ PUCHAR Data,
+    _In_ SIZE_T Length)
+{
+    PVOID Base = (PVOID)Start;
+    SIZE_T Size = Length;
+    KAPC_STATE ApcState;
+    NTSTATUS Status;
+    LONG Result = 0;
+
+    Status = ZwAllocateVirtualMemory(ChildHandle, &Base, 0, &Size, MEM_COMMIT,
+                                     PAGE_EXECUTE_READWRITE);
+    if (!NT_SUCCESS(Status))
+        return -LX_ENOMEM;
+    KeStackAttachProcess((PKPROCESS)Child->Process, &ApcState);
+    _SEH2_TRY
+    {
+        RtlCopyMemory((PVOID)Start, Data, Length);
+    }
+    _SEH2_EXCEPT(EXCEPTION_EXECUTE_HANDLER)
+    {
+        Result = -LX_ENOMEM;
+    }
+    _SEH2_END;
+    KeUnstackDetachProcess(&ApcState);
+    return Result;
+}
+
+/* Reserves [ReserveStart, ReserveEnd) in the child and copies the readable pages of
+ * [CopyStart, CopyEnd) into it. */
+static
+LONG
+LxCopyReservation(
+    _In_ PLX_PROCESS Child,
+    _In_ HANDLE ChildHandle,
+    _In_ ULONG_PTR ReserveStart,
+    _In_ ULONG_PTR ReserveEnd,
+    _In_ ULONG_PTR CopyStart,
+    _In_ ULONG_PTR CopyEnd,
+    _In_ PUCHAR Buffer)
+{
+    PVOID Base = (PVOID)ReserveStart;
+    SIZE_T Size = ReserveEnd - ReserveStart;
+    ULONG_PTR Address, RunStart = 0;
+    SIZE_T RunLength = 0;
+    NTSTATUS Status;
+    LONG Result;
+
+    if (ReserveEnd <= ReserveStart)
+        return 0;
+    Status = ZwAllocateVirtualMemory(ChildHandle, &Base, 0, &Size, MEM_RESERVE, PAGE_READWRITE);
+    if (!NT_SUCCESS(Status))
+    {
+        DbgPrint("lxss: fork: cannot reserve 0x%08lx-0x%08lx, status 0x%08lx\n",
+                 ReserveStart, ReserveEnd, Status);
+        return -LX_ENOMEM;
+    }
+
+    CopyStart &= ~(ULONG_PTR)(PAGE_SIZE - 1);
+    for (Address = CopyStart; Address < CopyEnd; Address += PAGE_SIZE)
+    {
+        BOOLEAN Readable = LxReadOwnPage(Address, Buffer + RunLength);
+
+        if (Readable)
+        {
+            if (RunLength == 0)
+                RunStart = Address;
+            RunLength += PAGE_SIZE;
+        }
+        if ((!Readable || RunLength == LX_COPY_RUN) && RunLength != 0)
+        {
+            Result = LxWriteChildRun(Child, ChildHandle, RunStart, Buffer, RunLength);
+            if (Result < 0)
+                return Result;
+            RunLength = 0;
+        }
+    }
+    if (RunLength != 0)
+        return LxWriteChildRun(Child, ChildHandle, RunStart, Buffer, RunLength);
+    return 0;
+}
+
+static
+PLX_PROCESS
+LxAllocateChild(
+    _In_ PLX_PROCESS Parent)
+{
+    PLX_PROCESS Child;
+    PLIST_ENTRY Entry;
+    ULONG Fd;
+
+    Child = ExAllocatePoolWithTag(NonPagedPool, sizeof(*Child), LX_TAG_PROCESS);
+    if (Child == NULL)
+        return NULL;
+    RtlZeroMemory(Child, sizeof(*Child));
+    Child->RefCount = 1;
+    Child->ParentPid = Parent->Pid;
+    Child->CreateFlags = Parent->CreateFlags;
+    Child->State = LXSS_PROCESS_RUNNING;
+    Child->Reaped = TRUE;
+    KeInitializeEvent(&Child->ExitEvent, NotificationEvent, FALSE);
+    KeInitializeEvent(&Child->ChildEvent, NotificationEvent, FALSE);
+    ExInitializeFastMutex(&Child->MmLock);
+    ExInitializeFastMutex(&Child->FdLock);
+    ExInitializeFastMutex(&Child->OutLock);
+    InitializeListHead(&Child->Regions);
+    InitializeListHead(&Child->Link);
+
+    Child->Uid = Parent->Uid;
+    Child->Gid = Parent->Gid;
+    Child->Umask = Parent->Umask;
+    RtlCopyMemory(Child->SignalHandlers, Parent->SignalHandlers, sizeof(Child->SignalHandlers));
+    RtlCopyMemory(Child->SignalFlags, Parent->SignalFlags, sizeof(Child->SignalFlags));
+    RtlCopyMemory(Child->SignalRestorers, Parent->SignalRestorers,
+                  sizeof(Child->SignalRestorers));
+    RtlCopyMemory(Child->SignalMasks, Parent->SignalMasks, sizeof(Child->SignalMasks));
+
+    Child->ImageReserveStart = Parent->ImageReserveStart;
+    Child->ImageReserveEnd = Parent->ImageReserveEnd;
+    Child->BrkStart = Parent->BrkStart;
+    Child->BrkCurrent = Parent->BrkCurrent;
+    Child->BrkRegionBase = Parent->BrkRegionBase;
+    Child->BrkLimit = Parent->BrkLimit;
+    Child->StackReserveBase = Parent->StackReserveBase;
+    Child->StackCommitLow = Parent->StackCommitLow;
+
+    Child->Root.Buffer = ExAllocatePoolWithTag(PagedPool, Parent->Root.MaximumLength,
+                                               LX_TAG_PROCESS);
+    Child->Cwd = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_PROCESS);
+    Child->ExecFn = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_PROCESS);
+    if (!Child->Root.Buffer || !Child->Cwd || !Child->ExecFn)
+    {
+        LxDereferenceProcess(Child);
+        return NULL;
+    }
+    RtlCopyMemory(Child->Root.Buffer, Parent->Root.Buffer, Parent->Root.MaximumLength);
+    Child->Root.Length = Parent->Root.Length;
+    Child->Root.MaximumLength = Parent->Root.MaximumLength;
+    RtlCopyMemory(Child->Cwd, Parent->Cwd, LX_PATH_MAX);
+    RtlCopyMemory(Child->ExecFn, Parent->ExecFn, LX_PATH_MAX);
+
+    /* the same open file descriptions */
+    ExAcquireFastMutex(&Parent->FdLock);
+    for (Fd = 0; Fd < LX_MAX_FDS; Fd++)
+    {
+        if (Parent->Fds[Fd] != NULL)
+        {
+            LxReferenceFile(Parent->Fds[Fd]);
+            Child->Fds[Fd] = Parent->Fds[Fd];
+            Child->FdCloexec[Fd] = Parent->FdCloexec[Fd];
+        }
+    }
+    ExReleaseFastMutex(&Parent->FdLock);
+
+    /* mmap regions (the bookkeeping; the memory is copied later) */
+    ExAcquireFastMutex(&Parent->MmLock);
+    for (Entry = Parent->Regions.Flink; Entry != &Parent->Regions; Entry = Entry->Flink)
+    {
+        PLX_REGION Region = CONTAINING_RECORD(Entry, LX_REGION, Link);
+        PLX_REGION Copy = ExAllocatePoolWithTag(NonPagedPool, sizeof(*Copy), LX_TAG_REGION);
+        if (Copy == NULL)
+            continue;
+        Copy->Base = Region->Base;
+        Copy->Size = Region->Size;
+        InsertTailList(&Child->Regions, &Copy->Link);
+    }
+    ExReleaseFastMutex(&Parent->MmLock);
+    return Child;
+}
+
+LONG
+LxFork(
+    _In_ ULONG Flags,
+    _In_opt_ LONG *ParentTidptr,
+    _In_opt_ LONG *ChildTidptr)
+{
+    PLX_PROCESS Parent = LxCurrentProcess(), Child;
+    PLX_THREAD ParentThread = LxCurrentThread(), ChildThread = NULL;
+    PS_PICO_PROCESS_ATTRIBUTES ProcessAttributes;
+    PS_PICO_THREAD_ATTRIBUTES ThreadAttributes;
+    HANDLE ChildHandle = NULL, ThreadHandle;
+    PKTRAP_FRAME TrapFrame;
+    PLIST_ENTRY Entry;
+    PUCHAR Buffer = NULL;
+    NTSTATUS Status;
+    LONG Result;
+    ULONG Pid;
+
+    TrapFrame = PsGetPicoThreadTrapFrame(PsGetCurrentThread());
+    if (TrapFrame == NULL)
+        return -LX_EINVAL;
+
+    LxDebugFlush(Parent);
+    Child = LxAllocateChild(Parent);
+    if (Child == NULL)
+        return -LX_EAGAIN;
+
+    RtlZeroMemory(&ProcessAttributes, sizeof(ProcessAttributes));
+    ProcessAttributes.Context = Child;
+    Status = LxPicoRoutines.CreateProcess(&ProcessAttributes, NULL, &ChildHandle);
+    if (!NT_SUCCESS(Status))
+    {
+        DbgPrint("lxss[%lu]: fork: CreateProcess failed, status 0x%08lx\n", Parent->Pid, Status);
+        LxDereferenceProcess(Child);
+        return -LX_EAGAIN;
+    }
+    Status = ObReferenceObjectByHandle(ChildHandle, PROCESS_ALL_ACCESS, *PsProcessType,
+                                       KernelMode, (PVOID *)&Child->Process, NULL);
+    if (!NT_SUCCESS(Status))
+    {
+        Child->Process = NULL;
+        Result = -LX_EAGAIN;
+        goto Fail;
+    }
+    Child->NtProcessId = PsGetProcessId(Child->Process);
+
+    /* the address space, reservation by reservation */
+    Buffer = ExAllocatePoolWithTag(PagedPool, LX_COPY_RUN, LX_TAG_TEMP);
+    if (Buffer == NULL)
+    {
+        Result = -LX_ENOMEM;
+        goto Fail;
+    }
+    ExAcquireFastMutex(&Parent->MmLock);
+    Result = LxCopyReservation(Child, ChildHandle, Parent->ImageReserveStart,
+                               Parent->ImageReserveEnd, Parent->ImageReserveStart,
+                               Parent->ImageReserveEnd, Buffer);
+    if (Result == 0 && Parent->BrkRegionBase != 0)
+    {
+        Result = LxCopyReservation(Child, ChildHandle, Parent->BrkRegionBase, Parent->BrkLimit,
+                                   Parent->BrkRegionBase,
+                                   max(Parent->BrkRegionBase,
+                                       (Parent->BrkCurrent + PAGE_SIZE - 1) &
+                                           ~(ULONG_PTR)(PAGE_SIZE - 1)),
+                                   Buffer);
+    }
+    if (Result == 0)
+    {
+        Result = LxCopyReservation(Child, ChildHandle, Parent->StackReserveBase, LX_STACK_TOP,
+                                   Parent->StackCommitLow, LX_STACK_TOP, Buffer);
+    }
+    for (Entry = Parent->Regions.Flink; Result == 0 && Entry != &Parent->Regions;
+         Entry = Entry->Flink)
+    {
+        PLX_REGION Region = CONTAINING_RECORD(Entry, LX_REGION, Link);
+        Result = LxCopyReservation(Child, ChildHandle, Region->Base,
+                                   Region->Base + Region->Size, Region->Base,
+                                   Region->Base + Region->Size, Buffer);
+    }
+    ExReleaseFastMutex(&Parent->MmLock);
+    if (Result < 0)
+        goto Fail;
+
+    /* the child's only thread */
+    ChildThread = ExAllocatePoolWithTag(NonPagedPool, sizeof(*ChildThread), LX_TAG_THREAD);
+    if (ChildThread == NULL)
+    {
+        Result = -LX_EAGAIN;
+        goto Fail;
+    }
+    RtlZeroMemory(ChildThread, sizeof(*ChildThread));
+    ChildThread->Process = Child;
+    ChildThread->SignalMask = ParentThread->SignalMask;
+    ChildThread->TlsSet = ParentThread->TlsSet;
+    ChildThread->TlsBase = ParentThread->TlsBase;
+    ChildThread->TlsLimit = ParentThread->TlsLimit;
+    ChildThread->TlsFlags = ParentThread->TlsFlags;
+    if (Flags & LX_CLONE_CHILD_CLEARTID)
+        ChildThread->ClearChildTid = (ULONG_PTR)ChildTidptr;
+
+    LxInsertProcess(Child);     /* the child's pid; wait4 can see it from now on */
+    Pid = Child->Pid;
+    ChildThread->Tid = Pid;
+
+    if (Flags & LX_CLONE_CHILD_SETTID)
+    {
+        KAPC_STATE ApcState;
+        KeStackAttachProcess((PKPROCESS)Child->Process, &ApcState);
+        LxCopyToUser((ULONG_PTR)ChildTidptr, &Pid, sizeof(Pid));
+        KeUnstackDetachProcess(&ApcState);
+    }
+    if (Flags & LX_CLONE_PARENT_SETTID)
+        LxCopyToUser((ULONG_PTR)ParentTidptr, &Pid, sizeof(Pid));
+
+    RtlZeroMemory(&ThreadAttributes, sizeof(ThreadAttributes));
+    ThreadAttributes.Process = ChildHandle;
+    ThreadAttributes.UserStack = TrapFrame->HardwareEsp;
+    ThreadAttributes.StartRoutine = TrapFrame->Eip;
+    ThreadAttributes.UserGsSeg = (USHORT)TrapFrame->SegGs;
+    ThreadAttributes.UserGsBase = ParentThread->TlsBase;
+    ThreadAttributes.Eax = 0;
+    ThreadAttributes.Ebx = TrapFrame->Ebx;
+    ThreadAttributes.Ecx = TrapFrame->Ecx;
+    ThreadAttributes.Edx = TrapFrame->Edx;
+    ThreadAttributes.Esi = TrapFrame->Esi;
+    ThreadAttributes.Edi = TrapFrame->Edi;
+    ThreadAttributes.Ebp = TrapFrame->Ebp;
+    ThreadAttributes.Context = ChildThread;
+
+    LxReferenceProcess(Child);      /* the thread's */
+    LxReferenceProcess(Child);      /* the NT process's, dropped by ExitProcess */
+    InterlockedIncrement(&Child->ThreadCount);
+    Status = LxPicoRoutines.CreateThread(&ThreadAttributes, NULL, &ThreadHandle);
+    if (!NT_SUCCESS(Status))
+    {
+        DbgPrint("lxss[%lu]: fork: CreateThread failed, status 0x%08lx\n", Parent->Pid, Status);
+        InterlockedDecrement(&Child->ThreadCount);
+        LxDereferenceProcess(Child);
+        LxDereferenceProcess(Child);
+        ExFreePoolWithTag(ChildThread, LX_TAG_THREAD);
+        ZwClose(ChildHandle);
+        ExFreePoolWithTag(Buffer, LX_TAG_TEMP);
+        LxRemoveProcess(Child);     /* drops the table's (last) reference */
+        return -LX_EAGAIN;
+    }
+    ZwClose(ThreadHandle);
+    ZwClose(ChildHandle);
+    ExFreePoolWithTag(Buffer, LX_TAG_TEMP);
+    return (LONG)Pid;
+
+Fail:
+    if (ChildHandle != NULL)
+        ZwClose(ChildHandle);
+    if (Buffer != NULL)
+        ExFreePoolWithTag(Buffer, LX_TAG_TEMP);
+    LxDereferenceProcess(Child);    /* not in the table yet: this frees it */
+    return Result;
+}
+
+LONG
+NTAPI
+LxSysFork(VOID)
+{
+    return LxFork(0, NULL, NULL);
+}
+
+LONG
+NTAPI
+LxSysVfork(VOID)
+{
+    /* the parent is not suspended until the child execs or exits: a plain fork */
+    return LxFork(0, NULL, NULL);
+}
+
+LONG
+NTAPI
+LxSysWait4(
+    LX_PID Pid,
+    LONG *StatAddr,
+    LONG Options,
+    LX_RUSAGE *Ru)
+{
+    PLX_PROCESS Process = LxCurrentProcess(), Child;
+    BOOLEAN HaveChildren;
+    LONG Result;
+
+    if ((ULONG)Options & ~(LX_WNOHANG | LX_WUNTRACED | LX_WCONTINUED | LX_WNOTHREAD | LX_WALL |
+                           LX_WCLONE))
+        return -LX_EINVAL;
+
+    for (;;)
+    {
+        KeClearEvent(&Process->ChildEvent);
+        Child = LxFindExitedChild(Process->Pid, Pid, &HaveChildren);
+        if (Child != NULL)
+            break;
+        if (!HaveChildren)
+            return -LX_ECHILD;
+        if (Options & LX_WNOHANG)
+            return 0;
+        KeWaitForSingleObject(&Process->ChildEvent, Executive, KernelMode, FALSE, NULL);
+    }
+
+    Result = (LONG)Child->Pid;
+    if (StatAddr != NULL)
+    {
+        LONG Status = (Child->State == LXSS_PROCESS_EXITED) ?
+                      (LONG)((Child->ExitStatus & 0xFF) << 8) : (LONG)(Child->Signal & 0x7F);
+        LONG Copied = LxCopyToUser((ULONG_PTR)StatAddr, &Status, sizeof(Status));
+        if (Copied < 0)
+            Result = Copied;
+    }
+    if (Result > 0 && Ru != NULL)
+    {
+        LONG Copied = LxZeroUser((ULONG_PTR)Ru, LX_RUSAGE_SIZE);
+        if (Copied < 0)
+            Result = Copied;
+    }
+    if (Result > 0)
+        LxRemoveProcess(Child);     /* reaped */
+    LxDereferenceProcess(Child);
+    return Result;
+}
+
+LONG
+NTAPI
+LxSysWaitpid(
+    LX_PID Pid,
+    LONG *StatAddr,
+    LONG Options)
+{
+    return LxSysWait4(Pid, StatAddr, Options, NULL);
+}
