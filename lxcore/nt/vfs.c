@@ -58,8 +58,10 @@ LxReadSymlink(
     if (!NT_SUCCESS(Status))
     {
         ExFreePoolWithTag(NtPath.Buffer, LX_TAG_TEMP);
+        /* missing: ENOENT; anything else (access, sharing, a file system without this
+         * query): "not a link", so the walk goes on and the real open reports the error */
         Result = LxStatusToErrno(Status);
-        return Result == 0 ? -LX_ENOENT : Result;
+        return (Result == -LX_ENOENT || Result == -LX_ENOTDIR) ? Result : -LX_EINVAL;
     }
     if (!(Info.FileAttributes & FILE_ATTRIBUTE_SYSTEM) ||
         (Info.FileAttributes & FILE_ATTRIBUTE_DIRECTORY) ||
@@ -76,7 +78,7 @@ LxReadSymlink(
                           NULL, 0);
     ExFreePoolWithTag(NtPath.Buffer, LX_TAG_TEMP);
     if (!NT_SUCCESS(Status))
-        return LxStatusToErrno(Status);
+        return -LX_EINVAL;  /* a SYSTEM file we cannot read is treated as a plain file */
 
     Size = (ULONG)Info.EndOfFile.QuadPart;
     Data = ExAllocatePoolWithTag(PagedPool, Size + 1, LX_TAG_TEMP);
