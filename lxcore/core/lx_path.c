@@ -242,10 +242,11 @@ int lx_path_to_nt(const uint16_t *root, size_t root_len, const char *abs_path,
             return k;
         n += (size_t)k;
     }
-    if (n == 0)
+    if (n == root_len)
     {
-        /* an empty root and "/": the root of the namespace */
-        if (cap < 1)
+        /* "/" itself: the root directory with a trailing backslash, so that a volume
+         * (\Device\HarddiskVolume1) opens as its root directory, not as the raw device */
+        if (n + 1 > cap)
             return -LX_ENAMETOOLONG;
         out[n++] = '\\';
     }

@@ -43,8 +43,9 @@ int lx_path_resolve(const char *cwd, const char *path, char *out, size_t out_siz
                     unsigned *flags);
 
 /* Builds root + "\" + escaped components of 'abs_path' (a resolved absolute Linux path) in
- * 'out' (out_cap UTF-16 units, not NUL-terminated). A trailing backslash of root is ignored;
- * "/" gives root itself. Returns 0 and the length in *out_len, or -LX_ENAMETOOLONG,
+ * 'out' (out_cap UTF-16 units, not NUL-terminated). Trailing backslashes of root are ignored;
+ * "/" gives root + "\" (a volume's root directory, not the volume). Returns 0 and the length
+ * in *out_len, or -LX_ENAMETOOLONG,
  * -LX_EINVAL (a name holds an escape code point), -LX_ENOENT (abs_path not absolute). */
 int lx_path_to_nt(const uint16_t *root, size_t root_len, const char *abs_path,
                   uint16_t *out, size_t out_cap, size_t *out_len);

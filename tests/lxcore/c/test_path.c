@@ -120,8 +120,11 @@ static void test_nt(void)
     char *p;
 
     rc = lx_path_to_nt(root, sizeof(root) / 2, "/", nt, LX_NT_PATH_MAX, &len);
-    tap_ok(rc == 0 && len == ROOT_LEN && memcmp(nt, root, ROOT_LEN * 2) == 0,
-           "\"/\" is the root (trailing backslash dropped)");
+    tap_ok(rc == 0 && len == ROOT_LEN + 1 && memcmp(nt, root, ROOT_LEN * 2) == 0 &&
+           nt[ROOT_LEN] == '\\', "\"/\" is the root directory: root + one backslash");
+    rc = lx_path_to_nt(root, ROOT_LEN, "//", nt, LX_NT_PATH_MAX, &len);
+    tap_ok(rc == 0 && len == ROOT_LEN + 1 && nt[ROOT_LEN] == '\\',
+           "\"//\" with a root without backslash: the same");
     check_nt("/bin/sh", w_bin_sh, 7, "/bin/sh");
     check_nt("/a:b", w_colon, 4, "colon escaped");
     check_nt("/x?*<>|\"\\\x01\x1f", w_forbidden, 11, "forbidden characters escaped");
