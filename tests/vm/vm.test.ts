@@ -134,16 +134,16 @@ describe('test selection and plan', () => {
 });
 
 describe('QEMU command line', () => {
-  it('boots the CD headless with COM1 on stdio, no network and -no-reboot', () => {
-    const a = qemuArgs({ iso: '/m/boot.iso', payload: '/r/payload.img', accel: 'tcg' });
+  it('boots the disk headless with COM1 on stdio, no network and -no-reboot', () => {
+    const a = qemuArgs({ bootDisk: '/m/boot.img', payload: '/r/payload.img', accel: 'tcg' });
     const s = a.join(' ');
     expect(s).toContain('accel=tcg');
-    expect(s).toContain('file=/r/payload.img,format=raw,if=ide,index=0,media=disk');
-    expect(s).toContain('file=/m/boot.iso,format=raw,if=ide,index=2,media=cdrom');
+    expect(s).toContain('file=/m/boot.img,format=raw,if=ide,index=0,media=disk,snapshot=on');
+    expect(s).toContain('file=/r/payload.img,format=raw,if=ide,index=1,media=disk');
     expect(s).toContain('-serial chardev:com1');
     expect(a).toContain('-no-reboot');
     expect(a).not.toContain('-S');
-    expect(qemuArgs({ iso: 'i', payload: 'p', accel: 'kvm', gdb: true })).toEqual(expect.arrayContaining(['-s', '-S']));
+    expect(qemuArgs({ bootDisk: 'i', payload: 'p', accel: 'kvm', gdb: true })).toEqual(expect.arrayContaining(['-s', '-S']));
   });
 });
 

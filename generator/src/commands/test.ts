@@ -39,7 +39,7 @@ options:
   --runner WHICH     the in-guest runner: "auto" (default: the build's lxtestrun.exe, else
                      tests/runner compiled with the build's flags and libraries), "build",
                      "project" (always compile tests/runner), or a path to an .exe
-  --rebuild-medium   rebuild the cached boot CD even if its inputs did not change
+  --rebuild-medium   rebuild the cached boot disk even if its inputs did not change
 
 environment: LXSS_QEMU (QEMU binary), LXSS_QEMU_ARGS (extra QEMU arguments).
 The serial log of the last run is always left at .lxss/vm/last-serial.log.`;
@@ -136,7 +136,7 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
     log: (m) => console.log(`  ${m}`),
   });
   console.log(
-    `boot CD: ${medium.iso} (${medium.reused ? 'cached' : `built in ${fmtTime(Date.now() - t0)}`}, ` +
+    `boot disk: ${medium.image} (${medium.reused ? 'cached' : `built in ${fmtTime(Date.now() - t0)}`}, ` +
       `${medium.files} files; ${medium.missing.length} livecd files not built, left out)`,
   );
   if (medium.missing.length) {
@@ -158,7 +158,7 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
   const logFile = path.join(runDir, 'serial.log');
   const qemu = process.env.LXSS_QEMU || 'qemu-system-i386';
   const extraArgs = process.env.LXSS_QEMU_ARGS ? process.env.LXSS_QEMU_ARGS.split(/\s+/).filter(Boolean) : [];
-  const qopts = { qemu, iso: medium.iso, payload, accel, gdb: values.gdb, extraArgs };
+  const qopts = { qemu, bootDisk: medium.image, payload, accel, gdb: values.gdb, extraArgs };
   if (values['dry-run']) {
     console.log(`payload: ${payload} (${tests.length} tests)`);
     console.log([qemu, ...qemuArgs(qopts)].map((a) => (/[\s,]/.test(a) && !a.includes('=') ? JSON.stringify(a) : a)).join(' '));

@@ -1,4 +1,4 @@
-// Assembles `lxgen test`'s own boot CD from a ReactOS build's output, without the livecd
+// Assembles `lxgen test`'s own boot disk from a ReactOS build's output, without the livecd
 // target (which stops on modules Debian's toolchain cannot link):
 //   - every file of the build's livecd path list that the build produced (missing GUI
 //     modules are simply left out), except freeldr.ini and the hives, which are replaced;
@@ -7,10 +7,17 @@
 //     Session Manager\BootExecute to the runner (livecd.inf empties it);
 //   - a freeldr.ini that boots at once with the kernel debugger on COM1 (/KDSERIAL so KDBG
 //     reads its commands from the serial line, not the keyboard);
-//   - the build's regtest El Torito sector (isobtrt.bin), which never waits for a key.
-// The ISO is cached under .lxss/vm/ and rebuilt when any input changes.
+//   - a hard disk image, not a CD: an MBR with the build's dosmbr.bin code and one active FAT16
+//     partition whose boot sector is the build's fat.bin (freeldr.sys in its root), filled with
+//     mtools. A CD does not work next to a payload hard disk: the build's isoboot.bin then waits
+//     5 s and boots the hard disk, and the regtest isobtrt.bin boots the hard disk at once.
+// The image is cached under .lxss/vm/media/ and rebuilt when any input changes; QEMU opens it
+// with snapshot=on, so a run never changes it.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, renameSync } from 'node:fs';
+import {
+  closeSync, existsSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync,
+  symlinkSync, writeFileSync, writeSync,
+} from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { parsePathList, type PathListEntry, type ReactosBuild } from './reactos-build.ts';
@@ -28,7 +35,7 @@ export interface BootMediumOptions {
 }
 
 export interface BootMedium {
-  iso: string;
+  image: string;
   /** Where the runner on the medium comes from. */
   runner: string | null;
   reused: boolean;
@@ -110,6 +117,40 @@ function fingerprint(parts: (string | PathListEntry)[]): string {
   return h.digest('hex').slice(0, 16);
 }
 
+
+const SECTOR = 512;
+const PART_START = 2048; // 1 MiB
+
+/** MBR: the build's dosmbr.bin boot code, one active FAT16 (LBA) partition from 1 MiB. */
+export function bootMbr(dosmbr: Buffer, totalSectors: number): Buffer {
+  const mbr = Buffer.alloc(SECTOR);
+  dosmbr.copy(mbr, 0, 0, 440);
+  const e = 446;
+  mbr[e] = 0x80; // active: dosmbr boots it
+  mbr.set([0xfe, 0xff, 0xff], e + 1);
+  mbr[e + 4] = 0x0e; // FAT16, LBA
+  mbr.set([0xfe, 0xff, 0xff], e + 5);
+  mbr.writeUInt32LE(PART_START, e + 8);
+  mbr.writeUInt32LE(totalSectors - PART_START, e + 12);
+  mbr.writeUInt32LE(0x52454143, 440); // disk signature
+  mbr[510] = 0x55;
+  mbr[511] = 0xaa;
+  return mbr;
+}
+
+async function mtool(cmd: string, args: string[]): Promise<void> {
+  await execa(cmd, args, { all: true, env: { MTOOLS_SKIP_CHECK: '1' } }).catch((e) => {
+    const msg = (e as { code?: string }).code === 'ENOENT' ? `${cmd} not found: install mtools` : (e as { all?: string }).all ?? String(e);
+    throw new Error(`${cmd} failed: ${msg.slice(-2000)}`);
+  });
+}
+
+/** Directory names lower-cased (FAT is case-insensitive: "Fonts" and "fonts" are one folder). */
+function stagePath(dest: string): string {
+  const parts = dest.split('/').filter(Boolean);
+  return parts.map((p, i) => (i < parts.length - 1 ? p.toLowerCase() : p)).join('/');
+}
+
 export async function assembleBootMedium(build: ReactosBuild, workDir: string, opts: BootMediumOptions = {}): Promise<BootMedium> {
   const log = opts.log ?? (() => {});
   mkdirSync(workDir, { recursive: true });
@@ -120,12 +161,17 @@ export async function assembleBootMedium(build: ReactosBuild, workDir: string, o
     if (i >= 0) keep.splice(i, 1);
     keep.push({ dest: runnerDest, src: opts.runner });
   }
-  const hasRunner = keep.some((e) => e.dest.toLowerCase() === runnerDest);
   const runnerSrc = keep.find((e) => e.dest.toLowerCase() === runnerDest)?.src ?? null;
+  const hasRunner = runnerSrc !== null;
   const hasLxcore = keep.some((e) => e.dest.toLowerCase() === 'reactos/system32/drivers/lxcore.sys');
+  const freeldr = keep.find((e) => e.dest.toLowerCase() === 'loader/freeldr.sys');
   for (const must of ['reactos/system32/ntoskrnl.exe', 'reactos/system32/smss.exe', 'loader/freeldr.sys']) {
     if (!keep.some((e) => e.dest.toLowerCase() === must)) throw new Error(`the build has not produced ${must} yet (${build.dir})`);
   }
+  const bootsect = path.join(build.dir, 'boot', 'freeldr', 'bootsect');
+  const fatBin = path.join(bootsect, 'fat.bin');
+  const dosmbrBin = path.join(bootsect, 'dosmbr.bin');
+  for (const f of [fatBin, dosmbrBin]) if (!existsSync(f)) throw new Error(`${f} not built (boot sectors of the build)`);
 
   const ini = freeldrIni(opts.extraBootOptions);
   const inf = lxssTestInf();
@@ -134,16 +180,15 @@ export async function assembleBootMedium(build: ReactosBuild, workDir: string, o
   const inputs = hiveInputs(build, infPath);
   for (const f of inputs) if (!existsSync(f)) throw new Error(`hive input ${f} missing`);
   const key = fingerprint([
-    'v1',
+    'hdd-v1',
     ini,
     inf,
-    build.isoBootSector,
     ...keep,
-    ...inputs.slice(0, 4).map((src) => ({ dest: 'hive-input', src })),
-    { dest: 'mkhive', src: build.mkhive },
+    ...[...inputs.slice(0, 4), fatBin, dosmbrBin, build.mkhive].map((src) => ({ dest: 'input', src })),
   ]);
-  const iso = path.join(workDir, `boot-${key}.iso`);
-  if (existsSync(iso) && !opts.rebuild) return { iso, runner: runnerSrc, reused: true, files: keep.length, missing, hasRunner, hasLxcore };
+  const image = path.join(workDir, `boot-${key}.img`);
+  const result = { image, runner: runnerSrc, files: keep.length, missing, hasRunner, hasLxcore };
+  if (existsSync(image) && !opts.rebuild) return { ...result, reused: true };
 
   // Hives, with the build's own mkhive.
   const hiveDir = path.join(workDir, `hives-${key}`);
@@ -155,39 +200,53 @@ export async function assembleBootMedium(build: ReactosBuild, workDir: string, o
   });
   for (const h of HIVES) if (!existsSync(path.join(hiveDir, h))) throw new Error(`mkhive did not write ${h} in ${hiveDir}`);
 
-  // Path list: an empty directory first (mkisofs puts the boot catalog relative to it).
-  const empty = path.join(workDir, 'empty');
-  mkdirSync(empty, { recursive: true });
-  const iniPath = path.join(workDir, `freeldr-${key}.ini`);
+  // Staging tree of symlinks named as on the disk.
+  const stage = path.join(workDir, `stage-${key}`);
+  rmSync(stage, { recursive: true, force: true });
+  mkdirSync(stage, { recursive: true });
+  const iniPath = path.join(hiveDir, 'freeldr.ini');
   writeFileSync(iniPath, ini);
-  const lines = [
-    empty,
-    `loader/isobtrt.bin=${build.isoBootSector}`,
-    `freeldr.ini=${iniPath}`,
-    ...HIVES.map((h) => `reactos/system32/config/${h}=${path.join(hiveDir, h)}`),
-    ...keep.filter((e) => e.dest !== 'loader/isobtrt.bin').map((e) => `${e.dest}=${e.src}`),
+  const entries: PathListEntry[] = [
+    ...keep,
+    { dest: 'freeldr.sys', src: freeldr!.src }, // fat.bin loads FREELDR.SYS from the root
+    { dest: 'freeldr.ini', src: iniPath },
+    ...HIVES.map((h) => ({ dest: `reactos/system32/config/${h}`, src: path.join(hiveDir, h) })),
   ];
-  const listPath = path.join(workDir, `boot-${key}.lst`);
-  writeFileSync(listPath, lines.join('\n') + '\n');
-  const tmp = `${iso}.tmp`;
-  log(`writing ${iso} (${keep.length} files from the build, ${missing.length} not built)`);
-  await execa(
-    build.mkisofs,
-    [
-      '-quiet', '-o', tmp, '-iso-level', '4', '-volid', 'ReactOS', '-volset', 'ReactOS',
-      '-eltorito-boot', 'loader/isobtrt.bin', '-no-emul-boot', '-boot-load-size', '4', '-hide', 'boot.catalog',
-      '-no-cache-inodes', '-graft-points', '-path-list', listPath,
-    ],
-    { all: true },
-  ).catch((e) => {
-    throw new Error(`mkisofs failed: ${(e as { all?: string }).all ?? e}`);
-  });
-  renameSync(tmp, iso);
-  // Old media of this work dir are stale now.
-  for (const f of readdirSync(workDir)) {
-    if ((/^boot-[0-9a-f]{16}\.(iso|lst)$/.test(f) || /^(hives|freeldr)-[0-9a-f]{16}/.test(f)) && !f.includes(key)) {
-      rmSync(path.join(workDir, f), { recursive: true, force: true });
+  let bytes = 0;
+  for (const e of entries) {
+    const target = path.join(stage, stagePath(e.dest));
+    const st = statSync(e.src);
+    if (st.isDirectory()) {
+      mkdirSync(target, { recursive: true });
+      continue;
     }
+    mkdirSync(path.dirname(target), { recursive: true });
+    rmSync(target, { force: true });
+    symlinkSync(e.src, target);
+    bytes += st.size;
   }
-  return { iso, runner: runnerSrc, reused: false, files: keep.length, missing, hasRunner, hasLxcore };
+
+  // Disk: MBR + FAT16 partition with fat.bin, then the files.
+  const totalMiB = Math.ceil((bytes * 1.25) / (1 << 20)) + 48;
+  if (totalMiB > 1900) throw new Error(`boot files need ${totalMiB} MiB, more than a FAT16 partition holds`);
+  const total = totalMiB * 2048;
+  const tmp = `${image}.tmp`;
+  const fd = openSync(tmp, 'w');
+  try {
+    ftruncateSync(fd, total * SECTOR);
+    writeSync(fd, bootMbr(readFileSync(dosmbrBin), total), 0, SECTOR, 0);
+  } finally {
+    closeSync(fd);
+  }
+  const part = `${tmp}@@${PART_START * SECTOR}`;
+  log(`writing ${image} (${keep.length} files from the build, ${(bytes / (1 << 20)).toFixed(0)} MiB; ${missing.length} not built)`);
+  await mtool('mformat', ['-i', part, '-B', fatBin, '-T', String(total - PART_START), '-h', '16', '-s', '63', '-H', String(PART_START), '-v', 'REACTOS', '::']);
+  const top = readdirSync(stage).map((f) => path.join(stage, f));
+  await mtool('mcopy', ['-i', part, '-s', '-D', 'o', '-Q', ...top, '::/']);
+  renameSync(tmp, image);
+  rmSync(stage, { recursive: true, force: true });
+  for (const f of readdirSync(workDir)) {
+    if (/^(boot|hives|stage|freeldr)-[0-9a-f]{16}/.test(f) && !f.includes(key)) rmSync(path.join(workDir, f), { recursive: true, force: true });
+  }
+  return { ...result, reused: false };
 }

@@ -1,4 +1,4 @@
-// Runs QEMU headless for one test session: boot CD + payload disk, COM1 on QEMU's stdio
+// Runs QEMU headless for one test session: boot disk + payload disk, COM1 on QEMU's stdio
 // (streamed into the serial monitor and a log file), -no-reboot so the runner's reboot ends
 // the VM. Stops the VM itself on a bugcheck/debugger prompt (after asking KDBG for a
 // backtrace), a hang or the runner's done line.
@@ -10,7 +10,8 @@ export type Accel = 'tcg' | 'kvm';
 
 export interface QemuOptions {
   qemu?: string;
-  iso: string;
+  /** Boot disk (opened with snapshot=on: never written). */
+  bootDisk: string;
   payload: string;
   accel: Accel;
   memoryMiB?: number;
@@ -23,9 +24,9 @@ export function qemuArgs(o: QemuOptions): string[] {
   const args = [
     '-machine', `pc,accel=${o.accel}`,
     '-m', String(o.memoryMiB ?? 256),
-    '-drive', `file=${o.payload},format=raw,if=ide,index=0,media=disk`,
-    '-drive', `file=${o.iso},format=raw,if=ide,index=2,media=cdrom,readonly=on`,
-    '-boot', 'order=d,menu=off',
+    '-drive', `file=${o.bootDisk},format=raw,if=ide,index=0,media=disk,snapshot=on`,
+    '-drive', `file=${o.payload},format=raw,if=ide,index=1,media=disk`,
+    '-boot', 'order=c,menu=off',
     '-chardev', 'stdio,id=com1,signal=off',
     '-serial', 'chardev:com1',
     '-display', 'none',

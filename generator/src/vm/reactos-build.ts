@@ -1,5 +1,5 @@
 // What `lxgen test` needs from a user's ReactOS build directory (CMake + Ninja, i386):
-// its source tree, the build's own host tools (mkhive, mkisofs), the livecd path list the
+// its source tree, the build's own host tool mkhive, the livecd path list the
 // build writes (boot/livecd.<Config>.lst: "name-on-medium=file" lines), registry.inf, the
 // boot sectors and freeldr. Nothing is hard-coded to one machine: every path comes from the
 // build directory and its CMakeCache.txt.
@@ -12,13 +12,10 @@ export interface ReactosBuild {
   config: string;
   arch: string;
   mkhive: string;
-  mkisofs: string;
   /** boot/livecd.<Config>.lst */
   livecdList: string;
   /** boot/bootdata/registry.inf (all add_registry_inf files, UTF-16) */
   registryInf: string;
-  /** El Torito boot sector that never asks "press a key" (the regtest one). */
-  isoBootSector: string;
 }
 
 export interface PathListEntry {
@@ -69,11 +66,8 @@ export function inspectBuild(dirArg: string): ReactosBuild {
   if (!livecdList) throw new Error(`${dir}: boot/livecd.${config}.lst not found (is this a configured ReactOS build?)`);
   const registryInf = path.join(dir, 'boot', 'bootdata', 'registry.inf');
   if (!existsSync(registryInf)) throw new Error(`${dir}: boot/bootdata/registry.inf not built yet (ninja registry_inf)`);
-  const bootsect = path.join(dir, 'boot', 'freeldr', 'bootsect');
-  const isoBootSector = firstExisting([path.join(bootsect, 'isobtrt.bin')]);
-  if (!isoBootSector) throw new Error(`${dir}: boot/freeldr/bootsect/isobtrt.bin not built (ninja isobtrt)`);
 
-  return { dir, sourceDir, config, arch, mkhive: tool('mkhive'), mkisofs: tool('mkisofs'), livecdList, registryInf, isoBootSector };
+  return { dir, sourceDir, config, arch, mkhive: tool('mkhive'), livecdList, registryInf };
 }
 
 /** Parses a mkisofs -path-list file as the ReactOS build writes it. */
