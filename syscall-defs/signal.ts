@@ -15,7 +15,7 @@ export default syscalls('signal', [
   { nr: 173, name: 'rt_sigreturn', entry: 'sys_rt_sigreturn', args: [], status: 'implemented' },
   { nr: 174, name: 'rt_sigaction', entry: 'sys_rt_sigaction', args: ['int sig', 'const struct sigaction __user *act', 'struct sigaction __user *oact', 'size_t sigsetsize'], status: 'partial', note: 'SA_ONSTACK ignored (no sigaltstack); delivery only for faults and signals a thread sends itself' },
   { nr: 175, name: 'rt_sigprocmask', entry: 'sys_rt_sigprocmask', args: ['int how', 'sigset_t __user *set', 'sigset_t __user *oset', 'size_t sigsetsize'], status: 'partial', note: 'pending signals are only those a thread raised itself' },
-  { nr: 176, name: 'rt_sigpending', entry: 'sys_rt_sigpending', args: ['sigset_t __user *set', 'size_t sigsetsize'], status: 'enosys' },
+  { nr: 176, name: 'rt_sigpending', entry: 'sys_rt_sigpending', args: ['sigset_t __user *set', 'size_t sigsetsize'], status: 'partial', note: 'pending signals are only those a thread raised itself' },
   { nr: 177, name: 'rt_sigtimedwait', entry: 'sys_rt_sigtimedwait_time32', args: ['const sigset_t __user *uthese', 'siginfo_t __user *uinfo', 'const struct old_timespec32 __user *uts', 'size_t sigsetsize'], status: 'enosys' },
   { nr: 178, name: 'rt_sigqueueinfo', entry: 'sys_rt_sigqueueinfo', args: ['pid_t pid', 'int sig', 'siginfo_t __user *uinfo'], status: 'enosys' },
   { nr: 179, name: 'rt_sigsuspend', entry: 'sys_rt_sigsuspend', args: ['sigset_t __user *unewset', 'size_t sigsetsize'], status: 'enosys' },

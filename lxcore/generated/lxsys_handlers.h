@@ -135,7 +135,7 @@ LONG NTAPI LxSysCreat(const CHAR *Pathname, LX_UMODE Mode);
 LONG NTAPI LxSysLink(const CHAR *Oldname, const CHAR *Newname);
 /* 10 unlink (fs, partial): Linux sys_unlink */
 LONG NTAPI LxSysUnlink(const CHAR *Pathname);
-/* 11 execve (process, enosys): Linux sys_execve */
+/* 11 execve (process, partial): Linux sys_execve */
 LONG NTAPI LxSysExecve(const CHAR *Filename, const CHAR *const *Argv, const CHAR *const *Envp);
 /* 12 chdir (fs, implemented): Linux sys_chdir */
 LONG NTAPI LxSysChdir(const CHAR *Filename);
@@ -465,7 +465,7 @@ LONG NTAPI LxSysRtSigreturn(VOID);
 LONG NTAPI LxSysRtSigaction(LONG Sig, const LX_SIGACTION *Act, LX_SIGACTION *Oact, SIZE_T Sigsetsize);
 /* 175 rt_sigprocmask (signal, partial): Linux sys_rt_sigprocmask */
 LONG NTAPI LxSysRtSigprocmask(LONG How, LX_SIGSET *Set, LX_SIGSET *Oset, SIZE_T Sigsetsize);
-/* 176 rt_sigpending (signal, enosys): Linux sys_rt_sigpending */
+/* 176 rt_sigpending (signal, partial): Linux sys_rt_sigpending */
 LONG NTAPI LxSysRtSigpending(LX_SIGSET *Set, SIZE_T Sigsetsize);
 /* 177 rt_sigtimedwait (signal, enosys): Linux sys_rt_sigtimedwait_time32 */
 LONG NTAPI LxSysRtSigtimedwait(const LX_SIGSET *Uthese, LX_SIGINFO *Uinfo, const LX_OLD_TIMESPEC32 *Uts, SIZE_T Sigsetsize);
@@ -821,7 +821,7 @@ LONG NTAPI LxSysGetrandom(CHAR *Buf, SIZE_T Count, ULONG Flags);
 LONG NTAPI LxSysMemfdCreate(const CHAR *UnamePtr, ULONG Flags);
 /* 357 bpf (misc, enosys): Linux sys_bpf */
 LONG NTAPI LxSysBpf(LONG Cmd, LX_BPF_ATTR *Attr, ULONG Size);
-/* 358 execveat (process, enosys): Linux sys_execveat */
+/* 358 execveat (process, partial): Linux sys_execveat */
 LONG NTAPI LxSysExecveat(LONG Dfd, const CHAR *Filename, const CHAR *const *Argv, const CHAR *const *Envp, LONG Flags);
 /* 359 socket (net, enosys): Linux sys_socket */
 LONG NTAPI LxSysSocket(LONG Family, LONG Type, LONG Protocol);

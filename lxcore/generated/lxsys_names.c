@@ -18,7 +18,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "creat",                     2, LXSYS_STATUS_PARTIAL }, /* 8 */
     { "link",                      2, LXSYS_STATUS_ENOSYS }, /* 9 */
     { "unlink",                    1, LXSYS_STATUS_PARTIAL }, /* 10 */
-    { "execve",                    3, LXSYS_STATUS_ENOSYS }, /* 11 */
+    { "execve",                    3, LXSYS_STATUS_PARTIAL }, /* 11 */
     { "chdir",                     1, LXSYS_STATUS_IMPLEMENTED }, /* 12 */
     { "time",                      1, LXSYS_STATUS_IMPLEMENTED }, /* 13 */
     { "mknod",                     3, LXSYS_STATUS_ENOSYS }, /* 14 */
@@ -183,7 +183,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "rt_sigreturn",              0, LXSYS_STATUS_IMPLEMENTED }, /* 173 */
     { "rt_sigaction",              4, LXSYS_STATUS_PARTIAL }, /* 174 */
     { "rt_sigprocmask",            4, LXSYS_STATUS_PARTIAL }, /* 175 */
-    { "rt_sigpending",             2, LXSYS_STATUS_ENOSYS }, /* 176 */
+    { "rt_sigpending",             2, LXSYS_STATUS_PARTIAL }, /* 176 */
     { "rt_sigtimedwait",           4, LXSYS_STATUS_ENOSYS }, /* 177 */
     { "rt_sigqueueinfo",           3, LXSYS_STATUS_ENOSYS }, /* 178 */
     { "rt_sigsuspend",             2, LXSYS_STATUS_ENOSYS }, /* 179 */
@@ -365,7 +365,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "getrandom",                 3, LXSYS_STATUS_PARTIAL }, /* 355 */
     { "memfd_create",              2, LXSYS_STATUS_ENOSYS }, /* 356 */
     { "bpf",                       3, LXSYS_STATUS_ENOSYS }, /* 357 */
-    { "execveat",                  5, LXSYS_STATUS_ENOSYS }, /* 358 */
+    { "execveat",                  5, LXSYS_STATUS_PARTIAL }, /* 358 */
     { "socket",                    3, LXSYS_STATUS_ENOSYS }, /* 359 */
     { "socketpair",                4, LXSYS_STATUS_ENOSYS }, /* 360 */
     { "bind",                      3, LXSYS_STATUS_ENOSYS }, /* 361 */

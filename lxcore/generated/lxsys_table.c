@@ -19,7 +19,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysCreat,                      /* 8 creat */
     (ULONG_PTR)LxSysEnosys,                     /* 9 link */
     (ULONG_PTR)LxSysUnlink,                     /* 10 unlink */
-    (ULONG_PTR)LxSysEnosys,                     /* 11 execve */
+    (ULONG_PTR)LxSysExecve,                     /* 11 execve */
     (ULONG_PTR)LxSysChdir,                      /* 12 chdir */
     (ULONG_PTR)LxSysTime,                       /* 13 time */
     (ULONG_PTR)LxSysEnosys,                     /* 14 mknod */
@@ -184,7 +184,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysRtSigreturn,                /* 173 rt_sigreturn */
     (ULONG_PTR)LxSysRtSigaction,                /* 174 rt_sigaction */
     (ULONG_PTR)LxSysRtSigprocmask,              /* 175 rt_sigprocmask */
-    (ULONG_PTR)LxSysEnosys,                     /* 176 rt_sigpending */
+    (ULONG_PTR)LxSysRtSigpending,               /* 176 rt_sigpending */
     (ULONG_PTR)LxSysEnosys,                     /* 177 rt_sigtimedwait */
     (ULONG_PTR)LxSysEnosys,                     /* 178 rt_sigqueueinfo */
     (ULONG_PTR)LxSysEnosys,                     /* 179 rt_sigsuspend */
@@ -366,7 +366,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysGetrandom,                  /* 355 getrandom */
     (ULONG_PTR)LxSysEnosys,                     /* 356 memfd_create */
     (ULONG_PTR)LxSysEnosys,                     /* 357 bpf */
-    (ULONG_PTR)LxSysEnosys,                     /* 358 execveat */
+    (ULONG_PTR)LxSysExecveat,                   /* 358 execveat */
     (ULONG_PTR)LxSysEnosys,                     /* 359 socket */
     (ULONG_PTR)LxSysEnosys,                     /* 360 socketpair */
     (ULONG_PTR)LxSysEnosys,                     /* 361 bind */
@@ -474,7 +474,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     8,   /* 8 creat */
     0,   /* 9 link */
     4,   /* 10 unlink */
-    0,   /* 11 execve */
+    12,  /* 11 execve */
     4,   /* 12 chdir */
     4,   /* 13 time */
     0,   /* 14 mknod */
@@ -639,7 +639,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 173 rt_sigreturn */
     16,  /* 174 rt_sigaction */
     16,  /* 175 rt_sigprocmask */
-    0,   /* 176 rt_sigpending */
+    8,   /* 176 rt_sigpending */
     0,   /* 177 rt_sigtimedwait */
     0,   /* 178 rt_sigqueueinfo */
     0,   /* 179 rt_sigsuspend */
@@ -821,7 +821,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     12,  /* 355 getrandom */
     0,   /* 356 memfd_create */
     0,   /* 357 bpf */
-    0,   /* 358 execveat */
+    20,  /* 358 execveat */
     0,   /* 359 socket */
     0,   /* 360 socketpair */
     0,   /* 361 bind */

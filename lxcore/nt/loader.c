@@ -13,7 +13,6 @@
 #include <debug.h>
 
 /* Reads the whole file into paged pool. Returns 0 or -errno. */
-static
 LONG
 LxReadImageFile(
     _In_ PUNICODE_STRING ImagePath,
@@ -125,6 +124,159 @@ LxImageBaseName(
     Name->Length = Name->MaximumLength = Path->Length - i * sizeof(WCHAR);
 }
 
+/* Everything about a program that can be prepared before its process is touched: the file,
+ * its load plan and its initial stack contents. Frees nothing on success; see
+ * LxFreePreparedImage. */
+LONG
+LxPrepareImage(
+    _In_ PLX_PROCESS LxProcess,
+    _In_ PUNICODE_STRING ImagePath,
+    _In_ ULONG ArgumentCount, _In_ const CHAR *const *Arguments,
+    _In_ ULONG EnvironmentCount, _In_ const CHAR *const *Environment,
+    _In_ PCSTR ExecFn,
+    _Out_ PLX_PREPARED_IMAGE Prepared)
+{
+    lx_stack_params StackParams;
+    UCHAR Random[16];
+    LONG Result;
+
+    PAGED_CODE();
+
+    RtlZeroMemory(Prepared, sizeof(*Prepared));
+    Result = LxReadImageFile(ImagePath, &Prepared->Image, &Prepared->ImageSize);
+    if (Result < 0)
+        return Result;
+
+    Prepared->Plan = ExAllocatePoolWithTag(PagedPool, sizeof(*Prepared->Plan), LX_TAG_TEMP);
+    if (Prepared->Plan == NULL)
+    {
+        Result = -LX_ENOMEM;
+        goto Fail;
+    }
+    Result = lx_elf_plan(Prepared->Image, Prepared->ImageSize, 0, Prepared->Plan);
+    if (Result < 0)
+        goto Fail;
+
+    /* The stack contents are built in pool first (strings, pointers, auxv), then copied. */
+    Prepared->StackBufferSize = LX_MAX_ARGUMENT_BYTES + 4096;
+    Prepared->StackBuffer = ExAllocatePoolWithTag(PagedPool, Prepared->StackBufferSize,
+                                                  LX_TAG_TEMP);
+    if (Prepared->StackBuffer == NULL)
+    {
+        Result = -LX_ENOMEM;
+        goto Fail;
+    }
+    LxGetRandomBytes(Random, sizeof(Random));
+    RtlZeroMemory(&StackParams, sizeof(StackParams));
+    StackParams.argc = ArgumentCount;
+    StackParams.argv = (const char *const *)Arguments;
+    StackParams.envc = EnvironmentCount;
+    StackParams.envp = (const char *const *)Environment;
+    StackParams.execfn = ExecFn;
+    StackParams.random16 = Random;
+    StackParams.phdr_addr = Prepared->Plan->phdr_addr;
+    StackParams.phdr_copy = Prepared->Plan->phdr_addr ? NULL :
+                            Prepared->Image + Prepared->Plan->phdr_offset;
+    StackParams.phent = Prepared->Plan->phent;
+    StackParams.phnum = Prepared->Plan->phnum;
+    StackParams.base = 0;
+    StackParams.entry = Prepared->Plan->entry;
+    StackParams.uid = StackParams.euid = LxProcess->Uid;
+    StackParams.gid = StackParams.egid = LxProcess->Gid;
+    StackParams.hwcap = LxGetHwcap();
+    StackParams.clktck = 100;
+    Result = lx_stack_build(&StackParams, Prepared->StackBuffer, Prepared->StackBufferSize,
+                            LX_STACK_TOP, &Prepared->Stack);
+    if (Result < 0)
+        goto Fail;
+    return 0;
+
+Fail:
+    LxFreePreparedImage(Prepared);
+    return Result;
+}
+
+VOID
+LxFreePreparedImage(
+    _Inout_ PLX_PREPARED_IMAGE Prepared)
+{
+    if (Prepared->StackBuffer)
+        ExFreePoolWithTag(Prepared->StackBuffer, LX_TAG_TEMP);
+    if (Prepared->Plan)
+        ExFreePoolWithTag(Prepared->Plan, LX_TAG_TEMP);
+    if (Prepared->Image)
+        ExFreePoolWithTag(Prepared->Image, LX_TAG_IMAGE);
+    RtlZeroMemory(Prepared, sizeof(*Prepared));
+}
+
+/* Reserves and commits the address space of a prepared image in LxProcess (through
+ * ProcessHandle), copies the segments and the stack (attached to the process unless it is
+ * the current one) and sets the final protections. */
+LONG
+LxPopulateAddressSpace(
+    _In_ PLX_PROCESS LxProcess,
+    _In_ HANDLE ProcessHandle,
+    _In_ BOOLEAN Attach,
+    _In_ PLX_PREPARED_IMAGE Prepared)
+{
+    const lx_load_plan *Plan = Prepared->Plan;
+    KAPC_STATE ApcState;
+    NTSTATUS Status;
+    LONG Result;
+    ULONG i;
+
+    Result = LxMmInitializeProcess(LxProcess, ProcessHandle, Plan);
+    if (Result < 0)
+        return Result;
+
+    if (Attach)
+        KeStackAttachProcess((PKPROCESS)LxProcess->Process, &ApcState);
+    _SEH2_TRY
+    {
+        for (i = 0; i < Plan->nsegments; i++)
+        {
+            const lx_load_segment *Segment = &Plan->segments[i];
+
+            /* Freshly committed pages are zero: bss needs no explicit clearing, and a
+             * page shared with the next segment must not be cleared after its copy. */
+            if (Segment->file_size != 0)
+            {
+                RtlCopyMemory((PVOID)(ULONG_PTR)Segment->vaddr,
+                              Prepared->Image + Segment->file_offset,
+                              Segment->file_size);
+            }
+        }
+        RtlCopyMemory((PVOID)(ULONG_PTR)Prepared->Stack.esp,
+                      Prepared->StackBuffer + Prepared->StackBufferSize - Prepared->Stack.used,
+                      Prepared->Stack.used);
+    }
+    _SEH2_EXCEPT(EXCEPTION_EXECUTE_HANDLER)
+    {
+        Result = -LX_ENOMEM;
+    }
+    _SEH2_END;
+    if (Attach)
+        KeUnstackDetachProcess(&ApcState);
+    if (Result < 0)
+        return Result;
+
+    /* Final protections, page range by page range (re-committing changes protection) */
+    for (i = 0; i < Plan->nprot; i++)
+    {
+        PVOID Base = (PVOID)(ULONG_PTR)Plan->prot[i].start;
+        SIZE_T Size = Plan->prot[i].end - Plan->prot[i].start;
+
+        Status = ZwAllocateVirtualMemory(ProcessHandle, &Base, 0, &Size, MEM_COMMIT,
+                                         LxNtProtection(Plan->prot[i].prot));
+        if (!NT_SUCCESS(Status))
+        {
+            DbgPrint("lxss: protecting %p+%lx failed, status 0x%08lx\n", Base, Size, Status);
+            return -LX_ENOMEM;
+        }
+    }
+    return 0;
+}
+
 LONG
 LxLoadElf(
     _In_ PLX_PROCESS LxProcess,
@@ -136,65 +288,19 @@ LxLoadElf(
     PS_PICO_PROCESS_ATTRIBUTES ProcessAttributes;
     PS_PICO_THREAD_ATTRIBUTES ThreadAttributes;
     PS_PICO_CREATE_INFO CreateInfo;
+    LX_PREPARED_IMAGE Prepared;
     UNICODE_STRING BaseName;
     HANDLE ProcessHandle = NULL, ThreadHandle = NULL;
-    PUCHAR Image = NULL, StackBuffer = NULL;
-    ULONG ImageSize = 0, StackBufferSize, i;
-    lx_load_plan *Plan = NULL;
-    lx_stack_params StackParams;
-    lx_stack_result StackResult;
-    UCHAR Random[16];
-    KAPC_STATE ApcState;
     PLX_THREAD Thread = NULL;
     NTSTATUS Status;
     LONG Result;
 
     PAGED_CODE();
 
-    Result = LxReadImageFile(ImagePath, &Image, &ImageSize);
+    Result = LxPrepareImage(LxProcess, ImagePath, ArgumentCount, Arguments, EnvironmentCount,
+                            Environment, ExecFn, &Prepared);
     if (Result < 0)
         return Result;
-
-    Plan = ExAllocatePoolWithTag(PagedPool, sizeof(*Plan), LX_TAG_TEMP);
-    if (Plan == NULL)
-    {
-        Result = -LX_ENOMEM;
-        goto Cleanup;
-    }
-    Result = lx_elf_plan(Image, ImageSize, 0, Plan);
-    if (Result < 0)
-        goto Cleanup;
-
-    /* The stack contents are built in pool first (strings, pointers, auxv), then copied. */
-    StackBufferSize = LX_MAX_ARGUMENT_BYTES + 4096;
-    StackBuffer = ExAllocatePoolWithTag(PagedPool, StackBufferSize, LX_TAG_TEMP);
-    if (StackBuffer == NULL)
-    {
-        Result = -LX_ENOMEM;
-        goto Cleanup;
-    }
-    LxGetRandomBytes(Random, sizeof(Random));
-    RtlZeroMemory(&StackParams, sizeof(StackParams));
-    StackParams.argc = ArgumentCount;
-    StackParams.argv = (const char *const *)Arguments;
-    StackParams.envc = EnvironmentCount;
-    StackParams.envp = (const char *const *)Environment;
-    StackParams.execfn = ExecFn;
-    StackParams.random16 = Random;
-    StackParams.phdr_addr = Plan->phdr_addr;
-    StackParams.phdr_copy = Plan->phdr_addr ? NULL : Image + Plan->phdr_offset;
-    StackParams.phent = Plan->phent;
-    StackParams.phnum = Plan->phnum;
-    StackParams.base = 0;
-    StackParams.entry = Plan->entry;
-    StackParams.uid = StackParams.euid = LxProcess->Uid;
-    StackParams.gid = StackParams.egid = LxProcess->Gid;
-    StackParams.hwcap = LxGetHwcap();
-    StackParams.clktck = 100;
-    Result = lx_stack_build(&StackParams, StackBuffer, StackBufferSize, LX_STACK_TOP,
-                            &StackResult);
-    if (Result < 0)
-        goto Cleanup;
 
     /* The pico process: an address space with nothing in it */
     RtlZeroMemory(&ProcessAttributes, sizeof(ProcessAttributes));
@@ -226,57 +332,9 @@ LxLoadElf(
     }
     LxProcess->NtProcessId = PsGetProcessId(LxProcess->Process);
 
-    /* Reservations and commits (image, brk area, stack) */
-    Result = LxMmInitializeProcess(LxProcess, ProcessHandle, Plan);
+    Result = LxPopulateAddressSpace(LxProcess, ProcessHandle, TRUE, &Prepared);
     if (Result < 0)
         goto Cleanup;
-
-    /* Copy the segments and the stack while attached to the new address space */
-    Result = 0;
-    KeStackAttachProcess((PKPROCESS)LxProcess->Process, &ApcState);
-    _SEH2_TRY
-    {
-        for (i = 0; i < Plan->nsegments; i++)
-        {
-            const lx_load_segment *Segment = &Plan->segments[i];
-
-            /* Freshly committed pages are zero: bss needs no explicit clearing, and a
-             * page shared with the next segment must not be cleared after its copy. */
-            if (Segment->file_size != 0)
-            {
-                RtlCopyMemory((PVOID)(ULONG_PTR)Segment->vaddr,
-                              Image + Segment->file_offset,
-                              Segment->file_size);
-            }
-        }
-        RtlCopyMemory((PVOID)(ULONG_PTR)StackResult.esp,
-                      StackBuffer + StackBufferSize - StackResult.used,
-                      StackResult.used);
-    }
-    _SEH2_EXCEPT(EXCEPTION_EXECUTE_HANDLER)
-    {
-        Result = -LX_ENOMEM;
-    }
-    _SEH2_END;
-    KeUnstackDetachProcess(&ApcState);
-    if (Result < 0)
-        goto Cleanup;
-
-    /* Final protections, page range by page range (re-committing changes protection) */
-    for (i = 0; i < Plan->nprot; i++)
-    {
-        PVOID Base = (PVOID)(ULONG_PTR)Plan->prot[i].start;
-        SIZE_T Size = Plan->prot[i].end - Plan->prot[i].start;
-
-        Status = ZwAllocateVirtualMemory(ProcessHandle, &Base, 0, &Size, MEM_COMMIT,
-                                         LxNtProtection(Plan->prot[i].prot));
-        if (!NT_SUCCESS(Status))
-        {
-            DbgPrint("lxss: protecting %p+%lx failed, status 0x%08lx\n", Base, Size, Status);
-            Result = -LX_ENOMEM;
-            goto Cleanup;
-        }
-    }
 
     /* The initial thread: its Linux tid is the pid */
     Thread = ExAllocatePoolWithTag(NonPagedPool, sizeof(*Thread), LX_TAG_THREAD);
@@ -294,8 +352,8 @@ LxLoadElf(
 
     RtlZeroMemory(&ThreadAttributes, sizeof(ThreadAttributes));
     ThreadAttributes.Process = ProcessHandle;
-    ThreadAttributes.UserStack = StackResult.esp;
-    ThreadAttributes.StartRoutine = Plan->entry;
+    ThreadAttributes.UserStack = Prepared.Stack.esp;
+    ThreadAttributes.StartRoutine = Prepared.Plan->entry;
     ThreadAttributes.Context = Thread;
     /* i386 ELF entry: EDX = a function for atexit (none), everything else zero */
     Status = LxPicoRoutines.CreateThread(&ThreadAttributes, NULL, &ThreadHandle);
@@ -311,17 +369,12 @@ LxLoadElf(
     }
     ZwClose(ThreadHandle);
     DbgPrint("lxss: process %lu started: %wZ, entry 0x%08lx, esp 0x%08lx\n",
-             LxProcess->Pid, ImagePath, Plan->entry, StackResult.esp);
+             LxProcess->Pid, ImagePath, Prepared.Plan->entry, Prepared.Stack.esp);
     Result = 0;
 
 Cleanup:
     if (ProcessHandle != NULL)
         ZwClose(ProcessHandle);
-    if (StackBuffer)
-        ExFreePoolWithTag(StackBuffer, LX_TAG_TEMP);
-    if (Plan)
-        ExFreePoolWithTag(Plan, LX_TAG_TEMP);
-    if (Image)
-        ExFreePoolWithTag(Image, LX_TAG_IMAGE);
+    LxFreePreparedImage(&Prepared);
     return Result;
 }

@@ -427,6 +427,25 @@ LONG LxFutexWake(_In_ PLX_PROCESS Process, _In_ ULONG_PTR Address, _In_ ULONG Co
 LONG LxReadClock(_In_ LONG Clock, _Out_ lx_timespec64 *Ts);
 
 /* loader.c */
+typedef struct _LX_PREPARED_IMAGE
+{
+    PUCHAR Image;
+    ULONG ImageSize;
+    lx_load_plan *Plan;
+    PUCHAR StackBuffer;
+    ULONG StackBufferSize;
+    lx_stack_result Stack;
+} LX_PREPARED_IMAGE, *PLX_PREPARED_IMAGE;
+
+LONG LxReadImageFile(_In_ PUNICODE_STRING ImagePath, _Out_ PUCHAR *Image,
+                     _Out_ PULONG ImageSize);
+LONG LxPrepareImage(_In_ PLX_PROCESS LxProcess, _In_ PUNICODE_STRING ImagePath,
+                    _In_ ULONG ArgumentCount, _In_ const CHAR *const *Arguments,
+                    _In_ ULONG EnvironmentCount, _In_ const CHAR *const *Environment,
+                    _In_ PCSTR ExecFn, _Out_ PLX_PREPARED_IMAGE Prepared);
+VOID LxFreePreparedImage(_Inout_ PLX_PREPARED_IMAGE Prepared);
+LONG LxPopulateAddressSpace(_In_ PLX_PROCESS LxProcess, _In_ HANDLE ProcessHandle,
+                            _In_ BOOLEAN Attach, _In_ PLX_PREPARED_IMAGE Prepared);
 LONG LxLoadElf(_In_ PLX_PROCESS LxProcess,
                _In_ PUNICODE_STRING ImagePath,
                _In_ ULONG ArgumentCount, _In_ const CHAR *const *Arguments,
