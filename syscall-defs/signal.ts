@@ -3,7 +3,7 @@ import { syscalls } from '../generator/src/defs/schema.ts';
 
 export default syscalls('signal', [
   { nr: 29, name: 'pause', entry: 'sys_pause', args: [], status: 'enosys' },
-  { nr: 37, name: 'kill', entry: 'sys_kill', args: ['pid_t pid', 'int sig'], status: 'partial', note: 'only the calling process (delivered to the calling thread)' },
+  { nr: 37, name: 'kill', entry: 'sys_kill', args: ['pid_t pid', 'int sig'], status: 'partial', note: 'handlers run only for signals a process sends itself; another process gets the default action (termination)' },
   { nr: 48, name: 'signal', entry: 'sys_signal', args: ['int sig', '__sighandler_t handler'], status: 'enosys' },
   { nr: 67, name: 'sigaction', entry: 'sys_sigaction', args: ['int sig', 'const struct old_sigaction __user *act', 'struct old_sigaction __user *oact'], status: 'enosys' },
   { nr: 68, name: 'sgetmask', entry: 'sys_sgetmask', args: [], status: 'enosys' },

@@ -125,11 +125,28 @@ LxSysKill(
 {
     PLX_PROCESS Process = LxCurrentProcess();
 
+    PLX_PROCESS Target;
+
     if (Pid == (LONG)Process->Pid || Pid == 0 || Pid == -1)
         return LxSignalSelf(Sig);
     if (Sig < 0 || Sig > 64)
         return -LX_EINVAL;
-    return -LX_ESRCH;
+
+    /* Another lxcore process: nothing can run its handlers from here, so a signal it does
+     * not ignore takes the default action of ending it. */
+    Target = LxLookupProcess(Pid < 0 ? (ULONG)-Pid : (ULONG)Pid);
+    if (Target == NULL)
+        return -LX_ESRCH;
+    if (Sig != 0 && Target->Process != NULL && !KeReadStateEvent(&Target->ExitEvent) &&
+        Target->SignalHandlers[Sig] != 1 /* SIG_IGN */ &&
+        !(Target->SignalHandlers[Sig] == 0 && (Sig == 17 || Sig == 18 || Sig == 23 || Sig == 28)))
+    {
+        if (Target->Signal == 0 && !Target->ExitRequested)
+            Target->Signal = (ULONG)Sig;
+        LxPicoRoutines.TerminateProcess(Target->Process, (NTSTATUS)(0xC0000000 | Sig));
+    }
+    LxDereferenceProcess(Target);
+    return 0;
 }
 
 LONG
