@@ -86,6 +86,24 @@ describe('serial monitor and report', () => {
     expect(r.exitCode).toBe(1);
   });
 
+  it('reports the real bugcheck captured from ReactOS (crash test) with its backtrace', () => {
+    const planned = [{ id: 1, name: 'selftest/bugcheck', timeout: 30 }];
+    const { m, stop } = replay(fixture('real-bugcheck.serial.txt'), planned);
+    expect(stop).toMatchObject({ kind: 'kernel-failure', test: { id: 1 }, failure: { kind: 'bugcheck', stop: '0xC0000420' } });
+    const r = report(m, planned, stop);
+    expect(r.tests[0]!.outcome).toBe('crashed');
+    expect(r.evidence.join('\n')).toContain('NtRaiseHardError');
+    expect(r.evidence.join('\n')).not.toContain('\x1b');
+  });
+
+  it('reads the real boot-only log of a ReactOS boot: empty plan, done, no failure', () => {
+    const { m } = replay(fixture('real-boot-only.serial.txt'), []);
+    const r = report(m, [], m.vmExited(20_000), true);
+    expect(m.kernel.failures).toEqual([]);
+    expect(m.tap.summary()).toMatchObject({ version: 13, plan: { start: 1, end: 0 }, done: { total: 0 } });
+    expect(r.exitCode).toBe(0);
+  });
+
   it('treats a failed kernel ASSERT as a crash of the running test', () => {
     const planned = plan('threads/clone');
     const { m, stop } = replay(fixture('assertion.serial.txt'), planned);

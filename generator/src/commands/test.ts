@@ -9,7 +9,7 @@ import { BUILD_DIR } from '../paths.ts';
 import { describeChoice, resolveBuildDir, userConfigFile } from '../vm/config.ts';
 import { inspectBuild, parsePathList } from '../vm/reactos-build.ts';
 import { assembleBootMedium, RUNNER_IMAGE } from '../vm/boot-medium.ts';
-import { DEFAULT_MANIFEST, makePayloadImage, payloadSizeMiB, planTests, readManifest, type PlannedElf } from '../vm/payload.ts';
+import { crashTest, DEFAULT_MANIFEST, makePayloadImage, payloadSizeMiB, planTests, readManifest, type PlannedElf } from '../vm/payload.ts';
 import { buildRunner } from '../vm/runner-build.ts';
 import { qemuArgs, runSession, type Accel } from '../vm/qemu.ts';
 import { SerialMonitor, DEFAULT_MONITOR_OPTIONS } from '../tap/monitor.ts';
@@ -34,6 +34,9 @@ options:
   --keep             keep the run directory (serial log, payload disk) under .lxss/vm/
   --gdb              start QEMU halted, waiting for gdb on localhost:1234 (no timeouts)
   --boot-only        boot with an empty plan: checks boot-to-runner and measures it
+  --crash-test       run only the runner's crash test, which makes the kernel bugcheck (a
+                     hard error with OptionShutdownSystem: ReactOS shows the raised status,
+                     STOP 0xC0000420): exits 0 only if lxgen reports that bugcheck
   --manifest FILE    ELF manifest (default .lxss/elf/manifest.json)
   --dry-run          assemble the media and print the QEMU command line, do not boot
   --runner WHICH     the in-guest runner: "auto" (default: the build's lxtestrun.exe, else
@@ -77,6 +80,7 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
       keep: { type: 'boolean', default: false },
       gdb: { type: 'boolean', default: false },
       'boot-only': { type: 'boolean', default: false },
+      'crash-test': { type: 'boolean', default: false },
       manifest: { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
       'rebuild-medium': { type: 'boolean', default: false },
@@ -109,7 +113,9 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
 
   // Tests.
   let tests: PlannedElf[] = [];
-  if (!values['boot-only']) {
+  if (values['crash-test']) {
+    tests = [crashTest(1)];
+  } else if (!values['boot-only']) {
     tests = planTests(readManifest(values.manifest ? path.resolve(values.manifest) : DEFAULT_MANIFEST), values.filter);
     if (tests.length === 0) throw new Error(values.filter ? `--filter ${values.filter} selects no test` : 'the manifest lists no test');
   }
@@ -239,6 +245,16 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
       `VM stopped after ${fmtTime(result.elapsedMs)} (${vmEnd})`,
   );
   if (values['boot-only'] && result.bootMs === null) report.exitCode = 1;
+  if (values['crash-test']) {
+    const s = result.stop;
+    const ok = s?.kind === 'kernel-failure' && s.failure.kind === 'bugcheck' && s.failure.code === 0xc0000420 && s.test?.id === 1;
+    console.log(
+      ok
+        ? 'crash test: the deliberate bugcheck was detected and reported (STOP 0xC0000420) -> OK'
+        : 'crash test: the deliberate bugcheck was NOT reported as STOP 0xC0000420 during the crash test -> FAILED',
+    );
+    report.exitCode = ok ? 0 : 1;
+  }
   if (values.keep) console.log(`kept: ${runDir} (serial.log, payload.img)`);
   else if (existsSync(runDir)) rmSync(runDir, { recursive: true, force: true });
   return {

@@ -105,7 +105,8 @@ export class SerialMonitor {
   }
 
   private feedLine(line: string, now: number): void {
-    this.tail.push(line.replace(/\r/g, ''));
+    // KDBG probes the terminal with escape sequences: keep the evidence readable.
+    this.tail.push(line.replace(/\r/g, '').replace(/\x1b\[[0-9;?]*[A-Za-z]/g, ''));
     if (this.tail.length > this.opts.tailLines) this.tail.shift();
     for (const f of this.kernel.feedLine(line)) {
       if (this.failureAt === null) this.failureAt = now;
@@ -182,6 +183,16 @@ export class SerialMonitor {
   check(now: number): StopReason | null {
     if (this.stopped) return this.stopped;
     const elapsed = now - this.startedAt;
+    if (this.kernel.primary() === null && this.atDebuggerPrompt()) {
+      // A prompt with no banner we know (DbgPrompt from a driver, a critical process exit):
+      // the kernel waits for an answer that will never come.
+      const last = this.lastLines().filter((l) => l.trim() !== '');
+      const reason = `waiting at a debugger prompt: ${last.slice(-2).join(' | ').trim()}`;
+      const f: KernelFailure = { kind: 'debugger', reason, line: -1 };
+      this.kernel.failures.push(f);
+      this.failureAt = now;
+      this.onKernelFailure?.(f, now);
+    }
     const failure = this.kernel.primary();
     if (failure && this.failureAt !== null) {
       const atPrompt = this.atDebuggerPrompt();

@@ -101,6 +101,11 @@ export function planTests(entries: ManifestEntry[], filter?: string): PlannedElf
   });
 }
 
+/** The runner's built-in crash test (tests/runner: "@bugcheck"): checks bugcheck detection. */
+export function crashTest(id: number): PlannedElf {
+  return { id, name: 'selftest/bugcheck', file: '', diskPath: '@bugcheck', expectedExit: 0, timeout: 30, needs: [] };
+}
+
 export function planText(tests: PlannedElf[]): string {
   const lines = ['# lxss test plan v1 (lxgen test): id, name, path, expected exit status, timeout s'];
   for (const t of tests) lines.push([t.id, t.name, t.diskPath, t.expectedExit, t.timeout].join('\t'));
@@ -136,7 +141,7 @@ async function mtool(cmd: string, args: string[]): Promise<void> {
 
 /** Creates the payload disk image: MBR + FAT16 partition with the plan, the ELFs and /tmp. */
 export async function makePayloadImage(image: string, tests: PlannedElf[], sizeMiB = 64): Promise<void> {
-  for (const t of tests) if (!existsSync(t.file)) throw new Error(`ELF ${t.file} (${t.name}) does not exist: rebuild the ELF tests`);
+  for (const t of tests) if (!t.diskPath.startsWith('@') && !existsSync(t.file)) throw new Error(`ELF ${t.file} (${t.name}) does not exist: rebuild the ELF tests`);
   const total = sizeMiB * 1024 * 2;
   mkdirSync(path.dirname(image), { recursive: true });
   const fd = openSync(image, 'w');
@@ -153,11 +158,11 @@ export async function makePayloadImage(image: string, tests: PlannedElf[], sizeM
   writeFileSync(planPath, planText(tests));
   await mtool('mcopy', ['-i', part, planPath, `::/${PLAN_FILE}`]);
   // mcopy takes many sources to one directory, but names must stay those of the disk paths.
-  for (const t of tests) await mtool('mcopy', ['-i', part, t.file, `::/${t.diskPath}`]);
+  for (const t of tests) if (!t.diskPath.startsWith('@')) await mtool('mcopy', ['-i', part, t.file, `::/${t.diskPath}`]);
 }
 
 /** Size in MiB large enough for the tests (at least 64). */
 export function payloadSizeMiB(tests: PlannedElf[]): number {
-  const bytes = tests.reduce((n, t) => n + (existsSync(t.file) ? statSync(t.file).size : 0), 0);
+  const bytes = tests.reduce((n, t) => n + (t.file && existsSync(t.file) ? statSync(t.file).size : 0), 0);
   return Math.max(64, Math.ceil((bytes * 1.2) / (1024 * 1024)) + 16);
 }
