@@ -5,7 +5,7 @@ export default syscalls('time', [
   { nr: 13, name: 'time', entry: 'sys_time32', args: ['old_time32_t __user *tloc'], status: 'implemented' },
   { nr: 25, name: 'stime', entry: 'sys_stime32', args: ['old_time32_t __user *tptr'], status: 'enosys' },
   { nr: 27, name: 'alarm', entry: 'sys_alarm', args: ['unsigned int seconds'], status: 'enosys' },
-  { nr: 43, name: 'times', entry: 'sys_times', args: ['struct tms __user *tbuf'], status: 'enosys' },
+  { nr: 43, name: 'times', entry: 'sys_times', args: ['struct tms __user *tbuf'], status: 'partial', note: 'children times are 0' },
   { nr: 78, name: 'gettimeofday', entry: 'sys_gettimeofday', args: ['struct __kernel_old_timeval __user *tv', 'struct timezone __user *tz'], status: 'implemented' },
   { nr: 79, name: 'settimeofday', entry: 'sys_settimeofday', args: ['struct __kernel_old_timeval __user *tv', 'struct timezone __user *tz'], status: 'enosys' },
   { nr: 104, name: 'setitimer', entry: 'sys_setitimer', args: ['int which', 'struct __kernel_old_itimerval __user *value', 'struct __kernel_old_itimerval __user *ovalue'], status: 'enosys' },

@@ -199,7 +199,7 @@ LONG NTAPI LxSysRmdir(const CHAR *Pathname);
 LONG NTAPI LxSysDup(ULONG Fildes);
 /* 42 pipe (fs, implemented): Linux sys_pipe */
 LONG NTAPI LxSysPipe(LONG *Fildes);
-/* 43 times (time, enosys): Linux sys_times */
+/* 43 times (time, partial): Linux sys_times */
 LONG NTAPI LxSysTimes(LX_TMS *Tbuf);
 /* 44 prof (obsolete, enosys) */
 LONG NTAPI LxSysProf(VOID);
@@ -227,7 +227,7 @@ LONG NTAPI LxSysIoctl(ULONG Fd, ULONG Cmd, ULONG_PTR Arg);
 LONG NTAPI LxSysFcntl(ULONG Fd, ULONG Cmd, ULONG_PTR Arg);
 /* 56 mpx (obsolete, enosys) */
 LONG NTAPI LxSysMpx(VOID);
-/* 57 setpgid (process, enosys): Linux sys_setpgid */
+/* 57 setpgid (process, partial): Linux sys_setpgid */
 LONG NTAPI LxSysSetpgid(LX_PID Pid, LX_PID Pgid);
 /* 58 ulimit (obsolete, enosys) */
 LONG NTAPI LxSysUlimit(VOID);
@@ -243,9 +243,9 @@ LONG NTAPI LxSysUstat(ULONG Dev, LX_USTAT *Ubuf);
 LONG NTAPI LxSysDup2(ULONG Oldfd, ULONG Newfd);
 /* 64 getppid (process, partial): Linux sys_getppid */
 LONG NTAPI LxSysGetppid(VOID);
-/* 65 getpgrp (process, enosys): Linux sys_getpgrp */
+/* 65 getpgrp (process, partial): Linux sys_getpgrp */
 LONG NTAPI LxSysGetpgrp(VOID);
-/* 66 setsid (process, enosys): Linux sys_setsid */
+/* 66 setsid (process, partial): Linux sys_setsid */
 LONG NTAPI LxSysSetsid(VOID);
 /* 67 sigaction (signal, enosys): Linux sys_sigaction */
 LONG NTAPI LxSysSigaction(LONG Sig, const LX_OLD_SIGACTION *Act, LX_OLD_SIGACTION *Oact);
@@ -267,7 +267,7 @@ LONG NTAPI LxSysSethostname(CHAR *Name, LONG Len);
 LONG NTAPI LxSysSetrlimit(ULONG Resource, LX_RLIMIT *Rlim);
 /* 76 getrlimit (process, partial): Linux sys_old_getrlimit */
 LONG NTAPI LxSysGetrlimit(ULONG Resource, LX_RLIMIT *Rlim);
-/* 77 getrusage (process, enosys): Linux sys_getrusage */
+/* 77 getrusage (process, partial): Linux sys_getrusage */
 LONG NTAPI LxSysGetrusage(LONG Who, LX_RUSAGE *Ru);
 /* 78 gettimeofday (time, implemented): Linux sys_gettimeofday */
 LONG NTAPI LxSysGettimeofday(LX_KERNEL_OLD_TIMEVAL *Tv, LX_TIMEZONE *Tz);
@@ -377,7 +377,7 @@ LONG NTAPI LxSysDeleteModule(const CHAR *NameUser, ULONG Flags);
 LONG NTAPI LxSysGetKernelSyms(VOID);
 /* 131 quotactl (fs, enosys): Linux sys_quotactl */
 LONG NTAPI LxSysQuotactl(ULONG Cmd, const CHAR *Special, LX_QID Id, VOID *Addr);
-/* 132 getpgid (process, enosys): Linux sys_getpgid */
+/* 132 getpgid (process, partial): Linux sys_getpgid */
 LONG NTAPI LxSysGetpgid(LX_PID Pid);
 /* 133 fchdir (fs, implemented): Linux sys_fchdir */
 LONG NTAPI LxSysFchdir(ULONG Fd);
@@ -407,7 +407,7 @@ LONG NTAPI LxSysMsync(ULONG_PTR Start, SIZE_T Len, LONG Flags);
 LONG NTAPI LxSysReadv(ULONG_PTR Fd, const LX_IOVEC *Vec, ULONG_PTR Vlen);
 /* 146 writev (fs, implemented): Linux sys_writev */
 LONG NTAPI LxSysWritev(ULONG_PTR Fd, const LX_IOVEC *Vec, ULONG_PTR Vlen);
-/* 147 getsid (process, enosys): Linux sys_getsid */
+/* 147 getsid (process, partial): Linux sys_getsid */
 LONG NTAPI LxSysGetsid(LX_PID Pid);
 /* 148 fdatasync (fs, partial): Linux sys_fdatasync */
 LONG NTAPI LxSysFdatasync(ULONG Fd);

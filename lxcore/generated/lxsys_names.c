@@ -50,7 +50,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "rmdir",                     1, LXSYS_STATUS_IMPLEMENTED }, /* 40 */
     { "dup",                       1, LXSYS_STATUS_IMPLEMENTED }, /* 41 */
     { "pipe",                      1, LXSYS_STATUS_IMPLEMENTED }, /* 42 */
-    { "times",                     1, LXSYS_STATUS_ENOSYS }, /* 43 */
+    { "times",                     1, LXSYS_STATUS_PARTIAL }, /* 43 */
     { "prof",                      0, LXSYS_STATUS_ENOSYS }, /* 44 */
     { "brk",                       1, LXSYS_STATUS_IMPLEMENTED }, /* 45 */
     { "setgid",                    1, LXSYS_STATUS_ENOSYS }, /* 46 */
@@ -64,7 +64,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "ioctl",                     3, LXSYS_STATUS_PARTIAL }, /* 54 */
     { "fcntl",                     3, LXSYS_STATUS_ENOSYS }, /* 55 */
     { "mpx",                       0, LXSYS_STATUS_ENOSYS }, /* 56 */
-    { "setpgid",                   2, LXSYS_STATUS_ENOSYS }, /* 57 */
+    { "setpgid",                   2, LXSYS_STATUS_PARTIAL }, /* 57 */
     { "ulimit",                    0, LXSYS_STATUS_ENOSYS }, /* 58 */
     { "oldolduname",               1, LXSYS_STATUS_ENOSYS }, /* 59 */
     { "umask",                     1, LXSYS_STATUS_IMPLEMENTED }, /* 60 */
@@ -72,8 +72,8 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "ustat",                     2, LXSYS_STATUS_ENOSYS }, /* 62 */
     { "dup2",                      2, LXSYS_STATUS_IMPLEMENTED }, /* 63 */
     { "getppid",                   0, LXSYS_STATUS_PARTIAL }, /* 64 */
-    { "getpgrp",                   0, LXSYS_STATUS_ENOSYS }, /* 65 */
-    { "setsid",                    0, LXSYS_STATUS_ENOSYS }, /* 66 */
+    { "getpgrp",                   0, LXSYS_STATUS_PARTIAL }, /* 65 */
+    { "setsid",                    0, LXSYS_STATUS_PARTIAL }, /* 66 */
     { "sigaction",                 3, LXSYS_STATUS_ENOSYS }, /* 67 */
     { "sgetmask",                  0, LXSYS_STATUS_ENOSYS }, /* 68 */
     { "ssetmask",                  1, LXSYS_STATUS_ENOSYS }, /* 69 */
@@ -84,7 +84,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "sethostname",               2, LXSYS_STATUS_ENOSYS }, /* 74 */
     { "setrlimit",                 2, LXSYS_STATUS_ENOSYS }, /* 75 */
     { "getrlimit",                 2, LXSYS_STATUS_PARTIAL }, /* 76 */
-    { "getrusage",                 2, LXSYS_STATUS_ENOSYS }, /* 77 */
+    { "getrusage",                 2, LXSYS_STATUS_PARTIAL }, /* 77 */
     { "gettimeofday",              2, LXSYS_STATUS_IMPLEMENTED }, /* 78 */
     { "settimeofday",              2, LXSYS_STATUS_ENOSYS }, /* 79 */
     { "getgroups",                 2, LXSYS_STATUS_ENOSYS }, /* 80 */
@@ -139,7 +139,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "delete_module",             2, LXSYS_STATUS_ENOSYS }, /* 129 */
     { "get_kernel_syms",           0, LXSYS_STATUS_ENOSYS }, /* 130 */
     { "quotactl",                  4, LXSYS_STATUS_ENOSYS }, /* 131 */
-    { "getpgid",                   1, LXSYS_STATUS_ENOSYS }, /* 132 */
+    { "getpgid",                   1, LXSYS_STATUS_PARTIAL }, /* 132 */
     { "fchdir",                    1, LXSYS_STATUS_IMPLEMENTED }, /* 133 */
     { "bdflush",                   0, LXSYS_STATUS_ENOSYS }, /* 134 */
     { "sysfs",                     3, LXSYS_STATUS_ENOSYS }, /* 135 */
@@ -154,7 +154,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "msync",                     3, LXSYS_STATUS_ENOSYS }, /* 144 */
     { "readv",                     3, LXSYS_STATUS_IMPLEMENTED }, /* 145 */
     { "writev",                    3, LXSYS_STATUS_IMPLEMENTED }, /* 146 */
-    { "getsid",                    1, LXSYS_STATUS_ENOSYS }, /* 147 */
+    { "getsid",                    1, LXSYS_STATUS_PARTIAL }, /* 147 */
     { "fdatasync",                 1, LXSYS_STATUS_PARTIAL }, /* 148 */
     { "_sysctl",                   0, LXSYS_STATUS_ENOSYS }, /* 149 */
     { "mlock",                     2, LXSYS_STATUS_ENOSYS }, /* 150 */

@@ -51,7 +51,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysRmdir,                      /* 40 rmdir */
     (ULONG_PTR)LxSysDup,                        /* 41 dup */
     (ULONG_PTR)LxSysPipe,                       /* 42 pipe */
-    (ULONG_PTR)LxSysEnosys,                     /* 43 times */
+    (ULONG_PTR)LxSysTimes,                      /* 43 times */
     (ULONG_PTR)LxSysEnosys,                     /* 44 prof */
     (ULONG_PTR)LxSysBrk,                        /* 45 brk */
     (ULONG_PTR)LxSysEnosys,                     /* 46 setgid */
@@ -65,7 +65,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysIoctl,                      /* 54 ioctl */
     (ULONG_PTR)LxSysEnosys,                     /* 55 fcntl */
     (ULONG_PTR)LxSysEnosys,                     /* 56 mpx */
-    (ULONG_PTR)LxSysEnosys,                     /* 57 setpgid */
+    (ULONG_PTR)LxSysSetpgid,                    /* 57 setpgid */
     (ULONG_PTR)LxSysEnosys,                     /* 58 ulimit */
     (ULONG_PTR)LxSysEnosys,                     /* 59 oldolduname */
     (ULONG_PTR)LxSysUmask,                      /* 60 umask */
@@ -73,8 +73,8 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 62 ustat */
     (ULONG_PTR)LxSysDup2,                       /* 63 dup2 */
     (ULONG_PTR)LxSysGetppid,                    /* 64 getppid */
-    (ULONG_PTR)LxSysEnosys,                     /* 65 getpgrp */
-    (ULONG_PTR)LxSysEnosys,                     /* 66 setsid */
+    (ULONG_PTR)LxSysGetpgrp,                    /* 65 getpgrp */
+    (ULONG_PTR)LxSysSetsid,                     /* 66 setsid */
     (ULONG_PTR)LxSysEnosys,                     /* 67 sigaction */
     (ULONG_PTR)LxSysEnosys,                     /* 68 sgetmask */
     (ULONG_PTR)LxSysEnosys,                     /* 69 ssetmask */
@@ -85,7 +85,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 74 sethostname */
     (ULONG_PTR)LxSysEnosys,                     /* 75 setrlimit */
     (ULONG_PTR)LxSysGetrlimit,                  /* 76 getrlimit */
-    (ULONG_PTR)LxSysEnosys,                     /* 77 getrusage */
+    (ULONG_PTR)LxSysGetrusage,                  /* 77 getrusage */
     (ULONG_PTR)LxSysGettimeofday,               /* 78 gettimeofday */
     (ULONG_PTR)LxSysEnosys,                     /* 79 settimeofday */
     (ULONG_PTR)LxSysEnosys,                     /* 80 getgroups */
@@ -140,7 +140,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 129 delete_module */
     (ULONG_PTR)LxSysEnosys,                     /* 130 get_kernel_syms */
     (ULONG_PTR)LxSysEnosys,                     /* 131 quotactl */
-    (ULONG_PTR)LxSysEnosys,                     /* 132 getpgid */
+    (ULONG_PTR)LxSysGetpgid,                    /* 132 getpgid */
     (ULONG_PTR)LxSysFchdir,                     /* 133 fchdir */
     (ULONG_PTR)LxSysEnosys,                     /* 134 bdflush */
     (ULONG_PTR)LxSysEnosys,                     /* 135 sysfs */
@@ -155,7 +155,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 144 msync */
     (ULONG_PTR)LxSysReadv,                      /* 145 readv */
     (ULONG_PTR)LxSysWritev,                     /* 146 writev */
-    (ULONG_PTR)LxSysEnosys,                     /* 147 getsid */
+    (ULONG_PTR)LxSysGetsid,                     /* 147 getsid */
     (ULONG_PTR)LxSysFdatasync,                  /* 148 fdatasync */
     (ULONG_PTR)LxSysEnosys,                     /* 149 _sysctl */
     (ULONG_PTR)LxSysEnosys,                     /* 150 mlock */
@@ -506,7 +506,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     4,   /* 40 rmdir */
     4,   /* 41 dup */
     4,   /* 42 pipe */
-    0,   /* 43 times */
+    4,   /* 43 times */
     0,   /* 44 prof */
     4,   /* 45 brk */
     0,   /* 46 setgid */
@@ -520,7 +520,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     12,  /* 54 ioctl */
     0,   /* 55 fcntl */
     0,   /* 56 mpx */
-    0,   /* 57 setpgid */
+    8,   /* 57 setpgid */
     0,   /* 58 ulimit */
     0,   /* 59 oldolduname */
     4,   /* 60 umask */
@@ -540,7 +540,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 74 sethostname */
     0,   /* 75 setrlimit */
     8,   /* 76 getrlimit */
-    0,   /* 77 getrusage */
+    8,   /* 77 getrusage */
     8,   /* 78 gettimeofday */
     0,   /* 79 settimeofday */
     0,   /* 80 getgroups */
@@ -595,7 +595,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 129 delete_module */
     0,   /* 130 get_kernel_syms */
     0,   /* 131 quotactl */
-    0,   /* 132 getpgid */
+    4,   /* 132 getpgid */
     4,   /* 133 fchdir */
     0,   /* 134 bdflush */
     0,   /* 135 sysfs */
@@ -610,7 +610,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 144 msync */
     12,  /* 145 readv */
     12,  /* 146 writev */
-    0,   /* 147 getsid */
+    4,   /* 147 getsid */
     4,   /* 148 fdatasync */
     0,   /* 149 _sysctl */
     0,   /* 150 mlock */

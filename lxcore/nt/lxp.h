@@ -146,6 +146,7 @@ typedef struct _LX_PROCESS
 
     /* identity */
     ULONG Uid, Gid;
+    ULONG Pgid, Sid;            /* process group and session (0: the pid itself) */
     ULONG Umask;
 
     /* files (FdLock) */

@@ -168,6 +168,8 @@ LxAllocateChild(
 
     Child->Uid = Parent->Uid;
     Child->Gid = Parent->Gid;
+    Child->Pgid = Parent->Pgid ? Parent->Pgid : Parent->Pid;
+    Child->Sid = Parent->Sid;
     Child->Umask = Parent->Umask;
     RtlCopyMemory(Child->SignalHandlers, Parent->SignalHandlers, sizeof(Child->SignalHandlers));
     RtlCopyMemory(Child->SignalFlags, Parent->SignalFlags, sizeof(Child->SignalFlags));

@@ -1129,6 +1129,8 @@ LxOpen(
 
     if (LxOpenSpecial(Process, Resolved, &Open, &Result))
         goto Done;
+    if (strcmp(Resolved, "/proc/self/exe") == 0)
+        RtlStringCbCopyA(Resolved, LX_PATH_MAX, Process->ExecFn);   /* the program's file */
 
     if (Flags & LX_O_NOFOLLOW)
     {

@@ -381,3 +381,164 @@ LxSysPrlimit64(
     }
     return 0;
 }
+
+/* Process groups and sessions: recorded, with no job control behind them. A process that
+ * never called setpgid/setsid is in the group and session of its own pid. */
+static
+ULONG
+LxProcessGroup(
+    _In_ PLX_PROCESS Process)
+{
+    return Process->Pgid ? Process->Pgid : Process->Pid;
+}
+
+LONG
+NTAPI
+LxSysGetpgrp(VOID)
+{
+    return (LONG)LxProcessGroup(LxCurrentProcess());
+}
+
+LONG
+NTAPI
+LxSysGetpgid(
+    LX_PID Pid)
+{
+    PLX_PROCESS Process;
+    LONG Result;
+
+    if (Pid < 0)
+        return -LX_EINVAL;
+    if (Pid == 0 || Pid == (LONG)LxCurrentProcess()->Pid)
+        return (LONG)LxProcessGroup(LxCurrentProcess());
+    Process = LxLookupProcess((ULONG)Pid);
+    if (Process == NULL)
+        return -LX_ESRCH;
+    Result = (LONG)LxProcessGroup(Process);
+    LxDereferenceProcess(Process);
+    return Result;
+}
+
+LONG
+NTAPI
+LxSysSetpgid(
+    LX_PID Pid,
+    LX_PID Pgid)
+{
+    PLX_PROCESS Self = LxCurrentProcess(), Process;
+
+    if (Pid < 0 || Pgid < 0)
+        return -LX_EINVAL;
+    Process = (Pid == 0 || Pid == (LONG)Self->Pid) ? Self : LxLookupProcess((ULONG)Pid);
+    if (Process == NULL)
+        return -LX_ESRCH;
+    if (Process != Self && Process->ParentPid != Self->Pid)
+    {
+        LxDereferenceProcess(Process);
+        return -LX_ESRCH;
+    }
+    Process->Pgid = Pgid ? (ULONG)Pgid : Process->Pid;
+    if (Process != Self)
+        LxDereferenceProcess(Process);
+    return 0;
+}
+
+LONG
+NTAPI
+LxSysSetsid(VOID)
+{
+    PLX_PROCESS Process = LxCurrentProcess();
+
+    if (LxProcessGroup(Process) == Process->Pid && Process->Pgid != 0)
+        return -LX_EPERM;   /* already a group leader */
+    Process->Sid = Process->Pid;
+    Process->Pgid = Process->Pid;
+    return (LONG)Process->Pid;
+}
+
+LONG
+NTAPI
+LxSysGetsid(
+    LX_PID Pid)
+{
+    PLX_PROCESS Self = LxCurrentProcess(), Process;
+    LONG Result;
+
+    if (Pid < 0)
+        return -LX_EINVAL;
+    if (Pid == 0 || Pid == (LONG)Self->Pid)
+        return (LONG)(Self->Sid ? Self->Sid : 1);
+    Process = LxLookupProcess((ULONG)Pid);
+    if (Process == NULL)
+        return -LX_ESRCH;
+    Result = (LONG)(Process->Sid ? Process->Sid : 1);
+    LxDereferenceProcess(Process);
+    return Result;
+}
+
+/* CPU times of the calling process (ProcessTimes: user and kernel time, 100 ns units) */
+typedef struct _LX_CPU_TIMES
+{
+    LONGLONG User;      /* 100 ns */
+    LONGLONG Kernel;
+} LX_CPU_TIMES;
+
+static
+VOID
+LxGetCpuTimes(
+    _Out_ LX_CPU_TIMES *Times)
+{
+    KERNEL_USER_TIMES KernelUser;
+
+    RtlZeroMemory(Times, sizeof(*Times));
+    if (NT_SUCCESS(ZwQueryInformationProcess(NtCurrentProcess(), ProcessTimes, &KernelUser,
+                                             sizeof(KernelUser), NULL)))
+    {
+        Times->User = KernelUser.UserTime.QuadPart;
+        Times->Kernel = KernelUser.KernelTime.QuadPart;
+    }
+}
+
+LONG
+NTAPI
+LxSysTimes(
+    LX_TMS *Tbuf)
+{
+    LX_CPU_TIMES Times;
+    LONG Values[4], Result;
+
+    LxGetCpuTimes(&Times);
+    if (Tbuf != NULL)
+    {
+        Values[0] = (LONG)(Times.User / 100000);     /* clock ticks of 10 ms */
+        Values[1] = (LONG)(Times.Kernel / 100000);
+        Values[2] = Values[3] = 0;                   /* children: not accounted */
+        Result = LxCopyToUser((ULONG_PTR)Tbuf, Values, sizeof(Values));
+        if (Result < 0)
+            return Result;
+    }
+    return (LONG)(KeQueryInterruptTime() / 100000);
+}
+
+LONG
+NTAPI
+LxSysGetrusage(
+    LONG Who,
+    LX_RUSAGE *Ru)
+{
+    LX_CPU_TIMES Times;
+    LONG Usage[18];
+
+    if (Who != 0 /* RUSAGE_SELF */ && Who != -1 /* CHILDREN */ && Who != 1 /* THREAD */)
+        return -LX_EINVAL;
+    RtlZeroMemory(Usage, sizeof(Usage));
+    if (Who != -1)
+    {
+        LxGetCpuTimes(&Times);
+        Usage[0] = (LONG)(Times.User / 10000000);           /* ru_utime */
+        Usage[1] = (LONG)((Times.User % 10000000) / 10);
+        Usage[2] = (LONG)(Times.Kernel / 10000000);         /* ru_stime */
+        Usage[3] = (LONG)((Times.Kernel % 10000000) / 10);
+    }
+    return LxCopyToUser((ULONG_PTR)Ru, Usage, sizeof(Usage));
+}
