@@ -412,6 +412,9 @@ ULONG LxDeliverPendingSignal(_In_ PKTRAP_FRAME TrapFrame, _In_ ULONG SavedEax,
 /* sys/fork.c */
 LONG LxFork(_In_ ULONG Flags, _In_opt_ LONG *ParentTidptr, _In_opt_ LONG *ChildTidptr);
 
+/* sys/process.c */
+LONG LxSignalSelfWithResult(_In_ LONG Sig, _In_ LONG SyscallResult);
+
 /* sys/pipe.c */
 VOID LxPipeCloseEnd(_In_ PLX_FILE File);
 ULONG LxPipeAvailable(_In_ PLX_FILE File);

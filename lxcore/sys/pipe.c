@@ -191,10 +191,9 @@ LxPipeWrite(
 
     if (Result == -LX_EPIPE && Done == 0)
     {
-        /* SIGPIPE (its default action ends the process), then EPIPE if it is handled */
-        LONG Sig = LxSysTkill((LX_PID)LxCurrentThread()->Tid, LX_SIGPIPE);
-        UNREFERENCED_PARAMETER(Sig);
-        return -LX_EPIPE;
+        /* SIGPIPE (its default action ends the process); EPIPE when it is ignored or after
+         * its handler returns */
+        return LxSignalSelfWithResult(LX_SIGPIPE, -LX_EPIPE);
     }
     if (Done != 0)
         return (LONG)Done;

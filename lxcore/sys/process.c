@@ -86,11 +86,12 @@ LxSysSetRobustList(
 
 /* A signal sent to the calling thread (or its process) by itself: a handler runs when the
  * system call returns, a blocked signal waits for rt_sigprocmask, otherwise the default
- * action (ignore or terminate). Returns the system call's EAX. */
-static
+ * action (ignore or terminate). SyscallResult is what the system call returns to the
+ * program (after the handler, if one runs). Returns the EAX for the trap return. */
 LONG
-LxSignalSelf(
-    _In_ LONG Sig)
+LxSignalSelfWithResult(
+    _In_ LONG Sig,
+    _In_ LONG SyscallResult)
 {
     PLX_PROCESS Process = LxCurrentProcess();
     PLX_THREAD Thread = LxCurrentThread();
@@ -99,22 +100,31 @@ LxSignalSelf(
     if (Sig < 0 || Sig > 64)
         return -LX_EINVAL;
     if (Sig == 0)
-        return 0;
+        return SyscallResult;
     if (Process->SignalHandlers[Sig] == 1 /* SIG_IGN */ && Sig != LX_SIGKILL)
-        return 0;
+        return SyscallResult;
     if ((Thread->SignalMask & (1ULL << (Sig - 1))) && Sig != LX_SIGKILL && Sig != 19)
     {
         Thread->PendingSignals |= 1ULL << (Sig - 1);
-        return 0;
+        return SyscallResult;
     }
     TrapFrame = PsGetPicoThreadTrapFrame(PsGetCurrentThread());
     if (TrapFrame != NULL &&
-        LxDeliverSignal(TrapFrame, (ULONG)Sig, 0 /* SI_USER */, 0, 0, 0) == LX_SIGNAL_DELIVERED)
+        LxDeliverSignal(TrapFrame, (ULONG)Sig, 0 /* SI_USER */, 0, (ULONG)SyscallResult, 0) ==
+            LX_SIGNAL_DELIVERED)
     {
-        /* the handler starts with EAX = Sig; kill's own result (0) is in the frame */
+        /* the handler starts with EAX = Sig; the call's own result is in the frame */
         return Sig;
     }
-    return 0;
+    return SyscallResult;
+}
+
+static
+LONG
+LxSignalSelf(
+    _In_ LONG Sig)
+{
+    return LxSignalSelfWithResult(Sig, 0);
 }
 
 LONG
