@@ -509,7 +509,7 @@ LONG NTAPI LxSysStat64(const CHAR *Filename, LX_STAT64 *Statbuf);
 LONG NTAPI LxSysLstat64(const CHAR *Filename, LX_STAT64 *Statbuf);
 /* 197 fstat64 (fs, partial): Linux sys_fstat64 */
 LONG NTAPI LxSysFstat64(ULONG_PTR Fd, LX_STAT64 *Statbuf);
-/* 198 lchown32 (fs, enosys): Linux sys_lchown */
+/* 198 lchown32 (fs, partial): Linux sys_lchown */
 LONG NTAPI LxSysLchown32(const CHAR *Filename, LX_UID User, LX_GID Group);
 /* 199 getuid32 (identity, implemented): Linux sys_getuid */
 LONG NTAPI LxSysGetuid32(VOID);
@@ -527,7 +527,7 @@ LONG NTAPI LxSysSetregid32(LX_GID Rgid, LX_GID Egid);
 LONG NTAPI LxSysGetgroups32(LONG Gidsetsize, LX_GID *Grouplist);
 /* 206 setgroups32 (identity, enosys): Linux sys_setgroups */
 LONG NTAPI LxSysSetgroups32(LONG Gidsetsize, LX_GID *Grouplist);
-/* 207 fchown32 (fs, enosys): Linux sys_fchown */
+/* 207 fchown32 (fs, partial): Linux sys_fchown */
 LONG NTAPI LxSysFchown32(ULONG Fd, LX_UID User, LX_GID Group);
 /* 208 setresuid32 (identity, enosys): Linux sys_setresuid */
 LONG NTAPI LxSysSetresuid32(LX_UID Ruid, LX_UID Euid, LX_UID Suid);
@@ -537,7 +537,7 @@ LONG NTAPI LxSysGetresuid32(LX_UID *Ruid, LX_UID *Euid, LX_UID *Suid);
 LONG NTAPI LxSysSetresgid32(LX_GID Rgid, LX_GID Egid, LX_GID Sgid);
 /* 211 getresgid32 (identity, implemented): Linux sys_getresgid */
 LONG NTAPI LxSysGetresgid32(LX_GID *Rgid, LX_GID *Egid, LX_GID *Sgid);
-/* 212 chown32 (fs, enosys): Linux sys_chown */
+/* 212 chown32 (fs, partial): Linux sys_chown */
 LONG NTAPI LxSysChown32(const CHAR *Filename, LX_UID User, LX_GID Group);
 /* 213 setuid32 (identity, enosys): Linux sys_setuid */
 LONG NTAPI LxSysSetuid32(LX_UID Uid);
@@ -701,7 +701,7 @@ LONG NTAPI LxSysOpenat(LONG Dfd, const CHAR *Filename, LONG Flags, LX_UMODE Mode
 LONG NTAPI LxSysMkdirat(LONG Dfd, const CHAR *Pathname, LX_UMODE Mode);
 /* 297 mknodat (fs, enosys): Linux sys_mknodat */
 LONG NTAPI LxSysMknodat(LONG Dfd, const CHAR *Filename, LX_UMODE Mode, ULONG Dev);
-/* 298 fchownat (fs, enosys): Linux sys_fchownat */
+/* 298 fchownat (fs, partial): Linux sys_fchownat */
 LONG NTAPI LxSysFchownat(LONG Dfd, const CHAR *Filename, LX_UID User, LX_GID Group, LONG Flag);
 /* 299 futimesat (fs, enosys): Linux sys_futimesat_time32 */
 LONG NTAPI LxSysFutimesat(ULONG Dfd, const CHAR *Filename, LX_OLD_TIMEVAL32 *T);
@@ -745,7 +745,7 @@ LONG NTAPI LxSysMovePages(LX_PID Pid, ULONG_PTR NrPages, const VOID **Pages, con
 LONG NTAPI LxSysGetcpu(ULONG *Cpu, ULONG *Node, VOID *Cache);
 /* 319 epoll_pwait (fs, enosys): Linux sys_epoll_pwait */
 LONG NTAPI LxSysEpollPwait(LONG Epfd, LX_EPOLL_EVENT *Events, LONG Maxevents, LONG Timeout, const LX_SIGSET *Sigmask, SIZE_T Sigsetsize);
-/* 320 utimensat (fs, enosys): Linux sys_utimensat_time32 */
+/* 320 utimensat (fs, partial): Linux sys_utimensat_time32 */
 LONG NTAPI LxSysUtimensat(ULONG Dfd, const CHAR *Filename, LX_OLD_TIMESPEC32 *T, LONG Flags);
 /* 321 signalfd (fs, enosys): Linux sys_signalfd */
 LONG NTAPI LxSysSignalfd(LONG Ufd, LX_SIGSET *UserMask, SIZE_T Sizemask);
@@ -871,7 +871,7 @@ LONG NTAPI LxSysPkeyMprotect(ULONG_PTR Start, SIZE_T Len, ULONG_PTR Prot, LONG P
 LONG NTAPI LxSysPkeyAlloc(ULONG_PTR Flags, ULONG_PTR InitVal);
 /* 382 pkey_free (mm, enosys): Linux sys_pkey_free */
 LONG NTAPI LxSysPkeyFree(LONG Pkey);
-/* 383 statx (fs, enosys): Linux sys_statx */
+/* 383 statx (fs, partial): Linux sys_statx */
 LONG NTAPI LxSysStatx(LONG Dfd, const CHAR *Path, ULONG Flags, ULONG Mask, LX_STATX *Buffer);
 /* 384 arch_prctl (process, enosys): Linux sys_arch_prctl */
 LONG NTAPI LxSysArchPrctl(LONG Option, ULONG_PTR Arg2);
@@ -917,7 +917,7 @@ LONG NTAPI LxSysTimerSettime64(LX_TIMER TimerId, LONG Flags, const LX_KERNEL_ITI
 LONG NTAPI LxSysTimerfdGettime64(LONG Ufd, LX_KERNEL_ITIMERSPEC *Otmr);
 /* 411 timerfd_settime64 (fs, enosys): Linux sys_timerfd_settime */
 LONG NTAPI LxSysTimerfdSettime64(LONG Ufd, LONG Flags, const LX_KERNEL_ITIMERSPEC *Utmr, LX_KERNEL_ITIMERSPEC *Otmr);
-/* 412 utimensat_time64 (fs, enosys): Linux sys_utimensat */
+/* 412 utimensat_time64 (fs, partial): Linux sys_utimensat */
 LONG NTAPI LxSysUtimensatTime64(LONG Dfd, const CHAR *Filename, LX_KERNEL_TIMESPEC *Utimes, LONG Flags);
 /* 413 pselect6_time64 (fs, enosys): Linux sys_pselect6 */
 LONG NTAPI LxSysPselect6Time64(LONG N, LX_FD_SET *Inp, LX_FD_SET *Outp, LX_FD_SET *Exp, LX_KERNEL_TIMESPEC *Tsp, VOID *Sig);

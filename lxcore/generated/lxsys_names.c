@@ -205,7 +205,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "stat64",                    2, LXSYS_STATUS_PARTIAL }, /* 195 */
     { "lstat64",                   2, LXSYS_STATUS_PARTIAL }, /* 196 */
     { "fstat64",                   2, LXSYS_STATUS_PARTIAL }, /* 197 */
-    { "lchown32",                  3, LXSYS_STATUS_ENOSYS }, /* 198 */
+    { "lchown32",                  3, LXSYS_STATUS_PARTIAL }, /* 198 */
     { "getuid32",                  0, LXSYS_STATUS_IMPLEMENTED }, /* 199 */
     { "getgid32",                  0, LXSYS_STATUS_IMPLEMENTED }, /* 200 */
     { "geteuid32",                 0, LXSYS_STATUS_IMPLEMENTED }, /* 201 */
@@ -214,12 +214,12 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "setregid32",                2, LXSYS_STATUS_ENOSYS }, /* 204 */
     { "getgroups32",               2, LXSYS_STATUS_IMPLEMENTED }, /* 205 */
     { "setgroups32",               2, LXSYS_STATUS_ENOSYS }, /* 206 */
-    { "fchown32",                  3, LXSYS_STATUS_ENOSYS }, /* 207 */
+    { "fchown32",                  3, LXSYS_STATUS_PARTIAL }, /* 207 */
     { "setresuid32",               3, LXSYS_STATUS_ENOSYS }, /* 208 */
     { "getresuid32",               3, LXSYS_STATUS_IMPLEMENTED }, /* 209 */
     { "setresgid32",               3, LXSYS_STATUS_ENOSYS }, /* 210 */
     { "getresgid32",               3, LXSYS_STATUS_IMPLEMENTED }, /* 211 */
-    { "chown32",                   3, LXSYS_STATUS_ENOSYS }, /* 212 */
+    { "chown32",                   3, LXSYS_STATUS_PARTIAL }, /* 212 */
     { "setuid32",                  1, LXSYS_STATUS_ENOSYS }, /* 213 */
     { "setgid32",                  1, LXSYS_STATUS_ENOSYS }, /* 214 */
     { "setfsuid32",                1, LXSYS_STATUS_ENOSYS }, /* 215 */
@@ -305,7 +305,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "openat",                    4, LXSYS_STATUS_PARTIAL }, /* 295 */
     { "mkdirat",                   3, LXSYS_STATUS_PARTIAL }, /* 296 */
     { "mknodat",                   4, LXSYS_STATUS_ENOSYS }, /* 297 */
-    { "fchownat",                  5, LXSYS_STATUS_ENOSYS }, /* 298 */
+    { "fchownat",                  5, LXSYS_STATUS_PARTIAL }, /* 298 */
     { "futimesat",                 3, LXSYS_STATUS_ENOSYS }, /* 299 */
     { "fstatat64",                 4, LXSYS_STATUS_PARTIAL }, /* 300 */
     { "unlinkat",                  3, LXSYS_STATUS_PARTIAL }, /* 301 */
@@ -327,7 +327,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "move_pages",                6, LXSYS_STATUS_ENOSYS }, /* 317 */
     { "getcpu",                    3, LXSYS_STATUS_ENOSYS }, /* 318 */
     { "epoll_pwait",               6, LXSYS_STATUS_ENOSYS }, /* 319 */
-    { "utimensat",                 4, LXSYS_STATUS_ENOSYS }, /* 320 */
+    { "utimensat",                 4, LXSYS_STATUS_PARTIAL }, /* 320 */
     { "signalfd",                  3, LXSYS_STATUS_ENOSYS }, /* 321 */
     { "timerfd_create",            2, LXSYS_STATUS_ENOSYS }, /* 322 */
     { "eventfd",                   1, LXSYS_STATUS_ENOSYS }, /* 323 */
@@ -390,7 +390,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "pkey_mprotect",             4, LXSYS_STATUS_ENOSYS }, /* 380 */
     { "pkey_alloc",                2, LXSYS_STATUS_ENOSYS }, /* 381 */
     { "pkey_free",                 1, LXSYS_STATUS_ENOSYS }, /* 382 */
-    { "statx",                     5, LXSYS_STATUS_ENOSYS }, /* 383 */
+    { "statx",                     5, LXSYS_STATUS_PARTIAL }, /* 383 */
     { "arch_prctl",                2, LXSYS_STATUS_ENOSYS }, /* 384 */
     { "io_pgetevents",             6, LXSYS_STATUS_ENOSYS }, /* 385 */
     { "rseq",                      4, LXSYS_STATUS_ENOSYS }, /* 386 */
@@ -419,7 +419,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "timer_settime64",           4, LXSYS_STATUS_ENOSYS }, /* 409 */
     { "timerfd_gettime64",         2, LXSYS_STATUS_ENOSYS }, /* 410 */
     { "timerfd_settime64",         4, LXSYS_STATUS_ENOSYS }, /* 411 */
-    { "utimensat_time64",          4, LXSYS_STATUS_ENOSYS }, /* 412 */
+    { "utimensat_time64",          4, LXSYS_STATUS_PARTIAL }, /* 412 */
     { "pselect6_time64",           6, LXSYS_STATUS_ENOSYS }, /* 413 */
     { "ppoll_time64",              5, LXSYS_STATUS_ENOSYS }, /* 414 */
     { NULL,                        0, LXSYS_STATUS_UNASSIGNED }, /* 415 */

@@ -206,7 +206,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysStat64,                     /* 195 stat64 */
     (ULONG_PTR)LxSysLstat64,                    /* 196 lstat64 */
     (ULONG_PTR)LxSysFstat64,                    /* 197 fstat64 */
-    (ULONG_PTR)LxSysEnosys,                     /* 198 lchown32 */
+    (ULONG_PTR)LxSysLchown32,                   /* 198 lchown32 */
     (ULONG_PTR)LxSysGetuid32,                   /* 199 getuid32 */
     (ULONG_PTR)LxSysGetgid32,                   /* 200 getgid32 */
     (ULONG_PTR)LxSysGeteuid32,                  /* 201 geteuid32 */
@@ -215,12 +215,12 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 204 setregid32 */
     (ULONG_PTR)LxSysGetgroups32,                /* 205 getgroups32 */
     (ULONG_PTR)LxSysEnosys,                     /* 206 setgroups32 */
-    (ULONG_PTR)LxSysEnosys,                     /* 207 fchown32 */
+    (ULONG_PTR)LxSysFchown32,                   /* 207 fchown32 */
     (ULONG_PTR)LxSysEnosys,                     /* 208 setresuid32 */
     (ULONG_PTR)LxSysGetresuid32,                /* 209 getresuid32 */
     (ULONG_PTR)LxSysEnosys,                     /* 210 setresgid32 */
     (ULONG_PTR)LxSysGetresgid32,                /* 211 getresgid32 */
-    (ULONG_PTR)LxSysEnosys,                     /* 212 chown32 */
+    (ULONG_PTR)LxSysChown32,                    /* 212 chown32 */
     (ULONG_PTR)LxSysEnosys,                     /* 213 setuid32 */
     (ULONG_PTR)LxSysEnosys,                     /* 214 setgid32 */
     (ULONG_PTR)LxSysEnosys,                     /* 215 setfsuid32 */
@@ -306,7 +306,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysOpenat,                     /* 295 openat */
     (ULONG_PTR)LxSysMkdirat,                    /* 296 mkdirat */
     (ULONG_PTR)LxSysEnosys,                     /* 297 mknodat */
-    (ULONG_PTR)LxSysEnosys,                     /* 298 fchownat */
+    (ULONG_PTR)LxSysFchownat,                   /* 298 fchownat */
     (ULONG_PTR)LxSysEnosys,                     /* 299 futimesat */
     (ULONG_PTR)LxSysFstatat64,                  /* 300 fstatat64 */
     (ULONG_PTR)LxSysUnlinkat,                   /* 301 unlinkat */
@@ -328,7 +328,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 317 move_pages */
     (ULONG_PTR)LxSysEnosys,                     /* 318 getcpu */
     (ULONG_PTR)LxSysEnosys,                     /* 319 epoll_pwait */
-    (ULONG_PTR)LxSysEnosys,                     /* 320 utimensat */
+    (ULONG_PTR)LxSysUtimensat,                  /* 320 utimensat */
     (ULONG_PTR)LxSysEnosys,                     /* 321 signalfd */
     (ULONG_PTR)LxSysEnosys,                     /* 322 timerfd_create */
     (ULONG_PTR)LxSysEnosys,                     /* 323 eventfd */
@@ -391,7 +391,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 380 pkey_mprotect */
     (ULONG_PTR)LxSysEnosys,                     /* 381 pkey_alloc */
     (ULONG_PTR)LxSysEnosys,                     /* 382 pkey_free */
-    (ULONG_PTR)LxSysEnosys,                     /* 383 statx */
+    (ULONG_PTR)LxSysStatx,                      /* 383 statx */
     (ULONG_PTR)LxSysEnosys,                     /* 384 arch_prctl */
     (ULONG_PTR)LxSysEnosys,                     /* 385 io_pgetevents */
     (ULONG_PTR)LxSysEnosys,                     /* 386 rseq */
@@ -420,7 +420,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 409 timer_settime64 */
     (ULONG_PTR)LxSysEnosys,                     /* 410 timerfd_gettime64 */
     (ULONG_PTR)LxSysEnosys,                     /* 411 timerfd_settime64 */
-    (ULONG_PTR)LxSysEnosys,                     /* 412 utimensat_time64 */
+    (ULONG_PTR)LxSysUtimensatTime64,            /* 412 utimensat_time64 */
     (ULONG_PTR)LxSysEnosys,                     /* 413 pselect6_time64 */
     (ULONG_PTR)LxSysEnosys,                     /* 414 ppoll_time64 */
     (ULONG_PTR)LxSysEnosys,                     /* 415 (unassigned) */
@@ -661,7 +661,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     8,   /* 195 stat64 */
     8,   /* 196 lstat64 */
     8,   /* 197 fstat64 */
-    0,   /* 198 lchown32 */
+    12,  /* 198 lchown32 */
     0,   /* 199 getuid32 */
     0,   /* 200 getgid32 */
     0,   /* 201 geteuid32 */
@@ -670,12 +670,12 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 204 setregid32 */
     8,   /* 205 getgroups32 */
     0,   /* 206 setgroups32 */
-    0,   /* 207 fchown32 */
+    12,  /* 207 fchown32 */
     0,   /* 208 setresuid32 */
     12,  /* 209 getresuid32 */
     0,   /* 210 setresgid32 */
     12,  /* 211 getresgid32 */
-    0,   /* 212 chown32 */
+    12,  /* 212 chown32 */
     0,   /* 213 setuid32 */
     0,   /* 214 setgid32 */
     0,   /* 215 setfsuid32 */
@@ -761,7 +761,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     16,  /* 295 openat */
     12,  /* 296 mkdirat */
     0,   /* 297 mknodat */
-    0,   /* 298 fchownat */
+    20,  /* 298 fchownat */
     0,   /* 299 futimesat */
     16,  /* 300 fstatat64 */
     12,  /* 301 unlinkat */
@@ -783,7 +783,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 317 move_pages */
     0,   /* 318 getcpu */
     0,   /* 319 epoll_pwait */
-    0,   /* 320 utimensat */
+    16,  /* 320 utimensat */
     0,   /* 321 signalfd */
     0,   /* 322 timerfd_create */
     0,   /* 323 eventfd */
@@ -846,7 +846,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 380 pkey_mprotect */
     0,   /* 381 pkey_alloc */
     0,   /* 382 pkey_free */
-    0,   /* 383 statx */
+    20,  /* 383 statx */
     0,   /* 384 arch_prctl */
     0,   /* 385 io_pgetevents */
     0,   /* 386 rseq */
@@ -875,7 +875,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 409 timer_settime64 */
     0,   /* 410 timerfd_gettime64 */
     0,   /* 411 timerfd_settime64 */
-    0,   /* 412 utimensat_time64 */
+    16,  /* 412 utimensat_time64 */
     0,   /* 413 pselect6_time64 */
     0,   /* 414 ppoll_time64 */
     0,   /* 415 (unassigned) */

@@ -873,3 +873,236 @@ LxSysFchmod(
     LxDereferenceFile(File);
     return Result;
 }
+
+/* ---------------------------------------------------------------------------------------- */
+/* Ownership and times                                                                     */
+
+/* Every process is root and files have no Linux owner: chown succeeds on an existing file
+ * and changes nothing. */
+static
+LONG
+LxChown(
+    _In_ LONG Dfd,
+    _In_ const CHAR *Filename,
+    _In_ BOOLEAN Follow)
+{
+    PLX_PROCESS Process = LxCurrentProcess();
+    lx_nt_open Open;
+    PCHAR Resolved;
+    HANDLE Handle;
+    LONG Result;
+
+    Resolved = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_TEMP);
+    if (Resolved == NULL)
+        return -LX_ENOMEM;
+    Result = LxResolveUserPath(Process, Dfd, Filename, Resolved, NULL, Follow);
+    if (Result >= 0)
+    {
+        lx_open_flags_to_nt(LX_O_PATH, &Open);
+        Result = LxOpenNt(Process, Resolved, &Open, 0, &Handle, NULL);
+        if (Result == 0)
+            ZwClose(Handle);
+    }
+    ExFreePoolWithTag(Resolved, LX_TAG_TEMP);
+    return Result;
+}
+
+LONG NTAPI LxSysChown32(const CHAR *Filename, LX_UID User, LX_GID Group)
+{
+    UNREFERENCED_PARAMETER(User);
+    UNREFERENCED_PARAMETER(Group);
+    return LxChown(LX_AT_FDCWD, Filename, TRUE);
+}
+
+LONG NTAPI LxSysLchown32(const CHAR *Filename, LX_UID User, LX_GID Group)
+{
+    UNREFERENCED_PARAMETER(User);
+    UNREFERENCED_PARAMETER(Group);
+    return LxChown(LX_AT_FDCWD, Filename, FALSE);
+}
+
+LONG NTAPI LxSysFchownat(LONG Dfd, const CHAR *Filename, LX_UID User, LX_GID Group, LONG Flag)
+{
+    UNREFERENCED_PARAMETER(User);
+    UNREFERENCED_PARAMETER(Group);
+    if (Flag & ~(0x100 /* AT_SYMLINK_NOFOLLOW */ | 0x1000 /* AT_EMPTY_PATH */))
+        return -LX_EINVAL;
+    return LxChown(Dfd, Filename, (Flag & 0x100) ? FALSE : TRUE);
+}
+
+LONG NTAPI LxSysFchown32(ULONG Fd, LX_UID User, LX_GID Group)
+{
+    PLX_FILE File = LxGetFile(LxCurrentProcess(), Fd);
+
+    UNREFERENCED_PARAMETER(User);
+    UNREFERENCED_PARAMETER(Group);
+    if (File == NULL)
+        return -LX_EBADF;
+    LxDereferenceFile(File);
+    return 0;
+}
+
+#define LX_UTIME_NOW    ((1 << 30) - 1)
+#define LX_UTIME_OMIT   ((1 << 30) - 2)
+
+/* NT time for a Linux timespec of utimensat: 0 leaves the time alone */
+static
+LONG
+LxUtimeValue(
+    _In_ LONGLONG Sec,
+    _In_ LONG Nsec,
+    _Out_ PLARGE_INTEGER Time)
+{
+    lx_timespec64 Ts;
+
+    if (Nsec == LX_UTIME_OMIT)
+    {
+        Time->QuadPart = 0;
+        return 0;
+    }
+    if (Nsec == LX_UTIME_NOW)
+    {
+        KeQuerySystemTime(Time);
+        return 0;
+    }
+    if (Nsec < 0 || Nsec >= 1000000000)
+        return -LX_EINVAL;
+    Ts.sec = Sec;
+    Ts.nsec = Nsec;
+    Time->QuadPart = lx_timespec_to_nt_time(&Ts);
+    if (Time->QuadPart <= 0)
+        Time->QuadPart = 1;     /* before 1601: the earliest NT time (0 means "unchanged") */
+    return 0;
+}
+
+static
+LONG
+LxUtimens(
+    _In_ LONG Dfd,
+    _In_opt_ const CHAR *Filename,
+    _In_ BOOLEAN HaveTimes,
+    _In_ const LONGLONG *Sec,
+    _In_ const LONG *Nsec,
+    _In_ LONG Flags)
+{
+    PLX_PROCESS Process = LxCurrentProcess();
+    FILE_BASIC_INFORMATION Basic;
+    IO_STATUS_BLOCK IoStatus;
+    lx_nt_open Open;
+    PCHAR Resolved = NULL;
+    HANDLE Handle = NULL;
+    PLX_FILE File = NULL;
+    NTSTATUS Status;
+    LONG Result;
+
+    if (Flags & ~0x100 /* AT_SYMLINK_NOFOLLOW */)
+        return -LX_EINVAL;
+    RtlZeroMemory(&Basic, sizeof(Basic));
+    if (HaveTimes)
+    {
+        Result = LxUtimeValue(Sec[0], Nsec[0], &Basic.LastAccessTime);
+        if (Result == 0)
+            Result = LxUtimeValue(Sec[1], Nsec[1], &Basic.LastWriteTime);
+        if (Result < 0)
+            return Result;
+    }
+    else
+    {
+        KeQuerySystemTime(&Basic.LastAccessTime);
+        Basic.LastWriteTime = Basic.LastAccessTime;
+    }
+    Basic.ChangeTime = Basic.LastWriteTime;
+
+    if (Filename == NULL)
+    {
+        /* futimens: the descriptor itself */
+        File = LxGetFile(Process, (ULONG)Dfd);
+        if (File == NULL)
+            return -LX_EBADF;
+        if (File->Type != LxFileNt)
+        {
+            LxDereferenceFile(File);
+            return 0;
+        }
+        Handle = File->Handle;
+    }
+    else
+    {
+        Resolved = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_TEMP);
+        if (Resolved == NULL)
+            return -LX_ENOMEM;
+        Result = LxResolveUserPath(Process, Dfd, Filename, Resolved, NULL,
+                                   (Flags & 0x100) ? FALSE : TRUE);
+        if (Result < 0)
+        {
+            ExFreePoolWithTag(Resolved, LX_TAG_TEMP);
+            return Result;
+        }
+        lx_open_flags_to_nt(LX_O_PATH, &Open);
+        Open.desired_access |= LX_NT_FILE_WRITE_ATTRIBUTES;
+        Result = LxOpenNt(Process, Resolved, &Open, 0, &Handle, NULL);
+        ExFreePoolWithTag(Resolved, LX_TAG_TEMP);
+        if (Result < 0)
+            return Result;
+    }
+
+    Status = ZwSetInformationFile(Handle, &IoStatus, &Basic, sizeof(Basic),
+                                  FileBasicInformation);
+    if (File != NULL)
+        LxDereferenceFile(File);
+    else
+        ZwClose(Handle);
+    if (Status == STATUS_ACCESS_DENIED && File != NULL)
+        return -LX_EPERM;   /* a descriptor opened without attribute access */
+    return NT_SUCCESS(Status) ? 0 : LxStatusToErrno(Status);
+}
+
+LONG
+NTAPI
+LxSysUtimensat(
+    ULONG Dfd,
+    const CHAR *Filename,
+    LX_OLD_TIMESPEC32 *T,
+    LONG Flags)
+{
+    struct _LX_OLD_TIMESPEC32 Times[2];
+    LONGLONG Sec[2] = { 0, 0 };
+    LONG Nsec[2] = { 0, 0 }, Result;
+
+    if (T != NULL)
+    {
+        Result = LxCopyFromUser(Times, (ULONG_PTR)T, sizeof(Times));
+        if (Result < 0)
+            return Result;
+        Sec[0] = Times[0].TvSec;
+        Nsec[0] = Times[0].TvNsec;
+        Sec[1] = Times[1].TvSec;
+        Nsec[1] = Times[1].TvNsec;
+    }
+    return LxUtimens((LONG)Dfd, Filename, T != NULL, Sec, Nsec, Flags);
+}
+
+LONG
+NTAPI
+LxSysUtimensatTime64(
+    LONG Dfd,
+    const CHAR *Filename,
+    LX_KERNEL_TIMESPEC *Utimes,
+    LONG Flags)
+{
+    struct _LX_KERNEL_TIMESPEC Times[2];
+    LONGLONG Sec[2] = { 0, 0 };
+    LONG Nsec[2] = { 0, 0 }, Result;
+
+    if (Utimes != NULL)
+    {
+        Result = LxCopyFromUser(Times, (ULONG_PTR)Utimes, sizeof(Times));
+        if (Result < 0)
+            return Result;
+        Sec[0] = Times[0].TvSec;
+        Nsec[0] = (LONG)Times[0].TvNsec;
+        Sec[1] = Times[1].TvSec;
+        Nsec[1] = (LONG)Times[1].TvNsec;
+    }
+    return LxUtimens(Dfd, Filename, Utimes != NULL, Sec, Nsec, Flags);
+}

@@ -1494,6 +1494,60 @@ LxSysFstat64(
     return LxCopyToUser((ULONG_PTR)Statbuf, &St, sizeof(St));
 }
 
+/* stat of a descriptor into a kernel buffer */
+static
+LONG
+LxStatFd(
+    _In_ ULONG Fd,
+    _Out_ struct _LX_STAT64 *St)
+{
+    PLX_PROCESS Process = LxCurrentProcess();
+    PLX_FILE File = LxGetFile(Process, Fd);
+    LONG Result;
+
+    if (File == NULL)
+        return -LX_EBADF;
+    Result = LxStatFile(Process, File, St);
+    LxDereferenceFile(File);
+    return Result;
+}
+
+/* stat of a path (relative to Dfd) into a kernel buffer */
+static
+LONG
+LxStatPathKernel(
+    _In_ LONG Dfd,
+    _In_ const CHAR *Filename,
+    _In_ LONG Flags,
+    _Out_ struct _LX_STAT64 *St)
+{
+    PLX_PROCESS Process = LxCurrentProcess();
+    LONG Fd, Result;
+
+    if (Flags & ~(LX_AT_SYMLINK_NOFOLLOW | LX_AT_EMPTY_PATH | 0x800 /* AT_NO_AUTOMOUNT */ |
+                  0x6000 /* AT_STATX_SYNC_TYPE */))
+        return -LX_EINVAL;
+    /* open with O_PATH semantics (no data access), stat the handle, close it */
+    Fd = LxOpen(Dfd, Filename, LX_O_PATH | ((Flags & LX_AT_SYMLINK_NOFOLLOW) ? LX_O_NOFOLLOW : 0),
+                0);
+    if (Fd == -LX_ENOENT && (Flags & LX_AT_EMPTY_PATH))
+    {
+        CHAR First = 1;
+        if (LxCopyFromUser(&First, (ULONG_PTR)Filename, 1) == 0 && First == ANSI_NULL)
+        {
+            if (Dfd == LX_AT_FDCWD)
+                Fd = LxOpen(LX_AT_FDCWD, ".", LX_O_PATH, 0);
+            else
+                return LxStatFd((ULONG)Dfd, St);
+        }
+    }
+    if (Fd < 0)
+        return Fd;
+    Result = LxStatFd((ULONG)Fd, St);
+    LxCloseFd(Process, (ULONG)Fd);
+    return Result;
+}
+
 static
 LONG
 LxStatPath(
@@ -1502,21 +1556,12 @@ LxStatPath(
     _Out_ LX_STAT64 *Statbuf,
     _In_ LONG Flags)
 {
-    PLX_PROCESS Process = LxCurrentProcess();
-    LONG Fd, Result;
+    struct _LX_STAT64 St;
+    LONG Result = LxStatPathKernel(Dfd, Filename, Flags, &St);
 
-    if (Flags & ~(LX_AT_SYMLINK_NOFOLLOW | LX_AT_EMPTY_PATH))
-        return -LX_EINVAL;
-    /* open with O_PATH semantics (no data access), stat the handle, close it */
-    Fd = LxOpen(Dfd, Filename, LX_O_PATH | ((Flags & LX_AT_SYMLINK_NOFOLLOW) ? LX_O_NOFOLLOW : 0),
-                0);
-    if (Fd == -LX_ENOENT && (Flags & LX_AT_EMPTY_PATH) && Dfd != LX_AT_FDCWD)
-        return LxSysFstat64((ULONG)Dfd, Statbuf);
-    if (Fd < 0)
-        return Fd;
-    Result = LxSysFstat64((ULONG)Fd, Statbuf);
-    LxCloseFd(Process, (ULONG)Fd);
-    return Result;
+    if (Result < 0)
+        return Result;
+    return LxCopyToUser((ULONG_PTR)Statbuf, &St, sizeof(St));
 }
 
 LONG
@@ -1546,4 +1591,50 @@ LxSysFstatat64(
     LONG Flag)
 {
     return LxStatPath(Dfd, Filename, Statbuf, Flag);
+}
+
+/* statx: the same facts in struct statx (256 bytes) */
+LONG
+NTAPI
+LxSysStatx(
+    LONG Dfd,
+    const CHAR *Path,
+    ULONG Flags,
+    ULONG Mask,
+    LX_STATX *Buffer)
+{
+    struct _LX_STAT64 St;
+    UCHAR Statx[256];
+    USHORT Mode;
+    LONG Result;
+
+    UNREFERENCED_PARAMETER(Mask);   /* everything basic is always filled in */
+    if (Mask & 0x80000000u)         /* STATX__RESERVED */
+        return -LX_EINVAL;
+    Result = LxStatPathKernel(Dfd, Path, (LONG)Flags, &St);
+    if (Result < 0)
+        return Result;
+
+    RtlZeroMemory(Statx, sizeof(Statx));
+    *(PULONG)(Statx + 0) = 0x7FF;                   /* STATX_BASIC_STATS */
+    *(PULONG)(Statx + 4) = St.StBlksize;
+    *(PULONG)(Statx + 16) = St.StNlink;
+    *(PULONG)(Statx + 20) = St.StUid;
+    *(PULONG)(Statx + 24) = St.StGid;
+    Mode = (USHORT)St.StMode;
+    *(PUSHORT)(Statx + 28) = Mode;
+    *(PULONGLONG)(Statx + 32) = St.StIno;
+    *(PLONGLONG)(Statx + 40) = St.StSize;
+    *(PULONGLONG)(Statx + 48) = St.StBlocks;
+    *(PLONGLONG)(Statx + 64) = St.StAtime;          /* stx_atime */
+    *(PULONG)(Statx + 72) = St.StAtimeNsec;
+    *(PLONGLONG)(Statx + 96) = St.StCtime;          /* stx_ctime */
+    *(PULONG)(Statx + 104) = St.StCtimeNsec;
+    *(PLONGLONG)(Statx + 112) = St.StMtime;         /* stx_mtime */
+    *(PULONG)(Statx + 120) = St.StMtimeNsec;
+    *(PULONG)(Statx + 128) = (ULONG)(St.StRdev >> 8) & 0xFFF;    /* rdev major, minor */
+    *(PULONG)(Statx + 132) = (ULONG)St.StRdev & 0xFF;
+    *(PULONG)(Statx + 136) = (ULONG)(St.StDev >> 8) & 0xFFF;     /* dev major, minor */
+    *(PULONG)(Statx + 140) = (ULONG)St.StDev & 0xFF;
+    return LxCopyToUser((ULONG_PTR)Buffer, Statx, sizeof(Statx));
 }
