@@ -96,6 +96,28 @@ describe('serial monitor and report', () => {
     expect(r.evidence.join('\n')).not.toContain('\x1b');
   });
 
+  it('collects a test\'s own output from a real log with CRLF line ends', () => {
+    const m = new SerialMonitor(0, plan('errno/errno'));
+    m.feed('LXTAP: # run 1 - errno/errno\r\nlxss[4]: ok 1 - a\r\nlxss[4]: not ok 2 - b # errno 2\r\nLXTAP: not ok 1 - errno/errno # exit status 1\r\n', 1);
+    expect(m.testOutput(1)).toEqual(['ok 1 - a', 'not ok 2 - b # errno 2']);
+    expect(m.failureNotes().get(1)).toEqual(['  not ok 2 - b # errno 2']);
+  });
+
+  it('replays a real run of the ELF suite on ReactOS (lxcore of 10:26, 13 tests)', () => {
+    const names = ['basic/args', 'basic/hello_asm', 'errno/errno', 'file/file', 'basic/hello', 'identity/identity', 'memory/memory',
+      'pipes/pipes', 'process/process', 'signals/signals', 'threads/threads', 'time/time', 'tls/tls'];
+    const planned = names.map((name, i) => ({ id: i + 1, name, timeout: name === 'file/file' || name === 'threads/threads' ? 30 : 10 }));
+    const { m } = replay(fixture('real-suite.serial.txt'), planned);
+    const r = buildReport({
+      planned, tap: m.tap.summary(), stop: m.vmExited(60_000), vmExitedByItself: true, lastLines: m.lastLines(), notes: m.failureNotes(),
+    });
+    expect(r.problems).toEqual([]);
+    expect(r.tests.filter((t) => t.outcome === 'pass').map((t) => t.name)).toEqual(['basic/args', 'basic/hello_asm', 'file/file', 'basic/hello', 'time/time']);
+    expect(r.tests.find((t) => t.name === 'threads/threads')!.detail).toMatch(/^timeout after 30 s/);
+    expect(r.tests.find((t) => t.name === 'pipes/pipes')!.detail).toContain('not ok 1 - pipe # pipe(p) = -1');
+    expect(r.exitCode).toBe(1);
+  });
+
   it('reads the real boot-only log of a ReactOS boot: empty plan, done, no failure', () => {
     const { m } = replay(fixture('real-boot-only.serial.txt'), []);
     const r = report(m, [], m.vmExited(20_000), true);

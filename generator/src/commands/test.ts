@@ -42,6 +42,9 @@ options:
   --runner WHICH     the in-guest runner: "auto" (default: the build's lxtestrun.exe, else
                      tests/runner compiled with the build's flags and libraries), "build",
                      "project" (always compile tests/runner), or a path to an .exe
+  --add DEST=FILE    put FILE on the boot disk as DEST (e.g. reactos/system32/drivers/lxcore.sys=...),
+                     replacing the build's; repeatable
+  --inf FILE         extra registry .inf merged into the hives last; repeatable
   --rebuild-medium   rebuild the cached boot disk even if its inputs did not change
 
 environment: LXSS_QEMU (QEMU binary), LXSS_QEMU_ARGS (extra QEMU arguments).
@@ -85,6 +88,8 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
       'dry-run': { type: 'boolean', default: false },
       'rebuild-medium': { type: 'boolean', default: false },
       runner: { type: 'string', default: 'auto' },
+      add: { type: 'string', multiple: true },
+      inf: { type: 'string', multiple: true },
     },
     strict: true,
     allowPositionals: false,
@@ -136,8 +141,15 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
     runner = path.resolve(which);
     if (!existsSync(runner)) throw new Error(`--runner ${which}: no such file`);
   }
+  const extraFiles = (values.add ?? []).map((a) => {
+    const eq = a.indexOf('=');
+    if (eq <= 0) throw new Error(`--add ${a}: expected DEST=FILE`);
+    return { dest: a.slice(0, eq).replace(/\\/g, '/').replace(/^\/+/, ''), src: path.resolve(a.slice(eq + 1)) };
+  });
   const medium = await assembleBootMedium(build, path.join(vmDir, 'media'), {
     runner,
+    extraFiles,
+    extraInfs: values.inf,
     rebuild: values['rebuild-medium'],
     log: (m) => console.log(`  ${m}`),
   });

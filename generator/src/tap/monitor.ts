@@ -112,10 +112,10 @@ export class SerialMonitor {
       if (this.failureAt === null) this.failureAt = now;
       this.onKernelFailure?.(f, now);
     }
-    const out = STDIO_RE.exec(line);
+    const out = STDIO_RE.exec(line.replace(/\r/g, ''));
     if (out && this.running) {
       const list = this.output.get(this.running.id) ?? [];
-      if (list.length < 2000) list.push(out[1]!.replace(/\r/g, ''));
+      if (list.length < 2000) list.push(out[1]!);
       this.output.set(this.running.id, list);
     }
     for (const e of this.tap.feedLine(line)) {

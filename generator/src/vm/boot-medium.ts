@@ -29,6 +29,10 @@ export interface BootMediumOptions {
   extraBootOptions?: string[];
   /** A runner executable to put on the medium instead of the build's own. */
   runner?: string;
+  /** Extra files (path on the disk -> host file), replacing the build's of the same name. */
+  extraFiles?: PathListEntry[];
+  /** Extra registry .inf files for mkhive, merged after everything else. */
+  extraInfs?: string[];
   /** Force a rebuild even if the cache looks fresh. */
   rebuild?: boolean;
   log?: (msg: string) => void;
@@ -161,6 +165,12 @@ export async function assembleBootMedium(build: ReactosBuild, workDir: string, o
     if (i >= 0) keep.splice(i, 1);
     keep.push({ dest: runnerDest, src: opts.runner });
   }
+  for (const extra of opts.extraFiles ?? []) {
+    if (!existsSync(extra.src)) throw new Error(`extra file ${extra.src} does not exist`);
+    const i = keep.findIndex((e) => e.dest.toLowerCase() === extra.dest.toLowerCase());
+    if (i >= 0) keep.splice(i, 1);
+    keep.push(extra);
+  }
   const runnerSrc = keep.find((e) => e.dest.toLowerCase() === runnerDest)?.src ?? null;
   const hasRunner = runnerSrc !== null;
   const hasLxcore = keep.some((e) => e.dest.toLowerCase() === 'reactos/system32/drivers/lxcore.sys');
@@ -177,10 +187,11 @@ export async function assembleBootMedium(build: ReactosBuild, workDir: string, o
   const inf = lxssTestInf();
   const infPath = path.join(workDir, 'lxss-test.inf');
   writeFileSync(infPath, inf);
-  const inputs = hiveInputs(build, infPath);
+  const inputs = [...hiveInputs(build, infPath), ...(opts.extraInfs ?? []).map((f) => path.resolve(f))];
   for (const f of inputs) if (!existsSync(f)) throw new Error(`hive input ${f} missing`);
   const key = fingerprint([
     'hdd-v1',
+    ...(opts.extraInfs ?? []).map((src) => ({ dest: 'extra-inf', src: path.resolve(src) })),
     ini,
     inf,
     ...keep,
