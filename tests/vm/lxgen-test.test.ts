@@ -9,6 +9,23 @@ import { resolveBuildDir } from '../../generator/src/vm/config.ts';
 import { DEFAULT_MANIFEST } from '../../generator/src/vm/payload.ts';
 import { ROOT } from '../../generator/src/paths.ts';
 
+function buildSkipReason(): string | null {
+  let choice;
+  try {
+    choice = resolveBuildDir(undefined);
+  } catch (err) {
+    return `ReactOS build config unreadable: ${(err as Error).message}`;
+  }
+  if (!choice) return 'no ReactOS build configured (set LXSS_REACTOS_BUILD or ~/.config/lxss/config.json reactosBuild)';
+  if (!existsSync(path.join(choice.dir, 'CMakeCache.txt'))) return `${choice.dir} is not a ReactOS build directory`;
+  try {
+    execFileSync(process.env.LXSS_QEMU || 'qemu-system-i386', ['--version'], { stdio: 'ignore' });
+  } catch {
+    return 'qemu-system-i386 not installed';
+  }
+  return null;
+}
+
 function skipReason(): string | null {
   let choice;
   try {
@@ -29,6 +46,8 @@ function skipReason(): string | null {
 
 const reason = skipReason();
 if (reason) console.log(`SKIP lxgen test integration: ${reason}`);
+const crashReason = buildSkipReason();
+if (crashReason) console.log(`SKIP lxgen test --crash-test: ${crashReason}`);
 
 describe('lxgen test (integration)', () => {
   it.skipIf(reason !== null)(
@@ -41,6 +60,18 @@ describe('lxgen test (integration)', () => {
       expect(r.status).toBe(0);
     },
     900_000,
+  );
+
+  it.skipIf(crashReason !== null)(
+    'reports a deliberate bugcheck in the guest with its STOP code',
+    () => {
+      const r = spawnSync('node', [path.join(ROOT, 'generator/bin/lxgen.js'), 'test', '--crash-test'], { encoding: 'utf8', cwd: ROOT });
+      console.log(r.stdout.split('\n').slice(-12).join('\n'));
+      expect(r.stdout).toMatch(/CRASHED +1 selftest\/bugcheck # bugcheck STOP 0xC0000420/);
+      expect(r.stdout).toContain('NtRaiseHardError'); // KDBG's backtrace is in the evidence
+      expect(r.status).toBe(0);
+    },
+    300_000,
   );
 });
 
