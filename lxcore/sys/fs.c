@@ -130,6 +130,12 @@ LxFileRead(
             ByteOffset.QuadPart = (Position ? *Position : File->Offset) + Done;
             Status = ZwReadFile(File->Handle, NULL, NULL, NULL, &IoStatus, Bounce, Chunk,
                                 File->Seekable ? &ByteOffset : NULL, NULL);
+            if (Status == STATUS_PENDING)
+            {
+                /* a handle opened for asynchronous I/O (a launcher's pipe): wait for it */
+                ZwWaitForSingleObject(File->Handle, FALSE, NULL);
+                Status = IoStatus.Status;
+            }
             if (Status == STATUS_END_OF_FILE || Status == STATUS_PIPE_BROKEN)
                 break;
             if (!NT_SUCCESS(Status))
@@ -238,6 +244,11 @@ LxFileWrite(
             }
             Status = ZwWriteFile(File->Handle, NULL, NULL, NULL, &IoStatus, Bounce, Chunk,
                                  File->Seekable ? &ByteOffset : NULL, NULL);
+            if (Status == STATUS_PENDING)
+            {
+                ZwWaitForSingleObject(File->Handle, FALSE, NULL);
+                Status = IoStatus.Status;
+            }
             if (!NT_SUCCESS(Status))
             {
                 Result = (Status == STATUS_PIPE_BROKEN || Status == STATUS_PIPE_CLOSING) ?
