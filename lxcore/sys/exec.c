@@ -51,10 +51,12 @@ LxCopyStringArray(
     if (Count == 0)
         return 0;
 
-    Block = ExAllocatePoolWithTag(PagedPool, *Budget + Count * sizeof(PCHAR) + 1, LX_TAG_TEMP);
+    /* the strings (at most *Budget bytes and a spare NUL), then the aligned pointer array */
+    Block = ExAllocatePoolWithTag(PagedPool, ((*Budget + 1 + 3) & ~3u) + Count * sizeof(PCHAR),
+                                  LX_TAG_TEMP);
     if (Block == NULL)
         return -LX_ENOMEM;
-    Pointers = (PCHAR *)(Block + *Budget + 1);
+    Pointers = (PCHAR *)(Block + ((*Budget + 1 + 3) & ~3u));
     for (i = 0; i < Count; i++)
     {
         Result = LxCopyFromUser(&Entry, (ULONG_PTR)(UserArray + i), sizeof(Entry));
