@@ -449,7 +449,7 @@ LONG NTAPI LxSysGetresuid(LX_OLD_UID *Ruid, LX_OLD_UID *Euid, LX_OLD_UID *Suid);
 LONG NTAPI LxSysVm86(ULONG_PTR Cmd, ULONG_PTR Arg);
 /* 167 query_module (obsolete, enosys) */
 LONG NTAPI LxSysQueryModule(VOID);
-/* 168 poll (fs, enosys): Linux sys_poll */
+/* 168 poll (fs, partial): Linux sys_poll */
 LONG NTAPI LxSysPoll(LX_POLLFD *Ufds, ULONG Nfds, LONG Timeout);
 /* 169 nfsservctl (obsolete, enosys) */
 LONG NTAPI LxSysNfsservctl(VOID);
@@ -723,7 +723,7 @@ LONG NTAPI LxSysFchmodat(LONG Dfd, const CHAR *Filename, LX_UMODE Mode);
 LONG NTAPI LxSysFaccessat(LONG Dfd, const CHAR *Filename, LONG Mode);
 /* 308 pselect6 (fs, enosys): Linux sys_pselect6_time32 */
 LONG NTAPI LxSysPselect6(LONG N, LX_FD_SET *Inp, LX_FD_SET *Outp, LX_FD_SET *Exp, LX_OLD_TIMESPEC32 *Tsp, VOID *Sig);
-/* 309 ppoll (fs, enosys): Linux sys_ppoll_time32 */
+/* 309 ppoll (fs, partial): Linux sys_ppoll_time32 */
 LONG NTAPI LxSysPpoll(LX_POLLFD *Ufds, ULONG Nfds, LX_OLD_TIMESPEC32 *Tsp, const LX_SIGSET *Sigmask, SIZE_T Sigsetsize);
 /* 310 unshare (process, enosys): Linux sys_unshare */
 LONG NTAPI LxSysUnshare(ULONG_PTR UnshareFlags);
@@ -921,7 +921,7 @@ LONG NTAPI LxSysTimerfdSettime64(LONG Ufd, LONG Flags, const LX_KERNEL_ITIMERSPE
 LONG NTAPI LxSysUtimensatTime64(LONG Dfd, const CHAR *Filename, LX_KERNEL_TIMESPEC *Utimes, LONG Flags);
 /* 413 pselect6_time64 (fs, enosys): Linux sys_pselect6 */
 LONG NTAPI LxSysPselect6Time64(LONG N, LX_FD_SET *Inp, LX_FD_SET *Outp, LX_FD_SET *Exp, LX_KERNEL_TIMESPEC *Tsp, VOID *Sig);
-/* 414 ppoll_time64 (fs, enosys): Linux sys_ppoll */
+/* 414 ppoll_time64 (fs, partial): Linux sys_ppoll */
 LONG NTAPI LxSysPpollTime64(LX_POLLFD *Ufds, ULONG Nfds, LX_KERNEL_TIMESPEC *Tsp, const LX_SIGSET *Sigmask, SIZE_T Sigsetsize);
 /* 416 io_pgetevents_time64 (fs, enosys): Linux sys_io_pgetevents */
 LONG NTAPI LxSysIoPgeteventsTime64(LX_AIO_CONTEXT CtxId, LONG MinNr, LONG Nr, LX_IO_EVENT *Events, LX_KERNEL_TIMESPEC *Timeout, const LX_AIO_SIGSET *Sig);

@@ -175,7 +175,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "getresuid",                 3, LXSYS_STATUS_ENOSYS }, /* 165 */
     { "vm86",                      2, LXSYS_STATUS_ENOSYS }, /* 166 */
     { "query_module",              0, LXSYS_STATUS_ENOSYS }, /* 167 */
-    { "poll",                      3, LXSYS_STATUS_ENOSYS }, /* 168 */
+    { "poll",                      3, LXSYS_STATUS_PARTIAL }, /* 168 */
     { "nfsservctl",                0, LXSYS_STATUS_ENOSYS }, /* 169 */
     { "setresgid",                 3, LXSYS_STATUS_ENOSYS }, /* 170 */
     { "getresgid",                 3, LXSYS_STATUS_ENOSYS }, /* 171 */
@@ -316,7 +316,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "fchmodat",                  3, LXSYS_STATUS_PARTIAL }, /* 306 */
     { "faccessat",                 3, LXSYS_STATUS_PARTIAL }, /* 307 */
     { "pselect6",                  6, LXSYS_STATUS_ENOSYS }, /* 308 */
-    { "ppoll",                     5, LXSYS_STATUS_ENOSYS }, /* 309 */
+    { "ppoll",                     5, LXSYS_STATUS_PARTIAL }, /* 309 */
     { "unshare",                   1, LXSYS_STATUS_ENOSYS }, /* 310 */
     { "set_robust_list",           2, LXSYS_STATUS_PARTIAL }, /* 311 */
     { "get_robust_list",           3, LXSYS_STATUS_IMPLEMENTED }, /* 312 */
@@ -421,7 +421,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "timerfd_settime64",         4, LXSYS_STATUS_ENOSYS }, /* 411 */
     { "utimensat_time64",          4, LXSYS_STATUS_PARTIAL }, /* 412 */
     { "pselect6_time64",           6, LXSYS_STATUS_ENOSYS }, /* 413 */
-    { "ppoll_time64",              5, LXSYS_STATUS_ENOSYS }, /* 414 */
+    { "ppoll_time64",              5, LXSYS_STATUS_PARTIAL }, /* 414 */
     { NULL,                        0, LXSYS_STATUS_UNASSIGNED }, /* 415 */
     { "io_pgetevents_time64",      6, LXSYS_STATUS_ENOSYS }, /* 416 */
     { "recvmmsg_time64",           5, LXSYS_STATUS_ENOSYS }, /* 417 */

@@ -176,7 +176,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 165 getresuid */
     (ULONG_PTR)LxSysEnosys,                     /* 166 vm86 */
     (ULONG_PTR)LxSysEnosys,                     /* 167 query_module */
-    (ULONG_PTR)LxSysEnosys,                     /* 168 poll */
+    (ULONG_PTR)LxSysPoll,                       /* 168 poll */
     (ULONG_PTR)LxSysEnosys,                     /* 169 nfsservctl */
     (ULONG_PTR)LxSysEnosys,                     /* 170 setresgid */
     (ULONG_PTR)LxSysEnosys,                     /* 171 getresgid */
@@ -317,7 +317,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysFchmodat,                   /* 306 fchmodat */
     (ULONG_PTR)LxSysFaccessat,                  /* 307 faccessat */
     (ULONG_PTR)LxSysEnosys,                     /* 308 pselect6 */
-    (ULONG_PTR)LxSysEnosys,                     /* 309 ppoll */
+    (ULONG_PTR)LxSysPpoll,                      /* 309 ppoll */
     (ULONG_PTR)LxSysEnosys,                     /* 310 unshare */
     (ULONG_PTR)LxSysSetRobustList,              /* 311 set_robust_list */
     (ULONG_PTR)LxSysGetRobustList,              /* 312 get_robust_list */
@@ -422,7 +422,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 411 timerfd_settime64 */
     (ULONG_PTR)LxSysUtimensatTime64,            /* 412 utimensat_time64 */
     (ULONG_PTR)LxSysEnosys,                     /* 413 pselect6_time64 */
-    (ULONG_PTR)LxSysEnosys,                     /* 414 ppoll_time64 */
+    (ULONG_PTR)LxSysPpollTime64,                /* 414 ppoll_time64 */
     (ULONG_PTR)LxSysEnosys,                     /* 415 (unassigned) */
     (ULONG_PTR)LxSysEnosys,                     /* 416 io_pgetevents_time64 */
     (ULONG_PTR)LxSysEnosys,                     /* 417 recvmmsg_time64 */
@@ -631,7 +631,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 165 getresuid */
     0,   /* 166 vm86 */
     0,   /* 167 query_module */
-    0,   /* 168 poll */
+    12,  /* 168 poll */
     0,   /* 169 nfsservctl */
     0,   /* 170 setresgid */
     0,   /* 171 getresgid */
@@ -772,7 +772,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     12,  /* 306 fchmodat */
     12,  /* 307 faccessat */
     0,   /* 308 pselect6 */
-    0,   /* 309 ppoll */
+    20,  /* 309 ppoll */
     0,   /* 310 unshare */
     8,   /* 311 set_robust_list */
     12,  /* 312 get_robust_list */
@@ -877,7 +877,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 411 timerfd_settime64 */
     16,  /* 412 utimensat_time64 */
     0,   /* 413 pselect6_time64 */
-    0,   /* 414 ppoll_time64 */
+    20,  /* 414 ppoll_time64 */
     0,   /* 415 (unassigned) */
     0,   /* 416 io_pgetevents_time64 */
     0,   /* 417 recvmmsg_time64 */

@@ -418,6 +418,7 @@ LONG LxSignalSelfWithResult(_In_ LONG Sig, _In_ LONG SyscallResult);
 /* sys/pipe.c */
 VOID LxPipeCloseEnd(_In_ PLX_FILE File);
 ULONG LxPipeAvailable(_In_ PLX_FILE File);
+ULONG LxPipePoll(_In_ PLX_FILE File, _Out_ PKEVENT *WaitEvent);
 LONG LxPipeRead(_In_ PLX_FILE File, _In_ ULONG_PTR Buffer, _In_ SIZE_T Count);
 LONG LxPipeWrite(_In_ PLX_FILE File, _In_ ULONG_PTR Buffer, _In_ SIZE_T Count);
 

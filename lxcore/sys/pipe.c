@@ -284,3 +284,44 @@ LxSysPipe2(
 {
     return LxCreatePipe(Fildes, Flags);
 }
+
+/* poll support: the ready events of a pipe end, and the event to wait on for more */
+#define LX_POLLIN   0x0001
+#define LX_POLLOUT  0x0004
+#define LX_POLLERR  0x0008
+#define LX_POLLHUP  0x0010
+#define LX_POLLRDNORM 0x0040
+#define LX_POLLWRNORM 0x0100
+
+ULONG
+LxPipePoll(
+    _In_ PLX_FILE File,
+    _Out_ PKEVENT *WaitEvent)
+{
+    PLX_PIPE Pipe = File->Pipe;
+    ULONG Ready = 0;
+
+    ExAcquireFastMutex(&Pipe->Lock);
+    if (File->Type == LxFilePipeRead)
+    {
+        if (Pipe->Count != 0)
+            Ready |= LX_POLLIN | LX_POLLRDNORM;
+        if (Pipe->Writers == 0)
+            Ready |= LX_POLLHUP;
+        if (Ready == 0)
+            KeClearEvent(&Pipe->Readable);
+        *WaitEvent = &Pipe->Readable;
+    }
+    else
+    {
+        if (Pipe->Readers == 0)
+            Ready |= LX_POLLERR;
+        else if (Pipe->Count < LX_PIPE_SIZE)
+            Ready |= LX_POLLOUT | LX_POLLWRNORM;
+        if (Ready == 0)
+            KeClearEvent(&Pipe->Writable);
+        *WaitEvent = &Pipe->Writable;
+    }
+    ExReleaseFastMutex(&Pipe->Lock);
+    return Ready;
+}
