@@ -86,6 +86,13 @@ LxFindReservation(
         *Limit = LX_STACK_TOP;
         return TRUE;
     }
+    if (Process->ImageReserveStart && Start >= Process->ImageReserveStart &&
+        End <= Process->ImageReserveEnd)
+    {
+        *Base = Process->ImageReserveStart;
+        *Limit = Process->ImageReserveEnd;
+        return TRUE;
+    }
     return FALSE;
 }
 
@@ -438,8 +445,6 @@ LxSysMprotect(
 
         if (LxFindReservation(Process, Addr, Addr + PAGE_SIZE, &ResBase, &ResLimit, NULL))
             PartEnd = min(End, ResLimit);
-        else if (Addr < Process->ImageReserveEnd)
-            PartEnd = min(End, Process->ImageReserveEnd);
         else
             PartEnd = min(End, LX_64K_ROUND_UP(Addr + 1));
         Status = LxVm(Addr, PartEnd - Addr, MEM_COMMIT, LxNtProtection((ULONG)Prot));
