@@ -14,6 +14,7 @@
  */
 
 #include "lxp.h"
+#include "lx_sigframe.h"
 
 #define NDEBUG
 #include <debug.h>
@@ -26,29 +27,6 @@
 #define LX_SIG_DFL          0
 #define LX_SIG_IGN          1
 
-#define LX_SIGCONTEXT_SIZE  88
-#define LX_FPSTATE32_SIZE   624
-#define LX_SIGINFO_SIZE     128
-
-/* struct sigframe_ia32 offsets */
-#define LX_SF_SIG           4
-#define LX_SF_SC            8
-#define LX_SF_EXTRAMASK     (LX_SF_SC + LX_SIGCONTEXT_SIZE + LX_FPSTATE32_SIZE)   /* 720 */
-#define LX_SF_RETCODE       (LX_SF_EXTRAMASK + 4)                                   /* 724 */
-#define LX_SF_SIZE          (LX_SF_RETCODE + 8)                                     /* 732 */
-
-/* struct rt_sigframe_ia32 offsets */
-#define LX_RT_SIG           4
-#define LX_RT_PINFO         8
-#define LX_RT_PUC           12
-#define LX_RT_INFO          16
-#define LX_RT_UC            (LX_RT_INFO + LX_SIGINFO_SIZE)      /* 144 */
-#define LX_UC_STACK         8
-#define LX_UC_MCONTEXT      20
-#define LX_UC_SIGMASK       (LX_UC_MCONTEXT + LX_SIGCONTEXT_SIZE) /* 108 */
-#define LX_RT_RETCODE       (LX_RT_UC + LX_UC_SIGMASK + 8)      /* 260 */
-#define LX_RT_SIZE          (LX_RT_RETCODE + 8)                 /* 268 */
-
 #define LX_SS_DISABLE       2
 #define LX_USER_CS          0x1B
 #define LX_USER_DS          0x23
@@ -57,13 +35,7 @@
 #define LX_EFLAGS_TF        0x00000100
 #define LX_EFLAGS_DF        0x00000400
 
-typedef struct _LX_SIGCONTEXT
-{
-    ULONG Gs, Fs, Es, Ds;
-    ULONG Edi, Esi, Ebp, Esp, Ebx, Edx, Ecx, Eax;
-    ULONG Trapno, Err, Eip, Cs, Eflags, EspAtSignal, Ss;
-    ULONG Fpstate, Oldmask, Cr2;
-} LX_SIGCONTEXT, *PLX_SIGCONTEXT;
+typedef lx_sigcontext LX_SIGCONTEXT, *PLX_SIGCONTEXT;
 
 C_ASSERT(sizeof(LX_SIGCONTEXT) == LX_SIGCONTEXT_SIZE);
 
@@ -112,28 +84,28 @@ LxFillSigcontext(
     _In_ ULONG OldMask)
 {
     RtlZeroMemory(Sc, sizeof(*Sc));
-    Sc->Gs = TrapFrame->SegGs & 0xFFFF;
-    Sc->Fs = TrapFrame->SegFs & 0xFFFF;
-    Sc->Es = TrapFrame->SegEs & 0xFFFF;
-    Sc->Ds = TrapFrame->SegDs & 0xFFFF;
-    Sc->Edi = TrapFrame->Edi;
-    Sc->Esi = TrapFrame->Esi;
-    Sc->Ebp = TrapFrame->Ebp;
-    Sc->Esp = TrapFrame->HardwareEsp;
-    Sc->Ebx = TrapFrame->Ebx;
-    Sc->Edx = TrapFrame->Edx;
-    Sc->Ecx = TrapFrame->Ecx;
-    Sc->Eax = SavedEax;
-    Sc->Trapno = Trapno;
-    Sc->Err = Trapno == 14 ? TrapFrame->ErrCode : 0;
-    Sc->Eip = TrapFrame->Eip;
-    Sc->Cs = TrapFrame->SegCs & 0xFFFF;
-    Sc->Eflags = TrapFrame->EFlags;
-    Sc->EspAtSignal = TrapFrame->HardwareEsp;
-    Sc->Ss = TrapFrame->HardwareSegSs & 0xFFFF;
-    Sc->Fpstate = 0;
-    Sc->Oldmask = OldMask;
-    Sc->Cr2 = (ULONG)Cr2;
+    Sc->gs = TrapFrame->SegGs & 0xFFFF;
+    Sc->fs = TrapFrame->SegFs & 0xFFFF;
+    Sc->es = TrapFrame->SegEs & 0xFFFF;
+    Sc->ds = TrapFrame->SegDs & 0xFFFF;
+    Sc->edi = TrapFrame->Edi;
+    Sc->esi = TrapFrame->Esi;
+    Sc->ebp = TrapFrame->Ebp;
+    Sc->esp = TrapFrame->HardwareEsp;
+    Sc->ebx = TrapFrame->Ebx;
+    Sc->edx = TrapFrame->Edx;
+    Sc->ecx = TrapFrame->Ecx;
+    Sc->eax = SavedEax;
+    Sc->trapno = Trapno;
+    Sc->err = Trapno == 14 ? TrapFrame->ErrCode : 0;
+    Sc->eip = TrapFrame->Eip;
+    Sc->cs = TrapFrame->SegCs & 0xFFFF;
+    Sc->eflags = TrapFrame->EFlags;
+    Sc->esp_at_signal = TrapFrame->HardwareEsp;
+    Sc->ss = TrapFrame->HardwareSegSs & 0xFFFF;
+    Sc->fpstate = 0;
+    Sc->oldmask = OldMask;
+    Sc->cr2 = (ULONG)Cr2;
 }
 
 /*
@@ -184,7 +156,7 @@ LxDeliverSignal(
     if (Flags & LX_SA_SIGINFO)
     {
         Size = LX_RT_SIZE;
-        FrameAddress = ((Sp - Size + 4) & ~(ULONG_PTR)15) - 4;
+        FrameAddress = lx_sigframe_address((ULONG)Sp, Size);
         *(PULONG)(Frame + LX_RT_SIG) = Sig;
         *(PULONG)(Frame + LX_RT_PINFO) = (ULONG)(FrameAddress + LX_RT_INFO);
         *(PULONG)(Frame + LX_RT_PUC) = (ULONG)(FrameAddress + LX_RT_UC);
@@ -209,7 +181,7 @@ LxDeliverSignal(
     else
     {
         Size = LX_SF_SIZE;
-        FrameAddress = ((Sp - Size + 4) & ~(ULONG_PTR)15) - 4;
+        FrameAddress = lx_sigframe_address((ULONG)Sp, Size);
         *(PULONG)(Frame + LX_SF_SIG) = Sig;
         RtlCopyMemory(Frame + LX_SF_SC, &Sc, sizeof(Sc));
         *(PULONG)(Frame + LX_SF_EXTRAMASK) = (ULONG)(OldMask >> 32);
@@ -307,25 +279,25 @@ LxRestoreSigcontext(
         return -LX_EFAULT;
     }
     if (SplitMask)
-        Mask = ((ULONGLONG)High << 32) | Sc.Oldmask;
+        Mask = ((ULONGLONG)High << 32) | Sc.oldmask;
 
-    TrapFrame->Edi = Sc.Edi;
-    TrapFrame->Esi = Sc.Esi;
-    TrapFrame->Ebp = Sc.Ebp;
-    TrapFrame->HardwareEsp = Sc.Esp;
-    TrapFrame->Ebx = Sc.Ebx;
-    TrapFrame->Edx = Sc.Edx;
-    TrapFrame->Ecx = Sc.Ecx;
-    TrapFrame->Eip = Sc.Eip;
-    TrapFrame->EFlags = (TrapFrame->EFlags & ~LX_EFLAGS_USER) | (Sc.Eflags & LX_EFLAGS_USER) |
+    TrapFrame->Edi = Sc.edi;
+    TrapFrame->Esi = Sc.esi;
+    TrapFrame->Ebp = Sc.ebp;
+    TrapFrame->HardwareEsp = Sc.esp;
+    TrapFrame->Ebx = Sc.ebx;
+    TrapFrame->Edx = Sc.edx;
+    TrapFrame->Ecx = Sc.ecx;
+    TrapFrame->Eip = Sc.eip;
+    TrapFrame->EFlags = (TrapFrame->EFlags & ~LX_EFLAGS_USER) | (Sc.eflags & LX_EFLAGS_USER) |
                         LX_EFLAGS_IF;
     /* segments: only the TLS selector (or none) may come back in GS; the rest stay flat */
-    if ((Sc.Gs & 0xFFFF) == PICO_TLS_SELECTOR || (Sc.Gs & 0xFFFF) == 0)
-        TrapFrame->SegGs = Sc.Gs & 0xFFFF;
+    if ((Sc.gs & 0xFFFF) == PICO_TLS_SELECTOR || (Sc.gs & 0xFFFF) == 0)
+        TrapFrame->SegGs = Sc.gs & 0xFFFF;
     TrapFrame->SegCs = LX_USER_CS;
     TrapFrame->SegDs = TrapFrame->SegEs = TrapFrame->HardwareSegSs = LX_USER_DS;
     Thread->SignalMask = Mask & ~((1ULL << (LX_SIGKILL - 1)) | (1ULL << (19 - 1)));
-    return (LONG)Sc.Eax;
+    return (LONG)Sc.eax;
 }
 
 /* sigreturn (119): ESP = the sigframe + 8 (pretcode and sig were popped) */

@@ -13,7 +13,9 @@ const OUT = path.join(BUILD_DIR, 'lxcore-tests');
 const CORE = path.join(ROOT, 'lxcore', 'core');
 const CDIR = path.join(ROOT, 'tests', 'lxcore', 'c');
 const CORE_SOURCES = ['lx_elf.c', 'lx_stack.c', 'lx_path.c', 'lx_conv.c'].map((f) => path.join(CORE, f));
-const DRIVERS = ['elf', 'stack', 'path', 'conv', 'ioctl'];
+const DRIVERS = ['elf', 'stack', 'path', 'conv'];
+// i386 layouts: built and run only with -m32
+const M32_DRIVERS = ['ioctl', 'sigframe'];
 
 // Flag sets tried in order; the first whose probe compiles, links and runs wins.
 const FLAG_SETS: { name: string; flags: string[] }[] = [
@@ -84,7 +86,8 @@ describe.skipIf(!gcc)('lxcore/core on the host', () => {
     flagSet = pickFlags();
     if (!flagSet) throw new Error('gcc cannot build even a trivial program (-m32 or native); install gcc-multilib');
     console.log(`lxcore/core tests built with: ${flagSet.name}`);
-    for (const d of DRIVERS) {
+    const drivers = flagSet.flags.includes('-m32') ? [...DRIVERS, ...M32_DRIVERS] : DRIVERS;
+    for (const d of drivers) {
       execFileSync('gcc', [...flagSet.flags, ...COMMON, path.join(CDIR, `test_${d}.c`), ...CORE_SOURCES,
         '-o', path.join(OUT, `test_${d}`)], { stdio: 'pipe' });
     }
@@ -174,5 +177,14 @@ describe.skipIf(!gcc)('lxcore/core on the host', () => {
       return;
     }
     expectAllOk(run('ioctl', []), 20);
+  });
+
+  it('lays out Linux i386 signal frames as the C library sees them', (ctx) => {
+    if (!flagSet?.flags.includes('-m32')) {
+      console.log('SKIP signal frame layout check: no -m32 compiler here (the layout is i386)');
+      ctx.skip();
+      return;
+    }
+    expectAllOk(run('sigframe', []), 40);
   });
 });
