@@ -36,7 +36,7 @@
 
 /* Version returned by IOCTL_LXSS_QUERY_INFORMATION. Bump the minor number when adding fields. */
 #define LXSS_INTERFACE_VERSION_MAJOR 1
-#define LXSS_INTERFACE_VERSION_MINOR 0
+#define LXSS_INTERFACE_VERSION_MINOR 1     /* 1: LXSS_CREATE_STDIO_TTY */
 
 #ifndef CTL_CODE
 #define CTL_CODE(DeviceType, Function, Method, Access) \
@@ -104,7 +104,11 @@ typedef struct _LXSS_INFORMATION
 /* Create the initial thread suspended; resume with IOCTL_LXSS_SIGNAL_PROCESS + LXSS_SIGCONT.
  * (Reserved: not implemented yet, rejected with STATUS_NOT_SUPPORTED.) */
 #define LXSS_CREATE_SUSPENDED           0x00000002
-#define LXSS_CREATE_VALID_FLAGS         0x00000001
+/* fds 0, 1 and 2 are a terminal (the launcher bridges a console): TCGETS/TCSETS*,
+ * TIOCGWINSZ/TIOCSWINSZ and TIOCGPGRP answer as a tty does, so isatty() is true.
+ * Reserved[0] then holds the window size, (rows << 16) | columns (0: 25 x 80). */
+#define LXSS_CREATE_STDIO_TTY           0x00000004
+#define LXSS_CREATE_VALID_FLAGS         0x00000005
 
 typedef struct _LXSS_CREATE_PROCESS_IN
 {
@@ -125,7 +129,8 @@ typedef struct _LXSS_CREATE_PROCESS_IN
     HANDLE StdHandles[3];       /* handles in the caller's process for fds 0, 1, 2 (files,
                                    pipes or console handles, referenced by the driver);
                                    NULL = that fd is closed (or debug stdio, see flags) */
-    ULONG Reserved[4];          /* must be zero */
+    ULONG Reserved[4];          /* must be zero (except Reserved[0], see
+                                   LXSS_CREATE_STDIO_TTY) */
 } LXSS_CREATE_PROCESS_IN, *PLXSS_CREATE_PROCESS_IN;
 
 typedef struct _LXSS_CREATE_PROCESS_OUT

@@ -93,6 +93,8 @@ typedef struct _LX_FILE
     BOOLEAN IsSymlink;          /* O_PATH|O_NOFOLLOW open of a symbolic link */
     ULONG SymlinkLength;        /* its target's length (st_size) */
     PLX_PIPE Pipe;              /* LxFilePipeRead / LxFilePipeWrite */
+    BOOLEAN IsTty;              /* a launcher's terminal (LXSS_CREATE_STDIO_TTY) */
+    USHORT TtyRows, TtyColumns;
     PCHAR Path;                 /* resolved Linux path (openat, fchdir), or NULL */
 } LX_FILE, *PLX_FILE;
 

@@ -302,7 +302,8 @@ LxCreateProcessFromRequest(
         return STATUS_INVALID_PARAMETER;
     for (i = 0; i < RTL_NUMBER_OF(Request->Reserved); i++)
     {
-        if (Request->Reserved[i] != 0)
+        if (Request->Reserved[i] != 0 &&
+            !(i == 0 && (Request->Flags & LXSS_CREATE_STDIO_TTY)))
             return STATUS_INVALID_PARAMETER;
     }
 
@@ -412,7 +413,20 @@ LxCreateProcessFromRequest(
             File->DebugStream = (i == 2) ? 1 : 0;
         }
         if (File != NULL)
+        {
+            if (Request->Flags & LXSS_CREATE_STDIO_TTY)
+            {
+                File->IsTty = TRUE;
+                File->TtyRows = (USHORT)(Request->Reserved[0] >> 16);
+                File->TtyColumns = (USHORT)Request->Reserved[0];
+                if (File->TtyRows == 0 || File->TtyColumns == 0)
+                {
+                    File->TtyRows = 25;
+                    File->TtyColumns = 80;
+                }
+            }
             LxInstallFile(Process, File, i, FALSE);
+        }
     }
 
     /* Into the table: from here the pid is visible to waiters */

@@ -596,6 +596,62 @@ LxSysFcntl64(
     return Result;
 }
 
+#define LX_TCSETS       0x5402
+#define LX_TCSETSW      0x5403
+#define LX_TCSETSF      0x5404
+#define LX_TIOCGPGRP    0x540F
+#define LX_TIOCSPGRP    0x5410
+#define LX_TIOCSWINSZ   0x5414
+
+/* A launcher's terminal (LXSS_CREATE_STDIO_TTY): the termios of a cooked-mode Linux tty,
+ * changes accepted (the console line discipline stays the launcher's). */
+static
+LONG
+LxTtyIoctl(
+    _In_ PLX_PROCESS Process,
+    _In_ PLX_FILE File,
+    _In_ ULONG Cmd,
+    _In_ ULONG_PTR Arg)
+{
+    switch (Cmd)
+    {
+        case LX_TCGETS:
+        {
+            /* struct termios (i386 kernel): 4 flag words, c_line, c_cc[19] */
+            UCHAR Termios[36];
+            static const UCHAR Cc[19] = { 3, 28, 127, 21, 4, 0, 1, 0, 17, 19, 26, 0, 18, 15,
+                                          23, 22, 0, 0, 0 };
+
+            RtlZeroMemory(Termios, sizeof(Termios));
+            *(PULONG)(Termios + 0) = 0x0500;    /* c_iflag: ICRNL | IXON */
+            *(PULONG)(Termios + 4) = 0x0005;    /* c_oflag: OPOST | ONLCR */
+            *(PULONG)(Termios + 8) = 0x04BF;    /* c_cflag: B38400 | CS8 | CREAD | HUPCL */
+            *(PULONG)(Termios + 12) = 0x8A3B;   /* c_lflag: ISIG ICANON ECHO ECHOE ECHOK
+                                                   ECHOCTL ECHOKE IEXTEN */
+            RtlCopyMemory(Termios + 17, Cc, sizeof(Cc));
+            return LxCopyToUser(Arg, Termios, sizeof(Termios));
+        }
+        case LX_TCSETS:
+        case LX_TCSETSW:
+        case LX_TCSETSF:
+        case LX_TIOCSWINSZ:
+        case LX_TIOCSPGRP:
+            return 0;
+        case LX_TIOCGWINSZ:
+        {
+            USHORT Winsize[4] = { File->TtyRows, File->TtyColumns, 0, 0 };
+            return LxCopyToUser(Arg, Winsize, sizeof(Winsize));
+        }
+        case LX_TIOCGPGRP:
+        {
+            ULONG Pgrp = Process->Pgid ? Process->Pgid : Process->Pid;
+            return LxCopyToUser(Arg, &Pgrp, sizeof(Pgrp));
+        }
+        default:
+            return -LX_ENOTTY;
+    }
+}
+
 LONG
 NTAPI
 LxSysIoctl(
@@ -644,8 +700,7 @@ LxSysIoctl(
         case LX_TCGETS:
         case LX_TIOCGWINSZ:
         default:
-            /* no terminals yet: the debug stream and NT files are not ttys */
-            Result = -LX_ENOTTY;
+            Result = File->IsTty ? LxTtyIoctl(Process, File, Cmd, Arg) : -LX_ENOTTY;
             break;
     }
     LxDereferenceFile(File);
@@ -1410,6 +1465,15 @@ LxStatFile(
     St->StBlksize = 4096;
     St->StNlink = 1;
 
+    if (File->IsTty)
+    {
+        /* a launcher's terminal: /dev/pts/0 */
+        St->StMode = LX_S_IFCHR | 0620;
+        St->StRdev = 136 << 8;
+        St->StDev = 22;
+        St->StIno = St->StIno32 = 3;
+        return 0;
+    }
     if (File->Type == LxFilePipeRead || File->Type == LxFilePipeWrite)
     {
         St->StMode = LX_S_IFIFO | 0600;
