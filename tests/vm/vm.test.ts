@@ -176,3 +176,20 @@ describe('runner build rule', () => {
     expect(() => autochkRule(tmp())).toThrow(/no build.ninja/);
   });
 });
+
+describe('hang screenshots', () => {
+  it('converts a QEMU PPM screendump to a valid PNG', async () => {
+    const { ppmToPng } = await import('../../generator/src/vm/screendump.ts');
+    const { inflateSync } = await import('node:zlib');
+    const pixels = Buffer.from([255, 0, 0, 0, 255, 0, 0, 0, 255, 10, 20, 30]);
+    const png = ppmToPng(Buffer.concat([Buffer.from('P6\n2 2\n255\n'), pixels]));
+    expect(png.subarray(0, 8)).toEqual(Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]));
+    expect(png.readUInt32BE(16)).toBe(2); // width
+    expect(png.readUInt32BE(20)).toBe(2); // height
+    const idatLen = png.readUInt32BE(33);
+    expect(png.subarray(37, 41).toString()).toBe('IDAT');
+    const raw = inflateSync(png.subarray(41, 41 + idatLen));
+    expect(raw).toEqual(Buffer.from([0, 255, 0, 0, 0, 255, 0, 0, 0, 0, 255, 10, 20, 30]));
+    expect(() => ppmToPng(Buffer.from('P3\n1 1\n255\n0 0 0'))).toThrow(/binary PPM/);
+  });
+});

@@ -3,6 +3,7 @@
 // Bugchecks, kernel debugger entries and hangs are failures with evidence (the last 40 log
 // lines). Library code: generator/src/vm/ (media, QEMU) and generator/src/tap/ (parsing).
 import { existsSync, mkdirSync, rmSync, copyFileSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { BUILD_DIR } from '../paths.ts';
@@ -176,7 +177,10 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
   const logFile = path.join(runDir, 'serial.log');
   const qemu = process.env.LXSS_QEMU || 'qemu-system-i386';
   const extraArgs = process.env.LXSS_QEMU_ARGS ? process.env.LXSS_QEMU_ARGS.split(/\s+/).filter(Boolean) : [];
-  const qopts = { qemu, bootDisk: medium.image, payload, accel, gdb: values.gdb, extraArgs };
+  // Unix socket paths are limited to ~107 bytes.
+  let qmpSocket = path.join(runDir, 'qmp.sock');
+  if (qmpSocket.length > 100) qmpSocket = path.join(os.tmpdir(), `lxss-qmp-${process.pid}.sock`);
+  const qopts = { qemu, bootDisk: medium.image, payload, accel, gdb: values.gdb, extraArgs, qmpSocket };
   if (values['dry-run']) {
     console.log(`payload: ${payload} (${tests.length} tests)`);
     console.log([qemu, ...qemuArgs(qopts)].map((a) => (/[\s,]/.test(a) && !a.includes('=') ? JSON.stringify(a) : a)).join(' '));
@@ -231,7 +235,7 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
   };
 
   console.log(`booting QEMU (${accel}${values.gdb ? ', waiting for gdb on localhost:1234' : ''}), ${total} tests; serial log ${logFile}`);
-  const result = await runSession(qopts, { monitor, logFile, onTick });
+  const result = await runSession(qopts, { monitor, logFile, onTick, screenshot: path.join(runDir, 'screen.png') });
   clearStatus();
   status = '';
   copyFileSync(logFile, path.join(vmDir, 'last-serial.log'));
@@ -247,6 +251,14 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
   if (result.exitedByItself && !monitor.sawDone() && result.stderr.trim()) {
     report.problems.push(`QEMU: ${result.stderr.trim().split('\n').slice(-3).join(' / ')}`);
     report.exitCode = 1;
+  }
+  if (result.stop?.kind === 'timeout' && monitor.lastLines().every((l) => l.trim() === '')) {
+    report.problems.push('the serial log is empty: the kernel never started (BIOS or FreeLdr stage)');
+  }
+  if (result.screenshot) {
+    const keep = path.join(vmDir, 'last-screen.png');
+    copyFileSync(result.screenshot, keep);
+    report.problems.push(`screenshot of the VM at the hang: ${keep}`);
   }
   console.log('');
   for (const l of formatReport(report)) console.log(l);

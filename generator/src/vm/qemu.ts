@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { SerialMonitor, type StopReason } from '../tap/monitor.ts';
+import { screendump } from './screendump.ts';
 
 export type Accel = 'tcg' | 'kvm';
 
@@ -18,6 +19,8 @@ export interface QemuOptions {
   gdb?: boolean;
   /** Extra QEMU arguments (from $LXSS_QEMU_ARGS). */
   extraArgs?: string[];
+  /** QMP unix socket (screenshots as evidence of early hangs). */
+  qmpSocket?: string;
 }
 
 export function qemuArgs(o: QemuOptions): string[] {
@@ -36,6 +39,7 @@ export function qemuArgs(o: QemuOptions): string[] {
     // A status port the guest may use to end the VM with an exit code (MicroNT-style).
     '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04',
   ];
+  if (o.qmpSocket) args.push('-qmp', `unix:${o.qmpSocket},server=on,wait=off`);
   if (o.gdb) args.push('-s', '-S');
   if (o.extraArgs) args.push(...o.extraArgs);
   return args;
@@ -52,11 +56,15 @@ export interface SessionResult {
   /** Time from start to the runner's done line (boot to results), if seen. */
   resultsMs: number | null;
   stderr: string;
+  /** Screenshot taken on a hang, if any. */
+  screenshot: string | null;
 }
 
 export interface SessionOptions {
   monitor: SerialMonitor;
   logFile: string;
+  /** On a hang, save a screenshot of the VM here (PNG); needs QemuOptions.qmpSocket. */
+  screenshot?: string;
   /** Called about once a second with the elapsed time (progress display). */
   onTick?: (elapsedMs: number) => void;
   now?: () => number;
@@ -102,6 +110,7 @@ export async function runSession(q: QemuOptions, s: SessionOptions): Promise<Ses
   });
 
   let stop: StopReason | null = null;
+  let screenshot: string | null = null;
   let lastTick = 0;
   while (!exited) {
     await Promise.race([exitPromise, new Promise((r) => setTimeout(r, 200))]);
@@ -113,6 +122,9 @@ export async function runSession(q: QemuOptions, s: SessionOptions): Promise<Ses
     }
     stop = s.monitor.check(t);
     if (stop) {
+      if (stop.kind === 'timeout' && q.qmpSocket && s.screenshot) {
+        screenshot = await screendump(q.qmpSocket, s.screenshot);
+      }
       if (stop.kind === 'kernel-failure' && stop.atPrompt) {
         // Ask KDBG for a backtrace: it goes into the log as evidence.
         for (const cmd of KDBG_COMMANDS) child.stdin.write(cmd);
@@ -134,5 +146,5 @@ export async function runSession(q: QemuOptions, s: SessionOptions): Promise<Ses
   else s.monitor.flush(end);
   await new Promise<void>((r) => log.end(r));
   const doneAt = s.monitor.doneTime();
-  return { stop, exitedByItself: byItself, qemuExitCode: exitCode, elapsedMs: end - start, bootMs, resultsMs: doneAt === null ? null : doneAt - start, stderr };
+  return { stop, exitedByItself: byItself, qemuExitCode: exitCode, elapsedMs: end - start, bootMs, resultsMs: doneAt === null ? null : doneAt - start, stderr, screenshot };
 }
