@@ -38,7 +38,11 @@ PsxConnectToSm(
                                IMAGE_SUBSYSTEM_POSIX_CUI,
                                &PsxSmApiPort);
         if (NT_SUCCESS(Status))
+        {
+            PSX_TRACE("connected to smss as the POSIX subsystem (SB port %wZ)\n",
+                      &PsxSbApiPortName);
             return Status;
+        }
         PSX_TRACE("SmConnectToSm as POSIX subsystem failed: 0x%08lx\n", Status);
     }
 

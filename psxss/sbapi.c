@@ -123,6 +123,7 @@ PsxSbHandleConnectionRequest(
         return;
     }
     PsxSbCommunicationPort = PortHandle;
+    PSX_TRACE("smss connected to the SB port\n");
 }
 
 static
