@@ -8,7 +8,7 @@ export default syscalls('mm', [
   { nr: 91, name: 'munmap', entry: 'sys_munmap', args: ['unsigned long addr', 'size_t len'], status: 'implemented' },
   { nr: 115, name: 'swapoff', entry: 'sys_swapoff', args: ['const char __user *specialfile'], status: 'enosys' },
   { nr: 125, name: 'mprotect', entry: 'sys_mprotect', args: ['unsigned long start', 'size_t len', 'unsigned long prot'], status: 'partial', note: 'on never-mapped pages it commits them instead of ENOMEM' },
-  { nr: 144, name: 'msync', entry: 'sys_msync', args: ['unsigned long start', 'size_t len', 'int flags'], status: 'enosys' },
+  { nr: 144, name: 'msync', entry: 'sys_msync', args: ['unsigned long start', 'size_t len', 'int flags'], status: 'partial', note: 'private mappings only: nothing to write back' },
   { nr: 150, name: 'mlock', entry: 'sys_mlock', args: ['unsigned long start', 'size_t len'], status: 'enosys' },
   { nr: 151, name: 'munlock', entry: 'sys_munlock', args: ['unsigned long start', 'size_t len'], status: 'enosys' },
   { nr: 152, name: 'mlockall', entry: 'sys_mlockall', args: ['int flags'], status: 'enosys' },

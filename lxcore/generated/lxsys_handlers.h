@@ -401,7 +401,7 @@ LONG NTAPI LxSysGetdents(ULONG Fd, LX_LINUX_DIRENT *Dirent, ULONG Count);
 LONG NTAPI LxSysNewselect(LONG N, LX_FD_SET *Inp, LX_FD_SET *Outp, LX_FD_SET *Exp, LX_KERNEL_OLD_TIMEVAL *Tvp);
 /* 143 flock (fs, enosys): Linux sys_flock */
 LONG NTAPI LxSysFlock(ULONG Fd, ULONG Cmd);
-/* 144 msync (mm, enosys): Linux sys_msync */
+/* 144 msync (mm, partial): Linux sys_msync */
 LONG NTAPI LxSysMsync(ULONG_PTR Start, SIZE_T Len, LONG Flags);
 /* 145 readv (fs, implemented): Linux sys_readv */
 LONG NTAPI LxSysReadv(ULONG_PTR Fd, const LX_IOVEC *Vec, ULONG_PTR Vlen);
@@ -485,7 +485,7 @@ LONG NTAPI LxSysGetcwd(CHAR *Buf, ULONG_PTR Size);
 LONG NTAPI LxSysCapget(LX_CAP_USER_HEADER Header, LX_CAP_USER_DATA Dataptr);
 /* 185 capset (identity, enosys): Linux sys_capset */
 LONG NTAPI LxSysCapset(LX_CAP_USER_HEADER Header, LX_CAP_USER_DATA Data);
-/* 186 sigaltstack (signal, enosys): Linux sys_sigaltstack */
+/* 186 sigaltstack (signal, partial): Linux sys_sigaltstack */
 LONG NTAPI LxSysSigaltstack(const LX_SIGALTSTACK *Uss, LX_SIGALTSTACK *Uoss);
 /* 187 sendfile (fs, enosys): Linux sys_sendfile */
 LONG NTAPI LxSysSendfile(LONG OutFd, LONG InFd, LX_OFF *Offset, SIZE_T Count);
@@ -591,9 +591,9 @@ LONG NTAPI LxSysTkill(LX_PID Pid, LONG Sig);
 LONG NTAPI LxSysSendfile64(LONG OutFd, LONG InFd, LX_LOFF *Offset, SIZE_T Count);
 /* 240 futex (process, partial): Linux sys_futex_time32 */
 LONG NTAPI LxSysFutex(ULONG *Uaddr, LONG Op, ULONG Val, const LX_OLD_TIMESPEC32 *Utime, ULONG *Uaddr2, ULONG Val3);
-/* 241 sched_setaffinity (sched, enosys): Linux sys_sched_setaffinity */
+/* 241 sched_setaffinity (sched, partial): Linux sys_sched_setaffinity */
 LONG NTAPI LxSysSchedSetaffinity(LX_PID Pid, ULONG Len, ULONG_PTR *UserMaskPtr);
-/* 242 sched_getaffinity (sched, enosys): Linux sys_sched_getaffinity */
+/* 242 sched_getaffinity (sched, implemented): Linux sys_sched_getaffinity */
 LONG NTAPI LxSysSchedGetaffinity(LX_PID Pid, ULONG Len, ULONG_PTR *UserMaskPtr);
 /* 243 set_thread_area (process, implemented): Linux sys_set_thread_area */
 LONG NTAPI LxSysSetThreadArea(LX_USER_DESC *UInfo);

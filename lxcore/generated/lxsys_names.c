@@ -151,7 +151,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "getdents",                  3, LXSYS_STATUS_ENOSYS }, /* 141 */
     { "_newselect",                5, LXSYS_STATUS_ENOSYS }, /* 142 */
     { "flock",                     2, LXSYS_STATUS_ENOSYS }, /* 143 */
-    { "msync",                     3, LXSYS_STATUS_ENOSYS }, /* 144 */
+    { "msync",                     3, LXSYS_STATUS_PARTIAL }, /* 144 */
     { "readv",                     3, LXSYS_STATUS_IMPLEMENTED }, /* 145 */
     { "writev",                    3, LXSYS_STATUS_IMPLEMENTED }, /* 146 */
     { "getsid",                    1, LXSYS_STATUS_PARTIAL }, /* 147 */
@@ -193,7 +193,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "getcwd",                    2, LXSYS_STATUS_IMPLEMENTED }, /* 183 */
     { "capget",                    2, LXSYS_STATUS_ENOSYS }, /* 184 */
     { "capset",                    2, LXSYS_STATUS_ENOSYS }, /* 185 */
-    { "sigaltstack",               2, LXSYS_STATUS_ENOSYS }, /* 186 */
+    { "sigaltstack",               2, LXSYS_STATUS_PARTIAL }, /* 186 */
     { "sendfile",                  4, LXSYS_STATUS_ENOSYS }, /* 187 */
     { "getpmsg",                   0, LXSYS_STATUS_ENOSYS }, /* 188 */
     { "putpmsg",                   0, LXSYS_STATUS_ENOSYS }, /* 189 */
@@ -248,8 +248,8 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "tkill",                     2, LXSYS_STATUS_PARTIAL }, /* 238 */
     { "sendfile64",                4, LXSYS_STATUS_ENOSYS }, /* 239 */
     { "futex",                     6, LXSYS_STATUS_PARTIAL }, /* 240 */
-    { "sched_setaffinity",         3, LXSYS_STATUS_ENOSYS }, /* 241 */
-    { "sched_getaffinity",         3, LXSYS_STATUS_ENOSYS }, /* 242 */
+    { "sched_setaffinity",         3, LXSYS_STATUS_PARTIAL }, /* 241 */
+    { "sched_getaffinity",         3, LXSYS_STATUS_IMPLEMENTED }, /* 242 */
     { "set_thread_area",           1, LXSYS_STATUS_IMPLEMENTED }, /* 243 */
     { "get_thread_area",           1, LXSYS_STATUS_IMPLEMENTED }, /* 244 */
     { "io_setup",                  2, LXSYS_STATUS_ENOSYS }, /* 245 */

@@ -152,7 +152,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 141 getdents */
     (ULONG_PTR)LxSysEnosys,                     /* 142 _newselect */
     (ULONG_PTR)LxSysEnosys,                     /* 143 flock */
-    (ULONG_PTR)LxSysEnosys,                     /* 144 msync */
+    (ULONG_PTR)LxSysMsync,                      /* 144 msync */
     (ULONG_PTR)LxSysReadv,                      /* 145 readv */
     (ULONG_PTR)LxSysWritev,                     /* 146 writev */
     (ULONG_PTR)LxSysGetsid,                     /* 147 getsid */
@@ -194,7 +194,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysGetcwd,                     /* 183 getcwd */
     (ULONG_PTR)LxSysEnosys,                     /* 184 capget */
     (ULONG_PTR)LxSysEnosys,                     /* 185 capset */
-    (ULONG_PTR)LxSysEnosys,                     /* 186 sigaltstack */
+    (ULONG_PTR)LxSysSigaltstack,                /* 186 sigaltstack */
     (ULONG_PTR)LxSysEnosys,                     /* 187 sendfile */
     (ULONG_PTR)LxSysEnosys,                     /* 188 getpmsg */
     (ULONG_PTR)LxSysEnosys,                     /* 189 putpmsg */
@@ -249,8 +249,8 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysTkill,                      /* 238 tkill */
     (ULONG_PTR)LxSysEnosys,                     /* 239 sendfile64 */
     (ULONG_PTR)LxSysFutex,                      /* 240 futex */
-    (ULONG_PTR)LxSysEnosys,                     /* 241 sched_setaffinity */
-    (ULONG_PTR)LxSysEnosys,                     /* 242 sched_getaffinity */
+    (ULONG_PTR)LxSysSchedSetaffinity,           /* 241 sched_setaffinity */
+    (ULONG_PTR)LxSysSchedGetaffinity,           /* 242 sched_getaffinity */
     (ULONG_PTR)LxSysSetThreadArea,              /* 243 set_thread_area */
     (ULONG_PTR)LxSysGetThreadArea,              /* 244 get_thread_area */
     (ULONG_PTR)LxSysEnosys,                     /* 245 io_setup */
@@ -607,7 +607,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 141 getdents */
     0,   /* 142 _newselect */
     0,   /* 143 flock */
-    0,   /* 144 msync */
+    12,  /* 144 msync */
     12,  /* 145 readv */
     12,  /* 146 writev */
     4,   /* 147 getsid */
@@ -649,7 +649,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     8,   /* 183 getcwd */
     0,   /* 184 capget */
     0,   /* 185 capset */
-    0,   /* 186 sigaltstack */
+    8,   /* 186 sigaltstack */
     0,   /* 187 sendfile */
     0,   /* 188 getpmsg */
     0,   /* 189 putpmsg */
@@ -704,8 +704,8 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     8,   /* 238 tkill */
     0,   /* 239 sendfile64 */
     24,  /* 240 futex */
-    0,   /* 241 sched_setaffinity */
-    0,   /* 242 sched_getaffinity */
+    12,  /* 241 sched_setaffinity */
+    12,  /* 242 sched_getaffinity */
     4,   /* 243 set_thread_area */
     4,   /* 244 get_thread_area */
     0,   /* 245 io_setup */

@@ -180,6 +180,9 @@ typedef struct _LX_THREAD
     ULONGLONG SignalMask;       /* rt_sigprocmask (no delivery yet) */
     struct _LX_FUTEX_WAITER *FutexWaiter;   /* the futex wait in progress (LxFutexLock) */
     ULONGLONG PendingSignals;   /* raised while blocked, delivered when unblocked */
+    ULONG_PTR AltStackBase;     /* sigaltstack: ss_sp, ss_size, ss_flags */
+    ULONG AltStackSize;
+    ULONG AltStackFlags;
 } LX_THREAD, *PLX_THREAD;
 
 /* Linux user structures lxcore reads or writes (i386 layouts, 4-byte packing as on i386) */
@@ -240,6 +243,13 @@ struct _LX_SIGACTION
     ULONG Flags;
     ULONG_PTR Restorer;
     ULONGLONG Mask;
+};
+
+struct _LX_SIGALTSTACK
+{
+    ULONG_PTR SsSp;
+    LONG SsFlags;
+    ULONG SsSize;
 };
 
 struct _LX_RLIMIT

@@ -152,6 +152,13 @@ LxDeliverSignal(
     LxFillSigcontext(&Sc, TrapFrame, SavedEax, Trapno, Address, (ULONG)OldMask);
     RtlZeroMemory(Frame, LX_SF_SIZE);
     Sp = TrapFrame->HardwareEsp;
+    /* SA_ONSTACK: the alternate stack, unless the thread is already running on it */
+    if ((Flags & LX_SA_ONSTACK) && Thread->AltStackSize != 0 &&
+        !(Thread->AltStackFlags & LX_SS_DISABLE) &&
+        !(Sp > Thread->AltStackBase && Sp <= Thread->AltStackBase + Thread->AltStackSize))
+    {
+        Sp = Thread->AltStackBase + Thread->AltStackSize;
+    }
 
     if (Flags & LX_SA_SIGINFO)
     {
@@ -322,4 +329,59 @@ LxSysRtSigreturn(VOID)
 
     return LxRestoreSigcontext(TrapFrame, FrameAddress + LX_RT_UC + LX_UC_MCONTEXT,
                                FrameAddress + LX_RT_UC + LX_UC_SIGMASK, FALSE);
+}
+
+#define LX_SS_ONSTACK       1
+#define LX_SS_AUTODISARM    0x80000000
+#define LX_MINSIGSTKSZ      2048
+
+LONG
+NTAPI
+LxSysSigaltstack(
+    const LX_SIGALTSTACK *Uss,
+    LX_SIGALTSTACK *Uoss)
+{
+    PLX_THREAD Thread = LxCurrentThread();
+    PKTRAP_FRAME TrapFrame = PsGetPicoThreadTrapFrame(PsGetCurrentThread());
+    struct _LX_SIGALTSTACK Old, New;
+    BOOLEAN OnStack = FALSE;
+    LONG Result;
+
+    if (TrapFrame != NULL && Thread->AltStackSize != 0 &&
+        TrapFrame->HardwareEsp > Thread->AltStackBase &&
+        TrapFrame->HardwareEsp <= Thread->AltStackBase + Thread->AltStackSize)
+        OnStack = TRUE;
+
+    Old.SsSp = Thread->AltStackBase;
+    Old.SsSize = Thread->AltStackSize;
+    Old.SsFlags = Thread->AltStackSize == 0 ? LX_SS_DISABLE :
+                  OnStack ? LX_SS_ONSTACK : (LONG)(Thread->AltStackFlags & LX_SS_AUTODISARM);
+
+    if (Uss != NULL)
+    {
+        Result = LxCopyFromUser(&New, (ULONG_PTR)Uss, sizeof(New));
+        if (Result < 0)
+            return Result;
+        if (OnStack)
+            return -LX_EPERM;
+        if (New.SsFlags & ~(LX_SS_DISABLE | LX_SS_ONSTACK | LX_SS_AUTODISARM))
+            return -LX_EINVAL;
+        if (New.SsFlags & LX_SS_DISABLE)
+        {
+            Thread->AltStackBase = 0;
+            Thread->AltStackSize = 0;
+            Thread->AltStackFlags = 0;
+        }
+        else
+        {
+            if (New.SsSize < LX_MINSIGSTKSZ)
+                return -LX_ENOMEM;
+            Thread->AltStackBase = New.SsSp;
+            Thread->AltStackSize = New.SsSize;
+            Thread->AltStackFlags = (ULONG)New.SsFlags & LX_SS_AUTODISARM;
+        }
+    }
+    if (Uoss != NULL)
+        return LxCopyToUser((ULONG_PTR)Uoss, &Old, sizeof(Old));
+    return 0;
 }

@@ -327,6 +327,9 @@ LxFork(
     ChildThread->TlsBase = ParentThread->TlsBase;
     ChildThread->TlsLimit = ParentThread->TlsLimit;
     ChildThread->TlsFlags = ParentThread->TlsFlags;
+    ChildThread->AltStackBase = ParentThread->AltStackBase;
+    ChildThread->AltStackSize = ParentThread->AltStackSize;
+    ChildThread->AltStackFlags = ParentThread->AltStackFlags;
     if (Flags & LX_CLONE_CHILD_CLEARTID)
         ChildThread->ClearChildTid = (ULONG_PTR)ChildTidptr;
 

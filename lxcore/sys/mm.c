@@ -550,3 +550,17 @@ LxSysMremap(
     LxSysMunmap(Addr, OldSize);
     return Result;
 }
+
+/* Private mappings only: there is nothing to write back */
+LONG
+NTAPI
+LxSysMsync(
+    ULONG_PTR Start,
+    SIZE_T Len,
+    LONG Flags)
+{
+    UNREFERENCED_PARAMETER(Len);
+    if ((Start & (PAGE_SIZE - 1)) || (Flags & ~7) || ((Flags & 1) && (Flags & 4)))
+        return -LX_EINVAL;  /* MS_ASYNC 1, MS_INVALIDATE 2, MS_SYNC 4 */
+    return 0;
+}
