@@ -142,6 +142,7 @@ describe('QEMU command line', () => {
     expect(s).toContain('file=/r/payload.img,format=raw,if=ide,index=1,media=disk');
     expect(s).toContain('-serial chardev:com1');
     expect(a).toContain('-no-reboot');
+    expect(a).toContain('-nodefaults');
     expect(a).not.toContain('-S');
     expect(qemuArgs({ bootDisk: 'i', payload: 'p', accel: 'kvm', gdb: true })).toEqual(expect.arrayContaining(['-s', '-S']));
   });

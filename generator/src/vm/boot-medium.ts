@@ -81,6 +81,8 @@ export function lxssTestInf(): string {
     '[AddReg]',
     '; lxgen test: run the test runner from smss before anything else starts',
     `HKLM,"SYSTEM\\CurrentControlSet\\Control\\Session Manager","BootExecute",0x00010000,"${RUNNER_IMAGE}"`,
+    '; the VM has no BusLogic SCSI adapter: do not spend a second probing for one',
+    'HKLM,"SYSTEM\\CurrentControlSet\\Services\\BusLogic","Start",0x00010001,0x00000004',
     '',
   ].join('\r\n');
 }

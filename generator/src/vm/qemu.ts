@@ -26,6 +26,9 @@ export interface QemuOptions {
 export function qemuArgs(o: QemuOptions): string[] {
   const args = [
     '-machine', `pc,accel=${o.accel}`,
+    // No default CD-ROM, floppy or parallel port: ReactOS probes each (about 2 s with TCG).
+    '-nodefaults',
+    '-vga', 'std',
     '-m', String(o.memoryMiB ?? 256),
     '-drive', `file=${o.bootDisk},format=raw,if=ide,index=0,media=disk,snapshot=on`,
     '-drive', `file=${o.payload},format=raw,if=ide,index=1,media=disk`,
