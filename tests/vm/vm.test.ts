@@ -194,3 +194,12 @@ describe('hang screenshots', () => {
     expect(() => ppmToPng(Buffer.from('P3\n1 1\n255\n0 0 0'))).toThrow(/binary PPM/);
   });
 });
+
+describe('lxcore build list', () => {
+  it('reads the C sources of lxcore/CMakeLists.txt', async () => {
+    const { lxcoreSources, lxcoreInf } = await import('../../generator/src/vm/runner-build.ts');
+    expect(lxcoreSources('list(APPEND SOURCE\n    core/a.c\n    nt/b.c\n    x.h)\nadd_library(lxcore MODULE ${SOURCE} lxcore.rc)')).toEqual(['core/a.c', 'nt/b.c']);
+    expect(() => lxcoreSources('add_library(x)')).toThrow(/no list\(APPEND SOURCE/);
+    expect(lxcoreInf()).toContain('"SYSTEM\\CurrentControlSet\\Services\\lxcore","Start",0x00010001,0x00000000');
+  });
+});

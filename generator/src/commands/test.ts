@@ -2,7 +2,7 @@
 // payload disk, follows the in-guest runner's TAP on the serial port, and reports per test.
 // Bugchecks, kernel debugger entries and hangs are failures with evidence (the last 40 log
 // lines). Library code: generator/src/vm/ (media, QEMU) and generator/src/tap/ (parsing).
-import { existsSync, mkdirSync, rmSync, copyFileSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -11,7 +11,7 @@ import { describeChoice, resolveBuildDir, userConfigFile } from '../vm/config.ts
 import { inspectBuild, parsePathList } from '../vm/reactos-build.ts';
 import { assembleBootMedium, RUNNER_IMAGE } from '../vm/boot-medium.ts';
 import { crashTest, DEFAULT_MANIFEST, makePayloadImage, payloadSizeMiB, planTests, readManifest, type PlannedElf } from '../vm/payload.ts';
-import { buildRunner } from '../vm/runner-build.ts';
+import { buildLxcore, buildRunner, lxcoreInf } from '../vm/runner-build.ts';
 import { qemuArgs, runSession, type Accel } from '../vm/qemu.ts';
 import { SerialMonitor, DEFAULT_MONITOR_OPTIONS } from '../tap/monitor.ts';
 import { buildReport, formatReport } from '../tap/report.ts';
@@ -43,6 +43,8 @@ options:
   --runner WHICH     the in-guest runner: "auto" (default: the build's lxtestrun.exe, else
                      tests/runner compiled with the build's flags and libraries), "build",
                      "project" (always compile tests/runner), or a path to an .exe
+  --lxcore WHICH     lxcore.sys: "auto" (default: the build's, else lxcore/ compiled with the
+                     build's kernel-driver flags), "build", "project", or a path to a .sys
   --add DEST=FILE    put FILE on the boot disk as DEST (e.g. reactos/system32/drivers/lxcore.sys=...),
                      replacing the build's; repeatable
   --inf FILE         extra registry .inf merged into the hives last; repeatable
@@ -89,6 +91,7 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
       'dry-run': { type: 'boolean', default: false },
       'rebuild-medium': { type: 'boolean', default: false },
       runner: { type: 'string', default: 'auto' },
+      lxcore: { type: 'string', default: 'auto' },
       add: { type: 'string', multiple: true },
       inf: { type: 'string', multiple: true },
     },
@@ -142,15 +145,36 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
     runner = path.resolve(which);
     if (!existsSync(runner)) throw new Error(`--runner ${which}: no such file`);
   }
+  const lxcoreListed = parsePathList(readFileSync(build.livecdList, 'utf8')).find(
+    (e) => e.dest.toLowerCase() === 'reactos/system32/drivers/lxcore.sys',
+  );
+  const buildHasLxcore = lxcoreListed !== undefined && existsSync(lxcoreListed.src);
+  let lxcore: string | undefined;
+  const lxWhich = values.lxcore ?? 'auto';
+  if (lxWhich === 'project' || (lxWhich === 'auto' && !buildHasLxcore)) {
+    lxcore = await buildLxcore(build.dir, path.join(vmDir, 'lxcore'));
+    console.log(`lxcore: ${lxcore} (lxcore/ compiled with the build's kernel-driver flags)`);
+  } else if (lxWhich !== 'auto' && lxWhich !== 'build') {
+    lxcore = path.resolve(lxWhich);
+    if (!existsSync(lxcore)) throw new Error(`--lxcore ${lxWhich}: no such file`);
+  }
+  const extraInfs = [...(values.inf ?? [])];
+  if (lxcore && !buildHasLxcore) {
+    // The build's registry has no Services\lxcore: add what subsystems/lxss/lxss_reg.inf adds.
+    const inf = path.join(vmDir, 'lxcore-service.inf');
+    writeFileSync(inf, lxcoreInf());
+    extraInfs.unshift(inf);
+  }
   const extraFiles = (values.add ?? []).map((a) => {
     const eq = a.indexOf('=');
     if (eq <= 0) throw new Error(`--add ${a}: expected DEST=FILE`);
     return { dest: a.slice(0, eq).replace(/\\/g, '/').replace(/^\/+/, ''), src: path.resolve(a.slice(eq + 1)) };
   });
+  if (lxcore) extraFiles.unshift({ dest: 'reactos/system32/drivers/lxcore.sys', src: lxcore });
   const medium = await assembleBootMedium(build, path.join(vmDir, 'media'), {
     runner,
     extraFiles,
-    extraInfs: values.inf,
+    extraInfs,
     rebuild: values['rebuild-medium'],
     log: (m) => console.log(`  ${m}`),
   });

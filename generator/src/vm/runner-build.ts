@@ -1,10 +1,13 @@
-// Compiles the in-guest runner (tests/runner/lxtestrun.c, project code) against a ReactOS
-// build's headers and import libraries, with the exact compile and link flags the build uses
-// for autochk (the runner's model), read from the build's build.ninja. Used by `lxgen test`
-// when the build has no lxtestrun.exe of its own (the project not installed into the tree
-// yet) or when asked to (--runner project), so a runner change is tried without a tree
-// rebuild. The output goes under .lxss/ and is never committed.
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+// Compiles project code that normally goes through the ReactOS tree's build (after
+// `lxgen apply`) directly against a ReactOS build, with the exact compile and link flags the
+// build uses for a model module of the same kind, read from the build's build.ninja:
+//   - the in-guest runner, tests/runner/lxtestrun.c, modelled on autochk (native app);
+//   - lxcore.sys, lxcore/ (the SOURCE list of lxcore/CMakeLists.txt), modelled on nmidebug
+//     (kernel-mode driver), with PSEH, rsym (KDBG symbols) and pefixup as the build does.
+// `lxgen test` uses them when the build has none of its own (the project not installed into
+// the tree yet) or when asked (--runner project, --lxcore project), so a change is tried
+// without a tree rebuild. Outputs go under .lxss/ and are never committed.
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { ROOT } from '../paths.ts';
@@ -32,20 +35,35 @@ function buildVars(text: string, marker: string): Map<string, string> | null {
   return vars;
 }
 
-export function autochkRule(buildDir: string): NinjaRule {
+/** Compile/link flags of a model module: `<dir>/<name>.c` compiled into `<dir>/<target>`. */
+export function moduleRule(buildDir: string, dir: string, name: string, target: string): NinjaRule {
   const ninja = path.join(buildDir, 'build.ninja');
   if (!existsSync(ninja)) throw new Error(`${buildDir} has no build.ninja (only Ninja builds are supported)`);
   const text = readFileSync(ninja, 'utf8');
-  const cc = buildVars(text, '/autochk.dir/autochk.c.obj: C_COMPILER');
-  const ld = buildVars(text, 'base/system/autochk/autochk.exe: C_EXECUTABLE_LINKER');
-  if (!cc || !ld) throw new Error(`autochk's compile/link rules not found in ${ninja}`);
+  const cc = buildVars(text, `/${name}.dir/${name}.c.obj: C_COMPILER`);
+  const ld = buildVars(text, `${dir}/${target}: C_`);
+  if (!cc || !ld) throw new Error(`${name}'s compile/link rules not found in ${ninja}`);
   const rules = path.join(buildDir, 'CMakeFiles', 'rules.ninja');
   let compiler = 'i686-w64-mingw32-gcc';
   if (existsSync(rules)) {
-    const m = /rule C_COMPILER__autochk_\w+\n\s+depfile = .*\n\s+deps = .*\n\s+command = (\S+)/.exec(readFileSync(rules, 'utf8'));
+    const m = new RegExp(`rule C_COMPILER__${name}_\\w+\\n(?:\\s+\\w+ = .*\\n)*?\\s+command = (\\S+)`).exec(readFileSync(rules, 'utf8'));
     if (m) compiler = m[1]!;
   }
   return { defines: split(cc.get('DEFINES')), flags: split(cc.get('FLAGS')), includes: split(cc.get('INCLUDES')), linkFlags: split(ld.get('LINK_FLAGS')), compiler };
+}
+
+export function autochkRule(buildDir: string): NinjaRule {
+  return moduleRule(buildDir, 'base/system/autochk', 'autochk', 'autochk.exe');
+}
+
+function newestMtime(files: string[]): number {
+  return Math.max(...files.map((f) => statSync(f).mtimeMs));
+}
+
+async function run(compiler: string, args: string[], cwd: string, what: string): Promise<void> {
+  await execa(compiler, args, { all: true, cwd }).catch((e) => {
+    throw new Error(`building ${what} failed:\n${((e as { all?: string }).all ?? String(e)).slice(-4000)}`);
+  });
 }
 
 export async function buildRunner(buildDir: string, outDir: string): Promise<string> {
@@ -57,13 +75,56 @@ export async function buildRunner(buildDir: string, outDir: string): Promise<str
   mkdirSync(outDir, { recursive: true });
   const obj = path.join(outDir, 'lxtestrun.obj');
   const exe = path.join(outDir, 'lxtestrun.exe');
-  const newest = Math.max(...[src, header, ...libs].map((f) => statSync(f).mtimeMs));
-  if (existsSync(exe) && statSync(exe).mtimeMs > newest) return exe;
-  const run = async (args: string[]) =>
-    execa(rule.compiler, args, { all: true, cwd: buildDir }).catch((e) => {
-      throw new Error(`building the runner failed:\n${(e as { all?: string }).all ?? e}`);
-    });
-  await run([...rule.defines, ...rule.flags, ...rule.includes, `-I${path.dirname(header)}`, '-c', src, '-o', obj]);
-  await run([...rule.linkFlags, obj, '-o', exe, ...libs, '-lgcc']);
+  if (existsSync(exe) && statSync(exe).mtimeMs > newestMtime([src, header, ...libs, path.join(buildDir, 'build.ninja')])) return exe;
+  await run(rule.compiler, [...rule.defines, ...rule.flags, ...rule.includes, `-I${path.dirname(header)}`, '-c', src, '-o', obj], buildDir, 'the runner');
+  await run(rule.compiler, [...rule.linkFlags, obj, '-o', exe, ...libs, '-lgcc'], buildDir, 'the runner');
   return exe;
+}
+
+/** The SOURCE list of lxcore/CMakeLists.txt (C files only). */
+export function lxcoreSources(cmake: string): string[] {
+  const m = /list\(APPEND SOURCE([\s\S]*?)\)/.exec(cmake);
+  if (!m) throw new Error('lxcore/CMakeLists.txt has no list(APPEND SOURCE ...)');
+  return m[1]!.split(/\s+/).filter((s) => s.endsWith('.c'));
+}
+
+export async function buildLxcore(buildDir: string, outDir: string): Promise<string> {
+  const rule = moduleRule(buildDir, 'drivers/base/nmidebug', 'nmidebug', 'nmidebug.sys');
+  const lx = path.join(ROOT, 'lxcore');
+  const sources = lxcoreSources(readFileSync(path.join(lx, 'CMakeLists.txt'), 'utf8')).map((s) => path.join(lx, s));
+  const headers = ['include', 'core', 'nt', 'generated'].map((d) => path.join(lx, d));
+  const libs = ['sdk/lib/pseh/libpseh.a', 'ntoskrnl/libntoskrnl.a', 'hal/halx86/libhal.a'].map((l) => path.join(buildDir, l));
+  for (const l of libs) if (!existsSync(l)) throw new Error(`${l} not built yet`);
+  const tools = path.join(buildDir, 'host-tools', 'bin');
+  mkdirSync(outDir, { recursive: true });
+  const sys = path.join(outDir, 'lxcore.sys');
+  const inputs = [...sources, ...headers.flatMap((d) => (existsSync(d) ? [d] : [])), path.join(lx, 'CMakeLists.txt'), ...libs];
+  const allFiles = inputs.flatMap((f) => (statSync(f).isDirectory() ? readdirSync(f).map((n) => path.join(f, n)) : [f]));
+  if (existsSync(sys) && statSync(sys).mtimeMs > newestMtime([...allFiles, path.join(buildDir, 'build.ninja')])) return sys;
+  const objs: string[] = [];
+  for (const src of sources) {
+    const obj = path.join(outDir, path.relative(lx, src).replace(/[\\/]/g, '_') + '.obj');
+    await run(rule.compiler, [...rule.defines, ...rule.flags, ...rule.includes, ...headers.map((h) => `-I${h}`), '-c', src, '-o', obj], buildDir, `lxcore (${path.relative(ROOT, src)})`);
+    objs.push(obj);
+  }
+  await run(rule.compiler, [...rule.linkFlags, '-shared', '-o', sys, ...objs, ...libs, '-lgcc'], buildDir, 'lxcore.sys');
+  if (existsSync(path.join(tools, 'rsym'))) await run(path.join(tools, 'rsym'), ['-s', ROOT, sys, sys], buildDir, 'lxcore.sys (rsym)');
+  if (existsSync(path.join(tools, 'pefixup'))) await run(path.join(tools, 'pefixup'), ['--kernelmodedriver', sys], outDir, 'lxcore.sys (pefixup)');
+  return sys;
+}
+
+/** Registry settings for a lxcore.sys added to the boot disk (as subsystems/lxss/lxss_reg.inf). */
+export function lxcoreInf(): string {
+  return [
+    '[Version]',
+    'Signature = "$Windows NT$"',
+    '',
+    '[AddReg]',
+    'HKLM,"SYSTEM\\CurrentControlSet\\Services\\lxcore","ErrorControl",0x00010001,0x00000001',
+    'HKLM,"SYSTEM\\CurrentControlSet\\Services\\lxcore","Group",0x00000000,"Base"',
+    'HKLM,"SYSTEM\\CurrentControlSet\\Services\\lxcore","ImagePath",0x00020000,"system32\\drivers\\lxcore.sys"',
+    'HKLM,"SYSTEM\\CurrentControlSet\\Services\\lxcore","Start",0x00010001,0x00000000',
+    'HKLM,"SYSTEM\\CurrentControlSet\\Services\\lxcore","Type",0x00010001,0x00000001',
+    '',
+  ].join('\r\n');
 }
