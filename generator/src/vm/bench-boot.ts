@@ -19,7 +19,10 @@ const results: number[] = [];
 const total: number[] = [];
 const rows: string[] = [];
 for (let r = 1; r <= runs; r++) {
-  const o = await runTests(argv);
+  const o = await runTests(argv).catch((err: Error) => {
+    console.error(`run ${r}: ${err.message}`);
+    return { exitCode: 1, bootMs: null, resultsMs: null, elapsedMs: null, exitedByItself: false };
+  });
   const sec = (ms: number | null) => (ms === null ? 'n/a' : `${(ms / 1000).toFixed(1)} s`);
   rows.push(
     `run ${r}: exit ${o.exitCode}, boot to runner ${sec(o.bootMs)}, boot to results ${sec(o.resultsMs)}, ` +
