@@ -167,11 +167,11 @@ LONG NTAPI LxSysGetuid(VOID);
 LONG NTAPI LxSysStime(LX_OLD_TIME32 *Tptr);
 /* 26 ptrace (process, enosys): Linux sys_ptrace */
 LONG NTAPI LxSysPtrace(LONG Request, LONG Pid, ULONG_PTR Addr, ULONG_PTR Data);
-/* 27 alarm (time, enosys): Linux sys_alarm */
+/* 27 alarm (time, implemented): Linux sys_alarm */
 LONG NTAPI LxSysAlarm(ULONG Seconds);
 /* 28 oldfstat (fs, enosys): Linux sys_fstat */
 LONG NTAPI LxSysOldfstat(ULONG Fd, LX_OLD_KERNEL_STAT *Statbuf);
-/* 29 pause (signal, enosys): Linux sys_pause */
+/* 29 pause (signal, implemented): Linux sys_pause */
 LONG NTAPI LxSysPause(VOID);
 /* 30 utime (fs, enosys): Linux sys_utime32 */
 LONG NTAPI LxSysUtime(const CHAR *Filename, LX_OLD_UTIMBUF32 *T);
@@ -321,9 +321,9 @@ LONG NTAPI LxSysIoperm(ULONG_PTR From, ULONG_PTR Num, LONG On);
 LONG NTAPI LxSysSocketcall(LONG Call, ULONG_PTR *Args);
 /* 103 syslog (misc, enosys): Linux sys_syslog */
 LONG NTAPI LxSysSyslog(LONG Type, CHAR *Buf, LONG Len);
-/* 104 setitimer (time, enosys): Linux sys_setitimer */
+/* 104 setitimer (time, partial): Linux sys_setitimer */
 LONG NTAPI LxSysSetitimer(LONG Which, LX_KERNEL_OLD_ITIMERVAL *Value, LX_KERNEL_OLD_ITIMERVAL *Ovalue);
-/* 105 getitimer (time, enosys): Linux sys_getitimer */
+/* 105 getitimer (time, partial): Linux sys_getitimer */
 LONG NTAPI LxSysGetitimer(LONG Which, LX_KERNEL_OLD_ITIMERVAL *Value);
 /* 106 stat (fs, enosys): Linux sys_newstat */
 LONG NTAPI LxSysStat(const CHAR *Filename, LX_STAT *Statbuf);
@@ -437,7 +437,7 @@ LONG NTAPI LxSysSchedGetPriorityMax(LONG Policy);
 LONG NTAPI LxSysSchedGetPriorityMin(LONG Policy);
 /* 161 sched_rr_get_interval (sched, enosys): Linux sys_sched_rr_get_interval_time32 */
 LONG NTAPI LxSysSchedRrGetInterval(LX_PID Pid, LX_OLD_TIMESPEC32 *Interval);
-/* 162 nanosleep (time, partial): Linux sys_nanosleep_time32 */
+/* 162 nanosleep (time, implemented): Linux sys_nanosleep_time32 */
 LONG NTAPI LxSysNanosleep(LX_OLD_TIMESPEC32 *Rqtp, LX_OLD_TIMESPEC32 *Rmtp);
 /* 163 mremap (mm, partial): Linux sys_mremap */
 LONG NTAPI LxSysMremap(ULONG_PTR Addr, ULONG_PTR OldLen, ULONG_PTR NewLen, ULONG_PTR Flags, ULONG_PTR NewAddr);
@@ -463,15 +463,15 @@ LONG NTAPI LxSysPrctl(LONG Option, ULONG_PTR Arg2, ULONG_PTR Arg3, ULONG_PTR Arg
 LONG NTAPI LxSysRtSigreturn(VOID);
 /* 174 rt_sigaction (signal, partial): Linux sys_rt_sigaction */
 LONG NTAPI LxSysRtSigaction(LONG Sig, const LX_SIGACTION *Act, LX_SIGACTION *Oact, SIZE_T Sigsetsize);
-/* 175 rt_sigprocmask (signal, partial): Linux sys_rt_sigprocmask */
+/* 175 rt_sigprocmask (signal, implemented): Linux sys_rt_sigprocmask */
 LONG NTAPI LxSysRtSigprocmask(LONG How, LX_SIGSET *Set, LX_SIGSET *Oset, SIZE_T Sigsetsize);
-/* 176 rt_sigpending (signal, partial): Linux sys_rt_sigpending */
+/* 176 rt_sigpending (signal, implemented): Linux sys_rt_sigpending */
 LONG NTAPI LxSysRtSigpending(LX_SIGSET *Set, SIZE_T Sigsetsize);
 /* 177 rt_sigtimedwait (signal, enosys): Linux sys_rt_sigtimedwait_time32 */
 LONG NTAPI LxSysRtSigtimedwait(const LX_SIGSET *Uthese, LX_SIGINFO *Uinfo, const LX_OLD_TIMESPEC32 *Uts, SIZE_T Sigsetsize);
 /* 178 rt_sigqueueinfo (signal, enosys): Linux sys_rt_sigqueueinfo */
 LONG NTAPI LxSysRtSigqueueinfo(LX_PID Pid, LONG Sig, LX_SIGINFO *Uinfo);
-/* 179 rt_sigsuspend (signal, enosys): Linux sys_rt_sigsuspend */
+/* 179 rt_sigsuspend (signal, partial): Linux sys_rt_sigsuspend */
 LONG NTAPI LxSysRtSigsuspend(LX_SIGSET *Unewset, SIZE_T Sigsetsize);
 /* 180 pread64 (fs, implemented): Linux sys_ia32_pread64 */
 LONG NTAPI LxSysPread64(ULONG Fd, CHAR *Ubuf, ULONG Count, ULONG Poslo, ULONG Poshi);
@@ -641,7 +641,7 @@ LONG NTAPI LxSysClockSettime(LX_CLOCKID WhichClock, LX_OLD_TIMESPEC32 *Tp);
 LONG NTAPI LxSysClockGettime(LX_CLOCKID WhichClock, LX_OLD_TIMESPEC32 *Tp);
 /* 266 clock_getres (time, implemented): Linux sys_clock_getres_time32 */
 LONG NTAPI LxSysClockGetres(LX_CLOCKID WhichClock, LX_OLD_TIMESPEC32 *Tp);
-/* 267 clock_nanosleep (time, partial): Linux sys_clock_nanosleep_time32 */
+/* 267 clock_nanosleep (time, implemented): Linux sys_clock_nanosleep_time32 */
 LONG NTAPI LxSysClockNanosleep(LX_CLOCKID WhichClock, LONG Flags, LX_OLD_TIMESPEC32 *Rqtp, LX_OLD_TIMESPEC32 *Rmtp);
 /* 268 statfs64 (fs, enosys): Linux sys_statfs64 */
 LONG NTAPI LxSysStatfs64(const CHAR *Path, SIZE_T Sz, LX_STATFS64 *Buf);
@@ -907,7 +907,7 @@ LONG NTAPI LxSysClockSettime64(LX_CLOCKID WhichClock, const LX_KERNEL_TIMESPEC *
 LONG NTAPI LxSysClockAdjtime64(LX_CLOCKID WhichClock, LX_KERNEL_TIMEX *Tx);
 /* 406 clock_getres_time64 (time, implemented): Linux sys_clock_getres */
 LONG NTAPI LxSysClockGetresTime64(LX_CLOCKID WhichClock, LX_KERNEL_TIMESPEC *Tp);
-/* 407 clock_nanosleep_time64 (time, partial): Linux sys_clock_nanosleep */
+/* 407 clock_nanosleep_time64 (time, implemented): Linux sys_clock_nanosleep */
 LONG NTAPI LxSysClockNanosleepTime64(LX_CLOCKID WhichClock, LONG Flags, const LX_KERNEL_TIMESPEC *Rqtp, LX_KERNEL_TIMESPEC *Rmtp);
 /* 408 timer_gettime64 (time, enosys): Linux sys_timer_gettime */
 LONG NTAPI LxSysTimerGettime64(LX_TIMER TimerId, LX_KERNEL_ITIMERSPEC *Setting);

@@ -34,9 +34,9 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "getuid",                    0, LXSYS_STATUS_IMPLEMENTED }, /* 24 */
     { "stime",                     1, LXSYS_STATUS_ENOSYS }, /* 25 */
     { "ptrace",                    4, LXSYS_STATUS_ENOSYS }, /* 26 */
-    { "alarm",                     1, LXSYS_STATUS_ENOSYS }, /* 27 */
+    { "alarm",                     1, LXSYS_STATUS_IMPLEMENTED }, /* 27 */
     { "oldfstat",                  2, LXSYS_STATUS_ENOSYS }, /* 28 */
-    { "pause",                     0, LXSYS_STATUS_ENOSYS }, /* 29 */
+    { "pause",                     0, LXSYS_STATUS_IMPLEMENTED }, /* 29 */
     { "utime",                     2, LXSYS_STATUS_ENOSYS }, /* 30 */
     { "stty",                      0, LXSYS_STATUS_ENOSYS }, /* 31 */
     { "gtty",                      0, LXSYS_STATUS_ENOSYS }, /* 32 */
@@ -111,8 +111,8 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "ioperm",                    3, LXSYS_STATUS_ENOSYS }, /* 101 */
     { "socketcall",                2, LXSYS_STATUS_ENOSYS }, /* 102 */
     { "syslog",                    3, LXSYS_STATUS_ENOSYS }, /* 103 */
-    { "setitimer",                 3, LXSYS_STATUS_ENOSYS }, /* 104 */
-    { "getitimer",                 2, LXSYS_STATUS_ENOSYS }, /* 105 */
+    { "setitimer",                 3, LXSYS_STATUS_PARTIAL }, /* 104 */
+    { "getitimer",                 2, LXSYS_STATUS_PARTIAL }, /* 105 */
     { "stat",                      2, LXSYS_STATUS_ENOSYS }, /* 106 */
     { "lstat",                     2, LXSYS_STATUS_ENOSYS }, /* 107 */
     { "fstat",                     2, LXSYS_STATUS_ENOSYS }, /* 108 */
@@ -169,7 +169,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "sched_get_priority_max",    1, LXSYS_STATUS_ENOSYS }, /* 159 */
     { "sched_get_priority_min",    1, LXSYS_STATUS_ENOSYS }, /* 160 */
     { "sched_rr_get_interval",     2, LXSYS_STATUS_ENOSYS }, /* 161 */
-    { "nanosleep",                 2, LXSYS_STATUS_PARTIAL }, /* 162 */
+    { "nanosleep",                 2, LXSYS_STATUS_IMPLEMENTED }, /* 162 */
     { "mremap",                    5, LXSYS_STATUS_PARTIAL }, /* 163 */
     { "setresuid",                 3, LXSYS_STATUS_ENOSYS }, /* 164 */
     { "getresuid",                 3, LXSYS_STATUS_ENOSYS }, /* 165 */
@@ -182,11 +182,11 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "prctl",                     5, LXSYS_STATUS_ENOSYS }, /* 172 */
     { "rt_sigreturn",              0, LXSYS_STATUS_IMPLEMENTED }, /* 173 */
     { "rt_sigaction",              4, LXSYS_STATUS_PARTIAL }, /* 174 */
-    { "rt_sigprocmask",            4, LXSYS_STATUS_PARTIAL }, /* 175 */
-    { "rt_sigpending",             2, LXSYS_STATUS_PARTIAL }, /* 176 */
+    { "rt_sigprocmask",            4, LXSYS_STATUS_IMPLEMENTED }, /* 175 */
+    { "rt_sigpending",             2, LXSYS_STATUS_IMPLEMENTED }, /* 176 */
     { "rt_sigtimedwait",           4, LXSYS_STATUS_ENOSYS }, /* 177 */
     { "rt_sigqueueinfo",           3, LXSYS_STATUS_ENOSYS }, /* 178 */
-    { "rt_sigsuspend",             2, LXSYS_STATUS_ENOSYS }, /* 179 */
+    { "rt_sigsuspend",             2, LXSYS_STATUS_PARTIAL }, /* 179 */
     { "pread64",                   5, LXSYS_STATUS_IMPLEMENTED }, /* 180 */
     { "pwrite64",                  5, LXSYS_STATUS_IMPLEMENTED }, /* 181 */
     { "chown",                     3, LXSYS_STATUS_ENOSYS }, /* 182 */
@@ -274,7 +274,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "clock_settime",             2, LXSYS_STATUS_ENOSYS }, /* 264 */
     { "clock_gettime",             2, LXSYS_STATUS_IMPLEMENTED }, /* 265 */
     { "clock_getres",              2, LXSYS_STATUS_IMPLEMENTED }, /* 266 */
-    { "clock_nanosleep",           4, LXSYS_STATUS_PARTIAL }, /* 267 */
+    { "clock_nanosleep",           4, LXSYS_STATUS_IMPLEMENTED }, /* 267 */
     { "statfs64",                  3, LXSYS_STATUS_ENOSYS }, /* 268 */
     { "fstatfs64",                 3, LXSYS_STATUS_ENOSYS }, /* 269 */
     { "tgkill",                    3, LXSYS_STATUS_PARTIAL }, /* 270 */
@@ -414,7 +414,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "clock_settime64",           2, LXSYS_STATUS_ENOSYS }, /* 404 */
     { "clock_adjtime64",           2, LXSYS_STATUS_ENOSYS }, /* 405 */
     { "clock_getres_time64",       2, LXSYS_STATUS_IMPLEMENTED }, /* 406 */
-    { "clock_nanosleep_time64",    4, LXSYS_STATUS_PARTIAL }, /* 407 */
+    { "clock_nanosleep_time64",    4, LXSYS_STATUS_IMPLEMENTED }, /* 407 */
     { "timer_gettime64",           2, LXSYS_STATUS_ENOSYS }, /* 408 */
     { "timer_settime64",           4, LXSYS_STATUS_ENOSYS }, /* 409 */
     { "timerfd_gettime64",         2, LXSYS_STATUS_ENOSYS }, /* 410 */

@@ -35,9 +35,9 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysGetuid,                     /* 24 getuid */
     (ULONG_PTR)LxSysEnosys,                     /* 25 stime */
     (ULONG_PTR)LxSysEnosys,                     /* 26 ptrace */
-    (ULONG_PTR)LxSysEnosys,                     /* 27 alarm */
+    (ULONG_PTR)LxSysAlarm,                      /* 27 alarm */
     (ULONG_PTR)LxSysEnosys,                     /* 28 oldfstat */
-    (ULONG_PTR)LxSysEnosys,                     /* 29 pause */
+    (ULONG_PTR)LxSysPause,                      /* 29 pause */
     (ULONG_PTR)LxSysEnosys,                     /* 30 utime */
     (ULONG_PTR)LxSysEnosys,                     /* 31 stty */
     (ULONG_PTR)LxSysEnosys,                     /* 32 gtty */
@@ -112,8 +112,8 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 101 ioperm */
     (ULONG_PTR)LxSysEnosys,                     /* 102 socketcall */
     (ULONG_PTR)LxSysEnosys,                     /* 103 syslog */
-    (ULONG_PTR)LxSysEnosys,                     /* 104 setitimer */
-    (ULONG_PTR)LxSysEnosys,                     /* 105 getitimer */
+    (ULONG_PTR)LxSysSetitimer,                  /* 104 setitimer */
+    (ULONG_PTR)LxSysGetitimer,                  /* 105 getitimer */
     (ULONG_PTR)LxSysEnosys,                     /* 106 stat */
     (ULONG_PTR)LxSysEnosys,                     /* 107 lstat */
     (ULONG_PTR)LxSysEnosys,                     /* 108 fstat */
@@ -187,7 +187,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysRtSigpending,               /* 176 rt_sigpending */
     (ULONG_PTR)LxSysEnosys,                     /* 177 rt_sigtimedwait */
     (ULONG_PTR)LxSysEnosys,                     /* 178 rt_sigqueueinfo */
-    (ULONG_PTR)LxSysEnosys,                     /* 179 rt_sigsuspend */
+    (ULONG_PTR)LxSysRtSigsuspend,               /* 179 rt_sigsuspend */
     (ULONG_PTR)LxSysPread64,                    /* 180 pread64 */
     (ULONG_PTR)LxSysPwrite64,                   /* 181 pwrite64 */
     (ULONG_PTR)LxSysEnosys,                     /* 182 chown */
@@ -490,7 +490,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 24 getuid */
     0,   /* 25 stime */
     0,   /* 26 ptrace */
-    0,   /* 27 alarm */
+    4,   /* 27 alarm */
     0,   /* 28 oldfstat */
     0,   /* 29 pause */
     0,   /* 30 utime */
@@ -567,8 +567,8 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 101 ioperm */
     0,   /* 102 socketcall */
     0,   /* 103 syslog */
-    0,   /* 104 setitimer */
-    0,   /* 105 getitimer */
+    12,  /* 104 setitimer */
+    8,   /* 105 getitimer */
     0,   /* 106 stat */
     0,   /* 107 lstat */
     0,   /* 108 fstat */
@@ -642,7 +642,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     8,   /* 176 rt_sigpending */
     0,   /* 177 rt_sigtimedwait */
     0,   /* 178 rt_sigqueueinfo */
-    0,   /* 179 rt_sigsuspend */
+    8,   /* 179 rt_sigsuspend */
     20,  /* 180 pread64 */
     20,  /* 181 pwrite64 */
     0,   /* 182 chown */

@@ -249,6 +249,7 @@ DriverEntry(
     LxInitializeProcessTable();
     LxInitializeMetadata();
     LxInitializeFutexes();
+    LxInitializeSignals();
 
     /* The pico registration window closes after boot-start drivers: do it first. */
     Status = LxRegisterPicoProvider();

@@ -355,10 +355,12 @@ LxLoadElf(
     ThreadAttributes.UserStack = Prepared.Stack.esp;
     ThreadAttributes.StartRoutine = Prepared.Plan->entry;
     ThreadAttributes.Context = Thread;
+    LxRegisterThread(Thread);
     /* i386 ELF entry: EDX = a function for atexit (none), everything else zero */
     Status = LxPicoRoutines.CreateThread(&ThreadAttributes, NULL, &ThreadHandle);
     if (!NT_SUCCESS(Status))
     {
+        LxUnregisterThread(Thread);
         DbgPrint("lxss: PS_PICO_ROUTINES.CreateThread failed, status 0x%08lx\n", Status);
         InterlockedDecrement(&LxProcess->ThreadCount);
         LxDereferenceProcess(LxProcess);

@@ -146,6 +146,13 @@ typedef struct _LX_PROCESS
     ULONG_PTR SignalRestorers[65];
     ULONGLONG SignalMasks[65];
 
+    /* setitimer(ITIMER_REAL) / alarm: SIGALRM from a DPC */
+    KTIMER RealTimer;
+    KDPC RealTimerDpc;
+    BOOLEAN RealTimerArmed;
+    ULONGLONG RealTimerDue;         /* interrupt time of the next expiry */
+    ULONG RealTimerIntervalUs;      /* it_interval, microseconds (0: one-shot) */
+
     /* identity */
     ULONG Uid, Gid;
     ULONG Pgid, Sid;            /* process group and session (0: the pid itself) */
@@ -183,6 +190,9 @@ typedef struct _LX_THREAD
     ULONG_PTR AltStackBase;     /* sigaltstack: ss_sp, ss_size, ss_flags */
     ULONG AltStackSize;
     ULONG AltStackFlags;
+    LIST_ENTRY SignalLink;      /* LxThreadList (signal.c), under LxSignalLock */
+    BOOLEAN SignalRegistered;
+    KEVENT SignalEvent;         /* synchronization: a signal was posted to the thread */
 } LX_THREAD, *PLX_THREAD;
 
 /* Linux user structures lxcore reads or writes (i386 layouts, 4-byte packing as on i386) */
@@ -420,6 +430,20 @@ ULONG LxDeliverSignal(_In_ PKTRAP_FRAME TrapFrame, _In_ ULONG Sig, _In_ LONG Cod
                       _In_ ULONG_PTR Address, _In_ ULONG SavedEax, _In_ ULONG Trapno);
 ULONG LxDeliverPendingSignal(_In_ PKTRAP_FRAME TrapFrame, _In_ ULONG SavedEax,
                              _Out_ PULONG Delivered);
+VOID LxInitializeSignals(VOID);
+VOID LxInitializeProcessSignals(_In_ PLX_PROCESS Process);
+VOID LxCleanupProcessSignals(_In_ PLX_PROCESS Process);
+VOID LxRegisterThread(_In_ PLX_THREAD Thread);
+VOID LxUnregisterThread(_In_ PLX_THREAD Thread);
+VOID LxPostSignal(_In_ PLX_THREAD Thread, _In_ ULONG Sig);
+LONG LxSignalThreadByTid(_In_opt_ PLX_PROCESS Process, _In_ ULONG Tid, _In_ ULONG Sig);
+BOOLEAN LxSignalProcessAsync(_In_ PLX_PROCESS Process, _In_ ULONG Sig);
+BOOLEAN LxSignalWouldRun(_In_ PLX_PROCESS Process, _In_ ULONG Sig);
+#define LX_WAIT_MAX_OBJECTS 63   /* + the signal event = MAXIMUM_WAIT_OBJECTS */
+NTSTATUS LxWaitInterruptible(_In_ ULONG Count, _In_reads_(Count) PVOID *Objects,
+                             _In_opt_ PLARGE_INTEGER Timeout);
+LONG LxInterruptedCall(_In_ BOOLEAN Restartable);
+NTSTATUS LxSleepInterruptible(_In_ PLARGE_INTEGER Interval);   /* relative (< 0) */
 
 /* sys/fork.c */
 LONG LxFork(_In_ ULONG Flags, _In_opt_ LONG *ParentTidptr, _In_opt_ LONG *ChildTidptr);

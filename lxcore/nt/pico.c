@@ -92,6 +92,8 @@ LxPicoExitThread(
     if (Thread == NULL)
         return;
 
+    LxUnregisterThread(Thread);
+
     /* a futex wait cut short by termination */
     LxFutexThreadExit(Thread);
 
@@ -117,6 +119,7 @@ LxPicoExitProcess(
     if (Process == NULL)
         return;
 
+    LxCleanupProcessSignals(Process);
     LxDebugFlush(Process);
     LxCloseAllFiles(Process);
 

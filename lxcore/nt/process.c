@@ -350,6 +350,7 @@ LxCreateProcessFromRequest(
     Process->Umask = 022;
     KeInitializeEvent(&Process->ExitEvent, NotificationEvent, FALSE);
     KeInitializeEvent(&Process->ChildEvent, NotificationEvent, FALSE);
+    LxInitializeProcessSignals(Process);
     ExInitializeFastMutex(&Process->MmLock);
     ExInitializeFastMutex(&Process->FdLock);
     ExInitializeFastMutex(&Process->OutLock);

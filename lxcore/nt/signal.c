@@ -20,6 +20,7 @@
 #include <debug.h>
 
 #define LX_SA_SIGINFO       0x00000004
+#define LX_SA_RESTART       0x10000000
 #define LX_SA_ONSTACK       0x08000000
 #define LX_SA_RESTORER      0x04000000
 #define LX_SA_NODEFER       0x40000000
@@ -235,6 +236,192 @@ LxDeliverSignal(
     return LX_SIGNAL_DELIVERED;
 }
 
+/*
+ * Asynchronous signals. Every Linux thread is on LxThreadList with a synchronization event;
+ * posting a signal sets its bit in the thread's PendingSignals (under LxSignalLock) and the
+ * event. A thread sees it at its next interruptible wait (LxWaitInterruptible: pipes,
+ * futexes, sleeps, wait4, poll), which then ends the call: the call hands the signal to
+ * LxInterruptedCall, which builds the frame (-EINTR, or the call restarted after the handler
+ * with SA_RESTART), and at the calls that change the mask or return from a handler.
+ * A thread running user code without entering a wait is not interrupted (no async APC yet).
+ */
+static KSPIN_LOCK LxSignalLock;
+static LIST_ENTRY LxThreadList;
+
+VOID
+LxInitializeSignals(VOID)
+{
+    KeInitializeSpinLock(&LxSignalLock);
+    InitializeListHead(&LxThreadList);
+}
+
+VOID
+LxRegisterThread(
+    _In_ PLX_THREAD Thread)
+{
+    KIRQL Irql;
+
+    KeInitializeEvent(&Thread->SignalEvent, SynchronizationEvent, FALSE);
+    KeAcquireSpinLock(&LxSignalLock, &Irql);
+    InsertTailList(&LxThreadList, &Thread->SignalLink);
+    Thread->SignalRegistered = TRUE;
+    KeReleaseSpinLock(&LxSignalLock, Irql);
+}
+
+VOID
+LxUnregisterThread(
+    _In_ PLX_THREAD Thread)
+{
+    KIRQL Irql;
+
+    KeAcquireSpinLock(&LxSignalLock, &Irql);
+    if (Thread->SignalRegistered)
+    {
+        RemoveEntryList(&Thread->SignalLink);
+        Thread->SignalRegistered = FALSE;
+    }
+    KeReleaseSpinLock(&LxSignalLock, Irql);
+}
+
+static
+VOID
+LxPostSignalLocked(
+    _In_ PLX_THREAD Thread,
+    _In_ ULONG Sig)
+{
+    Thread->PendingSignals |= 1ULL << (Sig - 1);
+    if (Thread->SignalRegistered)
+        KeSetEvent(&Thread->SignalEvent, IO_NO_INCREMENT, FALSE);
+}
+
+VOID
+LxPostSignal(
+    _In_ PLX_THREAD Thread,
+    _In_ ULONG Sig)
+{
+    KIRQL Irql;
+
+    if (Sig == 0 || Sig > 64)
+        return;
+    KeAcquireSpinLock(&LxSignalLock, &Irql);
+    LxPostSignalLocked(Thread, Sig);
+    KeReleaseSpinLock(&LxSignalLock, Irql);
+}
+
+/* tkill/tgkill: Tid of Process (any process when NULL). 0 or -ESRCH. */
+LONG
+LxSignalThreadByTid(
+    _In_opt_ PLX_PROCESS Process,
+    _In_ ULONG Tid,
+    _In_ ULONG Sig)
+{
+    PLIST_ENTRY Entry;
+    LONG Result = -LX_ESRCH;
+    KIRQL Irql;
+
+    KeAcquireSpinLock(&LxSignalLock, &Irql);
+    for (Entry = LxThreadList.Flink; Entry != &LxThreadList; Entry = Entry->Flink)
+    {
+        PLX_THREAD Thread = CONTAINING_RECORD(Entry, LX_THREAD, SignalLink);
+
+        if (Thread->Tid == Tid && (Process == NULL || Thread->Process == Process))
+        {
+            if (Sig != 0)
+                LxPostSignalLocked(Thread, Sig);
+            Result = 0;
+            break;
+        }
+    }
+    KeReleaseSpinLock(&LxSignalLock, Irql);
+    return Result;
+}
+
+/* A process-directed signal goes to a thread that does not block it (else the first one).
+ * Callable up to DISPATCH_LEVEL (the interval timer's DPC). */
+BOOLEAN
+LxSignalProcessAsync(
+    _In_ PLX_PROCESS Process,
+    _In_ ULONG Sig)
+{
+    PLIST_ENTRY Entry;
+    PLX_THREAD Target = NULL;
+    KIRQL Irql;
+
+    if (Sig == 0 || Sig > 64)
+        return FALSE;
+    KeAcquireSpinLock(&LxSignalLock, &Irql);
+    for (Entry = LxThreadList.Flink; Entry != &LxThreadList; Entry = Entry->Flink)
+    {
+        PLX_THREAD Thread = CONTAINING_RECORD(Entry, LX_THREAD, SignalLink);
+
+        if (Thread->Process != Process)
+            continue;
+        if (Target == NULL)
+            Target = Thread;
+        if (!(Thread->SignalMask & (1ULL << (Sig - 1))))
+        {
+            Target = Thread;
+            break;
+        }
+    }
+    if (Target != NULL)
+        LxPostSignalLocked(Target, Sig);
+    KeReleaseSpinLock(&LxSignalLock, Irql);
+    return Target != NULL;
+}
+
+/* TRUE if Sig, delivered to Process, would run a handler or end it (not ignored). */
+BOOLEAN
+LxSignalWouldRun(
+    _In_ PLX_PROCESS Process,
+    _In_ ULONG Sig)
+{
+    ULONG_PTR Handler;
+
+    if (Sig == 0 || Sig > 64)
+        return FALSE;
+    Handler = Process->SignalHandlers[Sig];
+    if (Sig == LX_SIGKILL)
+        return TRUE;
+    return Handler != LX_SIG_IGN && !(Handler == LX_SIG_DFL && !LxSignalKillsByDefault(Sig));
+}
+
+/* The lowest pending signal the thread does not block, 0 if none; pending signals whose
+ * disposition is to ignore are discarded on the way. Take: clear the one returned. */
+static
+ULONG
+LxPeekSignal(
+    _In_ PLX_THREAD Thread,
+    _In_ BOOLEAN Take)
+{
+    PLX_PROCESS Process = Thread->Process;
+    ULONGLONG Ready;
+    ULONG Sig, Found = 0;
+    KIRQL Irql;
+
+    KeAcquireSpinLock(&LxSignalLock, &Irql);
+    Ready = Thread->PendingSignals & ~Thread->SignalMask;
+    for (Sig = 1; Ready != 0 && Sig <= 64; Sig++)
+    {
+        ULONGLONG Bit = 1ULL << (Sig - 1);
+
+        if (!(Ready & Bit))
+            continue;
+        if (!LxSignalWouldRun(Process, Sig))
+        {
+            Thread->PendingSignals &= ~Bit;
+            Ready &= ~Bit;
+            continue;
+        }
+        if (Take)
+            Thread->PendingSignals &= ~Bit;
+        Found = Sig;
+        break;
+    }
+    KeReleaseSpinLock(&LxSignalLock, Irql);
+    return Found;
+}
+
 /* Delivers the lowest pending, unblocked signal of the calling thread, if any. */
 ULONG
 LxDeliverPendingSignal(
@@ -243,24 +430,181 @@ LxDeliverPendingSignal(
     _Out_ PULONG Delivered)
 {
     PLX_THREAD Thread = LxCurrentThread();
-    ULONGLONG Ready = Thread->PendingSignals & ~Thread->SignalMask;
     ULONG Sig;
 
     *Delivered = 0;
-    for (Sig = 1; Sig <= 64; Sig++)
+    if (Thread == NULL)
+        return LX_SIGNAL_IGNORED;
+    while ((Sig = LxPeekSignal(Thread, TRUE)) != 0)
     {
-        if (Ready & (1ULL << (Sig - 1)))
+        if (LxDeliverSignal(TrapFrame, Sig, 0 /* SI_USER */, 0, SavedEax, 0) ==
+            LX_SIGNAL_DELIVERED)
         {
-            Thread->PendingSignals &= ~(1ULL << (Sig - 1));
-            if (LxDeliverSignal(TrapFrame, Sig, 0 /* SI_USER */, 0, SavedEax, 0) ==
-                LX_SIGNAL_DELIVERED)
-            {
-                *Delivered = Sig;
-                return LX_SIGNAL_DELIVERED;
-            }
+            *Delivered = Sig;
+            return LX_SIGNAL_DELIVERED;
         }
     }
     return LX_SIGNAL_IGNORED;
+}
+
+/*
+ * Waits for any of Objects (at most LX_WAIT_MAX_OBJECTS) like KeWaitForMultipleObjects
+ * (WaitAny), but gives up with STATUS_ALERTED when a signal the thread would handle is
+ * pending, and on termination (the wait is an alertable user-mode one, so the exit APC of
+ * SIGKILL / exit_group from another thread ends it). Returns STATUS_WAIT_0 + index,
+ * STATUS_TIMEOUT or STATUS_ALERTED.
+ */
+NTSTATUS
+LxWaitInterruptible(
+    _In_ ULONG Count,
+    _In_reads_(Count) PVOID *Objects,
+    _In_opt_ PLARGE_INTEGER Timeout)
+{
+    PLX_THREAD Thread = LxCurrentThread();
+    PVOID All[LX_WAIT_MAX_OBJECTS + 1];
+    PKWAIT_BLOCK Blocks = NULL;
+    NTSTATUS Status;
+
+    if (Count == 0 || Count > LX_WAIT_MAX_OBJECTS)
+        return STATUS_INVALID_PARAMETER;
+    if (Thread == NULL || !Thread->SignalRegistered)
+        return KeWaitForMultipleObjects(Count, Objects, WaitAny, Executive, KernelMode, FALSE,
+                                        Timeout, NULL);
+    RtlCopyMemory(All, Objects, Count * sizeof(PVOID));
+    All[Count] = &Thread->SignalEvent;
+    if (Count + 1 > THREAD_WAIT_OBJECTS)
+    {
+        Blocks = ExAllocatePoolWithTag(NonPagedPool, (Count + 1) * sizeof(KWAIT_BLOCK),
+                                       LX_TAG_TEMP);
+        if (Blocks == NULL)
+            return STATUS_INSUFFICIENT_RESOURCES;
+    }
+    for (;;)
+    {
+        if (LxPeekSignal(Thread, FALSE) != 0)
+        {
+            Status = STATUS_ALERTED;
+            break;
+        }
+        Status = KeWaitForMultipleObjects(Count + 1, All, WaitAny, Executive, UserMode, TRUE,
+                                          Timeout, Blocks);
+        if (Status == STATUS_WAIT_0 + Count)
+            continue;       /* a signal was posted: handled or ignored? */
+        if (Status == STATUS_USER_APC || Status == STATUS_ALERTED || Status == STATUS_KERNEL_APC)
+            Status = STATUS_ALERTED;
+        break;
+    }
+    if (Blocks != NULL)
+        ExFreePoolWithTag(Blocks, LX_TAG_TEMP);
+    return Status;
+}
+
+/*
+ * A blocking system call that LxWaitInterruptible interrupted returns this: the pending
+ * signal's handler is entered (the value returned is the handler's EAX, the call's own
+ * result is in the frame): -EINTR, or with SA_RESTART and a Restartable call, the trap
+ * itself again (EIP back onto the 2-byte int, EAX = the call number, EDX untouched).
+ * Without a signal (termination), -EINTR.
+ */
+LONG
+LxInterruptedCall(
+    _In_ BOOLEAN Restartable)
+{
+    PLX_THREAD Thread = LxCurrentThread();
+    PLX_PROCESS Process = LxCurrentProcess();
+    PKTRAP_FRAME TrapFrame = PsGetPicoThreadTrapFrame(PsGetCurrentThread());
+    ULONG Sig, SavedEax = (ULONG)-LX_EINTR;
+    BOOLEAN Rewound = FALSE;
+
+    if (Thread == NULL || Process == NULL || TrapFrame == NULL)
+        return -LX_EINTR;
+    Sig = LxPeekSignal(Thread, TRUE);
+    if (Sig == 0)
+        return -LX_EINTR;
+    if (Restartable && Process->SignalHandlers[Sig] > LX_SIG_IGN &&
+        (Process->SignalFlags[Sig] & LX_SA_RESTART))
+    {
+        SavedEax = TrapFrame->Eax;
+        TrapFrame->Eip -= 2;
+        Rewound = TRUE;
+    }
+    if (LxDeliverSignal(TrapFrame, Sig, 0 /* SI_USER */, 0, SavedEax, 0) == LX_SIGNAL_DELIVERED)
+        return (LONG)Sig;
+    if (Rewound)
+        TrapFrame->Eip += 2;
+    return -LX_EINTR;
+}
+
+/* Sleeps for a relative interval (negative, 100 ns units): STATUS_SUCCESS when it ran out,
+ * STATUS_ALERTED when a signal the thread handles is pending or on termination. */
+NTSTATUS
+LxSleepInterruptible(
+    _In_ PLARGE_INTEGER Interval)
+{
+    PLX_THREAD Thread = LxCurrentThread();
+    ULONGLONG Deadline = KeQueryInterruptTime() + (ULONGLONG)(-Interval->QuadPart);
+    LARGE_INTEGER Wait;
+    NTSTATUS Status;
+
+    if (Thread == NULL || !Thread->SignalRegistered)
+        return KeDelayExecutionThread(KernelMode, FALSE, Interval);
+    for (;;)
+    {
+        ULONGLONG Now;
+
+        if (LxPeekSignal(Thread, FALSE) != 0)
+            return STATUS_ALERTED;
+        Now = KeQueryInterruptTime();
+        if (Now >= Deadline)
+            return STATUS_SUCCESS;
+        Wait.QuadPart = -(LONGLONG)(Deadline - Now);
+        Status = KeWaitForSingleObject(&Thread->SignalEvent, Executive, UserMode, TRUE, &Wait);
+        if (Status == STATUS_TIMEOUT)
+            return STATUS_SUCCESS;
+        if (Status == STATUS_USER_APC || Status == STATUS_ALERTED)
+            return STATUS_ALERTED;
+    }
+}
+
+/* setitimer(ITIMER_REAL): SIGALRM from the timer's DPC */
+static
+VOID
+NTAPI
+LxRealTimerDpc(
+    _In_ PKDPC Dpc,
+    _In_opt_ PVOID Context,
+    _In_opt_ PVOID Argument1,
+    _In_opt_ PVOID Argument2)
+{
+    PLX_PROCESS Process = Context;
+
+    UNREFERENCED_PARAMETER(Dpc);
+    UNREFERENCED_PARAMETER(Argument1);
+    UNREFERENCED_PARAMETER(Argument2);
+    if (Process->RealTimerIntervalUs != 0)
+        Process->RealTimerDue += (ULONGLONG)Process->RealTimerIntervalUs * 10;
+    else
+        Process->RealTimerArmed = FALSE;
+    LxSignalProcessAsync(Process, 14 /* SIGALRM */);
+}
+
+VOID
+LxInitializeProcessSignals(
+    _In_ PLX_PROCESS Process)
+{
+    KeInitializeTimerEx(&Process->RealTimer, NotificationTimer);
+    KeInitializeDpc(&Process->RealTimerDpc, LxRealTimerDpc, Process);
+    Process->RealTimerArmed = FALSE;
+    Process->RealTimerIntervalUs = 0;
+}
+
+VOID
+LxCleanupProcessSignals(
+    _In_ PLX_PROCESS Process)
+{
+    KeCancelTimer(&Process->RealTimer);
+    Process->RealTimerArmed = FALSE;
+    KeFlushQueuedDpcs();
 }
 
 /* Restores the user state saved in a sigcontext into the trap frame. Returns EAX. */
@@ -314,9 +658,15 @@ LxSysSigreturn(VOID)
 {
     PKTRAP_FRAME TrapFrame = PsGetPicoThreadTrapFrame(PsGetCurrentThread());
     ULONG_PTR FrameAddress = TrapFrame->HardwareEsp - 8;
+    ULONG Delivered;
+    LONG Eax;
 
-    return LxRestoreSigcontext(TrapFrame, FrameAddress + LX_SF_SC,
-                               FrameAddress + LX_SF_EXTRAMASK, TRUE);
+    Eax = LxRestoreSigcontext(TrapFrame, FrameAddress + LX_SF_SC,
+                              FrameAddress + LX_SF_EXTRAMASK, TRUE);
+    /* a signal that arrived during the handler (or that the restored mask unblocks) */
+    if (LxDeliverPendingSignal(TrapFrame, (ULONG)Eax, &Delivered) == LX_SIGNAL_DELIVERED)
+        return (LONG)Delivered;
+    return Eax;
 }
 
 /* rt_sigreturn (173): ESP = the rt_sigframe + 4 (pretcode was popped by the handler's ret) */
@@ -326,9 +676,14 @@ LxSysRtSigreturn(VOID)
 {
     PKTRAP_FRAME TrapFrame = PsGetPicoThreadTrapFrame(PsGetCurrentThread());
     ULONG_PTR FrameAddress = TrapFrame->HardwareEsp - 4;
+    ULONG Delivered;
+    LONG Eax;
 
-    return LxRestoreSigcontext(TrapFrame, FrameAddress + LX_RT_UC + LX_UC_MCONTEXT,
-                               FrameAddress + LX_RT_UC + LX_UC_SIGMASK, FALSE);
+    Eax = LxRestoreSigcontext(TrapFrame, FrameAddress + LX_RT_UC + LX_UC_MCONTEXT,
+                              FrameAddress + LX_RT_UC + LX_UC_SIGMASK, FALSE);
+    if (LxDeliverPendingSignal(TrapFrame, (ULONG)Eax, &Delivered) == LX_SIGNAL_DELIVERED)
+        return (LONG)Delivered;
+    return Eax;
 }
 
 #define LX_SS_ONSTACK       1
@@ -384,4 +739,55 @@ LxSysSigaltstack(
     if (Uoss != NULL)
         return LxCopyToUser((ULONG_PTR)Uoss, &Old, sizeof(Old));
     return 0;
+}
+
+/* pause (29): sleeps until a signal runs a handler (or ends the process) */
+LONG
+NTAPI
+LxSysPause(VOID)
+{
+    LARGE_INTEGER Wait;
+
+    for (;;)
+    {
+        Wait.QuadPart = -36000000000LL;     /* an hour at a time */
+        if (LxSleepInterruptible(&Wait) == STATUS_ALERTED)
+            return LxInterruptedCall(FALSE);
+    }
+}
+
+/* rt_sigsuspend (179): the mask replaced by *Unewset until a signal runs a handler; the
+ * handler's frame records the original mask, which sigreturn puts back. */
+LONG
+NTAPI
+LxSysRtSigsuspend(
+    LX_SIGSET *Unewset,
+    SIZE_T Sigsetsize)
+{
+    PLX_THREAD Thread = LxCurrentThread();
+    PKTRAP_FRAME TrapFrame = PsGetPicoThreadTrapFrame(PsGetCurrentThread());
+    ULONGLONG New, Original;
+    LARGE_INTEGER Wait;
+    ULONG Sig;
+    LONG Result;
+
+    if (Sigsetsize != sizeof(ULONGLONG))
+        return -LX_EINVAL;
+    Result = LxCopyFromUser(&New, (ULONG_PTR)Unewset, sizeof(New));
+    if (Result < 0)
+        return Result;
+    Original = Thread->SignalMask;
+    Thread->SignalMask = New & ~((1ULL << (LX_SIGKILL - 1)) | (1ULL << (19 - 1)));
+    for (;;)
+    {
+        Wait.QuadPart = -36000000000LL;
+        if (LxSleepInterruptible(&Wait) == STATUS_ALERTED)
+            break;
+    }
+    Sig = LxPeekSignal(Thread, TRUE);
+    Thread->SignalMask = Original;
+    if (Sig != 0 && TrapFrame != NULL &&
+        LxDeliverSignal(TrapFrame, Sig, 0, 0, (ULONG)-LX_EINTR, 0) == LX_SIGNAL_DELIVERED)
+        return (LONG)Sig;
+    return -LX_EINTR;
 }

@@ -160,6 +160,7 @@ LxAllocateChild(
     Child->Reaped = TRUE;
     KeInitializeEvent(&Child->ExitEvent, NotificationEvent, FALSE);
     KeInitializeEvent(&Child->ChildEvent, NotificationEvent, FALSE);
+    LxInitializeProcessSignals(Child);
     ExInitializeFastMutex(&Child->MmLock);
     ExInitializeFastMutex(&Child->FdLock);
     ExInitializeFastMutex(&Child->OutLock);
@@ -365,9 +366,11 @@ LxFork(
     LxReferenceProcess(Child);      /* the thread's */
     LxReferenceProcess(Child);      /* the NT process's, dropped by ExitProcess */
     InterlockedIncrement(&Child->ThreadCount);
+    LxRegisterThread(ChildThread);
     Status = LxPicoRoutines.CreateThread(&ThreadAttributes, NULL, &ThreadHandle);
     if (!NT_SUCCESS(Status))
     {
+        LxUnregisterThread(ChildThread);
         DbgPrint("lxss[%lu]: fork: CreateThread failed, status 0x%08lx\n", Parent->Pid, Status);
         InterlockedDecrement(&Child->ThreadCount);
         LxDereferenceProcess(Child);
@@ -433,7 +436,12 @@ LxSysWait4(
             return -LX_ECHILD;
         if (Options & LX_WNOHANG)
             return 0;
-        KeWaitForSingleObject(&Process->ChildEvent, Executive, KernelMode, FALSE, NULL);
+        {
+            PVOID Object = &Process->ChildEvent;
+
+            if (LxWaitInterruptible(1, &Object, NULL) == STATUS_ALERTED)
+                return LxInterruptedCall(TRUE);
+        }
     }
 
     Result = (LONG)Child->Pid;

@@ -116,7 +116,15 @@ LxPipeRead(
         }
         KeClearEvent(&Pipe->Readable);
         ExReleaseFastMutex(&Pipe->Lock);
-        KeWaitForSingleObject(&Pipe->Readable, Executive, KernelMode, FALSE, NULL);
+        {
+            PVOID Object = &Pipe->Readable;
+
+            if (LxWaitInterruptible(1, &Object, NULL) == STATUS_ALERTED)
+            {
+                ExFreePoolWithTag(Bounce, LX_TAG_TEMP);
+                return LxInterruptedCall(TRUE);
+            }
+        }
     }
 
     Result = Done ? LxCopyToUser(Buffer, Bounce, Done) : 0;
@@ -181,7 +189,15 @@ LxPipeWrite(
             }
             KeClearEvent(&Pipe->Writable);
             ExReleaseFastMutex(&Pipe->Lock);
-            KeWaitForSingleObject(&Pipe->Writable, Executive, KernelMode, FALSE, NULL);
+            {
+                PVOID Object = &Pipe->Writable;
+
+                if (LxWaitInterruptible(1, &Object, NULL) == STATUS_ALERTED)
+                {
+                    Result = -LX_EINTR;
+                    break;
+                }
+            }
         }
         Done += Copied;
         if (Result < 0)
@@ -197,6 +213,8 @@ LxPipeWrite(
     }
     if (Done != 0)
         return (LONG)Done;
+    if (Result == -LX_EINTR)
+        return LxInterruptedCall(TRUE);
     return Result;
 }
 

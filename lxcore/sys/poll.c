@@ -110,6 +110,7 @@ LxPoll(
     ULONGLONG Deadline = 0;
     ULONG WaitCount = 0, i;
     LONG Result;
+    BOOLEAN Interrupted = FALSE;
 
     if (Nfds > LX_MAX_FDS)
         return -LX_EINVAL;
@@ -153,11 +154,27 @@ LxPoll(
             /* nothing that can change (no pipes): sleep out the timeout */
             if (Timeout == NULL)
                 Wait.QuadPart = -10000000LL;    /* re-check every second, forever */
-            KeDelayExecutionThread(KernelMode, FALSE, &Wait);
+            if (LxSleepInterruptible(&Wait) == STATUS_ALERTED)
+            {
+                Interrupted = TRUE;
+                break;
+            }
             continue;
         }
-        KeWaitForMultipleObjects(WaitCount, WaitObjects, WaitAny, Executive, KernelMode, FALSE,
-                                 Timeout != NULL ? &Wait : NULL, WaitBlocks);
+        if (WaitCount <= LX_WAIT_MAX_OBJECTS)
+        {
+            if (LxWaitInterruptible(WaitCount, WaitObjects, Timeout != NULL ? &Wait : NULL) ==
+                STATUS_ALERTED)
+            {
+                Interrupted = TRUE;
+                break;
+            }
+        }
+        else
+        {
+            KeWaitForMultipleObjects(WaitCount, WaitObjects, WaitAny, Executive, KernelMode,
+                                     FALSE, Timeout != NULL ? &Wait : NULL, WaitBlocks);
+        }
     }
 
     for (i = 0; i < WaitCount; i++)
@@ -174,6 +191,8 @@ Done:
         ExFreePoolWithTag(WaitBlocks, LX_TAG_TEMP);
     if (Fds)
         ExFreePoolWithTag(Fds, LX_TAG_TEMP);
+    if (Interrupted && Result >= 0)
+        return LxInterruptedCall(FALSE);
     return Result;
 }
 

@@ -105,7 +105,7 @@ LxSignalSelfWithResult(
         return SyscallResult;
     if ((Thread->SignalMask & (1ULL << (Sig - 1))) && Sig != LX_SIGKILL && Sig != 19)
     {
-        Thread->PendingSignals |= 1ULL << (Sig - 1);
+        LxPostSignal(Thread, (ULONG)Sig);
         return SyscallResult;
     }
     TrapFrame = PsGetPicoThreadTrapFrame(PsGetCurrentThread());
@@ -117,6 +117,34 @@ LxSignalSelfWithResult(
         return Sig;
     }
     return SyscallResult;
+}
+
+/* tkill/tgkill of another thread: a handled signal is posted to it; a default action that
+ * ends the process ends it now. */
+static
+LONG
+LxSignalOtherThread(
+    _In_opt_ PLX_PROCESS Process,
+    _In_ ULONG Tid,
+    _In_ ULONG Sig)
+{
+    PLX_PROCESS Owner = Process != NULL ? Process : LxCurrentProcess();
+
+    if (LxSignalThreadByTid(Process, Tid, 0) < 0)
+        return -LX_ESRCH;
+    if (Sig == 0)
+        return 0;
+    if (Sig == LX_SIGKILL || (Owner->SignalHandlers[Sig] == 0 /* SIG_DFL */ &&
+                              LxSignalWouldRun(Owner, Sig)))
+    {
+        /* the default action ends the whole process (ours too: then this does not return) */
+        if (Owner->Signal == 0 && !Owner->ExitRequested)
+            Owner->Signal = Sig;
+        LxDebugFlush(Owner);
+        LxPicoRoutines.TerminateProcess(Owner->Process, (NTSTATUS)(0xC0000000 | Sig));
+        return 0;
+    }
+    return LxSignalThreadByTid(Process, Tid, Sig);
 }
 
 static
@@ -142,18 +170,25 @@ LxSysKill(
     if (Sig < 0 || Sig > 64)
         return -LX_EINVAL;
 
-    /* Another lxcore process: nothing can run its handlers from here, so a signal it does
-     * not ignore takes the default action of ending it. */
+    /* Another lxcore process: a signal with a handler is posted to one of its threads (it
+     * runs at that thread's next interruptible wait); one it does not ignore and has no
+     * handler for takes the default action of ending it. */
     Target = LxLookupProcess(Pid < 0 ? (ULONG)-Pid : (ULONG)Pid);
     if (Target == NULL)
         return -LX_ESRCH;
     if (Sig != 0 && Target->Process != NULL && !KeReadStateEvent(&Target->ExitEvent) &&
-        Target->SignalHandlers[Sig] != 1 /* SIG_IGN */ &&
-        !(Target->SignalHandlers[Sig] == 0 && (Sig == 17 || Sig == 18 || Sig == 23 || Sig == 28)))
+        LxSignalWouldRun(Target, (ULONG)Sig))
     {
-        if (Target->Signal == 0 && !Target->ExitRequested)
-            Target->Signal = (ULONG)Sig;
-        LxPicoRoutines.TerminateProcess(Target->Process, (NTSTATUS)(0xC0000000 | Sig));
+        if (Sig != LX_SIGKILL && Target->SignalHandlers[Sig] > 1 /* a handler */)
+        {
+            LxSignalProcessAsync(Target, (ULONG)Sig);
+        }
+        else
+        {
+            if (Target->Signal == 0 && !Target->ExitRequested)
+                Target->Signal = (ULONG)Sig;
+            LxPicoRoutines.TerminateProcess(Target->Process, (NTSTATUS)(0xC0000000 | Sig));
+        }
     }
     LxDereferenceProcess(Target);
     return 0;
@@ -165,10 +200,10 @@ LxSysTkill(
     LX_PID Pid,
     LONG Sig)
 {
-    if (Pid <= 0)
+    if (Pid <= 0 || Sig < 0 || Sig > 64)
         return -LX_EINVAL;
     if (Pid != (LONG)LxCurrentThread()->Tid)
-        return -LX_ESRCH;
+        return LxSignalOtherThread(NULL, (ULONG)Pid, (ULONG)Sig);
     return LxSignalSelf(Sig);
 }
 
@@ -179,11 +214,19 @@ LxSysTgkill(
     LX_PID Pid,
     LONG Sig)
 {
-    if (Tgid <= 0 || Pid <= 0)
+    PLX_PROCESS Target;
+    LONG Result;
+
+    if (Tgid <= 0 || Pid <= 0 || Sig < 0 || Sig > 64)
         return -LX_EINVAL;
-    if (Tgid != (LONG)LxCurrentProcess()->Pid || Pid != (LONG)LxCurrentThread()->Tid)
+    if (Tgid == (LONG)LxCurrentProcess()->Pid && Pid == (LONG)LxCurrentThread()->Tid)
+        return LxSignalSelf(Sig);
+    Target = LxLookupProcess((ULONG)Tgid);
+    if (Target == NULL)
         return -LX_ESRCH;
-    return LxSignalSelf(Sig);
+    Result = LxSignalOtherThread(Target, (ULONG)Pid, (ULONG)Sig);
+    LxDereferenceProcess(Target);
+    return Result;
 }
 
 #define LX_SIG_BLOCK    0

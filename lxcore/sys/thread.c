@@ -180,10 +180,12 @@ LxSysClone(
 
     LxReferenceProcess(Process);
     InterlockedIncrement(&Process->ThreadCount);
+    LxRegisterThread(Child);
     Status = LxPicoRoutines.CreateThread(&Attributes, NULL, &ThreadHandle);
     ZwClose(ProcessHandle);
     if (!NT_SUCCESS(Status))
     {
+        LxUnregisterThread(Child);
         InterlockedDecrement(&Process->ThreadCount);
         LxDereferenceProcess(Process);
         DbgPrint("lxss[%lu]: clone: CreateThread failed, status 0x%08lx\n", Process->Pid, Status);
@@ -322,7 +324,7 @@ LxFutexWait(
     LARGE_INTEGER Timeout;
     ULONG Current;
     LONG Result;
-    BOOLEAN Woken;
+    BOOLEAN Woken, Interrupted;
 
     Waiter = ExAllocatePoolWithTag(NonPagedPool, sizeof(*Waiter), LX_TAG_THREAD);
     if (Waiter == NULL)
@@ -350,8 +352,12 @@ LxFutexWait(
 
     if (Interval != NULL)
         Timeout.QuadPart = *Interval;
-    KeWaitForSingleObject(&Waiter->Event, Executive, KernelMode, FALSE,
-                          Interval != NULL ? &Timeout : NULL);
+    {
+        PVOID Object = &Waiter->Event;
+
+        Interrupted = LxWaitInterruptible(1, &Object, Interval != NULL ? &Timeout : NULL) ==
+                      STATUS_ALERTED;
+    }
 
     ExAcquireFastMutex(&LxFutexLock);
     Woken = Waiter->Woken;
@@ -360,6 +366,8 @@ LxFutexWait(
     Thread->FutexWaiter = NULL;
     ExReleaseFastMutex(&LxFutexLock);
     ExFreePoolWithTag(Waiter, LX_TAG_THREAD);
+    if (!Woken && Interrupted)
+        return LxInterruptedCall(Interval == NULL);   /* a timed wait is not restarted */
     return Woken ? 0 : -LX_ETIMEDOUT;
 }
 

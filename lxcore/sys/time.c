@@ -247,31 +247,28 @@ LxSysTime(
     return Seconds;
 }
 
-/* Sleeps for a relative 100 ns interval (negative) or until an absolute NT time (positive).
- * Termination (kill) still ends the sleep: it is a kernel APC. */
-static
-LONG
-LxSleep(
-    _In_ LONGLONG Interval)
-{
-    LARGE_INTEGER Timeout;
-
-    Timeout.QuadPart = Interval;
-    KeDelayExecutionThread(KernelMode, FALSE, &Timeout);
-    return 0;
-}
-
+/*
+ * Sleeps on Clock until Sec/Nsec (absolute with TIMER_ABSTIME, else relative). The deadline
+ * is kept in the clock's own terms and re-checked after every wait, so the sleep is never
+ * shorter than asked when the NT timer (interrupt time) and the clock disagree slightly.
+ * A signal the thread handles ends it: the remaining time of a relative sleep goes to
+ * *Remaining (when given) and the handler runs (-EINTR).
+ */
 static
 LONG
 LxNanosleep(
     _In_ LONG Clock,
     _In_ LONG Flags,
     _In_ LONGLONG Sec,
-    _In_ LONGLONG Nsec)
+    _In_ LONGLONG Nsec,
+    _Out_opt_ lx_timespec64 *Remaining,
+    _Out_opt_ PBOOLEAN Interrupted)
 {
-    int64_t Interval;
-    LONG Result;
+    lx_timespec64 Now;
+    LONGLONG DeadlineNs, LeftNs;
 
+    if (Interrupted != NULL)
+        *Interrupted = FALSE;
     if (Clock != LX_CLOCK_REALTIME && Clock != LX_CLOCK_MONOTONIC &&
         Clock != LX_CLOCK_BOOTTIME)
         return Clock == LX_CLOCK_THREAD_CPUTIME_ID ? -LX_EINVAL : -LX_EOPNOTSUPP;
@@ -279,25 +276,60 @@ LxNanosleep(
         return -LX_EINVAL;
     if (Nsec < 0 || Nsec >= 1000000000 || Sec < 0)
         return -LX_EINVAL;
+    if (Sec > 0x7FFFFFFFLL * 4)
+        Sec = 0x7FFFFFFFLL * 4;     /* ~270 years: forever enough, no overflow */
 
-    if (Flags & LX_TIMER_ABSTIME)
+    LxReadClock(Clock, &Now);
+    DeadlineNs = Sec * 1000000000LL + Nsec;
+    if (!(Flags & LX_TIMER_ABSTIME))
+        DeadlineNs += Now.sec * 1000000000LL + Now.nsec;
+
+    for (;;)
     {
-        lx_timespec64 Now;
-        LONGLONG DeltaNs;
+        LARGE_INTEGER Wait;
 
         LxReadClock(Clock, &Now);
-        DeltaNs = (Sec - Now.sec) * 1000000000LL + (Nsec - Now.nsec);
-        if (DeltaNs <= 0)
+        LeftNs = DeadlineNs - (Now.sec * 1000000000LL + Now.nsec);
+        if (LeftNs <= 0)
             return 0;
-        Sec = DeltaNs / 1000000000LL;
-        Nsec = DeltaNs % 1000000000LL;
+        /* round up to the next 100 ns unit */
+        Wait.QuadPart = -((LeftNs + 99) / 100);
+        if (LxSleepInterruptible(&Wait) == STATUS_ALERTED)
+            break;
     }
-    Result = lx_timespec_to_nt_relative(Sec, Nsec, &Interval);
-    if (Result < 0)
-        return Result;
-    if (Interval == 0)
-        return 0;
-    return LxSleep(Interval);
+
+    if (Remaining != NULL)
+    {
+        LxReadClock(Clock, &Now);
+        LeftNs = DeadlineNs - (Now.sec * 1000000000LL + Now.nsec);
+        if (LeftNs < 0)
+            LeftNs = 0;
+        Remaining->sec = LeftNs / 1000000000LL;
+        Remaining->nsec = (int32_t)(LeftNs % 1000000000LL);
+    }
+    if (Interrupted != NULL)
+        *Interrupted = TRUE;
+    return -LX_EINTR;
+}
+
+/* After an interrupted sleep: the remaining time for a relative one, then the handler */
+static
+LONG
+LxSleepInterruptedOld(
+    _In_ LONG Flags,
+    _In_ LX_OLD_TIMESPEC32 *Rmtp,
+    _In_ const lx_timespec64 *Remaining)
+{
+    if (Rmtp != NULL && !(Flags & LX_TIMER_ABSTIME))
+    {
+        struct _LX_OLD_TIMESPEC32 T32;
+
+        T32.TvSec = (LONG)Remaining->sec;
+        T32.TvNsec = Remaining->nsec;
+        if (LxCopyToUser((ULONG_PTR)Rmtp, &T32, sizeof(T32)) < 0)
+            return -LX_EFAULT;
+    }
+    return LxInterruptedCall(FALSE);
 }
 
 LONG
@@ -307,13 +339,18 @@ LxSysNanosleep(
     LX_OLD_TIMESPEC32 *Rmtp)
 {
     struct _LX_OLD_TIMESPEC32 Request;
+    lx_timespec64 Remaining;
+    BOOLEAN Interrupted;
     LONG Result;
 
-    UNREFERENCED_PARAMETER(Rmtp);   /* never interrupted early: nothing remains */
     Result = LxCopyFromUser(&Request, (ULONG_PTR)Rqtp, sizeof(Request));
     if (Result < 0)
         return Result;
-    return LxNanosleep(LX_CLOCK_MONOTONIC, 0, Request.TvSec, Request.TvNsec);
+    Result = LxNanosleep(LX_CLOCK_MONOTONIC, 0, Request.TvSec, Request.TvNsec, &Remaining,
+                         &Interrupted);
+    if (Interrupted)
+        return LxSleepInterruptedOld(0, Rmtp, &Remaining);
+    return Result;
 }
 
 LONG
@@ -325,13 +362,18 @@ LxSysClockNanosleep(
     LX_OLD_TIMESPEC32 *Rmtp)
 {
     struct _LX_OLD_TIMESPEC32 Request;
+    lx_timespec64 Remaining;
+    BOOLEAN Interrupted;
     LONG Result;
 
-    UNREFERENCED_PARAMETER(Rmtp);
     Result = LxCopyFromUser(&Request, (ULONG_PTR)Rqtp, sizeof(Request));
     if (Result < 0)
         return Result;
-    return LxNanosleep(WhichClock, Flags, Request.TvSec, Request.TvNsec);
+    Result = LxNanosleep(WhichClock, Flags, Request.TvSec, Request.TvNsec, &Remaining,
+                         &Interrupted);
+    if (Interrupted)
+        return LxSleepInterruptedOld(Flags, Rmtp, &Remaining);
+    return Result;
 }
 
 LONG
@@ -343,12 +385,153 @@ LxSysClockNanosleepTime64(
     LX_KERNEL_TIMESPEC *Rmtp)
 {
     struct _LX_KERNEL_TIMESPEC Request;
+    lx_timespec64 Remaining;
+    BOOLEAN Interrupted;
     LONG Result;
 
-    UNREFERENCED_PARAMETER(Rmtp);
     Result = LxCopyFromUser(&Request, (ULONG_PTR)Rqtp, sizeof(Request));
     if (Result < 0)
         return Result;
     /* the i386 kernel_timespec nsec is a 64-bit field whose upper half is ignored */
-    return LxNanosleep(WhichClock, Flags, Request.TvSec, (LONG)Request.TvNsec);
+    Result = LxNanosleep(WhichClock, Flags, Request.TvSec, (LONG)Request.TvNsec, &Remaining,
+                         &Interrupted);
+    if (Interrupted)
+    {
+        if (Rmtp != NULL && !(Flags & LX_TIMER_ABSTIME))
+        {
+            struct _LX_KERNEL_TIMESPEC T64;
+
+            T64.TvSec = Remaining.sec;
+            T64.TvNsec = Remaining.nsec;
+            if (LxCopyToUser((ULONG_PTR)Rmtp, &T64, sizeof(T64)) < 0)
+                return -LX_EFAULT;
+        }
+        return LxInterruptedCall(FALSE);
+    }
+    return Result;
+}
+
+/* setitimer / getitimer / alarm: ITIMER_REAL only (SIGALRM from a kernel timer) */
+#define LX_ITIMER_REAL      0
+#define LX_ITIMER_VIRTUAL   1
+#define LX_ITIMER_PROF      2
+
+struct _LX_KERNEL_OLD_ITIMERVAL
+{
+    struct _LX_KERNEL_OLD_TIMEVAL ItInterval;
+    struct _LX_KERNEL_OLD_TIMEVAL ItValue;
+};
+
+static
+VOID
+LxGetRealTimer(
+    _In_ PLX_PROCESS Process,
+    _Out_ struct _LX_KERNEL_OLD_ITIMERVAL *Value)
+{
+    ULONGLONG Now = KeQueryInterruptTime(), Left = 0;
+
+    if (Process->RealTimerArmed && Process->RealTimerDue > Now)
+        Left = (Process->RealTimerDue - Now + 9) / 10;     /* microseconds, rounded up */
+    else if (Process->RealTimerArmed)
+        Left = 1;
+    Value->ItValue.TvSec = (LONG)(Left / 1000000);
+    Value->ItValue.TvUsec = (LONG)(Left % 1000000);
+    Value->ItInterval.TvSec = (LONG)(Process->RealTimerIntervalUs / 1000000);
+    Value->ItInterval.TvUsec = (LONG)(Process->RealTimerIntervalUs % 1000000);
+}
+
+static
+LONG
+LxSetRealTimer(
+    _In_ PLX_PROCESS Process,
+    _In_ const struct _LX_KERNEL_OLD_ITIMERVAL *Value,
+    _Out_opt_ struct _LX_KERNEL_OLD_ITIMERVAL *Old)
+{
+    ULONGLONG ValueUs, IntervalUs;
+    LARGE_INTEGER Due;
+    LONG Period;
+
+    if (Value->ItValue.TvUsec < 0 || Value->ItValue.TvUsec >= 1000000 ||
+        Value->ItInterval.TvUsec < 0 || Value->ItInterval.TvUsec >= 1000000 ||
+        Value->ItValue.TvSec < 0 || Value->ItInterval.TvSec < 0)
+        return -LX_EINVAL;
+    ValueUs = (ULONGLONG)Value->ItValue.TvSec * 1000000 + Value->ItValue.TvUsec;
+    IntervalUs = (ULONGLONG)Value->ItInterval.TvSec * 1000000 + Value->ItInterval.TvUsec;
+    if (IntervalUs > 0x7FFFFFFF / 1000 * 1000)
+        IntervalUs = 0x7FFFFFFF / 1000 * 1000;
+
+    if (Old != NULL)
+        LxGetRealTimer(Process, Old);
+    KeCancelTimer(&Process->RealTimer);
+    Process->RealTimerArmed = FALSE;
+    Process->RealTimerIntervalUs = 0;
+    if (ValueUs == 0)
+        return 0;
+
+    Process->RealTimerIntervalUs = (ULONG)IntervalUs;
+    Process->RealTimerDue = KeQueryInterruptTime() + ValueUs * 10;
+    Process->RealTimerArmed = TRUE;
+    Due.QuadPart = -(LONGLONG)(ValueUs * 10);
+    /* KeSetTimerEx periods are milliseconds: round the interval up */
+    Period = IntervalUs ? (LONG)((IntervalUs + 999) / 1000) : 0;
+    KeSetTimerEx(&Process->RealTimer, Due, Period, &Process->RealTimerDpc);
+    return 0;
+}
+
+LONG
+NTAPI
+LxSysSetitimer(
+    LONG Which,
+    LX_KERNEL_OLD_ITIMERVAL *Value,
+    LX_KERNEL_OLD_ITIMERVAL *Ovalue)
+{
+    PLX_PROCESS Process = LxCurrentProcess();
+    struct _LX_KERNEL_OLD_ITIMERVAL New, Old;
+    LONG Result;
+
+    if (Which != LX_ITIMER_REAL)
+        return (Which == LX_ITIMER_VIRTUAL || Which == LX_ITIMER_PROF) ? -LX_ENOSYS : -LX_EINVAL;
+    RtlZeroMemory(&New, sizeof(New));
+    if (Value != NULL)
+    {
+        Result = LxCopyFromUser(&New, (ULONG_PTR)Value, sizeof(New));
+        if (Result < 0)
+            return Result;
+    }
+    Result = LxSetRealTimer(Process, &New, &Old);
+    if (Result < 0)
+        return Result;
+    if (Ovalue != NULL)
+        return LxCopyToUser((ULONG_PTR)Ovalue, &Old, sizeof(Old));
+    return 0;
+}
+
+LONG
+NTAPI
+LxSysGetitimer(
+    LONG Which,
+    LX_KERNEL_OLD_ITIMERVAL *Value)
+{
+    struct _LX_KERNEL_OLD_ITIMERVAL Current;
+
+    if (Which != LX_ITIMER_REAL)
+        return (Which == LX_ITIMER_VIRTUAL || Which == LX_ITIMER_PROF) ? -LX_ENOSYS : -LX_EINVAL;
+    LxGetRealTimer(LxCurrentProcess(), &Current);
+    return LxCopyToUser((ULONG_PTR)Value, &Current, sizeof(Current));
+}
+
+LONG
+NTAPI
+LxSysAlarm(
+    ULONG Seconds)
+{
+    struct _LX_KERNEL_OLD_ITIMERVAL New, Old;
+
+    RtlZeroMemory(&New, sizeof(New));
+    New.ItValue.TvSec = (LONG)min(Seconds, 0x7FFFFFFFu / 2);
+    LxSetRealTimer(LxCurrentProcess(), &New, &Old);
+    /* the seconds left of a previous alarm, rounded as Linux does (never 0 while pending) */
+    if ((Old.ItValue.TvSec == 0 && Old.ItValue.TvUsec != 0) || Old.ItValue.TvUsec >= 500000)
+        Old.ItValue.TvSec++;
+    return Old.ItValue.TvSec;
 }
