@@ -103,6 +103,20 @@ describe('serial monitor and report', () => {
     expect(m.failureNotes().get(1)).toEqual(['  not ok 2 - b # errno 2']);
   });
 
+  it('shows where a test stopped when it failed without a failing check (timeout)', () => {
+    const planned = plan('signals/signals', 'basic/hello');
+    const m = new SerialMonitor(0, planned);
+    m.feed(
+      'LXTAP: # run 1 - signals/signals\nlxss[3]: ok 1 - a\nlxss[3]: ok 2 - b\nlxss[3]: ok 3 - c\nlxss[3]: ok 4 - d\n' +
+        'LXTAP: not ok 1 - signals/signals # timeout after 20 s (SIGKILL sent)\n' +
+        'LXTAP: # run 2 - basic/hello\nlxss[4]: hello\nLXTAP: ok 2 - basic/hello\n',
+      1,
+    );
+    const r = buildReport({ planned, tap: m.tap.summary(), stop: null, vmExitedByItself: false, lastLines: [], notes: m.failureNotes() });
+    expect(r.tests[0]!.detail.split('\n')).toEqual(['timeout after 20 s (SIGKILL sent)', '  last output:', '  ok 2 - b', '  ok 3 - c', '  ok 4 - d']);
+    expect(r.tests[1]!.detail).toBe(''); // a passing test's output is not repeated
+  });
+
   it('replays a real run of the ELF suite on ReactOS (lxcore of 10:26, 13 tests)', () => {
     const names = ['basic/args', 'basic/hello_asm', 'errno/errno', 'file/file', 'basic/hello', 'identity/identity', 'memory/memory',
       'pipes/pipes', 'process/process', 'signals/signals', 'threads/threads', 'time/time', 'tls/tls'];

@@ -136,7 +136,10 @@ export class SerialMonitor {
     return this.output.get(id) ?? [];
   }
 
-  /** For each test: the failing lines of its own TAP output (for the report). */
+  /**
+   * For each test: the failing lines of its own TAP output, or if none failed (a timeout, a
+   * crash) its last lines, to show where it stopped (the report uses them for failed tests).
+   */
   failureNotes(maxPerTest = 8): Map<number, string[]> {
     const notes = new Map<number, string[]>();
     for (const [id, lines] of this.output) {
@@ -145,6 +148,8 @@ export class SerialMonitor {
         const shown = bad.slice(0, maxPerTest).map((l) => `  ${l.trim()}`);
         if (bad.length > maxPerTest) shown.push(`  ... ${bad.length - maxPerTest} more`);
         notes.set(id, shown);
+      } else if (lines.length) {
+        notes.set(id, ['  last output:', ...lines.slice(-3).map((l) => `  ${l.trim()}`)]);
       }
     }
     return notes;

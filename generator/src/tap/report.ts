@@ -67,7 +67,7 @@ export function buildReport(input: ReportInput): RunReport {
       detail = r.reason;
       if (!r.ok && r.diagnostics.length) detail += (detail ? '\n' : '') + r.diagnostics.join('\n');
     }
-    const notes = input.notes?.get(p.id);
+    const notes = outcome === 'fail' || outcome === 'crashed' || outcome === 'hung' ? input.notes?.get(p.id) : undefined;
     if (notes?.length) detail += (detail ? '\n' : '') + notes.join('\n');
     tests.push({ id: p.id, name: p.name, outcome, detail });
   }
