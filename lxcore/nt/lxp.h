@@ -152,6 +152,9 @@ typedef struct _LX_PROCESS
     BOOLEAN RealTimerArmed;
     ULONGLONG RealTimerDue;         /* interrupt time of the next expiry */
     ULONG RealTimerIntervalUs;      /* it_interval, microseconds (0: one-shot) */
+    WORK_QUEUE_ITEM KillWorkItem;   /* a timer signal whose default action ends the process */
+    LONG KillWorkQueued;
+    ULONG KillWorkSignal;
 
     /* identity */
     ULONG Uid, Gid;
@@ -193,6 +196,8 @@ typedef struct _LX_THREAD
     LIST_ENTRY SignalLink;      /* LxThreadList (signal.c), under LxSignalLock */
     BOOLEAN SignalRegistered;
     KEVENT SignalEvent;         /* synchronization: a signal was posted to the thread */
+    PETHREAD NtThread;          /* set by LxCurrentThread in the thread itself */
+    BOOLEAN SignalApcArmed;     /* a signal APC is queued (under LxSignalLock) */
 } LX_THREAD, *PLX_THREAD;
 
 /* Linux user structures lxcore reads or writes (i386 layouts, 4-byte packing as on i386) */

@@ -34,7 +34,13 @@ LxCurrentProcess(VOID)
 PLX_THREAD
 LxCurrentThread(VOID)
 {
-    return LxPicoRoutines.GetThreadContext(PsGetCurrentThread());
+    PETHREAD NtThread = PsGetCurrentThread();
+    PLX_THREAD Thread = LxPicoRoutines.GetThreadContext(NtThread);
+
+    /* the NT thread signals are sent to (signal.c): known from its first system call */
+    if (Thread != NULL && Thread->NtThread == NULL)
+        Thread->NtThread = NtThread;
+    return Thread;
 }
 
 VOID

@@ -61,7 +61,25 @@ LxSignalKillsByDefault(
     }
 }
 
-/* The default action of a terminating signal: the whole process ends, killed by Sig. */
+/* Termination requested at APC_LEVEL (a signal APC): done by a system worker thread */
+static
+VOID
+NTAPI
+LxKillWorker(
+    _In_ PVOID Context)
+{
+    PLX_PROCESS Process = Context;
+
+    LxDebugFlush(Process);
+    if (!KeReadStateEvent(&Process->ExitEvent) && Process->Process != NULL)
+        LxPicoRoutines.TerminateProcess(Process->Process,
+                                        (NTSTATUS)(0xC0000000 | Process->KillWorkSignal));
+    InterlockedExchange(&Process->KillWorkQueued, 0);
+    LxDereferenceProcess(Process);
+}
+
+/* The default action of a terminating signal: the whole process ends, killed by Sig.
+ * Does not return at PASSIVE_LEVEL; above it (APC routines) the end is asynchronous. */
 static
 VOID
 LxTerminateBySignal(
@@ -70,6 +88,18 @@ LxTerminateBySignal(
 {
     if (Process->Signal == 0 && !Process->ExitRequested)
         Process->Signal = Sig;
+    if (KeGetCurrentIrql() != PASSIVE_LEVEL)
+    {
+        /* ntoskrnl terminates threads at PASSIVE_LEVEL only */
+        if (InterlockedCompareExchange(&Process->KillWorkQueued, 1, 0) == 0)
+        {
+            Process->KillWorkSignal = Sig;
+            LxReferenceProcess(Process);
+            ExInitializeWorkItem(&Process->KillWorkItem, LxKillWorker, Process);
+            ExQueueWorkItem(&Process->KillWorkItem, CriticalWorkQueue);
+        }
+        return;
+    }
     LxDebugFlush(Process);
     LxPicoRoutines.TerminateProcess(PsGetCurrentProcess(), (NTSTATUS)(0xC0000000 | Sig));
 }
@@ -283,15 +313,149 @@ LxUnregisterThread(
     KeReleaseSpinLock(&LxSignalLock, Irql);
 }
 
+/*
+ * A thread running user code (not in a wait) is reached through APCs: a special kernel APC
+ * runs in the thread as soon as it is scheduled and queues a user-mode APC with
+ * KeTestAlertThread; the kernel delivers user APCs on the thread's next way back to user
+ * mode (end of any system call, interrupt or exception from user mode) with the user trap
+ * frame in place, and that APC's kernel routine builds the signal frame there (its normal
+ * routine is cancelled: nothing runs in user mode but the Linux handler). The APC objects
+ * are pool blocks freed by their routines (or by the rundown on thread exit).
+ */
+static
+VOID
+NTAPI
+LxSignalApcRundown(
+    _In_ PKAPC Apc)
+{
+    ExFreePoolWithTag(Apc, LX_TAG_TEMP);
+}
+
+static
+VOID
+NTAPI
+LxSignalApcNormal(
+    _In_opt_ PVOID NormalContext,
+    _In_opt_ PVOID SystemArgument1,
+    _In_opt_ PVOID SystemArgument2)
+{
+    UNREFERENCED_PARAMETER(NormalContext);
+    UNREFERENCED_PARAMETER(SystemArgument1);
+    UNREFERENCED_PARAMETER(SystemArgument2);
+}
+
+static ULONG LxPeekSignal(_In_ PLX_THREAD Thread, _In_ BOOLEAN Take);
+
+/* The user trap frame of the current thread: a thread that entered the kernel from user
+ * mode has it at the top of its kernel stack (ntoskrnl's KeGetTrapFrame). */
+static
+PKTRAP_FRAME
+LxUserTrapFrame(VOID)
+{
+    PKTHREAD Thread = KeGetCurrentThread();
+
+    return (PKTRAP_FRAME)((ULONG_PTR)Thread->InitialStack - sizeof(KTRAP_FRAME) -
+                          sizeof(FX_SAVE_AREA));
+}
+
+static
+VOID
+NTAPI
+LxSignalUserApcKernel(
+    _In_ PKAPC Apc,
+    _Inout_ PKNORMAL_ROUTINE *NormalRoutine,
+    _Inout_ PVOID *NormalContext,
+    _Inout_ PVOID *SystemArgument1,
+    _Inout_ PVOID *SystemArgument2)
+{
+    PLX_THREAD Thread = LxCurrentThread();
+    PKTRAP_FRAME TrapFrame = LxUserTrapFrame();
+    KIRQL Irql;
+    ULONG Sig;
+
+    UNREFERENCED_PARAMETER(NormalContext);
+    UNREFERENCED_PARAMETER(SystemArgument1);
+    UNREFERENCED_PARAMETER(SystemArgument2);
+    ExFreePoolWithTag(Apc, LX_TAG_TEMP);
+    *NormalRoutine = NULL;
+    if (Thread == NULL)
+        return;
+    KeAcquireSpinLock(&LxSignalLock, &Irql);
+    Thread->SignalApcArmed = FALSE;
+    KeReleaseSpinLock(&LxSignalLock, Irql);
+    if ((TrapFrame->SegCs & 1) == 0 || (TrapFrame->EFlags & 0x20000 /* V86 */))
+        return;
+    Sig = LxPeekSignal(Thread, TRUE);
+    if (Sig == 0)
+        return;
+    /* the interrupted code's EAX (a finished system call's result) comes back after
+     * sigreturn; a default action that ends the process was taken by the sender */
+    LxDeliverSignal(TrapFrame, Sig, 0 /* SI_USER */, 0, TrapFrame->Eax, 0);
+}
+
+static
+VOID
+NTAPI
+LxSignalKernelApc(
+    _In_ PKAPC Apc,
+    _Inout_ PKNORMAL_ROUTINE *NormalRoutine,
+    _Inout_ PVOID *NormalContext,
+    _Inout_ PVOID *SystemArgument1,
+    _Inout_ PVOID *SystemArgument2)
+{
+    PKAPC UserApc;
+
+    UNREFERENCED_PARAMETER(NormalRoutine);
+    UNREFERENCED_PARAMETER(NormalContext);
+    UNREFERENCED_PARAMETER(SystemArgument1);
+    UNREFERENCED_PARAMETER(SystemArgument2);
+    UserApc = Apc;      /* reused as the user-mode APC */
+    KeInitializeApc(UserApc, KeGetCurrentThread(), OriginalApcEnvironment,
+                    LxSignalUserApcKernel, LxSignalApcRundown, LxSignalApcNormal, UserMode,
+                    NULL);
+    if (!KeInsertQueueApc(UserApc, NULL, NULL, IO_NO_INCREMENT))
+    {
+        PLX_THREAD Thread = LxCurrentThread();
+        KIRQL Irql;
+
+        ExFreePoolWithTag(UserApc, LX_TAG_TEMP);
+        if (Thread != NULL)
+        {
+            KeAcquireSpinLock(&LxSignalLock, &Irql);
+            Thread->SignalApcArmed = FALSE;
+            KeReleaseSpinLock(&LxSignalLock, Irql);
+        }
+        return;
+    }
+    /* what KeTestAlertThread(UserMode) does (not exported): the user APC is delivered on
+     * the thread's next return to user mode, or ends its alertable user-mode wait */
+    KeGetCurrentThread()->ApcState.UserApcPending = TRUE;
+}
+
 static
 VOID
 LxPostSignalLocked(
     _In_ PLX_THREAD Thread,
     _In_ ULONG Sig)
 {
+    PKAPC Apc;
+
     Thread->PendingSignals |= 1ULL << (Sig - 1);
-    if (Thread->SignalRegistered)
-        KeSetEvent(&Thread->SignalEvent, IO_NO_INCREMENT, FALSE);
+    if (!Thread->SignalRegistered)
+        return;
+    KeSetEvent(&Thread->SignalEvent, IO_NO_INCREMENT, FALSE);
+    if (Thread->SignalApcArmed || Thread->NtThread == NULL ||
+        (Thread->SignalMask & (1ULL << (Sig - 1))))
+        return;
+    Apc = ExAllocatePoolWithTag(NonPagedPool, sizeof(KAPC), LX_TAG_TEMP);
+    if (Apc == NULL)
+        return;
+    KeInitializeApc(Apc, (PKTHREAD)Thread->NtThread, OriginalApcEnvironment, LxSignalKernelApc,
+                    LxSignalApcRundown, NULL, KernelMode, NULL);
+    if (KeInsertQueueApc(Apc, NULL, NULL, IO_NO_INCREMENT))
+        Thread->SignalApcArmed = TRUE;
+    else
+        ExFreePoolWithTag(Apc, LX_TAG_TEMP);
 }
 
 VOID
