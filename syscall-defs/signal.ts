@@ -3,7 +3,7 @@ import { syscalls } from '../generator/src/defs/schema.ts';
 
 export default syscalls('signal', [
   { nr: 29, name: 'pause', entry: 'sys_pause', args: [], status: 'implemented' },
-  { nr: 37, name: 'kill', entry: 'sys_kill', args: ['pid_t pid', 'int sig'], status: 'partial', note: 'another process with a handler gets the signal at its next interruptible wait (pipe, futex, sleep, wait4, poll), not while it runs user code; no process groups' },
+  { nr: 37, name: 'kill', entry: 'sys_kill', args: ['pid_t pid', 'int sig'], status: 'partial', note: 'no process groups: pid 0 and -1 signal the caller only, -pid signals process pid; a signal is delivered when the target thread next returns to user mode or is woken from an interruptible wait' },
   { nr: 48, name: 'signal', entry: 'sys_signal', args: ['int sig', '__sighandler_t handler'], status: 'enosys' },
   { nr: 67, name: 'sigaction', entry: 'sys_sigaction', args: ['int sig', 'const struct old_sigaction __user *act', 'struct old_sigaction __user *oact'], status: 'enosys' },
   { nr: 68, name: 'sgetmask', entry: 'sys_sgetmask', args: [], status: 'enosys' },
@@ -20,8 +20,8 @@ export default syscalls('signal', [
   { nr: 178, name: 'rt_sigqueueinfo', entry: 'sys_rt_sigqueueinfo', args: ['pid_t pid', 'int sig', 'siginfo_t __user *uinfo'], status: 'enosys' },
   { nr: 179, name: 'rt_sigsuspend', entry: 'sys_rt_sigsuspend', args: ['sigset_t __user *unewset', 'size_t sigsetsize'], status: 'partial', note: 'the handler runs with the original mask plus sa_mask (Linux: the suspend mask plus sa_mask)' },
   { nr: 186, name: 'sigaltstack', entry: 'sys_sigaltstack', args: ['const struct sigaltstack __user *uss', 'struct sigaltstack __user *uoss'], status: 'partial', note: 'SS_AUTODISARM is recorded, not applied' },
-  { nr: 238, name: 'tkill', entry: 'sys_tkill', args: ['pid_t pid', 'int sig'], status: 'partial', note: 'another thread gets its signal at its next interruptible wait (pipe, futex, sleep, wait4, poll), not while it runs user code' },
-  { nr: 270, name: 'tgkill', entry: 'sys_tgkill', args: ['pid_t tgid', 'pid_t pid', 'int sig'], status: 'partial', note: 'another thread gets its signal at its next interruptible wait (pipe, futex, sleep, wait4, poll), not while it runs user code' },
+  { nr: 238, name: 'tkill', entry: 'sys_tkill', args: ['pid_t pid', 'int sig'], status: 'implemented' },
+  { nr: 270, name: 'tgkill', entry: 'sys_tgkill', args: ['pid_t tgid', 'pid_t pid', 'int sig'], status: 'implemented' },
   { nr: 335, name: 'rt_tgsigqueueinfo', entry: 'sys_rt_tgsigqueueinfo', args: ['pid_t tgid', 'pid_t pid', 'int sig', 'siginfo_t __user *uinfo'], status: 'enosys' },
   { nr: 421, name: 'rt_sigtimedwait_time64', entry: 'sys_rt_sigtimedwait', args: ['const sigset_t __user *uthese', 'siginfo_t __user *uinfo', 'const struct __kernel_timespec __user *uts', 'size_t sigsetsize'], status: 'enosys' },
   { nr: 424, name: 'pidfd_send_signal', entry: 'sys_pidfd_send_signal', args: ['int pidfd', 'int sig', 'siginfo_t __user *info', 'unsigned int flags'], status: 'enosys' },

@@ -585,7 +585,7 @@ LONG NTAPI LxSysRemovexattr(const CHAR *Path, const CHAR *Name);
 LONG NTAPI LxSysLremovexattr(const CHAR *Path, const CHAR *Name);
 /* 237 fremovexattr (fs, enosys): Linux sys_fremovexattr */
 LONG NTAPI LxSysFremovexattr(LONG Fd, const CHAR *Name);
-/* 238 tkill (signal, partial): Linux sys_tkill */
+/* 238 tkill (signal, implemented): Linux sys_tkill */
 LONG NTAPI LxSysTkill(LX_PID Pid, LONG Sig);
 /* 239 sendfile64 (fs, enosys): Linux sys_sendfile64 */
 LONG NTAPI LxSysSendfile64(LONG OutFd, LONG InFd, LX_LOFF *Offset, SIZE_T Count);
@@ -647,7 +647,7 @@ LONG NTAPI LxSysClockNanosleep(LX_CLOCKID WhichClock, LONG Flags, LX_OLD_TIMESPE
 LONG NTAPI LxSysStatfs64(const CHAR *Path, SIZE_T Sz, LX_STATFS64 *Buf);
 /* 269 fstatfs64 (fs, enosys): Linux sys_fstatfs64 */
 LONG NTAPI LxSysFstatfs64(ULONG Fd, SIZE_T Sz, LX_STATFS64 *Buf);
-/* 270 tgkill (signal, partial): Linux sys_tgkill */
+/* 270 tgkill (signal, implemented): Linux sys_tgkill */
 LONG NTAPI LxSysTgkill(LX_PID Tgid, LX_PID Pid, LONG Sig);
 /* 271 utimes (fs, enosys): Linux sys_utimes_time32 */
 LONG NTAPI LxSysUtimes(const CHAR *Filename, LX_OLD_TIMEVAL32 *T);

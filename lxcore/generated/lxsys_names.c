@@ -245,7 +245,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "removexattr",               2, LXSYS_STATUS_ENOSYS }, /* 235 */
     { "lremovexattr",              2, LXSYS_STATUS_ENOSYS }, /* 236 */
     { "fremovexattr",              2, LXSYS_STATUS_ENOSYS }, /* 237 */
-    { "tkill",                     2, LXSYS_STATUS_PARTIAL }, /* 238 */
+    { "tkill",                     2, LXSYS_STATUS_IMPLEMENTED }, /* 238 */
     { "sendfile64",                4, LXSYS_STATUS_ENOSYS }, /* 239 */
     { "futex",                     6, LXSYS_STATUS_PARTIAL }, /* 240 */
     { "sched_setaffinity",         3, LXSYS_STATUS_PARTIAL }, /* 241 */
@@ -277,7 +277,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "clock_nanosleep",           4, LXSYS_STATUS_IMPLEMENTED }, /* 267 */
     { "statfs64",                  3, LXSYS_STATUS_ENOSYS }, /* 268 */
     { "fstatfs64",                 3, LXSYS_STATUS_ENOSYS }, /* 269 */
-    { "tgkill",                    3, LXSYS_STATUS_PARTIAL }, /* 270 */
+    { "tgkill",                    3, LXSYS_STATUS_IMPLEMENTED }, /* 270 */
     { "utimes",                    2, LXSYS_STATUS_ENOSYS }, /* 271 */
     { "fadvise64_64",              6, LXSYS_STATUS_ENOSYS }, /* 272 */
     { "vserver",                   0, LXSYS_STATUS_ENOSYS }, /* 273 */
