@@ -368,7 +368,7 @@ LxSignalUserApcKernel(
     _Inout_ PVOID *SystemArgument1,
     _Inout_ PVOID *SystemArgument2)
 {
-    PLX_THREAD Thread = LxCurrentThread();
+    PLX_THREAD Thread;
     PKTRAP_FRAME TrapFrame = LxUserTrapFrame();
     KIRQL Irql;
     ULONG Sig;
@@ -378,6 +378,10 @@ LxSignalUserApcKernel(
     UNREFERENCED_PARAMETER(SystemArgument2);
     ExFreePoolWithTag(Apc, LX_TAG_TEMP);
     *NormalRoutine = NULL;
+    /* an exiting thread's LX_THREAD may already be gone (ExitThread callback) */
+    if (PsIsThreadTerminating(PsGetCurrentThread()))
+        return;
+    Thread = LxCurrentThread();
     if (Thread == NULL)
         return;
     KeAcquireSpinLock(&LxSignalLock, &Irql);
@@ -409,6 +413,12 @@ LxSignalKernelApc(
     UNREFERENCED_PARAMETER(NormalContext);
     UNREFERENCED_PARAMETER(SystemArgument1);
     UNREFERENCED_PARAMETER(SystemArgument2);
+    if (PsIsThreadTerminating(PsGetCurrentThread()))
+    {
+        /* its LX_THREAD may already be gone (ExitThread callback) */
+        ExFreePoolWithTag(Apc, LX_TAG_TEMP);
+        return;
+    }
     UserApc = Apc;      /* reused as the user-mode APC */
     KeInitializeApc(UserApc, KeGetCurrentThread(), OriginalApcEnvironment,
                     LxSignalUserApcKernel, LxSignalApcRundown, LxSignalApcNormal, UserMode,
