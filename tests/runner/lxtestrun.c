@@ -35,6 +35,7 @@
 #define NTOS_MODE_USER
 #include <ndk/exfuncs.h>
 #include <ndk/iofuncs.h>
+#include <ndk/kefuncs.h>
 #include <ndk/obfuncs.h>
 #include <ndk/psfuncs.h>
 #include <ndk/rtlfuncs.h>
@@ -320,6 +321,17 @@ RunTest(HANDLE Device, PLXSS_PLANNED_TEST Test, PCHAR Why, ULONG WhyLength)
     {
         CrashTest(Why, WhyLength);
         return FALSE;
+    }
+    if (strcmp(Test->Path, "@hang") == 0)
+    {
+        /* lxgen test --hang-test: the runner itself stops answering; the host must call it a
+         * hang of this test after the test's timeout plus its grace period. */
+        LARGE_INTEGER Forever;
+
+        TapPrint("# hang test: the runner now sleeps forever");
+        Forever.QuadPart = -36000000000LL; /* one hour, relative */
+        for (;;)
+            NtDelayExecution(FALSE, &Forever);
     }
 
     RtlZeroMemory(Request, sizeof(Request));

@@ -73,6 +73,17 @@ describe('lxgen test (integration)', () => {
     },
     300_000,
   );
+
+  it.skipIf(crashReason !== null)(
+    'reports a runner that stops answering as a hang of the running test',
+    () => {
+      const r = spawnSync('node', [path.join(ROOT, 'generator/bin/lxgen.js'), 'test', '--hang-test'], { encoding: 'utf8', cwd: ROOT });
+      console.log(r.stdout.split('\n').slice(-6).join('\n'));
+      expect(r.stdout).toMatch(/HUNG +1 selftest\/hang/);
+      expect(r.status).toBe(0);
+    },
+    300_000,
+  );
 });
 
 // The runner is built by the ReactOS tree; here it is compiled (not linked) with the flags the

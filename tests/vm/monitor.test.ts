@@ -132,6 +132,18 @@ describe('serial monitor and report', () => {
     expect(r.exitCode).toBe(1);
   });
 
+  it('calls the runner\'s real hang (hang test) a hang of the running test', () => {
+    const planned = [{ id: 1, name: 'selftest/hang', timeout: 1 }];
+    const m = new SerialMonitor(0, planned, { testGraceMs: 20_000 });
+    m.feed(fixture('real-hang.serial.txt'), 15_000);
+    expect(m.check(35_999)).toBeNull();
+    const s = m.check(36_000);
+    expect(s).toMatchObject({ kind: 'timeout', what: 'test', test: { id: 1, name: 'selftest/hang' } });
+    const r = report(m, planned, s);
+    expect(r.tests[0]!.outcome).toBe('hung');
+    expect(r.evidence.at(-1)).toBe('LXTAP: # hang test: the runner now sleeps forever');
+  });
+
   it('reads the real boot-only log of a ReactOS boot: empty plan, done, no failure', () => {
     const { m } = replay(fixture('real-boot-only.serial.txt'), []);
     const r = report(m, [], m.vmExited(20_000), true);

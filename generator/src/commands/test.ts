@@ -10,7 +10,7 @@ import { BUILD_DIR } from '../paths.ts';
 import { describeChoice, resolveBuildDir, userConfigFile } from '../vm/config.ts';
 import { inspectBuild, parsePathList } from '../vm/reactos-build.ts';
 import { assembleBootMedium, RUNNER_IMAGE } from '../vm/boot-medium.ts';
-import { crashTest, DEFAULT_MANIFEST, makePayloadImage, payloadSizeMiB, planTests, readManifest, type PlannedElf } from '../vm/payload.ts';
+import { crashTest, hangTest, DEFAULT_MANIFEST, makePayloadImage, payloadSizeMiB, planTests, readManifest, type PlannedElf } from '../vm/payload.ts';
 import { buildLxcore, buildRunner, lxcoreInf } from '../vm/runner-build.ts';
 import { qemuArgs, runSession, type Accel } from '../vm/qemu.ts';
 import { SerialMonitor, DEFAULT_MONITOR_OPTIONS } from '../tap/monitor.ts';
@@ -38,6 +38,8 @@ options:
   --crash-test       run only the runner's crash test, which makes the kernel bugcheck (a
                      hard error with OptionShutdownSystem: ReactOS shows the raised status,
                      STOP 0xC0000420): exits 0 only if lxgen reports that bugcheck
+  --hang-test        run only the runner's hang test (the runner stops answering): exits 0
+                     only if lxgen reports it as a hang of that test
   --manifest FILE    ELF manifest (default .lxss/elf/manifest.json)
   --dry-run          assemble the media and print the QEMU command line, do not boot
   --runner WHICH     the in-guest runner: "auto" (default: the build's lxtestrun.exe, else
@@ -87,6 +89,7 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
       gdb: { type: 'boolean', default: false },
       'boot-only': { type: 'boolean', default: false },
       'crash-test': { type: 'boolean', default: false },
+      'hang-test': { type: 'boolean', default: false },
       manifest: { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
       'rebuild-medium': { type: 'boolean', default: false },
@@ -124,6 +127,8 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
   let tests: PlannedElf[] = [];
   if (values['crash-test']) {
     tests = [crashTest(1)];
+  } else if (values['hang-test']) {
+    tests = [hangTest(1)];
   } else if (!values['boot-only']) {
     tests = planTests(readManifest(values.manifest ? path.resolve(values.manifest) : DEFAULT_MANIFEST), values.filter);
     if (tests.length === 0) throw new Error(values.filter ? `--filter ${values.filter} selects no test` : 'the manifest lists no test');
@@ -301,6 +306,12 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
         ? 'crash test: the deliberate bugcheck was detected and reported (STOP 0xC0000420) -> OK'
         : 'crash test: the deliberate bugcheck was NOT reported as STOP 0xC0000420 during the crash test -> FAILED',
     );
+    report.exitCode = ok ? 0 : 1;
+  }
+  if (values['hang-test']) {
+    const s = result.stop;
+    const ok = s?.kind === 'timeout' && s.what === 'test' && s.test?.id === 1 && report.tests[0]?.outcome === 'hung';
+    console.log(ok ? 'hang test: the runner\'s hang was reported as a hang of selftest/hang -> OK' : 'hang test: the hang was NOT reported as a hang of selftest/hang -> FAILED');
     report.exitCode = ok ? 0 : 1;
   }
   if (values.keep) console.log(`kept: ${runDir} (serial.log, payload.img)`);

@@ -106,6 +106,11 @@ export function crashTest(id: number): PlannedElf {
   return { id, name: 'selftest/bugcheck', file: '', diskPath: '@bugcheck', expectedExit: 0, timeout: 30, needs: [] };
 }
 
+/** The runner's built-in hang test ("@hang"): checks hang detection. */
+export function hangTest(id: number): PlannedElf {
+  return { id, name: 'selftest/hang', file: '', diskPath: '@hang', expectedExit: 0, timeout: 1, needs: [] };
+}
+
 export function planText(tests: PlannedElf[]): string {
   const lines = ['# lxss test plan v1 (lxgen test): id, name, path, expected exit status, timeout s'];
   for (const t of tests) lines.push([t.id, t.name, t.diskPath, t.expectedExit, t.timeout].join('\t'));
