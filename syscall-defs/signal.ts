@@ -13,7 +13,7 @@ export default syscalls('signal', [
   { nr: 119, name: 'sigreturn', entry: 'sys_sigreturn', args: [], status: 'implemented' },
   { nr: 126, name: 'sigprocmask', entry: 'sys_sigprocmask', args: ['int how', 'old_sigset_t __user *set', 'old_sigset_t __user *oset'], status: 'enosys' },
   { nr: 173, name: 'rt_sigreturn', entry: 'sys_rt_sigreturn', args: [], status: 'implemented' },
-  { nr: 174, name: 'rt_sigaction', entry: 'sys_rt_sigaction', args: ['int sig', 'const struct sigaction __user *act', 'struct sigaction __user *oact', 'size_t sigsetsize'], status: 'partial', note: 'handlers run only for faults and signals a thread sends itself' },
+  { nr: 174, name: 'rt_sigaction', entry: 'sys_rt_sigaction', args: ['int sig', 'const struct sigaction __user *act', 'struct sigaction __user *oact', 'size_t sigsetsize'], status: 'partial', note: 'SIGCHLD only on child exit (no stop/continue reports); SA_NOCLDSTOP/SA_NOCLDWAIT not applied' },
   { nr: 175, name: 'rt_sigprocmask', entry: 'sys_rt_sigprocmask', args: ['int how', 'sigset_t __user *set', 'sigset_t __user *oset', 'size_t sigsetsize'], status: 'implemented' },
   { nr: 176, name: 'rt_sigpending', entry: 'sys_rt_sigpending', args: ['sigset_t __user *set', 'size_t sigsetsize'], status: 'implemented' },
   { nr: 177, name: 'rt_sigtimedwait', entry: 'sys_rt_sigtimedwait_time32', args: ['const sigset_t __user *uthese', 'siginfo_t __user *uinfo', 'const struct old_timespec32 __user *uts', 'size_t sigsetsize'], status: 'enosys' },

@@ -448,6 +448,7 @@ BOOLEAN LxSignalWouldRun(_In_ PLX_PROCESS Process, _In_ ULONG Sig);
 NTSTATUS LxWaitInterruptible(_In_ ULONG Count, _In_reads_(Count) PVOID *Objects,
                              _In_opt_ PLARGE_INTEGER Timeout);
 LONG LxInterruptedCall(_In_ BOOLEAN Restartable);
+LONG LxInterruptedCallWithMask(_In_ ULONGLONG OriginalMask);
 NTSTATUS LxSleepInterruptible(_In_ PLARGE_INTEGER Interval);   /* relative (< 0) */
 
 /* sys/fork.c */

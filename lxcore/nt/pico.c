@@ -150,6 +150,9 @@ LxPicoExitProcess(
         if (Parent != NULL)
         {
             KeSetEvent(&Parent->ChildEvent, IO_NO_INCREMENT, FALSE);
+            /* SIGCHLD (its default action is to ignore it: posted only to a handler) */
+            if (Parent->SignalHandlers[17] > 1)
+                LxSignalProcessAsync(Parent, 17);
             LxDereferenceProcess(Parent);
         }
     }

@@ -709,6 +709,27 @@ LxInterruptedCall(
     return -LX_EINTR;
 }
 
+/* An interrupted call that ran with a temporary mask (rt_sigsuspend, ppoll): the signal is
+ * taken under that mask, then the original mask is put back and recorded in the frame, so
+ * sigreturn restores it (-EINTR for the call). */
+LONG
+LxInterruptedCallWithMask(
+    _In_ ULONGLONG OriginalMask)
+{
+    PLX_THREAD Thread = LxCurrentThread();
+    PKTRAP_FRAME TrapFrame = PsGetPicoThreadTrapFrame(PsGetCurrentThread());
+    ULONG Sig;
+
+    if (Thread == NULL)
+        return -LX_EINTR;
+    Sig = LxPeekSignal(Thread, TRUE);
+    Thread->SignalMask = OriginalMask;
+    if (Sig != 0 && TrapFrame != NULL &&
+        LxDeliverSignal(TrapFrame, Sig, 0, 0, (ULONG)-LX_EINTR, 0) == LX_SIGNAL_DELIVERED)
+        return (LONG)Sig;
+    return -LX_EINTR;
+}
+
 /* Sleeps for a relative interval (negative, 100 ns units): STATUS_SUCCESS when it ran out,
  * STATUS_ALERTED when a signal the thread handles is pending or on termination. */
 NTSTATUS
@@ -939,10 +960,8 @@ LxSysRtSigsuspend(
     SIZE_T Sigsetsize)
 {
     PLX_THREAD Thread = LxCurrentThread();
-    PKTRAP_FRAME TrapFrame = PsGetPicoThreadTrapFrame(PsGetCurrentThread());
     ULONGLONG New, Original;
     LARGE_INTEGER Wait;
-    ULONG Sig;
     LONG Result;
 
     if (Sigsetsize != sizeof(ULONGLONG))
@@ -958,10 +977,5 @@ LxSysRtSigsuspend(
         if (LxSleepInterruptible(&Wait) == STATUS_ALERTED)
             break;
     }
-    Sig = LxPeekSignal(Thread, TRUE);
-    Thread->SignalMask = Original;
-    if (Sig != 0 && TrapFrame != NULL &&
-        LxDeliverSignal(TrapFrame, Sig, 0, 0, (ULONG)-LX_EINTR, 0) == LX_SIGNAL_DELIVERED)
-        return (LONG)Sig;
-    return -LX_EINTR;
+    return LxInterruptedCallWithMask(Original);
 }

@@ -192,7 +192,7 @@ Done:
     if (Fds)
         ExFreePoolWithTag(Fds, LX_TAG_TEMP);
     if (Interrupted && Result >= 0)
-        return LxInterruptedCall(FALSE);
+        return -LX_EINTR;   /* the caller enters the handler (LxInterruptedCall...) */
     return Result;
 }
 
@@ -205,10 +205,20 @@ LxSysPoll(
 {
     LONGLONG Interval;
 
+    LONG Result;
+
     if (Timeout < 0)
-        return LxPoll(Ufds, Nfds, NULL);
-    Interval = -(LONGLONG)Timeout * 10000;
-    return LxPoll(Ufds, Nfds, &Interval);
+    {
+        Result = LxPoll(Ufds, Nfds, NULL);
+    }
+    else
+    {
+        Interval = -(LONGLONG)Timeout * 10000;
+        Result = LxPoll(Ufds, Nfds, &Interval);
+    }
+    if (Result == -LX_EINTR)
+        return LxInterruptedCall(FALSE);
+    return Result;
 }
 
 static
@@ -241,10 +251,13 @@ LxPpoll(
         if (Result < 0)
             return Result;
     }
-    /* the temporary mask only matters for signals this thread raises itself meanwhile */
+    /* the temporary mask is the one in force during the wait; an interrupting signal's
+     * frame records the original one */
     if (Sigmask != NULL)
-        Thread->SignalMask = NewMask;
+        Thread->SignalMask = NewMask & ~((1ULL << (LX_SIGKILL - 1)) | (1ULL << (19 - 1)));
     Result = LxPoll(Ufds, Nfds, HaveTimeout ? &Interval : NULL);
+    if (Result == -LX_EINTR)
+        return LxInterruptedCallWithMask(OldMask);
     if (Sigmask != NULL)
         Thread->SignalMask = OldMask;
     return Result;
