@@ -554,13 +554,21 @@ LxSignalProcess(
     if (Process == NULL)
         return STATUS_NOT_FOUND;
 
-    if (KeReadStateEvent(&Process->ExitEvent) == 0 && Process->Process != NULL)
+    if (KeReadStateEvent(&Process->ExitEvent) == 0 && Process->Process != NULL &&
+        LxSignalWouldRun(Process, Request->Signal))
     {
-        if (Process->Signal == 0 && !Process->ExitRequested)
-            Process->Signal = Request->Signal;
-        /* Every signal terminates for now: there are no handlers to run. */
-        Status = LxPicoRoutines.TerminateProcess(Process->Process,
-                                                 (NTSTATUS)(0xC0000000 | Request->Signal));
+        if (Request->Signal != LX_SIGKILL && Process->SignalHandlers[Request->Signal] > 1)
+        {
+            /* a handler (Ctrl+C -> SIGINT from a launcher): posted to one of its threads */
+            LxSignalProcessAsync(Process, Request->Signal);
+        }
+        else
+        {
+            if (Process->Signal == 0 && !Process->ExitRequested)
+                Process->Signal = Request->Signal;
+            Status = LxPicoRoutines.TerminateProcess(Process->Process,
+                                                     (NTSTATUS)(0xC0000000 | Request->Signal));
+        }
     }
     LxDereferenceProcess(Process);
     return Status;
