@@ -169,7 +169,8 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
   if (lxcore && !buildHasLxcore) {
     // The build's registry has no Services\lxcore: add what subsystems/lxss/lxss_reg.inf adds.
     const inf = path.join(vmDir, 'lxcore-service.inf');
-    writeFileSync(inf, lxcoreInf());
+    // Written only when it changes: the boot disk cache keys on its mtime.
+    if (!existsSync(inf) || readFileSync(inf, 'utf8') !== lxcoreInf()) writeFileSync(inf, lxcoreInf());
     extraInfs.unshift(inf);
   }
   const extraFiles = (values.add ?? []).map((a) => {
