@@ -51,6 +51,46 @@
 /* ---------------------------------------------------------------------------------------- */
 /* Reading and writing one open file description                                           */
 
+/* ntoskrnl exports it; the NDK's iofuncs.h declaring it does not mix with ntifs.h */
+NTSYSAPI NTSTATUS NTAPI ZwCancelIoFile(_In_ HANDLE FileHandle, _Out_ PIO_STATUS_BLOCK IoStatusBlock);
+
+/*
+ * Waits for I/O pending on an asynchronous handle (a launcher's pipe). A signal the thread
+ * handles, or its termination, cancels the I/O (the request still completes, with
+ * STATUS_CANCELLED or with what it got before, since IoStatus and the buffer belong to it).
+ */
+static
+NTSTATUS
+LxWaitPendingIo(
+    _In_ PLX_FILE File,
+    _Inout_ PIO_STATUS_BLOCK IoStatus,
+    _Out_ PBOOLEAN Interrupted)
+{
+    PFILE_OBJECT FileObject;
+    PVOID Object;
+    NTSTATUS Status;
+
+    *Interrupted = FALSE;
+    Status = ObReferenceObjectByHandle(File->Handle, 0, *IoFileObjectType, KernelMode,
+                                       (PVOID *)&FileObject, NULL);
+    if (!NT_SUCCESS(Status))
+    {
+        ZwWaitForSingleObject(File->Handle, FALSE, NULL);
+        return IoStatus->Status;
+    }
+    Object = &FileObject->Event;
+    if (LxWaitInterruptible(1, &Object, NULL) == STATUS_ALERTED)
+    {
+        IO_STATUS_BLOCK CancelStatus;
+
+        *Interrupted = TRUE;
+        ZwCancelIoFile(File->Handle, &CancelStatus);
+        KeWaitForSingleObject(&FileObject->Event, Executive, KernelMode, FALSE, NULL);
+    }
+    ObDereferenceObject(FileObject);
+    return IoStatus->Status;
+}
+
 static
 LONG
 LxFileRead(
@@ -62,6 +102,7 @@ LxFileRead(
     PUCHAR Bounce;
     SIZE_T Done = 0;
     LONG Result = 0;
+    BOOLEAN Interrupted = FALSE;
 
     if ((File->StatusFlags & LX_O_ACCMODE) == LX_O_WRONLY || (File->StatusFlags & LX_O_PATH))
         return -LX_EBADF;
@@ -133,8 +174,9 @@ LxFileRead(
             if (Status == STATUS_PENDING)
             {
                 /* a handle opened for asynchronous I/O (a launcher's pipe): wait for it */
-                ZwWaitForSingleObject(File->Handle, FALSE, NULL);
-                Status = IoStatus.Status;
+                Status = LxWaitPendingIo(File, &IoStatus, &Interrupted);
+                if (Interrupted && Status == STATUS_CANCELLED && Done == 0)
+                    break;
             }
             if (Status == STATUS_END_OF_FILE || Status == STATUS_PIPE_BROKEN)
                 break;
@@ -163,6 +205,8 @@ LxFileRead(
     ExFreePoolWithTag(Bounce, LX_TAG_TEMP);
     if (Done != 0)
         return (LONG)Done;
+    if (Interrupted)
+        return LxInterruptedCall(TRUE);
     return Result;
 }
 
@@ -178,6 +222,7 @@ LxFileWrite(
     PUCHAR Bounce;
     SIZE_T Done = 0;
     LONG Result = 0;
+    BOOLEAN Interrupted = FALSE;
 
     if ((File->StatusFlags & LX_O_ACCMODE) == LX_O_RDONLY || (File->StatusFlags & LX_O_PATH))
         return -LX_EBADF;
@@ -246,8 +291,9 @@ LxFileWrite(
                                  File->Seekable ? &ByteOffset : NULL, NULL);
             if (Status == STATUS_PENDING)
             {
-                ZwWaitForSingleObject(File->Handle, FALSE, NULL);
-                Status = IoStatus.Status;
+                Status = LxWaitPendingIo(File, &IoStatus, &Interrupted);
+                if (Interrupted && Status == STATUS_CANCELLED && Done == 0)
+                    break;
             }
             if (!NT_SUCCESS(Status))
             {
@@ -280,6 +326,8 @@ LxFileWrite(
     ExFreePoolWithTag(Bounce, LX_TAG_TEMP);
     if (Done != 0)
         return (LONG)Done;
+    if (Interrupted)
+        return LxInterruptedCall(TRUE);
     return Result;
 }
 
