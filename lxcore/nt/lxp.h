@@ -452,7 +452,8 @@ LONG LxInterruptedCallWithMask(_In_ ULONGLONG OriginalMask);
 NTSTATUS LxSleepInterruptible(_In_ PLARGE_INTEGER Interval);   /* relative (< 0) */
 
 /* sys/fork.c */
-LONG LxFork(_In_ ULONG Flags, _In_opt_ LONG *ParentTidptr, _In_opt_ LONG *ChildTidptr);
+LONG LxFork(_In_ ULONG Flags, _In_ ULONG_PTR Newsp, _In_opt_ LONG *ParentTidptr,
+           _In_opt_ LONG *ChildTidptr);
 
 /* sys/process.c */
 LONG LxSignalSelfWithResult(_In_ LONG Sig, _In_ LONG SyscallResult);

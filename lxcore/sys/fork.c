@@ -234,6 +234,7 @@ LxAllocateChild(
 LONG
 LxFork(
     _In_ ULONG Flags,
+    _In_ ULONG_PTR Newsp,           /* the child's stack (clone's second argument), 0: ours */
     _In_opt_ LONG *ParentTidptr,
     _In_opt_ LONG *ChildTidptr)
 {
@@ -350,7 +351,7 @@ LxFork(
 
     RtlZeroMemory(&ThreadAttributes, sizeof(ThreadAttributes));
     ThreadAttributes.Process = ChildHandle;
-    ThreadAttributes.UserStack = TrapFrame->HardwareEsp;
+    ThreadAttributes.UserStack = Newsp ? Newsp : TrapFrame->HardwareEsp;
     ThreadAttributes.StartRoutine = TrapFrame->Eip;
     ThreadAttributes.UserGsSeg = (USHORT)TrapFrame->SegGs;
     ThreadAttributes.UserGsBase = ParentThread->TlsBase;
@@ -399,7 +400,7 @@ LONG
 NTAPI
 LxSysFork(VOID)
 {
-    return LxFork(0, NULL, NULL);
+    return LxFork(0, 0, NULL, NULL);
 }
 
 LONG
@@ -407,7 +408,7 @@ NTAPI
 LxSysVfork(VOID)
 {
     /* the parent is not suspended until the child execs or exits: a plain fork */
-    return LxFork(0, NULL, NULL);
+    return LxFork(0, 0, NULL, NULL);
 }
 
 LONG

@@ -8,7 +8,7 @@
  * caller's trap (the table-2 handler can read the caller's user trap frame), with EAX = 0,
  * the new stack, the caller's EBX/ECX/EDX/ESI/EDI/EBP and, with CLONE_SETTLS, its own TLS
  * descriptor base. A clone without CLONE_VM is a fork (sys/fork.c); CLONE_VM without
- * CLONE_THREAD (posix_spawn) is -ENOSYS.
+ * CLONE_THREAD (posix_spawn) is a fork too, on the given stack (the memory is copied).
  *
  * Futexes: one list of waiters for the whole driver (initialised by DriverEntry), keyed by
  * (process, address); waits are kernel-mode waits on an event in a pool waiter block, which
@@ -90,14 +90,21 @@ LxSysClone(
     if (!(CloneFlags & LX_CLONE_VM))
     {
         /* a new process: fork with an eagerly copied address space (sys/fork.c) */
-        return LxFork((ULONG)CloneFlags, ParentTidptr, ChildTidptr);
+        return LxFork((ULONG)CloneFlags, Newsp, ParentTidptr, ChildTidptr);
+    }
+    if (!(CloneFlags & LX_CLONE_THREAD))
+    {
+        /* CLONE_VM without a thread (posix_spawn, vfork-style clones): another NT process
+         * cannot share our address space, so the child gets a copy, as for fork, and runs on
+         * the stack it was given. Enough for callers that only hand the child its arguments
+         * and hear back through a pipe and exit status (musl's posix_spawn, system, popen);
+         * writes the child makes to memory are not seen by the parent, and the parent is
+         * not suspended until the child execs (CLONE_VFORK). */
+        return LxFork((ULONG)CloneFlags & ~(LX_CLONE_VM | LX_CLONE_VFORK), Newsp, ParentTidptr,
+                      ChildTidptr);
     }
     if ((CloneFlags & Required) != Required || (CloneFlags & LX_CLONE_VFORK))
-    {
-        /* CLONE_VM without a thread (posix_spawn's vfork): a shared address space in another
-         * process is not possible */
-        return -LX_ENOSYS;
-    }
+        return -LX_EINVAL;
 
     TrapFrame = PsGetPicoThreadTrapFrame(PsGetCurrentThread());
     if (TrapFrame == NULL)
