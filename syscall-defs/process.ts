@@ -21,7 +21,7 @@ export default syscalls('process', [
   { nr: 110, name: 'iopl', entry: 'sys_iopl', args: ['unsigned int level'], status: 'enosys' },
   { nr: 113, name: 'vm86old', entry: 'sys_vm86old', args: ['struct vm86_struct __user *user_vm86'], status: 'enosys' },
   { nr: 114, name: 'wait4', entry: 'sys_wait4', args: ['pid_t pid', 'int __user *stat_addr', 'int options', 'struct rusage __user *ru'], status: 'partial', note: 'rusage zeroed; no stopped/continued reports; process groups are not distinguished' },
-  { nr: 120, name: 'clone', entry: 'sys_clone', args: ['unsigned long clone_flags', 'unsigned long newsp', 'int __user *parent_tidptr', 'unsigned long tls', 'int __user *child_tidptr'], status: 'partial', note: 'threads (CLONE_VM|CLONE_THREAD) and fork-style clones on the given stack; CLONE_VM without CLONE_THREAD (posix_spawn, vfork) gets a copied address space (the parent does not see the child's writes and is not suspended)' },
+  { nr: 120, name: 'clone', entry: 'sys_clone', args: ['unsigned long clone_flags', 'unsigned long newsp', 'int __user *parent_tidptr', 'unsigned long tls', 'int __user *child_tidptr'], status: 'partial', note: 'threads (CLONE_VM|CLONE_THREAD) and fork-style clones on the given stack; CLONE_VM without CLONE_THREAD (posix_spawn, vfork) gets a copied address space (the parent does not see writes made by the child and is not suspended)' },
   { nr: 123, name: 'modify_ldt', entry: 'sys_modify_ldt', args: ['int func', 'void __user *ptr', 'unsigned long bytecount'], status: 'enosys' },
   { nr: 132, name: 'getpgid', entry: 'sys_getpgid', args: ['pid_t pid'], status: 'partial', note: 'recorded only: no job control' },
   { nr: 136, name: 'personality', entry: 'sys_personality', args: ['unsigned int personality'], status: 'enosys' },
