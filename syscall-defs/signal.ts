@@ -3,7 +3,7 @@ import { syscalls } from '../generator/src/defs/schema.ts';
 
 export default syscalls('signal', [
   { nr: 29, name: 'pause', entry: 'sys_pause', args: [], status: 'implemented' },
-  { nr: 37, name: 'kill', entry: 'sys_kill', args: ['pid_t pid', 'int sig'], status: 'partial', note: 'no process groups: pid 0 and -1 signal the caller only, -pid signals process pid; a signal is delivered when the target thread next returns to user mode or is woken from an interruptible wait' },
+  { nr: 37, name: 'kill', entry: 'sys_kill', args: ['pid_t pid', 'int sig'], status: 'partial', note: 'pid 0, -1 and -pgid reach at most 64 processes; exited (zombie) processes count as absent (ESRCH)' },
   { nr: 48, name: 'signal', entry: 'sys_signal', args: ['int sig', '__sighandler_t handler'], status: 'enosys' },
   { nr: 67, name: 'sigaction', entry: 'sys_sigaction', args: ['int sig', 'const struct old_sigaction __user *act', 'struct old_sigaction __user *oact'], status: 'enosys' },
   { nr: 68, name: 'sgetmask', entry: 'sys_sgetmask', args: [], status: 'enosys' },

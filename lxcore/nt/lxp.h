@@ -341,6 +341,7 @@ PLX_THREAD LxCurrentThread(VOID);
 VOID LxReferenceProcess(_In_ PLX_PROCESS Process);
 VOID LxDereferenceProcess(_In_ PLX_PROCESS Process);
 PLX_PROCESS LxLookupProcess(_In_ ULONG Pid);   /* referenced */
+ULONG LxCollectProcesses(_In_ LONG Pgid, _Out_writes_(Max) PLX_PROCESS *Out, _In_ ULONG Max);
 ULONG LxProcessCount(VOID);
 ULONG LxAllocatePid(VOID);
 VOID LxInsertProcess(_In_ PLX_PROCESS Process);

@@ -94,6 +94,35 @@ LxLookupProcess(
 }
 
 /* Linux pids and tids come from one counter */
+/* The live processes of process group Pgid (Pgid > 0) or all of them (Pgid == -1),
+ * referenced, at most Max. */
+ULONG
+LxCollectProcesses(
+    _In_ LONG Pgid,
+    _Out_writes_(Max) PLX_PROCESS *Out,
+    _In_ ULONG Max)
+{
+    PLIST_ENTRY Entry;
+    ULONG Count = 0;
+
+    ExAcquireFastMutex(&LxProcessLock);
+    for (Entry = LxProcessList.Flink; Entry != &LxProcessList && Count < Max; Entry = Entry->Flink)
+    {
+        PLX_PROCESS Process = CONTAINING_RECORD(Entry, LX_PROCESS, Link);
+        ULONG Group = Process->Pgid ? Process->Pgid : Process->Pid;
+
+        if (KeReadStateEvent(&Process->ExitEvent))
+            continue;
+        if (Pgid == -1 || Group == (ULONG)Pgid)
+        {
+            LxReferenceProcess(Process);
+            Out[Count++] = Process;
+        }
+    }
+    ExReleaseFastMutex(&LxProcessLock);
+    return Count;
+}
+
 ULONG
 LxAllocatePid(VOID)
 {

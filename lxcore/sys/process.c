@@ -155,6 +155,33 @@ LxSignalSelf(
     return LxSignalSelfWithResult(Sig, 0);
 }
 
+/* kill of another process: a signal with a handler is posted to one of its threads (it runs
+ * when that thread next returns to user mode or is woken from an interruptible wait); one
+ * it does not ignore and has no handler for takes the default action of ending it. */
+static
+VOID
+LxSignalOtherProcess(
+    _In_ PLX_PROCESS Target,
+    _In_ ULONG Sig)
+{
+    if (Sig != 0 && Target->Process != NULL && !KeReadStateEvent(&Target->ExitEvent) &&
+        LxSignalWouldRun(Target, Sig))
+    {
+        if (Sig != LX_SIGKILL && Target->SignalHandlers[Sig] > 1 /* a handler */)
+        {
+            LxSignalProcessAsync(Target, Sig);
+        }
+        else
+        {
+            if (Target->Signal == 0 && !Target->ExitRequested)
+                Target->Signal = Sig;
+            LxPicoRoutines.TerminateProcess(Target->Process, (NTSTATUS)(0xC0000000 | Sig));
+        }
+    }
+}
+
+#define LX_KILL_MAX_TARGETS 64
+
 LONG
 NTAPI
 LxSysKill(
@@ -162,36 +189,40 @@ LxSysKill(
     LONG Sig)
 {
     PLX_PROCESS Process = LxCurrentProcess();
-
+    PLX_PROCESS Targets[LX_KILL_MAX_TARGETS];
     PLX_PROCESS Target;
+    BOOLEAN Self = FALSE;
+    ULONG Count, i;
 
-    if (Pid == (LONG)Process->Pid || Pid == 0 || Pid == -1)
-        return LxSignalSelf(Sig);
     if (Sig < 0 || Sig > 64)
         return -LX_EINVAL;
-
-    /* Another lxcore process: a signal with a handler is posted to one of its threads (it
-     * runs at that thread's next interruptible wait); one it does not ignore and has no
-     * handler for takes the default action of ending it. */
-    Target = LxLookupProcess(Pid < 0 ? (ULONG)-Pid : (ULONG)Pid);
-    if (Target == NULL)
-        return -LX_ESRCH;
-    if (Sig != 0 && Target->Process != NULL && !KeReadStateEvent(&Target->ExitEvent) &&
-        LxSignalWouldRun(Target, (ULONG)Sig))
+    if (Pid == (LONG)Process->Pid)
+        return LxSignalSelf(Sig);
+    if (Pid > 0)
     {
-        if (Sig != LX_SIGKILL && Target->SignalHandlers[Sig] > 1 /* a handler */)
-        {
-            LxSignalProcessAsync(Target, (ULONG)Sig);
-        }
-        else
-        {
-            if (Target->Signal == 0 && !Target->ExitRequested)
-                Target->Signal = (ULONG)Sig;
-            LxPicoRoutines.TerminateProcess(Target->Process, (NTSTATUS)(0xC0000000 | Sig));
-        }
+        Target = LxLookupProcess((ULONG)Pid);
+        if (Target == NULL)
+            return -LX_ESRCH;
+        LxSignalOtherProcess(Target, (ULONG)Sig);
+        LxDereferenceProcess(Target);
+        return 0;
     }
-    LxDereferenceProcess(Target);
-    return 0;
+
+    /* 0: our process group; -1: every process but ours; -pgid: that group */
+    Count = LxCollectProcesses(Pid == 0 ? (LONG)(Process->Pgid ? Process->Pgid : Process->Pid) :
+                               Pid == -1 ? -1 : -Pid,
+                               Targets, LX_KILL_MAX_TARGETS);
+    for (i = 0; i < Count; i++)
+    {
+        if (Targets[i] == Process)
+            Self = (Pid != -1);
+        else
+            LxSignalOtherProcess(Targets[i], (ULONG)Sig);
+        LxDereferenceProcess(Targets[i]);
+    }
+    if (Self)
+        return LxSignalSelf(Sig);   /* last: its default action may end us here */
+    return (Count != 0 || Pid == -1) ? 0 : -LX_ESRCH;
 }
 
 LONG
