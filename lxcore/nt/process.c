@@ -191,6 +191,9 @@ LxFindExitedChild(
 
         if (Process->ParentPid != ParentPid || (Pid > 0 && Process->Pid != (ULONG)Pid))
             continue;
+        /* Pid < -1: a child in process group -Pid */
+        if (Pid < -1 && (Process->Pgid ? Process->Pgid : Process->Pid) != (ULONG)-Pid)
+            continue;
         *HaveChildren = TRUE;
         if (KeReadStateEvent(&Process->ExitEvent))
         {

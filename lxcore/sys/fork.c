@@ -427,6 +427,8 @@ LxSysWait4(
                            LX_WCLONE))
         return -LX_EINVAL;
 
+    if (Pid == 0)   /* a child in our process group */
+        Pid = -(LONG)(Process->Pgid ? Process->Pgid : Process->Pid);
     for (;;)
     {
         KeClearEvent(&Process->ChildEvent);
