@@ -397,7 +397,7 @@ LONG NTAPI LxSysSetfsgid(LX_OLD_GID Gid);
 LONG NTAPI LxSysLlseek(ULONG Fd, ULONG_PTR OffsetHigh, ULONG_PTR OffsetLow, LX_LOFF *Result, ULONG Whence);
 /* 141 getdents (fs, enosys): Linux sys_getdents */
 LONG NTAPI LxSysGetdents(ULONG Fd, LX_LINUX_DIRENT *Dirent, ULONG Count);
-/* 142 _newselect (fs, enosys): Linux sys_select */
+/* 142 _newselect (fs, partial): Linux sys_select */
 LONG NTAPI LxSysNewselect(LONG N, LX_FD_SET *Inp, LX_FD_SET *Outp, LX_FD_SET *Exp, LX_KERNEL_OLD_TIMEVAL *Tvp);
 /* 143 flock (fs, enosys): Linux sys_flock */
 LONG NTAPI LxSysFlock(ULONG Fd, ULONG Cmd);
@@ -721,7 +721,7 @@ LONG NTAPI LxSysReadlinkat(LONG Dfd, const CHAR *Path, CHAR *Buf, LONG Bufsiz);
 LONG NTAPI LxSysFchmodat(LONG Dfd, const CHAR *Filename, LX_UMODE Mode);
 /* 307 faccessat (fs, partial): Linux sys_faccessat */
 LONG NTAPI LxSysFaccessat(LONG Dfd, const CHAR *Filename, LONG Mode);
-/* 308 pselect6 (fs, enosys): Linux sys_pselect6_time32 */
+/* 308 pselect6 (fs, partial): Linux sys_pselect6_time32 */
 LONG NTAPI LxSysPselect6(LONG N, LX_FD_SET *Inp, LX_FD_SET *Outp, LX_FD_SET *Exp, LX_OLD_TIMESPEC32 *Tsp, VOID *Sig);
 /* 309 ppoll (fs, partial): Linux sys_ppoll_time32 */
 LONG NTAPI LxSysPpoll(LX_POLLFD *Ufds, ULONG Nfds, LX_OLD_TIMESPEC32 *Tsp, const LX_SIGSET *Sigmask, SIZE_T Sigsetsize);
@@ -919,7 +919,7 @@ LONG NTAPI LxSysTimerfdGettime64(LONG Ufd, LX_KERNEL_ITIMERSPEC *Otmr);
 LONG NTAPI LxSysTimerfdSettime64(LONG Ufd, LONG Flags, const LX_KERNEL_ITIMERSPEC *Utmr, LX_KERNEL_ITIMERSPEC *Otmr);
 /* 412 utimensat_time64 (fs, partial): Linux sys_utimensat */
 LONG NTAPI LxSysUtimensatTime64(LONG Dfd, const CHAR *Filename, LX_KERNEL_TIMESPEC *Utimes, LONG Flags);
-/* 413 pselect6_time64 (fs, enosys): Linux sys_pselect6 */
+/* 413 pselect6_time64 (fs, partial): Linux sys_pselect6 */
 LONG NTAPI LxSysPselect6Time64(LONG N, LX_FD_SET *Inp, LX_FD_SET *Outp, LX_FD_SET *Exp, LX_KERNEL_TIMESPEC *Tsp, VOID *Sig);
 /* 414 ppoll_time64 (fs, partial): Linux sys_ppoll */
 LONG NTAPI LxSysPpollTime64(LX_POLLFD *Ufds, ULONG Nfds, LX_KERNEL_TIMESPEC *Tsp, const LX_SIGSET *Sigmask, SIZE_T Sigsetsize);

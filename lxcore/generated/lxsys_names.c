@@ -149,7 +149,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "setfsgid",                  1, LXSYS_STATUS_ENOSYS }, /* 139 */
     { "_llseek",                   5, LXSYS_STATUS_IMPLEMENTED }, /* 140 */
     { "getdents",                  3, LXSYS_STATUS_ENOSYS }, /* 141 */
-    { "_newselect",                5, LXSYS_STATUS_ENOSYS }, /* 142 */
+    { "_newselect",                5, LXSYS_STATUS_PARTIAL }, /* 142 */
     { "flock",                     2, LXSYS_STATUS_ENOSYS }, /* 143 */
     { "msync",                     3, LXSYS_STATUS_PARTIAL }, /* 144 */
     { "readv",                     3, LXSYS_STATUS_IMPLEMENTED }, /* 145 */
@@ -315,7 +315,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "readlinkat",                4, LXSYS_STATUS_IMPLEMENTED }, /* 305 */
     { "fchmodat",                  3, LXSYS_STATUS_PARTIAL }, /* 306 */
     { "faccessat",                 3, LXSYS_STATUS_PARTIAL }, /* 307 */
-    { "pselect6",                  6, LXSYS_STATUS_ENOSYS }, /* 308 */
+    { "pselect6",                  6, LXSYS_STATUS_PARTIAL }, /* 308 */
     { "ppoll",                     5, LXSYS_STATUS_PARTIAL }, /* 309 */
     { "unshare",                   1, LXSYS_STATUS_ENOSYS }, /* 310 */
     { "set_robust_list",           2, LXSYS_STATUS_PARTIAL }, /* 311 */
@@ -420,7 +420,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "timerfd_gettime64",         2, LXSYS_STATUS_ENOSYS }, /* 410 */
     { "timerfd_settime64",         4, LXSYS_STATUS_ENOSYS }, /* 411 */
     { "utimensat_time64",          4, LXSYS_STATUS_PARTIAL }, /* 412 */
-    { "pselect6_time64",           6, LXSYS_STATUS_ENOSYS }, /* 413 */
+    { "pselect6_time64",           6, LXSYS_STATUS_PARTIAL }, /* 413 */
     { "ppoll_time64",              5, LXSYS_STATUS_PARTIAL }, /* 414 */
     { NULL,                        0, LXSYS_STATUS_UNASSIGNED }, /* 415 */
     { "io_pgetevents_time64",      6, LXSYS_STATUS_ENOSYS }, /* 416 */

@@ -150,7 +150,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 139 setfsgid */
     (ULONG_PTR)LxSysLlseek,                     /* 140 _llseek */
     (ULONG_PTR)LxSysEnosys,                     /* 141 getdents */
-    (ULONG_PTR)LxSysEnosys,                     /* 142 _newselect */
+    (ULONG_PTR)LxSysNewselect,                  /* 142 _newselect */
     (ULONG_PTR)LxSysEnosys,                     /* 143 flock */
     (ULONG_PTR)LxSysMsync,                      /* 144 msync */
     (ULONG_PTR)LxSysReadv,                      /* 145 readv */
@@ -316,7 +316,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysReadlinkat,                 /* 305 readlinkat */
     (ULONG_PTR)LxSysFchmodat,                   /* 306 fchmodat */
     (ULONG_PTR)LxSysFaccessat,                  /* 307 faccessat */
-    (ULONG_PTR)LxSysEnosys,                     /* 308 pselect6 */
+    (ULONG_PTR)LxSysPselect6,                   /* 308 pselect6 */
     (ULONG_PTR)LxSysPpoll,                      /* 309 ppoll */
     (ULONG_PTR)LxSysEnosys,                     /* 310 unshare */
     (ULONG_PTR)LxSysSetRobustList,              /* 311 set_robust_list */
@@ -421,7 +421,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 410 timerfd_gettime64 */
     (ULONG_PTR)LxSysEnosys,                     /* 411 timerfd_settime64 */
     (ULONG_PTR)LxSysUtimensatTime64,            /* 412 utimensat_time64 */
-    (ULONG_PTR)LxSysEnosys,                     /* 413 pselect6_time64 */
+    (ULONG_PTR)LxSysPselect6Time64,             /* 413 pselect6_time64 */
     (ULONG_PTR)LxSysPpollTime64,                /* 414 ppoll_time64 */
     (ULONG_PTR)LxSysEnosys,                     /* 415 (unassigned) */
     (ULONG_PTR)LxSysEnosys,                     /* 416 io_pgetevents_time64 */
@@ -605,7 +605,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 139 setfsgid */
     20,  /* 140 _llseek */
     0,   /* 141 getdents */
-    0,   /* 142 _newselect */
+    20,  /* 142 _newselect */
     0,   /* 143 flock */
     12,  /* 144 msync */
     12,  /* 145 readv */
@@ -771,7 +771,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     16,  /* 305 readlinkat */
     12,  /* 306 fchmodat */
     12,  /* 307 faccessat */
-    0,   /* 308 pselect6 */
+    24,  /* 308 pselect6 */
     20,  /* 309 ppoll */
     0,   /* 310 unshare */
     8,   /* 311 set_robust_list */
@@ -876,7 +876,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 410 timerfd_gettime64 */
     0,   /* 411 timerfd_settime64 */
     16,  /* 412 utimensat_time64 */
-    0,   /* 413 pselect6_time64 */
+    24,  /* 413 pselect6_time64 */
     20,  /* 414 ppoll_time64 */
     0,   /* 415 (unassigned) */
     0,   /* 416 io_pgetevents_time64 */

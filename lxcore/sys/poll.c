@@ -94,11 +94,13 @@ LxPollOnce(
     return Ready;
 }
 
-/* Timeout: NULL = forever, else a relative NT interval (<= 0 ready checks only) */
+/* Timeout: NULL = forever, else a relative NT interval (<= 0 ready checks only).
+ * KernelFds: the entries in kernel memory (select), else Ufds is the user's array. */
 static
 LONG
-LxPoll(
-    _In_ LX_POLLFD *Ufds,
+LxPollEx(
+    _In_opt_ LX_POLLFD *Ufds,
+    _Inout_opt_ struct _LX_POLLFD *KernelFds,
     _In_ ULONG Nfds,
     _In_opt_ PLONGLONG Timeout)
 {
@@ -114,7 +116,11 @@ LxPoll(
 
     if (Nfds > LX_MAX_FDS)
         return -LX_EINVAL;
-    if (Nfds != 0)
+    if (KernelFds != NULL)
+    {
+        Fds = KernelFds;
+    }
+    else if (Nfds != 0)
     {
         Fds = ExAllocatePoolWithTag(PagedPool, Nfds * sizeof(*Fds), LX_TAG_TEMP);
         if (Fds == NULL)
@@ -179,7 +185,7 @@ LxPoll(
 
     for (i = 0; i < WaitCount; i++)
         LxDereferenceFile(WaitFiles[i]);
-    if (Nfds != 0)
+    if (Nfds != 0 && KernelFds == NULL)
     {
         LONG Copied = LxCopyToUser((ULONG_PTR)Ufds, Fds, Nfds * sizeof(*Fds));
         if (Copied < 0)
@@ -189,12 +195,14 @@ LxPoll(
 Done:
     if (WaitBlocks)
         ExFreePoolWithTag(WaitBlocks, LX_TAG_TEMP);
-    if (Fds)
+    if (Fds && KernelFds == NULL)
         ExFreePoolWithTag(Fds, LX_TAG_TEMP);
     if (Interrupted && Result >= 0)
         return -LX_EINTR;   /* the caller enters the handler (LxInterruptedCall...) */
     return Result;
 }
+
+#define LxPoll(Ufds, Nfds, Timeout) LxPollEx((Ufds), NULL, (Nfds), (Timeout))
 
 LONG
 NTAPI
@@ -303,4 +311,254 @@ LxSysPpollTime64(
             return Result;
     }
     return LxPpoll(Ufds, Nfds, Tsp != NULL, Ts.TvSec, (LONG)Ts.TvNsec, Sigmask, Sigsetsize);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* select, pselect6: fd sets turned into poll entries                                      */
+
+#define LX_FD_SETSIZE   1024
+#define LX_POLLPRI      0x0002
+
+/* Sets are arrays of 32-bit words (i386 long); N bits of each are read and written. */
+static
+LONG
+LxSelect(
+    _In_ LONG N,
+    _In_opt_ LX_FD_SET *Inp,
+    _In_opt_ LX_FD_SET *Outp,
+    _In_opt_ LX_FD_SET *Exp,
+    _In_opt_ PLONGLONG Timeout)
+{
+    ULONG In[LX_FD_SETSIZE / 32], Out[LX_FD_SETSIZE / 32], Ex[LX_FD_SETSIZE / 32];
+    ULONG_PTR Sets[3] = { (ULONG_PTR)Inp, (ULONG_PTR)Outp, (ULONG_PTR)Exp };
+    PULONG Bits[3] = { In, Out, Ex };
+    struct _LX_POLLFD *Fds;
+    ULONG Bytes, Count = 0, i, s;
+    LONG Result, Ready = 0;
+
+    if (N < 0)
+        return -LX_EINVAL;
+    if (N > LX_FD_SETSIZE)
+        N = LX_FD_SETSIZE;
+    Bytes = ((ULONG)N + 31) / 32 * 4;
+    for (s = 0; s < 3; s++)
+    {
+        RtlZeroMemory(Bits[s], sizeof(In));
+        if (Sets[s] != 0 && Bytes != 0)
+        {
+            Result = LxCopyFromUser(Bits[s], Sets[s], Bytes);
+            if (Result < 0)
+                return Result;
+        }
+        /* bits past N are not looked at */
+        if (N % 32)
+            Bits[s][N / 32] &= (1u << (N % 32)) - 1;
+    }
+    Fds = ExAllocatePoolWithTag(PagedPool, LX_MAX_FDS * sizeof(*Fds), LX_TAG_TEMP);
+    if (Fds == NULL)
+        return -LX_ENOMEM;
+    for (i = 0; i < (ULONG)N; i++)
+    {
+        ULONG Word = i / 32, Bit = 1u << (i % 32);
+        SHORT Events = 0;
+
+        if (In[Word] & Bit)
+            Events |= LX_POLLIN;
+        if (Out[Word] & Bit)
+            Events |= LX_POLLOUT;
+        if (Ex[Word] & Bit)
+            Events |= LX_POLLPRI;
+        if (Events == 0)
+            continue;
+        if (i >= LX_MAX_FDS)
+        {
+            ExFreePoolWithTag(Fds, LX_TAG_TEMP);
+            return -LX_EBADF;
+        }
+        Fds[Count].Fd = (LONG)i;
+        Fds[Count].Events = Events;
+        Fds[Count].Revents = 0;
+        Count++;
+    }
+
+    Result = LxPollEx(NULL, Fds, Count, Timeout);
+    if (Result < 0)
+    {
+        ExFreePoolWithTag(Fds, LX_TAG_TEMP);
+        return Result;
+    }
+    RtlZeroMemory(In, sizeof(In));
+    RtlZeroMemory(Out, sizeof(Out));
+    RtlZeroMemory(Ex, sizeof(Ex));
+    for (i = 0; i < Count; i++)
+    {
+        ULONG Fd = (ULONG)Fds[i].Fd, Word = Fd / 32, Bit = 1u << (Fd % 32);
+        USHORT Revents = (USHORT)Fds[i].Revents;
+
+        if (Revents & LX_POLLNVAL)
+        {
+            ExFreePoolWithTag(Fds, LX_TAG_TEMP);
+            return -LX_EBADF;
+        }
+        if ((Fds[i].Events & LX_POLLIN) && (Revents & (LX_POLLIN | LX_POLLHUP | LX_POLLERR)))
+        {
+            In[Word] |= Bit;
+            Ready++;
+        }
+        if ((Fds[i].Events & LX_POLLOUT) && (Revents & (LX_POLLOUT | LX_POLLERR)))
+        {
+            Out[Word] |= Bit;
+            Ready++;
+        }
+        if ((Fds[i].Events & LX_POLLPRI) && (Revents & LX_POLLPRI))
+        {
+            Ex[Word] |= Bit;
+            Ready++;
+        }
+    }
+    ExFreePoolWithTag(Fds, LX_TAG_TEMP);
+    for (s = 0; s < 3; s++)
+    {
+        if (Sets[s] != 0 && Bytes != 0)
+        {
+            Result = LxCopyToUser(Sets[s], Bits[s], Bytes);
+            if (Result < 0)
+                return Result;
+        }
+    }
+    return Ready;
+}
+
+LONG
+NTAPI
+LxSysNewselect(
+    LONG N,
+    LX_FD_SET *Inp,
+    LX_FD_SET *Outp,
+    LX_FD_SET *Exp,
+    LX_KERNEL_OLD_TIMEVAL *Tvp)
+{
+    LONGLONG Interval;
+    LONG Result;
+
+    if (Tvp != NULL)
+    {
+        struct _LX_KERNEL_OLD_TIMEVAL Tv;
+
+        Result = LxCopyFromUser(&Tv, (ULONG_PTR)Tvp, sizeof(Tv));
+        if (Result < 0)
+            return Result;
+        if (Tv.TvSec < 0 || Tv.TvUsec < 0 || Tv.TvUsec >= 1000000)
+            return -LX_EINVAL;
+        Interval = -((LONGLONG)Tv.TvSec * 10000000 + (LONGLONG)Tv.TvUsec * 10);
+    }
+    Result = LxSelect(N, Inp, Outp, Exp, Tvp != NULL ? &Interval : NULL);
+    if (Result == -LX_EINTR)
+        return LxInterruptedCall(FALSE);
+    return Result;
+}
+
+/* pselect6's sixth argument: { const sigset_t *ss; size_t ss_len; } */
+struct _LX_PSELECT_SIGMASK
+{
+    ULONG_PTR Ss;
+    ULONG SsLen;
+};
+
+static
+LONG
+LxPselect(
+    _In_ LONG N,
+    _In_opt_ LX_FD_SET *Inp,
+    _In_opt_ LX_FD_SET *Outp,
+    _In_opt_ LX_FD_SET *Exp,
+    _In_ BOOLEAN HaveTimeout,
+    _In_ LONGLONG Sec,
+    _In_ LONGLONG Nsec,
+    _In_opt_ VOID *Sig)
+{
+    PLX_THREAD Thread = LxCurrentThread();
+    ULONGLONG OldMask = Thread->SignalMask, NewMask = 0;
+    BOOLEAN HaveMask = FALSE;
+    int64_t Interval;
+    LONGLONG Timeout;
+    LONG Result;
+
+    if (Sig != NULL)
+    {
+        struct _LX_PSELECT_SIGMASK Mask;
+
+        Result = LxCopyFromUser(&Mask, (ULONG_PTR)Sig, sizeof(Mask));
+        if (Result < 0)
+            return Result;
+        if (Mask.Ss != 0)
+        {
+            if (Mask.SsLen != sizeof(ULONGLONG))
+                return -LX_EINVAL;
+            Result = LxCopyFromUser(&NewMask, Mask.Ss, sizeof(NewMask));
+            if (Result < 0)
+                return Result;
+            HaveMask = TRUE;
+        }
+    }
+    if (HaveTimeout)
+    {
+        Result = lx_timespec_to_nt_relative(Sec, Nsec, &Interval);
+        if (Result < 0)
+            return Result;
+        Timeout = Interval;
+    }
+    if (HaveMask)
+        Thread->SignalMask = NewMask & ~((1ULL << (LX_SIGKILL - 1)) | (1ULL << (19 - 1)));
+    Result = LxSelect(N, Inp, Outp, Exp, HaveTimeout ? &Timeout : NULL);
+    if (Result == -LX_EINTR)
+        return LxInterruptedCallWithMask(OldMask);
+    if (HaveMask)
+        Thread->SignalMask = OldMask;
+    return Result;
+}
+
+LONG
+NTAPI
+LxSysPselect6(
+    LONG N,
+    LX_FD_SET *Inp,
+    LX_FD_SET *Outp,
+    LX_FD_SET *Exp,
+    LX_OLD_TIMESPEC32 *Tsp,
+    VOID *Sig)
+{
+    struct _LX_OLD_TIMESPEC32 Ts = { 0, 0 };
+    LONG Result;
+
+    if (Tsp != NULL)
+    {
+        Result = LxCopyFromUser(&Ts, (ULONG_PTR)Tsp, sizeof(Ts));
+        if (Result < 0)
+            return Result;
+    }
+    return LxPselect(N, Inp, Outp, Exp, Tsp != NULL, Ts.TvSec, Ts.TvNsec, Sig);
+}
+
+LONG
+NTAPI
+LxSysPselect6Time64(
+    LONG N,
+    LX_FD_SET *Inp,
+    LX_FD_SET *Outp,
+    LX_FD_SET *Exp,
+    LX_KERNEL_TIMESPEC *Tsp,
+    VOID *Sig)
+{
+    struct _LX_KERNEL_TIMESPEC Ts = { 0, 0 };
+    LONG Result;
+
+    if (Tsp != NULL)
+    {
+        Result = LxCopyFromUser(&Ts, (ULONG_PTR)Tsp, sizeof(Ts));
+        if (Result < 0)
+            return Result;
+    }
+    /* the i386 kernel_timespec nsec is a 64-bit field whose upper half is ignored */
+    return LxPselect(N, Inp, Outp, Exp, Tsp != NULL, Ts.TvSec, (LONG)Ts.TvNsec, Sig);
 }
