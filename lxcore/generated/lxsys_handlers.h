@@ -467,7 +467,7 @@ LONG NTAPI LxSysRtSigaction(LONG Sig, const LX_SIGACTION *Act, LX_SIGACTION *Oac
 LONG NTAPI LxSysRtSigprocmask(LONG How, LX_SIGSET *Set, LX_SIGSET *Oset, SIZE_T Sigsetsize);
 /* 176 rt_sigpending (signal, implemented): Linux sys_rt_sigpending */
 LONG NTAPI LxSysRtSigpending(LX_SIGSET *Set, SIZE_T Sigsetsize);
-/* 177 rt_sigtimedwait (signal, enosys): Linux sys_rt_sigtimedwait_time32 */
+/* 177 rt_sigtimedwait (signal, partial): Linux sys_rt_sigtimedwait_time32 */
 LONG NTAPI LxSysRtSigtimedwait(const LX_SIGSET *Uthese, LX_SIGINFO *Uinfo, const LX_OLD_TIMESPEC32 *Uts, SIZE_T Sigsetsize);
 /* 178 rt_sigqueueinfo (signal, enosys): Linux sys_rt_sigqueueinfo */
 LONG NTAPI LxSysRtSigqueueinfo(LX_PID Pid, LONG Sig, LX_SIGINFO *Uinfo);
@@ -933,7 +933,7 @@ LONG NTAPI LxSysMqTimedsendTime64(LX_MQD Mqdes, const CHAR *MsgPtr, SIZE_T MsgLe
 LONG NTAPI LxSysMqTimedreceiveTime64(LX_MQD Mqdes, CHAR *MsgPtr, SIZE_T MsgLen, ULONG *MsgPrio, const LX_KERNEL_TIMESPEC *AbsTimeout);
 /* 420 semtimedop_time64 (ipc, enosys): Linux sys_semtimedop */
 LONG NTAPI LxSysSemtimedopTime64(LONG Semid, LX_SEMBUF *Sops, ULONG Nsops, const LX_KERNEL_TIMESPEC *Timeout);
-/* 421 rt_sigtimedwait_time64 (signal, enosys): Linux sys_rt_sigtimedwait */
+/* 421 rt_sigtimedwait_time64 (signal, partial): Linux sys_rt_sigtimedwait */
 LONG NTAPI LxSysRtSigtimedwaitTime64(const LX_SIGSET *Uthese, LX_SIGINFO *Uinfo, const LX_KERNEL_TIMESPEC *Uts, SIZE_T Sigsetsize);
 /* 422 futex_time64 (process, partial): Linux sys_futex */
 LONG NTAPI LxSysFutexTime64(ULONG *Uaddr, LONG Op, ULONG Val, const LX_KERNEL_TIMESPEC *Utime, ULONG *Uaddr2, ULONG Val3);

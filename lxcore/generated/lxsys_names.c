@@ -184,7 +184,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "rt_sigaction",              4, LXSYS_STATUS_PARTIAL }, /* 174 */
     { "rt_sigprocmask",            4, LXSYS_STATUS_IMPLEMENTED }, /* 175 */
     { "rt_sigpending",             2, LXSYS_STATUS_IMPLEMENTED }, /* 176 */
-    { "rt_sigtimedwait",           4, LXSYS_STATUS_ENOSYS }, /* 177 */
+    { "rt_sigtimedwait",           4, LXSYS_STATUS_PARTIAL }, /* 177 */
     { "rt_sigqueueinfo",           3, LXSYS_STATUS_ENOSYS }, /* 178 */
     { "rt_sigsuspend",             2, LXSYS_STATUS_PARTIAL }, /* 179 */
     { "pread64",                   5, LXSYS_STATUS_IMPLEMENTED }, /* 180 */
@@ -428,7 +428,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "mq_timedsend_time64",       5, LXSYS_STATUS_ENOSYS }, /* 418 */
     { "mq_timedreceive_time64",    5, LXSYS_STATUS_ENOSYS }, /* 419 */
     { "semtimedop_time64",         4, LXSYS_STATUS_ENOSYS }, /* 420 */
-    { "rt_sigtimedwait_time64",    4, LXSYS_STATUS_ENOSYS }, /* 421 */
+    { "rt_sigtimedwait_time64",    4, LXSYS_STATUS_PARTIAL }, /* 421 */
     { "futex_time64",              6, LXSYS_STATUS_PARTIAL }, /* 422 */
     { "sched_rr_get_interval_time64", 2, LXSYS_STATUS_ENOSYS }, /* 423 */
     { "pidfd_send_signal",         4, LXSYS_STATUS_ENOSYS }, /* 424 */

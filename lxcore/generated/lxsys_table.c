@@ -185,7 +185,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysRtSigaction,                /* 174 rt_sigaction */
     (ULONG_PTR)LxSysRtSigprocmask,              /* 175 rt_sigprocmask */
     (ULONG_PTR)LxSysRtSigpending,               /* 176 rt_sigpending */
-    (ULONG_PTR)LxSysEnosys,                     /* 177 rt_sigtimedwait */
+    (ULONG_PTR)LxSysRtSigtimedwait,             /* 177 rt_sigtimedwait */
     (ULONG_PTR)LxSysEnosys,                     /* 178 rt_sigqueueinfo */
     (ULONG_PTR)LxSysRtSigsuspend,               /* 179 rt_sigsuspend */
     (ULONG_PTR)LxSysPread64,                    /* 180 pread64 */
@@ -429,7 +429,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 418 mq_timedsend_time64 */
     (ULONG_PTR)LxSysEnosys,                     /* 419 mq_timedreceive_time64 */
     (ULONG_PTR)LxSysEnosys,                     /* 420 semtimedop_time64 */
-    (ULONG_PTR)LxSysEnosys,                     /* 421 rt_sigtimedwait_time64 */
+    (ULONG_PTR)LxSysRtSigtimedwaitTime64,       /* 421 rt_sigtimedwait_time64 */
     (ULONG_PTR)LxSysFutexTime64,                /* 422 futex_time64 */
     (ULONG_PTR)LxSysEnosys,                     /* 423 sched_rr_get_interval_time64 */
     (ULONG_PTR)LxSysEnosys,                     /* 424 pidfd_send_signal */
@@ -640,7 +640,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     16,  /* 174 rt_sigaction */
     16,  /* 175 rt_sigprocmask */
     8,   /* 176 rt_sigpending */
-    0,   /* 177 rt_sigtimedwait */
+    16,  /* 177 rt_sigtimedwait */
     0,   /* 178 rt_sigqueueinfo */
     8,   /* 179 rt_sigsuspend */
     20,  /* 180 pread64 */
@@ -884,7 +884,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 418 mq_timedsend_time64 */
     0,   /* 419 mq_timedreceive_time64 */
     0,   /* 420 semtimedop_time64 */
-    0,   /* 421 rt_sigtimedwait_time64 */
+    16,  /* 421 rt_sigtimedwait_time64 */
     24,  /* 422 futex_time64 */
     0,   /* 423 sched_rr_get_interval_time64 */
     0,   /* 424 pidfd_send_signal */

@@ -147,6 +147,8 @@ typedef struct _LX_PROCESS
     ULONGLONG SignalMasks[65];
 
     /* setitimer(ITIMER_REAL) / alarm: SIGALRM from a DPC */
+    ULONGLONG SharedPending;        /* process-directed signals every thread blocks
+                                       (signal.c, under LxSignalLock) */
     KTIMER RealTimer;
     KDPC RealTimerDpc;
     BOOLEAN RealTimerArmed;
@@ -445,6 +447,7 @@ VOID LxPostSignal(_In_ PLX_THREAD Thread, _In_ ULONG Sig);
 LONG LxSignalThreadByTid(_In_opt_ PLX_PROCESS Process, _In_ ULONG Tid, _In_ ULONG Sig);
 BOOLEAN LxSignalProcessAsync(_In_ PLX_PROCESS Process, _In_ ULONG Sig);
 BOOLEAN LxSignalWouldRun(_In_ PLX_PROCESS Process, _In_ ULONG Sig);
+ULONGLONG LxPendingSignals(_In_ PLX_THREAD Thread);   /* the thread's and the process's */
 #define LX_WAIT_MAX_OBJECTS 63   /* + the signal event = MAXIMUM_WAIT_OBJECTS */
 NTSTATUS LxWaitInterruptible(_In_ ULONG Count, _In_reads_(Count) PVOID *Objects,
                              _In_opt_ PLARGE_INTEGER Timeout);

@@ -523,6 +523,9 @@ LxSignalProcessAsync(
 
     if (Sig == 0 || Sig > 64)
         return FALSE;
+
+    BOOLEAN Found = FALSE;
+
     KeAcquireSpinLock(&LxSignalLock, &Irql);
     for (Entry = LxThreadList.Flink; Entry != &LxThreadList; Entry = Entry->Flink)
     {
@@ -530,8 +533,7 @@ LxSignalProcessAsync(
 
         if (Thread->Process != Process)
             continue;
-        if (Target == NULL)
-            Target = Thread;
+        Found = TRUE;
         if (!(Thread->SignalMask & (1ULL << (Sig - 1))))
         {
             Target = Thread;
@@ -539,9 +541,37 @@ LxSignalProcessAsync(
         }
     }
     if (Target != NULL)
+    {
         LxPostSignalLocked(Target, Sig);
+    }
+    else if (Found)
+    {
+        /* every thread blocks it: pending for the process, taken by the first thread that
+         * unblocks it or waits for it (sigwait); wake them all to look */
+        Process->SharedPending |= 1ULL << (Sig - 1);
+        for (Entry = LxThreadList.Flink; Entry != &LxThreadList; Entry = Entry->Flink)
+        {
+            PLX_THREAD Thread = CONTAINING_RECORD(Entry, LX_THREAD, SignalLink);
+
+            if (Thread->Process == Process)
+                KeSetEvent(&Thread->SignalEvent, IO_NO_INCREMENT, FALSE);
+        }
+    }
     KeReleaseSpinLock(&LxSignalLock, Irql);
-    return Target != NULL;
+    return Found;
+}
+
+ULONGLONG
+LxPendingSignals(
+    _In_ PLX_THREAD Thread)
+{
+    ULONGLONG Pending;
+    KIRQL Irql;
+
+    KeAcquireSpinLock(&LxSignalLock, &Irql);
+    Pending = Thread->PendingSignals | Thread->Process->SharedPending;
+    KeReleaseSpinLock(&LxSignalLock, Irql);
+    return Pending;
 }
 
 /* TRUE if Sig, delivered to Process, would run a handler or end it (not ignored). */
@@ -574,7 +604,7 @@ LxPeekSignal(
     KIRQL Irql;
 
     KeAcquireSpinLock(&LxSignalLock, &Irql);
-    Ready = Thread->PendingSignals & ~Thread->SignalMask;
+    Ready = (Thread->PendingSignals | Process->SharedPending) & ~Thread->SignalMask;
     for (Sig = 1; Ready != 0 && Sig <= 64; Sig++)
     {
         ULONGLONG Bit = 1ULL << (Sig - 1);
@@ -584,11 +614,18 @@ LxPeekSignal(
         if (!LxSignalWouldRun(Process, Sig))
         {
             Thread->PendingSignals &= ~Bit;
+            Process->SharedPending &= ~Bit;
             Ready &= ~Bit;
             continue;
         }
         if (Take)
-            Thread->PendingSignals &= ~Bit;
+        {
+            /* the thread's own first, else the process's */
+            if (Thread->PendingSignals & Bit)
+                Thread->PendingSignals &= ~Bit;
+            else
+                Process->SharedPending &= ~Bit;
+        }
         Found = Sig;
         break;
     }
@@ -978,4 +1015,129 @@ LxSysRtSigsuspend(
             break;
     }
     return LxInterruptedCallWithMask(Original);
+}
+
+/* rt_sigtimedwait(_time64): takes a pending signal of *Uthese (normally blocked) without
+ * running its handler; a handled signal outside the set interrupts the wait (-EINTR). */
+static
+LONG
+LxSigtimedwait(
+    _In_ ULONG_PTR Uthese,
+    _In_ ULONG_PTR Uinfo,
+    _In_ BOOLEAN HaveTimeout,
+    _In_ LONGLONG Sec,
+    _In_ LONGLONG Nsec,
+    _In_ SIZE_T Sigsetsize)
+{
+    PLX_THREAD Thread = LxCurrentThread();
+    PLX_PROCESS Process = LxCurrentProcess();
+    ULONGLONG Set, Deadline = 0;
+    NTSTATUS Status;
+    LONG Result;
+    KIRQL Irql;
+
+    if (Sigsetsize != sizeof(ULONGLONG))
+        return -LX_EINVAL;
+    Result = LxCopyFromUser(&Set, Uthese, sizeof(Set));
+    if (Result < 0)
+        return Result;
+    Set &= ~((1ULL << (LX_SIGKILL - 1)) | (1ULL << (19 - 1)));
+    if (HaveTimeout)
+    {
+        if (Sec < 0 || Nsec < 0 || Nsec >= 1000000000)
+            return -LX_EINVAL;
+        if (Sec > 0x7FFFFFFFLL)
+            Sec = 0x7FFFFFFFLL;
+        Deadline = KeQueryInterruptTime() + (ULONGLONG)Sec * 10000000 + (ULONGLONG)Nsec / 100;
+    }
+
+    for (;;)
+    {
+        ULONGLONG Ready;
+        ULONG Sig = 0;
+        LARGE_INTEGER Wait;
+
+        KeAcquireSpinLock(&LxSignalLock, &Irql);
+        Ready = (Thread->PendingSignals | Process->SharedPending) & Set;
+        if (Ready != 0)
+        {
+            for (Sig = 1; !(Ready & (1ULL << (Sig - 1))); Sig++)
+                ;
+            if (Thread->PendingSignals & (1ULL << (Sig - 1)))
+                Thread->PendingSignals &= ~(1ULL << (Sig - 1));
+            else
+                Process->SharedPending &= ~(1ULL << (Sig - 1));
+        }
+        KeReleaseSpinLock(&LxSignalLock, Irql);
+        if (Sig != 0)
+        {
+            if (Uinfo != 0)
+            {
+                ULONG Info[32];     /* siginfo_t: 128 bytes */
+
+                RtlZeroMemory(Info, sizeof(Info));
+                Info[0] = Sig;      /* si_signo; si_errno 0; si_code SI_USER (0) */
+                Result = LxCopyToUser(Uinfo, Info, sizeof(Info));
+                if (Result < 0)
+                    return Result;
+            }
+            return (LONG)Sig;
+        }
+        if (LxPeekSignal(Thread, FALSE) != 0)
+            return LxInterruptedCall(FALSE);
+        if (HaveTimeout)
+        {
+            ULONGLONG Now = KeQueryInterruptTime();
+
+            if (Now >= Deadline)
+                return -LX_EAGAIN;
+            Wait.QuadPart = -(LONGLONG)(Deadline - Now);
+        }
+        Status = KeWaitForSingleObject(&Thread->SignalEvent, Executive, UserMode, TRUE,
+                                       HaveTimeout ? &Wait : NULL);
+        if (Status == STATUS_USER_APC || Status == STATUS_ALERTED)
+            return LxInterruptedCall(FALSE);
+    }
+}
+
+LONG
+NTAPI
+LxSysRtSigtimedwait(
+    const LX_SIGSET *Uthese,
+    LX_SIGINFO *Uinfo,
+    const LX_OLD_TIMESPEC32 *Uts,
+    SIZE_T Sigsetsize)
+{
+    struct _LX_OLD_TIMESPEC32 Ts = { 0, 0 };
+    LONG Result;
+
+    if (Uts != NULL)
+    {
+        Result = LxCopyFromUser(&Ts, (ULONG_PTR)Uts, sizeof(Ts));
+        if (Result < 0)
+            return Result;
+    }
+    return LxSigtimedwait((ULONG_PTR)Uthese, (ULONG_PTR)Uinfo, Uts != NULL, Ts.TvSec, Ts.TvNsec,
+                          Sigsetsize);
+}
+
+LONG
+NTAPI
+LxSysRtSigtimedwaitTime64(
+    const LX_SIGSET *Uthese,
+    LX_SIGINFO *Uinfo,
+    const LX_KERNEL_TIMESPEC *Uts,
+    SIZE_T Sigsetsize)
+{
+    struct _LX_KERNEL_TIMESPEC Ts = { 0, 0 };
+    LONG Result;
+
+    if (Uts != NULL)
+    {
+        Result = LxCopyFromUser(&Ts, (ULONG_PTR)Uts, sizeof(Ts));
+        if (Result < 0)
+            return Result;
+    }
+    return LxSigtimedwait((ULONG_PTR)Uthese, (ULONG_PTR)Uinfo, Uts != NULL, Ts.TvSec,
+                          (LONG)Ts.TvNsec, Sigsetsize);
 }

@@ -296,6 +296,6 @@ LxSysRtSigpending(
 
     if (Sigsetsize > sizeof(ULONGLONG))
         return -LX_EINVAL;
-    Pending = LxCurrentThread()->PendingSignals;
+    Pending = LxPendingSignals(LxCurrentThread());
     return LxCopyToUser((ULONG_PTR)Set, &Pending, Sigsetsize);
 }

@@ -182,6 +182,26 @@ LxSignalOtherProcess(
 
 #define LX_KILL_MAX_TARGETS 64
 
+/* kill of our own process: runs here if this thread does not block it, else it goes to
+ * another thread that does not (or stays pending for the process, e.g. for sigwait). */
+static
+LONG
+LxKillOwnProcess(
+    _In_ LONG Sig)
+{
+    PLX_THREAD Thread = LxCurrentThread();
+
+    if (Sig > 0 && Sig != LX_SIGKILL && Sig != 19 &&
+        (Thread->SignalMask & (1ULL << (Sig - 1))))
+    {
+        if (LxSignalWouldRun(LxCurrentProcess(), (ULONG)Sig) ||
+            LxCurrentProcess()->SignalHandlers[Sig] == 0)
+            LxSignalProcessAsync(LxCurrentProcess(), (ULONG)Sig);
+        return 0;
+    }
+    return LxSignalSelf(Sig);
+}
+
 LONG
 NTAPI
 LxSysKill(
@@ -197,7 +217,7 @@ LxSysKill(
     if (Sig < 0 || Sig > 64)
         return -LX_EINVAL;
     if (Pid == (LONG)Process->Pid)
-        return LxSignalSelf(Sig);
+        return LxKillOwnProcess(Sig);
     if (Pid > 0)
     {
         Target = LxLookupProcess((ULONG)Pid);
@@ -221,7 +241,7 @@ LxSysKill(
         LxDereferenceProcess(Targets[i]);
     }
     if (Self)
-        return LxSignalSelf(Sig);   /* last: its default action may end us here */
+        return LxKillOwnProcess(Sig);   /* last: its default action may end us here */
     return (Count != 0 || Pid == -1) ? 0 : -LX_ESRCH;
 }
 
@@ -311,7 +331,7 @@ LxSysRtSigprocmask(
 
         Thread->SignalMask = New;
         /* a signal raised while blocked runs now */
-        if (Thread->PendingSignals & ~New)
+        if (LxPendingSignals(Thread) & ~New)
         {
             PKTRAP_FRAME TrapFrame = PsGetPicoThreadTrapFrame(PsGetCurrentThread());
             if (TrapFrame != NULL &&
