@@ -519,13 +519,11 @@ LxSignalProcessAsync(
 {
     PLIST_ENTRY Entry;
     PLX_THREAD Target = NULL;
+    BOOLEAN Found = FALSE;
     KIRQL Irql;
 
     if (Sig == 0 || Sig > 64)
         return FALSE;
-
-    BOOLEAN Found = FALSE;
-
     KeAcquireSpinLock(&LxSignalLock, &Irql);
     for (Entry = LxThreadList.Flink; Entry != &LxThreadList; Entry = Entry->Flink)
     {
@@ -678,11 +676,6 @@ LxWaitInterruptible(
 
     if (Count == 0 || Count > LX_WAIT_MAX_OBJECTS)
         return STATUS_INVALID_PARAMETER;
-    if (Thread == NULL || !Thread->SignalRegistered)
-        return KeWaitForMultipleObjects(Count, Objects, WaitAny, Executive, KernelMode, FALSE,
-                                        Timeout, NULL);
-    RtlCopyMemory(All, Objects, Count * sizeof(PVOID));
-    All[Count] = &Thread->SignalEvent;
     if (Count + 1 > THREAD_WAIT_OBJECTS)
     {
         Blocks = ExAllocatePoolWithTag(NonPagedPool, (Count + 1) * sizeof(KWAIT_BLOCK),
@@ -690,6 +683,17 @@ LxWaitInterruptible(
         if (Blocks == NULL)
             return STATUS_INSUFFICIENT_RESOURCES;
     }
+    if (Thread == NULL || !Thread->SignalRegistered)
+    {
+        /* not a Linux thread (cannot happen for system calls): a plain wait */
+        Status = KeWaitForMultipleObjects(Count, Objects, WaitAny, Executive, KernelMode, FALSE,
+                                          Timeout, Blocks);
+        if (Blocks != NULL)
+            ExFreePoolWithTag(Blocks, LX_TAG_TEMP);
+        return Status;
+    }
+    RtlCopyMemory(All, Objects, Count * sizeof(PVOID));
+    All[Count] = &Thread->SignalEvent;
     for (;;)
     {
         if (LxPeekSignal(Thread, FALSE) != 0)
