@@ -19,6 +19,9 @@
  * The plan (written by `lxgen test` onto the payload disk, LXSS_PLAN_FILE at its root):
  *     # comment lines
  *     <id> TAB <name> TAB <ELF path from the payload root, '/' separated> TAB <exit> TAB <timeout s>
+ *         [TAB <exec error>]
+ * An exec error (a negative Linux errno, e.g. -8) makes the entry an expected-exec-failure
+ * test: CREATE_PROCESS must fail with exactly that LinuxError; the program never runs.
  * The payload disk's root is the Linux "/" of every test; /tmp on it is writable.
  */
 
@@ -55,6 +58,7 @@ typedef struct _LXSS_PLANNED_TEST
     PCSTR Path;          /* from the payload root, '/' separated */
     ULONG ExpectedExit;
     ULONG TimeoutSeconds;
+    LONG ExpectedExecError; /* 0: the exec must succeed */
 } LXSS_PLANNED_TEST, *PLXSS_PLANNED_TEST;
 
 /* NT path of the payload volume's root, without a trailing backslash. */
@@ -211,7 +215,7 @@ ParsePlan(PCHAR Text, PLXSS_PLANNED_TEST *Tests)
 
     for (Line = Text; Line && *Line; Line = Next)
     {
-        PCHAR Cursor, Id, Name, Path, Exit, Timeout;
+        PCHAR Cursor, Id, Name, Path, Exit, Timeout, ExecError;
 
         Next = strchr(Line, '\n');
         if (Next)
@@ -228,6 +232,7 @@ ParsePlan(PCHAR Text, PLXSS_PLANNED_TEST *Tests)
         Path = NextField(&Cursor);
         Exit = NextField(&Cursor);
         Timeout = NextField(&Cursor);
+        ExecError = NextField(&Cursor); /* optional */
         if (!Id || !Name || !Path || !Exit || !Timeout || Count >= Capacity)
         {
             TapPrint("# malformed plan line %lu", Count + 1);
@@ -240,6 +245,7 @@ ParsePlan(PCHAR Text, PLXSS_PLANNED_TEST *Tests)
         Array[Count].TimeoutSeconds = strtoul(Timeout, NULL, 10);
         if (Array[Count].TimeoutSeconds == 0)
             Array[Count].TimeoutSeconds = 30;
+        Array[Count].ExpectedExecError = ExecError ? strtol(ExecError, NULL, 10) : 0;
         Count++;
     }
     *Tests = Array;
@@ -363,6 +369,33 @@ RunTest(HANDLE Device, PLXSS_PLANNED_TEST Test, PCHAR Why, ULONG WhyLength)
     if (!NT_SUCCESS(Status))
     {
         _snprintf(Why, WhyLength, "create process request failed, status 0x%08lx", Status);
+        return FALSE;
+    }
+    if (Test->ExpectedExecError != 0)
+    {
+        /* Expected-exec-failure entry: the exec must be refused with exactly this error */
+        if (Created.LinuxError == Test->ExpectedExecError)
+            return TRUE;
+        if (Created.LinuxError != 0)
+        {
+            _snprintf(Why, WhyLength, "exec failed: %ld, expected %ld", Created.LinuxError, Test->ExpectedExecError);
+            return FALSE;
+        }
+        /* It was accepted: end the process before reporting */
+        RtlZeroMemory(&Kill, sizeof(Kill));
+        Kill.Size = sizeof(Kill);
+        Kill.Pid = Created.Pid;
+        Kill.Signal = LXSS_SIGKILL;
+        Status = LxIoctl(Device, IOCTL_LXSS_SIGNAL_PROCESS, &Kill, sizeof(Kill), NULL, 0);
+        RtlZeroMemory(&Wait, sizeof(Wait));
+        Wait.Size = sizeof(Wait);
+        Wait.Pid = Created.Pid;
+        Wait.TimeoutMilliseconds = LXSS_KILL_WAIT_MS;
+        RtlZeroMemory(&Waited, sizeof(Waited));
+        Waited.Size = sizeof(Waited);
+        LxIoctl(Device, IOCTL_LXSS_WAIT_PROCESS, &Wait, sizeof(Wait), &Waited, sizeof(Waited));
+        _snprintf(Why, WhyLength, "exec succeeded (pid %lu), expected exec failure %ld (SIGKILL %s)",
+                  (ULONG)Created.Pid, Test->ExpectedExecError, NT_SUCCESS(Status) ? "sent" : "failed");
         return FALSE;
     }
     if (Created.LinuxError != 0)

@@ -12,6 +12,7 @@ import { inspectBuild, parsePathList } from '../vm/reactos-build.ts';
 import { assembleBootMedium, RUNNER_IMAGE } from '../vm/boot-medium.ts';
 import { crashTest, hangTest, DEFAULT_MANIFEST, makePayloadImage, payloadSizeMiB, planTests, readManifest, type PlannedElf } from '../vm/payload.ts';
 import { buildLxcore, buildRunner, lxcoreInf } from '../vm/runner-build.ts';
+import { defaultTestEntries } from '../elf/corpus.ts';
 import { qemuArgs, runSession, type Accel } from '../vm/qemu.ts';
 import { SerialMonitor, DEFAULT_MONITOR_OPTIONS } from '../tap/monitor.ts';
 import { buildReport, formatReport } from '../tap/report.ts';
@@ -40,7 +41,9 @@ options:
                      STOP 0xC0000420): exits 0 only if lxgen reports that bugcheck
   --hang-test        run only the runner's hang test (the runner stops answering): exits 0
                      only if lxgen reports it as a hang of that test
-  --manifest FILE    ELF manifest (default .lxss/elf/manifest.json)
+  --manifest FILE    ELF manifest (default .lxss/elf/manifest.json plus the malformed-ELF
+                     corpus, group elfcorpus, built from tests/lxcore/c/test_elf.c with gcc into
+                     .lxss/elf-corpus/: each file's exec must fail with -ENOEXEC)
   --dry-run          assemble the media and print the QEMU command line, do not boot
   --runner WHICH     the in-guest runner: "auto" (default: the build's lxtestrun.exe, else
                      tests/runner compiled with the build's flags and libraries), "build",
@@ -130,7 +133,10 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
   } else if (values['hang-test']) {
     tests = [hangTest(1)];
   } else if (!values['boot-only']) {
-    tests = planTests(readManifest(values.manifest ? path.resolve(values.manifest) : DEFAULT_MANIFEST), values.filter);
+    const entries = values.manifest
+      ? readManifest(path.resolve(values.manifest))
+      : defaultTestEntries(readManifest, DEFAULT_MANIFEST, (l) => console.log(l));
+    tests = planTests(entries, values.filter);
     if (tests.length === 0) throw new Error(values.filter ? `--filter ${values.filter} selects no test` : 'the manifest lists no test');
   }
 
@@ -219,7 +225,7 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
     return fail(0);
   }
 
-  const planned = tests.map((t) => ({ id: t.id, name: t.name, timeout: t.timeout }));
+  const planned = tests.map((t) => ({ id: t.id, name: t.name, timeout: t.timeout, execError: t.execError }));
   const noLimit = 10 * 24 * 3600 * 1000;
   const monitor = new SerialMonitor(Date.now(), planned, {
     overallTimeoutMs: overallMs ?? (values.gdb ? noLimit : DEFAULT_MONITOR_OPTIONS.overallTimeoutMs),

@@ -17,6 +17,8 @@ export interface PlannedTest {
   name: string;
   /** Seconds the runner gives the test before killing it. */
   timeout: number;
+  /** Expected-exec-failure entry: the LinuxError the exec must fail with (the program never runs). */
+  execError?: number;
 }
 
 export interface MonitorOptions {

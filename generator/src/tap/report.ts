@@ -65,6 +65,7 @@ export function buildReport(input: ReportInput): RunReport {
       else if (r.directive === 'todo') outcome = 'todo';
       else outcome = r.ok ? 'pass' : 'fail';
       detail = r.reason;
+      if (outcome === 'pass' && p.execError !== undefined && !detail) detail = `exec refused with ${p.execError} as expected`;
       if (!r.ok && r.diagnostics.length) detail += (detail ? '\n' : '') + r.diagnostics.join('\n');
     }
     const notes = outcome === 'fail' || outcome === 'crashed' || outcome === 'hung' ? input.notes?.get(p.id) : undefined;
@@ -130,6 +131,24 @@ function nameOf(planned: PlannedTest[], id: number): string {
   return planned.find((p) => p.id === id)?.name ?? '?';
 }
 
+/**
+ * One line per group ("group/name" prefix) when the run has several groups or a group of
+ * more than one test: "group elfcorpus: 60 tests, 60 passed".
+ */
+export function groupSummary(tests: TestOutcome[]): string[] {
+  const groups = new Map<string, TestOutcome[]>();
+  for (const t of tests) {
+    const g = t.name.includes('/') ? t.name.slice(0, t.name.indexOf('/')) : '-';
+    groups.set(g, [...(groups.get(g) ?? []), t]);
+  }
+  if (groups.size < 2 && [...groups.values()].every((l) => l.length < 2)) return [];
+  return [...groups].map(([g, list]) => {
+    const pass = list.filter((t) => t.outcome === 'pass').length;
+    const other = list.length - pass;
+    return `group ${g}: ${list.length} test${list.length === 1 ? '' : 's'}, ${pass} passed${other ? `, ${other} not` : ''}`;
+  });
+}
+
 /** Human-readable report lines. */
 export function formatReport(r: RunReport): string[] {
   const out: string[] = [];
@@ -140,6 +159,7 @@ export function formatReport(r: RunReport): string[] {
     out.push(`${mark[t.outcome].padEnd(7)} ${String(t.id).padStart(3)} ${t.name}${t.detail ? ` # ${t.detail.split('\n')[0]}` : ''}`);
     for (const extra of t.detail.split('\n').slice(1)) out.push(`            ${extra}`);
   }
+  out.push(...groupSummary(r.tests));
   for (const p of r.problems) out.push(`ERROR   ${p}`);
   if (r.evidence.length) {
     out.push(`--- last ${r.evidence.length} lines of the serial log ---`);

@@ -3,7 +3,8 @@
 //
 // Disk layout: an MBR with one FAT16 partition starting at 1 MiB (so ReactOS sees
 // \Device\Harddisk0\Partition1), and in it:
-//   /lxss-plan.txt   id TAB name TAB path TAB expected-exit TAB timeout   (tests/runner/README.md)
+//   /lxss-plan.txt   id TAB name TAB path TAB expected-exit TAB timeout [TAB exec-error]
+//                    (tests/runner/README.md)
 //   /elf/<file>      the test binaries
 //   /tmp/            scratch directory, the tests' cwd
 import { existsSync, readFileSync, statSync, writeFileSync, openSync, writeSync, closeSync, ftruncateSync, mkdirSync } from 'node:fs';
@@ -18,6 +19,11 @@ export interface ManifestEntry {
   timeout: number;
   path: string;
   exit?: number;
+  /**
+   * Expected-exec-failure entry: the create-process IOCTL must fail with this LinuxError
+   * (a negative errno, e.g. -8 for ENOEXEC) and nothing may crash; the program never runs.
+   */
+  execError?: number;
 }
 
 export interface PlannedElf {
@@ -31,6 +37,8 @@ export interface PlannedElf {
   expectedExit: number;
   timeout: number;
   needs: string[];
+  /** Set for an expected-exec-failure entry: the LinuxError CREATE_PROCESS must give. */
+  execError?: number;
 }
 
 export const DEFAULT_MANIFEST = path.join(BUILD_DIR, 'elf', 'manifest.json');
@@ -57,8 +65,26 @@ export function readManifest(file = DEFAULT_MANIFEST): ManifestEntry[] {
     const resolved = path.isAbsolute(p) ? p : [path.join(dir, p), path.join(ROOT, p)].find((c) => existsSync(c)) ?? path.join(dir, p);
     const timeout = typeof e.timeout === 'number' && e.timeout > 0 ? e.timeout : 10;
     const exit = typeof e.exit === 'number' ? e.exit : undefined;
-    return { name: e.name, group: typeof e.group === 'string' ? e.group : 'basic', needs, timeout, path: resolved, exit };
+    const execError = parseExecError(e.execError, `${where} (${e.name})`);
+    if (execError !== undefined && exit !== undefined) throw new Error(`${where} (${e.name}): "exit" and "execError" exclude each other`);
+    const entry: ManifestEntry = { name: e.name, group: typeof e.group === 'string' ? e.group : 'basic', needs, timeout, path: resolved, exit };
+    if (execError !== undefined) entry.execError = execError;
+    return entry;
   });
+}
+
+/** "execError": a negative integer errno (-4095..-1); absent or null means exec must succeed. */
+export function parseExecError(v: unknown, where: string): number | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v >= 0 || v < -4095) {
+    throw new Error(`${where}: "execError" must be a negative errno such as -8, not ${JSON.stringify(v)}`);
+  }
+  return v;
+}
+
+/** Reads several manifests into one list (e.g. the ELF suite's and the malformed-ELF corpus's). */
+export function readManifests(files: string[]): ManifestEntry[] {
+  return files.flatMap((f) => readManifest(f));
 }
 
 export function testName(e: ManifestEntry): string {
@@ -97,7 +123,9 @@ export function planTests(entries: ManifestEntry[], filter?: string): PlannedElf
     seen.add(diskPath);
     const name = testName(e);
     if (/[\t\n#]/.test(name)) throw new Error(`test name ${JSON.stringify(name)} contains a tab, newline or #`);
-    return { id: i + 1, name, file: e.path, diskPath, expectedExit: e.exit ?? 0, timeout: e.timeout, needs: e.needs };
+    const t: PlannedElf = { id: i + 1, name, file: e.path, diskPath, expectedExit: e.exit ?? 0, timeout: e.timeout, needs: e.needs };
+    if (e.execError !== undefined) t.execError = e.execError;
+    return t;
   });
 }
 
@@ -112,8 +140,12 @@ export function hangTest(id: number): PlannedElf {
 }
 
 export function planText(tests: PlannedElf[]): string {
-  const lines = ['# lxss test plan v1 (lxgen test): id, name, path, expected exit status, timeout s'];
-  for (const t of tests) lines.push([t.id, t.name, t.diskPath, t.expectedExit, t.timeout].join('\t'));
+  const lines = ['# lxss test plan v1 (lxgen test): id, name, path, expected exit status, timeout s[, expected exec error]'];
+  for (const t of tests) {
+    const f: (string | number)[] = [t.id, t.name, t.diskPath, t.expectedExit, t.timeout];
+    if (t.execError !== undefined) f.push(t.execError);
+    lines.push(f.join('\t'));
+  }
   return lines.join('\n') + '\n';
 }
 
