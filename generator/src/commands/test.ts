@@ -8,7 +8,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { BUILD_DIR } from '../paths.ts';
 import { describeChoice, resolveBuildDir, userConfigFile } from '../vm/config.ts';
-import { inspectBuild, parsePathList } from '../vm/reactos-build.ts';
+import { inspectBuild, parsePathList, registryHasLxcoreService } from '../vm/reactos-build.ts';
 import { assembleBootMedium, RUNNER_IMAGE } from '../vm/boot-medium.ts';
 import { crashTest, hangTest, DEFAULT_MANIFEST, makePayloadImage, payloadSizeMiB, planTests, readManifest, type PlannedElf } from '../vm/payload.ts';
 import { buildLxcore, buildRunner, lxcoreInf } from '../vm/runner-build.ts';
@@ -160,6 +160,12 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
     (e) => e.dest.toLowerCase() === 'reactos/system32/drivers/lxcore.sys',
   );
   const buildHasLxcore = lxcoreListed !== undefined && existsSync(lxcoreListed.src);
+  if (buildHasLxcore && !registryHasLxcoreService(build.registryInf)) {
+    throw new Error(
+      `${build.registryInf} does not register the lxcore service, although the build has lxcore.sys: ` +
+        `it predates subsystems/lxss. Rebuild it with \`ninja registry_inf\` in ${build.dir}.`,
+    );
+  }
   let lxcore: string | undefined;
   const lxWhich = values.lxcore ?? 'auto';
   // The self-tests need no lxcore: do not let a broken lxcore/ working tree fail them.

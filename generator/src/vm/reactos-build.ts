@@ -82,3 +82,16 @@ export function parsePathList(text: string): PathListEntry[] {
   }
   return out;
 }
+
+/**
+ * Whether the build's registry.inf (UTF-16, the concatenation of every add_registry_inf file)
+ * registers the lxcore service. registry.inf is built only by the image targets
+ * (`ninja registry_inf`, livecd, bootcd), so a build that compiled lxcore.sys can still carry
+ * an older registry.inf without it.
+ */
+export function registryHasLxcoreService(registryInf: string): boolean {
+  const raw = readFileSync(registryInf);
+  const text = raw[0] === 0xff && raw[1] === 0xfe ? raw.subarray(2).toString('utf16le') : raw.toString('utf8');
+  return /services\\lxcore\b/i.test(text);
+}
+
