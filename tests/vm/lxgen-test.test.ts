@@ -27,19 +27,8 @@ function buildSkipReason(): string | null {
 }
 
 function skipReason(): string | null {
-  let choice;
-  try {
-    choice = resolveBuildDir(undefined);
-  } catch (err) {
-    return `ReactOS build config unreadable: ${(err as Error).message}`;
-  }
-  if (!choice) return 'no ReactOS build configured (set LXSS_REACTOS_BUILD or ~/.config/lxss/config.json reactosBuild)';
-  if (!existsSync(path.join(choice.dir, 'CMakeCache.txt'))) return `${choice.dir} is not a ReactOS build directory`;
-  try {
-    execFileSync(process.env.LXSS_QEMU || 'qemu-system-i386', ['--version'], { stdio: 'ignore' });
-  } catch {
-    return 'qemu-system-i386 not installed';
-  }
+  const build = buildSkipReason();
+  if (build) return build;
   if (!existsSync(DEFAULT_MANIFEST)) return `no ELF test manifest at ${DEFAULT_MANIFEST} (build the ELF tests first)`;
   return null;
 }
