@@ -24,41 +24,77 @@ LxGrowStackFor(
     return LxMmHandleFault(Process, max(Address, Process->StackReserveBase));
 }
 
+typedef enum _LX_USER_ACCESS
+{
+    LxUserRead,     /* user -> kernel copy */
+    LxUserWrite,    /* kernel -> user copy */
+    LxUserZero      /* zero user memory (Kernel unused) */
+} LX_USER_ACCESS;
+
+/* One probed access under SEH: 0 or -EFAULT. */
+static
 LONG
-LxCopyFromUser(
-    _Out_writes_bytes_(Length) PVOID Destination,
-    _In_ ULONG_PTR UserSource,
+LxAccessUserOnce(
+    _In_ LX_USER_ACCESS Access,
+    _In_ ULONG_PTR User,
+    _Inout_opt_ PVOID Kernel,
     _In_ SIZE_T Length)
 {
     LONG Result = 0;
 
-    if (Length == 0)
-        return 0;
     _SEH2_TRY
     {
-        ProbeForRead((PVOID)UserSource, Length, 1);
-        RtlCopyMemory(Destination, (PVOID)UserSource, Length);
+        if (Access == LxUserRead)
+        {
+            ProbeForRead((PVOID)User, Length, 1);
+            RtlCopyMemory(Kernel, (PVOID)User, Length);
+        }
+        else if (Access == LxUserWrite)
+        {
+            ProbeForWrite((PVOID)User, Length, 1);
+            RtlCopyMemory((PVOID)User, Kernel, Length);
+        }
+        else
+        {
+            ProbeForWrite((PVOID)User, Length, 1);
+            RtlZeroMemory((PVOID)User, Length);
+        }
     }
     _SEH2_EXCEPT(EXCEPTION_EXECUTE_HANDLER)
     {
         Result = -LX_EFAULT;
     }
     _SEH2_END;
-    if (Result == -LX_EFAULT && LxGrowStackFor(UserSource, Length))
-    {
-        Result = 0;
-        _SEH2_TRY
-        {
-            ProbeForRead((PVOID)UserSource, Length, 1);
-            RtlCopyMemory(Destination, (PVOID)UserSource, Length);
-        }
-        _SEH2_EXCEPT(EXCEPTION_EXECUTE_HANDLER)
-        {
-            Result = -LX_EFAULT;
-        }
-        _SEH2_END;
-    }
     return Result;
+}
+
+/* The access, retried once after growing the stack when it faulted on the uncommitted part
+ * of the stack reservation. */
+static
+LONG
+LxAccessUser(
+    _In_ LX_USER_ACCESS Access,
+    _In_ ULONG_PTR User,
+    _Inout_opt_ PVOID Kernel,
+    _In_ SIZE_T Length)
+{
+    LONG Result;
+
+    if (Length == 0)
+        return 0;
+    Result = LxAccessUserOnce(Access, User, Kernel, Length);
+    if (Result == -LX_EFAULT && LxGrowStackFor(User, Length))
+        Result = LxAccessUserOnce(Access, User, Kernel, Length);
+    return Result;
+}
+
+LONG
+LxCopyFromUser(
+    _Out_writes_bytes_(Length) PVOID Destination,
+    _In_ ULONG_PTR UserSource,
+    _In_ SIZE_T Length)
+{
+    return LxAccessUser(LxUserRead, UserSource, Destination, Length);
 }
 
 LONG
@@ -67,35 +103,7 @@ LxCopyToUser(
     _In_reads_bytes_(Length) const VOID *Source,
     _In_ SIZE_T Length)
 {
-    LONG Result = 0;
-
-    if (Length == 0)
-        return 0;
-    _SEH2_TRY
-    {
-        ProbeForWrite((PVOID)UserDestination, Length, 1);
-        RtlCopyMemory((PVOID)UserDestination, Source, Length);
-    }
-    _SEH2_EXCEPT(EXCEPTION_EXECUTE_HANDLER)
-    {
-        Result = -LX_EFAULT;
-    }
-    _SEH2_END;
-    if (Result == -LX_EFAULT && LxGrowStackFor(UserDestination, Length))
-    {
-        Result = 0;
-        _SEH2_TRY
-        {
-            ProbeForWrite((PVOID)UserDestination, Length, 1);
-            RtlCopyMemory((PVOID)UserDestination, Source, Length);
-        }
-        _SEH2_EXCEPT(EXCEPTION_EXECUTE_HANDLER)
-        {
-            Result = -LX_EFAULT;
-        }
-        _SEH2_END;
-    }
-    return Result;
+    return LxAccessUser(LxUserWrite, UserDestination, (PVOID)Source, Length);
 }
 
 LONG
@@ -103,35 +111,7 @@ LxZeroUser(
     _In_ ULONG_PTR UserDestination,
     _In_ SIZE_T Length)
 {
-    LONG Result = 0;
-
-    if (Length == 0)
-        return 0;
-    _SEH2_TRY
-    {
-        ProbeForWrite((PVOID)UserDestination, Length, 1);
-        RtlZeroMemory((PVOID)UserDestination, Length);
-    }
-    _SEH2_EXCEPT(EXCEPTION_EXECUTE_HANDLER)
-    {
-        Result = -LX_EFAULT;
-    }
-    _SEH2_END;
-    if (Result == -LX_EFAULT && LxGrowStackFor(UserDestination, Length))
-    {
-        Result = 0;
-        _SEH2_TRY
-        {
-            ProbeForWrite((PVOID)UserDestination, Length, 1);
-            RtlZeroMemory((PVOID)UserDestination, Length);
-        }
-        _SEH2_EXCEPT(EXCEPTION_EXECUTE_HANDLER)
-        {
-            Result = -LX_EFAULT;
-        }
-        _SEH2_END;
-    }
-    return Result;
+    return LxAccessUser(LxUserZero, UserDestination, NULL, Length);
 }
 
 /* Copies a NUL-terminated string. Returns its length, -EFAULT, or -ENAMETOOLONG when no NUL
