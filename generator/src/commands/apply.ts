@@ -1,6 +1,6 @@
 // `lxgen apply --tree PATH [--branch lxss] [--force]`: replays reactos-patches/ onto a ReactOS
 // tree as branch commits and installs the project's sources (see generator/src/apply/apply.ts).
-import { parseArgs } from 'node:util';
+import { parseTreeArgs } from '../apply/args.ts';
 import { applySeries, installSourcesOnly } from '../apply/apply.ts';
 
 export const summary = 'replay reactos-patches/ onto a ReactOS tree (branch lxss) and install the sources';
@@ -22,19 +22,13 @@ Re-applying on the branch updates it to the current series and sources (or does 
                   replace when HEAD is one, the installed-sources commit`;
 
 export async function run(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: { tree: { type: 'string' }, branch: { type: 'string' }, patches: { type: 'string' }, force: { type: 'boolean' }, 'sources-only': { type: 'boolean' } },
-  });
-  const tree = values.tree ?? process.env.LXSS_REACTOS_TREE;
-  if (!tree) {
-    console.error(usage);
-    return 2;
-  }
-  const r = values['sources-only']
-    ? await installSourcesOnly({ tree, patchesDir: values.patches })
-    : await applySeries({ tree, branch: values.branch, patchesDir: values.patches, force: values.force });
-  const head = values['sources-only']
+  const a = parseTreeArgs(args, usage, ['force', 'sources-only']);
+  if (!a) return 2;
+  const sourcesOnly = a.flags['sources-only'];
+  const r = sourcesOnly
+    ? await installSourcesOnly({ tree: a.tree, patchesDir: a.patches })
+    : await applySeries({ tree: a.tree, branch: a.branch, patchesDir: a.patches, force: a.flags.force });
+  const head = sourcesOnly
     ? `${r.outcome === 'unchanged' ? 'sources already current' : 'installed sources'} on ${r.branch}`
     : {
         created: `created branch ${r.branch}`,

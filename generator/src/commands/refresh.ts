@@ -1,5 +1,5 @@
 // `lxgen refresh --tree PATH [--branch lxss]`: writes the branch back into reactos-patches/.
-import { parseArgs } from 'node:util';
+import { parseTreeArgs } from '../apply/args.ts';
 import { refreshSeries } from '../apply/refresh.ts';
 
 export const summary = 'write the lxss branch of a ReactOS tree back into reactos-patches/';
@@ -15,13 +15,9 @@ reactos-patches/ byte-identical. Patch files no longer on the branch are deleted
   --branch NAME   branch to export (default: lxss)`;
 
 export async function run(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { tree: { type: 'string' }, branch: { type: 'string' }, patches: { type: 'string' } } });
-  const tree = values.tree ?? process.env.LXSS_REACTOS_TREE;
-  if (!tree) {
-    console.error(usage);
-    return 2;
-  }
-  const r = await refreshSeries({ tree, branch: values.branch, patchesDir: values.patches });
+  const a = parseTreeArgs(args, usage);
+  if (!a) return 2;
+  const r = await refreshSeries({ tree: a.tree, branch: a.branch, patchesDir: a.patches });
   for (const w of r.warnings) console.log(`warning: ${w}`);
   console.log(
     `${r.patches.length} patch(es): ${r.added.length} new, ${r.changed.length} changed, ` +

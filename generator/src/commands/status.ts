@@ -1,5 +1,5 @@
 // `lxgen status --tree PATH [--branch lxss]`: how a ReactOS tree stands against the series.
-import { parseArgs } from 'node:util';
+import { parseTreeArgs } from '../apply/args.ts';
 import { treeStatus } from '../apply/status.ts';
 
 export const summary = 'say whether a ReactOS tree is at BASE or on lxss, patches applied, sources current';
@@ -14,13 +14,9 @@ project's files, and uncommitted changes (skip-worktree files are listed apart, 
   --patches DIR   the series folder (default: the project's reactos-patches/)`;
 
 export async function run(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { tree: { type: 'string' }, branch: { type: 'string' }, patches: { type: 'string' } } });
-  const tree = values.tree ?? process.env.LXSS_REACTOS_TREE;
-  if (!tree) {
-    console.error(usage);
-    return 2;
-  }
-  const r = await treeStatus({ tree, branch: values.branch, patchesDir: values.patches });
+  const a = parseTreeArgs(args, usage);
+  if (!a) return 2;
+  const r = await treeStatus({ tree: a.tree, branch: a.branch, patchesDir: a.patches });
   for (const l of r.lines) console.log(l);
   return 0;
 }
