@@ -1112,16 +1112,12 @@ LxSysRtSigtimedwait(
     const LX_OLD_TIMESPEC32 *Uts,
     SIZE_T Sigsetsize)
 {
-    struct _LX_OLD_TIMESPEC32 Ts = { 0, 0 };
-    LONG Result;
+    lx_timespec64 Ts;
+    LONG Result = LxGetUserTimeout((ULONG_PTR)Uts, FALSE, &Ts);
 
-    if (Uts != NULL)
-    {
-        Result = LxCopyFromUser(&Ts, (ULONG_PTR)Uts, sizeof(Ts));
-        if (Result < 0)
-            return Result;
-    }
-    return LxSigtimedwait((ULONG_PTR)Uthese, (ULONG_PTR)Uinfo, Uts != NULL, Ts.TvSec, Ts.TvNsec,
+    if (Result < 0)
+        return Result;
+    return LxSigtimedwait((ULONG_PTR)Uthese, (ULONG_PTR)Uinfo, Uts != NULL, Ts.sec, Ts.nsec,
                           Sigsetsize);
 }
 
@@ -1133,15 +1129,11 @@ LxSysRtSigtimedwaitTime64(
     const LX_KERNEL_TIMESPEC *Uts,
     SIZE_T Sigsetsize)
 {
-    struct _LX_KERNEL_TIMESPEC Ts = { 0, 0 };
-    LONG Result;
+    lx_timespec64 Ts;
+    LONG Result = LxGetUserTimeout((ULONG_PTR)Uts, TRUE, &Ts);
 
-    if (Uts != NULL)
-    {
-        Result = LxCopyFromUser(&Ts, (ULONG_PTR)Uts, sizeof(Ts));
-        if (Result < 0)
-            return Result;
-    }
-    return LxSigtimedwait((ULONG_PTR)Uthese, (ULONG_PTR)Uinfo, Uts != NULL, Ts.TvSec,
-                          (LONG)Ts.TvNsec, Sigsetsize);
+    if (Result < 0)
+        return Result;
+    return LxSigtimedwait((ULONG_PTR)Uthese, (ULONG_PTR)Uinfo, Uts != NULL, Ts.sec, Ts.nsec,
+                          Sigsetsize);
 }

@@ -114,6 +114,57 @@ LxZeroUser(
     return LxAccessUser(LxUserZero, UserDestination, NULL, Length);
 }
 
+/* Reads a Linux timespec: the old 32-bit layout, or the time64 kernel_timespec, whose 64-bit
+ * nsec field has its upper half ignored on i386 (as Linux does for 32-bit callers). */
+LONG
+LxGetUserTimespec(
+    _In_ ULONG_PTR User,
+    _In_ BOOLEAN Time64,
+    _Out_ lx_timespec64 *Ts)
+{
+    LONG Result;
+
+    if (Time64)
+    {
+        struct _LX_KERNEL_TIMESPEC T64;
+
+        Result = LxCopyFromUser(&T64, User, sizeof(T64));
+        Ts->sec = T64.TvSec;
+        Ts->nsec = (LONG)T64.TvNsec;
+    }
+    else
+    {
+        struct _LX_OLD_TIMESPEC32 T32;
+
+        Result = LxCopyFromUser(&T32, User, sizeof(T32));
+        Ts->sec = T32.TvSec;
+        Ts->nsec = T32.TvNsec;
+    }
+    if (Result < 0)
+    {
+        Ts->sec = 0;
+        Ts->nsec = 0;
+    }
+    return Result;
+}
+
+/* The same for an optional timeout: a NULL pointer reads as zero (the caller passes
+ * User != 0 on as "has a timeout"). */
+LONG
+LxGetUserTimeout(
+    _In_ ULONG_PTR User,
+    _In_ BOOLEAN Time64,
+    _Out_ lx_timespec64 *Ts)
+{
+    if (User == 0)
+    {
+        Ts->sec = 0;
+        Ts->nsec = 0;
+        return 0;
+    }
+    return LxGetUserTimespec(User, Time64, Ts);
+}
+
 /* Copies a NUL-terminated string. Returns its length, -EFAULT, or -ENAMETOOLONG when no NUL
  * is found within BufferSize - 1 bytes (Buffer is always terminated on success). */
 LONG

@@ -280,16 +280,12 @@ LxSysPpoll(
     const LX_SIGSET *Sigmask,
     SIZE_T Sigsetsize)
 {
-    struct _LX_OLD_TIMESPEC32 Ts = { 0, 0 };
-    LONG Result;
+    lx_timespec64 Ts;
+    LONG Result = LxGetUserTimeout((ULONG_PTR)Tsp, FALSE, &Ts);
 
-    if (Tsp != NULL)
-    {
-        Result = LxCopyFromUser(&Ts, (ULONG_PTR)Tsp, sizeof(Ts));
-        if (Result < 0)
-            return Result;
-    }
-    return LxPpoll(Ufds, Nfds, Tsp != NULL, Ts.TvSec, Ts.TvNsec, Sigmask, Sigsetsize);
+    if (Result < 0)
+        return Result;
+    return LxPpoll(Ufds, Nfds, Tsp != NULL, Ts.sec, Ts.nsec, Sigmask, Sigsetsize);
 }
 
 LONG
@@ -301,16 +297,12 @@ LxSysPpollTime64(
     const LX_SIGSET *Sigmask,
     SIZE_T Sigsetsize)
 {
-    struct _LX_KERNEL_TIMESPEC Ts = { 0, 0 };
-    LONG Result;
+    lx_timespec64 Ts;
+    LONG Result = LxGetUserTimeout((ULONG_PTR)Tsp, TRUE, &Ts);
 
-    if (Tsp != NULL)
-    {
-        Result = LxCopyFromUser(&Ts, (ULONG_PTR)Tsp, sizeof(Ts));
-        if (Result < 0)
-            return Result;
-    }
-    return LxPpoll(Ufds, Nfds, Tsp != NULL, Ts.TvSec, (LONG)Ts.TvNsec, Sigmask, Sigsetsize);
+    if (Result < 0)
+        return Result;
+    return LxPpoll(Ufds, Nfds, Tsp != NULL, Ts.sec, Ts.nsec, Sigmask, Sigsetsize);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -528,16 +520,12 @@ LxSysPselect6(
     LX_OLD_TIMESPEC32 *Tsp,
     VOID *Sig)
 {
-    struct _LX_OLD_TIMESPEC32 Ts = { 0, 0 };
-    LONG Result;
+    lx_timespec64 Ts;
+    LONG Result = LxGetUserTimeout((ULONG_PTR)Tsp, FALSE, &Ts);
 
-    if (Tsp != NULL)
-    {
-        Result = LxCopyFromUser(&Ts, (ULONG_PTR)Tsp, sizeof(Ts));
-        if (Result < 0)
-            return Result;
-    }
-    return LxPselect(N, Inp, Outp, Exp, Tsp != NULL, Ts.TvSec, Ts.TvNsec, Sig);
+    if (Result < 0)
+        return Result;
+    return LxPselect(N, Inp, Outp, Exp, Tsp != NULL, Ts.sec, Ts.nsec, Sig);
 }
 
 LONG
@@ -550,15 +538,10 @@ LxSysPselect6Time64(
     LX_KERNEL_TIMESPEC *Tsp,
     VOID *Sig)
 {
-    struct _LX_KERNEL_TIMESPEC Ts = { 0, 0 };
-    LONG Result;
+    lx_timespec64 Ts;
+    LONG Result = LxGetUserTimeout((ULONG_PTR)Tsp, TRUE, &Ts);
 
-    if (Tsp != NULL)
-    {
-        Result = LxCopyFromUser(&Ts, (ULONG_PTR)Tsp, sizeof(Ts));
-        if (Result < 0)
-            return Result;
-    }
-    /* the i386 kernel_timespec nsec is a 64-bit field whose upper half is ignored */
-    return LxPselect(N, Inp, Outp, Exp, Tsp != NULL, Ts.TvSec, (LONG)Ts.TvNsec, Sig);
+    if (Result < 0)
+        return Result;
+    return LxPselect(N, Inp, Outp, Exp, Tsp != NULL, Ts.sec, Ts.nsec, Sig);
 }

@@ -520,18 +520,13 @@ LxSysFutex(
     ULONG *Uaddr2,
     ULONG Val3)
 {
-    struct _LX_OLD_TIMESPEC32 Ts = { 0, 0 };
-    BOOLEAN HaveTimeout = FALSE;
-    LONG Result;
+    BOOLEAN HaveTimeout = LxFutexUsesTimeout(Op) && Utime != NULL;
+    lx_timespec64 Ts;
+    LONG Result = LxGetUserTimeout(HaveTimeout ? (ULONG_PTR)Utime : 0, FALSE, &Ts);
 
-    if (LxFutexUsesTimeout(Op) && Utime != NULL)
-    {
-        Result = LxCopyFromUser(&Ts, (ULONG_PTR)Utime, sizeof(Ts));
-        if (Result < 0)
-            return Result;
-        HaveTimeout = TRUE;
-    }
-    return LxFutex((ULONG_PTR)Uaddr, Op, Val, HaveTimeout, Ts.TvSec, Ts.TvNsec,
+    if (Result < 0)
+        return Result;
+    return LxFutex((ULONG_PTR)Uaddr, Op, Val, HaveTimeout, Ts.sec, Ts.nsec,
                    (ULONG_PTR)Utime, (ULONG_PTR)Uaddr2, Val3);
 }
 
@@ -545,17 +540,12 @@ LxSysFutexTime64(
     ULONG *Uaddr2,
     ULONG Val3)
 {
-    struct _LX_KERNEL_TIMESPEC Ts = { 0, 0 };
-    BOOLEAN HaveTimeout = FALSE;
-    LONG Result;
+    BOOLEAN HaveTimeout = LxFutexUsesTimeout(Op) && Utime != NULL;
+    lx_timespec64 Ts;
+    LONG Result = LxGetUserTimeout(HaveTimeout ? (ULONG_PTR)Utime : 0, TRUE, &Ts);
 
-    if (LxFutexUsesTimeout(Op) && Utime != NULL)
-    {
-        Result = LxCopyFromUser(&Ts, (ULONG_PTR)Utime, sizeof(Ts));
-        if (Result < 0)
-            return Result;
-        HaveTimeout = TRUE;
-    }
-    return LxFutex((ULONG_PTR)Uaddr, Op, Val, HaveTimeout, Ts.TvSec, (LONG)Ts.TvNsec,
+    if (Result < 0)
+        return Result;
+    return LxFutex((ULONG_PTR)Uaddr, Op, Val, HaveTimeout, Ts.sec, Ts.nsec,
                    (ULONG_PTR)Utime, (ULONG_PTR)Uaddr2, Val3);
 }

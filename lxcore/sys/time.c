@@ -338,15 +338,14 @@ LxSysNanosleep(
     LX_OLD_TIMESPEC32 *Rqtp,
     LX_OLD_TIMESPEC32 *Rmtp)
 {
-    struct _LX_OLD_TIMESPEC32 Request;
-    lx_timespec64 Remaining;
+    lx_timespec64 Request, Remaining;
     BOOLEAN Interrupted;
     LONG Result;
 
-    Result = LxCopyFromUser(&Request, (ULONG_PTR)Rqtp, sizeof(Request));
+    Result = LxGetUserTimespec((ULONG_PTR)Rqtp, FALSE, &Request);
     if (Result < 0)
         return Result;
-    Result = LxNanosleep(LX_CLOCK_MONOTONIC, 0, Request.TvSec, Request.TvNsec, &Remaining,
+    Result = LxNanosleep(LX_CLOCK_MONOTONIC, 0, Request.sec, Request.nsec, &Remaining,
                          &Interrupted);
     if (Interrupted)
         return LxSleepInterruptedOld(0, Rmtp, &Remaining);
@@ -361,15 +360,14 @@ LxSysClockNanosleep(
     LX_OLD_TIMESPEC32 *Rqtp,
     LX_OLD_TIMESPEC32 *Rmtp)
 {
-    struct _LX_OLD_TIMESPEC32 Request;
-    lx_timespec64 Remaining;
+    lx_timespec64 Request, Remaining;
     BOOLEAN Interrupted;
     LONG Result;
 
-    Result = LxCopyFromUser(&Request, (ULONG_PTR)Rqtp, sizeof(Request));
+    Result = LxGetUserTimespec((ULONG_PTR)Rqtp, FALSE, &Request);
     if (Result < 0)
         return Result;
-    Result = LxNanosleep(WhichClock, Flags, Request.TvSec, Request.TvNsec, &Remaining,
+    Result = LxNanosleep(WhichClock, Flags, Request.sec, Request.nsec, &Remaining,
                          &Interrupted);
     if (Interrupted)
         return LxSleepInterruptedOld(Flags, Rmtp, &Remaining);
@@ -384,17 +382,14 @@ LxSysClockNanosleepTime64(
     const LX_KERNEL_TIMESPEC *Rqtp,
     LX_KERNEL_TIMESPEC *Rmtp)
 {
-    struct _LX_KERNEL_TIMESPEC Request;
-    lx_timespec64 Remaining;
+    lx_timespec64 Request, Remaining;
     BOOLEAN Interrupted;
     LONG Result;
 
-    Result = LxCopyFromUser(&Request, (ULONG_PTR)Rqtp, sizeof(Request));
+    Result = LxGetUserTimespec((ULONG_PTR)Rqtp, TRUE, &Request);
     if (Result < 0)
         return Result;
-    /* the i386 kernel_timespec nsec is a 64-bit field whose upper half is ignored */
-    Result = LxNanosleep(WhichClock, Flags, Request.TvSec, (LONG)Request.TvNsec, &Remaining,
-                         &Interrupted);
+    Result = LxNanosleep(WhichClock, Flags, Request.sec, Request.nsec, &Remaining, &Interrupted);
     if (Interrupted)
     {
         if (Rmtp != NULL && !(Flags & LX_TIMER_ABSTIME))
