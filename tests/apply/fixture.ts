@@ -10,6 +10,7 @@ import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, r
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
+import { identEnv } from '../../generator/src/apply/git.ts';
 import { refreshSeries } from '../../generator/src/apply/refresh.ts';
 
 // Keep the tester's own git configuration out of the fixture.
@@ -23,15 +24,7 @@ export async function git(cwd: string, args: string[], env: Record<string, strin
 }
 
 export function ident(name: string, date: string): Record<string, string> {
-  const email = `${name.toLowerCase().replace(/\W+/g, '.')}@example.org`;
-  return {
-    GIT_AUTHOR_NAME: name,
-    GIT_AUTHOR_EMAIL: email,
-    GIT_AUTHOR_DATE: date,
-    GIT_COMMITTER_NAME: name,
-    GIT_COMMITTER_EMAIL: email,
-    GIT_COMMITTER_DATE: date,
-  };
+  return identEnv(name, `${name.toLowerCase().replace(/\W+/g, '.')}@example.org`, date);
 }
 
 export function write(file: string, text: string): void {

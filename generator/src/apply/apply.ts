@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { rootPath } from '../paths.ts';
 import { installedTrailer, matchSeries, readBranch, seriesPatchIds, type BranchCommit } from './branch.ts';
-import { type Repo } from './git.ts';
+import { identEnv, type Repo } from './git.ts';
 import { DEFAULT_LAYOUT, INSTALLED_TRAILER, INSTALL_ROOT, type InstallRule } from './layout.ts';
 import { readSeries, type SeriesPatch } from './series.ts';
 import { collectSources, describeRevision, hashSources, projectRevision, type Sources } from './sources.ts';
@@ -72,17 +72,6 @@ async function mailInfo(repo: Repo, patch: SeriesPatch, tmp: string): Promise<Ma
   const body = readFileSync(msgFile, 'utf8');
   const message = await repo.out(['stripspace'], { input: `${subject}\n\n${body}`, raw: true });
   return { author, email, date, message };
-}
-
-function identEnv(name: string, email: string, date: string): Record<string, string> {
-  return {
-    GIT_AUTHOR_NAME: name,
-    GIT_AUTHOR_EMAIL: email,
-    GIT_AUTHOR_DATE: date,
-    GIT_COMMITTER_NAME: name,
-    GIT_COMMITTER_EMAIL: email,
-    GIT_COMMITTER_DATE: date,
-  };
 }
 
 /**

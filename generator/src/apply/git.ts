@@ -37,6 +37,18 @@ export const NEUTRAL_CONFIG_ENV: Record<string, string> = {
   GIT_CONFIG_GLOBAL: '/dev/null',
 };
 
+/** Environment making name <email> both author and committer of a commit, both dated date. */
+export function identEnv(name: string, email: string, date: string): Record<string, string> {
+  return {
+    GIT_AUTHOR_NAME: name,
+    GIT_AUTHOR_EMAIL: email,
+    GIT_AUTHOR_DATE: date,
+    GIT_COMMITTER_NAME: name,
+    GIT_COMMITTER_EMAIL: email,
+    GIT_COMMITTER_DATE: date,
+  };
+}
+
 /** One repository (work tree) and the git commands run in it. */
 export class Repo {
   readonly sg: SimpleGit;
