@@ -385,6 +385,7 @@ LONG LxCopyStringFromUser(_Out_writes_z_(BufferSize) PCHAR Buffer,
                           _In_ ULONG_PTR UserString);
 LONG LxZeroUser(_In_ ULONG_PTR UserDestination, _In_ SIZE_T Length);
 LONG LxGetUserTimespec(_In_ ULONG_PTR User, _In_ BOOLEAN Time64, _Out_ lx_timespec64 *Ts);
+LONG LxPutUserTimespec(_In_ ULONG_PTR User, _In_ BOOLEAN Time64, _In_ const lx_timespec64 *Ts);
 LONG LxGetUserTimeout(_In_ ULONG_PTR User, _In_ BOOLEAN Time64,
                       _Out_ lx_timespec64 *Ts);   /* NULL: zero, no fault */
 VOID LxGetRandomBytes(_Out_writes_bytes_(Length) PUCHAR Buffer, _In_ ULONG Length);

@@ -148,6 +148,31 @@ LxGetUserTimespec(
     return Result;
 }
 
+/* Writes a Linux timespec in the old 32-bit layout (sec truncated) or the time64 one. */
+LONG
+LxPutUserTimespec(
+    _In_ ULONG_PTR User,
+    _In_ BOOLEAN Time64,
+    _In_ const lx_timespec64 *Ts)
+{
+    if (Time64)
+    {
+        struct _LX_KERNEL_TIMESPEC T64;
+
+        T64.TvSec = Ts->sec;
+        T64.TvNsec = Ts->nsec;
+        return LxCopyToUser(User, &T64, sizeof(T64));
+    }
+    else
+    {
+        struct _LX_OLD_TIMESPEC32 T32;
+
+        T32.TvSec = (LONG)Ts->sec;
+        T32.TvNsec = Ts->nsec;
+        return LxCopyToUser(User, &T32, sizeof(T32));
+    }
+}
+
 /* The same for an optional timeout: a NULL pointer reads as zero (the caller passes
  * User != 0 on as "has a timeout"). */
 LONG

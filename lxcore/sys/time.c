@@ -121,28 +121,30 @@ LxClockResolution(
 
 static
 LONG
-LxPutTimespec32(
-    _In_ ULONG_PTR User,
-    _In_ const lx_timespec64 *Ts)
+LxClockGettime(
+    _In_ LX_CLOCKID WhichClock,
+    _In_ ULONG_PTR Tp,
+    _In_ BOOLEAN Time64)
 {
-    struct _LX_OLD_TIMESPEC32 T32;
+    lx_timespec64 Ts;
+    LONG Result = LxReadClock(WhichClock, &Ts);
 
-    T32.TvSec = (LONG)Ts->sec;
-    T32.TvNsec = Ts->nsec;
-    return LxCopyToUser(User, &T32, sizeof(T32));
+    return Result < 0 ? Result : LxPutUserTimespec(Tp, Time64, &Ts);
 }
 
 static
 LONG
-LxPutTimespec64(
-    _In_ ULONG_PTR User,
-    _In_ const lx_timespec64 *Ts)
+LxClockGetres(
+    _In_ LX_CLOCKID WhichClock,
+    _In_ ULONG_PTR Tp,
+    _In_ BOOLEAN Time64)
 {
-    struct _LX_KERNEL_TIMESPEC T64;
+    lx_timespec64 Ts;
+    LONG Result = LxClockResolution(WhichClock, &Ts);
 
-    T64.TvSec = Ts->sec;
-    T64.TvNsec = Ts->nsec;
-    return LxCopyToUser(User, &T64, sizeof(T64));
+    if (Result < 0 || Tp == 0)
+        return Result;
+    return LxPutUserTimespec(Tp, Time64, &Ts);
 }
 
 LONG
@@ -151,10 +153,7 @@ LxSysClockGettime(
     LX_CLOCKID WhichClock,
     LX_OLD_TIMESPEC32 *Tp)
 {
-    lx_timespec64 Ts;
-    LONG Result = LxReadClock(WhichClock, &Ts);
-
-    return Result < 0 ? Result : LxPutTimespec32((ULONG_PTR)Tp, &Ts);
+    return LxClockGettime(WhichClock, (ULONG_PTR)Tp, FALSE);
 }
 
 LONG
@@ -163,10 +162,7 @@ LxSysClockGettime64(
     LX_CLOCKID WhichClock,
     LX_KERNEL_TIMESPEC *Tp)
 {
-    lx_timespec64 Ts;
-    LONG Result = LxReadClock(WhichClock, &Ts);
-
-    return Result < 0 ? Result : LxPutTimespec64((ULONG_PTR)Tp, &Ts);
+    return LxClockGettime(WhichClock, (ULONG_PTR)Tp, TRUE);
 }
 
 LONG
@@ -175,12 +171,7 @@ LxSysClockGetres(
     LX_CLOCKID WhichClock,
     LX_OLD_TIMESPEC32 *Tp)
 {
-    lx_timespec64 Ts;
-    LONG Result = LxClockResolution(WhichClock, &Ts);
-
-    if (Result < 0 || Tp == NULL)
-        return Result;
-    return LxPutTimespec32((ULONG_PTR)Tp, &Ts);
+    return LxClockGetres(WhichClock, (ULONG_PTR)Tp, FALSE);
 }
 
 LONG
@@ -189,12 +180,7 @@ LxSysClockGetresTime64(
     LX_CLOCKID WhichClock,
     LX_KERNEL_TIMESPEC *Tp)
 {
-    lx_timespec64 Ts;
-    LONG Result = LxClockResolution(WhichClock, &Ts);
-
-    if (Result < 0 || Tp == NULL)
-        return Result;
-    return LxPutTimespec64((ULONG_PTR)Tp, &Ts);
+    return LxClockGetres(WhichClock, (ULONG_PTR)Tp, TRUE);
 }
 
 LONG
@@ -312,21 +298,30 @@ LxNanosleep(
     return -LX_EINTR;
 }
 
-/* After an interrupted sleep: the remaining time for a relative one, then the handler */
+/* nanosleep / clock_nanosleep: after an interrupted sleep, the remaining time for a relative
+ * one, then the handler */
 static
 LONG
-LxSleepInterruptedOld(
+LxSleep(
+    _In_ LX_CLOCKID WhichClock,
     _In_ LONG Flags,
-    _In_ LX_OLD_TIMESPEC32 *Rmtp,
-    _In_ const lx_timespec64 *Remaining)
+    _In_ ULONG_PTR Rqtp,
+    _In_ ULONG_PTR Rmtp,
+    _In_ BOOLEAN Time64)
 {
-    if (Rmtp != NULL && !(Flags & LX_TIMER_ABSTIME))
-    {
-        struct _LX_OLD_TIMESPEC32 T32;
+    lx_timespec64 Request, Remaining;
+    BOOLEAN Interrupted;
+    LONG Result;
 
-        T32.TvSec = (LONG)Remaining->sec;
-        T32.TvNsec = Remaining->nsec;
-        if (LxCopyToUser((ULONG_PTR)Rmtp, &T32, sizeof(T32)) < 0)
+    Result = LxGetUserTimespec(Rqtp, Time64, &Request);
+    if (Result < 0)
+        return Result;
+    Result = LxNanosleep(WhichClock, Flags, Request.sec, Request.nsec, &Remaining, &Interrupted);
+    if (!Interrupted)
+        return Result;
+    if (Rmtp != 0 && !(Flags & LX_TIMER_ABSTIME))
+    {
+        if (LxPutUserTimespec(Rmtp, Time64, &Remaining) < 0)
             return -LX_EFAULT;
     }
     return LxInterruptedCall(FALSE);
@@ -338,18 +333,7 @@ LxSysNanosleep(
     LX_OLD_TIMESPEC32 *Rqtp,
     LX_OLD_TIMESPEC32 *Rmtp)
 {
-    lx_timespec64 Request, Remaining;
-    BOOLEAN Interrupted;
-    LONG Result;
-
-    Result = LxGetUserTimespec((ULONG_PTR)Rqtp, FALSE, &Request);
-    if (Result < 0)
-        return Result;
-    Result = LxNanosleep(LX_CLOCK_MONOTONIC, 0, Request.sec, Request.nsec, &Remaining,
-                         &Interrupted);
-    if (Interrupted)
-        return LxSleepInterruptedOld(0, Rmtp, &Remaining);
-    return Result;
+    return LxSleep(LX_CLOCK_MONOTONIC, 0, (ULONG_PTR)Rqtp, (ULONG_PTR)Rmtp, FALSE);
 }
 
 LONG
@@ -360,18 +344,7 @@ LxSysClockNanosleep(
     LX_OLD_TIMESPEC32 *Rqtp,
     LX_OLD_TIMESPEC32 *Rmtp)
 {
-    lx_timespec64 Request, Remaining;
-    BOOLEAN Interrupted;
-    LONG Result;
-
-    Result = LxGetUserTimespec((ULONG_PTR)Rqtp, FALSE, &Request);
-    if (Result < 0)
-        return Result;
-    Result = LxNanosleep(WhichClock, Flags, Request.sec, Request.nsec, &Remaining,
-                         &Interrupted);
-    if (Interrupted)
-        return LxSleepInterruptedOld(Flags, Rmtp, &Remaining);
-    return Result;
+    return LxSleep(WhichClock, Flags, (ULONG_PTR)Rqtp, (ULONG_PTR)Rmtp, FALSE);
 }
 
 LONG
@@ -382,28 +355,7 @@ LxSysClockNanosleepTime64(
     const LX_KERNEL_TIMESPEC *Rqtp,
     LX_KERNEL_TIMESPEC *Rmtp)
 {
-    lx_timespec64 Request, Remaining;
-    BOOLEAN Interrupted;
-    LONG Result;
-
-    Result = LxGetUserTimespec((ULONG_PTR)Rqtp, TRUE, &Request);
-    if (Result < 0)
-        return Result;
-    Result = LxNanosleep(WhichClock, Flags, Request.sec, Request.nsec, &Remaining, &Interrupted);
-    if (Interrupted)
-    {
-        if (Rmtp != NULL && !(Flags & LX_TIMER_ABSTIME))
-        {
-            struct _LX_KERNEL_TIMESPEC T64;
-
-            T64.TvSec = Remaining.sec;
-            T64.TvNsec = Remaining.nsec;
-            if (LxCopyToUser((ULONG_PTR)Rmtp, &T64, sizeof(T64)) < 0)
-                return -LX_EFAULT;
-        }
-        return LxInterruptedCall(FALSE);
-    }
-    return Result;
+    return LxSleep(WhichClock, Flags, (ULONG_PTR)Rqtp, (ULONG_PTR)Rmtp, TRUE);
 }
 
 /* setitimer / getitimer / alarm: ITIMER_REAL only (SIGALRM from a kernel timer) */
