@@ -1,7 +1,6 @@
 // `lxgen list [--json]`: prints the syscall definitions.
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadDefinitions, DefinitionError } from '../defs/load.ts';
+import { loadDefinitionsFor } from '../defs/load.ts';
 import { SERVICE_BASE } from '../sync/model.ts';
 
 export const summary = 'list the syscall definitions (number, name, arguments, status)';
@@ -21,16 +20,9 @@ export async function run(args: string[]): Promise<number> {
       defs: { type: 'string' },
     },
   });
-  let defs;
-  try {
-    defs = loadDefinitions(values.defs ? path.resolve(values.defs) : undefined).defs;
-  } catch (e) {
-    if (e instanceof DefinitionError) {
-      console.error(`lxgen list: ${e.message}`);
-      return 1;
-    }
-    throw e;
-  }
+  const loaded = loadDefinitionsFor('list', values.defs);
+  if (!loaded) return 1;
+  let defs = loaded.defs;
   if (values.status) defs = defs.filter((d) => d.status === values.status);
   if (values.family) defs = defs.filter((d) => d.family === values.family);
   if (values.json) {

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROOT } from '../paths.ts';
-import { loadDefinitions, DefinitionError } from '../defs/load.ts';
+import { loadDefinitionsFor } from '../defs/load.ts';
 import { renderOutputs, writeOutputs, checkOutputs } from '../sync/outputs.ts';
 
 export const summary = 'regenerate lxcore tables, stubs, musl constants and docs/syscalls.md from syscall-defs';
@@ -27,18 +27,10 @@ export async function run(args: string[]): Promise<number> {
     },
     allowPositionals: false,
   });
-  const defsDir = values.defs ? path.resolve(values.defs) : undefined;
   const outRoot = values.out ? path.resolve(values.out) : ROOT;
-  let files: Map<string, string>;
-  try {
-    files = renderOutputs(loadDefinitions(defsDir));
-  } catch (e) {
-    if (e instanceof DefinitionError) {
-      console.error(`lxgen sync: ${e.message}`);
-      return 1;
-    }
-    throw e;
-  }
+  const defs = loadDefinitionsFor('sync', values.defs);
+  if (!defs) return 1;
+  const files = renderOutputs(defs);
   if (values.check) {
     const stale = checkOutputs(outRoot, files);
     if (stale.length === 0) {

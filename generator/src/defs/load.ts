@@ -108,6 +108,22 @@ export function loadDefinitions(dir: string = path.join(ROOT, 'syscall-defs')): 
   return { defs, families: [...new Set(families)].sort(), dir };
 }
 
+/**
+ * For `lxgen <command> --defs DIR`: loads DIR (resolved against the working directory; default
+ * syscall-defs/), or prints `lxgen <command>: <problems>` and returns null (exit status 1).
+ */
+export function loadDefinitionsFor(command: string, defsArg: string | undefined): Definitions | null {
+  try {
+    return loadDefinitions(defsArg ? path.resolve(defsArg) : undefined);
+  } catch (e) {
+    if (e instanceof DefinitionError) {
+      console.error(`lxgen ${command}: ${e.message}`);
+      return null;
+    }
+    throw e;
+  }
+}
+
 function readFamilyFile(sf: SourceFile, file: string, out: SyscallDef[], families: string[], problems: string[]): void {
   const exp = sf.getExportAssignment((e) => !e.isExportEquals());
   const call = exp?.getExpression();
