@@ -804,11 +804,15 @@ LxSysSymlinkat(
     return LxSymlink(Oldname, Newdfd, Newname);
 }
 
+/* chmod and chown: the path must name an existing file (an O_PATH open succeeds); chmod then
+ * records the new mode */
 static
 LONG
-LxChmod(
+LxChangeAttributes(
     _In_ LONG Dfd,
     _In_ const CHAR *Filename,
+    _In_ BOOLEAN Follow,
+    _In_ BOOLEAN SetMode,
     _In_ ULONG Mode)
 {
     PLX_PROCESS Process = LxCurrentProcess();
@@ -820,7 +824,7 @@ LxChmod(
     Resolved = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_TEMP);
     if (Resolved == NULL)
         return -LX_ENOMEM;
-    Result = LxResolveUserPath(Process, Dfd, Filename, Resolved, NULL, TRUE);
+    Result = LxResolveUserPath(Process, Dfd, Filename, Resolved, NULL, Follow);
     if (Result >= 0)
     {
         lx_open_flags_to_nt(LX_O_PATH, &Open);
@@ -828,7 +832,8 @@ LxChmod(
         if (Result == 0)
         {
             ZwClose(Handle);
-            LxMetaSetMode(Process, Resolved, Mode & 07777);
+            if (SetMode)
+                LxMetaSetMode(Process, Resolved, Mode & 07777);
         }
     }
     ExFreePoolWithTag(Resolved, LX_TAG_TEMP);
@@ -841,7 +846,7 @@ LxSysChmod(
     const CHAR *Filename,
     LX_UMODE Mode)
 {
-    return LxChmod(LX_AT_FDCWD, Filename, Mode);
+    return LxChangeAttributes(LX_AT_FDCWD, Filename, TRUE, TRUE, Mode);
 }
 
 LONG
@@ -851,7 +856,7 @@ LxSysFchmodat(
     const CHAR *Filename,
     LX_UMODE Mode)
 {
-    return LxChmod(Dfd, Filename, Mode);
+    return LxChangeAttributes(Dfd, Filename, TRUE, TRUE, Mode);
 }
 
 LONG
@@ -879,46 +884,19 @@ LxSysFchmod(
 
 /* Every process is root and files have no Linux owner: chown succeeds on an existing file
  * and changes nothing. */
-static
-LONG
-LxChown(
-    _In_ LONG Dfd,
-    _In_ const CHAR *Filename,
-    _In_ BOOLEAN Follow)
-{
-    PLX_PROCESS Process = LxCurrentProcess();
-    lx_nt_open Open;
-    PCHAR Resolved;
-    HANDLE Handle;
-    LONG Result;
-
-    Resolved = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_TEMP);
-    if (Resolved == NULL)
-        return -LX_ENOMEM;
-    Result = LxResolveUserPath(Process, Dfd, Filename, Resolved, NULL, Follow);
-    if (Result >= 0)
-    {
-        lx_open_flags_to_nt(LX_O_PATH, &Open);
-        Result = LxOpenNt(Process, Resolved, &Open, 0, &Handle, NULL);
-        if (Result == 0)
-            ZwClose(Handle);
-    }
-    ExFreePoolWithTag(Resolved, LX_TAG_TEMP);
-    return Result;
-}
 
 LONG NTAPI LxSysChown32(const CHAR *Filename, LX_UID User, LX_GID Group)
 {
     UNREFERENCED_PARAMETER(User);
     UNREFERENCED_PARAMETER(Group);
-    return LxChown(LX_AT_FDCWD, Filename, TRUE);
+    return LxChangeAttributes(LX_AT_FDCWD, Filename, TRUE, FALSE, 0);
 }
 
 LONG NTAPI LxSysLchown32(const CHAR *Filename, LX_UID User, LX_GID Group)
 {
     UNREFERENCED_PARAMETER(User);
     UNREFERENCED_PARAMETER(Group);
-    return LxChown(LX_AT_FDCWD, Filename, FALSE);
+    return LxChangeAttributes(LX_AT_FDCWD, Filename, FALSE, FALSE, 0);
 }
 
 LONG NTAPI LxSysFchownat(LONG Dfd, const CHAR *Filename, LX_UID User, LX_GID Group, LONG Flag)
@@ -927,7 +905,7 @@ LONG NTAPI LxSysFchownat(LONG Dfd, const CHAR *Filename, LX_UID User, LX_GID Gro
     UNREFERENCED_PARAMETER(Group);
     if (Flag & ~(0x100 /* AT_SYMLINK_NOFOLLOW */ | 0x1000 /* AT_EMPTY_PATH */))
         return -LX_EINVAL;
-    return LxChown(Dfd, Filename, (Flag & 0x100) ? FALSE : TRUE);
+    return LxChangeAttributes(Dfd, Filename, (Flag & 0x100) ? FALSE : TRUE, FALSE, 0);
 }
 
 LONG NTAPI LxSysFchown32(ULONG Fd, LX_UID User, LX_GID Group)
