@@ -38,8 +38,8 @@ function parseTap(text: string): Tap {
   const tap: Tap = { ok: [], notOk: [], plan: null, comments: [] };
   for (const line of text.split('\n')) {
     let m: RegExpMatchArray | null;
-    if ((m = line.match(/^ok \d+ - (.*)$/))) tap.ok.push(m[1]);
-    else if ((m = line.match(/^not ok \d+ - (.*)$/))) tap.notOk.push(m[1]);
+    if ((m = line.match(/^ok \d+ - (.*)$/))) tap.ok.push(m[1] ?? '');
+    else if ((m = line.match(/^not ok \d+ - (.*)$/))) tap.notOk.push(m[1] ?? '');
     else if ((m = line.match(/^1\.\.(\d+)$/))) tap.plan = Number(m[1]);
     else if (line.startsWith('#')) tap.comments.push(line);
   }
