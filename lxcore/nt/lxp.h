@@ -474,6 +474,8 @@ LONG LxPipeRead(_In_ PLX_FILE File, _In_ ULONG_PTR Buffer, _In_ SIZE_T Count);
 LONG LxPipeWrite(_In_ PLX_FILE File, _In_ ULONG_PTR Buffer, _In_ SIZE_T Count);
 
 /* sys/thread.c */
+PLX_THREAD LxAllocateCloneThread(_In_ PLX_PROCESS Process, _In_ PLX_THREAD Parent,
+                                 _In_ BOOLEAN CopyAltStack, _In_ ULONG_PTR ClearChildTid);
 VOID LxInitializeFutexes(VOID);
 VOID LxFutexThreadExit(_In_ PLX_THREAD Thread);
 LONG LxFutexWake(_In_ PLX_PROCESS Process, _In_ ULONG_PTR Address, _In_ ULONG Count,

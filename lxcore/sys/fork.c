@@ -316,24 +316,14 @@ LxFork(
         goto Fail;
 
     /* the child's only thread */
-    ChildThread = ExAllocatePoolWithTag(NonPagedPool, sizeof(*ChildThread), LX_TAG_THREAD);
+    ChildThread = LxAllocateCloneThread(Child, ParentThread, TRUE,
+                                        (Flags & LX_CLONE_CHILD_CLEARTID) ?
+                                            (ULONG_PTR)ChildTidptr : 0);
     if (ChildThread == NULL)
     {
         Result = -LX_EAGAIN;
         goto Fail;
     }
-    RtlZeroMemory(ChildThread, sizeof(*ChildThread));
-    ChildThread->Process = Child;
-    ChildThread->SignalMask = ParentThread->SignalMask;
-    ChildThread->TlsSet = ParentThread->TlsSet;
-    ChildThread->TlsBase = ParentThread->TlsBase;
-    ChildThread->TlsLimit = ParentThread->TlsLimit;
-    ChildThread->TlsFlags = ParentThread->TlsFlags;
-    ChildThread->AltStackBase = ParentThread->AltStackBase;
-    ChildThread->AltStackSize = ParentThread->AltStackSize;
-    ChildThread->AltStackFlags = ParentThread->AltStackFlags;
-    if (Flags & LX_CLONE_CHILD_CLEARTID)
-        ChildThread->ClearChildTid = (ULONG_PTR)ChildTidptr;
 
     LxInsertProcess(Child);     /* the child's pid; wait4 can see it from now on */
     Pid = Child->Pid;

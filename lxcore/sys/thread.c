@@ -67,6 +67,37 @@ LxInitializeFutexes(VOID)
 /* ---------------------------------------------------------------------------------------- */
 /* clone                                                                                   */
 
+/* A new thread for clone (Process is the caller's) or fork (the child process): the caller's
+ * signal mask and TLS, and for fork its alternate signal stack too. NULL: out of memory. */
+PLX_THREAD
+LxAllocateCloneThread(
+    _In_ PLX_PROCESS Process,
+    _In_ PLX_THREAD Parent,
+    _In_ BOOLEAN CopyAltStack,
+    _In_ ULONG_PTR ClearChildTid)
+{
+    PLX_THREAD Thread;
+
+    Thread = ExAllocatePoolWithTag(NonPagedPool, sizeof(*Thread), LX_TAG_THREAD);
+    if (Thread == NULL)
+        return NULL;
+    RtlZeroMemory(Thread, sizeof(*Thread));
+    Thread->Process = Process;
+    Thread->SignalMask = Parent->SignalMask;
+    Thread->TlsSet = Parent->TlsSet;
+    Thread->TlsBase = Parent->TlsBase;
+    Thread->TlsLimit = Parent->TlsLimit;
+    Thread->TlsFlags = Parent->TlsFlags;
+    if (CopyAltStack)
+    {
+        Thread->AltStackBase = Parent->AltStackBase;
+        Thread->AltStackSize = Parent->AltStackSize;
+        Thread->AltStackFlags = Parent->AltStackFlags;
+    }
+    Thread->ClearChildTid = ClearChildTid;
+    return Thread;
+}
+
 LONG
 NTAPI
 LxSysClone(
@@ -110,18 +141,11 @@ LxSysClone(
     if (TrapFrame == NULL)
         return -LX_EINVAL;
 
-    Child = ExAllocatePoolWithTag(NonPagedPool, sizeof(*Child), LX_TAG_THREAD);
+    Child = LxAllocateCloneThread(Process, Parent, FALSE,
+                                  (CloneFlags & LX_CLONE_CHILD_CLEARTID) ?
+                                      (ULONG_PTR)ChildTidptr : 0);
     if (Child == NULL)
         return -LX_EAGAIN;
-    RtlZeroMemory(Child, sizeof(*Child));
-    Child->Process = Process;
-    Child->SignalMask = Parent->SignalMask;
-    Child->TlsSet = Parent->TlsSet;
-    Child->TlsBase = Parent->TlsBase;
-    Child->TlsLimit = Parent->TlsLimit;
-    Child->TlsFlags = Parent->TlsFlags;
-    if (CloneFlags & LX_CLONE_CHILD_CLEARTID)
-        Child->ClearChildTid = (ULONG_PTR)ChildTidptr;
 
     RtlZeroMemory(&Attributes, sizeof(Attributes));
     Attributes.UserGsSeg = (USHORT)TrapFrame->SegGs;
