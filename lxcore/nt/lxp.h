@@ -411,6 +411,8 @@ LONG LxMmInitializeProcess(_In_ PLX_PROCESS Process, _In_ HANDLE ProcessHandle,
 BOOLEAN LxMmHandleFault(_In_ PLX_PROCESS Process, _In_ ULONG_PTR Address);
 VOID LxMmCleanupProcess(_In_ PLX_PROCESS Process);
 ULONG LxNtProtection(_In_ ULONG LinuxProt);
+NTSTATUS LxVmOperation(_In_ HANDLE ProcessHandle, _In_ ULONG_PTR Base, _In_ SIZE_T Size,
+                       _In_ ULONG Type, _In_ ULONG Protect);
 
 /* sys/fs.c: path helpers shared by the file system families */
 #define LX_AT_FDCWD (-100)

@@ -38,32 +38,22 @@ LxNtProtection(
     }
 }
 
-static
+/* One virtual memory operation on [Base, Base + Size) of a process: MEM_RESERVE or MEM_COMMIT
+ * (with Protect), MEM_DECOMMIT or MEM_RELEASE (Size 0 for the whole reservation) */
 NTSTATUS
-LxReserve(
-    _In_ HANDLE ProcessHandle,
-    _In_ ULONG_PTR Base,
-    _In_ SIZE_T Size)
-{
-    PVOID Address = (PVOID)Base;
-    SIZE_T RegionSize = Size;
-
-    return ZwAllocateVirtualMemory(ProcessHandle, &Address, 0, &RegionSize, MEM_RESERVE,
-                                   PAGE_READWRITE);
-}
-
-static
-NTSTATUS
-LxCommit(
+LxVmOperation(
     _In_ HANDLE ProcessHandle,
     _In_ ULONG_PTR Base,
     _In_ SIZE_T Size,
+    _In_ ULONG Type,
     _In_ ULONG Protect)
 {
     PVOID Address = (PVOID)Base;
     SIZE_T RegionSize = Size;
 
-    return ZwAllocateVirtualMemory(ProcessHandle, &Address, 0, &RegionSize, MEM_COMMIT, Protect);
+    if (Type == MEM_DECOMMIT || Type == MEM_RELEASE)
+        return ZwFreeVirtualMemory(ProcessHandle, &Address, &RegionSize, Type);
+    return ZwAllocateVirtualMemory(ProcessHandle, &Address, 0, &RegionSize, Type, Protect);
 }
 
 LONG
@@ -78,16 +68,16 @@ LxMmInitializeProcess(
 
     /* The image: one reservation, every page of every segment committed read/write for the
      * copy; the loader sets the final protections afterwards. */
-    Status = LxReserve(ProcessHandle, Plan->reserve_start,
-                       Plan->reserve_end - Plan->reserve_start);
+    Status = LxVmOperation(ProcessHandle, Plan->reserve_start,
+                           Plan->reserve_end - Plan->reserve_start, MEM_RESERVE, PAGE_READWRITE);
     if (!NT_SUCCESS(Status))
     {
         DbgPrint("lxss: cannot reserve the image at 0x%08lx-0x%08lx, status 0x%08lx\n",
                  Plan->reserve_start, Plan->reserve_end, Status);
         return -LX_ENOMEM;
     }
-    Status = LxCommit(ProcessHandle, Plan->image_start, Plan->image_end - Plan->image_start,
-                      PAGE_READWRITE);
+    Status = LxVmOperation(ProcessHandle, Plan->image_start, Plan->image_end - Plan->image_start,
+                           MEM_COMMIT, PAGE_READWRITE);
     if (!NT_SUCCESS(Status))
         return -LX_ENOMEM;
 
@@ -97,7 +87,8 @@ LxMmInitializeProcess(
     Process->ImageReserveEnd = Plan->reserve_end;
     Process->BrkStart = Process->BrkCurrent = Plan->brk_start;
     if (Plan->reserve_end + LX_BRK_RESERVE < LX_STACK_TOP - LX_STACK_RESERVE &&
-        NT_SUCCESS(LxReserve(ProcessHandle, Plan->reserve_end, LX_BRK_RESERVE)))
+        NT_SUCCESS(LxVmOperation(ProcessHandle, Plan->reserve_end, LX_BRK_RESERVE, MEM_RESERVE,
+                                 PAGE_READWRITE)))
     {
         Process->BrkRegionBase = Plan->reserve_end;
         Process->BrkLimit = Plan->reserve_end + LX_BRK_RESERVE;
@@ -109,15 +100,15 @@ LxMmInitializeProcess(
     }
 
     /* The stack: 8 MiB reserved below LX_STACK_TOP, the top committed, the rest on faults. */
-    Status = LxReserve(ProcessHandle, LX_STACK_TOP - LX_STACK_RESERVE, LX_STACK_RESERVE);
+    Status = LxVmOperation(ProcessHandle, LX_STACK_TOP - LX_STACK_RESERVE, LX_STACK_RESERVE,
+                           MEM_RESERVE, PAGE_READWRITE);
     if (!NT_SUCCESS(Status))
     {
         DbgPrint("lxss: cannot reserve the stack, status 0x%08lx\n", Status);
         return -LX_ENOMEM;
     }
-    Status = LxCommit(ProcessHandle, LX_STACK_TOP - LX_STACK_INITIAL_COMMIT,
-                      LX_STACK_INITIAL_COMMIT,
-                      LxNtProtection(Plan->stack_prot));
+    Status = LxVmOperation(ProcessHandle, LX_STACK_TOP - LX_STACK_INITIAL_COMMIT,
+                           LX_STACK_INITIAL_COMMIT, MEM_COMMIT, LxNtProtection(Plan->stack_prot));
     if (!NT_SUCCESS(Status))
         return -LX_ENOMEM;
     Process->StackReserveBase = LX_STACK_TOP - LX_STACK_RESERVE;
@@ -146,8 +137,8 @@ LxMmHandleFault(
         NewLow = Address & ~(ULONG_PTR)(PAGE_SIZE - 1);
         NewLow = (NewLow - Process->StackReserveBase > 0x10000) ? NewLow - 0x10000 :
                                                                   Process->StackReserveBase;
-        Status = LxCommit(NtCurrentProcess(), NewLow, Process->StackCommitLow - NewLow,
-                          PAGE_READWRITE);
+        Status = LxVmOperation(NtCurrentProcess(), NewLow, Process->StackCommitLow - NewLow,
+                               MEM_COMMIT, PAGE_READWRITE);
         if (NT_SUCCESS(Status))
         {
             Process->StackCommitLow = NewLow;

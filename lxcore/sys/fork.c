@@ -62,14 +62,11 @@ LxWriteChildRun(
     _In_ PUCHAR Data,
     _In_ SIZE_T Length)
 {
-    PVOID Base = (PVOID)Start;
-    SIZE_T Size = Length;
     KAPC_STATE ApcState;
     NTSTATUS Status;
     LONG Result = 0;
 
-    Status = ZwAllocateVirtualMemory(ChildHandle, &Base, 0, &Size, MEM_COMMIT,
-                                     PAGE_EXECUTE_READWRITE);
+    Status = LxVmOperation(ChildHandle, Start, Length, MEM_COMMIT, PAGE_EXECUTE_READWRITE);
     if (!NT_SUCCESS(Status))
         return -LX_ENOMEM;
     KeStackAttachProcess((PKPROCESS)Child->Process, &ApcState);
@@ -99,8 +96,6 @@ LxCopyReservation(
     _In_ ULONG_PTR CopyEnd,
     _In_ PUCHAR Buffer)
 {
-    PVOID Base = (PVOID)ReserveStart;
-    SIZE_T Size = ReserveEnd - ReserveStart;
     ULONG_PTR Address, RunStart = 0;
     SIZE_T RunLength = 0;
     NTSTATUS Status;
@@ -108,7 +103,8 @@ LxCopyReservation(
 
     if (ReserveEnd <= ReserveStart)
         return 0;
-    Status = ZwAllocateVirtualMemory(ChildHandle, &Base, 0, &Size, MEM_RESERVE, PAGE_READWRITE);
+    Status = LxVmOperation(ChildHandle, ReserveStart, ReserveEnd - ReserveStart, MEM_RESERVE,
+                           PAGE_READWRITE);
     if (!NT_SUCCESS(Status))
     {
         DbgPrint("lxss: fork: cannot reserve 0x%08lx-0x%08lx, status 0x%08lx\n",

@@ -39,12 +39,7 @@ LxVm(
     _In_ ULONG Type,
     _In_ ULONG Protect)
 {
-    PVOID Address = (PVOID)Base;
-    SIZE_T RegionSize = Size;
-
-    if (Type == MEM_DECOMMIT || Type == MEM_RELEASE)
-        return ZwFreeVirtualMemory(NtCurrentProcess(), &Address, &RegionSize, Type);
-    return ZwAllocateVirtualMemory(NtCurrentProcess(), &Address, 0, &RegionSize, Type, Protect);
+    return LxVmOperation(NtCurrentProcess(), Base, Size, Type, Protect);
 }
 
 /* The reservation (ours) that contains [Start, End), as [*Base, *Limit). */
