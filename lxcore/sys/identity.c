@@ -23,6 +23,25 @@ LONG NTAPI LxSysGeteuid32(VOID) { return (LONG)LxIdentityProcess()->Uid; }
 LONG NTAPI LxSysGetgid32(VOID) { return (LONG)LxIdentityProcess()->Gid; }
 LONG NTAPI LxSysGetegid32(VOID) { return (LONG)LxIdentityProcess()->Gid; }
 
+/* getresuid / getresgid: real, effective and saved ids are all the one id */
+static
+LONG
+LxPutResIds(
+    _In_ ULONG Id,
+    _In_ ULONG_PTR Real,
+    _In_ ULONG_PTR Effective,
+    _In_ ULONG_PTR Saved)
+{
+    LONG Result;
+
+    Result = LxCopyToUser(Real, &Id, sizeof(Id));
+    if (Result == 0)
+        Result = LxCopyToUser(Effective, &Id, sizeof(Id));
+    if (Result == 0)
+        Result = LxCopyToUser(Saved, &Id, sizeof(Id));
+    return Result;
+}
+
 LONG
 NTAPI
 LxSysGetresuid32(
@@ -30,15 +49,8 @@ LxSysGetresuid32(
     LX_UID *Euid,
     LX_UID *Suid)
 {
-    ULONG Uid = LxIdentityProcess()->Uid;
-    LONG Result;
-
-    Result = LxCopyToUser((ULONG_PTR)Ruid, &Uid, sizeof(Uid));
-    if (Result == 0)
-        Result = LxCopyToUser((ULONG_PTR)Euid, &Uid, sizeof(Uid));
-    if (Result == 0)
-        Result = LxCopyToUser((ULONG_PTR)Suid, &Uid, sizeof(Uid));
-    return Result;
+    return LxPutResIds(LxIdentityProcess()->Uid, (ULONG_PTR)Ruid, (ULONG_PTR)Euid,
+                       (ULONG_PTR)Suid);
 }
 
 LONG
@@ -48,15 +60,8 @@ LxSysGetresgid32(
     LX_GID *Egid,
     LX_GID *Sgid)
 {
-    ULONG Gid = LxIdentityProcess()->Gid;
-    LONG Result;
-
-    Result = LxCopyToUser((ULONG_PTR)Rgid, &Gid, sizeof(Gid));
-    if (Result == 0)
-        Result = LxCopyToUser((ULONG_PTR)Egid, &Gid, sizeof(Gid));
-    if (Result == 0)
-        Result = LxCopyToUser((ULONG_PTR)Sgid, &Gid, sizeof(Gid));
-    return Result;
+    return LxPutResIds(LxIdentityProcess()->Gid, (ULONG_PTR)Rgid, (ULONG_PTR)Egid,
+                       (ULONG_PTR)Sgid);
 }
 
 /* No supplementary groups. */
