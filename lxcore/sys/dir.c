@@ -1035,6 +1035,33 @@ LxUtimens(
     return NT_SUCCESS(Status) ? 0 : LxStatusToErrno(Status);
 }
 
+/* utimensat's two timespecs (atime, mtime) in either layout; NULL: both now */
+static
+LONG
+LxUtimensUser(
+    _In_ LONG Dfd,
+    _In_opt_ const CHAR *Filename,
+    _In_ ULONG_PTR Utimes,
+    _In_ BOOLEAN Time64,
+    _In_ LONG Flags)
+{
+    SIZE_T Size = Time64 ? sizeof(struct _LX_KERNEL_TIMESPEC) : sizeof(struct _LX_OLD_TIMESPEC32);
+    lx_timespec64 Ts;
+    LONGLONG Sec[2] = { 0, 0 };
+    LONG Nsec[2] = { 0, 0 }, Result;
+    ULONG i;
+
+    for (i = 0; Utimes != 0 && i < 2; i++)
+    {
+        Result = LxGetUserTimespec(Utimes + i * Size, Time64, &Ts);
+        if (Result < 0)
+            return Result;
+        Sec[i] = Ts.sec;
+        Nsec[i] = Ts.nsec;
+    }
+    return LxUtimens(Dfd, Filename, Utimes != 0, Sec, Nsec, Flags);
+}
+
 LONG
 NTAPI
 LxSysUtimensat(
@@ -1043,21 +1070,7 @@ LxSysUtimensat(
     LX_OLD_TIMESPEC32 *T,
     LONG Flags)
 {
-    struct _LX_OLD_TIMESPEC32 Times[2];
-    LONGLONG Sec[2] = { 0, 0 };
-    LONG Nsec[2] = { 0, 0 }, Result;
-
-    if (T != NULL)
-    {
-        Result = LxCopyFromUser(Times, (ULONG_PTR)T, sizeof(Times));
-        if (Result < 0)
-            return Result;
-        Sec[0] = Times[0].TvSec;
-        Nsec[0] = Times[0].TvNsec;
-        Sec[1] = Times[1].TvSec;
-        Nsec[1] = Times[1].TvNsec;
-    }
-    return LxUtimens((LONG)Dfd, Filename, T != NULL, Sec, Nsec, Flags);
+    return LxUtimensUser((LONG)Dfd, Filename, (ULONG_PTR)T, FALSE, Flags);
 }
 
 LONG
@@ -1068,19 +1081,5 @@ LxSysUtimensatTime64(
     LX_KERNEL_TIMESPEC *Utimes,
     LONG Flags)
 {
-    struct _LX_KERNEL_TIMESPEC Times[2];
-    LONGLONG Sec[2] = { 0, 0 };
-    LONG Nsec[2] = { 0, 0 }, Result;
-
-    if (Utimes != NULL)
-    {
-        Result = LxCopyFromUser(Times, (ULONG_PTR)Utimes, sizeof(Times));
-        if (Result < 0)
-            return Result;
-        Sec[0] = Times[0].TvSec;
-        Nsec[0] = (LONG)Times[0].TvNsec;
-        Sec[1] = Times[1].TvSec;
-        Nsec[1] = (LONG)Times[1].TvNsec;
-    }
-    return LxUtimens(Dfd, Filename, Utimes != NULL, Sec, Nsec, Flags);
+    return LxUtimensUser(Dfd, Filename, (ULONG_PTR)Utimes, TRUE, Flags);
 }
