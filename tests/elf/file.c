@@ -1,4 +1,4 @@
-/* lxss-test: group=file needs=open,openat,read,write,_llseek,pread64,pwrite64,readv,writev,fstat64,stat64,lstat64,fstatat64,getdents64,mkdir,rmdir,rename,unlink,symlink,readlink,ftruncate64,fsync,dup,dup2,fcntl64 timeout=30 */
+/* lxss-test: group=file needs=open,openat,read,write,_llseek,pread64,pwrite64,readv,writev,fstat64,stat64,lstat64,fstatat64,getdents64,mkdir,rmdir,rename,unlink,symlink,readlink,ftruncate64,fsync,dup,dup2,fcntl64,umask timeout=30 */
 /* file: file I/O in a scratch directory under $TMPDIR (or the current directory). */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -34,6 +34,8 @@ static char *p(const char *name)
 int main(void)
 {
 	tap_plan(39);
+	/* The mode checks below assume the usual umask; whoever started us may have set another. */
+	umask(022);
 	const char *base = getenv("TMPDIR");
 	if (!base || !*base) base = ".";
 	snprintf(dir, sizeof dir, "%s/lxss-file-XXXXXX", base);
