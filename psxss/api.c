@@ -189,6 +189,7 @@ PsxHandleConnectionRequest(
     OBJECT_ATTRIBUTES ObjectAttributes;
     CLIENT_ID ProcessOnly;
     HANDLE PortHandle;
+    ULONG MinorVersion = 0;
     BOOLEAN Accept = TRUE;
     NTSTATUS Status;
 
@@ -198,6 +199,11 @@ PsxHandleConnectionRequest(
         PSX_TRACE("refusing client %p: bad connection information\n",
                   Message->h.ClientId.UniqueProcess);
         Accept = FALSE;
+    }
+    else
+    {
+        /* Both sides speak the lower minor version (0 from clients older than minors) */
+        MinorVersion = min(ConnectionInfo->ProtocolMinorVersion, PSX_PROTOCOL_MINOR_VERSION);
     }
 
     if (Accept)
@@ -233,7 +239,7 @@ PsxHandleConnectionRequest(
         ConnectionInfo->ProtocolVersion = PSX_PROTOCOL_VERSION;
         ConnectionInfo->ServerProcessId = HandleToUlong(NtCurrentTeb()->ClientId.UniqueProcess);
         ConnectionInfo->LxcoreStatus = PsxLxcoreStatus;
-        ConnectionInfo->Reserved = 0;
+        ConnectionInfo->ProtocolMinorVersion = PSX_PROTOCOL_MINOR_VERSION;
     }
 
     RtlZeroMemory(&ClientView, sizeof(ClientView));
@@ -259,6 +265,7 @@ PsxHandleConnectionRequest(
     Client->ClientId = Message->h.ClientId;
     Client->ViewBase = ClientView.ViewBase;
     Client->ViewSize = (ULONG)ClientView.ViewSize;
+    Client->ProtocolMinorVersion = MinorVersion;
     InitializeListHead(&Client->ProcessList);
 
     RtlEnterCriticalSection(&PsxLock);
@@ -301,6 +308,7 @@ PsxApiQueryServerHandler(
 
     RtlZeroMemory(Query, sizeof(*Query));
     Query->ProtocolVersion = PSX_PROTOCOL_VERSION;
+    Query->ProtocolMinorVersion = PSX_PROTOCOL_MINOR_VERSION;
     Query->LxcoreStatus = PsxLxcoreStatus;
     if (PsxLxcoreDevice)
     {

@@ -71,6 +71,12 @@ PsxBuildCreateInput(const PSX_LAUNCH *Launch,
         return PSX_E2BIG;
     if (Launch->ImagePathChars == 0 || Launch->RootChars == 0)
         return PSX_EINVAL;
+    /* A terminal needs a handle to be one (lxcore marks the open fds 0-2 alike) */
+    if ((Request->Flags & PSX_REQUEST_STDIO_TTY) &&
+        !Launch->StdHandles[0] && !Launch->StdHandles[1] && !Launch->StdHandles[2])
+    {
+        return PSX_ENOTTY;
+    }
 
     memset(&Input, 0, sizeof(Input));
     Input.Size = sizeof(LXSS_CREATE_PROCESS_IN);
@@ -101,6 +107,11 @@ PsxBuildCreateInput(const PSX_LAUNCH *Launch,
 
     if (Request->Flags & PSX_REQUEST_DEBUG_STDIO)
         Input.Flags |= LXSS_CREATE_DEBUG_STDIO;
+    if (Request->Flags & PSX_REQUEST_STDIO_TTY)
+    {
+        Input.Flags |= LXSS_CREATE_STDIO_TTY;
+        Input.Reserved[0] = ((ULONG)Request->TerminalRows << 16) | Request->TerminalColumns;
+    }
 
     memcpy(Base, &Input, sizeof(Input));
     *Written = Used;

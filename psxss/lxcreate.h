@@ -37,7 +37,9 @@ uint32_t
 PsxCreateInputSize(const PSX_LAUNCH *Launch);
 
 /* Writes LXSS_CREATE_PROCESS_IN followed by its blobs into Buffer (4-byte aligned,
- * Capacity bytes). Returns 0 and *Written, or PSX_E2BIG if Capacity is too small. */
+ * Capacity bytes). PSX_REQUEST_STDIO_TTY becomes LXSS_CREATE_STDIO_TTY with Reserved[0] =
+ * (rows << 16) | columns. Returns 0 and *Written, or PSX_E2BIG if Capacity is too small,
+ * PSX_EINVAL without an image path or root, PSX_ENOTTY for a terminal with no std handle. */
 int
 PsxBuildCreateInput(const PSX_LAUNCH *Launch,
                     void *Buffer,

@@ -304,9 +304,34 @@ PsxRequestErrorToStatus(
         case PSX_E2BIG:
         case PSX_ENAMETOOLONG:
             return STATUS_NAME_TOO_LONG;
+        case PSX_ENOTTY:
+            /* a terminal asked for together with debug stdio, or without any std handle */
+            return STATUS_INVALID_PARAMETER_MIX;
         default:
             return STATUS_INVALID_PARAMETER;
     }
+}
+
+/* lxcore before interface 1.1 has no LXSS_CREATE_STDIO_TTY (and would refuse the flag). */
+static
+BOOLEAN
+PsxLxcoreHasStdioTty(VOID)
+{
+    LXSS_INFORMATION Information;
+    NTSTATUS Status;
+
+    RtlZeroMemory(&Information, sizeof(Information));
+    Information.Size = sizeof(Information);
+    Status = PsxLxcoreIoctl(PsxLxcoreDevice,
+                            IOCTL_LXSS_QUERY_INFORMATION,
+                            NULL,
+                            0,
+                            &Information,
+                            sizeof(Information));
+    if (!NT_SUCCESS(Status))
+        return FALSE;
+    return Information.VersionMajor > 1 ||
+           (Information.VersionMajor == 1 && Information.VersionMinor >= 1);
 }
 
 BOOLEAN
@@ -381,12 +406,28 @@ PsxApiCreateProcessHandler(
     if (!NT_SUCCESS(Status))
         goto Quit;
 
-    Error = PsxValidateRequest(Request, Length, &View);
+    Error = PsxValidateRequest(Request, Length, Client->ProtocolMinorVersion, &View);
+    if (Error == 0 && (View.Flags & PSX_REQUEST_STDIO_TTY) &&
+        !Create->StdHandles[0] && !Create->StdHandles[1] && !Create->StdHandles[2])
+    {
+        /* Nothing could be the terminal */
+        Error = PSX_ENOTTY;
+    }
     if (Error != 0)
     {
+        PSX_TRACE("client %p: launch request refused (error %d)\n",
+                  Client->ClientId.UniqueProcess, Error);
         Status = PsxRequestErrorToStatus(Error);
         Create->LinuxError = Error;
         goto Quit;
+    }
+
+    if ((View.Flags & PSX_REQUEST_STDIO_TTY) && !PsxLxcoreHasStdioTty())
+    {
+        /* An older lxcore: the program sees its stdio as before (isatty() is false) */
+        PSX_TRACE("lxcore has no terminal stdio: launching without it\n");
+        View.Flags &= ~PSX_REQUEST_STDIO_TTY;
+        View.TerminalRows = View.TerminalColumns = 0;
     }
 
     /* Decide the root, the program's Linux path and the ELF file's NT path */
@@ -450,6 +491,7 @@ PsxApiCreateProcessHandler(
     Error = PsxBuildCreateInput(&Launch, Input, InputLength, &InputLength);
     if (Error != 0)
     {
+        /* The request was checked above: this is our own mistake */
         Status = STATUS_INTERNAL_ERROR;
         goto Quit;
     }

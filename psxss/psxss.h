@@ -47,6 +47,7 @@ typedef struct _PSX_CLIENT_CONTEXT
     CLIENT_ID ClientId;
     PVOID ViewBase;                 /* the client's port view, mapped in psxss */
     ULONG ViewSize;
+    ULONG ProtocolMinorVersion;     /* agreed at connection: min(client's, ours) */
     LIST_ENTRY ProcessList;         /* PSX_PROCESS it launched and has not reaped */
 } PSX_CLIENT_CONTEXT, *PPSX_CLIENT_CONTEXT;
 

@@ -78,6 +78,7 @@ PsxpConnectOnce(
 
     RtlZeroMemory(&ConnectionInfo, sizeof(ConnectionInfo));
     ConnectionInfo.ProtocolVersion = PSX_PROTOCOL_VERSION;
+    ConnectionInfo.ProtocolMinorVersion = PSX_PROTOCOL_MINOR_VERSION;
 
     Status = NtConnectPort(&Client->Port,
                            &PortName,
@@ -97,6 +98,9 @@ PsxpConnectOnce(
     Client->ViewSize = (ULONG)ClientView.ViewSize;
     Client->ServerProcessId = ConnectionInfo.ServerProcessId;
     Client->LxcoreStatus = ConnectionInfo.LxcoreStatus;
+    /* The server speaks the lower of the two minor versions (an older one answers 0) */
+    Client->ProtocolMinorVersion = min(ConnectionInfo.ProtocolMinorVersion,
+                                       PSX_PROTOCOL_MINOR_VERSION);
     if (ConnectionInfo.ProtocolVersion != PSX_PROTOCOL_VERSION || !Client->ViewBase)
     {
         NtClose(Client->Port);
@@ -210,6 +214,7 @@ PsxCreateProcess(
     _Out_ PULONG Pid)
 {
     PSX_API_MSG Message;
+    PSX_REQUEST_PARAMS Plain;
     uint32_t Written;
     int Error;
     ULONG Index;
@@ -220,8 +225,21 @@ PsxCreateProcess(
     if (!Client->ViewBase)
         return STATUS_INVALID_HANDLE;
 
-    /* The request goes at the start of the view */
-    Error = PsxPackRequest(Client->ViewBase, Client->ViewSize, Params, &Written);
+    if ((Params->Flags & PSX_REQUEST_STDIO_TTY) && Client->ProtocolMinorVersion == 0)
+    {
+        /* A server older than minor 1 knows no terminals: the program gets plain stdio */
+        Plain = *Params;
+        Plain.Flags &= ~PSX_REQUEST_STDIO_TTY;
+        Plain.TerminalRows = Plain.TerminalColumns = 0;
+        Params = &Plain;
+    }
+
+    /* The request goes at the start of the view, in the layout of the agreed version */
+    Error = PsxPackRequest(Client->ViewBase,
+                           Client->ViewSize,
+                           Client->ProtocolMinorVersion,
+                           Params,
+                           &Written);
     if (Error != 0)
     {
         *LinuxError = Error;

@@ -15,6 +15,32 @@ const uint16_t PsxDefaultRoot[] =
 };
 const uint32_t PsxDefaultRootChars = 23;
 
+/* Flags valid in a minor version. */
+static uint32_t
+PsxpValidFlags(uint32_t MinorVersion)
+{
+    return MinorVersion == 0 ? PSX_REQUEST_VALID_FLAGS_0 : PSX_REQUEST_VALID_FLAGS;
+}
+
+/* The terminal fields: a size exactly when PSX_REQUEST_STDIO_TTY is set, and that flag not
+ * together with debug stdio (the kernel debug output is no terminal). */
+static int
+PsxpCheckTerminal(uint32_t Flags,
+                  uint32_t Rows,
+                  uint32_t Columns)
+{
+    if ((Flags & PSX_REQUEST_STDIO_TTY) == 0)
+        return (Rows == 0 && Columns == 0) ? 0 : PSX_EINVAL;
+    if (Flags & PSX_REQUEST_DEBUG_STDIO)
+        return PSX_ENOTTY;
+    if (Rows == 0 || Columns == 0 ||
+        Rows > PSX_MAX_TERMINAL_SIZE || Columns > PSX_MAX_TERMINAL_SIZE)
+    {
+        return PSX_EINVAL;
+    }
+    return 0;
+}
+
 /* PACKING ********************************************************************/
 
 typedef struct _PSX_PACKER
@@ -90,18 +116,24 @@ PsxpAppendList(PSX_PACKER *Packer,
 int
 PsxPackRequest(void *Buffer,
                uint32_t Capacity,
+               uint32_t MinorVersion,
                const PSX_REQUEST_PARAMS *Params,
                uint32_t *Written)
 {
+    uint32_t HeaderSize = PSX_REQUEST_HEADER_SIZE(MinorVersion);
     PSX_PACKER Packer;
     PSX_REQUEST Header;
     size_t Length;
+    int Error;
 
     *Written = 0;
     if (Params == NULL || Params->Program == NULL || Params->Program[0] == '\0')
         return PSX_EINVAL;
-    if ((Params->Flags & ~PSX_REQUEST_VALID_FLAGS) != 0)
+    if ((Params->Flags & ~PsxpValidFlags(MinorVersion)) != 0)
         return PSX_EINVAL;
+    Error = PsxpCheckTerminal(Params->Flags, Params->TerminalRows, Params->TerminalColumns);
+    if (Error != 0)
+        return Error;
     if ((Params->ArgumentCount != 0 && Params->Arguments == NULL) ||
         (Params->EnvironmentCount != 0 && Params->Environment == NULL))
     {
@@ -120,16 +152,18 @@ PsxPackRequest(void *Buffer,
 
     if (Capacity > PSX_REQUEST_MAX_SIZE)
         Capacity = PSX_REQUEST_MAX_SIZE;
-    if (Capacity < sizeof(PSX_REQUEST))
+    if (Capacity < HeaderSize)
         return PSX_E2BIG;
 
     memset(&Header, 0, sizeof(Header));
     Header.Magic = PSX_REQUEST_MAGIC;
     Header.Flags = Params->Flags;
+    Header.TerminalRows = Params->TerminalRows;
+    Header.TerminalColumns = Params->TerminalColumns;
 
     Packer.Base = Buffer;
     Packer.Capacity = Capacity;
-    Packer.Used = sizeof(PSX_REQUEST);
+    Packer.Used = HeaderSize;
     Packer.Error = 0;
 
     Length = strlen(Params->Program) + 1;
@@ -173,7 +207,7 @@ PsxPackRequest(void *Buffer,
         return Packer.Error;
 
     Header.Size = Packer.Used;
-    memcpy(Buffer, &Header, sizeof(Header));
+    memcpy(Buffer, &Header, HeaderSize);
     *Written = Packer.Used;
     return 0;
 }
@@ -182,13 +216,14 @@ PsxPackRequest(void *Buffer,
 
 static int
 PsxpCheckRef(const PSX_REQUEST *Request,
+             uint32_t HeaderSize,
              const PSX_STRING_REF *Ref)
 {
     if (Ref->Length == 0)
         return Ref->Offset == 0 ? 0 : PSX_EINVAL;
 
     /* Strings live after the header and inside Size; no wrap-around */
-    if (Ref->Offset < sizeof(PSX_REQUEST) ||
+    if (Ref->Offset < HeaderSize ||
         Ref->Offset > Request->Size ||
         Ref->Length > Request->Size - Ref->Offset)
     {
@@ -252,30 +287,37 @@ PsxpCheckUtf16String(const PSX_STRING_REF *Ref)
 int
 PsxValidateRequest(const void *Buffer,
                    uint32_t Length,
+                   uint32_t MinorVersion,
                    PSX_REQUEST_VIEW *View)
 {
+    uint32_t HeaderSize = PSX_REQUEST_HEADER_SIZE(MinorVersion);
     const uint8_t *Base = Buffer;
     PSX_REQUEST Request;
     int Error;
 
     memset(View, 0, sizeof(*View));
-    if (Buffer == NULL || Length < sizeof(PSX_REQUEST))
+    if (Buffer == NULL || Length < HeaderSize)
         return PSX_EINVAL;
     if (Length > PSX_REQUEST_MAX_SIZE)
         return PSX_E2BIG;
 
-    memcpy(&Request, Buffer, sizeof(Request));
+    /* Only the header of this version is read: in minor 0 strings follow EnvironmentCount */
+    memset(&Request, 0, sizeof(Request));
+    memcpy(&Request, Buffer, HeaderSize);
     if (Request.Magic != PSX_REQUEST_MAGIC || Request.Size != Length)
         return PSX_EINVAL;
-    if ((Request.Flags & ~PSX_REQUEST_VALID_FLAGS) != 0)
+    if ((Request.Flags & ~PsxpValidFlags(MinorVersion)) != 0)
         return PSX_EINVAL;
+    Error = PsxpCheckTerminal(Request.Flags, Request.TerminalRows, Request.TerminalColumns);
+    if (Error != 0)
+        return Error;
 
-    if ((Error = PsxpCheckRef(&Request, &Request.Program)) != 0 ||
-        (Error = PsxpCheckRef(&Request, &Request.ImagePath)) != 0 ||
-        (Error = PsxpCheckRef(&Request, &Request.Root)) != 0 ||
-        (Error = PsxpCheckRef(&Request, &Request.Cwd)) != 0 ||
-        (Error = PsxpCheckRef(&Request, &Request.Arguments)) != 0 ||
-        (Error = PsxpCheckRef(&Request, &Request.Environment)) != 0)
+    if ((Error = PsxpCheckRef(&Request, HeaderSize, &Request.Program)) != 0 ||
+        (Error = PsxpCheckRef(&Request, HeaderSize, &Request.ImagePath)) != 0 ||
+        (Error = PsxpCheckRef(&Request, HeaderSize, &Request.Root)) != 0 ||
+        (Error = PsxpCheckRef(&Request, HeaderSize, &Request.Cwd)) != 0 ||
+        (Error = PsxpCheckRef(&Request, HeaderSize, &Request.Arguments)) != 0 ||
+        (Error = PsxpCheckRef(&Request, HeaderSize, &Request.Environment)) != 0)
     {
         return Error;
     }
@@ -328,6 +370,8 @@ PsxValidateRequest(const void *Buffer,
         View->EnvironmentLength = Request.Environment.Length;
     }
     View->EnvironmentCount = Request.EnvironmentCount;
+    View->TerminalRows = Request.TerminalRows;
+    View->TerminalColumns = Request.TerminalColumns;
     return 0;
 }
 

@@ -23,6 +23,7 @@ typedef struct _PSX_CLIENT
     ULONG ViewSize;
     ULONG ServerProcessId;
     NTSTATUS LxcoreStatus;
+    ULONG ProtocolMinorVersion;     /* agreed with the server: min(its, ours) */
 } PSX_CLIENT, *PPSX_CLIENT;
 
 /* Connects to \PsxApiPort. If psxss is not running and StartServer is TRUE, asks smss to
@@ -40,7 +41,9 @@ PsxDisconnect(
     _Inout_ PPSX_CLIENT Client);
 
 /* Launches a Linux program. Returns the NT status of the request; on success *LinuxError is
- * 0 and *Pid the Linux pid, or *LinuxError is a negative errno (the program did not start). */
+ * 0 and *Pid the Linux pid, or *LinuxError is a negative errno (the program did not start).
+ * PSX_REQUEST_STDIO_TTY is dropped when the server is older than minor version 1 (the
+ * program then sees plain pipes or files, as before). */
 NTSTATUS
 NTAPI
 PsxCreateProcess(

@@ -5,7 +5,13 @@
  *
  * Connection: NtConnectPort(PSX_API_PORT_NAME) with a PSX_CONNECTION_INFO and a client port
  * view (a PSX_VIEW_SIZE section the client creates); the server rejects a connection whose
- * protocol version differs or that has no view. psxcli.c does all of this.
+ * protocol (major) version differs or that has no view. psxcli.c does all of this.
+ *
+ * Versions: ProtocolVersion is the major version and must match. Minor versions only add
+ * things and are agreed on at connection time: both sides use the lower of the two minor
+ * versions (a client or server that predates minor versions sends and answers 0 in that
+ * field). Minor 1 adds the terminal fields of the launch request (PSX_REQUEST_STDIO_TTY,
+ * TerminalRows/TerminalColumns, see psxreq.h) and QueryServer's ProtocolMinorVersion.
  *
  * Requests (NtRequestWaitReplyPort with a PSX_API_MSG):
  *  - PsxApiCreateProcess: the client writes a PSX_REQUEST (psxreq.h) into its view and sends
@@ -13,6 +19,11 @@
  *    console handles of NT5-style consoles are not kernel objects and are rejected with
  *    STATUS_INVALID_HANDLE; bridge them through pipes). The server duplicates the handles,
  *    launches the ELF through lxcore and answers with the Linux pid or a Linux error.
+ *    With PSX_REQUEST_STDIO_TTY (minor 1) the launcher says its stdio is a terminal (a bridged
+ *    console) of TerminalRows x TerminalColumns: lxcore then answers terminal ioctls on fds
+ *    0-2. A malformed request is STATUS_INVALID_PARAMETER; a terminal asked for together with
+ *    debug stdio, or with no std handle at all, is STATUS_INVALID_PARAMETER_MIX (LinuxError
+ *    -ENOTTY).
  *  - PsxApiWaitProcess: TimeoutMilliseconds 0 polls; PSX_WAIT_INFINITE blocks until the
  *    process ends (the server answers later, from the thread that saw the exit). Other
  *    timeouts are rejected with STATUS_INVALID_PARAMETER. One wait per process at a time.
@@ -32,6 +43,7 @@
 #define PSX_SUBSYSTEM_NAME          L"Posix"
 
 #define PSX_PROTOCOL_VERSION        1
+#define PSX_PROTOCOL_MINOR_VERSION  1   /* 1: stdio may be a terminal (PSX_REQUEST_STDIO_TTY) */
 #define PSX_VIEW_SIZE               (64 * 1024)
 
 #define PSX_WAIT_INFINITE           0xFFFFFFFF
@@ -41,7 +53,8 @@ typedef struct _PSX_CONNECTION_INFO
     ULONG ProtocolVersion;      /* in: PSX_PROTOCOL_VERSION; out: the server's */
     ULONG ServerProcessId;      /* out */
     NTSTATUS LxcoreStatus;      /* out: result of opening \Device\lxss in the server */
-    ULONG Reserved;
+    ULONG ProtocolMinorVersion; /* in: PSX_PROTOCOL_MINOR_VERSION; out: the server's
+                                   (0 from a client or server older than minor versions) */
 } PSX_CONNECTION_INFO, *PPSX_CONNECTION_INFO;
 
 typedef enum _PSX_API_NUMBER
@@ -101,6 +114,7 @@ typedef struct _PSX_QUERY_SERVER_MSG
     ULONG LxcoreFlags;          /* out: LXSS_INFO_* */
     ULONG ProcessCount;         /* out: processes psxss tracks */
     ULONG ClientCount;          /* out: connected clients */
+    ULONG ProtocolMinorVersion; /* out (minor 1): the server's PSX_PROTOCOL_MINOR_VERSION */
 } PSX_QUERY_SERVER_MSG, *PPSX_QUERY_SERVER_MSG;
 
 typedef struct _PSX_API_MSG
@@ -120,5 +134,8 @@ typedef struct _PSX_API_MSG
 /* LPC messages are limited to PORT_MAXIMUM_MESSAGE_LENGTH (256 bytes on x86). */
 C_ASSERT(sizeof(PSX_API_MSG) <= 256);
 C_ASSERT(sizeof(PSX_CONNECTION_INFO) <= 256);
+/* A minor version must not grow the message: an older peer's receive buffer has the size
+ * of minor 0's (x86: the header, ApiNumber, Status and 8 ULONG-sized fields of CreateProcess) */
+C_ASSERT(sizeof(PSX_API_MSG) == sizeof(PORT_MESSAGE) + 2 * sizeof(ULONG) + 8 * sizeof(ULONG));
 
 #endif /* _PSXMSG_H_ */

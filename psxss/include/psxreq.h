@@ -10,6 +10,9 @@
  *
  * Layout: a PSX_REQUEST header followed by the strings it points to. Every PSX_STRING_REF is
  * an offset from the start of the request and a length in bytes; Length 0 means "absent".
+ * The header depends on the protocol minor version both sides agreed on (psxmsg.h): minor 0
+ * ends after EnvironmentCount (PSX_REQUEST_HEADER_SIZE_0, its strings start there), minor 1
+ * adds the terminal size. Pack and validate with the agreed minor version.
  *  - UTF-8 strings (Program, Cwd) are NUL-terminated, the NUL counts in Length, and they
  *    contain no other NUL.
  *  - UTF-8 lists (Arguments, Environment) are Count NUL-terminated strings packed back to back.
@@ -33,7 +36,15 @@
 
 /* PSX_REQUEST.Flags */
 #define PSX_REQUEST_DEBUG_STDIO     0x00000001u     /* no std handles: fds 1/2 -> DbgPrint */
-#define PSX_REQUEST_VALID_FLAGS     0x00000001u
+/* (minor 1) stdio is the launcher's terminal (a bridged console) of TerminalRows x
+ * TerminalColumns: fds 0-2 answer TCGETS, TIOCGWINSZ... as a tty does. Not with
+ * PSX_REQUEST_DEBUG_STDIO, and the client must send at least one std handle. */
+#define PSX_REQUEST_STDIO_TTY       0x00000002u
+#define PSX_REQUEST_VALID_FLAGS_0   0x00000001u     /* minor version 0 */
+#define PSX_REQUEST_VALID_FLAGS     0x00000003u     /* PSX_PROTOCOL_MINOR_VERSION */
+
+/* Terminal size limits (the console's SHORT coordinates; Linux's winsize is 16-bit) */
+#define PSX_MAX_TERMINAL_SIZE       0x7FFFu
 
 /* Errors returned by the functions below: negative Linux errno values. */
 #define PSX_EPERM                   (-1)
@@ -43,6 +54,7 @@
 #define PSX_ENOMEM                  (-12)
 #define PSX_EFAULT                  (-14)
 #define PSX_EINVAL                  (-22)
+#define PSX_ENOTTY                  (-25)           /* terminal flag on stdio that cannot be one */
 #define PSX_ENAMETOOLONG            (-36)
 #define PSX_EILSEQ                  (-84)
 
@@ -67,7 +79,17 @@ typedef struct _PSX_REQUEST
     uint32_t ArgumentCount;
     PSX_STRING_REF Environment; /* EnvironmentCount UTF-8 strings (envp) */
     uint32_t EnvironmentCount;
+    /* Minor 1 (a minor 0 header ends here, its strings start at this offset) */
+    uint16_t TerminalRows;      /* with PSX_REQUEST_STDIO_TTY: 1..PSX_MAX_TERMINAL_SIZE, */
+    uint16_t TerminalColumns;   /* else 0 */
 } PSX_REQUEST;
+
+#define PSX_REQUEST_HEADER_SIZE_0   ((uint32_t)offsetof(PSX_REQUEST, TerminalRows))
+
+/* Size of the request header in protocol minor version MinorVersion (newer ones: the
+ * newest this code knows). */
+#define PSX_REQUEST_HEADER_SIZE(MinorVersion) \
+    ((MinorVersion) == 0 ? PSX_REQUEST_HEADER_SIZE_0 : (uint32_t)sizeof(PSX_REQUEST))
 
 /* What a client fills in to build a request. */
 typedef struct _PSX_REQUEST_PARAMS
@@ -83,6 +105,8 @@ typedef struct _PSX_REQUEST_PARAMS
     uint32_t ArgumentCount;
     const char *const *Environment; /* EnvironmentCount strings */
     uint32_t EnvironmentCount;
+    uint16_t TerminalRows;          /* with PSX_REQUEST_STDIO_TTY */
+    uint16_t TerminalColumns;
 } PSX_REQUEST_PARAMS;
 
 /* A validated request: pointers into the (copied) request buffer. */
@@ -101,21 +125,29 @@ typedef struct _PSX_REQUEST_VIEW
     const char *Environment;        /* packed list, NULL if EnvironmentCount == 0 */
     uint32_t EnvironmentLength;
     uint32_t EnvironmentCount;
+    uint16_t TerminalRows;          /* non-zero only with PSX_REQUEST_STDIO_TTY */
+    uint16_t TerminalColumns;
 } PSX_REQUEST_VIEW;
 
-/* Packs Params into Buffer (Capacity bytes). Returns 0 and the size in *Written, or
- * PSX_E2BIG (does not fit / too many strings), PSX_EINVAL (missing or malformed field). */
+/* Packs Params into Buffer (Capacity bytes) in the layout of protocol minor version
+ * MinorVersion. Returns 0 and the size in *Written, or PSX_E2BIG (does not fit / too many
+ * strings), PSX_EINVAL (missing or malformed field, a flag that version does not have, a
+ * terminal size out of range or without PSX_REQUEST_STDIO_TTY), PSX_ENOTTY (a terminal
+ * together with debug stdio). */
 int
 PsxPackRequest(void *Buffer,
                uint32_t Capacity,
+               uint32_t MinorVersion,
                const PSX_REQUEST_PARAMS *Params,
                uint32_t *Written);
 
-/* Validates Length bytes at Buffer (which must be 4-byte aligned) as a request. Returns 0 and
- * fills *View, or PSX_EINVAL / PSX_E2BIG / PSX_ENAMETOOLONG. Never reads outside the buffer. */
+/* Validates Length bytes at Buffer (which must be 4-byte aligned) as a request of protocol
+ * minor version MinorVersion. Returns 0 and fills *View, or PSX_EINVAL / PSX_E2BIG /
+ * PSX_ENAMETOOLONG / PSX_ENOTTY (as for PsxPackRequest). Never reads outside the buffer. */
 int
 PsxValidateRequest(const void *Buffer,
                    uint32_t Length,
+                   uint32_t MinorVersion,
                    PSX_REQUEST_VIEW *View);
 
 /* Joins Cwd (absolute) and Path (absolute or relative) and normalises "." "..", repeated and

@@ -7,8 +7,11 @@
  * Console handles of the NT5-style console are not kernel objects, so a console stdin,
  * stdout or stderr is bridged through an anonymous pipe and a pump thread (UTF-8 on the
  * Linux side, WriteConsoleW/ReadConsoleW on ours). A redirected handle (file, pipe) is
- * passed to psxss as it is. Ctrl+C asks psxss to signal the program (SIGINT, then SIGKILL
- * on the second press); lxrun keeps running until the program has ended.
+ * passed to psxss as it is. When stdout is a console the program's stdio is a terminal of
+ * the console window's size (PSX_REQUEST_STDIO_TTY: isatty(), TCGETS, TIOCGWINSZ work);
+ * lxcore marks fds 0-2 alike, so a redirected stdout makes none of them a terminal. Ctrl+C
+ * asks psxss to signal the program (SIGINT, then SIGKILL on the second press); lxrun keeps
+ * running until the program has ended.
  */
 
 /* INCLUDES *******************************************************************/
@@ -109,6 +112,43 @@ LxrunIsConsole(
     if (((ULONG_PTR)Handle & 3) == 3)
         return TRUE;
     return GetConsoleMode(Handle, &Mode);
+}
+
+/*
+ * Marks the program's stdio as a terminal when our stdout is a console. lxcore applies the
+ * mark to fds 0-2 of the process alike, so stdout decides: with "> file" or "| more" what
+ * the program writes is not on a terminal, and Linux programs then expect isatty(1) to be
+ * false (a console stdin alone does not count; a redirected stdin under a console stdout is
+ * marked too, a documented limit). The size is the console window's (srWindow), not the
+ * screen buffer's, as a Linux terminal emulator reports its visible rows and columns.
+ */
+static
+VOID
+LxrunSetTerminal(
+    _Inout_ PSX_REQUEST_PARAMS *Params)
+{
+    CONSOLE_SCREEN_BUFFER_INFO Info;
+    HANDLE Output = GetStdHandle(STD_OUTPUT_HANDLE);
+    LONG Rows = 25, Columns = 80;
+
+    if (Output == NULL || Output == INVALID_HANDLE_VALUE || !LxrunIsConsole(Output))
+        return;
+
+    if (GetConsoleScreenBufferInfo(Output, &Info))
+    {
+        Rows = (LONG)Info.srWindow.Bottom - Info.srWindow.Top + 1;
+        Columns = (LONG)Info.srWindow.Right - Info.srWindow.Left + 1;
+        if (Rows <= 0 || (ULONG)Rows > PSX_MAX_TERMINAL_SIZE ||
+            Columns <= 0 || (ULONG)Columns > PSX_MAX_TERMINAL_SIZE)
+        {
+            Rows = 25;
+            Columns = 80;
+        }
+    }
+
+    Params->Flags |= PSX_REQUEST_STDIO_TTY;
+    Params->TerminalRows = (uint16_t)Rows;
+    Params->TerminalColumns = (uint16_t)Columns;
 }
 
 /* Linux program output (UTF-8 bytes from the pipe) -> console. */
@@ -429,6 +469,10 @@ wmain(
     {
         LxrunError("cannot create stdio pipes (error %lu)", GetLastError());
         return LXRUN_EXIT_FAILURE;
+    }
+    else
+    {
+        LxrunSetTerminal(&Params);
     }
 
     SetConsoleCtrlHandler(LxrunCtrlHandler, TRUE);

@@ -11,6 +11,10 @@
 #include "psxreq.h"
 #include "lxcreate.h"
 
+/* The protocol minor version the tests speak unless they say otherwise (psxmsg.h's
+ * PSX_PROTOCOL_MINOR_VERSION; that header needs the NT headers) */
+#define MINOR 1u
+
 static uint32_t Buffer32[PSX_REQUEST_MAX_SIZE / 4 + 16]; /* 4-byte aligned */
 static uint8_t *const Buffer = (uint8_t *)Buffer32;
 
@@ -43,9 +47,10 @@ Narrow(const uint16_t *Wide, uint32_t Chars)
     return Out;
 }
 
-/* Packs a typical request; returns its size. */
+/* Packs a typical request in the layout of minor version Minor, a terminal of Rows x
+ * Columns if Rows is not 0; returns its size. */
 static uint32_t
-PackTypical(void)
+PackTypicalAs(uint32_t Minor, uint16_t Rows, uint16_t Columns)
 {
     static const char *const Args[] = {"/bin/hello", "-n", "w\xc3\xa9rld"};
     static const char *const Env[] = {"PATH=/bin", "HOME=/root"};
@@ -63,13 +68,25 @@ PackTypical(void)
     Params.ArgumentCount = 3;
     Params.Environment = Env;
     Params.EnvironmentCount = 2;
-    Error = PsxPackRequest(Buffer, PSX_REQUEST_MAX_SIZE, &Params, &Written);
+    if (Rows != 0)
+    {
+        Params.Flags = PSX_REQUEST_STDIO_TTY;
+        Params.TerminalRows = Rows;
+        Params.TerminalColumns = Columns;
+    }
+    Error = PsxPackRequest(Buffer, PSX_REQUEST_MAX_SIZE, Minor, &Params, &Written);
     if (Error != 0)
     {
         printf("# PackTypical failed: %d\n", Error);
         exit(2);
     }
     return Written;
+}
+
+static uint32_t
+PackTypical(void)
+{
+    return PackTypicalAs(MINOR, 0, 0);
 }
 
 static PSX_REQUEST *
@@ -83,7 +100,7 @@ TestPackRoundTrip(void)
 {
     PSX_REQUEST_VIEW View;
     uint32_t Size = PackTypical();
-    int Error = PsxValidateRequest(Buffer, Size, &View);
+    int Error = PsxValidateRequest(Buffer, Size, MINOR, &View);
 
     TAP_EQ(Error, 0, "pack + validate: a typical request is accepted");
     TAP_EQ(Header()->Magic, PSX_REQUEST_MAGIC, "pack: magic");
@@ -113,9 +130,9 @@ TestPackDefaults(void)
 
     memset(&Params, 0, sizeof(Params));
     Params.Program = "/x";
-    TAP_EQ(PsxPackRequest(Buffer, PSX_REQUEST_MAX_SIZE, &Params, &Written), 0,
+    TAP_EQ(PsxPackRequest(Buffer, PSX_REQUEST_MAX_SIZE, MINOR, &Params, &Written), 0,
            "pack: program only");
-    TAP_EQ(PsxValidateRequest(Buffer, Written, &View), 0, "validate: program only");
+    TAP_EQ(PsxValidateRequest(Buffer, Written, MINOR, &View), 0, "validate: program only");
     TAP_STR(View.Cwd, "/", "view: absent cwd reads as /");
     TAP_EQ(View.Root == NULL && View.Arguments == NULL && View.Environment == NULL, 1,
            "view: absent root/argv/envp are NULL");
@@ -125,9 +142,9 @@ TestPackDefaults(void)
         uint16_t Image[8];
         Params.ImagePathChars = Wide("\\x", Image);
         Params.ImagePath = Image;
-        TAP_EQ(PsxPackRequest(Buffer, PSX_REQUEST_MAX_SIZE, &Params, &Written), 0,
+        TAP_EQ(PsxPackRequest(Buffer, PSX_REQUEST_MAX_SIZE, MINOR, &Params, &Written), 0,
                "pack: odd-length program then UTF-16 image path");
-        TAP_EQ(PsxValidateRequest(Buffer, Written, &View), 0,
+        TAP_EQ(PsxValidateRequest(Buffer, Written, MINOR, &View), 0,
                "validate: padded UTF-16 after an odd-length string");
         TAP_EQ(((uintptr_t)View.ImagePath) & 1, 0, "view: image path is 2-byte aligned");
         TAP_STR(Narrow(View.ImagePath, View.ImagePathChars), "\\x", "view: image path");
@@ -144,42 +161,42 @@ TestPackErrors(void)
     uint32_t Index;
 
     memset(&Params, 0, sizeof(Params));
-    TAP_EQ(PsxPackRequest(Buffer, PSX_REQUEST_MAX_SIZE, &Params, &Written), PSX_EINVAL,
+    TAP_EQ(PsxPackRequest(Buffer, PSX_REQUEST_MAX_SIZE, MINOR, &Params, &Written), PSX_EINVAL,
            "pack: no program is -EINVAL");
     TAP_EQ(Written, 0, "pack: *Written is 0 on failure");
     Params.Program = "";
-    TAP_EQ(PsxPackRequest(Buffer, PSX_REQUEST_MAX_SIZE, &Params, &Written), PSX_EINVAL,
+    TAP_EQ(PsxPackRequest(Buffer, PSX_REQUEST_MAX_SIZE, MINOR, &Params, &Written), PSX_EINVAL,
            "pack: empty program is -EINVAL");
 
     Params.Program = "/x";
     Params.Flags = 0x80;
-    TAP_EQ(PsxPackRequest(Buffer, PSX_REQUEST_MAX_SIZE, &Params, &Written), PSX_EINVAL,
+    TAP_EQ(PsxPackRequest(Buffer, PSX_REQUEST_MAX_SIZE, MINOR, &Params, &Written), PSX_EINVAL,
            "pack: unknown flag is -EINVAL");
     Params.Flags = 0;
 
     Params.ArgumentCount = 1;
-    TAP_EQ(PsxPackRequest(Buffer, PSX_REQUEST_MAX_SIZE, &Params, &Written), PSX_EINVAL,
+    TAP_EQ(PsxPackRequest(Buffer, PSX_REQUEST_MAX_SIZE, MINOR, &Params, &Written), PSX_EINVAL,
            "pack: argc without argv is -EINVAL");
 
     for (Index = 0; Index < PSX_MAX_ARGUMENTS + 1; Index++)
         Many[Index] = "a";
     Params.Arguments = Many;
     Params.ArgumentCount = PSX_MAX_ARGUMENTS + 1;
-    TAP_EQ(PsxPackRequest(Buffer, PSX_REQUEST_MAX_SIZE, &Params, &Written), PSX_E2BIG,
+    TAP_EQ(PsxPackRequest(Buffer, PSX_REQUEST_MAX_SIZE, MINOR, &Params, &Written), PSX_E2BIG,
            "pack: more than PSX_MAX_ARGUMENTS is -E2BIG");
     Params.ArgumentCount = PSX_MAX_ARGUMENTS;
-    TAP_EQ(PsxPackRequest(Buffer, PSX_REQUEST_MAX_SIZE, &Params, &Written), 0,
+    TAP_EQ(PsxPackRequest(Buffer, PSX_REQUEST_MAX_SIZE, MINOR, &Params, &Written), 0,
            "pack: exactly PSX_MAX_ARGUMENTS fits");
 
     Many[5] = NULL;
-    TAP_EQ(PsxPackRequest(Buffer, PSX_REQUEST_MAX_SIZE, &Params, &Written), PSX_EINVAL,
+    TAP_EQ(PsxPackRequest(Buffer, PSX_REQUEST_MAX_SIZE, MINOR, &Params, &Written), PSX_EINVAL,
            "pack: a NULL argv entry is -EINVAL");
     Many[5] = "a";
 
     Params.ArgumentCount = 2;
-    TAP_EQ(PsxPackRequest(Buffer, sizeof(PSX_REQUEST) + 4, &Params, &Written), PSX_E2BIG,
+    TAP_EQ(PsxPackRequest(Buffer, sizeof(PSX_REQUEST) + 4, MINOR, &Params, &Written), PSX_E2BIG,
            "pack: capacity too small is -E2BIG");
-    TAP_EQ(PsxPackRequest(Buffer, sizeof(PSX_REQUEST) - 1, &Params, &Written), PSX_E2BIG,
+    TAP_EQ(PsxPackRequest(Buffer, sizeof(PSX_REQUEST) - 1, MINOR, &Params, &Written), PSX_E2BIG,
            "pack: capacity below the header is -E2BIG");
 
     memset(Long, 'a', sizeof(Long) - 1);
@@ -187,7 +204,7 @@ TestPackErrors(void)
     Long[sizeof(Long) - 1] = '\0';
     Params.ArgumentCount = 0;
     Params.Program = Long;
-    TAP_EQ(PsxPackRequest(Buffer, PSX_REQUEST_MAX_SIZE, &Params, &Written), PSX_ENAMETOOLONG,
+    TAP_EQ(PsxPackRequest(Buffer, PSX_REQUEST_MAX_SIZE, MINOR, &Params, &Written), PSX_ENAMETOOLONG,
            "pack: a program longer than PATH_MAX is -ENAMETOOLONG");
 }
 
@@ -206,7 +223,7 @@ TestValidateRejects(void)
         Saved = *Header();                                           \
         (void)Saved;                                                 \
         Mutation;                                                    \
-        TAP_EQ(PsxValidateRequest(Buffer, Size, &View), Want, Name); \
+        TAP_EQ(PsxValidateRequest(Buffer, Size, MINOR, &View), Want, Name); \
     } while (0)
 
     REJECT(Header()->Magic ^= 1, PSX_EINVAL, "validate: wrong magic");
@@ -250,8 +267,93 @@ TestValidateRejects(void)
     Size = PackTypical();
     Byte = Buffer[Header()->Program.Offset];
     Buffer[Header()->Program.Offset] = 'Z';
-    TAP_EQ(PsxValidateRequest(Buffer, Size, &View), 0, "validate: changed content is fine");
+    TAP_EQ(PsxValidateRequest(Buffer, Size, MINOR, &View), 0, "validate: changed content is fine");
     Buffer[Header()->Program.Offset] = Byte;
+#undef REJECT
+}
+
+/* Protocol minor 1: the terminal fields, and minor 0 requests still understood. */
+static void
+TestTerminal(void)
+{
+    PSX_REQUEST_PARAMS Params;
+    PSX_REQUEST_VIEW View;
+    uint32_t Size, Written;
+
+    Size = PackTypicalAs(1, 40, 100);
+    TAP_EQ(PsxValidateRequest(Buffer, Size, 1, &View), 0, "terminal: a 40x100 request is accepted");
+    TAP_EQ(View.Flags, PSX_REQUEST_STDIO_TTY, "terminal: view flag");
+    TAP_EQ(View.TerminalRows, 40, "terminal: view rows");
+    TAP_EQ(View.TerminalColumns, 100, "terminal: view columns");
+    TAP_EQ(Header()->Program.Offset, sizeof(PSX_REQUEST), "terminal: minor 1 strings follow the whole header");
+    TAP_STR(View.Program, "bin/hello", "terminal: program still found");
+
+    Size = PackTypicalAs(1, PSX_MAX_TERMINAL_SIZE, 1);
+    TAP_EQ(PsxValidateRequest(Buffer, Size, 1, &View), 0, "terminal: 32767x1 is accepted");
+
+    /* A minor 0 client: shorter header, no terminal */
+    Size = PackTypicalAs(0, 0, 0);
+    TAP_EQ(Header()->Program.Offset, PSX_REQUEST_HEADER_SIZE_0,
+           "minor 0: strings start after EnvironmentCount");
+    TAP_EQ(PSX_REQUEST_HEADER_SIZE_0 + 4, sizeof(PSX_REQUEST), "minor 0: header is 4 bytes shorter");
+    TAP_EQ(PsxValidateRequest(Buffer, Size, 0, &View), 0, "minor 0: its request is accepted");
+    TAP_EQ(View.TerminalRows | View.TerminalColumns | (View.Flags & PSX_REQUEST_STDIO_TTY), 0,
+           "minor 0: no terminal in the view (string bytes where minor 1 has the size)");
+    TAP_STR(View.Program, "bin/hello", "minor 0: program");
+    TAP_EQ(PsxValidateRequest(Buffer, Size, 1, &View), PSX_EINVAL,
+           "minor 0 request read as minor 1: strings inside the header are refused");
+    Size = PackTypicalAs(1, 0, 0);
+    TAP_EQ(PsxValidateRequest(Buffer, Size, 0, &View), 0,
+           "minor 1 request without a terminal read as minor 0: the zero size is padding");
+    Size = PackTypicalAs(1, 25, 80);
+    TAP_EQ(PsxValidateRequest(Buffer, Size, 0, &View), PSX_EINVAL,
+           "minor 0: the terminal flag is unknown");
+    Size = PackTypicalAs(1, 25, 80);
+    TAP_EQ(PsxValidateRequest(Buffer, Size, 7, &View), 0,
+           "a newer minor is read with the newest layout known");
+
+    memset(&Params, 0, sizeof(Params));
+    Params.Program = "/x";
+    Params.Flags = PSX_REQUEST_STDIO_TTY;
+    Params.TerminalRows = 25;
+    Params.TerminalColumns = 80;
+    TAP_EQ(PsxPackRequest(Buffer, PSX_REQUEST_MAX_SIZE, 0, &Params, &Written), PSX_EINVAL,
+           "pack: minor 0 has no terminal flag");
+    TAP_EQ(PsxPackRequest(Buffer, PSX_REQUEST_MAX_SIZE, 1, &Params, &Written), 0,
+           "pack: minor 1 terminal");
+    Params.TerminalRows = 0;
+    TAP_EQ(PsxPackRequest(Buffer, PSX_REQUEST_MAX_SIZE, 1, &Params, &Written), PSX_EINVAL,
+           "pack: terminal with 0 rows is -EINVAL");
+    Params.TerminalRows = 25;
+    Params.TerminalColumns = PSX_MAX_TERMINAL_SIZE + 1;
+    TAP_EQ(PsxPackRequest(Buffer, PSX_REQUEST_MAX_SIZE, 1, &Params, &Written), PSX_EINVAL,
+           "pack: terminal wider than 32767 is -EINVAL");
+    Params.TerminalColumns = 80;
+    Params.Flags = PSX_REQUEST_STDIO_TTY | PSX_REQUEST_DEBUG_STDIO;
+    TAP_EQ(PsxPackRequest(Buffer, PSX_REQUEST_MAX_SIZE, 1, &Params, &Written), PSX_ENOTTY,
+           "pack: terminal with debug stdio is -ENOTTY");
+    Params.Flags = 0;
+    TAP_EQ(PsxPackRequest(Buffer, PSX_REQUEST_MAX_SIZE, 1, &Params, &Written), PSX_EINVAL,
+           "pack: a size without the terminal flag is -EINVAL");
+
+#define REJECT(Mutation, Want, Name)                                    \
+    do {                                                                \
+        Size = PackTypicalAs(1, 25, 80);                                \
+        Mutation;                                                       \
+        TAP_EQ(PsxValidateRequest(Buffer, Size, 1, &View), Want, Name); \
+    } while (0)
+
+    REJECT(Header()->TerminalRows = 0, PSX_EINVAL, "validate: terminal with 0 rows");
+    REJECT(Header()->TerminalColumns = 0, PSX_EINVAL, "validate: terminal with 0 columns");
+    REJECT(Header()->TerminalRows = 0x8000, PSX_EINVAL, "validate: terminal taller than 32767");
+    REJECT(Header()->TerminalColumns = 0xFFFF, PSX_EINVAL, "validate: terminal wider than 32767");
+    REJECT(Header()->Flags = 0, PSX_EINVAL, "validate: a terminal size without the flag");
+    REJECT(Header()->Flags |= PSX_REQUEST_DEBUG_STDIO, PSX_ENOTTY,
+           "validate: terminal together with debug stdio is -ENOTTY");
+    REJECT(Header()->Flags = 0x4 | PSX_REQUEST_STDIO_TTY, PSX_EINVAL,
+           "validate: unknown flag next to the terminal flag");
+    REJECT((Header()->Flags = 0, Header()->TerminalRows = Header()->TerminalColumns = 0), 0,
+           "validate: minor 1 without a terminal is fine");
 #undef REJECT
 }
 
@@ -376,7 +478,7 @@ TestCreateInput(void)
     int Ok = 1;
     int Index;
 
-    PsxValidateRequest(Buffer, Size, &View);
+    PsxValidateRequest(Buffer, Size, MINOR, &View);
     memset(&Launch, 0, sizeof(Launch));
     Launch.Request = &View;
     Launch.Root = View.Root;
@@ -437,13 +539,30 @@ TestCreateInput(void)
     Header()->Flags = PSX_REQUEST_DEBUG_STDIO;
     Header()->Environment.Offset = Header()->Environment.Length = 0;
     Header()->EnvironmentCount = 0;
-    TAP_EQ(PsxValidateRequest(Buffer, Size, &View), 0, "ioctl input: variant request valid");
+    TAP_EQ(PsxValidateRequest(Buffer, Size, MINOR, &View), 0, "ioctl input: variant request valid");
     Needed = PsxCreateInputSize(&Launch);
     TAP_EQ(PsxBuildCreateInput(&Launch, Output, Needed, &Written), 0, "ioctl input: variant");
     memcpy(&In, Output, sizeof(In));
     TAP_EQ(In.Flags, LXSS_CREATE_DEBUG_STDIO, "ioctl input: debug stdio flag maps");
     TAP_EQ(In.Environment.Offset | In.Environment.Length | In.EnvironmentCount, 0,
            "ioctl input: absent environment is a zero blob");
+
+    /* A terminal: LXSS_CREATE_STDIO_TTY with the size in Reserved[0] */
+    Size = PackTypicalAs(1, 43, 132);
+    TAP_EQ(PsxValidateRequest(Buffer, Size, 1, &View), 0, "ioctl input: terminal request valid");
+    Needed = PsxCreateInputSize(&Launch);
+    TAP_EQ(PsxBuildCreateInput(&Launch, Output, Needed, &Written), 0, "ioctl input: terminal");
+    memcpy(&In, Output, sizeof(In));
+    TAP_EQ(In.Flags, LXSS_CREATE_STDIO_TTY, "ioctl input: terminal flag maps to LXSS_CREATE_STDIO_TTY");
+    TAP_EQ(In.Reserved[0], (43u << 16) | 132u, "ioctl input: Reserved[0] = rows << 16 | columns");
+    TAP_EQ(In.Reserved[1] | In.Reserved[2] | In.Reserved[3], 0, "ioctl input: Reserved[1..3] zero");
+    TAP_EQ((In.Flags & ~LXSS_CREATE_VALID_FLAGS), 0, "ioctl input: only flags lxcore knows");
+    Launch.StdHandles[0] = Launch.StdHandles[2] = NULL;
+    TAP_EQ(PsxBuildCreateInput(&Launch, Output, Needed, &Written), PSX_ENOTTY,
+           "ioctl input: terminal without any std handle is ENOTTY");
+    Launch.StdHandles[1] = (HANDLE)(uintptr_t)0x18;
+    TAP_EQ(PsxBuildCreateInput(&Launch, Output, Needed, &Written), 0,
+           "ioctl input: terminal with only stdout");
 
     Launch.ImagePathChars = 0;
     TAP_EQ(PsxBuildCreateInput(&Launch, Output, sizeof(Output32), &Written), PSX_EINVAL,
@@ -469,14 +588,26 @@ TestExitCodes(void)
 static void
 Fuzz(unsigned long Iterations, unsigned long Seed)
 {
-    uint32_t Size = PackTypical();
-    uint8_t *Pristine = malloc(Size);
-    unsigned long Accepted = 0, Broken = 0, Iteration;
+    /* Three originals: minor 1 with a terminal, minor 1 without, minor 0 */
+    static const uint32_t Minors[3] = {1, 1, 0};
+    uint8_t *Pristines[3];
+    uint32_t Sizes[3];
+    unsigned long Accepted = 0, Broken = 0, Terminals = 0, Iteration;
+    int Kind;
 
-    memcpy(Pristine, Buffer, Size);
+    for (Kind = 0; Kind < 3; Kind++)
+    {
+        Sizes[Kind] = PackTypicalAs(Minors[Kind], Kind == 0 ? 25 : 0, Kind == 0 ? 80 : 0);
+        Pristines[Kind] = malloc(Sizes[Kind]);
+        memcpy(Pristines[Kind], Buffer, Sizes[Kind]);
+    }
     srand((unsigned)Seed);
     for (Iteration = 0; Iteration < Iterations; Iteration++)
     {
+        uint32_t Size = Sizes[Iteration % 3];
+        const uint8_t *Pristine = Pristines[Iteration % 3];
+        uint32_t Minor = Minors[Iteration % 3];
+        uint32_t HeaderSize = PSX_REQUEST_HEADER_SIZE(Minor);
         uint32_t Length = Size;
         uint8_t *Copy;
         PSX_REQUEST_VIEW View;
@@ -491,33 +622,44 @@ Fuzz(unsigned long Iterations, unsigned long Seed)
         for (Flip = 0; Flip < Flips && Length; Flip++)
         {
             /* Mostly in the header, where the offsets are */
-            uint32_t At = (rand() % 2) ? rand() % (sizeof(PSX_REQUEST) < Length ?
-                                                   sizeof(PSX_REQUEST) : Length)
+            uint32_t At = (rand() % 2) ? rand() % (HeaderSize < Length ? HeaderSize : Length)
                                        : rand() % Length;
             Copy[At] = (rand() % 3 == 0) ? 0 : (uint8_t)rand();
         }
 
-        if (PsxValidateRequest(Copy, Length, &View) == 0)
+        if (PsxValidateRequest(Copy, Length, Minor, &View) == 0)
         {
             const uint8_t *End = Copy + Length;
             Accepted++;
-            if ((const uint8_t *)View.Program < Copy + sizeof(PSX_REQUEST) ||
+            if (View.Flags & PSX_REQUEST_STDIO_TTY)
+                Terminals++;
+            if ((const uint8_t *)View.Program < Copy + HeaderSize ||
                 (const uint8_t *)View.Program + strlen(View.Program) >= End ||
                 View.Program[0] == '\0' ||
                 (View.Arguments && (const uint8_t *)View.Arguments + View.ArgumentsLength > End) ||
                 (View.Arguments && View.Arguments[View.ArgumentsLength - 1] != '\0') ||
                 (View.Root && (const uint8_t *)(View.Root + View.RootChars) > End) ||
-                (View.Cwd[0] != '/'))
+                (View.Cwd[0] != '/') ||
+                ((View.Flags & PSX_REQUEST_STDIO_TTY) &&
+                 (Minor == 0 || (View.Flags & PSX_REQUEST_DEBUG_STDIO) ||
+                  View.TerminalRows == 0 || View.TerminalRows > PSX_MAX_TERMINAL_SIZE ||
+                  View.TerminalColumns == 0 ||
+                  View.TerminalColumns > PSX_MAX_TERMINAL_SIZE)) ||
+                (!(View.Flags & PSX_REQUEST_STDIO_TTY) &&
+                 (View.TerminalRows | View.TerminalColumns) != 0))
             {
                 Broken++;
             }
         }
         free(Copy);
     }
-    free(Pristine);
-    printf("# %lu mutations, %lu accepted\n", Iterations, Accepted);
+    for (Kind = 0; Kind < 3; Kind++)
+        free(Pristines[Kind]);
+    printf("# %lu mutations (minor 1 with and without a terminal, minor 0), %lu accepted, "
+           "%lu of them terminals\n", Iterations, Accepted, Terminals);
     TAP_EQ(Broken, 0, "fuzz: every accepted mutation keeps the view inside the message");
     TapOk(Accepted > 0 && Accepted < Iterations, "fuzz: mutations both accepted and refused");
+    TapOk(Terminals > 0, "fuzz: mutated terminal requests accepted too");
 }
 
 int
@@ -533,6 +675,7 @@ main(int Argc, char **Argv)
     TestPackDefaults();
     TestPackErrors();
     TestValidateRejects();
+    TestTerminal();
     TestResolve();
     TestNtImagePath();
     TestCreateInput();
