@@ -559,8 +559,17 @@ PsxApiCreateProcessHandler(
 
     Create->Pid = Output.Pid;
     Create->NtProcessId = Output.NtProcessId;
-    PSX_TRACE("client %p started pid %lu (NT %lu)\n",
-              Client->ClientId.UniqueProcess, Output.Pid, Output.NtProcessId);
+    if (View.Flags & PSX_REQUEST_STDIO_TTY)
+    {
+        PSX_TRACE("client %p started pid %lu (NT %lu), stdio a %ux%u terminal\n",
+                  Client->ClientId.UniqueProcess, Output.Pid, Output.NtProcessId,
+                  View.TerminalRows, View.TerminalColumns);
+    }
+    else
+    {
+        PSX_TRACE("client %p started pid %lu (NT %lu)\n",
+                  Client->ClientId.UniqueProcess, Output.Pid, Output.NtProcessId);
+    }
 
 Quit:
     /* lxcore referenced what it kept; our copies of the client's handles go */
