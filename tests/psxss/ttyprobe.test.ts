@@ -75,7 +75,8 @@ describe.skipIf(!!skipReason)('ttyprobe', () => {
     const out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
     const rc = (name: string): number => Number(out.match(new RegExp(`${name}=(\\d+)`))?.[1] ?? NaN);
     expect(tapNotOk(out), out).toEqual([]);
-    expect(tapOk(out).length, out).toBe(10);
+    expect(tapOk(out).length, out).toBe(11);
+    expect(out).toMatch(/# after TCSETS without ECHO, TCGETS says ECHO off \(applied\)/);
     expect(out).toMatch(/# window 33 rows x 111 columns/);
     expect(rc('rc_tty'), out).toBe(0);
     expect(rc('rc_rows'), out).toBe(33);

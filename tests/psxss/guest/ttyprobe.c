@@ -5,9 +5,10 @@
  * give a program a terminal.
  *
  *   ttyprobe tty     stdio is a terminal: isatty(0) and isatty(1), TCGETS on fds 0 and 1
- *                    gives cooked-mode termios (ICANON and ECHO set), TIOCGWINSZ rows and
- *                    columns > 0, TIOCGPGRP answers; a regular file is no tty, and after
- *                    dup2(file, 1) (what the shell's "> file" does) fd 1 is none either
+ *                    gives cooked-mode termios (ICANON and ECHO set), TCSETS is accepted,
+ *                    TIOCGWINSZ rows and columns > 0, TIOCGPGRP answers; a regular file is
+ *                    no tty, and after dup2(file, 1) (what the shell's "> file" does) fd 1
+ *                    is none either
  *   ttyprobe notty   stdout is redirected: isatty(1) is false with errno ENOTTY, TCGETS and
  *                    TIOCGWINSZ on fd 1 fail with ENOTTY
  *   ttyprobe rows    exit status = the terminal's rows (TIOCGWINSZ on fd 1, at most 254;
@@ -80,6 +81,25 @@ ProbeTerminal(const char *Self)
     Check(Result == 0 && Termios.c_cc[VINTR] == 3 && Termios.c_cc[VEOF] == 4,
           "VINTR is ^C and VEOF ^D");
     Check(tcgetattr(0, &Termios) == 0, "TCGETS on fd 0 succeeds");
+
+    /* Setting is accepted; whether it is applied is the terminal's business (lxcore's is
+     * not: the console keeps its line discipline), so only report what TCGETS says then */
+    if (tcgetattr(1, &Termios) == 0)
+    {
+        struct termios Quiet = Termios, After;
+
+        Quiet.c_lflag &= ~(tcflag_t)ECHO;
+        Result = tcsetattr(1, TCSANOW, &Quiet);
+        Check(Result == 0, "TCSETS (echo off) is accepted");
+        if (tcgetattr(1, &After) == 0)
+            printf("# after TCSETS without ECHO, TCGETS says ECHO %s\n",
+                   (After.c_lflag & ECHO) ? "on (not applied)" : "off (applied)");
+        tcsetattr(1, TCSANOW, &Termios);
+    }
+    else
+    {
+        Check(0, "TCSETS (echo off) is accepted");
+    }
 
     memset(&Size, 0, sizeof(Size));
     Result = ioctl(1, TIOCGWINSZ, &Size);
