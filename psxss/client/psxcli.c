@@ -253,10 +253,12 @@ PsxCreateProcess(
         Message.u.CreateProcess.StdHandles[Index] = StdHandles ? StdHandles[Index] : NULL;
 
     Status = PsxpCall(Client, &Message);
+
+    /* A refused request says why too (-EINVAL, -ENOTTY...); 0 if no answer came back */
+    *LinuxError = Message.u.CreateProcess.LinuxError;
     if (!NT_SUCCESS(Status))
         return Status;
 
-    *LinuxError = Message.u.CreateProcess.LinuxError;
     *Pid = Message.u.CreateProcess.Pid;
     return STATUS_SUCCESS;
 }

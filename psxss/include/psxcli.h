@@ -42,6 +42,8 @@ PsxDisconnect(
 
 /* Launches a Linux program. Returns the NT status of the request; on success *LinuxError is
  * 0 and *Pid the Linux pid, or *LinuxError is a negative errno (the program did not start).
+ * When psxss refuses the request (an error status), *LinuxError still says why if psxss
+ * did (-EINVAL for a malformed request, -ENOTTY for a terminal without std handles).
  * PSX_REQUEST_STDIO_TTY is dropped when the server is older than minor version 1 (the
  * program then sees plain pipes or files, as before). */
 NTSTATUS

@@ -11,8 +11,10 @@
  *    cleanly there, then starts psxss.exe itself (standalone, unregistered).
  * With lxcore.sys loaded and /bin/{hello,hello_asm,spin,notelf} under
  * \SystemRoot\lxss\rootfs it also launches Linux programs: exit status, stdout through a
- * named pipe, -ENOENT/-ENOEXEC, SIGKILL, and the kill of a vanished client's process.
- * spin is `_start: jmp _start` (gcc -m32 -nostdlib -static), notelf a text file.
+ * named pipe, -ENOENT/-ENOEXEC, SIGKILL, and the kill of a vanished client's process;
+ * protocol minor 1 (terminal stdio: refusals, the size reaching /bin/ttyprobe) and a client
+ * connecting as minor 0. spin is `_start: jmp _start` (gcc -m32 -nostdlib -static), notelf
+ * a text file, ttyprobe tests/psxss/guest/ttyprobe.c.
  * Link like psxss (nativecui, psxcli, smlib, nt, ntdll).
  */
 #define WIN32_NO_STATUS
@@ -22,6 +24,7 @@
 #include <ndk/exfuncs.h>
 #include <ndk/kefuncs.h>
 #include <ndk/lpcfuncs.h>
+#include <ndk/mmfuncs.h>
 #include <ndk/obfuncs.h>
 #include <ndk/psfuncs.h>
 #include <ndk/rtlfuncs.h>
@@ -97,6 +100,121 @@ static NTSTATUS Run(PPSX_CLIENT Client, const char *Program, ULONG Flags, HANDLE
     Params.EnvironmentCount = 2;
     Params.Flags = Flags;
     return PsxCreateProcess(Client, &Params, Std, LinuxError, Pid);
+}
+
+static NTSTATUS RunTerminal(PPSX_CLIENT Client, const char *Program, const char *Arg, ULONG Flags,
+                            HANDLE *Std, USHORT Rows, USHORT Columns, PLONG LinuxError, PULONG Pid)
+{
+    PSX_REQUEST_PARAMS Params;
+    const char *Args[2];
+    Args[0] = Program;
+    Args[1] = Arg;
+    RtlZeroMemory(&Params, sizeof(Params));
+    Params.Program = Program;
+    Params.Arguments = Args;
+    Params.ArgumentCount = Arg ? 2 : 1;
+    Params.Flags = Flags | PSX_REQUEST_STDIO_TTY;
+    Params.TerminalRows = Rows;
+    Params.TerminalColumns = Columns;
+    return PsxCreateProcess(Client, &Params, Std, LinuxError, Pid);
+}
+
+/* What a client built before protocol minor versions does: the field (then "Reserved") is 0. */
+static NTSTATUS ConnectAsMinor0(PPSX_CLIENT Client)
+{
+    UNICODE_STRING PortName;
+    SECURITY_QUALITY_OF_SERVICE Qos;
+    PORT_VIEW View;
+    PSX_CONNECTION_INFO Info;
+    ULONG Length = sizeof(Info);
+    LARGE_INTEGER SectionSize;
+    NTSTATUS Status;
+
+    RtlZeroMemory(Client, sizeof(*Client));
+    SectionSize.QuadPart = PSX_VIEW_SIZE;
+    Status = NtCreateSection(&Client->Section, SECTION_ALL_ACCESS, NULL, &SectionSize, PAGE_READWRITE, SEC_COMMIT, NULL);
+    if (!NT_SUCCESS(Status)) return Status;
+    RtlInitUnicodeString(&PortName, PSX_API_PORT_NAME);
+    Qos.Length = sizeof(Qos);
+    Qos.ImpersonationLevel = SecurityImpersonation;
+    Qos.ContextTrackingMode = SECURITY_DYNAMIC_TRACKING;
+    Qos.EffectiveOnly = TRUE;
+    RtlZeroMemory(&View, sizeof(View));
+    View.Length = sizeof(View);
+    View.SectionHandle = Client->Section;
+    View.ViewSize = PSX_VIEW_SIZE;
+    RtlZeroMemory(&Info, sizeof(Info));
+    Info.ProtocolVersion = PSX_PROTOCOL_VERSION;
+    Status = NtConnectPort(&Client->Port, &PortName, &Qos, &View, NULL, NULL, &Info, &Length);
+    if (!NT_SUCCESS(Status))
+    {
+        NtClose(Client->Section);
+        Client->Section = NULL;
+        return Status;
+    }
+    Client->ViewBase = View.ViewBase;
+    Client->ViewSize = (ULONG)View.ViewSize;
+    Client->ServerProcessId = Info.ServerProcessId;
+    Client->LxcoreStatus = Info.LxcoreStatus;
+    Client->ProtocolMinorVersion = 0;
+    P("minor 0 connection: server version %lu.%lu\n", Info.ProtocolVersion, Info.ProtocolMinorVersion);
+    return STATUS_SUCCESS;
+}
+
+/* Protocol minor 1: terminal stdio; and a minor 0 client served as before. */
+static VOID ProtocolTests(PPSX_CLIENT Client)
+{
+    PSX_QUERY_SERVER_MSG Query;
+    PSX_WAIT_PROCESS_MSG Wait;
+    PSX_CLIENT Old;
+    HANDLE ReadEnd, WriteEnd, Std[3];
+    NTSTATUS Status;
+    LONG LinuxError;
+    ULONG Pid, Index;
+    static const struct { const char *Arg; ULONG Want; } Sizes[] = {{"rows", 30}, {"cols", 90}, {"tty", 0}};
+
+    Status = PsxQueryServer(Client, &Query);
+    Check(NT_SUCCESS(Status) && Query.ProtocolMinorVersion == PSX_PROTOCOL_MINOR_VERSION &&
+          Client->ProtocolMinorVersion == PSX_PROTOCOL_MINOR_VERSION,
+          "protocol minor 1 agreed and reported by QueryServer", Query.ProtocolMinorVersion);
+
+    Status = RunTerminal(Client, "/bin/hello", NULL, 0, NULL, 25, 80, &LinuxError, &Pid);
+    Check(Status == STATUS_INVALID_PARAMETER_MIX && LinuxError == -25,
+          "terminal without any std handle: STATUS_INVALID_PARAMETER_MIX, -ENOTTY", Status);
+    Status = RunTerminal(Client, "/bin/hello", NULL, PSX_REQUEST_DEBUG_STDIO, NULL, 25, 80, &LinuxError, &Pid);
+    Check(NT_SUCCESS(Status) && LinuxError == -25, "terminal with debug stdio: -ENOTTY (psxcli)", LinuxError);
+
+    /* The size reaches the program: ttyprobe rows/cols exit with it; tty runs all checks */
+    for (Index = 0; Index < RTL_NUMBER_OF(Sizes); Index++)
+    {
+        RtlZeroMemory(&Wait, sizeof(Wait));
+        Status = MakePipe(&ReadEnd, &WriteEnd);
+        if (!NT_SUCCESS(Status)) { Check(FALSE, "named pipe for the terminal", Status); return; }
+        Std[0] = WriteEnd; Std[1] = WriteEnd; Std[2] = WriteEnd;
+        Status = RunTerminal(Client, "/bin/ttyprobe", Sizes[Index].Arg, 0, Std, 30, 90, &LinuxError, &Pid);
+        NtClose(WriteEnd);
+        if (NT_SUCCESS(Status) && LinuxError == 0)
+            Status = PsxWaitProcess(Client, Pid, PSX_WAIT_INFINITE, &Wait);
+        NtClose(ReadEnd);
+        P("ttyprobe %s on a 30x90 terminal: status 0x%08lx linux %ld exit %lu\n", Sizes[Index].Arg, Status, LinuxError, Wait.ExitCode);
+        Check(NT_SUCCESS(Status) && LinuxError == 0 && Wait.State == PSX_PROCESS_EXITED && Wait.ExitCode == Sizes[Index].Want,
+              Index == 0 ? "terminal rows reach TIOCGWINSZ (30)" : Index == 1 ? "terminal columns reach TIOCGWINSZ (90)" :
+              "ttyprobe tty: every check passes on a pipe marked as terminal", Wait.ExitCode);
+    }
+
+    Status = ConnectAsMinor0(&Old);
+    Check(NT_SUCCESS(Status), "a minor 0 client connects", Status);
+    if (!NT_SUCCESS(Status)) return;
+    Status = Run(&Old, "/bin/hello_asm", PSX_REQUEST_DEBUG_STDIO, NULL, &LinuxError, &Pid);
+    if (NT_SUCCESS(Status) && LinuxError == 0)
+        Status = PsxWaitProcess(&Old, Pid, PSX_WAIT_INFINITE, &Wait);
+    Check(NT_SUCCESS(Status) && LinuxError == 0 && Wait.ExitCode == 7, "minor 0 request (68-byte header) launches hello_asm: 7", Status);
+    /* A minor 1 request on that connection is read in the minor 0 layout: refused */
+    Old.ProtocolMinorVersion = 1;
+    Std[0] = Std[1] = Std[2] = NULL;
+    Status = RunTerminal(&Old, "/bin/hello", NULL, 0, Std, 25, 80, &LinuxError, &Pid);
+    Check(Status == STATUS_INVALID_PARAMETER, "minor 1 layout on a minor 0 connection refused", Status);
+    PsxDisconnect(&Old);
 }
 
 static VOID ProbeSleep(ULONG Ms)
@@ -301,7 +419,10 @@ NTSTATUS __cdecl _main(INT argc, PCHAR argv[], PCHAR envp[], ULONG DebugFlag)
         Check(Status == Query.LxcoreStatus, "create without lxcore reports lxcore's status", Status);
     }
     if (NT_SUCCESS(Query.LxcoreStatus))
+    {
         LxcoreTests(&Client);
+        ProtocolTests(&Client);
+    }
 
 Done:
     P("done tests=%d failed=%d\n", Test, Failed);
