@@ -300,6 +300,23 @@ describe('lxgen apply --sources-only', () => {
     expect(rr.patches).toEqual(['0001-NTOS-PS-Work-in-progress.patch']);
   });
 
+  it('replaces the newest installed-sources commit when an older one lies below kernel commits', async () => {
+    await git(fx.tree, ['checkout', '-q', '-b', 'dev', fx.base]);
+    await installSourcesOnly(opts());
+    write(path.join(fx.tree, 'ntoskrnl/ps/process.c'), 'kernel work on top of the first install\n');
+    const dev = await commitAll(fx.tree, '[NTOS:PS] Later work', ident('Kernel Hacker', '2025-11-04T00:00:00Z'));
+    write(path.join(fx.project, 'lxcore/lxcore.c'), 'int DriverEntry(void) { return 4; }\n');
+    expect((await installSourcesOnly(opts())).changes[0]).toMatch(/^added an installed-sources commit on dev/);
+    // The parent of the commit being replaced holds the first install's lxcore.c, which differs
+    // from both HEAD's and the work tree's: the private index must still be rewritten.
+    write(path.join(fx.project, 'lxcore/lxcore.c'), 'int DriverEntry(void) { return 5; }\n');
+    const r = await installSourcesOnly(opts());
+    expect(r.changes).toEqual(['replaced the installed-sources commit on dev: 1 file(s) changed', '  M subsystems/lxss/lxcore/lxcore.c']);
+    expect(await git(fx.tree, ['rev-parse', 'HEAD^'])).toBe(dev);
+    expect(readFileSync(path.join(fx.tree, 'subsystems/lxss/lxcore/lxcore.c'), 'utf8')).toBe('int DriverEntry(void) { return 5; }\n');
+    expect(await git(fx.tree, ['status', '--porcelain', '--untracked-files=all'])).toBe('');
+  });
+
   it('refuses dirty trees and trees not descending from BASE, and rolls back', async () => {
     write(path.join(fx.tree, 'README.md'), 'dirty\n');
     await expect(installSourcesOnly(opts())).rejects.toThrow(/README\.md: modified, not staged/);

@@ -116,8 +116,9 @@ async function buildBranch(
     patchCommits.push(parent);
   }
 
-  // The installed sources replace whatever the install root held.
-  await repo.run(['rm', '-r', '-q', '--cached', '--ignore-unmatch', '--', INSTALL_ROOT], { env });
+  // The installed sources replace whatever the install root held. The index is private, so
+  // git rm's check against the tree's HEAD and work tree means nothing here (-f).
+  await repo.run(['rm', '-r', '-q', '-f', '--cached', '--ignore-unmatch', '--', INSTALL_ROOT], { env });
   const shas = await hashSources(repo, sources.files, true);
   const entries = sources.files.map((f, i) => `${f.mode} ${shas[i]}\t${f.treePath}\0`);
   if (entries.length) await repo.run(['update-index', '-z', '--add', '--index-info'], { input: entries.join(''), env });
