@@ -44,6 +44,18 @@ if (reason) console.log(`SKIP lxgen test integration: ${reason}`);
 const crashReason = buildSkipReason();
 if (crashReason) console.log(`SKIP lxgen test --crash-test: ${crashReason}`);
 
+function smpSkipReason(): string | null {
+  const base = skipReason();
+  if (base) return base;
+  const dir = resolveBuildDir(undefined)!.dir;
+  for (const f of ['ntoskrnl/ntkrnlmp/ntkrnlmp.exe', 'hal/halx86/halmacpi.dll']) {
+    if (!existsSync(path.join(dir, f))) return `the build has no ${f}`;
+  }
+  return null;
+}
+const smpReason = smpSkipReason();
+if (smpReason) console.log(`SKIP lxgen test --smp 2: ${smpReason}`);
+
 describe('lxgen test (integration)', () => {
   it.skipIf(reason !== null)(
     'boots the build, runs every ELF test and passes',
@@ -55,6 +67,19 @@ describe('lxgen test (integration)', () => {
       expect(r.exitCode).toBe(0);
     },
     900_000,
+  );
+
+  it.skipIf(smpReason !== null)(
+    'boots the multiprocessor kernel on 2 CPUs and passes the TLS and thread tests',
+    async () => {
+      const r = await lxgen(['test', '--smp', '2', '--filter', 'tls/*,threads/*']);
+      console.log(r.stdout.split('\n').slice(-12).join('\n'));
+      expect(r.stdout).toContain('2 CPUs, multiprocessor kernel');
+      expect(r.stdout).toMatch(/PASS +\d+ tls\/tls/);
+      expect(r.stdout).toMatch(/PASS +\d+ threads\/threads/);
+      expect(r.exitCode).toBe(0);
+    },
+    300_000,
   );
 
   it.skipIf(crashReason !== null)(

@@ -7,9 +7,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { resolveBuildDir, userConfigFile } from '../../generator/src/vm/config.ts';
 import { parsePathList, inspectBuild } from '../../generator/src/vm/reactos-build.ts';
-import { freeldrIni, lxssTestInf, selectFiles } from '../../generator/src/vm/boot-medium.ts';
+import { bootOptions, freeldrIni, lxssTestInf, selectFiles, substituteSmpFiles } from '../../generator/src/vm/boot-medium.ts';
 import { makePayloadImage, matchesFilter, planTests, planText, readManifest } from '../../generator/src/vm/payload.ts';
 import { qemuArgs } from '../../generator/src/vm/qemu.ts';
+import { runTests } from '../../generator/src/commands/test.ts';
 
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'lxss-vm-'));
 
@@ -71,6 +72,43 @@ describe('boot medium inputs', () => {
     expect(ini).toMatch(/TimeOut=0/);
     expect(ini).toMatch(/Options=.*\/DEBUGPORT=COM1.*\/KDSERIAL/);
     expect(lxssTestInf()).toContain(String.raw`HKLM,"SYSTEM\CurrentControlSet\Control\Session Manager","BootExecute",0x00010000,"lxtestrun"`);
+  });
+});
+
+describe('multiprocessor boot medium (--smp)', () => {
+  const list = (names: string[]) => names.map((n) => ({ dest: `reactos/system32/${n}`, src: `/b/${n}` }));
+
+  it('boots ntkrnlmp.exe as ntoskrnl.exe and halmacpi.dll as hal.dll, nothing else changed', () => {
+    const keep = list(['ntoskrnl.exe', 'ntkrnlmp.exe', 'hal.dll', 'halmacpi.dll', 'halacpi.dll', 'smss.exe']);
+    const out = substituteSmpFiles(keep);
+    expect(out).toEqual([
+      { dest: 'reactos/system32/ntoskrnl.exe', src: '/b/ntkrnlmp.exe' },
+      { dest: 'reactos/system32/ntkrnlmp.exe', src: '/b/ntkrnlmp.exe' },
+      { dest: 'reactos/system32/hal.dll', src: '/b/halmacpi.dll' },
+      { dest: 'reactos/system32/halmacpi.dll', src: '/b/halmacpi.dll' },
+      { dest: 'reactos/system32/halacpi.dll', src: '/b/halacpi.dll' },
+      { dest: 'reactos/system32/smss.exe', src: '/b/smss.exe' },
+    ]);
+    expect(keep[0]!.src).toBe('/b/ntoskrnl.exe'); // the input list is left alone
+  });
+
+  it('says which multiprocessor module the build has not produced', () => {
+    expect(() => substituteSmpFiles(list(['ntoskrnl.exe', 'hal.dll', 'halmacpi.dll']))).toThrow(/ntkrnlmp\.exe.*ninja ntkrnlmp/);
+    expect(() => substituteSmpFiles(list(['ntoskrnl.exe', 'ntkrnlmp.exe', 'hal.dll']))).toThrow(/halmacpi\.dll.*ninja halmacpi/);
+  });
+
+  it('accepts 1 to 8 CPUs (flat logical APIC mode) and nothing else', async () => {
+    for (const bad of ['0', '9', '1.5', 'two']) {
+      await expect(runTests(['--smp', bad, '--build', '/nonexistent'])).rejects.toThrow(/--smp must be a whole number of CPUs from 1 to 8/);
+    }
+  });
+
+  it('turns off KDBG run-time symbol loading for the MP kernel only', () => {
+    expect(bootOptions({})).toEqual([]);
+    expect(bootOptions({ smp: true })).toEqual(['/NOLOADSYMBOLS']);
+    expect(bootOptions({ smp: true, extraBootOptions: ['/X'] })).toEqual(['/NOLOADSYMBOLS', '/X']);
+    expect(freeldrIni(bootOptions({ smp: true }))).toMatch(/^Options=\/DEBUG .*\/KDSERIAL \/NOLOADSYMBOLS$/m);
+    expect(freeldrIni(bootOptions({}))).not.toContain('NOLOADSYMBOLS');
   });
 });
 
@@ -145,6 +183,13 @@ describe('QEMU command line', () => {
     expect(a).toContain('-nodefaults');
     expect(a).not.toContain('-S');
     expect(qemuArgs({ bootDisk: 'i', payload: 'p', accel: 'kvm', gdb: true })).toEqual(expect.arrayContaining(['-s', '-S']));
+  });
+
+  it('asks for N virtual CPUs with --smp N, QEMU\'s default otherwise', () => {
+    const a = qemuArgs({ bootDisk: 'i', payload: 'p', accel: 'tcg', smp: 2 });
+    expect(a[a.indexOf('-smp') + 1]).toBe('2');
+    expect(a.filter((x) => x === '-smp')).toHaveLength(1);
+    expect(qemuArgs({ bootDisk: 'i', payload: 'p', accel: 'tcg' })).not.toContain('-smp');
   });
 });
 

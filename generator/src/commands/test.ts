@@ -30,6 +30,9 @@ options:
   --build DIR        the ReactOS build directory (else $LXSS_REACTOS_BUILD, else
                      "reactosBuild" in ${userConfigFile()})
   --accel tcg|kvm    QEMU accelerator (default tcg: with KVM FreeLdr faults enabling paging)
+  --smp N            boot the multiprocessor kernel on N virtual CPUs (1-8): the build's
+                     ntkrnlmp.exe as ntoskrnl.exe and halmacpi.dll as hal.dll, QEMU -smp N,
+                     kernel option /NOLOADSYMBOLS (see generator/src/vm/README.md)
   --filter PATTERN   run a subset: substring or glob over "group/name", comma-separated
   --timeout SECONDS  overall timeout (default ${DEFAULT_MONITOR_OPTIONS.overallTimeoutMs / 1000})
   --boot-timeout S   boot-to-runner timeout (default ${DEFAULT_MONITOR_OPTIONS.bootTimeoutMs / 1000})
@@ -85,6 +88,7 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
     options: {
       build: { type: 'string' },
       accel: { type: 'string', default: 'tcg' },
+      smp: { type: 'string' },
       filter: { type: 'string' },
       timeout: { type: 'string' },
       'boot-timeout': { type: 'string' },
@@ -112,6 +116,12 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
     if (!Number.isFinite(n) || n <= 0) throw new Error(`${what} must be a positive number of seconds`);
     return n * 1000;
   };
+  let smp: number | undefined;
+  if (values.smp !== undefined) {
+    smp = Number(values.smp);
+    // The APIC HAL puts the local APICs in flat logical mode: at most 8 processors.
+    if (!Number.isInteger(smp) || smp < 1 || smp > 8) throw new Error(`--smp must be a whole number of CPUs from 1 to 8, not ${values.smp}`);
+  }
   const overallMs = seconds(values.timeout, '--timeout');
   const bootMs = seconds(values['boot-timeout'], '--boot-timeout');
 
@@ -192,6 +202,7 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
   });
   if (lxcore) extraFiles.unshift({ dest: 'reactos/system32/drivers/lxcore.sys', src: lxcore });
   const medium = await assembleBootMedium(build, path.join(vmDir, 'media'), {
+    smp: smp !== undefined,
     runner,
     extraFiles,
     extraInfs,
@@ -224,7 +235,7 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
   // Unix socket paths are limited to ~107 bytes.
   let qmpSocket = path.join(runDir, 'qmp.sock');
   if (qmpSocket.length > 100) qmpSocket = path.join(os.tmpdir(), `lxss-qmp-${process.pid}.sock`);
-  const qopts = { qemu, bootDisk: medium.image, payload, accel, gdb: values.gdb, extraArgs, qmpSocket };
+  const qopts = { qemu, bootDisk: medium.image, payload, accel, smp, gdb: values.gdb, extraArgs, qmpSocket };
   if (values['dry-run']) {
     console.log(`payload: ${payload} (${tests.length} tests)`);
     console.log([qemu, ...qemuArgs(qopts)].map((a) => (/[\s,]/.test(a) && !a.includes('=') ? JSON.stringify(a) : a)).join(' '));
@@ -278,7 +289,8 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
     }
   };
 
-  console.log(`booting QEMU (${accel}${values.gdb ? ', waiting for gdb on localhost:1234' : ''}), ${total} tests; serial log ${logFile}`);
+  const cpus = smp !== undefined ? `, ${smp} CPU${smp > 1 ? 's' : ''}, multiprocessor kernel` : '';
+  console.log(`booting QEMU (${accel}${cpus}${values.gdb ? ', waiting for gdb on localhost:1234' : ''}), ${total} tests; serial log ${logFile}`);
   const result = await runSession(qopts, { monitor, logFile, onTick, screenshot: path.join(runDir, 'screen.png') });
   clearStatus();
   status = '';
@@ -309,7 +321,7 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
   const vmEnd = result.exitedByItself ? 'the VM stopped by itself' : 'the VM was stopped by lxgen';
   const opt = (ms: number | null) => (ms === null ? 'n/a' : fmtTime(ms));
   console.log(
-    `timing (${accel}): boot to runner ${opt(result.bootMs)}, boot to results ${opt(result.resultsMs)}, ` +
+    `timing (${accel}${smp !== undefined ? `, -smp ${smp}` : ''}): boot to runner ${opt(result.bootMs)}, boot to results ${opt(result.resultsMs)}, ` +
       `VM stopped after ${fmtTime(result.elapsedMs)} (${vmEnd})`,
   );
   if (values['boot-only'] && result.bootMs === null) report.exitCode = 1;

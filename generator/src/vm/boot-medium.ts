@@ -27,6 +27,8 @@ export const RUNNER_IMAGE = 'lxtestrun';
 export interface BootMediumOptions {
   /** Extra words for the kernel command line. */
   extraBootOptions?: string[];
+  /** Boot the multiprocessor kernel: ntkrnlmp.exe as ntoskrnl.exe, halmacpi.dll as hal.dll. */
+  smp?: boolean;
   /** A runner executable to put on the medium instead of the build's own. */
   runner?: string;
   /** Extra files (path on the disk -> host file), replacing the build's of the same name. */
@@ -48,6 +50,40 @@ export interface BootMedium {
   missing: string[];
   hasRunner: boolean;
   hasLxcore: boolean;
+}
+
+/** The files `--smp` boots instead of the uniprocessor kernel and HAL (dest -> livecd entry). */
+export const SMP_SUBSTITUTES: Record<string, string> = {
+  'reactos/system32/ntoskrnl.exe': 'reactos/system32/ntkrnlmp.exe',
+  'reactos/system32/hal.dll': 'reactos/system32/halmacpi.dll',
+};
+
+/**
+ * Kernel options the multiprocessor kernel needs on top of freeldrIni's: KDBG's run-time
+ * symbol loading (KdbSymProcessSymbols, on every driver load) allocates pool and sets an
+ * event from inside the debugger, which the MP kernel enters at HIGH_LEVEL (the UP kernel at
+ * DISPATCH_LEVEL): the first driver loaded after boot then bugchecks in ExAllocatePoolWithTag
+ * and the bugcheck recurses in the debugger until a triple fault (see vm/README.md).
+ */
+export const SMP_BOOT_OPTIONS = ['/NOLOADSYMBOLS'];
+
+/**
+ * Replaces the kernel and the HAL by the multiprocessor ones of the same list (ntkrnlmp.exe,
+ * halmacpi.dll), which stay on the disk under their own names too.
+ */
+export function substituteSmpFiles(keep: PathListEntry[]): PathListEntry[] {
+  return keep.map((e) => {
+    const from = SMP_SUBSTITUTES[e.dest.toLowerCase()];
+    if (!from) return e;
+    const src = keep.find((k) => k.dest.toLowerCase() === from)?.src;
+    if (!src) throw new Error(`--smp: the build has not produced ${from.split('/').pop()} (ninja ${from.endsWith('.exe') ? 'ntkrnlmp' : 'halmacpi'})`);
+    return { dest: e.dest, src };
+  });
+}
+
+/** The kernel options added to freeldrIni's for these medium options. */
+export function bootOptions(opts: Pick<BootMediumOptions, 'smp' | 'extraBootOptions'>): string[] {
+  return [...(opts.smp ? SMP_BOOT_OPTIONS : []), ...(opts.extraBootOptions ?? [])];
 }
 
 export function freeldrIni(extra: string[] = []): string {
@@ -160,7 +196,9 @@ function stagePath(dest: string): string {
 export async function assembleBootMedium(build: ReactosBuild, workDir: string, opts: BootMediumOptions = {}): Promise<BootMedium> {
   const log = opts.log ?? (() => {});
   mkdirSync(workDir, { recursive: true });
-  const { keep, missing } = selectFiles(parsePathList(readFileSync(build.livecdList, 'utf8')));
+  const selected = selectFiles(parsePathList(readFileSync(build.livecdList, 'utf8')));
+  const missing = selected.missing;
+  const keep = opts.smp ? substituteSmpFiles(selected.keep) : selected.keep;
   const runnerDest = `reactos/system32/${RUNNER_IMAGE}.exe`;
   if (opts.runner) {
     const i = keep.findIndex((e) => e.dest.toLowerCase() === runnerDest);
@@ -185,7 +223,7 @@ export async function assembleBootMedium(build: ReactosBuild, workDir: string, o
   const dosmbrBin = path.join(bootsect, 'dosmbr.bin');
   for (const f of [fatBin, dosmbrBin]) if (!existsSync(f)) throw new Error(`${f} not built (boot sectors of the build)`);
 
-  const ini = freeldrIni(opts.extraBootOptions);
+  const ini = freeldrIni(bootOptions(opts));
   const inf = lxssTestInf();
   const infPath = path.join(workDir, 'lxss-test.inf');
   writeFileSync(infPath, inf);

@@ -16,6 +16,8 @@ export interface QemuOptions {
   payload: string;
   accel: Accel;
   memoryMiB?: number;
+  /** Number of virtual CPUs (-smp); QEMU's default (1) when absent. */
+  smp?: number;
   gdb?: boolean;
   /** Extra QEMU arguments (from $LXSS_QEMU_ARGS). */
   extraArgs?: string[];
@@ -30,6 +32,7 @@ export function qemuArgs(o: QemuOptions): string[] {
     '-nodefaults',
     '-vga', 'std',
     '-m', String(o.memoryMiB ?? 256),
+    ...(o.smp ? ['-smp', String(o.smp)] : []),
     '-drive', `file=${o.bootDisk},format=raw,if=ide,index=0,media=disk,snapshot=on`,
     '-drive', `file=${o.payload},format=raw,if=ide,index=1,media=disk`,
     '-boot', 'order=c,menu=off',
