@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { resolveBuildDir, userConfigFile } from '../../generator/src/vm/config.ts';
 import { parsePathList, inspectBuild } from '../../generator/src/vm/reactos-build.ts';
-import { bootOptions, freeldrIni, lxssTestInf, selectFiles, substituteSmpFiles } from '../../generator/src/vm/boot-medium.ts';
+import { freeldrIni, lxssTestInf, selectFiles, substituteSmpFiles } from '../../generator/src/vm/boot-medium.ts';
 import { makePayloadImage, matchesFilter, planTests, planText, readManifest } from '../../generator/src/vm/payload.ts';
 import { qemuArgs } from '../../generator/src/vm/qemu.ts';
 import { runTests } from '../../generator/src/commands/test.ts';
@@ -101,14 +101,6 @@ describe('multiprocessor boot medium (--smp)', () => {
     for (const bad of ['0', '9', '1.5', 'two']) {
       await expect(runTests(['--smp', bad, '--build', '/nonexistent'])).rejects.toThrow(/--smp must be a whole number of CPUs from 1 to 8/);
     }
-  });
-
-  it('turns off KDBG run-time symbol loading for the MP kernel only', () => {
-    expect(bootOptions({})).toEqual([]);
-    expect(bootOptions({ smp: true })).toEqual(['/NOLOADSYMBOLS']);
-    expect(bootOptions({ smp: true, extraBootOptions: ['/X'] })).toEqual(['/NOLOADSYMBOLS', '/X']);
-    expect(freeldrIni(bootOptions({ smp: true }))).toMatch(/^Options=\/DEBUG .*\/KDSERIAL \/NOLOADSYMBOLS$/m);
-    expect(freeldrIni(bootOptions({}))).not.toContain('NOLOADSYMBOLS');
   });
 });
 

@@ -31,8 +31,8 @@ options:
                      "reactosBuild" in ${userConfigFile()})
   --accel tcg|kvm    QEMU accelerator (default tcg: with KVM FreeLdr faults enabling paging)
   --smp N            boot the multiprocessor kernel on N virtual CPUs (1-8): the build's
-                     ntkrnlmp.exe as ntoskrnl.exe and halmacpi.dll as hal.dll, QEMU -smp N,
-                     kernel option /NOLOADSYMBOLS (see generator/src/vm/README.md)
+                     ntkrnlmp.exe as ntoskrnl.exe and halmacpi.dll as hal.dll, QEMU -smp N
+                     (needs reactos-patches 0025-0028; see generator/src/vm/README.md)
   --filter PATTERN   run a subset: substring or glob over "group/name", comma-separated
   --timeout SECONDS  overall timeout (default ${DEFAULT_MONITOR_OPTIONS.overallTimeoutMs / 1000})
   --boot-timeout S   boot-to-runner timeout (default ${DEFAULT_MONITOR_OPTIONS.bootTimeoutMs / 1000})

@@ -59,15 +59,6 @@ export const SMP_SUBSTITUTES: Record<string, string> = {
 };
 
 /**
- * Kernel options the multiprocessor kernel needs on top of freeldrIni's: KDBG's run-time
- * symbol loading (KdbSymProcessSymbols, on every driver load) allocates pool and sets an
- * event from inside the debugger, which the MP kernel enters at HIGH_LEVEL (the UP kernel at
- * DISPATCH_LEVEL): the first driver loaded after boot then bugchecks in ExAllocatePoolWithTag
- * and the bugcheck recurses in the debugger until a triple fault (see vm/README.md).
- */
-export const SMP_BOOT_OPTIONS = ['/NOLOADSYMBOLS'];
-
-/**
  * Replaces the kernel and the HAL by the multiprocessor ones of the same list (ntkrnlmp.exe,
  * halmacpi.dll), which stay on the disk under their own names too.
  */
@@ -79,11 +70,6 @@ export function substituteSmpFiles(keep: PathListEntry[]): PathListEntry[] {
     if (!src) throw new Error(`--smp: the build has not produced ${from.split('/').pop()} (ninja ${from.endsWith('.exe') ? 'ntkrnlmp' : 'halmacpi'})`);
     return { dest: e.dest, src };
   });
-}
-
-/** The kernel options added to freeldrIni's for these medium options. */
-export function bootOptions(opts: Pick<BootMediumOptions, 'smp' | 'extraBootOptions'>): string[] {
-  return [...(opts.smp ? SMP_BOOT_OPTIONS : []), ...(opts.extraBootOptions ?? [])];
 }
 
 export function freeldrIni(extra: string[] = []): string {
@@ -223,7 +209,7 @@ export async function assembleBootMedium(build: ReactosBuild, workDir: string, o
   const dosmbrBin = path.join(bootsect, 'dosmbr.bin');
   for (const f of [fatBin, dosmbrBin]) if (!existsSync(f)) throw new Error(`${f} not built (boot sectors of the build)`);
 
-  const ini = freeldrIni(bootOptions(opts));
+  const ini = freeldrIni(opts.extraBootOptions);
   const inf = lxssTestInf();
   const infPath = path.join(workDir, 'lxss-test.inf');
   writeFileSync(infPath, inf);
