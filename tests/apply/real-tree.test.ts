@@ -44,6 +44,9 @@ describe.skipIf(why !== undefined)('reactos-patches/ on a real ReactOS tree', ()
     }
     await git(tree, ['sparse-checkout', 'set', '--no-cone', ...touched]);
     await git(tree, ['checkout', '-q', '--detach', series.base]);
+    // The clone has a local branch for the source's current one (which may well be lxss).
+    const heads = (await git(tree, ['for-each-ref', '--format=%(refname:short)', 'refs/heads'])).split('\n').filter(Boolean);
+    if (heads.length) await git(tree, ['branch', '-q', '-D', ...heads]);
 
     const r = await applySeries({ tree, patchesDir });
     expect(r.outcome).toBe('created');
