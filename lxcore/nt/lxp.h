@@ -485,6 +485,7 @@ LONG LxFutexWake(_In_ PLX_PROCESS Process, _In_ ULONG_PTR Address, _In_ ULONG Co
 
 /* sys/time.c */
 LONG LxReadClock(_In_ LONG Clock, _Out_ lx_timespec64 *Ts);
+ULONGLONG LxMonotonicTime(VOID);    /* CLOCK_MONOTONIC in 100 ns units: timed waits' deadlines */
 
 /* loader.c */
 typedef struct _LX_PREPARED_IMAGE

@@ -1052,7 +1052,7 @@ LxSigtimedwait(
             return -LX_EINVAL;
         if (Sec > 0x7FFFFFFFLL)
             Sec = 0x7FFFFFFFLL;
-        Deadline = KeQueryInterruptTime() + (ULONGLONG)Sec * 10000000 + (ULONGLONG)Nsec / 100;
+        Deadline = LxMonotonicTime() + (ULONGLONG)Sec * 10000000 + (ULONGLONG)Nsec / 100;
     }
 
     for (;;)
@@ -1091,7 +1091,7 @@ LxSigtimedwait(
             return LxInterruptedCall(FALSE);
         if (HaveTimeout)
         {
-            ULONGLONG Now = KeQueryInterruptTime();
+            ULONGLONG Now = LxMonotonicTime();
 
             if (Now >= Deadline)
                 return -LX_EAGAIN;

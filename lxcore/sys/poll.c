@@ -137,7 +137,7 @@ LxPollEx(
         goto Done;
     }
     if (Timeout != NULL && *Timeout < 0)
-        Deadline = KeQueryInterruptTime() + (ULONGLONG)(-*Timeout);
+        Deadline = LxMonotonicTime() + (ULONGLONG)(-*Timeout);
 
     for (;;)
     {
@@ -150,7 +150,7 @@ LxPollEx(
             break;
         if (Timeout != NULL)
         {
-            ULONGLONG Now = KeQueryInterruptTime();
+            ULONGLONG Now = LxMonotonicTime();
             if (Now >= Deadline)
                 break;
             Wait.QuadPart = -(LONGLONG)(Deadline - Now);

@@ -353,6 +353,8 @@ LxFutexWait(
     PLX_THREAD Thread = LxCurrentThread();
     PLX_FUTEX_WAITER Waiter;
     LARGE_INTEGER Timeout;
+    ULONGLONG Deadline = 0;
+    NTSTATUS Status;
     ULONG Current;
     LONG Result;
     BOOLEAN Woken, Interrupted;
@@ -381,14 +383,29 @@ LxFutexWait(
     Thread->FutexWaiter = Waiter;
     ExReleaseFastMutex(&LxFutexLock);
 
+    /* a timeout ends by CLOCK_MONOTONIC, not by the interrupt time NT's wait runs on */
     if (Interval != NULL)
-        Timeout.QuadPart = *Interval;
+        Deadline = LxMonotonicTime() + (ULONGLONG)(-*Interval);
+    for (;;)
     {
         PVOID Object = &Waiter->Event;
 
-        Interrupted = LxWaitInterruptible(1, &Object, Interval != NULL ? &Timeout : NULL) ==
-                      STATUS_ALERTED;
+        if (Interval != NULL)
+        {
+            ULONGLONG Now = LxMonotonicTime();
+
+            if (Now >= Deadline)
+            {
+                Status = STATUS_TIMEOUT;
+                break;
+            }
+            Timeout.QuadPart = -(LONGLONG)(Deadline - Now);
+        }
+        Status = LxWaitInterruptible(1, &Object, Interval != NULL ? &Timeout : NULL);
+        if (Status != STATUS_TIMEOUT)
+            break;
     }
+    Interrupted = Status == STATUS_ALERTED;
 
     ExAcquireFastMutex(&LxFutexLock);
     Woken = Waiter->Woken;

@@ -19,6 +19,25 @@
 #define LX_CLOCK_BOOTTIME           7
 #define LX_TIMER_ABSTIME            1
 
+/*
+ * CLOCK_MONOTONIC in 100 ns units. Timed waits (select/poll, sigtimedwait) measure their
+ * deadlines with it and wait again for what is left: NT's waits run on the interrupt time,
+ * which drifts from the performance counter CLOCK_MONOTONIC reads (by a few percent with a
+ * TSC the APIC HAL calibrated at boot), and a timeout must not end early by the clock the
+ * program reads.
+ */
+ULONGLONG
+LxMonotonicTime(VOID)
+{
+    LARGE_INTEGER Frequency, Counter = KeQueryPerformanceCounter(&Frequency);
+
+    if (Frequency.QuadPart <= 0)
+        Frequency.QuadPart = 1;
+    return (ULONGLONG)(Counter.QuadPart / Frequency.QuadPart) * 10000000 +
+           (ULONGLONG)(Counter.QuadPart % Frequency.QuadPart) * 10000000 /
+           (ULONGLONG)Frequency.QuadPart;
+}
+
 /* Reads a clock as a 64-bit timespec. Returns 0 or -EINVAL for an unknown clock. */
 LONG
 LxReadClock(
