@@ -6,17 +6,30 @@
 //   { name, group, needs, timeout, exit, path, source }
 // (path absolute, source relative to the project root). Each program is rebuilt only when
 // its source, the shared test headers or the sysroot changed.
+// The stock variant (`lxgen elf --stock`) builds the same programs against the unpatched musl
+// (.lxss/sysroot-stock) into .lxss/elf-stock/ with its own manifest.json of the same format:
+// ordinary Linux i386 static binaries. The libc-free asm tests are built with -DLXSS_INT80,
+// which makes them trap with int $0x80 and the i386 register convention (their stock twins).
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { BUILD_DIR, ROOT, rootPath } from '../paths.ts';
-import { buildMusl, HOST_CC, runCommand, TRAP_HEADER, type Log } from '../musl/build.ts';
+import { buildMusl, HOST_CC, runCommand, TRAP_HEADER, type Log, type MuslVariant } from '../musl/build.ts';
 import { ccArgs } from '../musl/cc.ts';
 import { withLock } from '../musl/lock.ts';
 
 export const ELF_SRC_DIR = rootPath('tests', 'elf');
 export const ELF_OUT_DIR = path.join(BUILD_DIR, 'elf');
 export const MANIFEST = path.join(ELF_OUT_DIR, 'manifest.json');
+export const ELF_OUT_DIR_STOCK = path.join(BUILD_DIR, 'elf-stock');
+export const MANIFEST_STOCK = path.join(ELF_OUT_DIR_STOCK, 'manifest.json');
+
+export function elfOutDir(variant: MuslVariant = 'patched'): string {
+  return variant === 'stock' ? ELF_OUT_DIR_STOCK : ELF_OUT_DIR;
+}
+export function manifestOf(variant: MuslVariant = 'patched'): string {
+  return path.join(elfOutDir(variant), 'manifest.json');
+}
 
 export const GROUPS = [
   'file',
@@ -111,11 +124,15 @@ export interface SuiteBuild {
 }
 
 /** Builds musl (if needed) and every test program, and writes the manifest. */
-export async function buildElfSuite(opts: { force?: boolean; log?: Log } = {}): Promise<SuiteBuild> {
+export async function buildElfSuite(opts: { force?: boolean; log?: Log; variant?: MuslVariant } = {}): Promise<SuiteBuild> {
   const log = opts.log ?? ((l: string) => console.error(l));
-  const musl = await buildMusl({ log });
-  return withLock(path.join(BUILD_DIR, 'elf.lock'), async () => {
-    mkdirSync(ELF_OUT_DIR, { recursive: true });
+  const variant = opts.variant ?? 'patched';
+  const stock = variant === 'stock';
+  const outDir = elfOutDir(variant);
+  const manifest = manifestOf(variant);
+  const musl = await buildMusl({ log, variant });
+  return withLock(path.join(BUILD_DIR, stock ? 'elf-stock.lock' : 'elf.lock'), async () => {
+    mkdirSync(outDir, { recursive: true });
     const headers = sharedHeadersHash();
     const entries: ManifestEntry[] = [];
     const built: string[] = [];
@@ -125,11 +142,11 @@ export async function buildElfSuite(opts: { force?: boolean; log?: Log } = {}): 
       const meta = parseMeta(src, text);
       if (names.has(meta.name)) throw new Error(`two ELF tests are named ${meta.name}`);
       names.add(meta.name);
-      const out = path.join(ELF_OUT_DIR, meta.name);
+      const out = path.join(outDir, meta.name);
       const isAsm = src.endsWith('.S');
       const args = isAsm
-        ? [...ASM_FLAGS, '-I', path.dirname(TRAP_HEADER), '-o', `${out}.tmp`, src]
-        : ccArgs([...C_FLAGS, '-I', ELF_SRC_DIR, '-o', `${out}.tmp`, src, '-lpthread']);
+        ? [...ASM_FLAGS, ...(stock ? ['-DLXSS_INT80'] : []), '-I', path.dirname(TRAP_HEADER), '-o', `${out}.tmp`, src]
+        : ccArgs([...C_FLAGS, '-I', ELF_SRC_DIR, '-o', `${out}.tmp`, src, '-lpthread'], musl.sysroot);
       const key = createHash('sha256')
         .update(text)
         .update(headers)
@@ -150,12 +167,12 @@ export async function buildElfSuite(opts: { force?: boolean; log?: Log } = {}): 
       entries.push({ ...meta, path: out, source: path.relative(ROOT, src) });
     }
     const json = `${JSON.stringify(entries, null, 2)}\n`;
-    if (!existsSync(MANIFEST) || readFileSync(MANIFEST, 'utf8') !== json) writeFileSync(MANIFEST, json);
-    if (built.length) log(`lxgen elf: built ${built.length} of ${entries.length} test programs into ${ELF_OUT_DIR}`);
+    if (!existsSync(manifest) || readFileSync(manifest, 'utf8') !== json) writeFileSync(manifest, json);
+    if (built.length) log(`lxgen elf${stock ? ' --stock' : ''}: built ${built.length} of ${entries.length} test programs into ${outDir}`);
     return { entries, built };
   });
 }
 
-export function readManifest(): ManifestEntry[] {
-  return JSON.parse(readFileSync(MANIFEST, 'utf8')) as ManifestEntry[];
+export function readManifest(variant: MuslVariant = 'patched'): ManifestEntry[] {
+  return JSON.parse(readFileSync(manifestOf(variant), 'utf8')) as ManifestEntry[];
 }

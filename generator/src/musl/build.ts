@@ -3,6 +3,9 @@
 // (musl-patches/generated/lxss_trap.h) into arch/i386/, configures for i386 with the host's
 // gcc -m32 and installs. The build is skipped when its inputs (tarball, series, patches,
 // trap header, compiler) hash to the key recorded in the installed sysroot.
+// The stock variant (`lxgen musl --stock`) builds the same pinned tarball WITHOUT the series
+// into .lxss/sysroot-stock (work tree .lxss/musl-stock): an ordinary Linux i386 musl that
+// traps with int $128 / call *%gs:16, for unmodified binaries (lxcore's int $0x80 path).
 import { createHash } from 'node:crypto';
 import { spawn, spawnSync } from 'node:child_process';
 import {
@@ -26,7 +29,21 @@ export const PATCH_DIR = rootPath('musl-patches');
 export const TRAP_HEADER = rootPath('musl-patches', 'generated', 'lxss_trap.h');
 export const MUSL_WORK = path.join(BUILD_DIR, 'musl');
 export const SYSROOT = path.join(BUILD_DIR, 'sysroot');
-const STAMP = path.join(SYSROOT, '.lxss-build-key');
+export const MUSL_WORK_STOCK = path.join(BUILD_DIR, 'musl-stock');
+export const SYSROOT_STOCK = path.join(BUILD_DIR, 'sysroot-stock');
+
+/** 'patched' (the musl-patches series, traps with int $0x2e) or 'stock' (upstream as is). */
+export type MuslVariant = 'patched' | 'stock';
+
+export function sysrootOf(variant: MuslVariant = 'patched'): string {
+  return variant === 'stock' ? SYSROOT_STOCK : SYSROOT;
+}
+function workOf(variant: MuslVariant): string {
+  return variant === 'stock' ? MUSL_WORK_STOCK : MUSL_WORK;
+}
+function stampOf(variant: MuslVariant): string {
+  return path.join(sysrootOf(variant), '.lxss-build-key');
+}
 /** Bump when the recipe below changes in a way that changes the output. */
 const RECIPE_VERSION = 'musl-build-1';
 
@@ -95,8 +112,10 @@ export function checkTarball(): void {
 }
 
 /** The key of the sysroot the current inputs would produce. */
-export function sysrootKey(): string {
+export function sysrootKey(variant: MuslVariant = 'patched'): string {
   checkTarball();
+  if (variant === 'stock')
+    return createHash('sha256').update(`${RECIPE_VERSION}\nstock\n${MUSL_TARBALL_SHA256}\n${compilerId()}\n`).digest('hex');
   if (!existsSync(TRAP_HEADER))
     throw new Error(`${TRAP_HEADER} is missing: run \`npx lxgen sync\` to generate it`);
   const h = createHash('sha256');
@@ -107,8 +126,9 @@ export function sysrootKey(): string {
   return h.digest('hex');
 }
 
-export function installedSysrootKey(): string | null {
-  return existsSync(STAMP) ? readFileSync(STAMP, 'utf8').trim() : null;
+export function installedSysrootKey(variant: MuslVariant = 'patched'): string | null {
+  const stamp = stampOf(variant);
+  return existsSync(stamp) ? readFileSync(stamp, 'utf8').trim() : null;
 }
 
 export interface MuslBuild {
@@ -117,42 +137,48 @@ export interface MuslBuild {
   rebuilt: boolean;
 }
 
-/** Builds the sysroot unless it is up to date. */
-export async function buildMusl(opts: { force?: boolean; log?: Log } = {}): Promise<MuslBuild> {
+/** Builds the sysroot of a variant unless it is up to date. */
+export async function buildMusl(opts: { force?: boolean; log?: Log; variant?: MuslVariant } = {}): Promise<MuslBuild> {
   const log = opts.log ?? ((l: string) => console.error(l));
-  const key = sysrootKey();
-  if (!opts.force && installedSysrootKey() === key) return { sysroot: SYSROOT, key, rebuilt: false };
-  return withLock(path.join(BUILD_DIR, 'musl.lock'), async () => {
-    if (!opts.force && installedSysrootKey() === key) return { sysroot: SYSROOT, key, rebuilt: false };
-    mkdirSync(MUSL_WORK, { recursive: true });
-    const logFile = path.join(MUSL_WORK, 'build.log');
+  const variant = opts.variant ?? 'patched';
+  const sysroot = sysrootOf(variant);
+  const work = workOf(variant);
+  const tag = variant === 'stock' ? 'lxgen musl --stock' : 'lxgen musl';
+  const key = sysrootKey(variant);
+  if (!opts.force && installedSysrootKey(variant) === key) return { sysroot: sysroot, key, rebuilt: false };
+  return withLock(path.join(BUILD_DIR, variant === 'stock' ? 'musl-stock.lock' : 'musl.lock'), async () => {
+    if (!opts.force && installedSysrootKey(variant) === key) return { sysroot: sysroot, key, rebuilt: false };
+    mkdirSync(work, { recursive: true });
+    const logFile = path.join(work, 'build.log');
     writeFileSync(logFile, '');
-    const src = path.join(MUSL_WORK, `musl-${MUSL_VERSION}`);
+    const src = path.join(work, `musl-${MUSL_VERSION}`);
     rmSync(src, { recursive: true, force: true });
-    log(`lxgen musl: unpacking ${path.basename(MUSL_TARBALL)}`);
-    await runCommand('tar', ['-xzf', MUSL_TARBALL, '-C', MUSL_WORK], MUSL_WORK, logFile);
-    for (const p of readSeries()) {
-      log(`lxgen musl: applying ${p}`);
-      await runCommand('patch', ['-p1', '--batch', '--forward', '--no-backup-if-mismatch', '-i', path.join(PATCH_DIR, p)], src, logFile);
+    log(`${tag}: unpacking ${path.basename(MUSL_TARBALL)}`);
+    await runCommand('tar', ['-xzf', MUSL_TARBALL, '-C', work], work, logFile);
+    if (variant === 'patched') {
+      for (const p of readSeries()) {
+        log(`${tag}: applying ${p}`);
+        await runCommand('patch', ['-p1', '--batch', '--forward', '--no-backup-if-mismatch', '-i', path.join(PATCH_DIR, p)], src, logFile);
+      }
+      cpSync(TRAP_HEADER, path.join(src, 'arch', 'i386', 'lxss_trap.h'));
     }
-    cpSync(TRAP_HEADER, path.join(src, 'arch', 'i386', 'lxss_trap.h'));
-    const stage = `${SYSROOT}.new`;
+    const stage = `${sysroot}.new`;
     rmSync(stage, { recursive: true, force: true });
-    log('lxgen musl: configuring (i386, static, gcc -m32)');
+    log(`${tag}: configuring (i386, static, gcc -m32)`);
     await runCommand(
       './configure',
       ['--target=i386', `--prefix=${stage}`, '--disable-shared', `CC=${HOST_CC} -m32`],
       src,
       logFile,
     );
-    log(`lxgen musl: compiling (log: ${logFile})`);
+    log(`${tag}: compiling (log: ${logFile})`);
     const jobs = String(Math.max(1, Math.min(4, Number(process.env.LXSS_JOBS ?? 2))));
     await runCommand('make', [`-j${jobs}`, 'AR=ar', 'RANLIB=ranlib'], src, logFile);
     await runCommand('make', ['install', 'AR=ar', 'RANLIB=ranlib'], src, logFile);
     writeFileSync(path.join(stage, '.lxss-build-key'), `${key}\n`);
-    rmSync(SYSROOT, { recursive: true, force: true });
-    renameSync(stage, SYSROOT);
-    log(`lxgen musl: sysroot ready in ${SYSROOT}`);
-    return { sysroot: SYSROOT, key, rebuilt: true };
+    rmSync(sysroot, { recursive: true, force: true });
+    renameSync(stage, sysroot);
+    log(`${tag}: sysroot ready in ${sysroot}`);
+    return { sysroot: sysroot, key, rebuilt: true };
   });
 }

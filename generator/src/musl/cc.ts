@@ -4,7 +4,8 @@
 //       SYSROOT/lib/crt1.o crti.o <user args> -L SYSROOT/lib -lc libgcc.a crtn.o
 // so `lxgen cc -O2 -o prog prog.c -lpthread` just works (-lpthread, -lm, -lrt ... are
 // musl's empty stub archives). Compile-only invocations (-c, -S, -E, -M without -MD) get
-// no startup files or libraries.
+// no startup files or libraries. `lxgen cc --stock` does the same against the unpatched
+// musl in .lxss/sysroot-stock (ordinary Linux binaries trapping with int $0x80).
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { HOST_CC, SYSROOT } from './build.ts';
@@ -51,11 +52,11 @@ export function ccArgs(userArgs: string[], sysroot = SYSROOT): string[] {
 }
 
 /** Runs the compiler; resolves to its exit status. stdio is inherited unless captured. */
-export function cc(userArgs: string[], opts: { capture?: boolean; cwd?: string } = {}): {
+export function cc(userArgs: string[], opts: { capture?: boolean; cwd?: string; sysroot?: string } = {}): {
   status: number;
   output: string;
 } {
-  const r = spawnSync(HOST_CC, ccArgs(userArgs), {
+  const r = spawnSync(HOST_CC, ccArgs(userArgs, opts.sysroot), {
     stdio: opts.capture ? 'pipe' : 'inherit',
     encoding: 'utf8',
     cwd: opts.cwd,

@@ -10,6 +10,8 @@
  *   4. exits with exit_group(7) (1 if a check failed).
  * Its output is TAP so a serial log shows pass/fail and the raw values.
  * Build: gcc -m32 -static -no-pie -nostdlib -I musl-patches/generated -o hello_asm hello_asm.S
+ * With -DLXSS_INT80 (`lxgen elf --stock`) it is its unmodified-Linux twin: the same checks,
+ * every system call a native `int $0x80` with the number in EAX and arguments in EBX, ECX, EDX.
  */
 #include "lxss_trap.h"
 
@@ -44,10 +46,20 @@ hexdig:	.ascii "0123456789abcdef"
  * which is the caller's own argument area (a, b, c are contiguous on the stack). */
 	.type sys3,@function
 sys3:
+#ifdef LXSS_INT80
+	pushl %ebx
+	movl 8(%esp),%eax
+	movl 12(%esp),%ebx
+	movl 16(%esp),%ecx
+	movl 20(%esp),%edx
+	int $0x80
+	popl %ebx
+#else
 	movl 4(%esp),%eax
 	addl $LXSS_SYSCALL_BASE,%eax
 	leal 8(%esp),%edx
 	int $LXSS_TRAP_VECTOR
+#endif
 	ret
 
 /* void print(const char *s, long len) */
@@ -211,10 +223,17 @@ _start:
 	testl %edi,%edi
 	jz 1f
 	movl $1,%eax
-1:	pushl %eax
+1:
+#ifdef LXSS_INT80
+	movl %eax,%ebx
+	movl $SYS_exit_group,%eax
+	int $0x80
+#else
+	pushl %eax
 	movl %esp,%edx
 	movl NR(SYS_exit_group),%eax
 	int $LXSS_TRAP_VECTOR
+#endif
 	hlt
 
 	.section .note.GNU-stack,"",@progbits
