@@ -13,6 +13,7 @@ import { assembleBootMedium, RUNNER_IMAGE } from '../vm/boot-medium.ts';
 import { crashTest, hangTest, DEFAULT_MANIFEST, makePayloadImage, payloadSizeMiB, planTests, readManifest, type PlannedElf } from '../vm/payload.ts';
 import { buildLxcore, buildRunner, lxcoreInf } from '../vm/runner-build.ts';
 import { defaultTestEntries } from '../elf/corpus.ts';
+import { MANIFEST_STOCK } from '../elf/suite.ts';
 import { qemuArgs, runSession, type Accel } from '../vm/qemu.ts';
 import { SerialMonitor, DEFAULT_MONITOR_OPTIONS } from '../tap/monitor.ts';
 import { buildReport, formatReport } from '../tap/report.ts';
@@ -47,6 +48,9 @@ options:
   --manifest FILE    ELF manifest (default .lxss/elf/manifest.json plus the malformed-ELF
                      corpus, group elfcorpus, built from tests/lxcore/c/test_elf.c with gcc into
                      .lxss/elf-corpus/: each file's exec must fail with -ENOEXEC)
+  --stock            run the stock suite: the same ELF tests built against unpatched musl
+                     (.lxss/elf-stock/manifest.json, made by \`lxgen elf --stock\`), ordinary
+                     Linux binaries that trap with int $0x80; no corpus; not with --manifest
   --dry-run          assemble the media and print the QEMU command line, do not boot
   --runner WHICH     the in-guest runner: "auto" (default: the build's lxtestrun.exe, else
                      tests/runner compiled with the build's flags and libraries), "build",
@@ -98,6 +102,7 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
       'crash-test': { type: 'boolean', default: false },
       'hang-test': { type: 'boolean', default: false },
       manifest: { type: 'string' },
+      stock: { type: 'boolean', default: false },
       'dry-run': { type: 'boolean', default: false },
       'rebuild-medium': { type: 'boolean', default: false },
       runner: { type: 'string', default: 'auto' },
@@ -143,7 +148,12 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
   } else if (values['hang-test']) {
     tests = [hangTest(1)];
   } else if (!values['boot-only']) {
-    const entries = values.manifest
+    if (values.stock && values.manifest) throw new Error('--stock and --manifest exclude each other');
+    if (values.stock && !existsSync(MANIFEST_STOCK))
+      throw new Error(`no stock ELF manifest at ${MANIFEST_STOCK}: build it with \`npx lxgen elf --stock\``);
+    const entries = values.stock
+      ? readManifest(MANIFEST_STOCK)
+      : values.manifest
       ? readManifest(path.resolve(values.manifest))
       : defaultTestEntries(readManifest, DEFAULT_MANIFEST, (l) => console.log(l));
     tests = planTests(entries, values.filter);

@@ -1,0 +1,55 @@
+// Integration: unmodified Linux i386 binaries in the guest. Builds the stock suite (the
+// tests/elf programs against unpatched musl: `lxgen elf --stock`, .lxss/elf-stock/) and runs
+// `lxgen test --stock` against the configured ReactOS build: every system call of these
+// programs enters through int $0x80 (musl's int $128 and its call *%gs:16 fallback, since
+// lxcore gives no AT_SYSINFO), lxcore/nt/pico.c's full-frame path. Without a build
+// ($LXSS_REACTOS_BUILD or ~/.config/lxss/config.json) or QEMU, one SKIP line.
+import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import { resolveBuildDir } from '../../generator/src/vm/config.ts';
+import { buildElfSuite, readManifest } from '../../generator/src/elf/suite.ts';
+import { ROOT } from '../../generator/src/paths.ts';
+
+function lxgen(args: string[]) {
+  return execa(process.execPath, [path.join(ROOT, 'generator/bin/lxgen.js'), ...args], { cwd: ROOT, reject: false });
+}
+
+function skipReason(): string | null {
+  let choice;
+  try {
+    choice = resolveBuildDir(undefined);
+  } catch (err) {
+    return `ReactOS build config unreadable: ${(err as Error).message}`;
+  }
+  if (!choice) return 'no ReactOS build configured (set LXSS_REACTOS_BUILD or ~/.config/lxss/config.json reactosBuild)';
+  if (!existsSync(path.join(choice.dir, 'CMakeCache.txt'))) return `${choice.dir} is not a ReactOS build directory`;
+  try {
+    execFileSync(process.env.LXSS_QEMU || 'qemu-system-i386', ['--version'], { stdio: 'ignore' });
+  } catch {
+    return 'qemu-system-i386 not installed';
+  }
+  return null;
+}
+
+const reason = skipReason();
+if (reason) console.log(`SKIP lxgen test --stock (unmodified binaries in the guest): ${reason}`);
+
+describe('lxgen test --stock (integration)', () => {
+  it.skipIf(reason !== null)(
+    'boots the build and passes every stock (int $0x80) ELF test',
+    async () => {
+      await buildElfSuite({ variant: 'stock', log: (l) => console.log(l) });
+      const names = readManifest('stock').map((e) => `${e.group}/${e.name}`);
+      const r = await lxgen(['test', '--stock']);
+      console.log(r.stdout.split('\n').slice(-40).join('\n'));
+      if (r.stderr) console.log(r.stderr);
+      expect(r.stdout).toMatch(new RegExp(`${names.length} tests: ${names.length} passed, 0 failed`));
+      for (const n of names) expect(r.stdout).toMatch(new RegExp(`PASS +\\d+ ${n}\\n`));
+      expect(r.exitCode).toBe(0);
+    },
+    900_000,
+  );
+});
