@@ -1,7 +1,7 @@
 // The stock build of the ELF suite (unmodified Linux binaries, issue "unmodified binaries,
 // measured"): `lxgen musl --stock` builds the same pinned musl 1.2.3 tarball WITHOUT the
 // patch series into .lxss/sysroot-stock, `lxgen elf --stock` the same tests/elf programs into
-// .lxss/elf-stock/. Here:
+// .lxss/elf-stock/ (plus tests/elf/glibc/*.c linked with the host's static i386 glibc). Here:
 //   - the scanner shows the stock libc.a is really unmodified (native int $0x80 and
 //     call *%gs:0x10 sites, no int $0x2e), and every stock program traps natively;
 //   - every stock program runs NATIVELY on the host kernel (no harness) and passes its TAP
@@ -14,11 +14,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildMusl, SYSROOT_STOCK } from '../../generator/src/musl/build.ts';
-import { buildElfSuite, parseMeta, readManifest, testSources, MANIFEST_STOCK, type ManifestEntry } from '../../generator/src/elf/suite.ts';
+import { buildElfSuite, parseMeta, readManifest, suiteSources, MANIFEST_STOCK, type ManifestEntry } from '../../generator/src/elf/suite.ts';
 import { scanBinary } from '../../generator/src/elf/scan.ts';
 import { checkTap } from '../../generator/src/elf/tap-check.ts';
 
-const metas = testSources().map((src) => parseMeta(src, readFileSync(src, 'utf8')));
+// tests/elf/*.c and asm/*.S, plus the static glibc programs of tests/elf/glibc/.
+const metas = suiteSources('stock').map((src) => parseMeta(src, readFileSync(src, 'utf8')));
 
 let manifest: ManifestEntry[] = [];
 beforeAll(async () => {
@@ -72,6 +73,7 @@ describe('stock musl (unpatched)', () => {
   it('the stock manifest lists every test source, each a native-trapping program', () => {
     expect(MANIFEST_STOCK).toMatch(/elf-stock\/manifest\.json$/);
     expect(manifest.map((e) => e.name).sort()).toEqual(metas.map((m) => m.name).sort());
+    expect(manifest.some((e) => e.source.startsWith('tests/elf/glibc/'))).toBe(true);
     for (const e of manifest) {
       expect(e.path).toContain(`${path.sep}elf-stock${path.sep}`);
       const s = scanBinary(e.path);

@@ -10,6 +10,8 @@
 // (.lxss/sysroot-stock) into .lxss/elf-stock/ with its own manifest.json of the same format:
 // ordinary Linux i386 static binaries. The libc-free asm tests are built with -DLXSS_INT80,
 // which makes them trap with int $0x80 and the i386 register convention (their stock twins).
+// The stock suite also holds tests/elf/glibc/*.c, linked with the host's static i386 glibc
+// (gcc -m32 -static: Debian's libc6-dev-i386, which gcc-multilib brings).
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -110,6 +112,22 @@ export function testSources(): string[] {
   return [...c, ...s].sort();
 }
 
+/** tests/elf/glibc/*.c: static glibc programs, part of the stock suite only. */
+export function glibcSources(): string[] {
+  const dir = path.join(ELF_SRC_DIR, 'glibc');
+  return existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.c'))
+        .map((f) => path.join(dir, f))
+        .sort()
+    : [];
+}
+
+/** The sources of a variant's suite. */
+export function suiteSources(variant: MuslVariant = 'patched'): string[] {
+  return variant === 'stock' ? [...testSources(), ...glibcSources()] : testSources();
+}
+
 function sharedHeadersHash(): string {
   const h = createHash('sha256');
   for (const f of readdirSync(ELF_SRC_DIR).filter((f) => f.endsWith('.h')).sort())
@@ -137,16 +155,19 @@ export async function buildElfSuite(opts: { force?: boolean; log?: Log; variant?
     const entries: ManifestEntry[] = [];
     const built: string[] = [];
     const names = new Set<string>();
-    for (const src of testSources()) {
+    for (const src of suiteSources(variant)) {
       const text = readFileSync(src, 'utf8');
       const meta = parseMeta(src, text);
       if (names.has(meta.name)) throw new Error(`two ELF tests are named ${meta.name}`);
       names.add(meta.name);
       const out = path.join(outDir, meta.name);
       const isAsm = src.endsWith('.S');
+      const isGlibc = path.basename(path.dirname(src)) === 'glibc';
       const args = isAsm
         ? [...ASM_FLAGS, ...(stock ? ['-DLXSS_INT80'] : []), '-I', path.dirname(TRAP_HEADER), '-o', `${out}.tmp`, src]
-        : ccArgs([...C_FLAGS, '-I', ELF_SRC_DIR, '-o', `${out}.tmp`, src, '-lpthread'], musl.sysroot);
+        : isGlibc
+          ? ['-m32', '-static', '-no-pie', '-fno-pie', ...C_FLAGS, '-I', ELF_SRC_DIR, '-o', `${out}.tmp`, src, '-lpthread']
+          : ccArgs([...C_FLAGS, '-I', ELF_SRC_DIR, '-o', `${out}.tmp`, src, '-lpthread'], musl.sysroot);
       const key = createHash('sha256')
         .update(text)
         .update(headers)
