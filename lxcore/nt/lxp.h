@@ -149,6 +149,8 @@ typedef struct _LX_PROCESS
     /* setitimer(ITIMER_REAL) / alarm: SIGALRM from a DPC */
     ULONGLONG SharedPending;        /* process-directed signals every thread blocks
                                        (signal.c, under LxSignalLock) */
+    LONG SharedCode[64];            /* si_code / si_pid of each SharedPending signal */
+    ULONG SharedPid[64];
     KTIMER RealTimer;
     KDPC RealTimerDpc;
     BOOLEAN RealTimerArmed;
@@ -192,6 +194,8 @@ typedef struct _LX_THREAD
     ULONGLONG SignalMask;       /* rt_sigprocmask (no delivery yet) */
     struct _LX_FUTEX_WAITER *FutexWaiter;   /* the futex wait in progress (LxFutexLock) */
     ULONGLONG PendingSignals;   /* raised while blocked, delivered when unblocked */
+    LONG PendingCode[64];       /* si_code / si_pid of each pending signal (its first send) */
+    ULONG PendingPid[64];
     ULONG_PTR AltStackBase;     /* sigaltstack: ss_sp, ss_size, ss_flags */
     ULONG AltStackSize;
     ULONG AltStackFlags;
@@ -449,9 +453,14 @@ VOID LxInitializeProcessSignals(_In_ PLX_PROCESS Process);
 VOID LxCleanupProcessSignals(_In_ PLX_PROCESS Process);
 VOID LxRegisterThread(_In_ PLX_THREAD Thread);
 VOID LxUnregisterThread(_In_ PLX_THREAD Thread);
-VOID LxPostSignal(_In_ PLX_THREAD Thread, _In_ ULONG Sig);
+/* si_code of a signal's origin (siginfo): kill, tkill/tgkill, the kernel (timer, launcher) */
+#define LX_SI_USER      0
+#define LX_SI_KERNEL    0x80
+#define LX_SI_TKILL     (-6)
+VOID LxPostSignal(_In_ PLX_THREAD Thread, _In_ ULONG Sig, _In_ LONG Code, _In_ ULONG Pid);
 LONG LxSignalThreadByTid(_In_opt_ PLX_PROCESS Process, _In_ ULONG Tid, _In_ ULONG Sig);
-BOOLEAN LxSignalProcessAsync(_In_ PLX_PROCESS Process, _In_ ULONG Sig);
+BOOLEAN LxSignalProcessAsync(_In_ PLX_PROCESS Process, _In_ ULONG Sig, _In_ LONG Code,
+                             _In_ ULONG Pid);
 BOOLEAN LxSignalWouldRun(_In_ PLX_PROCESS Process, _In_ ULONG Sig);
 ULONGLONG LxPendingSignals(_In_ PLX_THREAD Thread);   /* the thread's and the process's */
 #define LX_WAIT_MAX_OBJECTS 63   /* + the signal event = MAXIMUM_WAIT_OBJECTS */
@@ -466,7 +475,7 @@ LONG LxFork(_In_ ULONG Flags, _In_ ULONG_PTR Newsp, _In_opt_ LONG *ParentTidptr,
            _In_opt_ LONG *ChildTidptr);
 
 /* sys/process.c */
-LONG LxSignalSelfWithResult(_In_ LONG Sig, _In_ LONG SyscallResult);
+LONG LxSignalSelfWithResult(_In_ LONG Sig, _In_ LONG Code, _In_ LONG SyscallResult);
 
 /* sys/pipe.c */
 VOID LxPipeCloseEnd(_In_ PLX_FILE File);

@@ -152,7 +152,10 @@ LxPicoExitProcess(
             KeSetEvent(&Parent->ChildEvent, IO_NO_INCREMENT, FALSE);
             /* SIGCHLD (its default action is to ignore it: posted only to a handler) */
             if (Parent->SignalHandlers[17] > 1)
-                LxSignalProcessAsync(Parent, 17);
+                LxSignalProcessAsync(Parent, 17,
+                                     Process->State == LXSS_PROCESS_EXITED ? 1 /* CLD_EXITED */ :
+                                                                             2 /* CLD_KILLED */,
+                                     Process->Pid /* si_pid */);
             LxDereferenceProcess(Parent);
         }
     }

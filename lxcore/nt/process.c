@@ -592,7 +592,7 @@ LxSignalProcess(
         if (Request->Signal != LX_SIGKILL && Process->SignalHandlers[Request->Signal] > 1)
         {
             /* a handler (Ctrl+C -> SIGINT from a launcher): posted to one of its threads */
-            LxSignalProcessAsync(Process, Request->Signal);
+            LxSignalProcessAsync(Process, Request->Signal, LX_SI_KERNEL, 0);
         }
         else
         {

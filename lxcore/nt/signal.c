@@ -141,7 +141,8 @@ LxFillSigcontext(
 
 /*
  * Delivers Sig to the calling thread, whose user state is TrapFrame. Code/Address fill
- * siginfo (si_code, si_addr for faults). SavedEax is the EAX the interrupted code must see
+ * siginfo: si_code, and si_addr for faults (Code > 0) or, for SI_USER / SI_TKILL (Code <= 0),
+ * si_pid = Address, the sender (0: the calling process). SavedEax is the EAX the interrupted code must see
  * again after sigreturn (a system call's result).
  * Returns LX_SIGNAL_DELIVERED (TrapFrame now enters the handler), LX_SIGNAL_IGNORED, or does
  * not return (default action: termination).
@@ -204,7 +205,8 @@ LxDeliverSignal(
         if (Code > 0)
             *(PULONG)(Frame + LX_RT_INFO + 12) = (ULONG)Address;
         else
-            *(PULONG)(Frame + LX_RT_INFO + 12) = Process->Pid;   /* SI_USER / SI_TKILL */
+            *(PULONG)(Frame + LX_RT_INFO + 12) = Address != 0 ? (ULONG)Address :
+                                                 Process->Pid;   /* SI_USER / SI_TKILL */
         *(PULONG)(Frame + LX_RT_UC + LX_UC_STACK + 4) = LX_SS_DISABLE;
         RtlCopyMemory(Frame + LX_RT_UC + LX_UC_MCONTEXT, &Sc, sizeof(Sc));
         RtlCopyMemory(Frame + LX_RT_UC + LX_UC_SIGMASK, &OldMask, sizeof(OldMask));
@@ -344,7 +346,8 @@ LxSignalApcNormal(
     UNREFERENCED_PARAMETER(SystemArgument2);
 }
 
-static ULONG LxPeekSignal(_In_ PLX_THREAD Thread, _In_ BOOLEAN Take);
+static ULONG LxPeekSignal(_In_ PLX_THREAD Thread, _In_ BOOLEAN Take, _Out_opt_ PLONG Code,
+                          _Out_opt_ PULONG Pid);
 
 /* The user trap frame of the current thread: a thread that entered the kernel from user
  * mode has it at the top of its kernel stack (ntoskrnl's KeGetTrapFrame). */
@@ -371,7 +374,8 @@ LxSignalUserApcKernel(
     PLX_THREAD Thread;
     PKTRAP_FRAME TrapFrame = LxUserTrapFrame();
     KIRQL Irql;
-    ULONG Sig;
+    ULONG Sig, Pid;
+    LONG Code;
 
     UNREFERENCED_PARAMETER(NormalContext);
     UNREFERENCED_PARAMETER(SystemArgument1);
@@ -389,12 +393,12 @@ LxSignalUserApcKernel(
     KeReleaseSpinLock(&LxSignalLock, Irql);
     if ((TrapFrame->SegCs & 1) == 0 || (TrapFrame->EFlags & 0x20000 /* V86 */))
         return;
-    Sig = LxPeekSignal(Thread, TRUE);
+    Sig = LxPeekSignal(Thread, TRUE, &Code, &Pid);
     if (Sig == 0)
         return;
     /* the interrupted code's EAX (a finished system call's result) comes back after
      * sigreturn; a default action that ends the process was taken by the sender */
-    LxDeliverSignal(TrapFrame, Sig, 0 /* SI_USER */, 0, TrapFrame->Eax, 0);
+    LxDeliverSignal(TrapFrame, Sig, Code, Pid, TrapFrame->Eax, 0);
 }
 
 static
@@ -446,10 +450,18 @@ static
 VOID
 LxPostSignalLocked(
     _In_ PLX_THREAD Thread,
-    _In_ ULONG Sig)
+    _In_ ULONG Sig,
+    _In_ LONG Code,
+    _In_ ULONG Pid)
 {
     PKAPC Apc;
 
+    /* a standard signal already pending keeps the siginfo of its first send */
+    if (!(Thread->PendingSignals & (1ULL << (Sig - 1))))
+    {
+        Thread->PendingCode[Sig - 1] = Code;
+        Thread->PendingPid[Sig - 1] = Pid;
+    }
     Thread->PendingSignals |= 1ULL << (Sig - 1);
     if (!Thread->SignalRegistered)
         return;
@@ -471,24 +483,29 @@ LxPostSignalLocked(
 VOID
 LxPostSignal(
     _In_ PLX_THREAD Thread,
-    _In_ ULONG Sig)
+    _In_ ULONG Sig,
+    _In_ LONG Code,
+    _In_ ULONG Pid)
 {
     KIRQL Irql;
 
     if (Sig == 0 || Sig > 64)
         return;
     KeAcquireSpinLock(&LxSignalLock, &Irql);
-    LxPostSignalLocked(Thread, Sig);
+    LxPostSignalLocked(Thread, Sig, Code, Pid);
     KeReleaseSpinLock(&LxSignalLock, Irql);
 }
 
-/* tkill/tgkill: Tid of Process (any process when NULL). 0 or -ESRCH. */
+/* tkill/tgkill: Tid of Process (any process when NULL). 0 or -ESRCH. The signal carries
+ * SI_TKILL and the calling process's pid (glibc's cancellation handler checks both). */
 LONG
 LxSignalThreadByTid(
     _In_opt_ PLX_PROCESS Process,
     _In_ ULONG Tid,
     _In_ ULONG Sig)
 {
+    PLX_PROCESS Sender = LxCurrentProcess();
+    ULONG SenderPid = Sender != NULL ? Sender->Pid : 0;
     PLIST_ENTRY Entry;
     LONG Result = -LX_ESRCH;
     KIRQL Irql;
@@ -501,7 +518,7 @@ LxSignalThreadByTid(
         if (Thread->Tid == Tid && (Process == NULL || Thread->Process == Process))
         {
             if (Sig != 0)
-                LxPostSignalLocked(Thread, Sig);
+                LxPostSignalLocked(Thread, Sig, LX_SI_TKILL, SenderPid);
             Result = 0;
             break;
         }
@@ -515,7 +532,9 @@ LxSignalThreadByTid(
 BOOLEAN
 LxSignalProcessAsync(
     _In_ PLX_PROCESS Process,
-    _In_ ULONG Sig)
+    _In_ ULONG Sig,
+    _In_ LONG Code,
+    _In_ ULONG Pid)
 {
     PLIST_ENTRY Entry;
     PLX_THREAD Target = NULL;
@@ -540,12 +559,17 @@ LxSignalProcessAsync(
     }
     if (Target != NULL)
     {
-        LxPostSignalLocked(Target, Sig);
+        LxPostSignalLocked(Target, Sig, Code, Pid);
     }
     else if (Found)
     {
         /* every thread blocks it: pending for the process, taken by the first thread that
          * unblocks it or waits for it (sigwait); wake them all to look */
+        if (!(Process->SharedPending & (1ULL << (Sig - 1))))
+        {
+            Process->SharedCode[Sig - 1] = Code;
+            Process->SharedPid[Sig - 1] = Pid;
+        }
         Process->SharedPending |= 1ULL << (Sig - 1);
         for (Entry = LxThreadList.Flink; Entry != &LxThreadList; Entry = Entry->Flink)
         {
@@ -589,12 +613,15 @@ LxSignalWouldRun(
 }
 
 /* The lowest pending signal the thread does not block, 0 if none; pending signals whose
- * disposition is to ignore are discarded on the way. Take: clear the one returned. */
+ * disposition is to ignore are discarded on the way. Take: clear the one returned and give
+ * its origin (si_code, sender pid) in Code/Pid when asked. */
 static
 ULONG
 LxPeekSignal(
     _In_ PLX_THREAD Thread,
-    _In_ BOOLEAN Take)
+    _In_ BOOLEAN Take,
+    _Out_opt_ PLONG Code,
+    _Out_opt_ PULONG Pid)
 {
     PLX_PROCESS Process = Thread->Process;
     ULONGLONG Ready;
@@ -619,10 +646,25 @@ LxPeekSignal(
         if (Take)
         {
             /* the thread's own first, else the process's */
+            LONG TakenCode;
+            ULONG TakenPid;
+
             if (Thread->PendingSignals & Bit)
+            {
                 Thread->PendingSignals &= ~Bit;
+                TakenCode = Thread->PendingCode[Sig - 1];
+                TakenPid = Thread->PendingPid[Sig - 1];
+            }
             else
+            {
                 Process->SharedPending &= ~Bit;
+                TakenCode = Process->SharedCode[Sig - 1];
+                TakenPid = Process->SharedPid[Sig - 1];
+            }
+            if (Code != NULL)
+                *Code = TakenCode;
+            if (Pid != NULL)
+                *Pid = TakenPid;
         }
         Found = Sig;
         break;
@@ -639,14 +681,15 @@ LxDeliverPendingSignal(
     _Out_ PULONG Delivered)
 {
     PLX_THREAD Thread = LxCurrentThread();
-    ULONG Sig;
+    ULONG Sig, Pid;
+    LONG Code;
 
     *Delivered = 0;
     if (Thread == NULL)
         return LX_SIGNAL_IGNORED;
-    while ((Sig = LxPeekSignal(Thread, TRUE)) != 0)
+    while ((Sig = LxPeekSignal(Thread, TRUE, &Code, &Pid)) != 0)
     {
-        if (LxDeliverSignal(TrapFrame, Sig, 0 /* SI_USER */, 0, SavedEax, 0) ==
+        if (LxDeliverSignal(TrapFrame, Sig, Code, Pid, SavedEax, 0) ==
             LX_SIGNAL_DELIVERED)
         {
             *Delivered = Sig;
@@ -696,7 +739,7 @@ LxWaitInterruptible(
     All[Count] = &Thread->SignalEvent;
     for (;;)
     {
-        if (LxPeekSignal(Thread, FALSE) != 0)
+        if (LxPeekSignal(Thread, FALSE, NULL, NULL) != 0)
         {
             Status = STATUS_ALERTED;
             break;
@@ -728,12 +771,13 @@ LxInterruptedCall(
     PLX_THREAD Thread = LxCurrentThread();
     PLX_PROCESS Process = LxCurrentProcess();
     PKTRAP_FRAME TrapFrame = PsGetPicoThreadTrapFrame(PsGetCurrentThread());
-    ULONG Sig, SavedEax = (ULONG)-LX_EINTR;
+    ULONG Sig, Pid, SavedEax = (ULONG)-LX_EINTR;
+    LONG Code;
     BOOLEAN Rewound = FALSE;
 
     if (Thread == NULL || Process == NULL || TrapFrame == NULL)
         return -LX_EINTR;
-    Sig = LxPeekSignal(Thread, TRUE);
+    Sig = LxPeekSignal(Thread, TRUE, &Code, &Pid);
     if (Sig == 0)
         return -LX_EINTR;
     if (Restartable && Process->SignalHandlers[Sig] > LX_SIG_IGN &&
@@ -743,7 +787,7 @@ LxInterruptedCall(
         TrapFrame->Eip -= 2;
         Rewound = TRUE;
     }
-    if (LxDeliverSignal(TrapFrame, Sig, 0 /* SI_USER */, 0, SavedEax, 0) == LX_SIGNAL_DELIVERED)
+    if (LxDeliverSignal(TrapFrame, Sig, Code, Pid, SavedEax, 0) == LX_SIGNAL_DELIVERED)
         return (LONG)Sig;
     if (Rewound)
         TrapFrame->Eip += 2;
@@ -759,14 +803,15 @@ LxInterruptedCallWithMask(
 {
     PLX_THREAD Thread = LxCurrentThread();
     PKTRAP_FRAME TrapFrame = PsGetPicoThreadTrapFrame(PsGetCurrentThread());
-    ULONG Sig;
+    ULONG Sig, Pid = 0;
+    LONG Code = LX_SI_USER;
 
     if (Thread == NULL)
         return -LX_EINTR;
-    Sig = LxPeekSignal(Thread, TRUE);
+    Sig = LxPeekSignal(Thread, TRUE, &Code, &Pid);
     Thread->SignalMask = OriginalMask;
     if (Sig != 0 && TrapFrame != NULL &&
-        LxDeliverSignal(TrapFrame, Sig, 0, 0, (ULONG)-LX_EINTR, 0) == LX_SIGNAL_DELIVERED)
+        LxDeliverSignal(TrapFrame, Sig, Code, Pid, (ULONG)-LX_EINTR, 0) == LX_SIGNAL_DELIVERED)
         return (LONG)Sig;
     return -LX_EINTR;
 }
@@ -788,7 +833,7 @@ LxSleepInterruptible(
     {
         ULONGLONG Now;
 
-        if (LxPeekSignal(Thread, FALSE) != 0)
+        if (LxPeekSignal(Thread, FALSE, NULL, NULL) != 0)
             return STATUS_ALERTED;
         Now = KeQueryInterruptTime();
         if (Now >= Deadline)
@@ -821,7 +866,7 @@ LxRealTimerDpc(
         Process->RealTimerDue += (ULONGLONG)Process->RealTimerIntervalUs * 10;
     else
         Process->RealTimerArmed = FALSE;
-    LxSignalProcessAsync(Process, 14 /* SIGALRM */);
+    LxSignalProcessAsync(Process, 14 /* SIGALRM */, LX_SI_KERNEL, 0);
 }
 
 VOID
@@ -1058,7 +1103,8 @@ LxSigtimedwait(
     for (;;)
     {
         ULONGLONG Ready;
-        ULONG Sig = 0;
+        ULONG Sig = 0, Pid = 0;
+        LONG Code = LX_SI_USER;
         LARGE_INTEGER Wait;
 
         KeAcquireSpinLock(&LxSignalLock, &Irql);
@@ -1068,9 +1114,17 @@ LxSigtimedwait(
             for (Sig = 1; !(Ready & (1ULL << (Sig - 1))); Sig++)
                 ;
             if (Thread->PendingSignals & (1ULL << (Sig - 1)))
+            {
                 Thread->PendingSignals &= ~(1ULL << (Sig - 1));
+                Code = Thread->PendingCode[Sig - 1];
+                Pid = Thread->PendingPid[Sig - 1];
+            }
             else
+            {
                 Process->SharedPending &= ~(1ULL << (Sig - 1));
+                Code = Process->SharedCode[Sig - 1];
+                Pid = Process->SharedPid[Sig - 1];
+            }
         }
         KeReleaseSpinLock(&LxSignalLock, Irql);
         if (Sig != 0)
@@ -1080,14 +1134,17 @@ LxSigtimedwait(
                 ULONG Info[32];     /* siginfo_t: 128 bytes */
 
                 RtlZeroMemory(Info, sizeof(Info));
-                Info[0] = Sig;      /* si_signo; si_errno 0; si_code SI_USER (0) */
+                Info[0] = Sig;      /* si_signo; si_errno 0; si_code; si_pid (si_uid 0) */
+                Info[2] = (ULONG)Code;
+                if (Code <= 0)
+                    Info[3] = Pid != 0 ? Pid : Process->Pid;
                 Result = LxCopyToUser(Uinfo, Info, sizeof(Info));
                 if (Result < 0)
                     return Result;
             }
             return (LONG)Sig;
         }
-        if (LxPeekSignal(Thread, FALSE) != 0)
+        if (LxPeekSignal(Thread, FALSE, NULL, NULL) != 0)
             return LxInterruptedCall(FALSE);
         if (HaveTimeout)
         {

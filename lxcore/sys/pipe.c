@@ -209,7 +209,7 @@ LxPipeWrite(
     {
         /* SIGPIPE (its default action ends the process); EPIPE when it is ignored or after
          * its handler returns */
-        return LxSignalSelfWithResult(LX_SIGPIPE, -LX_EPIPE);
+        return LxSignalSelfWithResult(LX_SIGPIPE, LX_SI_USER, -LX_EPIPE);
     }
     if (Done != 0)
         return (LONG)Done;

@@ -91,6 +91,7 @@ LxSysSetRobustList(
 LONG
 LxSignalSelfWithResult(
     _In_ LONG Sig,
+    _In_ LONG Code,
     _In_ LONG SyscallResult)
 {
     PLX_PROCESS Process = LxCurrentProcess();
@@ -105,12 +106,12 @@ LxSignalSelfWithResult(
         return SyscallResult;
     if ((Thread->SignalMask & (1ULL << (Sig - 1))) && Sig != LX_SIGKILL && Sig != 19)
     {
-        LxPostSignal(Thread, (ULONG)Sig);
+        LxPostSignal(Thread, (ULONG)Sig, Code, Process->Pid);
         return SyscallResult;
     }
     TrapFrame = PsGetPicoThreadTrapFrame(PsGetCurrentThread());
     if (TrapFrame != NULL &&
-        LxDeliverSignal(TrapFrame, (ULONG)Sig, 0 /* SI_USER */, 0, (ULONG)SyscallResult, 0) ==
+        LxDeliverSignal(TrapFrame, (ULONG)Sig, Code, Process->Pid, (ULONG)SyscallResult, 0) ==
             LX_SIGNAL_DELIVERED)
     {
         /* the handler starts with EAX = Sig; the call's own result is in the frame */
@@ -147,12 +148,14 @@ LxSignalOtherThread(
     return LxSignalThreadByTid(Process, Tid, Sig);
 }
 
+/* A signal to ourselves: SI_USER from kill, SI_TKILL from tkill/tgkill (raise). */
 static
 LONG
 LxSignalSelf(
-    _In_ LONG Sig)
+    _In_ LONG Sig,
+    _In_ LONG Code)
 {
-    return LxSignalSelfWithResult(Sig, 0);
+    return LxSignalSelfWithResult(Sig, Code, 0);
 }
 
 /* kill of another process: a signal with a handler is posted to one of its threads (it runs
@@ -169,7 +172,7 @@ LxSignalOtherProcess(
     {
         if (Sig != LX_SIGKILL && Target->SignalHandlers[Sig] > 1 /* a handler */)
         {
-            LxSignalProcessAsync(Target, Sig);
+            LxSignalProcessAsync(Target, Sig, LX_SI_USER, LxCurrentProcess()->Pid);
         }
         else
         {
@@ -196,10 +199,10 @@ LxKillOwnProcess(
     {
         if (LxSignalWouldRun(LxCurrentProcess(), (ULONG)Sig) ||
             LxCurrentProcess()->SignalHandlers[Sig] == 0)
-            LxSignalProcessAsync(LxCurrentProcess(), (ULONG)Sig);
+            LxSignalProcessAsync(LxCurrentProcess(), (ULONG)Sig, LX_SI_USER, LxCurrentProcess()->Pid);
         return 0;
     }
-    return LxSignalSelf(Sig);
+    return LxSignalSelf(Sig, LX_SI_USER);
 }
 
 LONG
@@ -255,7 +258,7 @@ LxSysTkill(
         return -LX_EINVAL;
     if (Pid != (LONG)LxCurrentThread()->Tid)
         return LxSignalOtherThread(NULL, (ULONG)Pid, (ULONG)Sig);
-    return LxSignalSelf(Sig);
+    return LxSignalSelf(Sig, LX_SI_TKILL);
 }
 
 LONG
@@ -271,7 +274,7 @@ LxSysTgkill(
     if (Tgid <= 0 || Pid <= 0 || Sig < 0 || Sig > 64)
         return -LX_EINVAL;
     if (Tgid == (LONG)LxCurrentProcess()->Pid && Pid == (LONG)LxCurrentThread()->Tid)
-        return LxSignalSelf(Sig);
+        return LxSignalSelf(Sig, LX_SI_TKILL);
     Target = LxLookupProcess((ULONG)Tgid);
     if (Target == NULL)
         return -LX_ESRCH;
