@@ -1,7 +1,8 @@
 // The stock build of the ELF suite (unmodified Linux binaries, issue "unmodified binaries,
 // measured"): `lxgen musl --stock` builds the same pinned musl 1.2.3 tarball WITHOUT the
 // patch series into .lxss/sysroot-stock, `lxgen elf --stock` the same tests/elf programs into
-// .lxss/elf-stock/ (plus tests/elf/glibc/*.c linked with the host's static i386 glibc). Here:
+// .lxss/elf-stock/, plus the C programs linked with the host's static i386 glibc as
+// <name>-glibc and tests/elf/glibc/*.c. Here:
 //   - the scanner shows the stock libc.a is really unmodified (native int $0x80 and
 //     call *%gs:0x10 sites, no int $0x2e), and every stock program traps natively;
 //   - every stock program runs NATIVELY on the host kernel (no harness) and passes its TAP
@@ -9,17 +10,18 @@
 // The same binaries run in the ReactOS guest through lxcore's int $0x80 path
 // (tests/vm/lxgen-test-stock.test.ts).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildMusl, SYSROOT_STOCK } from '../../generator/src/musl/build.ts';
-import { buildElfSuite, parseMeta, readManifest, suiteSources, MANIFEST_STOCK, type ManifestEntry } from '../../generator/src/elf/suite.ts';
+import { buildElfSuite, readManifest, suitePrograms, GLIBC_LEFT_OUT, MANIFEST_STOCK, type ManifestEntry } from '../../generator/src/elf/suite.ts';
 import { scanBinary } from '../../generator/src/elf/scan.ts';
 import { checkTap } from '../../generator/src/elf/tap-check.ts';
 
-// tests/elf/*.c and asm/*.S, plus the static glibc programs of tests/elf/glibc/.
-const metas = suiteSources('stock').map((src) => parseMeta(src, readFileSync(src, 'utf8')));
+// tests/elf/*.c and asm/*.S on stock musl, the C ones again on static glibc (<name>-glibc),
+// and the glibc-only programs of tests/elf/glibc/.
+const metas = suitePrograms('stock').map((p) => p.meta);
 
 let manifest: ManifestEntry[] = [];
 beforeAll(async () => {
@@ -74,6 +76,9 @@ describe('stock musl (unpatched)', () => {
     expect(MANIFEST_STOCK).toMatch(/elf-stock\/manifest\.json$/);
     expect(manifest.map((e) => e.name).sort()).toEqual(metas.map((m) => m.name).sort());
     expect(manifest.some((e) => e.source.startsWith('tests/elf/glibc/'))).toBe(true);
+    const glibcTwins = manifest.filter((e) => e.name.endsWith('-glibc')).length;
+    const cSources = suitePrograms('patched').filter((p) => p.kind === 'c').length;
+    expect(glibcTwins).toBe(cSources - Object.keys(GLIBC_LEFT_OUT).length);
     for (const e of manifest) {
       expect(e.path).toContain(`${path.sep}elf-stock${path.sep}`);
       const s = scanBinary(e.path);
