@@ -2,7 +2,7 @@
 import { buildMusl, type MuslVariant } from '../musl/build.ts';
 import { cc, ccArgs } from '../musl/cc.ts';
 
-export const summary = 'compile/link static i386 ELF programs against the patched musl (gcc-compatible)';
+export const summary = 'compile/link static i386 ELF programs against the patched musl (gcc-compatible; --stock: stock musl)';
 export const usage = `usage: lxgen cc [--stock] [gcc options] files...
 
 Runs gcc -m32 -static -no-pie -nostdinc -nostdlib with the patched musl's headers, crt1.o,

@@ -1,7 +1,7 @@
 // `lxgen elf`: builds the ELF test suite (tests/elf) and .lxss/elf/manifest.json.
 import { buildElfSuite, manifestOf } from '../elf/suite.ts';
 
-export const summary = 'build the ELF test programs (tests/elf) into .lxss/elf with manifest.json';
+export const summary = 'build the ELF test programs (tests/elf) into .lxss/elf with manifest.json (--stock: .lxss/elf-stock)';
 export const usage = `usage: lxgen elf [--stock] [--force] [--list]
 
 Builds the patched musl if needed, then every tests/elf/*.c (with lxgen cc) and

@@ -4,7 +4,7 @@ import { buildMusl } from '../musl/build.ts';
 import { scanBinary } from '../elf/scan.ts';
 import path from 'node:path';
 
-export const summary = 'build the patched i386 musl sysroot (.lxss/sysroot) from the pinned tarball';
+export const summary = 'build the patched i386 musl sysroot (.lxss/sysroot) from the pinned tarball (--stock: unpatched)';
 export const usage = `usage: lxgen musl [--stock] [--force] [--scan]
 
 Unpacks .lxss/downloads/musl_1.2.3.orig.tar.gz (sha256-pinned), applies musl-patches/series,
