@@ -128,6 +128,14 @@ typedef struct _LX_PROCESS
     BOOLEAN Reaped;
     KEVENT ChildEvent;          /* notification: a child exited (wait4) */
 
+    /* a vfork-style child (vfork, clone CLONE_VFORK): its parent's thread waits for
+     * VforkDone, set when the child execs or ends; with CLONE_VM and a single-threaded
+     * parent the pages the child changed are copied back into the parent first (fork.c) */
+    LONG VforkPending;
+    BOOLEAN VforkCopyBack;
+    struct _LX_PROCESS *VforkParent;    /* referenced while VforkPending */
+    KEVENT VforkDone;
+
     /* memory (MmLock) */
     FAST_MUTEX MmLock;
     ULONG_PTR ImageReserveStart; /* the image's 64 KiB reservation */
@@ -473,6 +481,7 @@ NTSTATUS LxSleepInterruptible(_In_ PLARGE_INTEGER Interval);   /* relative (< 0)
 /* sys/fork.c */
 LONG LxFork(_In_ ULONG Flags, _In_ ULONG_PTR Newsp, _In_opt_ LONG *ParentTidptr,
            _In_opt_ LONG *ChildTidptr);
+VOID LxVforkRelease(_In_ PLX_PROCESS Child, _In_ BOOLEAN CopyBack);
 
 /* sys/process.c */
 LONG LxSignalSelfWithResult(_In_ LONG Sig, _In_ LONG Code, _In_ LONG SyscallResult);

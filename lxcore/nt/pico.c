@@ -120,6 +120,7 @@ LxPicoExitProcess(
         return;
 
     LxCleanupProcessSignals(Process);
+    LxVforkRelease(Process, FALSE);     /* a vfork child that did not exec or exit itself */
     LxDebugFlush(Process);
     LxCloseAllFiles(Process);
 

@@ -203,6 +203,7 @@ LxExecve(
     }
 
     /* ---- the point of no return ---- */
+    LxVforkRelease(Process, TRUE);     /* a vfork parent resumes, with our writes */
     LxDebugFlush(Process);
     LxReleaseAddressSpace(Process);
     Result = LxPopulateAddressSpace(Process, NtCurrentProcess(), FALSE, &Prepared);

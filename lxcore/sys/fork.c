@@ -16,6 +16,8 @@
 #define NDEBUG
 #include <debug.h>
 
+#define LX_CLONE_VM             0x00000100
+#define LX_CLONE_VFORK          0x00004000
 #define LX_CLONE_PARENT_SETTID  0x00100000
 #define LX_CLONE_CHILD_CLEARTID 0x00200000
 #define LX_CLONE_CHILD_SETTID   0x01000000
@@ -134,6 +136,104 @@ LxCopyReservation(
     if (RunLength != 0)
         return LxWriteChildRun(Child, ChildHandle, RunStart, Buffer, RunLength);
     return 0;
+}
+
+/*
+ * vfork-style children. ReactOS cannot share an address space between two NT processes, so
+ * a CLONE_VM child gets a copy, like a forked one. CLONE_VFORK still holds the parent's
+ * thread until the child execs or ends, and when the parent has no other thread (nothing
+ * else can write its memory meanwhile) the pages the child changed are copied back into it
+ * just before the child's image goes away (execve) or it exits: the parent then sees what
+ * the child wrote, as with a shared address space (glibc's posix_spawn reports a failed exec
+ * that way). Called in the child; CopyBack FALSE only releases the parent (a child killed).
+ */
+static
+VOID
+LxVforkCopyBack(
+    _In_ PLX_PROCESS Child,
+    _In_ PLX_PROCESS Parent)
+{
+    ULONG_PTR Ranges[3][2];
+    PUCHAR Mine;
+    PLIST_ENTRY Entry;
+    ULONG Copied = 0, i;
+
+    Mine = ExAllocatePoolWithTag(PagedPool, 2 * PAGE_SIZE, LX_TAG_TEMP);
+    if (Mine == NULL)
+        return;
+    ExAcquireFastMutex(&Parent->MmLock);
+    Ranges[0][0] = Parent->ImageReserveStart;
+    Ranges[0][1] = Parent->ImageReserveEnd;
+    Ranges[1][0] = Parent->BrkRegionBase;
+    Ranges[1][1] = Parent->BrkRegionBase == 0 ? 0 :
+                   (Parent->BrkCurrent + PAGE_SIZE - 1) & ~(ULONG_PTR)(PAGE_SIZE - 1);
+    Ranges[2][0] = Parent->StackCommitLow & ~(ULONG_PTR)(PAGE_SIZE - 1);
+    Ranges[2][1] = LX_STACK_TOP;
+    for (i = 0, Entry = Parent->Regions.Flink; i < 3 || Entry != &Parent->Regions; i++)
+    {
+        ULONG_PTR Address, Start, End;
+
+        if (i < 3)
+        {
+            Start = Ranges[i][0];
+            End = Ranges[i][1];
+        }
+        else
+        {
+            PLX_REGION Region = CONTAINING_RECORD(Entry, LX_REGION, Link);
+            Start = Region->Base;
+            End = Region->Base + Region->Size;
+            Entry = Entry->Flink;
+        }
+        for (Address = Start; Address < End; Address += PAGE_SIZE)
+        {
+            KAPC_STATE ApcState;
+
+            if (!LxReadOwnPage(Address, Mine))
+                continue;
+            KeStackAttachProcess((PKPROCESS)Parent->Process, &ApcState);
+            _SEH2_TRY
+            {
+                RtlCopyMemory(Mine + PAGE_SIZE, (PVOID)Address, PAGE_SIZE);
+                if (RtlCompareMemory(Mine, Mine + PAGE_SIZE, PAGE_SIZE) != PAGE_SIZE)
+                {
+                    RtlCopyMemory((PVOID)Address, Mine, PAGE_SIZE);
+                    Copied++;
+                }
+            }
+            _SEH2_EXCEPT(EXCEPTION_EXECUTE_HANDLER)
+            {
+                /* not readable or not writable in the parent: the child cannot have
+                 * changed it through a shared mapping either */
+            }
+            _SEH2_END;
+            KeUnstackDetachProcess(&ApcState);
+        }
+    }
+    ExReleaseFastMutex(&Parent->MmLock);
+    ExFreePoolWithTag(Mine, LX_TAG_TEMP);
+    DbgPrint("lxss[%lu]: vfork child: %lu changed pages copied back to %lu\n", Child->Pid, Copied,
+             Parent->Pid);
+}
+
+VOID
+LxVforkRelease(
+    _In_ PLX_PROCESS Child,
+    _In_ BOOLEAN CopyBack)
+{
+    PLX_PROCESS Parent;
+
+    if (InterlockedExchange(&Child->VforkPending, 0) == 0)
+        return;
+    Parent = Child->VforkParent;
+    if (CopyBack && Child->VforkCopyBack && Parent->Process != NULL &&
+        PsGetCurrentProcess() == Child->Process)
+    {
+        LxVforkCopyBack(Child, Parent);
+    }
+    KeSetEvent(&Child->VforkDone, IO_NO_INCREMENT, FALSE);
+    Child->VforkParent = NULL;
+    LxDereferenceProcess(Parent);
 }
 
 static
@@ -321,6 +421,15 @@ LxFork(
         goto Fail;
     }
 
+    if (Flags & LX_CLONE_VFORK)
+    {
+        KeInitializeEvent(&Child->VforkDone, NotificationEvent, FALSE);
+        Child->VforkCopyBack = (Flags & LX_CLONE_VM) && Parent->ThreadCount == 1;
+        LxReferenceProcess(Parent);
+        Child->VforkParent = Parent;
+        Child->VforkPending = 1;
+    }
+
     LxInsertProcess(Child);     /* the child's pid; wait4 can see it from now on */
     Pid = Child->Pid;
     ChildThread->Tid = Pid;
@@ -365,12 +474,20 @@ LxFork(
         ExFreePoolWithTag(ChildThread, LX_TAG_THREAD);
         ZwClose(ChildHandle);
         ExFreePoolWithTag(Buffer, LX_TAG_TEMP);
+        LxVforkRelease(Child, FALSE);
         LxRemoveProcess(Child);     /* drops the table's (last) reference */
         return -LX_EAGAIN;
     }
     ZwClose(ThreadHandle);
     ZwClose(ChildHandle);
     ExFreePoolWithTag(Buffer, LX_TAG_TEMP);
+    if (Flags & LX_CLONE_VFORK)
+    {
+        /* until the child execs or ends (a kernel-mode wait: termination still ends it) */
+        LxReferenceProcess(Child);
+        KeWaitForSingleObject(&Child->VforkDone, Executive, KernelMode, FALSE, NULL);
+        LxDereferenceProcess(Child);
+    }
     return (LONG)Pid;
 
 Fail:
@@ -393,8 +510,9 @@ LONG
 NTAPI
 LxSysVfork(VOID)
 {
-    /* the parent is not suspended until the child execs or exits: a plain fork */
-    return LxFork(0, 0, NULL, NULL);
+    /* the parent waits until the child execs or exits; the child's writes come back to a
+     * single-threaded parent then (LxVforkRelease) */
+    return LxFork(LX_CLONE_VM | LX_CLONE_VFORK, 0, NULL, NULL);
 }
 
 LONG

@@ -23,6 +23,7 @@ LxSysExit(
     Process->ThreadExited = TRUE;
     if (Process->ThreadCount <= 1)
     {
+        LxVforkRelease(Process, TRUE);
         LxExitCurrentProcess((ULONG)ErrorCode & 0xFF);
         return -LX_EINVAL;
     }
@@ -36,6 +37,7 @@ NTAPI
 LxSysExitGroup(
     LONG ErrorCode)
 {
+    LxVforkRelease(LxCurrentProcess(), TRUE);
     LxExitCurrentProcess((ULONG)ErrorCode & 0xFF);
     return -LX_EINVAL;
 }

@@ -127,12 +127,12 @@ LxSysClone(
     {
         /* CLONE_VM without a thread (posix_spawn, vfork-style clones): another NT process
          * cannot share our address space, so the child gets a copy, as for fork, and runs on
-         * the stack it was given. Enough for callers that only hand the child its arguments
-         * and hear back through a pipe and exit status (musl's posix_spawn, system, popen);
-         * writes the child makes to memory are not seen by the parent, and the parent is
-         * not suspended until the child execs (CLONE_VFORK). */
-        return LxFork((ULONG)CloneFlags & ~(LX_CLONE_VM | LX_CLONE_VFORK), Newsp, ParentTidptr,
-                      ChildTidptr);
+         * the stack it was given. With CLONE_VFORK the parent waits until the child execs or
+         * ends, and a single-threaded parent then gets back the pages the child changed
+         * (sys/fork.c, LxVforkRelease): glibc's posix_spawn hears of a failed exec that way.
+         * Without CLONE_VFORK, or with other threads in the parent, the child's writes are
+         * not seen by the parent. */
+        return LxFork((ULONG)CloneFlags, Newsp, ParentTidptr, ChildTidptr);
     }
     if ((CloneFlags & Required) != Required || (CloneFlags & LX_CLONE_VFORK))
         return -LX_EINVAL;

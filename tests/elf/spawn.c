@@ -1,6 +1,7 @@
 /* lxss-test: group=process needs=clone,vfork,execve,wait4,kill,setpgid,getpgid,pipe,nanosleep timeout=30 */
 /* spawn: posix_spawn of a program (this one, re-executed with "child") and of a missing
- * file (ENOENT), clone(fn, stack, SIGCHLD) and clone(CLONE_VM|CLONE_VFORK), then process
+ * file (ENOENT), clone(fn, stack, SIGCHLD) and clone(CLONE_VM|CLONE_VFORK) (whose write to
+ * memory the parent sees, the forked child's it does not), then process
  * groups: kill(-pgid) reaches every member, kill(0) reaches our own group, and
  * waitpid(0)/waitpid(-pgid) choose children by process group. */
 #define _GNU_SOURCE
@@ -16,7 +17,8 @@
 extern char **environ;
 static volatile sig_atomic_t usr;
 static void on_usr1(int s) { (void)s; usr++; }
-static int fn(void *a) { return *(int *)a + 1; }
+static volatile int vm_word;
+static int fn(void *a) { vm_word = *(int *)a * 100; return *(int *)a + 1; }
 
 static void sleep_ms(long ms)
 {
@@ -27,7 +29,7 @@ static void sleep_ms(long ms)
 int main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "child") == 0) return 42;
-	tap_plan(10);
+	tap_plan(11);
 	/* Our own process group, so kill(0) below reaches only us and our children (never the
 	 * program that started us); fails harmlessly (EPERM) for a session leader, which
 	 * already leads its group. */
@@ -47,18 +49,23 @@ int main(int argc, char **argv)
 	tap_ok_why(r == ENOENT, "posix_spawn of a missing file returns ENOENT", "returned %d", r);
 	static char stack[16384] __attribute__((aligned(16)));
 	int arg = 6;
+	int forked_word = -1;
+	vm_word = 0;
 	st = 0;
 	pid = clone(fn, stack + sizeof stack, SIGCHLD, &arg);
 	w = pid > 0 ? waitpid(pid, &st, 0) : -1;
 	tap_ok_why(pid > 0 && w == pid && WIFEXITED(st) && WEXITSTATUS(st) == 7,
 		"clone(fn, stack, SIGCHLD): the child runs fn on its stack", "pid %d errno %d waitpid %d status 0x%x",
 		(int)pid, errno, (int)w, st);
+	forked_word = vm_word;
 	st = 0;
 	pid = clone(fn, stack + sizeof stack, CLONE_VM | CLONE_VFORK | SIGCHLD, &arg);
 	w = pid > 0 ? waitpid(pid, &st, 0) : -1;
 	tap_ok_why(pid > 0 && w == pid && WIFEXITED(st) && WEXITSTATUS(st) == 7,
 		"clone(CLONE_VM|CLONE_VFORK) child runs fn", "pid %d errno %d waitpid %d status 0x%x", (int)pid, errno,
 		(int)w, st);
+	tap_ok_why(forked_word == 0 && vm_word == 600, "the parent sees the CLONE_VM child's write, not the forked one's",
+		"after clone(SIGCHLD) %d, after clone(CLONE_VM|CLONE_VFORK) %d", forked_word, (int)vm_word);
 
 	/* kill(-pgid) */
 	int p[2];

@@ -12,8 +12,8 @@
 // which makes them trap with int $0x80 and the i386 register convention (their stock twins).
 // The stock suite also holds every tests/elf/*.c linked with the host's static i386 glibc as
 // <name>-glibc (gcc -m32 -static with 64-bit off_t/time_t like musl's: Debian's
-// libc6-dev-i386, which gcc-multilib brings), minus GLIBC_LEFT_OUT, and the glibc-only
-// programs of tests/elf/glibc/*.c.
+// libc6-dev-i386, which gcc-multilib brings), and the glibc-only programs of
+// tests/elf/glibc/*.c.
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
@@ -126,17 +126,6 @@ export function glibcSources(): string[] {
     : [];
 }
 
-/**
- * tests/elf programs not in the glibc half of the stock suite, with the reason. They pass
- * natively; these are lxcore limits, reported rather than hidden (tests/elf/README.md).
- */
-export const GLIBC_LEFT_OUT: Record<string, string> = {
-  spawn:
-    "glibc's posix_spawn clones with CLONE_VM|CLONE_VFORK and reads the child's exec error " +
-    "from the parent's memory; lxcore gives such a child a copy of the address space, so a " +
-    'failed exec is reported as success (check 2) and its child is left to be reaped (check 9)',
-};
-
 export interface SuiteProgram {
   src: string;
   meta: TestMeta;
@@ -153,7 +142,7 @@ export function suitePrograms(variant: MuslVariant = 'patched'): SuiteProgram[] 
   }));
   if (variant !== 'stock') return progs;
   const twins = progs
-    .filter((p) => p.kind === 'c' && !(p.meta.name in GLIBC_LEFT_OUT))
+    .filter((p) => p.kind === 'c')
     .map((p) => ({ ...p, meta: { ...p.meta, name: `${p.meta.name}-glibc` }, kind: 'glibc' as const }));
   const own = glibcSources().map((src) => ({ src, meta: parseMeta(src, readFileSync(src, 'utf8')), kind: 'glibc' as const }));
   return [...progs, ...twins, ...own];
