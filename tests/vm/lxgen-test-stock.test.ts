@@ -5,36 +5,10 @@
 // lxcore gives no AT_SYSINFO), lxcore/nt/pico.c's full-frame path. Without a build
 // ($LXSS_REACTOS_BUILD or ~/.config/lxss/config.json) or QEMU, one SKIP line.
 import { describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { execa } from 'execa';
-import { resolveBuildDir } from '../../generator/src/vm/config.ts';
+import { buildSkipReason, lxgen } from './guest.ts';
 import { buildElfSuite, readManifest } from '../../generator/src/elf/suite.ts';
-import { ROOT } from '../../generator/src/paths.ts';
 
-function lxgen(args: string[]) {
-  return execa(process.execPath, [path.join(ROOT, 'generator/bin/lxgen.js'), ...args], { cwd: ROOT, reject: false });
-}
-
-function skipReason(): string | null {
-  let choice;
-  try {
-    choice = resolveBuildDir(undefined);
-  } catch (err) {
-    return `ReactOS build config unreadable: ${(err as Error).message}`;
-  }
-  if (!choice) return 'no ReactOS build configured (set LXSS_REACTOS_BUILD or ~/.config/lxss/config.json reactosBuild)';
-  if (!existsSync(path.join(choice.dir, 'CMakeCache.txt'))) return `${choice.dir} is not a ReactOS build directory`;
-  try {
-    execFileSync(process.env.LXSS_QEMU || 'qemu-system-i386', ['--version'], { stdio: 'ignore' });
-  } catch {
-    return 'qemu-system-i386 not installed';
-  }
-  return null;
-}
-
-const reason = skipReason();
+const reason = buildSkipReason();
 if (reason) console.log(`SKIP lxgen test --stock (unmodified binaries in the guest): ${reason}`);
 
 describe('lxgen test --stock (integration)', () => {

@@ -2,35 +2,13 @@
 // $LXSS_REACTOS_BUILD or ~/.config/lxss/config.json). Without one, prints one SKIP line.
 // Also compiles the in-guest runner with the build's own flags when a build is configured.
 import { describe, expect, it } from 'vitest';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { resolveBuildDir } from '../../generator/src/vm/config.ts';
 import { DEFAULT_MANIFEST } from '../../generator/src/vm/payload.ts';
 import { ROOT } from '../../generator/src/paths.ts';
-import { execa } from 'execa';
-
-// lxgen test runs for tens of seconds: run it asynchronously so vitest's worker stays responsive.
-function lxgen(args: string[]) {
-  return execa(process.execPath, [path.join(ROOT, 'generator/bin/lxgen.js'), ...args], { cwd: ROOT, reject: false });
-}
-
-function buildSkipReason(): string | null {
-  let choice;
-  try {
-    choice = resolveBuildDir(undefined);
-  } catch (err) {
-    return `ReactOS build config unreadable: ${(err as Error).message}`;
-  }
-  if (!choice) return 'no ReactOS build configured (set LXSS_REACTOS_BUILD or ~/.config/lxss/config.json reactosBuild)';
-  if (!existsSync(path.join(choice.dir, 'CMakeCache.txt'))) return `${choice.dir} is not a ReactOS build directory`;
-  try {
-    execFileSync(process.env.LXSS_QEMU || 'qemu-system-i386', ['--version'], { stdio: 'ignore' });
-  } catch {
-    return 'qemu-system-i386 not installed';
-  }
-  return null;
-}
+import { buildSkipReason, lxgen } from './guest.ts';
 
 function skipReason(): string | null {
   const build = buildSkipReason();
