@@ -130,39 +130,7 @@ print:
 	addl $16,%esp
 	ret
 
-/* void print_dec(long v) */
-	.type print_dec,@function
-print_dec:
-	pushl %ebx
-	pushl %esi
-	subl $16,%esp
-	movl 28(%esp),%eax
-	leal 16(%esp),%esi
-	movl %eax,%ebx
-	testl %eax,%eax
-	jns 1f
-	negl %eax
-1:	movl $10,%ecx
-2:	xorl %edx,%edx
-	divl %ecx
-	addb $'0',%dl
-	decl %esi
-	movb %dl,(%esi)
-	testl %eax,%eax
-	jnz 2b
-	testl %ebx,%ebx
-	jns 3f
-	decl %esi
-	movb $'-',(%esi)
-3:	leal 16(%esp),%eax
-	subl %esi,%eax
-	pushl %eax
-	pushl %esi
-	call print
-	addl $24,%esp
-	popl %esi
-	popl %ebx
-	ret
+#include "../lxtap_asm.h"
 
 /* void report(int ok, const char *desc, long len, long value, long mask) */
 	.type report,@function
