@@ -147,71 +147,80 @@ LxCopyReservation(
  * the child wrote, as with a shared address space (glibc's posix_spawn reports a failed exec
  * that way). Called in the child; CopyBack FALSE only releases the parent (a child killed).
  */
+/* Copies the pages of [Start, End) that differ between the child (current) and Parent back
+ * into Parent; Buffer holds two pages. Returns how many were copied. */
+static
+ULONG
+LxVforkCopyBackRange(
+    _In_ PLX_PROCESS Parent,
+    _In_ ULONG_PTR Start,
+    _In_ ULONG_PTR End,
+    _Inout_updates_bytes_(2 * PAGE_SIZE) PUCHAR Buffer)
+{
+    ULONG_PTR Address;
+    ULONG Copied = 0;
+
+    for (Address = Start; Address < End; Address += PAGE_SIZE)
+    {
+        KAPC_STATE ApcState;
+
+        if (!LxReadOwnPage(Address, Buffer))
+            continue;
+        KeStackAttachProcess((PKPROCESS)Parent->Process, &ApcState);
+        _SEH2_TRY
+        {
+            RtlCopyMemory(Buffer + PAGE_SIZE, (PVOID)Address, PAGE_SIZE);
+            if (RtlCompareMemory(Buffer, Buffer + PAGE_SIZE, PAGE_SIZE) != PAGE_SIZE)
+            {
+                RtlCopyMemory((PVOID)Address, Buffer, PAGE_SIZE);
+                Copied++;
+            }
+        }
+        _SEH2_EXCEPT(EXCEPTION_EXECUTE_HANDLER)
+        {
+            /* not readable or not writable in the parent: the child cannot have changed it
+             * through a shared mapping either */
+        }
+        _SEH2_END;
+        KeUnstackDetachProcess(&ApcState);
+    }
+    return Copied;
+}
+
+/* The same ranges LxFork copies: image, brk, committed stack, every mmap region. */
 static
 VOID
 LxVforkCopyBack(
     _In_ PLX_PROCESS Child,
     _In_ PLX_PROCESS Parent)
 {
-    ULONG_PTR Ranges[3][2];
-    PUCHAR Mine;
+    PUCHAR Buffer;
     PLIST_ENTRY Entry;
-    ULONG Copied = 0, i;
+    ULONG Copied;
 
-    Mine = ExAllocatePoolWithTag(PagedPool, 2 * PAGE_SIZE, LX_TAG_TEMP);
-    if (Mine == NULL)
+    Buffer = ExAllocatePoolWithTag(PagedPool, 2 * PAGE_SIZE, LX_TAG_TEMP);
+    if (Buffer == NULL)
         return;
     ExAcquireFastMutex(&Parent->MmLock);
-    Ranges[0][0] = Parent->ImageReserveStart;
-    Ranges[0][1] = Parent->ImageReserveEnd;
-    Ranges[1][0] = Parent->BrkRegionBase;
-    Ranges[1][1] = Parent->BrkRegionBase == 0 ? 0 :
-                   (Parent->BrkCurrent + PAGE_SIZE - 1) & ~(ULONG_PTR)(PAGE_SIZE - 1);
-    Ranges[2][0] = Parent->StackCommitLow & ~(ULONG_PTR)(PAGE_SIZE - 1);
-    Ranges[2][1] = LX_STACK_TOP;
-    for (i = 0, Entry = Parent->Regions.Flink; i < 3 || Entry != &Parent->Regions; i++)
+    Copied = LxVforkCopyBackRange(Parent, Parent->ImageReserveStart, Parent->ImageReserveEnd,
+                                  Buffer);
+    if (Parent->BrkRegionBase != 0)
     {
-        ULONG_PTR Address, Start, End;
+        Copied += LxVforkCopyBackRange(Parent, Parent->BrkRegionBase,
+                                       (Parent->BrkCurrent + PAGE_SIZE - 1) &
+                                           ~(ULONG_PTR)(PAGE_SIZE - 1),
+                                       Buffer);
+    }
+    Copied += LxVforkCopyBackRange(Parent, Parent->StackCommitLow & ~(ULONG_PTR)(PAGE_SIZE - 1),
+                                   LX_STACK_TOP, Buffer);
+    for (Entry = Parent->Regions.Flink; Entry != &Parent->Regions; Entry = Entry->Flink)
+    {
+        PLX_REGION Region = CONTAINING_RECORD(Entry, LX_REGION, Link);
 
-        if (i < 3)
-        {
-            Start = Ranges[i][0];
-            End = Ranges[i][1];
-        }
-        else
-        {
-            PLX_REGION Region = CONTAINING_RECORD(Entry, LX_REGION, Link);
-            Start = Region->Base;
-            End = Region->Base + Region->Size;
-            Entry = Entry->Flink;
-        }
-        for (Address = Start; Address < End; Address += PAGE_SIZE)
-        {
-            KAPC_STATE ApcState;
-
-            if (!LxReadOwnPage(Address, Mine))
-                continue;
-            KeStackAttachProcess((PKPROCESS)Parent->Process, &ApcState);
-            _SEH2_TRY
-            {
-                RtlCopyMemory(Mine + PAGE_SIZE, (PVOID)Address, PAGE_SIZE);
-                if (RtlCompareMemory(Mine, Mine + PAGE_SIZE, PAGE_SIZE) != PAGE_SIZE)
-                {
-                    RtlCopyMemory((PVOID)Address, Mine, PAGE_SIZE);
-                    Copied++;
-                }
-            }
-            _SEH2_EXCEPT(EXCEPTION_EXECUTE_HANDLER)
-            {
-                /* not readable or not writable in the parent: the child cannot have
-                 * changed it through a shared mapping either */
-            }
-            _SEH2_END;
-            KeUnstackDetachProcess(&ApcState);
-        }
+        Copied += LxVforkCopyBackRange(Parent, Region->Base, Region->Base + Region->Size, Buffer);
     }
     ExReleaseFastMutex(&Parent->MmLock);
-    ExFreePoolWithTag(Mine, LX_TAG_TEMP);
+    ExFreePoolWithTag(Buffer, LX_TAG_TEMP);
     DbgPrint("lxss[%lu]: vfork child: %lu changed pages copied back to %lu\n", Child->Pid, Copied,
              Parent->Pid);
 }
