@@ -145,8 +145,10 @@ LxCopyReservation(
  * else can write its memory meanwhile) the pages the child changed are copied back into it
  * just before the child's image goes away (execve) or it exits: the parent then sees what
  * the child wrote, as with a shared address space (glibc's posix_spawn reports a failed exec
- * that way). Called in the child; CopyBack FALSE only releases the parent (a child killed).
+ * that way). LxVforkRelease is called in the child; CopyBack FALSE only releases the parent
+ * (a child that failed to start).
  */
+
 /* Copies the pages of [Start, End) that differ between the child (current) and Parent back
  * into Parent; Buffer holds two pages. Returns how many were copied. */
 static
