@@ -49,7 +49,8 @@ fi
 cd "$ROOT"
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     echo "setup: installing npm dependencies"
-    # npm install (not npm ci): it honours package-lock.json, and unlike ci it accepts a lock
-    # written without the optional packages of other platforms (npm 11 on some machines).
+    # package-lock.json lists the optional packages of every platform (esbuild, rollup, fsevents),
+    # so npm install honours it and leaves it byte-identical (npm ci would accept it as well).
+    # npm install rather than ci because it updates an existing node_modules instead of deleting it.
     npm install --no-audit --no-fund
 fi
