@@ -23,17 +23,44 @@ for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
 done
 
-# musl 1.2.3 comes from Debian 12's source package, so deb-src must be enabled.
+# musl 1.2.3 comes from Debian 12's source package, so deb-src must be enabled. lxss names no
+# mirror: the deb-src entries are derived from this machine's own deb entries for its Debian
+# release (generator/apt-deb-src.sh), and setup stops with what to add by hand if there are none.
+APT_SOURCES="/etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources"
 need_src=1
-if grep -rqsE '^(deb-src|Types:.*deb-src)' /etc/apt/sources.list /etc/apt/sources.list.d/; then need_src=0; fi
+# shellcheck disable=SC2086 # the globs are meant to expand
+if grep -qsE '^[[:space:]]*(deb-src[[:space:]]|Types:.*deb-src)' $APT_SOURCES; then need_src=0; fi
 
-if [ -n "$missing" ] || [ $need_src = 1 ]; then
-    if [ $need_src = 1 ]; then
-        echo "setup: enabling deb-src for bookworm (needed for the musl source package)"
-        printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: bookworm bookworm-updates\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
-            | $SUDO tee /etc/apt/sources.list.d/lxss-deb-src.sources >/dev/null
+# lxgen fetches i386 Debian packages (linux-image-686:i386 and others) with apt-get download,
+# which needs the i386 package lists; nothing i386 is installed on the host by setup.
+need_i386=0
+dpkg --print-foreign-architectures | grep -qx i386 || need_i386=1
+
+need_update=0
+if [ -n "$missing" ] || [ $need_src = 1 ] || [ $need_i386 = 1 ]; then need_update=1; fi
+# Also when an earlier run changed the sources but its apt-get update did not complete: apt has
+# no i386 package list or no source package list yet.
+# shellcheck disable=SC2016 # $(FILENAME) is apt's format field, not a shell expansion
+apt_lists() { apt-get indextargets --format '$(FILENAME)' "$@" 2>/dev/null || true; }
+[ -n "$(apt_lists 'Identifier: Packages' 'Architecture: i386')" ] || need_update=1
+[ -n "$(apt_lists 'Identifier: Sources')" ] || need_update=1
+
+if [ $need_src = 1 ]; then
+    if ! src=$(sh "$ROOT/generator/apt-deb-src.sh"); then
+        echo "setup: deb-src is not enabled and cannot be derived from the apt sources (see above)" >&2
+        exit 1
     fi
+    echo "setup: enabling deb-src (needed for the musl source package) in /etc/apt/sources.list.d/lxss-deb-src.sources"
+    printf '%s\n' "$src" | $SUDO tee /etc/apt/sources.list.d/lxss-deb-src.sources >/dev/null
+fi
+if [ $need_i386 = 1 ]; then
+    echo "setup: adding the i386 architecture to dpkg (for the i386 package lists)"
+    $SUDO dpkg --add-architecture i386
+fi
+if [ $need_update = 1 ]; then
     echo "setup: installing${missing:- nothing (apt index refresh only)}"
+    # No masking: apt-get's own exit status decides, so a source apt only warns about does not
+    # stop setup, and an error does.
     $SUDO apt-get update -q
     [ -z "$missing" ] || DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $missing
 fi
