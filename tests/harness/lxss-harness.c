@@ -399,8 +399,8 @@ static void after_trap_regs(const struct task *t, struct user_regs_struct *cur, 
 	R_ESI(r) = R_ESI(t->trap);
 	R_EDI(r) = R_EDI(t->trap);
 	R_EBP(r) = R_EBP(t->trap);
-	R_ECX(r) = poison ? POISON_ECX : R_ECX(t->trap);
-	R_EDX(r) = poison ? POISON_EDX : R_EDX(t->trap);
+	R_ECX(r) = poison ? (typeof(R_ECX(r)))POISON_ECX : R_ECX(t->trap);
+	R_EDX(r) = poison ? (typeof(R_EDX(r)))POISON_EDX : R_EDX(t->trap);
 	R_EIP(r) = R_EIP(t->trap) + 2;
 	R_EAX(r) = result;
 	r.eflags = t->trap.eflags;

@@ -1,8 +1,10 @@
-// `lxgen elf`: builds the ELF test suite (tests/elf) and .lxss/elf/manifest.json.
+// `lxgen elf`: builds the ELF test suite (tests/elf) and .lxss/elf/manifest.json; --check runs it.
+import { describeRun, judge, suiteBatch } from '../elf/check.ts';
 import { buildElfSuite, manifestOf } from '../elf/suite.ts';
+import { oracle, type OracleKind } from '../oracle/index.ts';
 
-export const summary = 'build the ELF test programs (tests/elf) into .lxss/elf with manifest.json (--stock: .lxss/elf-stock)';
-export const usage = `usage: lxgen elf [--stock] [--force] [--list]
+export const summary = 'build the ELF test programs (tests/elf) into .lxss/elf with manifest.json (--stock: .lxss/elf-stock); --check runs them on Linux';
+export const usage = `usage: lxgen elf [--stock] [--force] [--list] [--check [--vm|--native] [-v]]
 
 Builds the patched musl if needed, then every tests/elf/*.c (with lxgen cc) and
 tests/elf/asm/*.S (libc-free) into .lxss/elf/<name>, and writes .lxss/elf/manifest.json
@@ -10,11 +12,16 @@ tests/elf/asm/*.S (libc-free) into .lxss/elf/<name>, and writes .lxss/elf/manife
 rebuilt (--force rebuilds all). --list prints the manifest as a table.
 --stock builds the same programs against the unpatched musl (lxgen musl --stock) into
 .lxss/elf-stock/ with its own manifest.json: ordinary Linux i386 static binaries that trap
-with int $0x80 (the asm tests are built with -DLXSS_INT80, their int $0x80 twins).`;
+with int $0x80 (the asm tests are built with -DLXSS_INT80, their int $0x80 twins).
+--check then runs every program on Linux, the oracle (patched programs through the trap
+harness, stock ones as they are) and prints one line a test and "N passed, N failed":
+natively when this host runs i386 programs, otherwise (or with --vm) in Debian's i386
+kernel under qemu-system-i386, one boot for the suite. -v prints each failure's output.`;
 
 export async function run(args: string[]): Promise<number> {
-  const bad = args.filter((a) => a !== '--force' && a !== '--list' && a !== '--stock');
-  if (bad.length) {
+  const known = ['--force', '--list', '--stock', '--check', '--vm', '--native', '-v'];
+  const bad = args.filter((a) => !known.includes(a));
+  if (bad.length || ((args.includes('--vm') || args.includes('--native') || args.includes('-v')) && !args.includes('--check'))) {
     console.error(usage);
     return 2;
   }
@@ -25,5 +32,25 @@ export async function run(args: string[]): Promise<number> {
       console.log(`${e.name.padEnd(14)} ${e.group.padEnd(9)} timeout=${e.timeout} exit=${e.exit} needs=${e.needs.join(',') || '-'}`);
   }
   console.log(`${r.entries.length} programs (${r.built.length} rebuilt); manifest: ${manifestOf(variant)}`);
-  return 0;
+  if (!args.includes('--check')) return 0;
+
+  const kind: OracleKind = args.includes('--vm') ? 'vm' : args.includes('--native') ? 'native' : oracle().kind;
+  console.log(kind === oracle().kind && !args.includes('--vm') && !args.includes('--native') ? oracle().line : `i386 oracle: ${kind} (asked for)`);
+  const batch = suiteBatch(r.entries, variant, { kind });
+  let passed = 0;
+  let failed = 0;
+  for (const e of r.entries) {
+    const res = await batch.result(e.name);
+    const why = judge(e, res);
+    if (why.length === 0) {
+      passed++;
+      console.log(`ok     ${e.name} (${res.ms} ms)`);
+    } else {
+      failed++;
+      console.log(`FAILED ${e.name}: ${why.join('; ')}`);
+      if (args.includes('-v')) console.log(describeRun(e, res));
+    }
+  }
+  console.log(`${passed} passed, ${failed} failed`);
+  return failed ? 1 : 0;
 }

@@ -1,0 +1,121 @@
+// The Linux i386 oracle: where i386 programs (the ELF suites through the trap harness, the
+// stock suite, C test drivers built with -m32) run on the host side. `native` when the host
+// kernel executes i386 programs; `vm` otherwise: Debian's own i386 kernel in
+// qemu-system-i386 with an initramfs of the programs, one boot for a whole batch (vm.ts).
+// Chosen once per process by running a minimal i386 program (probe.ts); LXSS_ORACLE=native
+// or LXSS_ORACLE=vm forces a side.
+import { probeHostI386 } from './probe.ts';
+import { runNative } from './native.ts';
+import { runInVm } from './vm.ts';
+
+export type OracleKind = 'native' | 'vm';
+
+export interface OracleChoice {
+  kind: OracleKind;
+  /** One line for the start of a test run: the choice and why. */
+  line: string;
+}
+
+let choice: OracleChoice | undefined;
+
+export function oracle(): OracleChoice {
+  if (choice) return choice;
+  const forced = process.env.LXSS_ORACLE;
+  if (forced && forced !== 'native' && forced !== 'vm') throw new Error(`LXSS_ORACLE=${forced}: use native or vm`);
+  const probe = probeHostI386();
+  choice = decideOracle(probe, forced as OracleKind | undefined);
+  return choice;
+}
+
+/** The decision, apart from the probe (unit-tested). */
+export function decideOracle(probe: { runs: boolean; why: string }, forced?: OracleKind): OracleChoice {
+  if (forced === 'vm') return { kind: 'vm', line: `i386 oracle: vm (LXSS_ORACLE=vm; ${probe.why})` };
+  if (forced === 'native') {
+    if (!probe.runs) throw new Error(`LXSS_ORACLE=native, but ${probe.why}: unset it to use the VM oracle`);
+    return { kind: 'native', line: `i386 oracle: native (LXSS_ORACLE=native; ${probe.why})` };
+  }
+  return probe.runs
+    ? { kind: 'native', line: `i386 oracle: native (${probe.why})` }
+    : { kind: 'vm', line: `i386 oracle: vm, Debian's i386 kernel in qemu-system-i386 (${probe.why})` };
+}
+
+export interface I386Job {
+  /** Unique in its batch. */
+  id: string;
+  /** argv[0] is an i386 ELF (a host path; in the VM it has the same path). */
+  argv: string[];
+  /** Run under the int $0x2e trap harness with these harness options. */
+  harness?: string[];
+  timeoutMs: number;
+  /** Run on a new pseudo-terminal of this size (stdin, stdout and stderr; output in stdout). */
+  tty?: { rows: number; cols: number };
+  /** stdout to /dev/null instead of captured. */
+  stdout?: 'pipe' | 'null';
+  /** More host files the program needs in the VM, at the same paths. */
+  files?: string[];
+}
+
+export interface I386Result {
+  /** Exit status, or 128 + the signal that ended the program. */
+  status: number;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  ms: number;
+}
+
+export interface I386Batch {
+  /** The result of one job (native: the job starts now; vm: the batch boots once). */
+  result(id: string): Promise<I386Result>;
+}
+
+/** Prepares `jobs` for the chosen oracle (or `kind`); nothing runs until a result is asked for. */
+export function i386Batch(jobs: I386Job[], opts: { kind?: OracleKind; log?: (line: string) => void } = {}): I386Batch {
+  const ids = new Set<string>();
+  for (const j of jobs) {
+    if (ids.has(j.id)) throw new Error(`i386 batch: job id ${j.id} twice`);
+    ids.add(j.id);
+  }
+  const kind = opts.kind ?? oracle().kind;
+  const known = (id: string): I386Job => {
+    const job = jobs.find((j) => j.id === id);
+    if (!job) throw new Error(`i386 batch: no job ${id}`);
+    return job;
+  };
+  if (kind === 'native') {
+    const started = new Map<string, Promise<I386Result>>();
+    return {
+      result(id) {
+        const job = known(id);
+        if (!started.has(id)) started.set(id, runNative(job));
+        return started.get(id)!;
+      },
+    };
+  }
+  let all: Map<string, Promise<I386Result>> | undefined;
+  return {
+    result(id) {
+      known(id);
+      all ??= runInVm(jobs, { log: opts.log });
+      return all.get(id)!;
+    },
+  };
+}
+
+/** Runs one job on the chosen oracle. */
+export function runI386(job: Omit<I386Job, 'id'>, opts: { kind?: OracleKind; log?: (line: string) => void } = {}): Promise<I386Result> {
+  return i386Batch([{ ...job, id: 'job' }], opts).result('job');
+}
+
+const SIGNALS: Record<number, NodeJS.Signals> = {
+  1: 'SIGHUP', 2: 'SIGINT', 3: 'SIGQUIT', 4: 'SIGILL', 5: 'SIGTRAP', 6: 'SIGABRT', 7: 'SIGBUS', 8: 'SIGFPE',
+  9: 'SIGKILL', 10: 'SIGUSR1', 11: 'SIGSEGV', 12: 'SIGUSR2', 13: 'SIGPIPE', 14: 'SIGALRM', 15: 'SIGTERM',
+};
+export function signalName(n: number): NodeJS.Signals | null {
+  return n ? SIGNALS[n] ?? null : null;
+}
+export function signalNumber(name: NodeJS.Signals): number {
+  const n = Object.entries(SIGNALS).find(([, v]) => v === name)?.[0];
+  return n ? Number(n) : 0;
+}
