@@ -26,6 +26,8 @@ export const usage = `usage: lxgen test [options]
 Boots the patched ReactOS build in QEMU (headless), runs every ELF test of the musl build's
 manifest (${path.relative(process.cwd(), DEFAULT_MANIFEST) || DEFAULT_MANIFEST}) as a pico process through the in-guest
 runner, and reports per test. Exits non-zero on any failure, missing test, bugcheck or hang.
+A build that lacks a file the boot needs (kernel, HAL, boot drivers, NLS tables, hive inputs)
+is refused before QEMU starts, naming each file and the ninja target that makes it.
 
 options:
   --build DIR        the ReactOS build directory (else $LXSS_REACTOS_BUILD, else

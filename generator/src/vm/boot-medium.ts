@@ -21,6 +21,7 @@ import {
 import path from 'node:path';
 import { execa } from 'execa';
 import { parsePathList, type PathListEntry, type ReactosBuild } from './reactos-build.ts';
+import { checkBootFiles } from './boot-files.ts';
 
 export const RUNNER_IMAGE = 'lxtestrun';
 
@@ -179,42 +180,58 @@ function stagePath(dest: string): string {
   return parts.map((p, i) => (i < parts.length - 1 ? p.toLowerCase() : p)).join('/');
 }
 
+/**
+ * The medium's files before anything is left out: every livecd entry (built or not), with
+ * --smp's kernel and HAL, the runner and --add files in place of the build's.
+ */
+export function plannedFiles(listed: PathListEntry[], opts: Pick<BootMediumOptions, 'smp' | 'runner' | 'extraFiles'>): PathListEntry[] {
+  const planned = opts.smp ? substituteSmpFiles(listed) : [...listed];
+  const replace = (e: PathListEntry) => {
+    const i = planned.findIndex((k) => k.dest.toLowerCase() === e.dest.toLowerCase());
+    if (i >= 0) planned.splice(i, 1);
+    planned.push(e);
+  };
+  if (opts.runner) replace({ dest: `reactos/system32/${RUNNER_IMAGE}.exe`, src: opts.runner });
+  for (const extra of opts.extraFiles ?? []) {
+    if (!existsSync(extra.src)) throw new Error(`extra file ${extra.src} does not exist`);
+    replace(extra);
+  }
+  return planned;
+}
+
 export async function assembleBootMedium(build: ReactosBuild, workDir: string, opts: BootMediumOptions = {}): Promise<BootMedium> {
   const log = opts.log ?? (() => {});
   mkdirSync(workDir, { recursive: true });
-  const selected = selectFiles(parsePathList(readFileSync(build.livecdList, 'utf8')));
-  const missing = selected.missing;
-  const keep = opts.smp ? substituteSmpFiles(selected.keep) : selected.keep;
-  const runnerDest = `reactos/system32/${RUNNER_IMAGE}.exe`;
-  if (opts.runner) {
-    const i = keep.findIndex((e) => e.dest.toLowerCase() === runnerDest);
-    if (i >= 0) keep.splice(i, 1);
-    keep.push({ dest: runnerDest, src: opts.runner });
-  }
-  for (const extra of opts.extraFiles ?? []) {
-    if (!existsSync(extra.src)) throw new Error(`extra file ${extra.src} does not exist`);
-    const i = keep.findIndex((e) => e.dest.toLowerCase() === extra.dest.toLowerCase());
-    if (i >= 0) keep.splice(i, 1);
-    keep.push(extra);
-  }
-  const runnerSrc = keep.find((e) => e.dest.toLowerCase() === runnerDest)?.src ?? null;
-  const hasRunner = runnerSrc !== null;
-  const hasLxcore = keep.some((e) => e.dest.toLowerCase() === 'reactos/system32/drivers/lxcore.sys');
-  const freeldr = keep.find((e) => e.dest.toLowerCase() === 'loader/freeldr.sys');
-  for (const must of ['reactos/system32/ntoskrnl.exe', 'reactos/system32/smss.exe', 'loader/freeldr.sys']) {
-    if (!keep.some((e) => e.dest.toLowerCase() === must)) throw new Error(`the build has not produced ${must} yet (${build.dir})`);
-  }
+  const planned = plannedFiles(parsePathList(readFileSync(build.livecdList, 'utf8')), opts);
   const bootsect = path.join(build.dir, 'boot', 'freeldr', 'bootsect');
   const fatBin = path.join(bootsect, 'fat.bin');
   const dosmbrBin = path.join(bootsect, 'dosmbr.bin');
-  for (const f of [fatBin, dosmbrBin]) if (!existsSync(f)) throw new Error(`${f} not built (boot sectors of the build)`);
-
   const ini = freeldrIni(opts.extraBootOptions);
   const inf = lxssTestInf();
   const infPath = path.join(workDir, 'lxss-test.inf');
   writeFileSync(infPath, inf);
+  for (const f of opts.extraInfs ?? []) if (!existsSync(f)) throw new Error(`--inf ${f} does not exist`);
   const inputs = [...hiveInputs(build, infPath), ...(opts.extraInfs ?? []).map((f) => path.resolve(f))];
-  for (const f of inputs) if (!existsSync(f)) throw new Error(`hive input ${f} missing`);
+  // Refuse a build that lacks anything the boot needs, naming the ninja targets (boot-files.ts).
+  checkBootFiles(
+    {
+      files: planned,
+      hiveInputs: inputs,
+      buildFiles: [
+        { src: dosmbrBin, why: 'MBR boot code' },
+        { src: fatBin, why: 'FAT16 partition boot sector (loads freeldr.sys)' },
+      ],
+      smp: opts.smp,
+    },
+    build.dir,
+  );
+
+  const { keep, missing } = selectFiles(planned);
+  const runnerDest = `reactos/system32/${RUNNER_IMAGE}.exe`;
+  const runnerSrc = keep.find((e) => e.dest.toLowerCase() === runnerDest)?.src ?? null;
+  const hasRunner = runnerSrc !== null;
+  const hasLxcore = keep.some((e) => e.dest.toLowerCase() === 'reactos/system32/drivers/lxcore.sys');
+  const freeldr = keep.find((e) => e.dest.toLowerCase() === 'loader/freeldr.sys');
   const key = fingerprint([
     'hdd-v1',
     ...(opts.extraInfs ?? []).map((src) => ({ dest: 'extra-inf', src: path.resolve(src) })),
