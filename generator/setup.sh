@@ -59,9 +59,10 @@ if [ $need_i386 = 1 ]; then
 fi
 if [ $need_update = 1 ]; then
     echo "setup: installing${missing:- nothing (apt index refresh only)}"
-    # No masking: apt-get's own exit status decides, so a source apt only warns about does not
-    # stop setup, and an error does.
-    $SUDO apt-get update -q
+    # A list that failed to download (a mirror caught mid-sync, an unreachable third-party
+    # source) makes apt-get update exit non-zero although the lists lxss needs may be there:
+    # go on with what apt has; a package that cannot be found then fails the install below.
+    $SUDO apt-get update -q || echo "setup: apt-get update reported errors (above); going on with the package lists apt has" >&2
     [ -z "$missing" ] || DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $missing
 fi
 

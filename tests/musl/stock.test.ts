@@ -9,21 +9,20 @@
 //     with its expected exit status: the tests themselves are right on real Linux.
 // The same binaries run in the ReactOS guest through lxcore's int $0x80 path
 // (tests/vm/lxgen-test-stock.test.ts).
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildMusl, SYSROOT_STOCK } from '../../generator/src/musl/build.ts';
 import { buildElfSuite, readManifest, suitePrograms, MANIFEST_STOCK, type ManifestEntry } from '../../generator/src/elf/suite.ts';
 import { scanBinary } from '../../generator/src/elf/scan.ts';
-import { checkTap } from '../../generator/src/elf/tap-check.ts';
+import { describeRun, judge, suiteBatch } from '../../generator/src/elf/check.ts';
+import type { I386Batch } from '../../generator/src/oracle/index.ts';
 
 // tests/elf/*.c and asm/*.S on stock musl, the C ones again on static glibc (<name>-glibc),
 // and the glibc-only programs of tests/elf/glibc/.
 const metas = suitePrograms('stock').map((p) => p.meta);
 
 let manifest: ManifestEntry[] = [];
+let runs: I386Batch;
 beforeAll(async () => {
   const log = (l: string) => console.log(l);
   const t0 = Date.now();
@@ -31,35 +30,8 @@ beforeAll(async () => {
   await buildElfSuite({ log, variant: 'stock' });
   console.log(`stock musl + stock ELF suite ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   manifest = readManifest('stock');
+  runs = suiteBatch(manifest, 'stock', { log });
 });
-
-interface NativeRun {
-  status: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  timedOut: boolean;
-}
-
-function runNative(file: string, cwd: string, timeoutMs: number): Promise<NativeRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, [], { cwd, env: { ...process.env, TMPDIR: cwd }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let timedOut = false;
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, timeoutMs);
-    child.on('error', reject);
-    child.on('close', (status, signal) => {
-      clearTimeout(timer);
-      resolve({ status, signal, stdout, stderr, timedOut });
-    });
-  });
-}
 
 describe('stock musl (unpatched)', () => {
   it('libc.a is unmodified: native int $0x80 and call *%gs:0x10 sites, no int $0x2e', () => {
@@ -88,22 +60,13 @@ describe('stock musl (unpatched)', () => {
   });
 });
 
-describe('stock ELF suite natively on the host kernel', () => {
+describe('stock ELF suite on Linux (the i386 oracle: this host kernel, or the VM)', () => {
   for (const m of metas) {
-    it(`${m.name} (${m.group}) passes natively, exit status ${m.exit}`, { timeout: (m.timeout + 30) * 1000 }, async () => {
-      const entry = manifest.find((e) => e.name === m.name);
-      expect(entry).toBeDefined();
-      const scratch = mkdtempSync(path.join(os.tmpdir(), `lxss-stock-${m.name}-`));
-      try {
-        const r = await runNative(entry!.path, scratch, m.timeout * 1000);
-        const tap = checkTap(r.stdout);
-        const why = `${m.name}: status ${r.status} signal ${r.signal}${r.timedOut ? ' (timed out)' : ''}\n${[...tap.problems, ...tap.failed].join('\n')}\n--- stdout\n${r.stdout}--- stderr\n${r.stderr}`;
-        expect(r.timedOut, why).toBe(false);
-        expect(tap.ok, why).toBe(true);
-        expect(r.status, why).toBe(m.exit);
-      } finally {
-        rmSync(scratch, { recursive: true, force: true });
-      }
+    it(`${m.name} (${m.group}) passes on Linux, exit status ${m.exit}`, { timeout: (m.timeout + 30) * 1000 }, async () => {
+      const e = manifest.find((x) => x.name === m.name);
+      expect(e).toBeDefined();
+      const r = await runs.result(m.name);
+      expect(judge(e!, r), describeRun(e!, r)).toEqual([]);
     });
   }
 });

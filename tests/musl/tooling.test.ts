@@ -1,5 +1,6 @@
 // Unit tests for the ELF-suite tooling: the strict TAP check, test metadata parsing, and
-// `lxgen cc` as a drop-in gcc (separate compile and link, -lpthread -lm).
+// `lxgen cc` as a drop-in gcc (separate compile and link, -lpthread -lm), its program run
+// through the harness on the i386 oracle.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -9,7 +10,7 @@ import { checkTap } from '../../generator/src/elf/tap-check.ts';
 import { parseMeta } from '../../generator/src/elf/suite.ts';
 import { ccArgs, isCompileOnly } from '../../generator/src/musl/cc.ts';
 import { buildMusl } from '../../generator/src/musl/build.ts';
-import { runUnderHarness } from '../../generator/src/elf/harness.ts';
+import { runI386 } from '../../generator/src/oracle/index.ts';
 import { ROOT } from '../../generator/src/paths.ts';
 
 describe('checkTap', () => {
@@ -90,7 +91,7 @@ int main(void) {
       expect(c2.status, c2.stderr).toBe(0);
       const file = spawnSync('file', [path.join(dir, 'prog')], { encoding: 'utf8' });
       if (file.status === 0) expect(file.stdout).toMatch(/ELF 32-bit LSB executable, Intel 80386.*statically linked/);
-      const r = await runUnderHarness(path.join(dir, 'prog'), [], { timeoutMs: 20_000 });
+      const r = await runI386({ argv: [path.join(dir, 'prog')], harness: [], timeoutMs: 20_000 });
       expect(r.stdout).toBe('42 42\n');
       expect(r.status).toBe(0);
     } finally {

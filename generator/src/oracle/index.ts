@@ -14,6 +14,9 @@ export interface OracleChoice {
   kind: OracleKind;
   /** One line for the start of a test run: the choice and why. */
   line: string;
+  /** What the probe saw (whether or not LXSS_ORACLE overrode it). */
+  hostRunsI386: boolean;
+  probe: string;
 }
 
 let choice: OracleChoice | undefined;
@@ -29,14 +32,15 @@ export function oracle(): OracleChoice {
 
 /** The decision, apart from the probe (unit-tested). */
 export function decideOracle(probe: { runs: boolean; why: string }, forced?: OracleKind): OracleChoice {
-  if (forced === 'vm') return { kind: 'vm', line: `i386 oracle: vm (LXSS_ORACLE=vm; ${probe.why})` };
+  const seen = { hostRunsI386: probe.runs, probe: probe.why };
+  if (forced === 'vm') return { kind: 'vm', line: `i386 oracle: vm (LXSS_ORACLE=vm; ${probe.why})`, ...seen };
   if (forced === 'native') {
     if (!probe.runs) throw new Error(`LXSS_ORACLE=native, but ${probe.why}: unset it to use the VM oracle`);
-    return { kind: 'native', line: `i386 oracle: native (LXSS_ORACLE=native; ${probe.why})` };
+    return { kind: 'native', line: `i386 oracle: native (LXSS_ORACLE=native; ${probe.why})`, ...seen };
   }
   return probe.runs
-    ? { kind: 'native', line: `i386 oracle: native (${probe.why})` }
-    : { kind: 'vm', line: `i386 oracle: vm, Debian's i386 kernel in qemu-system-i386 (${probe.why})` };
+    ? { kind: 'native', line: `i386 oracle: native (${probe.why})`, ...seen }
+    : { kind: 'vm', line: `i386 oracle: vm, Debian's i386 kernel in qemu-system-i386 (${probe.why})`, ...seen };
 }
 
 export interface I386Job {

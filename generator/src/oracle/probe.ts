@@ -42,8 +42,12 @@ export interface ProbeResult {
   why: string;
 }
 
-/** Runs the tiny ELF; `runs` only when it exited with the probe's status. */
+/** Runs the tiny ELF; `runs` only when it exited with the probe's status.
+ *  LXSS_FAKE_NO_IA32=1 makes the probe see what a host without IA32 emulation gives (ENOEXEC),
+ *  so that the paths such a host takes can be tested on one that has it. */
 export function probeHostI386(dir = path.join(BUILD_DIR, 'oracle')): ProbeResult {
+  if (process.env.LXSS_FAKE_NO_IA32 === '1')
+    return { runs: false, why: 'this host kernel cannot run i386 programs (LXSS_FAKE_NO_IA32=1 pretends a minimal i386 ELF gave ENOEXEC)' };
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `probe-i386-${process.pid}`);
   writeFileSync(file, tinyI386Elf());
