@@ -3,12 +3,14 @@
 // IOCTL_LXSS_CREATE_PROCESS input builder (psxss/lxcreate.c, against lxcore/include/lxioctl.h)
 // and lxrun's command line / environment / UTF-8 helpers (psxss/lxrun/lxargs.c).
 // The C drivers in tests/psxss/c/ print TAP; they are built with the host gcc, -m32 (the
-// guest's word size) with ASan+UBSan when that links.
+// guest's word size) with ASan+UBSan when that links, and run on the i386 oracle (natively,
+// or static in the VM where this host cannot run i386 programs).
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BUILD_DIR, ROOT } from '../../generator/src/paths.ts';
+import { i386Batch, oracle, type I386Batch } from '../../generator/src/oracle/index.ts';
 
 const OUT = path.join(BUILD_DIR, 'psxss-tests');
 const PSXSS = path.join(ROOT, 'psxss');
@@ -41,13 +43,20 @@ interface Result {
   out: string;
 }
 
+/** Flags whose probe compiles, links and runs on the i386 oracle: natively the first of
+ *  FLAG_SETS that runs here; on the VM oracle (a host that cannot run i386 programs) a static
+ *  -m32 build, sanitizers left out (they need the host's i386 runtime), run in the VM. */
 function pickFlags(): { name: string; flags: string[] } | null {
   if (spawnSync('gcc', ['--version'], { stdio: 'ignore' }).status !== 0) return null;
   fs.mkdirSync(OUT, { recursive: true });
   const probe = path.join(OUT, 'probe.c');
   fs.writeFileSync(probe, 'int main(void) { return 0; }\n');
+  const exe = path.join(OUT, 'probe');
+  if (oracle().kind === 'vm') {
+    const set = { name: 'gcc -m32 -static, run in the i386 oracle VM', flags: ['-m32', '-static'] };
+    return spawnSync('gcc', [...set.flags, probe, '-o', exe], { stdio: 'ignore' }).status === 0 ? set : null;
+  }
   for (const set of FLAG_SETS) {
-    const exe = path.join(OUT, 'probe');
     if (spawnSync('gcc', [...set.flags, probe, '-o', exe], { stdio: 'ignore' }).status === 0 &&
         spawnSync(exe, [], { stdio: 'ignore' }).status === 0) {
       return set;
@@ -56,10 +65,18 @@ function pickFlags(): { name: string; flags: string[] } | null {
   return null;
 }
 
-function run(driver: string, args: string[] = []): Result {
-  const r = spawnSync(path.join(OUT, `test_${driver}`), args, { encoding: 'utf8', maxBuffer: 16 << 20 });
-  const res: Result = { ok: [], notOk: [], plan: null, status: r.status, out: (r.stdout ?? '') + (r.stderr ?? '') };
-  for (const line of (r.stdout ?? '').split('\n')) {
+let runs: I386Batch;
+const RUNS: { id: string; driver: string; args: string[] }[] = [
+  { id: 'psxreq', driver: 'psxreq', args: [] },
+  { id: 'fuzz-1', driver: 'psxreq', args: ['fuzz', '100000', '1'] },
+  { id: 'fuzz-feedface', driver: 'psxreq', args: ['fuzz', '100000', '0xfeedface'] },
+  { id: 'lxrun', driver: 'lxrun', args: [] },
+];
+
+async function run(id: string): Promise<Result> {
+  const r = await runs.result(id);
+  const res: Result = { ok: [], notOk: [], plan: null, status: r.status, out: r.stdout + r.stderr };
+  for (const line of r.stdout.split('\n')) {
     let m: RegExpMatchArray | null;
     if ((m = line.match(/^ok \d+ - (.*)$/))) res.ok.push(m[1] ?? '');
     else if ((m = line.match(/^not ok \d+ - (.*)$/))) res.notOk.push(m[1] ?? '');
@@ -76,17 +93,22 @@ function expectAllOk(res: Result, min: number): void {
 }
 
 const flagSet = pickFlags();
-if (!flagSet) console.log('SKIP psxss host tests: no gcc able to build -m32 programs (run generator/setup.sh for gcc-multilib)');
+if (!flagSet) console.log('SKIP psxss host tests: gcc cannot build -m32 programs (run generator/setup.sh for gcc-multilib)');
 
 describe.skipIf(!flagSet)('psxss and lxrun portable code on the host', () => {
   beforeAll(() => {
     for (const [name, sources] of Object.entries(DRIVERS)) {
       execFileSync('gcc', [...flagSet!.flags, ...COMMON, ...sources, '-o', path.join(OUT, `test_${name}`)], { stdio: 'pipe' });
     }
+    console.log(`psxss host tests built with: ${flagSet!.name}`);
+    runs = i386Batch(
+      RUNS.map((r) => ({ id: r.id, argv: [path.join(OUT, `test_${r.driver}`), ...r.args], timeoutMs: 600_000 })),
+      { log: (l) => console.log(l) },
+    );
   });
 
-  it('packs and validates launch requests, resolves paths, builds the lxcore IOCTL input', () => {
-    const res = run('psxreq');
+  it('packs and validates launch requests, resolves paths, builds the lxcore IOCTL input', async () => {
+    const res = await run('psxreq');
     expectAllOk(res, 165);
     for (const name of [
       'validate: offset + length wrapping around',
@@ -107,15 +129,15 @@ describe.skipIf(!flagSet)('psxss and lxrun portable code on the host', () => {
     }
   });
 
-  it('never lets a mutated request point outside itself (200000 mutations, minor 0 and 1 layouts)', () => {
+  it('never lets a mutated request point outside itself (200000 mutations, minor 0 and 1 layouts)', { timeout: 600_000 }, async () => {
     for (const seed of ['1', '0xfeedface']) {
-      const res = run('psxreq', ['fuzz', '100000', seed]);
+      const res = await run(`fuzz-${seed.replace(/^0x/, '')}`);
       expectAllOk(res, 3);
       expect(res.ok).toContain('fuzz: mutated terminal requests accepted too');
     }
   });
 
-  it('parses the lxrun command line and builds the Linux environment', () => {
-    expectAllOk(run('lxrun'), 60);
+  it('parses the lxrun command line and builds the Linux environment', async () => {
+    expectAllOk(await run('lxrun'), 60);
   });
 });
