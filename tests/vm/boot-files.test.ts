@@ -27,6 +27,8 @@ const put = (file: string, data: string | Buffer) => {
 function fixture(): { build: string; source: string } {
   const root = tmp();
   cpSync(FIXTURE, root, { recursive: true });
+  for (const line of readFileSync(path.join(FIXTURE, 'produced.txt'), 'utf8').split('\n'))
+    if (line && !line.startsWith('#')) put(path.join(root, line), 'lxgen test fixture: stands for a file the build produced\n');
   const build = path.join(root, 'build');
   const source = path.join(root, 'source');
   const walk = (dir: string) => {
