@@ -47,6 +47,7 @@ export const GROUPS = [
   'threads',
   'signals',
   'pipes',
+  'fpu',
   'basic',
 ] as const;
 export type Group = (typeof GROUPS)[number];
