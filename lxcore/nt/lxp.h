@@ -25,6 +25,7 @@
 #include "lx_stack.h"
 #include "lx_path.h"
 #include "lx_conv.h"
+#include "lx_fpu.h"
 
 /* Pool tags */
 #define LX_TAG_PROCESS  'pPxL'
@@ -448,6 +449,11 @@ BOOLEAN LxMetaGetMode(_In_ PLX_PROCESS Process, _In_ PCSTR Path, _Out_ PULONG Mo
 VOID LxMetaRemove(_In_ PLX_PROCESS Process, _In_ PCSTR Path);
 VOID LxMetaRename(_In_ PLX_PROCESS Process, _In_ PCSTR OldPath, _In_ PCSTR NewPath);
 ULONGLONG LxPathInode(_In_ PCSTR Path);
+
+/* fpu.c: the x87/SSE state of the calling thread as an FXSAVE image (lx_fpu.h) */
+NTSTATUS LxGetFpuState(_Out_writes_bytes_(LX_FXSAVE_SIZE) PUCHAR FxSave);
+NTSTATUS LxSetFpuState(_In_reads_bytes_opt_(LX_FXSAVE_SIZE) const UCHAR *FxSave);
+PUCHAR LxNewThreadFpuState(_In_ BOOLEAN Inherit);
 
 /* signal.c */
 #define LX_SIGNAL_IGNORED   0

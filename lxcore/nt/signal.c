@@ -10,7 +10,10 @@
  * arch/x86/include/asm/sigframe.h (ia32): a handler installed with SA_SIGINFO gets an
  * rt_sigframe, any other handler a sigframe; the return address is sa_restorer (musl always
  * sets SA_RESTORER) or, without one, the frame's own retcode (int $0x80, which pico threads
- * may use). The FPU state is not saved (fpstate = NULL).
+ * may use). The x87/SSE state goes above the frame as Linux puts it there: a struct _fpstate
+ * (its FNSAVE part, then the FXSAVE image 64-byte aligned) that sigcontext.fpstate and so
+ * uc_mcontext.fpregs point to; the handler starts with the initial FPU state, and sigreturn
+ * loads the frame's (or the initial state when fpstate is NULL), as Linux does.
  */
 
 #include "lxp.h"
@@ -134,7 +137,6 @@ LxFillSigcontext(
     Sc->eflags = TrapFrame->EFlags;
     Sc->esp_at_signal = TrapFrame->HardwareEsp;
     Sc->ss = TrapFrame->HardwareSegSs & 0xFFFF;
-    Sc->fpstate = 0;
     Sc->oldmask = OldMask;
     Sc->cr2 = (ULONG)Cr2;
 }
@@ -162,9 +164,9 @@ LxDeliverSignal(
     ULONG Flags = Process->SignalFlags[Sig];
     ULONG_PTR Restorer = Process->SignalRestorers[Sig];
     ULONGLONG OldMask = Thread->SignalMask;
-    PUCHAR Frame;
+    PUCHAR Frame, FpState, FxSave;
     LX_SIGCONTEXT Sc;
-    ULONG_PTR Sp, FrameAddress;
+    ULONG_PTR Sp, FrameAddress, FpAddress;
     ULONG Size;
 
     if (Handler == LX_SIG_IGN || (Handler == LX_SIG_DFL && !LxSignalKillsByDefault(Sig)))
@@ -175,12 +177,23 @@ LxDeliverSignal(
         return LX_SIGNAL_IGNORED;   /* not reached */
     }
 
-    Frame = ExAllocatePoolWithTag(PagedPool, LX_SF_SIZE, LX_TAG_TEMP);
+    /* one block: the frame, the struct _fpstate and the FXSAVE image it is made from */
+    Frame = ExAllocatePoolWithTag(PagedPool, LX_SF_SIZE + LX_FPSTATE_SIZE + LX_FXSAVE_SIZE,
+                                  LX_TAG_TEMP);
     if (Frame == NULL)
     {
         LxTerminateBySignal(Process, Sig);
         return LX_SIGNAL_IGNORED;
     }
+    FpState = Frame + LX_SF_SIZE;
+    FxSave = FpState + LX_FPSTATE_SIZE;
+    if (!NT_SUCCESS(LxGetFpuState(FxSave)))
+    {
+        ExFreePoolWithTag(Frame, LX_TAG_TEMP);
+        LxTerminateBySignal(Process, Sig);
+        return LX_SIGNAL_IGNORED;
+    }
+    lx_fpstate_from_fxsave(FpState, FxSave);
     LxFillSigcontext(&Sc, TrapFrame, SavedEax, Trapno, Address, (ULONG)OldMask);
     RtlZeroMemory(Frame, LX_SF_SIZE);
     Sp = TrapFrame->HardwareEsp;
@@ -191,11 +204,15 @@ LxDeliverSignal(
     {
         Sp = Thread->AltStackBase + Thread->AltStackSize;
     }
+    /* the FPU state first (fpu__alloc_mathframe: FXSAVE image 64-byte aligned, the FNSAVE
+     * part right below it), the frame below that */
+    FpAddress = ((Sp - LX_FXSAVE_SIZE) & ~(ULONG_PTR)63) - LX_FREGS_SIZE;
+    Sc.fpstate = (ULONG)FpAddress;
 
     if (Flags & LX_SA_SIGINFO)
     {
         Size = LX_RT_SIZE;
-        FrameAddress = lx_sigframe_address((ULONG)Sp, Size);
+        FrameAddress = lx_sigframe_address((ULONG)FpAddress, Size);
         *(PULONG)(Frame + LX_RT_SIG) = Sig;
         *(PULONG)(Frame + LX_RT_PINFO) = (ULONG)(FrameAddress + LX_RT_INFO);
         *(PULONG)(Frame + LX_RT_PUC) = (ULONG)(FrameAddress + LX_RT_UC);
@@ -221,7 +238,7 @@ LxDeliverSignal(
     else
     {
         Size = LX_SF_SIZE;
-        FrameAddress = lx_sigframe_address((ULONG)Sp, Size);
+        FrameAddress = lx_sigframe_address((ULONG)FpAddress, Size);
         *(PULONG)(Frame + LX_SF_SIG) = Sig;
         RtlCopyMemory(Frame + LX_SF_SC, &Sc, sizeof(Sc));
         *(PULONG)(Frame + LX_SF_EXTRAMASK) = (ULONG)(OldMask >> 32);
@@ -235,7 +252,9 @@ LxDeliverSignal(
                                                     (ULONG)(FrameAddress + LX_SF_RETCODE);
     }
 
-    if (FrameAddress >= Sp || LxCopyToUser(FrameAddress, Frame, Size) < 0)
+    if (FpAddress >= Sp || FrameAddress >= FpAddress ||
+        LxCopyToUser(FpAddress, FpState, LX_FPSTATE_SIZE) < 0 ||
+        LxCopyToUser(FrameAddress, Frame, Size) < 0)
     {
         ExFreePoolWithTag(Frame, LX_TAG_TEMP);
         /* no room for the frame: Linux forces SIGSEGV */
@@ -246,6 +265,9 @@ LxDeliverSignal(
     }
 
     ExFreePoolWithTag(Frame, LX_TAG_TEMP);
+
+    /* the handler starts with the initial FPU state (Linux: fpu__clear_user_states) */
+    LxSetFpuState(NULL);
 
     /* the handler runs with sa_mask and (without SA_NODEFER) Sig itself blocked */
     Thread->SignalMask |= Process->SignalMasks[Sig];
@@ -888,6 +910,49 @@ LxCleanupProcessSignals(
     KeFlushQueuedDpcs();
 }
 
+/* sigreturn's FPU state: the struct _fpstate at FpAddress (its FNSAVE part over its FXSAVE
+ * image, or over the current SSE state when magic says there is none), or the initial state
+ * when the frame has none (fpstate NULL), as Linux's fpu__restore_sig. -EFAULT if unreadable. */
+static
+LONG
+LxRestoreFpState(
+    _In_ ULONG_PTR FpAddress)
+{
+    PUCHAR FpState, FxSave;
+    SIZE_T Length = LX_FREGS_SIZE;
+    LONG Result = 0;
+
+    if (FpAddress == 0)
+        return NT_SUCCESS(LxSetFpuState(NULL)) ? 0 : -LX_ENOMEM;
+    FpState = ExAllocatePoolWithTag(PagedPool, LX_FPSTATE_SIZE + LX_FXSAVE_SIZE, LX_TAG_TEMP);
+    if (FpState == NULL)
+        return -LX_ENOMEM;
+    FxSave = FpState + LX_FPSTATE_SIZE;
+    if (LxCopyFromUser(FpState, FpAddress, LX_FREGS_SIZE) < 0)
+    {
+        Result = -LX_EFAULT;
+    }
+    else if (*(PUSHORT)(FpState + LX_FPSTATE_MAGIC) == LX_FP_MAGIC_FXSR)
+    {
+        Length = LX_FPSTATE_SIZE;
+        if (LxCopyFromUser(FpState + LX_FREGS_SIZE, FpAddress + LX_FREGS_SIZE,
+                           LX_FPSTATE_SIZE - LX_FREGS_SIZE) < 0)
+        {
+            Result = -LX_EFAULT;
+        }
+    }
+    if (Result == 0 && !NT_SUCCESS(LxGetFpuState(FxSave)))
+        Result = -LX_ENOMEM;
+    if (Result == 0)
+    {
+        lx_fxsave_from_fpstate(FxSave, FpState, Length);
+        if (!NT_SUCCESS(LxSetFpuState(FxSave)))
+            Result = -LX_ENOMEM;
+    }
+    ExFreePoolWithTag(FpState, LX_TAG_TEMP);
+    return Result;
+}
+
 /* Restores the user state saved in a sigcontext into the trap frame. Returns EAX. */
 static
 LONG
@@ -912,6 +977,11 @@ LxRestoreSigcontext(
     }
     if (SplitMask)
         Mask = ((ULONGLONG)High << 32) | Sc.oldmask;
+    if (LxRestoreFpState(Sc.fpstate) < 0)
+    {
+        LxTerminateBySignal(Process, LX_SIGSEGV);
+        return -LX_EFAULT;
+    }
 
     TrapFrame->Edi = Sc.edi;
     TrapFrame->Esi = Sc.esi;

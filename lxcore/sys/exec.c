@@ -239,6 +239,8 @@ LxExecve(
     Thread->ClearChildTid = 0;
     Thread->RobustList = 0;
     LxPicoRoutines.SetThreadDescriptorBase(PicoThreadDescriptorTypeGs, 0);
+    /* and Linux's initial FPU state */
+    LxSetFpuState(NULL);
 
     /* return into the new program as its first instruction */
     TrapFrame->Eip = Prepared.Plan->entry;
