@@ -263,9 +263,9 @@ LONG NTAPI LxSysSigsuspend(LONG Unused1, LONG Unused2, LX_OLD_SIGSET Mask);
 LONG NTAPI LxSysSigpending(LX_OLD_SIGSET *Uset);
 /* 74 sethostname (misc, enosys): Linux sys_sethostname */
 LONG NTAPI LxSysSethostname(CHAR *Name, LONG Len);
-/* 75 setrlimit (process, enosys): Linux sys_setrlimit */
+/* 75 setrlimit (process, partial): Linux sys_setrlimit */
 LONG NTAPI LxSysSetrlimit(ULONG Resource, LX_RLIMIT *Rlim);
-/* 76 getrlimit (process, partial): Linux sys_old_getrlimit */
+/* 76 getrlimit (process, implemented): Linux sys_old_getrlimit */
 LONG NTAPI LxSysGetrlimit(ULONG Resource, LX_RLIMIT *Rlim);
 /* 77 getrusage (process, partial): Linux sys_getrusage */
 LONG NTAPI LxSysGetrusage(LONG Who, LX_RUSAGE *Ru);
@@ -495,7 +495,7 @@ LONG NTAPI LxSysGetpmsg(VOID);
 LONG NTAPI LxSysPutpmsg(VOID);
 /* 190 vfork (process, partial): Linux sys_vfork */
 LONG NTAPI LxSysVfork(VOID);
-/* 191 ugetrlimit (process, partial): Linux sys_getrlimit */
+/* 191 ugetrlimit (process, implemented): Linux sys_getrlimit */
 LONG NTAPI LxSysUgetrlimit(ULONG Resource, LX_RLIMIT *Rlim);
 /* 192 mmap2 (mm, partial): Linux sys_mmap_pgoff */
 LONG NTAPI LxSysMmap2(ULONG_PTR Addr, ULONG_PTR Len, ULONG_PTR Prot, ULONG_PTR Flags, ULONG_PTR Fd, ULONG_PTR Pgoff);

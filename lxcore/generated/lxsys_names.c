@@ -82,8 +82,8 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "sigsuspend",                3, LXSYS_STATUS_ENOSYS }, /* 72 */
     { "sigpending",                1, LXSYS_STATUS_ENOSYS }, /* 73 */
     { "sethostname",               2, LXSYS_STATUS_ENOSYS }, /* 74 */
-    { "setrlimit",                 2, LXSYS_STATUS_ENOSYS }, /* 75 */
-    { "getrlimit",                 2, LXSYS_STATUS_PARTIAL }, /* 76 */
+    { "setrlimit",                 2, LXSYS_STATUS_PARTIAL }, /* 75 */
+    { "getrlimit",                 2, LXSYS_STATUS_IMPLEMENTED }, /* 76 */
     { "getrusage",                 2, LXSYS_STATUS_PARTIAL }, /* 77 */
     { "gettimeofday",              2, LXSYS_STATUS_IMPLEMENTED }, /* 78 */
     { "settimeofday",              2, LXSYS_STATUS_ENOSYS }, /* 79 */
@@ -198,7 +198,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "getpmsg",                   0, LXSYS_STATUS_ENOSYS }, /* 188 */
     { "putpmsg",                   0, LXSYS_STATUS_ENOSYS }, /* 189 */
     { "vfork",                     0, LXSYS_STATUS_PARTIAL }, /* 190 */
-    { "ugetrlimit",                2, LXSYS_STATUS_PARTIAL }, /* 191 */
+    { "ugetrlimit",                2, LXSYS_STATUS_IMPLEMENTED }, /* 191 */
     { "mmap2",                     6, LXSYS_STATUS_PARTIAL }, /* 192 */
     { "truncate64",                3, LXSYS_STATUS_IMPLEMENTED }, /* 193 */
     { "ftruncate64",               3, LXSYS_STATUS_IMPLEMENTED }, /* 194 */

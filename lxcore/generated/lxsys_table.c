@@ -83,7 +83,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 72 sigsuspend */
     (ULONG_PTR)LxSysEnosys,                     /* 73 sigpending */
     (ULONG_PTR)LxSysEnosys,                     /* 74 sethostname */
-    (ULONG_PTR)LxSysEnosys,                     /* 75 setrlimit */
+    (ULONG_PTR)LxSysSetrlimit,                  /* 75 setrlimit */
     (ULONG_PTR)LxSysGetrlimit,                  /* 76 getrlimit */
     (ULONG_PTR)LxSysGetrusage,                  /* 77 getrusage */
     (ULONG_PTR)LxSysGettimeofday,               /* 78 gettimeofday */
@@ -538,7 +538,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 72 sigsuspend */
     0,   /* 73 sigpending */
     0,   /* 74 sethostname */
-    0,   /* 75 setrlimit */
+    8,   /* 75 setrlimit */
     8,   /* 76 getrlimit */
     8,   /* 77 getrusage */
     8,   /* 78 gettimeofday */

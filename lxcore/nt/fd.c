@@ -68,8 +68,17 @@ LxGetFile(
     return File;
 }
 
-/* Installs File at the lowest free descriptor >= MinFd. Returns the fd or -EMFILE (and then
- * drops the reference it was given). */
+/* The number of descriptors the process may open: RLIMIT_NOFILE, at most the table's size.
+ * Descriptors above a lowered limit stay usable. */
+ULONG
+LxFdLimit(
+    _In_ PLX_PROCESS Process)
+{
+    return (ULONG)min(Process->RlimitCur[LX_RLIMIT_NOFILE], (ULONGLONG)LX_MAX_FDS);
+}
+
+/* Installs File at the lowest free descriptor >= MinFd below RLIMIT_NOFILE. Returns the fd or
+ * -EMFILE (and then drops the reference it was given). */
 LONG
 LxInstallFile(
     _In_ PLX_PROCESS Process,
@@ -77,10 +86,10 @@ LxInstallFile(
     _In_ ULONG MinFd,
     _In_ BOOLEAN Cloexec)
 {
-    ULONG Fd;
+    ULONG Fd, Limit = LxFdLimit(Process);
 
     ExAcquireFastMutex(&Process->FdLock);
-    for (Fd = MinFd; Fd < LX_MAX_FDS; Fd++)
+    for (Fd = MinFd; Fd < Limit; Fd++)
     {
         if (Process->Fds[Fd] == NULL)
         {
@@ -95,7 +104,8 @@ LxInstallFile(
     return -LX_EMFILE;
 }
 
-/* dup2/dup3: puts File at exactly Fd, closing what was there. Takes over the reference. */
+/* dup2/dup3: puts File at exactly Fd (-EBADF at or above RLIMIT_NOFILE), closing what was
+ * there. Takes over the reference. */
 LONG
 LxReplaceFile(
     _In_ PLX_PROCESS Process,
@@ -105,7 +115,7 @@ LxReplaceFile(
 {
     PLX_FILE Old;
 
-    if (Fd >= LX_MAX_FDS)
+    if (Fd >= LxFdLimit(Process))
     {
         LxDereferenceFile(File);
         return -LX_EBADF;

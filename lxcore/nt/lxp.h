@@ -55,6 +55,8 @@
 #define LX_MAX_ARGUMENT_BYTES   (256u * 1024u)
 
 #define LX_MAX_FDS              256
+#define LX_RLIM_NLIMITS         16          /* RLIMIT_CPU .. RLIMIT_RTTIME */
+#define LX_RLIMIT_NOFILE        7
 #define LX_DEBUG_LINE           200
 
 /* An open file description (shared by dup'd descriptors) */
@@ -168,6 +170,11 @@ typedef struct _LX_PROCESS
     WORK_QUEUE_ITEM KillWorkItem;   /* a timer signal whose default action ends the process */
     LONG KillWorkQueued;
     ULONG KillWorkSignal;
+
+    /* resource limits (sys/process.c): set by setrlimit/prlimit64, inherited by fork,
+     * kept by execve; RLIMIT_NOFILE bounds the descriptors nt/fd.c hands out */
+    ULONGLONG RlimitCur[LX_RLIM_NLIMITS];
+    ULONGLONG RlimitMax[LX_RLIM_NLIMITS];
 
     /* identity */
     ULONG Uid, Gid;
@@ -356,6 +363,8 @@ PLX_THREAD LxCurrentThread(VOID);
 VOID LxReferenceProcess(_In_ PLX_PROCESS Process);
 VOID LxDereferenceProcess(_In_ PLX_PROCESS Process);
 PLX_PROCESS LxLookupProcess(_In_ ULONG Pid);   /* referenced */
+VOID LxInitializeLimits(_Out_ PLX_PROCESS Process);
+ULONG LxFdLimit(_In_ PLX_PROCESS Process);
 ULONG LxCollectProcesses(_In_ LONG Pgid, _Out_writes_(Max) PLX_PROCESS *Out, _In_ ULONG Max);
 ULONG LxProcessCount(VOID);
 ULONG LxAllocatePid(VOID);

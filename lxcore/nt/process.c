@@ -386,6 +386,7 @@ LxCreateProcessFromRequest(
     Process->ParentPid = 1;
     Process->State = LXSS_PROCESS_RUNNING;
     Process->Umask = 022;
+    LxInitializeLimits(Process);
     KeInitializeEvent(&Process->ExitEvent, NotificationEvent, FALSE);
     KeInitializeEvent(&Process->ChildEvent, NotificationEvent, FALSE);
     LxInitializeProcessSignals(Process);

@@ -279,6 +279,8 @@ LxAllocateChild(
     Child->Pgid = Parent->Pgid ? Parent->Pgid : Parent->Pid;
     Child->Sid = Parent->Sid;
     Child->Umask = Parent->Umask;
+    RtlCopyMemory(Child->RlimitCur, Parent->RlimitCur, sizeof(Child->RlimitCur));
+    RtlCopyMemory(Child->RlimitMax, Parent->RlimitMax, sizeof(Child->RlimitMax));
     RtlCopyMemory(Child->SignalHandlers, Parent->SignalHandlers, sizeof(Child->SignalHandlers));
     RtlCopyMemory(Child->SignalFlags, Parent->SignalFlags, sizeof(Child->SignalFlags));
     RtlCopyMemory(Child->SignalRestorers, Parent->SignalRestorers,

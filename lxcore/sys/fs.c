@@ -591,7 +591,7 @@ LxSysFcntl64(
     {
         case LX_F_DUPFD:
         case LX_F_DUPFD_CLOEXEC:
-            if (Arg >= LX_MAX_FDS)
+            if (Arg >= LxFdLimit(Process))
             {
                 Result = -LX_EINVAL;
                 break;

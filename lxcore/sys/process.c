@@ -389,38 +389,94 @@ LxSysRtSigaction(
     return 0;
 }
 
-/* Resource limits (fixed values; setting is accepted and ignored) */
+/* Resource limits: per process, Linux's defaults (INIT_RLIMITS), inherited by fork, kept by
+ * execve. RLIMIT_NOFILE bounds the descriptors nt/fd.c hands out, and the descriptor table's
+ * size is its ceiling (Linux's nr_open); the others are recorded, not enforced. */
 #define LX_RLIMIT_STACK     3
-#define LX_RLIMIT_NOFILE    7
-#define LX_RLIM_NLIMITS     16
+#define LX_RLIMIT_CORE      4
+#define LX_RLIMIT_MEMLOCK   8
+#define LX_RLIMIT_MSGQUEUE  12
+#define LX_RLIMIT_NICE      13
+#define LX_RLIMIT_RTPRIO    14
 #define LX_RLIM64_INFINITY  (~0ULL)
+#define LX_RLIM32_INFINITY  0xFFFFFFFFu
 
-static
 VOID
-LxGetLimit(
-    _In_ ULONG Resource,
-    _Out_ PULONGLONG Cur,
-    _Out_ PULONGLONG Max)
+LxInitializeLimits(
+    _Out_ PLX_PROCESS Process)
 {
-    switch (Resource)
-    {
-        case LX_RLIMIT_STACK:
-            *Cur = LX_STACK_RESERVE;
-            *Max = LX_RLIM64_INFINITY;
-            break;
-        case LX_RLIMIT_NOFILE:
-            *Cur = *Max = LX_MAX_FDS;
-            break;
-        case 4: /* RLIMIT_CORE */
-            *Cur = 0;
-            *Max = LX_RLIM64_INFINITY;
-            break;
-        default:
-            *Cur = *Max = LX_RLIM64_INFINITY;
-            break;
-    }
+    ULONG Resource;
+
+    for (Resource = 0; Resource < LX_RLIM_NLIMITS; Resource++)
+        Process->RlimitCur[Resource] = Process->RlimitMax[Resource] = LX_RLIM64_INFINITY;
+    Process->RlimitCur[LX_RLIMIT_STACK] = LX_STACK_RESERVE;
+    Process->RlimitCur[LX_RLIMIT_CORE] = 0;
+    Process->RlimitCur[LX_RLIMIT_NOFILE] = Process->RlimitMax[LX_RLIMIT_NOFILE] = LX_MAX_FDS;
+    Process->RlimitCur[LX_RLIMIT_MEMLOCK] = Process->RlimitMax[LX_RLIMIT_MEMLOCK] = 8 << 20;
+    Process->RlimitCur[LX_RLIMIT_MSGQUEUE] = Process->RlimitMax[LX_RLIMIT_MSGQUEUE] = 819200;
+    Process->RlimitCur[LX_RLIMIT_NICE] = Process->RlimitMax[LX_RLIMIT_NICE] = 0;
+    Process->RlimitCur[LX_RLIMIT_RTPRIO] = Process->RlimitMax[LX_RLIMIT_RTPRIO] = 0;
 }
 
+/* The process a prlimit64 names (referenced), or NULL (-ESRCH). */
+static
+PLX_PROCESS
+LxLimitTarget(
+    _In_ LX_PID Pid)
+{
+    PLX_PROCESS Current = LxCurrentProcess();
+
+    if (Pid < 0)
+        return NULL;
+    if (Pid == 0 || (ULONG)Pid == Current->Pid)
+    {
+        LxReferenceProcess(Current);
+        return Current;
+    }
+    return LxLookupProcess((ULONG)Pid);
+}
+
+/* Reads and optionally replaces one limit, as Linux's do_prlimit. */
+static
+LONG
+LxLimit(
+    _In_ PLX_PROCESS Process,
+    _In_ ULONG Resource,
+    _In_opt_ const struct _LX_RLIMIT64 *New,
+    _Out_opt_ struct _LX_RLIMIT64 *Old)
+{
+    LONG Result = 0;
+
+    if (Resource >= LX_RLIM_NLIMITS)
+        return -LX_EINVAL;
+    if (New != NULL && New->RlimCur > New->RlimMax)
+        return -LX_EINVAL;
+    if (New != NULL && Resource == LX_RLIMIT_NOFILE && New->RlimMax > LX_MAX_FDS)
+        return -LX_EPERM;
+    ExAcquireFastMutex(&Process->FdLock);
+    if (Old != NULL)
+    {
+        Old->RlimCur = Process->RlimitCur[Resource];
+        Old->RlimMax = Process->RlimitMax[Resource];
+    }
+    if (New != NULL)
+    {
+        /* raising the hard limit takes CAP_SYS_RESOURCE: root */
+        if (New->RlimMax > Process->RlimitMax[Resource] && LxCurrentProcess()->Uid != 0)
+        {
+            Result = -LX_EPERM;
+        }
+        else
+        {
+            Process->RlimitCur[Resource] = New->RlimCur;
+            Process->RlimitMax[Resource] = New->RlimMax;
+        }
+    }
+    ExReleaseFastMutex(&Process->FdLock);
+    return Result;
+}
+
+/* getrlimit (old: values above 0x7FFFFFFF as 0x7FFFFFFF) and ugetrlimit (infinity ~0) */
 static
 LONG
 LxGetrlimit32(
@@ -428,16 +484,17 @@ LxGetrlimit32(
     _Out_ LX_RLIMIT *Rlim,
     _In_ BOOLEAN Old)
 {
-    struct _LX_RLIMIT Limit;
-    ULONGLONG Cur, Max;
-    ULONG Infinity = Old ? 0x7FFFFFFF : 0xFFFFFFFF;
+    struct _LX_RLIMIT64 Limit;
+    struct _LX_RLIMIT Limit32;
+    ULONG Infinity = Old ? 0x7FFFFFFF : LX_RLIM32_INFINITY;
+    LONG Result;
 
-    if (Resource >= LX_RLIM_NLIMITS)
-        return -LX_EINVAL;
-    LxGetLimit(Resource, &Cur, &Max);
-    Limit.RlimCur = Cur > Infinity ? Infinity : (ULONG)Cur;
-    Limit.RlimMax = Max > Infinity ? Infinity : (ULONG)Max;
-    return LxCopyToUser((ULONG_PTR)Rlim, &Limit, sizeof(Limit));
+    Result = LxLimit(LxCurrentProcess(), Resource, NULL, &Limit);
+    if (Result < 0)
+        return Result;
+    Limit32.RlimCur = Limit.RlimCur > Infinity ? Infinity : (ULONG)Limit.RlimCur;
+    Limit32.RlimMax = Limit.RlimMax > Infinity ? Infinity : (ULONG)Limit.RlimMax;
+    return LxCopyToUser((ULONG_PTR)Rlim, &Limit32, sizeof(Limit32));
 }
 
 LONG
@@ -460,35 +517,55 @@ LxSysUgetrlimit(
 
 LONG
 NTAPI
+LxSysSetrlimit(
+    ULONG Resource,
+    LX_RLIMIT *Rlim)
+{
+    struct _LX_RLIMIT Limit32;
+    struct _LX_RLIMIT64 Limit;
+    LONG Result;
+
+    Result = LxCopyFromUser(&Limit32, (ULONG_PTR)Rlim, sizeof(Limit32));
+    if (Result < 0)
+        return Result;
+    Limit.RlimCur = Limit32.RlimCur == LX_RLIM32_INFINITY ? LX_RLIM64_INFINITY : Limit32.RlimCur;
+    Limit.RlimMax = Limit32.RlimMax == LX_RLIM32_INFINITY ? LX_RLIM64_INFINITY : Limit32.RlimMax;
+    return LxLimit(LxCurrentProcess(), Resource, &Limit, NULL);
+}
+
+LONG
+NTAPI
 LxSysPrlimit64(
     LX_PID Pid,
     ULONG Resource,
     const LX_RLIMIT64 *NewRlim,
     LX_RLIMIT64 *OldRlim)
 {
-    struct _LX_RLIMIT64 Limit;
+    struct _LX_RLIMIT64 New, Old;
+    PLX_PROCESS Target;
     LONG Result;
 
-    if (Pid != 0 && Pid != (LONG)LxCurrentProcess()->Pid)
-        return -LX_ESRCH;
-    if (Resource >= LX_RLIM_NLIMITS)
-        return -LX_EINVAL;
     if (NewRlim != NULL)
     {
-        Result = LxCopyFromUser(&Limit, (ULONG_PTR)NewRlim, sizeof(Limit));
+        Result = LxCopyFromUser(&New, (ULONG_PTR)NewRlim, sizeof(New));
         if (Result < 0)
             return Result;
-        if (Limit.RlimCur > Limit.RlimMax)
-            return -LX_EINVAL;
     }
-    if (OldRlim != NULL)
+    Target = LxLimitTarget(Pid);
+    if (Target == NULL)
+        return -LX_ESRCH;
+    /* another process's limits: only with its uid, or as root */
+    if (Target != LxCurrentProcess() && LxCurrentProcess()->Uid != 0 &&
+        LxCurrentProcess()->Uid != Target->Uid)
     {
-        LxGetLimit(Resource, &Limit.RlimCur, &Limit.RlimMax);
-        Result = LxCopyToUser((ULONG_PTR)OldRlim, &Limit, sizeof(Limit));
-        if (Result < 0)
-            return Result;
+        LxDereferenceProcess(Target);
+        return -LX_EPERM;
     }
-    return 0;
+    Result = LxLimit(Target, Resource, NewRlim != NULL ? &New : NULL, OldRlim != NULL ? &Old : NULL);
+    LxDereferenceProcess(Target);
+    if (Result == 0 && OldRlim != NULL)
+        Result = LxCopyToUser((ULONG_PTR)OldRlim, &Old, sizeof(Old));
+    return Result;
 }
 
 /* Process groups and sessions: recorded, with no job control behind them. A process that
