@@ -208,14 +208,19 @@ static int live_tasks(void)
 	return n;
 }
 
+/* ESRCH: a stopped task can be killed meanwhile (exit_group of another thread, a SIGKILL):
+ * what is done to it no longer matters, and waitpid reports its end. */
 static void getregs(pid_t tid, struct user_regs_struct *r)
 {
-	if (ptrace(PTRACE_GETREGS, tid, 0, r) < 0) die("PTRACE_GETREGS %d: %s", (int)tid, strerror(errno));
+	if (ptrace(PTRACE_GETREGS, tid, 0, r) == 0) return;
+	if (errno != ESRCH) die("PTRACE_GETREGS %d: %s", (int)tid, strerror(errno));
+	memset(r, 0, sizeof(*r));
 }
 
 static void setregs(pid_t tid, struct user_regs_struct *r)
 {
-	if (ptrace(PTRACE_SETREGS, tid, 0, r) < 0) die("PTRACE_SETREGS %d: %s", (int)tid, strerror(errno));
+	if (ptrace(PTRACE_SETREGS, tid, 0, r) < 0 && errno != ESRCH)
+		die("PTRACE_SETREGS %d: %s", (int)tid, strerror(errno));
 }
 
 static void resume(pid_t tid, int sig)
