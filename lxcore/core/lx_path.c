@@ -418,6 +418,8 @@ int lx_path_walk(const char *base, const char *path, int follow_last, char *out,
             continue;
 
         rc = readlink(ctx, out, target, LX_PATH_MAX);
+        if (rc == -LX_ENOTDIR && (!last || (path_flags & LX_PATH_TRAILING_SLASH)))
+            return -LX_ENOTDIR;     /* a file where a directory must be: "file/x", "file/" */
         if (rc == -LX_EINVAL || rc == -LX_ENOENT || rc == -LX_ENOTDIR)
             continue;   /* not a link, or missing: the caller's open reports that */
         if (rc < 0)

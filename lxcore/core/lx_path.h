@@ -60,8 +60,10 @@ int lx_nt_name_to_linux(const uint16_t *name, size_t len, char *out, size_t out_
 int lx_linux_name_to_nt(const char *name, size_t len, uint16_t *out, size_t out_cap);
 
 /* Reads a symbolic link for lx_path_walk: returns the target's length (target NUL-terminated)
- * when 'resolved' is a link, -LX_EINVAL when it is not, -LX_ENOENT when it does not exist,
- * another -errno to abort the walk. */
+ * when 'resolved' is a link, -LX_EINVAL when it is not (a directory, or not known), -LX_ENOTDIR
+ * when it is neither a link nor a directory (the walk then fails with -LX_ENOTDIR if more
+ * components or a trailing slash follow), -LX_ENOENT when it does not exist, another -errno
+ * to abort the walk. */
 typedef int (*lx_readlink_fn)(void *ctx, const char *resolved, char *target, size_t target_size);
 
 #define LX_MAX_SYMLINKS         40

@@ -311,9 +311,9 @@ LONG NTAPI LxSysGetpriority(LONG Which, LONG Who);
 LONG NTAPI LxSysSetpriority(LONG Which, LONG Who, LONG Niceval);
 /* 98 profil (obsolete, enosys) */
 LONG NTAPI LxSysProfil(VOID);
-/* 99 statfs (fs, enosys): Linux sys_statfs */
+/* 99 statfs (fs, partial): Linux sys_statfs */
 LONG NTAPI LxSysStatfs(const CHAR *Path, LX_STATFS *Buf);
-/* 100 fstatfs (fs, enosys): Linux sys_fstatfs */
+/* 100 fstatfs (fs, partial): Linux sys_fstatfs */
 LONG NTAPI LxSysFstatfs(ULONG Fd, LX_STATFS *Buf);
 /* 101 ioperm (process, enosys): Linux sys_ioperm */
 LONG NTAPI LxSysIoperm(ULONG_PTR From, ULONG_PTR Num, LONG On);
@@ -643,9 +643,9 @@ LONG NTAPI LxSysClockGettime(LX_CLOCKID WhichClock, LX_OLD_TIMESPEC32 *Tp);
 LONG NTAPI LxSysClockGetres(LX_CLOCKID WhichClock, LX_OLD_TIMESPEC32 *Tp);
 /* 267 clock_nanosleep (time, implemented): Linux sys_clock_nanosleep_time32 */
 LONG NTAPI LxSysClockNanosleep(LX_CLOCKID WhichClock, LONG Flags, LX_OLD_TIMESPEC32 *Rqtp, LX_OLD_TIMESPEC32 *Rmtp);
-/* 268 statfs64 (fs, enosys): Linux sys_statfs64 */
+/* 268 statfs64 (fs, partial): Linux sys_statfs64 */
 LONG NTAPI LxSysStatfs64(const CHAR *Path, SIZE_T Sz, LX_STATFS64 *Buf);
-/* 269 fstatfs64 (fs, enosys): Linux sys_fstatfs64 */
+/* 269 fstatfs64 (fs, partial): Linux sys_fstatfs64 */
 LONG NTAPI LxSysFstatfs64(ULONG Fd, SIZE_T Sz, LX_STATFS64 *Buf);
 /* 270 tgkill (signal, implemented): Linux sys_tgkill */
 LONG NTAPI LxSysTgkill(LX_PID Tgid, LX_PID Pid, LONG Sig);

@@ -106,8 +106,8 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "getpriority",               2, LXSYS_STATUS_ENOSYS }, /* 96 */
     { "setpriority",               3, LXSYS_STATUS_ENOSYS }, /* 97 */
     { "profil",                    0, LXSYS_STATUS_ENOSYS }, /* 98 */
-    { "statfs",                    2, LXSYS_STATUS_ENOSYS }, /* 99 */
-    { "fstatfs",                   2, LXSYS_STATUS_ENOSYS }, /* 100 */
+    { "statfs",                    2, LXSYS_STATUS_PARTIAL }, /* 99 */
+    { "fstatfs",                   2, LXSYS_STATUS_PARTIAL }, /* 100 */
     { "ioperm",                    3, LXSYS_STATUS_ENOSYS }, /* 101 */
     { "socketcall",                2, LXSYS_STATUS_ENOSYS }, /* 102 */
     { "syslog",                    3, LXSYS_STATUS_ENOSYS }, /* 103 */
@@ -275,8 +275,8 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "clock_gettime",             2, LXSYS_STATUS_IMPLEMENTED }, /* 265 */
     { "clock_getres",              2, LXSYS_STATUS_IMPLEMENTED }, /* 266 */
     { "clock_nanosleep",           4, LXSYS_STATUS_IMPLEMENTED }, /* 267 */
-    { "statfs64",                  3, LXSYS_STATUS_ENOSYS }, /* 268 */
-    { "fstatfs64",                 3, LXSYS_STATUS_ENOSYS }, /* 269 */
+    { "statfs64",                  3, LXSYS_STATUS_PARTIAL }, /* 268 */
+    { "fstatfs64",                 3, LXSYS_STATUS_PARTIAL }, /* 269 */
     { "tgkill",                    3, LXSYS_STATUS_IMPLEMENTED }, /* 270 */
     { "utimes",                    2, LXSYS_STATUS_ENOSYS }, /* 271 */
     { "fadvise64_64",              6, LXSYS_STATUS_ENOSYS }, /* 272 */

@@ -107,8 +107,8 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 96 getpriority */
     (ULONG_PTR)LxSysEnosys,                     /* 97 setpriority */
     (ULONG_PTR)LxSysEnosys,                     /* 98 profil */
-    (ULONG_PTR)LxSysEnosys,                     /* 99 statfs */
-    (ULONG_PTR)LxSysEnosys,                     /* 100 fstatfs */
+    (ULONG_PTR)LxSysStatfs,                     /* 99 statfs */
+    (ULONG_PTR)LxSysFstatfs,                    /* 100 fstatfs */
     (ULONG_PTR)LxSysEnosys,                     /* 101 ioperm */
     (ULONG_PTR)LxSysEnosys,                     /* 102 socketcall */
     (ULONG_PTR)LxSysEnosys,                     /* 103 syslog */
@@ -276,8 +276,8 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysClockGettime,               /* 265 clock_gettime */
     (ULONG_PTR)LxSysClockGetres,                /* 266 clock_getres */
     (ULONG_PTR)LxSysClockNanosleep,             /* 267 clock_nanosleep */
-    (ULONG_PTR)LxSysEnosys,                     /* 268 statfs64 */
-    (ULONG_PTR)LxSysEnosys,                     /* 269 fstatfs64 */
+    (ULONG_PTR)LxSysStatfs64,                   /* 268 statfs64 */
+    (ULONG_PTR)LxSysFstatfs64,                  /* 269 fstatfs64 */
     (ULONG_PTR)LxSysTgkill,                     /* 270 tgkill */
     (ULONG_PTR)LxSysEnosys,                     /* 271 utimes */
     (ULONG_PTR)LxSysEnosys,                     /* 272 fadvise64_64 */
@@ -562,8 +562,8 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 96 getpriority */
     0,   /* 97 setpriority */
     0,   /* 98 profil */
-    0,   /* 99 statfs */
-    0,   /* 100 fstatfs */
+    8,   /* 99 statfs */
+    8,   /* 100 fstatfs */
     0,   /* 101 ioperm */
     0,   /* 102 socketcall */
     0,   /* 103 syslog */
@@ -731,8 +731,8 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     8,   /* 265 clock_gettime */
     8,   /* 266 clock_getres */
     16,  /* 267 clock_nanosleep */
-    0,   /* 268 statfs64 */
-    0,   /* 269 fstatfs64 */
+    12,  /* 268 statfs64 */
+    12,  /* 269 fstatfs64 */
     12,  /* 270 tgkill */
     0,   /* 271 utimes */
     0,   /* 272 fadvise64_64 */

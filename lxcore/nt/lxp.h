@@ -26,6 +26,7 @@
 #include "lx_path.h"
 #include "lx_conv.h"
 #include "lx_fpu.h"
+#include "lx_statfs.h"
 
 /* Pool tags */
 #define LX_TAG_PROCESS  'pPxL'

@@ -28,13 +28,16 @@ static const CHAR LxSymlinkMagic[] = "!<symlink>";
 /* Symbolic links                                                                          */
 
 /* Reads the target of a symlink. Returns its length (Target NUL-terminated), -EINVAL when
- * the name exists but is not a link, or another -errno (-ENOENT...). */
+ * the name exists but is not a link (*NotDirectory: and is not a directory either), or
+ * another -errno (-ENOENT...). */
+static
 LONG
-LxReadSymlink(
+LxReadSymlinkOf(
     _In_ PLX_PROCESS Process,
     _In_ PCSTR Resolved,
     _Out_writes_(TargetSize) PCHAR Target,
-    _In_ ULONG TargetSize)
+    _In_ ULONG TargetSize,
+    _Out_opt_ PBOOLEAN NotDirectory)
 {
     FILE_NETWORK_OPEN_INFORMATION Info;
     OBJECT_ATTRIBUTES ObjectAttributes;
@@ -47,6 +50,8 @@ LxReadSymlink(
     PCHAR Data;
     LONG Result;
 
+    if (NotDirectory)
+        *NotDirectory = FALSE;
     if (strcmp(Resolved, "/") == 0)
         return -LX_EINVAL;
     Result = LxNtPathOf(Process, Resolved, &NtPath);
@@ -63,6 +68,8 @@ LxReadSymlink(
         Result = LxStatusToErrno(Status);
         return (Result == -LX_ENOENT || Result == -LX_ENOTDIR) ? Result : -LX_EINVAL;
     }
+    if (NotDirectory)
+        *NotDirectory = !(Info.FileAttributes & FILE_ATTRIBUTE_DIRECTORY);
     if (!(Info.FileAttributes & FILE_ATTRIBUTE_SYSTEM) ||
         (Info.FileAttributes & FILE_ATTRIBUTE_DIRECTORY) ||
         Info.EndOfFile.QuadPart <= (LONGLONG)LX_SYMLINK_MAGIC_LENGTH ||
@@ -106,6 +113,16 @@ LxReadSymlink(
     RtlCopyMemory(Target, Data + LX_SYMLINK_MAGIC_LENGTH, Result + 1);
     ExFreePoolWithTag(Data, LX_TAG_TEMP);
     return Result;
+}
+
+LONG
+LxReadSymlink(
+    _In_ PLX_PROCESS Process,
+    _In_ PCSTR Resolved,
+    _Out_writes_(TargetSize) PCHAR Target,
+    _In_ ULONG TargetSize)
+{
+    return LxReadSymlinkOf(Process, Resolved, Target, TargetSize, NULL);
 }
 
 /* Creates a symlink file at Resolved (which must not exist) pointing at Target. */
@@ -168,7 +185,12 @@ LxWalkReadlink(
     _Out_writes_(TargetSize) char *Target,
     _In_ size_t TargetSize)
 {
-    return LxReadSymlink((PLX_PROCESS)Context, Resolved, Target, (ULONG)TargetSize);
+    BOOLEAN NotDirectory;
+    LONG Result = LxReadSymlinkOf((PLX_PROCESS)Context, Resolved, Target, (ULONG)TargetSize,
+                                  &NotDirectory);
+
+    /* a file that is not a link: the walk needs to know it is not a directory either */
+    return (Result == -LX_EINVAL && NotDirectory) ? -LX_ENOTDIR : Result;
 }
 
 /* Resolves Path against Base following symbolic links (lx_path_walk in lxcore/core does the

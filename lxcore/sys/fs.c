@@ -878,6 +878,38 @@ LxSysLlseek(
 /* ---------------------------------------------------------------------------------------- */
 /* Paths                                                                                   */
 
+/* The /dev nodes lxcore serves itself */
+static const struct
+{
+    PCSTR Path;
+    LX_FILE_TYPE Type;
+} LxDevices[] =
+{
+    { "/dev/null", LxFileDevNull },
+    { "/dev/zero", LxFileDevZero },
+    { "/dev/full", LxFileDevFull },
+    { "/dev/random", LxFileDevRandom },
+    { "/dev/urandom", LxFileDevRandom },
+};
+
+/* Whether Resolved goes on below one of those character devices ("/dev/null/x"): ENOTDIR */
+static
+BOOLEAN
+LxUnderDevice(
+    _In_ PCSTR Resolved)
+{
+    ULONG i;
+    SIZE_T Length;
+
+    for (i = 0; i < RTL_NUMBER_OF(LxDevices); i++)
+    {
+        Length = strlen(LxDevices[i].Path);
+        if (strncmp(Resolved, LxDevices[i].Path, Length) == 0 && Resolved[Length] == '/')
+            return TRUE;
+    }
+    return FALSE;
+}
+
 /* Resolves a user path against AT_FDCWD or a directory fd into Resolved (LX_PATH_MAX bytes,
  * caller's pool). Returns the length or -errno. */
 LONG
@@ -922,6 +954,8 @@ LxResolveUserPath(
         Base = DirFile->Path;
     }
     Result = LxWalkPath(Process, Base, Path, FollowLast, Resolved, &PathFlags);
+    if (Result >= 0 && LxUnderDevice(Resolved))
+        Result = -LX_ENOTDIR;
     if (Flags)
         *Flags = PathFlags;
 
@@ -1117,27 +1151,15 @@ LxOpenSpecial(
     _In_ const lx_nt_open *Open,
     _Out_ PLONG Result)
 {
-    static const struct
-    {
-        PCSTR Path;
-        LX_FILE_TYPE Type;
-    } Devices[] =
-    {
-        { "/dev/null", LxFileDevNull },
-        { "/dev/zero", LxFileDevZero },
-        { "/dev/full", LxFileDevFull },
-        { "/dev/random", LxFileDevRandom },
-        { "/dev/urandom", LxFileDevRandom },
-    };
     ULONG i, DupFd = MAXULONG;
     PLX_FILE File;
     LONG Length;
 
-    for (i = 0; i < RTL_NUMBER_OF(Devices); i++)
+    for (i = 0; i < RTL_NUMBER_OF(LxDevices); i++)
     {
-        if (strcmp(Resolved, Devices[i].Path) == 0)
+        if (strcmp(Resolved, LxDevices[i].Path) == 0)
         {
-            File = LxAllocateFile(Devices[i].Type, Open->status_flags);
+            File = LxAllocateFile(LxDevices[i].Type, Open->status_flags);
             if (File == NULL)
             {
                 *Result = -LX_ENOMEM;
@@ -1669,6 +1691,252 @@ LxStatPathKernel(
     Result = LxStatFd((ULONG)Fd, St);
     LxCloseFd(Process, (ULONG)Fd);
     return Result;
+}
+
+/* Whether Path is Top or below it */
+static
+BOOLEAN
+LxPathIsUnder(
+    _In_ PCSTR Path,
+    _In_ PCSTR Top)
+{
+    SIZE_T Length = strlen(Top);
+
+    return strncmp(Path, Top, Length) == 0 && (Path[Length] == '\0' || Path[Length] == '/');
+}
+
+/* A file system of that type with no sizes */
+static
+VOID
+LxStatfsDefaults(
+    _Out_ lx_statfs_info *Info,
+    _In_ ULONG Type)
+{
+    RtlZeroMemory(Info, sizeof(*Info));
+    Info->type = Type;
+    Info->bsize = Info->frsize = PAGE_SIZE;
+    Info->namelen = 255;
+    Info->flags = LX_ST_VALID;
+}
+
+/* /proc (procfs) and /dev (devtmpfs: tmpfs) are lxcore's own, with no sizes: TRUE and their
+ * Info when Path is in one of them */
+static
+BOOLEAN
+LxStatfsVirtual(
+    _In_ PCSTR Path,
+    _Out_ lx_statfs_info *Info)
+{
+    BOOLEAN Proc = LxPathIsUnder(Path, "/proc");
+
+    if (!Proc && !LxPathIsUnder(Path, "/dev"))
+        return FALSE;
+    LxStatfsDefaults(Info, Proc ? LX_PROC_SUPER_MAGIC : LX_TMPFS_MAGIC);
+    return TRUE;
+}
+
+/* statfs of an open file: its NT volume's sizes and file system, or (lxcore's own kinds) the
+ * Linux file system they stand for: procfs, tmpfs (devtmpfs), pipefs, devpts. */
+static
+LONG
+LxStatfsFile(
+    _In_ PLX_FILE File,
+    _Out_ lx_statfs_info *Info)
+{
+    union
+    {
+        FILE_FS_FULL_SIZE_INFORMATION FullSize;
+        FILE_FS_SIZE_INFORMATION Size;
+        FILE_FS_VOLUME_INFORMATION Volume;
+        UCHAR Buffer[sizeof(FILE_FS_ATTRIBUTE_INFORMATION) + 32 * sizeof(WCHAR)];
+    } U;
+    PFILE_FS_ATTRIBUTE_INFORMATION Attribute = (PFILE_FS_ATTRIBUTE_INFORMATION)U.Buffer;
+    IO_STATUS_BLOCK IoStatus;
+    CHAR Name[32];
+    ULONG i, Length;
+    NTSTATUS Status;
+
+    if (File->Path != NULL && LxStatfsVirtual(File->Path, Info))
+        return 0;
+    if (File->IsTty || File->Type == LxFileDebugOut || File->Type == LxFileEmptyIn)
+    {
+        LxStatfsDefaults(Info, LX_DEVPTS_SUPER_MAGIC);
+        return 0;
+    }
+    if (File->Type == LxFilePipeRead || File->Type == LxFilePipeWrite)
+    {
+        LxStatfsDefaults(Info, LX_PIPEFS_MAGIC);
+        return 0;
+    }
+    if (File->Type == LxFileMemory)
+    {
+        LxStatfsDefaults(Info, LX_PROC_SUPER_MAGIC);
+        return 0;
+    }
+    if (File->Type != LxFileNt)
+    {
+        LxStatfsDefaults(Info, LX_TMPFS_MAGIC);     /* the /dev nodes */
+        return 0;
+    }
+    LxStatfsDefaults(Info, 0);
+
+    Status = ZwQueryVolumeInformationFile(File->Handle, &IoStatus, &U.FullSize,
+                                          sizeof(U.FullSize), FileFsFullSizeInformation);
+    if (NT_SUCCESS(Status))
+    {
+        Info->bsize = U.FullSize.SectorsPerAllocationUnit * U.FullSize.BytesPerSector;
+        Info->blocks = (ULONGLONG)U.FullSize.TotalAllocationUnits.QuadPart;
+        Info->bfree = (ULONGLONG)U.FullSize.ActualAvailableAllocationUnits.QuadPart;
+        Info->bavail = (ULONGLONG)U.FullSize.CallerAvailableAllocationUnits.QuadPart;
+    }
+    else
+    {
+        Status = ZwQueryVolumeInformationFile(File->Handle, &IoStatus, &U.Size, sizeof(U.Size),
+                                              FileFsSizeInformation);
+        if (!NT_SUCCESS(Status))
+            return LxStatusToErrno(Status);
+        Info->bsize = U.Size.SectorsPerAllocationUnit * U.Size.BytesPerSector;
+        Info->blocks = (ULONGLONG)U.Size.TotalAllocationUnits.QuadPart;
+        Info->bfree = Info->bavail = (ULONGLONG)U.Size.AvailableAllocationUnits.QuadPart;
+    }
+    Info->frsize = Info->bsize;
+
+    /* the volume serial number is what tells file systems apart: f_fsid */
+    Status = ZwQueryVolumeInformationFile(File->Handle, &IoStatus, &U.Volume, sizeof(U.Volume),
+                                          FileFsVolumeInformation);
+    if (NT_SUCCESS(Status) || Status == STATUS_BUFFER_OVERFLOW)
+        Info->fsid[0] = U.Volume.VolumeSerialNumber;
+
+    Status = ZwQueryVolumeInformationFile(File->Handle, &IoStatus, Attribute, sizeof(U.Buffer),
+                                          FileFsAttributeInformation);
+    if (NT_SUCCESS(Status) || Status == STATUS_BUFFER_OVERFLOW)
+    {
+        Length = min(Attribute->FileSystemNameLength / sizeof(WCHAR), (ULONG)sizeof(Name));
+        for (i = 0; i < Length; i++)
+            Name[i] = Attribute->FileSystemName[i] < 0x80 ? (CHAR)Attribute->FileSystemName[i] : '?';
+        Info->type = lx_fs_magic(Name, Length);
+        if (Attribute->MaximumComponentNameLength != 0)
+            Info->namelen = Attribute->MaximumComponentNameLength;
+        if (Attribute->FileSystemAttributes & FILE_READ_ONLY_VOLUME)
+            Info->flags |= LX_ST_RDONLY;
+    }
+    return 0;
+}
+
+/* statfs of a descriptor (Fd >= 0), or of Path through a temporary O_PATH descriptor */
+static
+LONG
+LxStatfs(
+    _In_opt_ const CHAR *Path,
+    _In_ ULONG Fd,
+    _Out_ lx_statfs_info *Info)
+{
+    PLX_PROCESS Process = LxCurrentProcess();
+    PLX_FILE File;
+    LONG Result, Opened = -1;
+
+    if (Path != NULL)
+    {
+        /* /proc and /dev are lxcore's own (mostly not openable): answered from the path */
+        PCHAR Resolved = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_TEMP);
+        BOOLEAN Virtual;
+
+        if (Resolved == NULL)
+            return -LX_ENOMEM;
+        Result = LxResolveUserPath(Process, LX_AT_FDCWD, Path, Resolved, NULL, TRUE);
+        Virtual = Result >= 0 && LxStatfsVirtual(Resolved, Info);
+        ExFreePoolWithTag(Resolved, LX_TAG_TEMP);
+        if (Result < 0 || Virtual)
+            return Result < 0 ? Result : 0;
+        Opened = LxOpen(LX_AT_FDCWD, Path, LX_O_PATH, 0);
+        if (Opened < 0)
+            return Opened;
+        Fd = (ULONG)Opened;
+    }
+    File = LxGetFile(Process, Fd);
+    if (File == NULL)
+    {
+        Result = -LX_EBADF;
+    }
+    else
+    {
+        Result = LxStatfsFile(File, Info);
+        LxDereferenceFile(File);
+    }
+    if (Opened >= 0)
+        LxCloseFd(Process, (ULONG)Opened);
+    return Result;
+}
+
+static
+LONG
+LxPutStatfs(
+    _In_ LONG Result,
+    _In_ const lx_statfs_info *Info,
+    _In_ ULONG_PTR Buf,
+    _In_ BOOLEAN Is64)
+{
+    UCHAR Out[LX_STATFS64_SIZE];
+
+    if (Result < 0)
+        return Result;
+    if (Is64)
+    {
+        lx_statfs64_pack(Out, Info);
+        return LxCopyToUser(Buf, Out, LX_STATFS64_SIZE);
+    }
+    Result = lx_statfs_pack(Out, Info);
+    return Result < 0 ? Result : LxCopyToUser(Buf, Out, LX_STATFS_SIZE);
+}
+
+LONG
+NTAPI
+LxSysStatfs(
+    const CHAR *Path,
+    LX_STATFS *Buf)
+{
+    lx_statfs_info Info;
+
+    return LxPutStatfs(LxStatfs(Path, 0, &Info), &Info, (ULONG_PTR)Buf, FALSE);
+}
+
+LONG
+NTAPI
+LxSysFstatfs(
+    ULONG Fd,
+    LX_STATFS *Buf)
+{
+    lx_statfs_info Info;
+
+    return LxPutStatfs(LxStatfs(NULL, Fd, &Info), &Info, (ULONG_PTR)Buf, FALSE);
+}
+
+LONG
+NTAPI
+LxSysStatfs64(
+    const CHAR *Path,
+    SIZE_T Sz,
+    LX_STATFS64 *Buf)
+{
+    lx_statfs_info Info;
+
+    if (Sz != LX_STATFS64_SIZE)
+        return -LX_EINVAL;
+    return LxPutStatfs(LxStatfs(Path, 0, &Info), &Info, (ULONG_PTR)Buf, TRUE);
+}
+
+LONG
+NTAPI
+LxSysFstatfs64(
+    ULONG Fd,
+    SIZE_T Sz,
+    LX_STATFS64 *Buf)
+{
+    lx_statfs_info Info;
+
+    if (Sz != LX_STATFS64_SIZE)
+        return -LX_EINVAL;
+    return LxPutStatfs(LxStatfs(NULL, Fd, &Info), &Info, (ULONG_PTR)Buf, TRUE);
 }
 
 static

@@ -1,4 +1,4 @@
-/* lxss-test: group=errno needs=open,close,read,write,mkdir,stat64 timeout=10 */
+/* lxss-test: group=errno needs=open,close,read,write,mkdir,stat64,utimensat_time64 timeout=10 */
 /* errno: the error paths a kernel must report exactly: ENOENT, EBADF, EFAULT, EEXIST,
  * ENOTDIR, EISDIR, EINVAL, and errno unchanged by a successful call. */
 #define _GNU_SOURCE
@@ -12,7 +12,7 @@
 
 int main(void)
 {
-	tap_plan(13);
+	tap_plan(16);
 	char dir[512];
 	const char *base = getenv("TMPDIR");
 	snprintf(dir, sizeof dir, "%s/lxss-errno-XXXXXX", base && *base ? base : ".");
@@ -33,6 +33,9 @@ int main(void)
 	snprintf(sub, sizeof sub, "%s/x", f);
 	struct stat st;
 	tap_errno(stat(sub, &st), ENOTDIR, "a path through a regular file: ENOTDIR");
+	tap_errno(utimensat(AT_FDCWD, sub, NULL, 0), ENOTDIR, "utimensat through a regular file: ENOTDIR");
+	tap_errno(open("/dev/null/x", O_RDONLY), ENOTDIR, "open through /dev/null: ENOTDIR");
+	tap_errno(utimensat(AT_FDCWD, "/dev/null/invalid", NULL, 0), ENOTDIR, "utimensat through /dev/null: ENOTDIR");
 	tap_errno(open(dir, O_WRONLY), EISDIR, "open a directory for writing: EISDIR");
 	tap_errno(lseek(fd, -100, SEEK_SET), EINVAL, "lseek to a negative offset: EINVAL");
 	errno = 1234;

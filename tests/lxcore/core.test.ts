@@ -15,10 +15,10 @@ import { i386Batch, oracle, type I386Batch } from '../../generator/src/oracle/in
 const OUT = path.join(BUILD_DIR, 'lxcore-tests');
 const CORE = path.join(ROOT, 'lxcore', 'core');
 const CDIR = path.join(ROOT, 'tests', 'lxcore', 'c');
-const CORE_SOURCES = ['lx_elf.c', 'lx_stack.c', 'lx_path.c', 'lx_conv.c', 'lx_fpu.c'].map((f) => path.join(CORE, f));
+const CORE_SOURCES = ['lx_elf.c', 'lx_stack.c', 'lx_path.c', 'lx_conv.c', 'lx_fpu.c', 'lx_statfs.c'].map((f) => path.join(CORE, f));
 const DRIVERS = ['elf', 'stack', 'path', 'conv'];
 // i386 layouts: built and run only with -m32
-const M32_DRIVERS = ['ioctl', 'sigframe', 'fpu'];
+const M32_DRIVERS = ['ioctl', 'sigframe', 'fpu', 'statfs'];
 
 // Flag sets tried in order; the first whose probe compiles, links and runs wins.
 const FLAG_SETS: { name: string; flags: string[] }[] = [
@@ -216,6 +216,16 @@ describe.skipIf(!gcc)('lxcore/core on the host', () => {
       return;
     }
     expectAllOk(res, 19);
+  });
+
+  it('packs statfs and statfs64 as this Linux kernel does, EOVERFLOW included', async (ctx) => {
+    const res = await runM32('statfs');
+    if (!res) {
+      console.log(`SKIP statfs layout check (the layout is i386): ${m32Why}`);
+      ctx.skip();
+      return;
+    }
+    expectAllOk(res, 20);
   });
 
   it('lays out Linux i386 signal frames as the C library sees them', async (ctx) => {

@@ -290,6 +290,8 @@ static int fake_readlink(void *ctx, const char *resolved, char *target, size_t s
     }
     if (strncmp(resolved, "/missing", 8) == 0)
         return -LX_ENOENT;
+    if (strcmp(resolved, "/file") == 0)
+        return -LX_ENOTDIR;     /* a regular file: neither a link nor a directory */
     return -LX_EINVAL;
 }
 
@@ -328,6 +330,10 @@ static void test_walk(void)
     check_walk("/", "/up/k", 1, "/k", 0, 0, "link to .. at the root stays at /");
     check_walk("/", "/missing/a/b", 1, "/missing/a/b", 0, 0, "missing components pass through");
     check_walk("/", "/deny/x", 1, NULL, -LX_EACCES, 0, "reader error aborts the walk");
+    check_walk("/", "/file", 1, "/file", 0, 0, "a file as the last component");
+    check_walk("/", "/file/x", 1, NULL, -LX_ENOTDIR, 0, "a file in the middle is ENOTDIR");
+    check_walk("/", "/file/", 0, NULL, -LX_ENOTDIR, 0, "a file with a trailing slash is ENOTDIR");
+    check_walk("/", "/self/file/x", 0, NULL, -LX_ENOTDIR, 0, "ENOTDIR after a link");
     check_walk("/", "/long/x", 1, NULL, -LX_ENAMETOOLONG, 0, "expansion beyond PATH_MAX");
     check_walk("/", "", 1, NULL, -LX_ENOENT, 0, "empty path ENOENT");
     check_walk(NULL, "rel", 1, NULL, -LX_EINVAL, 0, "relative path without base");
