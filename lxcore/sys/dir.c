@@ -953,6 +953,29 @@ LxUtimeValue(
     return 0;
 }
 
+/* FAT's range, a day inside it either way so that no time zone takes it out again */
+#define LX_FAT_TIME_MIN     119600928000000000LL    /* 1980-01-02 00:00 UTC */
+#define LX_FAT_TIME_MAX     159991200000000000LL    /* 2107-12-30 00:00 UTC */
+
+/* Moves a time to be set (0: unchanged) into FAT's range; returns 1 if it changed it. */
+static
+ULONG
+LxClampFatTime(
+    _Inout_ PLARGE_INTEGER Time)
+{
+    if (Time->QuadPart != 0 && Time->QuadPart < LX_FAT_TIME_MIN)
+    {
+        Time->QuadPart = LX_FAT_TIME_MIN;
+        return 1;
+    }
+    if (Time->QuadPart > LX_FAT_TIME_MAX)
+    {
+        Time->QuadPart = LX_FAT_TIME_MAX;
+        return 1;
+    }
+    return 0;
+}
+
 static
 LONG
 LxUtimens(
@@ -1026,6 +1049,14 @@ LxUtimens(
 
     Status = ZwSetInformationFile(Handle, &IoStatus, &Basic, sizeof(Basic),
                                   FileBasicInformation);
+    if (Status == STATUS_INVALID_PARAMETER && LxClampFatTime(&Basic.LastAccessTime) +
+                                              LxClampFatTime(&Basic.LastWriteTime) != 0)
+    {
+        /* a time the file system cannot hold (FAT: 1980-2107): clamped, as Linux's vfat does */
+        Basic.ChangeTime = Basic.LastWriteTime;
+        Status = ZwSetInformationFile(Handle, &IoStatus, &Basic, sizeof(Basic),
+                                      FileBasicInformation);
+    }
     if (File != NULL)
         LxDereferenceFile(File);
     else
