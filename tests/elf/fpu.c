@@ -202,14 +202,7 @@ int main(int argc, char **argv)
 	tap_ok(inherited != 0, "a new thread inherits the control word and MXCSR");
 
 	/* execve resets it */
-	pid = fork();
-	if (pid == 0) {
-		const char *self = strchr(argv[0], '/') ? argv[0] : "/proc/self/exe";
-		char *cargv[] = {(char *)self, "--exec-child", 0};
-		execv(self, cargv);
-		_exit(99);
-	}
-	waitpid(pid, &st, 0);
+	st = tap_run_self(argv[0], "--exec-child");
 	tap_ok_why(WIFEXITED(st) && WEXITSTATUS(st) == 0, "execve starts the new program with the initial FPU state",
 		   "status %#x (1: inherited, 99: execve failed)", st);
 	set_cw(LINUX_CW);

@@ -77,14 +77,7 @@ int main(int argc, char **argv)
 	tap_ok_why(WIFEXITED(st) && WEXITSTATUS(st) == 0, "a fork child has the limit and is held to it", "status %#x", st);
 	for (int i = 0; i < n; i++)
 		close(opened[i]);
-	pid = fork();
-	if (pid == 0) {
-		const char *self = strchr(argv[0], '/') ? argv[0] : "/proc/self/exe";
-		char *cargv[] = {(char *)self, "--exec-child", 0};
-		execv(self, cargv);
-		_exit(99);
-	}
-	waitpid(pid, &st, 0);
+	st = tap_run_self(argv[0], "--exec-child");
 	tap_ok_why(WIFEXITED(st) && WEXITSTATUS(st) == 0, "execve keeps the limit", "status %#x (99: execve failed)", st);
 
 	/* prlimit64: another resource, and another process */

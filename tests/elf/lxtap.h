@@ -19,6 +19,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static int tap_planned, tap_count, tap_failed;
@@ -97,6 +98,23 @@ static int tap_ok_why(int cond, const char *name, const char *fmt, ...)
 			"%s = %ld errno %d (%s), expected -1 errno %d (%s)", #expr, tap_r_, tap_e_, \
 			strerror(tap_e_), (int)(want_errno), strerror(want_errno));              \
 	} while (0)
+
+/* Runs this program again in a fork child with one argument, argv[0] or /proc/self/exe,
+ * and returns the child's wait status (exit status 99: the execve failed). */
+static inline int tap_run_self(const char *argv0, const char *arg)
+{
+	int st = -1;
+	pid_t pid = fork();
+	if (pid == 0) {
+		const char *self = strchr(argv0, '/') ? argv0 : "/proc/self/exe";
+		char *const argv[] = {(char *)self, (char *)arg, 0};
+		execv(self, argv);
+		_exit(99);
+	}
+	if (pid > 0)
+		waitpid(pid, &st, 0);
+	return st;
+}
 
 static int tap_done(void)
 {

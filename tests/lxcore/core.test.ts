@@ -17,8 +17,14 @@ const CORE = path.join(ROOT, 'lxcore', 'core');
 const CDIR = path.join(ROOT, 'tests', 'lxcore', 'c');
 const CORE_SOURCES = ['lx_elf.c', 'lx_stack.c', 'lx_path.c', 'lx_conv.c', 'lx_fpu.c', 'lx_statfs.c'].map((f) => path.join(CORE, f));
 const DRIVERS = ['elf', 'stack', 'path', 'conv'];
-// i386 layouts: built and run only with -m32
-const M32_DRIVERS = ['ioctl', 'sigframe', 'fpu', 'statfs'];
+// i386 layouts and instructions: built and run only with -m32 (natively, or in the i386 oracle VM)
+const M32_CHECKS = [
+  { driver: 'ioctl', name: 'keeps the i386 layout of the lxioctl.h structures and IOCTL codes', what: 'lxioctl.h layout check (the layout is i386)', min: 20 },
+  { driver: 'fpu', name: "converts the FPU state between FXSAVE and the signal frame's _fpstate as the CPU does", what: 'FPU state check (i386 instructions and layout)', min: 19 },
+  { driver: 'statfs', name: 'packs statfs and statfs64 as this Linux kernel does, EOVERFLOW included', what: 'statfs layout check (the layout is i386)', min: 20 },
+  { driver: 'sigframe', name: 'lays out Linux i386 signal frames as the C library sees them', what: 'signal frame layout check (the layout is i386)', min: 40 },
+];
+const M32_DRIVERS = M32_CHECKS.map((c) => c.driver);
 
 // Flag sets tried in order; the first whose probe compiles, links and runs wins.
 const FLAG_SETS: { name: string; flags: string[] }[] = [
@@ -198,43 +204,15 @@ describe.skipIf(!gcc)('lxcore/core on the host', () => {
     expectAllOk(run('conv', []), 50);
   });
 
-  it('keeps the i386 layout of the lxioctl.h structures and IOCTL codes', async (ctx) => {
-    const res = await runM32('ioctl');
-    if (!res) {
-      console.log(`SKIP lxioctl.h layout check (the layout is i386): ${m32Why}`);
-      ctx.skip();
-      return;
-    }
-    expectAllOk(res, 20);
-  });
-
-  it('converts the FPU state between FXSAVE and the signal frame\'s _fpstate as the CPU does', async (ctx) => {
-    const res = await runM32('fpu');
-    if (!res) {
-      console.log(`SKIP FPU state check (i386 instructions and layout): ${m32Why}`);
-      ctx.skip();
-      return;
-    }
-    expectAllOk(res, 19);
-  });
-
-  it('packs statfs and statfs64 as this Linux kernel does, EOVERFLOW included', async (ctx) => {
-    const res = await runM32('statfs');
-    if (!res) {
-      console.log(`SKIP statfs layout check (the layout is i386): ${m32Why}`);
-      ctx.skip();
-      return;
-    }
-    expectAllOk(res, 20);
-  });
-
-  it('lays out Linux i386 signal frames as the C library sees them', async (ctx) => {
-    const res = await runM32('sigframe');
-    if (!res) {
-      console.log(`SKIP signal frame layout check (the layout is i386): ${m32Why}`);
-      ctx.skip();
-      return;
-    }
-    expectAllOk(res, 40);
-  });
+  for (const c of M32_CHECKS) {
+    it(c.name, async (ctx) => {
+      const res = await runM32(c.driver);
+      if (!res) {
+        console.log(`SKIP ${c.what}: ${m32Why}`);
+        ctx.skip();
+        return;
+      }
+      expectAllOk(res, c.min);
+    });
+  }
 });
