@@ -1,7 +1,7 @@
 // Host-side pieces of `lxgen test` that need no ReactOS build: build-dir resolution, the
 // livecd path list, test selection and the plan, the payload disk (mtools), QEMU arguments.
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, readFileSync, rmSync, utimesSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
@@ -95,6 +95,20 @@ describe('multiprocessor boot medium (--smp)', () => {
   it('says which multiprocessor module the build has not produced', () => {
     expect(() => substituteSmpFiles(list(['ntoskrnl.exe', 'hal.dll', 'halmacpi.dll']))).toThrow(/ntkrnlmp\.exe.*ninja ntkrnlmp/);
     expect(() => substituteSmpFiles(list(['ntoskrnl.exe', 'ntkrnlmp.exe', 'hal.dll']))).toThrow(/halmacpi\.dll.*ninja halmacpi/);
+  });
+
+  it('refuses a multiprocessor kernel older than the uniprocessor one (a build of ntoskrnl alone)', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'lxss-smp-'));
+    try {
+      const files = ['ntoskrnl.exe', 'ntkrnlmp.exe', 'hal.dll', 'halmacpi.dll'].map((n) => ({ dest: `reactos/system32/${n}`, src: path.join(dir, n) }));
+      for (const f of files) writeFileSync(f.src, 'stands for a built module\n');
+      expect(substituteSmpFiles(files)[0]!.src).toBe(path.join(dir, 'ntkrnlmp.exe')); // same age: fine
+      const hourAgo = new Date(Date.now() - 3600_000);
+      utimesSync(path.join(dir, 'ntkrnlmp.exe'), hourAgo, hourAgo);
+      expect(() => substituteSmpFiles(files)).toThrow(/ntkrnlmp\.exe is older than .*ntoskrnl\.exe.*ninja -C <build> ntkrnlmp/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('accepts 1 to 8 CPUs (flat logical APIC mode) and nothing else', async () => {

@@ -53,6 +53,9 @@ export interface BootMedium {
   hasLxcore: boolean;
 }
 
+/** How much newer the uniprocessor kernel or HAL may be before the multiprocessor one is stale. */
+const STALE_MS = 120_000;
+
 /** The files `--smp` boots instead of the uniprocessor kernel and HAL (dest -> livecd entry). */
 export const SMP_SUBSTITUTES: Record<string, string> = {
   'reactos/system32/ntoskrnl.exe': 'reactos/system32/ntkrnlmp.exe',
@@ -68,7 +71,12 @@ export function substituteSmpFiles(keep: PathListEntry[]): PathListEntry[] {
     const from = SMP_SUBSTITUTES[e.dest.toLowerCase()];
     if (!from) return e;
     const src = keep.find((k) => k.dest.toLowerCase() === from)?.src;
-    if (!src) throw new Error(`--smp: the build has not produced ${from.split('/').pop()} (ninja ${from.endsWith('.exe') ? 'ntkrnlmp' : 'halmacpi'})`);
+    const target = from.endsWith('.exe') ? 'ntkrnlmp' : 'halmacpi';
+    if (!src) throw new Error(`--smp: the build has not produced ${from.split('/').pop()} (ninja ${target})`);
+    // Both come from the same sources, but are separate targets: after `ninja ntoskrnl` (or
+    // hal) alone the multiprocessor one is stale, and may not even match pico.h any more.
+    if (existsSync(e.src) && existsSync(src) && statSync(e.src).mtimeMs - statSync(src).mtimeMs > STALE_MS)
+      throw new Error(`--smp: ${src} is older than ${e.src}, built from the same sources: build it again (ninja -C <build> ${target})`);
     return { dest: e.dest, src };
   });
 }
