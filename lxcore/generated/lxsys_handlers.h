@@ -727,7 +727,7 @@ LONG NTAPI LxSysPselect6(LONG N, LX_FD_SET *Inp, LX_FD_SET *Outp, LX_FD_SET *Exp
 LONG NTAPI LxSysPpoll(LX_POLLFD *Ufds, ULONG Nfds, LX_OLD_TIMESPEC32 *Tsp, const LX_SIGSET *Sigmask, SIZE_T Sigsetsize);
 /* 310 unshare (process, enosys): Linux sys_unshare */
 LONG NTAPI LxSysUnshare(ULONG_PTR UnshareFlags);
-/* 311 set_robust_list (process, partial): Linux sys_set_robust_list */
+/* 311 set_robust_list (process, implemented): Linux sys_set_robust_list */
 LONG NTAPI LxSysSetRobustList(LX_ROBUST_LIST_HEAD *Head, SIZE_T Len);
 /* 312 get_robust_list (process, implemented): Linux sys_get_robust_list */
 LONG NTAPI LxSysGetRobustList(LONG Pid, LX_ROBUST_LIST_HEAD **HeadPtr, SIZE_T *LenPtr);

@@ -318,7 +318,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "pselect6",                  6, LXSYS_STATUS_PARTIAL }, /* 308 */
     { "ppoll",                     5, LXSYS_STATUS_PARTIAL }, /* 309 */
     { "unshare",                   1, LXSYS_STATUS_ENOSYS }, /* 310 */
-    { "set_robust_list",           2, LXSYS_STATUS_PARTIAL }, /* 311 */
+    { "set_robust_list",           2, LXSYS_STATUS_IMPLEMENTED }, /* 311 */
     { "get_robust_list",           3, LXSYS_STATUS_IMPLEMENTED }, /* 312 */
     { "splice",                    6, LXSYS_STATUS_ENOSYS }, /* 313 */
     { "sync_file_range",           6, LXSYS_STATUS_ENOSYS }, /* 314 */

@@ -407,6 +407,8 @@ LONG LxCopyStringFromUser(_Out_writes_z_(BufferSize) PCHAR Buffer,
                           _In_ SIZE_T BufferSize,
                           _In_ ULONG_PTR UserString);
 LONG LxZeroUser(_In_ ULONG_PTR UserDestination, _In_ SIZE_T Length);
+LONG LxCompareExchangeUser(_In_ ULONG_PTR Address, _In_ ULONG Expected, _In_ ULONG New,
+                           _Out_ PULONG Old);
 LONG LxGetUserTimespec(_In_ ULONG_PTR User, _In_ BOOLEAN Time64, _Out_ lx_timespec64 *Ts);
 LONG LxPutUserTimespec(_In_ ULONG_PTR User, _In_ BOOLEAN Time64, _In_ const lx_timespec64 *Ts);
 LONG LxGetUserTimeout(_In_ ULONG_PTR User, _In_ BOOLEAN Time64,
@@ -514,6 +516,7 @@ PLX_THREAD LxAllocateCloneThread(_In_ PLX_PROCESS Process, _In_ PLX_THREAD Paren
                                  _In_ BOOLEAN CopyAltStack, _In_ ULONG_PTR ClearChildTid);
 VOID LxInitializeFutexes(VOID);
 VOID LxFutexThreadExit(_In_ PLX_THREAD Thread);
+VOID LxFutexRobustExit(_In_ PLX_THREAD Thread);
 LONG LxFutexWake(_In_ PLX_PROCESS Process, _In_ ULONG_PTR Address, _In_ ULONG Count,
                  _In_ ULONG Bitset);
 

@@ -97,6 +97,10 @@ LxPicoExitThread(
     /* a futex wait cut short by termination */
     LxFutexThreadExit(Thread);
 
+    /* robust locks the thread still holds: OWNER_DIED, and a waiter woken */
+    if (NtThread == PsGetCurrentThread())
+        LxFutexRobustExit(Thread);
+
     /* CLONE_CHILD_CLEARTID / set_tid_address: clear the tid word and wake a joiner */
     if (Thread->ClearChildTid != 0 && NtThread == PsGetCurrentThread())
     {

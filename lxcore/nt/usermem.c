@@ -28,7 +28,8 @@ typedef enum _LX_USER_ACCESS
 {
     LxUserRead,     /* user -> kernel copy */
     LxUserWrite,    /* kernel -> user copy */
-    LxUserZero      /* zero user memory (Kernel unused) */
+    LxUserZero,     /* zero user memory (Kernel unused) */
+    LxUserCmpxchg   /* compare-exchange a user ULONG: Kernel = { Expected, New, Old } */
 } LX_USER_ACCESS;
 
 /* One probed access under SEH: 0 or -EFAULT. */
@@ -53,6 +54,14 @@ LxAccessUserOnce(
         {
             ProbeForWrite((PVOID)User, Length, 1);
             RtlCopyMemory((PVOID)User, Kernel, Length);
+        }
+        else if (Access == LxUserCmpxchg)
+        {
+            PULONG Values = Kernel;
+
+            ProbeForWrite((PVOID)User, sizeof(ULONG), sizeof(ULONG));
+            Values[2] = (ULONG)InterlockedCompareExchange((volatile LONG *)User,
+                                                          (LONG)Values[1], (LONG)Values[0]);
         }
         else
         {
@@ -112,6 +121,25 @@ LxZeroUser(
     _In_ SIZE_T Length)
 {
     return LxAccessUser(LxUserZero, UserDestination, NULL, Length);
+}
+
+/* Atomically replaces the aligned user ULONG at Address by New if it holds Expected; *Old gets
+ * what it held. 0 or -EFAULT (-EINVAL when misaligned). */
+LONG
+LxCompareExchangeUser(
+    _In_ ULONG_PTR Address,
+    _In_ ULONG Expected,
+    _In_ ULONG New,
+    _Out_ PULONG Old)
+{
+    ULONG Values[3] = { Expected, New, 0 };
+    LONG Result;
+
+    if (Address & 3)
+        return -LX_EINVAL;
+    Result = LxAccessUser(LxUserCmpxchg, Address, Values, sizeof(ULONG));
+    *Old = Values[2];
+    return Result;
 }
 
 /* Reads a Linux timespec: the old 32-bit layout, or the time64 kernel_timespec, whose 64-bit

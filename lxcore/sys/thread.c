@@ -38,11 +38,20 @@
 #define LX_FUTEX_WAKE           1
 #define LX_FUTEX_REQUEUE        3
 #define LX_FUTEX_CMP_REQUEUE    4
+#define LX_FUTEX_LOCK_PI        6
+#define LX_FUTEX_UNLOCK_PI      7
+#define LX_FUTEX_TRYLOCK_PI     8
 #define LX_FUTEX_WAIT_BITSET    9
 #define LX_FUTEX_WAKE_BITSET    10
 #define LX_FUTEX_PRIVATE_FLAG   128
 #define LX_FUTEX_CLOCK_REALTIME 256
 #define LX_FUTEX_CMD_MASK       (~(LX_FUTEX_PRIVATE_FLAG | LX_FUTEX_CLOCK_REALTIME))
+
+/* The futex word of a PI or robust lock: the owner's tid and two flags */
+#define LX_FUTEX_WAITERS        0x80000000u
+#define LX_FUTEX_OWNER_DIED     0x40000000u
+#define LX_FUTEX_TID_MASK       0x3FFFFFFFu
+#define LX_ROBUST_LIST_LIMIT    2048        /* entries walked at most (Linux's) */
 
 typedef struct _LX_FUTEX_WAITER
 {
@@ -51,6 +60,8 @@ typedef struct _LX_FUTEX_WAITER
     ULONG_PTR Address;
     ULONG Bitset;
     BOOLEAN Woken;
+    BOOLEAN Pi;         /* FUTEX_LOCK_PI: woken as the new owner */
+    ULONG Tid;
     KEVENT Event;
 } LX_FUTEX_WAITER, *PLX_FUTEX_WAITER;
 
@@ -287,7 +298,7 @@ LxFutexWake(
         PLX_FUTEX_WAITER Waiter = CONTAINING_RECORD(Entry, LX_FUTEX_WAITER, Link);
 
         Next = Entry->Flink;
-        if (Waiter->Process == Process && Waiter->Address == Address &&
+        if (Waiter->Process == Process && Waiter->Address == Address && !Waiter->Pi &&
             (Waiter->Bitset & Bitset) != 0)
         {
             RemoveEntryList(&Waiter->Link);
@@ -461,7 +472,7 @@ LxFutexRequeue(
         PLX_FUTEX_WAITER Waiter = CONTAINING_RECORD(Entry, LX_FUTEX_WAITER, Link);
 
         Next = Entry->Flink;
-        if (Waiter->Process != Process || Waiter->Address != Address)
+        if (Waiter->Process != Process || Waiter->Address != Address || Waiter->Pi)
             continue;
         if ((ULONG)Done < Count)
         {
@@ -482,6 +493,281 @@ LxFutexRequeue(
     }
     ExReleaseFastMutex(&LxFutexLock);
     return Done + Moved;
+}
+
+/* ---- priority-inheritance futexes (FUTEX_LOCK_PI/UNLOCK_PI/TRYLOCK_PI) ----
+ * The word holds the owner's tid (LX_FUTEX_TID_MASK), LX_FUTEX_WAITERS while threads wait in
+ * the kernel, LX_FUTEX_OWNER_DIED after an owner died holding it (robust lists). Waiters queue
+ * in arrival order; FUTEX_UNLOCK_PI hands the lock to the first one, which returns owning it.
+ * Partial: no priority boosting (the NT scheduler is left alone), and the PI locks a thread
+ * still holds when it dies are released only through its robust list. */
+
+/* The first PI waiter of Address (under LxFutexLock), or NULL. */
+static
+PLX_FUTEX_WAITER
+LxFirstPiWaiter(
+    _In_ PLX_PROCESS Process,
+    _In_ ULONG_PTR Address)
+{
+    PLIST_ENTRY Entry;
+
+    for (Entry = LxFutexWaiters.Flink; Entry != &LxFutexWaiters; Entry = Entry->Flink)
+    {
+        PLX_FUTEX_WAITER Waiter = CONTAINING_RECORD(Entry, LX_FUTEX_WAITER, Link);
+
+        if (Waiter->Pi && Waiter->Process == Process && Waiter->Address == Address)
+            return Waiter;
+    }
+    return NULL;
+}
+
+/* Hands the lock at Address, held as Value, to its first PI waiter with the bits in Extra
+ * (under LxFutexLock). FALSE when there is none, or the word changed meanwhile (*Result 0),
+ * or it cannot be written (*Result -EFAULT). */
+static
+BOOLEAN
+LxHandOverPi(
+    _In_ PLX_PROCESS Process,
+    _In_ ULONG_PTR Address,
+    _In_ ULONG Value,
+    _In_ ULONG Extra,
+    _Out_ PLONG Result)
+{
+    PLX_FUTEX_WAITER Waiter = LxFirstPiWaiter(Process, Address);
+    ULONG Old;
+
+    *Result = 0;
+    if (Waiter == NULL)
+        return FALSE;
+    *Result = LxCompareExchangeUser(Address, Value, Waiter->Tid | LX_FUTEX_WAITERS | Extra, &Old);
+    if (*Result < 0 || Old != Value)
+        return FALSE;
+    RemoveEntryList(&Waiter->Link);
+    Waiter->Woken = TRUE;
+    KeSetEvent(&Waiter->Event, IO_NO_INCREMENT, FALSE);
+    return TRUE;
+}
+
+static
+LONG
+LxFutexLockPi(
+    _In_ PLX_PROCESS Process,
+    _In_ ULONG_PTR Address,
+    _In_ BOOLEAN Try,
+    _In_opt_ PLONGLONG Interval)
+{
+    PLX_THREAD Thread = LxCurrentThread();
+    PLX_FUTEX_WAITER Waiter;
+    LARGE_INTEGER Timeout;
+    ULONGLONG Deadline = 0;
+    PVOID Object;
+    NTSTATUS Status;
+    ULONG Value, Old;
+    LONG Result;
+    BOOLEAN Woken;
+
+    if (Interval != NULL)
+        Deadline = LxMonotonicTime() + (ULONGLONG)(-*Interval);
+    for (;;)
+    {
+        ExAcquireFastMutex(&LxFutexLock);
+        Result = LxCopyFromUser(&Value, Address, sizeof(Value));
+        if (Result < 0)
+            break;
+        if ((Value & LX_FUTEX_TID_MASK) == 0)
+        {
+            /* free (or its owner died): ours, keeping OWNER_DIED for the C library */
+            ULONG New = (Value & LX_FUTEX_OWNER_DIED) | Thread->Tid |
+                        (LxFirstPiWaiter(Process, Address) ? LX_FUTEX_WAITERS : 0);
+            Result = LxCompareExchangeUser(Address, Value, New, &Old);
+            if (Result < 0 || Old == Value)
+                break;
+            ExReleaseFastMutex(&LxFutexLock);
+            continue;
+        }
+        if ((Value & LX_FUTEX_TID_MASK) == Thread->Tid)
+        {
+            Result = -LX_EDEADLK;
+            break;
+        }
+        if (Try)
+        {
+            Result = -LX_EAGAIN;
+            break;
+        }
+        if (!(Value & LX_FUTEX_WAITERS))
+        {
+            /* the owner must come to UNLOCK_PI */
+            Result = LxCompareExchangeUser(Address, Value, Value | LX_FUTEX_WAITERS, &Old);
+            if (Result < 0)
+                break;
+            ExReleaseFastMutex(&LxFutexLock);
+            continue;
+        }
+        Waiter = ExAllocatePoolWithTag(NonPagedPool, sizeof(*Waiter), LX_TAG_THREAD);
+        if (Waiter == NULL)
+        {
+            Result = -LX_ENOMEM;
+            break;
+        }
+        RtlZeroMemory(Waiter, sizeof(*Waiter));
+        Waiter->Process = Process;
+        Waiter->Address = Address;
+        Waiter->Pi = TRUE;
+        Waiter->Tid = Thread->Tid;
+        KeInitializeEvent(&Waiter->Event, NotificationEvent, FALSE);
+        InsertTailList(&LxFutexWaiters, &Waiter->Link);
+        Thread->FutexWaiter = Waiter;
+        ExReleaseFastMutex(&LxFutexLock);
+
+        do
+        {
+            if (Interval != NULL)
+            {
+                ULONGLONG Now = LxMonotonicTime();
+
+                if (Now >= Deadline)
+                {
+                    Status = STATUS_TIMEOUT;
+                    break;
+                }
+                Timeout.QuadPart = -(LONGLONG)(Deadline - Now);
+            }
+            Object = &Waiter->Event;
+            Status = LxWaitInterruptible(1, &Object, Interval != NULL ? &Timeout : NULL);
+        } while (Status == STATUS_TIMEOUT && Interval != NULL);
+
+        ExAcquireFastMutex(&LxFutexLock);
+        Woken = Waiter->Woken;
+        if (!Woken)
+            RemoveEntryList(&Waiter->Link);
+        Thread->FutexWaiter = NULL;
+        ExReleaseFastMutex(&LxFutexLock);
+        ExFreePoolWithTag(Waiter, LX_TAG_THREAD);
+        if (Woken)
+            return 0;   /* the unlocker made us the owner */
+        if (Status == STATUS_ALERTED)
+            return LxInterruptedCall(TRUE);     /* FUTEX_LOCK_PI restarts */
+        return -LX_ETIMEDOUT;
+    }
+    ExReleaseFastMutex(&LxFutexLock);
+    return Result;
+}
+
+static
+LONG
+LxFutexUnlockPi(
+    _In_ PLX_PROCESS Process,
+    _In_ ULONG_PTR Address)
+{
+    ULONG Tid = LxCurrentThread()->Tid;
+    ULONG Value, Old;
+    LONG Result;
+
+    ExAcquireFastMutex(&LxFutexLock);
+    for (;;)
+    {
+        Result = LxCopyFromUser(&Value, Address, sizeof(Value));
+        if (Result < 0)
+            break;
+        if ((Value & LX_FUTEX_TID_MASK) != Tid)
+        {
+            Result = -LX_EPERM;
+            break;
+        }
+        if (LxHandOverPi(Process, Address, Value, 0, &Result) || Result < 0)
+            break;
+        if (LxFirstPiWaiter(Process, Address) != NULL)
+            continue;   /* the word changed under us: read it again */
+        Result = LxCompareExchangeUser(Address, Value, 0, &Old);
+        if (Result < 0 || Old == Value)
+            break;
+    }
+    ExReleaseFastMutex(&LxFutexLock);
+    return Result;
+}
+
+/* ---- robust lists: the locks a dying thread holds (set_robust_list) ---- */
+
+/* Linux's handle_futex_death: a lock word still naming Tid gets OWNER_DIED, and one waiter is
+ * woken (a PI lock goes to its first waiter). A pending lock operation with a free word wakes
+ * a waiter too. */
+static
+VOID
+LxFutexDeath(
+    _In_ PLX_PROCESS Process,
+    _In_ ULONG_PTR Address,
+    _In_ ULONG Tid,
+    _In_ BOOLEAN Pi,
+    _In_ BOOLEAN PendingOp)
+{
+    ULONG Value, Old;
+    LONG Result;
+    ULONG Tries;
+
+    if (Address & 3)
+        return;
+    for (Tries = 0; Tries < 16; Tries++)
+    {
+        if (LxCopyFromUser(&Value, Address, sizeof(Value)) < 0)
+            return;
+        if (PendingOp && !Pi && Value == 0)
+        {
+            LxFutexWake(Process, Address, 1, MAXULONG);
+            return;
+        }
+        if ((Value & LX_FUTEX_TID_MASK) != Tid)
+            return;
+        if (Pi)
+        {
+            BOOLEAN Handed;
+
+            ExAcquireFastMutex(&LxFutexLock);
+            Handed = LxHandOverPi(Process, Address, Value, LX_FUTEX_OWNER_DIED, &Result);
+            ExReleaseFastMutex(&LxFutexLock);
+            if (Handed || Result < 0)
+                return;
+        }
+        Result = LxCompareExchangeUser(Address, Value,
+                                       (Value & LX_FUTEX_WAITERS) | LX_FUTEX_OWNER_DIED, &Old);
+        if (Result < 0)
+            return;
+        if (Old == Value)
+        {
+            if (!Pi && (Value & LX_FUTEX_WAITERS))
+                LxFutexWake(Process, Address, 1, MAXULONG);
+            return;
+        }
+    }
+}
+
+/* Walks the robust list of the exiting (calling) thread, as Linux's exit_robust_list: struct
+ * robust_list_head { next; futex_offset; list_op_pending } on i386, bit 0 of an entry marking
+ * a PI lock, at most LX_ROBUST_LIST_LIMIT entries. */
+VOID
+LxFutexRobustExit(
+    _In_ PLX_THREAD Thread)
+{
+    ULONG Head[3], Entry, Next, Pending;
+    LONG Offset;
+    ULONG Limit = LX_ROBUST_LIST_LIMIT;
+
+    if (Thread->RobustList == 0 ||
+        LxCopyFromUser(Head, Thread->RobustList, sizeof(Head)) < 0)
+        return;
+    Offset = (LONG)Head[1];
+    Pending = Head[2];
+    Entry = Head[0];
+    while ((Entry & ~1u) != Thread->RobustList && Limit-- != 0)
+    {
+        if (LxCopyFromUser(&Next, Entry & ~1u, sizeof(Next)) < 0)
+            break;
+        if (Entry != Pending)
+            LxFutexDeath(Thread->Process, (Entry & ~1u) + Offset, Thread->Tid, Entry & 1, FALSE);
+        Entry = Next;
+    }
+    if (Pending != 0)
+        LxFutexDeath(Thread->Process, (Pending & ~1u) + Offset, Thread->Tid, Pending & 1, TRUE);
 }
 
 static
@@ -507,7 +793,7 @@ LxFutex(
     if (Uaddr & 3)
         return -LX_EINVAL;
     if ((Op & LX_FUTEX_CLOCK_REALTIME) && Command != LX_FUTEX_WAIT_BITSET &&
-        Command != LX_FUTEX_WAIT)
+        Command != LX_FUTEX_WAIT && Command != LX_FUTEX_LOCK_PI)
         return -LX_ENOSYS;
 
     switch (Command)
@@ -545,8 +831,23 @@ LxFutex(
             return LxFutexRequeue(Process, Uaddr, Uaddr2, Val, (ULONG)Utime,
                                   Command == LX_FUTEX_CMP_REQUEUE, Val3);
 
+        case LX_FUTEX_LOCK_PI:
+        case LX_FUTEX_TRYLOCK_PI:
+            if (HaveTimeout && Command == LX_FUTEX_LOCK_PI)
+            {
+                /* an absolute CLOCK_REALTIME time, whatever the flags say */
+                Result = LxFutexTimeout(Sec, Nsec, TRUE, 0, &Interval);
+                if (Result < 0)
+                    return Result;
+            }
+            return LxFutexLockPi(Process, Uaddr, Command == LX_FUTEX_TRYLOCK_PI,
+                                 HaveTimeout && Command == LX_FUTEX_LOCK_PI ? &Interval : NULL);
+
+        case LX_FUTEX_UNLOCK_PI:
+            return LxFutexUnlockPi(Process, Uaddr);
+
         default:
-            /* FUTEX_WAKE_OP, priority inheritance: not implemented */
+            /* FUTEX_WAKE_OP, FUTEX_WAIT_REQUEUE_PI, FUTEX_LOCK_PI2: not implemented */
             return -LX_ENOSYS;
     }
 }
@@ -557,7 +858,7 @@ LxFutexUsesTimeout(
     _In_ LONG Op)
 {
     LONG Command = Op & LX_FUTEX_CMD_MASK;
-    return Command == LX_FUTEX_WAIT || Command == LX_FUTEX_WAIT_BITSET;
+    return Command == LX_FUTEX_WAIT || Command == LX_FUTEX_WAIT_BITSET || Command == LX_FUTEX_LOCK_PI;
 }
 
 LONG

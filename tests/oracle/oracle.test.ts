@@ -46,7 +46,13 @@ describe('choosing the oracle', () => {
       ctx.skip();
     }
     const runs = spawnSync(exe).status === 7;
-    expect(probeHostI386().runs).toBe(runs);
+    const fake = process.env.LXSS_FAKE_NO_IA32;
+    delete process.env.LXSS_FAKE_NO_IA32; // the real probe, whatever this run pretends
+    try {
+      expect(probeHostI386().runs).toBe(runs);
+    } finally {
+      if (fake !== undefined) process.env.LXSS_FAKE_NO_IA32 = fake;
+    }
   });
 
   it('lxgen run and lxgen bench on a host without IA32 say so in one line and point at --vm', async () => {

@@ -30,12 +30,17 @@ static void frstor(const uint8_t in[108]) { __asm__ volatile("frstor %0" : : "m"
 static uint16_t u16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
 static uint32_t u32(const uint8_t *p) { return u16(p) | (uint32_t)u16(p + 2) << 16; }
 
+/* Some CPUs' FXSAVE leaves the last instruction and operand pointers out (AMD's without a
+ * pending exception; QEMU's TCG always): those are compared only where FXSAVE wrote them. */
+static int fxsave_has_pointers;
+
 /* The fields both formats define: the FNSAVE part of a struct _fpstate. */
 static int same_fregs(const uint8_t *a, const uint8_t *b, const char *what)
 {
     int ok = u16(a) == u16(b) && u16(a + 4) == u16(b + 4) && u16(a + 8) == u16(b + 8) &&
-             u32(a + 12) == u32(b + 12) && u32(a + 16) == u32(b + 16) && u32(a + 20) == u32(b + 20) &&
-             u16(a + 24) == u16(b + 24) && memcmp(a + 28, b + 28, 80) == 0;
+             (!fxsave_has_pointers || (u32(a + 12) == u32(b + 12) && u32(a + 16) == u32(b + 16) &&
+                                       u32(a + 20) == u32(b + 20) && u16(a + 24) == u16(b + 24))) &&
+             memcmp(a + 28, b + 28, 80) == 0;
     tap_ok(ok, "%s", what);
     if (!ok)
         printf("#   cw %04x/%04x sw %04x/%04x tag %04x/%04x fip %08x/%08x fcs %08x/%08x\n", u16(a), u16(b),
@@ -46,7 +51,8 @@ static int same_fregs(const uint8_t *a, const uint8_t *b, const char *what)
 /* The fields an FXSAVE image defines, apart from MXCSR_MASK and the reserved bytes. */
 static int same_fxsave(const uint8_t *a, const uint8_t *b, const char *what)
 {
-    int ok = memcmp(a, b, 24) == 0 && u32(a + 24) == u32(b + 24) && memcmp(a + 32, b + 32, 256) == 0;
+    int ok = memcmp(a, b, fxsave_has_pointers ? 24 : 6) == 0 && u32(a + 24) == u32(b + 24) &&
+             memcmp(a + 32, b + 32, 256) == 0;
     tap_ok(ok, "%s", what);
     for (int i = 0; !ok && i < 288; i++)
         if ((i < 28 || i >= 32) && a[i] != b[i])
@@ -97,6 +103,9 @@ int main(void)
     load_mixed_state();
     fxsave(real_fx);
     fnsave(real_fn);
+    fxsave_has_pointers = u32(real_fx + LX_FX_FIP) != 0;
+    if (!fxsave_has_pointers)
+        printf("# this CPU's FXSAVE writes no instruction/operand pointers: not compared\n");
     lx_fpstate_from_fxsave(fp, real_fx);
     same_fregs(fp, real_fn, "_fpstate's FNSAVE part equals FNSAVE of the same registers (every tag class)");
     TAP_EQ(u16(fp + LX_FPSTATE_MAGIC), LX_FP_MAGIC_FXSR, "magic 0: the FXSR part follows");
