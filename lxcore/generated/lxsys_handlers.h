@@ -223,7 +223,7 @@ LONG NTAPI LxSysUmount2(CHAR *Name, LONG Flags);
 LONG NTAPI LxSysLock(VOID);
 /* 54 ioctl (fs, partial): Linux sys_ioctl */
 LONG NTAPI LxSysIoctl(ULONG Fd, ULONG Cmd, ULONG_PTR Arg);
-/* 55 fcntl (fs, enosys): Linux sys_fcntl */
+/* 55 fcntl (fs, partial): Linux sys_fcntl */
 LONG NTAPI LxSysFcntl(ULONG Fd, ULONG Cmd, ULONG_PTR Arg);
 /* 56 mpx (obsolete, enosys) */
 LONG NTAPI LxSysMpx(VOID);

@@ -62,7 +62,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "umount2",                   2, LXSYS_STATUS_ENOSYS }, /* 52 */
     { "lock",                      0, LXSYS_STATUS_ENOSYS }, /* 53 */
     { "ioctl",                     3, LXSYS_STATUS_PARTIAL }, /* 54 */
-    { "fcntl",                     3, LXSYS_STATUS_ENOSYS }, /* 55 */
+    { "fcntl",                     3, LXSYS_STATUS_PARTIAL }, /* 55 */
     { "mpx",                       0, LXSYS_STATUS_ENOSYS }, /* 56 */
     { "setpgid",                   2, LXSYS_STATUS_PARTIAL }, /* 57 */
     { "ulimit",                    0, LXSYS_STATUS_ENOSYS }, /* 58 */

@@ -63,7 +63,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 52 umount2 */
     (ULONG_PTR)LxSysEnosys,                     /* 53 lock */
     (ULONG_PTR)LxSysIoctl,                      /* 54 ioctl */
-    (ULONG_PTR)LxSysEnosys,                     /* 55 fcntl */
+    (ULONG_PTR)LxSysFcntl,                      /* 55 fcntl */
     (ULONG_PTR)LxSysEnosys,                     /* 56 mpx */
     (ULONG_PTR)LxSysSetpgid,                    /* 57 setpgid */
     (ULONG_PTR)LxSysEnosys,                     /* 58 ulimit */
@@ -518,7 +518,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 52 umount2 */
     0,   /* 53 lock */
     12,  /* 54 ioctl */
-    0,   /* 55 fcntl */
+    12,  /* 55 fcntl */
     0,   /* 56 mpx */
     8,   /* 57 setpgid */
     0,   /* 58 ulimit */

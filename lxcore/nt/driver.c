@@ -250,6 +250,7 @@ DriverEntry(
     LxInitializeMetadata();
     LxInitializeFutexes();
     LxInitializeSignals();
+    LxInitializeLocks();
 
     /* The pico registration window closes after boot-start drivers: do it first. */
     Status = LxRegisterPicoProvider();

@@ -148,6 +148,8 @@ LxCloseFd(
         return -LX_EBADF;
     if (Old->Type == LxFileDebugOut)
         LxDebugFlush(Process);
+    /* POSIX: any close of the file drops the process's record locks on it */
+    LxReleaseLocks(Process, Old);
     LxDereferenceFile(Old);
     return 0;
 }

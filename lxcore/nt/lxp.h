@@ -177,6 +177,8 @@ typedef struct _LX_PROCESS
     ULONGLONG RlimitCur[LX_RLIM_NLIMITS];
     ULONGLONG RlimitMax[LX_RLIM_NLIMITS];
 
+    BOOLEAN UsedLocks;          /* has set a record lock (nt/lock.c): closes look for them */
+
     /* identity */
     ULONG Uid, Gid;
     ULONG Pgid, Sid;            /* process group and session (0: the pid itself) */
@@ -466,6 +468,11 @@ ULONGLONG LxPathInode(_In_ PCSTR Path);
 NTSTATUS LxGetFpuState(_Out_writes_bytes_(LX_FXSAVE_SIZE) PUCHAR FxSave);
 NTSTATUS LxSetFpuState(_In_reads_bytes_opt_(LX_FXSAVE_SIZE) const UCHAR *FxSave);
 PUCHAR LxNewThreadFpuState(_In_ BOOLEAN Inherit);
+
+/* lock.c: POSIX record locks (fcntl) */
+VOID LxInitializeLocks(VOID);
+LONG LxFcntlLock(_In_ PLX_PROCESS Process, _In_ PLX_FILE File, _In_ ULONG Cmd, _In_ ULONG_PTR Arg);
+VOID LxReleaseLocks(_In_ PLX_PROCESS Process, _In_opt_ PLX_FILE File);
 
 /* signal.c */
 #define LX_SIGNAL_IGNORED   0

@@ -127,6 +127,7 @@ LxPicoExitProcess(
     LxVforkRelease(Process, FALSE);     /* a vfork child that did not exec or exit itself */
     LxDebugFlush(Process);
     LxCloseAllFiles(Process);
+    LxReleaseLocks(Process, NULL);
 
     if (!Process->ExitRequested && Process->Signal == 0 && Process->ThreadExited)
     {

@@ -37,7 +37,6 @@
 #define LX_F_SETLKW64           14
 #define LX_F_DUPFD_CLOEXEC      1030
 #define LX_FD_CLOEXEC           1
-#define LX_F_UNLCK              2
 
 #define LX_TCGETS               0x5401
 #define LX_TIOCGWINSZ           0x5413
@@ -573,6 +572,19 @@ LxSysDup3(
     return LxReplaceFile(Process, File, Newfd, (Flags & LX_O_CLOEXEC) != 0);
 }
 
+/* fcntl: as fcntl64, without the flock64 commands */
+LONG
+NTAPI
+LxSysFcntl(
+    ULONG Fd,
+    ULONG Cmd,
+    ULONG_PTR Arg)
+{
+    if (Cmd == LX_F_GETLK64 || Cmd == LX_F_SETLK64 || Cmd == LX_F_SETLKW64)
+        return -LX_EINVAL;
+    return LxSysFcntl64(Fd, Cmd, Arg);
+}
+
 LONG
 NTAPI
 LxSysFcntl64(
@@ -622,18 +634,11 @@ LxSysFcntl64(
 
         case LX_F_GETLK:
         case LX_F_GETLK64:
-        {
-            /* no locks are ever held by anybody else: report F_UNLCK */
-            SHORT Unlocked = LX_F_UNLCK;
-            Result = LxCopyToUser(Arg, &Unlocked, sizeof(Unlocked));
-            break;
-        }
-
         case LX_F_SETLK:
         case LX_F_SETLKW:
         case LX_F_SETLK64:
         case LX_F_SETLKW64:
-            /* advisory locks between the processes of one user: accepted (single process) */
+            Result = LxFcntlLock(Process, File, Cmd, Arg);
             break;
 
         default:
