@@ -18,12 +18,6 @@
 #define NDEBUG
 #include <debug.h>
 
-#define LX_F_GETLK      5
-#define LX_F_SETLK      6
-#define LX_F_SETLKW     7
-#define LX_F_GETLK64    12
-#define LX_F_SETLK64    13
-#define LX_F_SETLKW64   14
 #define LX_F_RDLCK      0
 #define LX_F_WRLCK      1
 #define LX_F_UNLCK      2

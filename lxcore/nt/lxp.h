@@ -469,7 +469,13 @@ NTSTATUS LxGetFpuState(_Out_writes_bytes_(LX_FXSAVE_SIZE) PUCHAR FxSave);
 NTSTATUS LxSetFpuState(_In_reads_bytes_opt_(LX_FXSAVE_SIZE) const UCHAR *FxSave);
 PUCHAR LxNewThreadFpuState(_In_ BOOLEAN Inherit);
 
-/* lock.c: POSIX record locks (fcntl) */
+/* lock.c: POSIX record locks (fcntl), for these commands */
+#define LX_F_GETLK          5
+#define LX_F_SETLK          6
+#define LX_F_SETLKW         7
+#define LX_F_GETLK64        12
+#define LX_F_SETLK64        13
+#define LX_F_SETLKW64       14
 VOID LxInitializeLocks(VOID);
 LONG LxFcntlLock(_In_ PLX_PROCESS Process, _In_ PLX_FILE File, _In_ ULONG Cmd, _In_ ULONG_PTR Arg);
 VOID LxReleaseLocks(_In_ PLX_PROCESS Process, _In_opt_ PLX_FILE File);

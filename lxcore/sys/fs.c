@@ -29,12 +29,6 @@
 #define LX_F_SETFD              2
 #define LX_F_GETFL              3
 #define LX_F_SETFL              4
-#define LX_F_GETLK              5
-#define LX_F_SETLK              6
-#define LX_F_SETLKW             7
-#define LX_F_GETLK64            12
-#define LX_F_SETLK64            13
-#define LX_F_SETLKW64           14
 #define LX_F_DUPFD_CLOEXEC      1030
 #define LX_FD_CLOEXEC           1
 

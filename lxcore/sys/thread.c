@@ -361,6 +361,80 @@ LxFutexTimeout(
     return Result;
 }
 
+/* A queued waiter for Address (Pi: a FUTEX_LOCK_PI waiter with its tid), or NULL. */
+static
+PLX_FUTEX_WAITER
+LxNewFutexWaiter(
+    _In_ PLX_PROCESS Process,
+    _In_ ULONG_PTR Address,
+    _In_ ULONG Bitset,
+    _In_ BOOLEAN Pi,
+    _In_ ULONG Tid)
+{
+    PLX_FUTEX_WAITER Waiter = ExAllocatePoolWithTag(NonPagedPool, sizeof(*Waiter), LX_TAG_THREAD);
+
+    if (Waiter == NULL)
+        return NULL;
+    RtlZeroMemory(Waiter, sizeof(*Waiter));
+    Waiter->Process = Process;
+    Waiter->Address = Address;
+    Waiter->Bitset = Bitset;
+    Waiter->Pi = Pi;
+    Waiter->Tid = Tid;
+    KeInitializeEvent(&Waiter->Event, NotificationEvent, FALSE);
+    return Waiter;
+}
+
+/* Waits (interruptibly) until Waiter is woken, a signal comes (STATUS_ALERTED) or the
+ * CLOCK_MONOTONIC Deadline passes (STATUS_TIMEOUT; no deadline without Interval): a timeout
+ * ends by CLOCK_MONOTONIC, not by the interrupt time NT's wait runs on. */
+static
+NTSTATUS
+LxFutexBlock(
+    _In_ PLX_FUTEX_WAITER Waiter,
+    _In_ BOOLEAN Timed,
+    _In_ ULONGLONG Deadline)
+{
+    LARGE_INTEGER Timeout;
+    NTSTATUS Status;
+
+    for (;;)
+    {
+        PVOID Object = &Waiter->Event;
+
+        if (Timed)
+        {
+            ULONGLONG Now = LxMonotonicTime();
+
+            if (Now >= Deadline)
+                return STATUS_TIMEOUT;
+            Timeout.QuadPart = -(LONGLONG)(Deadline - Now);
+        }
+        Status = LxWaitInterruptible(1, &Object, Timed ? &Timeout : NULL);
+        if (Status != STATUS_TIMEOUT)
+            return Status;
+    }
+}
+
+/* Takes Waiter off the queue (if a waker has not) and frees it; TRUE if it was woken. */
+static
+BOOLEAN
+LxFutexUnqueue(
+    _In_ PLX_THREAD Thread,
+    _In_ PLX_FUTEX_WAITER Waiter)
+{
+    BOOLEAN Woken;
+
+    ExAcquireFastMutex(&LxFutexLock);
+    Woken = Waiter->Woken;
+    if (!Woken)
+        RemoveEntryList(&Waiter->Link);
+    Thread->FutexWaiter = NULL;
+    ExReleaseFastMutex(&LxFutexLock);
+    ExFreePoolWithTag(Waiter, LX_TAG_THREAD);
+    return Woken;
+}
+
 static
 LONG
 LxFutexWait(
@@ -372,21 +446,14 @@ LxFutexWait(
 {
     PLX_THREAD Thread = LxCurrentThread();
     PLX_FUTEX_WAITER Waiter;
-    LARGE_INTEGER Timeout;
     ULONGLONG Deadline = 0;
     NTSTATUS Status;
     ULONG Current;
     LONG Result;
-    BOOLEAN Woken, Interrupted;
 
-    Waiter = ExAllocatePoolWithTag(NonPagedPool, sizeof(*Waiter), LX_TAG_THREAD);
+    Waiter = LxNewFutexWaiter(Process, Address, Bitset, FALSE, 0);
     if (Waiter == NULL)
         return -LX_ENOMEM;
-    RtlZeroMemory(Waiter, sizeof(*Waiter));
-    Waiter->Process = Process;
-    Waiter->Address = Address;
-    Waiter->Bitset = Bitset;
-    KeInitializeEvent(&Waiter->Event, NotificationEvent, FALSE);
 
     ExAcquireFastMutex(&LxFutexLock);
     /* the value check and the enqueue are atomic with respect to wakers */
@@ -403,40 +470,14 @@ LxFutexWait(
     Thread->FutexWaiter = Waiter;
     ExReleaseFastMutex(&LxFutexLock);
 
-    /* a timeout ends by CLOCK_MONOTONIC, not by the interrupt time NT's wait runs on */
     if (Interval != NULL)
         Deadline = LxMonotonicTime() + (ULONGLONG)(-*Interval);
-    for (;;)
-    {
-        PVOID Object = &Waiter->Event;
-
-        if (Interval != NULL)
-        {
-            ULONGLONG Now = LxMonotonicTime();
-
-            if (Now >= Deadline)
-            {
-                Status = STATUS_TIMEOUT;
-                break;
-            }
-            Timeout.QuadPart = -(LONGLONG)(Deadline - Now);
-        }
-        Status = LxWaitInterruptible(1, &Object, Interval != NULL ? &Timeout : NULL);
-        if (Status != STATUS_TIMEOUT)
-            break;
-    }
-    Interrupted = Status == STATUS_ALERTED;
-
-    ExAcquireFastMutex(&LxFutexLock);
-    Woken = Waiter->Woken;
-    if (!Woken)
-        RemoveEntryList(&Waiter->Link);
-    Thread->FutexWaiter = NULL;
-    ExReleaseFastMutex(&LxFutexLock);
-    ExFreePoolWithTag(Waiter, LX_TAG_THREAD);
-    if (!Woken && Interrupted)
+    Status = LxFutexBlock(Waiter, Interval != NULL, Deadline);
+    if (LxFutexUnqueue(Thread, Waiter))
+        return 0;
+    if (Status == STATUS_ALERTED)
         return LxInterruptedCall(Interval == NULL);   /* a timed wait is not restarted */
-    return Woken ? 0 : -LX_ETIMEDOUT;
+    return -LX_ETIMEDOUT;
 }
 
 /* Wakes up to Count waiters of Address and moves up to Requeue others to Address2. */
@@ -558,13 +599,10 @@ LxFutexLockPi(
 {
     PLX_THREAD Thread = LxCurrentThread();
     PLX_FUTEX_WAITER Waiter;
-    LARGE_INTEGER Timeout;
     ULONGLONG Deadline = 0;
-    PVOID Object;
     NTSTATUS Status;
     ULONG Value, Old;
     LONG Result;
-    BOOLEAN Woken;
 
     if (Interval != NULL)
         Deadline = LxMonotonicTime() + (ULONGLONG)(-*Interval);
@@ -604,47 +642,18 @@ LxFutexLockPi(
             ExReleaseFastMutex(&LxFutexLock);
             continue;
         }
-        Waiter = ExAllocatePoolWithTag(NonPagedPool, sizeof(*Waiter), LX_TAG_THREAD);
+        Waiter = LxNewFutexWaiter(Process, Address, MAXULONG, TRUE, Thread->Tid);
         if (Waiter == NULL)
         {
             Result = -LX_ENOMEM;
             break;
         }
-        RtlZeroMemory(Waiter, sizeof(*Waiter));
-        Waiter->Process = Process;
-        Waiter->Address = Address;
-        Waiter->Pi = TRUE;
-        Waiter->Tid = Thread->Tid;
-        KeInitializeEvent(&Waiter->Event, NotificationEvent, FALSE);
         InsertTailList(&LxFutexWaiters, &Waiter->Link);
         Thread->FutexWaiter = Waiter;
         ExReleaseFastMutex(&LxFutexLock);
 
-        do
-        {
-            if (Interval != NULL)
-            {
-                ULONGLONG Now = LxMonotonicTime();
-
-                if (Now >= Deadline)
-                {
-                    Status = STATUS_TIMEOUT;
-                    break;
-                }
-                Timeout.QuadPart = -(LONGLONG)(Deadline - Now);
-            }
-            Object = &Waiter->Event;
-            Status = LxWaitInterruptible(1, &Object, Interval != NULL ? &Timeout : NULL);
-        } while (Status == STATUS_TIMEOUT && Interval != NULL);
-
-        ExAcquireFastMutex(&LxFutexLock);
-        Woken = Waiter->Woken;
-        if (!Woken)
-            RemoveEntryList(&Waiter->Link);
-        Thread->FutexWaiter = NULL;
-        ExReleaseFastMutex(&LxFutexLock);
-        ExFreePoolWithTag(Waiter, LX_TAG_THREAD);
-        if (Woken)
+        Status = LxFutexBlock(Waiter, Interval != NULL, Deadline);
+        if (LxFutexUnqueue(Thread, Waiter))
             return 0;   /* the unlocker made us the owner */
         if (Status == STATUS_ALERTED)
             return LxInterruptedCall(TRUE);     /* FUTEX_LOCK_PI restarts */
