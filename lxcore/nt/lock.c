@@ -9,7 +9,8 @@
  * descriptor of the file releases all the process's locks on it, and so does the end of the
  * process; fork does not pass them on, execve keeps them. F_SETLKW waits, interruptibly, until
  * the range is free. A file is known by its volume serial number and NT file index (its
- * st_dev and st_ino), so all paths and descriptors to it meet in one lock list.
+ * st_dev and st_ino), so all paths and descriptors to it meet in one lock list. The range
+ * arithmetic (struct flock, conflicts, replace/split/merge) is core/lx_lock.c.
  * Partial: no deadlock detection (EDEADLK), no open file description locks (F_OFD_*).
  */
 
@@ -18,18 +19,13 @@
 #define NDEBUG
 #include <debug.h>
 
-#define LX_F_RDLCK      0
-#define LX_F_WRLCK      1
-#define LX_F_UNLCK      2
-#define LX_LOCK_EOF     (~0ULL)         /* a range that runs to the end of any file */
 
 typedef struct _LX_RECORD_LOCK
 {
     LIST_ENTRY Link;
     ULONGLONG Volume, Index;    /* the file */
     ULONG Pid;                  /* the owner */
-    ULONGLONG Start, End;       /* inclusive */
-    SHORT Type;                 /* LX_F_RDLCK or LX_F_WRLCK */
+    lx_lock_range Range;
 } LX_RECORD_LOCK, *PLX_RECORD_LOCK;
 
 typedef struct _LX_LOCK_WAITER
@@ -88,7 +84,7 @@ LxLockKey(
     if (File->Type != LxFileNt)
     {
         /* lxcore's own kinds: the pipe, or the kind itself */
-        *Volume = LX_LOCK_EOF;      /* no NT volume */
+        *Volume = ~0ULL;            /* no NT volume */
         *Index = File->Pipe != NULL ? (ULONG_PTR)File->Pipe : (ULONG)File->Type;
         return 0;
     }
@@ -108,7 +104,7 @@ LxLockKey(
     return 0;
 }
 
-/* The range a struct flock names: [*Start, *End], or -EINVAL. */
+/* The range a struct flock names: [*First, *Last], or -EINVAL. */
 static
 LONG
 LxLockRange(
@@ -129,18 +125,7 @@ LxLockRange(
         case 2: Base = (LONGLONG)Size; break;           /* SEEK_END */
         default: return -LX_EINVAL;
     }
-    Start += Base;
-    if (Len < 0)
-    {
-        /* the Len bytes before Start */
-        Start += Len;
-        Len = -Len;
-    }
-    if (Start < 0)
-        return -LX_EINVAL;
-    *First = (ULONGLONG)Start;
-    *Last = Len == 0 ? LX_LOCK_EOF : (ULONGLONG)Start + (ULONGLONG)Len - 1;
-    return 0;
+    return lx_lock_range_of(Base, Start, Len, First, Last);
 }
 
 /* The first lock of another process that the requested one conflicts with (under the mutex). */
@@ -161,8 +146,7 @@ LxLockConflict(
         PLX_RECORD_LOCK Lock = CONTAINING_RECORD(Entry, LX_RECORD_LOCK, Link);
 
         if (Lock->Volume == Volume && Lock->Index == Index && Lock->Pid != Pid &&
-            Lock->Start <= Last && First <= Lock->End &&
-            (Type == LX_F_WRLCK || Lock->Type == LX_F_WRLCK))
+            lx_lock_conflicts(&Lock->Range, First, Last, Type))
         {
             return Lock;
         }
@@ -180,23 +164,11 @@ LxWakeLockWaiters(VOID)
         KeSetEvent(&CONTAINING_RECORD(Entry, LX_LOCK_WAITER, Link)->Event, IO_NO_INCREMENT, FALSE);
 }
 
-/* Whether [A1, A2] and [B1, B2] overlap or are adjacent */
+/* Sets Pid's locks on [First, Last] to Type (LX_F_UNLCK: none), under the mutex: its ranges
+ * on the file go through lx_lock_apply (replace, split, merge). The blocks are reused, with the
+ * two of Spare for the at most two more ranges it can make. 0 or -ENOLCK. */
 static
-BOOLEAN
-LxRangesTouch(
-    _In_ ULONGLONG A1,
-    _In_ ULONGLONG A2,
-    _In_ ULONGLONG B1,
-    _In_ ULONGLONG B2)
-{
-    return (A2 == LX_LOCK_EOF || B1 <= A2 + 1) && (B2 == LX_LOCK_EOF || A1 <= B2 + 1);
-}
-
-/* Sets Pid's locks on [First, Last] to Type (LX_F_UNLCK: none), splitting the locks that stick
- * out of the range and merging with adjacent ones of the same type (under the mutex). Needs up
- * to two new blocks: Spare[0..1] (taken ones are set to NULL). */
-static
-VOID
+LONG
 LxApplyLock(
     _In_ ULONGLONG Volume,
     _In_ ULONGLONG Index,
@@ -207,73 +179,60 @@ LxApplyLock(
     _Inout_ PLX_RECORD_LOCK Spare[2])
 {
     PLIST_ENTRY Entry, Next;
-    BOOLEAN Released = FALSE;
+    LIST_ENTRY Blocks;
+    lx_lock_range *Own;
+    SIZE_T Count = 0, i, Result;
 
-    for (Entry = LxLocks.Flink; Entry != &LxLocks; Entry = Next)
+    for (Entry = LxLocks.Flink; Entry != &LxLocks; Entry = Entry->Flink)
+    {
+        PLX_RECORD_LOCK Lock = CONTAINING_RECORD(Entry, LX_RECORD_LOCK, Link);
+        if (Lock->Volume == Volume && Lock->Index == Index && Lock->Pid == Pid)
+            Count++;
+    }
+    /* the owner's ranges, then room for the result */
+    Own = ExAllocatePoolWithTag(PagedPool, (2 * Count + 2) * sizeof(*Own), LX_TAG_TEMP);
+    if (Own == NULL)
+        return -LX_ENOLCK;
+    InitializeListHead(&Blocks);
+    for (i = 0, Entry = LxLocks.Flink; Entry != &LxLocks; Entry = Next)
     {
         PLX_RECORD_LOCK Lock = CONTAINING_RECORD(Entry, LX_RECORD_LOCK, Link);
 
         Next = Entry->Flink;
-        if (Lock->Volume != Volume || Lock->Index != Index || Lock->Pid != Pid)
-            continue;
-        /* an adjacent or overlapping lock of the same type joins the new one */
-        if (Type == Lock->Type && LxRangesTouch(First, Last, Lock->Start, Lock->End))
+        if (Lock->Volume == Volume && Lock->Index == Index && Lock->Pid == Pid)
         {
-            First = min(First, Lock->Start);
-            Last = max(Last, Lock->End);
+            Own[i++] = Lock->Range;
             RemoveEntryList(&Lock->Link);
-            ExFreePoolWithTag(Lock, LX_TAG_FILE);
-            continue;
-        }
-        if (Lock->End < First || Lock->Start > Last)
-            continue;
-        Released = TRUE;
-        if (Lock->Start < First && Lock->End > Last)
-        {
-            /* the new range is inside: the part after it becomes a lock of its own */
-            PLX_RECORD_LOCK Tail = Spare[0] != NULL ? Spare[0] : Spare[1];
-
-            if (Spare[0] != NULL)
-                Spare[0] = NULL;
-            else
-                Spare[1] = NULL;
-            *Tail = *Lock;
-            Tail->Start = Last + 1;
-            InsertTailList(&LxLocks, &Tail->Link);
-            Lock->End = First - 1;
-        }
-        else if (Lock->Start < First)
-        {
-            Lock->End = First - 1;
-        }
-        else if (Lock->End > Last)
-        {
-            Lock->Start = Last + 1;
-        }
-        else
-        {
-            RemoveEntryList(&Lock->Link);
-            ExFreePoolWithTag(Lock, LX_TAG_FILE);
+            InsertTailList(&Blocks, &Lock->Link);
         }
     }
-    if (Type != LX_F_UNLCK)
+    Result = lx_lock_apply(Own, Count, First, Last, Type, Own + Count);
+    for (i = 0; i < Result; i++)
     {
-        PLX_RECORD_LOCK Lock = Spare[0] != NULL ? Spare[0] : Spare[1];
+        PLX_RECORD_LOCK Lock;
 
-        if (Spare[0] != NULL)
-            Spare[0] = NULL;
+        if (!IsListEmpty(&Blocks))
+        {
+            Lock = CONTAINING_RECORD(RemoveHeadList(&Blocks), LX_RECORD_LOCK, Link);
+        }
         else
-            Spare[1] = NULL;
+        {
+            Lock = Spare[0] != NULL ? Spare[0] : Spare[1];
+            Spare[Spare[0] != NULL ? 0 : 1] = NULL;
+        }
         Lock->Volume = Volume;
         Lock->Index = Index;
         Lock->Pid = Pid;
-        Lock->Start = First;
-        Lock->End = Last;
-        Lock->Type = Type;
+        Lock->Range = Own[Count + i];
         InsertTailList(&LxLocks, &Lock->Link);
     }
-    if (Released)
+    while (!IsListEmpty(&Blocks))
+        ExFreePoolWithTag(CONTAINING_RECORD(RemoveHeadList(&Blocks), LX_RECORD_LOCK, Link), LX_TAG_FILE);
+    ExFreePoolWithTag(Own, LX_TAG_TEMP);
+    /* what the owner held may have shrunk or turned into a read lock: waiters look again */
+    if (Count != 0)
         LxWakeLockWaiters();
+    return 0;
 }
 
 /* fcntl F_GETLK/F_SETLK/F_SETLKW[64] on File. */
@@ -325,11 +284,11 @@ LxFcntlLock(
         Conflict = LxLockConflict(Volume, Index, Process->Pid, First, Last, Flock.Type);
         if (Conflict != NULL)
         {
-            Flock.Type = Conflict->Type;
+            Flock.Type = Conflict->Range.type;
             Flock.Whence = 0;
-            Flock.Start = (LONGLONG)Conflict->Start;
-            Flock.Len = Conflict->End == LX_LOCK_EOF ? 0 :
-                        (LONGLONG)(Conflict->End - Conflict->Start + 1);
+            Flock.Start = (LONGLONG)Conflict->Range.first;
+            Flock.Len = Conflict->Range.last == LX_LOCK_EOF ? 0 :
+                        (LONGLONG)(Conflict->Range.last - Conflict->Range.first + 1);
             Flock.Pid = (LONG)Conflict->Pid;
         }
         else
@@ -371,9 +330,8 @@ LxFcntlLock(
         if (Flock.Type == LX_F_UNLCK ||
             LxLockConflict(Volume, Index, Process->Pid, First, Last, Flock.Type) == NULL)
         {
-            LxApplyLock(Volume, Index, Process->Pid, First, Last, Flock.Type, Spare);
+            Result = LxApplyLock(Volume, Index, Process->Pid, First, Last, Flock.Type, Spare);
             Process->UsedLocks = TRUE;
-            Result = 0;
             break;
         }
         if (Base != LX_F_SETLKW)

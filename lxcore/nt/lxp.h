@@ -27,6 +27,7 @@
 #include "lx_conv.h"
 #include "lx_fpu.h"
 #include "lx_statfs.h"
+#include "lx_lock.h"
 
 /* Pool tags */
 #define LX_TAG_PROCESS  'pPxL'
