@@ -6,21 +6,16 @@
 
 #include "lx_fpu.h"
 
-static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
-static uint32_t get32(const uint8_t *p) { return (uint32_t)get16(p) | ((uint32_t)get16(p + 2) << 16); }
-static void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
-static void put32(uint8_t *p, uint32_t v) { put16(p, (uint16_t)v); put16(p + 2, (uint16_t)(v >> 16)); }
-
 void lx_fpu_init(uint8_t fx[LX_FXSAVE_SIZE])
 {
     lx_zero(fx, LX_FXSAVE_SIZE);
-    put16(fx + LX_FX_CW, LX_FPU_INIT_CW);
-    put32(fx + LX_FX_MXCSR, LX_FPU_INIT_MXCSR);
+    lx_put16(fx + LX_FX_CW, LX_FPU_INIT_CW);
+    lx_put32(fx + LX_FX_MXCSR, LX_FPU_INIT_MXCSR);
 }
 
 uint32_t lx_fpu_full_tag(const uint8_t fx[LX_FXSAVE_SIZE])
 {
-    uint32_t top = (get16(fx + LX_FX_SW) >> 11) & 7;
+    uint32_t top = (lx_get16(fx + LX_FX_SW) >> 11) & 7;
     uint32_t abridged = fx[LX_FX_TW];
     uint32_t tag, full = 0xFFFF0000u;
     int i;
@@ -29,8 +24,8 @@ uint32_t lx_fpu_full_tag(const uint8_t fx[LX_FXSAVE_SIZE])
     {
         /* physical register i is ST((i - top) & 7) */
         const uint8_t *st = fx + LX_FX_ST0 + 16 * ((i - top) & 7);
-        uint16_t exponent = get16(st + 8) & 0x7FFF;
-        uint32_t low = get32(st), high = get32(st + 4);
+        uint16_t exponent = lx_get16(st + 8) & 0x7FFF;
+        uint32_t low = lx_get32(st), high = lx_get32(st + 4);
 
         if (!(abridged & (1u << i)))
             tag = 3;                            /* empty */
@@ -61,17 +56,17 @@ void lx_fpstate_from_fxsave(uint8_t fp[LX_FPSTATE_SIZE], const uint8_t fx[LX_FXS
     int i;
 
     lx_zero(fp, LX_FPSTATE_SIZE);
-    put32(fp + 0, 0xFFFF0000u | get16(fx + LX_FX_CW));
-    put32(fp + 4, 0xFFFF0000u | get16(fx + LX_FX_SW));
-    put32(fp + 8, lx_fpu_full_tag(fx));
-    put32(fp + 12, get32(fx + LX_FX_FIP));
-    put32(fp + 16, get16(fx + LX_FX_FCS) | ((uint32_t)get16(fx + LX_FX_FOP) << 16));
-    put32(fp + 20, get32(fx + LX_FX_FOO));
-    put32(fp + 24, get32(fx + LX_FX_FOS));
+    lx_put32(fp + 0, 0xFFFF0000u | lx_get16(fx + LX_FX_CW));
+    lx_put32(fp + 4, 0xFFFF0000u | lx_get16(fx + LX_FX_SW));
+    lx_put32(fp + 8, lx_fpu_full_tag(fx));
+    lx_put32(fp + 12, lx_get32(fx + LX_FX_FIP));
+    lx_put32(fp + 16, lx_get16(fx + LX_FX_FCS) | ((uint32_t)lx_get16(fx + LX_FX_FOP) << 16));
+    lx_put32(fp + 20, lx_get32(fx + LX_FX_FOO));
+    lx_put32(fp + 24, lx_get32(fx + LX_FX_FOS));
     for (i = 0; i < 8; i++)
         lx_copy(fp + 28 + 10 * i, fx + LX_FX_ST0 + 16 * i, 10);
-    put16(fp + LX_FPSTATE_STATUS, get16(fx + LX_FX_SW));
-    put16(fp + LX_FPSTATE_MAGIC, LX_FP_MAGIC_FXSR);
+    lx_put16(fp + LX_FPSTATE_STATUS, lx_get16(fx + LX_FX_SW));
+    lx_put16(fp + LX_FPSTATE_MAGIC, LX_FP_MAGIC_FXSR);
     lx_copy(fp + LX_FPSTATE_FXSR, fx, LX_FXSAVE_SIZE);
 }
 
@@ -79,17 +74,17 @@ void lx_fxsave_from_fpstate(uint8_t fx[LX_FXSAVE_SIZE], const uint8_t *fp, size_
 {
     int i;
 
-    if (fp_len >= LX_FPSTATE_SIZE && get16(fp + LX_FPSTATE_MAGIC) == LX_FP_MAGIC_FXSR)
+    if (fp_len >= LX_FPSTATE_SIZE && lx_get16(fp + LX_FPSTATE_MAGIC) == LX_FP_MAGIC_FXSR)
         lx_copy(fx, fp + LX_FPSTATE_FXSR, LX_FXSAVE_SIZE);
-    put16(fx + LX_FX_CW, get16(fp + 0));
-    put16(fx + LX_FX_SW, get16(fp + 4));
-    fx[LX_FX_TW] = lx_fpu_abridged_tag(get16(fp + 8));
+    lx_put16(fx + LX_FX_CW, lx_get16(fp + 0));
+    lx_put16(fx + LX_FX_SW, lx_get16(fp + 4));
+    fx[LX_FX_TW] = lx_fpu_abridged_tag(lx_get16(fp + 8));
     fx[LX_FX_TW + 1] = 0;
-    put16(fx + LX_FX_FOP, (uint16_t)(get32(fp + 16) >> 16));
-    put32(fx + LX_FX_FIP, get32(fp + 12));
-    put32(fx + LX_FX_FCS, get16(fp + 16));
-    put32(fx + LX_FX_FOO, get32(fp + 20));
-    put32(fx + LX_FX_FOS, get16(fp + 24));   /* the selector; the reserved half 0 */
+    lx_put16(fx + LX_FX_FOP, (uint16_t)(lx_get32(fp + 16) >> 16));
+    lx_put32(fx + LX_FX_FIP, lx_get32(fp + 12));
+    lx_put32(fx + LX_FX_FCS, lx_get16(fp + 16));
+    lx_put32(fx + LX_FX_FOO, lx_get32(fp + 20));
+    lx_put32(fx + LX_FX_FOS, lx_get16(fp + 24));   /* the selector; the reserved half 0 */
     for (i = 0; i < 8; i++)
         lx_copy(fx + LX_FX_ST0 + 16 * i, fp + 28 + 10 * i, 10);
 }

@@ -6,20 +6,6 @@
 
 #include "lx_statfs.h"
 
-static void put32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-    p[2] = (uint8_t)(v >> 16);
-    p[3] = (uint8_t)(v >> 24);
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-    put32(p, (uint32_t)v);
-    put32(p + 4, (uint32_t)(v >> 32));
-}
-
 static int name_is(const char *name, size_t length, const char *want)
 {
     size_t i;
@@ -60,34 +46,34 @@ int lx_statfs_pack(uint8_t out[LX_STATFS_SIZE], const lx_statfs_info *info)
         (info->ffree > 0xFFFFFFFFu && info->ffree != ~(uint64_t)0))
         return -LX_EOVERFLOW;
     lx_zero(out, LX_STATFS_SIZE);
-    put32(out + 0, info->type);
-    put32(out + 4, info->bsize);
-    put32(out + 8, (uint32_t)info->blocks);
-    put32(out + 12, (uint32_t)info->bfree);
-    put32(out + 16, (uint32_t)info->bavail);
-    put32(out + 20, (uint32_t)info->files);
-    put32(out + 24, (uint32_t)info->ffree);
-    put32(out + 28, info->fsid[0]);
-    put32(out + 32, info->fsid[1]);
-    put32(out + 36, info->namelen);
-    put32(out + 40, info->frsize);
-    put32(out + 44, info->flags);
+    lx_put32(out + 0, info->type);
+    lx_put32(out + 4, info->bsize);
+    lx_put32(out + 8, (uint32_t)info->blocks);
+    lx_put32(out + 12, (uint32_t)info->bfree);
+    lx_put32(out + 16, (uint32_t)info->bavail);
+    lx_put32(out + 20, (uint32_t)info->files);
+    lx_put32(out + 24, (uint32_t)info->ffree);
+    lx_put32(out + 28, info->fsid[0]);
+    lx_put32(out + 32, info->fsid[1]);
+    lx_put32(out + 36, info->namelen);
+    lx_put32(out + 40, info->frsize);
+    lx_put32(out + 44, info->flags);
     return 0;
 }
 
 void lx_statfs64_pack(uint8_t out[LX_STATFS64_SIZE], const lx_statfs_info *info)
 {
     lx_zero(out, LX_STATFS64_SIZE);
-    put32(out + 0, info->type);
-    put32(out + 4, info->bsize);
-    put64(out + 8, info->blocks);
-    put64(out + 16, info->bfree);
-    put64(out + 24, info->bavail);
-    put64(out + 32, info->files);
-    put64(out + 40, info->ffree);
-    put32(out + 48, info->fsid[0]);
-    put32(out + 52, info->fsid[1]);
-    put32(out + 56, info->namelen);
-    put32(out + 60, info->frsize);
-    put32(out + 64, info->flags);
+    lx_put32(out + 0, info->type);
+    lx_put32(out + 4, info->bsize);
+    lx_put64(out + 8, info->blocks);
+    lx_put64(out + 16, info->bfree);
+    lx_put64(out + 24, info->bavail);
+    lx_put64(out + 32, info->files);
+    lx_put64(out + 40, info->ffree);
+    lx_put32(out + 48, info->fsid[0]);
+    lx_put32(out + 52, info->fsid[1]);
+    lx_put32(out + 56, info->namelen);
+    lx_put32(out + 60, info->frsize);
+    lx_put32(out + 64, info->flags);
 }

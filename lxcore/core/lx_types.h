@@ -30,6 +30,35 @@ static inline void lx_zero(void *dst, size_t n)
         *d++ = 0;
 }
 
+/* Little-endian fields of Linux structures laid out byte by byte */
+static inline uint16_t lx_get16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] | (p[1] << 8));
+}
+
+static inline uint32_t lx_get32(const uint8_t *p)
+{
+    return (uint32_t)lx_get16(p) | ((uint32_t)lx_get16(p + 2) << 16);
+}
+
+static inline void lx_put16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+}
+
+static inline void lx_put32(uint8_t *p, uint32_t v)
+{
+    lx_put16(p, (uint16_t)v);
+    lx_put16(p + 2, (uint16_t)(v >> 16));
+}
+
+static inline void lx_put64(uint8_t *p, uint64_t v)
+{
+    lx_put32(p, (uint32_t)v);
+    lx_put32(p + 4, (uint32_t)(v >> 32));
+}
+
 static inline size_t lx_strlen(const char *s)
 {
     size_t n = 0;

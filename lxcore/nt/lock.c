@@ -19,7 +19,6 @@
 #define NDEBUG
 #include <debug.h>
 
-
 typedef struct _LX_RECORD_LOCK
 {
     LIST_ENTRY Link;
@@ -227,7 +226,10 @@ LxApplyLock(
         InsertTailList(&LxLocks, &Lock->Link);
     }
     while (!IsListEmpty(&Blocks))
-        ExFreePoolWithTag(CONTAINING_RECORD(RemoveHeadList(&Blocks), LX_RECORD_LOCK, Link), LX_TAG_FILE);
+    {
+        Entry = RemoveHeadList(&Blocks);
+        ExFreePoolWithTag(CONTAINING_RECORD(Entry, LX_RECORD_LOCK, Link), LX_TAG_FILE);
+    }
     ExFreePoolWithTag(Own, LX_TAG_TEMP);
     /* what the owner held may have shrunk or turned into a read lock: waiters look again */
     if (Count != 0)

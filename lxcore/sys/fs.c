@@ -1812,7 +1812,10 @@ LxStatfsFile(
     {
         Length = min(Attribute->FileSystemNameLength / sizeof(WCHAR), (ULONG)sizeof(Name));
         for (i = 0; i < Length; i++)
-            Name[i] = Attribute->FileSystemName[i] < 0x80 ? (CHAR)Attribute->FileSystemName[i] : '?';
+        {
+            WCHAR c = Attribute->FileSystemName[i];
+            Name[i] = c < 0x80 ? (CHAR)c : '?';
+        }
         Info->type = lx_fs_magic(Name, Length);
         if (Attribute->MaximumComponentNameLength != 0)
             Info->namelen = Attribute->MaximumComponentNameLength;

@@ -561,7 +561,8 @@ LxSysPrlimit64(
         LxDereferenceProcess(Target);
         return -LX_EPERM;
     }
-    Result = LxLimit(Target, Resource, NewRlim != NULL ? &New : NULL, OldRlim != NULL ? &Old : NULL);
+    Result = LxLimit(Target, Resource, NewRlim != NULL ? &New : NULL,
+                     OldRlim != NULL ? &Old : NULL);
     LxDereferenceProcess(Target);
     if (Result == 0 && OldRlim != NULL)
         Result = LxCopyToUser((ULONG_PTR)OldRlim, &Old, sizeof(Old));

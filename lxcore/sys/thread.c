@@ -867,7 +867,8 @@ LxFutexUsesTimeout(
     _In_ LONG Op)
 {
     LONG Command = Op & LX_FUTEX_CMD_MASK;
-    return Command == LX_FUTEX_WAIT || Command == LX_FUTEX_WAIT_BITSET || Command == LX_FUTEX_LOCK_PI;
+    return Command == LX_FUTEX_WAIT || Command == LX_FUTEX_WAIT_BITSET ||
+           Command == LX_FUTEX_LOCK_PI;
 }
 
 LONG
