@@ -347,7 +347,7 @@ LONG NTAPI LxSysWait4(LX_PID Pid, LONG *StatAddr, LONG Options, LX_RUSAGE *Ru);
 LONG NTAPI LxSysSwapoff(const CHAR *Specialfile);
 /* 116 sysinfo (misc, partial): Linux sys_sysinfo */
 LONG NTAPI LxSysSysinfo(LX_SYSINFO *Info);
-/* 117 ipc (ipc, enosys): Linux sys_ipc */
+/* 117 ipc (ipc, partial): Linux sys_ipc */
 LONG NTAPI LxSysIpc(ULONG Call, LONG First, ULONG_PTR Second, ULONG_PTR Third, VOID *Ptr, LONG Fifth);
 /* 118 fsync (fs, partial): Linux sys_fsync */
 LONG NTAPI LxSysFsync(ULONG Fd);
@@ -891,13 +891,13 @@ LONG NTAPI LxSysShmctl(LONG Shmid, LONG Cmd, LX_SHMID_DS *Buf);
 LONG NTAPI LxSysShmat(LONG Shmid, CHAR *Shmaddr, LONG Shmflg);
 /* 398 shmdt (ipc, enosys): Linux sys_shmdt */
 LONG NTAPI LxSysShmdt(CHAR *Shmaddr);
-/* 399 msgget (ipc, enosys): Linux sys_msgget */
+/* 399 msgget (ipc, implemented): Linux sys_msgget */
 LONG NTAPI LxSysMsgget(LX_KEY Key, LONG Msgflg);
-/* 400 msgsnd (ipc, enosys): Linux sys_msgsnd */
+/* 400 msgsnd (ipc, implemented): Linux sys_msgsnd */
 LONG NTAPI LxSysMsgsnd(LONG Msqid, LX_MSGBUF *Msgp, SIZE_T Msgsz, LONG Msgflg);
-/* 401 msgrcv (ipc, enosys): Linux sys_msgrcv */
+/* 401 msgrcv (ipc, partial): Linux sys_msgrcv */
 LONG NTAPI LxSysMsgrcv(LONG Msqid, LX_MSGBUF *Msgp, SIZE_T Msgsz, LONG Msgtyp, LONG Msgflg);
-/* 402 msgctl (ipc, enosys): Linux sys_msgctl */
+/* 402 msgctl (ipc, partial): Linux sys_msgctl */
 LONG NTAPI LxSysMsgctl(LONG Msqid, LONG Cmd, LX_MSQID_DS *Buf);
 /* 403 clock_gettime64 (time, implemented): Linux sys_clock_gettime */
 LONG NTAPI LxSysClockGettime64(LX_CLOCKID WhichClock, LX_KERNEL_TIMESPEC *Tp);

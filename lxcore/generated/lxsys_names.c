@@ -124,7 +124,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "wait4",                     4, LXSYS_STATUS_PARTIAL }, /* 114 */
     { "swapoff",                   1, LXSYS_STATUS_ENOSYS }, /* 115 */
     { "sysinfo",                   1, LXSYS_STATUS_PARTIAL }, /* 116 */
-    { "ipc",                       6, LXSYS_STATUS_ENOSYS }, /* 117 */
+    { "ipc",                       6, LXSYS_STATUS_PARTIAL }, /* 117 */
     { "fsync",                     1, LXSYS_STATUS_PARTIAL }, /* 118 */
     { "sigreturn",                 0, LXSYS_STATUS_IMPLEMENTED }, /* 119 */
     { "clone",                     5, LXSYS_STATUS_PARTIAL }, /* 120 */
@@ -406,10 +406,10 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "shmctl",                    3, LXSYS_STATUS_ENOSYS }, /* 396 */
     { "shmat",                     3, LXSYS_STATUS_ENOSYS }, /* 397 */
     { "shmdt",                     1, LXSYS_STATUS_ENOSYS }, /* 398 */
-    { "msgget",                    2, LXSYS_STATUS_ENOSYS }, /* 399 */
-    { "msgsnd",                    4, LXSYS_STATUS_ENOSYS }, /* 400 */
-    { "msgrcv",                    5, LXSYS_STATUS_ENOSYS }, /* 401 */
-    { "msgctl",                    3, LXSYS_STATUS_ENOSYS }, /* 402 */
+    { "msgget",                    2, LXSYS_STATUS_IMPLEMENTED }, /* 399 */
+    { "msgsnd",                    4, LXSYS_STATUS_IMPLEMENTED }, /* 400 */
+    { "msgrcv",                    5, LXSYS_STATUS_PARTIAL }, /* 401 */
+    { "msgctl",                    3, LXSYS_STATUS_PARTIAL }, /* 402 */
     { "clock_gettime64",           2, LXSYS_STATUS_IMPLEMENTED }, /* 403 */
     { "clock_settime64",           2, LXSYS_STATUS_ENOSYS }, /* 404 */
     { "clock_adjtime64",           2, LXSYS_STATUS_ENOSYS }, /* 405 */

@@ -125,7 +125,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysWait4,                      /* 114 wait4 */
     (ULONG_PTR)LxSysEnosys,                     /* 115 swapoff */
     (ULONG_PTR)LxSysSysinfo,                    /* 116 sysinfo */
-    (ULONG_PTR)LxSysEnosys,                     /* 117 ipc */
+    (ULONG_PTR)LxSysIpc,                        /* 117 ipc */
     (ULONG_PTR)LxSysFsync,                      /* 118 fsync */
     (ULONG_PTR)LxSysSigreturn,                  /* 119 sigreturn */
     (ULONG_PTR)LxSysClone,                      /* 120 clone */
@@ -407,10 +407,10 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 396 shmctl */
     (ULONG_PTR)LxSysEnosys,                     /* 397 shmat */
     (ULONG_PTR)LxSysEnosys,                     /* 398 shmdt */
-    (ULONG_PTR)LxSysEnosys,                     /* 399 msgget */
-    (ULONG_PTR)LxSysEnosys,                     /* 400 msgsnd */
-    (ULONG_PTR)LxSysEnosys,                     /* 401 msgrcv */
-    (ULONG_PTR)LxSysEnosys,                     /* 402 msgctl */
+    (ULONG_PTR)LxSysMsgget,                     /* 399 msgget */
+    (ULONG_PTR)LxSysMsgsnd,                     /* 400 msgsnd */
+    (ULONG_PTR)LxSysMsgrcv,                     /* 401 msgrcv */
+    (ULONG_PTR)LxSysMsgctl,                     /* 402 msgctl */
     (ULONG_PTR)LxSysClockGettime64,             /* 403 clock_gettime64 */
     (ULONG_PTR)LxSysEnosys,                     /* 404 clock_settime64 */
     (ULONG_PTR)LxSysEnosys,                     /* 405 clock_adjtime64 */
@@ -580,7 +580,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     16,  /* 114 wait4 */
     0,   /* 115 swapoff */
     4,   /* 116 sysinfo */
-    0,   /* 117 ipc */
+    24,  /* 117 ipc */
     4,   /* 118 fsync */
     0,   /* 119 sigreturn */
     20,  /* 120 clone */
@@ -862,10 +862,10 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 396 shmctl */
     0,   /* 397 shmat */
     0,   /* 398 shmdt */
-    0,   /* 399 msgget */
-    0,   /* 400 msgsnd */
-    0,   /* 401 msgrcv */
-    0,   /* 402 msgctl */
+    8,   /* 399 msgget */
+    16,  /* 400 msgsnd */
+    20,  /* 401 msgrcv */
+    12,  /* 402 msgctl */
     8,   /* 403 clock_gettime64 */
     0,   /* 404 clock_settime64 */
     0,   /* 405 clock_adjtime64 */

@@ -251,6 +251,7 @@ DriverEntry(
     LxInitializeFutexes();
     LxInitializeSignals();
     LxInitializeLocks();
+    LxInitializeIpc();
 
     /* The pico registration window closes after boot-start drivers: do it first. */
     Status = LxRegisterPicoProvider();

@@ -470,6 +470,9 @@ NTSTATUS LxGetFpuState(_Out_writes_bytes_(LX_FXSAVE_SIZE) PUCHAR FxSave);
 NTSTATUS LxSetFpuState(_In_reads_bytes_opt_(LX_FXSAVE_SIZE) const UCHAR *FxSave);
 PUCHAR LxNewThreadFpuState(_In_ BOOLEAN Inherit);
 
+/* sys/ipc.c: System V message queues */
+VOID LxInitializeIpc(VOID);
+
 /* lock.c: POSIX record locks (fcntl), for these commands */
 #define LX_F_GETLK          5
 #define LX_F_SETLK          6
