@@ -879,9 +879,9 @@ LONG NTAPI LxSysArchPrctl(LONG Option, ULONG_PTR Arg2);
 LONG NTAPI LxSysIoPgetevents(LX_AIO_CONTEXT CtxId, LONG MinNr, LONG Nr, LX_IO_EVENT *Events, LX_OLD_TIMESPEC32 *Timeout, const LX_AIO_SIGSET *Sig);
 /* 386 rseq (process, enosys): Linux sys_rseq */
 LONG NTAPI LxSysRseq(LX_RSEQ *Rseq, ULONG RseqLen, LONG Flags, ULONG Sig);
-/* 393 semget (ipc, enosys): Linux sys_semget */
+/* 393 semget (ipc, implemented): Linux sys_semget */
 LONG NTAPI LxSysSemget(LX_KEY Key, LONG Nsems, LONG Semflg);
-/* 394 semctl (ipc, enosys): Linux sys_semctl */
+/* 394 semctl (ipc, partial): Linux sys_semctl */
 LONG NTAPI LxSysSemctl(LONG Semid, LONG Semnum, LONG Cmd, ULONG_PTR Arg);
 /* 395 shmget (ipc, enosys): Linux sys_shmget */
 LONG NTAPI LxSysShmget(LX_KEY Key, SIZE_T Size, LONG Flag);
@@ -931,7 +931,7 @@ LONG NTAPI LxSysRecvmmsgTime64(LONG Fd, LX_MMSGHDR *Msg, ULONG Vlen, ULONG Flags
 LONG NTAPI LxSysMqTimedsendTime64(LX_MQD Mqdes, const CHAR *MsgPtr, SIZE_T MsgLen, ULONG MsgPrio, const LX_KERNEL_TIMESPEC *AbsTimeout);
 /* 419 mq_timedreceive_time64 (ipc, enosys): Linux sys_mq_timedreceive */
 LONG NTAPI LxSysMqTimedreceiveTime64(LX_MQD Mqdes, CHAR *MsgPtr, SIZE_T MsgLen, ULONG *MsgPrio, const LX_KERNEL_TIMESPEC *AbsTimeout);
-/* 420 semtimedop_time64 (ipc, enosys): Linux sys_semtimedop */
+/* 420 semtimedop_time64 (ipc, implemented): Linux sys_semtimedop */
 LONG NTAPI LxSysSemtimedopTime64(LONG Semid, LX_SEMBUF *Sops, ULONG Nsops, const LX_KERNEL_TIMESPEC *Timeout);
 /* 421 rt_sigtimedwait_time64 (signal, partial): Linux sys_rt_sigtimedwait */
 LONG NTAPI LxSysRtSigtimedwaitTime64(const LX_SIGSET *Uthese, LX_SIGINFO *Uinfo, const LX_KERNEL_TIMESPEC *Uts, SIZE_T Sigsetsize);

@@ -400,8 +400,8 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { NULL,                        0, LXSYS_STATUS_UNASSIGNED }, /* 390 */
     { NULL,                        0, LXSYS_STATUS_UNASSIGNED }, /* 391 */
     { NULL,                        0, LXSYS_STATUS_UNASSIGNED }, /* 392 */
-    { "semget",                    3, LXSYS_STATUS_ENOSYS }, /* 393 */
-    { "semctl",                    4, LXSYS_STATUS_ENOSYS }, /* 394 */
+    { "semget",                    3, LXSYS_STATUS_IMPLEMENTED }, /* 393 */
+    { "semctl",                    4, LXSYS_STATUS_PARTIAL }, /* 394 */
     { "shmget",                    3, LXSYS_STATUS_ENOSYS }, /* 395 */
     { "shmctl",                    3, LXSYS_STATUS_ENOSYS }, /* 396 */
     { "shmat",                     3, LXSYS_STATUS_ENOSYS }, /* 397 */
@@ -427,7 +427,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "recvmmsg_time64",           5, LXSYS_STATUS_ENOSYS }, /* 417 */
     { "mq_timedsend_time64",       5, LXSYS_STATUS_ENOSYS }, /* 418 */
     { "mq_timedreceive_time64",    5, LXSYS_STATUS_ENOSYS }, /* 419 */
-    { "semtimedop_time64",         4, LXSYS_STATUS_ENOSYS }, /* 420 */
+    { "semtimedop_time64",         4, LXSYS_STATUS_IMPLEMENTED }, /* 420 */
     { "rt_sigtimedwait_time64",    4, LXSYS_STATUS_PARTIAL }, /* 421 */
     { "futex_time64",              6, LXSYS_STATUS_PARTIAL }, /* 422 */
     { "sched_rr_get_interval_time64", 2, LXSYS_STATUS_ENOSYS }, /* 423 */

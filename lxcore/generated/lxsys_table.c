@@ -401,8 +401,8 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 390 (unassigned) */
     (ULONG_PTR)LxSysEnosys,                     /* 391 (unassigned) */
     (ULONG_PTR)LxSysEnosys,                     /* 392 (unassigned) */
-    (ULONG_PTR)LxSysEnosys,                     /* 393 semget */
-    (ULONG_PTR)LxSysEnosys,                     /* 394 semctl */
+    (ULONG_PTR)LxSysSemget,                     /* 393 semget */
+    (ULONG_PTR)LxSysSemctl,                     /* 394 semctl */
     (ULONG_PTR)LxSysEnosys,                     /* 395 shmget */
     (ULONG_PTR)LxSysEnosys,                     /* 396 shmctl */
     (ULONG_PTR)LxSysEnosys,                     /* 397 shmat */
@@ -428,7 +428,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 417 recvmmsg_time64 */
     (ULONG_PTR)LxSysEnosys,                     /* 418 mq_timedsend_time64 */
     (ULONG_PTR)LxSysEnosys,                     /* 419 mq_timedreceive_time64 */
-    (ULONG_PTR)LxSysEnosys,                     /* 420 semtimedop_time64 */
+    (ULONG_PTR)LxSysSemtimedopTime64,           /* 420 semtimedop_time64 */
     (ULONG_PTR)LxSysRtSigtimedwaitTime64,       /* 421 rt_sigtimedwait_time64 */
     (ULONG_PTR)LxSysFutexTime64,                /* 422 futex_time64 */
     (ULONG_PTR)LxSysEnosys,                     /* 423 sched_rr_get_interval_time64 */
@@ -856,8 +856,8 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 390 (unassigned) */
     0,   /* 391 (unassigned) */
     0,   /* 392 (unassigned) */
-    0,   /* 393 semget */
-    0,   /* 394 semctl */
+    12,  /* 393 semget */
+    16,  /* 394 semctl */
     0,   /* 395 shmget */
     0,   /* 396 shmctl */
     0,   /* 397 shmat */
@@ -883,7 +883,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 417 recvmmsg_time64 */
     0,   /* 418 mq_timedsend_time64 */
     0,   /* 419 mq_timedreceive_time64 */
-    0,   /* 420 semtimedop_time64 */
+    16,  /* 420 semtimedop_time64 */
     16,  /* 421 rt_sigtimedwait_time64 */
     24,  /* 422 futex_time64 */
     0,   /* 423 sched_rr_get_interval_time64 */

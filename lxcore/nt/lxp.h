@@ -470,8 +470,9 @@ NTSTATUS LxGetFpuState(_Out_writes_bytes_(LX_FXSAVE_SIZE) PUCHAR FxSave);
 NTSTATUS LxSetFpuState(_In_reads_bytes_opt_(LX_FXSAVE_SIZE) const UCHAR *FxSave);
 PUCHAR LxNewThreadFpuState(_In_ BOOLEAN Inherit);
 
-/* sys/ipc.c: System V message queues */
+/* sys/ipc.c: System V message queues and semaphores */
 VOID LxInitializeIpc(VOID);
+VOID LxIpcProcessExit(_In_ PLX_PROCESS Process);    /* SEM_UNDO */
 
 /* lock.c: POSIX record locks (fcntl), for these commands */
 #define LX_F_GETLK          5
