@@ -13,7 +13,7 @@ import { buildMusl, SYSROOT, TRAP_HEADER } from '../../generator/src/musl/build.
 import { buildElfSuite, parseMeta, readManifest, testSources, type ManifestEntry } from '../../generator/src/elf/suite.ts';
 import { buildHarness } from '../../generator/src/elf/harness.ts';
 import { describeRun, judge, suiteJob } from '../../generator/src/elf/check.ts';
-import { i386Batch, oracle, type I386Batch, type I386Job } from '../../generator/src/oracle/index.ts';
+import { harnessUnavailable, i386Batch, oracle, type I386Batch, type I386Job } from '../../generator/src/oracle/index.ts';
 import { scanBinary } from '../../generator/src/elf/scan.ts';
 import { checkTap } from '../../generator/src/elf/tap-check.ts';
 
@@ -21,18 +21,7 @@ const metas = testSources().map((src) => parseMeta(src, readFileSync(src, 'utf8'
 
 // Every i386 program runs on the oracle (generator/src/oracle): natively when this host
 // runs i386 programs, else in Debian's i386 kernel under QEMU, one boot for the whole file.
-// Natively, ptrace of i386 children and a 32-bit vDSO are host facilities the harness needs;
-// when they are missing (some containers), the harness tests are skipped with one line.
-function harnessUnavailable(): string | null {
-  if (oracle().kind === 'vm') return null; // the VM's kernel has both
-  const r = spawnSync('sh', ['-c', 'cat /proc/sys/kernel/yama/ptrace_scope 2>/dev/null; cat /proc/sys/abi/vsyscall32 2>/dev/null'], {
-    encoding: 'utf8',
-  });
-  const [scope, vdso32] = r.stdout.trim().split('\n');
-  if (scope === '3' || (scope === '2' && process.getuid?.() !== 0)) return `ptrace of children is not allowed (kernel.yama.ptrace_scope=${scope})`;
-  if (vdso32 === '0') return 'the 32-bit vDSO is disabled (abi.vsyscall32=0); the harness takes its int $0x80 from it';
-  return null;
-}
+// Natively, the harness tests are skipped with one line where the host lacks what it needs.
 const skipReason = harnessUnavailable();
 if (skipReason) console.log(`SKIP musl harness tests: ${skipReason}`);
 

@@ -11,22 +11,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { BUILD_DIR, ROOT } from '../../generator/src/paths.ts';
 import { buildMusl } from '../../generator/src/musl/build.ts';
 import { cc } from '../../generator/src/musl/cc.ts';
-import { i386Batch, oracle, type I386Batch, type I386Job } from '../../generator/src/oracle/index.ts';
+import { harnessUnavailable, i386Batch, oracle, type I386Batch, type I386Job } from '../../generator/src/oracle/index.ts';
 
 const SRC = path.join(ROOT, 'tests', 'psxss', 'guest', 'ttyprobe.c');
 const OUT = path.join(BUILD_DIR, 'psxss-tests', 'ttyprobe');
 
-// Natively, the same host facilities as tests/musl (ptrace of i386 children, the 32-bit vDSO).
-function harnessUnavailable(): string | null {
-  if (oracle().kind === 'vm') return null;
-  const r = spawnSync('sh', ['-c', 'cat /proc/sys/kernel/yama/ptrace_scope 2>/dev/null; cat /proc/sys/abi/vsyscall32 2>/dev/null'], {
-    encoding: 'utf8',
-  });
-  const [scope, vdso32] = r.stdout.trim().split('\n');
-  if (scope === '3' || (scope === '2' && process.getuid?.() !== 0)) return `ptrace of children is not allowed (kernel.yama.ptrace_scope=${scope})`;
-  if (vdso32 === '0') return 'the 32-bit vDSO is disabled (abi.vsyscall32=0)';
-  return null;
-}
 const skipReason = harnessUnavailable();
 if (skipReason) console.log(`SKIP ttyprobe tests: ${skipReason}`);
 const noScript = oracle().kind === 'native' && spawnSync('script', ['--version'], { stdio: 'ignore' }).status !== 0;

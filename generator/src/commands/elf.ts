@@ -34,8 +34,13 @@ export async function run(args: string[]): Promise<number> {
   console.log(`${r.entries.length} programs (${r.built.length} rebuilt); manifest: ${manifestOf(variant)}`);
   if (!args.includes('--check')) return 0;
 
-  const kind: OracleKind = args.includes('--vm') ? 'vm' : args.includes('--native') ? 'native' : oracle().kind;
-  console.log(kind === oracle().kind && !args.includes('--vm') && !args.includes('--native') ? oracle().line : `i386 oracle: ${kind} (asked for)`);
+  const asked: OracleKind | undefined = args.includes('--vm') ? 'vm' : args.includes('--native') ? 'native' : undefined;
+  if (asked === 'native' && !oracle().hostRunsI386) {
+    console.error(`lxgen elf: ${oracle().probe}; check in the Linux i386 VM instead: lxgen elf --check --vm`);
+    return 1;
+  }
+  const kind = asked ?? oracle().kind;
+  console.log(asked ? `i386 oracle: ${asked} (asked for)` : oracle().line);
   const batch = suiteBatch(r.entries, variant, { kind });
   let passed = 0;
   let failed = 0;

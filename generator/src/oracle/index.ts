@@ -4,6 +4,8 @@
 // qemu-system-i386 with an initramfs of the programs, one boot for a whole batch (vm.ts).
 // Chosen once per process by running a minimal i386 program (probe.ts); LXSS_ORACLE=native
 // or LXSS_ORACLE=vm forces a side.
+import { spawnSync } from 'node:child_process';
+import os from 'node:os';
 import { probeHostI386 } from './probe.ts';
 import { runNative } from './native.ts';
 import { runInVm } from './vm.ts';
@@ -112,14 +114,25 @@ export function runI386(job: Omit<I386Job, 'id'>, opts: { kind?: OracleKind; log
   return i386Batch([{ ...job, id: 'job' }], opts).result('job');
 }
 
-const SIGNALS: Record<number, NodeJS.Signals> = {
-  1: 'SIGHUP', 2: 'SIGINT', 3: 'SIGQUIT', 4: 'SIGILL', 5: 'SIGTRAP', 6: 'SIGABRT', 7: 'SIGBUS', 8: 'SIGFPE',
-  9: 'SIGKILL', 10: 'SIGUSR1', 11: 'SIGSEGV', 12: 'SIGUSR2', 13: 'SIGPIPE', 14: 'SIGALRM', 15: 'SIGTERM',
-};
+// Linux numbers its signals alike on i386 and on the host's architecture (x86).
 export function signalName(n: number): NodeJS.Signals | null {
-  return n ? SIGNALS[n] ?? null : null;
+  if (!n) return null;
+  const found = Object.entries(os.constants.signals).find(([, v]) => v === n);
+  return found ? (found[0] as NodeJS.Signals) : null;
 }
 export function signalNumber(name: NodeJS.Signals): number {
-  const n = Object.entries(SIGNALS).find(([, v]) => v === name)?.[0];
-  return n ? Number(n) : 0;
+  return os.constants.signals[name] ?? 0;
+}
+
+/** Why the trap harness cannot run here, or null: natively it needs ptrace of i386 children
+ *  and the 32-bit vDSO (its int $0x80); the VM's kernel has both. */
+export function harnessUnavailable(): string | null {
+  if (oracle().kind === 'vm') return null;
+  const r = spawnSync('sh', ['-c', 'cat /proc/sys/kernel/yama/ptrace_scope 2>/dev/null; cat /proc/sys/abi/vsyscall32 2>/dev/null'], {
+    encoding: 'utf8',
+  });
+  const [scope, vdso32] = r.stdout.trim().split('\n');
+  if (scope === '3' || (scope === '2' && process.getuid?.() !== 0)) return `ptrace of children is not allowed (kernel.yama.ptrace_scope=${scope})`;
+  if (vdso32 === '0') return 'the 32-bit vDSO is disabled (abi.vsyscall32=0); the harness takes its int $0x80 from it';
+  return null;
 }
