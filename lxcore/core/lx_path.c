@@ -316,21 +316,20 @@ int lx_nt_name_to_linux(const uint16_t *name, size_t len, char *out, size_t out_
     return (int)n;
 }
 
-static int lx_starts_with(const char *s, const char *prefix)
+int lx_path_is_under(const char *path, const char *top)
 {
-    while (*prefix)
+    while (*top)
     {
-        if (*s++ != *prefix++)
+        if (*path++ != *top++)
             return 0;
     }
-    return 1;
+    return *path == '\0' || *path == '/';
 }
 
 /* "/proc", "/dev" and everything below them are lxcore's own names, never NT files */
 static int lx_is_virtual(const char *p)
 {
-    return ((lx_starts_with(p, "/proc") && (p[5] == '\0' || p[5] == '/')) ||
-            (lx_starts_with(p, "/dev") && (p[4] == '\0' || p[4] == '/')));
+    return lx_path_is_under(p, "/proc") || lx_path_is_under(p, "/dev");
 }
 
 int lx_path_walk(const char *base, const char *path, int follow_last, char *out,

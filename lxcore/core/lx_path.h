@@ -59,6 +59,9 @@ int lx_nt_name_to_linux(const uint16_t *name, size_t len, char *out, size_t out_
  * Returns the number of UTF-16 units, or -LX_ENAMETOOLONG / -LX_EINVAL. */
 int lx_linux_name_to_nt(const char *name, size_t len, uint16_t *out, size_t out_cap);
 
+/* Whether the resolved path 'path' is 'top' or lies below it ("/proc" for "/proc/self"). */
+int lx_path_is_under(const char *path, const char *top);
+
 /* Reads a symbolic link for lx_path_walk: returns the target's length (target NUL-terminated)
  * when 'resolved' is a link, -LX_EINVAL when it is not (a directory, or not known), -LX_ENOTDIR
  * when it is neither a link nor a directory (the walk then fails with -LX_ENOTDIR if more

@@ -7,8 +7,9 @@
  * save area. The pico context routines (PsGet/SetContextThread's internals) save it first, so
  * the calling thread's state is read and written through them with CONTEXT_EXTENDED_REGISTERS
  * alone; a new thread gets its state from PS_PICO_THREAD_ATTRIBUTES.ExtendedRegisters.
- * Linux: a program starts with lx_fpu_init's state, fork and clone copy the caller's, execve
- * resets it, a signal handler starts from the initial state and sigreturn restores the frame's.
+ * Linux: a program starts with lx_fpu_init's state, fork and clone copy the caller's
+ * (LxCreatePicoThread), execve resets it, a signal handler starts from the initial state and
+ * sigreturn restores the frame's.
  */
 
 #include "lxp.h"
@@ -69,9 +70,9 @@ LxSetFpuState(
     return LxFpuContext(FxSave, NULL);
 }
 
-/* The state a new thread starts with, for PS_PICO_THREAD_ATTRIBUTES.ExtendedRegisters: a copy
- * of the calling thread's (fork, clone) or Linux's initial state; a pool block the caller
- * frees (LX_TAG_TEMP); NULL when out of memory. */
+/* The state a new thread starts with: a copy of the calling thread's (fork, clone) or Linux's
+ * initial state; a pool block (LX_TAG_TEMP), NULL when out of memory. */
+static
 PUCHAR
 LxNewThreadFpuState(
     _In_ BOOLEAN Inherit)
@@ -90,4 +91,23 @@ LxNewThreadFpuState(
         return NULL;
     }
     return FxSave;
+}
+
+/* PS_PICO_ROUTINES.CreateThread, the new thread starting with a copy of the caller's FPU state
+ * (Inherit: fork, clone) or Linux's initial one (PS_PICO_THREAD_ATTRIBUTES.ExtendedRegisters). */
+NTSTATUS
+LxCreatePicoThread(
+    _Inout_ PPS_PICO_THREAD_ATTRIBUTES Attributes,
+    _In_ BOOLEAN Inherit,
+    _Out_ PHANDLE ThreadHandle)
+{
+    NTSTATUS Status;
+
+    Attributes->ExtendedRegisters = LxNewThreadFpuState(Inherit);
+    if (Attributes->ExtendedRegisters == NULL)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    Status = LxPicoRoutines.CreateThread(Attributes, NULL, ThreadHandle);
+    ExFreePoolWithTag(Attributes->ExtendedRegisters, LX_TAG_TEMP);
+    Attributes->ExtendedRegisters = NULL;
+    return Status;
 }

@@ -355,14 +355,10 @@ LxLoadElf(
     ThreadAttributes.UserStack = Prepared.Stack.esp;
     ThreadAttributes.StartRoutine = Prepared.Plan->entry;
     ThreadAttributes.Context = Thread;
-    /* a new program starts with Linux's initial FPU state (NULL: out of memory) */
-    ThreadAttributes.ExtendedRegisters = LxNewThreadFpuState(FALSE);
     LxRegisterThread(Thread);
-    /* i386 ELF entry: EDX = a function for atexit (none), everything else zero */
-    Status = ThreadAttributes.ExtendedRegisters == NULL ? STATUS_INSUFFICIENT_RESOURCES :
-             LxPicoRoutines.CreateThread(&ThreadAttributes, NULL, &ThreadHandle);
-    if (ThreadAttributes.ExtendedRegisters != NULL)
-        ExFreePoolWithTag(ThreadAttributes.ExtendedRegisters, LX_TAG_TEMP);
+    /* i386 ELF entry: EDX = a function for atexit (none), everything else zero; Linux's
+     * initial FPU state */
+    Status = LxCreatePicoThread(&ThreadAttributes, FALSE, &ThreadHandle);
     if (!NT_SUCCESS(Status))
     {
         LxUnregisterThread(Thread);

@@ -468,7 +468,8 @@ ULONGLONG LxPathInode(_In_ PCSTR Path);
 /* fpu.c: the x87/SSE state of the calling thread as an FXSAVE image (lx_fpu.h) */
 NTSTATUS LxGetFpuState(_Out_writes_bytes_(LX_FXSAVE_SIZE) PUCHAR FxSave);
 NTSTATUS LxSetFpuState(_In_reads_bytes_opt_(LX_FXSAVE_SIZE) const UCHAR *FxSave);
-PUCHAR LxNewThreadFpuState(_In_ BOOLEAN Inherit);
+NTSTATUS LxCreatePicoThread(_Inout_ PPS_PICO_THREAD_ATTRIBUTES Attributes, _In_ BOOLEAN Inherit,
+                            _Out_ PHANDLE ThreadHandle);
 
 /* sys/ipc.c: System V message queues and semaphores */
 VOID LxInitializeIpc(VOID);

@@ -471,17 +471,13 @@ LxFork(
     ThreadAttributes.Edi = TrapFrame->Edi;
     ThreadAttributes.Ebp = TrapFrame->Ebp;
     ThreadAttributes.Context = ChildThread;
-    /* the child continues with a copy of the caller's FPU state (NULL: out of memory) */
-    ThreadAttributes.ExtendedRegisters = LxNewThreadFpuState(TRUE);
 
     LxReferenceProcess(Child);      /* the thread's */
     LxReferenceProcess(Child);      /* the NT process's, dropped by ExitProcess */
     InterlockedIncrement(&Child->ThreadCount);
     LxRegisterThread(ChildThread);
-    Status = ThreadAttributes.ExtendedRegisters == NULL ? STATUS_INSUFFICIENT_RESOURCES :
-             LxPicoRoutines.CreateThread(&ThreadAttributes, NULL, &ThreadHandle);
-    if (ThreadAttributes.ExtendedRegisters != NULL)
-        ExFreePoolWithTag(ThreadAttributes.ExtendedRegisters, LX_TAG_TEMP);
+    /* the child continues with a copy of the caller's FPU state */
+    Status = LxCreatePicoThread(&ThreadAttributes, TRUE, &ThreadHandle);
     if (!NT_SUCCESS(Status))
     {
         LxUnregisterThread(ChildThread);

@@ -898,12 +898,10 @@ LxUnderDevice(
     _In_ PCSTR Resolved)
 {
     ULONG i;
-    SIZE_T Length;
 
     for (i = 0; i < RTL_NUMBER_OF(LxDevices); i++)
     {
-        Length = strlen(LxDevices[i].Path);
-        if (strncmp(Resolved, LxDevices[i].Path, Length) == 0 && Resolved[Length] == '/')
+        if (lx_path_is_under(Resolved, LxDevices[i].Path) && strcmp(Resolved, LxDevices[i].Path) != 0)
             return TRUE;
     }
     return FALSE;
@@ -1692,18 +1690,6 @@ LxStatPathKernel(
     return Result;
 }
 
-/* Whether Path is Top or below it */
-static
-BOOLEAN
-LxPathIsUnder(
-    _In_ PCSTR Path,
-    _In_ PCSTR Top)
-{
-    SIZE_T Length = strlen(Top);
-
-    return strncmp(Path, Top, Length) == 0 && (Path[Length] == '\0' || Path[Length] == '/');
-}
-
 /* A file system of that type with no sizes */
 static
 VOID
@@ -1726,9 +1712,9 @@ LxStatfsVirtual(
     _In_ PCSTR Path,
     _Out_ lx_statfs_info *Info)
 {
-    BOOLEAN Proc = LxPathIsUnder(Path, "/proc");
+    BOOLEAN Proc = lx_path_is_under(Path, "/proc");
 
-    if (!Proc && !LxPathIsUnder(Path, "/dev"))
+    if (!Proc && !lx_path_is_under(Path, "/dev"))
         return FALSE;
     LxStatfsDefaults(Info, Proc ? LX_PROC_SUPER_MAGIC : LX_TMPFS_MAGIC);
     return TRUE;

@@ -219,20 +219,11 @@ LxSysClone(
     Attributes.Edi = TrapFrame->Edi;
     Attributes.Ebp = TrapFrame->Ebp;
     Attributes.Context = Child;
-    /* the new thread starts with a copy of the caller's FPU state */
-    Attributes.ExtendedRegisters = LxNewThreadFpuState(TRUE);
-    if (Attributes.ExtendedRegisters == NULL)
-    {
-        ZwClose(ProcessHandle);
-        Result = -LX_EAGAIN;
-        goto Fail;
-    }
 
     LxReferenceProcess(Process);
     InterlockedIncrement(&Process->ThreadCount);
     LxRegisterThread(Child);
-    Status = LxPicoRoutines.CreateThread(&Attributes, NULL, &ThreadHandle);
-    ExFreePoolWithTag(Attributes.ExtendedRegisters, LX_TAG_TEMP);
+    Status = LxCreatePicoThread(&Attributes, TRUE, &ThreadHandle);
     ZwClose(ProcessHandle);
     if (!NT_SUCCESS(Status))
     {

@@ -309,6 +309,15 @@ static void check_walk(const char *base, const char *path, int follow, const cha
            rc >= 0 ? walked : "");
 }
 
+static void test_is_under(void)
+{
+    tap_ok(lx_path_is_under("/proc", "/proc"), "is_under: the top itself");
+    tap_ok(lx_path_is_under("/proc/self/exe", "/proc"), "is_under: below it");
+    tap_ok(!lx_path_is_under("/procfs", "/proc"), "is_under: a longer name is not below it");
+    tap_ok(!lx_path_is_under("/pro", "/proc"), "is_under: a prefix of it is not");
+    tap_ok(lx_path_is_under("/dev/null/x", "/dev/null"), "is_under: below a device node");
+}
+
 static void test_walk(void)
 {
     static char scratch[LX_WALK_SCRATCH];
@@ -355,6 +364,7 @@ int main(void)
     test_resolve();
     test_nt();
     test_round_trip();
+    test_is_under();
     test_walk();
     return tap_done();
 }
