@@ -467,9 +467,9 @@ LONG NTAPI LxSysRtSigaction(LONG Sig, const LX_SIGACTION *Act, LX_SIGACTION *Oac
 LONG NTAPI LxSysRtSigprocmask(LONG How, LX_SIGSET *Set, LX_SIGSET *Oset, SIZE_T Sigsetsize);
 /* 176 rt_sigpending (signal, implemented): Linux sys_rt_sigpending */
 LONG NTAPI LxSysRtSigpending(LX_SIGSET *Set, SIZE_T Sigsetsize);
-/* 177 rt_sigtimedwait (signal, partial): Linux sys_rt_sigtimedwait_time32 */
+/* 177 rt_sigtimedwait (signal, implemented): Linux sys_rt_sigtimedwait_time32 */
 LONG NTAPI LxSysRtSigtimedwait(const LX_SIGSET *Uthese, LX_SIGINFO *Uinfo, const LX_OLD_TIMESPEC32 *Uts, SIZE_T Sigsetsize);
-/* 178 rt_sigqueueinfo (signal, enosys): Linux sys_rt_sigqueueinfo */
+/* 178 rt_sigqueueinfo (signal, partial): Linux sys_rt_sigqueueinfo */
 LONG NTAPI LxSysRtSigqueueinfo(LX_PID Pid, LONG Sig, LX_SIGINFO *Uinfo);
 /* 179 rt_sigsuspend (signal, partial): Linux sys_rt_sigsuspend */
 LONG NTAPI LxSysRtSigsuspend(LX_SIGSET *Unewset, SIZE_T Sigsetsize);
@@ -775,7 +775,7 @@ LONG NTAPI LxSysInotifyInit1(LONG Flags);
 LONG NTAPI LxSysPreadv(ULONG_PTR Fd, const LX_IOVEC *Vec, ULONG_PTR Vlen, ULONG_PTR PosL, ULONG_PTR PosH);
 /* 334 pwritev (fs, enosys): Linux sys_pwritev */
 LONG NTAPI LxSysPwritev(ULONG_PTR Fd, const LX_IOVEC *Vec, ULONG_PTR Vlen, ULONG_PTR PosL, ULONG_PTR PosH);
-/* 335 rt_tgsigqueueinfo (signal, enosys): Linux sys_rt_tgsigqueueinfo */
+/* 335 rt_tgsigqueueinfo (signal, partial): Linux sys_rt_tgsigqueueinfo */
 LONG NTAPI LxSysRtTgsigqueueinfo(LX_PID Tgid, LX_PID Pid, LONG Sig, LX_SIGINFO *Uinfo);
 /* 336 perf_event_open (misc, enosys): Linux sys_perf_event_open */
 LONG NTAPI LxSysPerfEventOpen(LX_PERF_EVENT_ATTR *AttrUptr, LX_PID Pid, LONG Cpu, LONG GroupFd, ULONG_PTR Flags);
@@ -933,7 +933,7 @@ LONG NTAPI LxSysMqTimedsendTime64(LX_MQD Mqdes, const CHAR *MsgPtr, SIZE_T MsgLe
 LONG NTAPI LxSysMqTimedreceiveTime64(LX_MQD Mqdes, CHAR *MsgPtr, SIZE_T MsgLen, ULONG *MsgPrio, const LX_KERNEL_TIMESPEC *AbsTimeout);
 /* 420 semtimedop_time64 (ipc, implemented): Linux sys_semtimedop */
 LONG NTAPI LxSysSemtimedopTime64(LONG Semid, LX_SEMBUF *Sops, ULONG Nsops, const LX_KERNEL_TIMESPEC *Timeout);
-/* 421 rt_sigtimedwait_time64 (signal, partial): Linux sys_rt_sigtimedwait */
+/* 421 rt_sigtimedwait_time64 (signal, implemented): Linux sys_rt_sigtimedwait */
 LONG NTAPI LxSysRtSigtimedwaitTime64(const LX_SIGSET *Uthese, LX_SIGINFO *Uinfo, const LX_KERNEL_TIMESPEC *Uts, SIZE_T Sigsetsize);
 /* 422 futex_time64 (process, partial): Linux sys_futex */
 LONG NTAPI LxSysFutexTime64(ULONG *Uaddr, LONG Op, ULONG Val, const LX_KERNEL_TIMESPEC *Utime, ULONG *Uaddr2, ULONG Val3);

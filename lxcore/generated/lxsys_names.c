@@ -184,8 +184,8 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "rt_sigaction",              4, LXSYS_STATUS_PARTIAL }, /* 174 */
     { "rt_sigprocmask",            4, LXSYS_STATUS_IMPLEMENTED }, /* 175 */
     { "rt_sigpending",             2, LXSYS_STATUS_IMPLEMENTED }, /* 176 */
-    { "rt_sigtimedwait",           4, LXSYS_STATUS_PARTIAL }, /* 177 */
-    { "rt_sigqueueinfo",           3, LXSYS_STATUS_ENOSYS }, /* 178 */
+    { "rt_sigtimedwait",           4, LXSYS_STATUS_IMPLEMENTED }, /* 177 */
+    { "rt_sigqueueinfo",           3, LXSYS_STATUS_PARTIAL }, /* 178 */
     { "rt_sigsuspend",             2, LXSYS_STATUS_PARTIAL }, /* 179 */
     { "pread64",                   5, LXSYS_STATUS_IMPLEMENTED }, /* 180 */
     { "pwrite64",                  5, LXSYS_STATUS_IMPLEMENTED }, /* 181 */
@@ -342,7 +342,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "inotify_init1",             1, LXSYS_STATUS_ENOSYS }, /* 332 */
     { "preadv",                    5, LXSYS_STATUS_ENOSYS }, /* 333 */
     { "pwritev",                   5, LXSYS_STATUS_ENOSYS }, /* 334 */
-    { "rt_tgsigqueueinfo",         4, LXSYS_STATUS_ENOSYS }, /* 335 */
+    { "rt_tgsigqueueinfo",         4, LXSYS_STATUS_PARTIAL }, /* 335 */
     { "perf_event_open",           5, LXSYS_STATUS_ENOSYS }, /* 336 */
     { "recvmmsg",                  5, LXSYS_STATUS_ENOSYS }, /* 337 */
     { "fanotify_init",             2, LXSYS_STATUS_ENOSYS }, /* 338 */
@@ -428,7 +428,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "mq_timedsend_time64",       5, LXSYS_STATUS_ENOSYS }, /* 418 */
     { "mq_timedreceive_time64",    5, LXSYS_STATUS_ENOSYS }, /* 419 */
     { "semtimedop_time64",         4, LXSYS_STATUS_IMPLEMENTED }, /* 420 */
-    { "rt_sigtimedwait_time64",    4, LXSYS_STATUS_PARTIAL }, /* 421 */
+    { "rt_sigtimedwait_time64",    4, LXSYS_STATUS_IMPLEMENTED }, /* 421 */
     { "futex_time64",              6, LXSYS_STATUS_PARTIAL }, /* 422 */
     { "sched_rr_get_interval_time64", 2, LXSYS_STATUS_ENOSYS }, /* 423 */
     { "pidfd_send_signal",         4, LXSYS_STATUS_ENOSYS }, /* 424 */

@@ -186,7 +186,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysRtSigprocmask,              /* 175 rt_sigprocmask */
     (ULONG_PTR)LxSysRtSigpending,               /* 176 rt_sigpending */
     (ULONG_PTR)LxSysRtSigtimedwait,             /* 177 rt_sigtimedwait */
-    (ULONG_PTR)LxSysEnosys,                     /* 178 rt_sigqueueinfo */
+    (ULONG_PTR)LxSysRtSigqueueinfo,             /* 178 rt_sigqueueinfo */
     (ULONG_PTR)LxSysRtSigsuspend,               /* 179 rt_sigsuspend */
     (ULONG_PTR)LxSysPread64,                    /* 180 pread64 */
     (ULONG_PTR)LxSysPwrite64,                   /* 181 pwrite64 */
@@ -343,7 +343,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 332 inotify_init1 */
     (ULONG_PTR)LxSysEnosys,                     /* 333 preadv */
     (ULONG_PTR)LxSysEnosys,                     /* 334 pwritev */
-    (ULONG_PTR)LxSysEnosys,                     /* 335 rt_tgsigqueueinfo */
+    (ULONG_PTR)LxSysRtTgsigqueueinfo,           /* 335 rt_tgsigqueueinfo */
     (ULONG_PTR)LxSysEnosys,                     /* 336 perf_event_open */
     (ULONG_PTR)LxSysEnosys,                     /* 337 recvmmsg */
     (ULONG_PTR)LxSysEnosys,                     /* 338 fanotify_init */
@@ -641,7 +641,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     16,  /* 175 rt_sigprocmask */
     8,   /* 176 rt_sigpending */
     16,  /* 177 rt_sigtimedwait */
-    0,   /* 178 rt_sigqueueinfo */
+    12,  /* 178 rt_sigqueueinfo */
     8,   /* 179 rt_sigsuspend */
     20,  /* 180 pread64 */
     20,  /* 181 pwrite64 */
@@ -798,7 +798,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 332 inotify_init1 */
     0,   /* 333 preadv */
     0,   /* 334 pwritev */
-    0,   /* 335 rt_tgsigqueueinfo */
+    16,  /* 335 rt_tgsigqueueinfo */
     0,   /* 336 perf_event_open */
     0,   /* 337 recvmmsg */
     0,   /* 338 fanotify_init */

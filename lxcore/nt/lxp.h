@@ -28,6 +28,7 @@
 #include "lx_fpu.h"
 #include "lx_statfs.h"
 #include "lx_lock.h"
+#include "lx_sigqueue.h"
 
 /* Pool tags */
 #define LX_TAG_PROCESS  'pPxL'
@@ -37,6 +38,7 @@
 #define LX_TAG_TEMP     'xPxL'
 #define LX_TAG_REGION   'rPxL'
 #define LX_TAG_META     'mPxL'
+#define LX_TAG_SIGQUEUE 'qPxL'
 
 /* Linux signal numbers lxcore reports */
 #define LX_SIGILL       4
@@ -59,6 +61,7 @@
 #define LX_MAX_FDS              256
 #define LX_RLIM_NLIMITS         16          /* RLIMIT_CPU .. RLIMIT_RTTIME */
 #define LX_RLIMIT_NOFILE        7
+#define LX_RLIMIT_SIGPENDING    11
 #define LX_DEBUG_LINE           200
 
 /* An open file description (shared by dup'd descriptors) */
@@ -160,10 +163,10 @@ typedef struct _LX_PROCESS
     ULONGLONG SignalMasks[65];
 
     /* setitimer(ITIMER_REAL) / alarm: SIGALRM from a DPC */
-    ULONGLONG SharedPending;        /* process-directed signals every thread blocks
+    lx_sigpending SharedPending;    /* process-directed signals every thread blocks
                                        (signal.c, under LxSignalLock) */
-    LONG SharedCode[64];            /* si_code / si_pid of each SharedPending signal */
-    ULONG SharedPid[64];
+    LONG SigQueued;                 /* queued instances charged to the process (the
+                                       threads' and SharedPending), RLIMIT_SIGPENDING */
     KTIMER RealTimer;
     KDPC RealTimerDpc;
     BOOLEAN RealTimerArmed;
@@ -213,9 +216,8 @@ typedef struct _LX_THREAD
     ULONG TlsFlags;
     ULONGLONG SignalMask;       /* rt_sigprocmask (no delivery yet) */
     struct _LX_FUTEX_WAITER *FutexWaiter;   /* the futex wait in progress (LxFutexLock) */
-    ULONGLONG PendingSignals;   /* raised while blocked, delivered when unblocked */
-    LONG PendingCode[64];       /* si_code / si_pid of each pending signal (its first send) */
-    ULONG PendingPid[64];
+    lx_sigpending Pending;      /* raised while blocked, delivered when unblocked
+                                   (signal.c, under LxSignalLock) */
     ULONG_PTR AltStackBase;     /* sigaltstack: ss_sp, ss_size, ss_flags */
     ULONG AltStackSize;
     ULONG AltStackFlags;
@@ -491,6 +493,8 @@ VOID LxReleaseLocks(_In_ PLX_PROCESS Process, _In_opt_ PLX_FILE File);
 #define LX_SIGNAL_DELIVERED 1
 ULONG LxDeliverSignal(_In_ PKTRAP_FRAME TrapFrame, _In_ ULONG Sig, _In_ LONG Code,
                       _In_ ULONG_PTR Address, _In_ ULONG SavedEax, _In_ ULONG Trapno);
+ULONG LxDeliverSignalInfo(_In_ PKTRAP_FRAME TrapFrame, _In_ ULONG Sig, _In_ const lx_sigfields *Info,
+                          _In_ ULONG SavedEax, _In_ ULONG Trapno);
 ULONG LxDeliverPendingSignal(_In_ PKTRAP_FRAME TrapFrame, _In_ ULONG SavedEax,
                              _Out_ PULONG Delivered);
 VOID LxInitializeSignals(VOID);
@@ -502,8 +506,15 @@ VOID LxUnregisterThread(_In_ PLX_THREAD Thread);
 #define LX_SI_USER      0
 #define LX_SI_KERNEL    0x80
 #define LX_SI_TKILL     (-6)
+#define LX_SI_QUEUE     (-1)
+VOID LxSigFields(_Out_ lx_sigfields *Info, _In_ LONG Code, _In_ ULONG_PTR PidOrAddress);
 VOID LxPostSignal(_In_ PLX_THREAD Thread, _In_ ULONG Sig, _In_ LONG Code, _In_ ULONG Pid);
-LONG LxSignalThreadByTid(_In_opt_ PLX_PROCESS Process, _In_ ULONG Tid, _In_ ULONG Sig);
+LONG LxPostSignalInfo(_In_ PLX_THREAD Thread, _In_ ULONG Sig, _In_ const lx_sigfields *Info);
+LONG LxSignalThreadByTid(_In_opt_ PLX_PROCESS Process, _In_ ULONG Tid, _In_ ULONG Sig,
+                         _In_opt_ const lx_sigfields *Info);
+LONG LxSignalProcessInfo(_In_ PLX_PROCESS Process, _In_ ULONG Sig,
+                         _In_ const lx_sigfields *Info);
+BOOLEAN LxSignalBlocked(_In_ PLX_PROCESS Process, _In_ ULONG Tid, _In_ ULONG Sig);
 BOOLEAN LxSignalProcessAsync(_In_ PLX_PROCESS Process, _In_ ULONG Sig, _In_ LONG Code,
                              _In_ ULONG Pid);
 BOOLEAN LxSignalWouldRun(_In_ PLX_PROCESS Process, _In_ ULONG Sig);

@@ -159,10 +159,17 @@ LxPicoExitProcess(
             KeSetEvent(&Parent->ChildEvent, IO_NO_INCREMENT, FALSE);
             /* SIGCHLD (its default action is to ignore it: posted only to a handler) */
             if (Parent->SignalHandlers[17] > 1)
-                LxSignalProcessAsync(Parent, 17,
-                                     Process->State == LXSS_PROCESS_EXITED ? 1 /* CLD_EXITED */ :
-                                                                             2 /* CLD_KILLED */,
-                                     Process->Pid /* si_pid */);
+            {
+                /* si_pid, si_uid, si_status: the exit status or the signal */
+                lx_sigfields Info;
+                BOOLEAN Exited = Process->State == LXSS_PROCESS_EXITED;
+
+                LxSigFields(&Info, Exited ? 1 /* CLD_EXITED */ : 2 /* CLD_KILLED */,
+                            Process->Pid);
+                Info.word[1] = Process->Uid;
+                Info.word[2] = Exited ? Process->ExitStatus : Process->Signal;
+                LxSignalProcessInfo(Parent, 17, &Info);
+            }
             LxDereferenceProcess(Parent);
         }
     }

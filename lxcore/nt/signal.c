@@ -141,20 +141,32 @@ LxFillSigcontext(
     Sc->cr2 = (ULONG)Cr2;
 }
 
+/* The siginfo of a signal from kill/tkill or the kernel: si_code and the word after it
+ * (si_pid of the sender, or si_addr of a fault). */
+VOID
+LxSigFields(
+    _Out_ lx_sigfields *Info,
+    _In_ LONG Code,
+    _In_ ULONG_PTR PidOrAddress)
+{
+    RtlZeroMemory(Info, sizeof(*Info));
+    Info->code = Code;
+    Info->word[0] = (ULONG)PidOrAddress;
+}
+
 /*
- * Delivers Sig to the calling thread, whose user state is TrapFrame. Code/Address fill
- * siginfo: si_code, and si_addr for faults (Code > 0) or, for SI_USER / SI_TKILL (Code <= 0),
- * si_pid = Address, the sender (0: the calling process). SavedEax is the EAX the interrupted code must see
- * again after sigreturn (a system call's result).
+ * Delivers Sig to the calling thread, whose user state is TrapFrame, with the siginfo Info
+ * (si_code, then the union's words: si_pid/si_uid/si_value, si_addr for faults).
+ * SavedEax is the EAX the interrupted code must see again after sigreturn (a system call's
+ * result); Trapno is the CPU exception behind a fault (its si_addr is then CR2), else 0.
  * Returns LX_SIGNAL_DELIVERED (TrapFrame now enters the handler), LX_SIGNAL_IGNORED, or does
  * not return (default action: termination).
  */
 ULONG
-LxDeliverSignal(
+LxDeliverSignalInfo(
     _In_ PKTRAP_FRAME TrapFrame,
     _In_ ULONG Sig,
-    _In_ LONG Code,
-    _In_ ULONG_PTR Address,
+    _In_ const lx_sigfields *Info,
     _In_ ULONG SavedEax,
     _In_ ULONG Trapno)
 {
@@ -194,7 +206,8 @@ LxDeliverSignal(
         return LX_SIGNAL_IGNORED;
     }
     lx_fpstate_from_fxsave(FpState, FxSave);
-    LxFillSigcontext(&Sc, TrapFrame, SavedEax, Trapno, Address, (ULONG)OldMask);
+    LxFillSigcontext(&Sc, TrapFrame, SavedEax, Trapno, Trapno != 0 ? Info->word[0] : 0,
+                     (ULONG)OldMask);
     RtlZeroMemory(Frame, LX_SF_SIZE);
     Sp = TrapFrame->HardwareEsp;
     /* SA_ONSTACK: the alternate stack, unless the thread is already running on it */
@@ -216,14 +229,10 @@ LxDeliverSignal(
         *(PULONG)(Frame + LX_RT_SIG) = Sig;
         *(PULONG)(Frame + LX_RT_PINFO) = (ULONG)(FrameAddress + LX_RT_INFO);
         *(PULONG)(Frame + LX_RT_PUC) = (ULONG)(FrameAddress + LX_RT_UC);
-        /* siginfo: si_signo, si_errno, si_code, then si_addr (faults) or si_pid/si_uid */
+        /* siginfo: si_signo, si_errno, si_code, then the union */
         *(PULONG)(Frame + LX_RT_INFO) = Sig;
-        *(PLONG)(Frame + LX_RT_INFO + 8) = Code;
-        if (Code > 0)
-            *(PULONG)(Frame + LX_RT_INFO + 12) = (ULONG)Address;
-        else
-            *(PULONG)(Frame + LX_RT_INFO + 12) = Address != 0 ? (ULONG)Address :
-                                                 Process->Pid;   /* SI_USER / SI_TKILL */
+        *(PLONG)(Frame + LX_RT_INFO + 8) = Info->code;
+        RtlCopyMemory(Frame + LX_RT_INFO + 12, Info->word, sizeof(Info->word));
         *(PULONG)(Frame + LX_RT_UC + LX_UC_STACK + 4) = LX_SS_DISABLE;
         RtlCopyMemory(Frame + LX_RT_UC + LX_UC_MCONTEXT, &Sc, sizeof(Sc));
         RtlCopyMemory(Frame + LX_RT_UC + LX_UC_SIGMASK, &OldMask, sizeof(OldMask));
@@ -290,9 +299,27 @@ LxDeliverSignal(
     return LX_SIGNAL_DELIVERED;
 }
 
+/* Delivers a signal whose siginfo is si_code Code and si_addr (a fault, Code > 0) or si_pid
+ * (kill, tkill) Address. */
+ULONG
+LxDeliverSignal(
+    _In_ PKTRAP_FRAME TrapFrame,
+    _In_ ULONG Sig,
+    _In_ LONG Code,
+    _In_ ULONG_PTR Address,
+    _In_ ULONG SavedEax,
+    _In_ ULONG Trapno)
+{
+    lx_sigfields Info;
+
+    LxSigFields(&Info, Code, Address);
+    return LxDeliverSignalInfo(TrapFrame, Sig, &Info, SavedEax, Trapno);
+}
+
 /*
  * Asynchronous signals. Every Linux thread is on LxThreadList with a synchronization event;
- * posting a signal sets its bit in the thread's PendingSignals (under LxSignalLock) and the
+ * posting a signal adds it to the thread's pending set (under LxSignalLock: a standard signal
+ * coalesces, each real-time one is queued with its siginfo, core/lx_sigqueue.c) and sets the
  * event. A thread sees it at its next interruptible wait (LxWaitInterruptible: pipes,
  * futexes, sleeps, wait4, poll), which then ends the call: the call hands the signal to
  * LxInterruptedCall, which builds the frame (-EINTR, or the call restarted after the handler
@@ -301,6 +328,72 @@ LxDeliverSignal(
  */
 static KSPIN_LOCK LxSignalLock;
 static LIST_ENTRY LxThreadList;
+
+/* Frees queued instances (a chain through next) charged to Process. Under LxSignalLock. */
+static
+VOID
+LxFreeSigEntries(
+    _In_ PLX_PROCESS Process,
+    _In_opt_ lx_sigq_entry *Chain)
+{
+    while (Chain != NULL)
+    {
+        lx_sigq_entry *Next = Chain->next;
+
+        Process->SigQueued--;
+        ExFreePoolWithTag(Chain, LX_TAG_SIGQUEUE);
+        Chain = Next;
+    }
+}
+
+/*
+ * Adds a send of Sig to a pending set of (a thread of) Process, as Linux's __send_signal: a
+ * standard signal already pending is dropped; otherwise the instance gets an entry, charged
+ * to Process against RLIMIT_SIGPENDING (per process here, per user in Linux), except standard
+ * signals from kill or the kernel (si_code >= 0), which are never refused one. Without an
+ * entry a real-time signal from anything but kill fails with -EAGAIN (sigqueue's EAGAIN);
+ * otherwise the bit is set and the siginfo lost. Under LxSignalLock.
+ */
+static
+LONG
+LxQueueSignalLocked(
+    _In_ PLX_PROCESS Process,
+    _Inout_ lx_sigpending *Set,
+    _In_ ULONG Sig,
+    _In_ const lx_sigfields *Info)
+{
+    lx_sigq_entry *Entry = NULL;
+
+    if (lx_sigpending_coalesces(Set, Sig))
+        return 0;
+    if ((Sig < LX_SIGRTMIN_KERNEL && Info->code >= 0) ||
+        (ULONGLONG)Process->SigQueued < Process->RlimitCur[LX_RLIMIT_SIGPENDING])
+    {
+        Entry = ExAllocatePoolWithTag(NonPagedPool, sizeof(*Entry), LX_TAG_SIGQUEUE);
+    }
+    if (Entry != NULL)
+        Process->SigQueued++;
+    else if (Sig >= LX_SIGRTMIN_KERNEL && Info->code != LX_SI_USER)
+        return -LX_EAGAIN;
+    lx_sigpending_add(Set, Sig, Entry, Info);
+    return 0;
+}
+
+/* Takes the oldest instance of Sig, pending for Thread (first) or its process: its siginfo in
+ * *Info. Under LxSignalLock. */
+static
+VOID
+LxTakeSignalLocked(
+    _In_ PLX_THREAD Thread,
+    _In_ ULONG Sig,
+    _Out_ lx_sigfields *Info)
+{
+    PLX_PROCESS Process = Thread->Process;
+    lx_sigpending *Set = (Thread->Pending.mask & lx_sigbit(Sig)) ? &Thread->Pending :
+                                                                    &Process->SharedPending;
+
+    LxFreeSigEntries(Process, lx_sigpending_take(Set, Sig, Info));
+}
 
 VOID
 LxInitializeSignals(VOID)
@@ -316,6 +409,7 @@ LxRegisterThread(
     KIRQL Irql;
 
     KeInitializeEvent(&Thread->SignalEvent, SynchronizationEvent, FALSE);
+    lx_sigpending_init(&Thread->Pending);
     KeAcquireSpinLock(&LxSignalLock, &Irql);
     InsertTailList(&LxThreadList, &Thread->SignalLink);
     Thread->SignalRegistered = TRUE;
@@ -333,6 +427,8 @@ LxUnregisterThread(
     {
         RemoveEntryList(&Thread->SignalLink);
         Thread->SignalRegistered = FALSE;
+        /* what is still pending for the thread dies with it */
+        LxFreeSigEntries(Thread->Process, lx_sigpending_discard(&Thread->Pending, ~0ULL));
     }
     KeReleaseSpinLock(&LxSignalLock, Irql);
 }
@@ -368,8 +464,8 @@ LxSignalApcNormal(
     UNREFERENCED_PARAMETER(SystemArgument2);
 }
 
-static ULONG LxPeekSignal(_In_ PLX_THREAD Thread, _In_ BOOLEAN Take, _Out_opt_ PLONG Code,
-                          _Out_opt_ PULONG Pid);
+static ULONG LxPeekSignal(_In_ PLX_THREAD Thread, _In_ BOOLEAN Take,
+                          _Out_opt_ lx_sigfields *Info);
 
 /* The user trap frame of the current thread: a thread that entered the kernel from user
  * mode has it at the top of its kernel stack (ntoskrnl's KeGetTrapFrame). */
@@ -396,8 +492,8 @@ LxSignalUserApcKernel(
     PLX_THREAD Thread;
     PKTRAP_FRAME TrapFrame = LxUserTrapFrame();
     KIRQL Irql;
-    ULONG Sig, Pid;
-    LONG Code;
+    ULONG Sig;
+    lx_sigfields Info;
 
     UNREFERENCED_PARAMETER(NormalContext);
     UNREFERENCED_PARAMETER(SystemArgument1);
@@ -415,12 +511,12 @@ LxSignalUserApcKernel(
     KeReleaseSpinLock(&LxSignalLock, Irql);
     if ((TrapFrame->SegCs & 1) == 0 || (TrapFrame->EFlags & 0x20000 /* V86 */))
         return;
-    Sig = LxPeekSignal(Thread, TRUE, &Code, &Pid);
+    Sig = LxPeekSignal(Thread, TRUE, &Info);
     if (Sig == 0)
         return;
     /* the interrupted code's EAX (a finished system call's result) comes back after
      * sigreturn; a default action that ends the process was taken by the sender */
-    LxDeliverSignal(TrapFrame, Sig, Code, Pid, TrapFrame->Eax, 0);
+    LxDeliverSignalInfo(TrapFrame, Sig, &Info, TrapFrame->Eax, 0);
 }
 
 static
@@ -469,37 +565,50 @@ LxSignalKernelApc(
 }
 
 static
-VOID
+LONG
 LxPostSignalLocked(
     _In_ PLX_THREAD Thread,
     _In_ ULONG Sig,
-    _In_ LONG Code,
-    _In_ ULONG Pid)
+    _In_ const lx_sigfields *Info)
 {
     PKAPC Apc;
+    LONG Result;
 
-    /* a standard signal already pending keeps the siginfo of its first send */
-    if (!(Thread->PendingSignals & (1ULL << (Sig - 1))))
-    {
-        Thread->PendingCode[Sig - 1] = Code;
-        Thread->PendingPid[Sig - 1] = Pid;
-    }
-    Thread->PendingSignals |= 1ULL << (Sig - 1);
-    if (!Thread->SignalRegistered)
-        return;
+    Result = LxQueueSignalLocked(Thread->Process, &Thread->Pending, Sig, Info);
+    if (Result < 0 || !Thread->SignalRegistered)
+        return Result;
     KeSetEvent(&Thread->SignalEvent, IO_NO_INCREMENT, FALSE);
     if (Thread->SignalApcArmed || Thread->NtThread == NULL ||
-        (Thread->SignalMask & (1ULL << (Sig - 1))))
-        return;
+        (Thread->SignalMask & lx_sigbit(Sig)))
+        return 0;
     Apc = ExAllocatePoolWithTag(NonPagedPool, sizeof(KAPC), LX_TAG_TEMP);
     if (Apc == NULL)
-        return;
+        return 0;
     KeInitializeApc(Apc, (PKTHREAD)Thread->NtThread, OriginalApcEnvironment, LxSignalKernelApc,
                     LxSignalApcRundown, NULL, KernelMode, NULL);
     if (KeInsertQueueApc(Apc, NULL, NULL, IO_NO_INCREMENT))
         Thread->SignalApcArmed = TRUE;
     else
         ExFreePoolWithTag(Apc, LX_TAG_TEMP);
+    return 0;
+}
+
+/* Makes Sig pending for Thread with the siginfo Info. 0, or -EAGAIN (see LxQueueSignalLocked). */
+LONG
+LxPostSignalInfo(
+    _In_ PLX_THREAD Thread,
+    _In_ ULONG Sig,
+    _In_ const lx_sigfields *Info)
+{
+    LONG Result;
+    KIRQL Irql;
+
+    if (Sig == 0 || Sig > 64)
+        return -LX_EINVAL;
+    KeAcquireSpinLock(&LxSignalLock, &Irql);
+    Result = LxPostSignalLocked(Thread, Sig, Info);
+    KeReleaseSpinLock(&LxSignalLock, Irql);
+    return Result;
 }
 
 VOID
@@ -509,29 +618,33 @@ LxPostSignal(
     _In_ LONG Code,
     _In_ ULONG Pid)
 {
-    KIRQL Irql;
+    lx_sigfields Info;
 
-    if (Sig == 0 || Sig > 64)
-        return;
-    KeAcquireSpinLock(&LxSignalLock, &Irql);
-    LxPostSignalLocked(Thread, Sig, Code, Pid);
-    KeReleaseSpinLock(&LxSignalLock, Irql);
+    LxSigFields(&Info, Code, Pid);
+    LxPostSignalInfo(Thread, Sig, &Info);
 }
 
-/* tkill/tgkill: Tid of Process (any process when NULL). 0 or -ESRCH. The signal carries
- * SI_TKILL and the calling process's pid (glibc's cancellation handler checks both). */
+/* tkill/tgkill/rt_tgsigqueueinfo: Tid of Process (any process when NULL). 0, -ESRCH or
+ * -EAGAIN. Without Info the signal carries SI_TKILL and the calling process's pid (glibc's
+ * cancellation handler checks both). */
 LONG
 LxSignalThreadByTid(
     _In_opt_ PLX_PROCESS Process,
     _In_ ULONG Tid,
-    _In_ ULONG Sig)
+    _In_ ULONG Sig,
+    _In_opt_ const lx_sigfields *Info)
 {
     PLX_PROCESS Sender = LxCurrentProcess();
-    ULONG SenderPid = Sender != NULL ? Sender->Pid : 0;
     PLIST_ENTRY Entry;
     LONG Result = -LX_ESRCH;
+    lx_sigfields Tkill;
     KIRQL Irql;
 
+    if (Info == NULL)
+    {
+        LxSigFields(&Tkill, LX_SI_TKILL, Sender != NULL ? Sender->Pid : 0);
+        Info = &Tkill;
+    }
     KeAcquireSpinLock(&LxSignalLock, &Irql);
     for (Entry = LxThreadList.Flink; Entry != &LxThreadList; Entry = Entry->Flink)
     {
@@ -539,9 +652,7 @@ LxSignalThreadByTid(
 
         if (Thread->Tid == Tid && (Process == NULL || Thread->Process == Process))
         {
-            if (Sig != 0)
-                LxPostSignalLocked(Thread, Sig, LX_SI_TKILL, SenderPid);
-            Result = 0;
+            Result = Sig != 0 ? LxPostSignalLocked(Thread, Sig, Info) : 0;
             break;
         }
     }
@@ -549,22 +660,23 @@ LxSignalThreadByTid(
     return Result;
 }
 
-/* A process-directed signal goes to a thread that does not block it (else the first one).
- * Callable up to DISPATCH_LEVEL (the interval timer's DPC). */
-BOOLEAN
-LxSignalProcessAsync(
+/* A process-directed signal goes to a thread that does not block it (else it stays pending
+ * for the process). 0, -ESRCH (no thread left) or -EAGAIN. Callable up to DISPATCH_LEVEL
+ * (the interval timer's DPC). */
+LONG
+LxSignalProcessInfo(
     _In_ PLX_PROCESS Process,
     _In_ ULONG Sig,
-    _In_ LONG Code,
-    _In_ ULONG Pid)
+    _In_ const lx_sigfields *Info)
 {
     PLIST_ENTRY Entry;
     PLX_THREAD Target = NULL;
     BOOLEAN Found = FALSE;
+    LONG Result = -LX_ESRCH;
     KIRQL Irql;
 
     if (Sig == 0 || Sig > 64)
-        return FALSE;
+        return -LX_EINVAL;
     KeAcquireSpinLock(&LxSignalLock, &Irql);
     for (Entry = LxThreadList.Flink; Entry != &LxThreadList; Entry = Entry->Flink)
     {
@@ -581,19 +693,16 @@ LxSignalProcessAsync(
     }
     if (Target != NULL)
     {
-        LxPostSignalLocked(Target, Sig, Code, Pid);
+        Result = LxPostSignalLocked(Target, Sig, Info);
     }
     else if (Found)
     {
         /* every thread blocks it: pending for the process, taken by the first thread that
          * unblocks it or waits for it (sigwait); wake them all to look */
-        if (!(Process->SharedPending & (1ULL << (Sig - 1))))
-        {
-            Process->SharedCode[Sig - 1] = Code;
-            Process->SharedPid[Sig - 1] = Pid;
-        }
-        Process->SharedPending |= 1ULL << (Sig - 1);
-        for (Entry = LxThreadList.Flink; Entry != &LxThreadList; Entry = Entry->Flink)
+        Result = LxQueueSignalLocked(Process, &Process->SharedPending, Sig, Info);
+        for (Entry = LxThreadList.Flink;
+             Result == 0 && Entry != &LxThreadList;
+             Entry = Entry->Flink)
         {
             PLX_THREAD Thread = CONTAINING_RECORD(Entry, LX_THREAD, SignalLink);
 
@@ -602,7 +711,50 @@ LxSignalProcessAsync(
         }
     }
     KeReleaseSpinLock(&LxSignalLock, Irql);
-    return Found;
+    return Result;
+}
+
+/* Whether Sig sent to Process (to its thread Tid, or 0: to the process) would only be made
+ * pending: every such thread blocks it. */
+BOOLEAN
+LxSignalBlocked(
+    _In_ PLX_PROCESS Process,
+    _In_ ULONG Tid,
+    _In_ ULONG Sig)
+{
+    PLIST_ENTRY Entry;
+    BOOLEAN Found = FALSE, Blocked = TRUE;
+    KIRQL Irql;
+
+    KeAcquireSpinLock(&LxSignalLock, &Irql);
+    for (Entry = LxThreadList.Flink; Entry != &LxThreadList; Entry = Entry->Flink)
+    {
+        PLX_THREAD Thread = CONTAINING_RECORD(Entry, LX_THREAD, SignalLink);
+
+        if (Thread->Process != Process || (Tid != 0 && Thread->Tid != Tid))
+            continue;
+        Found = TRUE;
+        if (!(Thread->SignalMask & lx_sigbit(Sig)))
+        {
+            Blocked = FALSE;
+            break;
+        }
+    }
+    KeReleaseSpinLock(&LxSignalLock, Irql);
+    return Found && Blocked;
+}
+
+BOOLEAN
+LxSignalProcessAsync(
+    _In_ PLX_PROCESS Process,
+    _In_ ULONG Sig,
+    _In_ LONG Code,
+    _In_ ULONG Pid)
+{
+    lx_sigfields Info;
+
+    LxSigFields(&Info, Code, Pid);
+    return LxSignalProcessInfo(Process, Sig, &Info) != -LX_ESRCH;
 }
 
 ULONGLONG
@@ -613,7 +765,7 @@ LxPendingSignals(
     KIRQL Irql;
 
     KeAcquireSpinLock(&LxSignalLock, &Irql);
-    Pending = Thread->PendingSignals | Thread->Process->SharedPending;
+    Pending = Thread->Pending.mask | Thread->Process->SharedPending.mask;
     KeReleaseSpinLock(&LxSignalLock, Irql);
     return Pending;
 }
@@ -635,64 +787,41 @@ LxSignalWouldRun(
 }
 
 /* The lowest pending signal the thread does not block, 0 if none; pending signals whose
- * disposition is to ignore are discarded on the way. Take: clear the one returned and give
- * its origin (si_code, sender pid) in Code/Pid when asked. */
+ * disposition is to ignore are discarded on the way. Take: take the oldest instance of the
+ * one returned (the thread's own first, else the process's), its siginfo in *Info. */
 static
 ULONG
 LxPeekSignal(
     _In_ PLX_THREAD Thread,
     _In_ BOOLEAN Take,
-    _Out_opt_ PLONG Code,
-    _Out_opt_ PULONG Pid)
+    _Out_opt_ lx_sigfields *Info)
 {
     PLX_PROCESS Process = Thread->Process;
     ULONGLONG Ready;
-    ULONG Sig, Found = 0;
+    ULONG Sig;
+    lx_sigfields Taken;
     KIRQL Irql;
 
     KeAcquireSpinLock(&LxSignalLock, &Irql);
-    Ready = (Thread->PendingSignals | Process->SharedPending) & ~Thread->SignalMask;
-    for (Sig = 1; Ready != 0 && Sig <= 64; Sig++)
+    Ready = (Thread->Pending.mask | Process->SharedPending.mask) & ~Thread->SignalMask;
+    while ((Sig = lx_sig_lowest(Ready)) != 0)
     {
-        ULONGLONG Bit = 1ULL << (Sig - 1);
+        ULONGLONG Bit = lx_sigbit(Sig);
 
-        if (!(Ready & Bit))
-            continue;
-        if (!LxSignalWouldRun(Process, Sig))
-        {
-            Thread->PendingSignals &= ~Bit;
-            Process->SharedPending &= ~Bit;
-            Ready &= ~Bit;
-            continue;
-        }
-        if (Take)
-        {
-            /* the thread's own first, else the process's */
-            LONG TakenCode;
-            ULONG TakenPid;
-
-            if (Thread->PendingSignals & Bit)
-            {
-                Thread->PendingSignals &= ~Bit;
-                TakenCode = Thread->PendingCode[Sig - 1];
-                TakenPid = Thread->PendingPid[Sig - 1];
-            }
-            else
-            {
-                Process->SharedPending &= ~Bit;
-                TakenCode = Process->SharedCode[Sig - 1];
-                TakenPid = Process->SharedPid[Sig - 1];
-            }
-            if (Code != NULL)
-                *Code = TakenCode;
-            if (Pid != NULL)
-                *Pid = TakenPid;
-        }
-        Found = Sig;
-        break;
+        if (LxSignalWouldRun(Process, Sig))
+            break;
+        LxFreeSigEntries(Process, lx_sigpending_discard(&Thread->Pending, Bit));
+        LxFreeSigEntries(Process, lx_sigpending_discard(&Process->SharedPending, Bit));
+        Ready &= ~Bit;
+    }
+    if (Sig != 0 && Take)
+    {
+        LxTakeSignalLocked(Thread, Sig, &Taken);
+        if (Info != NULL)
+            *Info = Taken;
     }
     KeReleaseSpinLock(&LxSignalLock, Irql);
-    return Found;
+    return Sig;
 }
 
 /* Delivers the lowest pending, unblocked signal of the calling thread, if any. */
@@ -703,15 +832,15 @@ LxDeliverPendingSignal(
     _Out_ PULONG Delivered)
 {
     PLX_THREAD Thread = LxCurrentThread();
-    ULONG Sig, Pid;
-    LONG Code;
+    ULONG Sig;
+    lx_sigfields Info;
 
     *Delivered = 0;
     if (Thread == NULL)
         return LX_SIGNAL_IGNORED;
-    while ((Sig = LxPeekSignal(Thread, TRUE, &Code, &Pid)) != 0)
+    while ((Sig = LxPeekSignal(Thread, TRUE, &Info)) != 0)
     {
-        if (LxDeliverSignal(TrapFrame, Sig, Code, Pid, SavedEax, 0) ==
+        if (LxDeliverSignalInfo(TrapFrame, Sig, &Info, SavedEax, 0) ==
             LX_SIGNAL_DELIVERED)
         {
             *Delivered = Sig;
@@ -761,7 +890,7 @@ LxWaitInterruptible(
     All[Count] = &Thread->SignalEvent;
     for (;;)
     {
-        if (LxPeekSignal(Thread, FALSE, NULL, NULL) != 0)
+        if (LxPeekSignal(Thread, FALSE, NULL) != 0)
         {
             Status = STATUS_ALERTED;
             break;
@@ -793,13 +922,13 @@ LxInterruptedCall(
     PLX_THREAD Thread = LxCurrentThread();
     PLX_PROCESS Process = LxCurrentProcess();
     PKTRAP_FRAME TrapFrame = PsGetPicoThreadTrapFrame(PsGetCurrentThread());
-    ULONG Sig, Pid, SavedEax = (ULONG)-LX_EINTR;
-    LONG Code;
+    ULONG Sig, SavedEax = (ULONG)-LX_EINTR;
+    lx_sigfields Info;
     BOOLEAN Rewound = FALSE;
 
     if (Thread == NULL || Process == NULL || TrapFrame == NULL)
         return -LX_EINTR;
-    Sig = LxPeekSignal(Thread, TRUE, &Code, &Pid);
+    Sig = LxPeekSignal(Thread, TRUE, &Info);
     if (Sig == 0)
         return -LX_EINTR;
     if (Restartable && Process->SignalHandlers[Sig] > LX_SIG_IGN &&
@@ -809,7 +938,7 @@ LxInterruptedCall(
         TrapFrame->Eip -= 2;
         Rewound = TRUE;
     }
-    if (LxDeliverSignal(TrapFrame, Sig, Code, Pid, SavedEax, 0) == LX_SIGNAL_DELIVERED)
+    if (LxDeliverSignalInfo(TrapFrame, Sig, &Info, SavedEax, 0) == LX_SIGNAL_DELIVERED)
         return (LONG)Sig;
     if (Rewound)
         TrapFrame->Eip += 2;
@@ -825,15 +954,15 @@ LxInterruptedCallWithMask(
 {
     PLX_THREAD Thread = LxCurrentThread();
     PKTRAP_FRAME TrapFrame = PsGetPicoThreadTrapFrame(PsGetCurrentThread());
-    ULONG Sig, Pid = 0;
-    LONG Code = LX_SI_USER;
+    ULONG Sig;
+    lx_sigfields Info;
 
     if (Thread == NULL)
         return -LX_EINTR;
-    Sig = LxPeekSignal(Thread, TRUE, &Code, &Pid);
+    Sig = LxPeekSignal(Thread, TRUE, &Info);
     Thread->SignalMask = OriginalMask;
     if (Sig != 0 && TrapFrame != NULL &&
-        LxDeliverSignal(TrapFrame, Sig, Code, Pid, (ULONG)-LX_EINTR, 0) == LX_SIGNAL_DELIVERED)
+        LxDeliverSignalInfo(TrapFrame, Sig, &Info, (ULONG)-LX_EINTR, 0) == LX_SIGNAL_DELIVERED)
         return (LONG)Sig;
     return -LX_EINTR;
 }
@@ -855,7 +984,7 @@ LxSleepInterruptible(
     {
         ULONGLONG Now;
 
-        if (LxPeekSignal(Thread, FALSE, NULL, NULL) != 0)
+        if (LxPeekSignal(Thread, FALSE, NULL) != 0)
             return STATUS_ALERTED;
         Now = KeQueryInterruptTime();
         if (Now >= Deadline)
@@ -895,6 +1024,8 @@ VOID
 LxInitializeProcessSignals(
     _In_ PLX_PROCESS Process)
 {
+    lx_sigpending_init(&Process->SharedPending);
+    Process->SigQueued = 0;
     KeInitializeTimerEx(&Process->RealTimer, NotificationTimer);
     KeInitializeDpc(&Process->RealTimerDpc, LxRealTimerDpc, Process);
     Process->RealTimerArmed = FALSE;
@@ -905,9 +1036,14 @@ VOID
 LxCleanupProcessSignals(
     _In_ PLX_PROCESS Process)
 {
+    KIRQL Irql;
+
     KeCancelTimer(&Process->RealTimer);
     Process->RealTimerArmed = FALSE;
     KeFlushQueuedDpcs();
+    KeAcquireSpinLock(&LxSignalLock, &Irql);
+    LxFreeSigEntries(Process, lx_sigpending_discard(&Process->SharedPending, ~0ULL));
+    KeReleaseSpinLock(&LxSignalLock, Irql);
 }
 
 /* sigreturn's FPU state: the struct _fpstate at FpAddress (its FNSAVE part over its FXSAVE
@@ -1172,30 +1308,14 @@ LxSigtimedwait(
 
     for (;;)
     {
-        ULONGLONG Ready;
-        ULONG Sig = 0, Pid = 0;
-        LONG Code = LX_SI_USER;
+        ULONG Sig;
+        lx_sigfields Taken;
         LARGE_INTEGER Wait;
 
         KeAcquireSpinLock(&LxSignalLock, &Irql);
-        Ready = (Thread->PendingSignals | Process->SharedPending) & Set;
-        if (Ready != 0)
-        {
-            for (Sig = 1; !(Ready & (1ULL << (Sig - 1))); Sig++)
-                ;
-            if (Thread->PendingSignals & (1ULL << (Sig - 1)))
-            {
-                Thread->PendingSignals &= ~(1ULL << (Sig - 1));
-                Code = Thread->PendingCode[Sig - 1];
-                Pid = Thread->PendingPid[Sig - 1];
-            }
-            else
-            {
-                Process->SharedPending &= ~(1ULL << (Sig - 1));
-                Code = Process->SharedCode[Sig - 1];
-                Pid = Process->SharedPid[Sig - 1];
-            }
-        }
+        Sig = lx_sig_lowest((Thread->Pending.mask | Process->SharedPending.mask) & Set);
+        if (Sig != 0)
+            LxTakeSignalLocked(Thread, Sig, &Taken);
         KeReleaseSpinLock(&LxSignalLock, Irql);
         if (Sig != 0)
         {
@@ -1204,17 +1324,16 @@ LxSigtimedwait(
                 ULONG Info[32];     /* siginfo_t: 128 bytes */
 
                 RtlZeroMemory(Info, sizeof(Info));
-                Info[0] = Sig;      /* si_signo; si_errno 0; si_code; si_pid (si_uid 0) */
-                Info[2] = (ULONG)Code;
-                if (Code <= 0)
-                    Info[3] = Pid != 0 ? Pid : Process->Pid;
+                Info[0] = Sig;      /* si_signo; si_errno 0; si_code; the union */
+                Info[2] = (ULONG)Taken.code;
+                RtlCopyMemory(&Info[3], Taken.word, sizeof(Taken.word));
                 Result = LxCopyToUser(Uinfo, Info, sizeof(Info));
                 if (Result < 0)
                     return Result;
             }
             return (LONG)Sig;
         }
-        if (LxPeekSignal(Thread, FALSE, NULL, NULL) != 0)
+        if (LxPeekSignal(Thread, FALSE, NULL) != 0)
             return LxInterruptedCall(FALSE);
         if (HaveTimeout)
         {

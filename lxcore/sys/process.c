@@ -90,15 +90,17 @@ LxSysSetRobustList(
  * system call returns, a blocked signal waits for rt_sigprocmask, otherwise the default
  * action (ignore or terminate). SyscallResult is what the system call returns to the
  * program (after the handler, if one runs). Returns the EAX for the trap return. */
+static
 LONG
-LxSignalSelfWithResult(
+LxSignalSelfInfo(
     _In_ LONG Sig,
-    _In_ LONG Code,
+    _In_ const lx_sigfields *Info,
     _In_ LONG SyscallResult)
 {
     PLX_PROCESS Process = LxCurrentProcess();
     PLX_THREAD Thread = LxCurrentThread();
     PKTRAP_FRAME TrapFrame;
+    LONG Result;
 
     if (Sig < 0 || Sig > 64)
         return -LX_EINVAL;
@@ -108,12 +110,12 @@ LxSignalSelfWithResult(
         return SyscallResult;
     if ((Thread->SignalMask & (1ULL << (Sig - 1))) && Sig != LX_SIGKILL && Sig != 19)
     {
-        LxPostSignal(Thread, (ULONG)Sig, Code, Process->Pid);
-        return SyscallResult;
+        Result = LxPostSignalInfo(Thread, (ULONG)Sig, Info);
+        return Result < 0 ? Result : SyscallResult;
     }
     TrapFrame = PsGetPicoThreadTrapFrame(PsGetCurrentThread());
     if (TrapFrame != NULL &&
-        LxDeliverSignal(TrapFrame, (ULONG)Sig, Code, Process->Pid, (ULONG)SyscallResult, 0) ==
+        LxDeliverSignalInfo(TrapFrame, (ULONG)Sig, Info, (ULONG)SyscallResult, 0) ==
             LX_SIGNAL_DELIVERED)
     {
         /* the handler starts with EAX = Sig; the call's own result is in the frame */
@@ -122,23 +124,50 @@ LxSignalSelfWithResult(
     return SyscallResult;
 }
 
-/* tkill/tgkill of another thread: a handled signal is posted to it; a default action that
- * ends the process ends it now. */
+/* The siginfo of a signal this process sends: si_code Code, our pid and uid. */
+static
+VOID
+LxSenderFields(
+    _Out_ lx_sigfields *Info,
+    _In_ LONG Code)
+{
+    PLX_PROCESS Process = LxCurrentProcess();
+
+    LxSigFields(Info, Code, Process->Pid);
+    Info->word[1] = Process->Uid;
+}
+
+LONG
+LxSignalSelfWithResult(
+    _In_ LONG Sig,
+    _In_ LONG Code,
+    _In_ LONG SyscallResult)
+{
+    lx_sigfields Info;
+
+    LxSenderFields(&Info, Code);
+    return LxSignalSelfInfo(Sig, &Info, SyscallResult);
+}
+
+/* tkill/tgkill/rt_tgsigqueueinfo of another thread: a handled signal is posted to it; a
+ * default action that ends the process ends it now. */
 static
 LONG
 LxSignalOtherThread(
     _In_opt_ PLX_PROCESS Process,
     _In_ ULONG Tid,
-    _In_ ULONG Sig)
+    _In_ ULONG Sig,
+    _In_ const lx_sigfields *Info)
 {
     PLX_PROCESS Owner = Process != NULL ? Process : LxCurrentProcess();
 
-    if (LxSignalThreadByTid(Process, Tid, 0) < 0)
+    if (LxSignalThreadByTid(Process, Tid, 0, NULL) < 0)
         return -LX_ESRCH;
     if (Sig == 0)
         return 0;
     if (Sig == LX_SIGKILL || (Owner->SignalHandlers[Sig] == 0 /* SIG_DFL */ &&
-                              LxSignalWouldRun(Owner, Sig)))
+                              LxSignalWouldRun(Owner, Sig) &&
+                              !LxSignalBlocked(Owner, Tid, Sig)))
     {
         /* the default action ends the whole process (ours too: then this does not return) */
         if (Owner->Signal == 0 && !Owner->ExitRequested)
@@ -147,42 +176,37 @@ LxSignalOtherThread(
         LxPicoRoutines.TerminateProcess(Owner->Process, (NTSTATUS)(0xC0000000 | Sig));
         return 0;
     }
-    return LxSignalThreadByTid(Process, Tid, Sig);
+    return LxSignalThreadByTid(Process, Tid, Sig, Info);
 }
 
-/* A signal to ourselves: SI_USER from kill, SI_TKILL from tkill/tgkill (raise). */
+/* kill/rt_sigqueueinfo of another process: a signal with a handler is posted to one of its
+ * threads (it runs when that thread next returns to user mode or is woken from an
+ * interruptible wait); one it does not ignore and has no handler for takes the default
+ * action of ending it, unless every thread blocks it (then it stays pending). 0 or -EAGAIN. */
 static
 LONG
-LxSignalSelf(
-    _In_ LONG Sig,
-    _In_ LONG Code)
-{
-    return LxSignalSelfWithResult(Sig, Code, 0);
-}
-
-/* kill of another process: a signal with a handler is posted to one of its threads (it runs
- * when that thread next returns to user mode or is woken from an interruptible wait); one
- * it does not ignore and has no handler for takes the default action of ending it. */
-static
-VOID
 LxSignalOtherProcess(
     _In_ PLX_PROCESS Target,
-    _In_ ULONG Sig)
+    _In_ ULONG Sig,
+    _In_ const lx_sigfields *Info)
 {
+    LONG Result;
+
     if (Sig != 0 && Target->Process != NULL && !KeReadStateEvent(&Target->ExitEvent) &&
         LxSignalWouldRun(Target, Sig))
     {
-        if (Sig != LX_SIGKILL && Target->SignalHandlers[Sig] > 1 /* a handler */)
+        /* a handler, or a default action every thread blocks for now: pending */
+        if (Sig != LX_SIGKILL && (Target->SignalHandlers[Sig] > 1 ||
+                                  LxSignalBlocked(Target, 0, Sig)))
         {
-            LxSignalProcessAsync(Target, Sig, LX_SI_USER, LxCurrentProcess()->Pid);
+            Result = LxSignalProcessInfo(Target, Sig, Info);
+            return Result == -LX_ESRCH ? 0 : Result;
         }
-        else
-        {
-            if (Target->Signal == 0 && !Target->ExitRequested)
-                Target->Signal = Sig;
-            LxPicoRoutines.TerminateProcess(Target->Process, (NTSTATUS)(0xC0000000 | Sig));
-        }
+        if (Target->Signal == 0 && !Target->ExitRequested)
+            Target->Signal = Sig;
+        LxPicoRoutines.TerminateProcess(Target->Process, (NTSTATUS)(0xC0000000 | Sig));
     }
+    return 0;
 }
 
 #define LX_KILL_MAX_TARGETS 64
@@ -192,7 +216,8 @@ LxSignalOtherProcess(
 static
 LONG
 LxKillOwnProcess(
-    _In_ LONG Sig)
+    _In_ LONG Sig,
+    _In_ const lx_sigfields *Info)
 {
     PLX_THREAD Thread = LxCurrentThread();
 
@@ -201,10 +226,10 @@ LxKillOwnProcess(
     {
         if (LxSignalWouldRun(LxCurrentProcess(), (ULONG)Sig) ||
             LxCurrentProcess()->SignalHandlers[Sig] == 0)
-            LxSignalProcessAsync(LxCurrentProcess(), (ULONG)Sig, LX_SI_USER, LxCurrentProcess()->Pid);
+            return LxSignalProcessInfo(LxCurrentProcess(), (ULONG)Sig, Info);
         return 0;
     }
-    return LxSignalSelf(Sig, LX_SI_USER);
+    return LxSignalSelfInfo(Sig, Info, 0);
 }
 
 LONG
@@ -218,17 +243,19 @@ LxSysKill(
     PLX_PROCESS Target;
     BOOLEAN Self = FALSE;
     ULONG Count, i;
+    lx_sigfields Info;
 
     if (Sig < 0 || Sig > 64)
         return -LX_EINVAL;
+    LxSenderFields(&Info, LX_SI_USER);
     if (Pid == (LONG)Process->Pid)
-        return LxKillOwnProcess(Sig);
+        return LxKillOwnProcess(Sig, &Info);
     if (Pid > 0)
     {
         Target = LxLookupProcess((ULONG)Pid);
         if (Target == NULL)
             return -LX_ESRCH;
-        LxSignalOtherProcess(Target, (ULONG)Sig);
+        LxSignalOtherProcess(Target, (ULONG)Sig, &Info);
         LxDereferenceProcess(Target);
         return 0;
     }
@@ -242,11 +269,11 @@ LxSysKill(
         if (Targets[i] == Process)
             Self = (Pid != -1);
         else
-            LxSignalOtherProcess(Targets[i], (ULONG)Sig);
+            LxSignalOtherProcess(Targets[i], (ULONG)Sig, &Info);
         LxDereferenceProcess(Targets[i]);
     }
     if (Self)
-        return LxKillOwnProcess(Sig);   /* last: its default action may end us here */
+        return LxKillOwnProcess(Sig, &Info);    /* last: its default action may end us here */
     return (Count != 0 || Pid == -1) ? 0 : -LX_ESRCH;
 }
 
@@ -256,11 +283,38 @@ LxSysTkill(
     LX_PID Pid,
     LONG Sig)
 {
+    lx_sigfields Info;
+
     if (Pid <= 0 || Sig < 0 || Sig > 64)
         return -LX_EINVAL;
+    LxSenderFields(&Info, LX_SI_TKILL);
     if (Pid != (LONG)LxCurrentThread()->Tid)
-        return LxSignalOtherThread(NULL, (ULONG)Pid, (ULONG)Sig);
-    return LxSignalSelf(Sig, LX_SI_TKILL);
+        return LxSignalOtherThread(NULL, (ULONG)Pid, (ULONG)Sig, &Info);
+    return LxSignalSelfInfo(Sig, &Info, 0);
+}
+
+/* Thread Pid of process Tgid: tgkill, rt_tgsigqueueinfo. */
+static
+LONG
+LxSignalThreadOf(
+    _In_ LX_PID Tgid,
+    _In_ LX_PID Pid,
+    _In_ LONG Sig,
+    _In_ const lx_sigfields *Info)
+{
+    PLX_PROCESS Target;
+    LONG Result;
+
+    if (Tgid <= 0 || Pid <= 0 || Sig < 0 || Sig > 64)
+        return -LX_EINVAL;
+    if (Tgid == (LONG)LxCurrentProcess()->Pid && Pid == (LONG)LxCurrentThread()->Tid)
+        return LxSignalSelfInfo(Sig, Info, 0);
+    Target = LxLookupProcess((ULONG)Tgid);
+    if (Target == NULL)
+        return -LX_ESRCH;
+    Result = LxSignalOtherThread(Target, (ULONG)Pid, (ULONG)Sig, Info);
+    LxDereferenceProcess(Target);
+    return Result;
 }
 
 LONG
@@ -270,19 +324,78 @@ LxSysTgkill(
     LX_PID Pid,
     LONG Sig)
 {
+    lx_sigfields Info;
+
+    LxSenderFields(&Info, LX_SI_TKILL);
+    return LxSignalThreadOf(Tgid, Pid, Sig, &Info);
+}
+
+/* The siginfo rt_sigqueueinfo / rt_tgsigqueueinfo send: the caller's own, except that only a
+ * process signalling itself may claim the kernel or kill (si_code >= 0) or tkill as origin
+ * (Linux's do_rt_sigqueueinfo: -EPERM). */
+static
+LONG
+LxUserSigFields(
+    _In_ LX_PID Tgid,
+    _In_ ULONG_PTR Uinfo,
+    _Out_ lx_sigfields *Info)
+{
+    ULONG Raw[3 + LX_SIGINFO_WORDS];    /* si_signo, si_errno, si_code, the union */
+    LONG Result = LxCopyFromUser(Raw, Uinfo, sizeof(Raw));
+
+    if (Result < 0)
+        return Result;
+    if (((LONG)Raw[2] >= 0 || (LONG)Raw[2] == LX_SI_TKILL) &&
+        Tgid != (LX_PID)LxCurrentProcess()->Pid)
+        return -LX_EPERM;
+    Info->code = (LONG)Raw[2];
+    RtlCopyMemory(Info->word, &Raw[3], sizeof(Info->word));
+    return 0;
+}
+
+LONG
+NTAPI
+LxSysRtSigqueueinfo(
+    LX_PID Pid,
+    LONG Sig,
+    LX_SIGINFO *Uinfo)
+{
     PLX_PROCESS Target;
+    lx_sigfields Info;
     LONG Result;
 
-    if (Tgid <= 0 || Pid <= 0 || Sig < 0 || Sig > 64)
+    Result = LxUserSigFields(Pid, (ULONG_PTR)Uinfo, &Info);
+    if (Result < 0)
+        return Result;
+    if (Sig < 0 || Sig > 64)
         return -LX_EINVAL;
-    if (Tgid == (LONG)LxCurrentProcess()->Pid && Pid == (LONG)LxCurrentThread()->Tid)
-        return LxSignalSelf(Sig, LX_SI_TKILL);
-    Target = LxLookupProcess((ULONG)Tgid);
+    if (Pid == (LONG)LxCurrentProcess()->Pid)
+        return LxKillOwnProcess(Sig, &Info);
+    if (Pid <= 0)
+        return -LX_ESRCH;
+    Target = LxLookupProcess((ULONG)Pid);
     if (Target == NULL)
         return -LX_ESRCH;
-    Result = LxSignalOtherThread(Target, (ULONG)Pid, (ULONG)Sig);
+    Result = LxSignalOtherProcess(Target, (ULONG)Sig, &Info);
     LxDereferenceProcess(Target);
     return Result;
+}
+
+LONG
+NTAPI
+LxSysRtTgsigqueueinfo(
+    LX_PID Tgid,
+    LX_PID Pid,
+    LONG Sig,
+    LX_SIGINFO *Uinfo)
+{
+    lx_sigfields Info;
+    LONG Result;
+
+    Result = LxUserSigFields(Tgid, (ULONG_PTR)Uinfo, &Info);
+    if (Result < 0)
+        return Result;
+    return LxSignalThreadOf(Tgid, Pid, Sig, &Info);
 }
 
 #define LX_SIG_BLOCK    0
@@ -391,7 +504,8 @@ LxSysRtSigaction(
 
 /* Resource limits: per process, Linux's defaults (INIT_RLIMITS), inherited by fork, kept by
  * execve. RLIMIT_NOFILE bounds the descriptors nt/fd.c hands out, and the descriptor table's
- * size is its ceiling (Linux's nr_open); the others are recorded, not enforced. */
+ * size is its ceiling (Linux's nr_open); RLIMIT_SIGPENDING bounds the signals queued to the
+ * process (nt/signal.c; Linux counts them per user); the others are recorded, not enforced. */
 #define LX_RLIMIT_STACK     3
 #define LX_RLIMIT_CORE      4
 #define LX_RLIMIT_MEMLOCK   8
@@ -416,6 +530,8 @@ LxInitializeLimits(
     Process->RlimitCur[LX_RLIMIT_MSGQUEUE] = Process->RlimitMax[LX_RLIMIT_MSGQUEUE] = 819200;
     Process->RlimitCur[LX_RLIMIT_NICE] = Process->RlimitMax[LX_RLIMIT_NICE] = 0;
     Process->RlimitCur[LX_RLIMIT_RTPRIO] = Process->RlimitMax[LX_RLIMIT_RTPRIO] = 0;
+    /* Linux: max_threads / 2, 4096 for a 512 MiB i386 machine; bounds queued signals */
+    Process->RlimitCur[LX_RLIMIT_SIGPENDING] = Process->RlimitMax[LX_RLIMIT_SIGPENDING] = 4096;
 }
 
 /* The process a prlimit64 names (referenced), or NULL (-ESRCH). */

@@ -35,6 +35,10 @@
  *    survive the first trap.
  *  - a native system call (int $0x80/sysenter/syscall executed by the program rather
  *    than by the harness's gadget) kills the run: exit status 125 and a message.
+ *  - a program the traced one execs that is not built against the patched musl (the
+ *    system's /bin/sh, say) runs natively: a task whose new image makes a native system
+ *    call before any trap, or whose image has no i386 vDSO gadget (an x86_64 program), is
+ *    detached and left to Linux, with all it starts.
  *
  * Usage: lxss-harness [-v] [-c] [-e NR[,NR...]] [--] ELF [args...]
  *   -v   trace every trapped system call on stderr
@@ -130,6 +134,9 @@ struct task {
 	struct user_regs_struct trap;/* registers at the int $0x2e */
 	uint32_t nr;                /* Linux syscall number of the trap in progress */
 	int exec_seen;              /* PTRACE_EVENT_EXEC during this syscall */
+	int foreign_ok;             /* exec'd an image that has not trapped yet: a native
+				       system call means a native program, not a violation */
+	int initial_exec;           /* the harness's own exec of the program under test */
 	int poison;
 	uint32_t patch_addr;        /* program memory patched for this call (0: none) */
 	uint32_t patch_orig[5];
@@ -138,7 +145,7 @@ struct task {
 
 static struct task *tasks;
 static size_t ntasks, captasks;
-static int verbose, count_calls;
+static int verbose, count_calls, main_detached;
 static unsigned char enosys[0x1000];
 static unsigned long ncalls;
 static pid_t main_pid;
@@ -250,8 +257,9 @@ static size_t peek(pid_t tid, uint32_t addr, void *buf, size_t len)
 	return done;
 }
 
-/* Finds `int $0x80` (CD 80) inside the task's [vdso] mapping. */
-static uint32_t find_gadget(pid_t tid)
+/* Finds `int $0x80` (CD 80) inside the task's [vdso] mapping; 0 if there is none and
+ * 'optional' (an x86_64 image). */
+static uint32_t find_gadget_in(pid_t tid, int optional)
 {
 	char path[64], line[512];
 	snprintf(path, sizeof path, "/proc/%d/maps", (int)tid);
@@ -263,6 +271,7 @@ static uint32_t find_gadget(pid_t tid)
 		if (strstr(line, "[vdso]") && sscanf(line, "%lx-%lx", &lo, &hi) == 2) { found = 1; break; }
 	}
 	fclose(f);
+	if (!found && optional) return 0;
 	if (!found) die("task %d has no [vdso] mapping to take an int $0x80 from (vdso32 disabled?)", (int)tid);
 	size_t len = hi - lo;
 	unsigned char *buf = malloc(len);
@@ -272,8 +281,23 @@ static uint32_t find_gadget(pid_t tid)
 	for (size_t i = 0; i + 1 < got; i++)
 		if (buf[i] == 0xcd && buf[i + 1] == 0x80) { gadget = (uint32_t)(lo + i); break; }
 	free(buf);
-	if (!gadget) die("no int $0x80 in task %d's vDSO", (int)tid);
+	if (!gadget && !optional) die("no int $0x80 in task %d's vDSO", (int)tid);
 	return gadget;
+}
+
+static uint32_t find_gadget(pid_t tid)
+{
+	return find_gadget_in(tid, 0);
+}
+
+/* Leaves a task that runs a native program to Linux (the main program's status is still
+ * collected by waitpid). */
+static void let_go(struct task *t)
+{
+	if (verbose) fprintf(stderr, "[%d] runs a native program: detached\n", (int)t->tid);
+	if (t->tid == main_pid) main_detached = 1;
+	ptrace(PTRACE_DETACH, t->tid, 0, 0);
+	drop_task(t->tid);
 }
 
 static void set_options(pid_t tid)
@@ -354,6 +378,7 @@ static int handle_trap(struct task *t)
 	uint32_t eip = (uint32_t)R_EIP(r);
 	unsigned char insn[2];
 	if (peek(t->tid, eip, insn, 2) != 2 || insn[0] != 0xcd || insn[1] != LXSS_TRAP_VECTOR) return 0;
+	t->foreign_ok = 0; /* a program of ours */
 
 	uint32_t eax = (uint32_t)R_EAX(r), nr;
 	if (eax >= LXSS_SYSCALL_BASE && eax < LXSS_SYSCALL_BASE + 0x1000)
@@ -425,7 +450,14 @@ static void syscall_exit(struct task *t)
 		return;
 	}
 	if ((t->nr == NR_execve || t->nr == NR_execveat) && (t->exec_seen || res == 0)) {
-		t->gadget = find_gadget(t->tid); /* a new image, with its own vDSO */
+		/* a new image, with its own vDSO; the program under test must be one of ours */
+		t->gadget = find_gadget_in(t->tid, !t->initial_exec);
+		if (!t->gadget) {
+			let_go(t);
+			return;
+		}
+		t->foreign_ok = !t->initial_exec;
+		t->initial_exec = 0;
 		resume(t->tid, 0);
 		return;
 	}
@@ -506,6 +538,7 @@ static int run(char **argv)
 	t0->state = T_IN_SYSCALL;
 	t0->nr = NR_execve;
 	t0->exec_seen = 1;
+	t0->initial_exec = 1;
 	resume(pid, 0);
 
 	int main_status = -1;
@@ -551,6 +584,8 @@ static int run(char **argv)
 				resume(tid, 0);
 			} else if (t->state == T_IN_SYSCALL) {
 				syscall_exit(t);
+			} else if (t->foreign_ok) {
+				let_go(t);
 			} else {
 				struct user_regs_struct r;
 				getregs(tid, &r);
@@ -610,6 +645,8 @@ static int run(char **argv)
 		}
 		resume(tid, sig);
 	}
+	if (main_detached && main_status < 0 && waitpid(pid, &st, 0) == pid)
+		main_status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 	return main_status < 0 ? 125 : main_status;
 }
 

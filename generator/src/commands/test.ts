@@ -10,7 +10,7 @@ import { BUILD_DIR } from '../paths.ts';
 import { describeChoice, resolveBuildDir, userConfigFile } from '../vm/config.ts';
 import { inspectBuild, parsePathList, registryHasLxcoreService } from '../vm/reactos-build.ts';
 import { assembleBootMedium, RUNNER_IMAGE } from '../vm/boot-medium.ts';
-import { crashTest, hangTest, DEFAULT_MANIFEST, makePayloadImage, payloadSizeMiB, planTests, readManifest, type PlannedElf } from '../vm/payload.ts';
+import { crashTest, hangTest, DEFAULT_MANIFEST, makePayloadImage, payloadSizeMiB, payloadSystemFiles, planTests, readManifest, type PlannedElf } from '../vm/payload.ts';
 import { buildLxcore, buildRunner, lxcoreInf } from '../vm/runner-build.ts';
 import { defaultTestEntries } from '../elf/corpus.ts';
 import { MANIFEST_STOCK } from '../elf/suite.ts';
@@ -240,7 +240,8 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
   const runDir = path.join(vmDir, `run-${new Date().toISOString().replace(/[:.]/g, '-')}`);
   mkdirSync(runDir, { recursive: true });
   const payload = path.join(runDir, 'payload.img');
-  await makePayloadImage(payload, tests, payloadSizeMiB(tests));
+  const system = payloadSystemFiles((l) => console.log(l));
+  await makePayloadImage(payload, tests, payloadSizeMiB(tests, system), system);
   const logFile = path.join(runDir, 'serial.log');
   const qemu = process.env.LXSS_QEMU || 'qemu-system-i386';
   const extraArgs = process.env.LXSS_QEMU_ARGS ? process.env.LXSS_QEMU_ARGS.split(/\s+/).filter(Boolean) : [];

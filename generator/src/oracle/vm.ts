@@ -15,6 +15,7 @@ import { TRAP_HEADER } from '../musl/build.ts';
 import { withLock } from '../musl/lock.ts';
 import { S_IFCHR, S_IFDIR, S_IFREG, writeCpio, type CpioEntry } from './cpio.ts';
 import { signalName, type I386Job, type I386Result } from './index.ts';
+import { busyboxStatic, downloadI386, requireI386Architecture } from '../debian/packages.ts';
 
 export const ORACLE_DIR = path.join(BUILD_DIR, 'oracle');
 const KERNEL_DIR = path.join(ORACLE_DIR, 'kernel');
@@ -38,19 +39,13 @@ function run(cmd: string, args: string[], opts: { cwd?: string } = {}): string {
 export function ensureKernel(log: Log): string {
   const have = existsSync(KERNEL_DIR) ? readdirSync(KERNEL_DIR).find((f) => f.startsWith('vmlinuz-')) : undefined;
   if (have) return path.join(KERNEL_DIR, have);
-  if (!run('dpkg', ['--print-foreign-architectures']).split('\n').includes('i386'))
-    throw new Error('the i386 oracle VM needs Debian\'s i386 packages, and the i386 architecture is not set up: run sh generator/setup.sh');
+  requireI386Architecture('the i386 oracle VM');
   const deps = run('apt-cache', ['depends', KERNEL_META]);
   const pkg = deps.match(/Depends:\s+(linux-image-[^\s:]+)/)?.[1];
   if (!pkg) throw new Error(`apt-cache depends ${KERNEL_META} names no kernel package (run apt-get update, or sh generator/setup.sh):\n${deps}`);
-  const downloads = path.join(BUILD_DIR, 'downloads');
-  mkdirSync(downloads, { recursive: true });
-  log(`i386 oracle: fetching ${pkg}:i386 (Debian's i386 kernel) with apt-get download`);
-  run('apt-get', ['download', '-q', '-o', 'APT::Sandbox::User=root', `${pkg}:i386`], { cwd: downloads });
-  const deb = readdirSync(downloads).find((f) => f.startsWith(`${pkg}_`) && f.endsWith('_i386.deb'));
-  if (!deb) throw new Error(`apt-get download ${pkg}:i386 left no .deb in ${downloads}`);
+  const deb = downloadI386(pkg, log, "i386 oracle (Debian's i386 kernel)");
   const tmp = mkdtempSync(path.join(ORACLE_DIR, 'kernel-'));
-  const tar = spawnSync('sh', ['-c', 'dpkg-deb --fsys-tarfile "$1" | tar -x -C "$2" --wildcards "./boot/vmlinuz-*"', 'sh', path.join(downloads, deb), tmp], {
+  const tar = spawnSync('sh', ['-c', 'dpkg-deb --fsys-tarfile "$1" | tar -x -C "$2" --wildcards "./boot/vmlinuz-*"', 'sh', deb, tmp], {
     encoding: 'utf8',
   });
   if (tar.status !== 0) throw new Error(`unpacking /boot/vmlinuz from ${deb} failed:\n${tar.stderr}`);
@@ -58,7 +53,7 @@ export function ensureKernel(log: Log): string {
   if (!image) throw new Error(`${deb} has no /boot/vmlinuz-*`);
   mkdirSync(KERNEL_DIR, { recursive: true });
   renameSync(path.join(tmp, 'boot', image), path.join(KERNEL_DIR, image));
-  writeFileSync(path.join(KERNEL_DIR, 'package'), `${deb}\n`);
+  writeFileSync(path.join(KERNEL_DIR, 'package'), `${path.basename(deb)}\n`);
   rmSync(tmp, { recursive: true, force: true });
   return path.join(KERNEL_DIR, image);
 }
@@ -81,10 +76,18 @@ export function buildStaticI386(src: string, out: string, extra: string[] = [], 
   return out;
 }
 
-function vmBinaries(): { init: string; harness: string } {
+interface VmBinaries {
+  init: string;
+  harness: string;
+  /** /bin/sh: Debian's busybox-static, as a Linux system has a shell */
+  sh: string;
+}
+
+function vmBinaries(log: Log): VmBinaries {
   return {
     init: buildStaticI386(INIT_SRC, path.join(ORACLE_DIR, 'bin', 'oracle-init')),
     harness: buildStaticI386(HARNESS_SRC, path.join(ORACLE_DIR, 'bin', 'lxss-harness'), ['-I', path.dirname(TRAP_HEADER)], [TRAP_HEADER]),
+    sh: busyboxStatic(log),
   };
 }
 
@@ -103,8 +106,8 @@ export function jobsFile(jobs: I386Job[]): string {
     .join('');
 }
 
-/** The initramfs of a batch: /init, /oracle/{jobs,lxss-harness}, /dev/console, every program at its host path. */
-export function initramfs(jobs: I386Job[], bins: { init: string; harness: string }): Buffer {
+/** The initramfs of a batch: /init, /oracle/{jobs,lxss-harness}, /bin/sh, /dev/console, every program at its host path. */
+export function initramfs(jobs: I386Job[], bins: VmBinaries): Buffer {
   const entries: CpioEntry[] = [];
   const dirs = new Set<string>();
   const addDir = (d: string) => {
@@ -125,6 +128,7 @@ export function initramfs(jobs: I386Job[], bins: { init: string; harness: string
   addFile('init', readFileSync(bins.init), 0o755);
   addFile('oracle/lxss-harness', readFileSync(bins.harness), 0o755);
   addFile('oracle/jobs', Buffer.from(jobsFile(jobs)), 0o644);
+  addFile('bin/sh', readFileSync(bins.sh), 0o755);
   for (const j of jobs) {
     for (const f of [j.argv[0]!, ...(j.files ?? [])]) {
       if (!path.isAbsolute(f)) throw new Error(`i386 oracle: job ${j.id}: ${f} is not an absolute path`);
@@ -221,7 +225,7 @@ async function boot(
   log: Log,
   pending: Map<string, { resolve: (r: I386Result) => void; reject: (e: Error) => void }>,
 ): Promise<void> {
-  const { kernel, bins } = await withLock(path.join(ORACLE_DIR, '.lock'), async () => ({ kernel: ensureKernel(log), bins: vmBinaries() }));
+  const { kernel, bins } = await withLock(path.join(ORACLE_DIR, '.lock'), async () => ({ kernel: ensureKernel(log), bins: vmBinaries(log) }));
   mkdirSync(ORACLE_DIR, { recursive: true });
   const work = mkdtempSync(path.join(ORACLE_DIR, 'run-'));
   const initrd = path.join(work, 'initrd.cpio');

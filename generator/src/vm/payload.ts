@@ -7,10 +7,12 @@
 //                    (tests/runner/README.md)
 //   /elf/<file>      the test binaries
 //   /tmp/            scratch directory, the tests' cwd
+//   /bin/sh          Debian's busybox-static (payloadSystemFiles): a Linux system has a shell
 import { existsSync, readFileSync, statSync, writeFileSync, openSync, writeSync, closeSync, ftruncateSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { BUILD_DIR, ROOT } from '../paths.ts';
+import { busyboxStatic } from '../debian/packages.ts';
 
 export interface ManifestEntry {
   name: string;
@@ -176,8 +178,20 @@ async function mtool(cmd: string, args: string[]): Promise<void> {
   });
 }
 
-/** Creates the payload disk image: MBR + FAT16 partition with the plan, the ELFs and /tmp. */
-export async function makePayloadImage(image: string, tests: PlannedElf[], sizeMiB = 64): Promise<void> {
+/** A file of the payload's root file system besides the tests (e.g. /bin/sh). */
+export interface SystemFile {
+  /** Path on the payload disk, '/' separated, no leading slash. */
+  diskPath: string;
+  file: string;
+}
+
+/** The payload's system files: /bin/sh, Debian's busybox-static (as a Linux system has a shell). */
+export function payloadSystemFiles(log: (line: string) => void): SystemFile[] {
+  return [{ diskPath: 'bin/sh', file: busyboxStatic(log) }];
+}
+
+/** Creates the payload disk image: MBR + FAT16 partition with the plan, the ELFs, /tmp and the system files. */
+export async function makePayloadImage(image: string, tests: PlannedElf[], sizeMiB = 64, system: SystemFile[] = []): Promise<void> {
   for (const t of tests) if (!t.diskPath.startsWith('@') && !existsSync(t.file)) throw new Error(`ELF ${t.file} (${t.name}) does not exist: rebuild the ELF tests`);
   const total = sizeMiB * 1024 * 2;
   mkdirSync(path.dirname(image), { recursive: true });
@@ -190,16 +204,19 @@ export async function makePayloadImage(image: string, tests: PlannedElf[], sizeM
   }
   const part = `${image}@@${PART_START * SECTOR}`;
   await mtool('mformat', ['-i', part, '-T', String(total - PART_START), '-h', '16', '-s', '63', '-H', String(PART_START), '-v', 'LXSSTEST', '::']);
-  await mtool('mmd', ['-i', part, '::/elf', '::/tmp']);
+  const dirs = new Set(['elf', 'tmp']);
+  for (const f of system) for (let d = path.posix.dirname(f.diskPath); d !== '.'; d = path.posix.dirname(d)) dirs.add(d);
+  await mtool('mmd', ['-i', part, ...[...dirs].sort().map((d) => `::/${d}`)]);
   const planPath = `${image}.plan.txt`;
   writeFileSync(planPath, planText(tests));
   await mtool('mcopy', ['-i', part, planPath, `::/${PLAN_FILE}`]);
   // mcopy takes many sources to one directory, but names must stay those of the disk paths.
   for (const t of tests) if (!t.diskPath.startsWith('@')) await mtool('mcopy', ['-i', part, t.file, `::/${t.diskPath}`]);
+  for (const f of system) await mtool('mcopy', ['-i', part, f.file, `::/${f.diskPath}`]);
 }
 
-/** Size in MiB large enough for the tests (at least 64). */
-export function payloadSizeMiB(tests: PlannedElf[]): number {
-  const bytes = tests.reduce((n, t) => n + (t.file && existsSync(t.file) ? statSync(t.file).size : 0), 0);
+/** Size in MiB large enough for the tests and system files (at least 64). */
+export function payloadSizeMiB(tests: PlannedElf[], system: SystemFile[] = []): number {
+  const bytes = [...tests, ...system].reduce((n, t) => n + (t.file && existsSync(t.file) ? statSync(t.file).size : 0), 0);
   return Math.max(64, Math.ceil((bytes * 1.2) / (1024 * 1024)) + 16);
 }

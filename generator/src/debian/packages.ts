@@ -1,0 +1,76 @@
+// Debian 12 i386 packages the project needs only the files of (never installed on the host):
+// fetched with `apt-get download <pkg>:i386` into .lxss/downloads and unpacked with dpkg-deb
+// under .lxss/. The i386 architecture comes from generator/setup.sh (dpkg --add-architecture).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { BUILD_DIR } from '../paths.ts';
+
+export type Log = (line: string) => void;
+
+const DOWNLOADS = path.join(BUILD_DIR, 'downloads');
+const UNPACKED = path.join(BUILD_DIR, 'debian');
+
+function run(cmd: string, args: string[], opts: { cwd?: string } = {}): string {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', cwd: opts.cwd, maxBuffer: 64 << 20 });
+  if (r.error) throw new Error(`${cmd}: ${r.error.message}`);
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (status ${r.status}):\n${r.stderr}${r.stdout}`);
+  return r.stdout;
+}
+
+/** Throws with what to do when dpkg has no i386 architecture. */
+export function requireI386Architecture(what: string): void {
+  if (!run('dpkg', ['--print-foreign-architectures']).split('\n').includes('i386'))
+    throw new Error(`${what} needs Debian's i386 packages, and the i386 architecture is not set up: run sh generator/setup.sh`);
+}
+
+/** The .deb of pkg:i386 in .lxss/downloads, downloaded when missing. */
+export function downloadI386(pkg: string, log: Log, what: string): string {
+  requireI386Architecture(what);
+  mkdirSync(DOWNLOADS, { recursive: true });
+  const find = () => readdirSync(DOWNLOADS).find((f) => f.startsWith(`${pkg}_`) && f.endsWith('_i386.deb'));
+  const have = find();
+  if (have) return path.join(DOWNLOADS, have);
+  log(`${what}: fetching ${pkg}:i386 with apt-get download`);
+  // into a directory of its own, then renamed: a concurrent lxgen never reads half a .deb
+  const tmp = mkdtempSync(path.join(DOWNLOADS, `.${pkg}-`));
+  try {
+    run('apt-get', ['download', '-q', '-o', 'APT::Sandbox::User=root', `${pkg}:i386`], { cwd: tmp });
+    const deb = readdirSync(tmp).find((f) => f.startsWith(`${pkg}_`) && f.endsWith('_i386.deb'));
+    if (!deb) throw new Error(`apt-get download ${pkg}:i386 left no .deb (run apt-get update, or sh generator/setup.sh)`);
+    renameSync(path.join(tmp, deb), path.join(DOWNLOADS, deb));
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  return path.join(DOWNLOADS, find()!);
+}
+
+/** The files of pkg:i386, unpacked once into .lxss/debian/<pkg>/ (its root). Unpacked
+ * beside it and renamed into place, so a concurrent lxgen never sees half of it. */
+export function unpackedI386(pkg: string, log: Log, what: string): string {
+  const dir = path.join(UNPACKED, pkg);
+  if (existsSync(dir)) return dir;
+  const deb = downloadI386(pkg, log, what);
+  mkdirSync(UNPACKED, { recursive: true });
+  const tmp = mkdtempSync(path.join(UNPACKED, `.${pkg}-`));
+  try {
+    run('dpkg-deb', ['-x', deb, tmp]);
+    renameSync(tmp, dir);
+  } catch (err) {
+    if (!existsSync(dir)) throw err; // else another lxgen unpacked it first
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  return dir;
+}
+
+/**
+ * Debian's static i386 busybox (package busybox-static): the /bin/sh of the systems the ELF
+ * tests run on where the project makes the root file system (the guest's payload disk, the
+ * i386 oracle VM). Returns the path of its bin/busybox.
+ */
+export function busyboxStatic(log: Log): string {
+  const bin = path.join(unpackedI386('busybox-static', log, '/bin/sh for the ELF tests'), 'bin', 'busybox');
+  if (!existsSync(bin)) throw new Error(`busybox-static:i386 unpacked without bin/busybox (${bin})`);
+  return bin;
+}
