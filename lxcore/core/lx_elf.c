@@ -346,6 +346,19 @@ int lx_elf_plan(const void *image, size_t image_size, uint32_t dyn_base, lx_load
     if (overflow || plan->reserve_end > LX_USER_LIMIT)
         plan->reserve_end = LX_USER_LIMIT;
     plan->brk_start = plan->image_end;
+    {
+        uint32_t start_data = 0, end_data = 0;
+
+        for (i = 0; i < plan->nsegments; i++)
+        {
+            const lx_load_segment *seg = &plan->segments[i];
+            if (seg->vaddr > start_data)
+                start_data = seg->vaddr;
+            if (seg->vaddr + seg->file_size > end_data)
+                end_data = seg->vaddr + seg->file_size;
+        }
+        plan->data_size = end_data - start_data;
+    }
 
     plan->entry = eh.entry + plan->bias;
     for (i = 0; i < plan->nsegments; i++)

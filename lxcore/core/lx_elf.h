@@ -129,6 +129,8 @@ typedef struct lx_load_plan
     uint32_t reserve_start; /* image_start rounded down to 64 KiB */
     uint32_t reserve_end;   /* image_end rounded up to 64 KiB */
     uint32_t brk_start;     /* first page after the highest segment (Linux's mm->start_brk) */
+    uint32_t data_size;     /* Linux's end_data - start_data (the highest p_vaddr to the highest
+                               p_vaddr + p_filesz), which RLIMIT_DATA counts with the brk area */
     uint32_t stack_prot;    /* LX_PROT_READ|WRITE, plus EXEC without PT_GNU_STACK or with PF_X */
     uint32_t tls_vaddr;     /* PT_TLS p_vaddr + bias, or 0 */
     uint32_t tls_memsz;

@@ -203,7 +203,7 @@ LONG NTAPI LxSysPipe(LONG *Fildes);
 LONG NTAPI LxSysTimes(LX_TMS *Tbuf);
 /* 44 prof (obsolete, enosys) */
 LONG NTAPI LxSysProf(VOID);
-/* 45 brk (mm, implemented): Linux sys_brk */
+/* 45 brk (mm, partial): Linux sys_brk */
 LONG NTAPI LxSysBrk(ULONG_PTR Brk);
 /* 46 setgid (identity, enosys): Linux sys_setgid16 */
 LONG NTAPI LxSysSetgid(LX_OLD_GID Gid);

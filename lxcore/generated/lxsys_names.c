@@ -52,7 +52,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "pipe",                      1, LXSYS_STATUS_IMPLEMENTED }, /* 42 */
     { "times",                     1, LXSYS_STATUS_PARTIAL }, /* 43 */
     { "prof",                      0, LXSYS_STATUS_ENOSYS }, /* 44 */
-    { "brk",                       1, LXSYS_STATUS_IMPLEMENTED }, /* 45 */
+    { "brk",                       1, LXSYS_STATUS_PARTIAL }, /* 45 */
     { "setgid",                    1, LXSYS_STATUS_ENOSYS }, /* 46 */
     { "getgid",                    0, LXSYS_STATUS_IMPLEMENTED }, /* 47 */
     { "signal",                    2, LXSYS_STATUS_ENOSYS }, /* 48 */

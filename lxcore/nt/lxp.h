@@ -61,6 +61,7 @@
 #define LX_MAX_FDS              256
 #define LX_RLIM_NLIMITS         16          /* RLIMIT_CPU .. RLIMIT_RTTIME */
 #define LX_RLIMIT_NOFILE        7
+#define LX_RLIMIT_DATA          2
 #define LX_RLIMIT_SIGPENDING    11
 #define LX_DEBUG_LINE           200
 
@@ -149,6 +150,7 @@ typedef struct _LX_PROCESS
     ULONG_PTR ImageReserveStart; /* the image's 64 KiB reservation */
     ULONG_PTR ImageReserveEnd;
     ULONG_PTR BrkStart;
+    ULONG_PTR DataSize;         /* the image's end_data - start_data (RLIMIT_DATA) */
     ULONG_PTR BrkCurrent;
     ULONG_PTR BrkRegionBase;    /* reservation [BrkRegionBase, BrkLimit) after the image */
     ULONG_PTR BrkLimit;

@@ -86,6 +86,7 @@ LxMmInitializeProcess(
     Process->ImageReserveStart = Plan->reserve_start;
     Process->ImageReserveEnd = Plan->reserve_end;
     Process->BrkStart = Process->BrkCurrent = Plan->brk_start;
+    Process->DataSize = Plan->data_size;
     if (Plan->reserve_end + LX_BRK_RESERVE < LX_STACK_TOP - LX_STACK_RESERVE &&
         NT_SUCCESS(LxVmOperation(ProcessHandle, Plan->reserve_end, LX_BRK_RESERVE, MEM_RESERVE,
                                  PAGE_READWRITE)))

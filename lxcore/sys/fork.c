@@ -290,6 +290,7 @@ LxAllocateChild(
     Child->ImageReserveStart = Parent->ImageReserveStart;
     Child->ImageReserveEnd = Parent->ImageReserveEnd;
     Child->BrkStart = Parent->BrkStart;
+    Child->DataSize = Parent->DataSize;
     Child->BrkCurrent = Parent->BrkCurrent;
     Child->BrkRegionBase = Parent->BrkRegionBase;
     Child->BrkLimit = Parent->BrkLimit;

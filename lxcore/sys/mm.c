@@ -133,7 +133,11 @@ LxSysBrk(
 
     ExAcquireFastMutex(&Process->MmLock);
     Result = Process->BrkCurrent;
-    if (Brk >= Process->BrkStart && Brk <= Process->BrkLimit)
+    /* RLIMIT_DATA bounds the brk area plus the image's data, whichever way it moves
+     * (Linux's check_data_rlimit); private mappings are not counted here */
+    if (Brk >= Process->BrkStart && Brk <= Process->BrkLimit &&
+        (ULONGLONG)(Brk - Process->BrkStart) + Process->DataSize <=
+            Process->RlimitCur[LX_RLIMIT_DATA])
     {
         OldEnd = LX_PAGE_ROUND_UP(Process->BrkCurrent);
         NewEnd = LX_PAGE_ROUND_UP(Brk);

@@ -2,8 +2,9 @@
 /* limits: resource limits are the process's own. RLIMIT_NOFILE set with setrlimit reads back
  * and is enforced (EMFILE below it, dup2 EBADF and F_DUPFD EINVAL at it), a soft limit above
  * the hard one is EINVAL; fork and execve keep the limits; prlimit reads and sets another
- * resource and reads a child's. The raw system calls are used, so that the C library's
- * fallbacks cannot hide a missing one. */
+ * resource and reads a child's. RLIMIT_DATA (unlimited at first) bounds the brk area: brk
+ * fails past it, moves within it, and cannot grow at all under a limit of 0. The raw system
+ * calls are used, so that the C library's fallbacks cannot hide a missing one. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdint.h>
@@ -16,6 +17,7 @@
 #include "lxtap.h"
 
 #define LIMIT 42
+#define RAW_INFINITY 0xFFFFFFFFu /* RLIM_INFINITY in the 32-bit struct rlimit of ugetrlimit/setrlimit */
 
 struct raw_rlimit32 {
 	uint32_t cur, max;
@@ -46,7 +48,7 @@ int main(int argc, char **argv)
 	if (argc > 1 && strcmp(argv[1], "--exec-child") == 0)
 		return nofile_is(LIMIT, LIMIT) ? 0 : 1;
 
-	tap_plan(13);
+	tap_plan(16);
 	struct raw_rlimit32 r = {0, 0};
 	tap_ok_why(raw_ugetrlimit(RLIMIT_NOFILE, &r) == 0 && r.cur > LIMIT && r.cur <= r.max, "ugetrlimit(RLIMIT_NOFILE)",
 		   "cur %u max %u", r.cur, r.max);
@@ -106,5 +108,31 @@ int main(int argc, char **argv)
 	close(p[1]);
 	waitpid(pid, &st, 0);
 	tap_ok(raw_prlimit(999999, RLIMIT_NOFILE, NULL, &child) == -1 && errno == ESRCH, "prlimit64 of no process is ESRCH");
+
+	/* RLIMIT_DATA and brk, in a child */
+	tap_ok_why(raw_ugetrlimit(RLIMIT_DATA, &r) == 0 && r.cur == RAW_INFINITY && r.max == RAW_INFINITY,
+		   "RLIMIT_DATA is unlimited at first", "cur %#x max %#x", r.cur, r.max);
+	pid = fork();
+	if (pid == 0) {
+		long cur = syscall(SYS_brk, 0);
+		if (raw_setrlimit(RLIMIT_DATA, 1 << 20, RAW_INFINITY) != 0)
+			_exit(2);
+		if (syscall(SYS_brk, cur + (4 << 20)) != cur)
+			_exit(3); /* 4 MiB more than a 1 MiB limit: refused, the break unchanged */
+		if (syscall(SYS_brk, cur + (256 << 10)) != cur + (256 << 10))
+			_exit(4); /* within it: moves */
+		_exit(0);
+	}
+	waitpid(pid, &st, 0);
+	tap_ok_why(WIFEXITED(st) && WEXITSTATUS(st) == 0, "RLIMIT_DATA 1 MiB: brk 4 MiB further fails, 256 KiB moves",
+		   "status %#x (3: the large brk moved, 4: the small one failed)", st);
+	pid = fork();
+	if (pid == 0) {
+		long cur = syscall(SYS_brk, 0);
+		raw_setrlimit(RLIMIT_DATA, 0, RAW_INFINITY);
+		_exit(syscall(SYS_brk, cur + 4096) == cur ? 0 : 1);
+	}
+	waitpid(pid, &st, 0);
+	tap_ok_why(WIFEXITED(st) && WEXITSTATUS(st) == 0, "RLIMIT_DATA 0: brk cannot grow", "status %#x", st);
 	return tap_done();
 }

@@ -51,6 +51,7 @@ static void unit_exec(void)
     TAP_EQ(plan.reserve_start, 0x08040000, "64K reservation start");
     TAP_EQ(plan.reserve_end, 0x08050000, "64K reservation end");
     TAP_EQ(plan.brk_start, 0x0804C000, "brk start");
+    TAP_EQ(plan.data_size, 0x100, "data size for RLIMIT_DATA: end_data - start_data");
     TAP_EQ(plan.stack_prot, LX_PROT_READ | LX_PROT_WRITE, "PT_GNU_STACK RW: stack not exec");
     TAP_EQ(plan.nprot, 2, "two protection ranges");
     TAP_EQ(plan.prot[0].start, 0x08048000, "prot range 0 start");
