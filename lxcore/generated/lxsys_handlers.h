@@ -295,7 +295,7 @@ LONG NTAPI LxSysReboot(LONG Magic1, LONG Magic2, ULONG Cmd, VOID *Arg);
 LONG NTAPI LxSysReaddir(ULONG Fd, LX_OLD_LINUX_DIRENT *Dirent, ULONG Count);
 /* 90 mmap (mm, enosys): Linux sys_old_mmap */
 LONG NTAPI LxSysMmap(LX_MMAP_ARG_STRUCT *Arg);
-/* 91 munmap (mm, implemented): Linux sys_munmap */
+/* 91 munmap (mm, partial): Linux sys_munmap */
 LONG NTAPI LxSysMunmap(ULONG_PTR Addr, SIZE_T Len);
 /* 92 truncate (fs, enosys): Linux sys_truncate */
 LONG NTAPI LxSysTruncate(const CHAR *Path, LONG Length);
@@ -883,13 +883,13 @@ LONG NTAPI LxSysRseq(LX_RSEQ *Rseq, ULONG RseqLen, LONG Flags, ULONG Sig);
 LONG NTAPI LxSysSemget(LX_KEY Key, LONG Nsems, LONG Semflg);
 /* 394 semctl (ipc, partial): Linux sys_semctl */
 LONG NTAPI LxSysSemctl(LONG Semid, LONG Semnum, LONG Cmd, ULONG_PTR Arg);
-/* 395 shmget (ipc, enosys): Linux sys_shmget */
+/* 395 shmget (ipc, partial): Linux sys_shmget */
 LONG NTAPI LxSysShmget(LX_KEY Key, SIZE_T Size, LONG Flag);
-/* 396 shmctl (ipc, enosys): Linux sys_shmctl */
+/* 396 shmctl (ipc, partial): Linux sys_shmctl */
 LONG NTAPI LxSysShmctl(LONG Shmid, LONG Cmd, LX_SHMID_DS *Buf);
-/* 397 shmat (ipc, enosys): Linux sys_shmat */
+/* 397 shmat (ipc, partial): Linux sys_shmat */
 LONG NTAPI LxSysShmat(LONG Shmid, CHAR *Shmaddr, LONG Shmflg);
-/* 398 shmdt (ipc, enosys): Linux sys_shmdt */
+/* 398 shmdt (ipc, implemented): Linux sys_shmdt */
 LONG NTAPI LxSysShmdt(CHAR *Shmaddr);
 /* 399 msgget (ipc, implemented): Linux sys_msgget */
 LONG NTAPI LxSysMsgget(LX_KEY Key, LONG Msgflg);

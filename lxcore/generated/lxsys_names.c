@@ -98,7 +98,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "reboot",                    4, LXSYS_STATUS_ENOSYS }, /* 88 */
     { "readdir",                   3, LXSYS_STATUS_ENOSYS }, /* 89 */
     { "mmap",                      1, LXSYS_STATUS_ENOSYS }, /* 90 */
-    { "munmap",                    2, LXSYS_STATUS_IMPLEMENTED }, /* 91 */
+    { "munmap",                    2, LXSYS_STATUS_PARTIAL }, /* 91 */
     { "truncate",                  2, LXSYS_STATUS_ENOSYS }, /* 92 */
     { "ftruncate",                 2, LXSYS_STATUS_ENOSYS }, /* 93 */
     { "fchmod",                    2, LXSYS_STATUS_PARTIAL }, /* 94 */
@@ -402,10 +402,10 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { NULL,                        0, LXSYS_STATUS_UNASSIGNED }, /* 392 */
     { "semget",                    3, LXSYS_STATUS_IMPLEMENTED }, /* 393 */
     { "semctl",                    4, LXSYS_STATUS_PARTIAL }, /* 394 */
-    { "shmget",                    3, LXSYS_STATUS_ENOSYS }, /* 395 */
-    { "shmctl",                    3, LXSYS_STATUS_ENOSYS }, /* 396 */
-    { "shmat",                     3, LXSYS_STATUS_ENOSYS }, /* 397 */
-    { "shmdt",                     1, LXSYS_STATUS_ENOSYS }, /* 398 */
+    { "shmget",                    3, LXSYS_STATUS_PARTIAL }, /* 395 */
+    { "shmctl",                    3, LXSYS_STATUS_PARTIAL }, /* 396 */
+    { "shmat",                     3, LXSYS_STATUS_PARTIAL }, /* 397 */
+    { "shmdt",                     1, LXSYS_STATUS_IMPLEMENTED }, /* 398 */
     { "msgget",                    2, LXSYS_STATUS_IMPLEMENTED }, /* 399 */
     { "msgsnd",                    4, LXSYS_STATUS_IMPLEMENTED }, /* 400 */
     { "msgrcv",                    5, LXSYS_STATUS_PARTIAL }, /* 401 */

@@ -403,10 +403,10 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 392 (unassigned) */
     (ULONG_PTR)LxSysSemget,                     /* 393 semget */
     (ULONG_PTR)LxSysSemctl,                     /* 394 semctl */
-    (ULONG_PTR)LxSysEnosys,                     /* 395 shmget */
-    (ULONG_PTR)LxSysEnosys,                     /* 396 shmctl */
-    (ULONG_PTR)LxSysEnosys,                     /* 397 shmat */
-    (ULONG_PTR)LxSysEnosys,                     /* 398 shmdt */
+    (ULONG_PTR)LxSysShmget,                     /* 395 shmget */
+    (ULONG_PTR)LxSysShmctl,                     /* 396 shmctl */
+    (ULONG_PTR)LxSysShmat,                      /* 397 shmat */
+    (ULONG_PTR)LxSysShmdt,                      /* 398 shmdt */
     (ULONG_PTR)LxSysMsgget,                     /* 399 msgget */
     (ULONG_PTR)LxSysMsgsnd,                     /* 400 msgsnd */
     (ULONG_PTR)LxSysMsgrcv,                     /* 401 msgrcv */
@@ -858,10 +858,10 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 392 (unassigned) */
     12,  /* 393 semget */
     16,  /* 394 semctl */
-    0,   /* 395 shmget */
-    0,   /* 396 shmctl */
-    0,   /* 397 shmat */
-    0,   /* 398 shmdt */
+    12,  /* 395 shmget */
+    12,  /* 396 shmctl */
+    12,  /* 397 shmat */
+    4,   /* 398 shmdt */
     8,   /* 399 msgget */
     16,  /* 400 msgsnd */
     20,  /* 401 msgrcv */

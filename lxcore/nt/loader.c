@@ -12,31 +12,27 @@
 #define NDEBUG
 #include <debug.h>
 
-/* Reads the whole file into paged pool. Returns 0 or -errno. */
+/* Opens a program file for reading; its size in *Size. Returns 0 or -errno. */
+static
 LONG
-LxReadImageFile(
+LxOpenImageFile(
     _In_ PUNICODE_STRING ImagePath,
-    _Out_ PUCHAR *Image,
-    _Out_ PULONG ImageSize)
+    _Out_ PHANDLE FileHandle,
+    _Out_ PLONGLONG Size)
 {
     OBJECT_ATTRIBUTES ObjectAttributes;
     FILE_STANDARD_INFORMATION Standard;
     IO_STATUS_BLOCK IoStatus;
-    LARGE_INTEGER Offset;
-    HANDLE FileHandle;
-    PUCHAR Buffer;
-    ULONG Size, Done = 0;
     NTSTATUS Status;
 
-    *Image = NULL;
-    *ImageSize = 0;
-
+    *FileHandle = NULL;
+    *Size = 0;
     InitializeObjectAttributes(&ObjectAttributes,
                                ImagePath,
                                OBJ_KERNEL_HANDLE | OBJ_CASE_INSENSITIVE,
                                NULL,
                                NULL);
-    Status = ZwCreateFile(&FileHandle,
+    Status = ZwCreateFile(FileHandle,
                           GENERIC_READ | SYNCHRONIZE,
                           &ObjectAttributes,
                           &IoStatus,
@@ -50,27 +46,80 @@ LxReadImageFile(
     if (!NT_SUCCESS(Status))
         return LxStatusToErrno(Status);
 
-    Status = ZwQueryInformationFile(FileHandle,
+    Status = ZwQueryInformationFile(*FileHandle,
                                     &IoStatus,
                                     &Standard,
                                     sizeof(Standard),
                                     FileStandardInformation);
     if (!NT_SUCCESS(Status))
     {
-        ZwClose(FileHandle);
+        ZwClose(*FileHandle);
+        *FileHandle = NULL;
         return LxStatusToErrno(Status);
     }
-    if (Standard.EndOfFile.QuadPart < LX_ELF32_EHDR_SIZE)
+    *Size = Standard.EndOfFile.QuadPart;
+    return 0;
+}
+
+/* The first LX_SCRIPT_HEAD bytes of a program file, zero-filled past its end (what execve
+ * looks at for "#!"). Returns 0 or -errno. */
+LONG
+LxReadImageHead(
+    _In_ PUNICODE_STRING ImagePath,
+    _Out_writes_(LX_SCRIPT_HEAD) PCHAR Head)
+{
+    IO_STATUS_BLOCK IoStatus;
+    LARGE_INTEGER Offset;
+    HANDLE FileHandle;
+    LONGLONG Size;
+    NTSTATUS Status;
+    LONG Result;
+
+    RtlZeroMemory(Head, LX_SCRIPT_HEAD);
+    Result = LxOpenImageFile(ImagePath, &FileHandle, &Size);
+    if (Result < 0)
+        return Result;
+    Offset.QuadPart = 0;
+    Status = ZwReadFile(FileHandle, NULL, NULL, NULL, &IoStatus, Head,
+                        (ULONG)min(Size, LX_SCRIPT_HEAD), &Offset, NULL);
+    ZwClose(FileHandle);
+    if (!NT_SUCCESS(Status) && Status != STATUS_END_OF_FILE)
+        return LxStatusToErrno(Status);
+    return 0;
+}
+
+/* Reads the whole file into paged pool. Returns 0 or -errno. */
+LONG
+LxReadImageFile(
+    _In_ PUNICODE_STRING ImagePath,
+    _Out_ PUCHAR *Image,
+    _Out_ PULONG ImageSize)
+{
+    IO_STATUS_BLOCK IoStatus;
+    LARGE_INTEGER Offset;
+    HANDLE FileHandle;
+    LONGLONG FileSize;
+    PUCHAR Buffer;
+    ULONG Size, Done = 0;
+    NTSTATUS Status = STATUS_SUCCESS;
+    LONG Result;
+
+    *Image = NULL;
+    *ImageSize = 0;
+    Result = LxOpenImageFile(ImagePath, &FileHandle, &FileSize);
+    if (Result < 0)
+        return Result;
+    if (FileSize < LX_ELF32_EHDR_SIZE)
     {
         ZwClose(FileHandle);
         return -LX_ENOEXEC;
     }
-    if (Standard.EndOfFile.QuadPart > LX_MAX_IMAGE_FILE_SIZE)
+    if (FileSize > LX_MAX_IMAGE_FILE_SIZE)
     {
         ZwClose(FileHandle);
         return -LX_ENOMEM;
     }
-    Size = (ULONG)Standard.EndOfFile.QuadPart;
+    Size = (ULONG)FileSize;
 
     Buffer = ExAllocatePoolWithTag(PagedPool, Size, LX_TAG_IMAGE);
     if (Buffer == NULL)

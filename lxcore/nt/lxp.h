@@ -13,6 +13,7 @@
 #include <ndk/ketypes.h>
 #include <ndk/kefuncs.h>
 #include <ndk/psfuncs.h>
+#include <ndk/mmfuncs.h>
 #include <pico.h>
 #include <pseh/pseh2.h>
 #include <ntstrsafe.h>
@@ -29,6 +30,7 @@
 #include "lx_statfs.h"
 #include "lx_lock.h"
 #include "lx_sigqueue.h"
+#include "lx_script.h"
 
 /* Pool tags */
 #define LX_TAG_PROCESS  'pPxL'
@@ -108,11 +110,24 @@ typedef struct _LX_FILE
 } LX_FILE, *PLX_FILE;
 
 /* A private anonymous mapping reservation made by mmap2 (64 KiB granular) */
+/* Memory several processes map (System V segments, MAP_SHARED anonymous mappings): a
+ * pagefile-backed section, mapped as views (nt/mm.c) */
+typedef struct _LX_SHARED_MEMORY
+{
+    LONG RefCount;              /* its owner's (a System V segment) and each view's */
+    LONG Attaches;              /* views in every process (shm_nattch) */
+    PVOID Section;              /* referenced */
+    SIZE_T Size;                /* bytes, a page multiple */
+} LX_SHARED_MEMORY, *PLX_SHARED_MEMORY;
+
 typedef struct _LX_REGION
 {
     LIST_ENTRY Link;
     ULONG_PTR Base;             /* 64 KiB aligned */
     SIZE_T Size;                /* multiple of 64 KiB */
+    PLX_SHARED_MEMORY Shared;   /* a view of shared memory (referenced), or NULL: private */
+    ULONG SharedProtect;        /* the view's NT protection */
+    LONG ShmId;                 /* shmat's segment id, else -1 */
 } LX_REGION, *PLX_REGION;
 
 typedef struct _LX_PROCESS
@@ -442,6 +457,13 @@ LONG LxMmInitializeProcess(_In_ PLX_PROCESS Process, _In_ HANDLE ProcessHandle,
                            _In_ const lx_load_plan *Plan);
 BOOLEAN LxMmHandleFault(_In_ PLX_PROCESS Process, _In_ ULONG_PTR Address);
 VOID LxMmCleanupProcess(_In_ PLX_PROCESS Process);
+LONG LxSharedMemoryCreate(_In_ SIZE_T Size, _Out_ PLX_SHARED_MEMORY *Shared);
+VOID LxSharedMemoryDereference(_In_ PLX_SHARED_MEMORY Shared);
+LONG LxMapShared(_In_ PLX_PROCESS Process, _In_ PLX_SHARED_MEMORY Shared, _In_ ULONG_PTR Address,
+                 _In_ BOOLEAN Fixed, _In_ ULONG LinuxProt, _In_ LONG ShmId, _Out_ PULONG_PTR Base);
+VOID LxUnmapShared(_In_ PLX_PROCESS Process, _In_ PLX_REGION Region);
+LONG LxMapSharedInto(_In_ PLX_PROCESS Target, _In_ PLX_REGION Region);
+VOID LxMmDetachShared(_In_ PLX_PROCESS Process);
 ULONG LxNtProtection(_In_ ULONG LinuxProt);
 NTSTATUS LxVmOperation(_In_ HANDLE ProcessHandle, _In_ ULONG_PTR Base, _In_ SIZE_T Size,
                        _In_ ULONG Type, _In_ ULONG Protect);
@@ -477,7 +499,8 @@ NTSTATUS LxCreatePicoThread(_Inout_ PPS_PICO_THREAD_ATTRIBUTES Attributes, _In_ 
 
 /* sys/ipc.c: System V message queues and semaphores */
 VOID LxInitializeIpc(VOID);
-VOID LxIpcProcessExit(_In_ PLX_PROCESS Process);    /* SEM_UNDO */
+VOID LxIpcProcessExit(_In_ PLX_PROCESS Process);    /* SEM_UNDO, removed shm segments */
+VOID LxShmSweep(VOID);      /* shm.c: removed segments no longer mapped go */
 
 /* lock.c: POSIX record locks (fcntl), for these commands */
 #define LX_F_GETLK          5
@@ -569,6 +592,7 @@ typedef struct _LX_PREPARED_IMAGE
 
 LONG LxReadImageFile(_In_ PUNICODE_STRING ImagePath, _Out_ PUCHAR *Image,
                      _Out_ PULONG ImageSize);
+LONG LxReadImageHead(_In_ PUNICODE_STRING ImagePath, _Out_writes_(LX_SCRIPT_HEAD) PCHAR Head);
 LONG LxPrepareImage(_In_ PLX_PROCESS LxProcess, _In_ PUNICODE_STRING ImagePath,
                     _In_ ULONG ArgumentCount, _In_ const CHAR *const *Arguments,
                     _In_ ULONG EnvironmentCount, _In_ const CHAR *const *Environment,

@@ -155,9 +155,202 @@ LxMmCleanupProcess(
     _In_ PLX_PROCESS Process)
 {
     /* The address space goes away with the NT process; only the bookkeeping is ours. */
+    LxMmDetachShared(Process);
     while (!IsListEmpty(&Process->Regions))
     {
         PLIST_ENTRY Entry = RemoveHeadList(&Process->Regions);
         ExFreePoolWithTag(CONTAINING_RECORD(Entry, LX_REGION, Link), LX_TAG_REGION);
+    }
+}
+
+/*
+ * Shared memory: a pagefile-backed section (SEC_COMMIT) of a page multiple, mapped as a view
+ * wherever a process attaches it (shmat, mmap MAP_SHARED | MAP_ANONYMOUS) and again in each
+ * fork child, so that all of them see the same pages. Views start on 64 KiB boundaries as NT
+ * wants; the rest of the last 64 KiB unit stays unused, like a private mapping's.
+ */
+LONG
+LxSharedMemoryCreate(
+    _In_ SIZE_T Size,
+    _Out_ PLX_SHARED_MEMORY *Shared)
+{
+    OBJECT_ATTRIBUTES Attributes;
+    LARGE_INTEGER MaximumSize;
+    PLX_SHARED_MEMORY Memory;
+    HANDLE Handle;
+    NTSTATUS Status;
+
+    *Shared = NULL;
+    Memory = ExAllocatePoolWithTag(NonPagedPool, sizeof(*Memory), LX_TAG_REGION);
+    if (Memory == NULL)
+        return -LX_ENOMEM;
+    InitializeObjectAttributes(&Attributes, NULL, OBJ_KERNEL_HANDLE, NULL, NULL);
+    MaximumSize.QuadPart = Size;
+    Status = ZwCreateSection(&Handle, SECTION_ALL_ACCESS, &Attributes, &MaximumSize,
+                             PAGE_READWRITE, SEC_COMMIT, NULL);
+    if (NT_SUCCESS(Status))
+    {
+        Status = ObReferenceObjectByHandle(Handle, SECTION_ALL_ACCESS, MmSectionObjectType,
+                                           KernelMode, &Memory->Section, NULL);
+        ZwClose(Handle);
+    }
+    if (!NT_SUCCESS(Status))
+    {
+        DbgPrint("lxss: cannot create %lu bytes of shared memory, status 0x%08lx\n",
+                 (ULONG)Size, Status);
+        ExFreePoolWithTag(Memory, LX_TAG_REGION);
+        return -LX_ENOMEM;
+    }
+    Memory->RefCount = 1;
+    Memory->Attaches = 0;
+    Memory->Size = Size;
+    *Shared = Memory;
+    return 0;
+}
+
+VOID
+LxSharedMemoryDereference(
+    _In_ PLX_SHARED_MEMORY Shared)
+{
+    if (InterlockedDecrement(&Shared->RefCount) != 0)
+        return;
+    ObDereferenceObject(Shared->Section);
+    ExFreePoolWithTag(Shared, LX_TAG_REGION);
+}
+
+/* Maps a view of Shared into Target (a process) at *Base (0: anywhere), protection Protect. */
+static
+NTSTATUS
+LxMapView(
+    _In_ PEPROCESS Target,
+    _In_ PLX_SHARED_MEMORY Shared,
+    _Inout_ PULONG_PTR Base,
+    _In_ ULONG Protect)
+{
+    PVOID View = (PVOID)*Base;
+    SIZE_T ViewSize = Shared->Size;
+    LARGE_INTEGER Offset;
+    NTSTATUS Status;
+
+    /* ReactOS's ARM3 sections need the offset */
+    Offset.QuadPart = 0;
+    Status = MmMapViewOfSection(Shared->Section, Target, &View, 0, 0, &Offset, &ViewSize,
+                                ViewUnmap, 0, Protect);
+    if (NT_SUCCESS(Status))
+    {
+        *Base = (ULONG_PTR)View;
+        InterlockedIncrement(&Shared->RefCount);
+        InterlockedIncrement(&Shared->Attaches);
+    }
+    return Status;
+}
+
+/* Undoes LxMapView's accounting (the view itself is unmapped by the caller or by NT). */
+static
+VOID
+LxForgetView(
+    _Inout_ PLX_REGION Region)
+{
+    InterlockedDecrement(&Region->Shared->Attaches);
+    LxSharedMemoryDereference(Region->Shared);
+    Region->Shared = NULL;
+}
+
+/* A view of Shared in the calling Process (a region of its own): at Address when Fixed (64 KiB
+ * aligned, free), else there if possible, else anywhere. The address in *Base, or -EINVAL
+ * (Fixed, unaligned) or -ENOMEM. */
+LONG
+LxMapShared(
+    _In_ PLX_PROCESS Process,
+    _In_ PLX_SHARED_MEMORY Shared,
+    _In_ ULONG_PTR Address,
+    _In_ BOOLEAN Fixed,
+    _In_ ULONG LinuxProt,
+    _In_ LONG ShmId,
+    _Out_ PULONG_PTR Base)
+{
+    ULONG Protect = LxNtProtection(LinuxProt);
+    PLX_REGION Region;
+    ULONG_PTR View = 0;
+    NTSTATUS Status = STATUS_CONFLICTING_ADDRESSES;
+
+    *Base = 0;
+    if (Fixed && (Address & 0xFFFF))
+        return -LX_EINVAL;
+    Region = ExAllocatePoolWithTag(NonPagedPool, sizeof(*Region), LX_TAG_REGION);
+    if (Region == NULL)
+        return -LX_ENOMEM;
+    ExAcquireFastMutex(&Process->MmLock);
+    if (Address != 0 && (Address & 0xFFFF) == 0)
+    {
+        View = Address;
+        Status = LxMapView(Process->Process, Shared, &View, Protect);
+    }
+    if (!NT_SUCCESS(Status) && !Fixed)
+    {
+        View = 0;
+        Status = LxMapView(Process->Process, Shared, &View, Protect);
+    }
+    if (!NT_SUCCESS(Status))
+    {
+        ExReleaseFastMutex(&Process->MmLock);
+        ExFreePoolWithTag(Region, LX_TAG_REGION);
+        return -LX_ENOMEM;
+    }
+    Region->Base = View;
+    Region->Size = (Shared->Size + 0xFFFF) & ~(SIZE_T)0xFFFF;
+    Region->Shared = Shared;
+    Region->SharedProtect = Protect;
+    Region->ShmId = ShmId;
+    InsertTailList(&Process->Regions, &Region->Link);
+    ExReleaseFastMutex(&Process->MmLock);
+    *Base = View;
+    return 0;
+}
+
+/* Unmaps a shared region of the calling Process and frees it (MmLock held). */
+VOID
+LxUnmapShared(
+    _In_ PLX_PROCESS Process,
+    _In_ PLX_REGION Region)
+{
+    MmUnmapViewOfSection(Process->Process, (PVOID)Region->Base);
+    LxForgetView(Region);
+    RemoveEntryList(&Region->Link);
+    ExFreePoolWithTag(Region, LX_TAG_REGION);
+}
+
+/* The same view in Target (a fork child) as Region has in its parent. */
+LONG
+LxMapSharedInto(
+    _In_ PLX_PROCESS Target,
+    _In_ PLX_REGION Region)
+{
+    ULONG_PTR View = Region->Base;
+    NTSTATUS Status = LxMapView(Target->Process, Region->Shared, &View, Region->SharedProtect);
+
+    if (!NT_SUCCESS(Status) || View != Region->Base)
+    {
+        DbgPrint("lxss: fork: cannot map shared memory at 0x%08lx, status 0x%08lx\n",
+                 Region->Base, Status);
+        return -LX_ENOMEM;
+    }
+    return 0;
+}
+
+/* A process that ends or execs no longer attaches its shared memory (its views go with the
+ * address space). */
+VOID
+LxMmDetachShared(
+    _In_ PLX_PROCESS Process)
+{
+    PLIST_ENTRY Entry;
+
+    for (Entry = Process->Regions.Flink; Entry != &Process->Regions; Entry = Entry->Flink)
+    {
+        PLX_REGION Region = CONTAINING_RECORD(Entry, LX_REGION, Link);
+
+        if (Region->Shared != NULL)
+            LxForgetView(Region);
     }
 }

@@ -128,6 +128,7 @@ LxPicoExitProcess(
     LxDebugFlush(Process);
     LxCloseAllFiles(Process);
     LxReleaseLocks(Process, NULL);
+    LxMmDetachShared(Process);          /* before IPC: shm_nattch counts it out */
     LxIpcProcessExit(Process);
 
     if (!Process->ExitRequested && Process->Signal == 0 && Process->ThreadExited)

@@ -103,7 +103,14 @@ LxReleaseAddressSpace(
     ExAcquireFastMutex(&Process->MmLock);
     while (!IsListEmpty(&Process->Regions))
     {
-        PLX_REGION Region = CONTAINING_RECORD(RemoveHeadList(&Process->Regions), LX_REGION, Link);
+        PLX_REGION Region = CONTAINING_RECORD(Process->Regions.Flink, LX_REGION, Link);
+
+        if (Region->Shared != NULL)
+        {
+            LxUnmapShared(Process, Region);     /* shmat'ed segments are detached too */
+            continue;
+        }
+        RemoveEntryList(&Region->Link);
         Base = (PVOID)Region->Base;
         Size = 0;
         ZwFreeVirtualMemory(NtCurrentProcess(), &Base, &Size, MEM_RELEASE);
@@ -131,6 +138,117 @@ LxReleaseAddressSpace(
     Process->BrkRegionBase = Process->BrkStart = Process->BrkCurrent = Process->BrkLimit = 0;
     Process->StackReserveBase = Process->StackCommitLow = 0;
     ExReleaseFastMutex(&Process->MmLock);
+}
+
+/* A new argument array for a "#!" script: Interp [Arg] Script Arguments[1..], in one block as
+ * LxCopyStringArray makes them (the strings first); the old array is freed. Budget (what
+ * is left of the argument bytes) pays for the growth: -E2BIG when it cannot. */
+static
+LONG
+LxScriptArguments(
+    _Inout_ PCHAR **Arguments,
+    _Inout_ PLONG Count,
+    _Inout_ PULONG Budget,
+    _In_ PCSTR Interp,
+    _In_opt_ PCSTR Arg,
+    _In_ PCSTR Script)
+{
+    PCSTR Parts[3] = { Interp, Arg, Script };
+    ULONG Old = 0, New = 0, Used = 0, NewCount = 0, i;
+    PCHAR Block, *Pointers;
+
+    for (i = 0; i < (ULONG)*Count; i++)
+        Old += (ULONG)strlen((*Arguments)[i]) + 1;
+    for (i = 0; i < 3; i++)
+        New += Parts[i] != NULL ? (ULONG)strlen(Parts[i]) + 1 : 0;
+    for (i = 1; i < (ULONG)*Count; i++)
+        New += (ULONG)strlen((*Arguments)[i]) + 1;
+    if (New > Old && New - Old > *Budget)
+        return -LX_E2BIG;
+    Block = ExAllocatePoolWithTag(PagedPool, ((New + 3) & ~3u) + (*Count + 3) * sizeof(PCHAR),
+                                  LX_TAG_TEMP);
+    if (Block == NULL)
+        return -LX_ENOMEM;
+    Pointers = (PCHAR *)(Block + ((New + 3) & ~3u));
+    for (i = 0; i < 3 + (ULONG)max(*Count - 1, 0); i++)
+    {
+        PCSTR Source = i < 3 ? Parts[i] : (*Arguments)[i - 2];
+        SIZE_T Length;
+
+        if (Source == NULL)
+            continue;
+        Length = strlen(Source) + 1;
+        RtlCopyMemory(Block + Used, Source, Length);
+        Pointers[NewCount++] = Block + Used;
+        Used += (ULONG)Length;
+    }
+    LxFreeStringArray(*Arguments, *Count);
+    *Budget -= New - Old;
+    *Arguments = Pointers;
+    *Count = (LONG)NewCount;
+    return 0;
+}
+
+/*
+ * binfmt_script: while the file at *NtPath starts with "#!", the interpreter named there is
+ * run instead, with Interp [Arg] Script argv[1..], where Script is the name execve got (then,
+ * for an interpreter that is a script itself, the interpreter's name as its "#!" line gave
+ * it: Linux's bprm->interp). At most LX_SCRIPT_DEPTH levels (then ELOOP). Resolved and
+ * *NtPath end up naming the program to load; a file that cannot be read is left to it.
+ */
+static
+LONG
+LxResolveScripts(
+    _In_ PLX_PROCESS Process,
+    _In_ PCSTR Filename,
+    _Inout_updates_(LX_PATH_MAX) PCHAR Resolved,
+    _Inout_ PUNICODE_STRING NtPath,
+    _Inout_ PCHAR **Arguments,
+    _Inout_ PLONG ArgumentCount,
+    _Inout_ PULONG Budget)
+{
+    PCHAR Head, Script;
+    ULONG Depth;
+    LONG Result = 0;
+
+    /* the head (and a NUL after it), then the script's name for the next level */
+    Head = ExAllocatePoolWithTag(PagedPool, LX_SCRIPT_HEAD + 1 + LX_PATH_MAX, LX_TAG_TEMP);
+    if (Head == NULL)
+        return -LX_ENOMEM;
+    Script = Head + LX_SCRIPT_HEAD + 1;
+    RtlStringCbCopyA(Script, LX_PATH_MAX, Filename);
+    for (Depth = 0;; Depth++)
+    {
+        size_t Interp, InterpLength, Arg, ArgLength;
+        ULONG PathFlags;
+
+        if (LxReadImageHead(NtPath, Head) < 0 ||
+            lx_script_parse(Head, &Interp, &InterpLength, &Arg, &ArgLength) < 0)
+            break;      /* unreadable or not a script: the loader decides */
+        if (Depth == LX_SCRIPT_DEPTH)
+        {
+            Result = -LX_ELOOP;
+            break;
+        }
+        Head[Interp + InterpLength] = ANSI_NULL;
+        if (ArgLength != 0)
+            Head[Arg + ArgLength] = ANSI_NULL;
+        Result = LxScriptArguments(Arguments, ArgumentCount, Budget, Head + Interp,
+                                   ArgLength != 0 ? Head + Arg : NULL, Script);
+        if (Result < 0)
+            break;
+        RtlStringCbCopyA(Script, LX_PATH_MAX, Head + Interp);
+        Result = LxWalkPath(Process, Process->Cwd, Head + Interp, TRUE, Resolved, &PathFlags);
+        if (Result < 0)
+            break;
+        ExFreePoolWithTag(NtPath->Buffer, LX_TAG_TEMP);
+        RtlZeroMemory(NtPath, sizeof(*NtPath));
+        Result = LxNtPathOf(Process, Resolved, NtPath);
+        if (Result < 0)
+            break;
+    }
+    ExFreePoolWithTag(Head, LX_TAG_TEMP);
+    return Result;
 }
 
 static
@@ -191,6 +309,10 @@ LxExecve(
         Result = EnvironmentCount;
         goto Done;
     }
+    Result = LxResolveScripts(Process, Name, Resolved, &NtPath, &Arguments, &ArgumentCount,
+                              &Budget);
+    if (Result < 0)
+        goto Done;
 
     Result = LxPrepareImage(Process, &NtPath, (ULONG)ArgumentCount,
                             (const CHAR *const *)Arguments, (ULONG)EnvironmentCount,
@@ -206,6 +328,7 @@ LxExecve(
     LxVforkRelease(Process, TRUE);     /* a vfork parent resumes, with our writes */
     LxDebugFlush(Process);
     LxReleaseAddressSpace(Process);
+    LxShmSweep();
     Result = LxPopulateAddressSpace(Process, NtCurrentProcess(), FALSE, &Prepared);
     if (Result < 0)
     {

@@ -85,6 +85,27 @@ LxWriteChildRun(
     return Result;
 }
 
+/* The child's record of a region whose view LxMapSharedInto mapped: it now holds the view. */
+static
+VOID
+LxAdoptView(
+    _In_ PLX_PROCESS Child,
+    _In_ PLX_REGION Region)
+{
+    PLIST_ENTRY Entry;
+
+    for (Entry = Child->Regions.Flink; Entry != &Child->Regions; Entry = Entry->Flink)
+    {
+        PLX_REGION Copy = CONTAINING_RECORD(Entry, LX_REGION, Link);
+
+        if (Copy->Base == Region->Base)
+        {
+            Copy->Shared = Region->Shared;
+            return;
+        }
+    }
+}
+
 /* Reserves [ReserveStart, ReserveEnd) in the child and copies the readable pages of
  * [CopyStart, CopyEnd) into it. */
 static
@@ -219,7 +240,8 @@ LxVforkCopyBack(
     {
         PLX_REGION Region = CONTAINING_RECORD(Entry, LX_REGION, Link);
 
-        Copied += LxVforkCopyBackRange(Parent, Region->Base, Region->Base + Region->Size, Buffer);
+        if (Region->Shared == NULL)     /* shared memory is the same pages in both */
+            Copied += LxVforkCopyBackRange(Parent, Region->Base, Region->Base + Region->Size, Buffer);
     }
     ExReleaseFastMutex(&Parent->MmLock);
     ExFreePoolWithTag(Buffer, LX_TAG_TEMP);
@@ -333,8 +355,8 @@ LxAllocateChild(
         PLX_REGION Copy = ExAllocatePoolWithTag(NonPagedPool, sizeof(*Copy), LX_TAG_REGION);
         if (Copy == NULL)
             continue;
-        Copy->Base = Region->Base;
-        Copy->Size = Region->Size;
+        *Copy = *Region;
+        Copy->Shared = NULL;        /* set once the view is mapped in the child */
         InsertTailList(&Child->Regions, &Copy->Link);
     }
     ExReleaseFastMutex(&Parent->MmLock);
@@ -417,6 +439,15 @@ LxFork(
          Entry = Entry->Flink)
     {
         PLX_REGION Region = CONTAINING_RECORD(Entry, LX_REGION, Link);
+
+        if (Region->Shared != NULL)
+        {
+            /* shared memory: the same pages in the child */
+            Result = LxMapSharedInto(Child, Region);
+            if (Result == 0)
+                LxAdoptView(Child, Region);
+            continue;
+        }
         Result = LxCopyReservation(Child, ChildHandle, Region->Base,
                                    Region->Base + Region->Size, Region->Base,
                                    Region->Base + Region->Size, Buffer);

@@ -1,8 +1,8 @@
 /*
  * PROJECT:     lxss for ReactOS - lxcore.sys
  * LICENSE:     LGPL-2.1-or-later (https://spdx.org/licenses/LGPL-2.1-or-later)
- * PURPOSE:     System V IPC: message queues, semaphore sets, and the ipc(2) multiplexer that
- *              i386 C libraries call them through
+ * PURPOSE:     System V IPC: the object tables, message queues, semaphore sets, and the ipc(2)
+ *              multiplexer that i386 C libraries call them (and shm.c's segments) through
  *
  * Queues are shared by every Linux process, found by key (IPC_PRIVATE: always a new one) and
  * named by an id = sequence * 32768 + slot, as Linux's. A message is a long type (> 0) and up
@@ -11,30 +11,21 @@
  * interruptibly; IPC_RMID wakes them with EIDRM. Semaphore sets: semop applies all of its
  * operations at once or waits (semtimedop: with a timeout, then EAGAIN) until it can; SEM_UNDO
  * adjustments are applied when the process ends. The ctl calls speak the IPC_64 layouts the C
- * libraries use (msqid64_ds, semid64_ds). Partial: no permission checks beyond the owner's for
- * IPC_SET/IPC_RMID, no MSG_COPY, no IPC_INFO/MSG_INFO/SEM_INFO/..._STAT; shared memory is
- * ENOSYS.
+ * libraries use (msqid64_ds, semid64_ds). Shared memory segments are in shm.c, on the same
+ * object tables (ipc.h). Partial: no permission checks beyond the owner's for IPC_SET/IPC_RMID,
+ * no MSG_COPY, no IPC_INFO/MSG_INFO/SEM_INFO/..._STAT.
  */
 
 #include "lxp.h"
+#include "ipc.h"
 
 #define NDEBUG
 #include <debug.h>
 
-#define LX_IPC_PRIVATE      0
-#define LX_IPC_CREAT        00001000
-#define LX_IPC_EXCL         00002000
-#define LX_IPC_NOWAIT       00004000
-#define LX_IPC_RMID         0
-#define LX_IPC_SET          1
-#define LX_IPC_STAT         2
-#define LX_IPC_64           0x0100
 #define LX_MSG_NOERROR      010000
 #define LX_MSG_EXCEPT       020000
 #define LX_MSGMAX           8192        /* bytes in a message */
 #define LX_MSGMNB           16384       /* default bytes in a queue */
-#define LX_MSGMNI           256         /* queues */
-#define LX_IPCMNI           32768       /* id = seq * LX_IPCMNI + slot */
 
 /* ipc(2) calls */
 #define LX_IPCOP_SEMOP      1
@@ -45,6 +36,10 @@
 #define LX_IPCOP_MSGRCV     12
 #define LX_IPCOP_MSGGET     13
 #define LX_IPCOP_MSGCTL     14
+#define LX_IPCOP_SHMAT      21
+#define LX_IPCOP_SHMDT      22
+#define LX_IPCOP_SHMGET     23
+#define LX_IPCOP_SHMCTL     24
 
 typedef struct _LX_MESSAGE
 {
@@ -53,24 +48,6 @@ typedef struct _LX_MESSAGE
     ULONG Size;
     UCHAR Text[ANYSIZE_ARRAY];
 } LX_MESSAGE, *PLX_MESSAGE;
-
-/* What message queues and semaphore sets have in common (under LxIpcLock) */
-typedef struct _LX_IPC_OBJECT
-{
-    LONG Key;
-    ULONG Id;
-    ULONG Uid, Gid, Cuid, Cgid, Mode;
-    LONGLONG ChangeTime;        /* seconds */
-    LIST_ENTRY Waiters;         /* LX_IPC_WAITER: blocked callers, woken by any change */
-    BOOLEAN Removed;
-    LONG RefCount;              /* the table's and each waiter's */
-} LX_IPC_OBJECT, *PLX_IPC_OBJECT;
-
-typedef struct _LX_IPC_TABLE
-{
-    PLX_IPC_OBJECT Slots[LX_MSGMNI];
-    USHORT Seq[LX_MSGMNI];
-} LX_IPC_TABLE, *PLX_IPC_TABLE;
 
 typedef struct _LX_MSG_QUEUE
 {
@@ -113,20 +90,12 @@ typedef struct _LX_IPC_WAITER
     BOOLEAN ForZero;            /* semop: waiting for zero (else for an increase) */
 } LX_IPC_WAITER, *PLX_IPC_WAITER;
 
-static FAST_MUTEX LxIpcLock;
+FAST_MUTEX LxIpcLock;
 static LX_IPC_TABLE LxQueues, LxSemSets;
 static LIST_ENTRY LxSemUndos;   /* LX_SEM_ADJUST */
 
-/* struct ipc64_perm (36 bytes), struct msqid64_ds (88) and semid64_ds (64) on i386 */
+/* struct msqid64_ds (88 bytes) and semid64_ds (64) on i386 */
 #include <pshpack4.h>
-typedef struct _LX_IPC64_PERM
-{
-    LONG Key;
-    ULONG Uid, Gid, Cuid, Cgid;
-    USHORT Mode, Pad1;
-    USHORT Seq, Pad2;
-    ULONG Unused1, Unused2;
-} LX_IPC64_PERM;
 typedef struct _LX_MSQID64
 {
     LX_IPC64_PERM Perm;
@@ -149,7 +118,6 @@ struct _LX_SEMBUF     /* struct sembuf (the LX_SEMBUF of the handler prototypes)
     SHORT Flags;
 };
 #include <poppack.h>
-C_ASSERT(sizeof(LX_IPC64_PERM) == 36);
 C_ASSERT(sizeof(LX_MSQID64) == 88);
 C_ASSERT(sizeof(LX_SEMID64) == 64);
 C_ASSERT(sizeof(LX_SEMBUF) == 6);
@@ -161,7 +129,6 @@ LxInitializeIpc(VOID)
     InitializeListHead(&LxSemUndos);
 }
 
-static
 LONGLONG
 LxIpcNow(VOID)
 {
@@ -184,30 +151,19 @@ LxIpcWake(
         KeSetEvent(&CONTAINING_RECORD(Entry, LX_IPC_WAITER, Link)->Event, IO_NO_INCREMENT, FALSE);
 }
 
-/* Drops a reference (under the lock); the last one frees the object. */
-static
+/* Drops a reference (under the lock); the last one frees the object (its Free first). */
 VOID
 LxIpcRelease(
-    _In_ PLX_IPC_OBJECT Object,
-    _In_ BOOLEAN Queue)
+    _In_ PLX_IPC_OBJECT Object)
 {
     if (--Object->RefCount != 0)
         return;
-    if (Queue)
-    {
-        PLX_MSG_QUEUE MsgQueue = CONTAINING_RECORD(Object, LX_MSG_QUEUE, Ipc);
-
-        while (!IsListEmpty(&MsgQueue->Messages))
-        {
-            PLIST_ENTRY Entry = RemoveHeadList(&MsgQueue->Messages);
-            ExFreePoolWithTag(CONTAINING_RECORD(Entry, LX_MESSAGE, Link), LX_TAG_FILE);
-        }
-    }
+    if (Object->Free != NULL)
+        Object->Free(Object);
     ExFreePoolWithTag(Object, LX_TAG_FILE);
 }
 
 /* The object of an id (under the lock), or NULL: -EINVAL, as Linux for an unknown id. */
-static
 PLX_IPC_OBJECT
 LxIpcOf(
     _In_ PLX_IPC_TABLE Table,
@@ -215,15 +171,30 @@ LxIpcOf(
 {
     PLX_IPC_OBJECT Object;
 
-    if (Id < 0 || Id % LX_IPCMNI >= LX_MSGMNI)
+    if (Id < 0 || Id % LX_IPCMNI >= LX_IPC_SLOTS)
         return NULL;
     Object = Table->Slots[Id % LX_IPCMNI];
     return (Object != NULL && Object->Id == (ULONG)Id) ? Object : NULL;
 }
 
-/* msgget/semget: the id of Key's object (Check may refuse it), or a new one of Size bytes that
- * Create fills after the header (or refuses), as Flags say. Both run under the lock. */
-static
+/* Takes LxIpcLock and returns the object of Id; NULL (the lock not held) for an unknown id. */
+PLX_IPC_OBJECT
+LxIpcLockObject(
+    _In_ PLX_IPC_TABLE Table,
+    _In_ LONG Id)
+{
+    PLX_IPC_OBJECT Object;
+
+    ExAcquireFastMutex(&LxIpcLock);
+    Object = LxIpcOf(Table, Id);
+    if (Object == NULL)
+        ExReleaseFastMutex(&LxIpcLock);
+    return Object;
+}
+
+/* msgget/semget/shmget: the id of Key's object (Check may refuse it), or a new one of Size
+ * bytes that Create fills after the header (or refuses), as Flags say. Both run under the
+ * lock. */
 LONG
 LxIpcGet(
     _In_ PLX_IPC_TABLE Table,
@@ -242,7 +213,7 @@ LxIpcGet(
     ExAcquireFastMutex(&LxIpcLock);
     if (Key != LX_IPC_PRIVATE)
     {
-        for (Slot = 0; Slot < LX_MSGMNI; Slot++)
+        for (Slot = 0; Slot < LX_IPC_SLOTS; Slot++)
         {
             Object = Table->Slots[Slot];
             if (Object != NULL && Object->Key == Key)
@@ -261,9 +232,9 @@ LxIpcGet(
             return -LX_ENOENT;
         }
     }
-    for (Slot = 0; Slot < LX_MSGMNI && Table->Slots[Slot] != NULL; Slot++)
+    for (Slot = 0; Slot < LX_IPC_SLOTS && Table->Slots[Slot] != NULL; Slot++)
         ;
-    if (Slot == LX_MSGMNI)
+    if (Slot == LX_IPC_SLOTS)
     {
         ExReleaseFastMutex(&LxIpcLock);
         return -LX_ENOSPC;
@@ -302,7 +273,6 @@ static
 LONG
 LxIpcWait(
     _In_ PLX_IPC_OBJECT Object,
-    _In_ BOOLEAN Queue,
     _Inout_ PLX_IPC_WAITER Waiter,
     _In_opt_ PLARGE_INTEGER Timeout,
     _Out_ PNTSTATUS Status)
@@ -318,12 +288,11 @@ LxIpcWait(
     ExAcquireFastMutex(&LxIpcLock);
     RemoveEntryList(&Waiter->Link);
     Removed = Object->Removed;
-    LxIpcRelease(Object, Queue);
+    LxIpcRelease(Object);
     return Removed ? -LX_EIDRM : 0;
 }
 
 /* IPC_STAT's struct ipc64_perm */
-static
 VOID
 LxIpcPerm(
     _In_ PLX_IPC_OBJECT Object,
@@ -339,7 +308,6 @@ LxIpcPerm(
 }
 
 /* IPC_SET and IPC_RMID are for the owner, the creator or root */
-static
 LONG
 LxIpcMayControl(
     _In_ PLX_IPC_OBJECT Object)
@@ -351,12 +319,10 @@ LxIpcMayControl(
 
 /* IPC_SET (Set) and IPC_RMID (no Set) after LxIpcMayControl. IPC_RMID takes the object out of
  * the table; blocked callers see Removed and get EIDRM. */
-static
 VOID
 LxIpcControl(
     _In_ PLX_IPC_TABLE Table,
     _In_ PLX_IPC_OBJECT Object,
-    _In_ BOOLEAN Queue,
     _In_opt_ const LX_IPC64_PERM *Set)
 {
     if (Set != NULL)
@@ -371,10 +337,24 @@ LxIpcControl(
     Table->Slots[Object->Id % LX_IPCMNI] = NULL;
     Object->Removed = TRUE;
     LxIpcWake(Object);
-    LxIpcRelease(Object, Queue);
+    LxIpcRelease(Object);
 }
 
 /* ---- message queues ---- */
+
+static
+VOID
+LxFreeQueue(
+    _In_ PLX_IPC_OBJECT Object)
+{
+    PLX_MSG_QUEUE Queue = CONTAINING_RECORD(Object, LX_MSG_QUEUE, Ipc);
+
+    while (!IsListEmpty(&Queue->Messages))
+    {
+        PLIST_ENTRY Entry = RemoveHeadList(&Queue->Messages);
+        ExFreePoolWithTag(CONTAINING_RECORD(Entry, LX_MESSAGE, Link), LX_TAG_FILE);
+    }
+}
 
 static
 LONG
@@ -385,6 +365,7 @@ LxCreateQueue(
     PLX_MSG_QUEUE Queue = CONTAINING_RECORD(Object, LX_MSG_QUEUE, Ipc);
 
     UNREFERENCED_PARAMETER(Context);
+    Object->Free = LxFreeQueue;
     Queue->QBytes = LX_MSGMNB;
     InitializeListHead(&Queue->Messages);
     return 0;
@@ -454,7 +435,7 @@ LxMsgsnd(
             Result = -LX_EAGAIN;
             break;
         }
-        Result = LxIpcWait(&Queue->Ipc, TRUE, &Waiter, NULL, &Status);
+        Result = LxIpcWait(&Queue->Ipc, &Waiter, NULL, &Status);
         if (Result == 0 && Status == STATUS_ALERTED)
             Result = LxInterruptedCall(TRUE);
     }
@@ -537,7 +518,7 @@ LxMsgrcv(
             Result = -LX_ENOMSG;
             break;
         }
-        Result = LxIpcWait(&Queue->Ipc, TRUE, &Waiter, NULL, &Status);
+        Result = LxIpcWait(&Queue->Ipc, &Waiter, NULL, &Status);
         if (Result == 0 && Status == STATUS_ALERTED)
             Result = LxInterruptedCall(TRUE);
     }
@@ -578,13 +559,9 @@ LxMsgctl(
         if (Result < 0)
             return Result;
     }
-    ExAcquireFastMutex(&LxIpcLock);
-    Object = LxIpcOf(&LxQueues, Id);
+    Object = LxIpcLockObject(&LxQueues, Id);
     if (Object == NULL)
-    {
-        ExReleaseFastMutex(&LxIpcLock);
         return -LX_EINVAL;
-    }
     Queue = CONTAINING_RECORD(Object, LX_MSG_QUEUE, Ipc);
     if (Cmd == LX_IPC_STAT)
     {
@@ -610,7 +587,7 @@ LxMsgctl(
         if (Result == 0 && Cmd == LX_IPC_SET)
             Queue->QBytes = Ds.QBytes;  /* a larger queue lets senders in: woken below */
         if (Result == 0)
-            LxIpcControl(&LxQueues, Object, TRUE, Cmd == LX_IPC_SET ? &Ds.Perm : NULL);
+            LxIpcControl(&LxQueues, Object, Cmd == LX_IPC_SET ? &Ds.Perm : NULL);
     }
     ExReleaseFastMutex(&LxIpcLock);
     if (Result == 0 && Cmd == LX_IPC_STAT)
@@ -841,7 +818,7 @@ LxSemop(
         }
         Waiter.Index = Sops[Blocked].Num;
         Waiter.ForZero = Sops[Blocked].Op == 0;
-        Result = LxIpcWait(&Set->Ipc, FALSE, &Waiter, Timeout != 0 ? &Wait : NULL, &Status);
+        Result = LxIpcWait(&Set->Ipc, &Waiter, Timeout != 0 ? &Wait : NULL, &Status);
         if (Result == 0 && Status == STATUS_ALERTED)
             Result = LxInterruptedCall(Timeout == 0);
     }
@@ -979,7 +956,7 @@ LxSemctl(
                 break;
             if (Cmd == LX_IPC_RMID)
                 LxForgetSemUndo(Set->Ipc.Id, MAXULONG);
-            LxIpcControl(&LxSemSets, Object, FALSE, Cmd == LX_IPC_SET ? &Ds.Perm : NULL);
+            LxIpcControl(&LxSemSets, Object, Cmd == LX_IPC_SET ? &Ds.Perm : NULL);
             break;
         default:
             Result = -LX_EINVAL;
@@ -997,7 +974,8 @@ Done:
     return Result;
 }
 
-/* A process's end applies its SEM_UNDO adjustments (each value kept within 0..SEMVMX). */
+/* A process's end applies its SEM_UNDO adjustments (each value kept within 0..SEMVMX) and
+ * lets removed shared memory segments it was the last to map go. */
 VOID
 LxIpcProcessExit(
     _In_ PLX_PROCESS Process)
@@ -1027,6 +1005,7 @@ LxIpcProcessExit(
         ExFreePoolWithTag(Undo, LX_TAG_FILE);
     }
     ExReleaseFastMutex(&LxIpcLock);
+    LxShmSweep();   /* its views are gone (LxMmDetachShared) */
 }
 
 LONG
@@ -1129,8 +1108,31 @@ LxSysIpc(
             return Result < 0 ? Result : LxSemctl(First, (LONG)Second, (LONG)Third, Arg);
         }
 
+        case LX_IPCOP_SHMAT:
+        {
+            /* the address goes to *Third; the call itself returns 0 */
+            LONG Result;
+            ULONG Address;
+
+            if (Version == 1)
+                return -LX_EINVAL;      /* iBCS2's, never for Linux programs */
+            Result = LxShmat(First, (ULONG_PTR)Ptr, (LONG)Second);
+            if (Result < 0 && Result > -4096)
+                return Result;
+            Address = (ULONG)Result;
+            return LxCopyToUser(Third, &Address, sizeof(Address));
+        }
+
+        case LX_IPCOP_SHMDT:
+            return LxShmdt((ULONG_PTR)Ptr);
+
+        case LX_IPCOP_SHMGET:
+            return LxShmget(First, Second, (LONG)Third);
+
+        case LX_IPCOP_SHMCTL:
+            return LxShmctl(First, (LONG)Second, (ULONG_PTR)Ptr);
+
         default:
-            /* shared memory (21-24) */
             return -LX_ENOSYS;
     }
 }

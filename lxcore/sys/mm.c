@@ -5,8 +5,10 @@
  *
  * Anonymous and private file mappings are private NT memory: each mmap2 reserves a 64 KiB
  * aligned span and commits exactly the 4 KiB pages asked for (lxcore/nt/mm.c explains why).
- * A private file mapping is a copy of the file's bytes. Shared file mappings are not
- * supported (-ENODEV).
+ * A private file mapping is a copy of the file's bytes. Shared anonymous mappings (and shared
+ * ones of /dev/zero) are views of a section, which fork children map too (nt/mm.c); they are
+ * unmapped whole, and keep the protection they were mapped with. Writable shared file
+ * mappings are not supported (-ENODEV).
  */
 
 #include "lxp.h"
@@ -40,6 +42,19 @@ LxVm(
     _In_ ULONG Protect)
 {
     return LxVmOperation(NtCurrentProcess(), Base, Size, Type, Protect);
+}
+
+static
+VOID
+LxInitPrivateRegion(
+    _Out_ PLX_REGION Region,
+    _In_ ULONG_PTR Base,
+    _In_ SIZE_T Size)
+{
+    RtlZeroMemory(Region, sizeof(*Region));
+    Region->Base = Base;
+    Region->Size = Size;
+    Region->ShmId = -1;
 }
 
 /* The reservation (ours) that contains [Start, End), as [*Base, *Limit). */
@@ -202,6 +217,30 @@ LxFillFromFile(
     return Result;
 }
 
+/* MAP_SHARED | MAP_ANONYMOUS: new shared memory of Length bytes, mapped here (fork children
+ * map it too). MAP_FIXED needs a free, 64 KiB aligned address. */
+static
+LONG
+LxMmapShared(
+    _In_ PLX_PROCESS Process,
+    _In_ ULONG_PTR Addr,
+    _In_ SIZE_T Length,
+    _In_ ULONG Prot,
+    _In_ ULONG_PTR Flags)
+{
+    PLX_SHARED_MEMORY Shared;
+    ULONG_PTR Base;
+    LONG Result;
+
+    Result = LxSharedMemoryCreate(Length, &Shared);
+    if (Result < 0)
+        return Result;
+    Result = LxMapShared(Process, Shared, Addr, (Flags & (LX_MAP_FIXED | LX_MAP_FIXED_NOREPLACE)) != 0,
+                         Prot, -1, &Base);
+    LxSharedMemoryDereference(Shared);      /* the view holds it now */
+    return Result < 0 ? Result : (LONG)Base;
+}
+
 LONG
 NTAPI
 LxSysMmap2(
@@ -257,6 +296,9 @@ LxSysMmap2(
         }
     }
 
+    if ((Flags & LX_MAP_ANONYMOUS) && MapType != LX_MAP_PRIVATE)
+        return LxMmapShared(Process, Addr, Length, (ULONG)Prot, Flags);
+
     ExAcquireFastMutex(&Process->MmLock);
     if (Fixed)
     {
@@ -306,8 +348,7 @@ LxSysMmap2(
                 Result = -LX_ENOMEM;
                 goto Done;
             }
-            Region->Base = ResBase;
-            Region->Size = ResLimit - ResBase;
+            LxInitPrivateRegion(Region, ResBase, ResLimit - ResBase);
             InsertTailList(&Process->Regions, &Region->Link);
             Base = Addr;
         }
@@ -348,8 +389,7 @@ LxSysMmap2(
             Result = -LX_ENOMEM;
             goto Done;
         }
-        Region->Base = Base;
-        Region->Size = ReserveSize;
+        LxInitPrivateRegion(Region, Base, ReserveSize);
         InsertTailList(&Process->Regions, &Region->Link);
     }
 
@@ -395,6 +435,13 @@ LxSysMunmap(
         Next = Entry->Flink;
         if (S >= E)
             continue;
+        if (R->Shared != NULL)
+        {
+            /* a view goes whole or not at all */
+            if (S == R->Base && E >= R->Base + R->Shared->Size)
+                LxUnmapShared(Process, R);
+            continue;
+        }
         if (S == R->Base && E == R->Base + R->Size)
         {
             LxVm(R->Base, 0, MEM_RELEASE, 0);
@@ -441,11 +488,23 @@ LxSysMprotect(
     while (Addr < End)
     {
         ULONG_PTR ResBase, ResLimit, PartEnd;
+        PLX_REGION Region;
 
-        if (LxFindReservation(Process, Addr, Addr + PAGE_SIZE, &ResBase, &ResLimit, NULL))
+        if (LxFindReservation(Process, Addr, Addr + PAGE_SIZE, &ResBase, &ResLimit, &Region))
             PartEnd = min(End, ResLimit);
         else
             PartEnd = min(End, LX_64K_ROUND_UP(Addr + 1));
+        if (Region != NULL && Region->Shared != NULL)
+        {
+            /* a view keeps the protection it was mapped with (no ZwProtectVirtualMemory) */
+            if (LxNtProtection((ULONG)Prot) != Region->SharedProtect)
+            {
+                Result = -LX_EACCES;
+                break;
+            }
+            Addr = PartEnd;
+            continue;
+        }
         Status = LxVm(Addr, PartEnd - Addr, MEM_COMMIT, LxNtProtection((ULONG)Prot));
         if (!NT_SUCCESS(Status))
         {
@@ -477,8 +536,12 @@ LxSysMadvise(
     if (Behavior == LX_MADV_DONTNEED && End > Start)
     {
         /* private anonymous memory reads back as zeroes afterwards */
+        PLX_REGION Region;
+
+        /* shared memory keeps its contents, as on Linux */
         ExAcquireFastMutex(&Process->MmLock);
-        if (LxFindReservation(Process, Start, End, &ResBase, &ResLimit, NULL))
+        if (LxFindReservation(Process, Start, End, &ResBase, &ResLimit, &Region) &&
+            (Region == NULL || Region->Shared == NULL))
         {
             LxVm(Start, End - Start, MEM_DECOMMIT, 0);
             LxVm(Start, End - Start, MEM_COMMIT, PAGE_READWRITE);
@@ -501,6 +564,7 @@ LxSysMremap(
     ULONG_PTR OldSize = LX_PAGE_ROUND_UP(OldLen), NewSize = LX_PAGE_ROUND_UP(NewLen);
     PLX_PROCESS Process = LxCurrentProcess();
     ULONG_PTR ResBase, ResLimit;
+    PLX_REGION Region;
     LONG Result;
 
     UNREFERENCED_PARAMETER(NewAddr);
@@ -509,6 +573,14 @@ LxSysMremap(
         return -LX_EINVAL;
     if (Flags & LX_MREMAP_FIXED)
         return -LX_EINVAL;  /* not supported */
+    ExAcquireFastMutex(&Process->MmLock);
+    if (LxFindReservation(Process, Addr, Addr + PAGE_SIZE, &ResBase, &ResLimit, &Region) &&
+        Region != NULL && Region->Shared != NULL)
+    {
+        ExReleaseFastMutex(&Process->MmLock);
+        return -LX_EINVAL;  /* shared memory is not resized or moved */
+    }
+    ExReleaseFastMutex(&Process->MmLock);
 
     if (NewSize <= OldSize)
     {

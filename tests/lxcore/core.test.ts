@@ -15,8 +15,8 @@ import { i386Batch, oracle, type I386Batch } from '../../generator/src/oracle/in
 const OUT = path.join(BUILD_DIR, 'lxcore-tests');
 const CORE = path.join(ROOT, 'lxcore', 'core');
 const CDIR = path.join(ROOT, 'tests', 'lxcore', 'c');
-const CORE_SOURCES = ['lx_elf.c', 'lx_stack.c', 'lx_path.c', 'lx_conv.c', 'lx_fpu.c', 'lx_statfs.c', 'lx_lock.c', 'lx_sigqueue.c'].map((f) => path.join(CORE, f));
-const DRIVERS = ['elf', 'stack', 'path', 'conv', 'lock', 'sigqueue'];
+const CORE_SOURCES = ['lx_elf.c', 'lx_stack.c', 'lx_path.c', 'lx_conv.c', 'lx_fpu.c', 'lx_statfs.c', 'lx_lock.c', 'lx_sigqueue.c', 'lx_script.c'].map((f) => path.join(CORE, f));
+const DRIVERS = ['elf', 'stack', 'path', 'conv', 'lock', 'sigqueue', 'script'];
 // i386 layouts and instructions: built and run only with -m32 (natively, or in the i386 oracle VM)
 const M32_CHECKS = [
   { driver: 'ioctl', name: 'keeps the i386 layout of the lxioctl.h structures and IOCTL codes', what: 'lxioctl.h layout check (the layout is i386)', min: 20 },
@@ -210,6 +210,10 @@ describe.skipIf(!gcc)('lxcore/core on the host', () => {
 
   it('keeps pending signals as Linux does: standard ones coalesce, real-time ones queue in order', () => {
     expectAllOk(run('sigqueue', []), 19);
+  });
+
+  it('reads "#!" lines as Linux\'s binfmt_script does (interpreter, one argument, truncation)', () => {
+    expectAllOk(run('script', []), 18);
   });
 
   for (const c of M32_CHECKS) {

@@ -2,7 +2,7 @@
 // payload disk, follows the in-guest runner's TAP on the serial port, and reports per test.
 // Bugchecks, kernel debugger entries and hangs are failures with evidence (the last 40 log
 // lines). Library code: generator/src/vm/ (media, QEMU) and generator/src/tap/ (parsing).
-import { existsSync, mkdirSync, rmSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, copyFileSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -10,7 +10,7 @@ import { BUILD_DIR } from '../paths.ts';
 import { describeChoice, resolveBuildDir, userConfigFile } from '../vm/config.ts';
 import { inspectBuild, parsePathList, registryHasLxcoreService } from '../vm/reactos-build.ts';
 import { assembleBootMedium, RUNNER_IMAGE } from '../vm/boot-medium.ts';
-import { crashTest, hangTest, DEFAULT_MANIFEST, makePayloadImage, payloadSizeMiB, payloadSystemFiles, planTests, readManifest, type PlannedElf } from '../vm/payload.ts';
+import { crashTest, hangTest, DEFAULT_MANIFEST, makePayloadImage, payloadSizeMiB, payloadSystemFiles, planTests, readManifest, type PlannedElf, type SystemFile } from '../vm/payload.ts';
 import { buildLxcore, buildRunner, lxcoreInf } from '../vm/runner-build.ts';
 import { defaultTestEntries } from '../elf/corpus.ts';
 import { MANIFEST_STOCK } from '../elf/suite.ts';
@@ -62,10 +62,35 @@ options:
   --add DEST=FILE    put FILE on the boot disk as DEST (e.g. reactos/system32/drivers/lxcore.sys=...),
                      replacing the build's; repeatable
   --inf FILE         extra registry .inf merged into the hives last; repeatable
+  --payload DEST=DIR put the files under DIR on the payload disk (the Linux root) under DEST,
+                     e.g. elf=.lxss/conformance/busybox/tree; repeatable
   --rebuild-medium   rebuild the cached boot disk even if its inputs did not change
 
 environment: LXSS_QEMU (QEMU binary), LXSS_QEMU_ARGS (extra QEMU arguments).
 The serial log of the last run is always left at .lxss/vm/last-serial.log.`;
+
+/** --payload DEST=DIR: DIR's files (recursively) at DEST/<relative path>, except those a test of the plan puts there itself. */
+function payloadDir(arg: string, tests: PlannedElf[]): SystemFile[] {
+  const eq = arg.indexOf('=');
+  if (eq < 0) throw new Error(`--payload ${arg}: expected DEST=DIR`);
+  const dest = arg.slice(0, eq).replace(/\\/g, '/').replace(/^\/+|\/+$/g, '');
+  const dir = path.resolve(arg.slice(eq + 1));
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`--payload ${arg}: ${dir} is not a directory`);
+  const taken = new Set(tests.map((t) => t.diskPath));
+  const out: SystemFile[] = [];
+  const walk = (rel: string) => {
+    for (const e of readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(r);
+      else if (e.isFile()) {
+        const diskPath = dest ? `${dest}/${r}` : r;
+        if (!taken.has(diskPath)) out.push({ diskPath, file: path.join(dir, r) });
+      } else throw new Error(`--payload ${arg}: ${r} is neither a file nor a directory (the payload is FAT)`);
+    }
+  };
+  walk('');
+  return out;
+}
 
 function fmtTime(ms: number): string {
   return `${(ms / 1000).toFixed(1)}s`;
@@ -111,6 +136,7 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
       lxcore: { type: 'string', default: 'auto' },
       add: { type: 'string', multiple: true },
       inf: { type: 'string', multiple: true },
+      payload: { type: 'string', multiple: true },
     },
     strict: true,
     allowPositionals: false,
@@ -240,7 +266,7 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
   const runDir = path.join(vmDir, `run-${new Date().toISOString().replace(/[:.]/g, '-')}`);
   mkdirSync(runDir, { recursive: true });
   const payload = path.join(runDir, 'payload.img');
-  const system = payloadSystemFiles((l) => console.log(l));
+  const system = [...payloadSystemFiles((l) => console.log(l)), ...(values.payload ?? []).flatMap((p) => payloadDir(p, tests))];
   await makePayloadImage(payload, tests, payloadSizeMiB(tests, system), system);
   const logFile = path.join(runDir, 'serial.log');
   const qemu = process.env.LXSS_QEMU || 'qemu-system-i386';

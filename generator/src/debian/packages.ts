@@ -11,7 +11,8 @@ export type Log = (line: string) => void;
 const DOWNLOADS = path.join(BUILD_DIR, 'downloads');
 const UNPACKED = path.join(BUILD_DIR, 'debian');
 
-function run(cmd: string, args: string[], opts: { cwd?: string } = {}): string {
+/** Runs a tool to completion; its stdout, or an error with its output. */
+export function run(cmd: string, args: string[], opts: { cwd?: string } = {}): string {
   const r = spawnSync(cmd, args, { encoding: 'utf8', cwd: opts.cwd, maxBuffer: 64 << 20 });
   if (r.error) throw new Error(`${cmd}: ${r.error.message}`);
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (status ${r.status}):\n${r.stderr}${r.stdout}`);

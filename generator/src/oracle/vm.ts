@@ -15,7 +15,7 @@ import { TRAP_HEADER } from '../musl/build.ts';
 import { withLock } from '../musl/lock.ts';
 import { S_IFCHR, S_IFDIR, S_IFREG, writeCpio, type CpioEntry } from './cpio.ts';
 import { signalName, type I386Job, type I386Result } from './index.ts';
-import { busyboxStatic, downloadI386, requireI386Architecture } from '../debian/packages.ts';
+import { busyboxStatic, downloadI386, requireI386Architecture, run } from '../debian/packages.ts';
 
 export const ORACLE_DIR = path.join(BUILD_DIR, 'oracle');
 const KERNEL_DIR = path.join(ORACLE_DIR, 'kernel');
@@ -27,13 +27,6 @@ const VM_HARNESS = '/oracle/lxss-harness';
 const BOOT_ALLOWANCE_MS = 180_000;
 
 type Log = (line: string) => void;
-
-function run(cmd: string, args: string[], opts: { cwd?: string } = {}): string {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', cwd: opts.cwd, maxBuffer: 64 << 20 });
-  if (r.error) throw new Error(`${cmd}: ${r.error.message}`);
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (status ${r.status}):\n${r.stderr}${r.stdout}`);
-  return r.stdout;
-}
 
 /** Debian's i386 kernel image (downloaded and unpacked once into .lxss/oracle/kernel). */
 export function ensureKernel(log: Log): string {
