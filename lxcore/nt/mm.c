@@ -232,10 +232,11 @@ LxMapView(
     LARGE_INTEGER Offset;
     NTSTATUS Status;
 
-    /* ReactOS's ARM3 sections need the offset */
+    /* ReactOS's ARM3 sections need the offset; anywhere means high, as Linux's mmap and
+     * lxcore's private mappings place them */
     Offset.QuadPart = 0;
     Status = MmMapViewOfSection(Shared->Section, Target, &View, 0, 0, &Offset, &ViewSize,
-                                ViewUnmap, 0, Protect);
+                                ViewUnmap, View == NULL ? MEM_TOP_DOWN : 0, Protect);
     if (NT_SUCCESS(Status))
     {
         *Base = (ULONG_PTR)View;

@@ -260,6 +260,8 @@ LxSysMmap2(
     LONG Result;
     ULONG MapType = Flags & LX_MAP_TYPE;
     BOOLEAN Fixed = (Flags & (LX_MAP_FIXED | LX_MAP_FIXED_NOREPLACE)) != 0;
+    BOOLEAN Inside;
+    PLX_REGION Found;
 
     if (Len == 0 || (Prot & ~(ULONG_PTR)(LX_PROT_READ | LX_PROT_WRITE | LX_PROT_EXEC)))
         return -LX_EINVAL;
@@ -308,13 +310,26 @@ LxSysMmap2(
             Result = -LX_ENOMEM;
             goto Done;
         }
-        if (LxFindReservation(Process, Addr, End, &ResBase, &ResLimit, NULL))
+        Inside = LxFindReservation(Process, Addr, End, &ResBase, &ResLimit, &Found);
+        if (Inside && (Flags & LX_MAP_FIXED_NOREPLACE))
         {
-            if (Flags & LX_MAP_FIXED_NOREPLACE)
+            Result = -LX_EEXIST;
+            goto Done;
+        }
+        if (Inside && Found != NULL && Found->Shared != NULL)
+        {
+            /* over shared memory: a whole view goes first; part of one cannot be replaced
+             * (committing private pages inside a view corrupts it) */
+            if (Addr != Found->Base || End < Found->Base + Found->Shared->Size)
             {
-                Result = -LX_EEXIST;
+                Result = -LX_ENOMEM;
                 goto Done;
             }
+            LxUnmapShared(Process, Found);
+            Inside = FALSE;
+        }
+        if (Inside)
+        {
             /* replace: fresh zero pages with the new protection */
             LxVm(Addr, Length, MEM_DECOMMIT, 0);
             Status = LxVm(Addr, Length, MEM_COMMIT, PAGE_READWRITE);

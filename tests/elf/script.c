@@ -65,6 +65,15 @@ static int exec_errno(int st)
 	return WIFEXITED(st) && WEXITSTATUS(st) >= 100 ? WEXITSTATUS(st) - 100 : -1;
 }
 
+/* Writes a script and executes it: the execve's errno (-1: it ran). */
+static int exec_error_of(const char *name, const char *text)
+{
+	char path[NAME_MAX_HERE + 300], out[256];
+	char *argv[] = {(char *)name, 0};
+	write_script(name, text, strlen(text), path);
+	return exec_errno(run(path, argv, out, sizeof out));
+}
+
 int main(int argc, char **argv)
 {
 	if (getenv("LXSS_AS_INTERP")) {
@@ -146,31 +155,15 @@ int main(int argc, char **argv)
 		   "status 0x%x, output \"%s\"", st, out);
 
 	/* 8-12: errors */
-	n = snprintf(text, sizeof text, "#!/nonexistent/interpreter\n");
-	write_script("bad1", text, (size_t)n, path);
-	char *a8[] = {"bad1", 0};
-	st = run(path, a8, out, sizeof out);
-	tap_eq(exec_errno(st), ENOENT, "a missing interpreter: ENOENT");
-	n = snprintf(text, sizeof text, "#!/bin/sh\r\necho hi\r\n");
-	write_script("crlf", text, (size_t)n, path);
-	st = run(path, a8, out, sizeof out);
-	tap_eq(exec_errno(st), ENOENT, "a CRLF line names \"/bin/sh\\r\": ENOENT");
-	n = snprintf(text, sizeof text, "#!\n");
-	write_script("empty", text, (size_t)n, path);
-	st = run(path, a8, out, sizeof out);
-	tap_eq(exec_errno(st), ENOEXEC, "\"#!\" with no interpreter: ENOEXEC");
-	snprintf(path, sizeof path, "%s/loopa", dir);
-	snprintf(path2, sizeof path2, "%s/loopb", dir);
-	n = snprintf(text, sizeof text, "#!%s\n", path2);
-	write_script("loopa", text, (size_t)n, path);
+	tap_eq(exec_error_of("bad1", "#!/nonexistent/interpreter\n"), ENOENT, "a missing interpreter: ENOENT");
+	tap_eq(exec_error_of("crlf", "#!/bin/sh\r\necho hi\r\n"), ENOENT, "a CRLF line names \"/bin/sh\\r\": ENOENT");
+	tap_eq(exec_error_of("empty", "#!\n"), ENOEXEC, "\"#!\" with no interpreter: ENOEXEC");
+	snprintf(path, sizeof path, "%s/loopb", dir);
+	n = snprintf(text, sizeof text, "#!%s/loopa\n", dir);
+	write_script("loopb", text, (size_t)n, path);
 	n = snprintf(text, sizeof text, "#!%s\n", path);
-	write_script("loopb", text, (size_t)n, path2);
-	st = run(path, a8, out, sizeof out);
-	tap_eq(exec_errno(st), ELOOP, "scripts naming each other: ELOOP");
-	n = snprintf(text, sizeof text, "plain text\n");
-	write_script("text", text, (size_t)n, path);
-	st = run(path, a8, out, sizeof out);
-	tap_eq(exec_errno(st), ENOEXEC, "a file that is neither ELF nor script: ENOEXEC");
+	tap_eq(exec_error_of("loopa", text), ELOOP, "scripts naming each other: ELOOP");
+	tap_eq(exec_error_of("text", "plain text\n"), ENOEXEC, "a file that is neither ELF nor script: ENOEXEC");
 
 	const char *names[] = {"s1", "s2", "inner", "outer", "sh1", "sh2", "bad1", "crlf", "empty", "loopa", "loopb", "text"};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {

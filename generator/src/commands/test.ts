@@ -10,6 +10,7 @@ import { BUILD_DIR } from '../paths.ts';
 import { describeChoice, resolveBuildDir, userConfigFile } from '../vm/config.ts';
 import { inspectBuild, parsePathList, registryHasLxcoreService } from '../vm/reactos-build.ts';
 import { assembleBootMedium, RUNNER_IMAGE } from '../vm/boot-medium.ts';
+import { prepareFuzz } from '../fuzz/fuzz.ts';
 import { crashTest, hangTest, DEFAULT_MANIFEST, makePayloadImage, payloadSizeMiB, payloadSystemFiles, planTests, readManifest, type PlannedElf, type SystemFile } from '../vm/payload.ts';
 import { buildLxcore, buildRunner, lxcoreInf } from '../vm/runner-build.ts';
 import { defaultTestEntries } from '../elf/corpus.ts';
@@ -64,6 +65,11 @@ options:
   --inf FILE         extra registry .inf merged into the hives last; repeatable
   --payload DEST=DIR put the files under DIR on the payload disk (the Linux root) under DEST,
                      e.g. elf=.lxss/conformance/busybox/tree; repeatable
+  --fuzz CALLS       run only the system call fuzzer (tests/fuzz/lxfuzz.c): CALLS random calls
+                     from --workers N processes (default 4), seeded with --seed S (default: the
+                     time; printed, so that a failing run can be repeated); --fuzz-trace prints
+                     each worker's seed and, before they are made, its calls that change the
+                     address space or make processes
   --rebuild-medium   rebuild the cached boot disk even if its inputs did not change
 
 environment: LXSS_QEMU (QEMU binary), LXSS_QEMU_ARGS (extra QEMU arguments).
@@ -137,6 +143,10 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
       add: { type: 'string', multiple: true },
       inf: { type: 'string', multiple: true },
       payload: { type: 'string', multiple: true },
+      fuzz: { type: 'string' },
+      seed: { type: 'string' },
+      workers: { type: 'string', default: '4' },
+      'fuzz-trace': { type: 'boolean', default: false },
     },
     strict: true,
     allowPositionals: false,
@@ -171,7 +181,13 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
 
   // Tests.
   let tests: PlannedElf[] = [];
-  if (values['crash-test']) {
+  const payloads = [...(values.payload ?? [])];
+  if (values.fuzz !== undefined) {
+    if (values.manifest || values.stock || values.filter) throw new Error('--fuzz runs the fuzzer alone: not with --manifest, --stock or --filter');
+    const fuzz = await prepareFuzz(Number(values.fuzz), values.seed !== undefined ? Number(values.seed) : undefined, Number(values.workers), values['fuzz-trace'], (l) => console.log(l));
+    tests = planTests([fuzz.entry]);
+    payloads.push(`elf=${fuzz.tree}`);
+  } else if (values['crash-test']) {
     tests = [crashTest(1)];
   } else if (values['hang-test']) {
     tests = [hangTest(1)];
@@ -266,7 +282,7 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
   const runDir = path.join(vmDir, `run-${new Date().toISOString().replace(/[:.]/g, '-')}`);
   mkdirSync(runDir, { recursive: true });
   const payload = path.join(runDir, 'payload.img');
-  const system = [...payloadSystemFiles((l) => console.log(l)), ...(values.payload ?? []).flatMap((p) => payloadDir(p, tests))];
+  const system = [...payloadSystemFiles((l) => console.log(l)), ...payloads.flatMap((p) => payloadDir(p, tests))];
   await makePayloadImage(payload, tests, payloadSizeMiB(tests, system), system);
   const logFile = path.join(runDir, 'serial.log');
   const qemu = process.env.LXSS_QEMU || 'qemu-system-i386';

@@ -1,0 +1,344 @@
+/* lxfuzz: a system call fuzzer for lxcore, run in the guest by `lxgen test --fuzz` (and on
+ * Linux by `lxgen run`, the same program through the trap harness).
+ *
+ * Its configuration is the file lxfuzz.conf beside it ("CALLS SEED WORKERS [TRACE]"), since the
+ * guest's runner passes no arguments. The parent forks WORKERS workers; worker w makes
+ * CALLS / WORKERS calls from the random stream seeded SEED + w: a number over the whole
+ * table and beyond it, six arguments drawn from values that break kernels (0, -1, small
+ * numbers, INT_MIN/MAX, page sizes, valid, misaligned, unmapped and kernel addresses, a
+ * descriptor of each kind it holds: file, directory, pipe ends, /dev/null, /proc/cpuinfo).
+ * An interval timer interrupts blocking calls. Calls that would reach outside the worker
+ * (signals to other processes) are aimed at the worker itself; ending calls (exit, execve,
+ * sigreturn, munmap of its own memory...) stay in, and a worker they end is replaced by the
+ * next seed, which the summary counts. A worker that makes no progress for 20 seconds is a
+ * hang: its seed, call index and last call are printed, and the run fails. The last call of
+ * each worker is kept in shared memory for that report. Exit status 0: no hang. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_WORKERS 8
+#define TABLE_LIMIT 460     /* a little beyond the i386 table */
+#define HANG_SECONDS 20
+
+struct slot {
+	volatile unsigned long done;     /* calls made */
+	volatile unsigned long seed;
+	volatile long nr;                /* the call in progress (-1: none) */
+	volatile unsigned long args[6];
+	volatile unsigned long distinct[(TABLE_LIMIT + 31) / 32];
+};
+
+static struct slot *slots;
+static uint64_t rng;
+static int trace;           /* lxfuzz.conf's fourth field: print the calls that change the
+			       address space or make processes, before they are made */
+
+static int traced(long nr)
+{
+	switch (nr) {
+	case SYS_brk: case SYS_mmap: case SYS_mmap2: case SYS_munmap: case SYS_mremap:
+	case SYS_mprotect: case SYS_madvise: case SYS_remap_file_pages: case SYS_shmat:
+	case SYS_shmdt: case SYS_shmget: case SYS_shmctl: case SYS_ipc: case SYS_fork:
+	case SYS_vfork: case SYS_clone: case SYS_execve: case SYS_execveat: case SYS_mlock:
+	case SYS_munlock: case SYS_mlockall: case SYS_munlockall: case SYS_set_thread_area:
+	case SYS_modify_ldt: case SYS_sigreturn: case SYS_rt_sigreturn:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static uint32_t next32(void)
+{
+	/* xorshift64* */
+	rng ^= rng >> 12;
+	rng ^= rng << 25;
+	rng ^= rng >> 27;
+	return (uint32_t)((rng * 2685821657736338717ULL) >> 32);
+}
+
+static int fds[8], nfds;
+static const unsigned long long no_signals[2];   /* an empty sigset (and room after it) */
+static unsigned char buffer[3 * 4096];
+
+static unsigned long pick_arg(void)
+{
+	static const unsigned long fixed[] = {
+		0, 1, 2, 3, 4, 8, 16, 64, 255, 256, 4095, 4096, 4097, 65536, 0x7fffffffUL, 0x80000000UL,
+		0xffffffffUL, 0xfffffffeUL, 0xffff0000UL, 0xc0000000UL, 0x7ffeffffUL, 0x10, 0x1000, 0xbfffffffUL,
+	};
+	switch (next32() % 8) {
+	case 0:
+	case 1:
+		return fixed[next32() % (sizeof fixed / sizeof fixed[0])];
+	case 2:
+		return (unsigned long)(buffer + (next32() % 2) * 4096);            /* valid, page aligned */
+	case 3:
+		return (unsigned long)(buffer + 1 + next32() % 4000);              /* valid, misaligned */
+	case 4:
+		return nfds ? (unsigned long)fds[next32() % nfds] : 0;           /* a descriptor */
+	case 5:
+		return next32() % 64;
+	case 6:
+		return 1UL << (next32() % 32);                                    /* one flag bit */
+	default:
+		return next32();
+	}
+}
+
+static void open_fds(void)
+{
+	int p[2];
+	char name[64];
+	nfds = 0;
+	snprintf(name, sizeof name, "lxfuzz-%d", (int)getpid());
+	if ((fds[nfds] = open(name, O_RDWR | O_CREAT | O_TRUNC, 0600)) >= 0)
+		nfds++;
+	unlink(name);
+	if ((fds[nfds] = open(".", O_RDONLY | O_DIRECTORY)) >= 0)
+		nfds++;
+	if (pipe(p) == 0) {
+		fds[nfds++] = p[0];
+		fds[nfds++] = p[1];
+	}
+	if ((fds[nfds] = open("/dev/null", O_RDWR)) >= 0)
+		nfds++;
+	if ((fds[nfds] = open("/proc/cpuinfo", O_RDONLY)) >= 0)
+		nfds++;
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/* What interrupts blocking calls: SIGALRM every 20 ms, handled, unblocked, no SA_RESTART.
+ * Set again after any call that may have changed it, so that a call only blocks for good
+ * where the kernel is wrong. */
+static void arm_interrupts(void)
+{
+	struct sigaction sa;
+	struct itimerval it = {{0, 20000}, {0, 20000}};
+	sigset_t alarm;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_alarm;
+	sigaction(SIGALRM, &sa, 0);
+	sigemptyset(&alarm);
+	sigaddset(&alarm, SIGALRM);
+	sigprocmask(SIG_UNBLOCK, &alarm, 0);
+	setitimer(ITIMER_REAL, &it, 0);
+}
+
+static int touches_interrupts(long nr)
+{
+	switch (nr) {
+	case SYS_rt_sigaction:
+	case SYS_sigaction:
+	case SYS_signal:
+	case SYS_rt_sigprocmask:
+	case SYS_sigprocmask:
+	case SYS_ssetmask:
+	case SYS_setitimer:
+	case SYS_alarm:
+	case SYS_sigaltstack:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static void worker(int index, unsigned long seed, unsigned long calls)
+{
+	struct slot *s = &slots[index];
+
+	rng = seed * 0x9E3779B97F4A7C15ULL + 1;
+	s->seed = seed;
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGTTOU, SIG_IGN);
+	signal(SIGTTIN, SIG_IGN);
+	arm_interrupts();
+	open_fds();
+	for (unsigned long i = 0; i < calls; i++) {
+		long nr = next32() % TABLE_LIMIT;
+		unsigned long a[6];
+		for (int k = 0; k < 6; k++)
+			a[k] = pick_arg();
+		switch (nr) {
+		case SYS_kill:
+		case SYS_tkill:
+		case SYS_rt_sigqueueinfo:
+			a[0] = (unsigned long)getpid();   /* only ourselves */
+			break;
+		case SYS_tgkill:
+		case SYS_rt_tgsigqueueinfo:
+			a[0] = (unsigned long)getpid();
+			a[1] = (unsigned long)gettid();
+			break;
+		case SYS_rt_sigsuspend:
+		case SYS_ppoll:
+			/* a temporary mask that blocks SIGALRM waits for good on Linux too */
+			a[nr == SYS_ppoll ? 3 : 0] = (unsigned long)no_signals;
+			break;
+		case SYS_sigsuspend:
+			a[2] &= ~(1UL << (SIGALRM - 1));
+			break;
+		case SYS_pselect6:
+			a[5] = 0;
+			break;
+		case SYS_exit:
+		case SYS_exit_group:
+		case SYS_fork:
+		case SYS_vfork:
+		case SYS_clone:
+		case SYS_execve:
+		case SYS_execveat:
+			if (next32() % 1000 != 0)
+				continue;                         /* rare, not excluded */
+			break;
+		}
+		s->nr = nr;
+		for (int k = 0; k < 6; k++)
+			s->args[k] = a[k];
+		if (trace && traced(nr))
+			dprintf(2, "lxfuzz: seed %lu call %lu: %ld(%#lx, %#lx, %#lx, %#lx, %#lx, %#lx)\n", seed, i, nr, a[0], a[1],
+				a[2], a[3], a[4], a[5]);
+		long r = syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+		if (r == 0 && (nr == SYS_fork || nr == SYS_vfork || nr == SYS_clone))
+			_exit(0);                                 /* a child of the fuzzer: done */
+		if (touches_interrupts(nr))
+			arm_interrupts();
+		s->distinct[nr / 32] |= 1UL << (nr % 32);
+		s->nr = -1;
+		s->done = i + 1;
+	}
+	_exit(0);
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long calls = 20000, seed = (unsigned long)time(0), workers = 4;
+	char conf[PATH_MAX];
+	(void)argc;
+
+	if (!getenv("LXSS_TEST")) {
+		fprintf(stderr, "lxfuzz: refusing to run outside the guest or the oracle VM (LXSS_TEST=1 is not set):\n"
+				"random system calls as root can reach other processes of this machine\n");
+		return 2;
+	}
+	snprintf(conf, sizeof conf, "%s", argv[0]);
+	char *slash = strrchr(conf, '/');
+	snprintf(slash ? slash + 1 : conf, sizeof conf - (size_t)(slash ? slash + 1 - conf : 0), "lxfuzz.conf");
+	FILE *f = fopen(conf, "r");
+	if (f) {
+		if (fscanf(f, "%lu %lu %lu %d", &calls, &seed, &workers, &trace) < 1)
+			fprintf(stderr, "lxfuzz: %s: expected CALLS [SEED [WORKERS [TRACE]]]\n", conf);
+		fclose(f);
+	}
+	if (workers < 1 || workers > MAX_WORKERS)
+		workers = 4;
+	slots = mmap(0, sizeof(struct slot) * MAX_WORKERS, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (slots == MAP_FAILED) {
+		perror("lxfuzz: mmap");
+		return 2;
+	}
+	printf("lxfuzz: %lu calls, seed %lu, %lu workers\n", calls, seed, workers);
+	fflush(stdout);
+
+	/* replacement workers take seeds of their own: SEED * 1000003 + 1, + 2, ... */
+	unsigned long per = calls / workers, made = 0, replaced = 0, next_seed = seed * 1000003UL + 1;
+	unsigned long distinct[(TABLE_LIMIT + 31) / 32] = {0};
+	pid_t pids[MAX_WORKERS];
+	unsigned long remaining[MAX_WORKERS], last_done[MAX_WORKERS];
+	time_t last_progress[MAX_WORKERS];
+	int hangs = 0, live = 0;
+
+	for (unsigned long w = 0; w < workers; w++) {
+		remaining[w] = per;
+		slots[w].nr = -1;
+		slots[w].done = 0;
+		pids[w] = fork();
+		if (pids[w] == 0)
+			worker((int)w, seed + w, per);
+		last_done[w] = 0;
+		last_progress[w] = time(0);
+		live++;
+	}
+	while (live > 0) {
+		int st;
+		pid_t pid = waitpid(-1, &st, WNOHANG);
+		if (pid <= 0) {
+			struct timespec nap = {0, 200 * 1000 * 1000};
+			nanosleep(&nap, 0);
+			for (unsigned long w = 0; w < workers; w++) {
+				if (pids[w] <= 0)
+					continue;
+				if (slots[w].done != last_done[w]) {
+					last_done[w] = slots[w].done;
+					last_progress[w] = time(0);
+				} else if (time(0) - last_progress[w] > HANG_SECONDS) {
+					printf("lxfuzz: HANG: worker %lu (seed %lu) after %lu calls, in call %ld (%#lx, %#lx, %#lx, %#lx, %#lx, %#lx)\n",
+					       w, slots[w].seed, slots[w].done, slots[w].nr, slots[w].args[0], slots[w].args[1],
+					       slots[w].args[2], slots[w].args[3], slots[w].args[4], slots[w].args[5]);
+					fflush(stdout);
+					hangs++;
+					kill(pids[w], SIGKILL);
+					last_progress[w] = time(0);
+				}
+			}
+			continue;
+		}
+		for (unsigned long w = 0; w < workers; w++) {
+			if (pids[w] != pid)
+				continue;
+			unsigned long done = slots[w].done;
+			if (done > remaining[w]) {
+				/* a fuzzed call wrote over the shared slot */
+				printf("lxfuzz: worker %lu (seed %lu) reported %lu calls of %lu: its slot was overwritten\n", w,
+				       slots[w].seed, done, remaining[w]);
+				done = remaining[w];
+			}
+			made += done;
+			for (int k = 0; k < (TABLE_LIMIT + 31) / 32; k++)
+				distinct[k] |= slots[w].distinct[k];
+			remaining[w] = remaining[w] > done ? remaining[w] - done - 1 : 0;
+			if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0) && remaining[w] > 0) {
+				/* the worker ended itself (a fatal call, a signal): the next seed goes on */
+				replaced++;
+				slots[w].done = 0;
+				slots[w].nr = -1;
+				last_done[w] = 0;
+				last_progress[w] = time(0);
+				unsigned long s = next_seed++;
+				unsigned long n = remaining[w];
+				pids[w] = fork();
+				if (pids[w] == 0)
+					worker((int)w, s, n);
+				if (trace)
+					printf("lxfuzz: worker %lu: seed %lu in pid %d\n", w, s, (int)pids[w]);
+			} else {
+				pids[w] = 0;
+				live--;
+			}
+		}
+	}
+	int reached = 0;
+	for (int k = 0; k < (TABLE_LIMIT + 31) / 32; k++)
+		reached += __builtin_popcountl(distinct[k]);
+	printf("lxfuzz: %lu calls made, %d distinct numbers, %lu workers replaced (a call ended them), %d hangs\n",
+	       made, reached, replaced, hangs);
+	return hangs ? 1 : 0;
+}
