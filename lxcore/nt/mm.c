@@ -276,6 +276,16 @@ LxMapShared(
     NTSTATUS Status = STATUS_CONFLICTING_ADDRESSES;
 
     *Base = 0;
+    /* only user space: MmMapViewOfSection called from the kernel would map a view anywhere,
+     * page tables included */
+    if (Address != 0 &&
+        (Address < LX_USER_MIN_ADDRESS || Address + Shared->Size < Address ||
+         Address + Shared->Size > LX_USER_LIMIT))
+    {
+        if (Fixed)
+            return -LX_ENOMEM;
+        Address = 0;
+    }
     if (Fixed && (Address & 0xFFFF))
         return -LX_EINVAL;
     Region = ExAllocatePoolWithTag(NonPagedPool, sizeof(*Region), LX_TAG_REGION);

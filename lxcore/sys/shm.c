@@ -174,8 +174,6 @@ LxShmat(
         Address &= ~(ULONG_PTR)(LX_SHMLBA - 1);
     if (Address & (LX_SHMLBA - 1))
         return -LX_EINVAL;
-    if (Address & 0xFFFF)
-        return -LX_EINVAL;      /* NT maps views on 64 KiB boundaries only */
     LxShmSweep();
     Object = LxIpcLockObject(&LxSegments, Id);
     if (Object == NULL)
@@ -184,6 +182,21 @@ LxShmat(
     Memory = Segment->Memory;
     InterlockedIncrement(&Memory->RefCount);
     ExReleaseFastMutex(&LxIpcLock);
+    if (Address != 0 && Address + Memory->Size < Address)
+    {
+        LxSharedMemoryDereference(Memory);
+        return -LX_EINVAL;      /* wraps around, as do_shmat checks */
+    }
+    if (Address != 0 && (Address < LX_USER_MIN_ADDRESS || Address + Memory->Size > LX_USER_LIMIT))
+    {
+        LxSharedMemoryDereference(Memory);
+        return -LX_ENOMEM;      /* beyond the user address space: do_mmap's answer */
+    }
+    if (Address & 0xFFFF)
+    {
+        LxSharedMemoryDereference(Memory);
+        return -LX_EINVAL;      /* NT maps views on 64 KiB boundaries only */
+    }
 
     Result = LxMapShared(Process, Memory, Address, Address != 0,
                          (Flags & LX_SHM_RDONLY) ? LX_PROT_READ : (LX_PROT_READ | LX_PROT_WRITE),

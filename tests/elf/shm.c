@@ -5,7 +5,9 @@
  * (size, creator and last pids, shm_nattch counting every attachment, fork's included),
  * SHM_RDONLY faulting on a write, IPC_RMID of an attached segment (SHM_DEST, the key freed,
  * usable until the last detach), shmdt of a non-attached address. MAP_SHARED anonymous
- * memory (and of /dev/zero): seen by a fork child both ways; MAP_PRIVATE stays private. */
+ * memory (and of /dev/zero): seen by a fork child both ways; MAP_PRIVATE stays private.
+ * Kernel addresses are refused: shmat and MAP_FIXED at 0xffffe000 ENOMEM (beyond every i386
+ * task's size), a hint there placed below. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -19,6 +21,10 @@
 #include "lxtap.h"
 
 #define SIZE 20000 /* not a page multiple: shm_segsz keeps it */
+
+/* a page no i386 task may map: above 3 GiB natively, at 4 GiB less two pages under a 64-bit
+ * kernel (TASK_SIZE_32 is 4 GiB less one), above 2 GiB in lxcore */
+#define KERNEL_HALF 0xffffe000UL
 
 /* struct ipc_perm's key: "key" in musl, "__key" in glibc */
 #ifdef __GLIBC__
@@ -82,7 +88,7 @@ static int share_with_child(volatile unsigned char *p, const char *what)
 
 int main(void)
 {
-	tap_plan(18);
+	tap_plan(22);
 	key_t key = (key_t)(0x4C580000 | (getpid() & 0xFFFF));
 
 	/* 1-4: shmget */
@@ -159,10 +165,31 @@ int main(void)
 	tap_ok(shmdt(p) == 0 && shmctl(id, IPC_STAT, &ds) == -1 && errno == EINVAL,
 	       "the last shmdt removes it (IPC_STAT: EINVAL)");
 
-	/* 16: shmdt of what is not an attachment */
+	/* 16-19: no shared memory in the kernel's half (found by the fuzzer: a view mapped there
+	 * overwrote page tables) */
+	int kid = shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600);
+	errno = 0;
+	void *k = shmat(kid, (void *)KERNEL_HALF, 0);
+	tap_ok_why(k == (void *)-1 && errno == ENOMEM, "shmat in the kernel's half: ENOMEM", "got %p errno %d", k, errno);
+	/* at 3 GiB (64 KiB aligned): the kernel's half on i386 and in lxcore, user space under a
+	 * 64-bit kernel: refused, or memory that holds what is written */
+	errno = 0;
+	volatile unsigned char *h = shmat(kid, (void *)0xc0000000UL, 0);
+	int high_ok = h == (void *)-1 ? (errno == ENOMEM || errno == EINVAL) : (h[0] = 0x5a, h[0] == 0x5a && shmdt((void *)h) == 0);
+	tap_ok_why(high_ok, "shmat at 0xc0000000: refused, or usable memory", "got %p errno %d", (void *)h, errno);
+	shmctl(kid, IPC_RMID, NULL);
+	errno = 0;
+	k = mmap((void *)KERNEL_HALF, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	tap_ok_why(k == MAP_FAILED && errno == ENOMEM, "mmap(MAP_SHARED | MAP_FIXED) in the kernel's half: ENOMEM",
+		   "got %p errno %d", k, errno);
+	k = mmap((void *)KERNEL_HALF, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	tap_ok_why(k != MAP_FAILED && (unsigned long)k < KERNEL_HALF, "a hint in the kernel's half is placed below it",
+		   "got %p", k);
+
+	/* 20: shmdt of what is not an attachment */
 	tap_errno(shmdt((char *)p + 4096), EINVAL, "shmdt of an address that is no attachment: EINVAL");
 
-	/* 17-18: MAP_SHARED anonymous and /dev/zero; MAP_PRIVATE stays private */
+	/* 21-22: MAP_SHARED anonymous and /dev/zero; MAP_PRIVATE stays private */
 	unsigned char *m = mmap(NULL, 65536, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (m == MAP_FAILED)
 		tap_ok(0, "mmap(MAP_SHARED | MAP_ANONYMOUS)");
