@@ -305,14 +305,15 @@ int main(int argc, char **argv)
 			if (pids[w] != pid)
 				continue;
 			unsigned long done = slots[w].done;
-			if (done > remaining[w]) {
-				/* a fuzzed call wrote over the shared slot */
-				printf("lxfuzz: worker %lu (seed %lu) reported %lu calls of %lu: its slot was overwritten\n", w,
-				       slots[w].seed, done, remaining[w]);
+			int overwritten = done > remaining[w];
+			if (overwritten) {
+				/* a fuzzed call wrote over the shared slot: its counts mean nothing */
+				printf("lxfuzz: worker %lu reported %lu calls of %lu: its slot was overwritten\n", w, done,
+				       remaining[w]);
 				done = remaining[w];
 			}
 			made += done;
-			for (int k = 0; k < (TABLE_LIMIT + 31) / 32; k++)
+			for (int k = 0; !overwritten && k < (TABLE_LIMIT + 31) / 32; k++)
 				distinct[k] |= slots[w].distinct[k];
 			remaining[w] = remaining[w] > done ? remaining[w] - done - 1 : 0;
 			if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0) && remaining[w] > 0) {
