@@ -533,7 +533,6 @@ VOID LxUnregisterThread(_In_ PLX_THREAD Thread);
 #define LX_SI_TKILL     (-6)
 #define LX_SI_QUEUE     (-1)
 VOID LxSigFields(_Out_ lx_sigfields *Info, _In_ LONG Code, _In_ ULONG_PTR PidOrAddress);
-VOID LxPostSignal(_In_ PLX_THREAD Thread, _In_ ULONG Sig, _In_ LONG Code, _In_ ULONG Pid);
 LONG LxPostSignalInfo(_In_ PLX_THREAD Thread, _In_ ULONG Sig, _In_ const lx_sigfields *Info);
 LONG LxSignalThreadByTid(_In_opt_ PLX_PROCESS Process, _In_ ULONG Tid, _In_ ULONG Sig,
                          _In_opt_ const lx_sigfields *Info);

@@ -611,19 +611,6 @@ LxPostSignalInfo(
     return Result;
 }
 
-VOID
-LxPostSignal(
-    _In_ PLX_THREAD Thread,
-    _In_ ULONG Sig,
-    _In_ LONG Code,
-    _In_ ULONG Pid)
-{
-    lx_sigfields Info;
-
-    LxSigFields(&Info, Code, Pid);
-    LxPostSignalInfo(Thread, Sig, &Info);
-}
-
 /* tkill/tgkill/rt_tgsigqueueinfo: Tid of Process (any process when NULL). 0, -ESRCH or
  * -EAGAIN. Without Info the signal carries SI_TKILL and the calling process's pid (glibc's
  * cancellation handler checks both). */

@@ -23,8 +23,6 @@
 #define LX_SHMMAX           0x7FFF0000  /* what the i386 address space could map at all */
 #define LX_SHM_RDONLY       010000
 #define LX_SHM_RND          020000
-#define LX_SHM_REMAP        040000
-#define LX_SHM_EXEC         0100000
 #define LX_SHM_DEST         01000       /* in shm_perm.mode */
 #define LX_SHM_LOCKED       02000
 #define LX_SHM_LOCK         11
@@ -187,17 +185,8 @@ LxShmat(
         LxSharedMemoryDereference(Memory);
         return -LX_EINVAL;      /* wraps around, as do_shmat checks */
     }
-    if (Address != 0 && (Address < LX_USER_MIN_ADDRESS || Address + Memory->Size > LX_USER_LIMIT))
-    {
-        LxSharedMemoryDereference(Memory);
-        return -LX_ENOMEM;      /* beyond the user address space: do_mmap's answer */
-    }
-    if (Address & 0xFFFF)
-    {
-        LxSharedMemoryDereference(Memory);
-        return -LX_EINVAL;      /* NT maps views on 64 KiB boundaries only */
-    }
 
+    /* beyond user space: ENOMEM (do_mmap's answer); not on 64 KiB: EINVAL (NT's views) */
     Result = LxMapShared(Process, Memory, Address, Address != 0,
                          (Flags & LX_SHM_RDONLY) ? LX_PROT_READ : (LX_PROT_READ | LX_PROT_WRITE),
                          Id, &Base);

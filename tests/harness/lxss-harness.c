@@ -259,7 +259,7 @@ static size_t peek(pid_t tid, uint32_t addr, void *buf, size_t len)
 
 /* Finds `int $0x80` (CD 80) inside the task's [vdso] mapping; 0 if there is none and
  * 'optional' (an x86_64 image). */
-static uint32_t find_gadget_in(pid_t tid, int optional)
+static uint32_t find_gadget(pid_t tid, int optional)
 {
 	char path[64], line[512];
 	snprintf(path, sizeof path, "/proc/%d/maps", (int)tid);
@@ -283,11 +283,6 @@ static uint32_t find_gadget_in(pid_t tid, int optional)
 	free(buf);
 	if (!gadget && !optional) die("no int $0x80 in task %d's vDSO", (int)tid);
 	return gadget;
-}
-
-static uint32_t find_gadget(pid_t tid)
-{
-	return find_gadget_in(tid, 0);
 }
 
 /* Leaves a task that runs a native program to Linux (the main program's status is still
@@ -451,7 +446,7 @@ static void syscall_exit(struct task *t)
 	}
 	if ((t->nr == NR_execve || t->nr == NR_execveat) && (t->exec_seen || res == 0)) {
 		/* a new image, with its own vDSO; the program under test must be one of ours */
-		t->gadget = find_gadget_in(t->tid, !t->initial_exec);
+		t->gadget = find_gadget(t->tid, !t->initial_exec);
 		if (!t->gadget) {
 			let_go(t);
 			return;
@@ -532,7 +527,7 @@ static int run(char **argv)
 		ptrace(PTRACE_CONT, pid, 0, (void *)(long)(WIFSTOPPED(st) ? WSTOPSIG(st) : 0));
 	}
 	struct task *t0 = add_task(pid);
-	t0->gadget = find_gadget(pid);
+	t0->gadget = find_gadget(pid, 0);
 	t0->poison = getenv("LXSS_HARNESS_NO_POISON") == NULL;
 	/* The exec's own syscall-exit stop comes next. */
 	t0->state = T_IN_SYSCALL;

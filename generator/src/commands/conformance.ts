@@ -6,7 +6,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { BUILD_DIR } from '../paths.ts';
 import { i386Batch } from '../oracle/index.ts';
-import { BUSYBOX_DIR, compareRuns, parseRuntest, prepareBusyboxSuite, type SuiteResult } from '../conformance/busybox.ts';
+import { BUSYBOX_DIR, compareRuns, counts, parseRuntest, prepareBusyboxSuite, type SuiteResult } from '../conformance/busybox.ts';
 import { runTests } from './test.ts';
 
 export const summary = 'run busybox\'s own testsuite (Debian source package) on Linux and in the guest; compare';
@@ -33,8 +33,7 @@ options:
   --report        compare the last runs' saved outputs again (linux.txt, guest.txt)`;
 
 function tally(r: SuiteResult): string {
-  const c = { PASS: 0, FAIL: 0, SKIPPED: 0, UNTESTED: 0 };
-  for (const v of r.results.values()) c[v]++;
+  const c = counts(r);
   return `${c.PASS} passed, ${c.FAIL} failed, ${c.SKIPPED + c.UNTESTED} skipped or untested (${r.results.size} results)`;
 }
 

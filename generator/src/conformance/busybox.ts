@@ -124,7 +124,7 @@ export interface Comparison {
   reached: number;
 }
 
-function counts(r: SuiteResult): Record<Verdict, number> {
+export function counts(r: SuiteResult): Record<Verdict, number> {
   const c: Record<Verdict, number> = { PASS: 0, FAIL: 0, SKIPPED: 0, UNTESTED: 0 };
   for (const v of r.results.values()) c[v]++;
   return c;
