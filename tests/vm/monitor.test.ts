@@ -161,6 +161,32 @@ describe('serial monitor and report', () => {
     expect(r.evidence.join('\n')).toContain('Source File: subsystems/lxss/lxcore/nt/pico.c, line 318');
   });
 
+  it('ends a boot that FreeLdr stops on a refused SYSTEM hive at once, with the cause (recorded log)', () => {
+    const planned = plan('basic/hello');
+    // real-freeldr-bad-hive: hives of the unpatched mkhive with Setup\CmdLine overridden by a
+    // longer string; FreeLdr's CmCheckRegistry fails (code 31), then its SYSTEM.ALT message box.
+    const { m, now, stop } = replay(fixture('real-freeldr-bad-hive.serial.txt'), planned, 100, { failureSettleMs: 3000 });
+    expect(now).toBeLessThan(5000); // not the 240 s boot timeout
+    expect(stop).toMatchObject({ kind: 'kernel-failure', test: null, failure: { kind: 'boot' } });
+    const r = report(m, planned, stop);
+    expect(r.problems[0]).toBe(
+      'boot failed before the kernel: FreeLdr: CmCheckRegistry detected problems with the loaded flat hive (check code 31); ' +
+        'then the message box "Could not load SYSTEM.ALT hive!"',
+    );
+    expect(r.tests[0]!.outcome).toBe('missing');
+    expect(r.exitCode).toBe(1);
+  });
+
+  it('ends a boot that FreeLdr stops at a message box (missing NLS file, recorded log)', () => {
+    const m = new SerialMonitor(0, plan('basic/hello'), { failureSettleMs: 3000 });
+    m.feed(fixture('real-freeldr-no-nls.serial.txt'), 500);
+    const stop = m.check(500); // a message box waits for a key: no settle time
+    expect(stop).toMatchObject({ kind: 'kernel-failure', failure: { kind: 'boot' } });
+    expect(report(m, plan('basic/hello'), stop).problems[0]).toMatch(
+      /^boot failed before the kernel: FreeLdr stopped at the message box "Error reading NLS file .*\\system32\\c_1252\.nls"$/,
+    );
+  });
+
   it('stops after failureSettleMs when a bugcheck is not followed by a prompt', () => {
     const planned = plan('a');
     const m = new SerialMonitor(0, planned, { failureSettleMs: 3000 });

@@ -12,6 +12,12 @@
 //       "Entered debugger on breakpoint #%d: ..." / "Entered debugger on unexpected debug trap!"
 //     and then the prompt "kdb:> " (kdbg/kdb_cli.c KdbPromptStr), waiting for input.
 //   sdk/lib/rtl/assert.c RtlAssert: "*** Assertion failed: %s%s" then the "(boipt)? " prompt.
+//   boot/freeldr (ERR lines, "(<file>:<line>) err: ..."), before the kernel runs:
+//       ntldr/registry.c "CmCheckRegistry detected problems with the loaded flat hive (check
+//       code %lu)" and "Failed to initialize the flat hive (Status 0x%lx)": the SYSTEM hive is
+//       refused; ui/ui.c (series patch "[FREELDR] Log the text of message boxes"):
+//       "Message box: %s" -- "Could not load SYSTEM.ALT hive!", "Error reading NLS file
+//       c_1252.nls", ...: FreeLdr waits for a key that never comes.
 //   ntoskrnl/ke/i386/exp.c KiDispatchException (user mode, 3rd strike):
 //       "Kill %.16s, ExceptionCode: %lx, ExceptionAddress: %p, ..."  (a process was killed,
 //     not a system failure: reported as a note on the running test).
@@ -34,7 +40,16 @@ export interface DebuggerEntry {
   line: number;
 }
 
-export type KernelFailure = Bugcheck | DebuggerEntry;
+/** FreeLdr could not start the kernel (a refused hive, a message box): the boot stops there. */
+export interface BootFailure {
+  kind: 'boot';
+  reason: string;
+  /** FreeLdr shows a message box: it now waits for a key. */
+  waiting: boolean;
+  line: number;
+}
+
+export type KernelFailure = Bugcheck | DebuggerEntry | BootFailure;
 
 export interface ProcessKill {
   image: string;
@@ -92,6 +107,8 @@ const STOP_RE = /\*\*\* STOP: 0x([0-9a-fA-F]+)/;
 const DRIVER_RE = /Driver at fault: (.*?)\.?\s*$/;
 const ENTERED_RE = /Entered debugger on (.*?)\s*$/;
 const ASSERT_RE = /\*\*\* Assertion failed: (.*?)\s*$/;
+const HIVE_RE = /(CmCheckRegistry detected problems with the loaded flat hive \(check code \d+\)|Failed to initialize the flat hive.*?)\s*$/;
+const MESSAGE_BOX_RE = /\) err: Message box: (.*?)\s*$/;
 const KILL_RE = /Kill (.{1,16}?), ExceptionCode: ([0-9a-fA-Fx]+), ExceptionAddress: ([0-9a-fA-Fx]+)/;
 /** KDBG's input prompt and RtlAssert's: the kernel now waits for the host. */
 export const KDB_PROMPT = 'kdb:> ';
@@ -169,6 +186,19 @@ export class KernelScanner {
       const d: DebuggerEntry = { kind: 'debugger', reason: `assertion failed: ${m[1]!}`, line: this.lineNo };
       this.failures.push(d);
       found.push(d);
+    } else if ((m = MESSAGE_BOX_RE.exec(line)) || (m = HIVE_RE.exec(line))) {
+      const text = m[1]!;
+      const box = MESSAGE_BOX_RE.test(line);
+      const earlier = this.failures.find((f): f is BootFailure => f.kind === 'boot');
+      if (earlier) {
+        // The message box that follows a refused hive: one failure with both.
+        earlier.reason += `; then ${box ? `the message box "${text}"` : text}`;
+        earlier.waiting ||= box;
+      } else {
+        const d: BootFailure = { kind: 'boot', reason: box ? `FreeLdr stopped at the message box "${text}"` : `FreeLdr: ${text}`, waiting: box, line: this.lineNo };
+        this.failures.push(d);
+        found.push(d);
+      }
     } else if ((m = KILL_RE.exec(line))) {
       this.kills.push({ image: m[1]!.trim(), exceptionCode: m[2]!, address: m[3]!, line: this.lineNo });
     }
@@ -194,6 +224,7 @@ export function describeFailure(f: KernelFailure): string {
     const drv = f.driver ? `, driver at fault: ${f.driver}` : '';
     return `bugcheck STOP ${f.stop}${name}${params}${drv}`;
   }
+  if (f.kind === 'boot') return `boot failed before the kernel: ${f.reason}`;
   return `kernel debugger entered: ${f.reason}`;
 }
 

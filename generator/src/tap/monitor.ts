@@ -2,6 +2,7 @@
 // failure scanner, knows which test is running, and decides when to stop the VM:
 //   - the runner's done line (it then powers off; the host stops waiting after a short grace),
 //   - a bugcheck or kernel debugger entry (the kernel waits at a prompt forever),
+//   - FreeLdr refusing the SYSTEM hive or showing a message box (it waits for a key),
 //   - a hang: the overall timeout, no TAP at all within the boot timeout, or a running test
 //     silent (no TAP line) for longer than its own timeout plus a grace period.
 // Time is passed in by the caller (milliseconds), so timeout handling is tested without
@@ -203,7 +204,8 @@ export class SerialMonitor {
     const failure = this.kernel.primary();
     if (failure && this.failureAt !== null) {
       const atPrompt = this.atDebuggerPrompt();
-      if (atPrompt || now - this.failureAt >= this.opts.failureSettleMs) {
+      const atMessageBox = failure.kind === 'boot' && failure.waiting;
+      if (atPrompt || atMessageBox || now - this.failureAt >= this.opts.failureSettleMs) {
         return (this.stopped = { kind: 'kernel-failure', failure, atPrompt, test: this.running });
       }
       return null;

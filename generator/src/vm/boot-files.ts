@@ -43,24 +43,30 @@ export function readInfText(file: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
+/** One line of an .inf file: its section (lower-cased), fields, and 1-based line number. */
+export interface InfLine {
+  section: string;
+  fields: string[];
+  line: number;
+}
+
 /**
- * The lines of an .inf file as fields, per section (lower-cased name; repeated sections are
- * merged in order, as inflib does). Quotes group ("" is a quote), ';' starts a comment outside
- * quotes, an unquoted '\' that ends a line continues it.
+ * The lines of an .inf file as fields. Quotes group ("" is a quote), ';' starts a comment
+ * outside quotes, an unquoted '\' that ends a line continues it. Lines before any section
+ * header have the section ''.
  */
-export function parseInf(text: string): Map<string, string[][]> {
-  const sections = new Map<string, string[][]>();
-  let current: string[][] | null = null;
+export function infLines(text: string): InfLine[] {
+  const out: InfLine[] = [];
+  let section = '';
   const physical = text.split(/\r?\n/);
   for (let i = 0; i < physical.length; i++) {
+    const lineNo = i + 1;
     let line = physical[i]!;
     const trimmed = line.trimStart();
     if (trimmed.startsWith('[')) {
       const close = trimmed.indexOf(']');
       if (close < 0) continue;
-      const name = trimmed.slice(1, close).trim().toLowerCase();
-      current = sections.get(name) ?? [];
-      sections.set(name, current);
+      section = trimmed.slice(1, close).trim().toLowerCase();
       continue;
     }
     const fields: string[] = [];
@@ -100,7 +106,19 @@ export function parseInf(text: string): Map<string, string[][]> {
     }
     if (!any) continue;
     fields.push(tok.trim());
-    if (current) current.push(fields);
+    out.push({ section, fields, line: lineNo });
+  }
+  return out;
+}
+
+/** The lines of an .inf file as fields, per section (repeated sections merged in order, as inflib does). */
+export function parseInf(text: string): Map<string, string[][]> {
+  const sections = new Map<string, string[][]>();
+  for (const l of infLines(text)) {
+    if (l.section === '') continue;
+    const list = sections.get(l.section) ?? [];
+    list.push(l.fields);
+    sections.set(l.section, list);
   }
   return sections;
 }
@@ -110,7 +128,7 @@ export type RegValue = { type: 'dword'; data: number } | { type: 'string'; data:
 /** HKLM\SYSTEM as the .inf files build it: lower-cased key path -> lower-cased value name -> value. */
 export type SystemHive = Map<string, Map<string, RegValue>>;
 
-const FLG_ADDREG_BINVALUETYPE = 0x1;
+export const FLG_ADDREG_BINVALUETYPE = 0x1;
 const FLG_ADDREG_NOCLOBBER = 0x2;
 const FLG_ADDREG_DELVAL = 0x4;
 const FLG_ADDREG_KEYONLY = 0x10;
@@ -134,50 +152,69 @@ function systemKey(root: string, key: string): string | null {
   return k.replace(/^system\\controlset001(?=\\|$)/, 'system\\currentcontrolset');
 }
 
-function deleteKey(hive: SystemHive, key: string): void {
+function deleteKey<T>(hive: Map<string, Map<string, T>>, key: string): void {
   for (const k of [...hive.keys()]) if (k === key || k.startsWith(`${key}\\`)) hive.delete(k);
+}
+
+/** The lines of [DelReg] then of [AddReg] (reginf.c's order within one file). */
+function regLines(lines: InfLine[]): { del: boolean; l: InfLine }[] {
+  return [true, false].flatMap((del) => lines.filter((l) => l.section === (del ? 'delreg' : 'addreg')).map((l) => ({ del, l })));
+}
+
+/**
+ * Applies one .inf file's registry lines as mkhive's reginf.c does: [DelReg] then [AddReg],
+ * deletions, KEYONLY, NOCLOBBER and OVERWRITEONLY. `keyOf` maps root and key to a key id (null:
+ * not modelled), `make` gives the value a line writes.
+ */
+export function applyRegLines<T>(
+  hive: Map<string, Map<string, T>>,
+  lines: InfLine[],
+  keyOf: (root: string, key: string) => string | null,
+  make: (l: InfLine, flags: number) => T,
+): void {
+  for (const { del, l } of regLines(lines)) {
+    const f = l.fields;
+    const key = keyOf(f[0] ?? '', f[1] ?? '');
+    if (key === null) continue;
+    let flags = f[3] ? infNumber(f[3]) : 0;
+    if (del) {
+      if (!flags) flags = FLG_ADDREG_DELREG_BIT;
+      else if (!(flags & FLG_ADDREG_DELREG_BIT)) continue;
+    } else if (flags & FLG_ADDREG_DELREG_BIT) continue;
+    const valueName = (f[2] ?? '').toLowerCase();
+    if (flags & (FLG_ADDREG_DELREG_BIT | FLG_ADDREG_DELVAL)) {
+      if (valueName && !(flags & FLG_ADDREG_KEYONLY_COMMON)) hive.get(key)?.delete(valueName);
+      else deleteKey(hive, key);
+      continue;
+    }
+    let values = hive.get(key);
+    if (!values) {
+      if (flags & FLG_ADDREG_OVERWRITEONLY) continue;
+      values = new Map();
+      hive.set(key, values);
+    }
+    if (flags & (FLG_ADDREG_KEYONLY | FLG_ADDREG_KEYONLY_COMMON)) continue;
+    if (flags & FLG_ADDREG_NOCLOBBER && values.has(valueName)) continue;
+    if (flags & FLG_ADDREG_OVERWRITEONLY && !values.has(valueName)) continue;
+    values.set(valueName, make(l, flags));
+  }
 }
 
 /** Applies one .inf file's [DelReg] then [AddReg] lines (reginf.c order) to the SYSTEM hive. */
 export function applyInf(hive: SystemHive, sections: Map<string, string[][]>): void {
-  for (const del of [true, false]) {
-    for (const f of sections.get(del ? 'delreg' : 'addreg') ?? []) {
-      const key = systemKey(f[0] ?? '', f[1] ?? '');
-      if (key === null) continue;
-      let flags = f[3] ? infNumber(f[3]) : 0;
-      if (del) {
-        if (!flags) flags = FLG_ADDREG_DELREG_BIT;
-        else if (!(flags & FLG_ADDREG_DELREG_BIT)) continue;
-      } else if (flags & FLG_ADDREG_DELREG_BIT) continue;
-      const valueName = (f[2] ?? '').toLowerCase();
-      if (flags & (FLG_ADDREG_DELREG_BIT | FLG_ADDREG_DELVAL)) {
-        if (valueName && !(flags & FLG_ADDREG_KEYONLY_COMMON)) hive.get(key)?.delete(valueName);
-        else deleteKey(hive, key);
-        continue;
-      }
-      let values = hive.get(key);
-      if (!values) {
-        if (flags & FLG_ADDREG_OVERWRITEONLY) continue;
-        values = new Map();
-        hive.set(key, values);
-      }
-      if (flags & (FLG_ADDREG_KEYONLY | FLG_ADDREG_KEYONLY_COMMON)) continue;
-      if (flags & FLG_ADDREG_NOCLOBBER && values.has(valueName)) continue;
-      if (flags & FLG_ADDREG_OVERWRITEONLY && !values.has(valueName)) continue;
-      // REG_DWORD: FLG_ADDREG_TYPE_DWORD, or a raw type 4 in the high word.
-      const dword = (flags & 0xffff0001) === 0x00010001 || (flags & FLG_ADDREG_BINVALUETYPE && flags >>> 16 === 4);
-      let v: RegValue;
-      if (dword) {
-        // REG_DWORD: a number in field 5, or little-endian bytes in fields 5..8.
-        v = f.length <= 5
-          ? { type: 'dword', data: f[4] ? infNumber(f[4]) : 0 }
-          : { type: 'dword', data: Buffer.from([0, 1, 2, 3].map((b) => parseInt(f[4 + b] ?? '0', 16) & 0xff)).readUInt32LE(0) };
-      } else if (!(flags & FLG_ADDREG_BINVALUETYPE)) {
-        v = { type: 'string', data: f.slice(4).join(',') };
-      } else v = { type: 'other' };
-      values.set(valueName, v);
+  const lines = [...sections].flatMap(([section, list]) => list.map((fields) => ({ section, fields, line: 0 })));
+  applyRegLines(hive, lines, systemKey, ({ fields: f }, flags): RegValue => {
+    // REG_DWORD: FLG_ADDREG_TYPE_DWORD, or a raw type 4 in the high word.
+    const dword = (flags & 0xffff0001) === 0x00010001 || (flags & FLG_ADDREG_BINVALUETYPE && flags >>> 16 === 4);
+    if (dword) {
+      // REG_DWORD: a number in field 5, or little-endian bytes in fields 5..8.
+      return f.length <= 5
+        ? { type: 'dword', data: f[4] ? infNumber(f[4]) : 0 }
+        : { type: 'dword', data: Buffer.from([0, 1, 2, 3].map((b) => parseInt(f[4 + b] ?? '0', 16) & 0xff)).readUInt32LE(0) };
     }
-  }
+    if (!(flags & FLG_ADDREG_BINVALUETYPE)) return { type: 'string', data: f.slice(4).join(',') };
+    return { type: 'other' };
+  });
 }
 
 /** HKLM\SYSTEM from the hive inputs, in mkhive's order. */

@@ -22,6 +22,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { parsePathList, type PathListEntry, type ReactosBuild } from './reactos-build.ts';
 import { checkBootFiles } from './boot-files.ts';
+import { checkHives, lintInf } from './hive-check.ts';
 
 export const RUNNER_IMAGE = 'lxtestrun';
 
@@ -120,7 +121,7 @@ export function lxssTestInf(): string {
 
 const HIVES = ['system', 'software', 'default', 'sam', 'security'];
 
-function hiveInputs(build: ReactosBuild, lxssInf: string): string[] {
+export function hiveInputs(build: ReactosBuild, lxssInf: string): string[] {
   const bd = path.join(build.sourceDir, 'boot', 'bootdata');
   return [build.registryInf, path.join(bd, 'livecd.inf'), path.join(bd, 'caroots.inf'), path.join(bd, 'hiveinst.inf'), lxssInf];
 }
@@ -218,7 +219,8 @@ export async function assembleBootMedium(build: ReactosBuild, workDir: string, o
   const inf = lxssTestInf();
   const infPath = path.join(workDir, 'lxss-test.inf');
   writeFileSync(infPath, inf);
-  for (const f of opts.extraInfs ?? []) if (!existsSync(f)) throw new Error(`--inf ${f} does not exist`);
+  const lint = (opts.extraInfs ?? []).flatMap((f) => lintInf(path.resolve(f)));
+  if (lint.length) throw new Error(`--inf refused (mkhive would not do what these lines say):\n  ${lint.join('\n  ')}`);
   const inputs = [...hiveInputs(build, infPath), ...(opts.extraInfs ?? []).map((f) => path.resolve(f))];
   // Refuse a build that lacks anything the boot needs, naming the ninja targets (boot-files.ts).
   checkBootFiles(
@@ -261,6 +263,12 @@ export async function assembleBootMedium(build: ReactosBuild, workDir: string, o
     throw new Error(`mkhive failed: ${(e as { all?: string }).all ?? e}`);
   });
   for (const h of HIVES) if (!existsSync(path.join(hiveDir, h))) throw new Error(`mkhive did not write ${h} in ${hiveDir}`);
+  // A corrupt hive stops FreeLdr at a message box (or the kernel later): refuse it here.
+  const problems = checkHives(hiveDir, inputs, (opts.extraInfs ?? []).map((f) => path.resolve(f)));
+  if (problems.length) {
+    rmSync(hiveDir, { recursive: true, force: true });
+    throw new Error(`the hives ${build.mkhive} made are wrong, so nothing was booted:\n  ${problems.join('\n  ')}`);
+  }
 
   // Staging tree of symlinks named as on the disk.
   const stage = path.join(workDir, `stage-${key}`);
