@@ -1,10 +1,14 @@
-// Benchmark in the ReactOS guest: the cost of one getpid through lxcore's two gates.
+// Benchmark in the ReactOS guest: the cost of one getpid through lxcore's two gates, against
+// a native NT system call in the same boot.
 // Builds tests/bench/getpid_loop.c (100000 getpid calls, prints ns per call) twice: with the
 // patched musl (int $0x2e, NT service table 2) and with stock musl (call *%gs:16 ->
 // int $128: the full-frame int $0x80 gate, lxcore/nt/pico.c), RUNS copies of each in
-// alternating order, boots the build once with `lxgen test --manifest` and reads each
-// program's figure from the serial log ("lxss[pid]: 1234.5"). Prints per run, the medians
-// and the ratio. TCG figures: compare them with each other, not with hardware.
+// alternating order, and the native baseline tests/bench/ntbench.c (NtTestAlert and
+// NtQueryInformationProcess, 3 rounds each), which smss runs before the test runner
+// (`--inf`: Session Manager\BootExecute = "ntbench","lxtestrun", overriding lxgen's own).
+// Boots the build once with `lxgen test --manifest` and reads each figure from the serial
+// log ("lxss[pid]: 1234.5", "NTBENCH: NtTestAlert 650.2"). Prints per run, the medians and
+// the ratios. TCG figures: compare them with each other, not with hardware.
 //   npx tsx tests/bench/guest-syscall.ts --build /work/ros/build [--runs 3] [--runner build] [--smp N]
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -13,6 +17,8 @@ import { parseArgs } from 'node:util';
 import { BUILD_DIR, ROOT, rootPath } from '../../generator/src/paths.ts';
 import { buildMusl } from '../../generator/src/musl/build.ts';
 import { cc } from '../../generator/src/musl/cc.ts';
+import { resolveBuildDir } from '../../generator/src/vm/config.ts';
+import { buildNativeProgram } from '../../generator/src/vm/runner-build.ts';
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -53,7 +59,21 @@ for (let i = 1; i <= runs; i++) {
 const manifestFile = path.join(dir, 'manifest.json');
 writeFileSync(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
 
-const args = ['test', '--manifest', manifestFile, '--runner', values.runner ?? 'auto'];
+const buildDir = resolveBuildDir(values.build)?.dir;
+if (!buildDir) throw new Error('no ReactOS build: pass --build DIR or set LXSS_REACTOS_BUILD');
+const ntbench = await buildNativeProgram(buildDir, path.join(ROOT, 'tests', 'bench', 'ntbench.c'), dir);
+const inf = path.join(dir, 'ntbench.inf');
+writeFileSync(
+  inf,
+  [
+    '[Version]',
+    'Signature = "$Windows NT$"',
+    '[AddReg]',
+    'HKLM,"SYSTEM\\CurrentControlSet\\Control\\Session Manager","BootExecute",0x00010000,"ntbench","lxtestrun"',
+    '',
+  ].join('\r\n'),
+);
+const args = ['test', '--manifest', manifestFile, '--runner', values.runner ?? 'auto', '--add', `reactos/system32/ntbench.exe=${ntbench}`, '--inf', inf];
 if (values.build) args.push('--build', values.build);
 if (values.smp) args.push('--smp', values.smp);
 const t = spawnSync(process.execPath, [path.join(ROOT, 'generator', 'bin', 'lxgen.js'), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
@@ -85,9 +105,22 @@ for (const g of gates) {
   const f = figures.get(g.tag)!;
   if (f.length !== runs) throw new Error(`expected ${runs} figures for ${g.tag}, found ${f.length} in the serial log`);
 }
+// "NTBENCH: NtTestAlert 650.2" before the runner's first line.
+const native = new Map<string, number[]>();
+for (const m of log.matchAll(/NTBENCH: (Nt\w+) (\d+(?:\.\d+)?)\s*$/gm)) {
+  native.set(m[1]!, [...(native.get(m[1]!) ?? []), Number(m[2])]);
+  console.log(`native ${m[1]}: ${m[2]} ns/call`);
+}
+if (!native.get('NtTestAlert')?.length) throw new Error('no NTBENCH figures in the serial log: ntbench did not run before the runner');
 const a = median(figures.get('int2e')!);
 const b = median(figures.get('int80')!);
+const nt = median(native.get('NtTestAlert')!);
+const query = median(native.get('NtQueryInformationProcess') ?? [NaN]);
 console.log(
   `guest getpid (100000 calls, median of ${runs}${values.smp ? `, --smp ${values.smp}` : ''}): ` +
     `${gates[0]!.what} ${a.toFixed(1)} ns, ${gates[1]!.what} ${b.toFixed(1)} ns, int80/int2e ${(b / a).toFixed(2)}`,
+);
+console.log(
+  `native NT in the same boot: NtTestAlert ${nt.toFixed(1)} ns, NtQueryInformationProcess ${query.toFixed(1)} ns; ` +
+    `getpid int2e/NtTestAlert ${(a / nt).toFixed(2)}, int80/NtTestAlert ${(b / nt).toFixed(2)}`,
 );

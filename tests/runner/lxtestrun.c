@@ -14,7 +14,8 @@
  *  - "# run N - name" before each test (progress, and which test a hang or bugcheck hit);
  *  - "ok N - name" / "not ok N - name # why" after it;
  *  - "# done total=T pass=P fail=F skip=S" at the end, then the VM is rebooted, which QEMU
- *    (-no-reboot) turns into a power-off.
+ *    (-no-reboot) turns into a power-off; started as "lxtestrun continue" (`lxgen test
+ *    --until`), the runner returns instead, and smss goes on to start csrss and winlogon.
  *
  * The plan (written by `lxgen test` onto the payload disk, LXSS_PLAN_FILE at its root):
  *     # comment lines
@@ -466,6 +467,9 @@ OpenLxcore(PHANDLE Device)
 
 /* POWER *********************************************************************/
 
+/* "lxtestrun continue": return after the plan instead of powering off */
+static BOOLEAN ContinueBoot;
+
 static VOID
 PowerOff(VOID)
 {
@@ -477,6 +481,18 @@ PowerOff(VOID)
     RtlAdjustPrivilege(SE_SHUTDOWN_PRIVILEGE, TRUE, FALSE, &Old);
     Status = NtShutdownSystem(ShutdownReboot);
     TapPrint("# shutdown failed, status 0x%08lx: the host stops the VM", Status);
+}
+
+/* After the last TAP line: power off, or with "continue" let smss go on booting */
+static VOID
+Finish(VOID)
+{
+    if (ContinueBoot)
+    {
+        TapPrint("# continue: the boot goes on");
+        return;
+    }
+    PowerOff();
 }
 
 /* ENTRY POINT ***************************************************************/
@@ -493,11 +509,10 @@ _main(int argc, char *argv[], char *envp[], ULONG DebugFlag)
     NTSTATUS Status, DeviceStatus;
     CHAR Why[200];
 
-    UNREFERENCED_PARAMETER(argc);
-    UNREFERENCED_PARAMETER(argv);
     UNREFERENCED_PARAMETER(envp);
     UNREFERENCED_PARAMETER(DebugFlag);
 
+    ContinueBoot = (argc > 1 && _stricmp(argv[1], "continue") == 0);
     TapPrint("TAP version 13");
 
     Status = FindPayload(&PlanText);
@@ -506,7 +521,7 @@ _main(int argc, char *argv[], char *envp[], ULONG DebugFlag)
         TapPrint("1..0 # SKIP no payload disk with %S found (status 0x%08lx)", LXSS_PLAN_FILE, Status);
         TapPrint("Bail out! no payload disk");
         TapPrint("# done total=0 pass=0 fail=0 skip=0");
-        PowerOff();
+        Finish();
         return 1;
     }
     Count = ParsePlan(PlanText, &Tests);
@@ -514,7 +529,7 @@ _main(int argc, char *argv[], char *envp[], ULONG DebugFlag)
     {
         TapPrint("Bail out! malformed plan on %S", PayloadRoot);
         TapPrint("# done total=0 pass=0 fail=0 skip=0");
-        PowerOff();
+        Finish();
         return 1;
     }
 
@@ -572,7 +587,7 @@ _main(int argc, char *argv[], char *envp[], ULONG DebugFlag)
     if (Device)
         NtClose(Device);
     TapPrint("# done total=%ld pass=%lu fail=%lu skip=0", Count, Pass, Fail);
-    PowerOff();
+    Finish();
     return Fail ? 1 : 0;
 }
 

@@ -187,6 +187,27 @@ describe('serial monitor and report', () => {
     );
   });
 
+  it('with until, goes on after the done line until a line matches, collecting the programs\' output', () => {
+    const planned = plan('basic/hello');
+    const tap = 'LXTAP: TAP version 13\nLXTAP: 1..1\nLXTAP: # run 1 - basic/hello\nLXTAP: ok 1 - basic/hello\nLXTAP: # done total=1 pass=1 fail=0 skip=0\n';
+    const m = new SerialMonitor(0, planned, { until: /PSXTEST done/, doneGraceMs: 1000, overallTimeoutMs: 60_000 });
+    m.feed(tap, 1000);
+    expect(m.check(30_000)).toBeNull(); // long past doneGraceMs: still waiting
+    m.feed('lxss[4]: PSXTEST hello_to_nul=0\r\nsome kernel line\r\nlxss[6]: PSXTEST done\r\n', 31_000);
+    expect(m.check(31_000)).toEqual({ kind: 'done' });
+    expect(m.untilTime()).toBe(31_000);
+    expect(m.afterDone).toEqual(['PSXTEST hello_to_nul=0', 'PSXTEST done']);
+    expect(report(m, planned, m.check(31_000)).exitCode).toBe(0);
+
+    const never = new SerialMonitor(0, planned, { until: /PSXTEST done/, overallTimeoutMs: 60_000 });
+    never.feed(tap, 1000);
+    const stop = never.check(60_000);
+    expect(stop).toMatchObject({ kind: 'timeout', what: 'until' });
+    const r = report(never, planned, stop);
+    expect(r.problems[0]).toBe('the runner finished, but no later line matched --until within 60 s (the boot went on after the runner)');
+    expect(r.exitCode).toBe(1);
+  });
+
   it('stops after failureSettleMs when a bugcheck is not followed by a prompt', () => {
     const planned = plan('a');
     const m = new SerialMonitor(0, planned, { failureSettleMs: 3000 });

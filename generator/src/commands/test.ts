@@ -62,7 +62,15 @@ options:
                      build's kernel-driver flags), "build", "project", or a path to a .sys
   --add DEST=FILE    put FILE on the boot disk as DEST (e.g. reactos/system32/drivers/lxcore.sys=...),
                      replacing the build's; repeatable
-  --inf FILE         extra registry .inf merged into the hives last; repeatable
+  --inf FILE         extra registry .inf merged into the hives last; repeatable. Before
+                     booting, its lines are checked (a root key, section, flag or number mkhive
+                     would not take is refused with file:line), and after mkhive every hive is
+                     read back: a corrupt hive, or a value not as the line says, is refused
+                     naming the .inf line, and nothing boots
+  --until REGEX      let the boot go on after the runner ("lxtestrun continue": smss then starts
+                     csrss, winlogon and Setup\CmdLine, e.g. a cmd.exe batch set with --inf)
+                     and end the run at the first later serial line matching REGEX (or fail at
+                     --timeout); the programs' output after the runner is printed
   --payload DEST=DIR put the files under DIR on the payload disk (the Linux root) under DEST,
                      e.g. elf=.lxss/conformance/busybox/tree; repeatable
   --fuzz CALLS       run only the system call fuzzer (tests/fuzz/lxfuzz.c): CALLS random calls
@@ -147,6 +155,7 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
       seed: { type: 'string' },
       workers: { type: 'string', default: '4' },
       'fuzz-trace': { type: 'boolean', default: false },
+      until: { type: 'string' },
     },
     strict: true,
     allowPositionals: false,
@@ -166,6 +175,14 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
     if (!Number.isInteger(smp) || smp < 1 || smp > 8) throw new Error(`--smp must be a whole number of CPUs from 1 to 8, not ${values.smp}`);
   }
   const overallMs = seconds(values.timeout, '--timeout');
+  let until: RegExp | null = null;
+  if (values.until !== undefined) {
+    try {
+      until = new RegExp(values.until);
+    } catch (e) {
+      throw new Error(`--until ${values.until}: not a regular expression (${(e as Error).message})`);
+    }
+  }
   const bootMs = seconds(values['boot-timeout'], '--boot-timeout');
 
   const choice = resolveBuildDir(values.build);
@@ -260,6 +277,7 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
     runner,
     extraFiles,
     extraInfs,
+    continueBoot: until !== null,
     rebuild: values['rebuild-medium'],
     log: (m) => console.log(`  ${m}`),
   });
@@ -303,6 +321,7 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
     overallTimeoutMs: overallMs ?? (values.gdb ? noLimit : DEFAULT_MONITOR_OPTIONS.overallTimeoutMs),
     bootTimeoutMs: bootMs ?? (values.gdb ? noLimit : DEFAULT_MONITOR_OPTIONS.bootTimeoutMs),
     testGraceMs: values.gdb ? noLimit : DEFAULT_MONITOR_OPTIONS.testGraceMs,
+    until,
   });
 
   const tty = process.stdout.isTTY === true;
@@ -334,7 +353,7 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
   monitor.onKernelFailure = (f, t) => say(`[${fmtTime(t - monitor.startedAt)}] KERNEL: ${describeFailure(f)}`);
   const onTick = (ms: number) => {
     const cur = monitor.currentTest();
-    const what = cur ? `running ${cur.id}/${total} ${cur.name} (${fmtTime(Date.now() - cur.startedAt)})` : monitor.sawDone() ? 'runner done, waiting for power-off' : done === 0 ? 'booting' : 'between tests';
+    const what = cur ? `running ${cur.id}/${total} ${cur.name} (${fmtTime(Date.now() - cur.startedAt)})` : monitor.sawDone() ? (until ? `runner done, boot goes on, waiting for /${until.source}/` : 'runner done, waiting for power-off') : done === 0 ? 'booting' : 'between tests';
     if (tty) {
       status = `[${fmtTime(ms)}] ${what}`;
       process.stdout.write(`\r\x1b[K${status}`);
@@ -373,6 +392,11 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
   }
   console.log('');
   for (const l of formatReport(report)) console.log(l);
+  if (until) {
+    const at = monitor.untilTime();
+    console.log(`after the runner (--until /${until.source}/: ${at === null ? 'never matched' : `matched at ${fmtTime(at - monitor.startedAt)}`}), programs' output:`);
+    for (const l of monitor.afterDone) console.log(`  ${l}`);
+  }
   const vmEnd = result.exitedByItself ? 'the VM stopped by itself' : 'the VM was stopped by lxgen';
   const opt = (ms: number | null) => (ms === null ? 'n/a' : fmtTime(ms));
   console.log(

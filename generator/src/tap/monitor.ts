@@ -1,6 +1,7 @@
 // Watches the guest's serial log while the VM runs: feeds the TAP parser and the kernel
 // failure scanner, knows which test is running, and decides when to stop the VM:
 //   - the runner's done line (it then powers off; the host stops waiting after a short grace),
+//     or with `until` the first line after it that matches (the boot went on after the runner),
 //   - a bugcheck or kernel debugger entry (the kernel waits at a prompt forever),
 //   - FreeLdr refusing the SYSTEM hive or showing a message box (it waits for a key),
 //   - a hang: the overall timeout, no TAP at all within the boot timeout, or a running test
@@ -37,6 +38,11 @@ export interface MonitorOptions {
   prefix: string | null;
   /** How many trailing log lines to keep as evidence. */
   tailLines: number;
+  /**
+   * After the runner's done line, go on until a line matches this (the runner was told to let
+   * the boot go on: lxgen test --until), instead of stopping doneGraceMs after it.
+   */
+  until: RegExp | null;
 }
 
 export const DEFAULT_MONITOR_OPTIONS: MonitorOptions = {
@@ -47,12 +53,13 @@ export const DEFAULT_MONITOR_OPTIONS: MonitorOptions = {
   doneGraceMs: 10_000,
   prefix: TAP_PREFIX,
   tailLines: 40,
+  until: null,
 };
 
 export type StopReason =
   | { kind: 'done' }
   | { kind: 'kernel-failure'; failure: KernelFailure; atPrompt: boolean; test: RunningTest | null }
-  | { kind: 'timeout'; what: 'overall' | 'boot' | 'test'; test: RunningTest | null; afterMs: number };
+  | { kind: 'timeout'; what: 'overall' | 'boot' | 'test' | 'until'; test: RunningTest | null; afterMs: number };
 
 export interface RunningTest {
   id: number;
@@ -72,6 +79,9 @@ export class SerialMonitor {
   private firstTapAt: number | null = null;
   private doneAt: number | null = null;
   private failureAt: number | null = null;
+  private untilAt: number | null = null;
+  /** Programs' output (lxss[pid]: ...) and the --until line, after the runner's done line. */
+  readonly afterDone: string[] = [];
   private stopped: StopReason | null = null;
   /** The running test's own output (lxcore debug stdio lines "lxss[pid]: ..."), by test id. */
   private readonly output = new Map<number, string[]>();
@@ -116,6 +126,10 @@ export class SerialMonitor {
       this.onKernelFailure?.(f, now);
     }
     const out = STDIO_RE.exec(line.replace(/\r/g, ''));
+    if (this.doneAt !== null && this.untilAt === null) {
+      if (out && this.afterDone.length < 2000) this.afterDone.push(out[1]!);
+      if (this.opts.until?.test(line.replace(/\r/g, ''))) this.untilAt = now;
+    }
     if (out && this.running) {
       const list = this.output.get(this.running.id) ?? [];
       if (list.length < 2000) list.push(out[1]!);
@@ -179,6 +193,11 @@ export class SerialMonitor {
     return this.doneAt !== null;
   }
 
+  /** When a line matched `until` after the done line, or null. */
+  untilTime(): number | null {
+    return this.untilAt;
+  }
+
   /** When the runner's done line (or bail out) arrived, or null. */
   doneTime(): number | null {
     return this.doneAt;
@@ -208,6 +227,11 @@ export class SerialMonitor {
       if (atPrompt || atMessageBox || now - this.failureAt >= this.opts.failureSettleMs) {
         return (this.stopped = { kind: 'kernel-failure', failure, atPrompt, test: this.running });
       }
+      return null;
+    }
+    if (this.doneAt !== null && this.opts.until) {
+      if (this.untilAt !== null) return (this.stopped = { kind: 'done' });
+      if (elapsed >= this.opts.overallTimeoutMs) return (this.stopped = { kind: 'timeout', what: 'until', test: null, afterMs: elapsed });
       return null;
     }
     if (this.doneAt !== null) {

@@ -96,7 +96,8 @@ export function buildReport(input: ReportInput): RunReport {
     evidence = input.lastLines;
   } else if (stop.kind === 'timeout') {
     const secs = Math.round(stop.afterMs / 1000);
-    if (stop.what === 'boot') problems.push(`hang: no TAP output from the runner ${secs} s after the VM started (boot did not reach the runner)`);
+    if (stop.what === 'until') problems.push(`the runner finished, but no later line matched --until within ${secs} s (the boot went on after the runner)`);
+    else if (stop.what === 'boot') problems.push(`hang: no TAP output from the runner ${secs} s after the VM started (boot did not reach the runner)`);
     else if (stop.what === 'test') problems.push(`hang: test ${stop.test?.id} (${stop.test?.name}) silent for ${secs} s`);
     else problems.push(`hang: overall timeout after ${secs} s${stop.test ? ` while test ${stop.test.id} (${stop.test.name}) was running` : ''}`);
     evidence = input.lastLines;

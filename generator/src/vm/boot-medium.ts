@@ -37,6 +37,8 @@ export interface BootMediumOptions {
   extraFiles?: PathListEntry[];
   /** Extra registry .inf files for mkhive, merged after everything else. */
   extraInfs?: string[];
+  /** The runner returns after its plan instead of powering off (lxgen test --until). */
+  continueBoot?: boolean;
   /** Force a rebuild even if the cache looks fresh. */
   rebuild?: boolean;
   log?: (msg: string) => void;
@@ -104,15 +106,18 @@ export function freeldrIni(extra: string[] = []): string {
   ].join('\r\n');
 }
 
-/** Registry settings the runner needs, on top of the livecd's. */
-export function lxssTestInf(): string {
+/**
+ * Registry settings the runner needs, on top of the livecd's. With `continueBoot` the runner
+ * is started as "lxtestrun continue": it returns after its plan and the boot goes on.
+ */
+export function lxssTestInf(continueBoot = false): string {
   return [
     '[Version]',
     'Signature = "$Windows NT$"',
     '',
     '[AddReg]',
     '; lxgen test: run the test runner from smss before anything else starts',
-    `HKLM,"SYSTEM\\CurrentControlSet\\Control\\Session Manager","BootExecute",0x00010000,"${RUNNER_IMAGE}"`,
+    `HKLM,"SYSTEM\\CurrentControlSet\\Control\\Session Manager","BootExecute",0x00010000,"${RUNNER_IMAGE}${continueBoot ? ' continue' : ''}"`,
     '; the VM has no BusLogic SCSI adapter: do not spend a second probing for one',
     'HKLM,"SYSTEM\\CurrentControlSet\\Services\\BusLogic","Start",0x00010001,0x00000004',
     '',
@@ -216,7 +221,7 @@ export async function assembleBootMedium(build: ReactosBuild, workDir: string, o
   const fatBin = path.join(bootsect, 'fat.bin');
   const dosmbrBin = path.join(bootsect, 'dosmbr.bin');
   const ini = freeldrIni(opts.extraBootOptions);
-  const inf = lxssTestInf();
+  const inf = lxssTestInf(opts.continueBoot);
   const infPath = path.join(workDir, 'lxss-test.inf');
   writeFileSync(infPath, inf);
   const lint = (opts.extraInfs ?? []).flatMap((f) => lintInf(path.resolve(f)));

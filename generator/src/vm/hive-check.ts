@@ -173,11 +173,14 @@ function describe(type: number | null, data: { strings?: string[]; dword?: numbe
 export function checkHives(hiveDir: string, inputs: string[], userInfs: string[]): string[] {
   const problems: string[] = [];
   const roots = new Map<string, HiveKey>();
+  /** Values a structural problem names already ("hive:key:value", lower case). */
+  const damaged = new Set<string>();
   for (const hive of Object.keys(HIVE_ROOTS)) {
     const file = path.join(hiveDir, hive);
     const report = readHive(readFileSync(file));
     if (report.root) roots.set(hive, report.root);
     for (const p of report.problems) {
+      if (p.key !== null && p.value !== null) damaged.add(`${hive}:${p.key}:${p.value}`.toLowerCase());
       const at = p.key === null ? '' : `${HIVE_ROOTS[hive]}\\${p.key}${p.value ? `, value "${p.value}"` : ''}: `;
       let blame = '';
       if (p.key !== null) {
@@ -195,7 +198,7 @@ export function checkHives(hiveDir: string, inputs: string[], userInfs: string[]
   const user = new Set(userInfs.map((f) => path.resolve(f)));
   for (const [id, values] of lastWriters(inputs)) {
     for (const [name, exp] of values) {
-      if (!user.has(path.resolve(exp.line.file)) || exp.type === null) continue;
+      if (!user.has(path.resolve(exp.line.file)) || exp.type === null || damaged.has(`${id}:${name}`)) continue;
       const [hive, keyPath] = [id.slice(0, id.indexOf(':')), id.slice(id.indexOf(':') + 1)];
       const root = roots.get(hive);
       if (!root) continue;

@@ -66,19 +66,28 @@ async function run(compiler: string, args: string[], cwd: string, what: string):
   });
 }
 
-export async function buildRunner(buildDir: string, outDir: string): Promise<string> {
+/**
+ * Builds a native (smss) program from one C file of the project, with autochk's flags and
+ * libraries: `<outDir>/<name>.exe`, reused while newer than its inputs.
+ */
+export async function buildNativeProgram(buildDir: string, src: string, outDir: string, includes: string[] = []): Promise<string> {
   const rule = autochkRule(buildDir);
-  const src = path.join(ROOT, 'tests', 'runner', 'lxtestrun.c');
-  const header = path.join(ROOT, 'lxcore', 'include', 'lxioctl.h');
+  const name = path.basename(src, '.c');
   const libs = ['sdk/lib/nt/libnt.a', 'dll/ntdll/libntdll.a', 'sdk/lib/crt/libchkstk.a'].map((l) => path.join(buildDir, l));
   for (const l of libs) if (!existsSync(l)) throw new Error(`${l} not built yet`);
   mkdirSync(outDir, { recursive: true });
-  const obj = path.join(outDir, 'lxtestrun.obj');
-  const exe = path.join(outDir, 'lxtestrun.exe');
-  if (existsSync(exe) && statSync(exe).mtimeMs > newestMtime([src, header, ...libs, path.join(buildDir, 'build.ninja')])) return exe;
-  await run(rule.compiler, [...rule.defines, ...rule.flags, ...rule.includes, `-I${path.dirname(header)}`, '-c', src, '-o', obj], buildDir, 'the runner');
-  await run(rule.compiler, [...rule.linkFlags, obj, '-o', exe, ...libs, '-lgcc'], buildDir, 'the runner');
+  const obj = path.join(outDir, `${name}.obj`);
+  const exe = path.join(outDir, `${name}.exe`);
+  const headers = includes.flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.h')).map((f) => path.join(d, f)));
+  if (existsSync(exe) && statSync(exe).mtimeMs > newestMtime([src, ...headers, ...libs, path.join(buildDir, 'build.ninja')])) return exe;
+  await run(rule.compiler, [...rule.defines, ...rule.flags, ...rule.includes, ...includes.map((d) => `-I${d}`), '-c', src, '-o', obj], buildDir, name);
+  await run(rule.compiler, [...rule.linkFlags, obj, '-o', exe, ...libs, '-lgcc'], buildDir, name);
   return exe;
+}
+
+/** The in-guest test runner, tests/runner/lxtestrun.c. */
+export function buildRunner(buildDir: string, outDir: string): Promise<string> {
+  return buildNativeProgram(buildDir, path.join(ROOT, 'tests', 'runner', 'lxtestrun.c'), outDir, [path.join(ROOT, 'lxcore', 'include')]);
 }
 
 /** The SOURCE list of lxcore/CMakeLists.txt (C files only). */
