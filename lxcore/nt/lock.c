@@ -63,46 +63,6 @@ LxInitializeLocks(VOID)
     InitializeListHead(&LxLockWaiters);
 }
 
-/* The identity of File for locking, and its size (for SEEK_END). */
-static
-LONG
-LxLockKey(
-    _In_ PLX_FILE File,
-    _Out_ PULONGLONG Volume,
-    _Out_ PULONGLONG Index,
-    _Out_opt_ PULONGLONG Size)
-{
-    FILE_FS_VOLUME_INFORMATION VolumeInfo;
-    FILE_INTERNAL_INFORMATION Internal;
-    FILE_STANDARD_INFORMATION Standard;
-    IO_STATUS_BLOCK IoStatus;
-    NTSTATUS Status;
-
-    if (Size)
-        *Size = 0;
-    if (File->Type != LxFileNt)
-    {
-        /* lxcore's own kinds: the pipe, or the kind itself */
-        *Volume = ~0ULL;            /* no NT volume */
-        *Index = File->Pipe != NULL ? (ULONG_PTR)File->Pipe : (ULONG)File->Type;
-        return 0;
-    }
-    Status = ZwQueryInformationFile(File->Handle, &IoStatus, &Internal, sizeof(Internal),
-                                    FileInternalInformation);
-    if (!NT_SUCCESS(Status))
-        return LxStatusToErrno(Status);
-    Status = ZwQueryVolumeInformationFile(File->Handle, &IoStatus, &VolumeInfo,
-                                          sizeof(VolumeInfo), FileFsVolumeInformation);
-    if (!NT_SUCCESS(Status) && Status != STATUS_BUFFER_OVERFLOW)
-        return LxStatusToErrno(Status);
-    *Volume = VolumeInfo.VolumeSerialNumber;
-    *Index = (ULONGLONG)Internal.IndexNumber.QuadPart;
-    if (Size && NT_SUCCESS(ZwQueryInformationFile(File->Handle, &IoStatus, &Standard,
-                                                  sizeof(Standard), FileStandardInformation)))
-        *Size = (ULONGLONG)Standard.EndOfFile.QuadPart;
-    return 0;
-}
-
 /* The range a struct flock names: [*First, *Last], or -EINVAL. */
 static
 LONG
@@ -272,7 +232,7 @@ LxFcntlLock(
         return Result;
     if (Flock.Type != LX_F_RDLCK && Flock.Type != LX_F_WRLCK && Flock.Type != LX_F_UNLCK)
         return -LX_EINVAL;
-    Result = LxLockKey(File, &Volume, &Index, &Size);
+    Result = LxFileIdentity(File, &Volume, &Index, &Size);
     if (Result == 0)
         Result = LxLockRange(File, Flock.Whence, Flock.Start, Flock.Len, Size, &First, &Last);
     if (Result < 0)
@@ -377,7 +337,7 @@ LxReleaseLocks(
 
     if (!Process->UsedLocks)
         return;     /* never locked anything: nothing to look up */
-    if (File != NULL && LxLockKey(File, &Volume, &Index, NULL) < 0)
+    if (File != NULL && LxFileIdentity(File, &Volume, &Index, NULL) < 0)
         return;
     ExAcquireFastMutex(&LxLockMutex);
     for (Entry = LxLocks.Flink; Entry != &LxLocks; Entry = Next)

@@ -67,47 +67,34 @@
 #define LX_RLIMIT_SIGPENDING    11
 #define LX_DEBUG_LINE           200
 
-/* An open file description (shared by dup'd descriptors) */
-typedef enum _LX_FILE_TYPE
-{
-    LxFileDebugOut = 1,     /* writes go to DbgPrint "lxss[pid]: ..." */
-    LxFileEmptyIn,          /* reads return 0 (EOF) */
-    LxFileNt,               /* an NT file/pipe object through a kernel handle */
-    LxFileDevNull,
-    LxFileDevZero,
-    LxFileDevFull,
-    LxFileDevRandom,
-    LxFileMemory,           /* read-only contents generated at open (/proc/cpuinfo...) */
-    LxFilePipeRead,         /* the ends of an lxcore pipe (sys/pipe.c) */
-    LxFilePipeWrite,
-} LX_FILE_TYPE;
+/* An open file description (shared by dup'd descriptors): fs/lxfs.h */
+typedef struct _LX_FILE LX_FILE, *PLX_FILE;
 
-typedef struct _LX_PIPE LX_PIPE, *PLX_PIPE;
-
-typedef struct _LX_FILE
+/* Wait queues (waitq.c): an object's list of whoever waits for it to change */
+typedef struct _LX_WAIT_QUEUE
 {
-    LONG RefCount;
-    LX_FILE_TYPE Type;
-    HANDLE Handle;              /* LxFileNt: kernel handle */
-    ULONG StatusFlags;          /* LX_O_ACCMODE | O_APPEND | O_NONBLOCK ... */
-    BOOLEAN IsDirectory;
-    BOOLEAN Seekable;
-    FAST_MUTEX Lock;            /* serialises Offset updates */
-    LONGLONG Offset;
-    BOOLEAN DirectoryRestart;   /* getdents64: next query restarts the scan */
-    ULONG DebugStream;          /* LxFileDebugOut: 0 = stdout, 1 = stderr */
-    PUCHAR Data;                /* LxFileMemory contents, or a directory's pending entries */
-    ULONG DataLength;
-    ULONG DataPosition;         /* directories: next pending entry in Data */
-    BOOLEAN DirectoryEnd;       /* directories: no more entries from the file system */
-    UCHAR DotsDone;             /* directories: how many of "." and ".." were returned */
-    BOOLEAN IsSymlink;          /* O_PATH|O_NOFOLLOW open of a symbolic link */
-    ULONG SymlinkLength;        /* its target's length (st_size) */
-    PLX_PIPE Pipe;              /* LxFilePipeRead / LxFilePipeWrite */
-    BOOLEAN IsTty;              /* a launcher's terminal (LXSS_CREATE_STDIO_TTY) */
-    USHORT TtyRows, TtyColumns;
-    PCHAR Path;                 /* resolved Linux path (openat, fchdir), or NULL */
-} LX_FILE, *PLX_FILE;
+    KSPIN_LOCK Lock;
+    LIST_ENTRY Entries;         /* LX_WAIT_ENTRY */
+} LX_WAIT_QUEUE, *PLX_WAIT_QUEUE;
+
+typedef struct _LX_WAIT_ENTRY LX_WAIT_ENTRY, *PLX_WAIT_ENTRY;
+/* Called at DISPATCH_LEVEL under the queue's lock: must not block or touch the queue */
+typedef VOID (NTAPI *PLX_WAKE_ROUTINE)(_In_ PLX_WAIT_ENTRY Entry, _In_ ULONG Events);
+
+struct _LX_WAIT_ENTRY
+{
+    LIST_ENTRY Link;
+    PLX_WAIT_QUEUE Queue;       /* the queue it is on, or NULL */
+    PLX_WAKE_ROUTINE Wake;
+    PVOID Context;
+};
+
+/* One thread waiting for a queue's wake */
+typedef struct _LX_WAITER
+{
+    LX_WAIT_ENTRY Entry;
+    KEVENT Event;               /* set by the wake */
+} LX_WAITER, *PLX_WAITER;
 
 /* A private anonymous mapping reservation made by mmap2 (64 KiB granular) */
 /* Memory several processes map (System V segments, MAP_SHARED anonymous mappings): a
@@ -387,7 +374,6 @@ VOID LxReferenceProcess(_In_ PLX_PROCESS Process);
 VOID LxDereferenceProcess(_In_ PLX_PROCESS Process);
 PLX_PROCESS LxLookupProcess(_In_ ULONG Pid);   /* referenced */
 VOID LxInitializeLimits(_Out_ PLX_PROCESS Process);
-ULONG LxFdLimit(_In_ PLX_PROCESS Process);
 ULONG LxCollectProcesses(_In_ LONG Pgid, _Out_writes_(Max) PLX_PROCESS *Out, _In_ ULONG Max);
 ULONG LxProcessCount(VOID);
 ULONG LxAllocatePid(VOID);
@@ -437,20 +423,15 @@ LONG LxGetUserTimeout(_In_ ULONG_PTR User, _In_ BOOLEAN Time64,
                       _Out_ lx_timespec64 *Ts);   /* NULL: zero, no fault */
 VOID LxGetRandomBytes(_Out_writes_bytes_(Length) PUCHAR Buffer, _In_ ULONG Length);
 
-/* fd.c */
-PLX_FILE LxAllocateFile(_In_ LX_FILE_TYPE Type, _In_ ULONG StatusFlags);
-VOID LxReferenceFile(_In_ PLX_FILE File);
-VOID LxDereferenceFile(_In_ PLX_FILE File);
-PLX_FILE LxGetFile(_In_ PLX_PROCESS Process, _In_ ULONG Fd);   /* referenced or NULL */
-LONG LxInstallFile(_In_ PLX_PROCESS Process, _In_ PLX_FILE File, _In_ ULONG MinFd,
-                   _In_ BOOLEAN Cloexec);   /* takes over the caller's reference */
-LONG LxReplaceFile(_In_ PLX_PROCESS Process, _In_ PLX_FILE File, _In_ ULONG Fd,
-                   _In_ BOOLEAN Cloexec);   /* takes over the caller's reference */
-LONG LxCloseFd(_In_ PLX_PROCESS Process, _In_ ULONG Fd);
-VOID LxCloseAllFiles(_In_ PLX_PROCESS Process);
-LONG LxDebugWrite(_In_ PLX_PROCESS Process, _In_ ULONG Stream, _In_reads_(Length) PCCH Data,
-                  _In_ SIZE_T Length);
-VOID LxDebugFlush(_In_ PLX_PROCESS Process);
+/* waitq.c */
+VOID LxInitializeWaitQueue(_Out_ PLX_WAIT_QUEUE Queue);
+VOID LxInitializeWaitEntry(_Out_ PLX_WAIT_ENTRY Entry, _In_ PLX_WAKE_ROUTINE Wake,
+                           _In_opt_ PVOID Context);
+VOID LxAddWaitEntry(_Inout_ PLX_WAIT_QUEUE Queue, _Inout_ PLX_WAIT_ENTRY Entry);
+VOID LxRemoveWaitEntry(_Inout_ PLX_WAIT_ENTRY Entry);
+VOID LxWakeWaitQueue(_Inout_ PLX_WAIT_QUEUE Queue, _In_ ULONG Events);
+VOID LxPrepareWait(_Out_ PLX_WAITER Waiter, _Inout_ PLX_WAIT_QUEUE Queue);
+VOID LxFinishWait(_Inout_ PLX_WAITER Waiter);
 
 /* mm.c */
 LONG LxMmInitializeProcess(_In_ PLX_PROCESS Process, _In_ HANDLE ProcessHandle,
@@ -468,15 +449,6 @@ ULONG LxNtProtection(_In_ ULONG LinuxProt);
 NTSTATUS LxVmOperation(_In_ HANDLE ProcessHandle, _In_ ULONG_PTR Base, _In_ SIZE_T Size,
                        _In_ ULONG Type, _In_ ULONG Protect);
 
-/* sys/fs.c: path helpers shared by the file system families */
-#define LX_AT_FDCWD (-100)
-LONG LxResolveUserPath(_In_ PLX_PROCESS Process, _In_ LONG Dfd, _In_ const CHAR *UserPath,
-                       _Out_writes_(LX_PATH_MAX) PCHAR Resolved, _Out_opt_ PULONG Flags,
-                       _In_ BOOLEAN FollowLast);
-LONG LxNtPathOf(_In_ PLX_PROCESS Process, _In_ PCSTR Resolved, _Out_ PUNICODE_STRING NtPath);
-LONG LxOpenNt(_In_ PLX_PROCESS Process, _In_ PCSTR Resolved, _In_ const lx_nt_open *Open,
-              _In_ ULONG Attributes, _Out_ PHANDLE Handle, _Out_opt_ PULONG_PTR Information);
-
 /* vfs.c: symbolic links, the path walk, Linux modes */
 LONG LxReadSymlink(_In_ PLX_PROCESS Process, _In_ PCSTR Resolved,
                    _Out_writes_(TargetSize) PCHAR Target, _In_ ULONG TargetSize);
@@ -489,7 +461,6 @@ VOID LxMetaSetMode(_In_ PLX_PROCESS Process, _In_ PCSTR Path, _In_ ULONG Mode);
 BOOLEAN LxMetaGetMode(_In_ PLX_PROCESS Process, _In_ PCSTR Path, _Out_ PULONG Mode);
 VOID LxMetaRemove(_In_ PLX_PROCESS Process, _In_ PCSTR Path);
 VOID LxMetaRename(_In_ PLX_PROCESS Process, _In_ PCSTR OldPath, _In_ PCSTR NewPath);
-ULONGLONG LxPathInode(_In_ PCSTR Path);
 
 /* fpu.c: the x87/SSE state of the calling thread as an FXSAVE image (lx_fpu.h) */
 NTSTATUS LxGetFpuState(_Out_writes_bytes_(LX_FXSAVE_SIZE) PUCHAR FxSave);
@@ -558,13 +529,6 @@ VOID LxVforkRelease(_In_ PLX_PROCESS Child, _In_ BOOLEAN CopyBack);
 /* sys/process.c */
 LONG LxSignalSelfWithResult(_In_ LONG Sig, _In_ LONG Code, _In_ LONG SyscallResult);
 
-/* sys/pipe.c */
-VOID LxPipeCloseEnd(_In_ PLX_FILE File);
-ULONG LxPipeAvailable(_In_ PLX_FILE File);
-ULONG LxPipePoll(_In_ PLX_FILE File, _Out_ PKEVENT *WaitEvent);
-LONG LxPipeRead(_In_ PLX_FILE File, _In_ ULONG_PTR Buffer, _In_ SIZE_T Count);
-LONG LxPipeWrite(_In_ PLX_FILE File, _In_ ULONG_PTR Buffer, _In_ SIZE_T Count);
-
 /* sys/thread.c */
 PLX_THREAD LxAllocateCloneThread(_In_ PLX_PROCESS Process, _In_ PLX_THREAD Parent,
                                  _In_ BOOLEAN CopyAltStack, _In_ ULONG_PTR ClearChildTid);
@@ -604,6 +568,8 @@ LONG LxLoadElf(_In_ PLX_PROCESS LxProcess,
                _In_ ULONG ArgumentCount, _In_ const CHAR *const *Arguments,
                _In_ ULONG EnvironmentCount, _In_ const CHAR *const *Environment,
                _In_ PCSTR ExecFn);
+
+#include "lxfs.h"
 
 /* Converts an NTSTATUS into a negative Linux errno */
 FORCEINLINE

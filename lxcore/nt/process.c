@@ -270,12 +270,13 @@ LxFileFromCallerHandle(
     _In_ HANDLE CallerHandle,
     _In_ KPROCESSOR_MODE RequestorMode,
     _In_ ULONG Fd,
+    _In_ USHORT TtyRows,
+    _In_ USHORT TtyColumns,
     _Out_ PLX_FILE *File)
 {
     OBJECT_HANDLE_INFORMATION HandleInfo;
     PFILE_OBJECT FileObject;
     HANDLE KernelHandle;
-    PLX_FILE NewFile;
     NTSTATUS Status;
 
     *File = NULL;
@@ -300,15 +301,10 @@ LxFileFromCallerHandle(
     if (!NT_SUCCESS(Status))
         return Status;
 
-    NewFile = LxAllocateFile(LxFileNt, Fd == 0 ? LX_O_RDONLY : LX_O_WRONLY);
-    if (NewFile == NULL)
-    {
-        ZwClose(KernelHandle);
+    /* a stream: pipes and consoles; the position is the object's own */
+    if (LxCreateStreamFile(KernelHandle, Fd == 0 ? LX_O_RDONLY : LX_O_WRONLY, TtyRows, TtyColumns,
+                           File) < 0)
         return STATUS_INSUFFICIENT_RESOURCES;
-    }
-    NewFile->Handle = KernelHandle;
-    NewFile->Seekable = FALSE;  /* pipes and consoles; the position is the object's own */
-    *File = NewFile;
     return STATUS_SUCCESS;
 }
 
@@ -434,39 +430,38 @@ LxCreateProcessFromRequest(
     for (i = 0; i < 3; i++)
     {
         PLX_FILE File = NULL;
+        USHORT Rows = 0, Columns = 0;
 
+        if (Request->Flags & LXSS_CREATE_STDIO_TTY)
+        {
+            Rows = (USHORT)(Request->Reserved[0] >> 16);
+            Columns = (USHORT)Request->Reserved[0];
+            if (Rows == 0 || Columns == 0)
+            {
+                Rows = 25;
+                Columns = 80;
+            }
+        }
         if (Request->StdHandles[i] != NULL)
         {
-            Status = LxFileFromCallerHandle(Request->StdHandles[i], RequestorMode, i, &File);
+            Status = LxFileFromCallerHandle(Request->StdHandles[i], RequestorMode, i, Rows, Columns,
+                                            &File);
             if (!NT_SUCCESS(Status))
                 goto Cleanup;
         }
         else if (Request->Flags & LXSS_CREATE_DEBUG_STDIO)
         {
-            File = LxAllocateFile(i == 0 ? LxFileEmptyIn : LxFileDebugOut,
-                                  i == 0 ? LX_O_RDONLY : LX_O_WRONLY);
-            if (File == NULL)
+            /* stdin reads as /dev/null; stdout and stderr go to the debug port */
+            Result = i == 0 ? LxCreateMemDevice(LX_DEV_NULL, LX_O_RDONLY, &File) :
+                              LxCreateDebugFile(i == 2 ? 1 : 0, &File);
+            if (Result < 0)
             {
                 Status = STATUS_INSUFFICIENT_RESOURCES;
                 goto Cleanup;
             }
-            File->DebugStream = (i == 2) ? 1 : 0;
         }
         if (File != NULL)
-        {
-            if (Request->Flags & LXSS_CREATE_STDIO_TTY)
-            {
-                File->IsTty = TRUE;
-                File->TtyRows = (USHORT)(Request->Reserved[0] >> 16);
-                File->TtyColumns = (USHORT)Request->Reserved[0];
-                if (File->TtyRows == 0 || File->TtyColumns == 0)
-                {
-                    File->TtyRows = 25;
-                    File->TtyColumns = 80;
-                }
-            }
             LxInstallFile(Process, File, i, FALSE);
-        }
     }
 
     /* Into the table: from here the pid is visible to waiters */

@@ -14,40 +14,8 @@
 #define LX_RENAME_NOREPLACE     1
 #define LX_RENAME_EXCHANGE      2
 #define LX_RENAME_WHITEOUT      4
-#define LX_DT_DIR               4
-#define LX_DT_REG               8
-#define LX_DT_LNK               10
-#define LX_DIRENT_HEADER        19  /* d_ino 8, d_off 8, d_reclen 2, d_type 1 */
-#define LX_DIR_BUFFER           0x4000
 
 /* ---------------------------------------------------------------------------------------- */
-
-/* Appends one linux_dirent64 record; FALSE when it does not fit. */
-static
-BOOLEAN
-LxEmitDirent(
-    _Inout_ PUCHAR Out,
-    _Inout_ PULONG Used,
-    _In_ ULONG OutSize,
-    _In_ ULONGLONG Inode,
-    _In_ LONGLONG Offset,
-    _In_ UCHAR Type,
-    _In_ PCSTR Name,
-    _In_ ULONG NameLength)
-{
-    ULONG RecLen = (LX_DIRENT_HEADER + NameLength + 1 + 7) & ~7u;
-
-    if (*Used + RecLen > OutSize)
-        return FALSE;
-    RtlZeroMemory(Out + *Used, RecLen);
-    RtlCopyMemory(Out + *Used, &Inode, 8);
-    RtlCopyMemory(Out + *Used + 8, &Offset, 8);
-    *(PUSHORT)(Out + *Used + 16) = (USHORT)RecLen;
-    Out[*Used + 18] = Type;
-    RtlCopyMemory(Out + *Used + LX_DIRENT_HEADER, Name, NameLength);
-    *Used += RecLen;
-    return TRUE;
-}
 
 LONG
 NTAPI
@@ -56,155 +24,12 @@ LxSysGetdents64(
     LX_LINUX_DIRENT64 *Dirent,
     ULONG Count)
 {
-    PLX_PROCESS Process = LxCurrentProcess();
-    PLX_FILE File = LxGetFile(Process, Fd);
-    PUCHAR Out = NULL;
-    PCHAR Name = NULL, Full = NULL;
-    ULONG Used = 0, OutSize;
-    LONG Result = 0;
+    PLX_FILE File = LxGetFile(LxCurrentProcess(), Fd);
+    LONG Result;
 
     if (File == NULL)
         return -LX_EBADF;
-    if (File->Type != LxFileNt || !File->IsDirectory)
-    {
-        LxDereferenceFile(File);
-        return -LX_ENOTDIR;
-    }
-    OutSize = min(Count, 0x10000);
-    Out = ExAllocatePoolWithTag(PagedPool, max(OutSize, 1), LX_TAG_TEMP);
-    Name = ExAllocatePoolWithTag(PagedPool, LX_NAME_MAX * 4 + 1, LX_TAG_TEMP);
-    Full = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_TEMP);
-    if (Out == NULL || Name == NULL || Full == NULL)
-    {
-        Result = -LX_ENOMEM;
-        goto Cleanup;
-    }
-
-    ExAcquireFastMutex(&File->Lock);
-    if (File->Data == NULL)
-    {
-        File->Data = ExAllocatePoolWithTag(PagedPool, LX_DIR_BUFFER, LX_TAG_FILE);
-        File->DataLength = File->DataPosition = 0;
-        if (File->Data == NULL)
-        {
-            ExReleaseFastMutex(&File->Lock);
-            Result = -LX_ENOMEM;
-            goto Cleanup;
-        }
-    }
-    for (;;)
-    {
-        PFILE_DIRECTORY_INFORMATION Entry;
-        ULONG NameLength;
-        ULONGLONG Inode;
-        LONGLONG Next;
-        UCHAR Type;
-        int n;
-
-        /* "." and ".." first, whatever the file system returns (a FAT root has neither) */
-        if (File->DotsDone < 2)
-        {
-            PCSTR Dots = File->DotsDone == 0 ? "." : "..";
-
-            if (File->DotsDone == 0)
-                RtlStringCbCopyA(Full, LX_PATH_MAX, File->Path ? File->Path : "/");
-            else
-                lx_path_resolve(File->Path ? File->Path : "/", "..", Full, LX_PATH_MAX, NULL);
-            if (!LxEmitDirent(Out, &Used, OutSize, LxPathInode(Full), File->Offset + 1,
-                              LX_DT_DIR, Dots, File->DotsDone + 1))
-            {
-                if (Used == 0)
-                    Result = -LX_EINVAL;
-                break;
-            }
-            File->Offset++;
-            File->DotsDone++;
-            continue;
-        }
-
-        if (File->DataPosition >= File->DataLength)
-        {
-            IO_STATUS_BLOCK IoStatus;
-            NTSTATUS Status;
-
-            if (File->DirectoryEnd)
-                break;
-            Status = ZwQueryDirectoryFile(File->Handle, NULL, NULL, NULL, &IoStatus,
-                                          File->Data, LX_DIR_BUFFER, FileDirectoryInformation,
-                                          FALSE, NULL, File->DirectoryRestart);
-            File->DirectoryRestart = FALSE;
-            if (Status == STATUS_NO_MORE_FILES || Status == STATUS_NO_SUCH_FILE)
-            {
-                File->DirectoryEnd = TRUE;
-                break;
-            }
-            if (!NT_SUCCESS(Status))
-            {
-                if (Used == 0)
-                    Result = LxStatusToErrno(Status);
-                break;
-            }
-            File->DataLength = (ULONG)IoStatus.Information;
-            File->DataPosition = 0;
-            if (File->DataLength == 0)
-            {
-                File->DirectoryEnd = TRUE;
-                break;
-            }
-        }
-
-        Entry = (PFILE_DIRECTORY_INFORMATION)(File->Data + File->DataPosition);
-        n = lx_nt_name_to_linux((const uint16_t *)Entry->FileName,
-                                Entry->FileNameLength / sizeof(WCHAR),
-                                Name, LX_NAME_MAX * 4 + 1);
-        Next = Entry->NextEntryOffset ? File->DataPosition + Entry->NextEntryOffset :
-                                        File->DataLength;
-        if (n < 0)
-        {
-            /* a name Linux cannot hold (longer than NAME_MAX bytes): skipped */
-            File->DataPosition = (ULONG)Next;
-            continue;
-        }
-        NameLength = (ULONG)n;
-        if (strcmp(Name, ".") == 0 || strcmp(Name, "..") == 0)
-        {
-            File->DataPosition = (ULONG)Next;   /* already returned */
-            continue;
-        }
-
-        /* inode numbers: the same path hash stat() reports */
-        if (lx_path_resolve(File->Path ? File->Path : "/", Name, Full, LX_PATH_MAX, NULL) < 0)
-            Full[0] = ANSI_NULL;
-        Inode = LxPathInode(Full);
-        /* symlinks are SYSTEM files (see vfs.c) */
-        Type = (Entry->FileAttributes & FILE_ATTRIBUTE_DIRECTORY) ? LX_DT_DIR :
-               (Entry->FileAttributes & (FILE_ATTRIBUTE_REPARSE_POINT | FILE_ATTRIBUTE_SYSTEM)) ?
-                   LX_DT_LNK : LX_DT_REG;
-        if (!LxEmitDirent(Out, &Used, OutSize, Inode, File->Offset + 1, Type, Name, NameLength))
-        {
-            if (Used == 0)
-                Result = -LX_EINVAL;    /* buffer too small for one entry */
-            break;
-        }
-        File->Offset++;
-        File->DataPosition = (ULONG)Next;
-    }
-    ExReleaseFastMutex(&File->Lock);
-
-    if (Used != 0)
-    {
-        Result = LxCopyToUser((ULONG_PTR)Dirent, Out, Used);
-        if (Result == 0)
-            Result = (LONG)Used;
-    }
-
-Cleanup:
-    if (Out)
-        ExFreePoolWithTag(Out, LX_TAG_TEMP);
-    if (Name)
-        ExFreePoolWithTag(Name, LX_TAG_TEMP);
-    if (Full)
-        ExFreePoolWithTag(Full, LX_TAG_TEMP);
+    Result = LxFileGetdents(File, (ULONG_PTR)Dirent, Count);
     LxDereferenceFile(File);
     return Result;
 }
@@ -533,22 +358,6 @@ LxSysRenameat2(
 
 /* ---------------------------------------------------------------------------------------- */
 
-static
-LONG
-LxSetEndOfFile(
-    _In_ HANDLE Handle,
-    _In_ LONGLONG Length)
-{
-    FILE_END_OF_FILE_INFORMATION EndOfFile;
-    IO_STATUS_BLOCK IoStatus;
-    NTSTATUS Status;
-
-    EndOfFile.EndOfFile.QuadPart = Length;
-    Status = ZwSetInformationFile(Handle, &IoStatus, &EndOfFile, sizeof(EndOfFile),
-                                  FileEndOfFileInformation);
-    return NT_SUCCESS(Status) ? 0 : LxStatusToErrno(Status);
-}
-
 LONG
 NTAPI
 LxSysFtruncate64(
@@ -562,11 +371,7 @@ LxSysFtruncate64(
 
     if (File == NULL)
         return -LX_EBADF;
-    if (Length < 0 || File->Type != LxFileNt || File->IsDirectory || !File->Seekable ||
-        (File->StatusFlags & LX_O_ACCMODE) == LX_O_RDONLY)
-        Result = -LX_EINVAL;
-    else
-        Result = LxSetEndOfFile(File->Handle, Length);
+    Result = LxFileTruncate(File, Length);
     LxDereferenceFile(File);
     return Result;
 }
@@ -578,46 +383,34 @@ LxSysTruncate64(
     ULONG_PTR OffsetLow,
     ULONG_PTR OffsetHigh)
 {
-    PLX_PROCESS Process = LxCurrentProcess();
     LONGLONG Length = (LONGLONG)(((ULONGLONG)OffsetHigh << 32) | (ULONG)OffsetLow);
-    lx_nt_open Open;
-    PCHAR Resolved;
-    HANDLE Handle;
+    PLX_FILE File;
+    BOOLEAN Cloexec;
     LONG Result;
 
     if (Length < 0)
         return -LX_EINVAL;
-    Resolved = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_TEMP);
-    if (Resolved == NULL)
-        return -LX_ENOMEM;
-    Result = LxResolveUserPath(Process, LX_AT_FDCWD, Filename, Resolved, NULL, TRUE);
-    if (Result >= 0)
-    {
-        lx_open_flags_to_nt(LX_O_WRONLY, &Open);
-        Result = LxOpenNt(Process, Resolved, &Open, 0, &Handle, NULL);
-        if (Result == 0)
-        {
-            Result = LxSetEndOfFile(Handle, Length);
-            ZwClose(Handle);
-        }
-    }
-    ExFreePoolWithTag(Resolved, LX_TAG_TEMP);
+    Result = LxOpenPath(LxCurrentProcess(), LX_AT_FDCWD, Filename, LX_O_WRONLY, 0, &File, &Cloexec);
+    if (Result < 0)
+        return Result;
+    Result = LxFileIsDirectory(File) ? -LX_EISDIR : LxFileTruncate(File, Length);
+    LxDereferenceFile(File);
     return Result;
 }
 
-/* The NT cache is written back by the cache manager; there is no exported flush call for a
- * driver's handle, so fsync only validates the descriptor. */
 LONG
 NTAPI
 LxSysFsync(
     ULONG Fd)
 {
     PLX_FILE File = LxGetFile(LxCurrentProcess(), Fd);
+    LONG Result;
 
     if (File == NULL)
         return -LX_EBADF;
+    Result = LxFileFsync(File);
     LxDereferenceFile(File);
-    return 0;
+    return Result;
 }
 
 LONG
@@ -641,7 +434,6 @@ LxReadlink(
     PLX_PROCESS Process = LxCurrentProcess();
     PCHAR Resolved;
     PCSTR Target = NULL;
-    PLX_FILE File = NULL;
     PCHAR Link = NULL;
     LONG Result;
 
@@ -654,50 +446,19 @@ LxReadlink(
     if (Result < 0)
         goto Done;
 
-    if (strcmp(Resolved, "/proc/self/exe") == 0)
+    /* a /proc link (its target), a symlink file (its target); any other existing name: EINVAL */
+    Link = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_TEMP);
+    if (Link == NULL)
     {
-        Target = Process->ExecFn;
+        Result = -LX_ENOMEM;
+        goto Done;
     }
-    else if (strncmp(Resolved, "/proc/self/fd/", 14) == 0)
-    {
-        ULONG Fd = 0;
-        PCSTR p = Resolved + 14;
-
-        for (; *p >= '0' && *p <= '9' && Fd <= LX_MAX_FDS; p++)
-            Fd = Fd * 10 + (*p - '0');
-        File = (*p == ANSI_NULL && Resolved[14] != ANSI_NULL) ? LxGetFile(Process, Fd) : NULL;
-        if (File == NULL)
-        {
-            Result = -LX_ENOENT;
-            goto Done;
-        }
-        switch (File->Type)
-        {
-            case LxFileDevNull: Target = "/dev/null"; break;
-            case LxFileDevZero: Target = "/dev/zero"; break;
-            case LxFileDevFull: Target = "/dev/full"; break;
-            case LxFileDevRandom: Target = "/dev/urandom"; break;
-            case LxFileDebugOut:
-            case LxFileEmptyIn: Target = "/dev/console"; break;
-            case LxFilePipeRead:
-            case LxFilePipeWrite: Target = "pipe:[1]"; break;
-            default: Target = File->Path ? File->Path : "pipe:[0]"; break;
-        }
-    }
-    else
-    {
-        /* a symlink file: its target; any other existing name: EINVAL */
-        Link = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_TEMP);
-        if (Link == NULL)
-        {
-            Result = -LX_ENOMEM;
-            goto Done;
-        }
+    Result = LxProcfsReadlink(Process, Resolved, Link, LX_PATH_MAX);
+    if (Result == -LX_ENOENT && !lx_path_is_under(Resolved, "/proc"))
         Result = LxReadSymlink(Process, Resolved, Link, LX_PATH_MAX);
-        if (Result < 0)
-            goto Done;
-        Target = Link;
-    }
+    if (Result < 0)
+        goto Done;
+    Target = Link;
 
     {
         SIZE_T Length = strlen(Target);
@@ -709,8 +470,6 @@ LxReadlink(
     }
 
 Done:
-    if (File)
-        LxDereferenceFile(File);
     if (Link)
         ExFreePoolWithTag(Link, LX_TAG_TEMP);
     ExFreePoolWithTag(Resolved, LX_TAG_TEMP);
@@ -865,16 +624,16 @@ LxSysFchmod(
     ULONG Fd,
     LX_UMODE Mode)
 {
-    PLX_PROCESS Process = LxCurrentProcess();
-    PLX_FILE File = LxGetFile(Process, Fd);
-    LONG Result = 0;
+    PLX_FILE File = LxGetFile(LxCurrentProcess(), Fd);
+    LX_SETATTR Attr;
+    LONG Result;
 
     if (File == NULL)
         return -LX_EBADF;
-    if (File->Type == LxFileNt && File->Path != NULL)
-        LxMetaSetMode(Process, File->Path, Mode & 07777);
-    else if (File->Type == LxFileNt)
-        Result = -LX_EPERM;     /* a pipe or a handle from the launcher */
+    RtlZeroMemory(&Attr, sizeof(Attr));
+    Attr.Valid = LX_SETATTR_MODE;
+    Attr.Mode = Mode & 07777;
+    Result = LxFileSetattr(File, &Attr);
     LxDereferenceFile(File);
     return Result;
 }
@@ -953,29 +712,6 @@ LxUtimeValue(
     return 0;
 }
 
-/* FAT's range, a day inside it either way so that no time zone takes it out again */
-#define LX_FAT_TIME_MIN     119600928000000000LL    /* 1980-01-02 00:00 UTC */
-#define LX_FAT_TIME_MAX     159991200000000000LL    /* 2107-12-30 00:00 UTC */
-
-/* Moves a time to be set (0: unchanged) into FAT's range; returns 1 if it changed it. */
-static
-ULONG
-LxClampFatTime(
-    _Inout_ PLARGE_INTEGER Time)
-{
-    if (Time->QuadPart != 0 && Time->QuadPart < LX_FAT_TIME_MIN)
-    {
-        Time->QuadPart = LX_FAT_TIME_MIN;
-        return 1;
-    }
-    if (Time->QuadPart > LX_FAT_TIME_MAX)
-    {
-        Time->QuadPart = LX_FAT_TIME_MAX;
-        return 1;
-    }
-    return 0;
-}
-
 static
 LONG
 LxUtimens(
@@ -987,32 +723,30 @@ LxUtimens(
     _In_ LONG Flags)
 {
     PLX_PROCESS Process = LxCurrentProcess();
-    FILE_BASIC_INFORMATION Basic;
-    IO_STATUS_BLOCK IoStatus;
+    LX_SETATTR Attr;
     lx_nt_open Open;
-    PCHAR Resolved = NULL;
-    HANDLE Handle = NULL;
-    PLX_FILE File = NULL;
-    NTSTATUS Status;
+    PCHAR Resolved;
+    HANDLE Handle;
+    PLX_FILE File;
     LONG Result;
 
     if (Flags & ~0x100 /* AT_SYMLINK_NOFOLLOW */)
         return -LX_EINVAL;
-    RtlZeroMemory(&Basic, sizeof(Basic));
+    RtlZeroMemory(&Attr, sizeof(Attr));
+    Attr.Valid = LX_SETATTR_TIMES;
     if (HaveTimes)
     {
-        Result = LxUtimeValue(Sec[0], Nsec[0], &Basic.LastAccessTime);
+        Result = LxUtimeValue(Sec[0], Nsec[0], &Attr.AccessTime);
         if (Result == 0)
-            Result = LxUtimeValue(Sec[1], Nsec[1], &Basic.LastWriteTime);
+            Result = LxUtimeValue(Sec[1], Nsec[1], &Attr.WriteTime);
         if (Result < 0)
             return Result;
     }
     else
     {
-        KeQuerySystemTime(&Basic.LastAccessTime);
-        Basic.LastWriteTime = Basic.LastAccessTime;
+        KeQuerySystemTime(&Attr.AccessTime);
+        Attr.WriteTime = Attr.AccessTime;
     }
-    Basic.ChangeTime = Basic.LastWriteTime;
 
     if (Filename == NULL)
     {
@@ -1020,50 +754,29 @@ LxUtimens(
         File = LxGetFile(Process, (ULONG)Dfd);
         if (File == NULL)
             return -LX_EBADF;
-        if (File->Type != LxFileNt)
-        {
-            LxDereferenceFile(File);
-            return 0;
-        }
-        Handle = File->Handle;
+        Result = LxFileSetattr(File, &Attr);
+        LxDereferenceFile(File);
+        return Result;
     }
-    else
+
+    Resolved = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_TEMP);
+    if (Resolved == NULL)
+        return -LX_ENOMEM;
+    Result = LxResolveUserPath(Process, Dfd, Filename, Resolved, NULL,
+                               (Flags & 0x100) ? FALSE : TRUE);
+    if (Result >= 0)
     {
-        Resolved = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_TEMP);
-        if (Resolved == NULL)
-            return -LX_ENOMEM;
-        Result = LxResolveUserPath(Process, Dfd, Filename, Resolved, NULL,
-                                   (Flags & 0x100) ? FALSE : TRUE);
-        if (Result < 0)
-        {
-            ExFreePoolWithTag(Resolved, LX_TAG_TEMP);
-            return Result;
-        }
         lx_open_flags_to_nt(LX_O_PATH, &Open);
         Open.desired_access |= LX_NT_FILE_WRITE_ATTRIBUTES;
         Result = LxOpenNt(Process, Resolved, &Open, 0, &Handle, NULL);
-        ExFreePoolWithTag(Resolved, LX_TAG_TEMP);
-        if (Result < 0)
-            return Result;
+        if (Result == 0)
+        {
+            Result = LxNtSetTimes(Handle, &Attr);
+            ZwClose(Handle);
+        }
     }
-
-    Status = ZwSetInformationFile(Handle, &IoStatus, &Basic, sizeof(Basic),
-                                  FileBasicInformation);
-    if (Status == STATUS_INVALID_PARAMETER && LxClampFatTime(&Basic.LastAccessTime) +
-                                              LxClampFatTime(&Basic.LastWriteTime) != 0)
-    {
-        /* a time the file system cannot hold (FAT: 1980-2107): clamped, as Linux's vfat does */
-        Basic.ChangeTime = Basic.LastWriteTime;
-        Status = ZwSetInformationFile(Handle, &IoStatus, &Basic, sizeof(Basic),
-                                      FileBasicInformation);
-    }
-    if (File != NULL)
-        LxDereferenceFile(File);
-    else
-        ZwClose(Handle);
-    if (Status == STATUS_ACCESS_DENIED && File != NULL)
-        return -LX_EPERM;   /* a descriptor opened without attribute access */
-    return NT_SUCCESS(Status) ? 0 : LxStatusToErrno(Status);
+    ExFreePoolWithTag(Resolved, LX_TAG_TEMP);
+    return Result;
 }
 
 /* utimensat's two timespecs (atime, mtime) in either layout; NULL: both now */

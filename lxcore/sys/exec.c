@@ -291,8 +291,7 @@ LxExecve(
                                (Flags & LX_AT_SYMLINK_NOFOLLOW) ? FALSE : TRUE);
     if (Result < 0)
         goto Done;
-    if (strncmp(Resolved, "/proc/self/exe", 15) == 0)
-        RtlStringCbCopyA(Resolved, LX_PATH_MAX, Process->ExecFn);
+    LxProcfsFollowFileLink(Process, Resolved);     /* /proc/self/exe: the program's file */
     Result = LxNtPathOf(Process, Resolved, &NtPath);
     if (Result < 0)
         goto Done;

@@ -175,7 +175,8 @@ LxSysBrk(
     return (LONG)Result;
 }
 
-/* Copies Length bytes of an fd at Offset into user memory (private file mapping). */
+/* Copies Length bytes of a file at Offset into user memory (a private file mapping); past
+ * the end of the file the mapping stays zero, as on Linux. */
 static
 LONG
 LxFillFromFile(
@@ -184,37 +185,20 @@ LxFillFromFile(
     _In_ SIZE_T Length,
     _In_ LONGLONG Offset)
 {
-    PUCHAR Buffer;
     SIZE_T Done = 0;
-    LONG Result = 0;
 
-    Buffer = ExAllocatePoolWithTag(PagedPool, 0x10000, LX_TAG_TEMP);
-    if (Buffer == NULL)
-        return -LX_ENOMEM;
     while (Done < Length)
     {
-        IO_STATUS_BLOCK IoStatus;
-        LARGE_INTEGER ByteOffset;
-        ULONG Chunk = (ULONG)min(Length - Done, 0x10000);
-        NTSTATUS Status;
+        LONGLONG Position = Offset + Done;
+        LONG Got = LxFileRead(File, Address + Done, Length - Done, &Position);
 
-        ByteOffset.QuadPart = Offset + Done;
-        Status = ZwReadFile(File->Handle, NULL, NULL, NULL, &IoStatus, Buffer, Chunk,
-                            &ByteOffset, NULL);
-        if (Status == STATUS_END_OF_FILE || (NT_SUCCESS(Status) && IoStatus.Information == 0))
-            break;      /* the rest of the mapping stays zero, as past EOF on Linux */
-        if (!NT_SUCCESS(Status))
-        {
-            Result = LxStatusToErrno(Status);
+        if (Got < 0)
+            return Got;
+        if (Got == 0)
             break;
-        }
-        Result = LxCopyToUser(Address + Done, Buffer, IoStatus.Information);
-        if (Result < 0)
-            break;
-        Done += IoStatus.Information;
+        Done += (ULONG)Got;
     }
-    ExFreePoolWithTag(Buffer, LX_TAG_TEMP);
-    return Result;
+    return 0;
 }
 
 /* MAP_SHARED | MAP_ANONYMOUS: new shared memory of Length bytes, mapped here (fork children
@@ -279,17 +263,18 @@ LxSysMmap2(
         File = LxGetFile(Process, (ULONG)Fd);
         if (File == NULL)
             return -LX_EBADF;
-        if (File->Type == LxFileDevZero)
+        Result = LxFileMmap(File);
+        if (Result == LX_MMAP_ANONYMOUS)
         {
             /* /dev/zero: an anonymous mapping */
             LxDereferenceFile(File);
             File = NULL;
             Flags |= LX_MAP_ANONYMOUS;
         }
-        else if (File->Type != LxFileNt || !File->Seekable)
+        else if (Result < 0)
         {
             LxDereferenceFile(File);
-            return -LX_EACCES;
+            return Result;
         }
         if (File != NULL && MapType != LX_MAP_PRIVATE && (Prot & LX_PROT_WRITE))
         {

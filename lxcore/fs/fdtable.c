@@ -1,55 +1,14 @@
 /*
  * PROJECT:     lxss for ReactOS - lxcore.sys
  * LICENSE:     LGPL-2.1-or-later (https://spdx.org/licenses/LGPL-2.1-or-later)
- * PURPOSE:     Open file descriptions, the per-process descriptor table and the debug
- *              output stream ("lxss[pid]: ..." lines on the kernel debug port)
+ * PURPOSE:     The per-process descriptor table: descriptors, close-on-exec flags and
+ *              RLIMIT_NOFILE
  */
 
 #include "lxp.h"
 
 #define NDEBUG
 #include <debug.h>
-
-PLX_FILE
-LxAllocateFile(
-    _In_ LX_FILE_TYPE Type,
-    _In_ ULONG StatusFlags)
-{
-    PLX_FILE File = ExAllocatePoolWithTag(NonPagedPool, sizeof(*File), LX_TAG_FILE);
-
-    if (File == NULL)
-        return NULL;
-    RtlZeroMemory(File, sizeof(*File));
-    File->RefCount = 1;
-    File->Type = Type;
-    File->StatusFlags = StatusFlags;
-    ExInitializeFastMutex(&File->Lock);
-    return File;
-}
-
-VOID
-LxReferenceFile(
-    _In_ PLX_FILE File)
-{
-    InterlockedIncrement(&File->RefCount);
-}
-
-VOID
-LxDereferenceFile(
-    _In_ PLX_FILE File)
-{
-    if (InterlockedDecrement(&File->RefCount) != 0)
-        return;
-    if (File->Pipe != NULL)
-        LxPipeCloseEnd(File);
-    if (File->Handle != NULL)
-        ZwClose(File->Handle);
-    if (File->Path != NULL)
-        ExFreePoolWithTag(File->Path, LX_TAG_FILE);
-    if (File->Data != NULL)
-        ExFreePoolWithTag(File->Data, LX_TAG_FILE);
-    ExFreePoolWithTag(File, LX_TAG_FILE);
-}
 
 PLX_FILE
 LxGetFile(
@@ -146,8 +105,8 @@ LxCloseFd(
     ExReleaseFastMutex(&Process->FdLock);
     if (Old == NULL)
         return -LX_EBADF;
-    if (Old->Type == LxFileDebugOut)
-        LxDebugFlush(Process);
+    if (Old->Ops->Close != NULL)
+        Old->Ops->Close(Old);
     /* POSIX: any close of the file drops the process's record locks on it */
     LxReleaseLocks(Process, Old);
     LxDereferenceFile(Old);
@@ -173,60 +132,31 @@ LxCloseAllFiles(
     }
 }
 
-static
-VOID
-LxDebugEmitLine(
-    _In_ PLX_PROCESS Process,
-    _In_ ULONG Stream)
-{
-    Process->OutLine[Stream][Process->OutLength[Stream]] = ANSI_NULL;
-    DbgPrint("lxss[%lu]: %s\n", Process->Pid, Process->OutLine[Stream]);
-    Process->OutLength[Stream] = 0;
-}
-
-/* Appends program output to the line buffer of stdout (Stream 0) or stderr (Stream 1) and
- * prints every complete line. Returns Length. */
 LONG
-LxDebugWrite(
+LxGetCloexec(
     _In_ PLX_PROCESS Process,
-    _In_ ULONG Stream,
-    _In_reads_(Length) PCCH Data,
-    _In_ SIZE_T Length)
+    _In_ ULONG Fd)
 {
-    SIZE_T i;
+    LONG Cloexec;
 
-    ExAcquireFastMutex(&Process->OutLock);
-    for (i = 0; i < Length; i++)
-    {
-        CHAR c = Data[i];
-
-        if (c == '\n')
-        {
-            LxDebugEmitLine(Process, Stream);
-            continue;
-        }
-        /* keep the debug log printable */
-        if ((UCHAR)c < 0x20 && c != '\t')
-            c = '.';
-        Process->OutLine[Stream][Process->OutLength[Stream]++] = c;
-        if (Process->OutLength[Stream] >= LX_DEBUG_LINE)
-            LxDebugEmitLine(Process, Stream);
-    }
-    ExReleaseFastMutex(&Process->OutLock);
-    return (LONG)Length;
+    if (Fd >= LX_MAX_FDS)
+        return -LX_EBADF;
+    ExAcquireFastMutex(&Process->FdLock);
+    Cloexec = Process->Fds[Fd] == NULL ? -LX_EBADF : Process->FdCloexec[Fd];
+    ExReleaseFastMutex(&Process->FdLock);
+    return Cloexec;
 }
 
 VOID
-LxDebugFlush(
-    _In_ PLX_PROCESS Process)
+LxSetCloexec(
+    _In_ PLX_PROCESS Process,
+    _In_ ULONG Fd,
+    _In_ BOOLEAN Cloexec)
 {
-    ULONG Stream;
-
-    ExAcquireFastMutex(&Process->OutLock);
-    for (Stream = 0; Stream < 2; Stream++)
-    {
-        if (Process->OutLength[Stream] != 0)
-            LxDebugEmitLine(Process, Stream);
-    }
-    ExReleaseFastMutex(&Process->OutLock);
+    if (Fd >= LX_MAX_FDS)
+        return;
+    ExAcquireFastMutex(&Process->FdLock);
+    if (Process->Fds[Fd] != NULL)
+        Process->FdCloexec[Fd] = Cloexec ? 1 : 0;
+    ExReleaseFastMutex(&Process->FdLock);
 }

@@ -1,0 +1,92 @@
+/*
+ * PROJECT:     lxss for ReactOS - lxcore.sys
+ * LICENSE:     LGPL-2.1-or-later (https://spdx.org/licenses/LGPL-2.1-or-later)
+ * PURPOSE:     The /dev nodes lxcore serves itself: one table, name -> what opening it gives
+ *
+ * Everything else under /dev is looked up in the root directory like any path.
+ */
+
+#include "lxp.h"
+
+#define NDEBUG
+#include <debug.h>
+
+typedef struct _LX_DEVFS_ENTRY
+{
+    PCSTR Name;
+    LONG Device;                /* LX_DEV_*: a memory device, or -1 */
+    LONG Fd;                    /* the caller's descriptor it stands for, or -1 */
+} LX_DEVFS_ENTRY;
+
+static const LX_DEVFS_ENTRY LxDevfsEntries[] =
+{
+    { "/dev/null", LX_DEV_NULL, -1 },
+    { "/dev/zero", LX_DEV_ZERO, -1 },
+    { "/dev/full", LX_DEV_FULL, -1 },
+    { "/dev/random", LX_DEV_RANDOM, -1 },
+    { "/dev/urandom", LX_DEV_URANDOM, -1 },
+    { "/dev/stdin", -1, 0 },
+    { "/dev/stdout", -1, 1 },
+    { "/dev/stderr", -1, 2 },
+    { "/dev/tty", -1, 2 },      /* the controlling terminal: the launcher's stderr for now */
+};
+
+BOOLEAN
+LxDevfsOpen(
+    _In_ PLX_PROCESS Process,
+    _In_ PCSTR Resolved,
+    _In_ ULONG StatusFlags,
+    _Out_ PLX_FILE *File,
+    _Out_ PLONG Result)
+{
+    ULONG i;
+
+    *File = NULL;
+    for (i = 0; i < RTL_NUMBER_OF(LxDevfsEntries); i++)
+    {
+        const LX_DEVFS_ENTRY *Entry = &LxDevfsEntries[i];
+
+        if (strcmp(Resolved, Entry->Name) != 0)
+            continue;
+        if (Entry->Device >= 0)
+        {
+            *Result = LxCreateMemDevice((ULONG)Entry->Device, StatusFlags, File);
+            return TRUE;
+        }
+        /* the description behind the descriptor itself, as the launcher gave it */
+        *File = LxGetFile(Process, (ULONG)Entry->Fd);
+        *Result = *File != NULL ? 0 : -LX_ENOENT;
+        return TRUE;
+    }
+    return FALSE;
+}
+
+/* Whether Resolved goes on below one of the device nodes ("/dev/null/x"): ENOTDIR */
+BOOLEAN
+LxDevfsIsUnderDevice(
+    _In_ PCSTR Resolved)
+{
+    ULONG i;
+
+    for (i = 0; i < RTL_NUMBER_OF(LxDevfsEntries); i++)
+    {
+        if (LxDevfsEntries[i].Device >= 0 && lx_path_is_under(Resolved, LxDevfsEntries[i].Name) &&
+            strcmp(Resolved, LxDevfsEntries[i].Name) != 0)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* /proc (procfs) and /dev (devtmpfs: tmpfs) are lxcore's own, with no sizes */
+BOOLEAN
+LxVirtualStatfs(
+    _In_ PCSTR Path,
+    _Out_ lx_statfs_info *Info)
+{
+    BOOLEAN Proc = lx_path_is_under(Path, "/proc");
+
+    if (!Proc && !lx_path_is_under(Path, "/dev"))
+        return FALSE;
+    LxStatfsDefaults(Info, Proc ? LX_PROC_SUPER_MAGIC : LX_TMPFS_MAGIC);
+    return TRUE;
+}

@@ -1,0 +1,230 @@
+/*
+ * PROJECT:     lxss for ReactOS - lxcore.sys
+ * LICENSE:     LGPL-2.1-or-later (https://spdx.org/licenses/LGPL-2.1-or-later)
+ * PURPOSE:     File kinds: the memory character devices /dev/null, /dev/zero, /dev/full,
+ *              /dev/random and /dev/urandom (major 1, as Linux's drivers/char/mem.c)
+ */
+
+#include "lxp.h"
+
+#define NDEBUG
+#include <debug.h>
+
+static const struct
+{
+    PCSTR Name;
+    ULONG Minor;
+} LxMemDevices[] =
+{
+    [LX_DEV_NULL] = { "/dev/null", 3 },
+    [LX_DEV_ZERO] = { "/dev/zero", 5 },
+    [LX_DEV_FULL] = { "/dev/full", 7 },
+    [LX_DEV_RANDOM] = { "/dev/random", 8 },
+    [LX_DEV_URANDOM] = { "/dev/urandom", 9 },
+};
+
+typedef struct _LX_MEM_DEVICE
+{
+    ULONG Device;               /* LX_DEV_* */
+} LX_MEM_DEVICE, *PLX_MEM_DEVICE;
+
+static
+ULONG
+LxMemDevice(
+    _In_ PLX_FILE File)
+{
+    return ((PLX_MEM_DEVICE)File->Private)->Device;
+}
+
+static
+LONG
+LxReadNothing(
+    _In_ PLX_FILE File,
+    _In_ ULONG_PTR Buffer,
+    _In_ SIZE_T Count,
+    _In_opt_ PLONGLONG Position)
+{
+    UNREFERENCED_PARAMETER(File);
+    UNREFERENCED_PARAMETER(Buffer);
+    UNREFERENCED_PARAMETER(Count);
+    UNREFERENCED_PARAMETER(Position);
+    return 0;
+}
+
+static
+LONG
+LxReadZeros(
+    _In_ PLX_FILE File,
+    _In_ ULONG_PTR Buffer,
+    _In_ SIZE_T Count,
+    _In_opt_ PLONGLONG Position)
+{
+    LONG Result = LxZeroUser(Buffer, Count);
+
+    UNREFERENCED_PARAMETER(File);
+    UNREFERENCED_PARAMETER(Position);
+    return Result < 0 ? Result : (LONG)Count;
+}
+
+static
+LONG
+LxReadRandom(
+    _In_ PLX_FILE File,
+    _In_ ULONG_PTR Buffer,
+    _In_ SIZE_T Count,
+    _In_opt_ PLONGLONG Position)
+{
+    UCHAR Bytes[256];
+    SIZE_T Done = 0;
+
+    UNREFERENCED_PARAMETER(File);
+    UNREFERENCED_PARAMETER(Position);
+    while (Done < Count)
+    {
+        ULONG n = (ULONG)min(Count - Done, sizeof(Bytes));
+        LONG Result;
+
+        LxGetRandomBytes(Bytes, n);
+        Result = LxCopyToUser(Buffer + Done, Bytes, n);
+        if (Result < 0)
+            return Done ? (LONG)Done : Result;
+        Done += n;
+    }
+    return (LONG)Done;
+}
+
+static
+LONG
+LxWriteDiscard(
+    _In_ PLX_FILE File,
+    _In_ ULONG_PTR Buffer,
+    _In_ SIZE_T Count,
+    _In_opt_ PLONGLONG Position)
+{
+    UNREFERENCED_PARAMETER(File);
+    UNREFERENCED_PARAMETER(Buffer);
+    UNREFERENCED_PARAMETER(Position);
+    return (LONG)Count;
+}
+
+static
+LONG
+LxWriteFull(
+    _In_ PLX_FILE File,
+    _In_ ULONG_PTR Buffer,
+    _In_ SIZE_T Count,
+    _In_opt_ PLONGLONG Position)
+{
+    UNREFERENCED_PARAMETER(File);
+    UNREFERENCED_PARAMETER(Buffer);
+    UNREFERENCED_PARAMETER(Count);
+    UNREFERENCED_PARAMETER(Position);
+    return -LX_ENOSPC;
+}
+
+static
+LONG
+LxMmapZero(
+    _In_ PLX_FILE File)
+{
+    UNREFERENCED_PARAMETER(File);
+    return LX_MMAP_ANONYMOUS;
+}
+
+static
+LONG
+LxMemDeviceStat(
+    _In_ PLX_FILE File,
+    _Out_ struct _LX_STAT64 *St)
+{
+    LxStatCharDevice(St, 1, LxMemDevices[LxMemDevice(File)].Minor, 0666);
+    return 0;
+}
+
+static
+LONG
+LxMemDeviceStatfs(
+    _In_ PLX_FILE File,
+    _Out_ lx_statfs_info *Info)
+{
+    UNREFERENCED_PARAMETER(File);
+    LxStatfsDefaults(Info, LX_TMPFS_MAGIC);     /* devtmpfs */
+    return 0;
+}
+
+static
+LONG
+LxMemDeviceName(
+    _In_ PLX_FILE File,
+    _Out_writes_(Size) PCHAR Buffer,
+    _In_ ULONG Size)
+{
+    return NT_SUCCESS(RtlStringCbCopyA(Buffer, Size, LxMemDevices[LxMemDevice(File)].Name)) ?
+           0 : -LX_ENAMETOOLONG;
+}
+
+static const LX_FILE_OPERATIONS LxNullOperations =
+{
+    .Kind = "/dev/null",
+    .Read = LxReadNothing,
+    .Write = LxWriteDiscard,
+    .Seek = LxNoSeek,
+    .Stat = LxMemDeviceStat,
+    .Statfs = LxMemDeviceStatfs,
+    .Name = LxMemDeviceName,
+};
+
+static const LX_FILE_OPERATIONS LxZeroOperations =
+{
+    .Kind = "/dev/zero",
+    .Read = LxReadZeros,
+    .Write = LxWriteDiscard,
+    .Seek = LxNoSeek,
+    .Mmap = LxMmapZero,
+    .Stat = LxMemDeviceStat,
+    .Statfs = LxMemDeviceStatfs,
+    .Name = LxMemDeviceName,
+};
+
+static const LX_FILE_OPERATIONS LxFullOperations =
+{
+    .Kind = "/dev/full",
+    .Read = LxReadZeros,
+    .Write = LxWriteFull,
+    .Seek = LxNoSeek,
+    .Stat = LxMemDeviceStat,
+    .Statfs = LxMemDeviceStatfs,
+    .Name = LxMemDeviceName,
+};
+
+static const LX_FILE_OPERATIONS LxRandomOperations =
+{
+    .Kind = "/dev/random",
+    .Read = LxReadRandom,
+    .Write = LxWriteDiscard,
+    .Seek = LxNoSeek,
+    .Stat = LxMemDeviceStat,
+    .Statfs = LxMemDeviceStatfs,
+    .Name = LxMemDeviceName,
+};
+
+LONG
+LxCreateMemDevice(
+    _In_ ULONG Device,
+    _In_ ULONG StatusFlags,
+    _Out_ PLX_FILE *File)
+{
+    PCLX_FILE_OPERATIONS Ops = Device == LX_DEV_NULL ? &LxNullOperations :
+                               Device == LX_DEV_ZERO ? &LxZeroOperations :
+                               Device == LX_DEV_FULL ? &LxFullOperations : &LxRandomOperations;
+    PLX_FILE New;
+
+    ASSERT(Device < RTL_NUMBER_OF(LxMemDevices));
+    New = LxAllocateFile(Ops, StatusFlags, LX_S_IFCHR, sizeof(LX_MEM_DEVICE));
+    *File = New;
+    if (New == NULL)
+        return -LX_ENOMEM;
+    New->Flags = LX_FILE_PREAD;
+    ((PLX_MEM_DEVICE)New->Private)->Device = Device;
+    return 0;
+}

@@ -1,0 +1,306 @@
+/*
+ * PROJECT:     lxss for ReactOS - lxcore.sys
+ * LICENSE:     LGPL-2.1-or-later (https://spdx.org/licenses/LGPL-2.1-or-later)
+ * PURPOSE:     Open file descriptions and the generic file operations: what every kind has
+ *              in common, then the kind's own operation, or Linux's answer when it has none
+ */
+
+#include "lxp.h"
+
+#define NDEBUG
+#include <debug.h>
+
+/* One allocation: the description, then PrivateSize bytes of the kind's state (zeroed). */
+PLX_FILE
+LxAllocateFile(
+    _In_ PCLX_FILE_OPERATIONS Ops,
+    _In_ ULONG StatusFlags,
+    _In_ ULONG Mode,
+    _In_ SIZE_T PrivateSize)
+{
+    PLX_FILE File = ExAllocatePoolWithTag(NonPagedPool, sizeof(*File) + PrivateSize, LX_TAG_FILE);
+
+    if (File == NULL)
+        return NULL;
+    RtlZeroMemory(File, sizeof(*File) + PrivateSize);
+    File->RefCount = 1;
+    File->Ops = Ops;
+    File->Private = PrivateSize ? (PVOID)(File + 1) : NULL;
+    File->StatusFlags = StatusFlags;
+    File->Mode = Mode;
+    ExInitializeFastMutex(&File->Lock);
+    return File;
+}
+
+VOID
+LxReferenceFile(
+    _In_ PLX_FILE File)
+{
+    InterlockedIncrement(&File->RefCount);
+}
+
+VOID
+LxDereferenceFile(
+    _In_ PLX_FILE File)
+{
+    if (InterlockedDecrement(&File->RefCount) != 0)
+        return;
+    if (File->Ops->Release != NULL)
+        File->Ops->Release(File);
+    if (File->Path != NULL)
+        ExFreePoolWithTag(File->Path, LX_TAG_FILE);
+    ExFreePoolWithTag(File, LX_TAG_FILE);
+}
+
+BOOLEAN
+LxFileIsDirectory(
+    _In_ PLX_FILE File)
+{
+    return (File->Mode & LX_S_IFMT) == LX_S_IFDIR;
+}
+
+LONG
+LxFileRead(
+    _In_ PLX_FILE File,
+    _In_ ULONG_PTR Buffer,
+    _In_ SIZE_T Count,
+    _In_opt_ PLONGLONG Position)
+{
+    if ((File->StatusFlags & LX_O_ACCMODE) == LX_O_WRONLY || (File->StatusFlags & LX_O_PATH))
+        return -LX_EBADF;
+    if (Position != NULL && !(File->Flags & LX_FILE_PREAD))
+        return -LX_ESPIPE;
+    if (File->Ops->Read == NULL)
+        return -LX_EINVAL;
+    return File->Ops->Read(File, Buffer, min(Count, LX_MAX_IO), Position);
+}
+
+LONG
+LxFileWrite(
+    _In_ PLX_FILE File,
+    _In_ ULONG_PTR Buffer,
+    _In_ SIZE_T Count,
+    _In_opt_ PLONGLONG Position)
+{
+    if ((File->StatusFlags & LX_O_ACCMODE) == LX_O_RDONLY || (File->StatusFlags & LX_O_PATH))
+        return -LX_EBADF;
+    if (Position != NULL && !(File->Flags & LX_FILE_PREAD))
+        return -LX_ESPIPE;
+    if (File->Ops->Write == NULL)
+        return -LX_EINVAL;
+    return File->Ops->Write(File, Buffer, min(Count, LX_MAX_IO), Position);
+}
+
+LONG
+LxFileSeek(
+    _In_ PLX_FILE File,
+    _In_ LONGLONG Offset,
+    _In_ ULONG Whence,
+    _Out_ PLONGLONG NewOffset)
+{
+    if (File->Ops->Seek == NULL)
+        return -LX_ESPIPE;
+    if (Whence > LX_SEEK_END)
+        return -LX_EINVAL;
+    return File->Ops->Seek(File, Offset, Whence, NewOffset);
+}
+
+LONG
+LxFileGetdents(
+    _In_ PLX_FILE File,
+    _In_ ULONG_PTR Buffer,
+    _In_ ULONG Count)
+{
+    if (File->StatusFlags & LX_O_PATH)
+        return -LX_EBADF;
+    if (File->Ops->Getdents == NULL)
+        return -LX_ENOTDIR;
+    return File->Ops->Getdents(File, Buffer, Count);
+}
+
+LONG
+LxFileIoctl(
+    _In_ PLX_FILE File,
+    _In_ ULONG Cmd,
+    _In_ ULONG_PTR Arg)
+{
+    if (File->StatusFlags & LX_O_PATH)
+        return -LX_EBADF;
+    if (File->Ops->Ioctl == NULL)
+        return -LX_ENOTTY;
+    return File->Ops->Ioctl(File, Cmd, Arg);
+}
+
+ULONG
+LxFilePoll(
+    _In_ PLX_FILE File,
+    _In_opt_ PLX_POLL_TABLE Table)
+{
+    if (File->StatusFlags & LX_O_PATH)
+        return LX_POLLNVAL;
+    if (File->Ops->Poll == NULL)
+        return LX_DEFAULT_POLLMASK;
+    return File->Ops->Poll(File, Table);
+}
+
+LONG
+LxFileMmap(
+    _In_ PLX_FILE File)
+{
+    if (File->StatusFlags & LX_O_PATH)
+        return -LX_EBADF;
+    if ((File->StatusFlags & LX_O_ACCMODE) == LX_O_WRONLY)
+        return -LX_EACCES;
+    if (File->Ops->Mmap == NULL)
+        return -LX_ENODEV;
+    return File->Ops->Mmap(File);
+}
+
+LONG
+LxFileStat(
+    _In_ PLX_FILE File,
+    _Out_ struct _LX_STAT64 *St)
+{
+    RtlZeroMemory(St, sizeof(*St));
+    St->StBlksize = 4096;
+    St->StNlink = 1;
+    return File->Ops->Stat(File, St);
+}
+
+LONG
+LxFileStatfs(
+    _In_ PLX_FILE File,
+    _Out_ lx_statfs_info *Info)
+{
+    if (File->Path != NULL && LxVirtualStatfs(File->Path, Info))
+        return 0;
+    return File->Ops->Statfs(File, Info);
+}
+
+LONG
+LxFileTruncate(
+    _In_ PLX_FILE File,
+    _In_ LONGLONG Length)
+{
+    if (File->StatusFlags & LX_O_PATH)
+        return -LX_EBADF;
+    if (Length < 0 || (File->StatusFlags & LX_O_ACCMODE) == LX_O_RDONLY || File->Ops->Truncate == NULL)
+        return -LX_EINVAL;
+    return File->Ops->Truncate(File, Length);
+}
+
+LONG
+LxFileFsync(
+    _In_ PLX_FILE File)
+{
+    if (File->StatusFlags & LX_O_PATH)
+        return -LX_EBADF;
+    if (File->Ops->Fsync == NULL)
+        return -LX_EINVAL;
+    return File->Ops->Fsync(File);
+}
+
+LONG
+LxFileSetattr(
+    _In_ PLX_FILE File,
+    _In_ const LX_SETATTR *Attr)
+{
+    /* a kind without stored attributes (pipefs, devtmpfs) accepts and keeps nothing */
+    if (File->Ops->Setattr == NULL)
+        return 0;
+    return File->Ops->Setattr(File, Attr);
+}
+
+LONG
+LxFileIdentity(
+    _In_ PLX_FILE File,
+    _Out_ PULONGLONG Volume,
+    _Out_ PULONGLONG Index,
+    _Out_opt_ PULONGLONG Size)
+{
+    if (File->Ops->Identity != NULL)
+        return File->Ops->Identity(File, Volume, Index, Size);
+    /* lxcore's own kinds: no NT volume; the description itself */
+    *Volume = ~0ULL;
+    *Index = (ULONG_PTR)File;
+    if (Size)
+        *Size = 0;
+    return 0;
+}
+
+LONG
+LxFileName(
+    _In_ PLX_FILE File,
+    _Out_writes_(Size) PCHAR Buffer,
+    _In_ ULONG Size)
+{
+    if (File->Ops->Name != NULL)
+        return File->Ops->Name(File, Buffer, Size);
+    if (File->Path != NULL)
+        return NT_SUCCESS(RtlStringCbCopyA(Buffer, Size, File->Path)) ? 0 : -LX_ENAMETOOLONG;
+    return NT_SUCCESS(RtlStringCbPrintfA(Buffer, Size, "anon_inode:[%s]", File->Ops->Kind)) ?
+           0 : -LX_ENAMETOOLONG;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Helpers the kinds share                                                                 */
+
+/* lseek within a file of End bytes (under File->Lock) */
+LONG
+LxSeekWithin(
+    _In_ PLX_FILE File,
+    _In_ LONGLONG Offset,
+    _In_ ULONG Whence,
+    _In_ LONGLONG End,
+    _Out_ PLONGLONG NewOffset)
+{
+    LONGLONG Base = Whence == LX_SEEK_SET ? 0 : Whence == LX_SEEK_CUR ? File->Offset : End;
+
+    if ((Offset > 0 && Base > MAXLONGLONG - Offset) || Base + Offset < 0)
+        return -LX_EINVAL;
+    File->Offset = Base + Offset;
+    *NewOffset = File->Offset;
+    return 0;
+}
+
+/* Character devices whose position means nothing: lseek succeeds and stays at 0 */
+LONG
+LxNoSeek(
+    _In_ PLX_FILE File,
+    _In_ LONGLONG Offset,
+    _In_ ULONG Whence,
+    _Out_ PLONGLONG NewOffset)
+{
+    UNREFERENCED_PARAMETER(File);
+    UNREFERENCED_PARAMETER(Offset);
+    UNREFERENCED_PARAMETER(Whence);
+    *NewOffset = 0;
+    return 0;
+}
+
+/* A file system of that type with no sizes */
+VOID
+LxStatfsDefaults(
+    _Out_ lx_statfs_info *Info,
+    _In_ ULONG Type)
+{
+    RtlZeroMemory(Info, sizeof(*Info));
+    Info->type = Type;
+    Info->bsize = Info->frsize = PAGE_SIZE;
+    Info->namelen = 255;
+    Info->flags = LX_ST_VALID;
+}
+
+/* A character device node of devtmpfs */
+VOID
+LxStatCharDevice(
+    _Out_ struct _LX_STAT64 *St,
+    _In_ ULONG Major,
+    _In_ ULONG Minor,
+    _In_ ULONG Mode)
+{
+    St->StMode = LX_S_IFCHR | Mode;
+    St->StRdev = (Major << 8) | Minor;
+    St->StDev = 5;
+    St->StIno = St->StIno32 = 0x1000 + (Major << 8) + Minor;
+}

@@ -1,0 +1,229 @@
+/*
+ * PROJECT:     lxss for ReactOS - lxcore.sys
+ * LICENSE:     LGPL-2.1-or-later (https://spdx.org/licenses/LGPL-2.1-or-later)
+ * PURPOSE:     The file layer: open file descriptions and their operations, the descriptor
+ *              table, poll tables, the file kinds and the /proc and /dev tables
+ *
+ * Every open file description (LX_FILE) carries the operations table of its kind and the
+ * kind's private state. The generic entry points (LxFileRead, LxFilePoll, ...) check what is
+ * common (access mode, O_PATH, positional I/O) and call the kind's operation; a kind that
+ * lacks an operation gets Linux's answer for it (EINVAL for read/write/truncate/fsync,
+ * ESPIPE for seek, ENOTDIR for getdents, ENOTTY for ioctl, ENODEV for mmap, the default
+ * poll mask). Only a kind's own file knows its private state. The kinds:
+ *   fs/ntfile.c    NT files (regular files and O_PATH opens) through kernel handles
+ *   fs/ntdir.c     NT directories (getdents64)
+ *   fs/stream.c    the launcher's handles (pipes, the console as a terminal, redirections)
+ *   fs/pipe.c      lxcore's own pipes
+ *   fs/devmem.c    /dev/null, /dev/zero, /dev/full, /dev/random, /dev/urandom
+ *   fs/debugout.c  the debug stdio ("lxss[pid]: ..." lines on the kernel debug port)
+ *   fs/procfs.c    generated /proc files (and the /proc table)
+ * fs/devfs.c is the /dev table, fs/path.c the path lookups and opens, fs/ntio.c the NT I/O
+ * the NT-backed kinds share, fs/poll.c poll tables and the poll engine.
+ */
+
+#ifndef _LXFS_H_
+#define _LXFS_H_
+
+/* poll events (Linux's values) */
+#define LX_POLLIN           0x0001
+#define LX_POLLPRI          0x0002
+#define LX_POLLOUT          0x0004
+#define LX_POLLERR          0x0008
+#define LX_POLLHUP          0x0010
+#define LX_POLLNVAL         0x0020
+#define LX_POLLRDNORM       0x0040
+#define LX_POLLWRNORM       0x0100
+#define LX_DEFAULT_POLLMASK (LX_POLLIN | LX_POLLOUT | LX_POLLRDNORM | LX_POLLWRNORM)
+
+#define LX_MAX_IO           0x7FFFF000
+#define LX_SEEK_SET         0
+#define LX_SEEK_CUR         1
+#define LX_SEEK_END         2
+
+/* LX_FILE.Flags */
+#define LX_FILE_PREAD       0x0001  /* pread/pwrite allowed (a position means something) */
+
+/* What mmap of a file gives (LX_FILE_OPERATIONS.Mmap) */
+#define LX_MMAP_ANONYMOUS   0       /* zero-filled memory, as MAP_ANONYMOUS (/dev/zero) */
+#define LX_MMAP_COPY        1       /* a private copy of the file's bytes, read through Read */
+
+typedef struct _LX_POLL_TABLE LX_POLL_TABLE, *PLX_POLL_TABLE;
+
+/* fchmod, futimens: what to change (LX_SETATTR_*) */
+#define LX_SETATTR_MODE     0x1
+#define LX_SETATTR_TIMES    0x2
+typedef struct _LX_SETATTR
+{
+    ULONG Valid;
+    ULONG Mode;                     /* permission bits */
+    LARGE_INTEGER AccessTime;       /* NT times; 0: unchanged */
+    LARGE_INTEGER WriteTime;
+} LX_SETATTR, *PLX_SETATTR;
+
+typedef const struct _LX_FILE_OPERATIONS *PCLX_FILE_OPERATIONS;
+
+struct _LX_FILE
+{
+    LONG RefCount;
+    PCLX_FILE_OPERATIONS Ops;
+    PVOID Private;              /* the kind's own state */
+    ULONG StatusFlags;          /* LX_O_ACCMODE | O_APPEND | O_NONBLOCK ... */
+    ULONG Mode;                 /* LX_S_IFMT bits of what it is (directory, FIFO...) */
+    ULONG Flags;                /* LX_FILE_* */
+    FAST_MUTEX Lock;            /* serialises Offset updates and the kind's cursor */
+    LONGLONG Offset;
+    PCHAR Path;                 /* resolved Linux path (openat, fchdir, fd names), or NULL */
+};
+
+typedef struct _LX_FILE_OPERATIONS
+{
+    PCSTR Kind;
+    /* Position: pread/pwrite's, or NULL for the file offset */
+    LONG (*Read)(_In_ PLX_FILE File, _In_ ULONG_PTR Buffer, _In_ SIZE_T Count, _In_opt_ PLONGLONG Position);
+    LONG (*Write)(_In_ PLX_FILE File, _In_ ULONG_PTR Buffer, _In_ SIZE_T Count, _In_opt_ PLONGLONG Position);
+    LONG (*Seek)(_In_ PLX_FILE File, _In_ LONGLONG Offset, _In_ ULONG Whence, _Out_ PLONGLONG NewOffset);
+    LONG (*Getdents)(_In_ PLX_FILE File, _In_ ULONG_PTR Buffer, _In_ ULONG Count);
+    LONG (*Ioctl)(_In_ PLX_FILE File, _In_ ULONG Cmd, _In_ ULONG_PTR Arg);
+    /* The ready events; with a table, also registers the file's wait queue(s) in it */
+    ULONG (*Poll)(_In_ PLX_FILE File, _In_opt_ PLX_POLL_TABLE Table);
+    LONG (*Mmap)(_In_ PLX_FILE File);
+    LONG (*Stat)(_In_ PLX_FILE File, _Out_ struct _LX_STAT64 *St);
+    LONG (*Statfs)(_In_ PLX_FILE File, _Out_ lx_statfs_info *Info);
+    LONG (*Truncate)(_In_ PLX_FILE File, _In_ LONGLONG Length);
+    LONG (*Fsync)(_In_ PLX_FILE File);
+    LONG (*Setattr)(_In_ PLX_FILE File, _In_ const LX_SETATTR *Attr);
+    /* What makes two descriptions the same file (record locks): volume, index, size */
+    LONG (*Identity)(_In_ PLX_FILE File, _Out_ PULONGLONG Volume, _Out_ PULONGLONG Index, _Out_opt_ PULONGLONG Size);
+    /* The name readlink gives for /proc/self/fd/N */
+    LONG (*Name)(_In_ PLX_FILE File, _Out_writes_(Size) PCHAR Buffer, _In_ ULONG Size);
+    VOID (*Close)(_In_ PLX_FILE File);      /* a descriptor naming it was closed */
+    VOID (*Release)(_In_ PLX_FILE File);    /* the last reference is gone */
+} LX_FILE_OPERATIONS;
+
+/* file.c: descriptions and the generic operations */
+PLX_FILE LxAllocateFile(_In_ PCLX_FILE_OPERATIONS Ops, _In_ ULONG StatusFlags, _In_ ULONG Mode,
+                        _In_ SIZE_T PrivateSize);
+VOID LxReferenceFile(_In_ PLX_FILE File);
+VOID LxDereferenceFile(_In_ PLX_FILE File);
+BOOLEAN LxFileIsDirectory(_In_ PLX_FILE File);
+LONG LxFileRead(_In_ PLX_FILE File, _In_ ULONG_PTR Buffer, _In_ SIZE_T Count, _In_opt_ PLONGLONG Position);
+LONG LxFileWrite(_In_ PLX_FILE File, _In_ ULONG_PTR Buffer, _In_ SIZE_T Count, _In_opt_ PLONGLONG Position);
+LONG LxFileSeek(_In_ PLX_FILE File, _In_ LONGLONG Offset, _In_ ULONG Whence, _Out_ PLONGLONG NewOffset);
+LONG LxFileGetdents(_In_ PLX_FILE File, _In_ ULONG_PTR Buffer, _In_ ULONG Count);
+LONG LxFileIoctl(_In_ PLX_FILE File, _In_ ULONG Cmd, _In_ ULONG_PTR Arg);
+ULONG LxFilePoll(_In_ PLX_FILE File, _In_opt_ PLX_POLL_TABLE Table);
+LONG LxFileMmap(_In_ PLX_FILE File);
+LONG LxFileStat(_In_ PLX_FILE File, _Out_ struct _LX_STAT64 *St);
+LONG LxFileStatfs(_In_ PLX_FILE File, _Out_ lx_statfs_info *Info);
+LONG LxFileTruncate(_In_ PLX_FILE File, _In_ LONGLONG Length);
+LONG LxFileFsync(_In_ PLX_FILE File);
+LONG LxFileSetattr(_In_ PLX_FILE File, _In_ const LX_SETATTR *Attr);
+LONG LxFileIdentity(_In_ PLX_FILE File, _Out_ PULONGLONG Volume, _Out_ PULONGLONG Index,
+                    _Out_opt_ PULONGLONG Size);
+LONG LxFileName(_In_ PLX_FILE File, _Out_writes_(Size) PCHAR Buffer, _In_ ULONG Size);
+/* Helpers for kinds */
+LONG LxSeekWithin(_In_ PLX_FILE File, _In_ LONGLONG Offset, _In_ ULONG Whence, _In_ LONGLONG End,
+                  _Out_ PLONGLONG NewOffset);
+LONG LxNoSeek(_In_ PLX_FILE File, _In_ LONGLONG Offset, _In_ ULONG Whence, _Out_ PLONGLONG NewOffset);
+VOID LxStatfsDefaults(_Out_ lx_statfs_info *Info, _In_ ULONG Type);
+VOID LxStatCharDevice(_Out_ struct _LX_STAT64 *St, _In_ ULONG Major, _In_ ULONG Minor, _In_ ULONG Mode);
+
+/* fdtable.c: the per-process descriptor table */
+PLX_FILE LxGetFile(_In_ PLX_PROCESS Process, _In_ ULONG Fd);   /* referenced or NULL */
+LONG LxInstallFile(_In_ PLX_PROCESS Process, _In_ PLX_FILE File, _In_ ULONG MinFd,
+                   _In_ BOOLEAN Cloexec);   /* takes over the caller's reference */
+LONG LxReplaceFile(_In_ PLX_PROCESS Process, _In_ PLX_FILE File, _In_ ULONG Fd,
+                   _In_ BOOLEAN Cloexec);   /* takes over the caller's reference */
+LONG LxCloseFd(_In_ PLX_PROCESS Process, _In_ ULONG Fd);
+VOID LxCloseAllFiles(_In_ PLX_PROCESS Process);
+ULONG LxFdLimit(_In_ PLX_PROCESS Process);
+LONG LxGetCloexec(_In_ PLX_PROCESS Process, _In_ ULONG Fd);
+VOID LxSetCloexec(_In_ PLX_PROCESS Process, _In_ ULONG Fd, _In_ BOOLEAN Cloexec);
+
+/* poll.c: poll tables (kinds call LxPollWait or LxPollRecheck from their Poll operation) */
+VOID LxPollWait(_Inout_ PLX_POLL_TABLE Table, _Inout_ PLX_WAIT_QUEUE Queue);
+VOID LxPollRecheck(_Inout_ PLX_POLL_TABLE Table);
+/* One entry of poll(2); Fd < 0 is skipped */
+typedef struct _LX_POLL_ITEM
+{
+    LONG Fd;
+    SHORT Events;
+    SHORT Revents;
+} LX_POLL_ITEM, *PLX_POLL_ITEM;
+LONG LxPollFiles(_In_ PLX_PROCESS Process, _Inout_updates_(Count) PLX_POLL_ITEM Items,
+                 _In_ ULONG Count, _In_opt_ PLONGLONG Timeout);    /* -EINTR when a signal came */
+
+/* path.c: Linux paths, the NT names behind them, and opening them */
+#define LX_AT_FDCWD (-100)
+LONG LxResolveUserPath(_In_ PLX_PROCESS Process, _In_ LONG Dfd, _In_ const CHAR *UserPath,
+                       _Out_writes_(LX_PATH_MAX) PCHAR Resolved, _Out_opt_ PULONG Flags,
+                       _In_ BOOLEAN FollowLast);
+LONG LxNtPathOf(_In_ PLX_PROCESS Process, _In_ PCSTR Resolved, _Out_ PUNICODE_STRING NtPath);
+LONG LxOpenNt(_In_ PLX_PROCESS Process, _In_ PCSTR Resolved, _In_ const lx_nt_open *Open,
+              _In_ ULONG Attributes, _Out_ PHANDLE Handle, _Out_opt_ PULONG_PTR Information);
+LONG LxOpenPath(_In_ PLX_PROCESS Process, _In_ LONG Dfd, _In_ const CHAR *UserPath,
+                _In_ ULONG Flags, _In_ ULONG Mode, _Out_ PLX_FILE *File, _Out_ PBOOLEAN Cloexec);
+
+/* ntio.c: I/O and attributes of kernel handles, shared by the NT-backed kinds */
+LONG LxNtRead(_In_ PLX_FILE File, _In_ HANDLE Handle, _In_ BOOLEAN Seekable, _In_ ULONG_PTR Buffer,
+              _In_ SIZE_T Count, _In_opt_ PLONGLONG Position);
+LONG LxNtWrite(_In_ PLX_FILE File, _In_ HANDLE Handle, _In_ BOOLEAN Seekable, _In_ ULONG_PTR Buffer,
+               _In_ SIZE_T Count, _In_opt_ PLONGLONG Position);
+LONG LxNtEndOfFile(_In_ HANDLE Handle, _Out_ PLONGLONG End);
+LONG LxNtStat(_In_ HANDLE Handle, _In_opt_ PCSTR Path, _Out_ struct _LX_STAT64 *St);
+LONG LxNtStatfs(_In_ HANDLE Handle, _Out_ lx_statfs_info *Info);
+LONG LxNtIdentity(_In_ HANDLE Handle, _Out_ PULONGLONG Volume, _Out_ PULONGLONG Index,
+                  _Out_opt_ PULONGLONG Size);
+LONG LxNtSetTimes(_In_ HANDLE Handle, _In_ const LX_SETATTR *Attr);
+ULONGLONG LxPathInode(_In_ PCSTR Path);
+/* The private state of every NT-backed kind starts with this; the operations below use it */
+typedef struct _LX_NT_OBJECT
+{
+    HANDLE Handle;              /* kernel handle, closed at release */
+} LX_NT_OBJECT, *PLX_NT_OBJECT;
+HANDLE LxNtHandle(_In_ PLX_FILE File);
+LONG LxNtObjectStatfs(_In_ PLX_FILE File, _Out_ lx_statfs_info *Info);
+LONG LxNtObjectFsync(_In_ PLX_FILE File);
+LONG LxNtObjectSetattr(_In_ PLX_FILE File, _In_ const LX_SETATTR *Attr);
+LONG LxNtObjectIdentity(_In_ PLX_FILE File, _Out_ PULONGLONG Volume, _Out_ PULONGLONG Index,
+                        _Out_opt_ PULONGLONG Size);
+VOID LxNtObjectRelease(_In_ PLX_FILE File);
+
+/* The kinds' constructors */
+LONG LxCreateNtFile(_In_ HANDLE Handle, _In_ ULONG StatusFlags, _In_ PCHAR Path,
+                    _In_ LONG SymlinkLength, _Out_ PLX_FILE *File);     /* ntfile.c, ntdir.c */
+LONG LxCreateNtDirectory(_In_ HANDLE Handle, _In_ ULONG StatusFlags, _In_ PCHAR Path,
+                         _Out_ PLX_FILE *File);
+LONG LxCreateStreamFile(_In_ HANDLE Handle, _In_ ULONG StatusFlags, _In_ USHORT TtyRows,
+                        _In_ USHORT TtyColumns, _Out_ PLX_FILE *File);  /* stream.c */
+LONG LxCreatePipeFiles(_In_ ULONG Flags, _Out_ PLX_FILE *ReadEnd, _Out_ PLX_FILE *WriteEnd);
+LONG LxCreateDebugFile(_In_ ULONG Stream, _Out_ PLX_FILE *File);         /* debugout.c */
+LONG LxDebugWrite(_In_ PLX_PROCESS Process, _In_ ULONG Stream, _In_reads_(Length) PCCH Data,
+                  _In_ SIZE_T Length);
+VOID LxDebugFlush(_In_ PLX_PROCESS Process);
+
+/* devmem.c */
+#define LX_DEV_NULL     0
+#define LX_DEV_ZERO     1
+#define LX_DEV_FULL     2
+#define LX_DEV_RANDOM   3
+#define LX_DEV_URANDOM  4
+LONG LxCreateMemDevice(_In_ ULONG Device, _In_ ULONG StatusFlags, _Out_ PLX_FILE *File);
+
+/* devfs.c and procfs.c: the names lxcore serves itself. Open returns TRUE when Resolved is
+ * one of its names, with *Result 0 and *File, or -errno. */
+BOOLEAN LxDevfsOpen(_In_ PLX_PROCESS Process, _In_ PCSTR Resolved, _In_ ULONG StatusFlags,
+                    _Out_ PLX_FILE *File, _Out_ PLONG Result);
+BOOLEAN LxDevfsIsUnderDevice(_In_ PCSTR Resolved);
+BOOLEAN LxProcfsOpen(_In_ PLX_PROCESS Process, _In_ PCSTR Resolved, _In_ ULONG StatusFlags,
+                     _Out_ PLX_FILE *File, _Out_ PLONG Result);
+/* A /proc symbolic link (/proc/self/exe, /proc/self/fd/N): its target, or -ENOENT/-EINVAL */
+LONG LxProcfsReadlink(_In_ PLX_PROCESS Process, _In_ PCSTR Resolved,
+                      _Out_writes_(Size) PCHAR Target, _In_ ULONG Size);
+/* The file a /proc link stands for when it is opened or executed ("/proc/self/exe": the
+ * program's path): TRUE and the path in Resolved (replaced), FALSE when not such a link */
+BOOLEAN LxProcfsFollowFileLink(_In_ PLX_PROCESS Process, _Inout_updates_(LX_PATH_MAX) PCHAR Resolved);
+/* statfs of a path lxcore serves (/proc, /dev): TRUE and Info */
+BOOLEAN LxVirtualStatfs(_In_ PCSTR Path, _Out_ lx_statfs_info *Info);
+
+#endif /* _LXFS_H_ */

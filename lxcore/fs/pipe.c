@@ -1,0 +1,394 @@
+/*
+ * PROJECT:     lxss for ReactOS - lxcore.sys
+ * LICENSE:     LGPL-2.1-or-later (https://spdx.org/licenses/LGPL-2.1-or-later)
+ * PURPOSE:     File kind: the two ends of an lxcore pipe (pipe, pipe2)
+ *
+ * A pipe is a ring buffer inside lxcore (not an NT named pipe): both ends are open file
+ * descriptions that fork shares between processes. Reads block while the pipe is empty and
+ * a writer exists (EOF once none is left); writes block while it is full and a reader exists
+ * (EPIPE and SIGPIPE once none is left). O_NONBLOCK gives EAGAIN instead of blocking. Every
+ * change wakes the pipe's wait queue: blocked readers and writers, and pollers.
+ */
+
+#include "lxp.h"
+
+#define NDEBUG
+#include <debug.h>
+
+#define LX_PIPE_SIZE    0x10000     /* Linux's default pipe capacity */
+#define LX_SIGPIPE      13
+#define LX_FIONREAD     0x541B
+
+typedef struct _LX_PIPE
+{
+    LONG RefCount;              /* one per end */
+    FAST_MUTEX Lock;
+    LX_WAIT_QUEUE Wait;         /* woken on data, room, and the last reader or writer gone */
+    ULONG Readers;
+    ULONG Writers;
+    ULONG Head;                 /* next byte to read */
+    ULONG Count;                /* bytes in the buffer */
+    PUCHAR Buffer;              /* LX_PIPE_SIZE bytes, paged pool */
+} LX_PIPE, *PLX_PIPE;
+
+typedef struct _LX_PIPE_END
+{
+    PLX_PIPE Pipe;
+    BOOLEAN ReadEnd;
+} LX_PIPE_END, *PLX_PIPE_END;
+
+static
+PLX_PIPE
+LxPipeOf(
+    _In_ PLX_FILE File)
+{
+    return ((PLX_PIPE_END)File->Private)->Pipe;
+}
+
+/* The last reference to an end's description is gone: wake the other side (EOF, EPIPE) */
+static
+VOID
+LxPipeRelease(
+    _In_ PLX_FILE File)
+{
+    PLX_PIPE_END End = File->Private;
+    PLX_PIPE Pipe = End->Pipe;
+
+    ExAcquireFastMutex(&Pipe->Lock);
+    if (End->ReadEnd)
+        Pipe->Readers--;
+    else
+        Pipe->Writers--;
+    LxWakeWaitQueue(&Pipe->Wait, End->ReadEnd ? LX_POLLERR : LX_POLLHUP);
+    ExReleaseFastMutex(&Pipe->Lock);
+    if (InterlockedDecrement(&Pipe->RefCount) == 0)
+    {
+        ExFreePoolWithTag(Pipe->Buffer, LX_TAG_FILE);
+        ExFreePoolWithTag(Pipe, LX_TAG_FILE);
+    }
+}
+
+/* Waits (the pipe's lock held on entry, released on return) until the pipe changes; FALSE
+ * when a signal came first. */
+static
+BOOLEAN
+LxPipeWaitUnlock(
+    _In_ PLX_PIPE Pipe)
+{
+    LX_WAITER Waiter;
+    PVOID Object = &Waiter.Event;
+    NTSTATUS Status;
+
+    LxPrepareWait(&Waiter, &Pipe->Wait);
+    ExReleaseFastMutex(&Pipe->Lock);
+    Status = LxWaitInterruptible(1, &Object, NULL);
+    LxFinishWait(&Waiter);
+    return Status != STATUS_ALERTED;
+}
+
+static
+LONG
+LxPipeRead(
+    _In_ PLX_FILE File,
+    _In_ ULONG_PTR Buffer,
+    _In_ SIZE_T Count,
+    _In_opt_ PLONGLONG Position)
+{
+    PLX_PIPE Pipe = LxPipeOf(File);
+    PUCHAR Bounce;
+    ULONG Done = 0;
+    LONG Result;
+
+    UNREFERENCED_PARAMETER(Position);
+    if (Count == 0)
+        return 0;
+    Bounce = ExAllocatePoolWithTag(PagedPool, LX_PIPE_SIZE, LX_TAG_TEMP);
+    if (Bounce == NULL)
+        return -LX_ENOMEM;
+
+    for (;;)
+    {
+        ExAcquireFastMutex(&Pipe->Lock);
+        if (Pipe->Count != 0)
+        {
+            ULONG n = (ULONG)min(Count, Pipe->Count), First;
+
+            First = min(n, LX_PIPE_SIZE - Pipe->Head);
+            RtlCopyMemory(Bounce, Pipe->Buffer + Pipe->Head, First);
+            RtlCopyMemory(Bounce + First, Pipe->Buffer, n - First);
+            Pipe->Head = (Pipe->Head + n) % LX_PIPE_SIZE;
+            Pipe->Count -= n;
+            Done = n;
+            LxWakeWaitQueue(&Pipe->Wait, LX_POLLOUT | LX_POLLWRNORM);
+            ExReleaseFastMutex(&Pipe->Lock);
+            break;
+        }
+        if (Pipe->Writers == 0)
+        {
+            ExReleaseFastMutex(&Pipe->Lock);
+            break;      /* end of file */
+        }
+        if (File->StatusFlags & LX_O_NONBLOCK)
+        {
+            ExReleaseFastMutex(&Pipe->Lock);
+            ExFreePoolWithTag(Bounce, LX_TAG_TEMP);
+            return -LX_EAGAIN;
+        }
+        if (!LxPipeWaitUnlock(Pipe))
+        {
+            ExFreePoolWithTag(Bounce, LX_TAG_TEMP);
+            return LxInterruptedCall(TRUE);
+        }
+    }
+
+    Result = Done ? LxCopyToUser(Buffer, Bounce, Done) : 0;
+    ExFreePoolWithTag(Bounce, LX_TAG_TEMP);
+    return Result < 0 ? Result : (LONG)Done;
+}
+
+static
+LONG
+LxPipeWrite(
+    _In_ PLX_FILE File,
+    _In_ ULONG_PTR Buffer,
+    _In_ SIZE_T Count,
+    _In_opt_ PLONGLONG Position)
+{
+    PLX_PIPE Pipe = LxPipeOf(File);
+    PUCHAR Bounce;
+    SIZE_T Done = 0;
+    LONG Result = 0;
+
+    UNREFERENCED_PARAMETER(Position);
+    if (Count == 0)
+        return 0;
+    Bounce = ExAllocatePoolWithTag(PagedPool, LX_PIPE_SIZE, LX_TAG_TEMP);
+    if (Bounce == NULL)
+        return -LX_ENOMEM;
+
+    while (Done < Count)
+    {
+        ULONG Chunk = (ULONG)min(Count - Done, LX_PIPE_SIZE), Copied = 0;
+
+        Result = LxCopyFromUser(Bounce, Buffer + Done, Chunk);
+        if (Result < 0)
+            break;
+        while (Copied < Chunk)
+        {
+            ExAcquireFastMutex(&Pipe->Lock);
+            if (Pipe->Readers == 0)
+            {
+                ExReleaseFastMutex(&Pipe->Lock);
+                Result = -LX_EPIPE;
+                break;
+            }
+            if (Pipe->Count < LX_PIPE_SIZE)
+            {
+                ULONG Tail = (Pipe->Head + Pipe->Count) % LX_PIPE_SIZE;
+                ULONG n = min(Chunk - Copied, LX_PIPE_SIZE - Pipe->Count);
+                ULONG First = min(n, LX_PIPE_SIZE - Tail);
+
+                RtlCopyMemory(Pipe->Buffer + Tail, Bounce + Copied, First);
+                RtlCopyMemory(Pipe->Buffer, Bounce + Copied + First, n - First);
+                Pipe->Count += n;
+                Copied += n;
+                LxWakeWaitQueue(&Pipe->Wait, LX_POLLIN | LX_POLLRDNORM);
+                ExReleaseFastMutex(&Pipe->Lock);
+                continue;
+            }
+            if (File->StatusFlags & LX_O_NONBLOCK)
+            {
+                ExReleaseFastMutex(&Pipe->Lock);
+                Result = -LX_EAGAIN;
+                break;
+            }
+            if (!LxPipeWaitUnlock(Pipe))
+            {
+                Result = -LX_EINTR;
+                break;
+            }
+        }
+        Done += Copied;
+        if (Result < 0)
+            break;
+    }
+    ExFreePoolWithTag(Bounce, LX_TAG_TEMP);
+
+    if (Result == -LX_EPIPE && Done == 0)
+    {
+        /* SIGPIPE (its default action ends the process); EPIPE when it is ignored or after
+         * its handler returns */
+        return LxSignalSelfWithResult(LX_SIGPIPE, LX_SI_USER, -LX_EPIPE);
+    }
+    if (Done != 0)
+        return (LONG)Done;
+    if (Result == -LX_EINTR)
+        return LxInterruptedCall(TRUE);
+    return Result;
+}
+
+static
+ULONG
+LxPipePoll(
+    _In_ PLX_FILE File,
+    _In_opt_ PLX_POLL_TABLE Table)
+{
+    PLX_PIPE_END End = File->Private;
+    PLX_PIPE Pipe = End->Pipe;
+    ULONG Ready = 0;
+
+    ExAcquireFastMutex(&Pipe->Lock);
+    if (Table != NULL)
+        LxPollWait(Table, &Pipe->Wait);
+    if (End->ReadEnd)
+    {
+        if (Pipe->Count != 0)
+            Ready |= LX_POLLIN | LX_POLLRDNORM;
+        if (Pipe->Writers == 0)
+            Ready |= LX_POLLHUP;
+    }
+    else
+    {
+        if (Pipe->Readers == 0)
+            Ready |= LX_POLLERR;
+        else if (Pipe->Count < LX_PIPE_SIZE)
+            Ready |= LX_POLLOUT | LX_POLLWRNORM;
+    }
+    ExReleaseFastMutex(&Pipe->Lock);
+    return Ready;
+}
+
+static
+LONG
+LxPipeIoctl(
+    _In_ PLX_FILE File,
+    _In_ ULONG Cmd,
+    _In_ ULONG_PTR Arg)
+{
+    PLX_PIPE_END End = File->Private;
+    LONG Available;
+
+    if (Cmd != LX_FIONREAD)
+        return -LX_ENOTTY;
+    Available = End->ReadEnd ? (LONG)End->Pipe->Count : 0;
+    return LxCopyToUser(Arg, &Available, sizeof(Available));
+}
+
+static
+LONG
+LxPipeStat(
+    _In_ PLX_FILE File,
+    _Out_ struct _LX_STAT64 *St)
+{
+    St->StMode = LX_S_IFIFO | 0600;
+    St->StDev = 6;
+    St->StIno = St->StIno32 = (ULONG)(ULONG_PTR)LxPipeOf(File) >> 4;
+    return 0;
+}
+
+static
+LONG
+LxPipeStatfs(
+    _In_ PLX_FILE File,
+    _Out_ lx_statfs_info *Info)
+{
+    UNREFERENCED_PARAMETER(File);
+    LxStatfsDefaults(Info, LX_PIPEFS_MAGIC);
+    return 0;
+}
+
+/* Both ends are one file for record locks: the pipe */
+static
+LONG
+LxPipeIdentity(
+    _In_ PLX_FILE File,
+    _Out_ PULONGLONG Volume,
+    _Out_ PULONGLONG Index,
+    _Out_opt_ PULONGLONG Size)
+{
+    *Volume = ~0ULL;
+    *Index = (ULONG_PTR)LxPipeOf(File);
+    if (Size)
+        *Size = 0;
+    return 0;
+}
+
+static
+LONG
+LxPipeName(
+    _In_ PLX_FILE File,
+    _Out_writes_(Size) PCHAR Buffer,
+    _In_ ULONG Size)
+{
+    return NT_SUCCESS(RtlStringCbPrintfA(Buffer, Size, "pipe:[%lu]",
+                                         (ULONG)(ULONG_PTR)LxPipeOf(File) >> 4)) ? 0 : -LX_ENAMETOOLONG;
+}
+
+static const LX_FILE_OPERATIONS LxPipeOperations =
+{
+    .Kind = "pipe",
+    .Read = LxPipeRead,
+    .Write = LxPipeWrite,
+    .Ioctl = LxPipeIoctl,
+    .Poll = LxPipePoll,
+    .Stat = LxPipeStat,
+    .Statfs = LxPipeStatfs,
+    .Identity = LxPipeIdentity,
+    .Name = LxPipeName,
+    .Release = LxPipeRelease,
+};
+
+/* A new pipe's read and write ends (Flags: O_NONBLOCK for both) */
+LONG
+LxCreatePipeFiles(
+    _In_ ULONG Flags,
+    _Out_ PLX_FILE *ReadEnd,
+    _Out_ PLX_FILE *WriteEnd)
+{
+    PLX_FILE Ends[2];
+    PLX_PIPE Pipe;
+    ULONG i;
+
+    *ReadEnd = *WriteEnd = NULL;
+    Pipe = ExAllocatePoolWithTag(NonPagedPool, sizeof(*Pipe), LX_TAG_FILE);
+    if (Pipe == NULL)
+        return -LX_ENFILE;
+    RtlZeroMemory(Pipe, sizeof(*Pipe));
+    Pipe->Buffer = ExAllocatePoolWithTag(PagedPool, LX_PIPE_SIZE, LX_TAG_FILE);
+    if (Pipe->Buffer == NULL)
+    {
+        ExFreePoolWithTag(Pipe, LX_TAG_FILE);
+        return -LX_ENFILE;
+    }
+    ExInitializeFastMutex(&Pipe->Lock);
+    LxInitializeWaitQueue(&Pipe->Wait);
+
+    for (i = 0; i < 2; i++)
+    {
+        Ends[i] = LxAllocateFile(&LxPipeOperations, (i == 0 ? LX_O_RDONLY : LX_O_WRONLY) | (Flags & LX_O_NONBLOCK),
+                                 LX_S_IFIFO, sizeof(LX_PIPE_END));
+        if (Ends[i] == NULL)
+            break;
+        ((PLX_PIPE_END)Ends[i]->Private)->Pipe = Pipe;
+        ((PLX_PIPE_END)Ends[i]->Private)->ReadEnd = (i == 0);
+        Pipe->RefCount++;
+        if (i == 0)
+            Pipe->Readers = 1;
+        else
+            Pipe->Writers = 1;
+    }
+    if (i < 2)
+    {
+        if (i == 1)
+            LxDereferenceFile(Ends[0]);     /* the last reference frees the pipe */
+        else
+        {
+            ExFreePoolWithTag(Pipe->Buffer, LX_TAG_FILE);
+            ExFreePoolWithTag(Pipe, LX_TAG_FILE);
+        }
+        return -LX_ENFILE;
+    }
+    *ReadEnd = Ends[0];
+    *WriteEnd = Ends[1];
+    return 0;
+}
