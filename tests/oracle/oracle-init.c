@@ -5,12 +5,14 @@
  * qemu-system-i386 with an initramfs holding this program, the programs to run (each at
  * the absolute path it has on the host) and /oracle/jobs, one job a line:
  *
- *   ID <TAB> TIMEOUT_MS <TAB> TTY <TAB> STDOUT <TAB> ARGV0 [<TAB> ARGV1 ...]
+ *   ID <TAB> TIMEOUT_MS <TAB> TTY <TAB> STDOUT <TAB> STDIN <TAB> ARGV0 [<TAB> ARGV1 ...]
  *
  *   TTY     "-" (stdin /dev/null, stdout and stderr pipes) or "ROWSxCOLS": stdin, stdout
  *           and stderr are the slave of a new pseudo-terminal of that size, which is the
  *           job's controlling terminal; what it writes is read from the master as stdout
  *   STDOUT  "pipe", or "null" for stdout on /dev/null (the other descriptors unchanged)
+ *   STDIN   "-", or "DELAY_MS,CLOSE,HEXTEXT": stdin is a pipe (with TTY: the terminal) into
+ *           which TEXT is written DELAY_MS after the start; CLOSE 1 then closes the pipe
  *
  * Each job runs in a fresh scratch directory under /tmp (its cwd and $TMPDIR) as the leader of its own
  * session, under a timeout after which its process group is killed. Results go to the
@@ -125,21 +127,43 @@ struct job {
 	long timeout_ms;
 	int rows, cols; /* 0: no terminal */
 	int stdout_null;
+	long stdin_delay_ms; /* -1: no delayed stdin */
+	int stdin_close;
+	char stdin_text[64];
+	size_t stdin_len;
 	char *argv[MAX_ARGS + 1];
 };
 
+static int parse_stdin(const char *spec, struct job *j)
+{
+	j->stdin_delay_ms = -1;
+	if (strcmp(spec, "-") == 0)
+		return 0;
+	const char *hex = NULL;
+	if (sscanf(spec, "%ld,%d,", &j->stdin_delay_ms, &j->stdin_close) != 2 || !(hex = strchr(strchr(spec, ',') + 1, ',')))
+		return -1;
+	hex++;
+	for (j->stdin_len = 0; hex[0] && hex[1] && j->stdin_len < sizeof(j->stdin_text); hex += 2) {
+		unsigned int byte;
+		if (sscanf(hex, "%2x", &byte) != 1)
+			return -1;
+		j->stdin_text[j->stdin_len++] = (char)byte;
+	}
+	return *hex ? -1 : 0;
+}
+
 static int parse_job(char *line, struct job *j)
 {
-	char *field[4 + MAX_ARGS];
+	char *field[5 + MAX_ARGS];
 	int n = 0;
-	for (char *p = line; n < 4 + MAX_ARGS;) {
+	for (char *p = line; n < 5 + MAX_ARGS;) {
 		field[n++] = p;
 		p = strchr(p, '\t');
 		if (!p)
 			break;
 		*p++ = '\0';
 	}
-	if (n < 5)
+	if (n < 6)
 		return -1;
 	memset(j, 0, sizeof(*j));
 	j->id = field[0];
@@ -147,8 +171,10 @@ static int parse_job(char *line, struct job *j)
 	if (strcmp(field[2], "-") != 0 && sscanf(field[2], "%dx%d", &j->rows, &j->cols) != 2)
 		return -1;
 	j->stdout_null = strcmp(field[3], "null") == 0;
-	for (int i = 4; i < n; i++)
-		j->argv[i - 4] = field[i];
+	if (parse_stdin(field[4], j) != 0)
+		return -1;
+	for (int i = 5; i < n; i++)
+		j->argv[i - 5] = field[i];
 	return 0;
 }
 
@@ -180,8 +206,13 @@ static void run_job(const struct job *j, int index)
 	mkdir(scratch, 0777);
 
 	int devnull = open("/dev/null", O_RDWR);
-	int out_pipe[2] = {-1, -1}, err_pipe[2] = {-1, -1};
+	int out_pipe[2] = {-1, -1}, err_pipe[2] = {-1, -1}, in_pipe[2] = {-1, -1};
 	int master = -1, slave = -1;
+	if (j->stdin_delay_ms >= 0 && !j->rows && pipe(in_pipe) != 0) {
+		report("@@LXSS-ORACLE job %s 126 0 0 0 0 0\n\n", j->id);
+		close(devnull);
+		return;
+	}
 	if (j->rows) {
 		struct winsize ws = {.ws_row = (unsigned short)j->rows, .ws_col = (unsigned short)j->cols};
 		if (openpty(&master, &slave, NULL, NULL, &ws) != 0) {
@@ -201,9 +232,14 @@ static void run_job(const struct job *j, int index)
 		if (j->rows)
 			child_exec(j, scratch, slave, j->stdout_null ? devnull : slave, slave, slave);
 		else
-			child_exec(j, scratch, devnull, j->stdout_null ? devnull : out_pipe[1], err_pipe[1], -1);
+			child_exec(j, scratch, in_pipe[0] >= 0 ? in_pipe[0] : devnull, j->stdout_null ? devnull : out_pipe[1],
+				   err_pipe[1], -1);
 	}
 	close(devnull);
+	if (in_pipe[0] >= 0)
+		close(in_pipe[0]);
+	/* where the delayed stdin line goes: the pipe, or the terminal's master (typed input) */
+	int feed = j->stdin_delay_ms < 0 ? -1 : j->rows ? master : in_pipe[1];
 	if (j->rows) {
 		close(slave);
 	} else {
@@ -228,6 +264,14 @@ static void run_job(const struct job *j, int index)
 	 * the job's own exit ends the collection once the master is empty. */
 	long long deadline = started + j->timeout_ms;
 	while (open_fds > 0 || !exited) {
+		if (feed >= 0 && now_ms() >= started + j->stdin_delay_ms) {
+			write_all(feed, j->stdin_text, j->stdin_len);
+			if (j->stdin_close && feed == in_pipe[1]) {
+				close(in_pipe[1]);
+				in_pipe[1] = -1;
+			}
+			feed = -1;
+		}
 		long left = (long)(deadline - now_ms());
 		if (left <= 0 && !timed_out) {
 			timed_out = 1;
@@ -260,6 +304,8 @@ static void run_job(const struct job *j, int index)
 		}
 	}
 	long long ms = now_ms() - started;
+	if (in_pipe[1] >= 0)
+		close(in_pipe[1]);
 	for (int i = 0; i < nfd; i++)
 		if (pfd[i].fd >= 0)
 			close(pfd[i].fd);

@@ -86,7 +86,10 @@ describe('the VM side, piece by piece', () => {
       { id: 'a', argv: ['/x/p', 'arg 1'], timeoutMs: 5000 },
       { id: 'b', argv: ['/x/q'], harness: ['-e', '243'], timeoutMs: 1000, tty: { rows: 3, cols: 4 }, stdout: 'null' },
     ];
-    expect(jobsFile(jobs)).toBe('a\t5000\t-\tpipe\t/x/p\targ 1\nb\t1000\t3x4\tnull\t/oracle/lxss-harness\t-e\t243\t--\t/x/q\n');
+    expect(jobsFile(jobs)).toBe('a\t5000\t-\tpipe\t-\t/x/p\targ 1\nb\t1000\t3x4\tnull\t-\t/oracle/lxss-harness\t-e\t243\t--\t/x/q\n');
+    expect(jobsFile([{ id: 'c', argv: ['/x'], timeoutMs: 1, stdin: { text: 'lxss\n', delayMs: 1000, close: true } }])).toBe(
+      'c\t1\t-\tpipe\t1000,1,6c7873730a\t/x\n',
+    );
     expect(() => jobsFile([{ id: 'c', argv: ['/x', 'a\tb'], timeoutMs: 1 }])).toThrow(/tab or newline/);
     expect(() => jobsFile([{ id: 'c', argv: ['/x', ''], timeoutMs: 1 }])).toThrow(/empty field/);
   });

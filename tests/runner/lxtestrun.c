@@ -20,9 +20,13 @@
  * The plan (written by `lxgen test` onto the payload disk, LXSS_PLAN_FILE at its root):
  *     # comment lines
  *     <id> TAB <name> TAB <ELF path from the payload root, '/' separated> TAB <exit> TAB <timeout s>
- *         [TAB <exec error>]
+ *         [TAB <exec error or -> [TAB <stdin: pipe|tty>]]
  * An exec error (a negative Linux errno, e.g. -8) makes the entry an expected-exec-failure
  * test: CREATE_PROCESS must fail with exactly that LinuxError; the program never runs.
+ * A stdin mode gives the program a pipe the runner holds as its stdin (with "tty", presented
+ * as the launcher's terminal, LXSS_CREATE_STDIO_TTY): the runner writes "lxss\n" into it
+ * LXSS_STDIN_DELAY_MS after the start, then closes it ("pipe") or keeps it open until the
+ * program ends ("tty").
  * The payload disk's root is the Linux "/" of every test; /tmp on it is writable.
  */
 
@@ -51,6 +55,8 @@
 #define LXSS_PLAN_FILE      L"lxss-plan.txt"
 #define LXSS_MAX_DISKS      4
 #define LXSS_KILL_WAIT_MS   5000
+#define LXSS_STDIN_DELAY_MS 1000
+#define LXSS_STDIN_LINE     "lxss\n"
 
 typedef struct _LXSS_PLANNED_TEST
 {
@@ -60,6 +66,7 @@ typedef struct _LXSS_PLANNED_TEST
     ULONG ExpectedExit;
     ULONG TimeoutSeconds;
     LONG ExpectedExecError; /* 0: the exec must succeed */
+    CHAR Stdin;             /* 0, 'p' (a pipe) or 't' (the pipe as a terminal) */
 } LXSS_PLANNED_TEST, *PLXSS_PLANNED_TEST;
 
 /* NT path of the payload volume's root, without a trailing backslash. */
@@ -216,7 +223,7 @@ ParsePlan(PCHAR Text, PLXSS_PLANNED_TEST *Tests)
 
     for (Line = Text; Line && *Line; Line = Next)
     {
-        PCHAR Cursor, Id, Name, Path, Exit, Timeout, ExecError;
+        PCHAR Cursor, Id, Name, Path, Exit, Timeout, ExecError, Stdin;
 
         Next = strchr(Line, '\n');
         if (Next)
@@ -233,8 +240,10 @@ ParsePlan(PCHAR Text, PLXSS_PLANNED_TEST *Tests)
         Path = NextField(&Cursor);
         Exit = NextField(&Cursor);
         Timeout = NextField(&Cursor);
-        ExecError = NextField(&Cursor); /* optional */
-        if (!Id || !Name || !Path || !Exit || !Timeout || Count >= Capacity)
+        ExecError = NextField(&Cursor); /* optional, "-" for none */
+        Stdin = NextField(&Cursor);     /* optional */
+        if (!Id || !Name || !Path || !Exit || !Timeout || Count >= Capacity ||
+            (Stdin && strcmp(Stdin, "pipe") != 0 && strcmp(Stdin, "tty") != 0))
         {
             TapPrint("# malformed plan line %lu", Count + 1);
             return -1;
@@ -247,6 +256,7 @@ ParsePlan(PCHAR Text, PLXSS_PLANNED_TEST *Tests)
         if (Array[Count].TimeoutSeconds == 0)
             Array[Count].TimeoutSeconds = 30;
         Array[Count].ExpectedExecError = ExecError ? strtol(ExecError, NULL, 10) : 0;
+        Array[Count].Stdin = Stdin ? Stdin[0] : 0;
         Count++;
     }
     *Tests = Array;
@@ -308,8 +318,55 @@ CrashTest(PCHAR Why, ULONG WhyLength)
 /*
  * Runs one test. Returns TRUE if it passed; Why gets the reason for a failure.
  */
+/* A pipe as CreatePipe makes it: the read end (server, inbound) and the write end (client) */
+static NTSTATUS
+CreateStdinPipe(PHANDLE ReadEnd, PHANDLE WriteEnd)
+{
+    static ULONG Serial;
+    WCHAR Name[64];
+    UNICODE_STRING Path;
+    OBJECT_ATTRIBUTES Attributes;
+    IO_STATUS_BLOCK Iosb;
+    LARGE_INTEGER Timeout;
+    NTSTATUS Status;
+
+    _snwprintf(Name, RTL_NUMBER_OF(Name) - 1, L"\\Device\\NamedPipe\\lxtestrun.stdin.%lu", ++Serial);
+    Name[RTL_NUMBER_OF(Name) - 1] = UNICODE_NULL;
+    RtlInitUnicodeString(&Path, Name);
+    InitializeObjectAttributes(&Attributes, &Path, OBJ_CASE_INSENSITIVE, NULL, NULL);
+    Timeout.QuadPart = -1200000000LL;   /* 120 s, as CreatePipe */
+    Status = NtCreateNamedPipeFile(ReadEnd, GENERIC_READ | FILE_WRITE_ATTRIBUTES | SYNCHRONIZE, &Attributes,
+                                   &Iosb, FILE_SHARE_READ | FILE_SHARE_WRITE, FILE_CREATE,
+                                   FILE_SYNCHRONOUS_IO_NONALERT, FILE_PIPE_BYTE_STREAM_TYPE,
+                                   FILE_PIPE_BYTE_STREAM_MODE, FILE_PIPE_QUEUE_OPERATION, 1, 4096, 4096,
+                                   &Timeout);
+    if (!NT_SUCCESS(Status))
+        return Status;
+    Status = NtOpenFile(WriteEnd, GENERIC_WRITE | FILE_READ_ATTRIBUTES | SYNCHRONIZE, &Attributes, &Iosb,
+                        FILE_SHARE_READ, FILE_SYNCHRONOUS_IO_NONALERT | FILE_NON_DIRECTORY_FILE);
+    if (!NT_SUCCESS(Status))
+        NtClose(*ReadEnd);
+    return Status;
+}
+
+/* Waits for the test's process for at most Milliseconds */
+static NTSTATUS
+WaitTest(HANDLE Device, ULONG Pid, ULONG Milliseconds, PLXSS_WAIT_PROCESS_OUT Waited)
+{
+    LXSS_WAIT_PROCESS_IN Wait;
+
+    RtlZeroMemory(&Wait, sizeof(Wait));
+    Wait.Size = sizeof(Wait);
+    Wait.Pid = Pid;
+    Wait.TimeoutMilliseconds = Milliseconds;
+    RtlZeroMemory(Waited, sizeof(*Waited));
+    Waited->Size = sizeof(*Waited);
+    return LxIoctl(Device, IOCTL_LXSS_WAIT_PROCESS, &Wait, sizeof(Wait), Waited, sizeof(*Waited));
+}
+
 static BOOLEAN
-RunTest(HANDLE Device, PLXSS_PLANNED_TEST Test, PCHAR Why, ULONG WhyLength)
+RunProgram(HANDLE Device, PLXSS_PLANNED_TEST Test, HANDLE StdinRead, PHANDLE StdinWrite, PCHAR Why,
+           ULONG WhyLength)
 {
     static UCHAR Request[4096];
     PLXSS_CREATE_PROCESS_IN In = (PLXSS_CREATE_PROCESS_IN)Request;
@@ -344,6 +401,12 @@ RunTest(HANDLE Device, PLXSS_PLANNED_TEST Test, PCHAR Why, ULONG WhyLength)
     RtlZeroMemory(Request, sizeof(Request));
     In->Size = sizeof(*In);
     In->Flags = LXSS_CREATE_DEBUG_STDIO;
+    if (StdinRead != NULL)
+    {
+        In->StdHandles[0] = StdinRead;
+        if (Test->Stdin == 't')
+            In->Flags |= LXSS_CREATE_STDIO_TTY;     /* 25 x 80 */
+    }
 
     /* ImagePath: <payload root>\<path> (UTF-16) */
     RootLength = (ULONG)wcslen(PayloadRoot);
@@ -405,13 +468,25 @@ RunTest(HANDLE Device, PLXSS_PLANNED_TEST Test, PCHAR Why, ULONG WhyLength)
         return FALSE;
     }
 
+    if (*StdinWrite != NULL)
+    {
+        IO_STATUS_BLOCK Iosb;
+
+        /* the line comes LXSS_STDIN_DELAY_MS after the start; then a pipe is closed */
+        Status = WaitTest(Device, Created.Pid, LXSS_STDIN_DELAY_MS, &Waited);
+        if (NT_SUCCESS(Status) && Waited.State == LXSS_PROCESS_RUNNING)
+            NtWriteFile(*StdinWrite, NULL, NULL, NULL, &Iosb, (PVOID)LXSS_STDIN_LINE,
+                        sizeof(LXSS_STDIN_LINE) - 1, NULL, NULL);
+        if (Test->Stdin == 'p')
+        {
+            NtClose(*StdinWrite);
+            *StdinWrite = NULL;
+        }
+    }
+    Status = WaitTest(Device, Created.Pid, Test->TimeoutSeconds * 1000, &Waited);
     RtlZeroMemory(&Wait, sizeof(Wait));
     Wait.Size = sizeof(Wait);
     Wait.Pid = Created.Pid;
-    Wait.TimeoutMilliseconds = Test->TimeoutSeconds * 1000;
-    RtlZeroMemory(&Waited, sizeof(Waited));
-    Waited.Size = sizeof(Waited);
-    Status = LxIoctl(Device, IOCTL_LXSS_WAIT_PROCESS, &Wait, sizeof(Wait), &Waited, sizeof(Waited));
     if (!NT_SUCCESS(Status))
     {
         _snprintf(Why, WhyLength, "wait request failed, status 0x%08lx", Status);
@@ -442,6 +517,30 @@ RunTest(HANDLE Device, PLXSS_PLANNED_TEST Test, PCHAR Why, ULONG WhyLength)
         return FALSE;
     }
     return TRUE;
+}
+
+static BOOLEAN
+RunTest(HANDLE Device, PLXSS_PLANNED_TEST Test, PCHAR Why, ULONG WhyLength)
+{
+    HANDLE StdinRead = NULL, StdinWrite = NULL;
+    NTSTATUS Status;
+    BOOLEAN Passed;
+
+    if (Test->Stdin)
+    {
+        Status = CreateStdinPipe(&StdinRead, &StdinWrite);
+        if (!NT_SUCCESS(Status))
+        {
+            _snprintf(Why, WhyLength, "cannot create the stdin pipe, status 0x%08lx", Status);
+            return FALSE;
+        }
+    }
+    Passed = RunProgram(Device, Test, StdinRead, &StdinWrite, Why, WhyLength);
+    if (StdinRead != NULL)
+        NtClose(StdinRead);
+    if (StdinWrite != NULL)
+        NtClose(StdinWrite);
+    return Passed;
 }
 
 static NTSTATUS

@@ -4,12 +4,16 @@
 // host tests (tests/musl).
 import type { MuslVariant } from '../musl/build.ts';
 import { i386Batch, type I386Batch, type I386Job, type I386Result, type OracleKind } from '../oracle/index.ts';
-import type { ManifestEntry } from './suite.ts';
+import { STDIN_DELAY_MS, STDIN_LINE, type ManifestEntry } from './suite.ts';
 import { checkTap } from './tap-check.ts';
 
 /** The job of one suite program: patched ones trap through the harness. */
 export function suiteJob(e: ManifestEntry, variant: MuslVariant): I386Job {
-  return { id: e.name, argv: [e.path], harness: variant === 'patched' ? [] : undefined, timeoutMs: e.timeout * 1000 };
+  const job: I386Job = { id: e.name, argv: [e.path], harness: variant === 'patched' ? [] : undefined, timeoutMs: e.timeout * 1000 };
+  // stdin the launcher holds (as the guest runner does): the line comes after a delay
+  if (e.stdin) job.stdin = { text: STDIN_LINE, delayMs: STDIN_DELAY_MS, close: e.stdin === 'pipe' };
+  if (e.stdin === 'tty') job.tty = { rows: 25, cols: 80 };
+  return job;
 }
 
 export function suiteBatch(entries: ManifestEntry[], variant: MuslVariant, opts: { kind?: OracleKind; log?: (l: string) => void } = {}): I386Batch {

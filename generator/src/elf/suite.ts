@@ -1,7 +1,7 @@
 // The ELF test suite: tests/elf/*.c (C, linked with the patched musl through `lxgen cc`)
 // and tests/elf/asm/*.S (libc-free, built with gcc -m32 -nostdlib -static), each opening
 // with a metadata comment
-//   /* lxss-test: group=<g> needs=<a,b|-> timeout=<seconds> [exit=<status>] */
+//   /* lxss-test: group=<g> needs=<a,b|-> timeout=<seconds> [exit=<status>] [stdin=pipe|tty] */
 // Built into .lxss/elf/<name> with .lxss/elf/manifest.json: an array of
 //   { name, group, needs, timeout, exit, path, source }
 // (path absolute, source relative to the project root). Each program is rebuilt only when
@@ -59,7 +59,17 @@ export interface TestMeta {
   timeout: number;
   /** Expected exit status (0 unless the test says otherwise). */
   exit: number;
+  /**
+   * stdin the launcher holds: "pipe" (a pipe it writes "lxss\n" into 1 s after the start and
+   * then closes) or "tty" (its terminal, the line typed 1 s after the start); absent: none.
+   */
+  stdin?: StdinMode;
 }
+
+export type StdinMode = 'pipe' | 'tty';
+/** What the launcher writes into a test's stdin (StdinMode), and when. */
+export const STDIN_LINE = 'lxss\n';
+export const STDIN_DELAY_MS = 1000;
 
 export interface ManifestEntry extends TestMeta {
   path: string;
@@ -82,7 +92,9 @@ export function parseMeta(file: string, text: string): TestMeta {
     kv.set(part.slice(0, eq), part.slice(eq + 1));
   }
   for (const k of kv.keys())
-    if (!['group', 'needs', 'timeout', 'exit'].includes(k)) throw new Error(`${where}: unknown metadata key '${k}'`);
+    if (!['group', 'needs', 'timeout', 'exit', 'stdin'].includes(k)) throw new Error(`${where}: unknown metadata key '${k}'`);
+  const stdin = kv.get('stdin');
+  if (stdin !== undefined && stdin !== 'pipe' && stdin !== 'tty') throw new Error(`${where}: stdin must be pipe or tty, got '${stdin}'`);
   const group = kv.get('group');
   if (!group || !(GROUPS as readonly string[]).includes(group))
     throw new Error(`${where}: group must be one of ${GROUPS.join('|')}, got '${group ?? ''}'`);
@@ -99,6 +111,7 @@ export function parseMeta(file: string, text: string): TestMeta {
     needs: needsText === '-' ? [] : needsText.split(',').filter(Boolean),
     timeout,
     exit,
+    ...(stdin ? { stdin: stdin as StdinMode } : {}),
   };
 }
 

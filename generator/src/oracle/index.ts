@@ -57,6 +57,12 @@ export interface I386Job {
   tty?: { rows: number; cols: number };
   /** stdout to /dev/null instead of captured. */
   stdout?: 'pipe' | 'null';
+  /**
+   * stdin a pipe (or, with tty, the terminal) into which `text` is written `delayMs` after the
+   * start; `close` then closes the pipe (else it stays open until the job ends). Without it
+   * stdin is /dev/null (or the terminal, with nothing typed).
+   */
+  stdin?: { text: string; delayMs: number; close: boolean };
   /** More host files the program needs in the VM, at the same paths. */
   files?: string[];
 }

@@ -1,6 +1,7 @@
 // The native side of the oracle: the host kernel runs the i386 job itself, in a scratch
 // directory (cwd and $TMPDIR), under the host build of the trap harness when asked, and on
-// a pseudo-terminal made by script(1) (util-linux) for a tty job.
+// a pseudo-terminal made by script(1) (util-linux) for a tty job; a job's delayed stdin line is
+// written by a shell into a pipe, or (tty job) into script's stdin, which types it.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -15,6 +16,12 @@ function shellQuote(s: string): string {
 /** The host command line of a job. */
 export function nativeCommand(job: I386Job): string[] {
   const argv = job.harness ? [buildHarness(), ...job.harness, '--', ...job.argv] : job.argv;
+  if (job.stdin && !job.tty) {
+    // A real pipe (node's stdio pipes are sockets, whose hang-up poll reports differently),
+    // written by the shell after the delay and closed when it is done.
+    if (!job.stdin.close) throw new Error(`job ${job.id}: a delayed stdin without a terminal must be closed`);
+    return ['sh', '-c', '(sleep "$1"; printf %s "$2") | (shift 2; exec "$@")', 'sh', String(job.stdin.delayMs / 1000), job.stdin.text, ...argv];
+  }
   if (!job.tty) return argv;
   const redirect = job.stdout === 'null' ? ' > /dev/null' : '';
   const inner = `stty rows ${job.tty.rows} cols ${job.tty.cols}; exec ${argv.map(shellQuote).join(' ')}${redirect}`;
@@ -29,8 +36,17 @@ export function runNative(job: I386Job): Promise<I386Result> {
     const child = spawn(file!, args, {
       cwd: scratch,
       env: { ...process.env, TMPDIR: scratch },
-      stdio: ['ignore', job.stdout === 'null' && !job.tty ? 'ignore' : 'pipe', 'pipe'],
+      stdio: [job.stdin && job.tty ? 'pipe' : 'ignore', job.stdout === 'null' && !job.tty ? 'ignore' : 'pipe', 'pipe'],
     });
+    // The delayed line of a terminal job: script(1) types what it reads into the terminal.
+    const feed = job.tty ? job.stdin : undefined;
+    const typing = feed
+      ? setTimeout(() => {
+          child.stdin?.write(feed.text);
+          if (feed.close) child.stdin?.end();
+        }, feed.delayMs)
+      : null;
+    child.stdin?.on('error', () => {});
     let stdout = '';
     let stderr = '';
     let timedOut = false;
@@ -42,11 +58,13 @@ export function runNative(job: I386Job): Promise<I386Result> {
     }, job.timeoutMs);
     child.on('error', (err) => {
       clearTimeout(timer);
+      if (typing) clearTimeout(typing);
       rmSync(scratch, { recursive: true, force: true });
       reject(err);
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      if (typing) clearTimeout(typing);
       rmSync(scratch, { recursive: true, force: true });
       resolve({
         status: code ?? (signal ? 128 + signalNumber(signal) : 1),

@@ -93,7 +93,8 @@ export function jobsFile(jobs: I386Job[]): string {
         if (/[\t\n]/.test(f) || f === '') throw new Error(`i386 oracle: job ${JSON.stringify(j.id)}: an empty field or a tab or newline in ${JSON.stringify(f)}`);
       if (argv.length > 64) throw new Error(`i386 oracle: job ${j.id} has more than 64 arguments`);
       const tty = j.tty ? `${j.tty.rows}x${j.tty.cols}` : '-';
-      return [j.id, String(j.timeoutMs), tty, j.stdout ?? 'pipe', ...argv].join('\t');
+      const stdin = j.stdin ? `${j.stdin.delayMs},${j.stdin.close ? 1 : 0},${Buffer.from(j.stdin.text).toString('hex')}` : '-';
+      return [j.id, String(j.timeoutMs), tty, j.stdout ?? 'pipe', stdin, ...argv].join('\t');
     })
     .map((l) => `${l}\n`)
     .join('');

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { BUILD_DIR, ROOT } from '../paths.ts';
 import { busyboxStatic } from '../debian/packages.ts';
+import type { StdinMode } from '../elf/suite.ts';
 
 export interface ManifestEntry {
   name: string;
@@ -26,6 +27,8 @@ export interface ManifestEntry {
    * (a negative errno, e.g. -8 for ENOEXEC) and nothing may crash; the program never runs.
    */
   execError?: number;
+  /** stdin the runner holds: "pipe" or "tty" (suite.ts StdinMode) */
+  stdin?: StdinMode;
 }
 
 export interface PlannedElf {
@@ -41,6 +44,8 @@ export interface PlannedElf {
   needs: string[];
   /** Set for an expected-exec-failure entry: the LinuxError CREATE_PROCESS must give. */
   execError?: number;
+  /** stdin the runner holds (suite.ts StdinMode): a pipe, or a pipe presented as its terminal */
+  stdin?: StdinMode;
 }
 
 export const DEFAULT_MANIFEST = path.join(BUILD_DIR, 'elf', 'manifest.json');
@@ -71,6 +76,10 @@ export function readManifest(file = DEFAULT_MANIFEST): ManifestEntry[] {
     if (execError !== undefined && exit !== undefined) throw new Error(`${where} (${e.name}): "exit" and "execError" exclude each other`);
     const entry: ManifestEntry = { name: e.name, group: typeof e.group === 'string' ? e.group : 'basic', needs, timeout, path: resolved, exit };
     if (execError !== undefined) entry.execError = execError;
+    if (e.stdin !== undefined) {
+      if (e.stdin !== 'pipe' && e.stdin !== 'tty') throw new Error(`${where} (${e.name}): "stdin" must be "pipe" or "tty"`);
+      entry.stdin = e.stdin;
+    }
     return entry;
   });
 }
@@ -127,6 +136,7 @@ export function planTests(entries: ManifestEntry[], filter?: string): PlannedElf
     if (/[\t\n#]/.test(name)) throw new Error(`test name ${JSON.stringify(name)} contains a tab, newline or #`);
     const t: PlannedElf = { id: i + 1, name, file: e.path, diskPath, expectedExit: e.exit ?? 0, timeout: e.timeout, needs: e.needs };
     if (e.execError !== undefined) t.execError = e.execError;
+    if (e.stdin !== undefined) t.stdin = e.stdin;
     return t;
   });
 }
@@ -142,10 +152,11 @@ export function hangTest(id: number): PlannedElf {
 }
 
 export function planText(tests: PlannedElf[]): string {
-  const lines = ['# lxss test plan v1 (lxgen test): id, name, path, expected exit status, timeout s[, expected exec error]'];
+  const lines = ['# lxss test plan v1 (lxgen test): id, name, path, expected exit status, timeout s[, expected exec error or -[, stdin pipe|tty]]'];
   for (const t of tests) {
     const f: (string | number)[] = [t.id, t.name, t.diskPath, t.expectedExit, t.timeout];
-    if (t.execError !== undefined) f.push(t.execError);
+    if (t.execError !== undefined || t.stdin !== undefined) f.push(t.execError ?? '-');
+    if (t.stdin !== undefined) f.push(t.stdin);
     lines.push(f.join('\t'));
   }
   return lines.join('\n') + '\n';
