@@ -8,7 +8,7 @@
  * child's lines carry its own pid; a close of the descriptor prints what is left.
  */
 
-#include "lxp.h"
+#include "lxfs.h"
 
 #define NDEBUG
 #include <debug.h>

@@ -6,7 +6,7 @@
  * Everything else under /dev is looked up in the root directory like any path.
  */
 
-#include "lxp.h"
+#include "lxfs.h"
 
 #define NDEBUG
 #include <debug.h>

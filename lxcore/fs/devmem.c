@@ -5,7 +5,7 @@
  *              /dev/random and /dev/urandom (major 1, as Linux's drivers/char/mem.c)
  */
 
-#include "lxp.h"
+#include "lxfs.h"
 
 #define NDEBUG
 #include <debug.h>

@@ -5,7 +5,7 @@
  *              RLIMIT_NOFILE
  */
 
-#include "lxp.h"
+#include "lxfs.h"
 
 #define NDEBUG
 #include <debug.h>

@@ -5,7 +5,7 @@
  *              in common, then the kind's own operation, or Linux's answer when it has none
  */
 
-#include "lxp.h"
+#include "lxfs.h"
 
 #define NDEBUG
 #include <debug.h>

@@ -24,6 +24,8 @@
 #ifndef _LXFS_H_
 #define _LXFS_H_
 
+#include "lxkernel.h"
+
 /* poll events (Linux's values) */
 #define LX_POLLIN           0x0001
 #define LX_POLLPRI          0x0002
@@ -225,5 +227,18 @@ LONG LxProcfsReadlink(_In_ PLX_PROCESS Process, _In_ PCSTR Resolved,
 BOOLEAN LxProcfsFollowFileLink(_In_ PLX_PROCESS Process, _Inout_updates_(LX_PATH_MAX) PCHAR Resolved);
 /* statfs of a path lxcore serves (/proc, /dev): TRUE and Info */
 BOOLEAN LxVirtualStatfs(_In_ PCSTR Path, _Out_ lx_statfs_info *Info);
+
+/* vfs.c: symbolic links, the path walk, Linux modes */
+LONG LxReadSymlink(_In_ PLX_PROCESS Process, _In_ PCSTR Resolved,
+                   _Out_writes_(TargetSize) PCHAR Target, _In_ ULONG TargetSize);
+LONG LxCreateSymlink(_In_ PLX_PROCESS Process, _In_ PCSTR Resolved, _In_ PCSTR Target);
+LONG LxWalkPath(_In_ PLX_PROCESS Process, _In_ PCSTR Base, _In_ PCSTR Path,
+                _In_ BOOLEAN FollowLast, _Out_writes_(LX_PATH_MAX) PCHAR Out,
+                _Out_opt_ PULONG Flags);
+VOID LxInitializeMetadata(VOID);
+VOID LxMetaSetMode(_In_ PLX_PROCESS Process, _In_ PCSTR Path, _In_ ULONG Mode);
+BOOLEAN LxMetaGetMode(_In_ PLX_PROCESS Process, _In_ PCSTR Path, _Out_ PULONG Mode);
+VOID LxMetaRemove(_In_ PLX_PROCESS Process, _In_ PCSTR Path);
+VOID LxMetaRename(_In_ PLX_PROCESS Process, _In_ PCSTR OldPath, _In_ PCSTR NewPath);
 
 #endif /* _LXFS_H_ */

@@ -5,7 +5,7 @@
  *              ".." first and inode numbers as stat() reports them
  */
 
-#include "lxp.h"
+#include "lxfs.h"
 
 #define NDEBUG
 #include <debug.h>

@@ -5,7 +5,7 @@
  *              anything, symbolic links included) through a kernel handle
  */
 
-#include "lxp.h"
+#include "lxfs.h"
 
 #define NDEBUG
 #include <debug.h>

@@ -8,7 +8,7 @@
  * reaches a file system driver.
  */
 
-#include "lxp.h"
+#include "lxfs.h"
 
 #define NDEBUG
 #include <debug.h>

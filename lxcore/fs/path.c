@@ -10,7 +10,7 @@
  * first: the /dev table (devfs.c), then the /proc table (procfs.c).
  */
 
-#include "lxp.h"
+#include "lxfs.h"
 
 #define NDEBUG
 #include <debug.h>

@@ -10,7 +10,7 @@
  * change wakes the pipe's wait queue: blocked readers and writers, and pollers.
  */
 
-#include "lxp.h"
+#include "lxfs.h"
 
 #define NDEBUG
 #include <debug.h>

@@ -12,7 +12,7 @@
  * LX_POLL_RECHECK_MS to ask again.
  */
 
-#include "lxp.h"
+#include "lxfs.h"
 
 #define NDEBUG
 #include <debug.h>

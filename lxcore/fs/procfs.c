@@ -9,7 +9,7 @@
  * for /proc/self/fd/N, the description that opening it gives.
  */
 
-#include "lxp.h"
+#include "lxfs.h"
 
 #define NDEBUG
 #include <debug.h>

@@ -11,7 +11,7 @@
  * it every LX_POLL_RECHECK_MS (poll.c) instead of sleeping until a wake.
  */
 
-#include "lxp.h"
+#include "lxfs.h"
 
 #define NDEBUG
 #include <debug.h>

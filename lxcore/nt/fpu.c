@@ -12,7 +12,7 @@
  * sigreturn restores the frame's.
  */
 
-#include "lxp.h"
+#include "lxnt.h"
 
 C_ASSERT(MAXIMUM_SUPPORTED_EXTENSION == LX_FXSAVE_SIZE);
 

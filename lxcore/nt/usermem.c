@@ -5,24 +5,19 @@
  *              and touched only under SEH, so a bad pointer is -EFAULT, never a bugcheck
  */
 
-#include "lxp.h"
+#include "lxnt.h"
 
-/* A kernel access to a not yet committed part of the stack reservation (a read() into a big
- * stack buffer the program has not touched yet) grows the stack like a user access would. */
-static
-BOOLEAN
-LxGrowStackFor(
-    _In_ ULONG_PTR Address,
-    _In_ SIZE_T Length)
+/* What a kernel access that faulted may do before it is retried (kernel/mm.c: grow the
+ * stack); set once by DriverEntry */
+static PLX_USER_FAULT_ROUTINE LxUserFaultRoutine;
+
+VOID
+LxSetUserFaultRoutine(
+    _In_ PLX_USER_FAULT_ROUTINE Routine)
 {
-    PLX_PROCESS Process = LxCurrentProcess();
-
-    if (Process == NULL || Address + Length < Address)
-        return FALSE;
-    if (Address >= Process->StackCommitLow || Address + Length <= Process->StackReserveBase)
-        return FALSE;
-    return LxMmHandleFault(Process, max(Address, Process->StackReserveBase));
+    LxUserFaultRoutine = Routine;
 }
+
 
 typedef enum _LX_USER_ACCESS
 {
@@ -92,7 +87,7 @@ LxAccessUser(
     if (Length == 0)
         return 0;
     Result = LxAccessUserOnce(Access, User, Kernel, Length);
-    if (Result == -LX_EFAULT && LxGrowStackFor(User, Length))
+    if (Result == -LX_EFAULT && LxUserFaultRoutine != NULL && LxUserFaultRoutine(User, Length))
         Result = LxAccessUserOnce(Access, User, Kernel, Length);
     return Result;
 }

@@ -11,7 +11,7 @@
  * ready list. The object never knows who waits, so new waiters need no change to it.
  */
 
-#include "lxp.h"
+#include "lxnt.h"
 
 #define NDEBUG
 #include <debug.h>

@@ -6,7 +6,7 @@
  *              (fs/lxfs.h)
  */
 
-#include "lxp.h"
+#include "lxsys.h"
 
 #define NDEBUG
 #include <debug.h>
@@ -879,4 +879,16 @@ LxSysStatx(
     *(PULONG)(Statx + 136) = (ULONG)(St.StDev >> 8) & 0xFFF;     /* dev major, minor */
     *(PULONG)(Statx + 140) = (ULONG)St.StDev & 0xFF;
     return LxCopyToUser((ULONG_PTR)Buffer, Statx, sizeof(Statx));
+}
+
+LONG
+NTAPI
+LxSysUmask(
+    LONG Mask)
+{
+    PLX_PROCESS Process = LxCurrentProcess();
+    ULONG Old = Process->Umask;
+
+    Process->Umask = (ULONG)Mask & 0777;
+    return (LONG)Old;
 }

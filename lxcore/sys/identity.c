@@ -5,7 +5,7 @@
  *              uid 0 / gid 0, for now)
  */
 
-#include "lxp.h"
+#include "lxsys.h"
 
 static
 PLX_PROCESS
@@ -77,14 +77,3 @@ LxSysGetgroups32(
     return 0;
 }
 
-LONG
-NTAPI
-LxSysUmask(
-    LONG Mask)
-{
-    PLX_PROCESS Process = LxCurrentProcess();
-    ULONG Old = Process->Umask;
-
-    Process->Umask = (ULONG)Mask & 0777;
-    return (LONG)Old;
-}

@@ -4,7 +4,7 @@
  * PURPOSE:     System calls: the shared ENOSYS handler, uname, sysinfo, getrandom
  */
 
-#include "lxp.h"
+#include "lxsys.h"
 
 #define NDEBUG
 #include <debug.h>

@@ -11,7 +11,7 @@
  * mappings are not supported (-ENODEV).
  */
 
-#include "lxp.h"
+#include "lxsys.h"
 
 #define NDEBUG
 #include <debug.h>

@@ -4,111 +4,12 @@
  * PURPOSE:     System calls: clocks, time of day, sleeping
  */
 
-#include "lxp.h"
+#include "lxsys.h"
 
 #define NDEBUG
 #include <debug.h>
 
-#define LX_CLOCK_REALTIME           0
-#define LX_CLOCK_MONOTONIC          1
-#define LX_CLOCK_PROCESS_CPUTIME_ID 2
-#define LX_CLOCK_THREAD_CPUTIME_ID  3
-#define LX_CLOCK_MONOTONIC_RAW      4
-#define LX_CLOCK_REALTIME_COARSE    5
-#define LX_CLOCK_MONOTONIC_COARSE   6
-#define LX_CLOCK_BOOTTIME           7
 #define LX_TIMER_ABSTIME            1
-
-/*
- * CLOCK_MONOTONIC in 100 ns units. Timed waits (select/poll, sigtimedwait) measure their
- * deadlines with it and wait again for what is left: NT's waits run on the interrupt time,
- * which drifts from the performance counter CLOCK_MONOTONIC reads (by a few percent with a
- * TSC the APIC HAL calibrated at boot), and a timeout must not end early by the clock the
- * program reads.
- */
-ULONGLONG
-LxMonotonicTime(VOID)
-{
-    LARGE_INTEGER Frequency, Counter = KeQueryPerformanceCounter(&Frequency);
-
-    if (Frequency.QuadPart <= 0)
-        Frequency.QuadPart = 1;
-    return (ULONGLONG)(Counter.QuadPart / Frequency.QuadPart) * 10000000 +
-           (ULONGLONG)(Counter.QuadPart % Frequency.QuadPart) * 10000000 /
-           (ULONGLONG)Frequency.QuadPart;
-}
-
-/* Reads a clock as a 64-bit timespec. Returns 0 or -EINVAL for an unknown clock. */
-LONG
-LxReadClock(
-    _In_ LONG Clock,
-    _Out_ lx_timespec64 *Ts)
-{
-    switch (Clock)
-    {
-        case LX_CLOCK_REALTIME:
-        case LX_CLOCK_REALTIME_COARSE:
-        {
-            LARGE_INTEGER Now;
-
-            KeQuerySystemTime(&Now);
-            lx_nt_time_to_timespec(Now.QuadPart, Ts);
-            return 0;
-        }
-
-        case LX_CLOCK_MONOTONIC:
-        case LX_CLOCK_MONOTONIC_RAW:
-        case LX_CLOCK_BOOTTIME:
-        {
-            LARGE_INTEGER Frequency, Counter = KeQueryPerformanceCounter(&Frequency);
-
-            if (Frequency.QuadPart <= 0)
-                Frequency.QuadPart = 1;
-            Ts->sec = Counter.QuadPart / Frequency.QuadPart;
-            Ts->nsec = (int32_t)((Counter.QuadPart % Frequency.QuadPart) * 1000000000LL /
-                                 Frequency.QuadPart);
-            return 0;
-        }
-
-        case LX_CLOCK_MONOTONIC_COARSE:
-        {
-            ULONGLONG Time = KeQueryInterruptTime();
-
-            Ts->sec = (int64_t)(Time / 10000000);
-            Ts->nsec = (int32_t)((Time % 10000000) * 100);
-            return 0;
-        }
-
-        case LX_CLOCK_PROCESS_CPUTIME_ID:
-        {
-            KERNEL_USER_TIMES Times;
-            NTSTATUS Status;
-            LONGLONG Total;
-
-            Status = ZwQueryInformationProcess(NtCurrentProcess(), ProcessTimes, &Times,
-                                               sizeof(Times), NULL);
-            if (!NT_SUCCESS(Status))
-                return LxStatusToErrno(Status);
-            Total = Times.KernelTime.QuadPart + Times.UserTime.QuadPart;
-            Ts->sec = Total / 10000000;
-            Ts->nsec = (int32_t)((Total % 10000000) * 100);
-            return 0;
-        }
-
-        case LX_CLOCK_THREAD_CPUTIME_ID:
-        {
-            ULONG User, Kernel = KeQueryRuntimeThread(KeGetCurrentThread(), &User);
-            LONGLONG Total = ((LONGLONG)Kernel + User) * KeQueryTimeIncrement();
-
-            Ts->sec = Total / 10000000;
-            Ts->nsec = (int32_t)((Total % 10000000) * 100);
-            return 0;
-        }
-
-        default:
-            return -LX_EINVAL;
-    }
-}
 
 static
 LONG
@@ -506,4 +407,25 @@ LxSysAlarm(
     if ((Old.ItValue.TvSec == 0 && Old.ItValue.TvUsec != 0) || Old.ItValue.TvUsec >= 500000)
         Old.ItValue.TvSec++;
     return Old.ItValue.TvSec;
+}
+
+LONG
+NTAPI
+LxSysTimes(
+    LX_TMS *Tbuf)
+{
+    LX_CPU_TIMES Times;
+    LONG Values[4], Result;
+
+    LxGetCpuTimes(&Times);
+    if (Tbuf != NULL)
+    {
+        Values[0] = (LONG)(Times.User / 100000);     /* clock ticks of 10 ms */
+        Values[1] = (LONG)(Times.Kernel / 100000);
+        Values[2] = Values[3] = 0;                   /* children: not accounted */
+        Result = LxCopyToUser((ULONG_PTR)Tbuf, Values, sizeof(Values));
+        if (Result < 0)
+            return Result;
+    }
+    return (LONG)(KeQueryInterruptTime() / 100000);
 }

@@ -5,7 +5,7 @@
  *              readiness of each file comes from its kind (fs/poll.c)
  */
 
-#include "lxp.h"
+#include "lxsys.h"
 
 #define NDEBUG
 #include <debug.h>

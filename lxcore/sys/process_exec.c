@@ -11,7 +11,7 @@
  * the system call returns into the new program's entry point.
  */
 
-#include "lxp.h"
+#include "lxsys.h"
 
 #define NDEBUG
 #include <debug.h>
@@ -410,17 +410,3 @@ LxSysExecveat(
     return LxExecve(Dfd, Filename, Argv, Envp, Flags);
 }
 
-/* rt_sigpending: the calling thread's pending signals */
-LONG
-NTAPI
-LxSysRtSigpending(
-    LX_SIGSET *Set,
-    SIZE_T Sigsetsize)
-{
-    ULONGLONG Pending;
-
-    if (Sigsetsize > sizeof(ULONGLONG))
-        return -LX_EINVAL;
-    Pending = LxPendingSignals(LxCurrentThread());
-    return LxCopyToUser((ULONG_PTR)Set, &Pending, Sigsetsize);
-}

@@ -7,7 +7,7 @@
  *              stack and starts the first thread
  */
 
-#include "lxp.h"
+#include "lxkernel.h"
 
 #define NDEBUG
 #include <debug.h>

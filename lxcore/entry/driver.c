@@ -5,7 +5,7 @@
  *              device and its IOCTLs (lxioctl.h)
  */
 
-#include "lxp.h"
+#include "lxentry.h"
 
 #define NDEBUG
 #include <debug.h>
@@ -13,9 +13,8 @@
 extern ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT];
 extern UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT];
 
-PS_PICO_ROUTINES LxPicoRoutines;
-BOOLEAN LxPicoRegistered;
-BOOLEAN LxTableRegistered;
+static BOOLEAN LxPicoRegistered;
+static BOOLEAN LxTableRegistered;
 
 static PDEVICE_OBJECT LxDeviceObject;
 
@@ -248,6 +247,7 @@ DriverEntry(
 
     LxInitializeProcessTable();
     LxInitializeMetadata();
+    LxSetUserFaultRoutine(LxMmUserFault);
     LxInitializeFutexes();
     LxInitializeSignals();
     LxInitializeLocks();

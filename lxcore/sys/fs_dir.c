@@ -5,7 +5,7 @@
  *              unlink, rename, truncate, fsync, readlink)
  */
 
-#include "lxp.h"
+#include "lxsys.h"
 
 #define NDEBUG
 #include <debug.h>

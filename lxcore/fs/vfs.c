@@ -16,7 +16,7 @@
  * style defaults from their NT attributes.
  */
 
-#include "lxp.h"
+#include "lxfs.h"
 
 #define NDEBUG
 #include <debug.h>

@@ -1,56 +1,14 @@
 /*
  * PROJECT:     lxss for ReactOS - lxcore.sys
  * LICENSE:     LGPL-2.1-or-later (https://spdx.org/licenses/LGPL-2.1-or-later)
- * PURPOSE:     Private header of lxcore.sys: Linux process, thread and file objects, and the
- *              NT glue shared by lxcore/nt/ and lxcore/sys/
+ * PURPOSE:     The kernel objects of lxcore (kernel/): Linux processes and threads, signals,
+ *              memory, futexes, record locks, System V IPC, the ELF loader
  */
 
-#ifndef _LXP_H_
-#define _LXP_H_
+#ifndef _LXKERNEL_H_
+#define _LXKERNEL_H_
 
-#include <ntifs.h>
-#include <ndk/exfuncs.h>
-#include <ndk/ketypes.h>
-#include <ndk/kefuncs.h>
-#include <ndk/psfuncs.h>
-#include <ndk/mmfuncs.h>
-#include <pico.h>
-#include <pseh/pseh2.h>
-#include <ntstrsafe.h>
-
-#include "lxioctl.h"
-#include "lxsys_handlers.h"
-
-#include "lx_types.h"
-#include "lx_elf.h"
-#include "lx_stack.h"
-#include "lx_path.h"
-#include "lx_conv.h"
-#include "lx_fpu.h"
-#include "lx_statfs.h"
-#include "lx_lock.h"
-#include "lx_sigqueue.h"
-#include "lx_script.h"
-
-/* Pool tags */
-#define LX_TAG_PROCESS  'pPxL'
-#define LX_TAG_THREAD   'tPxL'
-#define LX_TAG_FILE     'fPxL'
-#define LX_TAG_IMAGE    'iPxL'
-#define LX_TAG_TEMP     'xPxL'
-#define LX_TAG_REGION   'rPxL'
-#define LX_TAG_META     'mPxL'
-#define LX_TAG_SIGQUEUE 'qPxL'
-
-/* Linux signal numbers lxcore reports */
-#define LX_SIGILL       4
-#define LX_SIGTRAP      5
-#define LX_SIGABRT      6
-#define LX_SIGBUS       7
-#define LX_SIGFPE       8
-#define LX_SIGKILL      9
-#define LX_SIGSEGV      11
-#define LX_SIGTERM      15
+#include "lxnt.h"
 
 /* Address space layout of a Linux process */
 #define LX_STACK_TOP            0x7FFC0000u /* 64 KiB below KUSER_SHARED_DATA's 64 KiB block */
@@ -67,34 +25,17 @@
 #define LX_RLIMIT_SIGPENDING    11
 #define LX_DEBUG_LINE           200
 
+#define LX_RLIMIT_STACK     3
+#define LX_RLIMIT_CORE      4
+#define LX_RLIMIT_MEMLOCK   8
+#define LX_RLIMIT_MSGQUEUE  12
+#define LX_RLIMIT_NICE      13
+#define LX_RLIMIT_RTPRIO    14
+#define LX_RLIM64_INFINITY  (~0ULL)
+#define LX_RLIM32_INFINITY  0xFFFFFFFFu
+
 /* An open file description (shared by dup'd descriptors): fs/lxfs.h */
 typedef struct _LX_FILE LX_FILE, *PLX_FILE;
-
-/* Wait queues (waitq.c): an object's list of whoever waits for it to change */
-typedef struct _LX_WAIT_QUEUE
-{
-    KSPIN_LOCK Lock;
-    LIST_ENTRY Entries;         /* LX_WAIT_ENTRY */
-} LX_WAIT_QUEUE, *PLX_WAIT_QUEUE;
-
-typedef struct _LX_WAIT_ENTRY LX_WAIT_ENTRY, *PLX_WAIT_ENTRY;
-/* Called at DISPATCH_LEVEL under the queue's lock: must not block or touch the queue */
-typedef VOID (NTAPI *PLX_WAKE_ROUTINE)(_In_ PLX_WAIT_ENTRY Entry, _In_ ULONG Events);
-
-struct _LX_WAIT_ENTRY
-{
-    LIST_ENTRY Link;
-    PLX_WAIT_QUEUE Queue;       /* the queue it is on, or NULL */
-    PLX_WAKE_ROUTINE Wake;
-    PVOID Context;
-};
-
-/* One thread waiting for a queue's wake */
-typedef struct _LX_WAITER
-{
-    LX_WAIT_ENTRY Entry;
-    KEVENT Event;               /* set by the wake */
-} LX_WAITER, *PLX_WAITER;
 
 /* A private anonymous mapping reservation made by mmap2 (64 KiB granular) */
 /* Memory several processes map (System V segments, MAP_SHARED anonymous mappings): a
@@ -232,140 +173,6 @@ typedef struct _LX_THREAD
     BOOLEAN SignalApcArmed;     /* a signal APC is queued (under LxSignalLock) */
 } LX_THREAD, *PLX_THREAD;
 
-/* Linux user structures lxcore reads or writes (i386 layouts, 4-byte packing as on i386) */
-#include <pshpack4.h>
-
-struct _LX_USER_DESC
-{
-    ULONG EntryNumber;
-    ULONG BaseAddr;
-    ULONG Limit;
-    ULONG Flags;    /* seg_32bit:1 contents:2 read_exec_only:1 limit_in_pages:1
-                       seg_not_present:1 useable:1 */
-};
-
-struct _LX_OLD_TIMESPEC32
-{
-    LONG TvSec;
-    LONG TvNsec;
-};
-
-struct _LX_KERNEL_TIMESPEC
-{
-    LONGLONG TvSec;
-    LONGLONG TvNsec;
-};
-
-struct _LX_KERNEL_OLD_TIMEVAL
-{
-    LONG TvSec;
-    LONG TvUsec;
-};
-
-struct _LX_TIMEZONE
-{
-    LONG TzMinuteswest;
-    LONG TzDsttime;
-};
-
-struct _LX_IOVEC
-{
-    ULONG_PTR IovBase;
-    ULONG IovLen;
-};
-
-struct _LX_NEW_UTSNAME
-{
-    CHAR Sysname[65];
-    CHAR Nodename[65];
-    CHAR Release[65];
-    CHAR Version[65];
-    CHAR Machine[65];
-    CHAR Domainname[65];
-};
-
-struct _LX_SIGACTION
-{
-    ULONG_PTR Handler;
-    ULONG Flags;
-    ULONG_PTR Restorer;
-    ULONGLONG Mask;
-};
-
-struct _LX_SIGALTSTACK
-{
-    ULONG_PTR SsSp;
-    LONG SsFlags;
-    ULONG SsSize;
-};
-
-struct _LX_RLIMIT
-{
-    ULONG RlimCur;
-    ULONG RlimMax;
-};
-
-struct _LX_RLIMIT64
-{
-    ULONGLONG RlimCur;
-    ULONGLONG RlimMax;
-};
-
-struct _LX_SYSINFO
-{
-    LONG Uptime;
-    ULONG Loads[3];
-    ULONG Totalram;
-    ULONG Freeram;
-    ULONG Sharedram;
-    ULONG Bufferram;
-    ULONG Totalswap;
-    ULONG Freeswap;
-    USHORT Procs;
-    USHORT Pad;
-    ULONG Totalhigh;
-    ULONG Freehigh;
-    ULONG MemUnit;
-    CHAR Reserved[8];
-};
-
-struct _LX_STAT64
-{
-    ULONGLONG StDev;
-    ULONG Pad0;
-    ULONG StIno32;
-    ULONG StMode;
-    ULONG StNlink;
-    ULONG StUid;
-    ULONG StGid;
-    ULONGLONG StRdev;
-    ULONG Pad3;
-    LONGLONG StSize;
-    ULONG StBlksize;
-    ULONGLONG StBlocks;
-    ULONG StAtime;
-    ULONG StAtimeNsec;
-    ULONG StMtime;
-    ULONG StMtimeNsec;
-    ULONG StCtime;
-    ULONG StCtimeNsec;
-    ULONGLONG StIno;
-};
-#include <poppack.h>
-
-C_ASSERT(sizeof(struct _LX_USER_DESC) == 16);
-C_ASSERT(sizeof(struct _LX_KERNEL_TIMESPEC) == 16);
-C_ASSERT(sizeof(struct _LX_NEW_UTSNAME) == 390);
-C_ASSERT(sizeof(struct _LX_SYSINFO) == 64);
-C_ASSERT(sizeof(struct _LX_STAT64) == 96);
-C_ASSERT(FIELD_OFFSET(struct _LX_STAT64, StSize) == 44);
-C_ASSERT(FIELD_OFFSET(struct _LX_STAT64, StIno) == 88);
-
-/* driver.c */
-extern PS_PICO_ROUTINES LxPicoRoutines;
-extern BOOLEAN LxPicoRegistered;
-extern BOOLEAN LxTableRegistered;
-
 /* process.c */
 VOID LxInitializeProcessTable(VOID);
 PLX_PROCESS LxCurrentProcess(VOID);
@@ -388,55 +195,11 @@ NTSTATUS LxWaitProcess(_In_ PLXSS_WAIT_PROCESS_IN Request, _Out_ PLXSS_WAIT_PROC
 NTSTATUS LxSignalProcess(_In_ PLXSS_SIGNAL_PROCESS_IN Request);
 VOID LxExitCurrentProcess(_In_ ULONG Status);   /* returns only if termination failed */
 
-/* pico.c */
-VOID NTAPI LxPicoDispatchSystemCall(_Inout_ PPS_PICO_SYSTEM_CALL_INFORMATION Info);
-VOID NTAPI LxPicoExitThread(_In_ PETHREAD Thread);
-VOID NTAPI LxPicoExitProcess(_In_ PEPROCESS Process);
-BOOLEAN NTAPI LxPicoDispatchException(_Inout_ PEXCEPTION_RECORD ExceptionRecord,
-                                      _Inout_opt_ PVOID ExceptionFrame,
-                                      _Inout_ struct _KTRAP_FRAME *TrapFrame,
-                                      _In_ ULONG Chance,
-                                      _In_ KPROCESSOR_MODE PreviousMode);
-NTSTATUS NTAPI LxPicoTerminateProcess(_In_ PEPROCESS Process, _In_ NTSTATUS TerminateStatus);
-ULONG NTAPI LxPicoWalkUserStack(_In_ struct _KTRAP_FRAME *TrapFrame,
-                                _Out_writes_(FrameCount) PVOID *Callers,
-                                _In_ ULONG FrameCount);
-NTSTATUS NTAPI LxPicoGetAllocatedProcessImageName(_In_ PEPROCESS Process,
-                                                  _Outptr_ PUNICODE_STRING *ImageName);
-
-/* usermem.c: every access to Linux memory goes through these (probe + SEH: -EFAULT) */
-LONG LxCopyFromUser(_Out_writes_bytes_(Length) PVOID Destination,
-                    _In_ ULONG_PTR UserSource,
-                    _In_ SIZE_T Length);
-LONG LxCopyToUser(_In_ ULONG_PTR UserDestination,
-                  _In_reads_bytes_(Length) const VOID *Source,
-                  _In_ SIZE_T Length);
-LONG LxCopyStringFromUser(_Out_writes_z_(BufferSize) PCHAR Buffer,
-                          _In_ SIZE_T BufferSize,
-                          _In_ ULONG_PTR UserString);
-LONG LxZeroUser(_In_ ULONG_PTR UserDestination, _In_ SIZE_T Length);
-LONG LxCompareExchangeUser(_In_ ULONG_PTR Address, _In_ ULONG Expected, _In_ ULONG New,
-                           _Out_ PULONG Old);
-LONG LxGetUserTimespec(_In_ ULONG_PTR User, _In_ BOOLEAN Time64, _Out_ lx_timespec64 *Ts);
-LONG LxPutUserTimespec(_In_ ULONG_PTR User, _In_ BOOLEAN Time64, _In_ const lx_timespec64 *Ts);
-LONG LxGetUserTimeout(_In_ ULONG_PTR User, _In_ BOOLEAN Time64,
-                      _Out_ lx_timespec64 *Ts);   /* NULL: zero, no fault */
-VOID LxGetRandomBytes(_Out_writes_bytes_(Length) PUCHAR Buffer, _In_ ULONG Length);
-
-/* waitq.c */
-VOID LxInitializeWaitQueue(_Out_ PLX_WAIT_QUEUE Queue);
-VOID LxInitializeWaitEntry(_Out_ PLX_WAIT_ENTRY Entry, _In_ PLX_WAKE_ROUTINE Wake,
-                           _In_opt_ PVOID Context);
-VOID LxAddWaitEntry(_Inout_ PLX_WAIT_QUEUE Queue, _Inout_ PLX_WAIT_ENTRY Entry);
-VOID LxRemoveWaitEntry(_Inout_ PLX_WAIT_ENTRY Entry);
-VOID LxWakeWaitQueue(_Inout_ PLX_WAIT_QUEUE Queue, _In_ ULONG Events);
-VOID LxPrepareWait(_Out_ PLX_WAITER Waiter, _Inout_ PLX_WAIT_QUEUE Queue);
-VOID LxFinishWait(_Inout_ PLX_WAITER Waiter);
-
 /* mm.c */
 LONG LxMmInitializeProcess(_In_ PLX_PROCESS Process, _In_ HANDLE ProcessHandle,
                            _In_ const lx_load_plan *Plan);
 BOOLEAN LxMmHandleFault(_In_ PLX_PROCESS Process, _In_ ULONG_PTR Address);
+BOOLEAN NTAPI LxMmUserFault(_In_ ULONG_PTR Address, _In_ SIZE_T Length);  /* usermem.c's routine */
 VOID LxMmCleanupProcess(_In_ PLX_PROCESS Process);
 LONG LxSharedMemoryCreate(_In_ SIZE_T Size, _Out_ PLX_SHARED_MEMORY *Shared);
 VOID LxSharedMemoryDereference(_In_ PLX_SHARED_MEMORY Shared);
@@ -449,29 +212,22 @@ ULONG LxNtProtection(_In_ ULONG LinuxProt);
 NTSTATUS LxVmOperation(_In_ HANDLE ProcessHandle, _In_ ULONG_PTR Base, _In_ SIZE_T Size,
                        _In_ ULONG Type, _In_ ULONG Protect);
 
-/* vfs.c: symbolic links, the path walk, Linux modes */
-LONG LxReadSymlink(_In_ PLX_PROCESS Process, _In_ PCSTR Resolved,
-                   _Out_writes_(TargetSize) PCHAR Target, _In_ ULONG TargetSize);
-LONG LxCreateSymlink(_In_ PLX_PROCESS Process, _In_ PCSTR Resolved, _In_ PCSTR Target);
-LONG LxWalkPath(_In_ PLX_PROCESS Process, _In_ PCSTR Base, _In_ PCSTR Path,
-                _In_ BOOLEAN FollowLast, _Out_writes_(LX_PATH_MAX) PCHAR Out,
-                _Out_opt_ PULONG Flags);
-VOID LxInitializeMetadata(VOID);
-VOID LxMetaSetMode(_In_ PLX_PROCESS Process, _In_ PCSTR Path, _In_ ULONG Mode);
-BOOLEAN LxMetaGetMode(_In_ PLX_PROCESS Process, _In_ PCSTR Path, _Out_ PULONG Mode);
-VOID LxMetaRemove(_In_ PLX_PROCESS Process, _In_ PCSTR Path);
-VOID LxMetaRename(_In_ PLX_PROCESS Process, _In_ PCSTR OldPath, _In_ PCSTR NewPath);
-
-/* fpu.c: the x87/SSE state of the calling thread as an FXSAVE image (lx_fpu.h) */
-NTSTATUS LxGetFpuState(_Out_writes_bytes_(LX_FXSAVE_SIZE) PUCHAR FxSave);
-NTSTATUS LxSetFpuState(_In_reads_bytes_opt_(LX_FXSAVE_SIZE) const UCHAR *FxSave);
-NTSTATUS LxCreatePicoThread(_Inout_ PPS_PICO_THREAD_ATTRIBUTES Attributes, _In_ BOOLEAN Inherit,
-                            _Out_ PHANDLE ThreadHandle);
-
-/* sys/ipc.c: System V message queues and semaphores */
+/* ipc.c, shm.c: System V message queues, semaphores and shared memory */
 VOID LxInitializeIpc(VOID);
 VOID LxIpcProcessExit(_In_ PLX_PROCESS Process);    /* SEM_UNDO, removed shm segments */
 VOID LxShmSweep(VOID);      /* shm.c: removed segments no longer mapped go */
+
+LONG LxMsgget(_In_ LONG Key, _In_ LONG Flags);
+LONG LxMsgsnd(_In_ LONG Id, _In_ ULONG_PTR MsgPtr, _In_ SIZE_T Size, _In_ LONG Flags);
+LONG LxMsgrcv(_In_ LONG Id, _In_ ULONG_PTR MsgPtr, _In_ SIZE_T Size, _In_ LONG Type, _In_ LONG Flags);
+LONG LxMsgctl(_In_ LONG Id, _In_ LONG Cmd, _In_ ULONG_PTR Buf);
+LONG LxSemget(_In_ LONG Key, _In_ LONG Count, _In_ LONG Flags);
+LONG LxSemop(_In_ LONG Id, _In_ ULONG_PTR SopsPtr, _In_ ULONG Count, _In_ ULONG_PTR Timeout, _In_ BOOLEAN Time64);
+LONG LxSemctl(_In_ LONG Id, _In_ LONG Index, _In_ LONG Cmd, _In_ ULONG_PTR Arg);
+LONG LxShmget(_In_ LONG Key, _In_ SIZE_T Size, _In_ LONG Flags);
+LONG LxShmat(_In_ LONG Id, _In_ ULONG_PTR Address, _In_ LONG Flags);
+LONG LxShmdt(_In_ ULONG_PTR Address);
+LONG LxShmctl(_In_ LONG Id, _In_ LONG Cmd, _In_ ULONG_PTR Buf);
 
 /* lock.c: POSIX record locks (fcntl), for these commands */
 #define LX_F_GETLK          5
@@ -485,6 +241,7 @@ LONG LxFcntlLock(_In_ PLX_PROCESS Process, _In_ PLX_FILE File, _In_ ULONG Cmd, _
 VOID LxReleaseLocks(_In_ PLX_PROCESS Process, _In_opt_ PLX_FILE File);
 
 /* signal.c */
+#define LX_SS_DISABLE       2   /* sigaltstack: no alternate stack */
 #define LX_SIGNAL_IGNORED   0
 #define LX_SIGNAL_DELIVERED 1
 ULONG LxDeliverSignal(_In_ PKTRAP_FRAME TrapFrame, _In_ ULONG Sig, _In_ LONG Code,
@@ -521,15 +278,19 @@ LONG LxInterruptedCall(_In_ BOOLEAN Restartable);
 LONG LxInterruptedCallWithMask(_In_ ULONGLONG OriginalMask);
 NTSTATUS LxSleepInterruptible(_In_ PLARGE_INTEGER Interval);   /* relative (< 0) */
 
-/* sys/fork.c */
+LONG LxSigreturn(_In_ BOOLEAN Rt);
+LONG LxSigtimedwait(_In_ ULONG_PTR Uthese, _In_ ULONG_PTR Uinfo, _In_ BOOLEAN HaveTimeout,
+                    _In_ LONGLONG Sec, _In_ LONGLONG Nsec, _In_ SIZE_T Sigsetsize);
+LONG LxSignalSelfInfo(_In_ LONG Sig, _In_ const lx_sigfields *Info, _In_ LONG SyscallResult);
+VOID LxSenderFields(_Out_ lx_sigfields *Info, _In_ LONG Code);
+LONG LxSignalSelfWithResult(_In_ LONG Sig, _In_ LONG Code, _In_ LONG SyscallResult);
+
+/* fork.c */
 LONG LxFork(_In_ ULONG Flags, _In_ ULONG_PTR Newsp, _In_opt_ LONG *ParentTidptr,
            _In_opt_ LONG *ChildTidptr);
 VOID LxVforkRelease(_In_ PLX_PROCESS Child, _In_ BOOLEAN CopyBack);
 
-/* sys/process.c */
-LONG LxSignalSelfWithResult(_In_ LONG Sig, _In_ LONG Code, _In_ LONG SyscallResult);
-
-/* sys/thread.c */
+/* thread.c, futex.c */
 PLX_THREAD LxAllocateCloneThread(_In_ PLX_PROCESS Process, _In_ PLX_THREAD Parent,
                                  _In_ BOOLEAN CopyAltStack, _In_ ULONG_PTR ClearChildTid);
 VOID LxInitializeFutexes(VOID);
@@ -538,9 +299,10 @@ VOID LxFutexRobustExit(_In_ PLX_THREAD Thread);
 LONG LxFutexWake(_In_ PLX_PROCESS Process, _In_ ULONG_PTR Address, _In_ ULONG Count,
                  _In_ ULONG Bitset);
 
-/* sys/time.c */
-LONG LxReadClock(_In_ LONG Clock, _Out_ lx_timespec64 *Ts);
-ULONGLONG LxMonotonicTime(VOID);    /* CLOCK_MONOTONIC in 100 ns units: timed waits' deadlines */
+LONG LxFutexOperation(_In_ ULONG_PTR Uaddr, _In_ LONG Op, _In_ ULONG Val, _In_ BOOLEAN HaveTimeout,
+                      _In_ LONGLONG Sec, _In_ LONGLONG Nsec, _In_ ULONG_PTR Utime, _In_ ULONG_PTR Uaddr2,
+                      _In_ ULONG Val3);
+BOOLEAN LxFutexUsesTimeout(_In_ LONG Op);
 
 /* loader.c */
 typedef struct _LX_PREPARED_IMAGE
@@ -569,14 +331,7 @@ LONG LxLoadElf(_In_ PLX_PROCESS LxProcess,
                _In_ ULONG EnvironmentCount, _In_ const CHAR *const *Environment,
                _In_ PCSTR ExecFn);
 
+/* the file layer is the same layer: kernel/ and fs/ use each other */
 #include "lxfs.h"
 
-/* Converts an NTSTATUS into a negative Linux errno */
-FORCEINLINE
-LONG
-LxStatusToErrno(_In_ NTSTATUS Status)
-{
-    return lx_ntstatus_to_errno((uint32_t)Status);
-}
-
-#endif /* _LXP_H_ */
+#endif /* _LXKERNEL_H_ */

@@ -9,7 +9,7 @@
  * the program are kept and reported back by get_thread_area.
  */
 
-#include "lxp.h"
+#include "lxsys.h"
 
 #define LX_USER_DESC_SEG_NOT_PRESENT    0x20
 #define LX_USER_DESC_READ_EXEC_ONLY     0x08

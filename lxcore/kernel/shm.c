@@ -13,7 +13,7 @@
  * SHM_LOCK/SHM_UNLOCK are accepted and do nothing, no IPC_INFO/SHM_INFO/SHM_STAT.
  */
 
-#include "lxp.h"
+#include "lxkernel.h"
 #include "ipc.h"
 
 #define NDEBUG
@@ -328,40 +328,3 @@ LxShmctl(
     return Result;
 }
 
-LONG
-NTAPI
-LxSysShmget(
-    LX_KEY Key,
-    SIZE_T Size,
-    LONG Flag)
-{
-    return LxShmget(Key, Size, Flag);
-}
-
-LONG
-NTAPI
-LxSysShmat(
-    LONG Shmid,
-    PCHAR Shmaddr,
-    LONG Shmflg)
-{
-    return LxShmat(Shmid, (ULONG_PTR)Shmaddr, Shmflg);
-}
-
-LONG
-NTAPI
-LxSysShmdt(
-    PCHAR Shmaddr)
-{
-    return LxShmdt((ULONG_PTR)Shmaddr);
-}
-
-LONG
-NTAPI
-LxSysShmctl(
-    LONG Shmid,
-    LONG Cmd,
-    LX_SHMID_DS *Buf)
-{
-    return LxShmctl(Shmid, Cmd, (ULONG_PTR)Buf);
-}

@@ -4,7 +4,7 @@
  * PURPOSE:     System calls: pipe, pipe2 (the pipe itself is a file kind: fs/pipe.c)
  */
 
-#include "lxp.h"
+#include "lxsys.h"
 
 #define NDEBUG
 #include <debug.h>

@@ -5,7 +5,7 @@
  *              exit, user exceptions (signals), external termination
  */
 
-#include "lxp.h"
+#include "lxentry.h"
 
 #define NDEBUG
 #include <debug.h>

@@ -1,7 +1,8 @@
 /*
  * PROJECT:     lxss for ReactOS - lxcore.sys
  * LICENSE:     LGPL-2.1-or-later (https://spdx.org/licenses/LGPL-2.1-or-later)
- * PURPOSE:     System calls: fork, vfork, wait4, waitpid
+ * PURPOSE:     fork, vfork and clone of a process: the child's address space, thread and
+ *              descriptors, and the vfork parent's wait
  *
  * ReactOS has no copy-on-write address space cloning, so fork copies eagerly: the child is a
  * new pico process with the same reservations (image, brk area, stack, mmap regions), every
@@ -11,7 +12,7 @@
  * ZwQueryVirtualMemory is not exported). vfork is a fork.
  */
 
-#include "lxp.h"
+#include "lxkernel.h"
 
 #define NDEBUG
 #include <debug.h>
@@ -23,13 +24,6 @@
 #define LX_CLONE_CHILD_SETTID   0x01000000
 #define LX_COPY_RUN             0x10000
 
-#define LX_WNOHANG              0x00000001
-#define LX_WUNTRACED            0x00000002
-#define LX_WCONTINUED           0x00000008
-#define LX_WNOTHREAD            0x20000000
-#define LX_WALL                 0x40000000
-#define LX_WCLONE               0x80000000
-#define LX_RUSAGE_SIZE          72
 
 /* Reads one page of the current process; FALSE when it is not readable. */
 static
@@ -545,85 +539,3 @@ Fail:
     return Result;
 }
 
-LONG
-NTAPI
-LxSysFork(VOID)
-{
-    return LxFork(0, 0, NULL, NULL);
-}
-
-LONG
-NTAPI
-LxSysVfork(VOID)
-{
-    /* the parent waits until the child execs or exits; the child's writes come back to a
-     * single-threaded parent then (LxVforkRelease) */
-    return LxFork(LX_CLONE_VM | LX_CLONE_VFORK, 0, NULL, NULL);
-}
-
-LONG
-NTAPI
-LxSysWait4(
-    LX_PID Pid,
-    LONG *StatAddr,
-    LONG Options,
-    LX_RUSAGE *Ru)
-{
-    PLX_PROCESS Process = LxCurrentProcess(), Child;
-    BOOLEAN HaveChildren;
-    LONG Result;
-
-    if ((ULONG)Options & ~(LX_WNOHANG | LX_WUNTRACED | LX_WCONTINUED | LX_WNOTHREAD | LX_WALL |
-                           LX_WCLONE))
-        return -LX_EINVAL;
-
-    if (Pid == 0)   /* a child in our process group */
-        Pid = -(LONG)(Process->Pgid ? Process->Pgid : Process->Pid);
-    for (;;)
-    {
-        KeClearEvent(&Process->ChildEvent);
-        Child = LxFindExitedChild(Process->Pid, Pid, &HaveChildren);
-        if (Child != NULL)
-            break;
-        if (!HaveChildren)
-            return -LX_ECHILD;
-        if (Options & LX_WNOHANG)
-            return 0;
-        {
-            PVOID Object = &Process->ChildEvent;
-
-            if (LxWaitInterruptible(1, &Object, NULL) == STATUS_ALERTED)
-                return LxInterruptedCall(TRUE);
-        }
-    }
-
-    Result = (LONG)Child->Pid;
-    if (StatAddr != NULL)
-    {
-        LONG Status = (Child->State == LXSS_PROCESS_EXITED) ?
-                      (LONG)((Child->ExitStatus & 0xFF) << 8) : (LONG)(Child->Signal & 0x7F);
-        LONG Copied = LxCopyToUser((ULONG_PTR)StatAddr, &Status, sizeof(Status));
-        if (Copied < 0)
-            Result = Copied;
-    }
-    if (Result > 0 && Ru != NULL)
-    {
-        LONG Copied = LxZeroUser((ULONG_PTR)Ru, LX_RUSAGE_SIZE);
-        if (Copied < 0)
-            Result = Copied;
-    }
-    if (Result > 0)
-        LxRemoveProcess(Child);     /* reaped */
-    LxDereferenceProcess(Child);
-    return Result;
-}
-
-LONG
-NTAPI
-LxSysWaitpid(
-    LX_PID Pid,
-    LONG *StatAddr,
-    LONG Options)
-{
-    return LxSysWait4(Pid, StatAddr, Options, NULL);
-}

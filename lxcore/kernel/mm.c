@@ -11,7 +11,7 @@
  * pages changes their protection; ZwProtectVirtualMemory is not exported by ntoskrnl).
  */
 
-#include "lxp.h"
+#include "lxkernel.h"
 
 #define NDEBUG
 #include <debug.h>
@@ -364,4 +364,21 @@ LxMmDetachShared(
         if (Region->Shared != NULL)
             LxForgetView(Region);
     }
+}
+
+/* A kernel access to a not yet committed part of the stack reservation (a read() into a big
+ * stack buffer the program has not touched yet) grows the stack like a user access would. */
+BOOLEAN
+NTAPI
+LxMmUserFault(
+    _In_ ULONG_PTR Address,
+    _In_ SIZE_T Length)
+{
+    PLX_PROCESS Process = LxCurrentProcess();
+
+    if (Process == NULL || Address + Length < Address)
+        return FALSE;
+    if (Address >= Process->StackCommitLow || Address + Length <= Process->StackReserveBase)
+        return FALSE;
+    return LxMmHandleFault(Process, max(Address, Process->StackReserveBase));
 }

@@ -16,7 +16,7 @@
  * loads the frame's (or the initial state when fpstate is NULL), as Linux does.
  */
 
-#include "lxp.h"
+#include "lxkernel.h"
 #include "lx_sigframe.h"
 
 #define NDEBUG
@@ -31,7 +31,6 @@
 #define LX_SIG_DFL          0
 #define LX_SIG_IGN          1
 
-#define LX_SS_DISABLE       2
 #define LX_USER_CS          0x1B
 #define LX_USER_DS          0x23
 #define LX_EFLAGS_USER      0x00040DD5  /* AC OF DF TF SF ZF AF PF CF, as Linux FIX_EFLAGS */
@@ -1125,143 +1124,34 @@ LxRestoreSigcontext(
     return (LONG)Sc.eax;
 }
 
-/* sigreturn (119): ESP = the sigframe + 8 (pretcode and sig were popped) */
+/*
+ * sigreturn (Rt FALSE; ESP = the sigframe + 8, pretcode and sig were popped) and
+ * rt_sigreturn (Rt TRUE; ESP = the rt_sigframe + 4, pretcode was popped by the handler's
+ * ret): restores what the frame saved and returns the EAX to resume with
+ */
 LONG
-NTAPI
-LxSysSigreturn(VOID)
+LxSigreturn(
+    _In_ BOOLEAN Rt)
 {
     PKTRAP_FRAME TrapFrame = PsGetPicoThreadTrapFrame(PsGetCurrentThread());
-    ULONG_PTR FrameAddress = TrapFrame->HardwareEsp - 8;
+    ULONG_PTR FrameAddress = TrapFrame->HardwareEsp - (Rt ? 4 : 8);
     ULONG Delivered;
     LONG Eax;
 
-    Eax = LxRestoreSigcontext(TrapFrame, FrameAddress + LX_SF_SC,
-                              FrameAddress + LX_SF_EXTRAMASK, TRUE);
+    if (Rt)
+        Eax = LxRestoreSigcontext(TrapFrame, FrameAddress + LX_RT_UC + LX_UC_MCONTEXT,
+                                  FrameAddress + LX_RT_UC + LX_UC_SIGMASK, FALSE);
+    else
+        Eax = LxRestoreSigcontext(TrapFrame, FrameAddress + LX_SF_SC,
+                                  FrameAddress + LX_SF_EXTRAMASK, TRUE);
     /* a signal that arrived during the handler (or that the restored mask unblocks) */
     if (LxDeliverPendingSignal(TrapFrame, (ULONG)Eax, &Delivered) == LX_SIGNAL_DELIVERED)
         return (LONG)Delivered;
     return Eax;
 }
 
-/* rt_sigreturn (173): ESP = the rt_sigframe + 4 (pretcode was popped by the handler's ret) */
-LONG
-NTAPI
-LxSysRtSigreturn(VOID)
-{
-    PKTRAP_FRAME TrapFrame = PsGetPicoThreadTrapFrame(PsGetCurrentThread());
-    ULONG_PTR FrameAddress = TrapFrame->HardwareEsp - 4;
-    ULONG Delivered;
-    LONG Eax;
-
-    Eax = LxRestoreSigcontext(TrapFrame, FrameAddress + LX_RT_UC + LX_UC_MCONTEXT,
-                              FrameAddress + LX_RT_UC + LX_UC_SIGMASK, FALSE);
-    if (LxDeliverPendingSignal(TrapFrame, (ULONG)Eax, &Delivered) == LX_SIGNAL_DELIVERED)
-        return (LONG)Delivered;
-    return Eax;
-}
-
-#define LX_SS_ONSTACK       1
-#define LX_SS_AUTODISARM    0x80000000
-#define LX_MINSIGSTKSZ      2048
-
-LONG
-NTAPI
-LxSysSigaltstack(
-    const LX_SIGALTSTACK *Uss,
-    LX_SIGALTSTACK *Uoss)
-{
-    PLX_THREAD Thread = LxCurrentThread();
-    PKTRAP_FRAME TrapFrame = PsGetPicoThreadTrapFrame(PsGetCurrentThread());
-    struct _LX_SIGALTSTACK Old, New;
-    BOOLEAN OnStack = FALSE;
-    LONG Result;
-
-    if (TrapFrame != NULL && Thread->AltStackSize != 0 &&
-        TrapFrame->HardwareEsp > Thread->AltStackBase &&
-        TrapFrame->HardwareEsp <= Thread->AltStackBase + Thread->AltStackSize)
-        OnStack = TRUE;
-
-    Old.SsSp = Thread->AltStackBase;
-    Old.SsSize = Thread->AltStackSize;
-    Old.SsFlags = Thread->AltStackSize == 0 ? LX_SS_DISABLE :
-                  OnStack ? LX_SS_ONSTACK : (LONG)(Thread->AltStackFlags & LX_SS_AUTODISARM);
-
-    if (Uss != NULL)
-    {
-        Result = LxCopyFromUser(&New, (ULONG_PTR)Uss, sizeof(New));
-        if (Result < 0)
-            return Result;
-        if (OnStack)
-            return -LX_EPERM;
-        if (New.SsFlags & ~(LX_SS_DISABLE | LX_SS_ONSTACK | LX_SS_AUTODISARM))
-            return -LX_EINVAL;
-        if (New.SsFlags & LX_SS_DISABLE)
-        {
-            Thread->AltStackBase = 0;
-            Thread->AltStackSize = 0;
-            Thread->AltStackFlags = 0;
-        }
-        else
-        {
-            if (New.SsSize < LX_MINSIGSTKSZ)
-                return -LX_ENOMEM;
-            Thread->AltStackBase = New.SsSp;
-            Thread->AltStackSize = New.SsSize;
-            Thread->AltStackFlags = (ULONG)New.SsFlags & LX_SS_AUTODISARM;
-        }
-    }
-    if (Uoss != NULL)
-        return LxCopyToUser((ULONG_PTR)Uoss, &Old, sizeof(Old));
-    return 0;
-}
-
-/* pause (29): sleeps until a signal runs a handler (or ends the process) */
-LONG
-NTAPI
-LxSysPause(VOID)
-{
-    LARGE_INTEGER Wait;
-
-    for (;;)
-    {
-        Wait.QuadPart = -36000000000LL;     /* an hour at a time */
-        if (LxSleepInterruptible(&Wait) == STATUS_ALERTED)
-            return LxInterruptedCall(FALSE);
-    }
-}
-
-/* rt_sigsuspend (179): the mask replaced by *Unewset until a signal runs a handler; the
- * handler's frame records the original mask, which sigreturn puts back. */
-LONG
-NTAPI
-LxSysRtSigsuspend(
-    LX_SIGSET *Unewset,
-    SIZE_T Sigsetsize)
-{
-    PLX_THREAD Thread = LxCurrentThread();
-    ULONGLONG New, Original;
-    LARGE_INTEGER Wait;
-    LONG Result;
-
-    if (Sigsetsize != sizeof(ULONGLONG))
-        return -LX_EINVAL;
-    Result = LxCopyFromUser(&New, (ULONG_PTR)Unewset, sizeof(New));
-    if (Result < 0)
-        return Result;
-    Original = Thread->SignalMask;
-    Thread->SignalMask = New & ~((1ULL << (LX_SIGKILL - 1)) | (1ULL << (19 - 1)));
-    for (;;)
-    {
-        Wait.QuadPart = -36000000000LL;
-        if (LxSleepInterruptible(&Wait) == STATUS_ALERTED)
-            break;
-    }
-    return LxInterruptedCallWithMask(Original);
-}
-
 /* rt_sigtimedwait(_time64): takes a pending signal of *Uthese (normally blocked) without
  * running its handler; a handled signal outside the set interrupts the wait (-EINTR). */
-static
 LONG
 LxSigtimedwait(
     _In_ ULONG_PTR Uthese,
@@ -1337,36 +1227,63 @@ LxSigtimedwait(
     }
 }
 
+/* A signal sent to the calling thread (or its process) by itself: a handler runs when the
+ * system call returns, a blocked signal waits for rt_sigprocmask, otherwise the default
+ * action (ignore or terminate). SyscallResult is what the system call returns to the
+ * program (after the handler, if one runs). Returns the EAX for the trap return. */
 LONG
-NTAPI
-LxSysRtSigtimedwait(
-    const LX_SIGSET *Uthese,
-    LX_SIGINFO *Uinfo,
-    const LX_OLD_TIMESPEC32 *Uts,
-    SIZE_T Sigsetsize)
+LxSignalSelfInfo(
+    _In_ LONG Sig,
+    _In_ const lx_sigfields *Info,
+    _In_ LONG SyscallResult)
 {
-    lx_timespec64 Ts;
-    LONG Result = LxGetUserTimeout((ULONG_PTR)Uts, FALSE, &Ts);
+    PLX_PROCESS Process = LxCurrentProcess();
+    PLX_THREAD Thread = LxCurrentThread();
+    PKTRAP_FRAME TrapFrame;
+    LONG Result;
 
-    if (Result < 0)
-        return Result;
-    return LxSigtimedwait((ULONG_PTR)Uthese, (ULONG_PTR)Uinfo, Uts != NULL, Ts.sec, Ts.nsec,
-                          Sigsetsize);
+    if (Sig < 0 || Sig > 64)
+        return -LX_EINVAL;
+    if (Sig == 0)
+        return SyscallResult;
+    if (Process->SignalHandlers[Sig] == 1 /* SIG_IGN */ && Sig != LX_SIGKILL)
+        return SyscallResult;
+    if ((Thread->SignalMask & (1ULL << (Sig - 1))) && Sig != LX_SIGKILL && Sig != 19)
+    {
+        Result = LxPostSignalInfo(Thread, (ULONG)Sig, Info);
+        return Result < 0 ? Result : SyscallResult;
+    }
+    TrapFrame = PsGetPicoThreadTrapFrame(PsGetCurrentThread());
+    if (TrapFrame != NULL &&
+        LxDeliverSignalInfo(TrapFrame, (ULONG)Sig, Info, (ULONG)SyscallResult, 0) ==
+            LX_SIGNAL_DELIVERED)
+    {
+        /* the handler starts with EAX = Sig; the call's own result is in the frame */
+        return Sig;
+    }
+    return SyscallResult;
+}
+
+/* The siginfo of a signal this process sends: si_code Code, our pid and uid. */
+VOID
+LxSenderFields(
+    _Out_ lx_sigfields *Info,
+    _In_ LONG Code)
+{
+    PLX_PROCESS Process = LxCurrentProcess();
+
+    LxSigFields(Info, Code, Process->Pid);
+    Info->word[1] = Process->Uid;
 }
 
 LONG
-NTAPI
-LxSysRtSigtimedwaitTime64(
-    const LX_SIGSET *Uthese,
-    LX_SIGINFO *Uinfo,
-    const LX_KERNEL_TIMESPEC *Uts,
-    SIZE_T Sigsetsize)
+LxSignalSelfWithResult(
+    _In_ LONG Sig,
+    _In_ LONG Code,
+    _In_ LONG SyscallResult)
 {
-    lx_timespec64 Ts;
-    LONG Result = LxGetUserTimeout((ULONG_PTR)Uts, TRUE, &Ts);
+    lx_sigfields Info;
 
-    if (Result < 0)
-        return Result;
-    return LxSigtimedwait((ULONG_PTR)Uthese, (ULONG_PTR)Uinfo, Uts != NULL, Ts.sec, Ts.nsec,
-                          Sigsetsize);
+    LxSenderFields(&Info, Code);
+    return LxSignalSelfInfo(Sig, &Info, SyscallResult);
 }

@@ -14,7 +14,7 @@
  * Partial: no deadlock detection (EDEADLK), no open file description locks (F_OFD_*).
  */
 
-#include "lxp.h"
+#include "lxkernel.h"
 
 #define NDEBUG
 #include <debug.h>

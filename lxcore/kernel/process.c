@@ -5,7 +5,7 @@
  *              for an exit status, signalling and exit
  */
 
-#include "lxp.h"
+#include "lxkernel.h"
 
 #define NDEBUG
 #include <debug.h>
@@ -616,4 +616,24 @@ LxExitCurrentProcess(
     /* Does not return when it works. */
     LxPicoRoutines.TerminateProcess(PsGetCurrentProcess(), (NTSTATUS)(Status & 0xFF));
     LxPicoRoutines.TerminateThread(PsGetCurrentThread(), (NTSTATUS)(Status & 0xFF), TRUE);
+}
+
+/* Resource limits: Linux's defaults (INIT_RLIMITS) for a new process */
+VOID
+LxInitializeLimits(
+    _Out_ PLX_PROCESS Process)
+{
+    ULONG Resource;
+
+    for (Resource = 0; Resource < LX_RLIM_NLIMITS; Resource++)
+        Process->RlimitCur[Resource] = Process->RlimitMax[Resource] = LX_RLIM64_INFINITY;
+    Process->RlimitCur[LX_RLIMIT_STACK] = LX_STACK_RESERVE;
+    Process->RlimitCur[LX_RLIMIT_CORE] = 0;
+    Process->RlimitCur[LX_RLIMIT_NOFILE] = Process->RlimitMax[LX_RLIMIT_NOFILE] = LX_MAX_FDS;
+    Process->RlimitCur[LX_RLIMIT_MEMLOCK] = Process->RlimitMax[LX_RLIMIT_MEMLOCK] = 8 << 20;
+    Process->RlimitCur[LX_RLIMIT_MSGQUEUE] = Process->RlimitMax[LX_RLIMIT_MSGQUEUE] = 819200;
+    Process->RlimitCur[LX_RLIMIT_NICE] = Process->RlimitMax[LX_RLIMIT_NICE] = 0;
+    Process->RlimitCur[LX_RLIMIT_RTPRIO] = Process->RlimitMax[LX_RLIMIT_RTPRIO] = 0;
+    /* Linux: max_threads / 2, 4096 for a 512 MiB i386 machine; bounds queued signals */
+    Process->RlimitCur[LX_RLIMIT_SIGPENDING] = Process->RlimitMax[LX_RLIMIT_SIGPENDING] = 4096;
 }

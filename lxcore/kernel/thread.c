@@ -1,0 +1,41 @@
+/*
+ * PROJECT:     lxss for ReactOS - lxcore.sys
+ * LICENSE:     LGPL-2.1-or-later (https://spdx.org/licenses/LGPL-2.1-or-later)
+ * PURPOSE:     Linux threads: the LX_THREAD of a clone or fork child
+ */
+
+#include "lxkernel.h"
+
+#define NDEBUG
+#include <debug.h>
+
+/* A new thread for clone (Process is the caller's) or fork (the child process): the caller's
+ * signal mask and TLS, and for fork its alternate signal stack too. NULL: out of memory. */
+PLX_THREAD
+LxAllocateCloneThread(
+    _In_ PLX_PROCESS Process,
+    _In_ PLX_THREAD Parent,
+    _In_ BOOLEAN CopyAltStack,
+    _In_ ULONG_PTR ClearChildTid)
+{
+    PLX_THREAD Thread;
+
+    Thread = ExAllocatePoolWithTag(NonPagedPool, sizeof(*Thread), LX_TAG_THREAD);
+    if (Thread == NULL)
+        return NULL;
+    RtlZeroMemory(Thread, sizeof(*Thread));
+    Thread->Process = Process;
+    Thread->SignalMask = Parent->SignalMask;
+    Thread->TlsSet = Parent->TlsSet;
+    Thread->TlsBase = Parent->TlsBase;
+    Thread->TlsLimit = Parent->TlsLimit;
+    Thread->TlsFlags = Parent->TlsFlags;
+    if (CopyAltStack)
+    {
+        Thread->AltStackBase = Parent->AltStackBase;
+        Thread->AltStackSize = Parent->AltStackSize;
+        Thread->AltStackFlags = Parent->AltStackFlags;
+    }
+    Thread->ClearChildTid = ClearChildTid;
+    return Thread;
+}

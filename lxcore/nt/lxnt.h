@@ -1,0 +1,293 @@
+/*
+ * PROJECT:     lxss for ReactOS - lxcore.sys
+ * LICENSE:     LGPL-2.1-or-later (https://spdx.org/licenses/LGPL-2.1-or-later)
+ * PURPOSE:     The NT layer of lxcore (nt/): the headers everything uses, pool tags, Linux's
+ *              user structures, and the NT services above the portable core: user memory,
+ *              wait queues, clocks, the FPU state, the pico provider routines
+ *
+ * Layers (checked by `lxgen sync --check`, generator/src/sync/layout.ts), each using only
+ * the ones before it: core/ -> nt/ (this header) -> kernel/ and fs/ (lxkernel.h, lxfs.h)
+ * -> sys/ (lxsys.h) -> entry/ (lxentry.h)
+ */
+
+#ifndef _LXNT_H_
+#define _LXNT_H_
+
+#include <ntifs.h>
+#include <ndk/exfuncs.h>
+#include <ndk/ketypes.h>
+#include <ndk/kefuncs.h>
+#include <ndk/psfuncs.h>
+#include <ndk/mmfuncs.h>
+#include <pico.h>
+#include <pseh/pseh2.h>
+#include <ntstrsafe.h>
+
+#include "lxioctl.h"
+
+#include "lx_types.h"
+#include "lx_elf.h"
+#include "lx_stack.h"
+#include "lx_path.h"
+#include "lx_conv.h"
+#include "lx_fpu.h"
+#include "lx_statfs.h"
+#include "lx_lock.h"
+#include "lx_sigqueue.h"
+#include "lx_script.h"
+
+/* Pool tags */
+#define LX_TAG_PROCESS  'pPxL'
+#define LX_TAG_THREAD   'tPxL'
+#define LX_TAG_FILE     'fPxL'
+#define LX_TAG_IMAGE    'iPxL'
+#define LX_TAG_TEMP     'xPxL'
+#define LX_TAG_REGION   'rPxL'
+#define LX_TAG_META     'mPxL'
+#define LX_TAG_SIGQUEUE 'qPxL'
+
+/* Linux signal numbers lxcore reports */
+#define LX_SIGILL       4
+#define LX_SIGTRAP      5
+#define LX_SIGABRT      6
+#define LX_SIGBUS       7
+#define LX_SIGFPE       8
+#define LX_SIGKILL      9
+#define LX_SIGSEGV      11
+#define LX_SIGTERM      15
+
+/* Linux signal numbers lxcore reports */
+#define LX_SIGILL       4
+#define LX_SIGTRAP      5
+#define LX_SIGABRT      6
+#define LX_SIGBUS       7
+#define LX_SIGFPE       8
+#define LX_SIGKILL      9
+#define LX_SIGSEGV      11
+#define LX_SIGTERM      15
+
+/* Wait queues (waitq.c): an object's list of whoever waits for it to change */
+typedef struct _LX_WAIT_QUEUE
+{
+    KSPIN_LOCK Lock;
+    LIST_ENTRY Entries;         /* LX_WAIT_ENTRY */
+} LX_WAIT_QUEUE, *PLX_WAIT_QUEUE;
+
+typedef struct _LX_WAIT_ENTRY LX_WAIT_ENTRY, *PLX_WAIT_ENTRY;
+/* Called at DISPATCH_LEVEL under the queue's lock: must not block or touch the queue */
+typedef VOID (NTAPI *PLX_WAKE_ROUTINE)(_In_ PLX_WAIT_ENTRY Entry, _In_ ULONG Events);
+
+struct _LX_WAIT_ENTRY
+{
+    LIST_ENTRY Link;
+    PLX_WAIT_QUEUE Queue;       /* the queue it is on, or NULL */
+    PLX_WAKE_ROUTINE Wake;
+    PVOID Context;
+};
+
+/* One thread waiting for a queue's wake */
+typedef struct _LX_WAITER
+{
+    LX_WAIT_ENTRY Entry;
+    KEVENT Event;               /* set by the wake */
+} LX_WAITER, *PLX_WAITER;
+
+/* Linux user structures lxcore reads or writes (i386 layouts, 4-byte packing as on i386) */
+#include <pshpack4.h>
+
+struct _LX_USER_DESC
+{
+    ULONG EntryNumber;
+    ULONG BaseAddr;
+    ULONG Limit;
+    ULONG Flags;    /* seg_32bit:1 contents:2 read_exec_only:1 limit_in_pages:1
+                       seg_not_present:1 useable:1 */
+};
+
+struct _LX_OLD_TIMESPEC32
+{
+    LONG TvSec;
+    LONG TvNsec;
+};
+
+struct _LX_KERNEL_TIMESPEC
+{
+    LONGLONG TvSec;
+    LONGLONG TvNsec;
+};
+
+struct _LX_KERNEL_OLD_TIMEVAL
+{
+    LONG TvSec;
+    LONG TvUsec;
+};
+
+struct _LX_TIMEZONE
+{
+    LONG TzMinuteswest;
+    LONG TzDsttime;
+};
+
+struct _LX_IOVEC
+{
+    ULONG_PTR IovBase;
+    ULONG IovLen;
+};
+
+struct _LX_NEW_UTSNAME
+{
+    CHAR Sysname[65];
+    CHAR Nodename[65];
+    CHAR Release[65];
+    CHAR Version[65];
+    CHAR Machine[65];
+    CHAR Domainname[65];
+};
+
+struct _LX_SIGACTION
+{
+    ULONG_PTR Handler;
+    ULONG Flags;
+    ULONG_PTR Restorer;
+    ULONGLONG Mask;
+};
+
+struct _LX_SIGALTSTACK
+{
+    ULONG_PTR SsSp;
+    LONG SsFlags;
+    ULONG SsSize;
+};
+
+struct _LX_RLIMIT
+{
+    ULONG RlimCur;
+    ULONG RlimMax;
+};
+
+struct _LX_RLIMIT64
+{
+    ULONGLONG RlimCur;
+    ULONGLONG RlimMax;
+};
+
+struct _LX_SYSINFO
+{
+    LONG Uptime;
+    ULONG Loads[3];
+    ULONG Totalram;
+    ULONG Freeram;
+    ULONG Sharedram;
+    ULONG Bufferram;
+    ULONG Totalswap;
+    ULONG Freeswap;
+    USHORT Procs;
+    USHORT Pad;
+    ULONG Totalhigh;
+    ULONG Freehigh;
+    ULONG MemUnit;
+    CHAR Reserved[8];
+};
+
+struct _LX_STAT64
+{
+    ULONGLONG StDev;
+    ULONG Pad0;
+    ULONG StIno32;
+    ULONG StMode;
+    ULONG StNlink;
+    ULONG StUid;
+    ULONG StGid;
+    ULONGLONG StRdev;
+    ULONG Pad3;
+    LONGLONG StSize;
+    ULONG StBlksize;
+    ULONGLONG StBlocks;
+    ULONG StAtime;
+    ULONG StAtimeNsec;
+    ULONG StMtime;
+    ULONG StMtimeNsec;
+    ULONG StCtime;
+    ULONG StCtimeNsec;
+    ULONGLONG StIno;
+};
+#include <poppack.h>
+
+C_ASSERT(sizeof(struct _LX_USER_DESC) == 16);
+C_ASSERT(sizeof(struct _LX_KERNEL_TIMESPEC) == 16);
+C_ASSERT(sizeof(struct _LX_NEW_UTSNAME) == 390);
+C_ASSERT(sizeof(struct _LX_SYSINFO) == 64);
+C_ASSERT(sizeof(struct _LX_STAT64) == 96);
+C_ASSERT(FIELD_OFFSET(struct _LX_STAT64, StSize) == 44);
+C_ASSERT(FIELD_OFFSET(struct _LX_STAT64, StIno) == 88);
+
+/* provider.c: the routines NT gave lxcore when it registered as the pico provider */
+extern PS_PICO_ROUTINES LxPicoRoutines;
+
+/* usermem.c: every access to Linux memory goes through these (probe + SEH: -EFAULT). A
+ * faulting access is retried once if the fault routine (kernel/mm.c) says it fixed it. */
+typedef BOOLEAN (NTAPI *PLX_USER_FAULT_ROUTINE)(_In_ ULONG_PTR Address, _In_ SIZE_T Length);
+VOID LxSetUserFaultRoutine(_In_ PLX_USER_FAULT_ROUTINE Routine);
+LONG LxCopyFromUser(_Out_writes_bytes_(Length) PVOID Destination,
+                    _In_ ULONG_PTR UserSource,
+                    _In_ SIZE_T Length);
+LONG LxCopyToUser(_In_ ULONG_PTR UserDestination,
+                  _In_reads_bytes_(Length) const VOID *Source,
+                  _In_ SIZE_T Length);
+LONG LxCopyStringFromUser(_Out_writes_z_(BufferSize) PCHAR Buffer,
+                          _In_ SIZE_T BufferSize,
+                          _In_ ULONG_PTR UserString);
+LONG LxZeroUser(_In_ ULONG_PTR UserDestination, _In_ SIZE_T Length);
+LONG LxCompareExchangeUser(_In_ ULONG_PTR Address, _In_ ULONG Expected, _In_ ULONG New,
+                           _Out_ PULONG Old);
+LONG LxGetUserTimespec(_In_ ULONG_PTR User, _In_ BOOLEAN Time64, _Out_ lx_timespec64 *Ts);
+LONG LxPutUserTimespec(_In_ ULONG_PTR User, _In_ BOOLEAN Time64, _In_ const lx_timespec64 *Ts);
+LONG LxGetUserTimeout(_In_ ULONG_PTR User, _In_ BOOLEAN Time64,
+                      _Out_ lx_timespec64 *Ts);   /* NULL: zero, no fault */
+VOID LxGetRandomBytes(_Out_writes_bytes_(Length) PUCHAR Buffer, _In_ ULONG Length);
+
+/* waitq.c */
+VOID LxInitializeWaitQueue(_Out_ PLX_WAIT_QUEUE Queue);
+VOID LxInitializeWaitEntry(_Out_ PLX_WAIT_ENTRY Entry, _In_ PLX_WAKE_ROUTINE Wake,
+                           _In_opt_ PVOID Context);
+VOID LxAddWaitEntry(_Inout_ PLX_WAIT_QUEUE Queue, _Inout_ PLX_WAIT_ENTRY Entry);
+VOID LxRemoveWaitEntry(_Inout_ PLX_WAIT_ENTRY Entry);
+VOID LxWakeWaitQueue(_Inout_ PLX_WAIT_QUEUE Queue, _In_ ULONG Events);
+VOID LxPrepareWait(_Out_ PLX_WAITER Waiter, _Inout_ PLX_WAIT_QUEUE Queue);
+VOID LxFinishWait(_Inout_ PLX_WAITER Waiter);
+
+/* fpu.c: the x87/SSE state of the calling thread as an FXSAVE image (lx_fpu.h) */
+NTSTATUS LxGetFpuState(_Out_writes_bytes_(LX_FXSAVE_SIZE) PUCHAR FxSave);
+NTSTATUS LxSetFpuState(_In_reads_bytes_opt_(LX_FXSAVE_SIZE) const UCHAR *FxSave);
+NTSTATUS LxCreatePicoThread(_Inout_ PPS_PICO_THREAD_ATTRIBUTES Attributes, _In_ BOOLEAN Inherit,
+                            _Out_ PHANDLE ThreadHandle);
+
+/* clock.c */
+#define LX_CLOCK_REALTIME           0
+#define LX_CLOCK_MONOTONIC          1
+#define LX_CLOCK_PROCESS_CPUTIME_ID 2
+#define LX_CLOCK_THREAD_CPUTIME_ID  3
+#define LX_CLOCK_MONOTONIC_RAW      4
+#define LX_CLOCK_REALTIME_COARSE    5
+#define LX_CLOCK_MONOTONIC_COARSE   6
+#define LX_CLOCK_BOOTTIME           7
+LONG LxReadClock(_In_ LONG Clock, _Out_ lx_timespec64 *Ts);
+ULONGLONG LxMonotonicTime(VOID);    /* CLOCK_MONOTONIC in 100 ns units: timed waits' deadlines */
+
+
+typedef struct _LX_CPU_TIMES
+{
+    LONGLONG User;      /* 100 ns */
+    LONGLONG Kernel;
+} LX_CPU_TIMES;
+VOID LxGetCpuTimes(_Out_ LX_CPU_TIMES *Times);
+
+/* Converts an NTSTATUS into a negative Linux errno */
+FORCEINLINE
+LONG
+LxStatusToErrno(_In_ NTSTATUS Status)
+{
+    return lx_ntstatus_to_errno((uint32_t)Status);
+}
+
+#endif /* _LXNT_H_ */
