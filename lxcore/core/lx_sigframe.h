@@ -3,7 +3,7 @@
  * LICENSE:     LGPL-2.1-or-later (https://spdx.org/licenses/LGPL-2.1-or-later)
  * PURPOSE:     Linux i386 signal frame layouts (arch/x86/include/asm/sigframe.h, ia32)
  *
- * Shared by the driver's signal delivery (lxcore/nt/signal.c) and the host test that checks
+ * Shared by the driver's signal delivery (lxcore/kernel/signal.c) and the host test that checks
  * them against the i386 C library's struct sigcontext / ucontext_t.
  */
 

@@ -39,7 +39,7 @@ typedef struct _LX_FILE LX_FILE, *PLX_FILE;
 
 /* A private anonymous mapping reservation made by mmap2 (64 KiB granular) */
 /* Memory several processes map (System V segments, MAP_SHARED anonymous mappings): a
- * pagefile-backed section, mapped as views (nt/mm.c) */
+ * pagefile-backed section, mapped as views (kernel/mm.c) */
 typedef struct _LX_SHARED_MEMORY
 {
     LONG RefCount;              /* its owner's (a System V segment) and each view's */
@@ -122,11 +122,11 @@ typedef struct _LX_PROCESS
     ULONG KillWorkSignal;
 
     /* resource limits (sys/process.c): set by setrlimit/prlimit64, inherited by fork,
-     * kept by execve; RLIMIT_NOFILE bounds the descriptors nt/fd.c hands out */
+     * kept by execve; RLIMIT_NOFILE bounds the descriptors fs/fdtable.c hands out */
     ULONGLONG RlimitCur[LX_RLIM_NLIMITS];
     ULONGLONG RlimitMax[LX_RLIM_NLIMITS];
 
-    BOOLEAN UsedLocks;          /* has set a record lock (nt/lock.c): closes look for them */
+    BOOLEAN UsedLocks;          /* has set a record lock (kernel/lock.c): closes look for them */
 
     /* identity */
     ULONG Uid, Gid;

@@ -3,7 +3,7 @@
  * LICENSE:     LGPL-2.1-or-later (https://spdx.org/licenses/LGPL-2.1-or-later)
  * PURPOSE:     System calls: System V shared memory (shmget, shmat, shmdt, shmctl)
  *
- * A segment is shared memory (nt/mm.c: a pagefile-backed section) in the System V object
+ * A segment is shared memory (kernel/mm.c: a pagefile-backed section) in the System V object
  * table (ipc.h), found by key or id as queues and semaphore sets are. shmat maps a view of it
  * into the caller, which fork children inherit; execve and exit detach. shm_nattch counts the
  * views in every process. IPC_RMID of an attached segment hides its key and marks it

@@ -498,7 +498,7 @@ LxSysReadlinkat(
 }
 
 /* ---------------------------------------------------------------------------------------- */
-/* Symbolic links and modes (see nt/vfs.c for how they are stored)                          */
+/* Symbolic links and modes (see fs/vfs.c for how they are stored)                          */
 
 static
 LONG

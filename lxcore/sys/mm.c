@@ -4,9 +4,9 @@
  * PURPOSE:     System calls: brk, mmap2, munmap, mprotect, madvise, mremap
  *
  * Anonymous and private file mappings are private NT memory: each mmap2 reserves a 64 KiB
- * aligned span and commits exactly the 4 KiB pages asked for (lxcore/nt/mm.c explains why).
+ * aligned span and commits exactly the 4 KiB pages asked for (lxcore/kernel/mm.c explains why).
  * A private file mapping is a copy of the file's bytes. Shared anonymous mappings (and shared
- * ones of /dev/zero) are views of a section, which fork children map too (nt/mm.c); they are
+ * ones of /dev/zero) are views of a section, which fork children map too (kernel/mm.c); they are
  * unmapped whole, and keep the protection they were mapped with. Writable shared file
  * mappings are not supported (-ENODEV).
  */

@@ -52,7 +52,7 @@ LxSysClone(
 
     if (!(CloneFlags & LX_CLONE_VM))
     {
-        /* a new process: fork with an eagerly copied address space (sys/fork.c) */
+        /* a new process: fork with an eagerly copied address space (kernel/fork.c) */
         return LxFork((ULONG)CloneFlags, Newsp, ParentTidptr, ChildTidptr);
     }
     if (!(CloneFlags & LX_CLONE_THREAD))
@@ -61,7 +61,7 @@ LxSysClone(
          * cannot share our address space, so the child gets a copy, as for fork, and runs on
          * the stack it was given. With CLONE_VFORK the parent waits until the child execs or
          * ends, and a single-threaded parent then gets back the pages the child changed
-         * (sys/fork.c, LxVforkRelease): glibc's posix_spawn hears of a failed exec that way.
+         * (kernel/fork.c, LxVforkRelease): glibc's posix_spawn hears of a failed exec that way.
          * Without CLONE_VFORK, or with other threads in the parent, the child's writes are
          * not seen by the parent. */
         return LxFork((ULONG)CloneFlags, Newsp, ParentTidptr, ChildTidptr);

@@ -2,7 +2,7 @@
 // a native NT system call in the same boot.
 // Builds tests/bench/getpid_loop.c (100000 getpid calls, prints ns per call) twice: with the
 // patched musl (int $0x2e, NT service table 2) and with stock musl (call *%gs:16 ->
-// int $128: the full-frame int $0x80 gate, lxcore/nt/pico.c), RUNS copies of each in
+// int $128: the full-frame int $0x80 gate, lxcore/entry/pico.c), RUNS copies of each in
 // alternating order, and the native baseline tests/bench/ntbench.c (NtTestAlert and
 // NtQueryInformationProcess, 3 rounds each), which smss runs before the test runner
 // (`--inf`: Session Manager\BootExecute = "ntbench","lxtestrun", overriding lxgen's own).

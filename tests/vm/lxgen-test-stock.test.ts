@@ -2,7 +2,7 @@
 // tests/elf programs against unpatched musl: `lxgen elf --stock`, .lxss/elf-stock/) and runs
 // `lxgen test --stock` against the configured ReactOS build: every system call of these
 // programs enters through int $0x80 (musl's int $128 and its call *%gs:16 fallback, since
-// lxcore gives no AT_SYSINFO), lxcore/nt/pico.c's full-frame path. Without a build
+// lxcore gives no AT_SYSINFO), lxcore/entry/pico.c's full-frame path. Without a build
 // ($LXSS_REACTOS_BUILD or ~/.config/lxss/config.json) or QEMU, one SKIP line.
 import { describe, expect, it } from 'vitest';
 import { buildSkipReason, lxgen } from './guest.ts';

@@ -90,6 +90,13 @@ export function buildRunner(buildDir: string, outDir: string): Promise<string> {
   return buildNativeProgram(buildDir, path.join(ROOT, 'tests', 'runner', 'lxtestrun.c'), outDir, [path.join(ROOT, 'lxcore', 'include')]);
 }
 
+/** The include_directories of lxcore/CMakeLists.txt (${CMAKE_CURRENT_SOURCE_DIR}/X -> X). */
+export function lxcoreIncludeDirs(cmake: string): string[] {
+  const m = /include_directories\(([\s\S]*?)\)/.exec(cmake);
+  if (!m) throw new Error('lxcore/CMakeLists.txt has no include_directories(...)');
+  return [...m[1]!.matchAll(/\$\{CMAKE_CURRENT_SOURCE_DIR\}\/(\S+)/g)].map((d) => d[1]!);
+}
+
 /** The SOURCE list of lxcore/CMakeLists.txt (C files only). */
 export function lxcoreSources(cmake: string): string[] {
   const m = /list\(APPEND SOURCE([\s\S]*?)\)/.exec(cmake);
@@ -100,8 +107,9 @@ export function lxcoreSources(cmake: string): string[] {
 export async function buildLxcore(buildDir: string, outDir: string): Promise<string> {
   const rule = moduleRule(buildDir, 'drivers/base/nmidebug', 'nmidebug', 'nmidebug.sys');
   const lx = path.join(ROOT, 'lxcore');
-  const sources = lxcoreSources(readFileSync(path.join(lx, 'CMakeLists.txt'), 'utf8')).map((s) => path.join(lx, s));
-  const headers = ['include', 'core', 'nt', 'generated'].map((d) => path.join(lx, d));
+  const cmake = readFileSync(path.join(lx, 'CMakeLists.txt'), 'utf8');
+  const sources = lxcoreSources(cmake).map((s) => path.join(lx, s));
+  const headers = lxcoreIncludeDirs(cmake).map((d) => path.join(lx, d));
   const libs = ['sdk/lib/pseh/libpseh.a', 'ntoskrnl/libntoskrnl.a', 'hal/halx86/libhal.a'].map((l) => path.join(buildDir, l));
   for (const l of libs) if (!existsSync(l)) throw new Error(`${l} not built yet`);
   const tools = path.join(buildDir, 'host-tools', 'bin');
