@@ -38,37 +38,7 @@ LxMemDevice(
 
 static
 LONG
-LxReadNothing(
-    _In_ PLX_FILE File,
-    _In_ ULONG_PTR Buffer,
-    _In_ SIZE_T Count,
-    _In_opt_ PLONGLONG Position)
-{
-    UNREFERENCED_PARAMETER(File);
-    UNREFERENCED_PARAMETER(Buffer);
-    UNREFERENCED_PARAMETER(Count);
-    UNREFERENCED_PARAMETER(Position);
-    return 0;
-}
-
-static
-LONG
-LxReadZeros(
-    _In_ PLX_FILE File,
-    _In_ ULONG_PTR Buffer,
-    _In_ SIZE_T Count,
-    _In_opt_ PLONGLONG Position)
-{
-    LONG Result = LxZeroUser(Buffer, Count);
-
-    UNREFERENCED_PARAMETER(File);
-    UNREFERENCED_PARAMETER(Position);
-    return Result < 0 ? Result : (LONG)Count;
-}
-
-static
-LONG
-LxReadRandom(
+LxMemDeviceRead(
     _In_ PLX_FILE File,
     _In_ ULONG_PTR Buffer,
     _In_ SIZE_T Count,
@@ -76,13 +46,23 @@ LxReadRandom(
 {
     UCHAR Bytes[256];
     SIZE_T Done = 0;
+    LONG Result;
 
-    UNREFERENCED_PARAMETER(File);
     UNREFERENCED_PARAMETER(Position);
+    switch (LxMemDevice(File))
+    {
+        case LX_DEV_NULL:
+            return 0;
+        case LX_DEV_ZERO:
+        case LX_DEV_FULL:
+            Result = LxZeroUser(Buffer, Count);
+            return Result < 0 ? Result : (LONG)Count;
+        default:
+            break;
+    }
     while (Done < Count)
     {
         ULONG n = (ULONG)min(Count - Done, sizeof(Bytes));
-        LONG Result;
 
         LxGetRandomBytes(Bytes, n);
         Result = LxCopyToUser(Buffer + Done, Bytes, n);
@@ -93,42 +73,27 @@ LxReadRandom(
     return (LONG)Done;
 }
 
+/* Writes are discarded, except that /dev/full is always full */
 static
 LONG
-LxWriteDiscard(
+LxMemDeviceWrite(
     _In_ PLX_FILE File,
     _In_ ULONG_PTR Buffer,
     _In_ SIZE_T Count,
     _In_opt_ PLONGLONG Position)
 {
-    UNREFERENCED_PARAMETER(File);
     UNREFERENCED_PARAMETER(Buffer);
     UNREFERENCED_PARAMETER(Position);
-    return (LONG)Count;
+    return LxMemDevice(File) == LX_DEV_FULL ? -LX_ENOSPC : (LONG)Count;
 }
 
+/* /dev/zero maps as anonymous memory; the others cannot be mapped */
 static
 LONG
-LxWriteFull(
-    _In_ PLX_FILE File,
-    _In_ ULONG_PTR Buffer,
-    _In_ SIZE_T Count,
-    _In_opt_ PLONGLONG Position)
-{
-    UNREFERENCED_PARAMETER(File);
-    UNREFERENCED_PARAMETER(Buffer);
-    UNREFERENCED_PARAMETER(Count);
-    UNREFERENCED_PARAMETER(Position);
-    return -LX_ENOSPC;
-}
-
-static
-LONG
-LxMmapZero(
+LxMemDeviceMmap(
     _In_ PLX_FILE File)
 {
-    UNREFERENCED_PARAMETER(File);
-    return LX_MMAP_ANONYMOUS;
+    return LxMemDevice(File) == LX_DEV_ZERO ? LX_MMAP_ANONYMOUS : -LX_ENODEV;
 }
 
 static
@@ -163,46 +128,13 @@ LxMemDeviceName(
            0 : -LX_ENAMETOOLONG;
 }
 
-static const LX_FILE_OPERATIONS LxNullOperations =
+static const LX_FILE_OPERATIONS LxMemDeviceOperations =
 {
-    .Kind = "/dev/null",
-    .Read = LxReadNothing,
-    .Write = LxWriteDiscard,
+    .Kind = "memory device",
+    .Read = LxMemDeviceRead,
+    .Write = LxMemDeviceWrite,
     .Seek = LxNoSeek,
-    .Stat = LxMemDeviceStat,
-    .Statfs = LxMemDeviceStatfs,
-    .Name = LxMemDeviceName,
-};
-
-static const LX_FILE_OPERATIONS LxZeroOperations =
-{
-    .Kind = "/dev/zero",
-    .Read = LxReadZeros,
-    .Write = LxWriteDiscard,
-    .Seek = LxNoSeek,
-    .Mmap = LxMmapZero,
-    .Stat = LxMemDeviceStat,
-    .Statfs = LxMemDeviceStatfs,
-    .Name = LxMemDeviceName,
-};
-
-static const LX_FILE_OPERATIONS LxFullOperations =
-{
-    .Kind = "/dev/full",
-    .Read = LxReadZeros,
-    .Write = LxWriteFull,
-    .Seek = LxNoSeek,
-    .Stat = LxMemDeviceStat,
-    .Statfs = LxMemDeviceStatfs,
-    .Name = LxMemDeviceName,
-};
-
-static const LX_FILE_OPERATIONS LxRandomOperations =
-{
-    .Kind = "/dev/random",
-    .Read = LxReadRandom,
-    .Write = LxWriteDiscard,
-    .Seek = LxNoSeek,
+    .Mmap = LxMemDeviceMmap,
     .Stat = LxMemDeviceStat,
     .Statfs = LxMemDeviceStatfs,
     .Name = LxMemDeviceName,
@@ -214,13 +146,10 @@ LxCreateMemDevice(
     _In_ ULONG StatusFlags,
     _Out_ PLX_FILE *File)
 {
-    PCLX_FILE_OPERATIONS Ops = Device == LX_DEV_NULL ? &LxNullOperations :
-                               Device == LX_DEV_ZERO ? &LxZeroOperations :
-                               Device == LX_DEV_FULL ? &LxFullOperations : &LxRandomOperations;
     PLX_FILE New;
 
     ASSERT(Device < RTL_NUMBER_OF(LxMemDevices));
-    New = LxAllocateFile(Ops, StatusFlags, LX_S_IFCHR, sizeof(LX_MEM_DEVICE));
+    New = LxAllocateFile(&LxMemDeviceOperations, StatusFlags, LX_S_IFCHR, sizeof(LX_MEM_DEVICE));
     *File = New;
     if (New == NULL)
         return -LX_ENOMEM;

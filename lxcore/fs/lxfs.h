@@ -160,6 +160,9 @@ LONG LxPollFiles(_In_ PLX_PROCESS Process, _Inout_updates_(Count) PLX_POLL_ITEM 
 LONG LxResolveUserPath(_In_ PLX_PROCESS Process, _In_ LONG Dfd, _In_ const CHAR *UserPath,
                        _Out_writes_(LX_PATH_MAX) PCHAR Resolved, _Out_opt_ PULONG Flags,
                        _In_ BOOLEAN FollowLast);
+LONG LxResolvePath(_In_ PLX_PROCESS Process, _In_ LONG Dfd, _In_ const CHAR *UserPath,
+                   _In_ BOOLEAN FollowLast, _Out_opt_ PULONG Flags, _Out_ PCHAR *Resolved);
+VOID LxFreePath(_In_opt_ PCHAR Resolved);
 LONG LxNtPathOf(_In_ PLX_PROCESS Process, _In_ PCSTR Resolved, _Out_ PUNICODE_STRING NtPath);
 LONG LxOpenNt(_In_ PLX_PROCESS Process, _In_ PCSTR Resolved, _In_ const lx_nt_open *Open,
               _In_ ULONG Attributes, _Out_ PHANDLE Handle, _Out_opt_ PULONG_PTR Information);
@@ -190,6 +193,8 @@ LONG LxNtObjectSetattr(_In_ PLX_FILE File, _In_ const LX_SETATTR *Attr);
 LONG LxNtObjectIdentity(_In_ PLX_FILE File, _Out_ PULONGLONG Volume, _Out_ PULONGLONG Index,
                         _Out_opt_ PULONGLONG Size);
 VOID LxNtObjectRelease(_In_ PLX_FILE File);
+LONG LxCreateNtObjectFile(_In_ PCLX_FILE_OPERATIONS Ops, _In_ ULONG StatusFlags, _In_ ULONG Mode,
+                          _In_ SIZE_T PrivateSize, _In_ HANDLE Handle, _Out_ PLX_FILE *File);
 
 /* The kinds' constructors */
 LONG LxCreateNtFile(_In_ HANDLE Handle, _In_ ULONG StatusFlags, _In_ PCHAR Path,

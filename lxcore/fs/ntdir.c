@@ -293,19 +293,15 @@ LxCreateNtDirectory(
     _In_ PCHAR Path,
     _Out_ PLX_FILE *File)
 {
-    PLX_FILE New = LxAllocateFile(&LxNtDirOperations, StatusFlags, LX_S_IFDIR, sizeof(LX_NT_DIR));
-    PLX_NT_DIR Dir;
+    LONG Result = LxCreateNtObjectFile(&LxNtDirOperations, StatusFlags, LX_S_IFDIR, sizeof(LX_NT_DIR),
+                                       Handle, File);
 
-    *File = New;
-    if (New == NULL)
+    if (Result < 0)
     {
-        ZwClose(Handle);
         ExFreePoolWithTag(Path, LX_TAG_FILE);
-        return -LX_ENOMEM;
+        return Result;
     }
-    Dir = New->Private;
-    Dir->Object.Handle = Handle;
-    Dir->Restart = TRUE;
-    New->Path = Path;
+    ((PLX_NT_DIR)(*File)->Private)->Restart = TRUE;
+    (*File)->Path = Path;
     return 0;
 }

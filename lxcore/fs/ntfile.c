@@ -127,22 +127,20 @@ LxCreateNtFile(
     _In_ LONG SymlinkLength,
     _Out_ PLX_FILE *File)
 {
-    PLX_FILE New = LxAllocateFile(&LxNtFileOperations, StatusFlags,
-                                  SymlinkLength >= 0 ? LX_S_IFLNK : LX_S_IFREG, sizeof(LX_NT_FILE));
     PLX_NT_FILE NtFile;
+    LONG Result;
 
-    *File = New;
-    if (New == NULL)
+    Result = LxCreateNtObjectFile(&LxNtFileOperations, StatusFlags, SymlinkLength >= 0 ? LX_S_IFLNK : LX_S_IFREG,
+                                  sizeof(LX_NT_FILE), Handle, File);
+    if (Result < 0)
     {
-        ZwClose(Handle);
         ExFreePoolWithTag(Path, LX_TAG_FILE);
-        return -LX_ENOMEM;
+        return Result;
     }
-    NtFile = New->Private;
-    NtFile->Object.Handle = Handle;
+    NtFile = (*File)->Private;
     NtFile->IsSymlink = SymlinkLength >= 0;
     NtFile->SymlinkLength = SymlinkLength >= 0 ? (ULONG)SymlinkLength : 0;
-    New->Flags = LX_FILE_PREAD;
-    New->Path = Path;
+    (*File)->Flags = LX_FILE_PREAD;
+    (*File)->Path = Path;
     return 0;
 }

@@ -55,12 +55,18 @@ LxWaitPendingIo(
     return IoStatus->Status;
 }
 
-/* read(2) of a handle: at Position, else at (Seekable) or without (streams) File->Offset */
+/*
+ * read(2) (Write FALSE) or write(2) of a handle: at Position, else at File->Offset
+ * (Seekable) or at the object's own position (streams); O_APPEND writes at the end. A
+ * short transfer ends a read of a stream (no blocking for more) and any write.
+ */
+static
 LONG
-LxNtRead(
+LxNtTransfer(
     _In_ PLX_FILE File,
     _In_ HANDLE Handle,
     _In_ BOOLEAN Seekable,
+    _In_ BOOLEAN Write,
     _In_ ULONG_PTR Buffer,
     _In_ SIZE_T Count,
     _In_opt_ PLONGLONG Position)
@@ -70,77 +76,7 @@ LxNtRead(
     LONG Result = 0;
     BOOLEAN Interrupted = FALSE;
 
-    Bounce = ExAllocatePoolWithTag(PagedPool, LX_IO_CHUNK, LX_TAG_TEMP);
-    if (Bounce == NULL)
-        return -LX_ENOMEM;
-
-    if (Seekable && Position == NULL)
-        ExAcquireFastMutex(&File->Lock);
-    while (Done < Count)
-    {
-        ULONG Chunk = (ULONG)min(Count - Done, LX_IO_CHUNK);
-        IO_STATUS_BLOCK IoStatus;
-        LARGE_INTEGER ByteOffset;
-        NTSTATUS Status;
-        ULONG Got;
-
-        ByteOffset.QuadPart = (Position ? *Position : File->Offset) + Done;
-        Status = ZwReadFile(Handle, NULL, NULL, NULL, &IoStatus, Bounce, Chunk,
-                            Seekable ? &ByteOffset : NULL, NULL);
-        if (Status == STATUS_PENDING)
-        {
-            /* a handle opened for asynchronous I/O (a launcher's pipe): wait for it */
-            Status = LxWaitPendingIo(Handle, &IoStatus, &Interrupted);
-            if (Interrupted && Status == STATUS_CANCELLED && Done == 0)
-                break;
-        }
-        if (Status == STATUS_END_OF_FILE || Status == STATUS_PIPE_BROKEN)
-            break;
-        if (!NT_SUCCESS(Status))
-        {
-            if (Done == 0)
-                Result = LxStatusToErrno(Status);
-            break;
-        }
-        Got = (ULONG)IoStatus.Information;
-        if (Got == 0)
-            break;
-        Result = LxCopyToUser(Buffer + Done, Bounce, Got);
-        if (Result < 0)
-            break;
-        Done += Got;
-        if (Got < Chunk || !Seekable)
-            break;  /* short read: do not block for more (pipes, consoles) */
-    }
-    if (Seekable && Position == NULL)
-    {
-        File->Offset += Done;
-        ExReleaseFastMutex(&File->Lock);
-    }
-    ExFreePoolWithTag(Bounce, LX_TAG_TEMP);
-    if (Done != 0)
-        return (LONG)Done;
-    if (Interrupted)
-        return LxInterruptedCall(TRUE);
-    return Result;
-}
-
-/* write(2) of a handle; O_APPEND writes at the end of the file */
-LONG
-LxNtWrite(
-    _In_ PLX_FILE File,
-    _In_ HANDLE Handle,
-    _In_ BOOLEAN Seekable,
-    _In_ ULONG_PTR Buffer,
-    _In_ SIZE_T Count,
-    _In_opt_ PLONGLONG Position)
-{
-    PUCHAR Bounce;
-    SIZE_T Done = 0;
-    LONG Result = 0;
-    BOOLEAN Interrupted = FALSE;
-
-    if (Count == 0)
+    if (Count == 0 && Write)
         return 0;
     Bounce = ExAllocatePoolWithTag(PagedPool, LX_IO_CHUNK, LX_TAG_TEMP);
     if (Bounce == NULL)
@@ -155,45 +91,58 @@ LxNtWrite(
         LARGE_INTEGER ByteOffset;
         NTSTATUS Status;
 
-        Result = LxCopyFromUser(Bounce, Buffer + Done, Chunk);
-        if (Result < 0)
-            break;
-        if (Position != NULL)
+        ByteOffset.QuadPart = (Position ? *Position : File->Offset) + Done;
+        if (Write)
         {
-            ByteOffset.QuadPart = *Position + Done;
-        }
-        else if (File->StatusFlags & LX_O_APPEND)
-        {
-            ByteOffset.HighPart = -1;
-            ByteOffset.LowPart = FILE_WRITE_TO_END_OF_FILE;
+            Result = LxCopyFromUser(Bounce, Buffer + Done, Chunk);
+            if (Result < 0)
+                break;
+            if (Position == NULL && (File->StatusFlags & LX_O_APPEND))
+            {
+                ByteOffset.HighPart = -1;
+                ByteOffset.LowPart = FILE_WRITE_TO_END_OF_FILE;
+            }
+            Status = ZwWriteFile(Handle, NULL, NULL, NULL, &IoStatus, Bounce, Chunk,
+                                 Seekable ? &ByteOffset : NULL, NULL);
         }
         else
         {
-            ByteOffset.QuadPart = File->Offset + Done;
+            Status = ZwReadFile(Handle, NULL, NULL, NULL, &IoStatus, Bounce, Chunk,
+                                Seekable ? &ByteOffset : NULL, NULL);
         }
-        Status = ZwWriteFile(Handle, NULL, NULL, NULL, &IoStatus, Bounce, Chunk,
-                             Seekable ? &ByteOffset : NULL, NULL);
         if (Status == STATUS_PENDING)
         {
+            /* a handle opened for asynchronous I/O (a launcher's pipe): wait for it */
             Status = LxWaitPendingIo(Handle, &IoStatus, &Interrupted);
             if (Interrupted && Status == STATUS_CANCELLED && Done == 0)
                 break;
         }
+        if (!Write && (Status == STATUS_END_OF_FILE || Status == STATUS_PIPE_BROKEN))
+            break;
         if (!NT_SUCCESS(Status))
         {
-            Result = (Status == STATUS_PIPE_BROKEN || Status == STATUS_PIPE_CLOSING) ?
-                     -LX_EPIPE : LxStatusToErrno(Status);
+            if (Write)
+                Result = (Status == STATUS_PIPE_BROKEN || Status == STATUS_PIPE_CLOSING) ?
+                         -LX_EPIPE : LxStatusToErrno(Status);
+            else if (Done == 0)
+                Result = LxStatusToErrno(Status);
             break;
         }
+        if (!Write && IoStatus.Information != 0)
+        {
+            Result = LxCopyToUser(Buffer + Done, Bounce, IoStatus.Information);
+            if (Result < 0)
+                break;
+        }
         Done += IoStatus.Information;
-        if (IoStatus.Information < Chunk)
-            break;
+        if (IoStatus.Information < Chunk || (!Write && !Seekable))
+            break;  /* short: do not block for more (pipes, consoles) */
     }
     if (Seekable && Position == NULL)
     {
         LONGLONG End;
 
-        if (!(File->StatusFlags & LX_O_APPEND))
+        if (!Write || !(File->StatusFlags & LX_O_APPEND))
             File->Offset += Done;
         else if (LxNtEndOfFile(Handle, &End) == 0)
             File->Offset = End;
@@ -205,6 +154,30 @@ LxNtWrite(
     if (Interrupted)
         return LxInterruptedCall(TRUE);
     return Result;
+}
+
+LONG
+LxNtRead(
+    _In_ PLX_FILE File,
+    _In_ HANDLE Handle,
+    _In_ BOOLEAN Seekable,
+    _In_ ULONG_PTR Buffer,
+    _In_ SIZE_T Count,
+    _In_opt_ PLONGLONG Position)
+{
+    return LxNtTransfer(File, Handle, Seekable, FALSE, Buffer, Count, Position);
+}
+
+LONG
+LxNtWrite(
+    _In_ PLX_FILE File,
+    _In_ HANDLE Handle,
+    _In_ BOOLEAN Seekable,
+    _In_ ULONG_PTR Buffer,
+    _In_ SIZE_T Count,
+    _In_opt_ PLONGLONG Position)
+{
+    return LxNtTransfer(File, Handle, Seekable, TRUE, Buffer, Count, Position);
 }
 
 LONG
@@ -510,4 +483,26 @@ LxNtObjectRelease(
     _In_ PLX_FILE File)
 {
     ZwClose(LxNtHandle(File));
+}
+
+/* A new description of an NT-backed kind holding Handle (closed if there is no memory) */
+LONG
+LxCreateNtObjectFile(
+    _In_ PCLX_FILE_OPERATIONS Ops,
+    _In_ ULONG StatusFlags,
+    _In_ ULONG Mode,
+    _In_ SIZE_T PrivateSize,
+    _In_ HANDLE Handle,
+    _Out_ PLX_FILE *File)
+{
+    PLX_FILE New = LxAllocateFile(Ops, StatusFlags, Mode, PrivateSize);
+
+    *File = New;
+    if (New == NULL)
+    {
+        ZwClose(Handle);
+        return -LX_ENOMEM;
+    }
+    ((PLX_NT_OBJECT)New->Private)->Handle = Handle;
+    return 0;
 }

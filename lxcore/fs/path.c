@@ -71,6 +71,39 @@ Done:
     return Result;
 }
 
+/* LxResolveUserPath into a new LX_PATH_MAX buffer: 0.. and *Resolved (free it with LxFreePath),
+ * or -errno and NULL */
+LONG
+LxResolvePath(
+    _In_ PLX_PROCESS Process,
+    _In_ LONG Dfd,
+    _In_ const CHAR *UserPath,
+    _In_ BOOLEAN FollowLast,
+    _Out_opt_ PULONG Flags,
+    _Out_ PCHAR *Resolved)
+{
+    LONG Result;
+
+    *Resolved = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_TEMP);
+    if (*Resolved == NULL)
+        return -LX_ENOMEM;
+    Result = LxResolveUserPath(Process, Dfd, UserPath, *Resolved, Flags, FollowLast);
+    if (Result < 0)
+    {
+        ExFreePoolWithTag(*Resolved, LX_TAG_TEMP);
+        *Resolved = NULL;
+    }
+    return Result;
+}
+
+VOID
+LxFreePath(
+    _In_opt_ PCHAR Resolved)
+{
+    if (Resolved != NULL)
+        ExFreePoolWithTag(Resolved, LX_TAG_TEMP);
+}
+
 /* Builds the NT path of a resolved Linux path (UNICODE_STRING with a pool buffer). */
 LONG
 LxNtPathOf(

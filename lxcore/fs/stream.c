@@ -264,18 +264,14 @@ LxCreateStreamFile(
     _In_ USHORT TtyColumns,
     _Out_ PLX_FILE *File)
 {
-    PLX_FILE New = LxAllocateFile(&LxStreamOperations, StatusFlags,
-                                  TtyRows ? LX_S_IFCHR : LX_S_IFIFO, sizeof(LX_STREAM));
     PLX_STREAM Stream;
+    LONG Result;
 
-    *File = New;
-    if (New == NULL)
-    {
-        ZwClose(Handle);
-        return -LX_ENOMEM;
-    }
-    Stream = New->Private;
-    Stream->Object.Handle = Handle;
+    Result = LxCreateNtObjectFile(&LxStreamOperations, StatusFlags, TtyRows ? LX_S_IFCHR : LX_S_IFIFO,
+                                  sizeof(LX_STREAM), Handle, File);
+    if (Result < 0)
+        return Result;
+    Stream = (*File)->Private;
     Stream->IsTty = TtyRows != 0;
     Stream->TtyRows = TtyRows;
     Stream->TtyColumns = TtyColumns;

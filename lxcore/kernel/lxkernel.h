@@ -279,8 +279,8 @@ LONG LxInterruptedCallWithMask(_In_ ULONGLONG OriginalMask);
 NTSTATUS LxSleepInterruptible(_In_ PLARGE_INTEGER Interval);   /* relative (< 0) */
 
 LONG LxSigreturn(_In_ BOOLEAN Rt);
-LONG LxSigtimedwait(_In_ ULONG_PTR Uthese, _In_ ULONG_PTR Uinfo, _In_ BOOLEAN HaveTimeout,
-                    _In_ LONGLONG Sec, _In_ LONGLONG Nsec, _In_ SIZE_T Sigsetsize);
+LONG LxSigtimedwait(_In_ ULONG_PTR Uthese, _In_ ULONG_PTR Uinfo, _In_ ULONG_PTR Uts,
+                    _In_ BOOLEAN Time64, _In_ SIZE_T Sigsetsize);   /* Uts: either layout, 0: none */
 LONG LxSignalSelfInfo(_In_ LONG Sig, _In_ const lx_sigfields *Info, _In_ LONG SyscallResult);
 VOID LxSenderFields(_Out_ lx_sigfields *Info, _In_ LONG Code);
 LONG LxSignalSelfWithResult(_In_ LONG Sig, _In_ LONG Code, _In_ LONG SyscallResult);

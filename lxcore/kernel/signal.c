@@ -1156,17 +1156,24 @@ LONG
 LxSigtimedwait(
     _In_ ULONG_PTR Uthese,
     _In_ ULONG_PTR Uinfo,
-    _In_ BOOLEAN HaveTimeout,
-    _In_ LONGLONG Sec,
-    _In_ LONGLONG Nsec,
+    _In_ ULONG_PTR Uts,
+    _In_ BOOLEAN Time64,
     _In_ SIZE_T Sigsetsize)
 {
+    BOOLEAN HaveTimeout = Uts != 0;
+    lx_timespec64 Ts;
+    LONGLONG Sec, Nsec;
     PLX_THREAD Thread = LxCurrentThread();
     PLX_PROCESS Process = LxCurrentProcess();
     ULONGLONG Set, Deadline = 0;
     NTSTATUS Status;
     LONG Result;
     KIRQL Irql;
+
+    if (LxGetUserTimeout(Uts, Time64, &Ts) < 0)
+        return -LX_EFAULT;
+    Sec = Ts.sec;
+    Nsec = Ts.nsec;
 
     if (Sigsetsize != sizeof(ULONGLONG))
         return -LX_EINVAL;

@@ -32,6 +32,25 @@
 /* ---------------------------------------------------------------------------------------- */
 /* Reading and writing                                                                     */
 
+/* read(2) and write(2) of a descriptor at its file offset */
+static
+LONG
+LxReadWriteFd(
+    _In_ ULONG Fd,
+    _In_ ULONG_PTR Buffer,
+    _In_ SIZE_T Count,
+    _In_ BOOLEAN Write)
+{
+    PLX_FILE File = LxGetFile(LxCurrentProcess(), Fd);
+    LONG Result;
+
+    if (File == NULL)
+        return -LX_EBADF;
+    Result = Write ? LxFileWrite(File, Buffer, Count, NULL) : LxFileRead(File, Buffer, Count, NULL);
+    LxDereferenceFile(File);
+    return Result;
+}
+
 LONG
 NTAPI
 LxSysRead(
@@ -39,14 +58,7 @@ LxSysRead(
     CHAR *Buf,
     SIZE_T Count)
 {
-    PLX_FILE File = LxGetFile(LxCurrentProcess(), Fd);
-    LONG Result;
-
-    if (File == NULL)
-        return -LX_EBADF;
-    Result = LxFileRead(File, (ULONG_PTR)Buf, Count, NULL);
-    LxDereferenceFile(File);
-    return Result;
+    return LxReadWriteFd(Fd, (ULONG_PTR)Buf, Count, FALSE);
 }
 
 LONG
@@ -56,14 +68,7 @@ LxSysWrite(
     const CHAR *Buf,
     SIZE_T Count)
 {
-    PLX_FILE File = LxGetFile(LxCurrentProcess(), Fd);
-    LONG Result;
-
-    if (File == NULL)
-        return -LX_EBADF;
-    Result = LxFileWrite(File, (ULONG_PTR)Buf, Count, NULL);
-    LxDereferenceFile(File);
-    return Result;
+    return LxReadWriteFd(Fd, (ULONG_PTR)Buf, Count, TRUE);
 }
 
 static
@@ -531,15 +536,12 @@ LxSysChdir(
     PCHAR Resolved;
     LONG Result;
 
-    Resolved = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_TEMP);
-    if (Resolved == NULL)
-        return -LX_ENOMEM;
-    Result = LxResolveUserPath(Process, LX_AT_FDCWD, Filename, Resolved, NULL, TRUE);
+    Result = LxResolvePath(Process, LX_AT_FDCWD, Filename, TRUE, NULL, &Resolved);
     if (Result >= 0)
         Result = LxCheckDirectory(Process, Resolved);
     if (Result == 0)
         RtlStringCbCopyA(Process->Cwd, LX_PATH_MAX, Resolved);
-    ExFreePoolWithTag(Resolved, LX_TAG_TEMP);
+    LxFreePath(Resolved);
     return Result;
 }
 
@@ -701,7 +703,7 @@ LxStatfs(
             return -LX_ENOMEM;
         Result = LxResolveUserPath(Process, LX_AT_FDCWD, Path, Resolved, NULL, TRUE);
         Virtual = Result >= 0 && LxVirtualStatfs(Resolved, Info);
-        ExFreePoolWithTag(Resolved, LX_TAG_TEMP);
+        LxFreePath(Resolved);
         if (Result < 0 || Virtual)
             return Result < 0 ? Result : 0;
         Result = LxOpenPath(Process, LX_AT_FDCWD, Path, LX_O_PATH, 0, &File, &Cloexec);

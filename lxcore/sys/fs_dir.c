@@ -49,10 +49,7 @@ LxMkdir(
     HANDLE Handle;
     LONG Result;
 
-    Resolved = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_TEMP);
-    if (Resolved == NULL)
-        return -LX_ENOMEM;
-    Result = LxResolveUserPath(Process, Dfd, Pathname, Resolved, NULL, FALSE);
+    Result = LxResolvePath(Process, Dfd, Pathname, FALSE, NULL, &Resolved);
     if (Result >= 0)
     {
         if (strcmp(Resolved, "/") == 0)
@@ -75,7 +72,7 @@ LxMkdir(
             }
         }
     }
-    ExFreePoolWithTag(Resolved, LX_TAG_TEMP);
+    LxFreePath(Resolved);
     return Result;
 }
 
@@ -186,7 +183,7 @@ LxRemove(
 
 Done:
     if (Resolved)
-        ExFreePoolWithTag(Resolved, LX_TAG_TEMP);
+        LxFreePath(Resolved);
     if (Raw)
         ExFreePoolWithTag(Raw, LX_TAG_TEMP);
     return Result;
@@ -439,10 +436,7 @@ LxReadlink(
 
     if (Bufsiz <= 0)
         return -LX_EINVAL;
-    Resolved = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_TEMP);
-    if (Resolved == NULL)
-        return -LX_ENOMEM;
-    Result = LxResolveUserPath(Process, Dfd, Path, Resolved, NULL, FALSE);
+    Result = LxResolvePath(Process, Dfd, Path, FALSE, NULL, &Resolved);
     if (Result < 0)
         goto Done;
 
@@ -472,7 +466,7 @@ LxReadlink(
 Done:
     if (Link)
         ExFreePoolWithTag(Link, LX_TAG_TEMP);
-    ExFreePoolWithTag(Resolved, LX_TAG_TEMP);
+    LxFreePath(Resolved);
     return Result;
 }
 
@@ -539,7 +533,7 @@ LxSymlink(
 
 Done:
     if (Resolved)
-        ExFreePoolWithTag(Resolved, LX_TAG_TEMP);
+        LxFreePath(Resolved);
     ExFreePoolWithTag(Target, LX_TAG_TEMP);
     return Result;
 }
@@ -580,10 +574,7 @@ LxChangeAttributes(
     HANDLE Handle;
     LONG Result;
 
-    Resolved = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_TEMP);
-    if (Resolved == NULL)
-        return -LX_ENOMEM;
-    Result = LxResolveUserPath(Process, Dfd, Filename, Resolved, NULL, Follow);
+    Result = LxResolvePath(Process, Dfd, Filename, Follow, NULL, &Resolved);
     if (Result >= 0)
     {
         lx_open_flags_to_nt(LX_O_PATH, &Open);
@@ -595,7 +586,7 @@ LxChangeAttributes(
                 LxMetaSetMode(Process, Resolved, Mode & 07777);
         }
     }
-    ExFreePoolWithTag(Resolved, LX_TAG_TEMP);
+    LxFreePath(Resolved);
     return Result;
 }
 
@@ -775,7 +766,7 @@ LxUtimens(
             ZwClose(Handle);
         }
     }
-    ExFreePoolWithTag(Resolved, LX_TAG_TEMP);
+    LxFreePath(Resolved);
     return Result;
 }
 

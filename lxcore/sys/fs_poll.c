@@ -73,22 +73,27 @@ LxSysPoll(
     return Result;
 }
 
+/* ppoll and ppoll_time64: Tsp a user timespec of either layout (0: no timeout) */
 static
 LONG
 LxPpoll(
     _In_ LX_POLLFD *Ufds,
     _In_ ULONG Nfds,
-    _In_ BOOLEAN HaveTimeout,
-    _In_ LONGLONG Sec,
-    _In_ LONGLONG Nsec,
+    _In_ ULONG_PTR Tsp,
+    _In_ BOOLEAN Time64,
     _In_opt_ const LX_SIGSET *Sigmask,
     _In_ SIZE_T Sigsetsize)
 {
+    BOOLEAN HaveTimeout = Tsp != 0;
+    lx_timespec64 Ts;
     PLX_THREAD Thread = LxCurrentThread();
     ULONGLONG OldMask = Thread->SignalMask, NewMask;
     int64_t Interval;
     LONG Result;
 
+    Result = LxGetUserTimeout(Tsp, Time64, &Ts);
+    if (Result < 0)
+        return Result;
     if (Sigmask != NULL)
     {
         if (Sigsetsize != sizeof(ULONGLONG))
@@ -99,7 +104,7 @@ LxPpoll(
     }
     if (HaveTimeout)
     {
-        Result = lx_timespec_to_nt_relative(Sec, Nsec, &Interval);
+        Result = lx_timespec_to_nt_relative(Ts.sec, Ts.nsec, &Interval);
         if (Result < 0)
             return Result;
     }
@@ -124,12 +129,7 @@ LxSysPpoll(
     const LX_SIGSET *Sigmask,
     SIZE_T Sigsetsize)
 {
-    lx_timespec64 Ts;
-    LONG Result = LxGetUserTimeout((ULONG_PTR)Tsp, FALSE, &Ts);
-
-    if (Result < 0)
-        return Result;
-    return LxPpoll(Ufds, Nfds, Tsp != NULL, Ts.sec, Ts.nsec, Sigmask, Sigsetsize);
+    return LxPpoll(Ufds, Nfds, (ULONG_PTR)Tsp, FALSE, Sigmask, Sigsetsize);
 }
 
 LONG
@@ -141,12 +141,7 @@ LxSysPpollTime64(
     const LX_SIGSET *Sigmask,
     SIZE_T Sigsetsize)
 {
-    lx_timespec64 Ts;
-    LONG Result = LxGetUserTimeout((ULONG_PTR)Tsp, TRUE, &Ts);
-
-    if (Result < 0)
-        return Result;
-    return LxPpoll(Ufds, Nfds, Tsp != NULL, Ts.sec, Ts.nsec, Sigmask, Sigsetsize);
+    return LxPpoll(Ufds, Nfds, (ULONG_PTR)Tsp, TRUE, Sigmask, Sigsetsize);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -300,6 +295,7 @@ struct _LX_PSELECT_SIGMASK
     ULONG SsLen;
 };
 
+/* pselect6 and pselect6_time64: Tsp a user timespec of either layout (0: no timeout) */
 static
 LONG
 LxPselect(
@@ -307,11 +303,12 @@ LxPselect(
     _In_opt_ LX_FD_SET *Inp,
     _In_opt_ LX_FD_SET *Outp,
     _In_opt_ LX_FD_SET *Exp,
-    _In_ BOOLEAN HaveTimeout,
-    _In_ LONGLONG Sec,
-    _In_ LONGLONG Nsec,
+    _In_ ULONG_PTR Tsp,
+    _In_ BOOLEAN Time64,
     _In_opt_ VOID *Sig)
 {
+    BOOLEAN HaveTimeout = Tsp != 0;
+    lx_timespec64 Ts;
     PLX_THREAD Thread = LxCurrentThread();
     ULONGLONG OldMask = Thread->SignalMask, NewMask = 0;
     BOOLEAN HaveMask = FALSE;
@@ -319,6 +316,9 @@ LxPselect(
     LONGLONG Timeout;
     LONG Result;
 
+    Result = LxGetUserTimeout(Tsp, Time64, &Ts);
+    if (Result < 0)
+        return Result;
     if (Sig != NULL)
     {
         struct _LX_PSELECT_SIGMASK Mask;
@@ -338,7 +338,7 @@ LxPselect(
     }
     if (HaveTimeout)
     {
-        Result = lx_timespec_to_nt_relative(Sec, Nsec, &Interval);
+        Result = lx_timespec_to_nt_relative(Ts.sec, Ts.nsec, &Interval);
         if (Result < 0)
             return Result;
         Timeout = Interval;
@@ -363,12 +363,7 @@ LxSysPselect6(
     LX_OLD_TIMESPEC32 *Tsp,
     VOID *Sig)
 {
-    lx_timespec64 Ts;
-    LONG Result = LxGetUserTimeout((ULONG_PTR)Tsp, FALSE, &Ts);
-
-    if (Result < 0)
-        return Result;
-    return LxPselect(N, Inp, Outp, Exp, Tsp != NULL, Ts.sec, Ts.nsec, Sig);
+    return LxPselect(N, Inp, Outp, Exp, (ULONG_PTR)Tsp, FALSE, Sig);
 }
 
 LONG
@@ -381,10 +376,5 @@ LxSysPselect6Time64(
     LX_KERNEL_TIMESPEC *Tsp,
     VOID *Sig)
 {
-    lx_timespec64 Ts;
-    LONG Result = LxGetUserTimeout((ULONG_PTR)Tsp, TRUE, &Ts);
-
-    if (Result < 0)
-        return Result;
-    return LxPselect(N, Inp, Outp, Exp, Tsp != NULL, Ts.sec, Ts.nsec, Sig);
+    return LxPselect(N, Inp, Outp, Exp, (ULONG_PTR)Tsp, TRUE, Sig);
 }

@@ -183,6 +183,28 @@ LxSysGetRobustList(
     return Result;
 }
 
+/* futex and futex_time64: Utime a timespec of either layout for the waiting operations,
+ * a number (val2) for the requeueing ones */
+static
+LONG
+LxFutexCall(
+    _In_ ULONG_PTR Uaddr,
+    _In_ LONG Op,
+    _In_ ULONG Val,
+    _In_ ULONG_PTR Utime,
+    _In_ BOOLEAN Time64,
+    _In_ ULONG_PTR Uaddr2,
+    _In_ ULONG Val3)
+{
+    BOOLEAN HaveTimeout = LxFutexUsesTimeout(Op) && Utime != 0;
+    lx_timespec64 Ts;
+    LONG Result = LxGetUserTimeout(HaveTimeout ? Utime : 0, Time64, &Ts);
+
+    if (Result < 0)
+        return Result;
+    return LxFutexOperation(Uaddr, Op, Val, HaveTimeout, Ts.sec, Ts.nsec, Utime, Uaddr2, Val3);
+}
+
 LONG
 NTAPI
 LxSysFutex(
@@ -193,14 +215,7 @@ LxSysFutex(
     ULONG *Uaddr2,
     ULONG Val3)
 {
-    BOOLEAN HaveTimeout = LxFutexUsesTimeout(Op) && Utime != NULL;
-    lx_timespec64 Ts;
-    LONG Result = LxGetUserTimeout(HaveTimeout ? (ULONG_PTR)Utime : 0, FALSE, &Ts);
-
-    if (Result < 0)
-        return Result;
-    return LxFutexOperation((ULONG_PTR)Uaddr, Op, Val, HaveTimeout, Ts.sec, Ts.nsec,
-                   (ULONG_PTR)Utime, (ULONG_PTR)Uaddr2, Val3);
+    return LxFutexCall((ULONG_PTR)Uaddr, Op, Val, (ULONG_PTR)Utime, FALSE, (ULONG_PTR)Uaddr2, Val3);
 }
 
 LONG
@@ -213,12 +228,5 @@ LxSysFutexTime64(
     ULONG *Uaddr2,
     ULONG Val3)
 {
-    BOOLEAN HaveTimeout = LxFutexUsesTimeout(Op) && Utime != NULL;
-    lx_timespec64 Ts;
-    LONG Result = LxGetUserTimeout(HaveTimeout ? (ULONG_PTR)Utime : 0, TRUE, &Ts);
-
-    if (Result < 0)
-        return Result;
-    return LxFutexOperation((ULONG_PTR)Uaddr, Op, Val, HaveTimeout, Ts.sec, Ts.nsec,
-                   (ULONG_PTR)Utime, (ULONG_PTR)Uaddr2, Val3);
+    return LxFutexCall((ULONG_PTR)Uaddr, Op, Val, (ULONG_PTR)Utime, TRUE, (ULONG_PTR)Uaddr2, Val3);
 }

@@ -502,13 +502,7 @@ LxSysRtSigtimedwait(
     const LX_OLD_TIMESPEC32 *Uts,
     SIZE_T Sigsetsize)
 {
-    lx_timespec64 Ts;
-    LONG Result = LxGetUserTimeout((ULONG_PTR)Uts, FALSE, &Ts);
-
-    if (Result < 0)
-        return Result;
-    return LxSigtimedwait((ULONG_PTR)Uthese, (ULONG_PTR)Uinfo, Uts != NULL, Ts.sec, Ts.nsec,
-                          Sigsetsize);
+    return LxSigtimedwait((ULONG_PTR)Uthese, (ULONG_PTR)Uinfo, (ULONG_PTR)Uts, FALSE, Sigsetsize);
 }
 
 LONG
@@ -519,11 +513,5 @@ LxSysRtSigtimedwaitTime64(
     const LX_KERNEL_TIMESPEC *Uts,
     SIZE_T Sigsetsize)
 {
-    lx_timespec64 Ts;
-    LONG Result = LxGetUserTimeout((ULONG_PTR)Uts, TRUE, &Ts);
-
-    if (Result < 0)
-        return Result;
-    return LxSigtimedwait((ULONG_PTR)Uthese, (ULONG_PTR)Uinfo, Uts != NULL, Ts.sec, Ts.nsec,
-                          Sigsetsize);
+    return LxSigtimedwait((ULONG_PTR)Uthese, (ULONG_PTR)Uinfo, (ULONG_PTR)Uts, TRUE, Sigsetsize);
 }
