@@ -252,6 +252,7 @@ DriverEntry(
     LxInitializeSignals();
     LxInitializeLocks();
     LxInitializeIpc();
+    LxInitializeShmfs();
 
     /* The pico registration window closes after boot-start drivers: do it first. */
     Status = LxRegisterPicoProvider();

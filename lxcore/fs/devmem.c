@@ -91,8 +91,12 @@ LxMemDeviceWrite(
 static
 LONG
 LxMemDeviceMmap(
-    _In_ PLX_FILE File)
+    _In_ PLX_FILE File,
+    _In_ BOOLEAN Shared,
+    _Out_ PLX_SHARED_MEMORY *Memory)
 {
+    UNREFERENCED_PARAMETER(Shared);
+    UNREFERENCED_PARAMETER(Memory);
     return LxMemDevice(File) == LX_DEV_ZERO ? LX_MMAP_ANONYMOUS : -LX_ENODEV;
 }
 

@@ -145,15 +145,18 @@ LxFilePoll(
 
 LONG
 LxFileMmap(
-    _In_ PLX_FILE File)
+    _In_ PLX_FILE File,
+    _In_ BOOLEAN Shared,
+    _Out_ PLX_SHARED_MEMORY *Memory)
 {
+    *Memory = NULL;
     if (File->StatusFlags & LX_O_PATH)
         return -LX_EBADF;
     if ((File->StatusFlags & LX_O_ACCMODE) == LX_O_WRONLY)
         return -LX_EACCES;
     if (File->Ops->Mmap == NULL)
         return -LX_ENODEV;
-    return File->Ops->Mmap(File);
+    return File->Ops->Mmap(File, Shared, Memory);
 }
 
 LONG

@@ -48,6 +48,7 @@
 /* What mmap of a file gives (LX_FILE_OPERATIONS.Mmap) */
 #define LX_MMAP_ANONYMOUS   0       /* zero-filled memory, as MAP_ANONYMOUS (/dev/zero) */
 #define LX_MMAP_COPY        1       /* a private copy of the file's bytes, read through Read */
+#define LX_MMAP_SHARED      2       /* a view of the file's shared memory (*Memory, referenced) */
 
 typedef struct _LX_POLL_TABLE LX_POLL_TABLE, *PLX_POLL_TABLE;
 
@@ -88,7 +89,8 @@ typedef struct _LX_FILE_OPERATIONS
     LONG (*Ioctl)(_In_ PLX_FILE File, _In_ ULONG Cmd, _In_ ULONG_PTR Arg);
     /* The ready events; with a table, also registers the file's wait queue(s) in it */
     ULONG (*Poll)(_In_ PLX_FILE File, _In_opt_ PLX_POLL_TABLE Table);
-    LONG (*Mmap)(_In_ PLX_FILE File);
+    /* Shared: MAP_SHARED (else MAP_PRIVATE); LX_MMAP_SHARED gives *Memory */
+    LONG (*Mmap)(_In_ PLX_FILE File, _In_ BOOLEAN Shared, _Out_ PLX_SHARED_MEMORY *Memory);
     LONG (*Stat)(_In_ PLX_FILE File, _Out_ struct _LX_STAT64 *St);
     LONG (*Statfs)(_In_ PLX_FILE File, _Out_ lx_statfs_info *Info);
     LONG (*Truncate)(_In_ PLX_FILE File, _In_ LONGLONG Length);
@@ -114,7 +116,7 @@ LONG LxFileSeek(_In_ PLX_FILE File, _In_ LONGLONG Offset, _In_ ULONG Whence, _Ou
 LONG LxFileGetdents(_In_ PLX_FILE File, _In_ ULONG_PTR Buffer, _In_ ULONG Count);
 LONG LxFileIoctl(_In_ PLX_FILE File, _In_ ULONG Cmd, _In_ ULONG_PTR Arg);
 ULONG LxFilePoll(_In_ PLX_FILE File, _In_opt_ PLX_POLL_TABLE Table);
-LONG LxFileMmap(_In_ PLX_FILE File);
+LONG LxFileMmap(_In_ PLX_FILE File, _In_ BOOLEAN Shared, _Out_ PLX_SHARED_MEMORY *Memory);
 LONG LxFileStat(_In_ PLX_FILE File, _Out_ struct _LX_STAT64 *St);
 LONG LxFileStatfs(_In_ PLX_FILE File, _Out_ lx_statfs_info *Info);
 LONG LxFileTruncate(_In_ PLX_FILE File, _In_ LONGLONG Length);
@@ -208,6 +210,14 @@ LONG LxCreateDebugFile(_In_ ULONG Stream, _Out_ PLX_FILE *File);         /* debu
 LONG LxDebugWrite(_In_ PLX_PROCESS Process, _In_ ULONG Stream, _In_reads_(Length) PCCH Data,
                   _In_ SIZE_T Length);
 VOID LxDebugFlush(_In_ PLX_PROCESS Process);
+
+/* shmfs.c: /dev/shm, an in-memory file system */
+VOID LxInitializeShmfs(VOID);
+BOOLEAN LxShmfsOwns(_In_ PCSTR Resolved);
+LONG LxShmfsOpen(_In_ PLX_PROCESS Process, _In_ PCSTR Resolved, _In_ ULONG Flags, _In_ ULONG StatusFlags,
+                 _In_ ULONG Mode, _Out_ PLX_FILE *File);
+LONG LxShmfsUnlink(_In_ PCSTR Resolved, _In_ BOOLEAN Directory);
+LONG LxShmfsLink(_In_ PCSTR OldResolved, _In_ PCSTR NewResolved);
 
 /* devmem.c */
 #define LX_DEV_NULL     0

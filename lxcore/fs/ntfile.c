@@ -62,9 +62,13 @@ LxNtFileSeek(
 static
 LONG
 LxNtFileMmap(
-    _In_ PLX_FILE File)
+    _In_ PLX_FILE File,
+    _In_ BOOLEAN Shared,
+    _Out_ PLX_SHARED_MEMORY *Memory)
 {
     UNREFERENCED_PARAMETER(File);
+    UNREFERENCED_PARAMETER(Shared);
+    UNREFERENCED_PARAMETER(Memory);
     return LX_MMAP_COPY;
 }
 

@@ -255,6 +255,11 @@ LxOpenPath(
                                (Flags & LX_O_NOFOLLOW) ? FALSE : TRUE);
     if (Result < 0)
         goto Done;
+    if (LxShmfsOwns(Resolved))
+    {
+        Result = LxShmfsOpen(Process, Resolved, Flags, Open.status_flags, Mode, File);
+        goto Done;
+    }
     Result = 0;
     if (LxDevfsOpen(Process, Resolved, Open.status_flags, File, &Result) ||
         LxProcfsOpen(Process, Resolved, Open.status_flags, File, &Result))

@@ -131,7 +131,7 @@ LONG NTAPI LxSysClose(ULONG Fd);
 LONG NTAPI LxSysWaitpid(LX_PID Pid, LONG *StatAddr, LONG Options);
 /* 8 creat (fs, partial): Linux sys_creat */
 LONG NTAPI LxSysCreat(const CHAR *Pathname, LX_UMODE Mode);
-/* 9 link (fs, enosys): Linux sys_link */
+/* 9 link (fs, partial): Linux sys_link */
 LONG NTAPI LxSysLink(const CHAR *Oldname, const CHAR *Newname);
 /* 10 unlink (fs, partial): Linux sys_unlink */
 LONG NTAPI LxSysUnlink(const CHAR *Pathname);
@@ -711,7 +711,7 @@ LONG NTAPI LxSysFstatat64(LONG Dfd, const CHAR *Filename, LX_STAT64 *Statbuf, LO
 LONG NTAPI LxSysUnlinkat(LONG Dfd, const CHAR *Pathname, LONG Flag);
 /* 302 renameat (fs, partial): Linux sys_renameat */
 LONG NTAPI LxSysRenameat(LONG Olddfd, const CHAR *Oldname, LONG Newdfd, const CHAR *Newname);
-/* 303 linkat (fs, enosys): Linux sys_linkat */
+/* 303 linkat (fs, partial): Linux sys_linkat */
 LONG NTAPI LxSysLinkat(LONG Olddfd, const CHAR *Oldname, LONG Newdfd, const CHAR *Newname, LONG Flags);
 /* 304 symlinkat (fs, implemented): Linux sys_symlinkat */
 LONG NTAPI LxSysSymlinkat(const CHAR *Oldname, LONG Newdfd, const CHAR *Newname);

@@ -16,7 +16,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "close",                     1, LXSYS_STATUS_IMPLEMENTED }, /* 6 */
     { "waitpid",                   3, LXSYS_STATUS_PARTIAL }, /* 7 */
     { "creat",                     2, LXSYS_STATUS_PARTIAL }, /* 8 */
-    { "link",                      2, LXSYS_STATUS_ENOSYS }, /* 9 */
+    { "link",                      2, LXSYS_STATUS_PARTIAL }, /* 9 */
     { "unlink",                    1, LXSYS_STATUS_PARTIAL }, /* 10 */
     { "execve",                    3, LXSYS_STATUS_PARTIAL }, /* 11 */
     { "chdir",                     1, LXSYS_STATUS_IMPLEMENTED }, /* 12 */
@@ -310,7 +310,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "fstatat64",                 4, LXSYS_STATUS_PARTIAL }, /* 300 */
     { "unlinkat",                  3, LXSYS_STATUS_PARTIAL }, /* 301 */
     { "renameat",                  4, LXSYS_STATUS_PARTIAL }, /* 302 */
-    { "linkat",                    5, LXSYS_STATUS_ENOSYS }, /* 303 */
+    { "linkat",                    5, LXSYS_STATUS_PARTIAL }, /* 303 */
     { "symlinkat",                 3, LXSYS_STATUS_IMPLEMENTED }, /* 304 */
     { "readlinkat",                4, LXSYS_STATUS_IMPLEMENTED }, /* 305 */
     { "fchmodat",                  3, LXSYS_STATUS_PARTIAL }, /* 306 */

@@ -17,7 +17,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysClose,                      /* 6 close */
     (ULONG_PTR)LxSysWaitpid,                    /* 7 waitpid */
     (ULONG_PTR)LxSysCreat,                      /* 8 creat */
-    (ULONG_PTR)LxSysEnosys,                     /* 9 link */
+    (ULONG_PTR)LxSysLink,                       /* 9 link */
     (ULONG_PTR)LxSysUnlink,                     /* 10 unlink */
     (ULONG_PTR)LxSysExecve,                     /* 11 execve */
     (ULONG_PTR)LxSysChdir,                      /* 12 chdir */
@@ -311,7 +311,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysFstatat64,                  /* 300 fstatat64 */
     (ULONG_PTR)LxSysUnlinkat,                   /* 301 unlinkat */
     (ULONG_PTR)LxSysRenameat,                   /* 302 renameat */
-    (ULONG_PTR)LxSysEnosys,                     /* 303 linkat */
+    (ULONG_PTR)LxSysLinkat,                     /* 303 linkat */
     (ULONG_PTR)LxSysSymlinkat,                  /* 304 symlinkat */
     (ULONG_PTR)LxSysReadlinkat,                 /* 305 readlinkat */
     (ULONG_PTR)LxSysFchmodat,                   /* 306 fchmodat */
@@ -472,7 +472,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     4,   /* 6 close */
     12,  /* 7 waitpid */
     8,   /* 8 creat */
-    0,   /* 9 link */
+    8,   /* 9 link */
     4,   /* 10 unlink */
     12,  /* 11 execve */
     4,   /* 12 chdir */
@@ -766,7 +766,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     16,  /* 300 fstatat64 */
     12,  /* 301 unlinkat */
     16,  /* 302 renameat */
-    0,   /* 303 linkat */
+    20,  /* 303 linkat */
     12,  /* 304 symlinkat */
     16,  /* 305 readlinkat */
     12,  /* 306 fchmodat */

@@ -35,8 +35,8 @@
 typedef struct _LX_FUTEX_WAITER
 {
     LIST_ENTRY Link;
-    PLX_PROCESS Process;
-    ULONG_PTR Address;
+    PVOID Key;          /* the process, or the shared memory the futex lies in */
+    ULONG_PTR Address;  /* the address in the process, or the offset in the memory */
     ULONG Bitset;
     BOOLEAN Woken;
     BOOLEAN Pi;         /* FUTEX_LOCK_PI: woken as the new owner */
@@ -66,7 +66,9 @@ LxFutexWake(
 {
     PLIST_ENTRY Entry, Next;
     LONG Woken = 0;
+    PVOID Key;
 
+    LxMmFutexKey(Process, Address, &Key, &Address);
     ExAcquireFastMutex(&LxFutexLock);
     for (Entry = LxFutexWaiters.Flink; Entry != &LxFutexWaiters && (ULONG)Woken < Count;
          Entry = Next)
@@ -74,7 +76,7 @@ LxFutexWake(
         PLX_FUTEX_WAITER Waiter = CONTAINING_RECORD(Entry, LX_FUTEX_WAITER, Link);
 
         Next = Entry->Flink;
-        if (Waiter->Process == Process && Waiter->Address == Address && !Waiter->Pi &&
+        if (Waiter->Key == Key && Waiter->Address == Address && !Waiter->Pi &&
             (Waiter->Bitset & Bitset) != 0)
         {
             RemoveEntryList(&Waiter->Link);
@@ -152,8 +154,16 @@ LxNewFutexWaiter(
     if (Waiter == NULL)
         return NULL;
     RtlZeroMemory(Waiter, sizeof(*Waiter));
-    Waiter->Process = Process;
-    Waiter->Address = Address;
+    if (Pi)
+    {
+        /* PI futexes stay keyed by the process: LxFirstPiWaiter runs under LxFutexLock */
+        Waiter->Key = Process;
+        Waiter->Address = Address;
+    }
+    else
+    {
+        LxMmFutexKey(Process, Address, &Waiter->Key, &Waiter->Address);
+    }
     Waiter->Bitset = Bitset;
     Waiter->Pi = Pi;
     Waiter->Tid = Tid;
@@ -271,7 +281,11 @@ LxFutexRequeue(
     PLIST_ENTRY Entry, Next;
     ULONG Current;
     LONG Done = 0, Moved = 0, Result;
+    PVOID Key, Key2;
+    ULONG_PTR Where, Where2;
 
+    LxMmFutexKey(Process, Address, &Key, &Where);
+    LxMmFutexKey(Process, Address2, &Key2, &Where2);
     ExAcquireFastMutex(&LxFutexLock);
     if (Compare)
     {
@@ -289,7 +303,7 @@ LxFutexRequeue(
         PLX_FUTEX_WAITER Waiter = CONTAINING_RECORD(Entry, LX_FUTEX_WAITER, Link);
 
         Next = Entry->Flink;
-        if (Waiter->Process != Process || Waiter->Address != Address || Waiter->Pi)
+        if (Waiter->Key != Key || Waiter->Address != Where || Waiter->Pi)
             continue;
         if ((ULONG)Done < Count)
         {
@@ -300,7 +314,8 @@ LxFutexRequeue(
         }
         else if ((ULONG)Moved < Requeue)
         {
-            Waiter->Address = Address2;
+            Waiter->Key = Key2;
+            Waiter->Address = Where2;
             Moved++;
         }
         else
@@ -332,7 +347,7 @@ LxFirstPiWaiter(
     {
         PLX_FUTEX_WAITER Waiter = CONTAINING_RECORD(Entry, LX_FUTEX_WAITER, Link);
 
-        if (Waiter->Pi && Waiter->Process == Process && Waiter->Address == Address)
+        if (Waiter->Pi && Waiter->Key == (PVOID)Process && Waiter->Address == Address)
             return Waiter;
     }
     return NULL;

@@ -208,6 +208,11 @@ LONG LxMapShared(_In_ PLX_PROCESS Process, _In_ PLX_SHARED_MEMORY Shared, _In_ U
 VOID LxUnmapShared(_In_ PLX_PROCESS Process, _In_ PLX_REGION Region);
 LONG LxMapSharedInto(_In_ PLX_PROCESS Target, _In_ PLX_REGION Region);
 VOID LxMmDetachShared(_In_ PLX_PROCESS Process);
+LONG LxSharedMemoryCopy(_In_ PLX_SHARED_MEMORY Memory, _In_ SIZE_T Offset, _In_ ULONG_PTR User,
+                        _In_ SIZE_T Length, _In_ BOOLEAN ToUser);
+LONG LxSharedMemoryResize(_Inout_ PLX_SHARED_MEMORY *Memory, _In_ SIZE_T Size);
+VOID LxMmFutexKey(_In_ PLX_PROCESS Process, _In_ ULONG_PTR Address, _Out_ PVOID *Object,
+                  _Out_ PULONG_PTR Offset);
 ULONG LxNtProtection(_In_ ULONG LinuxProt);
 NTSTATUS LxVmOperation(_In_ HANDLE ProcessHandle, _In_ ULONG_PTR Base, _In_ SIZE_T Size,
                        _In_ ULONG Type, _In_ ULONG Protect);

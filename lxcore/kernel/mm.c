@@ -382,3 +382,175 @@ LxMmUserFault(
         return FALSE;
     return LxMmHandleFault(Process, max(Address, Process->StackReserveBase));
 }
+
+/*
+ * A view of shared memory in the calling process for the kernel to copy through (a view in
+ * system space faults in ReactOS's ARM3 prototype PTE path, while views of the process work),
+ * and its removal
+ */
+static
+NTSTATUS
+LxMapTemporaryView(
+    _In_ PLX_SHARED_MEMORY Memory,
+    _Out_ PULONG_PTR View)
+{
+    SIZE_T ViewSize = Memory->Size;
+    LARGE_INTEGER Offset;
+    PVOID Base = NULL;
+    NTSTATUS Status;
+
+    Offset.QuadPart = 0;
+    Status = MmMapViewOfSection(Memory->Section, PsGetCurrentProcess(), &Base, 0, 0, &Offset, &ViewSize,
+                                ViewUnmap, MEM_TOP_DOWN, PAGE_READWRITE);
+    *View = (ULONG_PTR)Base;
+    return Status;
+}
+
+static
+VOID
+LxUnmapTemporaryView(
+    _In_ ULONG_PTR View)
+{
+    MmUnmapViewOfSection(PsGetCurrentProcess(), (PVOID)View);
+}
+
+/* Copies Length bytes between two places of the calling process's user memory */
+static
+LONG
+LxCopyUserToUser(
+    _In_ ULONG_PTR Destination,
+    _In_ ULONG_PTR Source,
+    _In_ SIZE_T Length)
+{
+    UCHAR Bounce[512];
+    SIZE_T Done;
+    LONG Result = 0;
+
+    for (Done = 0; Done < Length && Result == 0; Done += sizeof(Bounce))
+    {
+        SIZE_T n = min(Length - Done, sizeof(Bounce));
+
+        Result = LxCopyFromUser(Bounce, Source + Done, n);
+        if (Result == 0)
+            Result = LxCopyToUser(Destination + Done, Bounce, n);
+    }
+    return Result;
+}
+
+/* Copies between user memory and Length bytes of shared memory at Offset (ToUser: from
+ * the memory to User) */
+LONG
+LxSharedMemoryCopy(
+    _In_ PLX_SHARED_MEMORY Memory,
+    _In_ SIZE_T Offset,
+    _In_ ULONG_PTR User,
+    _In_ SIZE_T Length,
+    _In_ BOOLEAN ToUser)
+{
+    ULONG_PTR View;
+    NTSTATUS Status;
+    LONG Result;
+
+    if (Length == 0)
+        return 0;
+    if (Memory == NULL || Offset + Length < Offset || Offset + Length > Memory->Size)
+        return -LX_EIO;
+    Status = LxMapTemporaryView(Memory, &View);
+    if (!NT_SUCCESS(Status))
+        return LxStatusToErrno(Status);
+    Result = ToUser ? LxCopyUserToUser(User, View + Offset, Length) :
+                      LxCopyUserToUser(View + Offset, User, Length);
+    LxUnmapTemporaryView(View);
+    return Result;
+}
+
+/*
+ * Gives *Memory room for Size bytes: a larger one with the old bytes copied (views of the old
+ * one keep it), none for 0; the bytes from Size on are zero afterwards.
+ */
+LONG
+LxSharedMemoryResize(
+    _Inout_ PLX_SHARED_MEMORY *Memory,
+    _In_ SIZE_T Size)
+{
+    PLX_SHARED_MEMORY Old = *Memory, New;
+    SIZE_T Rounded = ROUND_TO_PAGES(Size);
+    ULONG_PTR OldView, NewView;
+    NTSTATUS Status;
+    LONG Result;
+
+    if (Size == 0)
+    {
+        if (Old != NULL)
+            LxSharedMemoryDereference(Old);
+        *Memory = NULL;
+        return 0;
+    }
+    if (Old != NULL && Rounded <= Old->Size)
+    {
+        /* shrinking (or growing within the pages): what lies past the end reads as zero */
+        Status = LxMapTemporaryView(Old, &OldView);
+        if (!NT_SUCCESS(Status))
+            return LxStatusToErrno(Status);
+        Result = LxZeroUser(OldView + Size, Old->Size - Size);
+        LxUnmapTemporaryView(OldView);
+        return Result;
+    }
+    Result = LxSharedMemoryCreate(Rounded, &New);
+    if (Result < 0 || Old == NULL)
+    {
+        if (Result == 0)
+            *Memory = New;
+        return Result;
+    }
+    Status = LxMapTemporaryView(Old, &OldView);
+    if (NT_SUCCESS(Status))
+    {
+        Status = LxMapTemporaryView(New, &NewView);
+        if (NT_SUCCESS(Status))
+        {
+            Result = LxCopyUserToUser(NewView, OldView, Old->Size);
+            LxUnmapTemporaryView(NewView);
+        }
+        LxUnmapTemporaryView(OldView);
+    }
+    if (!NT_SUCCESS(Status) || Result < 0)
+    {
+        LxSharedMemoryDereference(New);
+        return NT_SUCCESS(Status) ? Result : LxStatusToErrno(Status);
+    }
+    LxSharedMemoryDereference(Old);
+    *Memory = New;
+    return 0;
+}
+
+/*
+ * The key of a futex at Address: shared memory and the offset in it when Address lies in a
+ * view of some (so that every process mapping it meets at the same futex), else the process
+ * and the address
+ */
+VOID
+LxMmFutexKey(
+    _In_ PLX_PROCESS Process,
+    _In_ ULONG_PTR Address,
+    _Out_ PVOID *Object,
+    _Out_ PULONG_PTR Offset)
+{
+    PLIST_ENTRY Link;
+
+    *Object = Process;
+    *Offset = Address;
+    ExAcquireFastMutex(&Process->MmLock);
+    for (Link = Process->Regions.Flink; Link != &Process->Regions; Link = Link->Flink)
+    {
+        PLX_REGION Region = CONTAINING_RECORD(Link, LX_REGION, Link);
+
+        if (Region->Shared != NULL && Address >= Region->Base && Address - Region->Base < Region->Size)
+        {
+            *Object = Region->Shared;
+            *Offset = Address - Region->Base;
+            break;
+        }
+    }
+    ExReleaseFastMutex(&Process->MmLock);
+}

@@ -151,6 +151,11 @@ LxRemove(
         Result = Directory ? -LX_EBUSY : -LX_EISDIR;
         goto Done;
     }
+    if (LxShmfsOwns(Resolved))
+    {
+        Result = LxShmfsUnlink(Resolved, Directory);
+        goto Done;
+    }
 
     RtlZeroMemory(&Open, sizeof(Open));
     Open.desired_access = LX_NT_DELETE | LX_NT_SYNCHRONIZE | LX_NT_FILE_READ_ATTRIBUTES |
@@ -489,6 +494,59 @@ LxSysReadlinkat(
     LONG Bufsiz)
 {
     return LxReadlink(Dfd, Path, Buf, Bufsiz);
+}
+
+/* link, linkat: hard links exist in /dev/shm (tmpfs); the volumes ReactOS runs from are
+ * FAT, where Linux's vfat refuses them with EPERM too */
+static
+LONG
+LxLink(
+    _In_ LONG OldDfd,
+    _In_ const CHAR *OldName,
+    _In_ LONG NewDfd,
+    _In_ const CHAR *NewName,
+    _In_ LONG Flags)
+{
+    PLX_PROCESS Process = LxCurrentProcess();
+    PCHAR Old = NULL, New = NULL;
+    LONG Result;
+
+    if (Flags & ~(0x400 /* AT_SYMLINK_FOLLOW */ | 0x1000 /* AT_EMPTY_PATH */))
+        return -LX_EINVAL;
+    Result = LxResolvePath(Process, OldDfd, OldName, (Flags & 0x400) != 0, NULL, &Old);
+    if (Result >= 0)
+        Result = LxResolvePath(Process, NewDfd, NewName, FALSE, NULL, &New);
+    if (Result >= 0)
+    {
+        if (LxShmfsOwns(Old) || LxShmfsOwns(New))
+            Result = LxShmfsLink(Old, New);
+        else
+            Result = -LX_EPERM;
+    }
+    LxFreePath(Old);
+    LxFreePath(New);
+    return Result;
+}
+
+LONG
+NTAPI
+LxSysLink(
+    const CHAR *Oldname,
+    const CHAR *Newname)
+{
+    return LxLink(LX_AT_FDCWD, Oldname, LX_AT_FDCWD, Newname, 0);
+}
+
+LONG
+NTAPI
+LxSysLinkat(
+    LONG Olddfd,
+    const CHAR *Oldname,
+    LONG Newdfd,
+    const CHAR *Newname,
+    LONG Flags)
+{
+    return LxLink(Olddfd, Oldname, Newdfd, Newname, Flags);
 }
 
 /* ---------------------------------------------------------------------------------------- */

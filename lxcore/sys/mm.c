@@ -237,6 +237,7 @@ LxSysMmap2(
 {
     PLX_PROCESS Process = LxCurrentProcess();
     PLX_FILE File = NULL;
+    PLX_SHARED_MEMORY Memory = NULL;
     PLX_REGION Region = NULL;
     ULONG_PTR Base, End, ResBase, ResLimit;
     SIZE_T Length;
@@ -263,7 +264,18 @@ LxSysMmap2(
         File = LxGetFile(Process, (ULONG)Fd);
         if (File == NULL)
             return -LX_EBADF;
-        Result = LxFileMmap(File);
+        Result = LxFileMmap(File, MapType != LX_MAP_PRIVATE, &Memory);
+        if (Result == LX_MMAP_SHARED)
+        {
+            /* a file whose bytes are shared memory (/dev/shm): a view of it, from offset 0 */
+            LxDereferenceFile(File);
+            if (Pgoff != 0)
+                Result = -LX_EINVAL;
+            else
+                Result = LxMapShared(Process, Memory, Addr, Fixed, (ULONG)Prot, -1, &Base);
+            LxSharedMemoryDereference(Memory);
+            return Result < 0 ? Result : (LONG)Base;
+        }
         if (Result == LX_MMAP_ANONYMOUS)
         {
             /* /dev/zero: an anonymous mapping */
