@@ -22,7 +22,9 @@ PsxCreateInputSize(const PSX_LAUNCH *Launch)
     Size += PsxpAlign4(Launch->RootChars * 2u);
     Size += PsxpAlign4(Launch->ImagePathChars * 2u);
     Size += PsxpAlign4((uint32_t)strlen(Request->Cwd) + 1u);
-    Size += PsxpAlign4((uint32_t)strlen(Launch->ExecFn) + 1u);
+    Size += PsxpAlign4((uint32_t)strlen(Request->Program) + 1u);        /* ExecFn */
+    if (Launch->ImagePath == NULL || Launch->ImagePathChars == 0)
+        Size += PsxpAlign4((uint32_t)strlen(Request->Program) + 1u);    /* ProgramPath */
     Size += PsxpAlign4(Request->ArgumentsLength);
     Size += PsxpAlign4(Request->EnvironmentLength);
     return Size > 0xFFFFFFFFu ? 0 : (uint32_t)Size;
@@ -69,7 +71,7 @@ PsxBuildCreateInput(const PSX_LAUNCH *Launch,
     *Written = 0;
     if (Needed == 0 || Needed > Capacity)
         return PSX_E2BIG;
-    if (Launch->ImagePathChars == 0 || Launch->RootChars == 0)
+    if (Launch->RootChars == 0)
         return PSX_EINVAL;
     /* A terminal needs a handle to be one (lxcore marks the open fds 0-2 alike) */
     if ((Request->Flags & PSX_REQUEST_STDIO_TTY) &&
@@ -81,7 +83,10 @@ PsxBuildCreateInput(const PSX_LAUNCH *Launch,
     memset(&Input, 0, sizeof(Input));
     Input.Size = sizeof(LXSS_CREATE_PROCESS_IN);
 
-    PsxpPutBlob(Base, &Used, Launch->ImagePath, Launch->ImagePathChars * 2u, &Input.ImagePath);
+    if (Launch->ImagePath != NULL && Launch->ImagePathChars != 0)
+        PsxpPutBlob(Base, &Used, Launch->ImagePath, Launch->ImagePathChars * 2u, &Input.ImagePath);
+    else
+        PsxpPutBlob(Base, &Used, Request->Program, (uint32_t)strlen(Request->Program) + 1u, &Input.ProgramPath);
     PsxpPutBlob(Base, &Used, Launch->Root, Launch->RootChars * 2u, &Input.RootDirectory);
     PsxpPutBlob(Base,
                 &Used,
@@ -90,8 +95,8 @@ PsxBuildCreateInput(const PSX_LAUNCH *Launch,
                 &Input.CurrentDirectory);
     PsxpPutBlob(Base,
                 &Used,
-                Launch->ExecFn,
-                (uint32_t)strlen(Launch->ExecFn) + 1u,
+                Request->Program,
+                (uint32_t)strlen(Request->Program) + 1u,
                 &Input.ExecFn);
     PsxpPutBlob(Base, &Used, Request->Arguments, Request->ArgumentsLength, &Input.Arguments);
     Input.ArgumentCount = Request->ArgumentCount;
@@ -110,7 +115,7 @@ PsxBuildCreateInput(const PSX_LAUNCH *Launch,
     if (Request->Flags & PSX_REQUEST_STDIO_TTY)
     {
         Input.Flags |= LXSS_CREATE_STDIO_TTY;
-        Input.Reserved[0] = ((ULONG)Request->TerminalRows << 16) | Request->TerminalColumns;
+        Input.TerminalSize = ((ULONG)Request->TerminalRows << 16) | Request->TerminalColumns;
     }
 
     memcpy(Base, &Input, sizeof(Input));

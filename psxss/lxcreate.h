@@ -26,9 +26,9 @@ typedef struct _PSX_LAUNCH
     const PSX_REQUEST_VIEW *Request;
     const uint16_t *Root;           /* NT path of "/" (request's or the default) */
     uint32_t RootChars;
-    const uint16_t *ImagePath;      /* NT path of the ELF file */
+    const uint16_t *ImagePath;      /* NT path of the ELF file the launcher gave, or NULL:
+                                       lxcore resolves Request->Program (ProgramPath) */
     uint32_t ImagePathChars;
-    const char *ExecFn;             /* absolute Linux path of the program */
     HANDLE StdHandles[3];           /* in the server's process, NULL = closed */
 } PSX_LAUNCH;
 
@@ -37,9 +37,11 @@ uint32_t
 PsxCreateInputSize(const PSX_LAUNCH *Launch);
 
 /* Writes LXSS_CREATE_PROCESS_IN followed by its blobs into Buffer (4-byte aligned,
- * Capacity bytes). PSX_REQUEST_STDIO_TTY becomes LXSS_CREATE_STDIO_TTY with Reserved[0] =
- * (rows << 16) | columns. Returns 0 and *Written, or PSX_E2BIG if Capacity is too small,
- * PSX_EINVAL without an image path or root, PSX_ENOTTY for a terminal with no std handle. */
+ * Capacity bytes): the program as ProgramPath (the request's Linux path, which lxcore
+ * resolves) unless the launcher gave an NT ImagePath, the request's program as ExecFn.
+ * PSX_REQUEST_STDIO_TTY becomes LXSS_CREATE_STDIO_TTY with TerminalSize = (rows << 16) |
+ * columns. Returns 0 and *Written, or PSX_E2BIG if Capacity is too small, PSX_EINVAL
+ * without a root, PSX_ENOTTY for a terminal with no std handle. */
 int
 PsxBuildCreateInput(const PSX_LAUNCH *Launch,
                     void *Buffer,

@@ -312,10 +312,11 @@ PsxRequestErrorToStatus(
     }
 }
 
-/* lxcore before interface 1.1 has no LXSS_CREATE_STDIO_TTY (and would refuse the flag). */
+/* lxcore's interface version as Major * 1000 + Minor (0 if it does not answer): 1.1 brought
+ * LXSS_CREATE_STDIO_TTY (an older one refuses the flag), 1.2 ProgramPath */
 static
-BOOLEAN
-PsxLxcoreHasStdioTty(VOID)
+ULONG
+PsxLxcoreVersion(VOID)
 {
     LXSS_INFORMATION Information;
     NTSTATUS Status;
@@ -329,9 +330,8 @@ PsxLxcoreHasStdioTty(VOID)
                             &Information,
                             sizeof(Information));
     if (!NT_SUCCESS(Status))
-        return FALSE;
-    return Information.VersionMajor > 1 ||
-           (Information.VersionMajor == 1 && Information.VersionMinor >= 1);
+        return 0;
+    return Information.VersionMajor * 1000 + Information.VersionMinor;
 }
 
 BOOLEAN
@@ -343,15 +343,12 @@ PsxApiCreateProcessHandler(
     PPSX_CREATE_PROCESS_MSG Create = &Message->u.CreateProcess;
     PVOID Request = NULL;
     PVOID Input = NULL;
-    PCHAR ExecFn = NULL;
-    PUSHORT ImagePath = NULL;
     PSX_REQUEST_VIEW View;
     PSX_LAUNCH Launch;
     LXSS_CREATE_PROCESS_OUT Output;
     PPSX_PROCESS Process;
     HANDLE LocalHandles[3] = {NULL, NULL, NULL};
     HANDLE ThreadHandle;
-    uint32_t ImagePathChars;
     uint32_t InputLength;
     ULONG Offset = Create->RequestOffset;
     ULONG Length = Create->RequestLength;
@@ -385,11 +382,7 @@ PsxApiCreateProcessHandler(
 
     /* Copy it out first: the client can still write to its view */
     Request = RtlAllocateHeap(RtlGetProcessHeap(), 0, Length);
-    ExecFn = RtlAllocateHeap(RtlGetProcessHeap(), 0, PSX_MAX_LINUX_PATH);
-    ImagePath = RtlAllocateHeap(RtlGetProcessHeap(),
-                                0,
-                                (PSX_MAX_NT_PATH_CHARS + 1) * sizeof(USHORT));
-    if (!Request || !ExecFn || !ImagePath)
+    if (!Request)
     {
         Status = STATUS_NO_MEMORY;
         goto Quit;
@@ -422,7 +415,7 @@ PsxApiCreateProcessHandler(
         goto Quit;
     }
 
-    if ((View.Flags & PSX_REQUEST_STDIO_TTY) && !PsxLxcoreHasStdioTty())
+    if ((View.Flags & PSX_REQUEST_STDIO_TTY) && PsxLxcoreVersion() < 1001)
     {
         /* An older lxcore: the program sees its stdio as before (isatty() is false) */
         PSX_TRACE("lxcore has no terminal stdio: launching without it\n");
@@ -430,39 +423,20 @@ PsxApiCreateProcessHandler(
         View.TerminalRows = View.TerminalColumns = 0;
     }
 
-    /* Decide the root, the program's Linux path and the ELF file's NT path */
+    /* The root, and the program: the launcher's NT file, or its Linux path, which lxcore
+     * resolves as open() does (lxss translates names in one place) */
     RtlZeroMemory(&Launch, sizeof(Launch));
     Launch.Request = &View;
     Launch.Root = View.Root ? View.Root : PsxDefaultRoot;
     Launch.RootChars = View.Root ? View.RootChars : PsxDefaultRootChars;
-
-    Error = PsxResolveLinuxPath(View.Cwd, View.Program, ExecFn, PSX_MAX_LINUX_PATH);
-    if (Error == 0)
+    Launch.ImagePath = View.ImagePath;
+    Launch.ImagePathChars = View.ImagePathChars;
+    if (View.ImagePath == NULL && PsxLxcoreVersion() < 1002)
     {
-        if (View.ImagePath)
-        {
-            Launch.ImagePath = View.ImagePath;
-            Launch.ImagePathChars = View.ImagePathChars;
-        }
-        else
-        {
-            Error = PsxBuildNtImagePath(Launch.Root,
-                                        Launch.RootChars,
-                                        ExecFn,
-                                        ImagePath,
-                                        PSX_MAX_NT_PATH_CHARS + 1,
-                                        &ImagePathChars);
-            Launch.ImagePath = ImagePath;
-            Launch.ImagePathChars = ImagePathChars;
-        }
-    }
-    if (Error != 0)
-    {
-        /* A Linux-level failure (ENOENT, ENAMETOOLONG...): the request itself was fine */
-        Create->LinuxError = Error;
+        PSX_TRACE("lxcore before interface 1.2 cannot resolve program paths: update lxcore.sys\n");
+        Create->LinuxError = PSX_ENOSYS;
         goto Quit;
     }
-    Launch.ExecFn = ExecFn;
 
     for (Index = 0; Index < 3; Index++)
     {
@@ -580,10 +554,6 @@ Quit:
     }
     if (Input)
         RtlFreeHeap(RtlGetProcessHeap(), 0, Input);
-    if (ImagePath)
-        RtlFreeHeap(RtlGetProcessHeap(), 0, ImagePath);
-    if (ExecFn)
-        RtlFreeHeap(RtlGetProcessHeap(), 0, ExecFn);
     if (Request)
         RtlFreeHeap(RtlGetProcessHeap(), 0, Request);
 

@@ -36,7 +36,7 @@
 
 /* Version returned by IOCTL_LXSS_QUERY_INFORMATION. Bump the minor number when adding fields. */
 #define LXSS_INTERFACE_VERSION_MAJOR 1
-#define LXSS_INTERFACE_VERSION_MINOR 1     /* 1: LXSS_CREATE_STDIO_TTY */
+#define LXSS_INTERFACE_VERSION_MINOR 2     /* 1: LXSS_CREATE_STDIO_TTY; 2: ProgramPath */
 
 #ifndef CTL_CODE
 #define CTL_CODE(DeviceType, Function, Method, Access) \
@@ -107,7 +107,7 @@ typedef struct _LXSS_INFORMATION
 #define LXSS_CREATE_SUSPENDED           0x00000002
 /* fds 0, 1 and 2 are a terminal (the launcher bridges a console): TCGETS/TCSETS*,
  * TIOCGWINSZ/TIOCSWINSZ and TIOCGPGRP answer as a tty does, so isatty() is true.
- * Reserved[0] then holds the window size, (rows << 16) | columns (0: 25 x 80). */
+ * TerminalSize then holds the window size, (rows << 16) | columns (0: 25 x 80). */
 #define LXSS_CREATE_STDIO_TTY           0x00000004
 #define LXSS_CREATE_VALID_FLAGS         0x00000005
 
@@ -115,8 +115,9 @@ typedef struct _LXSS_CREATE_PROCESS_IN
 {
     ULONG Size;                 /* sizeof(LXSS_CREATE_PROCESS_IN) */
     ULONG Flags;                /* LXSS_CREATE_* */
-    LXSS_BLOB ImagePath;        /* required: UTF-16 NT path of the ELF file,
-                                   e.g. L"\\SystemRoot\\lxss\\rootfs\\bin\\hello" */
+    LXSS_BLOB ImagePath;        /* UTF-16 NT path of the ELF file, e.g.
+                                   L"\\SystemRoot\\lxss\\rootfs\\bin\\hello"; exactly one
+                                   of ImagePath and ProgramPath */
     LXSS_BLOB RootDirectory;    /* optional: UTF-16 NT path of the Linux "/";
                                    absent = L"\\SystemRoot\\lxss\\rootfs" */
     LXSS_BLOB CurrentDirectory; /* optional: UTF-8 Linux path of the cwd, NUL-terminated;
@@ -130,8 +131,13 @@ typedef struct _LXSS_CREATE_PROCESS_IN
     HANDLE StdHandles[3];       /* handles in the caller's process for fds 0, 1, 2 (files,
                                    pipes or console handles, referenced by the driver);
                                    NULL = that fd is closed (or debug stdio, see flags) */
-    ULONG Reserved[4];          /* must be zero (except Reserved[0], see
-                                   LXSS_CREATE_STDIO_TTY) */
+    ULONG TerminalSize;         /* with LXSS_CREATE_STDIO_TTY: rows << 16 | columns (0: 25 x 80);
+                                   else 0 */
+    LXSS_BLOB ProgramPath;      /* (minor 2) UTF-8 Linux path of the program, NUL-terminated,
+                                   resolved by lxcore as open() resolves it: against
+                                   CurrentDirectory, under RootDirectory, following symbolic
+                                   links, escaping names NT cannot hold; absent = ImagePath */
+    ULONG Reserved;             /* must be zero */
 } LXSS_CREATE_PROCESS_IN, *PLXSS_CREATE_PROCESS_IN;
 
 typedef struct _LXSS_CREATE_PROCESS_OUT

@@ -316,8 +316,9 @@ LxCreateProcessFromRequest(
     _Out_ PLXSS_CREATE_PROCESS_OUT Reply)
 {
     PUCHAR Base = (PUCHAR)Request;
-    PUCHAR ImageData, RootData, CwdData, ExecFnData, ArgData, EnvData;
-    UNICODE_STRING ImagePath;
+    PUCHAR ImageData, RootData, CwdData, ExecFnData, ArgData, EnvData, ProgramData;
+    UNICODE_STRING ImagePath, ProgramNtPath = { 0 };
+    PCHAR ProgramResolved = NULL;
     PCHAR *Arguments = NULL, *Environment = NULL;
     PLX_PROCESS Process = NULL;
     ULONG i, RootLength;
@@ -334,16 +335,16 @@ LxCreateProcessFromRequest(
         return STATUS_NOT_SUPPORTED;
     if ((Request->Flags & ~LXSS_CREATE_VALID_FLAGS) != 0)
         return STATUS_INVALID_PARAMETER;
-    for (i = 0; i < RTL_NUMBER_OF(Request->Reserved); i++)
-    {
-        if (Request->Reserved[i] != 0 &&
-            !(i == 0 && (Request->Flags & LXSS_CREATE_STDIO_TTY)))
-            return STATUS_INVALID_PARAMETER;
-    }
+    if (Request->Reserved != 0 ||
+        (Request->TerminalSize != 0 && !(Request->Flags & LXSS_CREATE_STDIO_TTY)))
+        return STATUS_INVALID_PARAMETER;
 
+    /* the program: an NT path, or a Linux path lxcore resolves (exactly one) */
     Status = LxGetBlob(Base, RequestLength, &Request->ImagePath, &ImageData);
-    if (!NT_SUCCESS(Status) || ImageData == NULL || (Request->ImagePath.Length & 1) ||
-        Request->ImagePath.Length > 0x7FF0)
+    if (!NT_SUCCESS(Status) || (Request->ImagePath.Length & 1) || Request->ImagePath.Length > 0x7FF0 ||
+        !NT_SUCCESS(LxGetBlob(Base, RequestLength, &Request->ProgramPath, &ProgramData)) ||
+        (ImageData == NULL) == (ProgramData == NULL) ||
+        (ProgramData && ProgramData[Request->ProgramPath.Length - 1] != ANSI_NULL))
         return STATUS_INVALID_PARAMETER;
     if (!NT_SUCCESS(LxGetBlob(Base, RequestLength, &Request->RootDirectory, &RootData)) ||
         (Request->RootDirectory.Length & 1) || Request->RootDirectory.Length > 0x7FF0 ||
@@ -421,6 +422,8 @@ LxCreateProcessFromRequest(
     }
     if (ExecFnData)
         RtlStringCbCopyA(Process->ExecFn, LX_PATH_MAX, (PCSTR)ExecFnData);
+    else if (ProgramData)
+        RtlStringCbCopyA(Process->ExecFn, LX_PATH_MAX, (PCSTR)ProgramData);    /* as execve's */
     else if (Request->ArgumentCount)
         RtlStringCbCopyA(Process->ExecFn, LX_PATH_MAX, Arguments[0]);
     else
@@ -434,8 +437,8 @@ LxCreateProcessFromRequest(
 
         if (Request->Flags & LXSS_CREATE_STDIO_TTY)
         {
-            Rows = (USHORT)(Request->Reserved[0] >> 16);
-            Columns = (USHORT)Request->Reserved[0];
+            Rows = (USHORT)(Request->TerminalSize >> 16);
+            Columns = (USHORT)Request->TerminalSize;
             if (Rows == 0 || Columns == 0)
             {
                 Rows = 25;
@@ -472,6 +475,25 @@ LxCreateProcessFromRequest(
     LxLiveProcesses++;
     ExReleaseFastMutex(&LxProcessLock);
 
+    if (ProgramData)
+    {
+        /* the Linux path, as open() resolves it: the one translation of names lxss has */
+        ProgramResolved = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_TEMP);
+        Result = ProgramResolved == NULL ? -LX_ENOMEM :
+                 LxWalkPath(Process, Process->Cwd, (PCSTR)ProgramData, TRUE, ProgramResolved, NULL);
+        if (Result >= 0)
+            Result = LxNtPathOf(Process, ProgramResolved, &ProgramNtPath);
+        if (Result < 0)
+        {
+            Reply->LinuxError = Result;
+            LxRemoveProcess(Process);   /* drops the last reference */
+            Process = NULL;
+            Status = STATUS_SUCCESS;
+            goto Cleanup;
+        }
+        ImagePath = ProgramNtPath;
+    }
+
     Result = LxLoadElf(Process,
                        &ImagePath,
                        Request->ArgumentCount, (const CHAR *const *)Arguments,
@@ -496,6 +518,10 @@ LxCreateProcessFromRequest(
 Cleanup:
     if (Process != NULL)
         LxDereferenceProcess(Process);
+    if (ProgramNtPath.Buffer)
+        ExFreePoolWithTag(ProgramNtPath.Buffer, LX_TAG_TEMP);
+    if (ProgramResolved)
+        ExFreePoolWithTag(ProgramResolved, LX_TAG_TEMP);
     if (Arguments)
         ExFreePoolWithTag(Arguments, LX_TAG_TEMP);
     if (Environment)

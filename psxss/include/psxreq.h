@@ -55,6 +55,7 @@
 #define PSX_EFAULT                  (-14)
 #define PSX_EINVAL                  (-22)
 #define PSX_ENOTTY                  (-25)           /* terminal flag on stdio that cannot be one */
+#define PSX_ENOSYS                  (-38)           /* lxcore too old for the request */
 #define PSX_ENAMETOOLONG            (-36)
 #define PSX_EILSEQ                  (-84)
 
@@ -71,8 +72,8 @@ typedef struct _PSX_REQUEST
     uint32_t Flags;             /* PSX_REQUEST_* */
     PSX_STRING_REF Program;     /* required: UTF-8 Linux path of the program (absolute, or
                                    relative to Cwd); becomes AT_EXECFN */
-    PSX_STRING_REF ImagePath;   /* optional: UTF-16 NT path of the ELF file; absent = Root +
-                                   Program translated */
+    PSX_STRING_REF ImagePath;   /* optional: UTF-16 NT path of the ELF file; absent = Program,
+                                   which lxcore resolves under Root as open() does */
     PSX_STRING_REF Root;        /* optional: UTF-16 NT path of the Linux "/" */
     PSX_STRING_REF Cwd;         /* optional: UTF-8 absolute Linux path; absent = "/" */
     PSX_STRING_REF Arguments;   /* ArgumentCount UTF-8 strings (argv) */
@@ -149,28 +150,6 @@ PsxValidateRequest(const void *Buffer,
                    uint32_t Length,
                    uint32_t MinorVersion,
                    PSX_REQUEST_VIEW *View);
-
-/* Joins Cwd (absolute) and Path (absolute or relative) and normalises "." "..", repeated and
- * trailing slashes, like the kernel's lexical walk. Out gets an absolute path ("/" at least).
- * Returns 0, PSX_ENOENT (empty Path), PSX_EINVAL (Cwd not absolute) or PSX_ENAMETOOLONG. */
-int
-PsxResolveLinuxPath(const char *Cwd,
-                    const char *Path,
-                    char *Out,
-                    size_t OutSize);
-
-/* Builds the NT path of LinuxPath (absolute, normalised) under Root: Root + "\" + components,
- * converted from UTF-8 to UTF-16. Characters NT forbids in names (\ : * ? " < > | and
- * control characters) give PSX_ENOENT (lxcore's escaping scheme is not applied here), bad
- * UTF-8 gives PSX_EILSEQ, too long PSX_ENAMETOOLONG. *OutChars gets the length (no NUL is
- * counted; one is written if it fits). */
-int
-PsxBuildNtImagePath(const uint16_t *Root,
-                    uint32_t RootChars,
-                    const char *LinuxPath,
-                    uint16_t *Out,
-                    uint32_t OutCapacityChars,
-                    uint32_t *OutChars);
 
 /* The default Linux root: \SystemRoot\lxss\rootfs (UTF-16, no NUL). */
 extern const uint16_t PsxDefaultRoot[];

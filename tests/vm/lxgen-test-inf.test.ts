@@ -2,7 +2,9 @@
 // in a booted ReactOS. Runs when a ReactOS build is configured, otherwise prints one SKIP line.
 //   - Setup\CmdLine (REG_EXPAND_SZ, set by hivesys.inf and livecd.inf) = a cmd.exe batch:
 //     with --until the runner lets the boot go on, winlogon runs the batch, and its lxrun
-//     checks (tests/psxss/guest/psxtest.cmd) reach the debug port;
+//     checks (tests/psxss/guest/psxtest.cmd) reach the debug port, among them programs named
+//     by a symbolic link and by a name NT cannot hold, which only lxcore's path resolution
+//     (ProgramPath, interface 1.2) finds;
 //   - Session Manager\BootExecute (REG_MULTI_SZ, set by hivesys.inf, livecd.inf and lxgen's
 //     own lxss-test.inf) = "ntbench","lxtestrun": the native program runs before the runner.
 // Before the series patch "[SDK][MKHIVE] Fix overwriting a value with longer data" both made a
@@ -15,6 +17,7 @@ import path from 'node:path';
 import { DEFAULT_MANIFEST } from '../../generator/src/vm/payload.ts';
 import { resolveBuildDir } from '../../generator/src/vm/config.ts';
 import { buildNativeProgram } from '../../generator/src/vm/runner-build.ts';
+import { busyboxStatic } from '../../generator/src/debian/packages.ts';
 import { ROOT } from '../../generator/src/paths.ts';
 import { buildSkipReason, lxgen } from './guest.ts';
 
@@ -56,11 +59,14 @@ describe.skipIf(reason !== null)('lxgen test --inf overrides (guest)', () => {
         '--add', `psxtest.cmd=${path.join(ROOT, 'tests/psxss/guest/psxtest.cmd')}`,
         '--add', `${bin}/echo=${path.join(work, 'echo')}`,
         ...['hello', 'hello_asm', 'notelf'].flatMap((f) => ['--add', `${bin}/${f}=${path.join(rootfs, f)}`]),
+        '--add', `${bin}/busybox=${busyboxStatic(() => {})}`,
       ]);
       console.log(r.stdout.split('\n').slice(-20).join('\n'));
       expect(r.stdout).toMatch(/--until \/PSXTEST done\/: matched at/);
       // exit statuses through cmd.exe's %ERRORLEVEL% (psxss/README.md)
-      for (const l of ['hello_to_nul=0', 'hello_asm=7', 'missing=127', 'notelf=126', 'usage=2', 'relative program with two words', 'hello_console=0', 'hello_asm_console=7', 'hello_asm_pipe_in=7']) {
+      // symlink, escaped_name: lxcore resolves the program's Linux path as open() does (a
+      // symbolic link a Linux program made; a name with ':', which NT names cannot hold)
+      for (const l of ['hello_to_nul=0', 'hello_asm=7', 'missing=127', 'notelf=126', 'usage=2', 'relative program with two words', 'hello_console=0', 'hello_asm_console=7', 'hello_asm_pipe_in=7', 'symlink=0', 'escaped_name=7']) {
         expect(r.stdout).toContain(`  PSXTEST ${l}\n`);
       }
       expect(r.exitCode).toBe(0);

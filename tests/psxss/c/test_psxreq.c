@@ -357,112 +357,7 @@ TestTerminal(void)
 #undef REJECT
 }
 
-static void
-TestResolve(void)
-{
-    static const struct
-    {
-        const char *Cwd;
-        const char *Path;
-        const char *Want;
-    } Cases[] =
-    {
-        {"/", "bin/hello", "/bin/hello"},
-        {"/", "/bin/hello", "/bin/hello"},
-        {"/usr/lib", "../bin/./x", "/usr/bin/x"},
-        {"/", "/../../a", "/a"},
-        {"/a/b", "..", "/a"},
-        {"/a/b", "../..", "/"},
-        {"/", "//x//y/", "/x/y"},
-        {"/", ".", "/"},
-        {"/tmp/", "./", "/tmp"},
-        {"/ignored", "/abs/../p", "/p"},
-        {"relative-is-fine-for-absolute", "/x", "/x"},
-        {"/", "a/../../b/.../c", "/b/.../c"},
-        {"/", "..a/.b", "/..a/.b"},
-    };
-    char Out[PSX_MAX_LINUX_PATH];
-    static char Long[PSX_MAX_LINUX_PATH + 2];
-    size_t Index;
 
-    for (Index = 0; Index < sizeof(Cases) / sizeof(Cases[0]); Index++)
-    {
-        char Name[160];
-        int Error = PsxResolveLinuxPath(Cases[Index].Cwd, Cases[Index].Path, Out, sizeof(Out));
-        snprintf(Name, sizeof(Name), "resolve: cwd %s + %s", Cases[Index].Cwd, Cases[Index].Path);
-        TAP_STR(Error == 0 ? Out : "(error)", Cases[Index].Want, Name);
-    }
-
-    TAP_EQ(PsxResolveLinuxPath("/", "", Out, sizeof(Out)), PSX_ENOENT, "resolve: empty is ENOENT");
-    TAP_EQ(PsxResolveLinuxPath("tmp", "x", Out, sizeof(Out)), PSX_EINVAL,
-           "resolve: relative path with relative cwd is EINVAL");
-    TAP_EQ(PsxResolveLinuxPath("/", "abcdef", Out, 5), PSX_ENAMETOOLONG,
-           "resolve: small output is ENAMETOOLONG");
-    TAP_EQ(PsxResolveLinuxPath("/", "abc", Out, 5), 0, "resolve: output exactly big enough");
-    memset(Long, 'a', sizeof(Long) - 1);
-    Long[0] = '/';
-    TAP_EQ(PsxResolveLinuxPath("/", Long, Out, sizeof(Out)), PSX_ENAMETOOLONG,
-           "resolve: longer than PATH_MAX is ENAMETOOLONG");
-    Long[PSX_MAX_LINUX_PATH - 2] = '\0'; /* "/" + 4093 chars + NUL = 4095 bytes */
-    TAP_EQ(PsxResolveLinuxPath("/", Long, Out, sizeof(Out)), 0,
-           "resolve: PATH_MAX - 1 bytes fit");
-}
-
-static void
-TestNtImagePath(void)
-{
-    uint16_t Root[64], Out[PSX_MAX_NT_PATH_CHARS + 1];
-    uint32_t RootChars, Chars;
-    static char Long[PSX_MAX_NT_PATH_CHARS + 8];
-    int Error;
-
-    Error = PsxBuildNtImagePath(NULL, 0, "/bin/hello", Out, 1025, &Chars);
-    TAP_EQ(Error, 0, "nt path: default root");
-    TAP_STR(Narrow(Out, Chars), "\\SystemRoot\\lxss\\rootfs\\bin\\hello",
-            "nt path: default root + /bin/hello");
-    TAP_EQ(Out[Chars], 0, "nt path: NUL written after the path");
-
-    RootChars = Wide("\\??\\C:\\root\\\\", Root);
-    Error = PsxBuildNtImagePath(Root, RootChars, "//usr//bin/", Out, 1025, &Chars);
-    TAP_STR(Error == 0 ? Narrow(Out, Chars) : "(error)", "\\??\\C:\\root\\usr\\bin",
-            "nt path: trailing backslashes of the root and repeated slashes collapse");
-    Error = PsxBuildNtImagePath(Root, RootChars, "/", Out, 1025, &Chars);
-    TAP_STR(Error == 0 ? Narrow(Out, Chars) : "(error)", "\\??\\C:\\root", "nt path: / is the root");
-
-    Error = PsxBuildNtImagePath(Root, RootChars, "/caf\xc3\xa9", Out, 1025, &Chars);
-    TAP_EQ(Error == 0 && Out[Chars - 1] == 0x00E9, 1, "nt path: 2-byte UTF-8 -> U+00E9");
-    Error = PsxBuildNtImagePath(Root, RootChars, "/\xe2\x82\xac", Out, 1025, &Chars);
-    TAP_EQ(Error == 0 && Out[Chars - 1] == 0x20AC, 1, "nt path: 3-byte UTF-8 -> U+20AC");
-    Error = PsxBuildNtImagePath(Root, RootChars, "/\xf0\x9f\x98\x80", Out, 1025, &Chars);
-    TAP_EQ(Error == 0 && Out[Chars - 2] == 0xD83D && Out[Chars - 1] == 0xDE00, 1,
-           "nt path: 4-byte UTF-8 -> surrogate pair");
-
-    TAP_EQ(PsxBuildNtImagePath(Root, RootChars, "/a:b", Out, 1025, &Chars), PSX_ENOENT,
-           "nt path: ':' is ENOENT");
-    TAP_EQ(PsxBuildNtImagePath(Root, RootChars, "/a\\b", Out, 1025, &Chars), PSX_ENOENT,
-           "nt path: backslash is ENOENT");
-    TAP_EQ(PsxBuildNtImagePath(Root, RootChars, "/a\x01", Out, 1025, &Chars), PSX_ENOENT,
-           "nt path: control character is ENOENT");
-    TAP_EQ(PsxBuildNtImagePath(Root, RootChars, "/\xc0\x80", Out, 1025, &Chars), PSX_EILSEQ,
-           "nt path: overlong UTF-8 is EILSEQ");
-    TAP_EQ(PsxBuildNtImagePath(Root, RootChars, "/\x80", Out, 1025, &Chars), PSX_EILSEQ,
-           "nt path: lone continuation byte is EILSEQ");
-    TAP_EQ(PsxBuildNtImagePath(Root, RootChars, "/\xed\xa0\x80", Out, 1025, &Chars), PSX_EILSEQ,
-           "nt path: encoded surrogate is EILSEQ");
-    TAP_EQ(PsxBuildNtImagePath(Root, RootChars, "/\xe2\x82", Out, 1025, &Chars), PSX_EILSEQ,
-           "nt path: truncated sequence is EILSEQ");
-    TAP_EQ(PsxBuildNtImagePath(Root, RootChars, "/\xf4\x90\x80\x80", Out, 1025, &Chars),
-           PSX_EILSEQ, "nt path: above U+10FFFF is EILSEQ");
-    TAP_EQ(PsxBuildNtImagePath(Root, RootChars, "rel", Out, 1025, &Chars), PSX_EINVAL,
-           "nt path: relative Linux path is EINVAL");
-    TAP_EQ(PsxBuildNtImagePath(Root, RootChars, "/abcdef", Out, 12, &Chars), PSX_ENAMETOOLONG,
-           "nt path: small output is ENAMETOOLONG");
-
-    memset(Long, 'x', sizeof(Long) - 1);
-    Long[0] = '/';
-    TAP_EQ(PsxBuildNtImagePath(Root, RootChars, Long, Out, 1025, &Chars), PSX_ENAMETOOLONG,
-           "nt path: above PSX_MAX_NT_PATH_CHARS is ENAMETOOLONG");
-}
 
 static void
 TestCreateInput(void)
@@ -485,7 +380,6 @@ TestCreateInput(void)
     Launch.RootChars = View.RootChars;
     Launch.ImagePathChars = Wide("\\??\\C:\\rootfs\\bin\\hello", Image);
     Launch.ImagePath = Image;
-    Launch.ExecFn = "/bin/hello";
     Launch.StdHandles[0] = (HANDLE)(uintptr_t)0x10;
     Launch.StdHandles[2] = (HANDLE)(uintptr_t)0x24;
 
@@ -499,8 +393,8 @@ TestCreateInput(void)
 
     TAP_EQ(In.Size, sizeof(LXSS_CREATE_PROCESS_IN), "ioctl input: Size");
     TAP_EQ(In.Flags, 0, "ioctl input: no flags");
-    TAP_EQ(In.Reserved[0] | In.Reserved[1] | In.Reserved[2] | In.Reserved[3], 0,
-           "ioctl input: Reserved zero");
+    TAP_EQ(In.TerminalSize | In.Reserved, 0, "ioctl input: TerminalSize and Reserved zero");
+    TAP_EQ(In.ProgramPath.Offset | In.ProgramPath.Length, 0, "ioctl input: an NT image path, no ProgramPath");
     TAP_EQ((uintptr_t)In.StdHandles[0], 0x10, "ioctl input: fd 0 handle");
     TAP_EQ((uintptr_t)In.StdHandles[1], 0, "ioctl input: fd 1 closed");
     TAP_EQ((uintptr_t)In.StdHandles[2], 0x24, "ioctl input: fd 2 handle");
@@ -526,7 +420,7 @@ TestCreateInput(void)
             "\\??\\C:\\rootfs", "ioctl input: root blob");
     TAP_STR((char *)Output + In.CurrentDirectory.Offset, "/", "ioctl input: cwd blob");
     TAP_EQ(In.CurrentDirectory.Length, 2, "ioctl input: cwd length counts the NUL");
-    TAP_STR((char *)Output + In.ExecFn.Offset, "/bin/hello", "ioctl input: execfn blob");
+    TAP_STR((char *)Output + In.ExecFn.Offset, View.Program, "ioctl input: execfn blob is the program as given");
     TAP_EQ(In.ArgumentCount, 3, "ioctl input: argc");
     TAP_EQ(In.Arguments.Length, View.ArgumentsLength, "ioctl input: argv length");
     TAP_EQ(memcmp(Output + In.Arguments.Offset, View.Arguments, View.ArgumentsLength), 0,
@@ -547,15 +441,15 @@ TestCreateInput(void)
     TAP_EQ(In.Environment.Offset | In.Environment.Length | In.EnvironmentCount, 0,
            "ioctl input: absent environment is a zero blob");
 
-    /* A terminal: LXSS_CREATE_STDIO_TTY with the size in Reserved[0] */
+    /* A terminal: LXSS_CREATE_STDIO_TTY with the size in TerminalSize */
     Size = PackTypicalAs(1, 43, 132);
     TAP_EQ(PsxValidateRequest(Buffer, Size, 1, &View), 0, "ioctl input: terminal request valid");
     Needed = PsxCreateInputSize(&Launch);
     TAP_EQ(PsxBuildCreateInput(&Launch, Output, Needed, &Written), 0, "ioctl input: terminal");
     memcpy(&In, Output, sizeof(In));
     TAP_EQ(In.Flags, LXSS_CREATE_STDIO_TTY, "ioctl input: terminal flag maps to LXSS_CREATE_STDIO_TTY");
-    TAP_EQ(In.Reserved[0], (43u << 16) | 132u, "ioctl input: Reserved[0] = rows << 16 | columns");
-    TAP_EQ(In.Reserved[1] | In.Reserved[2] | In.Reserved[3], 0, "ioctl input: Reserved[1..3] zero");
+    TAP_EQ(In.TerminalSize, (43u << 16) | 132u, "ioctl input: TerminalSize = rows << 16 | columns");
+    TAP_EQ(In.Reserved, 0, "ioctl input: Reserved zero");
     TAP_EQ((In.Flags & ~LXSS_CREATE_VALID_FLAGS), 0, "ioctl input: only flags lxcore knows");
     Launch.StdHandles[0] = Launch.StdHandles[2] = NULL;
     TAP_EQ(PsxBuildCreateInput(&Launch, Output, Needed, &Written), PSX_ENOTTY,
@@ -564,9 +458,18 @@ TestCreateInput(void)
     TAP_EQ(PsxBuildCreateInput(&Launch, Output, Needed, &Written), 0,
            "ioctl input: terminal with only stdout");
 
+    /* No NT image path: the program's Linux path goes as ProgramPath, for lxcore to resolve */
+    Launch.ImagePath = NULL;
     Launch.ImagePathChars = 0;
+    Needed = PsxCreateInputSize(&Launch);
+    TAP_EQ(PsxBuildCreateInput(&Launch, Output, Needed, &Written), 0, "ioctl input: a Linux program path");
+    memcpy(&In, Output, sizeof(In));
+    TAP_EQ(In.ImagePath.Offset | In.ImagePath.Length, 0, "ioctl input: no image path blob");
+    TAP_STR((char *)Output + In.ProgramPath.Offset, View.Program, "ioctl input: ProgramPath is the program as given");
+    TAP_EQ(In.ProgramPath.Length, (uint32_t)strlen(View.Program) + 1, "ioctl input: ProgramPath length counts the NUL");
+    Launch.RootChars = 0;
     TAP_EQ(PsxBuildCreateInput(&Launch, Output, sizeof(Output32), &Written), PSX_EINVAL,
-           "ioctl input: no image path is EINVAL");
+           "ioctl input: no root is EINVAL");
 }
 
 static void
@@ -676,8 +579,6 @@ main(int Argc, char **Argv)
     TestPackErrors();
     TestValidateRejects();
     TestTerminal();
-    TestResolve();
-    TestNtImagePath();
     TestCreateInput();
     TestExitCodes();
     return TapDone();

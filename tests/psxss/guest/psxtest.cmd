@@ -17,4 +17,10 @@ lxrun /bin/hello_asm
 lxrun --debug-stdio /bin/echo PSXTEST hello_asm_console=%ERRORLEVEL%
 echo x | lxrun /bin/hello_asm > NUL
 lxrun --debug-stdio /bin/echo PSXTEST hello_asm_pipe_in=%ERRORLEVEL%
+lxrun /bin/busybox ln -s hello /bin/hello_link
+lxrun /bin/hello_link > NUL
+lxrun --debug-stdio /bin/echo PSXTEST symlink=%ERRORLEVEL%
+lxrun /bin/busybox cp /bin/hello_asm /bin/with:colon
+lxrun /bin/with:colon > NUL
+lxrun --debug-stdio /bin/echo PSXTEST escaped_name=%ERRORLEVEL%
 lxrun --debug-stdio /bin/echo PSXTEST done
