@@ -347,6 +347,9 @@ int main(void)
 	mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
 	mkdir("/dev/pts", 0755);
 	mount("devpts", "/dev/pts", "devpts", 0, "ptmxmode=0666");
+	/* POSIX shared memory and named semaphores, as a Debian system has them */
+	mkdir("/dev/shm", 01777);
+	mount("tmpfs", "/dev/shm", "tmpfs", 0, "mode=1777");
 	symlink("/proc/self/fd", "/dev/fd");
 
 	out_fd = open("/dev/ttyS1", O_RDWR | O_NOCTTY);
