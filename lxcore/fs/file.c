@@ -307,3 +307,46 @@ LxStatCharDevice(
     St->StDev = 5;
     St->StIno = St->StIno32 = 0x1000 + (Major << 8) + Minor;
 }
+
+#define LX_DIRENT_HEADER        19  /* d_ino 8, d_off 8, d_reclen 2, d_type 1 */
+
+/* Appends one linux_dirent64 record; FALSE when it does not fit. */
+BOOLEAN
+LxEmitDirent(
+    _Inout_ PUCHAR Out,
+    _Inout_ PULONG Used,
+    _In_ ULONG OutSize,
+    _In_ ULONGLONG Inode,
+    _In_ LONGLONG Offset,
+    _In_ UCHAR Type,
+    _In_ PCSTR Name,
+    _In_ ULONG NameLength)
+{
+    ULONG RecLen = (LX_DIRENT_HEADER + NameLength + 1 + 7) & ~7u;
+
+    if (*Used + RecLen > OutSize)
+        return FALSE;
+    RtlZeroMemory(Out + *Used, RecLen);
+    RtlCopyMemory(Out + *Used, &Inode, 8);
+    RtlCopyMemory(Out + *Used + 8, &Offset, 8);
+    *(PUSHORT)(Out + *Used + 16) = (USHORT)RecLen;
+    Out[*Used + 18] = Type;
+    RtlCopyMemory(Out + *Used + LX_DIRENT_HEADER, Name, NameLength);
+    *Used += RecLen;
+    return TRUE;
+}
+
+/* read and write of a directory */
+LONG
+LxDirectoryReadWrite(
+    _In_ PLX_FILE File,
+    _In_ ULONG_PTR Buffer,
+    _In_ SIZE_T Count,
+    _In_opt_ PLONGLONG Position)
+{
+    UNREFERENCED_PARAMETER(File);
+    UNREFERENCED_PARAMETER(Buffer);
+    UNREFERENCED_PARAMETER(Count);
+    UNREFERENCED_PARAMETER(Position);
+    return -LX_EISDIR;
+}

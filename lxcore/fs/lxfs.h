@@ -131,6 +131,11 @@ LONG LxSeekWithin(_In_ PLX_FILE File, _In_ LONGLONG Offset, _In_ ULONG Whence, _
 LONG LxNoSeek(_In_ PLX_FILE File, _In_ LONGLONG Offset, _In_ ULONG Whence, _Out_ PLONGLONG NewOffset);
 VOID LxStatfsDefaults(_Out_ lx_statfs_info *Info, _In_ ULONG Type);
 VOID LxStatCharDevice(_Out_ struct _LX_STAT64 *St, _In_ ULONG Major, _In_ ULONG Minor, _In_ ULONG Mode);
+/* Appends one linux_dirent64 record to Out (OutSize bytes); FALSE when it does not fit */
+BOOLEAN LxEmitDirent(_Inout_ PUCHAR Out, _Inout_ PULONG Used, _In_ ULONG OutSize, _In_ ULONGLONG Inode,
+                     _In_ LONGLONG Offset, _In_ UCHAR Type, _In_ PCSTR Name, _In_ ULONG NameLength);
+LONG LxDirectoryReadWrite(_In_ PLX_FILE File, _In_ ULONG_PTR Buffer, _In_ SIZE_T Count,
+                          _In_opt_ PLONGLONG Position);     /* -EISDIR */
 
 /* fdtable.c: the per-process descriptor table */
 PLX_FILE LxGetFile(_In_ PLX_PROCESS Process, _In_ ULONG Fd);   /* referenced or NULL */

@@ -13,7 +13,6 @@
 #define LX_DT_DIR               4
 #define LX_DT_REG               8
 #define LX_DT_LNK               10
-#define LX_DIRENT_HEADER        19  /* d_ino 8, d_off 8, d_reclen 2, d_type 1 */
 #define LX_DIR_BUFFER           0x4000
 
 typedef struct _LX_NT_DIR
@@ -26,33 +25,6 @@ typedef struct _LX_NT_DIR
     ULONG DataLength;
     ULONG DataPosition;         /* the next pending entry in Data */
 } LX_NT_DIR, *PLX_NT_DIR;
-
-/* Appends one linux_dirent64 record; FALSE when it does not fit. */
-static
-BOOLEAN
-LxEmitDirent(
-    _Inout_ PUCHAR Out,
-    _Inout_ PULONG Used,
-    _In_ ULONG OutSize,
-    _In_ ULONGLONG Inode,
-    _In_ LONGLONG Offset,
-    _In_ UCHAR Type,
-    _In_ PCSTR Name,
-    _In_ ULONG NameLength)
-{
-    ULONG RecLen = (LX_DIRENT_HEADER + NameLength + 1 + 7) & ~7u;
-
-    if (*Used + RecLen > OutSize)
-        return FALSE;
-    RtlZeroMemory(Out + *Used, RecLen);
-    RtlCopyMemory(Out + *Used, &Inode, 8);
-    RtlCopyMemory(Out + *Used + 8, &Offset, 8);
-    *(PUSHORT)(Out + *Used + 16) = (USHORT)RecLen;
-    Out[*Used + 18] = Type;
-    RtlCopyMemory(Out + *Used + LX_DIRENT_HEADER, Name, NameLength);
-    *Used += RecLen;
-    return TRUE;
-}
 
 static
 LONG
@@ -207,21 +179,6 @@ Cleanup:
 
 static
 LONG
-LxNtDirRead(
-    _In_ PLX_FILE File,
-    _In_ ULONG_PTR Buffer,
-    _In_ SIZE_T Count,
-    _In_opt_ PLONGLONG Position)
-{
-    UNREFERENCED_PARAMETER(File);
-    UNREFERENCED_PARAMETER(Buffer);
-    UNREFERENCED_PARAMETER(Count);
-    UNREFERENCED_PARAMETER(Position);
-    return -LX_EISDIR;
-}
-
-static
-LONG
 LxNtDirSeek(
     _In_ PLX_FILE File,
     _In_ LONGLONG Offset,
@@ -273,8 +230,8 @@ LxNtDirRelease(
 static const LX_FILE_OPERATIONS LxNtDirOperations =
 {
     .Kind = "NT directory",
-    .Read = LxNtDirRead,
-    .Write = LxNtDirRead,
+    .Read = LxDirectoryReadWrite,
+    .Write = LxDirectoryReadWrite,
     .Seek = LxNtDirSeek,
     .Getdents = LxNtDirGetdents,
     .Stat = LxNtDirStat,

@@ -364,21 +364,6 @@ static const LX_FILE_OPERATIONS LxShmfsFileOperations =
 /* ---------------------------------------------------------------------------------------- */
 /* The directory                                                                           */
 
-static
-LONG
-LxShmfsDirRead(
-    _In_ PLX_FILE File,
-    _In_ ULONG_PTR Buffer,
-    _In_ SIZE_T Count,
-    _In_opt_ PLONGLONG Position)
-{
-    UNREFERENCED_PARAMETER(File);
-    UNREFERENCED_PARAMETER(Buffer);
-    UNREFERENCED_PARAMETER(Count);
-    UNREFERENCED_PARAMETER(Position);
-    return -LX_EISDIR;
-}
-
 /* Entry N of the listing: ".", "..", then the names in creation order */
 static
 BOOLEAN
@@ -420,45 +405,39 @@ LxShmfsGetdents(
     _In_ ULONG Count)
 {
     CHAR Name[LX_NAME_MAX + 1];
-    UCHAR Record[32 + LX_NAME_MAX];
-    ULONG Used = 0;
+    ULONG Used = 0, OutSize = min(Count, 0x10000);
+    PUCHAR Out = ExAllocatePoolWithTag(PagedPool, max(OutSize, 1), LX_TAG_TEMP);
     LONG Result = 0;
 
+    if (Out == NULL)
+        return -LX_ENOMEM;
     ExAcquireFastMutex(&File->Lock);
     ExAcquireFastMutex(&LxShmfsLock);
     for (;;)
     {
         ULONGLONG Inode;
-        LONGLONG Next = File->Offset + 1;
         UCHAR Type;
-        ULONG Length, RecLen;
 
         if (!LxShmfsDirEntry((ULONG)File->Offset, Name, &Inode, &Type))
             break;
-        /* linux_dirent64: d_ino 8, d_off 8, d_reclen 2, d_type 1, name */
-        Length = (ULONG)strlen(Name);
-        RecLen = (19 + Length + 1 + 7) & ~7u;
-        if (Used + RecLen > Count)
+        if (!LxEmitDirent(Out, &Used, OutSize, Inode, File->Offset + 1, Type, Name, (ULONG)strlen(Name)))
         {
             if (Used == 0)
-                Result = -LX_EINVAL;
+                Result = -LX_EINVAL;    /* too small for one entry */
             break;
         }
-        RtlZeroMemory(Record, RecLen);
-        RtlCopyMemory(Record, &Inode, 8);
-        RtlCopyMemory(Record + 8, &Next, 8);
-        *(PUSHORT)(Record + 16) = (USHORT)RecLen;
-        Record[18] = Type;
-        RtlCopyMemory(Record + 19, Name, Length);
-        Result = LxCopyToUser(Buffer + Used, Record, RecLen);
-        if (Result < 0)
-            break;
-        Used += RecLen;
-        File->Offset = Next;
+        File->Offset++;
     }
     ExReleaseFastMutex(&LxShmfsLock);
     ExReleaseFastMutex(&File->Lock);
-    return Used != 0 ? (LONG)Used : Result;
+    if (Used != 0)
+    {
+        Result = LxCopyToUser(Buffer, Out, Used);
+        if (Result == 0)
+            Result = (LONG)Used;
+    }
+    ExFreePoolWithTag(Out, LX_TAG_TEMP);
+    return Result;
 }
 
 static
@@ -495,8 +474,8 @@ LxShmfsDirStat(
 static const LX_FILE_OPERATIONS LxShmfsDirOperations =
 {
     .Kind = "tmpfs directory",
-    .Read = LxShmfsDirRead,
-    .Write = LxShmfsDirRead,
+    .Read = LxDirectoryReadWrite,
+    .Write = LxDirectoryReadWrite,
     .Seek = LxShmfsDirSeek,
     .Getdents = LxShmfsGetdents,
     .Stat = LxShmfsDirStat,
