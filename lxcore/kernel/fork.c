@@ -484,19 +484,9 @@ LxFork(
         LxCopyToUser((ULONG_PTR)ParentTidptr, &Pid, sizeof(Pid));
 
     RtlZeroMemory(&ThreadAttributes, sizeof(ThreadAttributes));
-    ThreadAttributes.Process = ChildHandle;
-    ThreadAttributes.UserStack = Newsp ? Newsp : TrapFrame->HardwareEsp;
-    ThreadAttributes.StartRoutine = TrapFrame->Eip;
+    LxThreadAttributesFromTrap(&ThreadAttributes, TrapFrame, ChildHandle, Newsp, ChildThread);
     ThreadAttributes.UserGsSeg = (USHORT)TrapFrame->SegGs;
     ThreadAttributes.UserGsBase = ParentThread->TlsBase;
-    ThreadAttributes.Eax = 0;
-    ThreadAttributes.Ebx = TrapFrame->Ebx;
-    ThreadAttributes.Ecx = TrapFrame->Ecx;
-    ThreadAttributes.Edx = TrapFrame->Edx;
-    ThreadAttributes.Esi = TrapFrame->Esi;
-    ThreadAttributes.Edi = TrapFrame->Edi;
-    ThreadAttributes.Ebp = TrapFrame->Ebp;
-    ThreadAttributes.Context = ChildThread;
 
     LxReferenceProcess(Child);      /* the thread's */
     LxReferenceProcess(Child);      /* the NT process's, dropped by ExitProcess */

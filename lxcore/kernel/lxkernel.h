@@ -298,6 +298,8 @@ VOID LxVforkRelease(_In_ PLX_PROCESS Child, _In_ BOOLEAN CopyBack);
 /* thread.c, futex.c */
 PLX_THREAD LxAllocateCloneThread(_In_ PLX_PROCESS Process, _In_ PLX_THREAD Parent,
                                  _In_ BOOLEAN CopyAltStack, _In_ ULONG_PTR ClearChildTid);
+VOID LxThreadAttributesFromTrap(_Out_ PPS_PICO_THREAD_ATTRIBUTES Attributes, _In_ PKTRAP_FRAME TrapFrame,
+                                _In_ HANDLE Process, _In_ ULONG_PTR Newsp, _In_ PVOID Context);
 VOID LxInitializeFutexes(VOID);
 VOID LxFutexThreadExit(_In_ PLX_THREAD Thread);
 VOID LxFutexRobustExit(_In_ PLX_THREAD Thread);

@@ -39,3 +39,27 @@ LxAllocateCloneThread(
     Thread->ClearChildTid = ClearChildTid;
     return Thread;
 }
+
+/* A new pico thread's registers (the rest of Attributes is the caller's): it resumes after
+ * the caller's trap with EAX = 0, on Newsp (or the caller's stack), with the caller's other
+ * registers */
+VOID
+LxThreadAttributesFromTrap(
+    _Out_ PPS_PICO_THREAD_ATTRIBUTES Attributes,
+    _In_ PKTRAP_FRAME TrapFrame,
+    _In_ HANDLE Process,
+    _In_ ULONG_PTR Newsp,
+    _In_ PVOID Context)
+{
+    Attributes->Process = Process;
+    Attributes->UserStack = Newsp ? Newsp : TrapFrame->HardwareEsp;
+    Attributes->StartRoutine = TrapFrame->Eip;
+    Attributes->Eax = 0;
+    Attributes->Ebx = TrapFrame->Ebx;
+    Attributes->Ecx = TrapFrame->Ecx;
+    Attributes->Edx = TrapFrame->Edx;
+    Attributes->Esi = TrapFrame->Esi;
+    Attributes->Edi = TrapFrame->Edi;
+    Attributes->Ebp = TrapFrame->Ebp;
+    Attributes->Context = Context;
+}

@@ -129,17 +129,7 @@ LxSysClone(
     }
 
     /* the child resumes after the trap, as the parent will, with EAX = 0 */
-    Attributes.Process = ProcessHandle;
-    Attributes.UserStack = Newsp ? Newsp : TrapFrame->HardwareEsp;
-    Attributes.StartRoutine = TrapFrame->Eip;
-    Attributes.Eax = 0;
-    Attributes.Ebx = TrapFrame->Ebx;
-    Attributes.Ecx = TrapFrame->Ecx;
-    Attributes.Edx = TrapFrame->Edx;
-    Attributes.Esi = TrapFrame->Esi;
-    Attributes.Edi = TrapFrame->Edi;
-    Attributes.Ebp = TrapFrame->Ebp;
-    Attributes.Context = Child;
+    LxThreadAttributesFromTrap(&Attributes, TrapFrame, ProcessHandle, Newsp, Child);
 
     LxReferenceProcess(Process);
     InterlockedIncrement(&Process->ThreadCount);

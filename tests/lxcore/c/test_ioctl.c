@@ -19,7 +19,9 @@ int main(void)
     TAP_EQ(offsetof(LXSS_CREATE_PROCESS_IN, ArgumentCount), 48, "ArgumentCount offset");
     TAP_EQ(offsetof(LXSS_CREATE_PROCESS_IN, EnvironmentCount), 60, "EnvironmentCount offset");
     TAP_EQ(offsetof(LXSS_CREATE_PROCESS_IN, StdHandles), 64, "StdHandles offset");
-    TAP_EQ(offsetof(LXSS_CREATE_PROCESS_IN, Reserved), 76, "Reserved offset");
+    TAP_EQ(offsetof(LXSS_CREATE_PROCESS_IN, TerminalSize), 76, "TerminalSize offset (Reserved[0] of interface 1.1)");
+    TAP_EQ(offsetof(LXSS_CREATE_PROCESS_IN, ProgramPath), 80, "ProgramPath offset (interface 1.2)");
+    TAP_EQ(offsetof(LXSS_CREATE_PROCESS_IN, Reserved), 88, "Reserved offset");
     TAP_EQ(sizeof(LXSS_CREATE_PROCESS_OUT), 16, "LXSS_CREATE_PROCESS_OUT size");
     TAP_EQ(offsetof(LXSS_CREATE_PROCESS_OUT, LinuxError), 4, "LinuxError offset");
     TAP_EQ(sizeof(LXSS_WAIT_PROCESS_IN), 16, "LXSS_WAIT_PROCESS_IN size");
