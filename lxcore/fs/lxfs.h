@@ -177,10 +177,10 @@ LONG LxOpenPath(_In_ PLX_PROCESS Process, _In_ LONG Dfd, _In_ const CHAR *UserPa
                 _In_ ULONG Flags, _In_ ULONG Mode, _Out_ PLX_FILE *File, _Out_ PBOOLEAN Cloexec);
 
 /* ntio.c: I/O and attributes of kernel handles, shared by the NT-backed kinds */
-LONG LxNtRead(_In_ PLX_FILE File, _In_ HANDLE Handle, _In_ BOOLEAN Seekable, _In_ ULONG_PTR Buffer,
-              _In_ SIZE_T Count, _In_opt_ PLONGLONG Position);
-LONG LxNtWrite(_In_ PLX_FILE File, _In_ HANDLE Handle, _In_ BOOLEAN Seekable, _In_ ULONG_PTR Buffer,
-               _In_ SIZE_T Count, _In_opt_ PLONGLONG Position);
+/* read(2) (Write FALSE) or write(2) of a handle: at Position, else at File->Offset (Seekable)
+ * or at the object's own position (streams) */
+LONG LxNtTransfer(_In_ PLX_FILE File, _In_ HANDLE Handle, _In_ BOOLEAN Seekable, _In_ BOOLEAN Write,
+                  _In_ ULONG_PTR Buffer, _In_ SIZE_T Count, _In_opt_ PLONGLONG Position);
 LONG LxNtEndOfFile(_In_ HANDLE Handle, _Out_ PLONGLONG End);
 LONG LxNtStat(_In_ HANDLE Handle, _In_opt_ PCSTR Path, _Out_ struct _LX_STAT64 *St);
 LONG LxNtStatfs(_In_ HANDLE Handle, _Out_ lx_statfs_info *Info);

@@ -25,7 +25,7 @@ LxNtFileRead(
     _In_ SIZE_T Count,
     _In_opt_ PLONGLONG Position)
 {
-    return LxNtRead(File, LxNtHandle(File), TRUE, Buffer, Count, Position);
+    return LxNtTransfer(File, LxNtHandle(File), TRUE, FALSE, Buffer, Count, Position);
 }
 
 static
@@ -36,7 +36,7 @@ LxNtFileWrite(
     _In_ SIZE_T Count,
     _In_opt_ PLONGLONG Position)
 {
-    return LxNtWrite(File, LxNtHandle(File), TRUE, Buffer, Count, Position);
+    return LxNtTransfer(File, LxNtHandle(File), TRUE, TRUE, Buffer, Count, Position);
 }
 
 static

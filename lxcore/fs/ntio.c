@@ -60,7 +60,6 @@ LxWaitPendingIo(
  * (Seekable) or at the object's own position (streams); O_APPEND writes at the end. A
  * short transfer ends a read of a stream (no blocking for more) and any write.
  */
-static
 LONG
 LxNtTransfer(
     _In_ PLX_FILE File,
@@ -154,30 +153,6 @@ LxNtTransfer(
     if (Interrupted)
         return LxInterruptedCall(TRUE);
     return Result;
-}
-
-LONG
-LxNtRead(
-    _In_ PLX_FILE File,
-    _In_ HANDLE Handle,
-    _In_ BOOLEAN Seekable,
-    _In_ ULONG_PTR Buffer,
-    _In_ SIZE_T Count,
-    _In_opt_ PLONGLONG Position)
-{
-    return LxNtTransfer(File, Handle, Seekable, FALSE, Buffer, Count, Position);
-}
-
-LONG
-LxNtWrite(
-    _In_ PLX_FILE File,
-    _In_ HANDLE Handle,
-    _In_ BOOLEAN Seekable,
-    _In_ ULONG_PTR Buffer,
-    _In_ SIZE_T Count,
-    _In_opt_ PLONGLONG Position)
-{
-    return LxNtTransfer(File, Handle, Seekable, TRUE, Buffer, Count, Position);
 }
 
 LONG

@@ -68,22 +68,28 @@ LxPipeRelease(
     }
 }
 
-/* Waits (the pipe's lock held on entry, released on return) until the pipe changes; FALSE
- * when a signal came first. */
+/* Waits (the pipe's lock held on entry, released on return) until the pipe changes: 0, or
+ * -EAGAIN for a non-blocking description, -EINTR when a signal came first */
 static
-BOOLEAN
+LONG
 LxPipeWaitUnlock(
+    _In_ PLX_FILE File,
     _In_ PLX_PIPE Pipe)
 {
     LX_WAITER Waiter;
     PVOID Object = &Waiter.Event;
     NTSTATUS Status;
 
+    if (File->StatusFlags & LX_O_NONBLOCK)
+    {
+        ExReleaseFastMutex(&Pipe->Lock);
+        return -LX_EAGAIN;
+    }
     LxPrepareWait(&Waiter, &Pipe->Wait);
     ExReleaseFastMutex(&Pipe->Lock);
     Status = LxWaitInterruptible(1, &Object, NULL);
     LxFinishWait(&Waiter);
-    return Status != STATUS_ALERTED;
+    return Status == STATUS_ALERTED ? -LX_EINTR : 0;
 }
 
 static
@@ -128,16 +134,11 @@ LxPipeRead(
             ExReleaseFastMutex(&Pipe->Lock);
             break;      /* end of file */
         }
-        if (File->StatusFlags & LX_O_NONBLOCK)
-        {
-            ExReleaseFastMutex(&Pipe->Lock);
-            ExFreePoolWithTag(Bounce, LX_TAG_TEMP);
-            return -LX_EAGAIN;
-        }
-        if (!LxPipeWaitUnlock(Pipe))
+        Result = LxPipeWaitUnlock(File, Pipe);
+        if (Result < 0)
         {
             ExFreePoolWithTag(Bounce, LX_TAG_TEMP);
-            return LxInterruptedCall(TRUE);
+            return Result == -LX_EINTR ? LxInterruptedCall(TRUE) : Result;
         }
     }
 
@@ -196,17 +197,9 @@ LxPipeWrite(
                 ExReleaseFastMutex(&Pipe->Lock);
                 continue;
             }
-            if (File->StatusFlags & LX_O_NONBLOCK)
-            {
-                ExReleaseFastMutex(&Pipe->Lock);
-                Result = -LX_EAGAIN;
+            Result = LxPipeWaitUnlock(File, Pipe);
+            if (Result < 0)
                 break;
-            }
-            if (!LxPipeWaitUnlock(Pipe))
-            {
-                Result = -LX_EINTR;
-                break;
-            }
         }
         Done += Copied;
         if (Result < 0)

@@ -149,14 +149,12 @@ LxPollFiles(
     {
         LARGE_INTEGER Wait, *WaitPointer = NULL;
         PVOID Object = &Table.Event;
-        ULONGLONG Now = LxMonotonicTime();
         NTSTATUS Status;
 
         if (Timeout != NULL)
         {
-            if (Now >= Deadline)
+            if (!LxTimeLeft(Deadline, &Wait))
                 break;
-            Wait.QuadPart = -(LONGLONG)(Deadline - Now);
             WaitPointer = &Wait;
         }
         if (Table.Recheck && (WaitPointer == NULL || -Wait.QuadPart > LX_POLL_RECHECK_MS * 10000LL))

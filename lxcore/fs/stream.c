@@ -41,7 +41,7 @@ LxStreamRead(
     _In_ SIZE_T Count,
     _In_opt_ PLONGLONG Position)
 {
-    return LxNtRead(File, LxNtHandle(File), FALSE, Buffer, Count, Position);
+    return LxNtTransfer(File, LxNtHandle(File), FALSE, FALSE, Buffer, Count, Position);
 }
 
 static
@@ -52,7 +52,7 @@ LxStreamWrite(
     _In_ SIZE_T Count,
     _In_opt_ PLONGLONG Position)
 {
-    return LxNtWrite(File, LxNtHandle(File), FALSE, Buffer, Count, Position);
+    return LxNtTransfer(File, LxNtHandle(File), FALSE, TRUE, Buffer, Count, Position);
 }
 
 /* The state of the pipe behind the handle, or FALSE when it is no pipe */

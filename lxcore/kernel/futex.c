@@ -190,11 +190,8 @@ LxFutexBlock(
 
         if (Timed)
         {
-            ULONGLONG Now = LxMonotonicTime();
-
-            if (Now >= Deadline)
+            if (!LxTimeLeft(Deadline, &Timeout))
                 return STATUS_TIMEOUT;
-            Timeout.QuadPart = -(LONGLONG)(Deadline - Now);
         }
         Status = LxWaitInterruptible(1, &Object, Timed ? &Timeout : NULL);
         if (Status != STATUS_TIMEOUT)

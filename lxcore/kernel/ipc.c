@@ -791,11 +791,8 @@ LxSemop(
             break;
         if (Timeout != 0)
         {
-            ULONGLONG Now = LxMonotonicTime();
-
-            if (Now >= Deadline)
+            if (!LxTimeLeft(Deadline, &Wait))
                 break;      /* -EAGAIN: the time ran out */
-            Wait.QuadPart = -(LONGLONG)(Deadline - Now);
         }
         Waiter.Index = Sops[Blocked].Num;
         Waiter.ForZero = Sops[Blocked].Op == 0;

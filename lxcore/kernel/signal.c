@@ -1221,11 +1221,8 @@ LxSigtimedwait(
             return LxInterruptedCall(FALSE);
         if (HaveTimeout)
         {
-            ULONGLONG Now = LxMonotonicTime();
-
-            if (Now >= Deadline)
+            if (!LxTimeLeft(Deadline, &Wait))
                 return -LX_EAGAIN;
-            Wait.QuadPart = -(LONGLONG)(Deadline - Now);
         }
         Status = KeWaitForSingleObject(&Thread->SignalEvent, Executive, UserMode, TRUE,
                                        HaveTimeout ? &Wait : NULL);

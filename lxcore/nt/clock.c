@@ -115,3 +115,18 @@ LxGetCpuTimes(
         Times->Kernel = KernelUser.KernelTime.QuadPart;
     }
 }
+
+/* What is left until a LxMonotonicTime Deadline, as a relative NT wait: FALSE when it has
+ * passed. Timed waits wait again for what is left after each wake. */
+BOOLEAN
+LxTimeLeft(
+    _In_ ULONGLONG Deadline,
+    _Out_ PLARGE_INTEGER Wait)
+{
+    ULONGLONG Now = LxMonotonicTime();
+
+    if (Now >= Deadline)
+        return FALSE;
+    Wait->QuadPart = -(LONGLONG)(Deadline - Now);
+    return TRUE;
+}

@@ -272,7 +272,8 @@ NTSTATUS LxCreatePicoThread(_Inout_ PPS_PICO_THREAD_ATTRIBUTES Attributes, _In_ 
 #define LX_CLOCK_MONOTONIC_COARSE   6
 #define LX_CLOCK_BOOTTIME           7
 LONG LxReadClock(_In_ LONG Clock, _Out_ lx_timespec64 *Ts);
-ULONGLONG LxMonotonicTime(VOID);    /* CLOCK_MONOTONIC in 100 ns units: timed waits' deadlines */
+ULONGLONG LxMonotonicTime(VOID);
+BOOLEAN LxTimeLeft(_In_ ULONGLONG Deadline, _Out_ PLARGE_INTEGER Wait);   /* FALSE: passed */    /* CLOCK_MONOTONIC in 100 ns units: timed waits' deadlines */
 
 
 typedef struct _LX_CPU_TIMES

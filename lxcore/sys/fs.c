@@ -696,12 +696,10 @@ LxStatfs(
     if (Path != NULL)
     {
         /* /proc and /dev are lxcore's own (mostly not openable): answered from the path */
-        PCHAR Resolved = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_TEMP);
+        PCHAR Resolved;
         BOOLEAN Virtual;
 
-        if (Resolved == NULL)
-            return -LX_ENOMEM;
-        Result = LxResolveUserPath(Process, LX_AT_FDCWD, Path, Resolved, NULL, TRUE);
+        Result = LxResolvePath(Process, LX_AT_FDCWD, Path, TRUE, NULL, &Resolved);
         Virtual = Result >= 0 && LxVirtualStatfs(Resolved, Info);
         LxFreePath(Resolved);
         if (Result < 0 || Virtual)

@@ -808,11 +808,7 @@ LxUtimens(
         return Result;
     }
 
-    Resolved = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_TEMP);
-    if (Resolved == NULL)
-        return -LX_ENOMEM;
-    Result = LxResolveUserPath(Process, Dfd, Filename, Resolved, NULL,
-                               (Flags & 0x100) ? FALSE : TRUE);
+    Result = LxResolvePath(Process, Dfd, Filename, (Flags & 0x100) ? FALSE : TRUE, NULL, &Resolved);
     if (Result >= 0)
     {
         lx_open_flags_to_nt(LX_O_PATH, &Open);
