@@ -159,7 +159,7 @@ LxPicoExitProcess(
         {
             KeSetEvent(&Parent->ChildEvent, IO_NO_INCREMENT, FALSE);
             /* SIGCHLD (its default action is to ignore it: posted only to a handler) */
-            if (Parent->SignalHandlers[17] > 1)
+            if (Parent->Actions.SignalHandlers[17] > 1)
             {
                 /* si_pid, si_uid, si_status: the exit status or the signal */
                 lx_sigfields Info;
@@ -167,7 +167,7 @@ LxPicoExitProcess(
 
                 LxSigFields(&Info, Exited ? 1 /* CLD_EXITED */ : 2 /* CLD_KILLED */,
                             Process->Pid);
-                Info.word[1] = Process->Uid;
+                Info.word[1] = Process->Cred.Uid;
                 Info.word[2] = Exited ? Process->ExitStatus : Process->Signal;
                 LxSignalProcessInfo(Parent, 17, &Info);
             }
@@ -270,7 +270,7 @@ LxPicoDispatchException(
     /* A handler that is not blocked runs; a blocked or ignored fault signal kills, as on
      * Linux (force_sig). LxDeliverSignal does not return for the default action. */
     Thread = LxCurrentThread();
-    if (Thread != NULL && Process->SignalHandlers[Sig] > 1 &&
+    if (Thread != NULL && Process->Actions.SignalHandlers[Sig] > 1 &&
         !(Thread->SignalMask & (1ULL << (Sig - 1))))
     {
         if (LxDeliverSignal(TrapFrame, Sig, SiCode, FaultAddress, TrapFrame->Eax, Trapno) ==

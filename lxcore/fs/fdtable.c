@@ -33,7 +33,7 @@ ULONG
 LxFdLimit(
     _In_ PLX_PROCESS Process)
 {
-    return (ULONG)min(Process->RlimitCur[LX_RLIMIT_NOFILE], (ULONGLONG)LX_MAX_FDS);
+    return (ULONG)min(Process->Limits.RlimitCur[LX_RLIMIT_NOFILE], (ULONGLONG)LX_MAX_FDS);
 }
 
 /* Installs File at the lowest free descriptor >= MinFd below RLIMIT_NOFILE. Returns the fd or

@@ -219,16 +219,17 @@ LxVforkCopyBack(
     if (Buffer == NULL)
         return;
     ExAcquireFastMutex(&Parent->MmLock);
-    Copied = LxVforkCopyBackRange(Parent, Parent->ImageReserveStart, Parent->ImageReserveEnd,
-                                  Buffer);
-    if (Parent->BrkRegionBase != 0)
+    Copied = LxVforkCopyBackRange(Parent, Parent->Layout.ImageReserveStart,
+                                  Parent->Layout.ImageReserveEnd, Buffer);
+    if (Parent->Layout.BrkRegionBase != 0)
     {
-        Copied += LxVforkCopyBackRange(Parent, Parent->BrkRegionBase,
-                                       (Parent->BrkCurrent + PAGE_SIZE - 1) &
+        Copied += LxVforkCopyBackRange(Parent, Parent->Layout.BrkRegionBase,
+                                       (Parent->Layout.BrkCurrent + PAGE_SIZE - 1) &
                                            ~(ULONG_PTR)(PAGE_SIZE - 1),
                                        Buffer);
     }
-    Copied += LxVforkCopyBackRange(Parent, Parent->StackCommitLow & ~(ULONG_PTR)(PAGE_SIZE - 1),
+    Copied += LxVforkCopyBackRange(Parent,
+                                   Parent->Layout.StackCommitLow & ~(ULONG_PTR)(PAGE_SIZE - 1),
                                    LX_STACK_TOP, Buffer);
     for (Entry = Parent->Regions.Flink; Entry != &Parent->Regions; Entry = Entry->Flink)
     {
@@ -290,28 +291,14 @@ LxAllocateChild(
     InitializeListHead(&Child->Regions);
     InitializeListHead(&Child->Link);
 
-    Child->Uid = Parent->Uid;
-    Child->Gid = Parent->Gid;
+    /* what a child inherits as a whole (lxkernel.h) */
+    Child->Cred = Parent->Cred;
+    Child->Limits = Parent->Limits;
+    Child->Actions = Parent->Actions;
+    Child->Layout = Parent->Layout;
     Child->Pgid = Parent->Pgid ? Parent->Pgid : Parent->Pid;
     Child->Sid = Parent->Sid;
     Child->Umask = Parent->Umask;
-    RtlCopyMemory(Child->RlimitCur, Parent->RlimitCur, sizeof(Child->RlimitCur));
-    RtlCopyMemory(Child->RlimitMax, Parent->RlimitMax, sizeof(Child->RlimitMax));
-    RtlCopyMemory(Child->SignalHandlers, Parent->SignalHandlers, sizeof(Child->SignalHandlers));
-    RtlCopyMemory(Child->SignalFlags, Parent->SignalFlags, sizeof(Child->SignalFlags));
-    RtlCopyMemory(Child->SignalRestorers, Parent->SignalRestorers,
-                  sizeof(Child->SignalRestorers));
-    RtlCopyMemory(Child->SignalMasks, Parent->SignalMasks, sizeof(Child->SignalMasks));
-
-    Child->ImageReserveStart = Parent->ImageReserveStart;
-    Child->ImageReserveEnd = Parent->ImageReserveEnd;
-    Child->BrkStart = Parent->BrkStart;
-    Child->DataSize = Parent->DataSize;
-    Child->BrkCurrent = Parent->BrkCurrent;
-    Child->BrkRegionBase = Parent->BrkRegionBase;
-    Child->BrkLimit = Parent->BrkLimit;
-    Child->StackReserveBase = Parent->StackReserveBase;
-    Child->StackCommitLow = Parent->StackCommitLow;
 
     Child->Root.Buffer = ExAllocatePoolWithTag(PagedPool, Parent->Root.MaximumLength,
                                                LX_TAG_PROCESS);
@@ -412,22 +399,24 @@ LxFork(
         goto Fail;
     }
     ExAcquireFastMutex(&Parent->MmLock);
-    Result = LxCopyReservation(Child, ChildHandle, Parent->ImageReserveStart,
-                               Parent->ImageReserveEnd, Parent->ImageReserveStart,
-                               Parent->ImageReserveEnd, Buffer);
-    if (Result == 0 && Parent->BrkRegionBase != 0)
+    Result = LxCopyReservation(Child, ChildHandle, Parent->Layout.ImageReserveStart,
+                               Parent->Layout.ImageReserveEnd, Parent->Layout.ImageReserveStart,
+                               Parent->Layout.ImageReserveEnd, Buffer);
+    if (Result == 0 && Parent->Layout.BrkRegionBase != 0)
     {
-        Result = LxCopyReservation(Child, ChildHandle, Parent->BrkRegionBase, Parent->BrkLimit,
-                                   Parent->BrkRegionBase,
-                                   max(Parent->BrkRegionBase,
-                                       (Parent->BrkCurrent + PAGE_SIZE - 1) &
+        Result = LxCopyReservation(Child, ChildHandle, Parent->Layout.BrkRegionBase,
+                                   Parent->Layout.BrkLimit,
+                                   Parent->Layout.BrkRegionBase,
+                                   max(Parent->Layout.BrkRegionBase,
+                                       (Parent->Layout.BrkCurrent + PAGE_SIZE - 1) &
                                            ~(ULONG_PTR)(PAGE_SIZE - 1)),
                                    Buffer);
     }
     if (Result == 0)
     {
-        Result = LxCopyReservation(Child, ChildHandle, Parent->StackReserveBase, LX_STACK_TOP,
-                                   Parent->StackCommitLow, LX_STACK_TOP, Buffer);
+        Result = LxCopyReservation(Child, ChildHandle, Parent->Layout.StackReserveBase,
+                                   LX_STACK_TOP,
+                                   Parent->Layout.StackCommitLow, LX_STACK_TOP, Buffer);
     }
     for (Entry = Parent->Regions.Flink; Result == 0 && Entry != &Parent->Regions;
          Entry = Entry->Flink)

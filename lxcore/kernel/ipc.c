@@ -235,8 +235,8 @@ LxIpcGet(
     RtlZeroMemory(Object, Size);
     Object->Key = Key;
     Object->Id = (ULONG)(Table->Seq[Slot]++ % (MAXLONG / LX_IPCMNI)) * LX_IPCMNI + Slot;
-    Object->Uid = Object->Cuid = Process->Uid;
-    Object->Gid = Object->Cgid = Process->Gid;
+    Object->Uid = Object->Cuid = Process->Cred.Uid;
+    Object->Gid = Object->Cgid = Process->Cred.Gid;
     Object->Mode = (ULONG)Flags & 0777;
     Object->ChangeTime = LxIpcNow();
     Object->RefCount = 1;
@@ -299,7 +299,7 @@ LONG
 LxIpcMayControl(
     _In_ PLX_IPC_OBJECT Object)
 {
-    ULONG Uid = LxCurrentProcess()->Uid;
+    ULONG Uid = LxCurrentProcess()->Cred.Uid;
 
     return (Uid == 0 || Uid == Object->Uid || Uid == Object->Cuid) ? 0 : -LX_EPERM;
 }
@@ -565,7 +565,8 @@ LxMsgctl(
     else
     {
         Result = LxIpcMayControl(Object);
-        if (Result == 0 && Cmd == LX_IPC_SET && Ds.QBytes > LX_MSGMNB && LxCurrentProcess()->Uid != 0)
+        if (Result == 0 && Cmd == LX_IPC_SET && Ds.QBytes > LX_MSGMNB &&
+            LxCurrentProcess()->Cred.Uid != 0)
             Result = -LX_EPERM;
         if (Result == 0 && Cmd == LX_IPC_SET)
             Queue->QBytes = Ds.QBytes;  /* a larger queue lets senders in: woken below */

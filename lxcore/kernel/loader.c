@@ -230,8 +230,8 @@ LxPrepareImage(
     StackParams.phnum = Prepared->Plan->phnum;
     StackParams.base = 0;
     StackParams.entry = Prepared->Plan->entry;
-    StackParams.uid = StackParams.euid = LxProcess->Uid;
-    StackParams.gid = StackParams.egid = LxProcess->Gid;
+    StackParams.uid = StackParams.euid = LxProcess->Cred.Uid;
+    StackParams.gid = StackParams.egid = LxProcess->Cred.Gid;
     StackParams.hwcap = LxGetHwcap();
     StackParams.clktck = 100;
     Result = lx_stack_build(&StackParams, Prepared->StackBuffer, Prepared->StackBufferSize,

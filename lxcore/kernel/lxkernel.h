@@ -58,6 +58,46 @@ typedef struct _LX_REGION
     LONG ShmId;                 /* shmat's segment id, else -1 */
 } LX_REGION, *PLX_REGION;
 
+/* What a forked child inherits from its parent as a whole (kernel/fork.c copies each of
+ * these by assignment); execve keeps Cred and Limits, resets Actions' handlers and
+ * replaces Layout. */
+
+/* the address-space layout of the image, brk and stack (MmLock) */
+typedef struct _LX_MM_LAYOUT
+{
+    ULONG_PTR ImageReserveStart; /* the image's 64 KiB reservation */
+    ULONG_PTR ImageReserveEnd;
+    ULONG_PTR BrkStart;
+    ULONG_PTR DataSize;         /* the image's end_data - start_data (RLIMIT_DATA) */
+    ULONG_PTR BrkCurrent;
+    ULONG_PTR BrkRegionBase;    /* reservation [BrkRegionBase, BrkLimit) after the image */
+    ULONG_PTR BrkLimit;
+    ULONG_PTR StackReserveBase;
+    ULONG_PTR StackCommitLow;
+} LX_MM_LAYOUT, *PLX_MM_LAYOUT;
+
+/* signal dispositions set by rt_sigaction, indexed by signal number */
+typedef struct _LX_SIGACTIONS
+{
+    ULONG_PTR SignalHandlers[65];
+    ULONG SignalFlags[65];
+    ULONG_PTR SignalRestorers[65];
+    ULONGLONG SignalMasks[65];
+} LX_SIGACTIONS, *PLX_SIGACTIONS;
+
+/* resource limits: set by setrlimit/prlimit64 */
+typedef struct _LX_RLIMITS
+{
+    ULONGLONG RlimitCur[LX_RLIM_NLIMITS];
+    ULONGLONG RlimitMax[LX_RLIM_NLIMITS];
+} LX_RLIMITS, *PLX_RLIMITS;
+
+/* the Linux identity */
+typedef struct _LX_CRED
+{
+    ULONG Uid, Gid;
+} LX_CRED, *PLX_CRED;
+
 typedef struct _LX_PROCESS
 {
     LONG RefCount;
@@ -90,22 +130,11 @@ typedef struct _LX_PROCESS
 
     /* memory (MmLock) */
     FAST_MUTEX MmLock;
-    ULONG_PTR ImageReserveStart; /* the image's 64 KiB reservation */
-    ULONG_PTR ImageReserveEnd;
-    ULONG_PTR BrkStart;
-    ULONG_PTR DataSize;         /* the image's end_data - start_data (RLIMIT_DATA) */
-    ULONG_PTR BrkCurrent;
-    ULONG_PTR BrkRegionBase;    /* reservation [BrkRegionBase, BrkLimit) after the image */
-    ULONG_PTR BrkLimit;
-    ULONG_PTR StackReserveBase;
-    ULONG_PTR StackCommitLow;
+    LX_MM_LAYOUT Layout;
     LIST_ENTRY Regions;
 
-    /* signal dispositions set by rt_sigaction (kept, not delivered yet) */
-    ULONG_PTR SignalHandlers[65];
-    ULONG SignalFlags[65];
-    ULONG_PTR SignalRestorers[65];
-    ULONGLONG SignalMasks[65];
+    /* signal dispositions (rt_sigaction) */
+    LX_SIGACTIONS Actions;
 
     /* setitimer(ITIMER_REAL) / alarm: SIGALRM from a DPC */
     lx_sigpending SharedPending;    /* process-directed signals every thread blocks
@@ -123,13 +152,12 @@ typedef struct _LX_PROCESS
 
     /* resource limits (sys/process.c): set by setrlimit/prlimit64, inherited by fork,
      * kept by execve; RLIMIT_NOFILE bounds the descriptors fs/fdtable.c hands out */
-    ULONGLONG RlimitCur[LX_RLIM_NLIMITS];
-    ULONGLONG RlimitMax[LX_RLIM_NLIMITS];
+    LX_RLIMITS Limits;
 
     BOOLEAN UsedLocks;          /* has set a record lock (kernel/lock.c): closes look for them */
 
     /* identity */
-    ULONG Uid, Gid;
+    LX_CRED Cred;
     ULONG Pgid, Sid;            /* process group and session (0: the pid itself) */
     ULONG Umask;
 

@@ -83,21 +83,21 @@ LxMmInitializeProcess(
 
     /* brk: starts right after the image; pages up to the end of the image's 64 KiB block
      * are inside the image reservation, the rest in a reservation of its own. */
-    Process->ImageReserveStart = Plan->reserve_start;
-    Process->ImageReserveEnd = Plan->reserve_end;
-    Process->BrkStart = Process->BrkCurrent = Plan->brk_start;
-    Process->DataSize = Plan->data_size;
+    Process->Layout.ImageReserveStart = Plan->reserve_start;
+    Process->Layout.ImageReserveEnd = Plan->reserve_end;
+    Process->Layout.BrkStart = Process->Layout.BrkCurrent = Plan->brk_start;
+    Process->Layout.DataSize = Plan->data_size;
     if (Plan->reserve_end + LX_BRK_RESERVE < LX_STACK_TOP - LX_STACK_RESERVE &&
         NT_SUCCESS(LxVmOperation(ProcessHandle, Plan->reserve_end, LX_BRK_RESERVE, MEM_RESERVE,
                                  PAGE_READWRITE)))
     {
-        Process->BrkRegionBase = Plan->reserve_end;
-        Process->BrkLimit = Plan->reserve_end + LX_BRK_RESERVE;
+        Process->Layout.BrkRegionBase = Plan->reserve_end;
+        Process->Layout.BrkLimit = Plan->reserve_end + LX_BRK_RESERVE;
     }
     else
     {
-        Process->BrkRegionBase = 0;
-        Process->BrkLimit = Plan->reserve_end;
+        Process->Layout.BrkRegionBase = 0;
+        Process->Layout.BrkLimit = Plan->reserve_end;
     }
 
     /* The stack: 8 MiB reserved below LX_STACK_TOP, the top committed, the rest on faults. */
@@ -112,8 +112,8 @@ LxMmInitializeProcess(
                            LX_STACK_INITIAL_COMMIT, MEM_COMMIT, LxNtProtection(Plan->stack_prot));
     if (!NT_SUCCESS(Status))
         return -LX_ENOMEM;
-    Process->StackReserveBase = LX_STACK_TOP - LX_STACK_RESERVE;
-    Process->StackCommitLow = LX_STACK_TOP - LX_STACK_INITIAL_COMMIT;
+    Process->Layout.StackReserveBase = LX_STACK_TOP - LX_STACK_RESERVE;
+    Process->Layout.StackCommitLow = LX_STACK_TOP - LX_STACK_INITIAL_COMMIT;
     return 0;
 }
 
@@ -132,17 +132,17 @@ LxMmHandleFault(
         return FALSE;
 
     ExAcquireFastMutex(&Process->MmLock);
-    if (Address >= Process->StackReserveBase && Address < Process->StackCommitLow)
+    if (Address >= Process->Layout.StackReserveBase && Address < Process->Layout.StackCommitLow)
     {
         /* commit down to the faulting page plus 64 KiB of slack */
         NewLow = Address & ~(ULONG_PTR)(PAGE_SIZE - 1);
-        NewLow = (NewLow - Process->StackReserveBase > 0x10000) ? NewLow - 0x10000 :
-                                                                  Process->StackReserveBase;
-        Status = LxVmOperation(NtCurrentProcess(), NewLow, Process->StackCommitLow - NewLow,
+        NewLow = (NewLow - Process->Layout.StackReserveBase > 0x10000) ? NewLow - 0x10000 :
+                                                                  Process->Layout.StackReserveBase;
+        Status = LxVmOperation(NtCurrentProcess(), NewLow, Process->Layout.StackCommitLow - NewLow,
                                MEM_COMMIT, PAGE_READWRITE);
         if (NT_SUCCESS(Status))
         {
-            Process->StackCommitLow = NewLow;
+            Process->Layout.StackCommitLow = NewLow;
             Handled = TRUE;
         }
     }
@@ -378,9 +378,10 @@ LxMmUserFault(
 
     if (Process == NULL || Address + Length < Address)
         return FALSE;
-    if (Address >= Process->StackCommitLow || Address + Length <= Process->StackReserveBase)
+    if (Address >= Process->Layout.StackCommitLow ||
+        Address + Length <= Process->Layout.StackReserveBase)
         return FALSE;
-    return LxMmHandleFault(Process, max(Address, Process->StackReserveBase));
+    return LxMmHandleFault(Process, max(Address, Process->Layout.StackReserveBase));
 }
 
 /*

@@ -611,7 +611,7 @@ LxSignalProcess(
     if (KeReadStateEvent(&Process->ExitEvent) == 0 && Process->Process != NULL &&
         LxSignalWouldRun(Process, Request->Signal))
     {
-        if (Request->Signal != LX_SIGKILL && Process->SignalHandlers[Request->Signal] > 1)
+        if (Request->Signal != LX_SIGKILL && Process->Actions.SignalHandlers[Request->Signal] > 1)
         {
             /* a handler (Ctrl+C -> SIGINT from a launcher): posted to one of its threads */
             LxSignalProcessAsync(Process, Request->Signal, LX_SI_KERNEL, 0);
@@ -649,17 +649,18 @@ VOID
 LxInitializeLimits(
     _Out_ PLX_PROCESS Process)
 {
+    PLX_RLIMITS Limits = &Process->Limits;
     ULONG Resource;
 
     for (Resource = 0; Resource < LX_RLIM_NLIMITS; Resource++)
-        Process->RlimitCur[Resource] = Process->RlimitMax[Resource] = LX_RLIM64_INFINITY;
-    Process->RlimitCur[LX_RLIMIT_STACK] = LX_STACK_RESERVE;
-    Process->RlimitCur[LX_RLIMIT_CORE] = 0;
-    Process->RlimitCur[LX_RLIMIT_NOFILE] = Process->RlimitMax[LX_RLIMIT_NOFILE] = LX_MAX_FDS;
-    Process->RlimitCur[LX_RLIMIT_MEMLOCK] = Process->RlimitMax[LX_RLIMIT_MEMLOCK] = 8 << 20;
-    Process->RlimitCur[LX_RLIMIT_MSGQUEUE] = Process->RlimitMax[LX_RLIMIT_MSGQUEUE] = 819200;
-    Process->RlimitCur[LX_RLIMIT_NICE] = Process->RlimitMax[LX_RLIMIT_NICE] = 0;
-    Process->RlimitCur[LX_RLIMIT_RTPRIO] = Process->RlimitMax[LX_RLIMIT_RTPRIO] = 0;
+        Limits->RlimitCur[Resource] = Limits->RlimitMax[Resource] = LX_RLIM64_INFINITY;
+    Limits->RlimitCur[LX_RLIMIT_STACK] = LX_STACK_RESERVE;
+    Limits->RlimitCur[LX_RLIMIT_CORE] = 0;
+    Limits->RlimitCur[LX_RLIMIT_NOFILE] = Limits->RlimitMax[LX_RLIMIT_NOFILE] = LX_MAX_FDS;
+    Limits->RlimitCur[LX_RLIMIT_MEMLOCK] = Limits->RlimitMax[LX_RLIMIT_MEMLOCK] = 8 << 20;
+    Limits->RlimitCur[LX_RLIMIT_MSGQUEUE] = Limits->RlimitMax[LX_RLIMIT_MSGQUEUE] = 819200;
+    Limits->RlimitCur[LX_RLIMIT_NICE] = Limits->RlimitMax[LX_RLIMIT_NICE] = 0;
+    Limits->RlimitCur[LX_RLIMIT_RTPRIO] = Limits->RlimitMax[LX_RLIMIT_RTPRIO] = 0;
     /* Linux: max_threads / 2, 4096 for a 512 MiB i386 machine; bounds queued signals */
-    Process->RlimitCur[LX_RLIMIT_SIGPENDING] = Process->RlimitMax[LX_RLIMIT_SIGPENDING] = 4096;
+    Limits->RlimitCur[LX_RLIMIT_SIGPENDING] = Limits->RlimitMax[LX_RLIMIT_SIGPENDING] = 4096;
 }

@@ -171,9 +171,9 @@ LxDeliverSignalInfo(
 {
     PLX_PROCESS Process = LxCurrentProcess();
     PLX_THREAD Thread = LxCurrentThread();
-    ULONG_PTR Handler = Process->SignalHandlers[Sig];
-    ULONG Flags = Process->SignalFlags[Sig];
-    ULONG_PTR Restorer = Process->SignalRestorers[Sig];
+    ULONG_PTR Handler = Process->Actions.SignalHandlers[Sig];
+    ULONG Flags = Process->Actions.SignalFlags[Sig];
+    ULONG_PTR Restorer = Process->Actions.SignalRestorers[Sig];
     ULONGLONG OldMask = Thread->SignalMask;
     PUCHAR Frame, FpState, FxSave;
     LX_SIGCONTEXT Sc;
@@ -278,13 +278,13 @@ LxDeliverSignalInfo(
     LxSetFpuState(NULL);
 
     /* the handler runs with sa_mask and (without SA_NODEFER) Sig itself blocked */
-    Thread->SignalMask |= Process->SignalMasks[Sig];
+    Thread->SignalMask |= Process->Actions.SignalMasks[Sig];
     if (!(Flags & LX_SA_NODEFER))
         Thread->SignalMask |= 1ULL << (Sig - 1);
     if (Flags & LX_SA_RESETHAND)
     {
-        Process->SignalHandlers[Sig] = LX_SIG_DFL;
-        Process->SignalFlags[Sig] &= ~LX_SA_SIGINFO;
+        Process->Actions.SignalHandlers[Sig] = LX_SIG_DFL;
+        Process->Actions.SignalFlags[Sig] &= ~LX_SA_SIGINFO;
     }
 
     TrapFrame->HardwareEsp = FrameAddress;
@@ -366,7 +366,7 @@ LxQueueSignalLocked(
     if (lx_sigpending_coalesces(Set, Sig))
         return 0;
     if ((Sig < LX_SIGRTMIN_KERNEL && Info->code >= 0) ||
-        (ULONGLONG)Process->SigQueued < Process->RlimitCur[LX_RLIMIT_SIGPENDING])
+        (ULONGLONG)Process->SigQueued < Process->Limits.RlimitCur[LX_RLIMIT_SIGPENDING])
     {
         Entry = ExAllocatePoolWithTag(NonPagedPool, sizeof(*Entry), LX_TAG_SIGQUEUE);
     }
@@ -766,7 +766,7 @@ LxSignalWouldRun(
 
     if (Sig == 0 || Sig > 64)
         return FALSE;
-    Handler = Process->SignalHandlers[Sig];
+    Handler = Process->Actions.SignalHandlers[Sig];
     if (Sig == LX_SIGKILL)
         return TRUE;
     return Handler != LX_SIG_IGN && !(Handler == LX_SIG_DFL && !LxSignalKillsByDefault(Sig));
@@ -917,8 +917,8 @@ LxInterruptedCall(
     Sig = LxPeekSignal(Thread, TRUE, &Info);
     if (Sig == 0)
         return -LX_EINTR;
-    if (Restartable && Process->SignalHandlers[Sig] > LX_SIG_IGN &&
-        (Process->SignalFlags[Sig] & LX_SA_RESTART))
+    if (Restartable && Process->Actions.SignalHandlers[Sig] > LX_SIG_IGN &&
+        (Process->Actions.SignalFlags[Sig] & LX_SA_RESTART))
     {
         SavedEax = TrapFrame->Eax;
         TrapFrame->Eip -= 2;
@@ -1250,7 +1250,7 @@ LxSignalSelfInfo(
         return -LX_EINVAL;
     if (Sig == 0)
         return SyscallResult;
-    if (Process->SignalHandlers[Sig] == 1 /* SIG_IGN */ && Sig != LX_SIGKILL)
+    if (Process->Actions.SignalHandlers[Sig] == 1 /* SIG_IGN */ && Sig != LX_SIGKILL)
         return SyscallResult;
     if ((Thread->SignalMask & (1ULL << (Sig - 1))) && Sig != LX_SIGKILL && Sig != 19)
     {
@@ -1277,7 +1277,7 @@ LxSenderFields(
     PLX_PROCESS Process = LxCurrentProcess();
 
     LxSigFields(Info, Code, Process->Pid);
-    Info->word[1] = Process->Uid;
+    Info->word[1] = Process->Cred.Uid;
 }
 
 LONG

@@ -14,14 +14,14 @@ LxIdentityProcess(VOID)
     return LxCurrentProcess();
 }
 
-LONG NTAPI LxSysGetuid(VOID) { return (LONG)(USHORT)LxIdentityProcess()->Uid; }
-LONG NTAPI LxSysGeteuid(VOID) { return (LONG)(USHORT)LxIdentityProcess()->Uid; }
-LONG NTAPI LxSysGetgid(VOID) { return (LONG)(USHORT)LxIdentityProcess()->Gid; }
-LONG NTAPI LxSysGetegid(VOID) { return (LONG)(USHORT)LxIdentityProcess()->Gid; }
-LONG NTAPI LxSysGetuid32(VOID) { return (LONG)LxIdentityProcess()->Uid; }
-LONG NTAPI LxSysGeteuid32(VOID) { return (LONG)LxIdentityProcess()->Uid; }
-LONG NTAPI LxSysGetgid32(VOID) { return (LONG)LxIdentityProcess()->Gid; }
-LONG NTAPI LxSysGetegid32(VOID) { return (LONG)LxIdentityProcess()->Gid; }
+LONG NTAPI LxSysGetuid(VOID) { return (LONG)(USHORT)LxIdentityProcess()->Cred.Uid; }
+LONG NTAPI LxSysGeteuid(VOID) { return (LONG)(USHORT)LxIdentityProcess()->Cred.Uid; }
+LONG NTAPI LxSysGetgid(VOID) { return (LONG)(USHORT)LxIdentityProcess()->Cred.Gid; }
+LONG NTAPI LxSysGetegid(VOID) { return (LONG)(USHORT)LxIdentityProcess()->Cred.Gid; }
+LONG NTAPI LxSysGetuid32(VOID) { return (LONG)LxIdentityProcess()->Cred.Uid; }
+LONG NTAPI LxSysGeteuid32(VOID) { return (LONG)LxIdentityProcess()->Cred.Uid; }
+LONG NTAPI LxSysGetgid32(VOID) { return (LONG)LxIdentityProcess()->Cred.Gid; }
+LONG NTAPI LxSysGetegid32(VOID) { return (LONG)LxIdentityProcess()->Cred.Gid; }
 
 /* getresuid / getresgid: real, effective and saved ids are all the one id */
 static
@@ -49,7 +49,7 @@ LxSysGetresuid32(
     LX_UID *Euid,
     LX_UID *Suid)
 {
-    return LxPutResIds(LxIdentityProcess()->Uid, (ULONG_PTR)Ruid, (ULONG_PTR)Euid,
+    return LxPutResIds(LxIdentityProcess()->Cred.Uid, (ULONG_PTR)Ruid, (ULONG_PTR)Euid,
                        (ULONG_PTR)Suid);
 }
 
@@ -60,7 +60,7 @@ LxSysGetresgid32(
     LX_GID *Egid,
     LX_GID *Sgid)
 {
-    return LxPutResIds(LxIdentityProcess()->Gid, (ULONG_PTR)Rgid, (ULONG_PTR)Egid,
+    return LxPutResIds(LxIdentityProcess()->Cred.Gid, (ULONG_PTR)Rgid, (ULONG_PTR)Egid,
                        (ULONG_PTR)Sgid);
 }
 

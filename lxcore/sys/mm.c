@@ -84,23 +84,24 @@ LxFindReservation(
             return TRUE;
         }
     }
-    if (Process->BrkRegionBase && Start >= Process->BrkRegionBase && End <= Process->BrkLimit)
+    if (Process->Layout.BrkRegionBase && Start >= Process->Layout.BrkRegionBase &&
+        End <= Process->Layout.BrkLimit)
     {
-        *Base = Process->BrkRegionBase;
-        *Limit = Process->BrkLimit;
+        *Base = Process->Layout.BrkRegionBase;
+        *Limit = Process->Layout.BrkLimit;
         return TRUE;
     }
-    if (Start >= Process->StackReserveBase && End <= LX_STACK_TOP)
+    if (Start >= Process->Layout.StackReserveBase && End <= LX_STACK_TOP)
     {
-        *Base = Process->StackReserveBase;
+        *Base = Process->Layout.StackReserveBase;
         *Limit = LX_STACK_TOP;
         return TRUE;
     }
-    if (Process->ImageReserveStart && Start >= Process->ImageReserveStart &&
-        End <= Process->ImageReserveEnd)
+    if (Process->Layout.ImageReserveStart && Start >= Process->Layout.ImageReserveStart &&
+        End <= Process->Layout.ImageReserveEnd)
     {
-        *Base = Process->ImageReserveStart;
-        *Limit = Process->ImageReserveEnd;
+        *Base = Process->Layout.ImageReserveStart;
+        *Limit = Process->Layout.ImageReserveEnd;
         return TRUE;
     }
     return FALSE;
@@ -116,7 +117,7 @@ LxBrkCommit(
     _In_ ULONG_PTR End,
     _In_ BOOLEAN Commit)
 {
-    ULONG_PTR Split = Process->ImageReserveEnd;
+    ULONG_PTR Split = Process->Layout.ImageReserveEnd;
     NTSTATUS Status = STATUS_SUCCESS;
 
     if (Start >= End)
@@ -147,28 +148,28 @@ LxSysBrk(
     ULONG_PTR OldEnd, NewEnd, Result;
 
     ExAcquireFastMutex(&Process->MmLock);
-    Result = Process->BrkCurrent;
+    Result = Process->Layout.BrkCurrent;
     /* RLIMIT_DATA bounds the brk area plus the image's data, whichever way it moves
      * (Linux's check_data_rlimit); private mappings are not counted here */
-    if (Brk >= Process->BrkStart && Brk <= Process->BrkLimit &&
-        (ULONGLONG)(Brk - Process->BrkStart) + Process->DataSize <=
-            Process->RlimitCur[LX_RLIMIT_DATA])
+    if (Brk >= Process->Layout.BrkStart && Brk <= Process->Layout.BrkLimit &&
+        (ULONGLONG)(Brk - Process->Layout.BrkStart) + Process->Layout.DataSize <=
+            Process->Limits.RlimitCur[LX_RLIMIT_DATA])
     {
-        OldEnd = LX_PAGE_ROUND_UP(Process->BrkCurrent);
+        OldEnd = LX_PAGE_ROUND_UP(Process->Layout.BrkCurrent);
         NewEnd = LX_PAGE_ROUND_UP(Brk);
         if (NewEnd > OldEnd)
         {
             if (NT_SUCCESS(LxBrkCommit(Process, OldEnd, NewEnd, TRUE)))
-                Process->BrkCurrent = Brk;
+                Process->Layout.BrkCurrent = Brk;
         }
         else
         {
             /* shrinking: give the pages back, so a later grow sees zeroes as on Linux */
             if (NewEnd < OldEnd)
                 LxBrkCommit(Process, NewEnd, OldEnd, FALSE);
-            Process->BrkCurrent = Brk;
+            Process->Layout.BrkCurrent = Brk;
         }
-        Result = Process->BrkCurrent;
+        Result = Process->Layout.BrkCurrent;
     }
     ExReleaseFastMutex(&Process->MmLock);
     /* Linux returns the (unchanged) current break on failure */

@@ -131,20 +131,20 @@ LxLimit(
     ExAcquireFastMutex(&Process->FdLock);
     if (Old != NULL)
     {
-        Old->RlimCur = Process->RlimitCur[Resource];
-        Old->RlimMax = Process->RlimitMax[Resource];
+        Old->RlimCur = Process->Limits.RlimitCur[Resource];
+        Old->RlimMax = Process->Limits.RlimitMax[Resource];
     }
     if (New != NULL)
     {
         /* raising the hard limit takes CAP_SYS_RESOURCE: root */
-        if (New->RlimMax > Process->RlimitMax[Resource] && LxCurrentProcess()->Uid != 0)
+        if (New->RlimMax > Process->Limits.RlimitMax[Resource] && LxCurrentProcess()->Cred.Uid != 0)
         {
             Result = -LX_EPERM;
         }
         else
         {
-            Process->RlimitCur[Resource] = New->RlimCur;
-            Process->RlimitMax[Resource] = New->RlimMax;
+            Process->Limits.RlimitCur[Resource] = New->RlimCur;
+            Process->Limits.RlimitMax[Resource] = New->RlimMax;
         }
     }
     ExReleaseFastMutex(&Process->FdLock);
@@ -230,8 +230,8 @@ LxSysPrlimit64(
     if (Target == NULL)
         return -LX_ESRCH;
     /* another process's limits: only with its uid, or as root */
-    if (Target != LxCurrentProcess() && LxCurrentProcess()->Uid != 0 &&
-        LxCurrentProcess()->Uid != Target->Uid)
+    if (Target != LxCurrentProcess() && LxCurrentProcess()->Cred.Uid != 0 &&
+        LxCurrentProcess()->Cred.Uid != Target->Cred.Uid)
     {
         LxDereferenceProcess(Target);
         return -LX_EPERM;

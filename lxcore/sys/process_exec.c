@@ -116,27 +116,25 @@ LxReleaseAddressSpace(
         ZwFreeVirtualMemory(NtCurrentProcess(), &Base, &Size, MEM_RELEASE);
         ExFreePoolWithTag(Region, LX_TAG_REGION);
     }
-    if (Process->ImageReserveStart != 0)
+    if (Process->Layout.ImageReserveStart != 0)
     {
-        Base = (PVOID)Process->ImageReserveStart;
+        Base = (PVOID)Process->Layout.ImageReserveStart;
         Size = 0;
         ZwFreeVirtualMemory(NtCurrentProcess(), &Base, &Size, MEM_RELEASE);
     }
-    if (Process->BrkRegionBase != 0)
+    if (Process->Layout.BrkRegionBase != 0)
     {
-        Base = (PVOID)Process->BrkRegionBase;
+        Base = (PVOID)Process->Layout.BrkRegionBase;
         Size = 0;
         ZwFreeVirtualMemory(NtCurrentProcess(), &Base, &Size, MEM_RELEASE);
     }
-    if (Process->StackReserveBase != 0)
+    if (Process->Layout.StackReserveBase != 0)
     {
-        Base = (PVOID)Process->StackReserveBase;
+        Base = (PVOID)Process->Layout.StackReserveBase;
         Size = 0;
         ZwFreeVirtualMemory(NtCurrentProcess(), &Base, &Size, MEM_RELEASE);
     }
-    Process->ImageReserveStart = Process->ImageReserveEnd = 0;
-    Process->BrkRegionBase = Process->BrkStart = Process->BrkCurrent = Process->BrkLimit = 0;
-    Process->StackReserveBase = Process->StackCommitLow = 0;
+    RtlZeroMemory(&Process->Layout, sizeof(Process->Layout));
     ExReleaseFastMutex(&Process->MmLock);
 }
 
@@ -349,11 +347,11 @@ LxExecve(
     /* caught signals return to their default action; ignored ones stay ignored */
     for (Sig = 1; Sig <= 64; Sig++)
     {
-        if (Process->SignalHandlers[Sig] > 1)
-            Process->SignalHandlers[Sig] = 0;
-        Process->SignalFlags[Sig] = 0;
-        Process->SignalRestorers[Sig] = 0;
-        Process->SignalMasks[Sig] = 0;
+        if (Process->Actions.SignalHandlers[Sig] > 1)
+            Process->Actions.SignalHandlers[Sig] = 0;
+        Process->Actions.SignalFlags[Sig] = 0;
+        Process->Actions.SignalRestorers[Sig] = 0;
+        Process->Actions.SignalMasks[Sig] = 0;
     }
     /* no TLS, no robust list, no tid to clear in the new program */
     Thread->TlsSet = FALSE;

@@ -34,7 +34,7 @@ LxSignalOtherThread(
         return -LX_ESRCH;
     if (Sig == 0)
         return 0;
-    if (Sig == LX_SIGKILL || (Owner->SignalHandlers[Sig] == 0 /* SIG_DFL */ &&
+    if (Sig == LX_SIGKILL || (Owner->Actions.SignalHandlers[Sig] == 0 /* SIG_DFL */ &&
                               LxSignalWouldRun(Owner, Sig) &&
                               !LxSignalBlocked(Owner, Tid, Sig)))
     {
@@ -65,7 +65,7 @@ LxSignalOtherProcess(
         LxSignalWouldRun(Target, Sig))
     {
         /* a handler, or a default action every thread blocks for now: pending */
-        if (Sig != LX_SIGKILL && (Target->SignalHandlers[Sig] > 1 ||
+        if (Sig != LX_SIGKILL && (Target->Actions.SignalHandlers[Sig] > 1 ||
                                   LxSignalBlocked(Target, 0, Sig)))
         {
             Result = LxSignalProcessInfo(Target, Sig, Info);
@@ -92,7 +92,7 @@ LxKillOwnProcess(
         (Thread->SignalMask & (1ULL << (Sig - 1))))
     {
         if (LxSignalWouldRun(LxCurrentProcess(), (ULONG)Sig) ||
-            LxCurrentProcess()->SignalHandlers[Sig] == 0)
+            LxCurrentProcess()->Actions.SignalHandlers[Sig] == 0)
             return LxSignalProcessInfo(LxCurrentProcess(), (ULONG)Sig, Info);
         return 0;
     }
@@ -344,10 +344,10 @@ LxSysRtSigaction(
         if (Result < 0)
             return Result;
     }
-    Old.Handler = Process->SignalHandlers[Sig];
-    Old.Flags = Process->SignalFlags[Sig];
-    Old.Restorer = Process->SignalRestorers[Sig];
-    Old.Mask = Process->SignalMasks[Sig];
+    Old.Handler = Process->Actions.SignalHandlers[Sig];
+    Old.Flags = Process->Actions.SignalFlags[Sig];
+    Old.Restorer = Process->Actions.SignalRestorers[Sig];
+    Old.Mask = Process->Actions.SignalMasks[Sig];
     if (Oact != NULL)
     {
         Result = LxCopyToUser((ULONG_PTR)Oact, &Old, sizeof(Old));
@@ -356,10 +356,10 @@ LxSysRtSigaction(
     }
     if (Act != NULL)
     {
-        Process->SignalHandlers[Sig] = New.Handler;
-        Process->SignalFlags[Sig] = New.Flags;
-        Process->SignalRestorers[Sig] = New.Restorer;
-        Process->SignalMasks[Sig] = New.Mask;
+        Process->Actions.SignalHandlers[Sig] = New.Handler;
+        Process->Actions.SignalFlags[Sig] = New.Flags;
+        Process->Actions.SignalRestorers[Sig] = New.Restorer;
+        Process->Actions.SignalMasks[Sig] = New.Mask;
     }
     return 0;
 }
