@@ -293,6 +293,17 @@ PsxCaptureStdHandle(
                              DUPLICATE_SAME_ACCESS);
 }
 
+/* Ends the impersonation of a client on this thread. */
+static
+VOID
+PsxRevertToSelf(VOID)
+{
+    HANDLE NoToken = NULL;
+
+    NtSetInformationThread(NtCurrentThread(), ThreadImpersonationToken, &NoToken,
+                           sizeof(NoToken));
+}
+
 /* Maps the portable errors of psxreq.c to an NT status for malformed requests. */
 static
 NTSTATUS
@@ -478,6 +489,16 @@ PsxApiCreateProcessHandler(
         goto Quit;
     }
 
+    /* As the client: lxcore gives the process the client's token and checks the root,
+     * the program and every file the process opens against it, not against SYSTEM's */
+    Status = NtImpersonateClientOfPort(Client->PortHandle, &Message->h);
+    if (!NT_SUCCESS(Status))
+    {
+        PSX_TRACE("cannot impersonate client %p: 0x%08lx\n", Client->ClientId.UniqueProcess,
+                  Status);
+        RtlFreeHeap(RtlGetProcessHeap(), 0, Process);
+        goto Quit;
+    }
     RtlZeroMemory(&Output, sizeof(Output));
     Output.Size = sizeof(Output);
     Status = PsxLxcoreIoctl(PsxLxcoreDevice,
@@ -486,6 +507,7 @@ PsxApiCreateProcessHandler(
                             InputLength,
                             &Output,
                             sizeof(Output));
+    PsxRevertToSelf();
     if (!NT_SUCCESS(Status) || Output.LinuxError != 0)
     {
         if (NT_SUCCESS(Status))

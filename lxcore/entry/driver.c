@@ -275,6 +275,14 @@ DriverEntry(
         DbgPrint("lxcore: IoCreateDevice failed, status 0x%08lx\n", Status);
         return Status;
     }
+    /* the default descriptor would admit any user: see nt/security.c */
+    Status = LxSecureDevice(LxDeviceObject);
+    if (!NT_SUCCESS(Status))
+    {
+        DbgPrint("lxcore: cannot secure %wZ, status 0x%08lx\n", &DeviceName, Status);
+        IoDeleteDevice(LxDeviceObject);
+        return Status;
+    }
     Status = IoCreateSymbolicLink(&LinkName, &DeviceName);
     if (!NT_SUCCESS(Status))
         DbgPrint("lxcore: IoCreateSymbolicLink failed, status 0x%08lx\n", Status);

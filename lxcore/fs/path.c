@@ -192,17 +192,14 @@ LxOpenNt(
                                OBJ_KERNEL_HANDLE | OBJ_CASE_INSENSITIVE,
                                NULL,
                                NULL);
-    Status = ZwCreateFile(Handle,
-                          Open->desired_access,
-                          &ObjectAttributes,
-                          &IoStatus,
-                          NULL,
-                          Attributes,
-                          Open->share_access,
-                          Open->disposition,
-                          Open->options,
-                          NULL,
-                          0);
+    Status = LxCreateFileChecked(Handle,
+                                 Open->desired_access,
+                                 &ObjectAttributes,
+                                 &IoStatus,
+                                 Attributes,
+                                 Open->share_access,
+                                 Open->disposition,
+                                 Open->options);
     if (!NT_SUCCESS(Status))
     {
         *Handle = NULL;

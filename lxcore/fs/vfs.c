@@ -79,10 +79,11 @@ LxReadSymlinkOf(
         return -LX_EINVAL;
     }
 
-    Status = ZwCreateFile(&Handle, FILE_READ_DATA | SYNCHRONIZE, &ObjectAttributes, &IoStatus,
-                          NULL, 0, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
-                          FILE_OPEN, FILE_NON_DIRECTORY_FILE | FILE_SYNCHRONOUS_IO_NONALERT,
-                          NULL, 0);
+    Status = LxCreateFileChecked(&Handle, FILE_READ_DATA | SYNCHRONIZE, &ObjectAttributes,
+                                 &IoStatus, 0,
+                                 FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                                 FILE_OPEN,
+                                 FILE_NON_DIRECTORY_FILE | FILE_SYNCHRONOUS_IO_NONALERT);
     ExFreePoolWithTag(NtPath.Buffer, LX_TAG_TEMP);
     if (!NT_SUCCESS(Status))
         return -LX_EINVAL;  /* a SYSTEM file we cannot read is treated as a plain file */

@@ -100,7 +100,8 @@ typedef struct _LXSS_INFORMATION
 
 /* LXSS_CREATE_PROCESS_IN.Flags */
 /* fds 0/1/2 are not handles: fd 0 reads EOF, fds 1 and 2 go to the kernel debug output
- * (DbgPrint "lxss[pid]: ..."). Set this when StdHandles[] are NULL. */
+ * (DbgPrint "lxss[pid]: ..."). Set this when StdHandles[] are NULL. Only SYSTEM and
+ * administrators may (the test runner): anyone else gets STATUS_ACCESS_DENIED. */
 #define LXSS_CREATE_DEBUG_STDIO         0x00000001
 /* Create the initial thread suspended; resume with IOCTL_LXSS_SIGNAL_PROCESS + LXSS_SIGCONT.
  * (Reserved: not implemented yet, rejected with STATUS_NOT_SUPPORTED.) */

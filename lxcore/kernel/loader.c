@@ -32,17 +32,14 @@ LxOpenImageFile(
                                OBJ_KERNEL_HANDLE | OBJ_CASE_INSENSITIVE,
                                NULL,
                                NULL);
-    Status = ZwCreateFile(FileHandle,
-                          GENERIC_READ | SYNCHRONIZE,
-                          &ObjectAttributes,
-                          &IoStatus,
-                          NULL,
-                          0,
-                          FILE_SHARE_READ | FILE_SHARE_DELETE,
-                          FILE_OPEN,
-                          FILE_NON_DIRECTORY_FILE | FILE_SYNCHRONOUS_IO_NONALERT,
-                          NULL,
-                          0);
+    Status = LxCreateFileChecked(FileHandle,
+                                 GENERIC_READ | SYNCHRONIZE,
+                                 &ObjectAttributes,
+                                 &IoStatus,
+                                 0,
+                                 FILE_SHARE_READ | FILE_SHARE_DELETE,
+                                 FILE_OPEN,
+                                 FILE_NON_DIRECTORY_FILE | FILE_SYNCHRONOUS_IO_NONALERT);
     if (!NT_SUCCESS(Status))
         return LxStatusToErrno(Status);
 
@@ -332,7 +329,8 @@ LxLoadElf(
     _In_ PUNICODE_STRING ImagePath,
     _In_ ULONG ArgumentCount, _In_ const CHAR *const *Arguments,
     _In_ ULONG EnvironmentCount, _In_ const CHAR *const *Environment,
-    _In_ PCSTR ExecFn)
+    _In_ PCSTR ExecFn,
+    _In_ HANDLE Token)
 {
     PS_PICO_PROCESS_ATTRIBUTES ProcessAttributes;
     PS_PICO_THREAD_ATTRIBUTES ThreadAttributes;
@@ -354,6 +352,7 @@ LxLoadElf(
     /* The pico process: an address space with nothing in it */
     RtlZeroMemory(&ProcessAttributes, sizeof(ProcessAttributes));
     ProcessAttributes.Context = LxProcess;
+    ProcessAttributes.Token = Token;    /* the requester's: see nt/security.c */
     LxImageBaseName(ImagePath, &BaseName);
     RtlZeroMemory(&CreateInfo, sizeof(CreateInfo));
     CreateInfo.ImageFileName = &BaseName;

@@ -364,7 +364,7 @@ LONG LxLoadElf(_In_ PLX_PROCESS LxProcess,
                _In_ PUNICODE_STRING ImagePath,
                _In_ ULONG ArgumentCount, _In_ const CHAR *const *Arguments,
                _In_ ULONG EnvironmentCount, _In_ const CHAR *const *Environment,
-               _In_ PCSTR ExecFn);
+               _In_ PCSTR ExecFn, _In_ HANDLE Token);
 
 /* the file layer is the same layer: kernel/ and fs/ use each other */
 #include "lxfs.h"

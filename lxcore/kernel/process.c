@@ -321,6 +321,8 @@ LxCreateProcessFromRequest(
     PCHAR ProgramResolved = NULL;
     PCHAR *Arguments = NULL, *Environment = NULL;
     PLX_PROCESS Process = NULL;
+    HANDLE Token = NULL;
+    BOOLEAN Privileged;
     ULONG i, RootLength;
     NTSTATUS Status;
     LONG Result;
@@ -360,6 +362,17 @@ LxCreateProcessFromRequest(
 
     ImagePath.Buffer = (PWCH)ImageData;
     ImagePath.Length = ImagePath.MaximumLength = (USHORT)Request->ImagePath.Length;
+
+    /* The process runs with the requester's token; only SYSTEM and administrators (the
+     * runner) may send its output to the kernel debugger */
+    Status = LxCaptureCallerToken(&Token, &Privileged);
+    if (!NT_SUCCESS(Status))
+        goto Cleanup;
+    if ((Request->Flags & LXSS_CREATE_DEBUG_STDIO) && !Privileged)
+    {
+        Status = STATUS_ACCESS_DENIED;
+        goto Cleanup;
+    }
 
     Status = LxSplitStrings(ArgData, Request->Arguments.Length, Request->ArgumentCount,
                             &Arguments);
@@ -412,6 +425,11 @@ LxCreateProcessFromRequest(
     while (Process->Root.Length >= sizeof(WCHAR) &&
            Process->Root.Buffer[Process->Root.Length / sizeof(WCHAR) - 1] == L'\\')
         Process->Root.Length -= sizeof(WCHAR);
+
+    /* a root the requester cannot reach is refused (the check is the requester's) */
+    Status = LxCheckDirectoryAccess(&Process->Root);
+    if (!NT_SUCCESS(Status))
+        goto Cleanup;
 
     Resolved = lx_path_resolve(NULL, CwdData ? (PCSTR)CwdData : "/", Process->Cwd,
                                LX_PATH_MAX, NULL);
@@ -498,7 +516,7 @@ LxCreateProcessFromRequest(
                        &ImagePath,
                        Request->ArgumentCount, (const CHAR *const *)Arguments,
                        Request->EnvironmentCount, (const CHAR *const *)Environment,
-                       Process->ExecFn);
+                       Process->ExecFn, Token);
     if (Result < 0)
     {
         DbgPrint("lxss: cannot start %wZ: error %ld\n", &ImagePath, Result);
@@ -526,6 +544,8 @@ Cleanup:
         ExFreePoolWithTag(Arguments, LX_TAG_TEMP);
     if (Environment)
         ExFreePoolWithTag(Environment, LX_TAG_TEMP);
+    if (Token)
+        ZwClose(Token);
     return Status;
 }
 
@@ -548,6 +568,26 @@ LxFillWaitReply(
         Reply->WaitStatus = 0;
 }
 
+/* A process a requester of \Device\lxss names by pid: only its own NT user, SYSTEM or an
+ * administrator may wait for it or signal it */
+static
+NTSTATUS
+LxLookupRequestedProcess(
+    _In_ ULONG Pid,
+    _Out_ PLX_PROCESS *Process)
+{
+    *Process = LxLookupProcess(Pid);
+    if (*Process == NULL)
+        return STATUS_NOT_FOUND;
+    if (!LxCallerMayControl((*Process)->Process))
+    {
+        LxDereferenceProcess(*Process);
+        *Process = NULL;
+        return STATUS_ACCESS_DENIED;
+    }
+    return STATUS_SUCCESS;
+}
+
 NTSTATUS
 LxWaitProcess(
     _In_ PLXSS_WAIT_PROCESS_IN Request,
@@ -559,9 +599,9 @@ LxWaitProcess(
 
     PAGED_CODE();
 
-    Process = LxLookupProcess(Request->Pid);
-    if (Process == NULL)
-        return STATUS_NOT_FOUND;
+    Status = LxLookupRequestedProcess(Request->Pid, &Process);
+    if (!NT_SUCCESS(Status))
+        return Status;
 
     Timeout.QuadPart = -(LONGLONG)Request->TimeoutMilliseconds * 10000;
     Status = KeWaitForSingleObject(&Process->ExitEvent,
@@ -598,15 +638,15 @@ LxSignalProcess(
     _In_ PLXSS_SIGNAL_PROCESS_IN Request)
 {
     PLX_PROCESS Process;
-    NTSTATUS Status = STATUS_SUCCESS;
+    NTSTATUS Status;
 
     PAGED_CODE();
 
     if (Request->Signal == 0 || Request->Signal > 64)
         return STATUS_INVALID_PARAMETER;
-    Process = LxLookupProcess(Request->Pid);
-    if (Process == NULL)
-        return STATUS_NOT_FOUND;
+    Status = LxLookupRequestedProcess(Request->Pid, &Process);
+    if (!NT_SUCCESS(Status))
+        return Status;
 
     if (KeReadStateEvent(&Process->ExitEvent) == 0 && Process->Process != NULL &&
         LxSignalWouldRun(Process, Request->Signal))

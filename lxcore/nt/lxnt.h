@@ -19,6 +19,7 @@
 #include <ndk/kefuncs.h>
 #include <ndk/psfuncs.h>
 #include <ndk/mmfuncs.h>
+#include <ndk/obfuncs.h>
 #include <pico.h>
 #include <pseh/pseh2.h>
 #include <ntstrsafe.h>
@@ -272,9 +273,9 @@ NTSTATUS LxCreatePicoThread(_Inout_ PPS_PICO_THREAD_ATTRIBUTES Attributes, _In_ 
 #define LX_CLOCK_MONOTONIC_COARSE   6
 #define LX_CLOCK_BOOTTIME           7
 LONG LxReadClock(_In_ LONG Clock, _Out_ lx_timespec64 *Ts);
-ULONGLONG LxMonotonicTime(VOID);
-BOOLEAN LxTimeLeft(_In_ ULONGLONG Deadline, _Out_ PLARGE_INTEGER Wait);   /* FALSE: passed */    /* CLOCK_MONOTONIC in 100 ns units: timed waits' deadlines */
-
+ULONGLONG LxMonotonicTime(VOID);   /* CLOCK_MONOTONIC in 100 ns units: timed waits' deadlines */
+/* the relative NT wait left until a LxMonotonicTime Deadline; FALSE once it has passed */
+BOOLEAN LxTimeLeft(_In_ ULONGLONG Deadline, _Out_ PLARGE_INTEGER Wait);
 
 typedef struct _LX_CPU_TIMES
 {
@@ -282,6 +283,18 @@ typedef struct _LX_CPU_TIMES
     LONGLONG Kernel;
 } LX_CPU_TIMES;
 VOID LxGetCpuTimes(_Out_ LX_CPU_TIMES *Times);
+
+/* security.c: the requester's token, \Device\lxss's security, opens checked for the
+ * current thread's token */
+NTSTATUS LxCaptureCallerToken(_Out_ PHANDLE PrimaryToken, _Out_ PBOOLEAN Privileged);
+BOOLEAN LxCallerMayControl(_In_opt_ PEPROCESS Target);
+NTSTATUS LxSecureDevice(_In_ PDEVICE_OBJECT DeviceObject);
+NTSTATUS LxCheckDirectoryAccess(_In_ PCUNICODE_STRING Directory);
+NTSTATUS LxCreateFileChecked(_Out_ PHANDLE Handle, _In_ ACCESS_MASK DesiredAccess,
+                             _In_ POBJECT_ATTRIBUTES ObjectAttributes,
+                             _Out_ PIO_STATUS_BLOCK IoStatus, _In_ ULONG FileAttributes,
+                             _In_ ULONG ShareAccess, _In_ ULONG Disposition,
+                             _In_ ULONG CreateOptions);
 
 /* Converts an NTSTATUS into a negative Linux errno */
 FORCEINLINE

@@ -1,0 +1,356 @@
+/*
+ * PROJECT:     lxss for ReactOS - security checks in the guest
+ * LICENSE:     LGPL-2.1-or-later (https://spdx.org/licenses/LGPL-2.1-or-later)
+ * PURPOSE:     Shows that \Device\lxss admits only whom it should and that a Linux process
+ *              runs with its requester's NT token, not the kernel's
+ *
+ * A native program run by smss from Session Manager\BootExecute before the test runner
+ * (tests/vm/security.test.ts puts it there with `lxgen test --inf`). It runs as SYSTEM, makes
+ * tokens for three made-up accounts with NtCreateToken (two interactive users, A and B, and a
+ * service account that is not interactive; none is an administrator), impersonates them in
+ * turn and talks to lxcore as they would. Each check prints one line on the debug port:
+ *     LXSEC: ok N - what
+ *     LXSEC: not ok N - what # status or detail
+ * and the last line is "LXSEC: done". The Linux program is the payload's /bin/sh (busybox),
+ * run as "sh -c 'sleep 30'" so that it lives while others try to act on it.
+ */
+
+#define WIN32_NO_STATUS
+#include <windef.h>
+#include <winbase.h>
+#define NTOS_MODE_USER
+#include <ndk/iofuncs.h>
+#include <ndk/kefuncs.h>
+#include <ndk/obfuncs.h>
+#include <ndk/psfuncs.h>
+#include <ndk/rtlfuncs.h>
+#include <ndk/sefuncs.h>
+#include <ntstatus.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <lxioctl.h>
+
+#define PAYLOAD_ROOT    L"\\Device\\Harddisk1\\Partition1"
+#define LX_SIGKILL      9
+
+/* privilege values (wdm.h has them for kernel mode only) */
+#define SE_CREATE_TOKEN_PRIVILEGE   2
+#define SE_CHANGE_NOTIFY_PRIVILEGE  23
+
+static ULONG CheckNumber;
+
+static VOID
+Check(BOOLEAN Passed, PCSTR What, NTSTATUS Status)
+{
+    CheckNumber++;
+    if (Passed)
+        DbgPrint("LXSEC: ok %lu - %s\n", CheckNumber, What);
+    else
+        DbgPrint("LXSEC: not ok %lu - %s # status 0x%08lx\n", CheckNumber, What, Status);
+}
+
+/* S-1-5-21-1000-1000-1000-<Rid>: a made-up local account */
+typedef struct _ACCOUNT_SID
+{
+    SID Sid;
+    ULONG More[4];
+} ACCOUNT_SID;
+
+static VOID
+MakeAccountSid(ACCOUNT_SID *Account, ULONG Rid)
+{
+    SID_IDENTIFIER_AUTHORITY Nt = { SECURITY_NT_AUTHORITY };
+
+    RtlInitializeSid(&Account->Sid, &Nt, 5);
+    *RtlSubAuthoritySid(&Account->Sid, 0) = SECURITY_NT_NON_UNIQUE;
+    *RtlSubAuthoritySid(&Account->Sid, 1) = 1000;
+    *RtlSubAuthoritySid(&Account->Sid, 2) = 1000;
+    *RtlSubAuthoritySid(&Account->Sid, 3) = 1000;
+    *RtlSubAuthoritySid(&Account->Sid, 4) = Rid;
+}
+
+/* An impersonation token (SecurityImpersonation) for a standard user: Everyone, Users,
+ * Authenticated Users and, if Interactive, INTERACTIVE; the bypass-traverse privilege as
+ * every user has; no administrator group. */
+static NTSTATUS
+MakeUserToken(ACCOUNT_SID *User, BOOLEAN Interactive, PHANDLE Token)
+{
+    SID_IDENTIFIER_AUTHORITY World = { SECURITY_WORLD_SID_AUTHORITY };
+    SID_IDENTIFIER_AUTHORITY Nt = { SECURITY_NT_AUTHORITY };
+    SECURITY_QUALITY_OF_SERVICE Qos;
+    OBJECT_ATTRIBUTES Attributes;
+    TOKEN_SOURCE Source = { "lxsec", { 0, 0 } };
+    LUID SystemLuid = SYSTEM_LUID;
+    LARGE_INTEGER Expires;
+    TOKEN_USER TokenUser;
+    TOKEN_OWNER Owner;
+    TOKEN_PRIMARY_GROUP PrimaryGroup;
+    TOKEN_PRIVILEGES Privileges;
+    UCHAR GroupBuffer[sizeof(TOKEN_GROUPS) + 4 * sizeof(SID_AND_ATTRIBUTES)];
+    PTOKEN_GROUPS Groups = (PTOKEN_GROUPS)GroupBuffer;
+    ULONG SidBuffers[4][4];
+    PSID Everyone = (PSID)SidBuffers[0], Users = (PSID)SidBuffers[1];
+    PSID Authenticated = (PSID)SidBuffers[2], InteractiveSid = (PSID)SidBuffers[3];
+    ULONG i;
+
+    RtlInitializeSid(Everyone, &World, 1);
+    *RtlSubAuthoritySid(Everyone, 0) = SECURITY_WORLD_RID;
+    RtlInitializeSid(Users, &Nt, 2);
+    *RtlSubAuthoritySid(Users, 0) = SECURITY_BUILTIN_DOMAIN_RID;
+    *RtlSubAuthoritySid(Users, 1) = DOMAIN_ALIAS_RID_USERS;
+    RtlInitializeSid(Authenticated, &Nt, 1);
+    *RtlSubAuthoritySid(Authenticated, 0) = SECURITY_AUTHENTICATED_USER_RID;
+    RtlInitializeSid(InteractiveSid, &Nt, 1);
+    *RtlSubAuthoritySid(InteractiveSid, 0) = SECURITY_INTERACTIVE_RID;
+
+    TokenUser.User.Sid = &User->Sid;
+    TokenUser.User.Attributes = 0;
+    Groups->GroupCount = Interactive ? 4 : 3;
+    Groups->Groups[0].Sid = Everyone;
+    Groups->Groups[1].Sid = Users;
+    Groups->Groups[2].Sid = Authenticated;
+    Groups->Groups[3].Sid = InteractiveSid;
+    for (i = 0; i < 4; i++)
+        Groups->Groups[i].Attributes = SE_GROUP_MANDATORY | SE_GROUP_ENABLED_BY_DEFAULT | SE_GROUP_ENABLED;
+    Privileges.PrivilegeCount = 1;
+    Privileges.Privileges[0].Luid.LowPart = SE_CHANGE_NOTIFY_PRIVILEGE;
+    Privileges.Privileges[0].Luid.HighPart = 0;
+    Privileges.Privileges[0].Attributes = SE_PRIVILEGE_ENABLED | SE_PRIVILEGE_ENABLED_BY_DEFAULT;
+    Owner.Owner = &User->Sid;
+    PrimaryGroup.PrimaryGroup = Users;
+    Expires.QuadPart = 0x7FFFFFFFFFFFFFFFLL;
+
+    Qos.Length = sizeof(Qos);
+    Qos.ImpersonationLevel = SecurityImpersonation;
+    Qos.ContextTrackingMode = SECURITY_STATIC_TRACKING;
+    Qos.EffectiveOnly = FALSE;
+    InitializeObjectAttributes(&Attributes, NULL, 0, NULL, NULL);
+    Attributes.SecurityQualityOfService = &Qos;
+    NtAllocateLocallyUniqueId(&Source.SourceIdentifier);
+    return NtCreateToken(Token, TOKEN_ALL_ACCESS, &Attributes, TokenImpersonation, &SystemLuid,
+                         &Expires, &TokenUser, Groups, &Privileges, &Owner, &PrimaryGroup, NULL,
+                         &Source);
+}
+
+static NTSTATUS
+Impersonate(HANDLE Token)
+{
+    return NtSetInformationThread(NtCurrentThread(), ThreadImpersonationToken, &Token,
+                                  sizeof(Token));
+}
+
+static NTSTATUS
+OpenLxss(PHANDLE Device)
+{
+    UNICODE_STRING Name = RTL_CONSTANT_STRING(LXSS_DEVICE_NAME_W);
+    OBJECT_ATTRIBUTES Attributes;
+    IO_STATUS_BLOCK Iosb;
+
+    InitializeObjectAttributes(&Attributes, &Name, 0, NULL, NULL);
+    return NtOpenFile(Device, GENERIC_READ | GENERIC_WRITE | SYNCHRONIZE, &Attributes, &Iosb,
+                      FILE_SHARE_READ | FILE_SHARE_WRITE, FILE_SYNCHRONOUS_IO_NONALERT);
+}
+
+static NTSTATUS
+Ioctl(HANDLE Device, ULONG Code, PVOID In, ULONG InLength, PVOID Out, ULONG OutLength)
+{
+    IO_STATUS_BLOCK Iosb;
+
+    return NtDeviceIoControlFile(Device, NULL, NULL, NULL, &Iosb, Code, In, InLength, Out,
+                                 OutLength);
+}
+
+static VOID
+PutBlob(PUCHAR Base, PULONG Used, PLXSS_BLOB Blob, const VOID *Data, ULONG Length)
+{
+    Blob->Offset = *Used;
+    Blob->Length = Length;
+    RtlCopyMemory(Base + *Used, Data, Length);
+    *Used += (Length + 3) & ~3;
+}
+
+/* Starts "sh -c 'sleep 30'" from the payload with the given flags */
+static NTSTATUS
+StartShell(HANDLE Device, ULONG Flags, PLXSS_CREATE_PROCESS_OUT Created)
+{
+    static const WCHAR Image[] = PAYLOAD_ROOT L"\\bin\\sh";
+    static const WCHAR Root[] = PAYLOAD_ROOT;
+    static const CHAR Args[] = "sh\0-c\0sleep 30";
+    static const CHAR Env[] = "PATH=/bin";
+    static const CHAR Cwd[] = "/";
+    static UCHAR Request[1024];
+    PLXSS_CREATE_PROCESS_IN In = (PLXSS_CREATE_PROCESS_IN)Request;
+    ULONG Used = sizeof(*In);
+
+    RtlZeroMemory(Request, sizeof(Request));
+    In->Size = sizeof(*In);
+    In->Flags = Flags;
+    PutBlob(Request, &Used, &In->ImagePath, Image, sizeof(Image) - sizeof(WCHAR));
+    PutBlob(Request, &Used, &In->RootDirectory, Root, sizeof(Root) - sizeof(WCHAR));
+    PutBlob(Request, &Used, &In->CurrentDirectory, Cwd, sizeof(Cwd));
+    PutBlob(Request, &Used, &In->Arguments, Args, sizeof(Args));
+    In->ArgumentCount = 3;
+    PutBlob(Request, &Used, &In->Environment, Env, sizeof(Env));
+    In->EnvironmentCount = 1;
+    RtlZeroMemory(Created, sizeof(*Created));
+    Created->Size = sizeof(*Created);
+    return Ioctl(Device, IOCTL_LXSS_CREATE_PROCESS, Request, Used, Created, sizeof(*Created));
+}
+
+static NTSTATUS
+SignalProcess(HANDLE Device, ULONG Pid, ULONG Signal)
+{
+    LXSS_SIGNAL_PROCESS_IN Kill;
+
+    RtlZeroMemory(&Kill, sizeof(Kill));
+    Kill.Size = sizeof(Kill);
+    Kill.Pid = Pid;
+    Kill.Signal = Signal;
+    return Ioctl(Device, IOCTL_LXSS_SIGNAL_PROCESS, &Kill, sizeof(Kill), NULL, 0);
+}
+
+static NTSTATUS
+WaitProcess(HANDLE Device, ULONG Pid, ULONG Milliseconds, PLXSS_WAIT_PROCESS_OUT Waited)
+{
+    LXSS_WAIT_PROCESS_IN Wait;
+
+    RtlZeroMemory(&Wait, sizeof(Wait));
+    Wait.Size = sizeof(Wait);
+    Wait.Pid = Pid;
+    Wait.TimeoutMilliseconds = Milliseconds;
+    RtlZeroMemory(Waited, sizeof(*Waited));
+    return Ioctl(Device, IOCTL_LXSS_WAIT_PROCESS, &Wait, sizeof(Wait), Waited, sizeof(*Waited));
+}
+
+/* Whether the NT process runs with a primary token whose user is Sid */
+static NTSTATUS
+ProcessUserIs(ULONG ProcessId, PSID Sid, PBOOLEAN Same)
+{
+    ULONG Buffer[32];   /* ULONG-aligned, as the service probes it */
+    OBJECT_ATTRIBUTES Attributes;
+    CLIENT_ID ClientId;
+    HANDLE Process, Token;
+    ULONG Length;
+    NTSTATUS Status;
+
+    *Same = FALSE;
+    InitializeObjectAttributes(&Attributes, NULL, 0, NULL, NULL);
+    ClientId.UniqueProcess = ULongToHandle(ProcessId);
+    ClientId.UniqueThread = NULL;
+    Status = NtOpenProcess(&Process, PROCESS_QUERY_INFORMATION, &Attributes, &ClientId);
+    if (!NT_SUCCESS(Status))
+        return Status;
+    Status = NtOpenProcessToken(Process, TOKEN_QUERY, &Token);
+    NtClose(Process);
+    if (!NT_SUCCESS(Status))
+        return Status;
+    Status = NtQueryInformationToken(Token, TokenUser, Buffer, sizeof(Buffer), &Length);
+    NtClose(Token);
+    if (NT_SUCCESS(Status))
+        *Same = RtlEqualSid(((PTOKEN_USER)Buffer)->User.Sid, Sid);
+    return Status;
+}
+
+int
+__cdecl
+_main(int argc, char *argv[], char *envp[], ULONG DebugFlag)
+{
+    ACCOUNT_SID UserA, UserB, Service;
+    HANDLE TokenA = NULL, TokenB = NULL, TokenService = NULL;
+    HANDLE Device = NULL, DeviceA = NULL, DeviceB = NULL;
+    LXSS_CREATE_PROCESS_OUT Created;
+    LXSS_WAIT_PROCESS_OUT Waited;
+    BOOLEAN Old, Same;
+    NTSTATUS Status;
+
+    UNREFERENCED_PARAMETER(argc);
+    UNREFERENCED_PARAMETER(argv);
+    UNREFERENCED_PARAMETER(envp);
+    UNREFERENCED_PARAMETER(DebugFlag);
+
+    DbgPrint("LXSEC: start\n");
+    MakeAccountSid(&UserA, 1001);
+    MakeAccountSid(&UserB, 1002);
+    MakeAccountSid(&Service, 1003);
+    Status = RtlAdjustPrivilege(SE_CREATE_TOKEN_PRIVILEGE, TRUE, FALSE, &Old);
+    if (NT_SUCCESS(Status))
+        Status = MakeUserToken(&UserA, TRUE, &TokenA);
+    if (NT_SUCCESS(Status))
+        Status = MakeUserToken(&UserB, TRUE, &TokenB);
+    if (NT_SUCCESS(Status))
+        Status = MakeUserToken(&Service, FALSE, &TokenService);
+    if (!NT_SUCCESS(Status))
+    {
+        DbgPrint("LXSEC: cannot make the test accounts' tokens, status 0x%08lx\n", Status);
+        DbgPrint("LXSEC: done\n");
+        return 0;
+    }
+
+    /* \Device\lxss: SYSTEM, Administrators and interactive users only */
+    Impersonate(TokenService);
+    Status = OpenLxss(&Device);
+    Check(Status == STATUS_ACCESS_DENIED,
+          "a non-interactive account that is not an administrator cannot open \\Device\\lxss",
+          Status);
+    if (NT_SUCCESS(Status))
+        NtClose(Device);
+    Impersonate(TokenA);
+    Status = OpenLxss(&DeviceA);
+    Check(NT_SUCCESS(Status), "an interactive user opens \\Device\\lxss", Status);
+    Impersonate(TokenB);
+    Status = OpenLxss(&DeviceB);
+    Check(NT_SUCCESS(Status), "a second interactive user opens \\Device\\lxss", Status);
+    Impersonate(NULL);
+    if (DeviceA == NULL || DeviceB == NULL)
+    {
+        DbgPrint("LXSEC: done\n");
+        return 0;
+    }
+
+    /* Flags meant for the runner: the debug port is SYSTEM's and the administrators' */
+    Impersonate(TokenA);
+    Status = StartShell(DeviceA, LXSS_CREATE_DEBUG_STDIO, &Created);
+    Check(Status == STATUS_ACCESS_DENIED,
+          "a user may not send a Linux program's output to the kernel debugger (LXSS_CREATE_DEBUG_STDIO)",
+          Status);
+    if (NT_SUCCESS(Status) && Created.LinuxError == 0)
+        SignalProcess(DeviceA, Created.Pid, LX_SIGKILL);
+
+    /* The user's own Linux process, with the user's token */
+    Status = StartShell(DeviceA, 0, &Created);
+    Check(NT_SUCCESS(Status) && Created.LinuxError == 0, "a user starts /bin/sh", Status);
+    Impersonate(NULL);
+    if (!NT_SUCCESS(Status) || Created.LinuxError != 0)
+    {
+        DbgPrint("LXSEC: done\n");
+        return 0;
+    }
+    Status = ProcessUserIs(Created.NtProcessId, &UserA.Sid, &Same);
+    Check(NT_SUCCESS(Status) && Same,
+          "the Linux process's NT primary token is its user's, not SYSTEM's", Status);
+
+    /* Another user cannot act on it */
+    Impersonate(TokenB);
+    Status = SignalProcess(DeviceB, Created.Pid, LX_SIGKILL);
+    Check(Status == STATUS_ACCESS_DENIED, "another user cannot kill it", Status);
+    Status = WaitProcess(DeviceB, Created.Pid, 0, &Waited);
+    Check(Status == STATUS_ACCESS_DENIED, "another user cannot wait for it", Status);
+
+    /* Its own user can */
+    Impersonate(TokenA);
+    Status = SignalProcess(DeviceA, Created.Pid, LX_SIGKILL);
+    Check(NT_SUCCESS(Status), "its user kills it", Status);
+    Status = WaitProcess(DeviceA, Created.Pid, 10000, &Waited);
+    Check(NT_SUCCESS(Status) && Waited.State == LXSS_PROCESS_KILLED && Waited.Signal == LX_SIGKILL,
+          "its user waits for it and sees SIGKILL", Status);
+    Impersonate(NULL);
+
+    NtClose(DeviceA);
+    NtClose(DeviceB);
+    NtClose(TokenA);
+    NtClose(TokenB);
+    NtClose(TokenService);
+    DbgPrint("LXSEC: done\n");
+    return 0;
+}
