@@ -13,8 +13,10 @@ fi
 
 # Host packages: node for lxgen; gcc-multilib/binutils for the i386 musl and ELF tests;
 # dpkg-dev for `apt-get source musl`; mtools/qemu for `lxgen test` boot media and VMs;
-# binutils-mingw-w64-i686 and linux-libc-dev for the lxgen sync tests (stub assembly, unistd_32.h).
-PKGS="gcc gcc-multilib binutils make dpkg-dev xz-utils mtools dosfstools qemu-system-x86 binutils-mingw-w64-i686 linux-libc-dev"
+# binutils-mingw-w64-i686 and linux-libc-dev for the lxgen sync tests (stub assembly, unistd_32.h);
+# btrfs-progs for the guest security test's disk (a volume whose files keep NT security
+# descriptors, generator/src/vm/acl-disk.ts).
+PKGS="gcc gcc-multilib binutils make dpkg-dev xz-utils mtools dosfstools qemu-system-x86 binutils-mingw-w64-i686 linux-libc-dev btrfs-progs"
 command -v node >/dev/null 2>&1 || PKGS="$PKGS nodejs"
 command -v npm >/dev/null 2>&1 || PKGS="$PKGS npm"
 

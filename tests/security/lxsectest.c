@@ -170,13 +170,12 @@ PutBlob(PUCHAR Base, PULONG Used, PLXSS_BLOB Blob, const VOID *Data, ULONG Lengt
     *Used += (Length + 3) & ~3;
 }
 
-/* Starts "sh -c 'sleep 30'" from the payload with the given flags */
+/* Starts a Linux program: Image (NT path) with "/" at Root, cwd "/", Args (ArgCount
+ * NUL-terminated strings, Length bytes) */
 static NTSTATUS
-StartShell(HANDLE Device, ULONG Flags, PLXSS_CREATE_PROCESS_OUT Created)
+StartProgram(HANDLE Device, ULONG Flags, PCWSTR Image, PCWSTR Root, PCSTR Args, ULONG Length,
+             ULONG ArgCount, PLXSS_CREATE_PROCESS_OUT Created)
 {
-    static const WCHAR Image[] = PAYLOAD_ROOT L"\\bin\\sh";
-    static const WCHAR Root[] = PAYLOAD_ROOT;
-    static const CHAR Args[] = "sh\0-c\0sleep 30";
     static const CHAR Env[] = "PATH=/bin";
     static const CHAR Cwd[] = "/";
     static UCHAR Request[1024];
@@ -186,16 +185,26 @@ StartShell(HANDLE Device, ULONG Flags, PLXSS_CREATE_PROCESS_OUT Created)
     RtlZeroMemory(Request, sizeof(Request));
     In->Size = sizeof(*In);
     In->Flags = Flags;
-    PutBlob(Request, &Used, &In->ImagePath, Image, sizeof(Image) - sizeof(WCHAR));
-    PutBlob(Request, &Used, &In->RootDirectory, Root, sizeof(Root) - sizeof(WCHAR));
+    PutBlob(Request, &Used, &In->ImagePath, Image, (ULONG)wcslen(Image) * sizeof(WCHAR));
+    PutBlob(Request, &Used, &In->RootDirectory, Root, (ULONG)wcslen(Root) * sizeof(WCHAR));
     PutBlob(Request, &Used, &In->CurrentDirectory, Cwd, sizeof(Cwd));
-    PutBlob(Request, &Used, &In->Arguments, Args, sizeof(Args));
-    In->ArgumentCount = 3;
+    PutBlob(Request, &Used, &In->Arguments, Args, Length);
+    In->ArgumentCount = ArgCount;
     PutBlob(Request, &Used, &In->Environment, Env, sizeof(Env));
     In->EnvironmentCount = 1;
     RtlZeroMemory(Created, sizeof(*Created));
     Created->Size = sizeof(*Created);
     return Ioctl(Device, IOCTL_LXSS_CREATE_PROCESS, Request, Used, Created, sizeof(*Created));
+}
+
+/* "sh -c 'sleep 30'" from the payload: a process that lives while others act on it */
+static NTSTATUS
+StartShell(HANDLE Device, ULONG Flags, PLXSS_CREATE_PROCESS_OUT Created)
+{
+    static const CHAR Args[] = "sh\0-c\0sleep 30";
+
+    return StartProgram(Device, Flags, PAYLOAD_ROOT L"\\bin\\sh", PAYLOAD_ROOT, Args,
+                        sizeof(Args), 3, Created);
 }
 
 static NTSTATUS
@@ -250,6 +259,179 @@ ProcessUserIs(ULONG ProcessId, PSID Sid, PBOOLEAN Same)
     if (NT_SUCCESS(Status))
         *Same = RtlEqualSid(((PTOKEN_USER)Buffer)->User.Sid, Sid);
     return Status;
+}
+
+/* --- A volume that keeps security descriptors (btrfs, from `lxgen test --disk`) --- */
+
+#define ACL_ROOT        L"\\Device\\Harddisk2\\Partition1"
+#define PROBE_IMAGE     L"\\SystemRoot\\lxss\\accessprobe"
+
+typedef struct _ACE_SPEC
+{
+    PSID Sid;
+    ACCESS_MASK Mask;
+    UCHAR Flags;
+} ACE_SPEC;
+
+/* A self-contained descriptor with a protected DACL of Count entries (owner: Administrators) */
+static NTSTATUS
+BuildDescriptor(const ACE_SPEC *Aces, ULONG Count, PSECURITY_DESCRIPTOR Descriptor, PACL Acl,
+                ULONG AclLength)
+{
+    NTSTATUS Status;
+    ULONG i;
+
+    Status = RtlCreateSecurityDescriptor(Descriptor, SECURITY_DESCRIPTOR_REVISION);
+    if (NT_SUCCESS(Status))
+        Status = RtlCreateAcl(Acl, AclLength, ACL_REVISION);
+    for (i = 0; NT_SUCCESS(Status) && i < Count; i++)
+        Status = RtlAddAccessAllowedAceEx(Acl, ACL_REVISION, Aces[i].Flags, Aces[i].Mask, Aces[i].Sid);
+    if (NT_SUCCESS(Status))
+        Status = RtlSetDaclSecurityDescriptor(Descriptor, TRUE, Acl, FALSE);
+    if (NT_SUCCESS(Status))
+        Status = RtlSetControlSecurityDescriptor(Descriptor, SE_DACL_PROTECTED, SE_DACL_PROTECTED);
+    return Status;
+}
+
+/* Creates a file (with its content) or a directory below ACL_ROOT, with Descriptor or, when
+ * NULL, what it inherits */
+static NTSTATUS
+MakeAclFile(PCWSTR Name, BOOLEAN Directory, PSECURITY_DESCRIPTOR Descriptor)
+{
+    static const CHAR Content[] = "lxsec\n";
+    WCHAR Path[128];
+    UNICODE_STRING String;
+    OBJECT_ATTRIBUTES Attributes;
+    IO_STATUS_BLOCK Iosb;
+    HANDLE Handle;
+    NTSTATUS Status;
+
+    _snwprintf(Path, RTL_NUMBER_OF(Path), L"%s\\%s", ACL_ROOT, Name);
+    Path[RTL_NUMBER_OF(Path) - 1] = UNICODE_NULL;
+    RtlInitUnicodeString(&String, Path);
+    InitializeObjectAttributes(&Attributes, &String, OBJ_CASE_INSENSITIVE, NULL, Descriptor);
+    Status = NtCreateFile(&Handle, GENERIC_WRITE | SYNCHRONIZE, &Attributes, &Iosb, NULL,
+                          FILE_ATTRIBUTE_NORMAL, 0, FILE_CREATE,
+                          (Directory ? FILE_DIRECTORY_FILE : FILE_NON_DIRECTORY_FILE) |
+                          FILE_SYNCHRONOUS_IO_NONALERT, NULL, 0);
+    if (!NT_SUCCESS(Status))
+        return Status;
+    if (!Directory)
+        Status = NtWriteFile(Handle, NULL, NULL, NULL, &Iosb, (PVOID)Content, sizeof(Content) - 1,
+                             NULL, NULL);
+    NtClose(Handle);
+    return Status;
+}
+
+/* The files tests/security/accessprobe.c opens */
+static NTSTATUS
+MakeAclFiles(VOID)
+{
+    SID_IDENTIFIER_AUTHORITY World = { SECURITY_WORLD_SID_AUTHORITY };
+    SID_IDENTIFIER_AUTHORITY Nt = { SECURITY_NT_AUTHORITY };
+    ULONG SidBuffers[4][4];
+    PSID System = (PSID)SidBuffers[0], Admins = (PSID)SidBuffers[1];
+    PSID Users = (PSID)SidBuffers[2], Everyone = (PSID)SidBuffers[3];
+    const UCHAR Inherit = OBJECT_INHERIT_ACE | CONTAINER_INHERIT_ACE;
+    ACE_SPEC AdminOnly[3], Private[2], Open[1];
+    SECURITY_DESCRIPTOR Descriptor;
+    ULONG AclBuffer[64];
+    NTSTATUS Status;
+
+    RtlInitializeSid(System, &Nt, 1);
+    *RtlSubAuthoritySid(System, 0) = SECURITY_LOCAL_SYSTEM_RID;
+    RtlInitializeSid(Admins, &Nt, 2);
+    *RtlSubAuthoritySid(Admins, 0) = SECURITY_BUILTIN_DOMAIN_RID;
+    *RtlSubAuthoritySid(Admins, 1) = DOMAIN_ALIAS_RID_ADMINS;
+    RtlInitializeSid(Users, &Nt, 2);
+    *RtlSubAuthoritySid(Users, 0) = SECURITY_BUILTIN_DOMAIN_RID;
+    *RtlSubAuthoritySid(Users, 1) = DOMAIN_ALIAS_RID_USERS;
+    RtlInitializeSid(Everyone, &World, 1);
+    *RtlSubAuthoritySid(Everyone, 0) = SECURITY_WORLD_RID;
+
+    /* adminonly.txt: SYSTEM and Administrators write, Users read */
+    AdminOnly[0] = (ACE_SPEC){ System, FILE_ALL_ACCESS, 0 };
+    AdminOnly[1] = (ACE_SPEC){ Admins, FILE_ALL_ACCESS, 0 };
+    AdminOnly[2] = (ACE_SPEC){ Users, FILE_GENERIC_READ | FILE_GENERIC_EXECUTE, 0 };
+    Status = BuildDescriptor(AdminOnly, 3, &Descriptor, (PACL)AclBuffer, sizeof(AclBuffer));
+    if (NT_SUCCESS(Status))
+        Status = MakeAclFile(L"adminonly.txt", FALSE, &Descriptor);
+    /* private: SYSTEM and Administrators only, inherited by what is made in it */
+    Private[0] = (ACE_SPEC){ System, FILE_ALL_ACCESS, Inherit };
+    Private[1] = (ACE_SPEC){ Admins, FILE_ALL_ACCESS, Inherit };
+    if (NT_SUCCESS(Status))
+        Status = BuildDescriptor(Private, 2, &Descriptor, (PACL)AclBuffer, sizeof(AclBuffer));
+    if (NT_SUCCESS(Status))
+        Status = MakeAclFile(L"private", TRUE, &Descriptor);
+    if (NT_SUCCESS(Status))
+        Status = MakeAclFile(L"private\\inner.txt", FALSE, NULL);
+    /* open.txt: everyone */
+    Open[0] = (ACE_SPEC){ Everyone, FILE_ALL_ACCESS, 0 };
+    if (NT_SUCCESS(Status))
+        Status = BuildDescriptor(Open, 1, &Descriptor, (PACL)AclBuffer, sizeof(AclBuffer));
+    if (NT_SUCCESS(Status))
+        Status = MakeAclFile(L"open.txt", FALSE, &Descriptor);
+    return Status;
+}
+
+/* Runs accessprobe with "/" at Root on Device and gives its exit status */
+static NTSTATUS
+RunProbe(HANDLE Device, PCWSTR Root, PULONG ExitStatus)
+{
+    static const CHAR Args[] = "accessprobe";
+    LXSS_CREATE_PROCESS_OUT Created;
+    LXSS_WAIT_PROCESS_OUT Waited;
+    NTSTATUS Status;
+
+    *ExitStatus = MAXULONG;
+    Status = StartProgram(Device, 0, PROBE_IMAGE, Root, Args, sizeof(Args), 1, &Created);
+    if (!NT_SUCCESS(Status))
+        return Status;
+    if (Created.LinuxError != 0)
+        return STATUS_UNSUCCESSFUL;
+    Status = WaitProcess(Device, Created.Pid, 20000, &Waited);
+    if (NT_SUCCESS(Status) && Waited.State == LXSS_PROCESS_EXITED)
+        *ExitStatus = Waited.ExitStatus;
+    return Status;
+}
+
+/* The same opens as a user and as SYSTEM, and a root the user cannot traverse */
+static VOID
+CheckAclVolume(HANDLE DeviceA, HANDLE Device, HANDLE TokenA)
+{
+    LXSS_CREATE_PROCESS_OUT Created;
+    ULONG Exit;
+    NTSTATUS Status;
+
+    Status = MakeAclFiles();
+    if (!NT_SUCCESS(Status))
+    {
+        DbgPrint("LXSEC: # no volume with security descriptors at %S (status 0x%08lx): "
+                 "the file checks need `lxgen test --disk` with a btrfs disk\n", ACL_ROOT, Status);
+        return;
+    }
+
+    /* accessprobe's bits: EACCES for 0 write adminonly.txt, 1 read it, 2 list private,
+     * 3 read private/inner.txt, 4 write open.txt; 5 another error. Linux gives 13 for a user
+     * who is not root (tests/security/oracle.sh) */
+    Impersonate(TokenA);
+    Status = RunProbe(DeviceA, ACL_ROOT, &Exit);
+    Impersonate(NULL);
+    DbgPrint("LXSEC: # accessprobe as user A: exit %lu\n", Exit);
+    Check(NT_SUCCESS(Status) && Exit == 13,
+          "a user's Linux program gets EACCES writing an administrators-only file and opening "
+          "a private directory and the file in it, and nowhere else (13, as on Linux)", Status);
+
+    Status = RunProbe(Device, ACL_ROOT, &Exit);
+    DbgPrint("LXSEC: # accessprobe as SYSTEM: exit %lu\n", Exit);
+    Check(NT_SUCCESS(Status) && Exit == 0, "SYSTEM's Linux program opens all of them", Status);
+
+    Impersonate(TokenA);
+    Status = StartProgram(DeviceA, 0, PROBE_IMAGE, ACL_ROOT L"\\private", "accessprobe",
+                          sizeof("accessprobe"), 1, &Created);
+    Impersonate(NULL);
+    Check(Status == STATUS_ACCESS_DENIED,
+          "a root directory the user cannot traverse is refused", Status);
 }
 
 int
@@ -345,6 +527,13 @@ _main(int argc, char *argv[], char *envp[], ULONG DebugFlag)
     Check(NT_SUCCESS(Status) && Waited.State == LXSS_PROCESS_KILLED && Waited.Signal == LX_SIGKILL,
           "its user waits for it and sees SIGKILL", Status);
     Impersonate(NULL);
+
+    Status = OpenLxss(&Device);
+    if (NT_SUCCESS(Status))
+    {
+        CheckAclVolume(DeviceA, Device, TokenA);
+        NtClose(Device);
+    }
 
     NtClose(DeviceA);
     NtClose(DeviceB);

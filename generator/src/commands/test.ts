@@ -71,6 +71,10 @@ options:
                      csrss, winlogon and Setup\CmdLine, e.g. a cmd.exe batch set with --inf)
                      and end the run at the first later serial line matching REGEX (or fail at
                      --timeout); the programs' output after the runner is printed
+  --disk FILE        attach FILE (a raw disk image) as one more IDE disk after the payload
+                     (\Device\Harddisk2, then 3), opened with snapshot=on: the guest's writes
+                     are dropped; repeatable, at most 2 (e.g. a btrfs volume, whose files keep NT
+                     security descriptors: tests/vm/security.test.ts)
   --payload DEST=DIR put the files under DIR on the payload disk (the Linux root) under DEST,
                      e.g. elf=.lxss/conformance/busybox/tree; repeatable
   --fuzz CALLS       run only the system call fuzzer (tests/fuzz/lxfuzz.c): CALLS random calls
@@ -149,6 +153,7 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
       runner: { type: 'string', default: 'auto' },
       lxcore: { type: 'string', default: 'auto' },
       add: { type: 'string', multiple: true },
+      disk: { type: 'string', multiple: true },
       inf: { type: 'string', multiple: true },
       payload: { type: 'string', multiple: true },
       fuzz: { type: 'string' },
@@ -305,10 +310,13 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
   const logFile = path.join(runDir, 'serial.log');
   const qemu = process.env.LXSS_QEMU || 'qemu-system-i386';
   const extraArgs = process.env.LXSS_QEMU_ARGS ? process.env.LXSS_QEMU_ARGS.split(/\s+/).filter(Boolean) : [];
+  const disks = (values.disk ?? []).map((d) => path.resolve(d));
+  if (disks.length > 2) throw new Error(`--disk: at most 2 extra disks (IDE has 4 places: boot disk, payload and 2 more), ${disks.length} given`);
+  for (const d of disks) if (!existsSync(d)) throw new Error(`--disk ${d}: no such file (give a raw disk image)`);
   // Unix socket paths are limited to ~107 bytes.
   let qmpSocket = path.join(runDir, 'qmp.sock');
   if (qmpSocket.length > 100) qmpSocket = path.join(os.tmpdir(), `lxss-qmp-${process.pid}.sock`);
-  const qopts = { qemu, bootDisk: medium.image, payload, accel, smp, gdb: values.gdb, extraArgs, qmpSocket };
+  const qopts = { qemu, bootDisk: medium.image, payload, disks, accel, smp, gdb: values.gdb, extraArgs, qmpSocket };
   if (values['dry-run']) {
     console.log(`payload: ${payload} (${tests.length} tests)`);
     console.log([qemu, ...qemuArgs(qopts)].map((a) => (/[\s,]/.test(a) && !a.includes('=') ? JSON.stringify(a) : a)).join(' '));

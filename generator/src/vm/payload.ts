@@ -165,14 +165,15 @@ export function planText(tests: PlannedElf[]): string {
 const SECTOR = 512;
 const PART_START = 2048; // 1 MiB
 
-/** Writes an MBR with one FAT16 (LBA) partition covering the disk from 1 MiB. */
-export function writeMbr(fd: number, totalSectors: number): void {
+/** Writes an MBR with one partition covering the disk from 1 MiB: FAT16 (LBA) unless another
+ * partition type is given (0x83 for a Linux file system). */
+export function writeMbr(fd: number, totalSectors: number, type = 0x0e): void {
   const mbr = Buffer.alloc(SECTOR);
   const count = totalSectors - PART_START;
   const e = 446;
   mbr[e] = 0x00; // not active: the payload disk is never booted
   mbr.set([0xfe, 0xff, 0xff], e + 1); // CHS start: use LBA
-  mbr[e + 4] = 0x0e; // FAT16, LBA
+  mbr[e + 4] = type; // 0x0e: FAT16, LBA
   mbr.set([0xfe, 0xff, 0xff], e + 5); // CHS end: use LBA
   mbr.writeUInt32LE(PART_START, e + 8);
   mbr.writeUInt32LE(count, e + 12);

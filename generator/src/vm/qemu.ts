@@ -14,6 +14,8 @@ export interface QemuOptions {
   /** Boot disk (opened with snapshot=on: never written). */
   bootDisk: string;
   payload: string;
+  /** More raw disks after the payload (IDE index 2, 3), opened with snapshot=on. */
+  disks?: string[];
   accel: Accel;
   memoryMiB?: number;
   /** Number of virtual CPUs (-smp); QEMU's default (1) when absent. */
@@ -35,6 +37,7 @@ export function qemuArgs(o: QemuOptions): string[] {
     ...(o.smp ? ['-smp', String(o.smp)] : []),
     '-drive', `file=${o.bootDisk},format=raw,if=ide,index=0,media=disk,snapshot=on`,
     '-drive', `file=${o.payload},format=raw,if=ide,index=1,media=disk`,
+    ...(o.disks ?? []).flatMap((d, i) => ['-drive', `file=${d},format=raw,if=ide,index=${2 + i},media=disk,snapshot=on`]),
     '-boot', 'order=c,menu=off',
     '-chardev', 'stdio,id=com1,signal=off',
     '-serial', 'chardev:com1',
