@@ -667,7 +667,15 @@ PsxApiSignalProcessHandler(
     else if (!Running)
         Message->Status = STATUS_SUCCESS; /* already over, nothing to deliver */
     else
-        Message->Status = PsxSendSignal(Signal->Pid, Signal->Signal);
+    {
+        /* As the client too: lxcore lets only the process's own NT user signal it */
+        Message->Status = NtImpersonateClientOfPort(Client->PortHandle, &Message->h);
+        if (NT_SUCCESS(Message->Status))
+        {
+            Message->Status = PsxSendSignal(Signal->Pid, Signal->Signal);
+            PsxRevertToSelf();
+        }
+    }
     return TRUE;
 }
 
