@@ -162,7 +162,7 @@ LxMissingOrNotDirectory(
             return -LX_ENOENT;
         InitializeObjectAttributes(&ObjectAttributes, &Prefix,
                                    OBJ_KERNEL_HANDLE | OBJ_CASE_INSENSITIVE, NULL, NULL);
-        if (NT_SUCCESS(ZwQueryFullAttributesFile(&ObjectAttributes, &Info)))
+        if (NT_SUCCESS(LxQueryAttributesChecked(&ObjectAttributes, &Info)))
             return (Info.FileAttributes & FILE_ATTRIBUTE_DIRECTORY) ? -LX_ENOENT : -LX_ENOTDIR;
     }
 }

@@ -59,7 +59,7 @@ LxReadSymlinkOf(
         return Result;
     InitializeObjectAttributes(&ObjectAttributes, &NtPath,
                                OBJ_KERNEL_HANDLE | OBJ_CASE_INSENSITIVE, NULL, NULL);
-    Status = ZwQueryFullAttributesFile(&ObjectAttributes, &Info);
+    Status = LxQueryAttributesChecked(&ObjectAttributes, &Info);
     if (!NT_SUCCESS(Status))
     {
         ExFreePoolWithTag(NtPath.Buffer, LX_TAG_TEMP);

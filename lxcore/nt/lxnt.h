@@ -290,6 +290,8 @@ NTSTATUS LxCaptureCallerToken(_Out_ PHANDLE PrimaryToken, _Out_ PBOOLEAN Privile
 BOOLEAN LxCallerMayControl(_In_opt_ PEPROCESS Target);
 NTSTATUS LxSecureDevice(_In_ PDEVICE_OBJECT DeviceObject);
 NTSTATUS LxCheckDirectoryAccess(_In_ PCUNICODE_STRING Directory);
+NTSTATUS LxQueryAttributesChecked(_In_ POBJECT_ATTRIBUTES ObjectAttributes,
+                                  _Out_ PFILE_NETWORK_OPEN_INFORMATION Info);
 NTSTATUS LxCreateFileChecked(_Out_ PHANDLE Handle, _In_ ACCESS_MASK DesiredAccess,
                              _In_ POBJECT_ATTRIBUTES ObjectAttributes,
                              _Out_ PIO_STATUS_BLOCK IoStatus, _In_ ULONG FileAttributes,

@@ -234,3 +234,27 @@ LxCheckDirectoryAccess(
     ExFreePoolWithTag(Path.Buffer, LX_TAG_TEMP);
     return Status;
 }
+
+/* ZwQueryFullAttributesFile as a user-mode caller would get it: the file is opened for its
+ * attributes with the access check of LxCreateFileChecked (a kernel-mode query has none) */
+NTSTATUS
+LxQueryAttributesChecked(
+    _In_ POBJECT_ATTRIBUTES ObjectAttributes,
+    _Out_ PFILE_NETWORK_OPEN_INFORMATION Info)
+{
+    IO_STATUS_BLOCK IoStatus;
+    HANDLE Handle;
+    NTSTATUS Status;
+
+    PAGED_CODE();
+
+    Status = LxCreateFileChecked(&Handle, FILE_READ_ATTRIBUTES | SYNCHRONIZE, ObjectAttributes,
+                                 &IoStatus, 0, FILE_SHARE_READ | FILE_SHARE_WRITE |
+                                 FILE_SHARE_DELETE, FILE_OPEN, FILE_SYNCHRONOUS_IO_NONALERT);
+    if (!NT_SUCCESS(Status))
+        return Status;
+    Status = ZwQueryInformationFile(Handle, &IoStatus, Info, sizeof(*Info),
+                                    FileNetworkOpenInformation);
+    ZwClose(Handle);
+    return Status;
+}

@@ -1,16 +1,18 @@
 /*
  * accessprobe: a Linux i386 program without libc (int $0x80, as an unmodified binary traps)
- * that tries five opens in its working directory and reports by its exit status which of
- * them failed with EACCES (bit i for open i), and bit 5 if any failed otherwise. The files are
- * the ones tests/security/lxsectest.c makes at the root of a volume that keeps NT security
- * descriptors:
- *   0 adminonly.txt        O_WRONLY|O_APPEND     Administrators and SYSTEM may write, Users read
- *   1 adminonly.txt        O_RDONLY
- *   2 private              O_RDONLY|O_DIRECTORY  SYSTEM and Administrators only
- *   3 private/inner.txt    O_RDONLY              inherits that
- *   4 open.txt             O_WRONLY|O_APPEND     Everyone may write
+ * that tries five opens and a stat in its working directory and reports by its exit status
+ * which of them failed with EACCES (bit i for call i), and bit 6 if any failed otherwise. The
+ * files are the ones tests/security/lxsectest.c makes at the root of a volume that keeps NT
+ * security descriptors:
+ *   0 adminonly.txt        open O_WRONLY|O_APPEND     Administrators and SYSTEM may write,
+ *                                                     Users read
+ *   1 adminonly.txt        open O_RDONLY
+ *   2 private              open O_RDONLY|O_DIRECTORY  SYSTEM and Administrators only
+ *   3 private/inner.txt    open O_RDONLY              inherits that
+ *   4 open.txt             open O_WRONLY|O_APPEND     Everyone may write
+ *   5 private/inner.txt    stat64
  * On Linux the same bits come out for a user who is not root when the files are root's with
- * modes 0644, 0700 (the directory), 0600 and 0666: 13 (tests/security/oracle.sh).
+ * modes 0644, 0700 (the directory), 0600 and 0666: 45 (tests/security/oracle.sh).
  */
 static long sys3(long nr, long a, long b, long c)
 {
@@ -22,6 +24,7 @@ static long sys3(long nr, long a, long b, long c)
 #define SYS_exit        1
 #define SYS_open        5
 #define SYS_close       6
+#define SYS_stat64      195
 #define O_WRONLY        01
 #define O_APPEND        02000
 #define O_DIRECTORY     0200000
@@ -33,21 +36,26 @@ static const struct { const char *path; long flags; } ops[] = {
     { "private", O_DIRECTORY },
     { "private/inner.txt", 0 },
     { "open.txt", O_WRONLY | O_APPEND },
+    { "private/inner.txt", -1 },        /* stat64 */
 };
 
 void start_c(void)
 {
+    static char st[96];     /* struct stat64 */
     long code = 0, fd;
     unsigned i;
 
     for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
-        fd = sys3(SYS_open, (long)ops[i].path, ops[i].flags, 0);
-        if (fd >= 0)
+        if (ops[i].flags == -1)
+            fd = sys3(SYS_stat64, (long)ops[i].path, (long)st, 0);
+        else
+            fd = sys3(SYS_open, (long)ops[i].path, ops[i].flags, 0);
+        if (fd >= 0 && ops[i].flags != -1)
             sys3(SYS_close, fd, 0, 0);
         else if (fd == -EACCES)
             code |= 1L << i;
-        else
-            code |= 1L << 5;
+        else if (fd < 0)
+            code |= 1L << 6;
     }
     sys3(SYS_exit, code, 0, 0);
 }

@@ -5,14 +5,18 @@
  *              runs with its requester's NT token, not the kernel's
  *
  * A native program run by smss from Session Manager\BootExecute before the test runner
- * (tests/vm/security.test.ts puts it there with `lxgen test --inf`). It runs as SYSTEM, makes
- * tokens for three made-up accounts with NtCreateToken (two interactive users, A and B, and a
- * service account that is not interactive; none is an administrator), impersonates them in
- * turn and talks to lxcore as they would. Each check prints one line on the debug port:
+ * (tests/vm/security.test.ts puts it there with `lxgen test --inf`). It runs as SYSTEM,
+ * makes tokens for three made-up accounts with NtCreateToken (two interactive users, A and
+ * B, and a service account that is not interactive; none is an administrator), impersonates
+ * them in turn and talks to lxcore, then to psxss, as they would. Each check prints one line on the debug port:
  *     LXSEC: ok N - what
  *     LXSEC: not ok N - what # status or detail
- * and the last line is "LXSEC: done". The Linux program is the payload's /bin/sh (busybox),
- * run as "sh -c 'sleep 30'" so that it lives while others try to act on it.
+ * and the last line is "LXSEC: done". The Linux programs are the payload's /bin/sh (busybox),
+ * run as "sh -c 'sleep 30'" so that it lives while others try to act on it, and
+ * tests/security/accessprobe.c, which opens files this program makes with NT security
+ * descriptors on a btrfs disk (`lxgen test --disk`, \Device\Harddisk2\Partition1).
+ * psxss is started as a plain native process (tests/psxss/guest/psxstart.h): smss cannot
+ * start it on demand before the runner. Links psxss's client library (psxcli) and smlib.
  */
 
 #define WIN32_NO_STATUS
@@ -30,6 +34,8 @@
 #include <string.h>
 
 #include <lxioctl.h>
+#include "psxcli.h"
+#include "psxstart.h"
 
 #define PAYLOAD_ROOT    L"\\Device\\Harddisk1\\Partition1"
 #define LX_SIGKILL      9
@@ -294,7 +300,8 @@ BuildDescriptor(const ACE_SPEC *Aces, ULONG Count, PSECURITY_DESCRIPTOR Descript
 }
 
 /* Creates a file (with its content) or a directory below ACL_ROOT, with Descriptor or, when
- * NULL, what it inherits */
+ * NULL, what it inherits; one an earlier run made (smss may run Execute entries twice) is
+ * kept as it is */
 static NTSTATUS
 MakeAclFile(PCWSTR Name, BOOLEAN Directory, PSECURITY_DESCRIPTOR Descriptor)
 {
@@ -311,7 +318,7 @@ MakeAclFile(PCWSTR Name, BOOLEAN Directory, PSECURITY_DESCRIPTOR Descriptor)
     RtlInitUnicodeString(&String, Path);
     InitializeObjectAttributes(&Attributes, &String, OBJ_CASE_INSENSITIVE, NULL, Descriptor);
     Status = NtCreateFile(&Handle, GENERIC_WRITE | SYNCHRONIZE, &Attributes, &Iosb, NULL,
-                          FILE_ATTRIBUTE_NORMAL, 0, FILE_CREATE,
+                          FILE_ATTRIBUTE_NORMAL, 0, FILE_OPEN_IF,
                           (Directory ? FILE_DIRECTORY_FILE : FILE_NON_DIRECTORY_FILE) |
                           FILE_SYNCHRONOUS_IO_NONALERT, NULL, 0);
     if (!NT_SUCCESS(Status))
@@ -395,8 +402,9 @@ RunProbe(HANDLE Device, PCWSTR Root, PULONG ExitStatus)
     return Status;
 }
 
-/* The same opens as a user and as SYSTEM, and a root the user cannot traverse */
-static VOID
+/* The same opens as a user and as SYSTEM, and a root the user cannot traverse; FALSE
+ * without such a volume */
+static BOOLEAN
 CheckAclVolume(HANDLE DeviceA, HANDLE Device, HANDLE TokenA)
 {
     LXSS_CREATE_PROCESS_OUT Created;
@@ -408,19 +416,20 @@ CheckAclVolume(HANDLE DeviceA, HANDLE Device, HANDLE TokenA)
     {
         DbgPrint("LXSEC: # no volume with security descriptors at %S (status 0x%08lx): "
                  "the file checks need `lxgen test --disk` with a btrfs disk\n", ACL_ROOT, Status);
-        return;
+        return FALSE;
     }
 
     /* accessprobe's bits: EACCES for 0 write adminonly.txt, 1 read it, 2 list private,
-     * 3 read private/inner.txt, 4 write open.txt; 5 another error. Linux gives 13 for a user
-     * who is not root (tests/security/oracle.sh) */
+     * 3 read private/inner.txt, 4 write open.txt, 5 stat private/inner.txt; 6 another error.
+     * Linux gives 45 for a user who is not root (tests/security/oracle.sh) */
     Impersonate(TokenA);
     Status = RunProbe(DeviceA, ACL_ROOT, &Exit);
     Impersonate(NULL);
     DbgPrint("LXSEC: # accessprobe as user A: exit %lu\n", Exit);
-    Check(NT_SUCCESS(Status) && Exit == 13,
-          "a user's Linux program gets EACCES writing an administrators-only file and opening "
-          "a private directory and the file in it, and nowhere else (13, as on Linux)", Status);
+    Check(NT_SUCCESS(Status) && Exit == 45,
+          "a user's Linux program gets EACCES writing an administrators-only file, opening "
+          "a private directory and opening and stat of the file in it, and nowhere else "
+          "(45, as on Linux)", Status);
 
     Status = RunProbe(Device, ACL_ROOT, &Exit);
     DbgPrint("LXSEC: # accessprobe as SYSTEM: exit %lu\n", Exit);
@@ -432,6 +441,109 @@ CheckAclVolume(HANDLE DeviceA, HANDLE Device, HANDLE TokenA)
     Impersonate(NULL);
     Check(Status == STATUS_ACCESS_DENIED,
           "a root directory the user cannot traverse is refused", Status);
+    return TRUE;
+}
+
+/* --- Through psxss, as lxrun launches: psxss impersonates its client --- */
+
+/* Launches through Client: Program (a Linux path; with Image, the NT image) with "/" at Root */
+static NTSTATUS
+PsxLaunch(PPSX_CLIENT Client, PCSTR Program, PCWSTR Image, PCWSTR Root,
+          const char *const *Args, ULONG ArgCount, PULONG Pid)
+{
+    static const char *Env[] = { "PATH=/bin" };
+    PSX_REQUEST_PARAMS Params;
+    LONG LinuxError;
+    NTSTATUS Status;
+
+    RtlZeroMemory(&Params, sizeof(Params));
+    Params.Program = Program;
+    if (Image != NULL)
+    {
+        Params.ImagePath = (const uint16_t *)Image;
+        Params.ImagePathChars = (uint32_t)wcslen(Image);
+    }
+    Params.Root = (const uint16_t *)Root;
+    Params.RootChars = (uint32_t)wcslen(Root);
+    Params.Cwd = "/";
+    Params.Arguments = Args;
+    Params.ArgumentCount = ArgCount;
+    Params.Environment = Env;
+    Params.EnvironmentCount = 1;
+    Status = PsxCreateProcess(Client, &Params, NULL, &LinuxError, Pid);
+    if (NT_SUCCESS(Status) && LinuxError != 0)
+        Status = STATUS_UNSUCCESSFUL;
+    return Status;
+}
+
+/* Two users' clients of psxss: A's programs run with A's token, B cannot touch them */
+static VOID
+CheckPsxss(HANDLE TokenA, HANDLE TokenB, BOOLEAN AclVolume)
+{
+    static const char *Probe[] = { "accessprobe" };
+    static const char *Shell[] = { "sh", "-c", "sleep 30" };
+    PSX_CLIENT ClientA, ClientB;
+    PSX_WAIT_PROCESS_MSG Waited;
+    ULONG Pid;
+    NTSTATUS Status;
+
+    /* psxss started by SYSTEM: from BootExecute smss cannot start it on demand yet */
+    Status = PsxStartStandalone();
+    if (NT_SUCCESS(Status))
+        Status = PsxConnectStarting(&ClientA);
+    if (NT_SUCCESS(Status))
+        PsxDisconnect(&ClientA);
+    Impersonate(TokenA);
+    if (NT_SUCCESS(Status))
+        Status = PsxConnect(&ClientA, FALSE, 0);
+    Impersonate(TokenB);
+    if (NT_SUCCESS(Status))
+    {
+        Status = PsxConnect(&ClientB, FALSE, 0);
+        if (!NT_SUCCESS(Status))
+            PsxDisconnect(&ClientA);
+    }
+    Impersonate(NULL);
+    Check(NT_SUCCESS(Status), "users A and B connect to psxss", Status);
+    if (!NT_SUCCESS(Status))
+        return;
+
+    if (AclVolume)
+    {
+        Impersonate(TokenA);
+        Status = PsxLaunch(&ClientA, "/accessprobe", PROBE_IMAGE, ACL_ROOT, Probe, 1, &Pid);
+        if (NT_SUCCESS(Status))
+            Status = PsxWaitProcess(&ClientA, Pid, PSX_WAIT_INFINITE, &Waited);
+        Impersonate(NULL);
+        DbgPrint("LXSEC: # accessprobe through psxss as user A: exit %lu\n",
+                 NT_SUCCESS(Status) ? Waited.ExitStatus : MAXULONG);
+        Check(NT_SUCCESS(Status) && Waited.State == PSX_PROCESS_EXITED && Waited.ExitStatus == 45,
+              "through psxss, A's Linux program is refused what A may not open (45), not "
+              "granted what psxss (SYSTEM) may", Status);
+    }
+
+    Impersonate(TokenA);
+    Status = PsxLaunch(&ClientA, "/bin/sh", NULL, PAYLOAD_ROOT, Shell, 3, &Pid);
+    Impersonate(NULL);
+    Check(NT_SUCCESS(Status), "through psxss, A starts /bin/sh", Status);
+    if (NT_SUCCESS(Status))
+    {
+        Impersonate(TokenB);
+        Status = PsxSignalProcess(&ClientB, Pid, PSX_SIGKILL);
+        Impersonate(NULL);
+        Check(Status == STATUS_NOT_FOUND, "through psxss, B's client cannot kill A's process",
+              Status);
+        Impersonate(TokenA);
+        Status = PsxSignalProcess(&ClientA, Pid, PSX_SIGKILL);
+        if (NT_SUCCESS(Status))
+            Status = PsxWaitProcess(&ClientA, Pid, PSX_WAIT_INFINITE, &Waited);
+        Impersonate(NULL);
+        Check(NT_SUCCESS(Status) && Waited.State == PSX_PROCESS_KILLED &&
+              Waited.Signal == PSX_SIGKILL,
+              "through psxss, A kills it and sees SIGKILL", Status);
+    }
+    PsxDisconnect(&ClientA);
+    PsxDisconnect(&ClientB);
 }
 
 int
@@ -443,7 +555,7 @@ _main(int argc, char *argv[], char *envp[], ULONG DebugFlag)
     HANDLE Device = NULL, DeviceA = NULL, DeviceB = NULL;
     LXSS_CREATE_PROCESS_OUT Created;
     LXSS_WAIT_PROCESS_OUT Waited;
-    BOOLEAN Old, Same;
+    BOOLEAN Old, Same, AclVolume;
     NTSTATUS Status;
 
     UNREFERENCED_PARAMETER(argc);
@@ -528,12 +640,14 @@ _main(int argc, char *argv[], char *envp[], ULONG DebugFlag)
           "its user waits for it and sees SIGKILL", Status);
     Impersonate(NULL);
 
+    AclVolume = FALSE;
     Status = OpenLxss(&Device);
     if (NT_SUCCESS(Status))
     {
-        CheckAclVolume(DeviceA, Device, TokenA);
+        AclVolume = CheckAclVolume(DeviceA, Device, TokenA);
         NtClose(Device);
     }
+    CheckPsxss(TokenA, TokenB, AclVolume);
 
     NtClose(DeviceA);
     NtClose(DeviceB);

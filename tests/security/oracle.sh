@@ -1,7 +1,7 @@
 #!/bin/sh
 # Linux as the oracle for tests/security/accessprobe.c: the files lxsectest.c makes in the
 # guest, as root's files with Linux modes, probed by a user who is not root. Prints the
-# probe's exit status for that user (expected 13) and for root (expected 0).
+# probe's exit status for that user (expected 45) and for root (expected 0).
 # Needs root (to make the files and change user) and a kernel that runs i386 programs.
 # Usage: tests/security/oracle.sh ACCESSPROBE
 set -eu

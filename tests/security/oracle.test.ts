@@ -1,7 +1,7 @@
 // Linux as the oracle for the guest's file check (tests/vm/security.test.ts, check 11): the
 // files lxsectest.c makes with NT security descriptors, made here as root's files with mode
 // bits, and tests/security/accessprobe.c run by a user who is not root and by root.
-// Linux says 13 (EACCES writing adminonly.txt, listing private/, reading private/inner.txt)
+// Linux says 45 (EACCES writing adminonly.txt, listing private/, reading and stat of private/inner.txt)
 // and 0, the figures the guest must give. Needs root (to change user) and a host kernel that
 // runs i386 programs; otherwise one SKIP line says which is missing.
 import { describe, expect, it } from 'vitest';
@@ -24,7 +24,7 @@ const reason = skipReason();
 if (reason) console.log(`SKIP accessprobe on Linux: ${reason}`);
 
 describe.skipIf(reason !== null)('accessprobe on Linux (oracle)', () => {
-  it('a user who is not root gets 13, root gets 0', () => {
+  it('a user who is not root gets 45, root gets 0', () => {
     const work = mkdtempSync(path.join(os.tmpdir(), 'lxss-probe-'));
     try {
       const exe = path.join(work, 'accessprobe');
@@ -32,7 +32,7 @@ describe.skipIf(reason !== null)('accessprobe on Linux (oracle)', () => {
       expect(cc.status, cc.stderr).toBe(0);
       const r = spawnSync('sh', [path.join(ROOT, 'tests/security/oracle.sh'), exe], { encoding: 'utf8' });
       expect(r.status, r.stderr).toBe(0);
-      expect(r.stdout).toContain('user: 13\n');
+      expect(r.stdout).toContain('user: 45\n');
       expect(r.stdout).toContain('root: 0\n');
     } finally {
       rmSync(work, { recursive: true, force: true });

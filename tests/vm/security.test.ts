@@ -1,14 +1,15 @@
-// Integration (issue 16): who may use \Device\lxss and with which NT rights a Linux process
-// runs, in a booted ReactOS. Runs when a ReactOS build is configured, otherwise prints one
-// SKIP line. tests/security/lxsectest.c runs from Session Manager\BootExecute before the
-// runner, as SYSTEM, and acts as made-up standard users through NtCreateToken tokens; each
-// check is one "LXSEC: ok N - ..." line on the debug port. A third disk holds a btrfs volume
+// Integration (issue 16): who may use \Device\lxss and psxss, and with which NT rights a
+// Linux process runs, in a booted ReactOS. Runs when a ReactOS build is configured, otherwise
+// prints one SKIP line. tests/security/lxsectest.c runs from Session Manager\BootExecute
+// before the runner, as SYSTEM, and acts as made-up standard users through NtCreateToken
+// tokens, first on \Device\lxss, then as psxss clients; each check is one
+// "LXSEC: ok N - ..." line on the debug port. A third disk holds a btrfs volume
 // (generator/src/vm/acl-disk.ts), whose files keep NT security descriptors, where lxsectest
 // makes an administrators-only file and a private directory; tests/security/accessprobe.c,
 // a Linux program, opens them as a user and as SYSTEM (tests/security/oracle.sh gives Linux's
-// answer, 13, for the same files as mode bits). With lxcore from before the security work
-// (the default device descriptor, the caller's token ignored, opens unchecked) checks 1, 4, 6,
-// 7, 8, 11 and 13 fail.
+// answer, 45, for the same files as mode bits). With lxcore and psxss from before the security
+// work (the default device descriptor, the caller's token ignored, opens unchecked, psxss not
+// impersonating) checks 1, 4, 6, 7, 8, 11, 13 and 15 fail.
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -48,9 +49,14 @@ const CHECKS = [
   'another user cannot wait for it',
   'its user kills it',
   'its user waits for it and sees SIGKILL',
-  "a user's Linux program gets EACCES writing an administrators-only file and opening a private directory and the file in it, and nowhere else (13, as on Linux)",
+  "a user's Linux program gets EACCES writing an administrators-only file, opening a private directory and opening and stat of the file in it, and nowhere else (45, as on Linux)",
   "SYSTEM's Linux program opens all of them",
   'a root directory the user cannot traverse is refused',
+  'users A and B connect to psxss',
+  "through psxss, A's Linux program is refused what A may not open (45), not granted what psxss (SYSTEM) may",
+  'through psxss, A starts /bin/sh',
+  "through psxss, B's client cannot kill A's process",
+  'through psxss, A kills it and sees SIGKILL',
 ];
 
 describe.skipIf(reason !== null)('lxcore security (guest)', () => {
@@ -58,7 +64,8 @@ describe.skipIf(reason !== null)('lxcore security (guest)', () => {
     'only SYSTEM, administrators and interactive users open \\Device\\lxss; a Linux process carries its user\'s token, is refused what the user may not open, and another user cannot kill or wait for it',
     async () => {
       const disk = await makeBtrfsDisk(path.join(work, 'acl.img'));
-      const exe = await buildNativeProgram(resolveBuildDir(undefined)!.dir, path.join(ROOT, 'tests/security/lxsectest.c'), work, [path.join(ROOT, 'lxcore/include')]);
+      const exe = await buildNativeProgram(resolveBuildDir(undefined)!.dir, path.join(ROOT, 'tests/security/lxsectest.c'), work,
+        [path.join(ROOT, 'lxcore/include'), path.join(ROOT, 'psxss/include'), path.join(ROOT, 'tests/psxss/guest')], ['subsystems/lxss/psxss/libpsxcli.a', 'sdk/lib/smlib/libsmlib.a']);
       const inf = path.join(work, 'lxsec.inf');
       writeFileSync(inf, ['[Version]', 'Signature = "$Windows NT$"', '[AddReg]',
         'HKLM,"SYSTEM\\CurrentControlSet\\Control\\Session Manager","BootExecute",0x00010000,"lxsectest","lxtestrun"', ''].join('\r\n'));
@@ -70,6 +77,7 @@ describe.skipIf(reason !== null)('lxcore security (guest)', () => {
       rmSync(work, { recursive: true, force: true });
       const lines = log.split(/\r?\n/).filter((l) => l.startsWith('LXSEC: '));
       console.log(lines.join('\n'));
+      console.log(r.stdout.split('\n').filter((l) => !l.startsWith('  LXSEC')).slice(-16).join('\n'));
       expect(lines).toContain('LXSEC: done');
       CHECKS.forEach((what, i) => expect(lines).toContain(`LXSEC: ok ${i + 1} - ${what}`));
       expect(lines.filter((l) => l.startsWith('LXSEC: not ok'))).toEqual([]);

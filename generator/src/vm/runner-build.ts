@@ -68,12 +68,13 @@ async function run(compiler: string, args: string[], cwd: string, what: string):
 
 /**
  * Builds a native (smss) program from one C file of the project, with autochk's flags and
- * libraries: `<outDir>/<name>.exe`, reused while newer than its inputs.
+ * libraries: `<outDir>/<name>.exe`, reused while newer than its inputs. `libs`: more static
+ * libraries of the build, relative to it, linked first (e.g. psxss's client library).
  */
-export async function buildNativeProgram(buildDir: string, src: string, outDir: string, includes: string[] = []): Promise<string> {
+export async function buildNativeProgram(buildDir: string, src: string, outDir: string, includes: string[] = [], extraLibs: string[] = []): Promise<string> {
   const rule = autochkRule(buildDir);
   const name = path.basename(src, '.c');
-  const libs = ['sdk/lib/nt/libnt.a', 'dll/ntdll/libntdll.a', 'sdk/lib/crt/libchkstk.a'].map((l) => path.join(buildDir, l));
+  const libs = [...extraLibs, 'sdk/lib/nt/libnt.a', 'dll/ntdll/libntdll.a', 'sdk/lib/crt/libchkstk.a'].map((l) => path.join(buildDir, l));
   for (const l of libs) if (!existsSync(l)) throw new Error(`${l} not built yet`);
   mkdirSync(outDir, { recursive: true });
   const obj = path.join(outDir, `${name}.obj`);

@@ -33,6 +33,7 @@
 #include <ndk/iofuncs.h>
 #include <string.h>
 #include "psxcli.h"
+#include "psxstart.h"
 
 #define P(...) DbgPrint("PSXPROBE: " __VA_ARGS__)
 
@@ -43,27 +44,6 @@ static void Check(BOOLEAN Ok, const char *Name, NTSTATUS Status)
     if (!Ok) Failed++;
     P("%sok %d - %s (0x%08lx)\n", Ok ? "" : "not ", Test, Name, Status);
 }
-
-static NTSTATUS StartPsxssDirectly(VOID)
-{
-    UNICODE_STRING Image, CmdLine;
-    PRTL_USER_PROCESS_PARAMETERS Params;
-    RTL_USER_PROCESS_INFORMATION Info;
-    NTSTATUS Status;
-
-    RtlInitUnicodeString(&Image, L"\\SystemRoot\\system32\\psxss.exe");
-    RtlInitUnicodeString(&CmdLine, L"psxss.exe");
-    Status = RtlCreateProcessParameters(&Params, &Image, NULL, NULL, &CmdLine, NULL, NULL, NULL, NULL, NULL);
-    if (!NT_SUCCESS(Status)) return Status;
-    Status = RtlCreateUserProcess(&Image, OBJ_CASE_INSENSITIVE, Params, NULL, NULL, NULL, FALSE, NULL, NULL, &Info);
-    RtlDestroyProcessParameters(Params);
-    if (!NT_SUCCESS(Status)) return Status;
-    NtResumeThread(Info.ThreadHandle, NULL);
-    NtClose(Info.ThreadHandle);
-    NtClose(Info.ProcessHandle);
-    return STATUS_SUCCESS;
-}
-
 
 static NTSTATUS MakePipe(PHANDLE ReadEnd, PHANDLE WriteEnd)
 {
@@ -344,18 +324,9 @@ NTSTATUS __cdecl _main(INT argc, PCHAR argv[], PCHAR envp[], ULONG DebugFlag)
             NtClose(SmPort);
         }
         Check(!NT_SUCCESS(Status), "SmLoadDeferedSubsystem before csrss fails cleanly", Status);
-        Status = StartPsxssDirectly();
+        Status = PsxStartStandalone();
         Check(NT_SUCCESS(Status), "start psxss.exe directly", Status);
-        Status = PsxConnect(&Client, FALSE, 0);
-        {
-            LARGE_INTEGER Delay; int i;
-            Delay.QuadPart = -100 * 10000LL;
-            for (i = 0; i < 100 && Status == STATUS_OBJECT_NAME_NOT_FOUND; i++)
-            {
-                NtDelayExecution(FALSE, &Delay);
-                Status = PsxConnect(&Client, FALSE, 0);
-            }
-        }
+        Status = PsxConnectStarting(&Client);
         Check(NT_SUCCESS(Status), "connect to standalone psxss", Status);
     }
     if (!NT_SUCCESS(Status)) goto Done;
