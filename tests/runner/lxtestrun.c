@@ -50,6 +50,7 @@
 #include <ndk/setypes.h>
 
 #include <lxioctl.h>
+#include "lxreq.h"
 
 #define LXSS_TAP_PREFIX     "LXTAP: "
 #define LXSS_PLAN_FILE      L"lxss-plan.txt"
@@ -264,24 +265,6 @@ ParsePlan(PCHAR Text, PLXSS_PLANNED_TEST *Tests)
 }
 
 /* LXCORE ********************************************************************/
-
-static NTSTATUS
-LxIoctl(HANDLE Device, ULONG Code, PVOID In, ULONG InLength, PVOID Out, ULONG OutLength)
-{
-    IO_STATUS_BLOCK Iosb;
-
-    return NtDeviceIoControlFile(Device, NULL, NULL, NULL, &Iosb, Code, In, InLength, Out, OutLength);
-}
-
-/* Appends Length bytes to the request buffer and describes them in Blob. */
-static VOID
-PutBlob(PUCHAR Base, PULONG Used, PLXSS_BLOB Blob, const VOID *Data, ULONG Length)
-{
-    Blob->Offset = *Used;
-    Blob->Length = Length;
-    RtlCopyMemory(Base + *Used, Data, Length);
-    *Used += Length;
-}
 
 /* Copies an ASCII string to UTF-16, returning the byte length (no terminator). */
 static ULONG

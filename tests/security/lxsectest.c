@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include <lxioctl.h>
+#include "lxreq.h"
 #include "psxcli.h"
 #include "psxstart.h"
 
@@ -158,24 +159,6 @@ OpenLxss(PHANDLE Device)
                       FILE_SHARE_READ | FILE_SHARE_WRITE, FILE_SYNCHRONOUS_IO_NONALERT);
 }
 
-static NTSTATUS
-Ioctl(HANDLE Device, ULONG Code, PVOID In, ULONG InLength, PVOID Out, ULONG OutLength)
-{
-    IO_STATUS_BLOCK Iosb;
-
-    return NtDeviceIoControlFile(Device, NULL, NULL, NULL, &Iosb, Code, In, InLength, Out,
-                                 OutLength);
-}
-
-static VOID
-PutBlob(PUCHAR Base, PULONG Used, PLXSS_BLOB Blob, const VOID *Data, ULONG Length)
-{
-    Blob->Offset = *Used;
-    Blob->Length = Length;
-    RtlCopyMemory(Base + *Used, Data, Length);
-    *Used += (Length + 3) & ~3;
-}
-
 /* Starts a Linux program: Image (NT path) with "/" at Root, cwd "/", Args (ArgCount
  * NUL-terminated strings, Length bytes) */
 static NTSTATUS
@@ -200,7 +183,7 @@ StartProgram(HANDLE Device, ULONG Flags, PCWSTR Image, PCWSTR Root, PCSTR Args, 
     In->EnvironmentCount = 1;
     RtlZeroMemory(Created, sizeof(*Created));
     Created->Size = sizeof(*Created);
-    return Ioctl(Device, IOCTL_LXSS_CREATE_PROCESS, Request, Used, Created, sizeof(*Created));
+    return LxIoctl(Device, IOCTL_LXSS_CREATE_PROCESS, Request, Used, Created, sizeof(*Created));
 }
 
 /* "sh -c 'sleep 30'" from the payload: a process that lives while others act on it */
@@ -222,7 +205,7 @@ SignalProcess(HANDLE Device, ULONG Pid, ULONG Signal)
     Kill.Size = sizeof(Kill);
     Kill.Pid = Pid;
     Kill.Signal = Signal;
-    return Ioctl(Device, IOCTL_LXSS_SIGNAL_PROCESS, &Kill, sizeof(Kill), NULL, 0);
+    return LxIoctl(Device, IOCTL_LXSS_SIGNAL_PROCESS, &Kill, sizeof(Kill), NULL, 0);
 }
 
 static NTSTATUS
@@ -235,7 +218,7 @@ WaitProcess(HANDLE Device, ULONG Pid, ULONG Milliseconds, PLXSS_WAIT_PROCESS_OUT
     Wait.Pid = Pid;
     Wait.TimeoutMilliseconds = Milliseconds;
     RtlZeroMemory(Waited, sizeof(*Waited));
-    return Ioctl(Device, IOCTL_LXSS_WAIT_PROCESS, &Wait, sizeof(Wait), Waited, sizeof(*Waited));
+    return LxIoctl(Device, IOCTL_LXSS_WAIT_PROCESS, &Wait, sizeof(Wait), Waited, sizeof(*Waited));
 }
 
 /* Whether the NT process runs with a primary token whose user is Sid */

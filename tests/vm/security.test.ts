@@ -65,7 +65,7 @@ describe.skipIf(reason !== null)('lxcore security (guest)', () => {
     async () => {
       const disk = await makeBtrfsDisk(path.join(work, 'acl.img'));
       const exe = await buildNativeProgram(resolveBuildDir(undefined)!.dir, path.join(ROOT, 'tests/security/lxsectest.c'), work,
-        [path.join(ROOT, 'lxcore/include'), path.join(ROOT, 'psxss/include'), path.join(ROOT, 'tests/psxss/guest')], ['subsystems/lxss/psxss/libpsxcli.a', 'sdk/lib/smlib/libsmlib.a']);
+        [path.join(ROOT, 'lxcore/include'), path.join(ROOT, 'psxss/include'), path.join(ROOT, 'tests/psxss/guest'), path.join(ROOT, 'tests/runner')], ['subsystems/lxss/psxss/libpsxcli.a', 'sdk/lib/smlib/libsmlib.a']);
       const inf = path.join(work, 'lxsec.inf');
       writeFileSync(inf, ['[Version]', 'Signature = "$Windows NT$"', '[AddReg]',
         'HKLM,"SYSTEM\\CurrentControlSet\\Control\\Session Manager","BootExecute",0x00010000,"lxsectest","lxtestrun"', ''].join('\r\n'));

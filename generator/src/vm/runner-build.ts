@@ -88,7 +88,7 @@ export async function buildNativeProgram(buildDir: string, src: string, outDir: 
 
 /** The in-guest test runner, tests/runner/lxtestrun.c. */
 export function buildRunner(buildDir: string, outDir: string): Promise<string> {
-  return buildNativeProgram(buildDir, path.join(ROOT, 'tests', 'runner', 'lxtestrun.c'), outDir, [path.join(ROOT, 'lxcore', 'include')]);
+  return buildNativeProgram(buildDir, path.join(ROOT, 'tests', 'runner', 'lxtestrun.c'), outDir, [path.join(ROOT, 'lxcore', 'include'), path.join(ROOT, 'tests', 'runner')]);
 }
 
 /** The include_directories of lxcore/CMakeLists.txt (${CMAKE_CURRENT_SOURCE_DIR}/X -> X). */
