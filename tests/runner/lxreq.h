@@ -1,8 +1,8 @@
 /*
  * PROJECT:     lxss for ReactOS - native clients of \Device\lxss in the tests
  * LICENSE:     LGPL-2.1-or-later (https://spdx.org/licenses/LGPL-2.1-or-later)
- * PURPOSE:     Sending an lxcore IOCTL and packing the blobs of IOCTL_LXSS_CREATE_PROCESS;
- *              used by lxtestrun.c and tests/security/lxsectest.c
+ * PURPOSE:     Sending lxcore IOCTLs: the blobs of IOCTL_LXSS_CREATE_PROCESS, waiting for and
+ *              signalling a process; used by lxtestrun.c and tests/security/lxsectest.c
  */
 
 #ifndef _LXREQ_H_
@@ -25,6 +25,33 @@ PutBlob(PUCHAR Base, PULONG Used, PLXSS_BLOB Blob, const VOID *Data, ULONG Lengt
     Blob->Length = Length;
     RtlCopyMemory(Base + *Used, Data, Length);
     *Used += Length;
+}
+
+/* Waits for a Linux process for at most Milliseconds (LXSS_WAIT_INFINITE: no limit) */
+static NTSTATUS
+LxWaitProcess(HANDLE Device, ULONG Pid, ULONG Milliseconds, PLXSS_WAIT_PROCESS_OUT Waited)
+{
+    LXSS_WAIT_PROCESS_IN Wait;
+
+    RtlZeroMemory(&Wait, sizeof(Wait));
+    Wait.Size = sizeof(Wait);
+    Wait.Pid = Pid;
+    Wait.TimeoutMilliseconds = Milliseconds;
+    RtlZeroMemory(Waited, sizeof(*Waited));
+    Waited->Size = sizeof(*Waited);
+    return LxIoctl(Device, IOCTL_LXSS_WAIT_PROCESS, &Wait, sizeof(Wait), Waited, sizeof(*Waited));
+}
+
+static NTSTATUS
+LxSignalProcess(HANDLE Device, ULONG Pid, ULONG Signal)
+{
+    LXSS_SIGNAL_PROCESS_IN Kill;
+
+    RtlZeroMemory(&Kill, sizeof(Kill));
+    Kill.Size = sizeof(Kill);
+    Kill.Pid = Pid;
+    Kill.Signal = Signal;
+    return LxIoctl(Device, IOCTL_LXSS_SIGNAL_PROCESS, &Kill, sizeof(Kill), NULL, 0);
 }
 
 #endif /* _LXREQ_H_ */

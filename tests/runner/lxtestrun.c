@@ -332,21 +332,6 @@ CreateStdinPipe(PHANDLE ReadEnd, PHANDLE WriteEnd)
     return Status;
 }
 
-/* Waits for the test's process for at most Milliseconds */
-static NTSTATUS
-WaitTest(HANDLE Device, ULONG Pid, ULONG Milliseconds, PLXSS_WAIT_PROCESS_OUT Waited)
-{
-    LXSS_WAIT_PROCESS_IN Wait;
-
-    RtlZeroMemory(&Wait, sizeof(Wait));
-    Wait.Size = sizeof(Wait);
-    Wait.Pid = Pid;
-    Wait.TimeoutMilliseconds = Milliseconds;
-    RtlZeroMemory(Waited, sizeof(*Waited));
-    Waited->Size = sizeof(*Waited);
-    return LxIoctl(Device, IOCTL_LXSS_WAIT_PROCESS, &Wait, sizeof(Wait), Waited, sizeof(*Waited));
-}
-
 static BOOLEAN
 RunProgram(HANDLE Device, PLXSS_PLANNED_TEST Test, HANDLE StdinRead, PHANDLE StdinWrite, PCHAR Why,
            ULONG WhyLength)
@@ -354,9 +339,7 @@ RunProgram(HANDLE Device, PLXSS_PLANNED_TEST Test, HANDLE StdinRead, PHANDLE Std
     static UCHAR Request[4096];
     PLXSS_CREATE_PROCESS_IN In = (PLXSS_CREATE_PROCESS_IN)Request;
     LXSS_CREATE_PROCESS_OUT Created;
-    LXSS_WAIT_PROCESS_IN Wait;
     LXSS_WAIT_PROCESS_OUT Waited;
-    LXSS_SIGNAL_PROCESS_IN Kill;
     WCHAR WidePath[260];
     CHAR Argv0[200];
     static const CHAR Cwd[] = "/tmp";
@@ -429,18 +412,8 @@ RunProgram(HANDLE Device, PLXSS_PLANNED_TEST Test, HANDLE StdinRead, PHANDLE Std
             return FALSE;
         }
         /* It was accepted: end the process before reporting */
-        RtlZeroMemory(&Kill, sizeof(Kill));
-        Kill.Size = sizeof(Kill);
-        Kill.Pid = Created.Pid;
-        Kill.Signal = LXSS_SIGKILL;
-        Status = LxIoctl(Device, IOCTL_LXSS_SIGNAL_PROCESS, &Kill, sizeof(Kill), NULL, 0);
-        RtlZeroMemory(&Wait, sizeof(Wait));
-        Wait.Size = sizeof(Wait);
-        Wait.Pid = Created.Pid;
-        Wait.TimeoutMilliseconds = LXSS_KILL_WAIT_MS;
-        RtlZeroMemory(&Waited, sizeof(Waited));
-        Waited.Size = sizeof(Waited);
-        LxIoctl(Device, IOCTL_LXSS_WAIT_PROCESS, &Wait, sizeof(Wait), &Waited, sizeof(Waited));
+        Status = LxSignalProcess(Device, Created.Pid, LXSS_SIGKILL);
+        LxWaitProcess(Device, Created.Pid, LXSS_KILL_WAIT_MS, &Waited);
         _snprintf(Why, WhyLength, "exec succeeded (pid %lu), expected exec failure %ld (SIGKILL %s)",
                   (ULONG)Created.Pid, Test->ExpectedExecError, NT_SUCCESS(Status) ? "sent" : "failed");
         return FALSE;
@@ -456,7 +429,7 @@ RunProgram(HANDLE Device, PLXSS_PLANNED_TEST Test, HANDLE StdinRead, PHANDLE Std
         IO_STATUS_BLOCK Iosb;
 
         /* the line comes LXSS_STDIN_DELAY_MS after the start; then a pipe is closed */
-        Status = WaitTest(Device, Created.Pid, LXSS_STDIN_DELAY_MS, &Waited);
+        Status = LxWaitProcess(Device, Created.Pid, LXSS_STDIN_DELAY_MS, &Waited);
         if (NT_SUCCESS(Status) && Waited.State == LXSS_PROCESS_RUNNING)
             NtWriteFile(*StdinWrite, NULL, NULL, NULL, &Iosb, (PVOID)LXSS_STDIN_LINE,
                         sizeof(LXSS_STDIN_LINE) - 1, NULL, NULL);
@@ -466,10 +439,7 @@ RunProgram(HANDLE Device, PLXSS_PLANNED_TEST Test, HANDLE StdinRead, PHANDLE Std
             *StdinWrite = NULL;
         }
     }
-    Status = WaitTest(Device, Created.Pid, Test->TimeoutSeconds * 1000, &Waited);
-    RtlZeroMemory(&Wait, sizeof(Wait));
-    Wait.Size = sizeof(Wait);
-    Wait.Pid = Created.Pid;
+    Status = LxWaitProcess(Device, Created.Pid, Test->TimeoutSeconds * 1000, &Waited);
     if (!NT_SUCCESS(Status))
     {
         _snprintf(Why, WhyLength, "wait request failed, status 0x%08lx", Status);
@@ -478,13 +448,8 @@ RunProgram(HANDLE Device, PLXSS_PLANNED_TEST Test, HANDLE StdinRead, PHANDLE Std
 
     if (Waited.State == LXSS_PROCESS_RUNNING)
     {
-        RtlZeroMemory(&Kill, sizeof(Kill));
-        Kill.Size = sizeof(Kill);
-        Kill.Pid = Created.Pid;
-        Kill.Signal = LXSS_SIGKILL;
-        Status = LxIoctl(Device, IOCTL_LXSS_SIGNAL_PROCESS, &Kill, sizeof(Kill), NULL, 0);
-        Wait.TimeoutMilliseconds = LXSS_KILL_WAIT_MS;
-        LxIoctl(Device, IOCTL_LXSS_WAIT_PROCESS, &Wait, sizeof(Wait), &Waited, sizeof(Waited));
+        Status = LxSignalProcess(Device, Created.Pid, LXSS_SIGKILL);
+        LxWaitProcess(Device, Created.Pid, LXSS_KILL_WAIT_MS, &Waited);
         _snprintf(Why, WhyLength, "timeout after %lu s (SIGKILL %s)", Test->TimeoutSeconds,
                   (NT_SUCCESS(Status) && Waited.State != LXSS_PROCESS_RUNNING) ? "sent" : "failed");
         return FALSE;

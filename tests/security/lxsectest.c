@@ -39,7 +39,6 @@
 #include "psxstart.h"
 
 #define PAYLOAD_ROOT    L"\\Device\\Harddisk1\\Partition1"
-#define LX_SIGKILL      9
 
 /* privilege values (wdm.h has them for kernel mode only) */
 #define SE_CREATE_TOKEN_PRIVILEGE   2
@@ -194,31 +193,6 @@ StartShell(HANDLE Device, ULONG Flags, PLXSS_CREATE_PROCESS_OUT Created)
 
     return StartProgram(Device, Flags, PAYLOAD_ROOT L"\\bin\\sh", PAYLOAD_ROOT, Args,
                         sizeof(Args), 3, Created);
-}
-
-static NTSTATUS
-SignalProcess(HANDLE Device, ULONG Pid, ULONG Signal)
-{
-    LXSS_SIGNAL_PROCESS_IN Kill;
-
-    RtlZeroMemory(&Kill, sizeof(Kill));
-    Kill.Size = sizeof(Kill);
-    Kill.Pid = Pid;
-    Kill.Signal = Signal;
-    return LxIoctl(Device, IOCTL_LXSS_SIGNAL_PROCESS, &Kill, sizeof(Kill), NULL, 0);
-}
-
-static NTSTATUS
-WaitProcess(HANDLE Device, ULONG Pid, ULONG Milliseconds, PLXSS_WAIT_PROCESS_OUT Waited)
-{
-    LXSS_WAIT_PROCESS_IN Wait;
-
-    RtlZeroMemory(&Wait, sizeof(Wait));
-    Wait.Size = sizeof(Wait);
-    Wait.Pid = Pid;
-    Wait.TimeoutMilliseconds = Milliseconds;
-    RtlZeroMemory(Waited, sizeof(*Waited));
-    return LxIoctl(Device, IOCTL_LXSS_WAIT_PROCESS, &Wait, sizeof(Wait), Waited, sizeof(*Waited));
 }
 
 /* Whether the NT process runs with a primary token whose user is Sid */
@@ -379,7 +353,7 @@ RunProbe(HANDLE Device, PCWSTR Root, PULONG ExitStatus)
         return Status;
     if (Created.LinuxError != 0)
         return STATUS_UNSUCCESSFUL;
-    Status = WaitProcess(Device, Created.Pid, 20000, &Waited);
+    Status = LxWaitProcess(Device, Created.Pid, 20000, &Waited);
     if (NT_SUCCESS(Status) && Waited.State == LXSS_PROCESS_EXITED)
         *ExitStatus = Waited.ExitStatus;
     return Status;
@@ -592,7 +566,7 @@ _main(int argc, char *argv[], char *envp[], ULONG DebugFlag)
           "a user may not send a Linux program's output to the kernel debugger (LXSS_CREATE_DEBUG_STDIO)",
           Status);
     if (NT_SUCCESS(Status) && Created.LinuxError == 0)
-        SignalProcess(DeviceA, Created.Pid, LX_SIGKILL);
+        LxSignalProcess(DeviceA, Created.Pid, LXSS_SIGKILL);
 
     /* The user's own Linux process, with the user's token */
     Status = StartShell(DeviceA, 0, &Created);
@@ -609,17 +583,17 @@ _main(int argc, char *argv[], char *envp[], ULONG DebugFlag)
 
     /* Another user cannot act on it */
     Impersonate(TokenB);
-    Status = SignalProcess(DeviceB, Created.Pid, LX_SIGKILL);
+    Status = LxSignalProcess(DeviceB, Created.Pid, LXSS_SIGKILL);
     Check(Status == STATUS_ACCESS_DENIED, "another user cannot kill it", Status);
-    Status = WaitProcess(DeviceB, Created.Pid, 0, &Waited);
+    Status = LxWaitProcess(DeviceB, Created.Pid, 0, &Waited);
     Check(Status == STATUS_ACCESS_DENIED, "another user cannot wait for it", Status);
 
     /* Its own user can */
     Impersonate(TokenA);
-    Status = SignalProcess(DeviceA, Created.Pid, LX_SIGKILL);
+    Status = LxSignalProcess(DeviceA, Created.Pid, LXSS_SIGKILL);
     Check(NT_SUCCESS(Status), "its user kills it", Status);
-    Status = WaitProcess(DeviceA, Created.Pid, 10000, &Waited);
-    Check(NT_SUCCESS(Status) && Waited.State == LXSS_PROCESS_KILLED && Waited.Signal == LX_SIGKILL,
+    Status = LxWaitProcess(DeviceA, Created.Pid, 10000, &Waited);
+    Check(NT_SUCCESS(Status) && Waited.State == LXSS_PROCESS_KILLED && Waited.Signal == LXSS_SIGKILL,
           "its user waits for it and sees SIGKILL", Status);
     Impersonate(NULL);
 
