@@ -27,6 +27,7 @@
 #define LX_PROC_SUPER_MAGIC     0x00009FA0u
 #define LX_TMPFS_MAGIC          0x01021994u
 #define LX_PIPEFS_MAGIC         0x50495045u
+#define LX_ANON_INODE_FS_MAGIC  0x09041934u
 #define LX_DEVPTS_SUPER_MAGIC   0x00001CD1u
 
 /* f_flags (statvfs's ST_*): ST_VALID says the field is filled */

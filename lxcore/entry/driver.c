@@ -253,6 +253,7 @@ DriverEntry(
     LxInitializeLocks();
     LxInitializeIpc();
     LxInitializeShmfs();
+    LxInitializeEpoll();
 
     /* The pico registration window closes after boot-start drivers: do it first. */
     Status = LxRegisterPicoProvider();

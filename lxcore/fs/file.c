@@ -29,6 +29,7 @@ LxAllocateFile(
     File->StatusFlags = StatusFlags;
     File->Mode = Mode;
     ExInitializeFastMutex(&File->Lock);
+    InitializeListHead(&File->EpollItems);
     return File;
 }
 
@@ -45,6 +46,8 @@ LxDereferenceFile(
 {
     if (InterlockedDecrement(&File->RefCount) != 0)
         return;
+    if (File->Flags & LX_FILE_EPOLLED)
+        LxEpollForgetFile(File);
     if (File->Ops->Release != NULL)
         File->Ops->Release(File);
     if (File->Path != NULL)
@@ -306,6 +309,54 @@ LxStatCharDevice(
     St->StRdev = (Major << 8) | Minor;
     St->StDev = 5;
     St->StIno = St->StIno32 = 0x1000 + (Major << 8) + Minor;
+}
+
+/* The one inode of anon_inodefs that eventfd, epoll, timerfd and signalfd descriptions share
+ * (mode 0600 without a type, as Linux shows it) */
+LONG
+LxAnonInodeStat(
+    _In_ PLX_FILE File,
+    _Out_ struct _LX_STAT64 *St)
+{
+    UNREFERENCED_PARAMETER(File);
+    St->StMode = 0600;
+    St->StDev = 14;
+    St->StIno = St->StIno32 = 1;
+    return 0;
+}
+
+LONG
+LxAnonInodeStatfs(
+    _In_ PLX_FILE File,
+    _Out_ lx_statfs_info *Info)
+{
+    UNREFERENCED_PARAMETER(File);
+    LxStatfsDefaults(Info, LX_ANON_INODE_FS_MAGIC);
+    return 0;
+}
+
+/* Waits (Lock held on entry, released on return) until Queue is woken: 0, or -EAGAIN for a
+ * non-blocking description, -EINTR when a signal came first */
+LONG
+LxFileWaitUnlock(
+    _In_ PLX_FILE File,
+    _Inout_ PLX_WAIT_QUEUE Queue,
+    _Inout_ PFAST_MUTEX Lock)
+{
+    LX_WAITER Waiter;
+    PVOID Object = &Waiter.Event;
+    NTSTATUS Status;
+
+    if (File->StatusFlags & LX_O_NONBLOCK)
+    {
+        ExReleaseFastMutex(Lock);
+        return -LX_EAGAIN;
+    }
+    LxPrepareWait(&Waiter, Queue);
+    ExReleaseFastMutex(Lock);
+    Status = LxWaitInterruptible(1, &Object, NULL);
+    LxFinishWait(&Waiter);
+    return Status == STATUS_ALERTED ? -LX_EINTR : 0;
 }
 
 #define LX_DIRENT_HEADER        19  /* d_ino 8, d_off 8, d_reclen 2, d_type 1 */

@@ -44,6 +44,7 @@
 
 /* LX_FILE.Flags */
 #define LX_FILE_PREAD       0x0001  /* pread/pwrite allowed (a position means something) */
+#define LX_FILE_EPOLLED     0x0002  /* an epoll has watched it: its release tells eventpoll.c */
 
 /* What mmap of a file gives (LX_FILE_OPERATIONS.Mmap) */
 #define LX_MMAP_ANONYMOUS   0       /* zero-filled memory, as MAP_ANONYMOUS (/dev/zero) */
@@ -76,6 +77,7 @@ struct _LX_FILE
     FAST_MUTEX Lock;            /* serialises Offset updates and the kind's cursor */
     LONGLONG Offset;
     PCHAR Path;                 /* resolved Linux path (openat, fchdir, fd names), or NULL */
+    LIST_ENTRY EpollItems;      /* the epoll items watching it (eventpoll.c, under its lock) */
 };
 
 typedef struct _LX_FILE_OPERATIONS
@@ -131,11 +133,39 @@ LONG LxSeekWithin(_In_ PLX_FILE File, _In_ LONGLONG Offset, _In_ ULONG Whence, _
 LONG LxNoSeek(_In_ PLX_FILE File, _In_ LONGLONG Offset, _In_ ULONG Whence, _Out_ PLONGLONG NewOffset);
 VOID LxStatfsDefaults(_Out_ lx_statfs_info *Info, _In_ ULONG Type);
 VOID LxStatCharDevice(_Out_ struct _LX_STAT64 *St, _In_ ULONG Major, _In_ ULONG Minor, _In_ ULONG Mode);
+LONG LxAnonInodeStat(_In_ PLX_FILE File, _Out_ struct _LX_STAT64 *St);
+LONG LxAnonInodeStatfs(_In_ PLX_FILE File, _Out_ lx_statfs_info *Info);
+LONG LxFileWaitUnlock(_In_ PLX_FILE File, _Inout_ PLX_WAIT_QUEUE Queue, _Inout_ PFAST_MUTEX Lock);
 /* Appends one linux_dirent64 record to Out (OutSize bytes); FALSE when it does not fit */
 BOOLEAN LxEmitDirent(_Inout_ PUCHAR Out, _Inout_ PULONG Used, _In_ ULONG OutSize, _In_ ULONGLONG Inode,
                      _In_ LONGLONG Offset, _In_ UCHAR Type, _In_ PCSTR Name, _In_ ULONG NameLength);
 LONG LxDirectoryReadWrite(_In_ PLX_FILE File, _In_ ULONG_PTR Buffer, _In_ SIZE_T Count,
                           _In_opt_ PLONGLONG Position);     /* -EISDIR */
+
+/* eventfd.c */
+LONG LxCreateEventfd(_In_ ULONG Initial, _In_ BOOLEAN Semaphore, _In_ ULONG StatusFlags,
+                     _Out_ PLX_FILE *File);
+
+/* eventpoll.c: epoll (struct epoll_event is packed on i386: 12 bytes) */
+#define LX_EPOLL_CTL_ADD    1
+#define LX_EPOLL_CTL_DEL    2
+#define LX_EPOLL_CTL_MOD    3
+#include <pshpack4.h>
+struct _LX_EPOLL_EVENT
+{
+    ULONG Events;
+    ULONGLONG Data;
+};
+#include <poppack.h>
+C_ASSERT(sizeof(struct _LX_EPOLL_EVENT) == 12);
+VOID LxInitializeEpoll(VOID);
+LONG LxCreateEpoll(_Out_ PLX_FILE *File);
+BOOLEAN LxFileIsEpoll(_In_ PLX_FILE File);
+LONG LxEpollCtl(_In_ PLX_FILE File, _In_ LONG Op, _In_ LONG Fd, _In_ PLX_FILE Target,
+                _In_ const struct _LX_EPOLL_EVENT *Event);
+LONG LxEpollWait(_In_ PLX_FILE File, _In_ ULONG_PTR Events, _In_ LONG Max,
+                 _In_opt_ PLONGLONG Timeout);
+VOID LxEpollForgetFile(_In_ PLX_FILE File);
 
 /* fdtable.c: the per-process descriptor table */
 PLX_FILE LxGetFile(_In_ PLX_PROCESS Process, _In_ ULONG Fd);   /* referenced or NULL */
@@ -149,7 +179,15 @@ ULONG LxFdLimit(_In_ PLX_PROCESS Process);
 LONG LxGetCloexec(_In_ PLX_PROCESS Process, _In_ ULONG Fd);
 VOID LxSetCloexec(_In_ PLX_PROCESS Process, _In_ ULONG Fd, _In_ BOOLEAN Cloexec);
 
-/* poll.c: poll tables (kinds call LxPollWait or LxPollRecheck from their Poll operation) */
+/* poll.c: poll tables (kinds call LxPollWait or LxPollRecheck from their Poll operation). A
+ * table's owner decides what a registration does: the poll engine wakes one event, an epoll
+ * item (eventpoll.c) puts itself on its ready list. */
+typedef VOID (*PLX_POLL_QUEUE_ROUTINE)(_Inout_ PLX_POLL_TABLE Table, _Inout_ PLX_WAIT_QUEUE Queue);
+struct _LX_POLL_TABLE
+{
+    PLX_POLL_QUEUE_ROUTINE Queue;   /* registers one wait of the table's owner on a queue */
+    BOOLEAN Recheck;                /* a file that cannot wake: its owner asks again */
+};
 VOID LxPollWait(_Inout_ PLX_POLL_TABLE Table, _Inout_ PLX_WAIT_QUEUE Queue);
 VOID LxPollRecheck(_Inout_ PLX_POLL_TABLE Table);
 /* One entry of poll(2); Fd < 0 is skipped */

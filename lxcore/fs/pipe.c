@@ -68,30 +68,6 @@ LxPipeRelease(
     }
 }
 
-/* Waits (the pipe's lock held on entry, released on return) until the pipe changes: 0, or
- * -EAGAIN for a non-blocking description, -EINTR when a signal came first */
-static
-LONG
-LxPipeWaitUnlock(
-    _In_ PLX_FILE File,
-    _In_ PLX_PIPE Pipe)
-{
-    LX_WAITER Waiter;
-    PVOID Object = &Waiter.Event;
-    NTSTATUS Status;
-
-    if (File->StatusFlags & LX_O_NONBLOCK)
-    {
-        ExReleaseFastMutex(&Pipe->Lock);
-        return -LX_EAGAIN;
-    }
-    LxPrepareWait(&Waiter, &Pipe->Wait);
-    ExReleaseFastMutex(&Pipe->Lock);
-    Status = LxWaitInterruptible(1, &Object, NULL);
-    LxFinishWait(&Waiter);
-    return Status == STATUS_ALERTED ? -LX_EINTR : 0;
-}
-
 static
 LONG
 LxPipeRead(
@@ -134,7 +110,7 @@ LxPipeRead(
             ExReleaseFastMutex(&Pipe->Lock);
             break;      /* end of file */
         }
-        Result = LxPipeWaitUnlock(File, Pipe);
+        Result = LxFileWaitUnlock(File, &Pipe->Wait, &Pipe->Lock);
         if (Result < 0)
         {
             ExFreePoolWithTag(Bounce, LX_TAG_TEMP);
@@ -197,7 +173,7 @@ LxPipeWrite(
                 ExReleaseFastMutex(&Pipe->Lock);
                 continue;
             }
-            Result = LxPipeWaitUnlock(File, Pipe);
+            Result = LxFileWaitUnlock(File, &Pipe->Wait, &Pipe->Lock);
             if (Result < 0)
                 break;
         }

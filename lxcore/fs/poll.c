@@ -4,8 +4,8 @@
  * PURPOSE:     Poll tables and the poll engine under poll, ppoll, select and pselect6
  *
  * The first pass asks every file's Poll operation for its ready events with a table: the
- * kind puts one wait entry per wait queue of its own into it (LxPollWait), and each entry's
- * wake sets the table's one event. Then, while nothing asked for is ready, the poller waits
+ * kind registers each wait queue of its own in it (LxPollWait), which here adds a wait entry
+ * whose wake sets the poller's one event. Then, while nothing asked for is ready, the poller waits
  * on that single event (and its signal event), so there is no limit on the number of files.
  * Later passes ask again without a table. A kind whose state changes without a wake (NT
  * pipes from the launcher) calls LxPollRecheck instead: the poller then also wakes every
@@ -20,12 +20,30 @@
 #define LX_POLL_RECHECK_MS  20
 #define LX_POLL_ALWAYS      (LX_POLLERR | LX_POLLHUP | LX_POLLNVAL)
 
-struct _LX_POLL_TABLE
+/* Called by a kind's Poll operation: the table's owner waits on Queue too */
+VOID
+LxPollWait(
+    _Inout_ PLX_POLL_TABLE Table,
+    _Inout_ PLX_WAIT_QUEUE Queue)
 {
+    Table->Queue(Table, Queue);
+}
+
+/* Called by a kind's Poll operation when its state changes without a wake */
+VOID
+LxPollRecheck(
+    _Inout_ PLX_POLL_TABLE Table)
+{
+    Table->Recheck = TRUE;
+}
+
+/* The poll engine's table: every registration wakes one event */
+typedef struct _LX_POLLER
+{
+    LX_POLL_TABLE Table;
     KEVENT Event;               /* set by a wake of any queue in the table */
     LIST_ENTRY Entries;         /* LX_POLL_ENTRY */
-    BOOLEAN Recheck;            /* a file cannot wake the poller: ask again periodically */
-};
+} LX_POLLER, *PLX_POLLER;
 
 typedef struct _LX_POLL_ENTRY
 {
@@ -36,22 +54,23 @@ typedef struct _LX_POLL_ENTRY
 static
 VOID
 NTAPI
-LxPollWake(
+LxPollerWake(
     _In_ PLX_WAIT_ENTRY Entry,
     _In_ ULONG Events)
 {
-    PLX_POLL_TABLE Table = Entry->Context;
+    PLX_POLLER Poller = Entry->Context;
 
     UNREFERENCED_PARAMETER(Events);
-    KeSetEvent(&Table->Event, IO_NO_INCREMENT, FALSE);
+    KeSetEvent(&Poller->Event, IO_NO_INCREMENT, FALSE);
 }
 
-/* Called by a kind's Poll operation: wake this table when Queue is woken */
+static
 VOID
-LxPollWait(
+LxPollerQueue(
     _Inout_ PLX_POLL_TABLE Table,
     _Inout_ PLX_WAIT_QUEUE Queue)
 {
+    PLX_POLLER Poller = CONTAINING_RECORD(Table, LX_POLLER, Table);
     PLX_POLL_ENTRY Entry = ExAllocatePoolWithTag(NonPagedPool, sizeof(*Entry), LX_TAG_TEMP);
 
     if (Entry == NULL)
@@ -59,26 +78,19 @@ LxPollWait(
         Table->Recheck = TRUE;  /* no memory for the entry: fall back to asking again */
         return;
     }
-    LxInitializeWaitEntry(&Entry->Wait, LxPollWake, Table);
-    InsertTailList(&Table->Entries, &Entry->TableLink);
+    LxInitializeWaitEntry(&Entry->Wait, LxPollerWake, Poller);
+    InsertTailList(&Poller->Entries, &Entry->TableLink);
     LxAddWaitEntry(Queue, &Entry->Wait);
-}
-
-VOID
-LxPollRecheck(
-    _Inout_ PLX_POLL_TABLE Table)
-{
-    Table->Recheck = TRUE;
 }
 
 static
 VOID
-LxFreePollTable(
-    _Inout_ PLX_POLL_TABLE Table)
+LxFreePoller(
+    _Inout_ PLX_POLLER Poller)
 {
-    while (!IsListEmpty(&Table->Entries))
+    while (!IsListEmpty(&Poller->Entries))
     {
-        PLX_POLL_ENTRY Entry = CONTAINING_RECORD(RemoveHeadList(&Table->Entries), LX_POLL_ENTRY,
+        PLX_POLL_ENTRY Entry = CONTAINING_RECORD(RemoveHeadList(&Poller->Entries), LX_POLL_ENTRY,
                                                  TableLink);
         LxRemoveWaitEntry(&Entry->Wait);
         ExFreePoolWithTag(Entry, LX_TAG_TEMP);
@@ -126,7 +138,7 @@ LxPollFiles(
     _In_ ULONG Count,
     _In_opt_ PLONGLONG Timeout)
 {
-    LX_POLL_TABLE Table;
+    LX_POLLER Poller;
     PLX_FILE *Files;
     ULONGLONG Deadline = 0;
     LONG Ready;
@@ -138,17 +150,18 @@ LxPollFiles(
     /* the descriptions polled stay referenced for the whole call, with their wait queues */
     for (i = 0; i < Count; i++)
         Files[i] = Items[i].Fd < 0 ? NULL : LxGetFile(Process, (ULONG)Items[i].Fd);
-    KeInitializeEvent(&Table.Event, NotificationEvent, FALSE);
-    InitializeListHead(&Table.Entries);
-    Table.Recheck = FALSE;
+    Poller.Table.Queue = LxPollerQueue;
+    Poller.Table.Recheck = FALSE;
+    KeInitializeEvent(&Poller.Event, NotificationEvent, FALSE);
+    InitializeListHead(&Poller.Entries);
     if (Timeout != NULL && *Timeout < 0)
         Deadline = LxMonotonicTime() + (ULONGLONG)(-*Timeout);
 
-    Ready = LxPollPass(Items, Files, Count, &Table);
+    Ready = LxPollPass(Items, Files, Count, &Poller.Table);
     while (Ready == 0 && (Timeout == NULL || *Timeout < 0))
     {
         LARGE_INTEGER Wait, *WaitPointer = NULL;
-        PVOID Object = &Table.Event;
+        PVOID Object = &Poller.Event;
         NTSTATUS Status;
 
         if (Timeout != NULL)
@@ -157,7 +170,7 @@ LxPollFiles(
                 break;
             WaitPointer = &Wait;
         }
-        if (Table.Recheck && (WaitPointer == NULL || -Wait.QuadPart > LX_POLL_RECHECK_MS * 10000LL))
+        if (Poller.Table.Recheck && (WaitPointer == NULL || -Wait.QuadPart > LX_POLL_RECHECK_MS * 10000LL))
         {
             Wait.QuadPart = -LX_POLL_RECHECK_MS * 10000LL;
             WaitPointer = &Wait;
@@ -168,11 +181,11 @@ LxPollFiles(
             Ready = -LX_EINTR;
             break;
         }
-        KeClearEvent(&Table.Event);
+        KeClearEvent(&Poller.Event);
         Ready = LxPollPass(Items, Files, Count, NULL);
     }
 
-    LxFreePollTable(&Table);
+    LxFreePoller(&Poller);
     for (i = 0; i < Count; i++)
     {
         if (Files[i] != NULL)

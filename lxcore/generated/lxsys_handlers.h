@@ -615,11 +615,11 @@ LONG NTAPI LxSysFadvise64(LONG Fd, ULONG OffsetLo, ULONG OffsetHi, SIZE_T Len, L
 LONG NTAPI LxSysExitGroup(LONG ErrorCode);
 /* 253 lookup_dcookie (fs, enosys): Linux sys_lookup_dcookie */
 LONG NTAPI LxSysLookupDcookie(ULONG Cookie64Lo, ULONG Cookie64Hi, CHAR *Buf, SIZE_T Len);
-/* 254 epoll_create (fs, enosys): Linux sys_epoll_create */
+/* 254 epoll_create (fs, implemented): Linux sys_epoll_create */
 LONG NTAPI LxSysEpollCreate(LONG Size);
-/* 255 epoll_ctl (fs, enosys): Linux sys_epoll_ctl */
+/* 255 epoll_ctl (fs, implemented): Linux sys_epoll_ctl */
 LONG NTAPI LxSysEpollCtl(LONG Epfd, LONG Op, LONG Fd, LX_EPOLL_EVENT *Event);
-/* 256 epoll_wait (fs, enosys): Linux sys_epoll_wait */
+/* 256 epoll_wait (fs, implemented): Linux sys_epoll_wait */
 LONG NTAPI LxSysEpollWait(LONG Epfd, LX_EPOLL_EVENT *Events, LONG Maxevents, LONG Timeout);
 /* 257 remap_file_pages (mm, enosys): Linux sys_remap_file_pages */
 LONG NTAPI LxSysRemapFilePages(ULONG_PTR Start, ULONG_PTR Size, ULONG_PTR Prot, ULONG_PTR Pgoff, ULONG_PTR Flags);
@@ -743,7 +743,7 @@ LONG NTAPI LxSysVmsplice(LONG Fd, const LX_IOVEC *Iov, ULONG_PTR NrSegs, ULONG F
 LONG NTAPI LxSysMovePages(LX_PID Pid, ULONG_PTR NrPages, const VOID **Pages, const LONG *Nodes, LONG *Status, LONG Flags);
 /* 318 getcpu (sched, enosys): Linux sys_getcpu */
 LONG NTAPI LxSysGetcpu(ULONG *Cpu, ULONG *Node, VOID *Cache);
-/* 319 epoll_pwait (fs, enosys): Linux sys_epoll_pwait */
+/* 319 epoll_pwait (fs, implemented): Linux sys_epoll_pwait */
 LONG NTAPI LxSysEpollPwait(LONG Epfd, LX_EPOLL_EVENT *Events, LONG Maxevents, LONG Timeout, const LX_SIGSET *Sigmask, SIZE_T Sigsetsize);
 /* 320 utimensat (fs, partial): Linux sys_utimensat_time32 */
 LONG NTAPI LxSysUtimensat(ULONG Dfd, const CHAR *Filename, LX_OLD_TIMESPEC32 *T, LONG Flags);
@@ -751,7 +751,7 @@ LONG NTAPI LxSysUtimensat(ULONG Dfd, const CHAR *Filename, LX_OLD_TIMESPEC32 *T,
 LONG NTAPI LxSysSignalfd(LONG Ufd, LX_SIGSET *UserMask, SIZE_T Sizemask);
 /* 322 timerfd_create (fs, enosys): Linux sys_timerfd_create */
 LONG NTAPI LxSysTimerfdCreate(LONG Clockid, LONG Flags);
-/* 323 eventfd (fs, enosys): Linux sys_eventfd */
+/* 323 eventfd (fs, implemented): Linux sys_eventfd */
 LONG NTAPI LxSysEventfd(ULONG Count);
 /* 324 fallocate (fs, enosys): Linux sys_ia32_fallocate */
 LONG NTAPI LxSysFallocate(LONG Fd, LONG Mode, ULONG OffsetLo, ULONG OffsetHi, ULONG LenLo, ULONG LenHi);
@@ -761,9 +761,9 @@ LONG NTAPI LxSysTimerfdSettime(LONG Ufd, LONG Flags, const LX_OLD_ITIMERSPEC32 *
 LONG NTAPI LxSysTimerfdGettime(LONG Ufd, LX_OLD_ITIMERSPEC32 *Otmr);
 /* 327 signalfd4 (fs, enosys): Linux sys_signalfd4 */
 LONG NTAPI LxSysSignalfd4(LONG Ufd, LX_SIGSET *UserMask, SIZE_T Sizemask, LONG Flags);
-/* 328 eventfd2 (fs, enosys): Linux sys_eventfd2 */
+/* 328 eventfd2 (fs, implemented): Linux sys_eventfd2 */
 LONG NTAPI LxSysEventfd2(ULONG Count, LONG Flags);
-/* 329 epoll_create1 (fs, enosys): Linux sys_epoll_create1 */
+/* 329 epoll_create1 (fs, implemented): Linux sys_epoll_create1 */
 LONG NTAPI LxSysEpollCreate1(LONG Flags);
 /* 330 dup3 (fs, implemented): Linux sys_dup3 */
 LONG NTAPI LxSysDup3(ULONG Oldfd, ULONG Newfd, LONG Flags);
@@ -973,7 +973,7 @@ LONG NTAPI LxSysPidfdGetfd(LONG Pidfd, LONG Fd, ULONG Flags);
 LONG NTAPI LxSysFaccessat2(LONG Dfd, const CHAR *Filename, LONG Mode, LONG Flags);
 /* 440 process_madvise (mm, enosys): Linux sys_process_madvise */
 LONG NTAPI LxSysProcessMadvise(LONG Pidfd, const LX_IOVEC *Vec, SIZE_T Vlen, LONG Behavior, ULONG Flags);
-/* 441 epoll_pwait2 (fs, enosys): Linux sys_epoll_pwait2 */
+/* 441 epoll_pwait2 (fs, implemented): Linux sys_epoll_pwait2 */
 LONG NTAPI LxSysEpollPwait2(LONG Epfd, LX_EPOLL_EVENT *Events, LONG Maxevents, const LX_KERNEL_TIMESPEC *Timeout, const LX_SIGSET *Sigmask, SIZE_T Sigsetsize);
 /* 442 mount_setattr (fs, enosys): Linux sys_mount_setattr */
 LONG NTAPI LxSysMountSetattr(LONG Dfd, const CHAR *Path, ULONG Flags, LX_MOUNT_ATTR *Uattr, SIZE_T Usize);

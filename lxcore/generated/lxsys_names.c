@@ -261,9 +261,9 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { NULL,                        0, LXSYS_STATUS_UNASSIGNED }, /* 251 */
     { "exit_group",                1, LXSYS_STATUS_IMPLEMENTED }, /* 252 */
     { "lookup_dcookie",            4, LXSYS_STATUS_ENOSYS }, /* 253 */
-    { "epoll_create",              1, LXSYS_STATUS_ENOSYS }, /* 254 */
-    { "epoll_ctl",                 4, LXSYS_STATUS_ENOSYS }, /* 255 */
-    { "epoll_wait",                4, LXSYS_STATUS_ENOSYS }, /* 256 */
+    { "epoll_create",              1, LXSYS_STATUS_IMPLEMENTED }, /* 254 */
+    { "epoll_ctl",                 4, LXSYS_STATUS_IMPLEMENTED }, /* 255 */
+    { "epoll_wait",                4, LXSYS_STATUS_IMPLEMENTED }, /* 256 */
     { "remap_file_pages",          5, LXSYS_STATUS_ENOSYS }, /* 257 */
     { "set_tid_address",           1, LXSYS_STATUS_IMPLEMENTED }, /* 258 */
     { "timer_create",              3, LXSYS_STATUS_ENOSYS }, /* 259 */
@@ -326,17 +326,17 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "vmsplice",                  4, LXSYS_STATUS_ENOSYS }, /* 316 */
     { "move_pages",                6, LXSYS_STATUS_ENOSYS }, /* 317 */
     { "getcpu",                    3, LXSYS_STATUS_ENOSYS }, /* 318 */
-    { "epoll_pwait",               6, LXSYS_STATUS_ENOSYS }, /* 319 */
+    { "epoll_pwait",               6, LXSYS_STATUS_IMPLEMENTED }, /* 319 */
     { "utimensat",                 4, LXSYS_STATUS_PARTIAL }, /* 320 */
     { "signalfd",                  3, LXSYS_STATUS_ENOSYS }, /* 321 */
     { "timerfd_create",            2, LXSYS_STATUS_ENOSYS }, /* 322 */
-    { "eventfd",                   1, LXSYS_STATUS_ENOSYS }, /* 323 */
+    { "eventfd",                   1, LXSYS_STATUS_IMPLEMENTED }, /* 323 */
     { "fallocate",                 6, LXSYS_STATUS_ENOSYS }, /* 324 */
     { "timerfd_settime",           4, LXSYS_STATUS_ENOSYS }, /* 325 */
     { "timerfd_gettime",           2, LXSYS_STATUS_ENOSYS }, /* 326 */
     { "signalfd4",                 4, LXSYS_STATUS_ENOSYS }, /* 327 */
-    { "eventfd2",                  2, LXSYS_STATUS_ENOSYS }, /* 328 */
-    { "epoll_create1",             1, LXSYS_STATUS_ENOSYS }, /* 329 */
+    { "eventfd2",                  2, LXSYS_STATUS_IMPLEMENTED }, /* 328 */
+    { "epoll_create1",             1, LXSYS_STATUS_IMPLEMENTED }, /* 329 */
     { "dup3",                      3, LXSYS_STATUS_IMPLEMENTED }, /* 330 */
     { "pipe2",                     2, LXSYS_STATUS_IMPLEMENTED }, /* 331 */
     { "inotify_init1",             1, LXSYS_STATUS_ENOSYS }, /* 332 */
@@ -448,7 +448,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "pidfd_getfd",               3, LXSYS_STATUS_ENOSYS }, /* 438 */
     { "faccessat2",                4, LXSYS_STATUS_ENOSYS }, /* 439 */
     { "process_madvise",           5, LXSYS_STATUS_ENOSYS }, /* 440 */
-    { "epoll_pwait2",              6, LXSYS_STATUS_ENOSYS }, /* 441 */
+    { "epoll_pwait2",              6, LXSYS_STATUS_IMPLEMENTED }, /* 441 */
     { "mount_setattr",             5, LXSYS_STATUS_ENOSYS }, /* 442 */
     { "quotactl_fd",               4, LXSYS_STATUS_ENOSYS }, /* 443 */
     { "landlock_create_ruleset",   3, LXSYS_STATUS_ENOSYS }, /* 444 */

@@ -262,9 +262,9 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 251 (unassigned) */
     (ULONG_PTR)LxSysExitGroup,                  /* 252 exit_group */
     (ULONG_PTR)LxSysEnosys,                     /* 253 lookup_dcookie */
-    (ULONG_PTR)LxSysEnosys,                     /* 254 epoll_create */
-    (ULONG_PTR)LxSysEnosys,                     /* 255 epoll_ctl */
-    (ULONG_PTR)LxSysEnosys,                     /* 256 epoll_wait */
+    (ULONG_PTR)LxSysEpollCreate,                /* 254 epoll_create */
+    (ULONG_PTR)LxSysEpollCtl,                   /* 255 epoll_ctl */
+    (ULONG_PTR)LxSysEpollWait,                  /* 256 epoll_wait */
     (ULONG_PTR)LxSysEnosys,                     /* 257 remap_file_pages */
     (ULONG_PTR)LxSysSetTidAddress,              /* 258 set_tid_address */
     (ULONG_PTR)LxSysEnosys,                     /* 259 timer_create */
@@ -327,17 +327,17 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 316 vmsplice */
     (ULONG_PTR)LxSysEnosys,                     /* 317 move_pages */
     (ULONG_PTR)LxSysEnosys,                     /* 318 getcpu */
-    (ULONG_PTR)LxSysEnosys,                     /* 319 epoll_pwait */
+    (ULONG_PTR)LxSysEpollPwait,                 /* 319 epoll_pwait */
     (ULONG_PTR)LxSysUtimensat,                  /* 320 utimensat */
     (ULONG_PTR)LxSysEnosys,                     /* 321 signalfd */
     (ULONG_PTR)LxSysEnosys,                     /* 322 timerfd_create */
-    (ULONG_PTR)LxSysEnosys,                     /* 323 eventfd */
+    (ULONG_PTR)LxSysEventfd,                    /* 323 eventfd */
     (ULONG_PTR)LxSysEnosys,                     /* 324 fallocate */
     (ULONG_PTR)LxSysEnosys,                     /* 325 timerfd_settime */
     (ULONG_PTR)LxSysEnosys,                     /* 326 timerfd_gettime */
     (ULONG_PTR)LxSysEnosys,                     /* 327 signalfd4 */
-    (ULONG_PTR)LxSysEnosys,                     /* 328 eventfd2 */
-    (ULONG_PTR)LxSysEnosys,                     /* 329 epoll_create1 */
+    (ULONG_PTR)LxSysEventfd2,                   /* 328 eventfd2 */
+    (ULONG_PTR)LxSysEpollCreate1,               /* 329 epoll_create1 */
     (ULONG_PTR)LxSysDup3,                       /* 330 dup3 */
     (ULONG_PTR)LxSysPipe2,                      /* 331 pipe2 */
     (ULONG_PTR)LxSysEnosys,                     /* 332 inotify_init1 */
@@ -449,7 +449,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 438 pidfd_getfd */
     (ULONG_PTR)LxSysEnosys,                     /* 439 faccessat2 */
     (ULONG_PTR)LxSysEnosys,                     /* 440 process_madvise */
-    (ULONG_PTR)LxSysEnosys,                     /* 441 epoll_pwait2 */
+    (ULONG_PTR)LxSysEpollPwait2,                /* 441 epoll_pwait2 */
     (ULONG_PTR)LxSysEnosys,                     /* 442 mount_setattr */
     (ULONG_PTR)LxSysEnosys,                     /* 443 quotactl_fd */
     (ULONG_PTR)LxSysEnosys,                     /* 444 landlock_create_ruleset */
@@ -717,9 +717,9 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 251 (unassigned) */
     4,   /* 252 exit_group */
     0,   /* 253 lookup_dcookie */
-    0,   /* 254 epoll_create */
-    0,   /* 255 epoll_ctl */
-    0,   /* 256 epoll_wait */
+    4,   /* 254 epoll_create */
+    16,  /* 255 epoll_ctl */
+    16,  /* 256 epoll_wait */
     0,   /* 257 remap_file_pages */
     4,   /* 258 set_tid_address */
     0,   /* 259 timer_create */
@@ -782,17 +782,17 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 316 vmsplice */
     0,   /* 317 move_pages */
     0,   /* 318 getcpu */
-    0,   /* 319 epoll_pwait */
+    24,  /* 319 epoll_pwait */
     16,  /* 320 utimensat */
     0,   /* 321 signalfd */
     0,   /* 322 timerfd_create */
-    0,   /* 323 eventfd */
+    4,   /* 323 eventfd */
     0,   /* 324 fallocate */
     0,   /* 325 timerfd_settime */
     0,   /* 326 timerfd_gettime */
     0,   /* 327 signalfd4 */
-    0,   /* 328 eventfd2 */
-    0,   /* 329 epoll_create1 */
+    8,   /* 328 eventfd2 */
+    4,   /* 329 epoll_create1 */
     12,  /* 330 dup3 */
     8,   /* 331 pipe2 */
     0,   /* 332 inotify_init1 */
@@ -904,7 +904,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 438 pidfd_getfd */
     0,   /* 439 faccessat2 */
     0,   /* 440 process_madvise */
-    0,   /* 441 epoll_pwait2 */
+    24,  /* 441 epoll_pwait2 */
     0,   /* 442 mount_setattr */
     0,   /* 443 quotactl_fd */
     0,   /* 444 landlock_create_ruleset */

@@ -73,6 +73,49 @@ LxSysPoll(
     return Result;
 }
 
+/* Reads the sigset of Size bytes at User (0: none given) */
+LONG
+LxReadWaitMask(
+    _In_ ULONG_PTR User,
+    _In_ SIZE_T Size,
+    _Out_ PLX_WAIT_MASK Mask)
+{
+    Mask->Given = User != 0;
+    Mask->Original = LxCurrentThread()->SignalMask;
+    Mask->During = Mask->Original;
+    if (!Mask->Given)
+        return 0;
+    if (Size != sizeof(ULONGLONG))
+        return -LX_EINVAL;
+    return LxCopyFromUser(&Mask->During, User, sizeof(Mask->During));
+}
+
+/* Puts the wait's mask in force (SIGKILL and SIGSTOP stay deliverable) */
+VOID
+LxBeginWaitMask(
+    _In_ const LX_WAIT_MASK *Mask)
+{
+    if (Mask->Given)
+    {
+        LxCurrentThread()->SignalMask =
+            Mask->During & ~((1ULL << (LX_SIGKILL - 1)) | (1ULL << (19 - 1)));
+    }
+}
+
+/* Ends the wait: its result, or for -EINTR the entry into the handler, whose frame records
+ * the original mask (never restarted) */
+LONG
+LxEndWaitMask(
+    _In_ const LX_WAIT_MASK *Mask,
+    _In_ LONG Result)
+{
+    if (Result == -LX_EINTR)
+        return LxInterruptedCallWithMask(Mask->Original);
+    if (Mask->Given)
+        LxCurrentThread()->SignalMask = Mask->Original;
+    return Result;
+}
+
 /* ppoll and ppoll_time64: Tsp a user timespec of either layout (0: no timeout) */
 static
 LONG
@@ -85,39 +128,25 @@ LxPpoll(
     _In_ SIZE_T Sigsetsize)
 {
     BOOLEAN HaveTimeout = Tsp != 0;
+    LX_WAIT_MASK Mask;
     lx_timespec64 Ts;
-    PLX_THREAD Thread = LxCurrentThread();
-    ULONGLONG OldMask = Thread->SignalMask, NewMask;
     int64_t Interval;
     LONG Result;
 
     Result = LxGetUserTimeout(Tsp, Time64, &Ts);
     if (Result < 0)
         return Result;
-    if (Sigmask != NULL)
-    {
-        if (Sigsetsize != sizeof(ULONGLONG))
-            return -LX_EINVAL;
-        Result = LxCopyFromUser(&NewMask, (ULONG_PTR)Sigmask, sizeof(NewMask));
-        if (Result < 0)
-            return Result;
-    }
+    Result = LxReadWaitMask((ULONG_PTR)Sigmask, Sigsetsize, &Mask);
+    if (Result < 0)
+        return Result;
     if (HaveTimeout)
     {
         Result = lx_timespec_to_nt_relative(Ts.sec, Ts.nsec, &Interval);
         if (Result < 0)
             return Result;
     }
-    /* the temporary mask is the one in force during the wait; an interrupting signal's
-     * frame records the original one */
-    if (Sigmask != NULL)
-        Thread->SignalMask = NewMask & ~((1ULL << (LX_SIGKILL - 1)) | (1ULL << (19 - 1)));
-    Result = LxPoll(Ufds, Nfds, HaveTimeout ? &Interval : NULL);
-    if (Result == -LX_EINTR)
-        return LxInterruptedCallWithMask(OldMask);
-    if (Sigmask != NULL)
-        Thread->SignalMask = OldMask;
-    return Result;
+    LxBeginWaitMask(&Mask);
+    return LxEndWaitMask(&Mask, LxPoll(Ufds, Nfds, HaveTimeout ? &Interval : NULL));
 }
 
 LONG
@@ -308,10 +337,8 @@ LxPselect(
     _In_opt_ VOID *Sig)
 {
     BOOLEAN HaveTimeout = Tsp != 0;
+    LX_WAIT_MASK Mask;
     lx_timespec64 Ts;
-    PLX_THREAD Thread = LxCurrentThread();
-    ULONGLONG OldMask = Thread->SignalMask, NewMask = 0;
-    BOOLEAN HaveMask = FALSE;
     int64_t Interval;
     LONGLONG Timeout;
     LONG Result;
@@ -319,22 +346,16 @@ LxPselect(
     Result = LxGetUserTimeout(Tsp, Time64, &Ts);
     if (Result < 0)
         return Result;
+    Result = LxReadWaitMask(0, 0, &Mask);
     if (Sig != NULL)
     {
-        struct _LX_PSELECT_SIGMASK Mask;
+        struct _LX_PSELECT_SIGMASK Pair;
 
-        Result = LxCopyFromUser(&Mask, (ULONG_PTR)Sig, sizeof(Mask));
+        Result = LxCopyFromUser(&Pair, (ULONG_PTR)Sig, sizeof(Pair));
+        if (Result >= 0)
+            Result = LxReadWaitMask(Pair.Ss, Pair.SsLen, &Mask);
         if (Result < 0)
             return Result;
-        if (Mask.Ss != 0)
-        {
-            if (Mask.SsLen != sizeof(ULONGLONG))
-                return -LX_EINVAL;
-            Result = LxCopyFromUser(&NewMask, Mask.Ss, sizeof(NewMask));
-            if (Result < 0)
-                return Result;
-            HaveMask = TRUE;
-        }
     }
     if (HaveTimeout)
     {
@@ -343,14 +364,8 @@ LxPselect(
             return Result;
         Timeout = Interval;
     }
-    if (HaveMask)
-        Thread->SignalMask = NewMask & ~((1ULL << (LX_SIGKILL - 1)) | (1ULL << (19 - 1)));
-    Result = LxSelect(N, Inp, Outp, Exp, HaveTimeout ? &Timeout : NULL);
-    if (Result == -LX_EINTR)
-        return LxInterruptedCallWithMask(OldMask);
-    if (HaveMask)
-        Thread->SignalMask = OldMask;
-    return Result;
+    LxBeginWaitMask(&Mask);
+    return LxEndWaitMask(&Mask, LxSelect(N, Inp, Outp, Exp, HaveTimeout ? &Timeout : NULL));
 }
 
 LONG

@@ -47,6 +47,7 @@ export const GROUPS = [
   'threads',
   'signals',
   'pipes',
+  'events',
   'fpu',
   'basic',
 ] as const;
