@@ -146,6 +146,14 @@ LONG LxDirectoryReadWrite(_In_ PLX_FILE File, _In_ ULONG_PTR Buffer, _In_ SIZE_T
 LONG LxCreateEventfd(_In_ ULONG Initial, _In_ BOOLEAN Semaphore, _In_ ULONG StatusFlags,
                      _Out_ PLX_FILE *File);
 
+/* timerfd.c: times in 100 ns units */
+LONG LxCreateTimerfd(_In_ LONG Clock, _In_ ULONG StatusFlags, _Out_ PLX_FILE *File);
+BOOLEAN LxFileIsTimerfd(_In_ PLX_FILE File);
+VOID LxTimerfdGet(_In_ PLX_FILE File, _Out_ PULONGLONG Value, _Out_ PULONGLONG Interval);
+LONG LxTimerfdSet(_In_ PLX_FILE File, _In_ ULONG Flags, _In_ ULONGLONG Value,
+                  _In_ ULONGLONG Interval, _Out_ PULONGLONG OldValue,
+                  _Out_ PULONGLONG OldInterval);
+
 /* eventpoll.c: epoll (struct epoll_event is packed on i386: 12 bytes) */
 #define LX_EPOLL_CTL_ADD    1
 #define LX_EPOLL_CTL_DEL    2

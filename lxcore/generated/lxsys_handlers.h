@@ -749,15 +749,15 @@ LONG NTAPI LxSysEpollPwait(LONG Epfd, LX_EPOLL_EVENT *Events, LONG Maxevents, LO
 LONG NTAPI LxSysUtimensat(ULONG Dfd, const CHAR *Filename, LX_OLD_TIMESPEC32 *T, LONG Flags);
 /* 321 signalfd (fs, enosys): Linux sys_signalfd */
 LONG NTAPI LxSysSignalfd(LONG Ufd, LX_SIGSET *UserMask, SIZE_T Sizemask);
-/* 322 timerfd_create (fs, enosys): Linux sys_timerfd_create */
+/* 322 timerfd_create (fs, implemented): Linux sys_timerfd_create */
 LONG NTAPI LxSysTimerfdCreate(LONG Clockid, LONG Flags);
 /* 323 eventfd (fs, implemented): Linux sys_eventfd */
 LONG NTAPI LxSysEventfd(ULONG Count);
 /* 324 fallocate (fs, enosys): Linux sys_ia32_fallocate */
 LONG NTAPI LxSysFallocate(LONG Fd, LONG Mode, ULONG OffsetLo, ULONG OffsetHi, ULONG LenLo, ULONG LenHi);
-/* 325 timerfd_settime (fs, enosys): Linux sys_timerfd_settime32 */
+/* 325 timerfd_settime (fs, partial): Linux sys_timerfd_settime32 */
 LONG NTAPI LxSysTimerfdSettime(LONG Ufd, LONG Flags, const LX_OLD_ITIMERSPEC32 *Utmr, LX_OLD_ITIMERSPEC32 *Otmr);
-/* 326 timerfd_gettime (fs, enosys): Linux sys_timerfd_gettime32 */
+/* 326 timerfd_gettime (fs, implemented): Linux sys_timerfd_gettime32 */
 LONG NTAPI LxSysTimerfdGettime(LONG Ufd, LX_OLD_ITIMERSPEC32 *Otmr);
 /* 327 signalfd4 (fs, enosys): Linux sys_signalfd4 */
 LONG NTAPI LxSysSignalfd4(LONG Ufd, LX_SIGSET *UserMask, SIZE_T Sizemask, LONG Flags);
@@ -913,9 +913,9 @@ LONG NTAPI LxSysClockNanosleepTime64(LX_CLOCKID WhichClock, LONG Flags, const LX
 LONG NTAPI LxSysTimerGettime64(LX_TIMER TimerId, LX_KERNEL_ITIMERSPEC *Setting);
 /* 409 timer_settime64 (time, enosys): Linux sys_timer_settime */
 LONG NTAPI LxSysTimerSettime64(LX_TIMER TimerId, LONG Flags, const LX_KERNEL_ITIMERSPEC *NewSetting, LX_KERNEL_ITIMERSPEC *OldSetting);
-/* 410 timerfd_gettime64 (fs, enosys): Linux sys_timerfd_gettime */
+/* 410 timerfd_gettime64 (fs, implemented): Linux sys_timerfd_gettime */
 LONG NTAPI LxSysTimerfdGettime64(LONG Ufd, LX_KERNEL_ITIMERSPEC *Otmr);
-/* 411 timerfd_settime64 (fs, enosys): Linux sys_timerfd_settime */
+/* 411 timerfd_settime64 (fs, partial): Linux sys_timerfd_settime */
 LONG NTAPI LxSysTimerfdSettime64(LONG Ufd, LONG Flags, const LX_KERNEL_ITIMERSPEC *Utmr, LX_KERNEL_ITIMERSPEC *Otmr);
 /* 412 utimensat_time64 (fs, partial): Linux sys_utimensat */
 LONG NTAPI LxSysUtimensatTime64(LONG Dfd, const CHAR *Filename, LX_KERNEL_TIMESPEC *Utimes, LONG Flags);

@@ -329,11 +329,11 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "epoll_pwait",               6, LXSYS_STATUS_IMPLEMENTED }, /* 319 */
     { "utimensat",                 4, LXSYS_STATUS_PARTIAL }, /* 320 */
     { "signalfd",                  3, LXSYS_STATUS_ENOSYS }, /* 321 */
-    { "timerfd_create",            2, LXSYS_STATUS_ENOSYS }, /* 322 */
+    { "timerfd_create",            2, LXSYS_STATUS_IMPLEMENTED }, /* 322 */
     { "eventfd",                   1, LXSYS_STATUS_IMPLEMENTED }, /* 323 */
     { "fallocate",                 6, LXSYS_STATUS_ENOSYS }, /* 324 */
-    { "timerfd_settime",           4, LXSYS_STATUS_ENOSYS }, /* 325 */
-    { "timerfd_gettime",           2, LXSYS_STATUS_ENOSYS }, /* 326 */
+    { "timerfd_settime",           4, LXSYS_STATUS_PARTIAL }, /* 325 */
+    { "timerfd_gettime",           2, LXSYS_STATUS_IMPLEMENTED }, /* 326 */
     { "signalfd4",                 4, LXSYS_STATUS_ENOSYS }, /* 327 */
     { "eventfd2",                  2, LXSYS_STATUS_IMPLEMENTED }, /* 328 */
     { "epoll_create1",             1, LXSYS_STATUS_IMPLEMENTED }, /* 329 */
@@ -417,8 +417,8 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "clock_nanosleep_time64",    4, LXSYS_STATUS_IMPLEMENTED }, /* 407 */
     { "timer_gettime64",           2, LXSYS_STATUS_ENOSYS }, /* 408 */
     { "timer_settime64",           4, LXSYS_STATUS_ENOSYS }, /* 409 */
-    { "timerfd_gettime64",         2, LXSYS_STATUS_ENOSYS }, /* 410 */
-    { "timerfd_settime64",         4, LXSYS_STATUS_ENOSYS }, /* 411 */
+    { "timerfd_gettime64",         2, LXSYS_STATUS_IMPLEMENTED }, /* 410 */
+    { "timerfd_settime64",         4, LXSYS_STATUS_PARTIAL }, /* 411 */
     { "utimensat_time64",          4, LXSYS_STATUS_PARTIAL }, /* 412 */
     { "pselect6_time64",           6, LXSYS_STATUS_PARTIAL }, /* 413 */
     { "ppoll_time64",              5, LXSYS_STATUS_PARTIAL }, /* 414 */

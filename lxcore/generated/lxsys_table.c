@@ -330,11 +330,11 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEpollPwait,                 /* 319 epoll_pwait */
     (ULONG_PTR)LxSysUtimensat,                  /* 320 utimensat */
     (ULONG_PTR)LxSysEnosys,                     /* 321 signalfd */
-    (ULONG_PTR)LxSysEnosys,                     /* 322 timerfd_create */
+    (ULONG_PTR)LxSysTimerfdCreate,              /* 322 timerfd_create */
     (ULONG_PTR)LxSysEventfd,                    /* 323 eventfd */
     (ULONG_PTR)LxSysEnosys,                     /* 324 fallocate */
-    (ULONG_PTR)LxSysEnosys,                     /* 325 timerfd_settime */
-    (ULONG_PTR)LxSysEnosys,                     /* 326 timerfd_gettime */
+    (ULONG_PTR)LxSysTimerfdSettime,             /* 325 timerfd_settime */
+    (ULONG_PTR)LxSysTimerfdGettime,             /* 326 timerfd_gettime */
     (ULONG_PTR)LxSysEnosys,                     /* 327 signalfd4 */
     (ULONG_PTR)LxSysEventfd2,                   /* 328 eventfd2 */
     (ULONG_PTR)LxSysEpollCreate1,               /* 329 epoll_create1 */
@@ -418,8 +418,8 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysClockNanosleepTime64,       /* 407 clock_nanosleep_time64 */
     (ULONG_PTR)LxSysEnosys,                     /* 408 timer_gettime64 */
     (ULONG_PTR)LxSysEnosys,                     /* 409 timer_settime64 */
-    (ULONG_PTR)LxSysEnosys,                     /* 410 timerfd_gettime64 */
-    (ULONG_PTR)LxSysEnosys,                     /* 411 timerfd_settime64 */
+    (ULONG_PTR)LxSysTimerfdGettime64,           /* 410 timerfd_gettime64 */
+    (ULONG_PTR)LxSysTimerfdSettime64,           /* 411 timerfd_settime64 */
     (ULONG_PTR)LxSysUtimensatTime64,            /* 412 utimensat_time64 */
     (ULONG_PTR)LxSysPselect6Time64,             /* 413 pselect6_time64 */
     (ULONG_PTR)LxSysPpollTime64,                /* 414 ppoll_time64 */
@@ -785,11 +785,11 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     24,  /* 319 epoll_pwait */
     16,  /* 320 utimensat */
     0,   /* 321 signalfd */
-    0,   /* 322 timerfd_create */
+    8,   /* 322 timerfd_create */
     4,   /* 323 eventfd */
     0,   /* 324 fallocate */
-    0,   /* 325 timerfd_settime */
-    0,   /* 326 timerfd_gettime */
+    16,  /* 325 timerfd_settime */
+    8,   /* 326 timerfd_gettime */
     0,   /* 327 signalfd4 */
     8,   /* 328 eventfd2 */
     4,   /* 329 epoll_create1 */
@@ -873,8 +873,8 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     16,  /* 407 clock_nanosleep_time64 */
     0,   /* 408 timer_gettime64 */
     0,   /* 409 timer_settime64 */
-    0,   /* 410 timerfd_gettime64 */
-    0,   /* 411 timerfd_settime64 */
+    8,   /* 410 timerfd_gettime64 */
+    16,  /* 411 timerfd_settime64 */
     16,  /* 412 utimensat_time64 */
     24,  /* 413 pselect6_time64 */
     20,  /* 414 ppoll_time64 */

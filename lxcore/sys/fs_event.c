@@ -2,8 +2,9 @@
  * PROJECT:     lxss for ReactOS - lxcore.sys
  * LICENSE:     LGPL-2.1-or-later (https://spdx.org/licenses/LGPL-2.1-or-later)
  * PURPOSE:     System calls: eventfd, eventfd2, epoll_create, epoll_create1, epoll_ctl,
- *              epoll_wait, epoll_pwait, epoll_pwait2 (the kinds: fs/eventfd.c,
- *              fs/eventpoll.c)
+ *              epoll_wait, epoll_pwait, epoll_pwait2, timerfd_create, timerfd_settime,
+ *              timerfd_gettime and their time64 forms (the kinds: fs/eventfd.c,
+ *              fs/eventpoll.c, fs/timerfd.c)
  */
 
 #include "lxsys.h"
@@ -219,4 +220,173 @@ LxSysEpollPwait2(
         return Result;
     return LxEpollWaitMasked(Epfd, (ULONG_PTR)Events, Maxevents, (PLONGLONG)&Interval, Sigmask,
                              Sigsetsize);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* timerfd                                                                                  */
+
+LONG
+NTAPI
+LxSysTimerfdCreate(
+    LONG Clockid,
+    LONG Flags)
+{
+    PLX_FILE File;
+    LONG Result;
+
+    if (Flags & ~(LX_O_CLOEXEC | LX_O_NONBLOCK))
+        return -LX_EINVAL;
+    Result = LxCreateTimerfd(Clockid, (ULONG)Flags, &File);
+    if (Result < 0)
+        return Result;
+    return LxInstallFile(LxCurrentProcess(), File, 0, (Flags & LX_O_CLOEXEC) != 0);
+}
+
+/* The timerfd description Fd names (referenced), or NULL with *Result the error */
+static
+PLX_FILE
+LxGetTimerfd(
+    _In_ LONG Fd,
+    _Out_ PLONG Result)
+{
+    PLX_FILE File = Fd < 0 ? NULL : LxGetFile(LxCurrentProcess(), (ULONG)Fd);
+
+    *Result = File == NULL ? -LX_EBADF : 0;
+    if (File != NULL && !LxFileIsTimerfd(File))
+    {
+        LxDereferenceFile(File);
+        *Result = -LX_EINVAL;
+        return NULL;
+    }
+    return File;
+}
+
+/* One half of a user itimerspec (Half 0: it_interval, 1: it_value) in 100 ns units */
+static
+LONG
+LxGetItimerHalf(
+    _In_ ULONG_PTR User,
+    _In_ BOOLEAN Time64,
+    _In_ ULONG Half,
+    _Out_ PULONGLONG Value)
+{
+    lx_timespec64 Ts;
+    LONG Result;
+
+    Result = LxGetUserTimespec(User + Half * (Time64 ? 16 : 8), Time64, &Ts);
+    if (Result < 0)
+        return Result;
+    if (Ts.sec < 0 || Ts.nsec < 0 || Ts.nsec >= 1000000000)
+        return -LX_EINVAL;
+    /* rounded up: a timer of 1 ns is armed */
+    *Value = (ULONGLONG)Ts.sec * 10000000 + ((ULONGLONG)Ts.nsec + 99) / 100;
+    return 0;
+}
+
+static
+LONG
+LxPutItimer(
+    _In_ ULONG_PTR User,
+    _In_ BOOLEAN Time64,
+    _In_ ULONGLONG Value,
+    _In_ ULONGLONG Interval)
+{
+    lx_timespec64 Ts;
+    LONG Result;
+
+    Ts.sec = (int64_t)(Interval / 10000000);
+    Ts.nsec = (int32_t)((Interval % 10000000) * 100);
+    Result = LxPutUserTimespec(User, Time64, &Ts);
+    if (Result < 0)
+        return Result;
+    Ts.sec = (int64_t)(Value / 10000000);
+    Ts.nsec = (int32_t)((Value % 10000000) * 100);
+    return LxPutUserTimespec(User + (Time64 ? 16 : 8), Time64, &Ts);
+}
+
+static
+LONG
+LxTimerfdSettime(
+    _In_ LONG Fd,
+    _In_ LONG Flags,
+    _In_ ULONG_PTR New,
+    _In_ ULONG_PTR Old,
+    _In_ BOOLEAN Time64)
+{
+    ULONGLONG Value, Interval, OldValue, OldInterval;
+    PLX_FILE File;
+    LONG Result;
+
+    Result = LxGetItimerHalf(New, Time64, 1, &Value);
+    if (Result >= 0)
+        Result = LxGetItimerHalf(New, Time64, 0, &Interval);
+    if (Result < 0)
+        return Result;
+    File = LxGetTimerfd(Fd, &Result);
+    if (File == NULL)
+        return Result;
+    Result = LxTimerfdSet(File, (ULONG)Flags, Value, Interval, &OldValue, &OldInterval);
+    LxDereferenceFile(File);
+    if (Result >= 0 && Old != 0)
+        Result = LxPutItimer(Old, Time64, OldValue, OldInterval);
+    return Result;
+}
+
+static
+LONG
+LxTimerfdGettime(
+    _In_ LONG Fd,
+    _In_ ULONG_PTR Current,
+    _In_ BOOLEAN Time64)
+{
+    ULONGLONG Value, Interval;
+    PLX_FILE File;
+    LONG Result;
+
+    File = LxGetTimerfd(Fd, &Result);
+    if (File == NULL)
+        return Result;
+    LxTimerfdGet(File, &Value, &Interval);
+    LxDereferenceFile(File);
+    return LxPutItimer(Current, Time64, Value, Interval);
+}
+
+LONG
+NTAPI
+LxSysTimerfdSettime(
+    LONG Ufd,
+    LONG Flags,
+    const LX_OLD_ITIMERSPEC32 *Utmr,
+    LX_OLD_ITIMERSPEC32 *Otmr)
+{
+    return LxTimerfdSettime(Ufd, Flags, (ULONG_PTR)Utmr, (ULONG_PTR)Otmr, FALSE);
+}
+
+LONG
+NTAPI
+LxSysTimerfdSettime64(
+    LONG Ufd,
+    LONG Flags,
+    const LX_KERNEL_ITIMERSPEC *Utmr,
+    LX_KERNEL_ITIMERSPEC *Otmr)
+{
+    return LxTimerfdSettime(Ufd, Flags, (ULONG_PTR)Utmr, (ULONG_PTR)Otmr, TRUE);
+}
+
+LONG
+NTAPI
+LxSysTimerfdGettime(
+    LONG Ufd,
+    LX_OLD_ITIMERSPEC32 *Otmr)
+{
+    return LxTimerfdGettime(Ufd, (ULONG_PTR)Otmr, FALSE);
+}
+
+LONG
+NTAPI
+LxSysTimerfdGettime64(
+    LONG Ufd,
+    LX_KERNEL_ITIMERSPEC *Otmr)
+{
+    return LxTimerfdGettime(Ufd, (ULONG_PTR)Otmr, TRUE);
 }
