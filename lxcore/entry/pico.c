@@ -158,8 +158,10 @@ LxPicoExitProcess(
         if (Parent != NULL)
         {
             KeSetEvent(&Parent->ChildEvent, IO_NO_INCREMENT, FALSE);
-            /* SIGCHLD (its default action is to ignore it: posted only to a handler) */
-            if (Parent->Actions.SignalHandlers[17] > 1)
+            /* SIGCHLD, whose default action is to ignore it: posted to a handler, or kept
+             * pending where every thread blocks it (sigwait, signalfd), as Linux never
+             * ignores a blocked signal */
+            if (Parent->Actions.SignalHandlers[17] > 1 || LxSignalBlocked(Parent, 0, 17))
             {
                 /* si_pid, si_uid, si_status: the exit status or the signal */
                 lx_sigfields Info;

@@ -154,6 +154,11 @@ LONG LxTimerfdSet(_In_ PLX_FILE File, _In_ ULONG Flags, _In_ ULONGLONG Value,
                   _In_ ULONGLONG Interval, _Out_ PULONGLONG OldValue,
                   _Out_ PULONGLONG OldInterval);
 
+/* signalfd.c */
+LONG LxCreateSignalfd(_In_ ULONGLONG Mask, _In_ ULONG StatusFlags, _Out_ PLX_FILE *File);
+BOOLEAN LxFileIsSignalfd(_In_ PLX_FILE File);
+VOID LxSetSignalfdMask(_In_ PLX_FILE File, _In_ ULONGLONG Mask);
+
 /* eventpoll.c: epoll (struct epoll_event is packed on i386: 12 bytes) */
 #define LX_EPOLL_CTL_ADD    1
 #define LX_EPOLL_CTL_DEL    2

@@ -747,7 +747,7 @@ LONG NTAPI LxSysGetcpu(ULONG *Cpu, ULONG *Node, VOID *Cache);
 LONG NTAPI LxSysEpollPwait(LONG Epfd, LX_EPOLL_EVENT *Events, LONG Maxevents, LONG Timeout, const LX_SIGSET *Sigmask, SIZE_T Sigsetsize);
 /* 320 utimensat (fs, partial): Linux sys_utimensat_time32 */
 LONG NTAPI LxSysUtimensat(ULONG Dfd, const CHAR *Filename, LX_OLD_TIMESPEC32 *T, LONG Flags);
-/* 321 signalfd (fs, enosys): Linux sys_signalfd */
+/* 321 signalfd (fs, implemented): Linux sys_signalfd */
 LONG NTAPI LxSysSignalfd(LONG Ufd, LX_SIGSET *UserMask, SIZE_T Sizemask);
 /* 322 timerfd_create (fs, implemented): Linux sys_timerfd_create */
 LONG NTAPI LxSysTimerfdCreate(LONG Clockid, LONG Flags);
@@ -759,7 +759,7 @@ LONG NTAPI LxSysFallocate(LONG Fd, LONG Mode, ULONG OffsetLo, ULONG OffsetHi, UL
 LONG NTAPI LxSysTimerfdSettime(LONG Ufd, LONG Flags, const LX_OLD_ITIMERSPEC32 *Utmr, LX_OLD_ITIMERSPEC32 *Otmr);
 /* 326 timerfd_gettime (fs, implemented): Linux sys_timerfd_gettime32 */
 LONG NTAPI LxSysTimerfdGettime(LONG Ufd, LX_OLD_ITIMERSPEC32 *Otmr);
-/* 327 signalfd4 (fs, enosys): Linux sys_signalfd4 */
+/* 327 signalfd4 (fs, implemented): Linux sys_signalfd4 */
 LONG NTAPI LxSysSignalfd4(LONG Ufd, LX_SIGSET *UserMask, SIZE_T Sizemask, LONG Flags);
 /* 328 eventfd2 (fs, implemented): Linux sys_eventfd2 */
 LONG NTAPI LxSysEventfd2(ULONG Count, LONG Flags);

@@ -328,13 +328,13 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "getcpu",                    3, LXSYS_STATUS_ENOSYS }, /* 318 */
     { "epoll_pwait",               6, LXSYS_STATUS_IMPLEMENTED }, /* 319 */
     { "utimensat",                 4, LXSYS_STATUS_PARTIAL }, /* 320 */
-    { "signalfd",                  3, LXSYS_STATUS_ENOSYS }, /* 321 */
+    { "signalfd",                  3, LXSYS_STATUS_IMPLEMENTED }, /* 321 */
     { "timerfd_create",            2, LXSYS_STATUS_IMPLEMENTED }, /* 322 */
     { "eventfd",                   1, LXSYS_STATUS_IMPLEMENTED }, /* 323 */
     { "fallocate",                 6, LXSYS_STATUS_ENOSYS }, /* 324 */
     { "timerfd_settime",           4, LXSYS_STATUS_PARTIAL }, /* 325 */
     { "timerfd_gettime",           2, LXSYS_STATUS_IMPLEMENTED }, /* 326 */
-    { "signalfd4",                 4, LXSYS_STATUS_ENOSYS }, /* 327 */
+    { "signalfd4",                 4, LXSYS_STATUS_IMPLEMENTED }, /* 327 */
     { "eventfd2",                  2, LXSYS_STATUS_IMPLEMENTED }, /* 328 */
     { "epoll_create1",             1, LXSYS_STATUS_IMPLEMENTED }, /* 329 */
     { "dup3",                      3, LXSYS_STATUS_IMPLEMENTED }, /* 330 */

@@ -329,13 +329,13 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 318 getcpu */
     (ULONG_PTR)LxSysEpollPwait,                 /* 319 epoll_pwait */
     (ULONG_PTR)LxSysUtimensat,                  /* 320 utimensat */
-    (ULONG_PTR)LxSysEnosys,                     /* 321 signalfd */
+    (ULONG_PTR)LxSysSignalfd,                   /* 321 signalfd */
     (ULONG_PTR)LxSysTimerfdCreate,              /* 322 timerfd_create */
     (ULONG_PTR)LxSysEventfd,                    /* 323 eventfd */
     (ULONG_PTR)LxSysEnosys,                     /* 324 fallocate */
     (ULONG_PTR)LxSysTimerfdSettime,             /* 325 timerfd_settime */
     (ULONG_PTR)LxSysTimerfdGettime,             /* 326 timerfd_gettime */
-    (ULONG_PTR)LxSysEnosys,                     /* 327 signalfd4 */
+    (ULONG_PTR)LxSysSignalfd4,                  /* 327 signalfd4 */
     (ULONG_PTR)LxSysEventfd2,                   /* 328 eventfd2 */
     (ULONG_PTR)LxSysEpollCreate1,               /* 329 epoll_create1 */
     (ULONG_PTR)LxSysDup3,                       /* 330 dup3 */
@@ -784,13 +784,13 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 318 getcpu */
     24,  /* 319 epoll_pwait */
     16,  /* 320 utimensat */
-    0,   /* 321 signalfd */
+    12,  /* 321 signalfd */
     8,   /* 322 timerfd_create */
     4,   /* 323 eventfd */
     0,   /* 324 fallocate */
     16,  /* 325 timerfd_settime */
     8,   /* 326 timerfd_gettime */
-    0,   /* 327 signalfd4 */
+    16,  /* 327 signalfd4 */
     8,   /* 328 eventfd2 */
     4,   /* 329 epoll_create1 */
     12,  /* 330 dup3 */

@@ -137,6 +137,8 @@ typedef struct _LX_PROCESS
     LX_SIGACTIONS Actions;
 
     /* setitimer(ITIMER_REAL) / alarm: SIGALRM from a DPC */
+    LX_WAIT_QUEUE SignalWait;       /* woken when a signal is queued to the process or one of
+                                       its threads (signalfd) */
     lx_sigpending SharedPending;    /* process-directed signals every thread blocks
                                        (signal.c, under LxSignalLock) */
     LONG SigQueued;                 /* queued instances charged to the process (the
@@ -304,6 +306,8 @@ BOOLEAN LxSignalProcessAsync(_In_ PLX_PROCESS Process, _In_ ULONG Sig, _In_ LONG
                              _In_ ULONG Pid);
 BOOLEAN LxSignalWouldRun(_In_ PLX_PROCESS Process, _In_ ULONG Sig);
 ULONGLONG LxPendingSignals(_In_ PLX_THREAD Thread);   /* the thread's and the process's */
+ULONG LxDequeueSignal(_In_ PLX_THREAD Thread, _In_ ULONGLONG Set,
+                      _Out_ lx_sigfields *Info);       /* the lowest in Set, or 0 */
 #define LX_WAIT_MAX_OBJECTS 63   /* + the signal event = MAXIMUM_WAIT_OBJECTS */
 NTSTATUS LxWaitInterruptible(_In_ ULONG Count, _In_reads_(Count) PVOID *Objects,
                              _In_opt_ PLARGE_INTEGER Timeout);

@@ -375,6 +375,7 @@ LxQueueSignalLocked(
     else if (Sig >= LX_SIGRTMIN_KERNEL && Info->code != LX_SI_USER)
         return -LX_EAGAIN;
     lx_sigpending_add(Set, Sig, Entry, Info);
+    LxWakeWaitQueue(&Process->SignalWait, LX_POLLIN | LX_POLLRDNORM);
     return 0;
 }
 
@@ -756,6 +757,25 @@ LxPendingSignals(
     return Pending;
 }
 
+/* Takes the lowest signal of Set pending for Thread or its process (sigtimedwait, signalfd):
+ * the signal and its siginfo, or 0 */
+ULONG
+LxDequeueSignal(
+    _In_ PLX_THREAD Thread,
+    _In_ ULONGLONG Set,
+    _Out_ lx_sigfields *Info)
+{
+    ULONG Sig;
+    KIRQL Irql;
+
+    KeAcquireSpinLock(&LxSignalLock, &Irql);
+    Sig = lx_sig_lowest((Thread->Pending.mask | Thread->Process->SharedPending.mask) & Set);
+    if (Sig != 0)
+        LxTakeSignalLocked(Thread, Sig, Info);
+    KeReleaseSpinLock(&LxSignalLock, Irql);
+    return Sig;
+}
+
 /* TRUE if Sig, delivered to Process, would run a handler or end it (not ignored). */
 BOOLEAN
 LxSignalWouldRun(
@@ -1011,6 +1031,7 @@ LxInitializeProcessSignals(
     _In_ PLX_PROCESS Process)
 {
     lx_sigpending_init(&Process->SharedPending);
+    LxInitializeWaitQueue(&Process->SignalWait);
     Process->SigQueued = 0;
     KeInitializeTimerEx(&Process->RealTimer, NotificationTimer);
     KeInitializeDpc(&Process->RealTimerDpc, LxRealTimerDpc, Process);
@@ -1030,6 +1051,7 @@ LxCleanupProcessSignals(
     KeAcquireSpinLock(&LxSignalLock, &Irql);
     LxFreeSigEntries(Process, lx_sigpending_discard(&Process->SharedPending, ~0ULL));
     KeReleaseSpinLock(&LxSignalLock, Irql);
+    LxDetachWaitQueue(&Process->SignalWait);    /* a signalfd polled from another process */
 }
 
 /* sigreturn's FPU state: the struct _fpstate at FpAddress (its FNSAVE part over its FXSAVE
@@ -1164,11 +1186,9 @@ LxSigtimedwait(
     lx_timespec64 Ts;
     LONGLONG Sec, Nsec;
     PLX_THREAD Thread = LxCurrentThread();
-    PLX_PROCESS Process = LxCurrentProcess();
     ULONGLONG Set, Deadline = 0;
     NTSTATUS Status;
     LONG Result;
-    KIRQL Irql;
 
     if (LxGetUserTimeout(Uts, Time64, &Ts) < 0)
         return -LX_EFAULT;
@@ -1196,11 +1216,7 @@ LxSigtimedwait(
         lx_sigfields Taken;
         LARGE_INTEGER Wait;
 
-        KeAcquireSpinLock(&LxSignalLock, &Irql);
-        Sig = lx_sig_lowest((Thread->Pending.mask | Process->SharedPending.mask) & Set);
-        if (Sig != 0)
-            LxTakeSignalLocked(Thread, Sig, &Taken);
-        KeReleaseSpinLock(&LxSignalLock, Irql);
+        Sig = LxDequeueSignal(Thread, Set, &Taken);
         if (Sig != 0)
         {
             if (Uinfo != 0)

@@ -253,6 +253,7 @@ VOID LxInitializeWaitEntry(_Out_ PLX_WAIT_ENTRY Entry, _In_ PLX_WAKE_ROUTINE Wak
                            _In_opt_ PVOID Context);
 VOID LxAddWaitEntry(_Inout_ PLX_WAIT_QUEUE Queue, _Inout_ PLX_WAIT_ENTRY Entry);
 VOID LxRemoveWaitEntry(_Inout_ PLX_WAIT_ENTRY Entry);
+VOID LxDetachWaitQueue(_Inout_ PLX_WAIT_QUEUE Queue);
 VOID LxWakeWaitQueue(_Inout_ PLX_WAIT_QUEUE Queue, _In_ ULONG Events);
 VOID LxPrepareWait(_Out_ PLX_WAITER Waiter, _Inout_ PLX_WAIT_QUEUE Queue);
 VOID LxFinishWait(_Inout_ PLX_WAITER Waiter);

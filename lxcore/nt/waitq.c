@@ -59,8 +59,29 @@ LxRemoveWaitEntry(
     if (Queue == NULL)
         return;
     KeAcquireSpinLock(&Queue->Lock, &OldIrql);
-    RemoveEntryList(&Entry->Link);
-    Entry->Queue = NULL;
+    if (Entry->Queue == Queue)      /* not detached meanwhile (LxDetachWaitQueue) */
+    {
+        RemoveEntryList(&Entry->Link);
+        Entry->Queue = NULL;
+    }
+    KeReleaseSpinLock(&Queue->Lock, OldIrql);
+}
+
+/* The queue's owner goes: every entry still on it is taken off (it is never woken again,
+ * and removing it later does nothing) */
+VOID
+LxDetachWaitQueue(
+    _Inout_ PLX_WAIT_QUEUE Queue)
+{
+    KIRQL OldIrql;
+
+    KeAcquireSpinLock(&Queue->Lock, &OldIrql);
+    while (!IsListEmpty(&Queue->Entries))
+    {
+        PLX_WAIT_ENTRY Entry = CONTAINING_RECORD(RemoveHeadList(&Queue->Entries), LX_WAIT_ENTRY,
+                                                 Link);
+        Entry->Queue = NULL;
+    }
     KeReleaseSpinLock(&Queue->Lock, OldIrql);
 }
 

@@ -3,8 +3,8 @@
  * LICENSE:     LGPL-2.1-or-later (https://spdx.org/licenses/LGPL-2.1-or-later)
  * PURPOSE:     System calls: eventfd, eventfd2, epoll_create, epoll_create1, epoll_ctl,
  *              epoll_wait, epoll_pwait, epoll_pwait2, timerfd_create, timerfd_settime,
- *              timerfd_gettime and their time64 forms (the kinds: fs/eventfd.c,
- *              fs/eventpoll.c, fs/timerfd.c)
+ *              timerfd_gettime and their time64 forms, signalfd, signalfd4 (the kinds:
+ *              fs/eventfd.c, fs/eventpoll.c, fs/timerfd.c, fs/signalfd.c)
  */
 
 #include "lxsys.h"
@@ -389,4 +389,52 @@ LxSysTimerfdGettime64(
     LX_KERNEL_ITIMERSPEC *Otmr)
 {
     return LxTimerfdGettime(Ufd, (ULONG_PTR)Otmr, TRUE);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* signalfd                                                                                 */
+
+LONG
+NTAPI
+LxSysSignalfd4(
+    LONG Ufd,
+    LX_SIGSET *UserMask,
+    SIZE_T Sizemask,
+    LONG Flags)
+{
+    ULONGLONG Mask;
+    PLX_FILE File;
+    LONG Result;
+
+    if ((Flags & ~(LX_O_CLOEXEC | LX_O_NONBLOCK)) || Sizemask != sizeof(Mask))
+        return -LX_EINVAL;
+    Result = LxCopyFromUser(&Mask, (ULONG_PTR)UserMask, sizeof(Mask));
+    if (Result < 0)
+        return Result;
+    if (Ufd != -1)
+    {
+        /* a new mask for an existing signalfd */
+        File = Ufd < 0 ? NULL : LxGetFile(LxCurrentProcess(), (ULONG)Ufd);
+        if (File == NULL)
+            return -LX_EBADF;
+        Result = LxFileIsSignalfd(File) ? Ufd : -LX_EINVAL;
+        if (Result >= 0)
+            LxSetSignalfdMask(File, Mask);
+        LxDereferenceFile(File);
+        return Result;
+    }
+    Result = LxCreateSignalfd(Mask, (ULONG)Flags, &File);
+    if (Result < 0)
+        return Result;
+    return LxInstallFile(LxCurrentProcess(), File, 0, (Flags & LX_O_CLOEXEC) != 0);
+}
+
+LONG
+NTAPI
+LxSysSignalfd(
+    LONG Ufd,
+    LX_SIGSET *UserMask,
+    SIZE_T Sizemask)
+{
+    return LxSysSignalfd4(Ufd, UserMask, Sizemask, 0);
 }
