@@ -6,7 +6,8 @@
  * CALLS / WORKERS calls from the random stream seeded SEED + w: a number over the whole
  * table and beyond it, six arguments drawn from values that break kernels (0, -1, small
  * numbers, INT_MIN/MAX, page sizes, valid, misaligned, unmapped and kernel addresses, a
- * descriptor of each kind it holds: file, directory, pipe ends, /dev/null, /proc/cpuinfo).
+ * descriptor of each kind it holds: file, directory, pipe ends, /dev/null, /proc/cpuinfo,
+ * an eventfd, an epoll watching the pipe and the eventfd, a periodic timerfd, a signalfd).
  * An interval timer interrupts blocking calls. Calls that would reach outside the worker
  * (signals to other processes) are aimed at the worker itself; ending calls (exit, execve,
  * sigreturn, munmap of its own memory...) stay in, and a worker they end is replaced by the
@@ -70,7 +71,7 @@ static uint32_t next32(void)
 	return (uint32_t)((rng * 2685821657736338717ULL) >> 32);
 }
 
-static int fds[8], nfds;
+static int fds[12], nfds;
 static const unsigned long long no_signals[2];   /* an empty sigset (and room after it) */
 static unsigned char buffer[3 * 4096];
 
@@ -118,6 +119,28 @@ static void open_fds(void)
 		nfds++;
 	if ((fds[nfds] = open("/proc/cpuinfo", O_RDONLY)) >= 0)
 		nfds++;
+	/* the event kinds: raw calls, so that a C library without their wrappers builds too */
+	int efd = (int)syscall(SYS_eventfd2, 1, 0);
+	if (efd >= 0)
+		fds[nfds++] = efd;
+	int ep = (int)syscall(SYS_epoll_create1, 0);
+	if (ep >= 0) {
+		uint32_t ev[3] = { 1 /* EPOLLIN */, 0, 0 };   /* struct epoll_event, packed */
+		syscall(SYS_epoll_ctl, ep, 1 /* ADD */, p[0], ev);
+		if (efd >= 0)
+			syscall(SYS_epoll_ctl, ep, 1, efd, ev);
+		fds[nfds++] = ep;
+	}
+	int tfd = (int)syscall(SYS_timerfd_create, 1 /* CLOCK_MONOTONIC */, 0);
+	if (tfd >= 0) {
+		int32_t its[4] = { 0, 1000000, 0, 1000000 };   /* every 1 ms (32-bit itimerspec) */
+		syscall(325 /* timerfd_settime */, tfd, 0, its, NULL);
+		fds[nfds++] = tfd;
+	}
+	uint64_t usr1 = 1ULL << (SIGUSR1 - 1);
+	int sfd = (int)syscall(SYS_signalfd4, -1, &usr1, 8, 0);
+	if (sfd >= 0)
+		fds[nfds++] = sfd;
 }
 
 static void on_alarm(int sig)
