@@ -93,6 +93,8 @@ TapPrint(PCSTR Format, ...)
     DbgPrint(LXSS_TAP_PREFIX "%s\n", Buffer);
 }
 
+#include "lxleaks.h"
+
 /* FILES *********************************************************************/
 
 static NTSTATUS
@@ -554,6 +556,7 @@ _main(int argc, char *argv[], char *envp[], ULONG DebugFlag)
     ULONG Pass = 0, Fail = 0;
     HANDLE Device = NULL;
     NTSTATUS Status, DeviceStatus;
+    LXSS_LEAK_SNAPSHOT Baseline;
     CHAR Why[200];
 
     UNREFERENCED_PARAMETER(envp);
@@ -602,6 +605,7 @@ _main(int argc, char *argv[], char *envp[], ULONG DebugFlag)
         TapPrint("# lxcore device %S cannot be opened, status 0x%08lx", LXSS_DEVICE_NAME_W, DeviceStatus);
     }
 
+    TakeLeakSnapshot(&Baseline);
     for (i = 0; i < Count; i++)
     {
         BOOLEAN Passed;
@@ -633,6 +637,7 @@ _main(int argc, char *argv[], char *envp[], ULONG DebugFlag)
 
     if (Device)
         NtClose(Device);
+    CheckLeaks(&Baseline);
     TapPrint("# done total=%ld pass=%lu fail=%lu skip=0", Count, Pass, Fail);
     Finish();
     return Fail ? 1 : 0;

@@ -69,6 +69,14 @@ describe('TAP parser', () => {
     expect(p.summary().bailout).toBe('no payload disk');
   });
 
+  it("keeps the runner's leak check after the last test (the last one wins; none without one)", () => {
+    const leak = parseTap(['1..1', 'ok 1 - a', '# leaks before: files 0 (0 B)', '# leak check: LEAK files +3 (+65712 B)', '# done total=1 pass=1 fail=0 skip=0'].join('\n'), null);
+    expect(leak.leakCheck).toBe('LEAK files +3 (+65712 B)');
+    const clean = parseTap(['1..1', 'ok 1 - a', '# leak check: clean (settled after 100 ms)'].join('\n'), null);
+    expect(clean.leakCheck).toBe('clean (settled after 100 ms)');
+    expect(parseTap(['1..1', 'ok 1 - a'].join('\n'), null).leakCheck).toBeNull();
+  });
+
   it('sees the missing test in a recorded log', () => {
     const s = parseTap(fixture('missing.serial.txt'));
     expect(s.missing).toEqual([2]);

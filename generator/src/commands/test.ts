@@ -46,6 +46,10 @@ options:
   --crash-test       run only the runner's crash test, which makes the kernel bugcheck (a
                      hard error with OptionShutdownSystem: ReactOS shows the raised status,
                      STOP 0xC0000420): exits 0 only if lxgen reports that bugcheck
+  --leaks            fail the run when the runner's leak check after the last test finds lxcore
+                     holding more than before the first (pool allocations by lxcore's tags:
+                     processes, threads, files, images, regions, queued signals, temporary;
+                     tests/runner/lxleaks.h); without it the check is printed, not judged
   --hang-test        run only the runner's hang test (the runner stops answering): exits 0
                      only if lxgen reports it as a hang of that test
   --manifest FILE    ELF manifest (default .lxss/elf/manifest.json plus the malformed-ELF
@@ -144,6 +148,7 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
       keep: { type: 'boolean', default: false },
       gdb: { type: 'boolean', default: false },
       'boot-only': { type: 'boolean', default: false },
+      leaks: { type: 'boolean', default: false },
       'crash-test': { type: 'boolean', default: false },
       'hang-test': { type: 'boolean', default: false },
       manifest: { type: 'string' },
@@ -386,6 +391,15 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
     lastLines: monitor.lastLines(),
     notes: monitor.failureNotes(),
   });
+  const leakCheck = monitor.tap.summary().leakCheck;
+  if (leakCheck !== null && /^LEAK\b/.test(leakCheck)) {
+    if (values.leaks) {
+      report.problems.push(`lxcore leak check after the last test: ${leakCheck}`);
+      report.exitCode = 1;
+    } else {
+      console.log(`warning: lxcore leak check after the last test: ${leakCheck} (--leaks makes this fail the run)`);
+    }
+  }
   if (result.exitedByItself && !monitor.sawDone() && result.stderr.trim()) {
     report.problems.push(`QEMU: ${result.stderr.trim().split('\n').slice(-3).join(' / ')}`);
     report.exitCode = 1;

@@ -68,6 +68,8 @@ export interface TapSummary {
   outOfPlan: number[];
   /** Malformed TAP lines (after the prefix). */
   unknown: { line: number; text: string }[];
+  /** The runner's leak check after the last test ("clean ...", "LEAK ...", "not made ..."), if it made one. */
+  leakCheck: string | null;
 }
 
 const RESULT_RE = /^(not ok|ok)\b\s*(\d+)?\s*(?:-\s*)?(.*)$/;
@@ -211,6 +213,7 @@ export class TapParser {
     let bailout: string | null = null;
     const results: TapResult[] = [];
     const unknown: { line: number; text: string }[] = [];
+    let leakCheck: string | null = null;
     for (const e of this.events) {
       if (e.kind === 'version') version = e.version;
       else if (e.kind === 'plan') plan ??= e.plan;
@@ -218,6 +221,7 @@ export class TapParser {
       else if (e.kind === 'done') done = e.done;
       else if (e.kind === 'bailout') bailout ??= e.reason;
       else if (e.kind === 'unknown') unknown.push({ line: e.line, text: e.text });
+      else if (e.kind === 'comment' && e.text.startsWith('leak check: ')) leakCheck = e.text.slice('leak check: '.length);
     }
     const seen = new Map<number, number>();
     for (const r of results) seen.set(r.id, (seen.get(r.id) ?? 0) + 1);
@@ -228,7 +232,7 @@ export class TapParser {
       for (let i = plan.start; i <= plan.end; i++) if (!seen.has(i)) missing.push(i);
       for (const id of seen.keys()) if (id < plan.start || id > plan.end) outOfPlan.push(id);
     }
-    return { version, plan, results, done, bailout, missing, duplicates, outOfPlan, unknown };
+    return { version, plan, results, done, bailout, missing, duplicates, outOfPlan, unknown, leakCheck };
   }
 }
 
