@@ -81,29 +81,35 @@ LxKillWorker(
 }
 
 /* The default action of a terminating signal: the whole process ends, killed by Sig.
- * Does not return at PASSIVE_LEVEL; above it (APC routines) the end is asynchronous. */
+ * Returns: the end comes on the calling thread's way back to user mode (see below). */
 static
 VOID
 LxTerminateBySignal(
     _In_ PLX_PROCESS Process,
     _In_ ULONG Sig)
 {
+    LARGE_INTEGER Pause;
+
     if (Process->Signal == 0 && !Process->ExitRequested)
         Process->Signal = Sig;
-    if (KeGetCurrentIrql() != PASSIVE_LEVEL)
+    /* ntoskrnl terminates threads at PASSIVE_LEVEL only, and ending the calling thread does
+     * not return (PspPicoTerminateProcess ends it last, at once): from inside a system call or
+     * a fault whose frames hold references (a file the call works on...) they would leak. So
+     * a system worker ends the process, and the calling thread, at PASSIVE_LEVEL, waits until
+     * it is marked for termination, then unwinds; it exits on its way back to user mode, where
+     * the exit APC is delivered before any of its code runs again. */
+    if (InterlockedCompareExchange(&Process->KillWorkQueued, 1, 0) == 0)
     {
-        /* ntoskrnl terminates threads at PASSIVE_LEVEL only */
-        if (InterlockedCompareExchange(&Process->KillWorkQueued, 1, 0) == 0)
-        {
-            Process->KillWorkSignal = Sig;
-            LxReferenceProcess(Process);
-            ExInitializeWorkItem(&Process->KillWorkItem, LxKillWorker, Process);
-            ExQueueWorkItem(&Process->KillWorkItem, CriticalWorkQueue);
-        }
-        return;
+        Process->KillWorkSignal = Sig;
+        LxReferenceProcess(Process);
+        ExInitializeWorkItem(&Process->KillWorkItem, LxKillWorker, Process);
+        ExQueueWorkItem(&Process->KillWorkItem, CriticalWorkQueue);
     }
-    LxDebugFlush(Process);
-    LxPicoRoutines.TerminateProcess(PsGetCurrentProcess(), (NTSTATUS)(0xC0000000 | Sig));
+    if (KeGetCurrentIrql() != PASSIVE_LEVEL || PsGetCurrentProcess() != Process->Process)
+        return;
+    Pause.QuadPart = -10 * 10000LL;     /* 10 ms */
+    while (!PsIsThreadTerminating(PsGetCurrentThread()))
+        KeDelayExecutionThread(KernelMode, FALSE, &Pause);
 }
 
 static
