@@ -176,6 +176,11 @@ LxPicoExitProcess(
             LxDereferenceProcess(Parent);
         }
     }
+
+    /* its children go to init; if it is init's itself, nobody waits for it: it goes now */
+    LxOrphanChildren(Process);
+    if (LxProcessIsOrphan(Process))
+        LxRemoveProcess(Process);
     LxDereferenceProcess(Process);
 }
 

@@ -82,7 +82,7 @@ LxShmfsRelease(
         return;
     if (Node->Memory != NULL)
         LxSharedMemoryDereference(Node->Memory);
-    ExFreePoolWithTag(Node, LX_TAG_FILE);
+    ExFreePoolWithTag(Node, LX_TAG_SHARED);
 }
 
 /* The entry of a name (under the lock) */
@@ -122,7 +122,7 @@ LxShmfsAddName(
     _In_ PCSTR Name,
     _In_ PLX_SHMFS_NODE Node)
 {
-    PLX_SHMFS_NAME Entry = ExAllocatePoolWithTag(PagedPool, sizeof(*Entry), LX_TAG_FILE);
+    PLX_SHMFS_NAME Entry = ExAllocatePoolWithTag(PagedPool, sizeof(*Entry), LX_TAG_SHARED);
 
     if (Entry == NULL)
         return -LX_ENOSPC;
@@ -544,7 +544,7 @@ LxShmfsOpen(
     }
     else
     {
-        Node = ExAllocatePoolWithTag(NonPagedPool, sizeof(*Node), LX_TAG_FILE);
+        Node = ExAllocatePoolWithTag(NonPagedPool, sizeof(*Node), LX_TAG_SHARED);
         if (Node == NULL)
         {
             Result = -LX_ENOSPC;
@@ -558,7 +558,7 @@ LxShmfsOpen(
             KeQuerySystemTime(&Node->ModifyTime);
             Result = LxShmfsAddName(Name, Node);
             if (Result < 0)
-                ExFreePoolWithTag(Node, LX_TAG_FILE);
+                ExFreePoolWithTag(Node, LX_TAG_SHARED);
         }
     }
     ExReleaseFastMutex(&LxShmfsLock);
@@ -603,7 +603,7 @@ LxShmfsUnlink(
     if (Directory)
         return -LX_ENOTDIR;
     LxShmfsRelease(Entry->Node);
-    ExFreePoolWithTag(Entry, LX_TAG_FILE);
+    ExFreePoolWithTag(Entry, LX_TAG_SHARED);
     return 0;
 }
 

@@ -147,7 +147,7 @@ LxIpcRelease(
         return;
     if (Object->Free != NULL)
         Object->Free(Object);
-    ExFreePoolWithTag(Object, LX_TAG_FILE);
+    ExFreePoolWithTag(Object, LX_TAG_IPC);
 }
 
 /* The object of an id (under the lock), or NULL: -EINVAL, as Linux for an unknown id. */
@@ -226,7 +226,7 @@ LxIpcGet(
         ExReleaseFastMutex(&LxIpcLock);
         return -LX_ENOSPC;
     }
-    Object = ExAllocatePoolWithTag(NonPagedPool, Size, LX_TAG_FILE);
+    Object = ExAllocatePoolWithTag(NonPagedPool, Size, LX_TAG_IPC);
     if (Object == NULL)
     {
         ExReleaseFastMutex(&LxIpcLock);
@@ -244,7 +244,7 @@ LxIpcGet(
     Result = Create(Object, Context);
     if (Result < 0)
     {
-        ExFreePoolWithTag(Object, LX_TAG_FILE);
+        ExFreePoolWithTag(Object, LX_TAG_IPC);
         ExReleaseFastMutex(&LxIpcLock);
         return Result;
     }
@@ -339,7 +339,7 @@ LxFreeQueue(
     while (!IsListEmpty(&Queue->Messages))
     {
         PLIST_ENTRY Entry = RemoveHeadList(&Queue->Messages);
-        ExFreePoolWithTag(CONTAINING_RECORD(Entry, LX_MESSAGE, Link), LX_TAG_FILE);
+        ExFreePoolWithTag(CONTAINING_RECORD(Entry, LX_MESSAGE, Link), LX_TAG_IPC);
     }
 }
 
@@ -383,7 +383,7 @@ LxMsgsnd(
 
     if (Size > LX_MSGMAX || Id < 0)
         return -LX_EINVAL;
-    Message = ExAllocatePoolWithTag(PagedPool, FIELD_OFFSET(LX_MESSAGE, Text[Size]), LX_TAG_FILE);
+    Message = ExAllocatePoolWithTag(PagedPool, FIELD_OFFSET(LX_MESSAGE, Text[Size]), LX_TAG_IPC);
     if (Message == NULL)
         return -LX_ENOMEM;
     Message->Size = (ULONG)Size;
@@ -394,7 +394,7 @@ LxMsgsnd(
         Result = -LX_EINVAL;
     if (Result < 0)
     {
-        ExFreePoolWithTag(Message, LX_TAG_FILE);
+        ExFreePoolWithTag(Message, LX_TAG_IPC);
         return Result;
     }
 
@@ -426,7 +426,7 @@ LxMsgsnd(
     }
     ExReleaseFastMutex(&LxIpcLock);
     if (Message != NULL)
-        ExFreePoolWithTag(Message, LX_TAG_FILE);
+        ExFreePoolWithTag(Message, LX_TAG_IPC);
     return Result;
 }
 
@@ -515,7 +515,7 @@ LxMsgrcv(
     Result = LxCopyToUser(MsgPtr, &Message->Type, sizeof(LONG));
     if (Result == 0)
         Result = LxCopyToUser(MsgPtr + sizeof(LONG), Message->Text, Size);
-    ExFreePoolWithTag(Message, LX_TAG_FILE);
+    ExFreePoolWithTag(Message, LX_TAG_IPC);
     return Result < 0 ? Result : (LONG)Size;
 }
 
@@ -647,7 +647,7 @@ LxForgetSemUndo(
         if (Undo->SetId == SetId && (Index == MAXULONG || Undo->Index == Index))
         {
             RemoveEntryList(&Undo->Link);
-            ExFreePoolWithTag(Undo, LX_TAG_FILE);
+            ExFreePoolWithTag(Undo, LX_TAG_IPC);
         }
     }
 }
@@ -673,7 +673,7 @@ LxRecordSemUndo(
             return TRUE;
         }
     }
-    Undo = ExAllocatePoolWithTag(PagedPool, sizeof(*Undo), LX_TAG_FILE);
+    Undo = ExAllocatePoolWithTag(PagedPool, sizeof(*Undo), LX_TAG_IPC);
     if (Undo == NULL)
         return FALSE;
     Undo->Pid = Pid;
@@ -980,7 +980,7 @@ LxIpcProcessExit(
             LxIpcWake(Object);
         }
         RemoveEntryList(&Undo->Link);
-        ExFreePoolWithTag(Undo, LX_TAG_FILE);
+        ExFreePoolWithTag(Undo, LX_TAG_IPC);
     }
     ExReleaseFastMutex(&LxIpcLock);
     LxShmSweep();   /* its views are gone (LxMmDetachShared) */

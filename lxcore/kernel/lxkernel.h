@@ -118,6 +118,7 @@ typedef struct _LX_PROCESS
     ULONG LastExitStatus;
     LONG ThreadCount;           /* live Linux threads */
     BOOLEAN Reaped;
+    BOOLEAN Orphaned;           /* its parent ended: "init" reaps it when it ends (LxProcessLock) */
     KEVENT ChildEvent;          /* notification: a child exited (wait4) */
 
     /* a vfork-style child (vfork, clone CLONE_VFORK): its parent's thread waits for
@@ -216,6 +217,8 @@ ULONG LxProcessCount(VOID);
 ULONG LxAllocatePid(VOID);
 VOID LxInsertProcess(_In_ PLX_PROCESS Process);
 VOID LxRemoveProcess(_In_ PLX_PROCESS Process);
+VOID LxOrphanChildren(_In_ PLX_PROCESS Parent);
+BOOLEAN LxProcessIsOrphan(_In_ PLX_PROCESS Process);
 PLX_PROCESS LxFindExitedChild(_In_ ULONG ParentPid, _In_ LONG Pid, _Out_ PBOOLEAN HaveChildren);
 NTSTATUS LxCreateProcessFromRequest(_In_ PLXSS_CREATE_PROCESS_IN Request,
                                     _In_ ULONG RequestLength,

@@ -181,7 +181,7 @@ LxSharedMemoryCreate(
     NTSTATUS Status;
 
     *Shared = NULL;
-    Memory = ExAllocatePoolWithTag(NonPagedPool, sizeof(*Memory), LX_TAG_REGION);
+    Memory = ExAllocatePoolWithTag(NonPagedPool, sizeof(*Memory), LX_TAG_SHARED);
     if (Memory == NULL)
         return -LX_ENOMEM;
     InitializeObjectAttributes(&Attributes, NULL, OBJ_KERNEL_HANDLE, NULL, NULL);
@@ -198,7 +198,7 @@ LxSharedMemoryCreate(
     {
         DbgPrint("lxss: cannot create %lu bytes of shared memory, status 0x%08lx\n",
                  (ULONG)Size, Status);
-        ExFreePoolWithTag(Memory, LX_TAG_REGION);
+        ExFreePoolWithTag(Memory, LX_TAG_SHARED);
         return -LX_ENOMEM;
     }
     Memory->RefCount = 1;
@@ -215,7 +215,7 @@ LxSharedMemoryDereference(
     if (InterlockedDecrement(&Shared->RefCount) != 0)
         return;
     ObDereferenceObject(Shared->Section);
-    ExFreePoolWithTag(Shared, LX_TAG_REGION);
+    ExFreePoolWithTag(Shared, LX_TAG_SHARED);
 }
 
 /* Maps a view of Shared into Target (a process) at *Base (0: anywhere), protection Protect. */

@@ -140,6 +140,65 @@ LxProcessCount(VOID)
     return LxLiveProcesses;
 }
 
+/*
+ * Parent ends: its children go to "init" (getppid() says 1), which reaps them as they end,
+ * as Linux's init does; lxcore has no init process, so an orphan is removed from the table
+ * when it ends (LxProcessIsOrphan), and those that have ended already go now.
+ */
+VOID
+LxOrphanChildren(
+    _In_ PLX_PROCESS Parent)
+{
+    PLX_PROCESS Ended[16];
+    PLIST_ENTRY Entry;
+    ULONG Count, i;
+
+    do
+    {
+        Count = 0;
+        ExAcquireFastMutex(&LxProcessLock);
+        for (Entry = LxProcessList.Flink; Entry != &LxProcessList; Entry = Entry->Flink)
+        {
+            PLX_PROCESS Child = CONTAINING_RECORD(Entry, LX_PROCESS, Link);
+
+            if (Child == Parent || Child->ParentPid != Parent->Pid)
+                continue;
+            if (KeReadStateEvent(&Child->ExitEvent))
+            {
+                if (Count == RTL_NUMBER_OF(Ended))
+                    continue;   /* the next pass */
+                LxReferenceProcess(Child);
+                Ended[Count++] = Child;
+            }
+            else
+            {
+                Child->Orphaned = TRUE;
+                Child->ParentPid = 1;
+            }
+        }
+        ExReleaseFastMutex(&LxProcessLock);
+        for (i = 0; i < Count; i++)
+        {
+            Ended[i]->ParentPid = 1;
+            LxRemoveProcess(Ended[i]);
+            LxDereferenceProcess(Ended[i]);
+        }
+    } while (Count == RTL_NUMBER_OF(Ended));
+}
+
+/* Whether the ending Process is init's to reap (its ExitEvent is set before this is asked) */
+BOOLEAN
+LxProcessIsOrphan(
+    _In_ PLX_PROCESS Process)
+{
+    BOOLEAN Orphaned;
+
+    ExAcquireFastMutex(&LxProcessLock);
+    Orphaned = Process->Orphaned;
+    ExReleaseFastMutex(&LxProcessLock);
+    return Orphaned;
+}
+
 VOID
 LxRemoveProcess(
     _In_ PLX_PROCESS Process)

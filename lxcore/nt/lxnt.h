@@ -46,6 +46,8 @@
 #define LX_TAG_REGION   'rPxL'
 #define LX_TAG_META     'mPxL'
 #define LX_TAG_SIGQUEUE 'qPxL'
+#define LX_TAG_IPC      'cPxL'  /* System V IPC objects: they outlive processes (IPC_RMID) */
+#define LX_TAG_SHARED   'sPxL'  /* shared memory, /dev/shm names: until the last view/unlink */
 
 /* Linux signal numbers lxcore reports */
 #define LX_SIGILL       4

@@ -1,7 +1,8 @@
-/* lxss-test: group=process needs=fork,vfork,clone,execve,wait4,exit_group,kill timeout=30 */
+/* lxss-test: group=process needs=fork,vfork,clone,execve,wait4,exit_group,kill,getppid,pipe,nanosleep timeout=30 */
 /* process: fork (copy-on-write), vfork, execve with arguments and environment, wait4
  * exit statuses and termination signals, WNOHANG, ECHILD. The program re-executes
- * itself (argv[0], or /proc/self/exe) with "--child <code>" to test execve. */
+ * itself (argv[0], or /proc/self/exe) with "--child <code>" to test execve. An orphan is
+ * reparented when its parent ends (getppid() no longer names the parent). */
 #define _GNU_SOURCE
 #include <signal.h>
 #include <stdlib.h>
@@ -20,7 +21,7 @@ int main(int argc, char **argv)
 		return e && strcmp(e, "yes") == 0 ? atoi(argv[2]) : 99;
 	}
 	const char *self = strchr(argv[0], '/') ? argv[0] : "/proc/self/exe";
-	tap_plan(12);
+	tap_plan(13);
 
 	pid_t pid = fork();
 	if (pid == 0) {
@@ -93,5 +94,29 @@ int main(int argc, char **argv)
 	if (pid == 0) exit(200);
 	waitpid(pid, &st, 0);
 	tap_ok_why(WIFEXITED(st) && WEXITSTATUS(st) == 200, "exit(200) status is 200", "status %#x", st);
+
+	/* a grandchild whose parent ends is reparented (to init, or a subreaper on Linux) */
+	int q[2];
+	pipe(q);
+	pid = fork();
+	if (pid == 0) {
+		pid_t middle = getpid();
+		if (fork() == 0) {
+			char r = 'n';
+			for (int i = 0; i < 200 && getppid() == middle; i++)
+				usleep(10000);
+			if (getppid() != middle)
+				r = 'y';
+			write(q[1], &r, 1);
+			_exit(0);
+		}
+		_exit(0);
+	}
+	close(q[1]);
+	waitpid(pid, &st, 0);
+	char r = 0;
+	ssize_t rn = read(q[0], &r, 1);
+	close(q[0]);
+	tap_ok_why(rn == 1 && r == 'y', "an orphan is reparented when its parent ends", "read %zd '%c'", rn, r ? r : '?');
 	return tap_done();
 }

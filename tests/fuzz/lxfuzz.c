@@ -1,7 +1,8 @@
 /* lxfuzz: a system call fuzzer for lxcore, run in the guest by `lxgen test --fuzz` (and on
  * Linux by `lxgen run`, the same program through the trap harness).
  *
- * Its configuration is the file lxfuzz.conf beside it ("CALLS SEED WORKERS [TRACE]"), since the
+ * Its configuration is the file lxfuzz.conf beside it ("CALLS SEED WORKERS [TRACE [LO HI]]":
+ * LO..HI narrows the call numbers, 0 0 is all of them), since the
  * guest's runner passes no arguments. The parent forks WORKERS workers; worker w makes
  * CALLS / WORKERS calls from the random stream seeded SEED + w: a number over the whole
  * table and beyond it, six arguments drawn from values that break kernels (0, -1, small
@@ -44,6 +45,7 @@ struct slot {
 
 static struct slot *slots;
 static uint64_t rng;
+static unsigned long number_lo, number_hi;   /* lxfuzz.conf's fifth and sixth: 0 0 = all */
 static int trace;           /* lxfuzz.conf's fourth field: print the calls that change the
 			       address space or make processes, before they are made */
 
@@ -196,7 +198,8 @@ static void worker(int index, unsigned long seed, unsigned long calls)
 	arm_interrupts();
 	open_fds();
 	for (unsigned long i = 0; i < calls; i++) {
-		long nr = next32() % TABLE_LIMIT;
+		long nr = number_hi != 0 ? (long)(number_lo + next32() % (number_hi - number_lo + 1)) :
+					   (long)(next32() % TABLE_LIMIT);
 		unsigned long a[6];
 		for (int k = 0; k < 6; k++)
 			a[k] = pick_arg();
@@ -267,12 +270,16 @@ int main(int argc, char **argv)
 	snprintf(slash ? slash + 1 : conf, sizeof conf - (size_t)(slash ? slash + 1 - conf : 0), "lxfuzz.conf");
 	FILE *f = fopen(conf, "r");
 	if (f) {
-		if (fscanf(f, "%lu %lu %lu %d", &calls, &seed, &workers, &trace) < 1)
-			fprintf(stderr, "lxfuzz: %s: expected CALLS [SEED [WORKERS [TRACE]]]\n", conf);
+		if (fscanf(f, "%lu %lu %lu %d %lu %lu", &calls, &seed, &workers, &trace, &number_lo, &number_hi) < 1)
+			fprintf(stderr, "lxfuzz: %s: expected CALLS [SEED [WORKERS [TRACE [LO HI]]]]\n", conf);
 		fclose(f);
 	}
 	if (workers < 1 || workers > MAX_WORKERS)
 		workers = 4;
+	if (number_hi >= TABLE_LIMIT)
+		number_hi = TABLE_LIMIT - 1;
+	if (number_lo > number_hi)
+		number_lo = number_hi = 0;
 	slots = mmap(0, sizeof(struct slot) * MAX_WORKERS, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (slots == MAP_FAILED) {
 		perror("lxfuzz: mmap");

@@ -13,8 +13,10 @@
  * lets the ends of the processes settle (up to LXSS_LEAK_SETTLE_MS) and prints
  *     # leaks before: ...      # leaks after: ...
  *     # leak check: clean      or      # leak check: LEAK <what grew>
- * before its done line; `lxgen test` fails the run on a LEAK line. Tags that may legitimately
- * grow (the Linux modes lxcore keeps for files that stay on the disk) are reported, not judged.
+ * before its done line; `lxgen test` fails the run on a LEAK line. Tags that may
+ * legitimately grow are reported, not judged: the Linux modes lxcore keeps for files that stay
+ * on the disk, System V IPC objects (they live until IPC_RMID), shared memory and /dev/shm
+ * names (until the last view and unlink).
  */
 
 #ifndef _LXLEAKS_H_
@@ -37,6 +39,8 @@ static const struct
     { 'qPxL', "queued signals", TRUE },
     { 'xPxL', "temporary", TRUE },
     { 'mPxL', "kept modes", FALSE },
+    { 'cPxL', "System V IPC", FALSE },
+    { 'sPxL', "shared memory", FALSE },
 };
 
 typedef struct _LXSS_LEAK_SNAPSHOT

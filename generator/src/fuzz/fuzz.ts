@@ -21,7 +21,16 @@ export interface FuzzPlan {
   seed: number;
 }
 
-export async function prepareFuzz(calls: number, seed: number | undefined, workers: number, trace: boolean, log: (l: string) => void): Promise<FuzzPlan> {
+/** "LO-HI" (call numbers, both included) as the fuzzer's config takes them; all numbers when absent */
+export function parseFuzzNumbers(text: string | undefined): [number, number] {
+  if (text === undefined) return [0, 0];
+  const m = /^(\d+)-(\d+)$/.exec(text.trim());
+  if (!m || Number(m[1]) > Number(m[2])) throw new Error(`--fuzz-numbers takes LO-HI (call numbers, LO <= HI), not '${text}'`);
+  return [Number(m[1]), Number(m[2])];
+}
+
+export async function prepareFuzz(calls: number, seed: number | undefined, workers: number, trace: boolean, log: (l: string) => void, numbers?: string): Promise<FuzzPlan> {
+  const [lo, hi] = parseFuzzNumbers(numbers);
   if (!Number.isInteger(calls) || calls < 1) throw new Error(`--fuzz needs a number of calls (a whole number above 0), not ${calls}`);
   if (!Number.isInteger(workers) || workers < 1 || workers > 8) throw new Error(`--workers must be 1 to 8, not ${workers}`);
   const s = seed ?? Math.floor(Date.now() / 1000) % 1_000_000;
@@ -32,10 +41,10 @@ export async function prepareFuzz(calls: number, seed: number | undefined, worke
   const exe = path.join(FUZZ_TREE, 'lxfuzz');
   const r = cc(['-O2', '-Wall', '-Wextra', '-Werror', '-o', exe, FUZZ_SRC], { capture: true });
   if (r.status !== 0) throw new Error(`building ${FUZZ_SRC} failed:\n${r.output}`);
-  writeFileSync(path.join(FUZZ_TREE, 'lxfuzz.conf'), `${calls} ${s} ${workers} ${trace ? 1 : 0}\n`);
+  writeFileSync(path.join(FUZZ_TREE, 'lxfuzz.conf'), `${calls} ${s} ${workers} ${trace ? 1 : 0} ${lo} ${hi}\n`);
   // a generous time: the guest makes a few hundred calls a second under TCG, and every hang
   // is reported by the fuzzer itself after 20 s
   const timeout = Math.max(120, Math.ceil(calls / 50) + 60);
-  log(`fuzz: ${calls} calls, seed ${s}, ${workers} workers (rerun with --seed ${s})`);
+  log(`fuzz: ${calls} calls, seed ${s}, ${workers} workers${numbers ? `, numbers ${lo}-${hi}` : ''} (rerun with --seed ${s})`);
   return { entry: { name: 'lxfuzz', group: 'fuzz', needs: [], timeout, exit: 0, path: exe }, tree: FUZZ_TREE, seed: s };
 }
