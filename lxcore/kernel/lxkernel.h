@@ -18,7 +18,7 @@
 #define LX_MAX_IMAGE_FILE_SIZE  (64u * 1024u * 1024u)
 #define LX_MAX_ARGUMENT_BYTES   (256u * 1024u)
 
-#define LX_MAX_FDS              256
+#define LX_MAX_FDS              1024    /* Linux's usual RLIMIT_NOFILE soft limit */
 #define LX_RLIM_NLIMITS         16          /* RLIMIT_CPU .. RLIMIT_RTTIME */
 #define LX_RLIMIT_NOFILE        7
 #define LX_RLIMIT_DATA          2
