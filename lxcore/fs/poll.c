@@ -121,7 +121,12 @@ LxPollPass(
         Revents = Files[i] == NULL ? LX_POLLNVAL : LxFilePoll(Files[i], Table);
         Items[i].Revents = (SHORT)(Revents & ((USHORT)Items[i].Events | LX_POLL_ALWAYS));
         if (Items[i].Revents != 0)
+        {
+            /* the call will not wait: the files after this one need not be registered (as
+             * Linux's do_poll) */
+            Table = NULL;
             Ready++;
+        }
     }
     return Ready;
 }
@@ -157,7 +162,9 @@ LxPollFiles(
     if (Timeout != NULL && *Timeout < 0)
         Deadline = LxMonotonicTime() + (ULONGLONG)(-*Timeout);
 
-    Ready = LxPollPass(Items, Files, Count, &Poller.Table);
+    /* a call that does not wait (timeout 0) registers nothing */
+    Ready = LxPollPass(Items, Files, Count,
+                       (Timeout != NULL && *Timeout >= 0) ? NULL : &Poller.Table);
     while (Ready == 0 && (Timeout == NULL || *Timeout < 0))
     {
         LARGE_INTEGER Wait, *WaitPointer = NULL;
