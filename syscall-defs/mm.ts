@@ -5,7 +5,7 @@ export default syscalls('mm', [
   { nr: 45, name: 'brk', entry: 'sys_brk', args: ['unsigned long brk'], status: 'partial', note: 'the brk area is a 64 MiB reservation after the image: brk fails beyond it, not where the next mapping starts as on Linux' },
   { nr: 87, name: 'swapon', entry: 'sys_swapon', args: ['const char __user *specialfile', 'int swap_flags'], status: 'enosys' },
   { nr: 90, name: 'mmap', entry: 'sys_old_mmap', args: ['struct mmap_arg_struct __user *arg'], status: 'enosys' },
-  { nr: 91, name: 'munmap', entry: 'sys_munmap', args: ['unsigned long addr', 'size_t len'], status: 'partial', note: 'a shared mapping is unmapped whole or not at all' },
+  { nr: 91, name: 'munmap', entry: 'sys_munmap', args: ['unsigned long addr', 'size_t len'], status: 'partial', note: 'a shared mapping is unmapped whole or not at all; the address space of a private one (an NT reservation of 64 KiB units) comes back when all of it is unmapped, a hole in its middle stays reserved until then' },
   { nr: 115, name: 'swapoff', entry: 'sys_swapoff', args: ['const char __user *specialfile'], status: 'enosys' },
   { nr: 125, name: 'mprotect', entry: 'sys_mprotect', args: ['unsigned long start', 'size_t len', 'unsigned long prot'], status: 'partial', note: 'on never-mapped pages it commits them instead of ENOMEM; a shared mapping keeps its protection (another one is EACCES)' },
   { nr: 144, name: 'msync', entry: 'sys_msync', args: ['unsigned long start', 'size_t len', 'int flags'], status: 'partial', note: 'private mappings only: nothing to write back' },

@@ -254,6 +254,7 @@ DriverEntry(
     LxInitializeIpc();
     LxInitializeShmfs();
     LxInitializeEpoll();
+    LxInitializeUnixSockets();
 
     /* The pico registration window closes after boot-start drivers: do it first. */
     Status = LxRegisterPicoProvider();

@@ -169,7 +169,7 @@ LxPicoExitProcess(
 
                 LxSigFields(&Info, Exited ? 1 /* CLD_EXITED */ : 2 /* CLD_KILLED */,
                             Process->Pid);
-                Info.word[1] = Process->Cred.Uid;
+                Info.word[1] = Process->Cred.User.real;
                 Info.word[2] = Exited ? Process->ExitStatus : Process->Signal;
                 LxSignalProcessInfo(Parent, 17, &Info);
             }

@@ -17,6 +17,7 @@
  *   fs/devmem.c    /dev/null, /dev/zero, /dev/full, /dev/random, /dev/urandom
  *   fs/debugout.c  the debug stdio ("lxss[pid]: ..." lines on the kernel debug port)
  *   fs/procfs.c    generated /proc files (and the /proc table)
+ *   fs/unix.c      AF_UNIX sockets (fs/socket.c: what every socket family shares)
  * fs/devfs.c is the /dev table, fs/path.c the path lookups and opens, fs/ntio.c the NT I/O
  * the NT-backed kinds share, fs/poll.c poll tables and the poll engine.
  */
@@ -65,6 +66,7 @@ typedef struct _LX_SETATTR
 } LX_SETATTR, *PLX_SETATTR;
 
 typedef const struct _LX_FILE_OPERATIONS *PCLX_FILE_OPERATIONS;
+typedef const struct _LX_SOCKET_OPERATIONS *PCLX_SOCKET_OPERATIONS;
 
 struct _LX_FILE
 {
@@ -104,6 +106,7 @@ typedef struct _LX_FILE_OPERATIONS
     LONG (*Name)(_In_ PLX_FILE File, _Out_writes_(Size) PCHAR Buffer, _In_ ULONG Size);
     VOID (*Close)(_In_ PLX_FILE File);      /* a descriptor naming it was closed */
     VOID (*Release)(_In_ PLX_FILE File);    /* the last reference is gone */
+    PCLX_SOCKET_OPERATIONS Socket;          /* a socket's family operations, else NULL */
 } LX_FILE_OPERATIONS;
 
 /* file.c: descriptions and the generic operations */
@@ -179,6 +182,144 @@ LONG LxEpollCtl(_In_ PLX_FILE File, _In_ LONG Op, _In_ LONG Fd, _In_ PLX_FILE Ta
 LONG LxEpollWait(_In_ PLX_FILE File, _In_ ULONG_PTR Events, _In_ LONG Max,
                  _In_opt_ PLONGLONG Timeout);
 VOID LxEpollForgetFile(_In_ PLX_FILE File);
+
+/* socket.c: what every socket family shares. A socket is a file kind whose operations
+ * table names its family's socket operations (LX_FILE_OPERATIONS.Socket); the system calls
+ * (sys/net.c) reach the family through LxSocket* below. Addresses are kernel copies. */
+#define LX_AF_UNSPEC        0
+#define LX_AF_UNIX          1
+#define LX_AF_INET          2
+#define LX_AF_INET6         10
+#define LX_SOCK_STREAM      1
+#define LX_SOCK_DGRAM       2
+#define LX_SOCK_RAW         3
+#define LX_SOCK_SEQPACKET   5
+#define LX_SOCK_TYPE_MASK   0xF
+#define LX_SOCKADDR_MAX     128         /* sockaddr_storage */
+#define LX_SHUT_RD          0
+#define LX_SHUT_WR          1
+#define LX_SHUT_RDWR        2
+/* send/recv flags */
+#define LX_MSG_OOB          0x1
+#define LX_MSG_PEEK         0x2
+#define LX_MSG_TRUNC        0x20
+#define LX_MSG_DONTWAIT     0x40
+#define LX_MSG_EOR          0x80
+#define LX_MSG_WAITALL      0x100
+#define LX_MSG_NOSIGNAL     0x4000
+#define LX_MSG_CMSG_CLOEXEC 0x40000000
+/* SOL_SOCKET options */
+#define LX_SO_DEBUG         1
+#define LX_SO_REUSEADDR     2
+#define LX_SO_TYPE          3
+#define LX_SO_ERROR         4
+#define LX_SO_DONTROUTE     5
+#define LX_SO_BROADCAST     6
+#define LX_SO_SNDBUF        7
+#define LX_SO_RCVBUF        8
+#define LX_SO_KEEPALIVE     9
+#define LX_SO_OOBINLINE     10
+#define LX_SO_LINGER        13
+#define LX_SO_REUSEPORT     15
+#define LX_SO_PASSCRED      16
+#define LX_SO_PEERCRED      17
+#define LX_SO_RCVLOWAT      18
+#define LX_SO_SNDLOWAT      19
+#define LX_SO_RCVTIMEO_OLD  20
+#define LX_SO_SNDTIMEO_OLD  21
+#define LX_SO_ACCEPTCONN    30
+#define LX_SO_PEERSEC       31
+#define LX_SO_SNDBUFFORCE   32
+#define LX_SO_RCVBUFFORCE   33
+#define LX_SO_PROTOCOL      38
+#define LX_SO_DOMAIN        39
+#define LX_SO_RCVTIMEO_NEW  66
+#define LX_SO_SNDTIMEO_NEW  67
+
+/* struct ucred */
+typedef struct _LX_UCRED
+{
+    ULONG Pid;
+    ULONG Uid;
+    ULONG Gid;
+} LX_UCRED, *PLX_UCRED;
+
+/* What travels beside the bytes: descriptors (SCM_RIGHTS, referenced) and credentials */
+typedef struct _LX_SCM
+{
+    ULONG FileCount;
+    PLX_FILE *Files;            /* pool, LX_TAG_FILE; NULL when FileCount is 0 */
+    BOOLEAN HasCreds;
+    LX_UCRED Creds;
+} LX_SCM, *PLX_SCM;
+
+/* A message in the kernel: the user's buffers (checked), the address (a kernel copy: the
+ * destination of a send, room for the source of a receive) and what travels beside */
+typedef struct _LX_MSG
+{
+    struct _LX_IOVEC *Iov;              /* struct iovec: user memory */
+    ULONG IovCount;
+    SIZE_T Length;                      /* of all the buffers */
+    PUCHAR Name;                        /* NULL: none given / not wanted */
+    ULONG NameLength;                   /* send: given; receive: stored (0: none) */
+    LX_SCM Scm;                         /* send: to pass; receive: what came */
+    ULONG Flags;                        /* receive: msg_flags (MSG_TRUNC, MSG_CTRUNC) */
+} LX_MSG, *PLX_MSG;
+
+typedef struct _LX_SOCKET_OPERATIONS
+{
+    LONG (*Bind)(_In_ PLX_FILE File, _In_reads_bytes_(Length) const UCHAR *Address, _In_ ULONG Length);
+    LONG (*Connect)(_In_ PLX_FILE File, _In_reads_bytes_(Length) const UCHAR *Address, _In_ ULONG Length);
+    LONG (*Listen)(_In_ PLX_FILE File, _In_ LONG Backlog);
+    /* Flags: SOCK_NONBLOCK for the new description */
+    LONG (*Accept)(_In_ PLX_FILE File, _In_ ULONG Flags, _Out_ PLX_FILE *NewFile);
+    /* getsockname (Peer FALSE) / getpeername: *Length in: room (LX_SOCKADDR_MAX), out: the
+     * address's length */
+    LONG (*GetName)(_In_ PLX_FILE File, _In_ BOOLEAN Peer, _Out_writes_bytes_(LX_SOCKADDR_MAX) PUCHAR Address,
+                    _Out_ PULONG Length);
+    LONG (*SendMsg)(_In_ PLX_FILE File, _Inout_ PLX_MSG Msg, _In_ ULONG Flags);
+    LONG (*RecvMsg)(_In_ PLX_FILE File, _Inout_ PLX_MSG Msg, _In_ ULONG Flags);
+    LONG (*Shutdown)(_In_ PLX_FILE File, _In_ LONG How);
+    LONG (*SetOption)(_In_ PLX_FILE File, _In_ LONG Level, _In_ LONG Name,
+                      _In_reads_bytes_(Length) const UCHAR *Value, _In_ ULONG Length);
+    /* *Length in: room, out: bytes stored */
+    LONG (*GetOption)(_In_ PLX_FILE File, _In_ LONG Level, _In_ LONG Name,
+                      _Out_writes_bytes_(*Length) PUCHAR Value, _Inout_ PULONG Length);
+} LX_SOCKET_OPERATIONS;
+
+PCLX_SOCKET_OPERATIONS LxSocketOf(_In_ PLX_FILE File);     /* NULL: not a socket */
+LONG LxCreateSocket(_In_ LONG Family, _In_ LONG Type, _In_ LONG Protocol, _Out_ PLX_FILE *File);
+LONG LxCreateSocketPair(_In_ LONG Family, _In_ LONG Type, _In_ LONG Protocol,
+                        _Out_ PLX_FILE *First, _Out_ PLX_FILE *Second);
+/* The message's bytes from/to its buffers at Offset; -EFAULT */
+LONG LxMsgCopyIn(_In_ PLX_MSG Msg, _In_ SIZE_T Offset, _Out_writes_bytes_(Count) PVOID Buffer,
+                 _In_ SIZE_T Count);
+LONG LxMsgCopyOut(_In_ PLX_MSG Msg, _In_ SIZE_T Offset, _In_reads_bytes_(Count) const VOID *Buffer,
+                  _In_ SIZE_T Count);
+/* A sent control buffer (kernel copy) into Scm: descriptors referenced, credentials checked */
+LONG LxScmFromControl(_In_ PLX_PROCESS Process, _In_reads_bytes_(Size) const UCHAR *Control,
+                      _In_ ULONG Size, _Out_ PLX_SCM Scm);
+/* A received Scm into a control buffer (kernel, Size bytes): credentials (the family sets
+ * HasCreds only for a receiver with SO_PASSCRED), descriptors installed in the process;
+ * *Used bytes written, MSG_CTRUNC in *Flags. Scm is emptied. */
+VOID LxScmToControl(_In_ PLX_PROCESS Process, _Inout_ PLX_SCM Scm, _In_ BOOLEAN Cloexec,
+                    _Out_writes_bytes_(Size) PUCHAR Control, _In_ ULONG Size,
+                    _Out_ PULONG Used, _Inout_ PULONG Flags);
+VOID LxScmRelease(_Inout_ PLX_SCM Scm);
+VOID LxCurrentUcred(_Out_ PLX_UCRED Creds);
+/* Helpers for socket kinds */
+LONG LxSocketStat(_In_ PLX_FILE File, _Out_ struct _LX_STAT64 *St);
+LONG LxSocketStatfs(_In_ PLX_FILE File, _Out_ lx_statfs_info *Info);
+LONG LxSocketName(_In_ PLX_FILE File, _Out_writes_(Size) PCHAR Buffer, _In_ ULONG Size);
+/* Waits for a wake of Queue, Lock released: 0, -EAGAIN when NonBlock or the deadline
+ * (LxMonotonicTime, 0: none) passed, -EINTR for a signal */
+LONG LxSocketWaitUnlock(_Inout_ PLX_WAIT_QUEUE Queue, _Inout_ PFAST_MUTEX Lock,
+                        _In_ BOOLEAN NonBlock, _In_ ULONGLONG Deadline);
+
+/* unix.c: AF_UNIX */
+VOID LxInitializeUnixSockets(VOID);
+LONG LxCreateUnixSocket(_In_ LONG Type, _Out_ PLX_FILE *File);
+LONG LxCreateUnixPair(_In_ LONG Type, _Out_ PLX_FILE *First, _Out_ PLX_FILE *Second);
 
 /* fdtable.c: the per-process descriptor table */
 PLX_FILE LxGetFile(_In_ PLX_PROCESS Process, _In_ ULONG Fd);   /* referenced or NULL */

@@ -218,7 +218,7 @@ LxNtStat(
     {
         ULONG Mode;
         if (LxMetaGetMode(LxCurrentProcess(), Path, &Mode))
-            St->StMode = (St->StMode & LX_S_IFMT) | (Mode & 07777);
+            St->StMode = (Mode & LX_S_IFMT ? Mode & LX_S_IFMT : St->StMode & LX_S_IFMT) | (Mode & 07777);
     }
     St->StNlink = Standard.NumberOfLinks ? Standard.NumberOfLinks : 1;
     St->StSize = Standard.Directory ? 4096 : Standard.EndOfFile.QuadPart;

@@ -294,12 +294,17 @@ LxMetaSetMode(
         if (Meta != NULL)
         {
             Meta->RootHash = RootHash;
+            Meta->Mode = 0;
             RtlCopyMemory(Meta->Path, Path, Length + 1);
             InsertHeadList(&LxMetaList, &Meta->Link);
         }
     }
     if (Meta != NULL)
-        Meta->Mode = Mode & 07777;
+    {
+        /* a type (a bound socket's S_IFSOCK) stays until one is given again */
+        Meta->Mode = (Mode & LX_S_IFMT ? Mode & LX_S_IFMT : Meta->Mode & LX_S_IFMT) |
+                     (Mode & 07777);
+    }
     ExReleaseFastMutex(&LxMetaLock);
 }
 

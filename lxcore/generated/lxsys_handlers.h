@@ -159,7 +159,7 @@ LONG NTAPI LxSysGetpid(VOID);
 LONG NTAPI LxSysMount(CHAR *DevName, CHAR *DirName, CHAR *Type, ULONG_PTR Flags, VOID *Data);
 /* 22 umount (fs, enosys): Linux sys_oldumount */
 LONG NTAPI LxSysUmount(CHAR *Name);
-/* 23 setuid (identity, enosys): Linux sys_setuid16 */
+/* 23 setuid (identity, partial): Linux sys_setuid16 */
 LONG NTAPI LxSysSetuid(LX_OLD_UID Uid);
 /* 24 getuid (identity, implemented): Linux sys_getuid16 */
 LONG NTAPI LxSysGetuid(VOID);
@@ -205,7 +205,7 @@ LONG NTAPI LxSysTimes(LX_TMS *Tbuf);
 LONG NTAPI LxSysProf(VOID);
 /* 45 brk (mm, partial): Linux sys_brk */
 LONG NTAPI LxSysBrk(ULONG_PTR Brk);
-/* 46 setgid (identity, enosys): Linux sys_setgid16 */
+/* 46 setgid (identity, partial): Linux sys_setgid16 */
 LONG NTAPI LxSysSetgid(LX_OLD_GID Gid);
 /* 47 getgid (identity, implemented): Linux sys_getgid16 */
 LONG NTAPI LxSysGetgid(VOID);
@@ -253,9 +253,9 @@ LONG NTAPI LxSysSigaction(LONG Sig, const LX_OLD_SIGACTION *Act, LX_OLD_SIGACTIO
 LONG NTAPI LxSysSgetmask(VOID);
 /* 69 ssetmask (signal, enosys): Linux sys_ssetmask */
 LONG NTAPI LxSysSsetmask(LONG Newmask);
-/* 70 setreuid (identity, enosys): Linux sys_setreuid16 */
+/* 70 setreuid (identity, partial): Linux sys_setreuid16 */
 LONG NTAPI LxSysSetreuid(LX_OLD_UID Ruid, LX_OLD_UID Euid);
-/* 71 setregid (identity, enosys): Linux sys_setregid16 */
+/* 71 setregid (identity, partial): Linux sys_setregid16 */
 LONG NTAPI LxSysSetregid(LX_OLD_GID Rgid, LX_OLD_GID Egid);
 /* 72 sigsuspend (signal, enosys): Linux sys_sigsuspend */
 LONG NTAPI LxSysSigsuspend(LONG Unused1, LONG Unused2, LX_OLD_SIGSET Mask);
@@ -317,7 +317,7 @@ LONG NTAPI LxSysStatfs(const CHAR *Path, LX_STATFS *Buf);
 LONG NTAPI LxSysFstatfs(ULONG Fd, LX_STATFS *Buf);
 /* 101 ioperm (process, enosys): Linux sys_ioperm */
 LONG NTAPI LxSysIoperm(ULONG_PTR From, ULONG_PTR Num, LONG On);
-/* 102 socketcall (net, enosys): Linux sys_socketcall */
+/* 102 socketcall (net, partial): Linux sys_socketcall */
 LONG NTAPI LxSysSocketcall(LONG Call, ULONG_PTR *Args);
 /* 103 syslog (misc, enosys): Linux sys_syslog */
 LONG NTAPI LxSysSyslog(LONG Type, CHAR *Buf, LONG Len);
@@ -441,7 +441,7 @@ LONG NTAPI LxSysSchedRrGetInterval(LX_PID Pid, LX_OLD_TIMESPEC32 *Interval);
 LONG NTAPI LxSysNanosleep(LX_OLD_TIMESPEC32 *Rqtp, LX_OLD_TIMESPEC32 *Rmtp);
 /* 163 mremap (mm, partial): Linux sys_mremap */
 LONG NTAPI LxSysMremap(ULONG_PTR Addr, ULONG_PTR OldLen, ULONG_PTR NewLen, ULONG_PTR Flags, ULONG_PTR NewAddr);
-/* 164 setresuid (identity, enosys): Linux sys_setresuid16 */
+/* 164 setresuid (identity, partial): Linux sys_setresuid16 */
 LONG NTAPI LxSysSetresuid(LX_OLD_UID Ruid, LX_OLD_UID Euid, LX_OLD_UID Suid);
 /* 165 getresuid (identity, enosys): Linux sys_getresuid16 */
 LONG NTAPI LxSysGetresuid(LX_OLD_UID *Ruid, LX_OLD_UID *Euid, LX_OLD_UID *Suid);
@@ -453,7 +453,7 @@ LONG NTAPI LxSysQueryModule(VOID);
 LONG NTAPI LxSysPoll(LX_POLLFD *Ufds, ULONG Nfds, LONG Timeout);
 /* 169 nfsservctl (obsolete, enosys) */
 LONG NTAPI LxSysNfsservctl(VOID);
-/* 170 setresgid (identity, enosys): Linux sys_setresgid16 */
+/* 170 setresgid (identity, partial): Linux sys_setresgid16 */
 LONG NTAPI LxSysSetresgid(LX_OLD_GID Rgid, LX_OLD_GID Egid, LX_OLD_GID Sgid);
 /* 171 getresgid (identity, enosys): Linux sys_getresgid16 */
 LONG NTAPI LxSysGetresgid(LX_OLD_GID *Rgid, LX_OLD_GID *Egid, LX_OLD_GID *Sgid);
@@ -519,9 +519,9 @@ LONG NTAPI LxSysGetgid32(VOID);
 LONG NTAPI LxSysGeteuid32(VOID);
 /* 202 getegid32 (identity, implemented): Linux sys_getegid */
 LONG NTAPI LxSysGetegid32(VOID);
-/* 203 setreuid32 (identity, enosys): Linux sys_setreuid */
+/* 203 setreuid32 (identity, partial): Linux sys_setreuid */
 LONG NTAPI LxSysSetreuid32(LX_UID Ruid, LX_UID Euid);
-/* 204 setregid32 (identity, enosys): Linux sys_setregid */
+/* 204 setregid32 (identity, partial): Linux sys_setregid */
 LONG NTAPI LxSysSetregid32(LX_GID Rgid, LX_GID Egid);
 /* 205 getgroups32 (identity, implemented): Linux sys_getgroups */
 LONG NTAPI LxSysGetgroups32(LONG Gidsetsize, LX_GID *Grouplist);
@@ -529,19 +529,19 @@ LONG NTAPI LxSysGetgroups32(LONG Gidsetsize, LX_GID *Grouplist);
 LONG NTAPI LxSysSetgroups32(LONG Gidsetsize, LX_GID *Grouplist);
 /* 207 fchown32 (fs, partial): Linux sys_fchown */
 LONG NTAPI LxSysFchown32(ULONG Fd, LX_UID User, LX_GID Group);
-/* 208 setresuid32 (identity, enosys): Linux sys_setresuid */
+/* 208 setresuid32 (identity, partial): Linux sys_setresuid */
 LONG NTAPI LxSysSetresuid32(LX_UID Ruid, LX_UID Euid, LX_UID Suid);
 /* 209 getresuid32 (identity, implemented): Linux sys_getresuid */
 LONG NTAPI LxSysGetresuid32(LX_UID *Ruid, LX_UID *Euid, LX_UID *Suid);
-/* 210 setresgid32 (identity, enosys): Linux sys_setresgid */
+/* 210 setresgid32 (identity, partial): Linux sys_setresgid */
 LONG NTAPI LxSysSetresgid32(LX_GID Rgid, LX_GID Egid, LX_GID Sgid);
 /* 211 getresgid32 (identity, implemented): Linux sys_getresgid */
 LONG NTAPI LxSysGetresgid32(LX_GID *Rgid, LX_GID *Egid, LX_GID *Sgid);
 /* 212 chown32 (fs, partial): Linux sys_chown */
 LONG NTAPI LxSysChown32(const CHAR *Filename, LX_UID User, LX_GID Group);
-/* 213 setuid32 (identity, enosys): Linux sys_setuid */
+/* 213 setuid32 (identity, partial): Linux sys_setuid */
 LONG NTAPI LxSysSetuid32(LX_UID Uid);
-/* 214 setgid32 (identity, enosys): Linux sys_setgid */
+/* 214 setgid32 (identity, partial): Linux sys_setgid */
 LONG NTAPI LxSysSetgid32(LX_GID Gid);
 /* 215 setfsuid32 (identity, enosys): Linux sys_setfsuid */
 LONG NTAPI LxSysSetfsuid32(LX_UID Uid);
@@ -779,7 +779,7 @@ LONG NTAPI LxSysPwritev(ULONG_PTR Fd, const LX_IOVEC *Vec, ULONG_PTR Vlen, ULONG
 LONG NTAPI LxSysRtTgsigqueueinfo(LX_PID Tgid, LX_PID Pid, LONG Sig, LX_SIGINFO *Uinfo);
 /* 336 perf_event_open (misc, enosys): Linux sys_perf_event_open */
 LONG NTAPI LxSysPerfEventOpen(LX_PERF_EVENT_ATTR *AttrUptr, LX_PID Pid, LONG Cpu, LONG GroupFd, ULONG_PTR Flags);
-/* 337 recvmmsg (net, enosys): Linux sys_recvmmsg_time32 */
+/* 337 recvmmsg (net, partial): Linux sys_recvmmsg_time32 */
 LONG NTAPI LxSysRecvmmsg(LONG Fd, LX_MMSGHDR *Msg, ULONG Vlen, ULONG Flags, LX_OLD_TIMESPEC32 *Timeout);
 /* 338 fanotify_init (fs, enosys): Linux sys_fanotify_init */
 LONG NTAPI LxSysFanotifyInit(ULONG Flags, ULONG EventFFlags);
@@ -795,7 +795,7 @@ LONG NTAPI LxSysOpenByHandleAt(LONG Mountdirfd, LX_FILE_HANDLE *Handle, LONG Fla
 LONG NTAPI LxSysClockAdjtime(LX_CLOCKID WhichClock, LX_OLD_TIMEX32 *Tx);
 /* 344 syncfs (fs, enosys): Linux sys_syncfs */
 LONG NTAPI LxSysSyncfs(LONG Fd);
-/* 345 sendmmsg (net, enosys): Linux sys_sendmmsg */
+/* 345 sendmmsg (net, partial): Linux sys_sendmmsg */
 LONG NTAPI LxSysSendmmsg(LONG Fd, LX_MMSGHDR *Msg, ULONG Vlen, ULONG Flags);
 /* 346 setns (process, enosys): Linux sys_setns */
 LONG NTAPI LxSysSetns(LONG Fd, LONG Nstype);
@@ -823,35 +823,35 @@ LONG NTAPI LxSysMemfdCreate(const CHAR *UnamePtr, ULONG Flags);
 LONG NTAPI LxSysBpf(LONG Cmd, LX_BPF_ATTR *Attr, ULONG Size);
 /* 358 execveat (process, partial): Linux sys_execveat */
 LONG NTAPI LxSysExecveat(LONG Dfd, const CHAR *Filename, const CHAR *const *Argv, const CHAR *const *Envp, LONG Flags);
-/* 359 socket (net, enosys): Linux sys_socket */
+/* 359 socket (net, partial): Linux sys_socket */
 LONG NTAPI LxSysSocket(LONG Family, LONG Type, LONG Protocol);
-/* 360 socketpair (net, enosys): Linux sys_socketpair */
+/* 360 socketpair (net, partial): Linux sys_socketpair */
 LONG NTAPI LxSysSocketpair(LONG Family, LONG Type, LONG Protocol, LONG *Usockvec);
-/* 361 bind (net, enosys): Linux sys_bind */
+/* 361 bind (net, partial): Linux sys_bind */
 LONG NTAPI LxSysBind(LONG Fd, LX_SOCKADDR *Umyaddr, LONG Addrlen);
-/* 362 connect (net, enosys): Linux sys_connect */
+/* 362 connect (net, partial): Linux sys_connect */
 LONG NTAPI LxSysConnect(LONG Fd, LX_SOCKADDR *Uservaddr, LONG Addrlen);
-/* 363 listen (net, enosys): Linux sys_listen */
+/* 363 listen (net, partial): Linux sys_listen */
 LONG NTAPI LxSysListen(LONG Fd, LONG Backlog);
-/* 364 accept4 (net, enosys): Linux sys_accept4 */
+/* 364 accept4 (net, partial): Linux sys_accept4 */
 LONG NTAPI LxSysAccept4(LONG Fd, LX_SOCKADDR *UpeerSockaddr, LONG *UpeerAddrlen, LONG Flags);
-/* 365 getsockopt (net, enosys): Linux sys_getsockopt */
+/* 365 getsockopt (net, partial): Linux sys_getsockopt */
 LONG NTAPI LxSysGetsockopt(LONG Fd, LONG Level, LONG Optname, CHAR *Optval, LONG *Optlen);
-/* 366 setsockopt (net, enosys): Linux sys_setsockopt */
+/* 366 setsockopt (net, partial): Linux sys_setsockopt */
 LONG NTAPI LxSysSetsockopt(LONG Fd, LONG Level, LONG Optname, CHAR *Optval, LONG Optlen);
-/* 367 getsockname (net, enosys): Linux sys_getsockname */
+/* 367 getsockname (net, partial): Linux sys_getsockname */
 LONG NTAPI LxSysGetsockname(LONG Fd, LX_SOCKADDR *Usockaddr, LONG *UsockaddrLen);
-/* 368 getpeername (net, enosys): Linux sys_getpeername */
+/* 368 getpeername (net, partial): Linux sys_getpeername */
 LONG NTAPI LxSysGetpeername(LONG Fd, LX_SOCKADDR *Usockaddr, LONG *UsockaddrLen);
-/* 369 sendto (net, enosys): Linux sys_sendto */
+/* 369 sendto (net, partial): Linux sys_sendto */
 LONG NTAPI LxSysSendto(LONG Fd, VOID *Buff, SIZE_T Len, ULONG Flags, LX_SOCKADDR *Addr, LONG AddrLen);
-/* 370 sendmsg (net, enosys): Linux sys_sendmsg */
+/* 370 sendmsg (net, partial): Linux sys_sendmsg */
 LONG NTAPI LxSysSendmsg(LONG Fd, LX_USER_MSGHDR *Msg, ULONG Flags);
-/* 371 recvfrom (net, enosys): Linux sys_recvfrom */
+/* 371 recvfrom (net, partial): Linux sys_recvfrom */
 LONG NTAPI LxSysRecvfrom(LONG Fd, VOID *Ubuf, SIZE_T Size, ULONG Flags, LX_SOCKADDR *Addr, LONG *AddrLen);
-/* 372 recvmsg (net, enosys): Linux sys_recvmsg */
+/* 372 recvmsg (net, partial): Linux sys_recvmsg */
 LONG NTAPI LxSysRecvmsg(LONG Fd, LX_USER_MSGHDR *Msg, ULONG Flags);
-/* 373 shutdown (net, enosys): Linux sys_shutdown */
+/* 373 shutdown (net, partial): Linux sys_shutdown */
 LONG NTAPI LxSysShutdown(LONG Fd, LONG How);
 /* 374 userfaultfd (misc, enosys): Linux sys_userfaultfd */
 LONG NTAPI LxSysUserfaultfd(LONG Flags);
@@ -925,7 +925,7 @@ LONG NTAPI LxSysPselect6Time64(LONG N, LX_FD_SET *Inp, LX_FD_SET *Outp, LX_FD_SE
 LONG NTAPI LxSysPpollTime64(LX_POLLFD *Ufds, ULONG Nfds, LX_KERNEL_TIMESPEC *Tsp, const LX_SIGSET *Sigmask, SIZE_T Sigsetsize);
 /* 416 io_pgetevents_time64 (fs, enosys): Linux sys_io_pgetevents */
 LONG NTAPI LxSysIoPgeteventsTime64(LX_AIO_CONTEXT CtxId, LONG MinNr, LONG Nr, LX_IO_EVENT *Events, LX_KERNEL_TIMESPEC *Timeout, const LX_AIO_SIGSET *Sig);
-/* 417 recvmmsg_time64 (net, enosys): Linux sys_recvmmsg */
+/* 417 recvmmsg_time64 (net, partial): Linux sys_recvmmsg */
 LONG NTAPI LxSysRecvmmsgTime64(LONG Fd, LX_MMSGHDR *Msg, ULONG Vlen, ULONG Flags, LX_KERNEL_TIMESPEC *Timeout);
 /* 418 mq_timedsend_time64 (ipc, enosys): Linux sys_mq_timedsend */
 LONG NTAPI LxSysMqTimedsendTime64(LX_MQD Mqdes, const CHAR *MsgPtr, SIZE_T MsgLen, ULONG MsgPrio, const LX_KERNEL_TIMESPEC *AbsTimeout);

@@ -30,7 +30,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "getpid",                    0, LXSYS_STATUS_IMPLEMENTED }, /* 20 */
     { "mount",                     5, LXSYS_STATUS_ENOSYS }, /* 21 */
     { "umount",                    1, LXSYS_STATUS_ENOSYS }, /* 22 */
-    { "setuid",                    1, LXSYS_STATUS_ENOSYS }, /* 23 */
+    { "setuid",                    1, LXSYS_STATUS_PARTIAL }, /* 23 */
     { "getuid",                    0, LXSYS_STATUS_IMPLEMENTED }, /* 24 */
     { "stime",                     1, LXSYS_STATUS_ENOSYS }, /* 25 */
     { "ptrace",                    4, LXSYS_STATUS_ENOSYS }, /* 26 */
@@ -53,7 +53,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "times",                     1, LXSYS_STATUS_PARTIAL }, /* 43 */
     { "prof",                      0, LXSYS_STATUS_ENOSYS }, /* 44 */
     { "brk",                       1, LXSYS_STATUS_PARTIAL }, /* 45 */
-    { "setgid",                    1, LXSYS_STATUS_ENOSYS }, /* 46 */
+    { "setgid",                    1, LXSYS_STATUS_PARTIAL }, /* 46 */
     { "getgid",                    0, LXSYS_STATUS_IMPLEMENTED }, /* 47 */
     { "signal",                    2, LXSYS_STATUS_ENOSYS }, /* 48 */
     { "geteuid",                   0, LXSYS_STATUS_IMPLEMENTED }, /* 49 */
@@ -77,8 +77,8 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "sigaction",                 3, LXSYS_STATUS_ENOSYS }, /* 67 */
     { "sgetmask",                  0, LXSYS_STATUS_ENOSYS }, /* 68 */
     { "ssetmask",                  1, LXSYS_STATUS_ENOSYS }, /* 69 */
-    { "setreuid",                  2, LXSYS_STATUS_ENOSYS }, /* 70 */
-    { "setregid",                  2, LXSYS_STATUS_ENOSYS }, /* 71 */
+    { "setreuid",                  2, LXSYS_STATUS_PARTIAL }, /* 70 */
+    { "setregid",                  2, LXSYS_STATUS_PARTIAL }, /* 71 */
     { "sigsuspend",                3, LXSYS_STATUS_ENOSYS }, /* 72 */
     { "sigpending",                1, LXSYS_STATUS_ENOSYS }, /* 73 */
     { "sethostname",               2, LXSYS_STATUS_ENOSYS }, /* 74 */
@@ -109,7 +109,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "statfs",                    2, LXSYS_STATUS_PARTIAL }, /* 99 */
     { "fstatfs",                   2, LXSYS_STATUS_PARTIAL }, /* 100 */
     { "ioperm",                    3, LXSYS_STATUS_ENOSYS }, /* 101 */
-    { "socketcall",                2, LXSYS_STATUS_ENOSYS }, /* 102 */
+    { "socketcall",                2, LXSYS_STATUS_PARTIAL }, /* 102 */
     { "syslog",                    3, LXSYS_STATUS_ENOSYS }, /* 103 */
     { "setitimer",                 3, LXSYS_STATUS_PARTIAL }, /* 104 */
     { "getitimer",                 2, LXSYS_STATUS_PARTIAL }, /* 105 */
@@ -171,13 +171,13 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "sched_rr_get_interval",     2, LXSYS_STATUS_ENOSYS }, /* 161 */
     { "nanosleep",                 2, LXSYS_STATUS_IMPLEMENTED }, /* 162 */
     { "mremap",                    5, LXSYS_STATUS_PARTIAL }, /* 163 */
-    { "setresuid",                 3, LXSYS_STATUS_ENOSYS }, /* 164 */
+    { "setresuid",                 3, LXSYS_STATUS_PARTIAL }, /* 164 */
     { "getresuid",                 3, LXSYS_STATUS_ENOSYS }, /* 165 */
     { "vm86",                      2, LXSYS_STATUS_ENOSYS }, /* 166 */
     { "query_module",              0, LXSYS_STATUS_ENOSYS }, /* 167 */
     { "poll",                      3, LXSYS_STATUS_PARTIAL }, /* 168 */
     { "nfsservctl",                0, LXSYS_STATUS_ENOSYS }, /* 169 */
-    { "setresgid",                 3, LXSYS_STATUS_ENOSYS }, /* 170 */
+    { "setresgid",                 3, LXSYS_STATUS_PARTIAL }, /* 170 */
     { "getresgid",                 3, LXSYS_STATUS_ENOSYS }, /* 171 */
     { "prctl",                     5, LXSYS_STATUS_ENOSYS }, /* 172 */
     { "rt_sigreturn",              0, LXSYS_STATUS_IMPLEMENTED }, /* 173 */
@@ -210,18 +210,18 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "getgid32",                  0, LXSYS_STATUS_IMPLEMENTED }, /* 200 */
     { "geteuid32",                 0, LXSYS_STATUS_IMPLEMENTED }, /* 201 */
     { "getegid32",                 0, LXSYS_STATUS_IMPLEMENTED }, /* 202 */
-    { "setreuid32",                2, LXSYS_STATUS_ENOSYS }, /* 203 */
-    { "setregid32",                2, LXSYS_STATUS_ENOSYS }, /* 204 */
+    { "setreuid32",                2, LXSYS_STATUS_PARTIAL }, /* 203 */
+    { "setregid32",                2, LXSYS_STATUS_PARTIAL }, /* 204 */
     { "getgroups32",               2, LXSYS_STATUS_IMPLEMENTED }, /* 205 */
     { "setgroups32",               2, LXSYS_STATUS_ENOSYS }, /* 206 */
     { "fchown32",                  3, LXSYS_STATUS_PARTIAL }, /* 207 */
-    { "setresuid32",               3, LXSYS_STATUS_ENOSYS }, /* 208 */
+    { "setresuid32",               3, LXSYS_STATUS_PARTIAL }, /* 208 */
     { "getresuid32",               3, LXSYS_STATUS_IMPLEMENTED }, /* 209 */
-    { "setresgid32",               3, LXSYS_STATUS_ENOSYS }, /* 210 */
+    { "setresgid32",               3, LXSYS_STATUS_PARTIAL }, /* 210 */
     { "getresgid32",               3, LXSYS_STATUS_IMPLEMENTED }, /* 211 */
     { "chown32",                   3, LXSYS_STATUS_PARTIAL }, /* 212 */
-    { "setuid32",                  1, LXSYS_STATUS_ENOSYS }, /* 213 */
-    { "setgid32",                  1, LXSYS_STATUS_ENOSYS }, /* 214 */
+    { "setuid32",                  1, LXSYS_STATUS_PARTIAL }, /* 213 */
+    { "setgid32",                  1, LXSYS_STATUS_PARTIAL }, /* 214 */
     { "setfsuid32",                1, LXSYS_STATUS_ENOSYS }, /* 215 */
     { "setfsgid32",                1, LXSYS_STATUS_ENOSYS }, /* 216 */
     { "pivot_root",                2, LXSYS_STATUS_ENOSYS }, /* 217 */
@@ -344,7 +344,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "pwritev",                   5, LXSYS_STATUS_ENOSYS }, /* 334 */
     { "rt_tgsigqueueinfo",         4, LXSYS_STATUS_PARTIAL }, /* 335 */
     { "perf_event_open",           5, LXSYS_STATUS_ENOSYS }, /* 336 */
-    { "recvmmsg",                  5, LXSYS_STATUS_ENOSYS }, /* 337 */
+    { "recvmmsg",                  5, LXSYS_STATUS_PARTIAL }, /* 337 */
     { "fanotify_init",             2, LXSYS_STATUS_ENOSYS }, /* 338 */
     { "fanotify_mark",             6, LXSYS_STATUS_ENOSYS }, /* 339 */
     { "prlimit64",                 4, LXSYS_STATUS_PARTIAL }, /* 340 */
@@ -352,7 +352,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "open_by_handle_at",         3, LXSYS_STATUS_ENOSYS }, /* 342 */
     { "clock_adjtime",             2, LXSYS_STATUS_ENOSYS }, /* 343 */
     { "syncfs",                    1, LXSYS_STATUS_ENOSYS }, /* 344 */
-    { "sendmmsg",                  4, LXSYS_STATUS_ENOSYS }, /* 345 */
+    { "sendmmsg",                  4, LXSYS_STATUS_PARTIAL }, /* 345 */
     { "setns",                     2, LXSYS_STATUS_ENOSYS }, /* 346 */
     { "process_vm_readv",          6, LXSYS_STATUS_ENOSYS }, /* 347 */
     { "process_vm_writev",         6, LXSYS_STATUS_ENOSYS }, /* 348 */
@@ -366,21 +366,21 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "memfd_create",              2, LXSYS_STATUS_ENOSYS }, /* 356 */
     { "bpf",                       3, LXSYS_STATUS_ENOSYS }, /* 357 */
     { "execveat",                  5, LXSYS_STATUS_PARTIAL }, /* 358 */
-    { "socket",                    3, LXSYS_STATUS_ENOSYS }, /* 359 */
-    { "socketpair",                4, LXSYS_STATUS_ENOSYS }, /* 360 */
-    { "bind",                      3, LXSYS_STATUS_ENOSYS }, /* 361 */
-    { "connect",                   3, LXSYS_STATUS_ENOSYS }, /* 362 */
-    { "listen",                    2, LXSYS_STATUS_ENOSYS }, /* 363 */
-    { "accept4",                   4, LXSYS_STATUS_ENOSYS }, /* 364 */
-    { "getsockopt",                5, LXSYS_STATUS_ENOSYS }, /* 365 */
-    { "setsockopt",                5, LXSYS_STATUS_ENOSYS }, /* 366 */
-    { "getsockname",               3, LXSYS_STATUS_ENOSYS }, /* 367 */
-    { "getpeername",               3, LXSYS_STATUS_ENOSYS }, /* 368 */
-    { "sendto",                    6, LXSYS_STATUS_ENOSYS }, /* 369 */
-    { "sendmsg",                   3, LXSYS_STATUS_ENOSYS }, /* 370 */
-    { "recvfrom",                  6, LXSYS_STATUS_ENOSYS }, /* 371 */
-    { "recvmsg",                   3, LXSYS_STATUS_ENOSYS }, /* 372 */
-    { "shutdown",                  2, LXSYS_STATUS_ENOSYS }, /* 373 */
+    { "socket",                    3, LXSYS_STATUS_PARTIAL }, /* 359 */
+    { "socketpair",                4, LXSYS_STATUS_PARTIAL }, /* 360 */
+    { "bind",                      3, LXSYS_STATUS_PARTIAL }, /* 361 */
+    { "connect",                   3, LXSYS_STATUS_PARTIAL }, /* 362 */
+    { "listen",                    2, LXSYS_STATUS_PARTIAL }, /* 363 */
+    { "accept4",                   4, LXSYS_STATUS_PARTIAL }, /* 364 */
+    { "getsockopt",                5, LXSYS_STATUS_PARTIAL }, /* 365 */
+    { "setsockopt",                5, LXSYS_STATUS_PARTIAL }, /* 366 */
+    { "getsockname",               3, LXSYS_STATUS_PARTIAL }, /* 367 */
+    { "getpeername",               3, LXSYS_STATUS_PARTIAL }, /* 368 */
+    { "sendto",                    6, LXSYS_STATUS_PARTIAL }, /* 369 */
+    { "sendmsg",                   3, LXSYS_STATUS_PARTIAL }, /* 370 */
+    { "recvfrom",                  6, LXSYS_STATUS_PARTIAL }, /* 371 */
+    { "recvmsg",                   3, LXSYS_STATUS_PARTIAL }, /* 372 */
+    { "shutdown",                  2, LXSYS_STATUS_PARTIAL }, /* 373 */
     { "userfaultfd",               1, LXSYS_STATUS_ENOSYS }, /* 374 */
     { "membarrier",                3, LXSYS_STATUS_ENOSYS }, /* 375 */
     { "mlock2",                    3, LXSYS_STATUS_ENOSYS }, /* 376 */
@@ -424,7 +424,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "ppoll_time64",              5, LXSYS_STATUS_PARTIAL }, /* 414 */
     { NULL,                        0, LXSYS_STATUS_UNASSIGNED }, /* 415 */
     { "io_pgetevents_time64",      6, LXSYS_STATUS_ENOSYS }, /* 416 */
-    { "recvmmsg_time64",           5, LXSYS_STATUS_ENOSYS }, /* 417 */
+    { "recvmmsg_time64",           5, LXSYS_STATUS_PARTIAL }, /* 417 */
     { "mq_timedsend_time64",       5, LXSYS_STATUS_ENOSYS }, /* 418 */
     { "mq_timedreceive_time64",    5, LXSYS_STATUS_ENOSYS }, /* 419 */
     { "semtimedop_time64",         4, LXSYS_STATUS_IMPLEMENTED }, /* 420 */

@@ -31,7 +31,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysGetpid,                     /* 20 getpid */
     (ULONG_PTR)LxSysEnosys,                     /* 21 mount */
     (ULONG_PTR)LxSysEnosys,                     /* 22 umount */
-    (ULONG_PTR)LxSysEnosys,                     /* 23 setuid */
+    (ULONG_PTR)LxSysSetuid,                     /* 23 setuid */
     (ULONG_PTR)LxSysGetuid,                     /* 24 getuid */
     (ULONG_PTR)LxSysEnosys,                     /* 25 stime */
     (ULONG_PTR)LxSysEnosys,                     /* 26 ptrace */
@@ -54,7 +54,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysTimes,                      /* 43 times */
     (ULONG_PTR)LxSysEnosys,                     /* 44 prof */
     (ULONG_PTR)LxSysBrk,                        /* 45 brk */
-    (ULONG_PTR)LxSysEnosys,                     /* 46 setgid */
+    (ULONG_PTR)LxSysSetgid,                     /* 46 setgid */
     (ULONG_PTR)LxSysGetgid,                     /* 47 getgid */
     (ULONG_PTR)LxSysEnosys,                     /* 48 signal */
     (ULONG_PTR)LxSysGeteuid,                    /* 49 geteuid */
@@ -78,8 +78,8 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 67 sigaction */
     (ULONG_PTR)LxSysEnosys,                     /* 68 sgetmask */
     (ULONG_PTR)LxSysEnosys,                     /* 69 ssetmask */
-    (ULONG_PTR)LxSysEnosys,                     /* 70 setreuid */
-    (ULONG_PTR)LxSysEnosys,                     /* 71 setregid */
+    (ULONG_PTR)LxSysSetreuid,                   /* 70 setreuid */
+    (ULONG_PTR)LxSysSetregid,                   /* 71 setregid */
     (ULONG_PTR)LxSysEnosys,                     /* 72 sigsuspend */
     (ULONG_PTR)LxSysEnosys,                     /* 73 sigpending */
     (ULONG_PTR)LxSysEnosys,                     /* 74 sethostname */
@@ -110,7 +110,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysStatfs,                     /* 99 statfs */
     (ULONG_PTR)LxSysFstatfs,                    /* 100 fstatfs */
     (ULONG_PTR)LxSysEnosys,                     /* 101 ioperm */
-    (ULONG_PTR)LxSysEnosys,                     /* 102 socketcall */
+    (ULONG_PTR)LxSysSocketcall,                 /* 102 socketcall */
     (ULONG_PTR)LxSysEnosys,                     /* 103 syslog */
     (ULONG_PTR)LxSysSetitimer,                  /* 104 setitimer */
     (ULONG_PTR)LxSysGetitimer,                  /* 105 getitimer */
@@ -172,13 +172,13 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 161 sched_rr_get_interval */
     (ULONG_PTR)LxSysNanosleep,                  /* 162 nanosleep */
     (ULONG_PTR)LxSysMremap,                     /* 163 mremap */
-    (ULONG_PTR)LxSysEnosys,                     /* 164 setresuid */
+    (ULONG_PTR)LxSysSetresuid,                  /* 164 setresuid */
     (ULONG_PTR)LxSysEnosys,                     /* 165 getresuid */
     (ULONG_PTR)LxSysEnosys,                     /* 166 vm86 */
     (ULONG_PTR)LxSysEnosys,                     /* 167 query_module */
     (ULONG_PTR)LxSysPoll,                       /* 168 poll */
     (ULONG_PTR)LxSysEnosys,                     /* 169 nfsservctl */
-    (ULONG_PTR)LxSysEnosys,                     /* 170 setresgid */
+    (ULONG_PTR)LxSysSetresgid,                  /* 170 setresgid */
     (ULONG_PTR)LxSysEnosys,                     /* 171 getresgid */
     (ULONG_PTR)LxSysEnosys,                     /* 172 prctl */
     (ULONG_PTR)LxSysRtSigreturn,                /* 173 rt_sigreturn */
@@ -211,18 +211,18 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysGetgid32,                   /* 200 getgid32 */
     (ULONG_PTR)LxSysGeteuid32,                  /* 201 geteuid32 */
     (ULONG_PTR)LxSysGetegid32,                  /* 202 getegid32 */
-    (ULONG_PTR)LxSysEnosys,                     /* 203 setreuid32 */
-    (ULONG_PTR)LxSysEnosys,                     /* 204 setregid32 */
+    (ULONG_PTR)LxSysSetreuid32,                 /* 203 setreuid32 */
+    (ULONG_PTR)LxSysSetregid32,                 /* 204 setregid32 */
     (ULONG_PTR)LxSysGetgroups32,                /* 205 getgroups32 */
     (ULONG_PTR)LxSysEnosys,                     /* 206 setgroups32 */
     (ULONG_PTR)LxSysFchown32,                   /* 207 fchown32 */
-    (ULONG_PTR)LxSysEnosys,                     /* 208 setresuid32 */
+    (ULONG_PTR)LxSysSetresuid32,                /* 208 setresuid32 */
     (ULONG_PTR)LxSysGetresuid32,                /* 209 getresuid32 */
-    (ULONG_PTR)LxSysEnosys,                     /* 210 setresgid32 */
+    (ULONG_PTR)LxSysSetresgid32,                /* 210 setresgid32 */
     (ULONG_PTR)LxSysGetresgid32,                /* 211 getresgid32 */
     (ULONG_PTR)LxSysChown32,                    /* 212 chown32 */
-    (ULONG_PTR)LxSysEnosys,                     /* 213 setuid32 */
-    (ULONG_PTR)LxSysEnosys,                     /* 214 setgid32 */
+    (ULONG_PTR)LxSysSetuid32,                   /* 213 setuid32 */
+    (ULONG_PTR)LxSysSetgid32,                   /* 214 setgid32 */
     (ULONG_PTR)LxSysEnosys,                     /* 215 setfsuid32 */
     (ULONG_PTR)LxSysEnosys,                     /* 216 setfsgid32 */
     (ULONG_PTR)LxSysEnosys,                     /* 217 pivot_root */
@@ -345,7 +345,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 334 pwritev */
     (ULONG_PTR)LxSysRtTgsigqueueinfo,           /* 335 rt_tgsigqueueinfo */
     (ULONG_PTR)LxSysEnosys,                     /* 336 perf_event_open */
-    (ULONG_PTR)LxSysEnosys,                     /* 337 recvmmsg */
+    (ULONG_PTR)LxSysRecvmmsg,                   /* 337 recvmmsg */
     (ULONG_PTR)LxSysEnosys,                     /* 338 fanotify_init */
     (ULONG_PTR)LxSysEnosys,                     /* 339 fanotify_mark */
     (ULONG_PTR)LxSysPrlimit64,                  /* 340 prlimit64 */
@@ -353,7 +353,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 342 open_by_handle_at */
     (ULONG_PTR)LxSysEnosys,                     /* 343 clock_adjtime */
     (ULONG_PTR)LxSysEnosys,                     /* 344 syncfs */
-    (ULONG_PTR)LxSysEnosys,                     /* 345 sendmmsg */
+    (ULONG_PTR)LxSysSendmmsg,                   /* 345 sendmmsg */
     (ULONG_PTR)LxSysEnosys,                     /* 346 setns */
     (ULONG_PTR)LxSysEnosys,                     /* 347 process_vm_readv */
     (ULONG_PTR)LxSysEnosys,                     /* 348 process_vm_writev */
@@ -367,21 +367,21 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 356 memfd_create */
     (ULONG_PTR)LxSysEnosys,                     /* 357 bpf */
     (ULONG_PTR)LxSysExecveat,                   /* 358 execveat */
-    (ULONG_PTR)LxSysEnosys,                     /* 359 socket */
-    (ULONG_PTR)LxSysEnosys,                     /* 360 socketpair */
-    (ULONG_PTR)LxSysEnosys,                     /* 361 bind */
-    (ULONG_PTR)LxSysEnosys,                     /* 362 connect */
-    (ULONG_PTR)LxSysEnosys,                     /* 363 listen */
-    (ULONG_PTR)LxSysEnosys,                     /* 364 accept4 */
-    (ULONG_PTR)LxSysEnosys,                     /* 365 getsockopt */
-    (ULONG_PTR)LxSysEnosys,                     /* 366 setsockopt */
-    (ULONG_PTR)LxSysEnosys,                     /* 367 getsockname */
-    (ULONG_PTR)LxSysEnosys,                     /* 368 getpeername */
-    (ULONG_PTR)LxSysEnosys,                     /* 369 sendto */
-    (ULONG_PTR)LxSysEnosys,                     /* 370 sendmsg */
-    (ULONG_PTR)LxSysEnosys,                     /* 371 recvfrom */
-    (ULONG_PTR)LxSysEnosys,                     /* 372 recvmsg */
-    (ULONG_PTR)LxSysEnosys,                     /* 373 shutdown */
+    (ULONG_PTR)LxSysSocket,                     /* 359 socket */
+    (ULONG_PTR)LxSysSocketpair,                 /* 360 socketpair */
+    (ULONG_PTR)LxSysBind,                       /* 361 bind */
+    (ULONG_PTR)LxSysConnect,                    /* 362 connect */
+    (ULONG_PTR)LxSysListen,                     /* 363 listen */
+    (ULONG_PTR)LxSysAccept4,                    /* 364 accept4 */
+    (ULONG_PTR)LxSysGetsockopt,                 /* 365 getsockopt */
+    (ULONG_PTR)LxSysSetsockopt,                 /* 366 setsockopt */
+    (ULONG_PTR)LxSysGetsockname,                /* 367 getsockname */
+    (ULONG_PTR)LxSysGetpeername,                /* 368 getpeername */
+    (ULONG_PTR)LxSysSendto,                     /* 369 sendto */
+    (ULONG_PTR)LxSysSendmsg,                    /* 370 sendmsg */
+    (ULONG_PTR)LxSysRecvfrom,                   /* 371 recvfrom */
+    (ULONG_PTR)LxSysRecvmsg,                    /* 372 recvmsg */
+    (ULONG_PTR)LxSysShutdown,                   /* 373 shutdown */
     (ULONG_PTR)LxSysEnosys,                     /* 374 userfaultfd */
     (ULONG_PTR)LxSysEnosys,                     /* 375 membarrier */
     (ULONG_PTR)LxSysEnosys,                     /* 376 mlock2 */
@@ -425,7 +425,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysPpollTime64,                /* 414 ppoll_time64 */
     (ULONG_PTR)LxSysEnosys,                     /* 415 (unassigned) */
     (ULONG_PTR)LxSysEnosys,                     /* 416 io_pgetevents_time64 */
-    (ULONG_PTR)LxSysEnosys,                     /* 417 recvmmsg_time64 */
+    (ULONG_PTR)LxSysRecvmmsgTime64,             /* 417 recvmmsg_time64 */
     (ULONG_PTR)LxSysEnosys,                     /* 418 mq_timedsend_time64 */
     (ULONG_PTR)LxSysEnosys,                     /* 419 mq_timedreceive_time64 */
     (ULONG_PTR)LxSysSemtimedopTime64,           /* 420 semtimedop_time64 */
@@ -486,7 +486,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 20 getpid */
     0,   /* 21 mount */
     0,   /* 22 umount */
-    0,   /* 23 setuid */
+    4,   /* 23 setuid */
     0,   /* 24 getuid */
     0,   /* 25 stime */
     0,   /* 26 ptrace */
@@ -509,7 +509,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     4,   /* 43 times */
     0,   /* 44 prof */
     4,   /* 45 brk */
-    0,   /* 46 setgid */
+    4,   /* 46 setgid */
     0,   /* 47 getgid */
     0,   /* 48 signal */
     0,   /* 49 geteuid */
@@ -533,8 +533,8 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 67 sigaction */
     0,   /* 68 sgetmask */
     0,   /* 69 ssetmask */
-    0,   /* 70 setreuid */
-    0,   /* 71 setregid */
+    8,   /* 70 setreuid */
+    8,   /* 71 setregid */
     0,   /* 72 sigsuspend */
     0,   /* 73 sigpending */
     0,   /* 74 sethostname */
@@ -565,7 +565,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     8,   /* 99 statfs */
     8,   /* 100 fstatfs */
     0,   /* 101 ioperm */
-    0,   /* 102 socketcall */
+    8,   /* 102 socketcall */
     0,   /* 103 syslog */
     12,  /* 104 setitimer */
     8,   /* 105 getitimer */
@@ -627,13 +627,13 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 161 sched_rr_get_interval */
     8,   /* 162 nanosleep */
     20,  /* 163 mremap */
-    0,   /* 164 setresuid */
+    12,  /* 164 setresuid */
     0,   /* 165 getresuid */
     0,   /* 166 vm86 */
     0,   /* 167 query_module */
     12,  /* 168 poll */
     0,   /* 169 nfsservctl */
-    0,   /* 170 setresgid */
+    12,  /* 170 setresgid */
     0,   /* 171 getresgid */
     0,   /* 172 prctl */
     0,   /* 173 rt_sigreturn */
@@ -666,18 +666,18 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 200 getgid32 */
     0,   /* 201 geteuid32 */
     0,   /* 202 getegid32 */
-    0,   /* 203 setreuid32 */
-    0,   /* 204 setregid32 */
+    8,   /* 203 setreuid32 */
+    8,   /* 204 setregid32 */
     8,   /* 205 getgroups32 */
     0,   /* 206 setgroups32 */
     12,  /* 207 fchown32 */
-    0,   /* 208 setresuid32 */
+    12,  /* 208 setresuid32 */
     12,  /* 209 getresuid32 */
-    0,   /* 210 setresgid32 */
+    12,  /* 210 setresgid32 */
     12,  /* 211 getresgid32 */
     12,  /* 212 chown32 */
-    0,   /* 213 setuid32 */
-    0,   /* 214 setgid32 */
+    4,   /* 213 setuid32 */
+    4,   /* 214 setgid32 */
     0,   /* 215 setfsuid32 */
     0,   /* 216 setfsgid32 */
     0,   /* 217 pivot_root */
@@ -800,7 +800,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 334 pwritev */
     16,  /* 335 rt_tgsigqueueinfo */
     0,   /* 336 perf_event_open */
-    0,   /* 337 recvmmsg */
+    20,  /* 337 recvmmsg */
     0,   /* 338 fanotify_init */
     0,   /* 339 fanotify_mark */
     16,  /* 340 prlimit64 */
@@ -808,7 +808,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 342 open_by_handle_at */
     0,   /* 343 clock_adjtime */
     0,   /* 344 syncfs */
-    0,   /* 345 sendmmsg */
+    16,  /* 345 sendmmsg */
     0,   /* 346 setns */
     0,   /* 347 process_vm_readv */
     0,   /* 348 process_vm_writev */
@@ -822,21 +822,21 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 356 memfd_create */
     0,   /* 357 bpf */
     20,  /* 358 execveat */
-    0,   /* 359 socket */
-    0,   /* 360 socketpair */
-    0,   /* 361 bind */
-    0,   /* 362 connect */
-    0,   /* 363 listen */
-    0,   /* 364 accept4 */
-    0,   /* 365 getsockopt */
-    0,   /* 366 setsockopt */
-    0,   /* 367 getsockname */
-    0,   /* 368 getpeername */
-    0,   /* 369 sendto */
-    0,   /* 370 sendmsg */
-    0,   /* 371 recvfrom */
-    0,   /* 372 recvmsg */
-    0,   /* 373 shutdown */
+    12,  /* 359 socket */
+    16,  /* 360 socketpair */
+    12,  /* 361 bind */
+    12,  /* 362 connect */
+    8,   /* 363 listen */
+    16,  /* 364 accept4 */
+    20,  /* 365 getsockopt */
+    20,  /* 366 setsockopt */
+    12,  /* 367 getsockname */
+    12,  /* 368 getpeername */
+    24,  /* 369 sendto */
+    12,  /* 370 sendmsg */
+    24,  /* 371 recvfrom */
+    12,  /* 372 recvmsg */
+    8,   /* 373 shutdown */
     0,   /* 374 userfaultfd */
     0,   /* 375 membarrier */
     0,   /* 376 mlock2 */
@@ -880,7 +880,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     20,  /* 414 ppoll_time64 */
     0,   /* 415 (unassigned) */
     0,   /* 416 io_pgetevents_time64 */
-    0,   /* 417 recvmmsg_time64 */
+    20,  /* 417 recvmmsg_time64 */
     0,   /* 418 mq_timedsend_time64 */
     0,   /* 419 mq_timedreceive_time64 */
     16,  /* 420 semtimedop_time64 */

@@ -367,6 +367,14 @@ LxFork(
     if (TrapFrame == NULL)
         return -LX_EINVAL;
 
+    /* RLIMIT_NPROC, which root is not held to (CAP_SYS_RESOURCE) */
+    if (Parent->Cred.User.effective != 0 &&
+        LxCountUserProcesses(Parent->Cred.User.real) >=
+            Parent->Limits.RlimitCur[LX_RLIMIT_NPROC])
+    {
+        return -LX_EAGAIN;
+    }
+
     LxDebugFlush(Parent);
     Child = LxAllocateChild(Parent);
     if (Child == NULL)

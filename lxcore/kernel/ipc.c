@@ -235,8 +235,8 @@ LxIpcGet(
     RtlZeroMemory(Object, Size);
     Object->Key = Key;
     Object->Id = (ULONG)(Table->Seq[Slot]++ % (MAXLONG / LX_IPCMNI)) * LX_IPCMNI + Slot;
-    Object->Uid = Object->Cuid = Process->Cred.Uid;
-    Object->Gid = Object->Cgid = Process->Cred.Gid;
+    Object->Uid = Object->Cuid = Process->Cred.User.effective;
+    Object->Gid = Object->Cgid = Process->Cred.Group.effective;
     Object->Mode = (ULONG)Flags & 0777;
     Object->ChangeTime = LxIpcNow();
     Object->RefCount = 1;
@@ -299,7 +299,7 @@ LONG
 LxIpcMayControl(
     _In_ PLX_IPC_OBJECT Object)
 {
-    ULONG Uid = LxCurrentProcess()->Cred.Uid;
+    ULONG Uid = LxCurrentProcess()->Cred.User.effective;
 
     return (Uid == 0 || Uid == Object->Uid || Uid == Object->Cuid) ? 0 : -LX_EPERM;
 }
@@ -566,7 +566,7 @@ LxMsgctl(
     {
         Result = LxIpcMayControl(Object);
         if (Result == 0 && Cmd == LX_IPC_SET && Ds.QBytes > LX_MSGMNB &&
-            LxCurrentProcess()->Cred.Uid != 0)
+            LxCurrentProcess()->Cred.User.effective != 0)
             Result = -LX_EPERM;
         if (Result == 0 && Cmd == LX_IPC_SET)
             Queue->QBytes = Ds.QBytes;  /* a larger queue lets senders in: woken below */

@@ -227,8 +227,10 @@ LxPrepareImage(
     StackParams.phnum = Prepared->Plan->phnum;
     StackParams.base = 0;
     StackParams.entry = Prepared->Plan->entry;
-    StackParams.uid = StackParams.euid = LxProcess->Cred.Uid;
-    StackParams.gid = StackParams.egid = LxProcess->Cred.Gid;
+    StackParams.uid = LxProcess->Cred.User.real;
+    StackParams.euid = LxProcess->Cred.User.effective;
+    StackParams.gid = LxProcess->Cred.Group.real;
+    StackParams.egid = LxProcess->Cred.Group.effective;
     StackParams.hwcap = LxGetHwcap();
     StackParams.clktck = 100;
     Result = lx_stack_build(&StackParams, Prepared->StackBuffer, Prepared->StackBufferSize,

@@ -23,6 +23,7 @@
 #define LX_RLIMIT_NOFILE        7
 #define LX_RLIMIT_DATA          2
 #define LX_RLIMIT_SIGPENDING    11
+#define LX_RLIMIT_NPROC         6
 #define LX_DEBUG_LINE           200
 
 #define LX_RLIMIT_STACK     3
@@ -53,6 +54,8 @@ typedef struct _LX_REGION
     LIST_ENTRY Link;
     ULONG_PTR Base;             /* 64 KiB aligned */
     SIZE_T Size;                /* multiple of 64 KiB */
+    ULONG_PTR MappedStart;      /* private: the pages Linux may see mapped lie within */
+    ULONG_PTR MappedEnd;        /* [MappedStart, MappedEnd); the reservation goes when empty */
     PLX_SHARED_MEMORY Shared;   /* a view of shared memory (referenced), or NULL: private */
     ULONG SharedProtect;        /* the view's NT protection */
     LONG ShmId;                 /* shmat's segment id, else -1 */
@@ -92,10 +95,11 @@ typedef struct _LX_RLIMITS
     ULONGLONG RlimitMax[LX_RLIM_NLIMITS];
 } LX_RLIMITS, *PLX_RLIMITS;
 
-/* the Linux identity */
+/* the Linux identity: real, effective, saved and file-system ids (core/lx_cred.h) */
 typedef struct _LX_CRED
 {
-    ULONG Uid, Gid;
+    lx_ids User;
+    lx_ids Group;
 } LX_CRED, *PLX_CRED;
 
 typedef struct _LX_PROCESS
@@ -218,6 +222,8 @@ ULONG LxAllocatePid(VOID);
 VOID LxInsertProcess(_In_ PLX_PROCESS Process);
 VOID LxRemoveProcess(_In_ PLX_PROCESS Process);
 VOID LxOrphanChildren(_In_ PLX_PROCESS Parent);
+BOOLEAN LxCredMayControl(_In_ const LX_CRED *Caller, _In_ const LX_CRED *Target);
+ULONG LxCountUserProcesses(_In_ ULONG Uid);
 BOOLEAN LxProcessIsOrphan(_In_ PLX_PROCESS Process);
 PLX_PROCESS LxFindExitedChild(_In_ ULONG ParentPid, _In_ LONG Pid, _Out_ PBOOLEAN HaveChildren);
 NTSTATUS LxCreateProcessFromRequest(_In_ PLXSS_CREATE_PROCESS_IN Request,

@@ -140,6 +140,41 @@ LxProcessCount(VOID)
     return LxLiveProcesses;
 }
 
+/* Whether Caller may signal or set the limits of a process with Target's credentials:
+ * effective uid 0, or its real or effective uid is the target's real or saved one (Linux's
+ * kill_ok_by_cred) */
+BOOLEAN
+LxCredMayControl(
+    _In_ const LX_CRED *Caller,
+    _In_ const LX_CRED *Target)
+{
+    return Caller->User.effective == 0 ||
+           Caller->User.effective == Target->User.real ||
+           Caller->User.effective == Target->User.saved ||
+           Caller->User.real == Target->User.real ||
+           Caller->User.real == Target->User.saved;
+}
+
+/* The live processes whose real uid is Uid (RLIMIT_NPROC; Linux counts threads) */
+ULONG
+LxCountUserProcesses(
+    _In_ ULONG Uid)
+{
+    PLIST_ENTRY Entry;
+    ULONG Count = 0;
+
+    ExAcquireFastMutex(&LxProcessLock);
+    for (Entry = LxProcessList.Flink; Entry != &LxProcessList; Entry = Entry->Flink)
+    {
+        PLX_PROCESS Process = CONTAINING_RECORD(Entry, LX_PROCESS, Link);
+
+        if (Process->Cred.User.real == Uid && !KeReadStateEvent(&Process->ExitEvent))
+            Count++;
+    }
+    ExReleaseFastMutex(&LxProcessLock);
+    return Count;
+}
+
 /*
  * Parent ends: its children go to "init" (getppid() says 1), which reaps them as they end,
  * as Linux's init does; lxcore has no init process, so an orphan is removed from the table

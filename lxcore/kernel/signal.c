@@ -1299,7 +1299,7 @@ LxSenderFields(
     PLX_PROCESS Process = LxCurrentProcess();
 
     LxSigFields(Info, Code, Process->Pid);
-    Info->word[1] = Process->Cred.Uid;
+    Info->word[1] = Process->Cred.User.real;
 }
 
 LONG

@@ -36,6 +36,7 @@
 #include "lx_lock.h"
 #include "lx_sigqueue.h"
 #include "lx_script.h"
+#include "lx_cred.h"
 
 /* Pool tags */
 #define LX_TAG_PROCESS  'pPxL'
@@ -47,6 +48,7 @@
 #define LX_TAG_META     'mPxL'
 #define LX_TAG_SIGQUEUE 'qPxL'
 #define LX_TAG_IPC      'cPxL'  /* System V IPC objects: they outlive processes (IPC_RMID) */
+#define LX_TAG_SOCKET   'nPxL'  /* sockets, their names and queued packets */
 #define LX_TAG_SHARED   'sPxL'  /* shared memory, /dev/shm names: until the last view/unlink */
 
 /* Linux signal numbers lxcore reports */

@@ -1,8 +1,9 @@
 /*
  * PROJECT:     lxss for ReactOS - lxcore.sys
  * LICENSE:     LGPL-2.1-or-later (https://spdx.org/licenses/LGPL-2.1-or-later)
- * PURPOSE:     System calls: user and group identity (every Linux process runs as root,
- *              uid 0 / gid 0, for now)
+ * PURPOSE:     System calls: user and group identity: real, effective and saved ids and
+ *              their setters, with Linux's rules (core/lx_cred.c); every process starts as
+ *              root, uid 0 / gid 0
  */
 
 #include "lxsys.h"
@@ -14,31 +15,121 @@ LxIdentityProcess(VOID)
     return LxCurrentProcess();
 }
 
-LONG NTAPI LxSysGetuid(VOID) { return (LONG)(USHORT)LxIdentityProcess()->Cred.Uid; }
-LONG NTAPI LxSysGeteuid(VOID) { return (LONG)(USHORT)LxIdentityProcess()->Cred.Uid; }
-LONG NTAPI LxSysGetgid(VOID) { return (LONG)(USHORT)LxIdentityProcess()->Cred.Gid; }
-LONG NTAPI LxSysGetegid(VOID) { return (LONG)(USHORT)LxIdentityProcess()->Cred.Gid; }
-LONG NTAPI LxSysGetuid32(VOID) { return (LONG)LxIdentityProcess()->Cred.Uid; }
-LONG NTAPI LxSysGeteuid32(VOID) { return (LONG)LxIdentityProcess()->Cred.Uid; }
-LONG NTAPI LxSysGetgid32(VOID) { return (LONG)LxIdentityProcess()->Cred.Gid; }
-LONG NTAPI LxSysGetegid32(VOID) { return (LONG)LxIdentityProcess()->Cred.Gid; }
+#define LX_CRED_USER(Process)    (&(Process)->Cred.User)
+#define LX_CRED_GROUP(Process)   (&(Process)->Cred.Group)
 
-/* getresuid / getresgid: real, effective and saved ids are all the one id */
+LONG NTAPI LxSysGetuid(VOID) { return (LONG)(USHORT)LxIdentityProcess()->Cred.User.real; }
+LONG NTAPI LxSysGeteuid(VOID) { return (LONG)(USHORT)LxIdentityProcess()->Cred.User.effective; }
+LONG NTAPI LxSysGetgid(VOID) { return (LONG)(USHORT)LxIdentityProcess()->Cred.Group.real; }
+LONG NTAPI LxSysGetegid(VOID) { return (LONG)(USHORT)LxIdentityProcess()->Cred.Group.effective; }
+LONG NTAPI LxSysGetuid32(VOID) { return (LONG)LxIdentityProcess()->Cred.User.real; }
+LONG NTAPI LxSysGeteuid32(VOID) { return (LONG)LxIdentityProcess()->Cred.User.effective; }
+LONG NTAPI LxSysGetgid32(VOID) { return (LONG)LxIdentityProcess()->Cred.Group.real; }
+LONG NTAPI LxSysGetegid32(VOID) { return (LONG)LxIdentityProcess()->Cred.Group.effective; }
+
+/* A 16-bit id of the old calls: (old_uid_t)-1 means "keep", as -1 for the 32-bit ones */
+static
+ULONG
+LxWideId(
+    _In_ USHORT Id)
+{
+    return Id == 0xFFFF ? LX_ID_KEEP : Id;
+}
+
+/* The setters: the caller's effective uid 0 is the privilege (CAP_SETUID, CAP_SETGID) */
+static
+LONG
+LxSetRes(
+    _In_ BOOLEAN Group,
+    _In_ ULONG Real,
+    _In_ ULONG Effective,
+    _In_ ULONG Saved)
+{
+    PLX_PROCESS Process = LxIdentityProcess();
+
+    return lx_ids_setres(Group ? LX_CRED_GROUP(Process) : LX_CRED_USER(Process),
+                         Process->Cred.User.effective == 0, Real, Effective, Saved);
+}
+
+static
+LONG
+LxSetRe(
+    _In_ BOOLEAN Group,
+    _In_ ULONG Real,
+    _In_ ULONG Effective)
+{
+    PLX_PROCESS Process = LxIdentityProcess();
+
+    return lx_ids_setre(Group ? LX_CRED_GROUP(Process) : LX_CRED_USER(Process),
+                        Process->Cred.User.effective == 0, Real, Effective);
+}
+
+static
+LONG
+LxSetOne(
+    _In_ BOOLEAN Group,
+    _In_ ULONG Id)
+{
+    PLX_PROCESS Process = LxIdentityProcess();
+
+    return lx_ids_set(Group ? LX_CRED_GROUP(Process) : LX_CRED_USER(Process),
+                      Process->Cred.User.effective == 0, Id);
+}
+
+LONG NTAPI LxSysSetuid(LX_OLD_UID Uid) { return LxSetOne(FALSE, LxWideId(Uid)); }
+LONG NTAPI LxSysSetgid(LX_OLD_GID Gid) { return LxSetOne(TRUE, LxWideId(Gid)); }
+LONG NTAPI LxSysSetuid32(LX_UID Uid) { return LxSetOne(FALSE, Uid); }
+LONG NTAPI LxSysSetgid32(LX_GID Gid) { return LxSetOne(TRUE, Gid); }
+
+LONG NTAPI LxSysSetreuid(LX_OLD_UID Ruid, LX_OLD_UID Euid)
+{
+    return LxSetRe(FALSE, LxWideId(Ruid), LxWideId(Euid));
+}
+
+LONG NTAPI LxSysSetregid(LX_OLD_GID Rgid, LX_OLD_GID Egid)
+{
+    return LxSetRe(TRUE, LxWideId(Rgid), LxWideId(Egid));
+}
+
+LONG NTAPI LxSysSetreuid32(LX_UID Ruid, LX_UID Euid) { return LxSetRe(FALSE, Ruid, Euid); }
+LONG NTAPI LxSysSetregid32(LX_GID Rgid, LX_GID Egid) { return LxSetRe(TRUE, Rgid, Egid); }
+
+LONG NTAPI LxSysSetresuid(LX_OLD_UID Ruid, LX_OLD_UID Euid, LX_OLD_UID Suid)
+{
+    return LxSetRes(FALSE, LxWideId(Ruid), LxWideId(Euid), LxWideId(Suid));
+}
+
+LONG NTAPI LxSysSetresgid(LX_OLD_GID Rgid, LX_OLD_GID Egid, LX_OLD_GID Sgid)
+{
+    return LxSetRes(TRUE, LxWideId(Rgid), LxWideId(Egid), LxWideId(Sgid));
+}
+
+LONG NTAPI LxSysSetresuid32(LX_UID Ruid, LX_UID Euid, LX_UID Suid)
+{
+    return LxSetRes(FALSE, Ruid, Euid, Suid);
+}
+
+LONG NTAPI LxSysSetresgid32(LX_GID Rgid, LX_GID Egid, LX_GID Sgid)
+{
+    return LxSetRes(TRUE, Rgid, Egid, Sgid);
+}
+
+/* getresuid / getresgid: the real, effective and saved ids */
 static
 LONG
 LxPutResIds(
-    _In_ ULONG Id,
+    _In_ const lx_ids *Ids,
     _In_ ULONG_PTR Real,
     _In_ ULONG_PTR Effective,
     _In_ ULONG_PTR Saved)
 {
     LONG Result;
 
-    Result = LxCopyToUser(Real, &Id, sizeof(Id));
+    Result = LxCopyToUser(Real, &Ids->real, sizeof(Ids->real));
     if (Result == 0)
-        Result = LxCopyToUser(Effective, &Id, sizeof(Id));
+        Result = LxCopyToUser(Effective, &Ids->effective, sizeof(Ids->effective));
     if (Result == 0)
-        Result = LxCopyToUser(Saved, &Id, sizeof(Id));
+        Result = LxCopyToUser(Saved, &Ids->saved, sizeof(Ids->saved));
     return Result;
 }
 
@@ -49,7 +140,7 @@ LxSysGetresuid32(
     LX_UID *Euid,
     LX_UID *Suid)
 {
-    return LxPutResIds(LxIdentityProcess()->Cred.Uid, (ULONG_PTR)Ruid, (ULONG_PTR)Euid,
+    return LxPutResIds(LX_CRED_USER(LxIdentityProcess()), (ULONG_PTR)Ruid, (ULONG_PTR)Euid,
                        (ULONG_PTR)Suid);
 }
 
@@ -60,7 +151,7 @@ LxSysGetresgid32(
     LX_GID *Egid,
     LX_GID *Sgid)
 {
-    return LxPutResIds(LxIdentityProcess()->Cred.Gid, (ULONG_PTR)Rgid, (ULONG_PTR)Egid,
+    return LxPutResIds(LX_CRED_GROUP(LxIdentityProcess()), (ULONG_PTR)Rgid, (ULONG_PTR)Egid,
                        (ULONG_PTR)Sgid);
 }
 

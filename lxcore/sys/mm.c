@@ -49,12 +49,55 @@ VOID
 LxInitPrivateRegion(
     _Out_ PLX_REGION Region,
     _In_ ULONG_PTR Base,
-    _In_ SIZE_T Size)
+    _In_ SIZE_T Size,
+    _In_ ULONG_PTR MappedStart,
+    _In_ ULONG_PTR MappedEnd)
 {
     RtlZeroMemory(Region, sizeof(*Region));
     Region->Base = Base;
     Region->Size = Size;
+    Region->MappedStart = MappedStart;
+    Region->MappedEnd = MappedEnd;
     Region->ShmId = -1;
+}
+
+/* [Start, End) of a private reservation is mapped again (MAP_FIXED, mremap in place). */
+static
+VOID
+LxRegionMapped(
+    _In_opt_ PLX_REGION Region,
+    _In_ ULONG_PTR Start,
+    _In_ ULONG_PTR End)
+{
+    if (Region == NULL || Region->Shared != NULL)
+        return;
+    if (Region->MappedStart == Region->MappedEnd)
+    {
+        Region->MappedStart = Start;
+        Region->MappedEnd = End;
+        return;
+    }
+    Region->MappedStart = min(Region->MappedStart, Start);
+    Region->MappedEnd = max(Region->MappedEnd, End);
+}
+
+/* [Start, End) of a private reservation is unmapped: TRUE when nothing of it is left. The
+ * bounds shrink from either end; a hole in the middle keeps the reservation (NT cannot
+ * release part of one). */
+static
+BOOLEAN
+LxRegionUnmapped(
+    _Inout_ PLX_REGION Region,
+    _In_ ULONG_PTR Start,
+    _In_ ULONG_PTR End)
+{
+    if (Start <= Region->MappedStart && End >= Region->MappedEnd)
+        return TRUE;
+    if (Start <= Region->MappedStart && End > Region->MappedStart)
+        Region->MappedStart = End;
+    else if (End >= Region->MappedEnd && Start < Region->MappedEnd)
+        Region->MappedEnd = Start;
+    return FALSE;
 }
 
 /* The reservation (ours) that contains [Start, End), as [*Base, *Limit). */
@@ -336,6 +379,7 @@ LxSysMmap2(
                 Result = -LX_ENOMEM;
                 goto Done;
             }
+            LxRegionMapped(Found, Addr, End);
             Base = Addr;
         }
         else
@@ -361,7 +405,7 @@ LxSysMmap2(
                 Result = -LX_ENOMEM;
                 goto Done;
             }
-            LxInitPrivateRegion(Region, ResBase, ResLimit - ResBase);
+            LxInitPrivateRegion(Region, ResBase, ResLimit - ResBase, Addr, End);
             InsertTailList(&Process->Regions, &Region->Link);
             Base = Addr;
         }
@@ -402,7 +446,7 @@ LxSysMmap2(
             Result = -LX_ENOMEM;
             goto Done;
         }
-        LxInitPrivateRegion(Region, Base, ReserveSize);
+        LxInitPrivateRegion(Region, Base, ReserveSize, Base, Base + Length);
         InsertTailList(&Process->Regions, &Region->Link);
     }
 
@@ -455,16 +499,17 @@ LxSysMunmap(
                 LxUnmapShared(Process, R);
             continue;
         }
-        if (S == R->Base && E == R->Base + R->Size)
-        {
-            LxVm(R->Base, 0, MEM_RELEASE, 0);
-            RemoveEntryList(&R->Link);
-            ExFreePoolWithTag(R, LX_TAG_REGION);
-        }
-        else
+        /* the reservation is rounded up to 64 KiB: it goes when what was mapped in it is
+         * unmapped (a glibc thread stack, 8 MiB and a guard page, unmapped as it was
+         * mapped, left its reservation behind until the address space ran out) */
+        if (!LxRegionUnmapped(R, S, E))
         {
             LxVm(S, E - S, MEM_DECOMMIT, 0);
+            continue;
         }
+        LxVm(R->Base, 0, MEM_RELEASE, 0);
+        RemoveEntryList(&R->Link);
+        ExFreePoolWithTag(R, LX_TAG_REGION);
     }
     ExReleaseFastMutex(&Process->MmLock);
     /* unmapping what is not mapped is not an error on Linux */
@@ -604,9 +649,10 @@ LxSysMremap(
 
     /* grow in place when the reservation has room */
     ExAcquireFastMutex(&Process->MmLock);
-    if (LxFindReservation(Process, Addr, Addr + NewSize, &ResBase, &ResLimit, NULL) &&
+    if (LxFindReservation(Process, Addr, Addr + NewSize, &ResBase, &ResLimit, &Region) &&
         NT_SUCCESS(LxVm(Addr + OldSize, NewSize - OldSize, MEM_COMMIT, PAGE_READWRITE)))
     {
+        LxRegionMapped(Region, Addr + OldSize, Addr + NewSize);
         ExReleaseFastMutex(&Process->MmLock);
         return (LONG)Addr;
     }

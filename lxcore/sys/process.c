@@ -137,7 +137,8 @@ LxLimit(
     if (New != NULL)
     {
         /* raising the hard limit takes CAP_SYS_RESOURCE: root */
-        if (New->RlimMax > Process->Limits.RlimitMax[Resource] && LxCurrentProcess()->Cred.Uid != 0)
+        if (New->RlimMax > Process->Limits.RlimitMax[Resource] &&
+            LxCurrentProcess()->Cred.User.effective != 0)
         {
             Result = -LX_EPERM;
         }
@@ -230,8 +231,7 @@ LxSysPrlimit64(
     if (Target == NULL)
         return -LX_ESRCH;
     /* another process's limits: only with its uid, or as root */
-    if (Target != LxCurrentProcess() && LxCurrentProcess()->Cred.Uid != 0 &&
-        LxCurrentProcess()->Cred.Uid != Target->Cred.Uid)
+    if (Target != LxCurrentProcess() && !LxCredMayControl(&LxCurrentProcess()->Cred, &Target->Cred))
     {
         LxDereferenceProcess(Target);
         return -LX_EPERM;

@@ -61,6 +61,9 @@ LxSignalOtherProcess(
 {
     LONG Result;
 
+    /* Linux's kill_ok_by_cred (no exception for SIGCONT within a session) */
+    if (!LxCredMayControl(&LxCurrentProcess()->Cred, &Target->Cred))
+        return -LX_EPERM;
     if (Sig != 0 && Target->Process != NULL && !KeReadStateEvent(&Target->ExitEvent) &&
         LxSignalWouldRun(Target, Sig))
     {
@@ -109,7 +112,8 @@ LxSysKill(
     PLX_PROCESS Targets[LX_KILL_MAX_TARGETS];
     PLX_PROCESS Target;
     BOOLEAN Self = FALSE;
-    ULONG Count, i;
+    ULONG Count, i, Denied = 0;
+    LONG Result;
     lx_sigfields Info;
 
     if (Sig < 0 || Sig > 64)
@@ -122,9 +126,9 @@ LxSysKill(
         Target = LxLookupProcess((ULONG)Pid);
         if (Target == NULL)
             return -LX_ESRCH;
-        LxSignalOtherProcess(Target, (ULONG)Sig, &Info);
+        Result = LxSignalOtherProcess(Target, (ULONG)Sig, &Info);
         LxDereferenceProcess(Target);
-        return 0;
+        return Result;
     }
 
     /* 0: our process group; -1: every process but ours; -pgid: that group */
@@ -135,13 +139,15 @@ LxSysKill(
     {
         if (Targets[i] == Process)
             Self = (Pid != -1);
-        else
-            LxSignalOtherProcess(Targets[i], (ULONG)Sig, &Info);
+        else if (LxSignalOtherProcess(Targets[i], (ULONG)Sig, &Info) == -LX_EPERM)
+            Denied++;
         LxDereferenceProcess(Targets[i]);
     }
     if (Self)
         return LxKillOwnProcess(Sig, &Info);    /* last: its default action may end us here */
-    return (Count != 0 || Pid == -1) ? 0 : -LX_ESRCH;
+    if (Count == 0)
+        return Pid == -1 ? 0 : -LX_ESRCH;
+    return Denied == Count ? -LX_EPERM : 0;     /* EPERM when none could be signalled */
 }
 
 LONG
@@ -179,7 +185,11 @@ LxSignalThreadOf(
     Target = LxLookupProcess((ULONG)Tgid);
     if (Target == NULL)
         return -LX_ESRCH;
-    Result = LxSignalOtherThread(Target, (ULONG)Pid, (ULONG)Sig, Info);
+    if (Target != LxCurrentProcess() &&
+        !LxCredMayControl(&LxCurrentProcess()->Cred, &Target->Cred))
+        Result = -LX_EPERM;
+    else
+        Result = LxSignalOtherThread(Target, (ULONG)Pid, (ULONG)Sig, Info);
     LxDereferenceProcess(Target);
     return Result;
 }

@@ -1,6 +1,7 @@
 /* lxss-test: group=memory needs=brk,mmap2,munmap,mprotect,mremap,rt_sigaction timeout=20 */
 /* memory: malloc (small and large), brk/sbrk, anonymous and file-less mmap2, munmap,
- * mprotect (a write to a read-only page faults), mremap growing and moving. */
+ * mprotect (a write to a read-only page faults), mremap growing and moving, and address
+ * space coming back after munmap of odd-sized mappings, whole or in pieces. */
 #define _GNU_SOURCE
 #include <setjmp.h>
 #include <signal.h>
@@ -24,7 +25,7 @@ static void on_segv(int sig)
 
 int main(void)
 {
-	tap_plan(16);
+	tap_plan(18);
 
 	char *small = malloc(100);
 	tap_ok(small != NULL, "malloc(100)");
@@ -92,5 +93,31 @@ int main(void)
 	tap_ok(r2 != MAP_FAILED && r2[0] == 0x77 && r2[pg - 1] == 0x77 && r2[64 * pg - 1] == 0,
 		"mremap grows a mapping (may move), keeping contents");
 	tap_ok(r2 != MAP_FAILED && munmap(r2, 64 * pg) == 0 && munmap(m, 3 * pg) == 0, "munmap the rest");
+
+	/* 400 x (8 MiB + a page), glibc's thread stack with its guard: 3.2 GiB in all, more than
+	 * a 32-bit process has, so each munmap must give its space back */
+	size_t odd = (8u << 20) + pg;
+	int rounds = 0;
+	for (; rounds < 400; rounds++) {
+		char *s = mmap(NULL, odd, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+		if (s == MAP_FAILED)
+			break;
+		if (mprotect(s + pg, odd - pg, PROT_READ | PROT_WRITE) != 0)
+			break;
+		s[odd - 1] = 1;
+		if (munmap(s, odd) != 0)
+			break;
+	}
+	tap_ok_why(rounds == 400, "400 mmap/munmap of 8 MiB + 1 page: the space comes back", "failed in round %d", rounds);
+
+	/* the same, unmapped in three pieces: head page, tail page, then the middle */
+	for (rounds = 0; rounds < 400; rounds++) {
+		char *s = mmap(NULL, odd, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (s == MAP_FAILED)
+			break;
+		if (munmap(s, pg) != 0 || munmap(s + odd - pg, pg) != 0 || munmap(s + pg, odd - 2 * pg) != 0)
+			break;
+	}
+	tap_ok_why(rounds == 400, "400 mappings unmapped in three pieces: the space comes back", "failed in round %d", rounds);
 	return tap_done();
 }

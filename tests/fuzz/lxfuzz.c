@@ -8,7 +8,8 @@
  * table and beyond it, six arguments drawn from values that break kernels (0, -1, small
  * numbers, INT_MIN/MAX, page sizes, valid, misaligned, unmapped and kernel addresses, a
  * descriptor of each kind it holds: file, directory, pipe ends, /dev/null, /proc/cpuinfo,
- * an eventfd, an epoll watching the pipe and the eventfd, a periodic timerfd, a signalfd).
+ * an eventfd, an epoll watching the pipe and the eventfd, a periodic timerfd, a signalfd,
+ * AF_UNIX stream and datagram socket pairs, a listening socket with an abstract name).
  * An interval timer interrupts blocking calls. Calls that would reach outside the worker
  * (signals to other processes) are aimed at the worker itself; ending calls (exit, execve,
  * sigreturn, munmap of its own memory...) stay in, and a worker they end is replaced by the
@@ -73,7 +74,7 @@ static uint32_t next32(void)
 	return (uint32_t)((rng * 2685821657736338717ULL) >> 32);
 }
 
-static int fds[12], nfds;
+static int fds[20], nfds;
 static const unsigned long long no_signals[2];   /* an empty sigset (and room after it) */
 static unsigned char buffer[3 * 4096];
 
@@ -143,6 +144,24 @@ static void open_fds(void)
 	int sfd = (int)syscall(SYS_signalfd4, -1, &usr1, 8, 0);
 	if (sfd >= 0)
 		fds[nfds++] = sfd;
+	/* AF_UNIX sockets: both ends of a stream and a datagram pair, and a listener */
+	int sv[2];
+	if (syscall(SYS_socketpair, 1 /* AF_UNIX */, 1 /* SOCK_STREAM */, 0, sv) == 0) {
+		fds[nfds++] = sv[0];
+		fds[nfds++] = sv[1];
+	}
+	if (syscall(SYS_socketpair, 1, 2 /* SOCK_DGRAM */, 0, sv) == 0) {
+		fds[nfds++] = sv[0];
+		fds[nfds++] = sv[1];
+	}
+	int ls = (int)syscall(SYS_socket, 1, 1, 0);
+	if (ls >= 0) {
+		char addr[32] = { 1, 0, 0 };    /* sun_family AF_UNIX, an abstract name */
+		int len = 3 + snprintf(addr + 3, sizeof addr - 3, "lxfuzz-%d", (int)getpid());
+		syscall(SYS_bind, ls, addr, len);
+		syscall(SYS_listen, ls, 4);
+		fds[nfds++] = ls;
+	}
 }
 
 static void on_alarm(int sig)

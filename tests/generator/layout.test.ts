@@ -78,6 +78,19 @@ describe('lxcore layout', () => {
     ]);
   });
 
+  it('puts the generated socketcall dispatcher in sys/\'s layer: sys/net.c may call it, kernel/ may not', () => {
+    const dispatcher = 'const UCHAR LxSocketcallArgs[21] = { 0 };\n' + fn('LxSocketcallDispatch', '    LxSysBind();\n');
+    const netImplemented = { ...defs, defs: defs.defs.map((d) => (d.family === 'net' ? { ...d, status: 'implemented' as const } : d)) };
+    expect(checkLayout(tree({
+      'generated/lxsys_socketcall.c': dispatcher,
+      'sys/net.c': fn('LxSysSocketcall', '    LxSocketcallArgs[1];\n    LxSocketcallDispatch();\n') + fn('LxSysBind'),
+    }), netImplemented)).toEqual([]);
+    expect(checkLayout(tree({
+      'generated/lxsys_socketcall.c': dispatcher,
+      'kernel/x.c': fn('LxKernelX', '    LxSocketcallDispatch();\n'),
+    }), defs)).toEqual(['lxcore/kernel/x.c:4: uses LxSocketcallDispatch of lxcore/generated/lxsys_socketcall.c (generated/ is above kernel/)']);
+  });
+
   it('refuses a file in no layer', () => {
     expect(checkLayout(tree({ 'misc/x.c': fn('LxX') }), defs)).toEqual([
       'lxcore/misc/x.c: in no layer (folders: core, include, nt, kernel, fs, sys, entry, generated)',

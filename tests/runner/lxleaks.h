@@ -38,6 +38,7 @@ static const struct
     { 'rPxL', "regions", TRUE },
     { 'qPxL', "queued signals", TRUE },
     { 'xPxL', "temporary", TRUE },
+    { 'nPxL', "sockets", TRUE },
     { 'mPxL', "kept modes", FALSE },
     { 'cPxL', "System V IPC", FALSE },
     { 'sPxL', "shared memory", FALSE },

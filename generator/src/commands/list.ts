@@ -6,7 +6,8 @@ import { SERVICE_BASE } from '../sync/model.ts';
 export const summary = 'list the syscall definitions (number, name, arguments, status)';
 export const usage = `usage: lxgen list [--json] [--status STATUS] [--family FAMILY] [--defs DIR]
 
-  --json             one JSON array: {nr, service, name, family, entry, args, argc, ret, status, note, handler, file, line}
+  --json             one JSON array: {nr, service, name, family, entry, args, argc, ret, status, note,
+                     socketcall: [{call, args}], handler, file, line}
   --status STATUS    only implemented, partial or enosys
   --family FAMILY    only one family (fs, mm, process, ...)`;
 
@@ -37,6 +38,7 @@ export async function run(args: string[]): Promise<number> {
       ret: d.ret,
       status: d.status,
       note: d.note,
+      socketcall: d.socketcall,
       handler: d.handler,
       file: d.file,
       line: d.line,

@@ -10,7 +10,8 @@ export const summary = 'regenerate lxcore tables, stubs, musl constants and docs
 export const usage = `usage: lxgen sync [--check] [--defs DIR] [--out DIR]
 
 Reads the syscall definitions (default: syscall-defs/) and writes, under the project root:
-  lxcore/generated/      SVC_ list, service table, handler prototypes, name table, stubs
+  lxcore/generated/      SVC_ list, service table, handler prototypes, name table, stubs,
+                         socketcall dispatcher
   musl-patches/generated/lxss_trap.h
   docs/syscalls.md
 

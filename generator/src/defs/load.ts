@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Node, Project, SyntaxKind, type ObjectLiteralExpression, type SourceFile } from 'ts-morph';
 import { CTypeError, parseCType, splitArgument, type CType } from './ctypes.ts';
 import { STATUSES, type SyscallStatus } from './schema.ts';
+import { LINUX_SOCKETCALLS, SOCKETCALL_FAMILY, SOCKETCALL_MAX } from './socketcall.ts';
 import { ROOT } from '../paths.ts';
 
 /** i386 passes system call arguments in six registers (EBX, ECX, EDX, ESI, EDI, EBP). */
@@ -17,6 +18,12 @@ export interface SyscallArg {
   type: CType;
 }
 
+/** A socketcall(2) number a direct call serves, with the count of leading arguments it passes. */
+export interface SocketcallUse {
+  call: number;
+  args: number;
+}
+
 export interface SyscallDef {
   nr: number;
   name: string;
@@ -26,6 +33,8 @@ export interface SyscallDef {
   ret: string;
   status: SyscallStatus;
   note: string | null;
+  /** The socketcall numbers this direct call serves (net family only), in call order; [] for none. */
+  socketcall: SocketcallUse[];
   /** LxSys<CamelCase> (exit_group -> LxSysExitGroup). */
   handler: string;
   /** CamelCase name used in the SVC_ list and stubs. */
@@ -60,7 +69,7 @@ export function handlerName(name: string): string {
   return `LxSys${camelCase(name)}`;
 }
 
-const KNOWN_KEYS = ['nr', 'name', 'entry', 'args', 'ret', 'status', 'note'];
+const KNOWN_KEYS = ['nr', 'name', 'entry', 'args', 'ret', 'status', 'note', 'socketcall'];
 const REQUIRED_KEYS = ['nr', 'name', 'entry', 'args', 'status'];
 
 function rel(file: string): string {
@@ -102,6 +111,17 @@ export function loadDefinitions(dir: string = path.join(ROOT, 'syscall-defs')): 
       else byHandler.set(d.handler, d);
     }
     if (d.handler === 'LxSysEnosys') problems.push(`${at}: '${d.name}' would take the shared handler name LxSysEnosys`);
+  }
+  // socketcall numbers: each served by one definition at most.
+  const byCall = new Map<number, SyscallDef>();
+  for (const d of [...defs].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line)) {
+    for (const u of d.socketcall) {
+      const other = byCall.get(u.call);
+      if (other) {
+        const linux = LINUX_SOCKETCALLS.find((l) => l.call === u.call)!;
+        problems.push(`${d.file}:${d.line}: '${d.name}': socketcall ${u.call} (${linux.name}) is already served by '${other.name}' at ${other.file}:${other.line}`);
+      } else byCall.set(u.call, d);
+    }
   }
   if (problems.length) throw new DefinitionError(problems);
   defs.sort((a, b) => a.nr - b.nr);
@@ -173,6 +193,7 @@ function readDefinition(obj: ObjectLiteralExpression, file: string, family: stri
   const line = obj.getStartLineNumber();
   const at = (n: Node = obj) => `${file}:${n.getStartLineNumber()}`;
   const values = new Map<string, { value: Literal; node: Node }>();
+  let socketcallNode: Node | undefined;
   let ok = true;
   for (const p of obj.getProperties()) {
     if (!Node.isPropertyAssignment(p)) {
@@ -187,6 +208,10 @@ function readDefinition(obj: ObjectLiteralExpression, file: string, family: stri
       continue;
     }
     const init = p.getInitializerOrThrow();
+    if (key === 'socketcall') {
+      socketcallNode = init;
+      continue;
+    }
     const value = literalValue(init);
     if (value === undefined) {
       problems.push(`${at(p)}: '${key}' must be a literal`);
@@ -276,6 +301,8 @@ function readDefinition(obj: ObjectLiteralExpression, file: string, family: stri
       }
     });
   }
+  const socketcall = ok && socketcallNode ? readSocketcall(socketcallNode, label, family, entry as string | null, args.length, file, problems) : [];
+  if (socketcall === undefined) ok = false;
   if (!ok) return undefined;
   return {
     nr: nr as number,
@@ -286,9 +313,94 @@ function readDefinition(obj: ObjectLiteralExpression, file: string, family: stri
     ret: ret as string,
     status: status as SyscallStatus,
     note: note as string | null,
+    socketcall: socketcall!,
     handler: handlerName(name as string),
     svcName: camelCase(name as string),
     file,
     line,
   };
+}
+
+/**
+ * The `socketcall` field: a call number (all of the definition's arguments), or a list of call
+ * numbers and { call, args } objects. Checked against Linux's sys_socketcall (socketcall.ts).
+ * Returns the uses in call order, or undefined after reporting problems.
+ */
+function readSocketcall(node: Node, label: string, family: string, entry: string | null, argc: number, file: string, problems: string[]): SocketcallUse[] | undefined {
+  const at = (n: Node) => `${file}:${n.getStartLineNumber()}`;
+  const shape = `'socketcall' must be a call number or a list of call numbers and { call: <1..${SOCKETCALL_MAX}>, args: <count> } literals`;
+  if (family !== SOCKETCALL_FAMILY) {
+    problems.push(`${at(node)}: ${label}: 'socketcall' is only for the ${SOCKETCALL_FAMILY} family (syscall-defs/${SOCKETCALL_FAMILY}.ts), not '${family}'`);
+    return undefined;
+  }
+  const items: { call: unknown; args: unknown; node: Node }[] = [];
+  // A number, or the text of whatever else was written (reported below as not a number).
+  const int = (n: Node): unknown => (Node.isNumericLiteral(n) ? Number(n.getLiteralValue()) : n.getText());
+  const readItem = (n: Node): boolean => {
+    if (Node.isNumericLiteral(n)) {
+      items.push({ call: int(n), args: argc, node: n });
+      return true;
+    }
+    if (!Node.isObjectLiteralExpression(n)) return false;
+    let call: unknown;
+    let args: unknown = argc;
+    for (const p of n.getProperties()) {
+      if (!Node.isPropertyAssignment(p) || !['call', 'args'].includes(p.getName())) return false;
+      const v = int(p.getInitializerOrThrow());
+      if (p.getName() === 'call') call = v;
+      else args = v;
+    }
+    if (call === undefined) return false;
+    items.push({ call, args, node: n });
+    return true;
+  };
+  if (Node.isArrayLiteralExpression(node)) {
+    const elements = node.getElements();
+    if (elements.length === 0 || !elements.every(readItem)) {
+      problems.push(`${at(node)}: ${label}: ${shape}`);
+      return undefined;
+    }
+  } else if (Node.isObjectLiteralExpression(node) || !readItem(node)) {
+    problems.push(`${at(node)}: ${label}: ${shape}`);
+    return undefined;
+  }
+  let ok = true;
+  const seen = new Set<number>();
+  const out: SocketcallUse[] = [];
+  for (const it of items) {
+    const where = at(it.node);
+    const { call, args } = it;
+    if (typeof call !== 'number' || !Number.isInteger(call) || call < 1 || call > SOCKETCALL_MAX) {
+      problems.push(`${where}: ${label}: socketcall call ${String(call)} is not a socketcall number (1..${SOCKETCALL_MAX}: SYS_SOCKET..SYS_SENDMMSG)`);
+      ok = false;
+      continue;
+    }
+    const linux = LINUX_SOCKETCALLS.find((l) => l.call === call)!;
+    if (seen.has(call)) {
+      problems.push(`${where}: ${label}: socketcall ${call} (${linux.name}) listed twice`);
+      ok = false;
+      continue;
+    }
+    seen.add(call);
+    if (typeof args !== 'number' || !Number.isInteger(args) || args < 0) {
+      problems.push(`${where}: ${label}: socketcall ${call} (${linux.name}): 'args' must be a count of arguments`);
+      ok = false;
+      continue;
+    }
+    if (args > argc) {
+      problems.push(`${where}: ${label}: socketcall ${call} (${linux.name}) passes ${args} arguments; the call takes only ${argc}`);
+      ok = false;
+      continue;
+    }
+    if (args !== linux.nargs) {
+      problems.push(`${where}: ${label}: socketcall ${call} (${linux.name}) passes ${linux.nargs} arguments in Linux 6.1 (net/socket.c nargs[]), not ${args}`);
+      ok = false;
+    }
+    if (entry !== linux.entry) {
+      problems.push(`${where}: ${label}: socketcall ${call} (${linux.name}) does the work of ${linux.entry} in Linux 6.1 on i386, not ${entry ?? 'null'}`);
+      ok = false;
+    }
+    out.push({ call, args });
+  }
+  return ok ? out.sort((a, b) => a.call - b.call) : undefined;
 }

@@ -32,6 +32,22 @@ export interface SyscallSource {
   status: SyscallStatus;
   /** Required when status is 'partial': what is missing. Optional otherwise. */
   note?: string;
+  /**
+   * Only in the 'net' family: the socketcall(2) call number(s) (SYS_SOCKET 1 .. SYS_SENDMMSG 20)
+   * this direct call does the work of, so that both entries share one handler. A number means
+   * "that call, with all of my arguments"; a list gives each call with how many of the leading
+   * arguments it passes (the rest are 0/NULL): accept4 is
+   * `[{ call: 5, args: 3 }, { call: 18, args: 4 }]` (SYS_ACCEPT = accept4 with flags 0).
+   */
+  socketcall?: number | SocketcallAlias[];
+}
+
+/** One socketcall(2) number served by a direct socket call. */
+export interface SocketcallAlias {
+  /** SYS_* number, 1..20 (include/uapi/linux/net.h). */
+  call: number;
+  /** How many leading arguments the call passes (Linux's nargs[call]); default: all of them. */
+  args?: number;
 }
 
 /** Declares one family of definitions (the identity function, for the type checker). */

@@ -48,6 +48,7 @@ export const GROUPS = [
   'signals',
   'pipes',
   'events',
+  'unix',
   'fpu',
   'basic',
 ] as const;

@@ -6,7 +6,8 @@
 //                          loader) and the file layer (descriptors, kinds, /proc, /dev, vfs)
 //       sys/             3  system call handlers, one family per file
 //       entry/, generated/ 4  the driver, the pico callbacks, the generated table (the
-//                          generated handler prototypes, generated/*.h, are sys/'s: 3)
+//                          generated handler prototypes, generated/*.h, and the socketcall
+//                          dispatcher sys/net.c calls, generated/lxsys_socketcall.c, are sys/'s: 3)
 //     A function or global defined (not static) in a higher layer and named in a lower one,
 //     or a header of a higher layer included by a lower one, is a problem;
 //   - every handler LxSys<Name> of syscall-defs is defined in sys/<family>.c or
@@ -18,6 +19,11 @@ import path from 'node:path';
 import type { Definitions } from '../defs/load.ts';
 
 export const LAYERS: Record<string, number> = { core: 0, include: 0, nt: 1, kernel: 2, fs: 2, sys: 3, entry: 4, generated: 4 };
+
+/** Generated files in sys/'s layer: the headers, and the socketcall dispatcher (it calls handlers, sys/ calls it). */
+export function isSysLayerGenerated(rel: string): boolean {
+  return rel.startsWith('generated/') && (rel.endsWith('.h') || rel === 'generated/lxsys_socketcall.c');
+}
 
 interface Source {
   /** Path relative to lxcore/, '/' separated. */
@@ -55,7 +61,7 @@ export function readSources(lxcoreDir: string): { sources: Source[]; problems: s
   const sources: Source[] = [];
   for (const rel of files.sort()) {
     const folder = rel.includes('/') ? rel.slice(0, rel.indexOf('/')) : '';
-    const layer = folder === 'generated' && rel.endsWith('.h') ? LAYERS.sys : LAYERS[folder];
+    const layer = isSysLayerGenerated(rel) ? LAYERS.sys : LAYERS[folder];
     if (layer === undefined) {
       problems.push(`lxcore/${rel}: in no layer (folders: ${Object.keys(LAYERS).join(', ')})`);
       continue;

@@ -3,6 +3,7 @@
 import { camelCase, type Definitions, type SyscallDef } from '../defs/load.ts';
 import { SCALAR_TYPES, POINTEE_TYPES, STRUCT_TAGS, UNION_TAGS, ntTagName } from '../defs/ctypes.ts';
 import { STATUSES } from '../defs/schema.ts';
+import { LINUX_SOCKETCALLS, SOCKETCALL_MAX } from '../defs/socketcall.ts';
 
 /** NT service number of Linux i386 number 0; the musl trap and every table count from here. */
 export const SERVICE_BASE = 0x2000;
@@ -42,6 +43,25 @@ export interface Slot {
   ntParams: string;
 }
 
+/** One socketcall(2) number in lxsys_socketcall.c. */
+export interface SocketcallCase {
+  call: number;
+  /** SYS_ACCEPT */
+  name: string;
+  /** LX_SYS_ACCEPT, the case label and header constant. */
+  macro: string;
+  /** Arguments copied from the user's array (Linux's nargs[call] / 4). */
+  nargs: number;
+  /** The direct call serving it, or null when syscall-defs gives none. */
+  slot: Slot | null;
+  /** Whether the dispatcher calls its handler (else it returns -LX_ENOSYS). */
+  live: boolean;
+  /** The handler call with Args[i] cast to the prototype's types, 0/NULL past nargs ('' unless live). */
+  invocation: string;
+  /** What the case comment says about it. */
+  comment: string;
+}
+
 export interface FamilyTotals {
   family: string;
   implemented: number;
@@ -66,6 +86,10 @@ export interface SyncModel {
   totals: { status: string; count: number }[];
   families: FamilyTotals[];
   maxArgs: number;
+  socketcallMax: number;
+  /** Index 0..socketcallMax: case 0 (no call, 0 arguments) then SYS_SOCKET..SYS_SENDMMSG. */
+  socketcallArgs: { call: number; nargs: number; label: string }[];
+  socketcalls: SocketcallCase[];
 }
 
 const hex = (n: number) => n.toString(16).toUpperCase();
@@ -121,6 +145,31 @@ export function buildModel(d: Definitions): SyncModel {
     else if (base.startsWith('union ') && UNION_TAGS.includes(base.slice(6))) opaque.set(ntTagName(base.slice(6)), 'union');
   }
 
+  // socketcall(2): each call number dispatched to the direct call that serves it.
+  const byCall = new Map(slots.flatMap((s) => (s.def?.socketcall ?? []).map((u) => [u.call, { slot: s, args: u.args }] as const)));
+  const socketcalls: SocketcallCase[] = LINUX_SOCKETCALLS.map((l) => {
+    const use = byCall.get(l.call);
+    const macro = `LX_${l.name}`;
+    if (!use) return { call: l.call, name: l.name, macro, nargs: l.nargs, slot: null, live: false, invocation: '', comment: 'no definition serves it in syscall-defs' };
+    const { slot, args } = use;
+    const def = slot.def!;
+    const live = def.status !== 'enosys';
+    const params = slot.args.map((a, i) => {
+      if (i < args) return `(${a.ntType})Args[${i}]`;
+      return def.args[i]!.type.pointerDepth > 0 ? 'NULL' : '0';
+    });
+    const part = args < slot.argc ? `, ${args} of ${slot.argc} arguments` : '';
+    return {
+      call: l.call, name: l.name, macro, nargs: args, slot, live,
+      invocation: live ? `${def.handler}(${params.join(', ')})` : '',
+      comment: `${def.nr} ${def.name}${part} (${def.status})`,
+    };
+  });
+  const socketcallArgs = [
+    { call: 0, nargs: 0, label: '(none)' },
+    ...socketcalls.map((c) => ({ call: c.call, nargs: c.nargs, label: `${c.name}${c.slot ? ` -> ${c.slot.def!.name}` : ''}` })),
+  ];
+
   const totals = [...STATUSES].map((s) => ({ status: s, count: d.defs.filter((x) => x.status === s).length }));
   const families = d.families.map((family) => {
     const in_ = d.defs.filter((x) => x.family === family);
@@ -149,5 +198,8 @@ export function buildModel(d: Definitions): SyncModel {
     totals,
     families,
     maxArgs: 6,
+    socketcallMax: SOCKETCALL_MAX,
+    socketcallArgs,
+    socketcalls,
   };
 }

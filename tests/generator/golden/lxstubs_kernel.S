@@ -89,4 +89,26 @@ PUBLIC _LxZwFstat64@8
     ret 8
 .ENDP
 
+/* 0x2008: accept4, 4 arguments */
+PUBLIC _LxZwAccept4@16
+.PROC _LxZwAccept4@16
+    mov eax, HEX(2008)
+    lea edx, [esp + 4]
+    pushfd
+    push 8 /* KGDT_R0_CODE */
+    call _KiSystemService
+    ret 16
+.ENDP
+
+/* 0x2009: listen, 2 arguments */
+PUBLIC _LxZwListen@8
+.PROC _LxZwListen@8
+    mov eax, HEX(2009)
+    lea edx, [esp + 4]
+    pushfd
+    push 8 /* KGDT_R0_CODE */
+    call _KiSystemService
+    ret 8
+.ENDP
+
 END

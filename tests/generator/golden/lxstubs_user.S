@@ -75,4 +75,22 @@ PUBLIC _LxNtFstat64@8
     ret 8
 .ENDP
 
+/* 0x2008: accept4, 4 arguments */
+PUBLIC _LxNtAccept4@16
+.PROC _LxNtAccept4@16
+    mov eax, HEX(2008)
+    lea edx, [esp + 4]
+    int HEX(2E)
+    ret 16
+.ENDP
+
+/* 0x2009: listen, 2 arguments */
+PUBLIC _LxNtListen@8
+.PROC _LxNtListen@8
+    mov eax, HEX(2009)
+    lea edx, [esp + 4]
+    int HEX(2E)
+    ret 8
+.ENDP
+
 END

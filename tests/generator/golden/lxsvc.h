@@ -13,3 +13,5 @@
     SVC_(Break, 0)
     SVC_(Fallocate, 6)
     SVC_(Fstat64, 2)
+    SVC_(Accept4, 4)
+    SVC_(Listen, 2)

@@ -15,6 +15,7 @@
 /* Linux scalar types. Each fills one 4-byte argument slot; narrower ones are truncated from it. */
 
 /* Linux structures and opaque types, only pointed to here; lxcore defines the ones it uses. */
+typedef struct _LX_SOCKADDR LX_SOCKADDR;
 typedef struct _LX_STAT64 LX_STAT64;
 
 /* The service table, built in lxsys_table.c for KeAddSystemServiceTable(..., LXSYS_SERVICE_TABLE_INDEX). */
@@ -39,5 +40,9 @@ LONG NTAPI LxSysBreak(VOID);
 LONG NTAPI LxSysFallocate(LONG Fd, LONG Mode, ULONG OffsetLo, ULONG OffsetHi, ULONG LenLo, ULONG LenHi);
 /* 7 fstat64 (beta, implemented): Linux sys_fstat64 */
 LONG NTAPI LxSysFstat64(ULONG_PTR Fd, LX_STAT64 *Statbuf);
+/* 8 accept4 (net, implemented): Linux sys_accept4 */
+LONG NTAPI LxSysAccept4(LONG Fd, LX_SOCKADDR *UpeerSockaddr, LONG *UpeerAddrlen, LONG Flags);
+/* 9 listen (net, enosys): Linux sys_listen */
+LONG NTAPI LxSysListen(LONG Fd, LONG Backlog);
 
 #endif /* _LXSYS_HANDLERS_H_ */

@@ -15,4 +15,6 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "break",                     0, LXSYS_STATUS_ENOSYS }, /* 5 */
     { "fallocate",                 6, LXSYS_STATUS_IMPLEMENTED }, /* 6 */
     { "fstat64",                   2, LXSYS_STATUS_IMPLEMENTED }, /* 7 */
+    { "accept4",                   4, LXSYS_STATUS_IMPLEMENTED }, /* 8 */
+    { "listen",                    2, LXSYS_STATUS_ENOSYS }, /* 9 */
 };

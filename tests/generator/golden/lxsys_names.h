@@ -10,9 +10,9 @@
 #define LXSYS_SERVICE_TABLE_INDEX 2
 #define LXSYS_SERVICE_BASE 0x2000
 /* Entries in the table: every number from 0 to the highest Linux number, gaps included. */
-#define LXSYS_SERVICE_COUNT 8
+#define LXSYS_SERVICE_COUNT 10
 /* Numbers Linux assigns (the rest are unassigned gaps). */
-#define LXSYS_DEFINED_COUNT 7
+#define LXSYS_DEFINED_COUNT 9
 /* i386 passes at most six arguments (EBX, ECX, EDX, ESI, EDI, EBP). */
 #define LXSYS_MAX_ARGUMENTS 6
 
@@ -39,5 +39,7 @@ extern const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT];
 #define LX_NR_break                            5
 #define LX_NR_fallocate                        6
 #define LX_NR_fstat64                          7
+#define LX_NR_accept4                          8
+#define LX_NR_listen                           9
 
 #endif /* _LXSYS_NAMES_H_ */

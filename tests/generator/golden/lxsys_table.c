@@ -16,6 +16,8 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 5 break */
     (ULONG_PTR)LxSysFallocate,                  /* 6 fallocate */
     (ULONG_PTR)LxSysFstat64,                    /* 7 fstat64 */
+    (ULONG_PTR)LxSysAccept4,                    /* 8 accept4 */
+    (ULONG_PTR)LxSysEnosys,                     /* 9 listen */
 };
 
 UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
@@ -28,6 +30,8 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 5 break */
     24,  /* 6 fallocate */
     8,   /* 7 fstat64 */
+    16,  /* 8 accept4 */
+    0,   /* 9 listen */
 };
 
 ULONG LxSysServiceCount = LXSYS_SERVICE_COUNT;

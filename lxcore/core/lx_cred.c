@@ -1,0 +1,69 @@
+/*
+ * PROJECT:     lxss for ReactOS - lxcore portable core
+ * LICENSE:     LGPL-2.1-or-later (https://spdx.org/licenses/LGPL-2.1-or-later)
+ * PURPOSE:     Linux credentials (lx_cred.h)
+ */
+
+#include "lx_cred.h"
+#include "lx_errno.h"
+
+/* Whether an unprivileged caller may set an id to Id: one of its current ids */
+static int lx_id_allowed(const lx_ids *ids, uint32_t id)
+{
+    return id == LX_ID_KEEP || id == ids->real || id == ids->effective || id == ids->saved;
+}
+
+int lx_ids_setres(lx_ids *ids, int privileged, uint32_t real, uint32_t effective, uint32_t saved)
+{
+    if (!privileged &&
+        (!lx_id_allowed(ids, real) || !lx_id_allowed(ids, effective) || !lx_id_allowed(ids, saved)))
+        return -LX_EPERM;
+    if (real != LX_ID_KEEP)
+        ids->real = real;
+    if (effective != LX_ID_KEEP)
+        ids->effective = effective;
+    if (saved != LX_ID_KEEP)
+        ids->saved = saved;
+    ids->fs = ids->effective;
+    return 0;
+}
+
+int lx_ids_setre(lx_ids *ids, int privileged, uint32_t real, uint32_t effective)
+{
+    lx_ids next = *ids;
+
+    if (real != LX_ID_KEEP)
+    {
+        /* the real id may become the effective one, or stay */
+        if (!privileged && real != ids->real && real != ids->effective)
+            return -LX_EPERM;
+        next.real = real;
+    }
+    if (effective != LX_ID_KEEP)
+    {
+        if (!privileged && !lx_id_allowed(ids, effective))
+            return -LX_EPERM;
+        next.effective = effective;
+    }
+    /* a new real id, or an effective id other than the old real one, is saved */
+    if (real != LX_ID_KEEP || (effective != LX_ID_KEEP && effective != ids->real))
+        next.saved = next.effective;
+    next.fs = next.effective;
+    *ids = next;
+    return 0;
+}
+
+int lx_ids_set(lx_ids *ids, int privileged, uint32_t id)
+{
+    if (id == LX_ID_KEEP)
+        return -LX_EINVAL;
+    if (privileged)
+    {
+        ids->real = ids->effective = ids->saved = ids->fs = id;
+        return 0;
+    }
+    if (id != ids->real && id != ids->saved)
+        return -LX_EPERM;
+    ids->effective = ids->fs = id;
+    return 0;
+}

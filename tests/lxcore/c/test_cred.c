@@ -1,0 +1,35 @@
+/* lxcore/core/lx_cred.c: setresuid, setreuid and setuid rules for root and for others,
+ * against the results Linux's kernel/sys.c gives. */
+#include <stdio.h>
+
+#include "lx_cred.h"
+#include "lx_errno.h"
+#include "tap.h"
+
+static int same(const lx_ids *ids, uint32_t r, uint32_t e, uint32_t s)
+{
+    return ids->real == r && ids->effective == e && ids->saved == s && ids->fs == e;
+}
+
+int main(void)
+{
+    lx_ids ids;
+
+    ids = (lx_ids){ 0, 0, 0, 0 };
+    tap_ok(lx_ids_setres(&ids, 1, 1000, 1000, 1000) == 0 && same(&ids, 1000, 1000, 1000), "root: setresuid to anything");
+    tap_ok(lx_ids_setres(&ids, 0, 0, LX_ID_KEEP, LX_ID_KEEP) == -LX_EPERM && same(&ids, 1000, 1000, 1000), "user: setresuid to root is EPERM, nothing changes");
+    ids = (lx_ids){ 1000, 0, 0, 0 };
+    tap_ok(lx_ids_setres(&ids, 1, LX_ID_KEEP, 1000, LX_ID_KEEP) == 0 && same(&ids, 1000, 1000, 0), "setuid program: drop the effective id, keep the saved root");
+    tap_ok(lx_ids_setres(&ids, 0, LX_ID_KEEP, 0, LX_ID_KEEP) == 0 && same(&ids, 1000, 0, 0), "and take it back from the saved id");
+    ids = (lx_ids){ 1000, 1000, 1000, 1000 };
+    tap_ok(lx_ids_set(&ids, 0, 2000) == -LX_EPERM, "user: setuid to another id is EPERM");
+    ids = (lx_ids){ 1000, 0, 0, 0 };
+    tap_ok(lx_ids_set(&ids, 1, 1000) == 0 && same(&ids, 1000, 1000, 1000), "root: setuid sets real, effective and saved");
+    ids = (lx_ids){ 1000, 2000, 3000, 2000 };
+    tap_ok(lx_ids_set(&ids, 0, 3000) == 0 && same(&ids, 1000, 3000, 3000), "user: setuid to the saved id sets the effective one only");
+    ids = (lx_ids){ 1000, 2000, 2000, 2000 };
+    tap_ok(lx_ids_setre(&ids, 0, 2000, 1000) == 0 && same(&ids, 2000, 1000, 1000), "user: setreuid swaps real and effective, saving the new effective");
+    tap_ok(lx_ids_setre(&ids, 0, 3000, LX_ID_KEEP) == -LX_EPERM, "user: setreuid to an unrelated real id is EPERM");
+    tap_ok(lx_ids_set(&ids, 1, LX_ID_KEEP) == -LX_EINVAL, "setuid(-1) is EINVAL");
+    return tap_done();
+}
