@@ -112,6 +112,8 @@ PsxBuildCreateInput(const PSX_LAUNCH *Launch,
 
     if (Request->Flags & PSX_REQUEST_DEBUG_STDIO)
         Input.Flags |= LXSS_CREATE_DEBUG_STDIO;
+    if (Request->Flags & PSX_REQUEST_TRACE)
+        Input.Flags |= LXSS_CREATE_TRACE;
     if (Request->Flags & PSX_REQUEST_STDIO_TTY)
     {
         Input.Flags |= LXSS_CREATE_STDIO_TTY;

@@ -426,6 +426,15 @@ PsxApiCreateProcessHandler(
         goto Quit;
     }
 
+    if ((View.Flags & PSX_REQUEST_TRACE) && PsxLxcoreVersion() < 1003)
+    {
+        /* An older lxcore cannot trace: say so rather than run untraced */
+        PSX_TRACE("lxcore cannot trace system calls: launch refused\n");
+        Status = PsxRequestErrorToStatus(PSX_EINVAL);
+        Create->LinuxError = PSX_EINVAL;
+        goto Quit;
+    }
+
     if ((View.Flags & PSX_REQUEST_STDIO_TTY) && PsxLxcoreVersion() < 1001)
     {
         /* An older lxcore: the program sees its stdio as before (isatty() is false) */

@@ -80,4 +80,7 @@
 #define LX_EDQUOT           122
 #define LX_ECANCELED        125
 
+/* "ENOENT" for LX_ENOENT; NULL for a value not listed here (lx_errno.c) */
+const char *lx_errno_name(int error);
+
 #endif /* LX_ERRNO_H */

@@ -6,6 +6,7 @@
  */
 
 #include "lxentry.h"
+#include "lxtrace.h"
 
 #define NDEBUG
 #include <debug.h>
@@ -248,6 +249,7 @@ DriverEntry(
     LxInitializeProcessTable();
     LxInitializeMetadata();
     LxSetUserFaultRoutine(LxMmUserFault);
+    LxInitializeTrace();
     LxInitializeFutexes();
     LxInitializeSignals();
     LxInitializeLocks();

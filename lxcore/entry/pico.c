@@ -151,6 +151,7 @@ LxPicoExitProcess(
                  Process->Pid, Process->Signal, PsGetProcessExitStatus(NtProcess));
     }
     KeSetEvent(&Process->ExitEvent, IO_NO_INCREMENT, FALSE);
+    LxTraceProcess(Process, FALSE);
 
     /* wake a parent blocked in wait4 */
     {

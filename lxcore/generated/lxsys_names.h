@@ -27,6 +27,9 @@ typedef struct _LXSYS_SERVICE_INFO
     const CHAR *Name;       /* Linux name; NULL for an unassigned number */
     UCHAR ArgumentCount;    /* i386 argument slots (4 bytes each) */
     UCHAR Status;           /* LXSYS_STATUS_* */
+    const CHAR *ArgKinds;   /* how a trace prints each argument: s string, b bytes (as many
+                               as the next argument), p pointer, o mode, x hex, u unsigned,
+                               d signed */
 } LXSYS_SERVICE_INFO, *PLXSYS_SERVICE_INFO;
 
 extern const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT];

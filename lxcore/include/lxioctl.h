@@ -36,7 +36,8 @@
 
 /* Version returned by IOCTL_LXSS_QUERY_INFORMATION. Bump the minor number when adding fields. */
 #define LXSS_INTERFACE_VERSION_MAJOR 1
-#define LXSS_INTERFACE_VERSION_MINOR 2     /* 1: LXSS_CREATE_STDIO_TTY; 2: ProgramPath */
+#define LXSS_INTERFACE_VERSION_MINOR 3     /* 1: LXSS_CREATE_STDIO_TTY; 2: ProgramPath;
+                                              3: LXSS_CREATE_TRACE */
 
 #ifndef CTL_CODE
 #define CTL_CODE(DeviceType, Function, Method, Access) \
@@ -110,7 +111,11 @@ typedef struct _LXSS_INFORMATION
  * TIOCGWINSZ/TIOCSWINSZ and TIOCGPGRP answer as a tty does, so isatty() is true.
  * TerminalSize then holds the window size, (rows << 16) | columns (0: 25 x 80). */
 #define LXSS_CREATE_STDIO_TTY           0x00000004
-#define LXSS_CREATE_VALID_FLAGS         0x00000005
+/* Trace every system call of the process and of the children it forks: one line each on the
+ * kernel debug port in strace's format, "lxtrace: [pid T] name(args) = result <seconds>".
+ * Only SYSTEM and administrators may ask for it (as for LXSS_CREATE_DEBUG_STDIO). */
+#define LXSS_CREATE_TRACE               0x00000008
+#define LXSS_CREATE_VALID_FLAGS         0x0000000D
 
 typedef struct _LXSS_CREATE_PROCESS_IN
 {

@@ -379,6 +379,8 @@ LxFork(
     Child = LxAllocateChild(Parent);
     if (Child == NULL)
         return -LX_EAGAIN;
+    if (Parent->Traced)
+        LxTraceProcess(Child, TRUE);
 
     RtlZeroMemory(&ProcessAttributes, sizeof(ProcessAttributes));
     ProcessAttributes.Context = Child;

@@ -122,6 +122,7 @@ typedef struct _LX_PROCESS
     ULONG LastExitStatus;
     LONG ThreadCount;           /* live Linux threads */
     BOOLEAN Reaped;
+    BOOLEAN Traced;             /* its system calls are traced (LxTraceProcess) */
     BOOLEAN Orphaned;           /* its parent ended: "init" reaps it when it ends (LxProcessLock) */
     KEVENT ChildEvent;          /* notification: a child exited (wait4) */
 
@@ -224,6 +225,12 @@ VOID LxRemoveProcess(_In_ PLX_PROCESS Process);
 VOID LxOrphanChildren(_In_ PLX_PROCESS Parent);
 BOOLEAN LxCredMayControl(_In_ const LX_CRED *Caller, _In_ const LX_CRED *Target);
 ULONG LxCountUserProcesses(_In_ ULONG Uid);
+/* System call tracing: Process starts (On) or stops being traced; the first traced process
+ * and the last one gone call the routine DriverEntry registered (entry/trace.c: the service
+ * table's handlers are swapped for tracing wrappers and back) */
+typedef VOID (NTAPI *PLX_TRACE_SWITCH_ROUTINE)(_In_ BOOLEAN On);
+VOID LxSetTraceSwitchRoutine(_In_ PLX_TRACE_SWITCH_ROUTINE Routine);
+VOID LxTraceProcess(_In_ PLX_PROCESS Process, _In_ BOOLEAN On);
 BOOLEAN LxProcessIsOrphan(_In_ PLX_PROCESS Process);
 PLX_PROCESS LxFindExitedChild(_In_ ULONG ParentPid, _In_ LONG Pid, _Out_ PBOOLEAN HaveChildren);
 NTSTATUS LxCreateProcessFromRequest(_In_ PLXSS_CREATE_PROCESS_IN Request,

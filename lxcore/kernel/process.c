@@ -58,6 +58,7 @@ LxDereferenceProcess(
         return;
 
     ASSERT(KeGetCurrentIrql() <= APC_LEVEL);
+    LxTraceProcess(Process, FALSE);     /* one that never ran (a failed fork) */
     LxCloseAllFiles(Process);
     LxMmCleanupProcess(Process);
     if (Process->Process)
@@ -153,6 +154,37 @@ LxCredMayControl(
            Caller->User.effective == Target->User.saved ||
            Caller->User.real == Target->User.real ||
            Caller->User.real == Target->User.saved;
+}
+
+static FAST_MUTEX LxTraceLock;
+static ULONG LxTracedProcesses;
+static PLX_TRACE_SWITCH_ROUTINE LxTraceSwitch;
+
+VOID
+LxSetTraceSwitchRoutine(
+    _In_ PLX_TRACE_SWITCH_ROUTINE Routine)
+{
+    ExInitializeFastMutex(&LxTraceLock);
+    LxTraceSwitch = Routine;
+}
+
+VOID
+LxTraceProcess(
+    _In_ PLX_PROCESS Process,
+    _In_ BOOLEAN On)
+{
+    if (LxTraceSwitch == NULL)
+        return;
+    ExAcquireFastMutex(&LxTraceLock);
+    if (Process->Traced != On)
+    {
+        Process->Traced = On;
+        if (On && LxTracedProcesses++ == 0)
+            LxTraceSwitch(TRUE);
+        else if (!On && --LxTracedProcesses == 0)
+            LxTraceSwitch(FALSE);
+    }
+    ExReleaseFastMutex(&LxTraceLock);
 }
 
 /* The live processes whose real uid is Uid (RLIMIT_NPROC; Linux counts threads) */
@@ -462,7 +494,7 @@ LxCreateProcessFromRequest(
     Status = LxCaptureCallerToken(&Token, &Privileged);
     if (!NT_SUCCESS(Status))
         goto Cleanup;
-    if ((Request->Flags & LXSS_CREATE_DEBUG_STDIO) && !Privileged)
+    if ((Request->Flags & (LXSS_CREATE_DEBUG_STDIO | LXSS_CREATE_TRACE)) && !Privileged)
     {
         Status = STATUS_ACCESS_DENIED;
         goto Cleanup;
@@ -500,6 +532,8 @@ LxCreateProcessFromRequest(
     InitializeListHead(&Process->Regions);
     InitializeListHead(&Process->Link);
     Process->Reaped = TRUE;     /* not in the table yet */
+    if (Request->Flags & LXSS_CREATE_TRACE)
+        LxTraceProcess(Process, TRUE);
 
     RootLength = RootData ? Request->RootDirectory.Length : sizeof(LxDefaultRoot) - sizeof(WCHAR);
     Process->Root.Buffer = ExAllocatePoolWithTag(PagedPool, RootLength + sizeof(WCHAR),

@@ -210,11 +210,13 @@ LxSysConnect(
     return LxSocketAddressCall(Fd, (ULONG_PTR)Uservaddr, Addrlen, TRUE);
 }
 
+/* listen and shutdown: a number in, one operation */
+static
 LONG
-NTAPI
-LxSysListen(
-    LONG Fd,
-    LONG Backlog)
+LxSocketNumberCall(
+    _In_ LONG Fd,
+    _In_ LONG Value,
+    _In_ BOOLEAN Shutdown)
 {
     PCLX_SOCKET_OPERATIONS Ops;
     PLX_FILE File;
@@ -223,9 +225,18 @@ LxSysListen(
     Result = LxGetSocket(Fd, &File, &Ops);
     if (Result < 0)
         return Result;
-    Result = Ops->Listen(File, Backlog);
+    Result = Shutdown ? Ops->Shutdown(File, Value) : Ops->Listen(File, Value);
     LxDereferenceFile(File);
     return Result;
+}
+
+LONG
+NTAPI
+LxSysListen(
+    LONG Fd,
+    LONG Backlog)
+{
+    return LxSocketNumberCall(Fd, Backlog, FALSE);
 }
 
 LONG
@@ -688,16 +699,7 @@ LxSysShutdown(
     LONG Fd,
     LONG How)
 {
-    PCLX_SOCKET_OPERATIONS Ops;
-    PLX_FILE File;
-    LONG Result;
-
-    Result = LxGetSocket(Fd, &File, &Ops);
-    if (Result < 0)
-        return Result;
-    Result = Ops->Shutdown(File, How);
-    LxDereferenceFile(File);
-    return Result;
+    return LxSocketNumberCall(Fd, How, TRUE);
 }
 
 LONG

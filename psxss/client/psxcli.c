@@ -225,6 +225,13 @@ PsxCreateProcess(
     if (!Client->ViewBase)
         return STATUS_INVALID_HANDLE;
 
+    if ((Params->Flags & PSX_REQUEST_TRACE) && Client->ProtocolMinorVersion < 2)
+    {
+        /* A server older than minor 2 cannot ask lxcore for a trace */
+        *LinuxError = PSX_EINVAL;
+        return STATUS_NOT_SUPPORTED;
+    }
+
     if ((Params->Flags & PSX_REQUEST_STDIO_TTY) && Client->ProtocolMinorVersion == 0)
     {
         /* A server older than minor 1 knows no terminals: the program gets plain stdio */

@@ -19,7 +19,9 @@ const uint32_t PsxDefaultRootChars = 23;
 static uint32_t
 PsxpValidFlags(uint32_t MinorVersion)
 {
-    return MinorVersion == 0 ? PSX_REQUEST_VALID_FLAGS_0 : PSX_REQUEST_VALID_FLAGS;
+    if (MinorVersion == 0)
+        return PSX_REQUEST_VALID_FLAGS_0;
+    return MinorVersion == 1 ? PSX_REQUEST_VALID_FLAGS_1 : PSX_REQUEST_VALID_FLAGS;
 }
 
 /* The terminal fields: a size exactly when PSX_REQUEST_STDIO_TTY is set, and that flag not

@@ -40,8 +40,12 @@
  * TerminalColumns: fds 0-2 answer TCGETS, TIOCGWINSZ... as a tty does. Not with
  * PSX_REQUEST_DEBUG_STDIO, and the client must send at least one std handle. */
 #define PSX_REQUEST_STDIO_TTY       0x00000002u
+/* (minor 2) trace the program's system calls and its children's on the kernel debug port
+ * (LXSS_CREATE_TRACE: lxcore allows it to administrators only) */
+#define PSX_REQUEST_TRACE           0x00000004u
 #define PSX_REQUEST_VALID_FLAGS_0   0x00000001u     /* minor version 0 */
-#define PSX_REQUEST_VALID_FLAGS     0x00000003u     /* PSX_PROTOCOL_MINOR_VERSION */
+#define PSX_REQUEST_VALID_FLAGS_1   0x00000003u     /* minor version 1 */
+#define PSX_REQUEST_VALID_FLAGS     0x00000007u     /* PSX_PROTOCOL_MINOR_VERSION */
 
 /* Terminal size limits (the console's SHORT coordinates; Linux's winsize is 16-bit) */
 #define PSX_MAX_TERMINAL_SIZE       0x7FFFu

@@ -18,6 +18,8 @@ const char LxrunUsage[] =
     "  --cwd DIR         Linux working directory (default /)\n"
     "  -e, --env N=V     set N in the program's environment (-e N removes it)\n"
     "  --debug-stdio     no stdio: output goes to the kernel debug log\n"
+    "  --trace           log every system call of the program and its children on the\n"
+    "                    kernel debug port, as strace does (administrators only)\n"
     "  --no-start        do not ask smss to start psxss if it is not running\n"
     "  -h, --help        this text\n"
     "\n"
@@ -124,6 +126,10 @@ LxrunParseArguments(int Argc,
         else if (strcmp(Arg, "--debug-stdio") == 0)
         {
             Options->DebugStdio = 1;
+        }
+        else if (strcmp(Arg, "--trace") == 0)
+        {
+            Options->Trace = 1;
         }
         else if (strcmp(Arg, "--no-start") == 0)
         {

@@ -26,6 +26,7 @@ typedef struct _LXRUN_OPTIONS
     int CwdIndex;               /* argv index of the --cwd value, 0 = not given */
     int ProgramIndex;           /* argv index of PROGRAM; its arguments follow it */
     int DebugStdio;             /* --debug-stdio: no std handles, output to DbgPrint */
+    int Trace;                  /* --trace: PSX_REQUEST_TRACE */
     int NoStart;                /* --no-start: do not ask smss to start psxss */
     uint32_t EnvChangeCount;    /* -e/--env values, in order */
     int EnvChangeIndex[LXRUN_MAX_ENV_CHANGES];

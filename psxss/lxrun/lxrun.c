@@ -459,6 +459,8 @@ wmain(
     }
 
     ZeroMemory(Bridges, sizeof(Bridges));
+    if (Options.Trace)
+        Params.Flags |= PSX_REQUEST_TRACE;
     if (Options.DebugStdio)
     {
         Params.Flags |= PSX_REQUEST_DEBUG_STDIO;

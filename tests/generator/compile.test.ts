@@ -1,7 +1,7 @@
 // The generated C compiles (host gcc -m32, against a small NT-types shim) and the generated stubs
 // assemble (i686-w64-mingw32-as, stdcall names need PE/COFF) into the expected instructions.
 import { describe, expect, it } from 'vitest';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { loadDefinitions } from '../../generator/src/defs/load.ts';
@@ -25,7 +25,7 @@ function renderWithSomeImplemented(dir: string): Map<string, string> {
 }
 
 describe('generated C', () => {
-  it('lxsys_table.c, lxsys_names.c and lxsys_socketcall.c compile with gcc -m32 -std=c99 -Wall -Wextra -pedantic -Werror', async (ctx) => {
+  it('lxsys_table.c, lxsys_names.c, lxsys_socketcall.c and lxsys_trace.c compile with gcc -m32 -std=c99 -Wall -Wextra -pedantic -Werror', async (ctx) => {
     if (!(await works('gcc', ['-m32', '-x', 'c', '-fsyntax-only', '-'], 'int x;\n'))) {
       console.log('SKIP generated C compile check: gcc -m32 is not available (install gcc-multilib)');
       ctx.skip();
@@ -37,8 +37,19 @@ describe('generated C', () => {
       for (const [label, files] of variants) {
         const root = path.join(t.dir, label.replace(/\W/g, '_'));
         writeOutputs(root, files);
-        for (const f of ['lxsys_table.c', 'lxsys_names.c', 'lxsys_socketcall.c']) {
-          const r = await execa('gcc', ['-m32', '-std=c99', '-Wall', '-Wextra', '-pedantic', '-Werror', '-fsyntax-only', '-I', SHIM, '-I', CORE, path.join(root, 'lxcore/generated', f)], { reject: false });
+        // lxsys_trace.c against the interface of entry/lxtrace.h (which needs the NT headers)
+        const stub = path.join(root, 'stub');
+        mkdirSync(stub, { recursive: true });
+        writeFileSync(path.join(stub, 'lxtrace.h'), [
+          'typedef struct { ULONG Number; char Text[240]; } LX_TRACE_CALL, *PLX_TRACE_CALL;',
+          'unsigned char LxTraceEnter(ULONG Number, const ULONG_PTR *Args, PLX_TRACE_CALL Call);',
+          'void LxTraceLeave(PLX_TRACE_CALL Call, LONG Result);',
+          'LONG LxTraceEnosys(ULONG Number);',
+          'extern const ULONG_PTR LxSysTraceTable[];',
+          '',
+        ].join('\n'));
+        for (const f of ['lxsys_table.c', 'lxsys_names.c', 'lxsys_socketcall.c', 'lxsys_trace.c']) {
+          const r = await execa('gcc', ['-m32', '-std=c99', '-Wall', '-Wextra', '-pedantic', '-Werror', '-fsyntax-only', '-I', SHIM, '-I', CORE, '-I', stub, path.join(root, 'lxcore/generated', f)], { reject: false });
           expect(r.exitCode, `${f} (${label}):\n${r.stderr}`).toBe(0);
         }
         // The table really is indexed by number and typed as the kernel wants it.

@@ -15,8 +15,8 @@ import { i386Batch, oracle, type I386Batch } from '../../generator/src/oracle/in
 const OUT = path.join(BUILD_DIR, 'lxcore-tests');
 const CORE = path.join(ROOT, 'lxcore', 'core');
 const CDIR = path.join(ROOT, 'tests', 'lxcore', 'c');
-const CORE_SOURCES = ['lx_elf.c', 'lx_stack.c', 'lx_path.c', 'lx_conv.c', 'lx_fpu.c', 'lx_statfs.c', 'lx_lock.c', 'lx_sigqueue.c', 'lx_script.c', 'lx_cred.c', 'lx_socket.c'].map((f) => path.join(CORE, f));
-const DRIVERS = ['elf', 'stack', 'path', 'conv', 'lock', 'sigqueue', 'script', 'cred', 'socket'];
+const CORE_SOURCES = ['lx_elf.c', 'lx_stack.c', 'lx_path.c', 'lx_conv.c', 'lx_fpu.c', 'lx_statfs.c', 'lx_lock.c', 'lx_sigqueue.c', 'lx_script.c', 'lx_cred.c', 'lx_socket.c', 'lx_errno.c'].map((f) => path.join(CORE, f));
+const DRIVERS = ['elf', 'stack', 'path', 'conv', 'lock', 'sigqueue', 'script', 'cred', 'socket', 'errno'];
 // i386 layouts and instructions: built and run only with -m32 (natively, or in the i386 oracle VM)
 const M32_CHECKS = [
   { driver: 'ioctl', name: 'keeps the i386 layout of the lxioctl.h structures and IOCTL codes', what: 'lxioctl.h layout check (the layout is i386)', min: 20 },
@@ -218,6 +218,16 @@ describe.skipIf(!gcc)('lxcore/core on the host', () => {
 
   it('applies setresuid, setreuid and setuid as Linux does, for root and for other users', () => {
     expectAllOk(run('cred', []), 10);
+  });
+
+  it('names every errno value lx_errno.h defines, with its own name (traces)', () => {
+    const header = fs.readFileSync(path.join(CORE, 'lx_errno.h'), 'utf8');
+    const defined = [...header.matchAll(/#define LX_(E[A-Z0-9]+)\s+(\d+)/g)].map((m) => `${m[2]} ${m[1]}`);
+    const r = spawnSync(path.join(OUT, 'test_errno'), [], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    const named = r.stdout.trim().split('\n');
+    expect(defined.length).toBeGreaterThan(60);
+    expect(named.sort()).toEqual(defined.sort());
   });
 
   it('parses AF_UNIX addresses and walks and cuts control messages as Linux does', () => {

@@ -20,13 +20,14 @@
  * The plan (written by `lxgen test` onto the payload disk, LXSS_PLAN_FILE at its root):
  *     # comment lines
  *     <id> TAB <name> TAB <ELF path from the payload root, '/' separated> TAB <exit> TAB <timeout s>
- *         [TAB <exec error or -> [TAB <stdin: pipe|tty>]]
+ *         [TAB <exec error or -> [TAB <stdin: pipe|tty|-> [TAB trace]]]
  * An exec error (a negative Linux errno, e.g. -8) makes the entry an expected-exec-failure
  * test: CREATE_PROCESS must fail with exactly that LinuxError; the program never runs.
  * A stdin mode gives the program a pipe the runner holds as its stdin (with "tty", presented
  * as the launcher's terminal, LXSS_CREATE_STDIO_TTY): the runner writes "lxss\n" into it
  * LXSS_STDIN_DELAY_MS after the start, then closes it ("pipe") or keeps it open until the
- * program ends ("tty").
+ * program ends ("tty"). "trace" creates the program with LXSS_CREATE_TRACE: its system
+ * calls and its children's are logged on the debug port ("lxtrace: ..." lines).
  * The payload disk's root is the Linux "/" of every test; /tmp on it is writable.
  */
 
@@ -68,6 +69,7 @@ typedef struct _LXSS_PLANNED_TEST
     ULONG TimeoutSeconds;
     LONG ExpectedExecError; /* 0: the exec must succeed */
     CHAR Stdin;             /* 0, 'p' (a pipe) or 't' (the pipe as a terminal) */
+    BOOLEAN Trace;          /* LXSS_CREATE_TRACE */
 } LXSS_PLANNED_TEST, *PLXSS_PLANNED_TEST;
 
 /* NT path of the payload volume's root, without a trailing backslash. */
@@ -226,7 +228,7 @@ ParsePlan(PCHAR Text, PLXSS_PLANNED_TEST *Tests)
 
     for (Line = Text; Line && *Line; Line = Next)
     {
-        PCHAR Cursor, Id, Name, Path, Exit, Timeout, ExecError, Stdin;
+        PCHAR Cursor, Id, Name, Path, Exit, Timeout, ExecError, Stdin, Trace;
 
         Next = strchr(Line, '\n');
         if (Next)
@@ -244,9 +246,12 @@ ParsePlan(PCHAR Text, PLXSS_PLANNED_TEST *Tests)
         Exit = NextField(&Cursor);
         Timeout = NextField(&Cursor);
         ExecError = NextField(&Cursor); /* optional, "-" for none */
-        Stdin = NextField(&Cursor);     /* optional */
+        Stdin = NextField(&Cursor);     /* optional, "-" for none */
+        Trace = NextField(&Cursor);     /* optional */
         if (!Id || !Name || !Path || !Exit || !Timeout || Count >= Capacity ||
-            (Stdin && strcmp(Stdin, "pipe") != 0 && strcmp(Stdin, "tty") != 0))
+            (Stdin && strcmp(Stdin, "pipe") != 0 && strcmp(Stdin, "tty") != 0 &&
+             strcmp(Stdin, "-") != 0) ||
+            (Trace && strcmp(Trace, "trace") != 0))
         {
             TapPrint("# malformed plan line %lu", Count + 1);
             return -1;
@@ -259,7 +264,8 @@ ParsePlan(PCHAR Text, PLXSS_PLANNED_TEST *Tests)
         if (Array[Count].TimeoutSeconds == 0)
             Array[Count].TimeoutSeconds = 30;
         Array[Count].ExpectedExecError = ExecError ? strtol(ExecError, NULL, 10) : 0;
-        Array[Count].Stdin = Stdin ? Stdin[0] : 0;
+        Array[Count].Stdin = (Stdin && Stdin[0] != '-') ? Stdin[0] : 0;
+        Array[Count].Trace = Trace != NULL;
         Count++;
     }
     *Tests = Array;
@@ -368,7 +374,7 @@ RunProgram(HANDLE Device, PLXSS_PLANNED_TEST Test, HANDLE StdinRead, PHANDLE Std
 
     RtlZeroMemory(Request, sizeof(Request));
     In->Size = sizeof(*In);
-    In->Flags = LXSS_CREATE_DEBUG_STDIO;
+    In->Flags = LXSS_CREATE_DEBUG_STDIO | (Test->Trace ? LXSS_CREATE_TRACE : 0);
     if (StdinRead != NULL)
     {
         In->StdHandles[0] = StdinRead;

@@ -55,7 +55,7 @@ describe.skipIf(reason !== null)('lxgen test --inf overrides (guest)', () => {
       const bin = 'reactos/lxss/rootfs/bin';
       const cmdline = inf('cmdline.inf', 'HKLM,"SYSTEM\\Setup","CmdLine",0x00020000,"cmd.exe /c X:\\psxtest.cmd"');
       const r = await lxgen([
-        'test', '--runner', 'project', '--filter', 'basic/hello', '--inf', cmdline, '--until', 'PSXTEST done', '--timeout', '400',
+        'test', '--keep', '--runner', 'project', '--filter', 'basic/hello', '--inf', cmdline, '--until', 'PSXTEST done', '--timeout', '400',
         '--add', `psxtest.cmd=${path.join(ROOT, 'tests/psxss/guest/psxtest.cmd')}`,
         '--add', `${bin}/echo=${path.join(work, 'echo')}`,
         ...['hello', 'hello_asm', 'notelf'].flatMap((f) => ['--add', `${bin}/${f}=${path.join(rootfs, f)}`]),
@@ -70,6 +70,13 @@ describe.skipIf(reason !== null)('lxgen test --inf overrides (guest)', () => {
         expect(r.stdout).toContain(`  PSXTEST ${l}\n`);
       }
       expect(r.exitCode).toBe(0);
+      // lxrun --trace: the program's calls on the debug port, in strace's format
+      const kept = /kept: (\S+)/.exec(r.stdout)?.[1];
+      const log = readFileSync(path.join(kept!, 'serial.log'), 'utf8');
+      rmSync(kept!, { recursive: true, force: true });
+      expect(log).toMatch(/lxtrace: \[pid \d+\] write\(1, "traced", 6\) = 6 </);
+      expect(log).toMatch(/lxtrace: \[pid \d+\] exit_group\(0\) = \?/);
+      expect(log).not.toMatch(/lxtrace: \[pid \d+\] write\(1, "done", 4\)/);
     },
     600_000,
   );

@@ -60,6 +60,22 @@ describe('lxgen test (integration)', () => {
     300_000,
   );
 
+  it.skipIf(reason !== null)(
+    'traces the system calls of the tests --trace selects, in strace\'s format, and no others',
+    async () => {
+      const r = await lxgen(['test', '--filter', 'basic/hello,process/process', '--trace', 'hello']);
+      console.log(r.stdout.split('\n').filter((l) => l.startsWith('lxtrace')).slice(0, 20).join('\n'));
+      expect(r.exitCode).toBe(0);
+      // a string argument, a buffer cut to its count, an errno name, a call that does not return
+      expect(r.stdout).toMatch(/^lxtrace: \[pid \d+\] write\(1, "TAP version 13\\n1\.\.5\\n", 20\) = 20 <\d+\.\d{6}>$/m);
+      expect(r.stdout).toMatch(/^lxtrace: \[pid \d+\] write\(-1, "#", 1\) = -1 EBADF <[\d.]+>$/m);
+      expect(r.stdout).toMatch(/^lxtrace: \[pid \d+\] exit_group\(0\) = \?$/m);
+      // process/process forks and execs: untraced, none of its calls appear
+      expect(r.stdout).not.toMatch(/^lxtrace: .*(fork|clone|execve|wait4)\(/m);
+    },
+    300_000,
+  );
+
   it.skipIf(crashReason !== null)(
     'reports a deliberate bugcheck in the guest with its STOP code',
     async () => {

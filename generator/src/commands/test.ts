@@ -11,7 +11,7 @@ import { describeChoice, resolveBuildDir, userConfigFile } from '../vm/config.ts
 import { inspectBuild, parsePathList, registryHasLxcoreService } from '../vm/reactos-build.ts';
 import { assembleBootMedium, RUNNER_IMAGE } from '../vm/boot-medium.ts';
 import { prepareFuzz } from '../fuzz/fuzz.ts';
-import { crashTest, hangTest, DEFAULT_MANIFEST, makePayloadImage, payloadSizeMiB, payloadSystemFiles, planTests, readManifest, type PlannedElf, type SystemFile } from '../vm/payload.ts';
+import { crashTest, hangTest, DEFAULT_MANIFEST, makePayloadImage, matchesFilter, payloadSizeMiB, payloadSystemFiles, planTests, readManifest, type PlannedElf, type SystemFile } from '../vm/payload.ts';
 import { buildLxcore, buildRunner, lxcoreInf } from '../vm/runner-build.ts';
 import { defaultTestEntries } from '../elf/corpus.ts';
 import { MANIFEST_STOCK } from '../elf/suite.ts';
@@ -38,6 +38,9 @@ options:
                      ntkrnlmp.exe as ntoskrnl.exe and halmacpi.dll as hal.dll, QEMU -smp N
                      (needs reactos-patches 0025-0028; see generator/src/vm/README.md)
   --filter PATTERN   run a subset: substring or glob over "group/name", comma-separated
+  --trace PATTERN    trace the system calls of the tests PATTERN selects (as --filter) and of
+                     their children: lxcore logs each call in strace's format ("lxtrace: [pid
+                     T] name(args) = result <seconds>"), printed here and kept in the serial log
   --timeout SECONDS  overall timeout (default ${DEFAULT_MONITOR_OPTIONS.overallTimeoutMs / 1000})
   --boot-timeout S   boot-to-runner timeout (default ${DEFAULT_MONITOR_OPTIONS.bootTimeoutMs / 1000})
   --keep             keep the run directory (serial log, payload disk) under .lxss/vm/
@@ -140,6 +143,7 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
       accel: { type: 'string', default: 'tcg' },
       smp: { type: 'string' },
       filter: { type: 'string' },
+      trace: { type: 'string' },
       timeout: { type: 'string' },
       'boot-timeout': { type: 'string' },
       keep: { type: 'boolean', default: false },
@@ -228,6 +232,10 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
     if (tests.length === 0) throw new Error(values.filter ? `--filter ${values.filter} selects no test` : 'the manifest lists no test');
   }
 
+  if (values.trace !== undefined) {
+    for (const t of tests) if (matchesFilter(t.name, values.trace)) t.trace = true;
+    if (!tests.some((t) => t.trace)) throw new Error(`--trace ${values.trace} selects none of the ${tests.length} tests`);
+  }
   const vmDir = path.join(BUILD_DIR, 'vm');
   mkdirSync(vmDir, { recursive: true });
   const t0 = Date.now();
@@ -359,6 +367,9 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
     else if (e.kind === 'comment') say(`[${el}] # ${e.text}`);
     else if (e.kind === 'bailout') say(`[${el}] runner bailed out: ${e.reason}`);
     else if (e.kind === 'done') say(`[${el}] runner done: ${e.done.pass} passed, ${e.done.fail} failed, ${e.done.skip} skipped`);
+  };
+  if (values.trace !== undefined) monitor.onLine = (line) => {
+    if (line.startsWith('lxtrace: ')) say(line);
   };
   monitor.onKernelFailure = (f, t) => say(`[${fmtTime(t - monitor.startedAt)}] KERNEL: ${describeFailure(f)}`);
   const onTick = (ms: number) => {

@@ -19,6 +19,28 @@ export interface SlotArg {
   cName: string;
   ntType: string;
   ntName: string;
+  /** How a trace prints it (argKind). */
+  kind: string;
+}
+
+/**
+ * How syscall tracing prints an argument, one letter: 's' a string the call reads (const
+ * char __user *), 'b' bytes the call reads, as many as the next argument says (write's
+ * buffer), 'p' any other pointer, 'd' a descriptor, 'o' a mode (octal), 'x' flags, masks and unsigned
+ * longs (hex), 'u' other unsigned numbers, 'd' signed ones.
+ */
+export function argKind(type: { c: string; base: string; pointerDepth: number }, name: string, next?: string): string {
+  if (type.pointerDepth > 0) {
+    const bytes = type.pointerDepth === 1 && type.c.startsWith('const ') && (type.base === 'char' || type.base === 'void');
+    if (bytes && /buf/.test(name) && next !== undefined && /count|len|size/.test(next)) return 'b';
+    return bytes && type.base === 'char' ? 's' : 'p';
+  }
+  if (/fd$/.test(name)) return 'd';
+  if (type.base === 'umode_t' || /mode$/.test(name)) return 'o';
+  if (/flag|mask|^prot$|^how$|^cmd$|^request$|^opt/.test(name) || type.base === '__sighandler_t') return 'x';
+  if (type.base === 'unsigned long' && /addr|brk|start|arg|ptr|tls|sp$/.test(name)) return 'x';
+  const nt = SCALAR_TYPES[type.base]?.ntBase ?? SCALAR_TYPES[type.base]?.nt ?? '';
+  return /^(ULONG|ULONG_PTR|SIZE_T|USHORT|UCHAR|PVOID)$/.test(nt) ? 'u' : 'd';
 }
 
 export interface Slot {
@@ -41,6 +63,12 @@ export interface Slot {
   args: SlotArg[];
   /** Prototype parameter list for the NT side ('VOID' when none). */
   ntParams: string;
+  /** One argKind letter per argument. */
+  argKinds: string;
+  /** The arguments as ULONG_PTRs for the trace wrapper ('0' when none). */
+  traceArgs: string;
+  /** The arguments by name, as the trace wrapper passes them on. */
+  callArgs: string;
 }
 
 /** One socketcall(2) number in lxsys_socketcall.c. */
@@ -114,11 +142,12 @@ export function buildModel(d: Definitions): SyncModel {
       slots.push({
         nr, service: `0x${hex(service)}`, serviceHex: hex(service), def: null, svcName: `Unassigned${nr}`,
         argc: 0, tableHandler: SHARED_ENOSYS_HANDLER, tableArgBytes: 0, status: 'unassigned', args: [], ntParams: 'VOID',
+        argKinds: '', traceArgs: '0', callArgs: '',
       });
       continue;
     }
     const taken = new Set<string>();
-    const args = def.args.map((a) => ({ cType: a.type.c, cName: a.name, ntType: a.type.nt, ntName: ntParamName(a.name, taken) }));
+    const args = def.args.map((a, i) => ({ cType: a.type.c, cName: a.name, ntType: a.type.nt, ntName: ntParamName(a.name, taken), kind: argKind(a.type, a.name, def.args[i + 1]?.name) }));
     const live = def.status !== 'enosys';
     slots.push({
       nr, service: `0x${hex(service)}`, serviceHex: hex(service), def, svcName: def.svcName,
@@ -128,6 +157,9 @@ export function buildModel(d: Definitions): SyncModel {
       status: def.status,
       args,
       ntParams: args.length ? args.map((a) => `${a.ntType.endsWith('*') ? a.ntType : a.ntType + ' '}${a.ntName}`).join(', ') : 'VOID',
+      argKinds: args.map((a) => a.kind).join(''),
+      traceArgs: args.length ? args.map((a) => `(ULONG_PTR)${a.ntName}`).join(', ') : '0',
+      callArgs: args.map((a) => a.ntName).join(', '),
     });
   }
 

@@ -19,6 +19,7 @@ export const OUTPUTS: readonly { file: string; template: string }[] = [
   { file: 'lxcore/generated/lxsys_table.c', template: 'lxsys_table.c.njk' },
   { file: 'lxcore/generated/lxsys_socketcall.h', template: 'lxsys_socketcall.h.njk' },
   { file: 'lxcore/generated/lxsys_socketcall.c', template: 'lxsys_socketcall.c.njk' },
+  { file: 'lxcore/generated/lxsys_trace.c', template: 'lxsys_trace.c.njk' },
   { file: 'lxcore/generated/lxstubs_user.S', template: 'lxstubs_user.S.njk' },
   { file: 'lxcore/generated/lxstubs_kernel.S', template: 'lxstubs_kernel.S.njk' },
   { file: 'musl-patches/generated/lxss_trap.h', template: 'lxss_trap.h.njk' },

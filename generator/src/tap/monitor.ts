@@ -86,6 +86,8 @@ export class SerialMonitor {
   /** The running test's own output (lxcore debug stdio lines "lxss[pid]: ..."), by test id. */
   private readonly output = new Map<number, string[]>();
   /** Called for every TAP event (progress display). */
+  /** Every serial line, as it comes (lxgen test --trace prints the trace lines). */
+  onLine?: (line: string, now: number) => void;
   onTap: ((e: TapEvent, now: number) => void) | null = null;
   /** Called when a kernel failure is first seen. */
   onKernelFailure: ((f: KernelFailure, now: number) => void) | null = null;
@@ -118,6 +120,7 @@ export class SerialMonitor {
   }
 
   private feedLine(line: string, now: number): void {
+    this.onLine?.(line.replace(/\r/g, ''), now);
     // KDBG probes the terminal with escape sequences: keep the evidence readable.
     this.tail.push(line.replace(/\r/g, '').replace(/\x1b\[[0-9;?]*[A-Za-z]/g, ''));
     if (this.tail.length > this.opts.tailLines) this.tail.shift();

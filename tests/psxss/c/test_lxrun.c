@@ -42,9 +42,11 @@ TestParse(void)
     TAP_EQ(O.EnvChangeCount, 2, "parse: two env changes");
     TAP_STR(Argv[O.EnvChangeIndex[0]], "A=1", "parse: -e value");
     TAP_STR(Argv[O.EnvChangeIndex[1]], "B", "parse: --env value");
-    TAP_EQ(O.DebugStdio && O.NoStart, 1, "parse: flags");
+    TAP_EQ(O.DebugStdio && O.NoStart && !O.Trace, 1, "parse: flags");
     TAP_STR(Argv[O.ProgramIndex], "prog", "parse: program after options");
     TAP_STR(Argv[O.ProgramIndex + 2], "-b", "parse: program arguments are not options");
+    TAP_EQ(Parse("lxrun --trace prog", &O, Argv, Storage, Error), 0, "parse: --trace");
+    TAP_EQ(O.Trace, 1, "parse: --trace sets Trace");
 
     TAP_EQ(Parse("lxrun prog --root x", &O, Argv, Storage, Error), 0,
            "parse: options after the program belong to it");

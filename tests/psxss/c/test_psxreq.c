@@ -565,6 +565,54 @@ Fuzz(unsigned long Iterations, unsigned long Seed)
     TapOk(Terminals > 0, "fuzz: mutated terminal requests accepted too");
 }
 
+/* Protocol minor 2: the trace flag, unknown to minors 0 and 1 */
+static void
+TestTrace(void)
+{
+    uint16_t Root[64];
+    PSX_REQUEST_PARAMS Params;
+    PSX_REQUEST_VIEW View;
+    uint32_t Written;
+
+    memset(&Params, 0, sizeof(Params));
+    Params.Program = "/x";
+    Params.RootChars = Wide("\\??\\C:\\rootfs", Root);
+    Params.Root = Root;
+    Params.Flags = PSX_REQUEST_TRACE | PSX_REQUEST_DEBUG_STDIO;
+    TAP_EQ(PsxPackRequest(Buffer, PSX_REQUEST_MAX_SIZE, 1, &Params, &Written), PSX_EINVAL,
+           "trace: minor 1 has no trace flag (pack)");
+    TAP_EQ(PsxPackRequest(Buffer, PSX_REQUEST_MAX_SIZE, 2, &Params, &Written), 0,
+           "trace: minor 2 packs it");
+    TAP_EQ(PsxValidateRequest(Buffer, Written, 2, &View), 0, "trace: minor 2 validates it");
+    TAP_EQ(View.Flags, PSX_REQUEST_TRACE | PSX_REQUEST_DEBUG_STDIO, "trace: the view has the flag");
+    TAP_EQ(PsxValidateRequest(Buffer, Written, 1, &View), PSX_EINVAL,
+           "trace: a minor 1 server refuses it");
+
+    /* and it becomes lxcore's LXSS_CREATE_TRACE */
+    {
+        static uint32_t Output32[4096];
+        LXSS_CREATE_PROCESS_IN In;
+        PSX_LAUNCH Launch;
+        uint16_t Image[64];
+        uint32_t Needed;
+
+        PsxPackRequest(Buffer, PSX_REQUEST_MAX_SIZE, 2, &Params, &Written);
+        PsxValidateRequest(Buffer, Written, 2, &View);
+        memset(&Launch, 0, sizeof(Launch));
+        Launch.Request = &View;
+        Launch.Root = View.Root;
+        Launch.RootChars = View.RootChars;
+        Launch.ImagePathChars = Wide("\\??\\C:\\x", Image);
+        Launch.ImagePath = Image;
+        Needed = PsxCreateInputSize(&Launch);
+        TAP_EQ(Needed <= sizeof(Output32) ? PsxBuildCreateInput(&Launch, (uint8_t *)Output32, Needed, &Written) : -1, 0,
+               "trace: ioctl input builds");
+        memcpy(&In, Output32, sizeof(In));
+        TAP_EQ(In.Flags, LXSS_CREATE_TRACE | LXSS_CREATE_DEBUG_STDIO,
+               "trace: ioctl input has LXSS_CREATE_TRACE");
+    }
+}
+
 int
 main(int Argc, char **Argv)
 {
@@ -579,6 +627,7 @@ main(int Argc, char **Argv)
     TestPackErrors();
     TestValidateRejects();
     TestTerminal();
+    TestTrace();
     TestCreateInput();
     TestExitCodes();
     return TapDone();

@@ -23,4 +23,5 @@ lxrun --debug-stdio /bin/echo PSXTEST symlink=%ERRORLEVEL%
 lxrun /bin/busybox cp /bin/hello_asm /bin/with:colon
 lxrun /bin/with:colon > NUL
 lxrun --debug-stdio /bin/echo PSXTEST escaped_name=%ERRORLEVEL%
+lxrun --trace --debug-stdio /bin/echo PSXTEST traced
 lxrun --debug-stdio /bin/echo PSXTEST done
