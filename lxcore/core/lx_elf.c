@@ -8,7 +8,7 @@
  *    e_machine EM_386 (or EM_486, as Linux accepts), e_type ET_EXEC or ET_DYN,
  *    e_phentsize 32, 1 <= e_phnum <= 128, the program header table inside the file and
  *    4-byte aligned;
- *  - PT_INTERP anywhere: dynamic programs are not supported yet;
+ *  - PT_INTERP (the first one): 2 to 4096 bytes inside the file ending in a NUL;
  *  - PT_LOAD: p_filesz <= p_memsz, file bytes inside the file, p_align 0/1 or a power of two,
  *    p_vaddr and p_offset congruent modulo the page size (Linux maps them that way),
  *    [vaddr, vaddr + memsz) neither wrapping nor reaching LX_USER_LIMIT nor starting below
@@ -217,8 +217,15 @@ int lx_elf_plan(const void *image, size_t image_size, uint32_t dyn_base, lx_load
         switch (ph.type)
         {
             case LX_PT_INTERP:
-                /* Dynamic linking is not supported: static programs only. */
-                return -LX_ENOEXEC;
+                if (plan->interp_size != 0)
+                    break;      /* the first one counts, as in Linux */
+                if (ph.filesz < 2 || ph.filesz > LX_ELF_INTERP_MAX ||
+                    (uint64_t)ph.offset + ph.filesz > image_size ||
+                    ((const uint8_t *)image)[ph.offset + ph.filesz - 1] != 0)
+                    return -LX_ENOEXEC;
+                plan->interp_offset = ph.offset;
+                plan->interp_size = ph.filesz;
+                break;
 
             case LX_PT_GNU_STACK:
                 plan->stack_prot = (ph.flags & LX_PF_X) ?

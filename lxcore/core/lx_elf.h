@@ -61,6 +61,8 @@
 
 /* Default load address of a static PIE (ET_DYN): 64 KiB aligned, clear of the NULL region. */
 #define LX_ELF_DEFAULT_DYN_BASE 0x00400000u
+#define LX_ELF_INTERP_BASE      0x70000000u /* where a program's interpreter (ld.so) goes */
+#define LX_ELF_INTERP_MAX       4096u       /* PATH_MAX, with the NUL */
 
 typedef struct lx_elf_ehdr
 {
@@ -132,6 +134,8 @@ typedef struct lx_load_plan
     uint32_t data_size;     /* Linux's end_data - start_data (the highest p_vaddr to the highest
                                p_vaddr + p_filesz), which RLIMIT_DATA counts with the brk area */
     uint32_t stack_prot;    /* LX_PROT_READ|WRITE, plus EXEC without PT_GNU_STACK or with PF_X */
+    uint32_t interp_offset; /* PT_INTERP: the interpreter's path in the file (NUL-terminated, */
+    uint32_t interp_size;   /* interp_size bytes with the NUL), or 0 0: a static program */
     uint32_t tls_vaddr;     /* PT_TLS p_vaddr + bias, or 0 */
     uint32_t tls_memsz;
     uint32_t nsegments;
@@ -150,7 +154,10 @@ int lx_elf_read_phdr(const void *image, size_t image_size, const lx_elf_ehdr *eh
 /* Validates a whole ELF file in memory and plans its load.
  * dyn_base: where the lowest page of an ET_DYN image goes (page aligned; ignored for ET_EXEC;
  *           0 = LX_ELF_DEFAULT_DYN_BASE).
- * Returns 0, or -LX_ENOEXEC for anything wrong (including PT_INTERP: static programs only). */
+ * A dynamic program's interpreter is named by interp_offset/interp_size (its first PT_INTERP,
+ * at most LX_ELF_INTERP_MAX bytes ending in a NUL, as Linux's binfmt_elf takes it); the
+ * caller plans the interpreter with another call.
+ * Returns 0, or -LX_ENOEXEC for anything wrong. */
 int lx_elf_plan(const void *image, size_t image_size, uint32_t dyn_base, lx_load_plan *plan);
 
 #endif /* LX_ELF_H */

@@ -56,6 +56,7 @@ lx_errno_name(int error)
         case LX_ENODATA: return "ENODATA";
         case LX_ETIME: return "ETIME";
         case LX_EOVERFLOW: return "EOVERFLOW";
+        case LX_ELIBBAD: return "ELIBBAD";
         case LX_EILSEQ: return "EILSEQ";
         case LX_ENOTSOCK: return "ENOTSOCK";
         case LX_EDESTADDRREQ: return "EDESTADDRREQ";

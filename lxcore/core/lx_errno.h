@@ -55,6 +55,7 @@
 #define LX_ENODATA          61
 #define LX_ETIME            62
 #define LX_EOVERFLOW        75
+#define LX_ELIBBAD          80
 #define LX_EILSEQ           84
 #define LX_ENOTSOCK         88
 #define LX_EDESTADDRREQ     89

@@ -40,6 +40,8 @@ LxOpenImageFile(
                                  FILE_SHARE_READ | FILE_SHARE_DELETE,
                                  FILE_OPEN,
                                  FILE_NON_DIRECTORY_FILE | FILE_SYNCHRONOUS_IO_NONALERT);
+    if (Status == STATUS_FILE_IS_A_DIRECTORY)
+        return -LX_EACCES;      /* Linux's open_exec of a directory */
     if (!NT_SUCCESS(Status))
         return LxStatusToErrno(Status);
 
@@ -170,6 +172,49 @@ LxImageBaseName(
     Name->Length = Name->MaximumLength = Path->Length - i * sizeof(WCHAR);
 }
 
+/* A dynamic program's interpreter (its PT_INTERP path, a Linux path resolved in the process's
+ * root as open_exec does): read and planned at LX_ELF_INTERP_BASE */
+static
+LONG
+LxPrepareInterpreter(
+    _In_ PLX_PROCESS LxProcess,
+    _Inout_ PLX_PREPARED_IMAGE Prepared)
+{
+    const lx_load_plan *Plan = Prepared->Plan;
+    UNICODE_STRING NtPath = { 0 };
+    PCHAR Resolved;
+    LONG Result;
+
+    Resolved = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_TEMP);
+    if (Resolved == NULL)
+        return -LX_ENOMEM;
+    Result = LxWalkPath(LxProcess, LxProcess->Cwd, (PCSTR)Prepared->Image + Plan->interp_offset,
+                        TRUE, Resolved, NULL);
+    if (Result >= 0)
+        Result = LxNtPathOf(LxProcess, Resolved, &NtPath);
+    ExFreePoolWithTag(Resolved, LX_TAG_TEMP);
+    if (Result < 0)
+        return Result;
+    Result = LxReadImageFile(&NtPath, &Prepared->InterpImage, &Prepared->InterpImageSize);
+    ExFreePoolWithTag(NtPath.Buffer, LX_TAG_TEMP);
+    if (Result < 0)
+        return Result;
+
+    Prepared->InterpPlan = ExAllocatePoolWithTag(PagedPool, sizeof(*Prepared->InterpPlan),
+                                                 LX_TAG_TEMP);
+    if (Prepared->InterpPlan == NULL)
+        return -LX_ENOMEM;
+    Result = lx_elf_plan(Prepared->InterpImage, Prepared->InterpImageSize, LX_ELF_INTERP_BASE,
+                         Prepared->InterpPlan);
+    if (Result < 0)
+        return -LX_ELIBBAD;     /* not an i386 ELF interpreter, as Linux says */
+    /* an ET_EXEC interpreter goes where it says: not over the program or its brk area */
+    if (Prepared->InterpPlan->reserve_start < Plan->reserve_end + LX_BRK_RESERVE &&
+        Plan->reserve_start < Prepared->InterpPlan->reserve_end)
+        return -LX_ENOMEM;
+    return 0;
+}
+
 /* Everything about a program that can be prepared before its process is touched: the file,
  * its load plan and its initial stack contents. Frees nothing on success; see
  * LxFreePreparedImage. */
@@ -202,6 +247,14 @@ LxPrepareImage(
     Result = lx_elf_plan(Prepared->Image, Prepared->ImageSize, 0, Prepared->Plan);
     if (Result < 0)
         goto Fail;
+    Prepared->Entry = Prepared->Plan->entry;
+    if (Prepared->Plan->interp_size != 0)
+    {
+        Result = LxPrepareInterpreter(LxProcess, Prepared);
+        if (Result < 0)
+            goto Fail;
+        Prepared->Entry = Prepared->InterpPlan->entry;
+    }
 
     /* The stack contents are built in pool first (strings, pointers, auxv), then copied. */
     Prepared->StackBufferSize = LX_MAX_ARGUMENT_BYTES + 4096;
@@ -225,8 +278,8 @@ LxPrepareImage(
                             Prepared->Image + Prepared->Plan->phdr_offset;
     StackParams.phent = Prepared->Plan->phent;
     StackParams.phnum = Prepared->Plan->phnum;
-    StackParams.base = 0;
-    StackParams.entry = Prepared->Plan->entry;
+    StackParams.base = Prepared->InterpPlan ? Prepared->InterpPlan->bias : 0;    /* AT_BASE */
+    StackParams.entry = Prepared->Plan->entry;                                      /* AT_ENTRY */
     StackParams.uid = LxProcess->Cred.User.real;
     StackParams.euid = LxProcess->Cred.User.effective;
     StackParams.gid = LxProcess->Cred.Group.real;
@@ -254,61 +307,46 @@ LxFreePreparedImage(
         ExFreePoolWithTag(Prepared->Plan, LX_TAG_TEMP);
     if (Prepared->Image)
         ExFreePoolWithTag(Prepared->Image, LX_TAG_IMAGE);
+    if (Prepared->InterpPlan)
+        ExFreePoolWithTag(Prepared->InterpPlan, LX_TAG_TEMP);
+    if (Prepared->InterpImage)
+        ExFreePoolWithTag(Prepared->InterpImage, LX_TAG_IMAGE);
     RtlZeroMemory(Prepared, sizeof(*Prepared));
 }
 
-/* Reserves and commits the address space of a prepared image in LxProcess (through
- * ProcessHandle), copies the segments and the stack (attached to the process unless it is
- * the current one) and sets the final protections. */
-LONG
-LxPopulateAddressSpace(
-    _In_ PLX_PROCESS LxProcess,
-    _In_ HANDLE ProcessHandle,
-    _In_ BOOLEAN Attach,
-    _In_ PLX_PREPARED_IMAGE Prepared)
+/* Copies an image's segments (in the process's address space). Freshly committed pages are
+ * zero: bss needs no explicit clearing, and a page shared with the next segment must not be
+ * cleared after its copy. */
+static
+VOID
+LxCopySegments(
+    _In_ const lx_load_plan *Plan,
+    _In_ const UCHAR *Image)
 {
-    const lx_load_plan *Plan = Prepared->Plan;
-    KAPC_STATE ApcState;
-    NTSTATUS Status;
-    LONG Result;
     ULONG i;
 
-    Result = LxMmInitializeProcess(LxProcess, ProcessHandle, Plan);
-    if (Result < 0)
-        return Result;
-
-    if (Attach)
-        KeStackAttachProcess((PKPROCESS)LxProcess->Process, &ApcState);
-    _SEH2_TRY
+    for (i = 0; i < Plan->nsegments; i++)
     {
-        for (i = 0; i < Plan->nsegments; i++)
+        const lx_load_segment *Segment = &Plan->segments[i];
+
+        if (Segment->file_size != 0)
         {
-            const lx_load_segment *Segment = &Plan->segments[i];
-
-            /* Freshly committed pages are zero: bss needs no explicit clearing, and a
-             * page shared with the next segment must not be cleared after its copy. */
-            if (Segment->file_size != 0)
-            {
-                RtlCopyMemory((PVOID)(ULONG_PTR)Segment->vaddr,
-                              Prepared->Image + Segment->file_offset,
-                              Segment->file_size);
-            }
+            RtlCopyMemory((PVOID)(ULONG_PTR)Segment->vaddr, Image + Segment->file_offset,
+                          Segment->file_size);
         }
-        RtlCopyMemory((PVOID)(ULONG_PTR)Prepared->Stack.esp,
-                      Prepared->StackBuffer + Prepared->StackBufferSize - Prepared->Stack.used,
-                      Prepared->Stack.used);
     }
-    _SEH2_EXCEPT(EXCEPTION_EXECUTE_HANDLER)
-    {
-        Result = -LX_ENOMEM;
-    }
-    _SEH2_END;
-    if (Attach)
-        KeUnstackDetachProcess(&ApcState);
-    if (Result < 0)
-        return Result;
+}
 
-    /* Final protections, page range by page range (re-committing changes protection) */
+/* Final protections, page range by page range (re-committing changes protection) */
+static
+LONG
+LxProtectImage(
+    _In_ HANDLE ProcessHandle,
+    _In_ const lx_load_plan *Plan)
+{
+    NTSTATUS Status;
+    ULONG i;
+
     for (i = 0; i < Plan->nprot; i++)
     {
         PVOID Base = (PVOID)(ULONG_PTR)Plan->prot[i].start;
@@ -323,6 +361,57 @@ LxPopulateAddressSpace(
         }
     }
     return 0;
+}
+
+/* Reserves and commits the address space of a prepared image (and its interpreter) in
+ * LxProcess (through ProcessHandle), copies the segments and the stack (attached to the
+ * process unless it is the current one) and sets the final protections. */
+LONG
+LxPopulateAddressSpace(
+    _In_ PLX_PROCESS LxProcess,
+    _In_ HANDLE ProcessHandle,
+    _In_ BOOLEAN Attach,
+    _In_ PLX_PREPARED_IMAGE Prepared)
+{
+    const lx_load_plan *Plan = Prepared->Plan;
+    KAPC_STATE ApcState;
+    LONG Result;
+
+    Result = LxMmInitializeProcess(LxProcess, ProcessHandle, Plan);
+    if (Result < 0)
+        return Result;
+    if (Prepared->InterpPlan != NULL)
+    {
+        Result = LxMmReserveInterpreter(LxProcess, ProcessHandle, Prepared->InterpPlan);
+        if (Result < 0)
+            return Result;
+    }
+
+    if (Attach)
+        KeStackAttachProcess((PKPROCESS)LxProcess->Process, &ApcState);
+    _SEH2_TRY
+    {
+        LxCopySegments(Plan, Prepared->Image);
+        if (Prepared->InterpPlan != NULL)
+            LxCopySegments(Prepared->InterpPlan, Prepared->InterpImage);
+        RtlCopyMemory((PVOID)(ULONG_PTR)Prepared->Stack.esp,
+                      Prepared->StackBuffer + Prepared->StackBufferSize - Prepared->Stack.used,
+                      Prepared->Stack.used);
+    }
+    _SEH2_EXCEPT(EXCEPTION_EXECUTE_HANDLER)
+    {
+        Result = -LX_ENOMEM;
+    }
+    _SEH2_END;
+    if (Attach)
+        KeUnstackDetachProcess(&ApcState);
+    if (Result < 0)
+        return Result;
+
+    Result = LxProtectImage(ProcessHandle, Plan);
+    if (Result == 0 && Prepared->InterpPlan != NULL)
+        Result = LxProtectImage(ProcessHandle, Prepared->InterpPlan);
+    return Result;
 }
 
 LONG
@@ -403,7 +492,7 @@ LxLoadElf(
     RtlZeroMemory(&ThreadAttributes, sizeof(ThreadAttributes));
     ThreadAttributes.Process = ProcessHandle;
     ThreadAttributes.UserStack = Prepared.Stack.esp;
-    ThreadAttributes.StartRoutine = Prepared.Plan->entry;
+    ThreadAttributes.StartRoutine = Prepared.Entry;
     ThreadAttributes.Context = Thread;
     LxRegisterThread(Thread);
     /* i386 ELF entry: EDX = a function for atexit (none), everything else zero; Linux's
@@ -422,7 +511,7 @@ LxLoadElf(
     }
     ZwClose(ThreadHandle);
     DbgPrint("lxss: process %lu started: %wZ, entry 0x%08lx, esp 0x%08lx\n",
-             LxProcess->Pid, ImagePath, Prepared.Plan->entry, Prepared.Stack.esp);
+             LxProcess->Pid, ImagePath, Prepared.Entry, Prepared.Stack.esp);
     Result = 0;
 
 Cleanup:

@@ -244,6 +244,9 @@ VOID LxExitCurrentProcess(_In_ ULONG Status);   /* returns only if termination f
 /* mm.c */
 LONG LxMmInitializeProcess(_In_ PLX_PROCESS Process, _In_ HANDLE ProcessHandle,
                            _In_ const lx_load_plan *Plan);
+/* The interpreter's image as a private region of its own (munmap, fork and execve see it) */
+LONG LxMmReserveInterpreter(_In_ PLX_PROCESS Process, _In_ HANDLE ProcessHandle,
+                            _In_ const lx_load_plan *Plan);
 BOOLEAN LxMmHandleFault(_In_ PLX_PROCESS Process, _In_ ULONG_PTR Address);
 BOOLEAN NTAPI LxMmUserFault(_In_ ULONG_PTR Address, _In_ SIZE_T Length);  /* usermem.c's routine */
 VOID LxMmCleanupProcess(_In_ PLX_PROCESS Process);
@@ -365,6 +368,11 @@ typedef struct _LX_PREPARED_IMAGE
     PUCHAR Image;
     ULONG ImageSize;
     lx_load_plan *Plan;
+    PUCHAR InterpImage;         /* a dynamic program's interpreter (PT_INTERP), or NULL */
+    ULONG InterpImageSize;
+    lx_load_plan *InterpPlan;
+    ULONG Entry;                /* where the first thread starts: the interpreter's entry, or
+                                   the program's */
     PUCHAR StackBuffer;
     ULONG StackBufferSize;
     lx_stack_result Stack;

@@ -117,6 +117,48 @@ LxMmInitializeProcess(
     return 0;
 }
 
+LONG
+LxMmReserveInterpreter(
+    _In_ PLX_PROCESS Process,
+    _In_ HANDLE ProcessHandle,
+    _In_ const lx_load_plan *Plan)
+{
+    PLX_REGION Region;
+    NTSTATUS Status;
+
+    PAGED_CODE();
+
+    Region = ExAllocatePoolWithTag(NonPagedPool, sizeof(*Region), LX_TAG_REGION);
+    if (Region == NULL)
+        return -LX_ENOMEM;
+    Status = LxVmOperation(ProcessHandle, Plan->reserve_start,
+                           Plan->reserve_end - Plan->reserve_start, MEM_RESERVE, PAGE_READWRITE);
+    if (NT_SUCCESS(Status))
+    {
+        Status = LxVmOperation(ProcessHandle, Plan->image_start,
+                               Plan->image_end - Plan->image_start, MEM_COMMIT, PAGE_READWRITE);
+        if (!NT_SUCCESS(Status))
+            LxVmOperation(ProcessHandle, Plan->reserve_start, 0, MEM_RELEASE, 0);
+    }
+    if (!NT_SUCCESS(Status))
+    {
+        DbgPrint("lxss: cannot reserve the interpreter at 0x%08lx-0x%08lx, status 0x%08lx\n",
+                 Plan->reserve_start, Plan->reserve_end, Status);
+        ExFreePoolWithTag(Region, LX_TAG_REGION);
+        return -LX_ENOMEM;
+    }
+    RtlZeroMemory(Region, sizeof(*Region));
+    Region->Base = Plan->reserve_start;
+    Region->Size = Plan->reserve_end - Plan->reserve_start;
+    Region->MappedStart = Plan->image_start;
+    Region->MappedEnd = Plan->image_end;
+    Region->ShmId = -1;
+    ExAcquireFastMutex(&Process->MmLock);
+    InsertTailList(&Process->Regions, &Region->Link);
+    ExReleaseFastMutex(&Process->MmLock);
+    return 0;
+}
+
 /* Called for an access violation of a pico thread: grows the stack when the address is in
  * the reserved part below the committed part. Returns TRUE when the access can be retried. */
 BOOLEAN

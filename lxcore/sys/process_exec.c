@@ -363,7 +363,7 @@ LxExecve(
     LxSetFpuState(NULL);
 
     /* return into the new program as its first instruction */
-    TrapFrame->Eip = Prepared.Plan->entry;
+    TrapFrame->Eip = Prepared.Entry;
     TrapFrame->HardwareEsp = Prepared.Stack.esp;
     TrapFrame->Ebx = TrapFrame->Ecx = TrapFrame->Edx = 0;
     TrapFrame->Esi = TrapFrame->Edi = TrapFrame->Ebp = 0;

@@ -2,7 +2,7 @@
 // fetched with `apt-get download <pkg>:i386` into .lxss/downloads and unpacked with dpkg-deb
 // under .lxss/. The i386 architecture comes from generator/setup.sh (dpkg --add-architecture).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { BUILD_DIR } from '../paths.ts';
 
@@ -74,4 +74,27 @@ export function busyboxStatic(log: Log): string {
   const bin = path.join(unpackedI386('busybox-static', log, '/bin/sh for the ELF tests'), 'bin', 'busybox');
   if (!existsSync(bin)) throw new Error(`busybox-static:i386 unpacked without bin/busybox (${bin})`);
   return bin;
+}
+
+/** A file of an i386 root file system: where it goes (relative, '/' separated) and the host file. */
+export interface RootFile {
+  diskPath: string;
+  file: string;
+}
+
+/** What a dynamically linked glibc program needs in its root: Debian's i386 loader, C
+ * library and libgcc_s (glibc dlopens it for pthread_cancel), as real files at the paths
+ * programs name (/lib/ld-linux.so.2 is a symbolic link in the package). */
+export function dynamicRuntimeI386(log: Log): RootFile[] {
+  const lib = (pkg: string, p: string) => {
+    const root = unpackedI386(pkg, log, 'the i386 root (dynamic programs)');
+    const f = path.join(root, p);
+    if (!existsSync(f)) throw new Error(`${pkg}:i386 has no ${p} (${root}): remove that directory to unpack it again`);
+    return realpathSync(f);
+  };
+  return [
+    { diskPath: 'lib/ld-linux.so.2', file: lib('libc6', 'lib/ld-linux.so.2') },
+    { diskPath: 'lib/i386-linux-gnu/libc.so.6', file: lib('libc6', 'lib/i386-linux-gnu/libc.so.6') },
+    { diskPath: 'lib/i386-linux-gnu/libgcc_s.so.1', file: lib('libgcc-s1', 'lib/i386-linux-gnu/libgcc_s.so.1') },
+  ];
 }

@@ -2,7 +2,8 @@
 // one file per defect with `test_elf corpus-write DIR`; here the same generator is compiled
 // with the host gcc, its files are written to .lxss/elf-corpus/, and a manifest lists each as
 // an expected-exec-failure entry of group "elfcorpus": CREATE_PROCESS must fail with
-// LinuxError -ENOEXEC (-8) and nothing may crash (generator/src/vm/payload.ts "execError").
+// LinuxError -ENOEXEC (-8), or the errno a file's name gives (corpusExecError), and nothing
+// may crash (generator/src/vm/payload.ts "execError").
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -20,6 +21,13 @@ const CORE = path.join(ROOT, 'lxcore', 'core');
 const SOURCES = [path.join(CDIR, 'test_elf.c'), ...['lx_elf.c', 'lx_stack.c'].map((f) => path.join(CORE, f))];
 const INPUTS = [...SOURCES, path.join(CDIR, 'elf_fixture.h'), path.join(CDIR, 'tap.h'), path.join(CORE, 'lx_elf.h'), path.join(CORE, 'lx_stack.h')];
 
+/** What exec of a corpus file must give: -ENOEXEC, or -N for a file named "NN-defect.eN.elf"
+ *  (a valid program with a bad interpreter: Linux's ENOENT, EACCES, ELIBBAD...). */
+export function corpusExecError(file: string): number {
+  const m = /\.e(\d+)\.elf$/.exec(file);
+  return m ? -Number(m[1]) : CORPUS_EXEC_ERROR;
+}
+
 /** One manifest entry per corpus file ("NN-defect.elf" -> name "NN-defect"). */
 export function corpusEntries(dir: string, files: string[]): ManifestEntry[] {
   return files
@@ -31,7 +39,7 @@ export function corpusEntries(dir: string, files: string[]): ManifestEntry[] {
       needs: [],
       timeout: 10,
       path: path.join(dir, f),
-      execError: CORPUS_EXEC_ERROR,
+      execError: corpusExecError(f),
     }));
 }
 

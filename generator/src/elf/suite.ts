@@ -12,7 +12,9 @@
 // which makes them trap with int $0x80 and the i386 register convention (their stock twins).
 // The stock suite also holds every tests/elf/*.c linked with the host's static i386 glibc as
 // <name>-glibc (gcc -m32 -static with 64-bit off_t/time_t like musl's: Debian's
-// libc6-dev-i386, which gcc-multilib brings), and the glibc-only programs of
+// libc6-dev-i386, which gcc-multilib brings), again dynamically linked as <name>-dyn (a PIE
+// whose interpreter is /lib/ld-linux.so.2, as Debian's gcc builds programs: the guest's root
+// holds Debian's libc6:i386 loader and libc.so.6), and the glibc-only programs of
 // tests/elf/glibc/*.c.
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
@@ -145,8 +147,9 @@ export function glibcSources(): string[] {
 export interface SuiteProgram {
   src: string;
   meta: TestMeta;
-  /** c: linked with the variant's musl; asm: libc-free; glibc: linked with static glibc. */
-  kind: 'c' | 'asm' | 'glibc';
+  /** c: linked with the variant's musl; asm: libc-free; glibc: linked with static glibc;
+   *  dyn: linked with the shared glibc (a dynamic PIE). */
+  kind: 'c' | 'asm' | 'glibc' | 'dyn';
 }
 
 /** The programs of a variant's suite, in manifest order. */
@@ -160,11 +163,15 @@ export function suitePrograms(variant: MuslVariant = 'patched'): SuiteProgram[] 
   const twins = progs
     .filter((p) => p.kind === 'c')
     .map((p) => ({ ...p, meta: { ...p.meta, name: `${p.meta.name}-glibc` }, kind: 'glibc' as const }));
+  const dyn = progs
+    .filter((p) => p.kind === 'c')
+    .map((p) => ({ ...p, meta: { ...p.meta, name: `${p.meta.name}-dyn` }, kind: 'dyn' as const }));
   const own = glibcSources().map((src) => ({ src, meta: parseMeta(src, readFileSync(src, 'utf8')), kind: 'glibc' as const }));
-  return [...progs, ...twins, ...own];
+  return [...progs, ...twins, ...dyn, ...own];
 }
 
 const GLIBC_FLAGS = ['-m32', '-static', '-no-pie', '-fno-pie', '-D_FILE_OFFSET_BITS=64', '-D_TIME_BITS=64'];
+const DYN_FLAGS = ['-m32', '-pie', '-fpie', '-D_FILE_OFFSET_BITS=64', '-D_TIME_BITS=64'];
 
 /** Identifies the host's static i386 glibc (its libc.a), for the rebuild keys. */
 function glibcId(): string {
@@ -212,13 +219,13 @@ export async function buildElfSuite(opts: { force?: boolean; log?: Log; variant?
       const args =
         kind === 'asm'
           ? [...ASM_FLAGS, ...(stock ? ['-DLXSS_INT80'] : []), '-I', path.dirname(TRAP_HEADER), '-o', `${out}.tmp`, src]
-          : kind === 'glibc'
-            ? [...GLIBC_FLAGS, ...C_FLAGS, '-I', ELF_SRC_DIR, '-o', `${out}.tmp`, src, '-lpthread']
+          : kind === 'glibc' || kind === 'dyn'
+            ? [...(kind === 'glibc' ? GLIBC_FLAGS : DYN_FLAGS), ...C_FLAGS, '-I', ELF_SRC_DIR, '-o', `${out}.tmp`, src, '-lpthread']
             : ccArgs([...C_FLAGS, '-I', ELF_SRC_DIR, '-o', `${out}.tmp`, src, '-lpthread'], musl.sysroot);
       const key = createHash('sha256')
         .update(text)
         .update(headers)
-        .update(kind === 'glibc' ? glibc : musl.key)
+        .update(kind === 'glibc' || kind === 'dyn' ? glibc : musl.key)
         .update(args.join('\0').replaceAll(`${out}.tmp`, 'OUT'))
         .digest('hex');
       const stamp = `${out}.key`;

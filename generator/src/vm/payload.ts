@@ -12,7 +12,7 @@ import { existsSync, readFileSync, statSync, writeFileSync, openSync, writeSync,
 import path from 'node:path';
 import { execa } from 'execa';
 import { BUILD_DIR, ROOT } from '../paths.ts';
-import { busyboxStatic } from '../debian/packages.ts';
+import { busyboxStatic, dynamicRuntimeI386 } from '../debian/packages.ts';
 import type { StdinMode } from '../elf/suite.ts';
 
 export interface ManifestEntry {
@@ -200,9 +200,10 @@ export interface SystemFile {
   file: string;
 }
 
-/** The payload's system files: /bin/sh, Debian's busybox-static (as a Linux system has a shell). */
+/** The payload's system files: /bin/sh, Debian's busybox-static (as a Linux system has a
+ *  shell), and Debian's i386 runtime for dynamically linked programs. */
 export function payloadSystemFiles(log: (line: string) => void): SystemFile[] {
-  return [{ diskPath: 'bin/sh', file: busyboxStatic(log) }];
+  return [{ diskPath: 'bin/sh', file: busyboxStatic(log) }, ...dynamicRuntimeI386(log)];
 }
 
 /** Creates the payload disk image: MBR + FAT16 partition with the plan, the ELFs, /tmp and the system files. */

@@ -74,6 +74,15 @@ static void unit_variants(void)
     TAP_EQ(rc, 0, "no PT_GNU_STACK plans");
     TAP_EQ(plan.stack_prot, LX_PROT_READ | LX_PROT_WRITE | LX_PROT_EXEC, "default stack rwx");
 
+    /* PT_INTERP: the interpreter's path is recorded (the first one), the program planned */
+    size = fx_build(img);
+    fx_set_phdr(img, 3, LX_PT_INTERP, 0x180, 0x08048180, 19, 19, 4, 1);
+    memcpy(img + 0x180, "/lib/ld-linux.so.2", 19);
+    rc = lx_elf_plan(img, size, 0, &plan);
+    TAP_EQ(rc, 0, "PT_INTERP plans");
+    TAP_EQ(plan.interp_offset == 0x180 && plan.interp_size == 19, 1, "PT_INTERP: path offset and size with the NUL");
+    TAP_EQ(strcmp((const char *)img + plan.interp_offset, "/lib/ld-linux.so.2"), 0, "PT_INTERP: the path");
+
     /* no PT_PHDR: AT_PHDR from the segment holding e_phoff */
     size = fx_build(img);
     fx_set_phdr(img, 0, LX_PT_NULL, 0, 0, 0, 0, 0, 0);
@@ -131,6 +140,15 @@ static void unit_variants(void)
 /* ---------------------------------------------------------------- corpus */
 
 /* Applies defect 'idx' to a fresh valid image. Returns 0 past the last case. */
+/* Gives an image built by fx_build a PT_INTERP (program header 3) naming Path */
+static void fx_set_interp(uint8_t *img, const char *path)
+{
+    uint32_t len = (uint32_t)strlen(path) + 1;
+
+    fx_set_phdr(img, 3, LX_PT_INTERP, 0x180, 0x08048180, len, len, 4, 1);
+    memcpy(img + 0x180, path, len);
+}
+
 static int corpus_make(int idx, uint8_t *img, uint32_t *size, const char **name)
 {
     uint32_t i;
@@ -179,9 +197,12 @@ static int corpus_make(int idx, uint8_t *img, uint32_t *size, const char **name)
         CASE(36, "segment-data-beyond-eof") fx_set_phdr(img, 2, 1, 0x1000, 0x08049000, 0x200, 0x2345, 6, 0x1000); break;
         CASE(37, "segment-offset-wraps") fx_set_phdr(img, 2, 1, 0xFFFFF000u, 0x08049000, 0x2000, 0x2345, 6, 0x1000); break;
         CASE(38, "filesz-huge") fx_set_phdr(img, 2, 1, 0x1000, 0x08049000, 0x7FFFFFFFu, 0x7FFFFFFFu, 6, 0x1000); break;
-        CASE(39, "pt-interp") fx_set_phdr(img, 3, 3, 0x100, 0x08048100, 0x10, 0x10, 4, 1); break;
-        CASE(40, "pt-interp-first")
-            fx_set_phdr(img, 0, 3, 0x100, 0x08048100, 0x10, 0x10, 4, 1); break;
+        CASE(39, "pt-interp-no-nul")
+            fx_set_phdr(img, 3, 3, 0x100, 0x08048100, 0x10, 0x10, 4, 1);
+            memset(img + 0x100, 'A', 0x10);
+            break;
+        CASE(40, "pt-interp-too-short")
+            fx_set_phdr(img, 0, 3, 0x100, 0x08048100, 1, 1, 4, 1); break;
         CASE(41, "no-pt-load")
             for (i = 0; i < FX_PHNUM; i++) fx_set_phdr(img, i, 4, 0, 0, 0, 0, 4, 4);
             break;
@@ -211,6 +232,12 @@ static int corpus_make(int idx, uint8_t *img, uint32_t *size, const char **name)
         CASE(57, "ident-elfclass-invalid-3") img[4] = 3; break;
         CASE(58, "ascii-script") memcpy(img, "#!/bin/sh\necho hi\n", 18); break;
         CASE(59, "pe-image") img[0] = 'M'; img[1] = 'Z'; break;
+        /* A valid program whose interpreter is wrong: the name says the errno exec gives
+         * (".eN": -N), since the program itself plans fine (tests/lxcore: check-ok) */
+        CASE(60, "interp-missing.e2") fx_set_interp(img, "/lib/ld-missing.so.1"); break;
+        CASE(61, "interp-relative-missing.e2") fx_set_interp(img, "ld-missing.so.1"); break;
+        CASE(62, "interp-not-elf.e80") fx_set_interp(img, "/lxss-plan.txt"); break;
+        CASE(63, "interp-a-directory.e13") fx_set_interp(img, "/elf"); break;
         default:
             return 0;
     }
