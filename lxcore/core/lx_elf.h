@@ -62,6 +62,8 @@
 /* Default load address of a static PIE (ET_DYN): 64 KiB aligned, clear of the NULL region. */
 #define LX_ELF_DEFAULT_DYN_BASE 0x00400000u
 #define LX_ELF_INTERP_BASE      0x70000000u /* where a program's interpreter (ld.so) goes */
+#define LX_ELF_RANDOM_SLOTS     256u        /* ET_DYN bases move by up to 255 x 64 KiB (ASLR): */
+                                            /* the program's up, the interpreter's down */
 #define LX_ELF_INTERP_MAX       4096u       /* PATH_MAX, with the NUL */
 
 typedef struct lx_elf_ehdr

@@ -140,6 +140,8 @@ int lx_stack_build(const lx_stack_params *params, uint8_t *buf, uint32_t buf_siz
             w += 4;
             s += (uint32_t)lx_strlen(params->argv[i]) + 1;
         }
+        result->arg_start = params->argc ? first_arg : 0;
+        result->arg_end = params->argc ? s : 0;
     }
     lx_stack_put32(&c, w, 0);
     w += 4;
@@ -152,6 +154,8 @@ int lx_stack_build(const lx_stack_params *params, uint8_t *buf, uint32_t buf_siz
             w += 4;
             s += (uint32_t)lx_strlen(params->envp[i]) + 1;
         }
+        result->env_start = params->envc ? first_env : 0;
+        result->env_end = params->envc ? s : 0;
     }
     lx_stack_put32(&c, w, 0);
     w += 4;

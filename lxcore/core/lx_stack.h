@@ -80,6 +80,10 @@ typedef struct lx_stack_result
     uint32_t execfn_addr;
     uint32_t platform_addr;
     uint32_t phdr_addr;     /* AT_PHDR as written */
+    uint32_t arg_start;     /* the argument strings, [arg_start, arg_end) (Linux's mm->arg_start) */
+    uint32_t arg_end;
+    uint32_t env_start;     /* the environment strings, [env_start, env_end) */
+    uint32_t env_end;
 } lx_stack_result;
 
 /* Builds the stack in buf, which stands for user memory [top - buf_size, top).

@@ -6,7 +6,10 @@
  *
  * A new /proc file is one entry here: a name (a prefix when it ends in '/') and either a
  * generator, which writes the file's text, or a link routine, which names the target and,
- * for /proc/self/fd/N, the description that opening it gives.
+ * for /proc/self/fd/N, the description that opening it gives. An entry under /proc/self/ is
+ * also every process's under /proc/<pid>/ (its generator and link are given that process);
+ * entries marked Private only to who may signal it (Linux's ptrace access mode, in short).
+ * /proc and /proc/<pid> are directories listed from the table and the live processes.
  */
 
 #include "lxfs.h"
@@ -14,10 +17,12 @@
 #define NDEBUG
 #include <debug.h>
 
-#define LX_PROC_TEXT_MAX    1024
+#define LX_PROC_TEXT_MAX    16384   /* a generated file's size at most (longer: cut) */
+#define LX_PROC_SELF        "/proc/self/"
 
-/* Writes the text of a generated file into Text (LX_PROC_TEXT_MAX bytes) */
-typedef VOID (*PLX_PROC_GENERATE)(_In_ PLX_PROCESS Process, _Out_writes_(LX_PROC_TEXT_MAX) PCHAR Text);
+/* Writes the contents of a generated file of Process into Text (LX_PROC_TEXT_MAX bytes; text
+ * or binary), returns their length */
+typedef ULONG (*PLX_PROC_GENERATE)(_In_ PLX_PROCESS Process, _Out_writes_(LX_PROC_TEXT_MAX) PCHAR Text);
 /* A link: its target in Target; with File, also the description opening it gives (or NULL
  * when the target is to be opened by path). Rest: the name after the entry's prefix. */
 typedef LONG (*PLX_PROC_LINK)(_In_ PLX_PROCESS Process, _In_ PCSTR Rest,
@@ -29,13 +34,14 @@ typedef struct _LX_PROC_ENTRY
     PCSTR Name;
     PLX_PROC_GENERATE Generate;
     PLX_PROC_LINK Link;
+    BOOLEAN Private;            /* another process's only to who may signal it */
 } LX_PROC_ENTRY;
 
 /* ---------------------------------------------------------------------------------------- */
 /* Generators                                                                              */
 
 static
-VOID
+ULONG
 LxProcCpuinfo(
     _In_ PLX_PROCESS Process,
     _Out_writes_(LX_PROC_TEXT_MAX) PCHAR Text)
@@ -63,10 +69,11 @@ LxProcCpuinfo(
                        (Regs[3] & (1 << 4)) ? "tsc " : "",
                        (Regs[3] & (1 << 15)) ? "cmov " : "",
                        (Regs[3] & (1 << 25)) ? "sse" : "");
+    return (ULONG)strlen(Text);
 }
 
 static
-VOID
+ULONG
 LxProcMeminfo(
     _In_ PLX_PROCESS Process,
     _Out_writes_(LX_PROC_TEXT_MAX) PCHAR Text)
@@ -82,6 +89,157 @@ LxProcMeminfo(
                        "MemAvailable:   %8lu kB\nSwapTotal:             0 kB\n"
                        "SwapFree:              0 kB\n",
                        TotalKb, TotalKb / 4, TotalKb / 4);
+    return (ULONG)strlen(Text);
+}
+
+/* /proc/self/auxv: the auxiliary vector exec gave, as Linux keeps it (mm->saved_auxv) */
+static
+ULONG
+LxProcAuxv(
+    _In_ PLX_PROCESS Process,
+    _Out_writes_(LX_PROC_TEXT_MAX) PCHAR Text)
+{
+    ULONG Length = 0;
+
+    C_ASSERT(sizeof(Process->Layout.Auxv) <= LX_PROC_TEXT_MAX);
+    /* up to and with AT_NULL */
+    while (Length < sizeof(Process->Layout.Auxv))
+    {
+        Length += 2 * sizeof(ULONG);
+        if (Process->Layout.Auxv[Length / sizeof(ULONG) - 2] == 0)
+            break;
+    }
+    RtlCopyMemory(Text, Process->Layout.Auxv, Length);
+    return Length;
+}
+
+/* Process's memory from Start to End (cut at LX_PROC_TEXT_MAX): nothing if unreadable or gone */
+static
+ULONG
+LxProcUserBytes(
+    _In_ PLX_PROCESS Process,
+    _In_ ULONG_PTR Start,
+    _In_ ULONG_PTR End,
+    _Out_writes_(LX_PROC_TEXT_MAX) PCHAR Text)
+{
+    KAPC_STATE ApcState;
+    ULONG Length;
+
+    if (Start == 0 || End <= Start)
+        return 0;
+    Length = (ULONG)min(End - Start, LX_PROC_TEXT_MAX);
+    if (Process == LxCurrentProcess())
+        return LxCopyFromUser(Text, Start, Length) == 0 ? Length : 0;
+    if (Process->Process == NULL || KeReadStateEvent(&Process->ExitEvent))
+        return 0;
+    /* another process's: attached to it (Text is pool, seen from any address space) */
+    KeStackAttachProcess((PKPROCESS)Process->Process, &ApcState);
+    _SEH2_TRY
+    {
+        ProbeForRead((PVOID)Start, Length, 1);
+        RtlCopyMemory(Text, (PVOID)Start, Length);
+    }
+    _SEH2_EXCEPT(EXCEPTION_EXECUTE_HANDLER)
+    {
+        Length = 0;
+    }
+    _SEH2_END;
+    KeUnstackDetachProcess(&ApcState);
+    return Length;
+}
+
+/* The name ps shows: the program's file name, 15 characters at most (Linux's comm) */
+static
+VOID
+LxProcComm(
+    _In_ PLX_PROCESS Process,
+    _Out_writes_(16) PCHAR Comm)
+{
+    PCSTR Name = Process->ExecFn ? Process->ExecFn : "";
+    PCSTR Slash = strrchr(Name, '/');
+
+    RtlStringCbCopyNA(Comm, 16, Slash ? Slash + 1 : Name, 15);
+}
+
+/* R for the caller, Z for one that ended and is not reaped, S for the others */
+static
+CHAR
+LxProcState(
+    _In_ PLX_PROCESS Process)
+{
+    if (Process == LxCurrentProcess())
+        return 'R';
+    return KeReadStateEvent(&Process->ExitEvent) ? 'Z' : 'S';
+}
+
+/* /proc/<pid>/stat: Linux's 52 fields; what lxcore does not count is 0 */
+static
+ULONG
+LxProcStat(
+    _In_ PLX_PROCESS Process,
+    _Out_writes_(LX_PROC_TEXT_MAX) PCHAR Text)
+{
+    CHAR Comm[16];
+
+    LxProcComm(Process, Comm);
+    RtlStringCbPrintfA(Text, LX_PROC_TEXT_MAX,
+                       "%lu (%s) %c %lu %lu %lu 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 %ld 0 0 0 0 "
+                       "4294967295 %lu %lu %lu 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 %lu %lu "
+                       "%lu %lu %lu 0\n",
+                       Process->Pid, Comm, LxProcState(Process), Process->ParentPid,
+                       Process->Pgid ? Process->Pgid : Process->Pid,
+                       Process->Sid ? Process->Sid : Process->Pid, Process->ThreadCount,
+                       (ULONG)Process->Layout.ImageReserveStart,
+                       (ULONG)Process->Layout.ImageReserveEnd, (ULONG)LX_STACK_TOP,
+                       (ULONG)Process->Layout.BrkStart, (ULONG)Process->Layout.ArgStart,
+                       (ULONG)Process->Layout.ArgEnd, (ULONG)Process->Layout.EnvStart,
+                       (ULONG)Process->Layout.EnvEnd);
+    return (ULONG)strlen(Text);
+}
+
+/* /proc/<pid>/status: the lines ps and top read */
+static
+ULONG
+LxProcStatus(
+    _In_ PLX_PROCESS Process,
+    _Out_writes_(LX_PROC_TEXT_MAX) PCHAR Text)
+{
+    const lx_ids *User = &Process->Cred.User, *Group = &Process->Cred.Group;
+    CHAR Comm[16];
+    CHAR State = LxProcState(Process);
+
+    LxProcComm(Process, Comm);
+    RtlStringCbPrintfA(Text, LX_PROC_TEXT_MAX,
+                       "Name:\t%s\nUmask:\t%04lo\nState:\t%c (%s)\nTgid:\t%lu\nNgid:\t0\n"
+                       "Pid:\t%lu\nPPid:\t%lu\nTracerPid:\t0\nUid:\t%lu\t%lu\t%lu\t%lu\n"
+                       "Gid:\t%lu\t%lu\t%lu\t%lu\nFDSize:\t%lu\nGroups:\t\nThreads:\t%ld\n",
+                       Comm, Process->Umask, State,
+                       State == 'R' ? "running" : State == 'Z' ? "zombie" : "sleeping",
+                       Process->Pid, Process->Pid, Process->ParentPid,
+                       User->real, User->effective, User->saved, User->fs,
+                       Group->real, Group->effective, Group->saved, Group->fs,
+                       (ULONG)LX_MAX_FDS, Process->ThreadCount);
+    return (ULONG)strlen(Text);
+}
+
+/* /proc/self/cmdline: the argument strings, each with its NUL */
+static
+ULONG
+LxProcCmdline(
+    _In_ PLX_PROCESS Process,
+    _Out_writes_(LX_PROC_TEXT_MAX) PCHAR Text)
+{
+    return LxProcUserBytes(Process, Process->Layout.ArgStart, Process->Layout.ArgEnd, Text);
+}
+
+/* /proc/self/environ: the environment strings exec gave, each with its NUL */
+static
+ULONG
+LxProcEnviron(
+    _In_ PLX_PROCESS Process,
+    _Out_writes_(LX_PROC_TEXT_MAX) PCHAR Text)
+{
+    return LxProcUserBytes(Process, Process->Layout.EnvStart, Process->Layout.EnvEnd, Text);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -143,30 +301,94 @@ static const LX_PROC_ENTRY LxProcEntries[] =
 {
     { "/proc/cpuinfo", LxProcCpuinfo, NULL },
     { "/proc/meminfo", LxProcMeminfo, NULL },
-    { "/proc/self/exe", NULL, LxProcExe },
-    { "/proc/self/fd/", NULL, LxProcFd },
+    { "/proc/self/auxv", LxProcAuxv, NULL, TRUE },
+    { "/proc/self/cmdline", LxProcCmdline, NULL },
+    { "/proc/self/environ", LxProcEnviron, NULL, TRUE },
+    { "/proc/self/exe", NULL, LxProcExe, TRUE },
+    { "/proc/self/fd/", NULL, LxProcFd, TRUE },
+    { "/proc/self/stat", LxProcStat, NULL },
+    { "/proc/self/status", LxProcStatus, NULL },
 };
 
-/* The entry for Resolved and the rest of the name after a prefix entry, or NULL */
+/* The process "/proc/<pid>" or "/proc/self" names (referenced) and what follows its
+ * directory ("" for the directory itself, NULL if more than a directory of its own: the name
+ * is not under it); NULL when the name is no process's or the pid is not alive */
+static
+PLX_PROCESS
+LxProcProcessOf(
+    _In_ PLX_PROCESS Process,
+    _In_ PCSTR Resolved,
+    _Out_ PCSTR *Tail)
+{
+    ULONG Pid = 0;
+    PCSTR p;
+
+    *Tail = NULL;
+    if (strncmp(Resolved, "/proc/", sizeof("/proc/") - 1) != 0)
+        return NULL;
+    p = Resolved + sizeof("/proc/") - 1;
+    if (strncmp(p, "self", 4) == 0 && (p[4] == '/' || p[4] == ANSI_NULL))
+    {
+        *Tail = p[4] == '/' ? p + 5 : p + 4;
+        LxReferenceProcess(Process);
+        return Process;
+    }
+    if (*p < '1' || *p > '9')
+        return NULL;
+    for (; *p >= '0' && *p <= '9' && Pid < 0x10000000; p++)
+        Pid = Pid * 10 + (*p - '0');
+    if (*p != '/' && *p != ANSI_NULL)
+        return NULL;
+    *Tail = *p == '/' ? p + 1 : p;
+    return LxLookupProcess(Pid);
+}
+
+/* The entry for Resolved, the rest of the name after a prefix entry, and the process whose
+ * file it is (referenced: dereference it), or NULL */
 static
 const LX_PROC_ENTRY *
 LxProcLookup(
+    _In_ PLX_PROCESS Process,
     _In_ PCSTR Resolved,
-    _Out_ PCSTR *Rest)
+    _Out_ PCSTR *Rest,
+    _Out_ PLX_PROCESS *Target)
 {
+    PCSTR Tail;
     ULONG i;
 
+    *Target = LxProcProcessOf(Process, Resolved, &Tail);
     for (i = 0; i < RTL_NUMBER_OF(LxProcEntries); i++)
     {
-        PCSTR Name = LxProcEntries[i].Name;
-        SIZE_T Length = strlen(Name);
+        PCSTR Name = LxProcEntries[i].Name, Match = Resolved;
+        SIZE_T Length;
 
-        if (Name[Length - 1] == '/' ? strncmp(Resolved, Name, Length) == 0 : strcmp(Resolved, Name) == 0)
+        if (strncmp(Name, LX_PROC_SELF, sizeof(LX_PROC_SELF) - 1) == 0)
         {
-            *Rest = Resolved + Length;
+            /* a process's entry: matched against what follows /proc/<pid>/ */
+            if (*Target == NULL)
+                continue;
+            Name += sizeof(LX_PROC_SELF) - 1;
+            Match = Tail;
+        }
+        else if (*Target != NULL)
+        {
+            continue;
+        }
+        Length = strlen(Name);
+        if (Name[Length - 1] == '/' ? strncmp(Match, Name, Length) == 0 : strcmp(Match, Name) == 0)
+        {
+            *Rest = Match + Length;
+            if (*Target == NULL)
+            {
+                LxReferenceProcess(Process);
+                *Target = Process;
+            }
             return &LxProcEntries[i];
         }
     }
+    if (*Target != NULL)
+        LxDereferenceProcess(*Target);
+    *Target = NULL;
     return NULL;
 }
 
@@ -176,8 +398,19 @@ LxProcLookup(
 typedef struct _LX_PROC_FILE
 {
     ULONG Length;
-    CHAR Text[LX_PROC_TEXT_MAX];
+    PCHAR Text;                 /* LX_PROC_TEXT_MAX bytes, paged pool */
 } LX_PROC_FILE, *PLX_PROC_FILE;
+
+static
+VOID
+LxProcFileRelease(
+    _In_ PLX_FILE File)
+{
+    PLX_PROC_FILE Proc = File->Private;
+
+    if (Proc->Text != NULL)
+        ExFreePoolWithTag(Proc->Text, LX_TAG_FILE);
+}
 
 static
 LONG
@@ -255,9 +488,186 @@ static const LX_FILE_OPERATIONS LxProcFileOperations =
     .Seek = LxProcFileSeek,
     .Stat = LxProcFileStat,
     .Statfs = LxProcFileStatfs,
+    .Release = LxProcFileRelease,
 };
 
 /* ---------------------------------------------------------------------------------------- */
+
+/* ---------------------------------------------------------------------------------------- */
+/* Directories: /proc and /proc/<pid>, listed when opened                                  */
+
+#define LX_DT_DIR           4
+#define LX_DT_REG           8
+#define LX_DT_LNK           10
+#define LX_PROC_DIR_MAX     80      /* entries of a listing; more live processes are left out */
+
+typedef struct _LX_PROC_DIR_ENTRY
+{
+    CHAR Name[16];
+    UCHAR Type;
+} LX_PROC_DIR_ENTRY;
+
+typedef struct _LX_PROC_DIR
+{
+    ULONG Count;
+    LX_PROC_DIR_ENTRY Entries[LX_PROC_DIR_MAX];
+} LX_PROC_DIR, *PLX_PROC_DIR;
+
+static
+VOID
+LxProcDirAdd(
+    _Inout_ PLX_PROC_DIR Dir,
+    _In_ PCSTR Name,
+    _In_ UCHAR Type)
+{
+    if (Dir->Count < LX_PROC_DIR_MAX)
+    {
+        RtlStringCbCopyA(Dir->Entries[Dir->Count].Name, sizeof(Dir->Entries[0].Name), Name);
+        Dir->Entries[Dir->Count++].Type = Type;
+    }
+}
+
+static
+LONG
+LxProcDirGetdents(
+    _In_ PLX_FILE File,
+    _In_ ULONG_PTR Buffer,
+    _In_ ULONG Count)
+{
+    PLX_PROC_DIR Dir = File->Private;
+    ULONG Used = 0, OutSize = min(Count, 0x10000);
+    PUCHAR Out;
+    LONG Result = 0;
+    CHAR Full[64];
+
+    Out = ExAllocatePoolWithTag(PagedPool, max(OutSize, 1), LX_TAG_TEMP);
+    if (Out == NULL)
+        return -LX_ENOMEM;
+    ExAcquireFastMutex(&File->Lock);
+    while (File->Offset < Dir->Count)
+    {
+        const LX_PROC_DIR_ENTRY *Entry = &Dir->Entries[File->Offset];
+
+        RtlStringCbPrintfA(Full, sizeof(Full), "%s/%s", File->Path, Entry->Name);
+        if (!LxEmitDirent(Out, &Used, OutSize, LxPathInode(Full), File->Offset + 1, Entry->Type,
+                          Entry->Name, (ULONG)strlen(Entry->Name)))
+        {
+            if (Used == 0)
+                Result = -LX_EINVAL;    /* the buffer is too small for one entry */
+            break;
+        }
+        File->Offset++;
+    }
+    ExReleaseFastMutex(&File->Lock);
+    if (Result == 0 && Used != 0)
+        Result = LxCopyToUser(Buffer, Out, Used);
+    ExFreePoolWithTag(Out, LX_TAG_TEMP);
+    return Result < 0 ? Result : (LONG)Used;
+}
+
+static
+LONG
+LxProcDirSeek(
+    _In_ PLX_FILE File,
+    _In_ LONGLONG Offset,
+    _In_ ULONG Whence,
+    _Out_ PLONGLONG NewOffset)
+{
+    LONG Result;
+
+    ExAcquireFastMutex(&File->Lock);
+    Result = LxSeekWithin(File, Offset, Whence, ((PLX_PROC_DIR)File->Private)->Count, NewOffset);
+    ExReleaseFastMutex(&File->Lock);
+    return Result;
+}
+
+static
+LONG
+LxProcDirStat(
+    _In_ PLX_FILE File,
+    _Out_ struct _LX_STAT64 *St)
+{
+    St->StMode = LX_S_IFDIR | 0555;
+    St->StNlink = 2;
+    St->StDev = 4;
+    St->StIno = LxPathInode(File->Path);
+    St->StIno32 = (ULONG)St->StIno;
+    return 0;
+}
+
+static const LX_FILE_OPERATIONS LxProcDirOperations =
+{
+    .Kind = "proc directory",
+    .Read = LxDirectoryReadWrite,
+    .Write = LxDirectoryReadWrite,
+    .Seek = LxProcDirSeek,
+    .Getdents = LxProcDirGetdents,
+    .Stat = LxProcDirStat,
+    .Statfs = LxProcFileStatfs,
+};
+
+/* Opens /proc (Target NULL: the table's files, self and every live process) or a process's
+ * directory (its files) */
+static
+LONG
+LxProcOpenDirectory(
+    _In_ PLX_PROCESS Process,
+    _In_opt_ PLX_PROCESS Target,
+    _In_ PCSTR Resolved,
+    _In_ ULONG StatusFlags,
+    _Out_ PLX_FILE *File)
+{
+    PLX_PROCESS Live[LX_PROC_DIR_MAX];
+    PLX_PROC_DIR Dir;
+    CHAR Name[16];
+    ULONG i, Count;
+
+    *File = LxAllocateFile(&LxProcDirOperations, StatusFlags, LX_S_IFDIR, sizeof(LX_PROC_DIR));
+    if (*File == NULL)
+        return -LX_ENOMEM;
+    (*File)->Path = ExAllocatePoolWithTag(PagedPool, strlen(Resolved) + 1, LX_TAG_FILE);
+    if ((*File)->Path == NULL)
+    {
+        LxDereferenceFile(*File);
+        *File = NULL;
+        return -LX_ENOMEM;
+    }
+    RtlCopyMemory((*File)->Path, Resolved, strlen(Resolved) + 1);
+    Dir = (*File)->Private;
+    LxProcDirAdd(Dir, ".", LX_DT_DIR);
+    LxProcDirAdd(Dir, "..", LX_DT_DIR);
+    for (i = 0; i < RTL_NUMBER_OF(LxProcEntries); i++)
+    {
+        PCSTR Entry = LxProcEntries[i].Name;
+        BOOLEAN Own = strncmp(Entry, LX_PROC_SELF, sizeof(LX_PROC_SELF) - 1) == 0;
+        SIZE_T Length;
+        UCHAR Type;
+
+        /* /proc lists the table's own files, a process's directory its entries */
+        if (Own != (Target != NULL))
+            continue;
+        Entry += Own ? sizeof(LX_PROC_SELF) - 1 : sizeof("/proc/") - 1;
+        Length = strlen(Entry);
+        Type = LxProcEntries[i].Link == NULL ? LX_DT_REG : Entry[Length - 1] == '/' ? LX_DT_DIR : LX_DT_LNK;
+        if (Entry[Length - 1] == '/')
+            Length--;
+        RtlStringCbCopyNA(Name, sizeof(Name), Entry, Length);
+        LxProcDirAdd(Dir, Name, Type);
+    }
+    UNREFERENCED_PARAMETER(Process);
+    if (Target == NULL)
+    {
+        LxProcDirAdd(Dir, "self", LX_DT_LNK);
+        Count = LxCollectProcesses(-1, Live, LX_PROC_DIR_MAX);
+        for (i = 0; i < Count; i++)
+        {
+            RtlStringCbPrintfA(Name, sizeof(Name), "%lu", Live[i]->Pid);
+            LxProcDirAdd(Dir, Name, LX_DT_DIR);
+            LxDereferenceProcess(Live[i]);
+        }
+    }
+    return 0;
+}
 
 BOOLEAN
 LxProcfsOpen(
@@ -268,29 +678,57 @@ LxProcfsOpen(
     _Out_ PLONG Result)
 {
     const LX_PROC_ENTRY *Entry;
+    PLX_PROCESS Owner;
     PLX_PROC_FILE Proc;
     PCSTR Rest;
     PCHAR Target;
+    BOOLEAN Done;
 
     *File = NULL;
-    Entry = LxProcLookup(Resolved, &Rest);
+    if (strcmp(Resolved, "/proc") == 0)
+    {
+        *Result = LxProcOpenDirectory(Process, NULL, Resolved, StatusFlags, File);
+        return TRUE;
+    }
+    Owner = LxProcProcessOf(Process, Resolved, &Rest);
+    if (Owner != NULL && *Rest == ANSI_NULL)
+    {
+        /* /proc/<pid>, /proc/self */
+        *Result = LxProcOpenDirectory(Process, Owner, Resolved, StatusFlags, File);
+        LxDereferenceProcess(Owner);
+        return TRUE;
+    }
+    if (Owner != NULL)
+        LxDereferenceProcess(Owner);
+
+    Entry = LxProcLookup(Process, Resolved, &Rest, &Owner);
     if (Entry == NULL)
         return FALSE;
+    if (Entry->Private && Owner != Process && !LxCredMayControl(&Process->Cred, &Owner->Cred))
+    {
+        LxDereferenceProcess(Owner);
+        *Result = -LX_EACCES;
+        return TRUE;
+    }
     if (Entry->Link != NULL)
     {
         /* a link to a description opens it; one to a path is followed by the caller */
         Target = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_TEMP);
         if (Target == NULL)
         {
+            LxDereferenceProcess(Owner);
             *Result = -LX_ENOMEM;
             return TRUE;
         }
-        *Result = Entry->Link(Process, Rest, Target, LX_PATH_MAX, File);
+        *Result = Entry->Link(Owner, Rest, Target, LX_PATH_MAX, File);
         ExFreePoolWithTag(Target, LX_TAG_TEMP);
-        return *Result < 0 || *File != NULL;
+        LxDereferenceProcess(Owner);
+        Done = *Result < 0 || *File != NULL;
+        return Done;
     }
     if ((StatusFlags & LX_O_ACCMODE) != LX_O_RDONLY)
     {
+        LxDereferenceProcess(Owner);
         *Result = -LX_EACCES;
         return TRUE;
     }
@@ -302,14 +740,24 @@ LxProcfsOpen(
         if (*File != NULL)
             LxDereferenceFile(*File);
         *File = NULL;
+        LxDereferenceProcess(Owner);
         *Result = -LX_ENOMEM;
         return TRUE;
     }
     RtlCopyMemory((*File)->Path, Resolved, strlen(Resolved) + 1);
     (*File)->Flags = LX_FILE_PREAD;
     Proc = (*File)->Private;
-    Entry->Generate(Process, Proc->Text);
-    Proc->Length = (ULONG)strlen(Proc->Text);
+    Proc->Text = ExAllocatePoolWithTag(PagedPool, LX_PROC_TEXT_MAX, LX_TAG_FILE);
+    if (Proc->Text == NULL)
+    {
+        LxDereferenceFile(*File);
+        *File = NULL;
+        LxDereferenceProcess(Owner);
+        *Result = -LX_ENOMEM;
+        return TRUE;
+    }
+    Proc->Length = Entry->Generate(Owner, Proc->Text);
+    LxDereferenceProcess(Owner);
     *Result = 0;
     return TRUE;
 }
@@ -322,14 +770,26 @@ LxProcfsReadlink(
     _In_ ULONG Size)
 {
     const LX_PROC_ENTRY *Entry;
+    PLX_PROCESS Owner;
     PCSTR Rest;
+    LONG Result;
 
-    Entry = LxProcLookup(Resolved, &Rest);
+    if (strcmp(Resolved, "/proc/self") == 0)
+    {
+        /* /proc/self: a link to the caller's own directory */
+        return NT_SUCCESS(RtlStringCbPrintfA(Target, Size, "%lu", Process->Pid)) ? 0 : -LX_ENAMETOOLONG;
+    }
+    Entry = LxProcLookup(Process, Resolved, &Rest, &Owner);
     if (Entry == NULL)
         return -LX_ENOENT;
     if (Entry->Link == NULL)
-        return -LX_EINVAL;      /* not a link */
-    return Entry->Link(Process, Rest, Target, Size, NULL);
+        Result = -LX_EINVAL;    /* not a link */
+    else if (Entry->Private && Owner != Process && !LxCredMayControl(&Process->Cred, &Owner->Cred))
+        Result = -LX_EACCES;
+    else
+        Result = Entry->Link(Owner, Rest, Target, Size, NULL);
+    LxDereferenceProcess(Owner);
+    return Result;
 }
 
 BOOLEAN
@@ -338,18 +798,23 @@ LxProcfsFollowFileLink(
     _Inout_updates_(LX_PATH_MAX) PCHAR Resolved)
 {
     const LX_PROC_ENTRY *Entry;
+    PLX_PROCESS Owner;
     PLX_FILE File = NULL;
     PCHAR Target;
     PCSTR Rest;
     LONG Result;
 
-    Entry = LxProcLookup(Resolved, &Rest);
-    if (Entry == NULL || Entry->Link == NULL)
+    Entry = LxProcLookup(Process, Resolved, &Rest, &Owner);
+    if (Entry == NULL)
         return FALSE;
-    Target = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_TEMP);
+    Target = Entry->Link != NULL ? ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_TEMP) : NULL;
     if (Target == NULL)
+    {
+        LxDereferenceProcess(Owner);
         return FALSE;
-    Result = Entry->Link(Process, Rest, Target, LX_PATH_MAX, &File);
+    }
+    Result = Entry->Link(Owner, Rest, Target, LX_PATH_MAX, &File);
+    LxDereferenceProcess(Owner);
     if (File != NULL)
         LxDereferenceFile(File);    /* a link to a description: not a path */
     else if (Result == 0)

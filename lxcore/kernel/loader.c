@@ -172,6 +172,19 @@ LxImageBaseName(
     Name->Length = Name->MaximumLength = Path->Length - i * sizeof(WCHAR);
 }
 
+/* A random number of 64 KiB steps, below LX_ELF_RANDOM_SLOTS: where an ET_DYN image goes
+ * moves at every exec, as Linux's ASLR moves PIE programs and ld.so (8 bits, as its 32-bit
+ * mmap randomisation) */
+static
+ULONG
+LxRandomSlide(VOID)
+{
+    UCHAR Random;
+
+    LxGetRandomBytes(&Random, sizeof(Random));
+    return (ULONG)(Random % LX_ELF_RANDOM_SLOTS) * LX_ALLOC_GRANULARITY;
+}
+
 /* A dynamic program's interpreter (its PT_INTERP path, a Linux path resolved in the process's
  * root as open_exec does): read and planned at LX_ELF_INTERP_BASE */
 static
@@ -204,8 +217,8 @@ LxPrepareInterpreter(
                                                  LX_TAG_TEMP);
     if (Prepared->InterpPlan == NULL)
         return -LX_ENOMEM;
-    Result = lx_elf_plan(Prepared->InterpImage, Prepared->InterpImageSize, LX_ELF_INTERP_BASE,
-                         Prepared->InterpPlan);
+    Result = lx_elf_plan(Prepared->InterpImage, Prepared->InterpImageSize,
+                         LX_ELF_INTERP_BASE - LxRandomSlide(), Prepared->InterpPlan);
     if (Result < 0)
         return -LX_ELIBBAD;     /* not an i386 ELF interpreter, as Linux says */
     /* an ET_EXEC interpreter goes where it says: not over the program or its brk area */
@@ -244,7 +257,8 @@ LxPrepareImage(
         Result = -LX_ENOMEM;
         goto Fail;
     }
-    Result = lx_elf_plan(Prepared->Image, Prepared->ImageSize, 0, Prepared->Plan);
+    Result = lx_elf_plan(Prepared->Image, Prepared->ImageSize,
+                         LX_ELF_DEFAULT_DYN_BASE + LxRandomSlide(), Prepared->Plan);
     if (Result < 0)
         goto Fail;
     Prepared->Entry = Prepared->Plan->entry;
@@ -380,6 +394,14 @@ LxPopulateAddressSpace(
     Result = LxMmInitializeProcess(LxProcess, ProcessHandle, Plan);
     if (Result < 0)
         return Result;
+    LxProcess->Layout.ArgStart = Prepared->Stack.arg_start;
+    LxProcess->Layout.ArgEnd = Prepared->Stack.arg_end;
+    LxProcess->Layout.EnvStart = Prepared->Stack.env_start;
+    LxProcess->Layout.EnvEnd = Prepared->Stack.env_end;
+    RtlCopyMemory(LxProcess->Layout.Auxv,
+                  Prepared->StackBuffer + Prepared->StackBufferSize -
+                  (LX_STACK_TOP - Prepared->Stack.auxv_addr),
+                  sizeof(LxProcess->Layout.Auxv));
     if (Prepared->InterpPlan != NULL)
     {
         Result = LxMmReserveInterpreter(LxProcess, ProcessHandle, Prepared->InterpPlan);

@@ -77,6 +77,11 @@ typedef struct _LX_MM_LAYOUT
     ULONG_PTR BrkLimit;
     ULONG_PTR StackReserveBase;
     ULONG_PTR StackCommitLow;
+    ULONG_PTR ArgStart;         /* the argument and environment strings on the stack */
+    ULONG_PTR ArgEnd;           /* (/proc/self/cmdline, environ) */
+    ULONG_PTR EnvStart;
+    ULONG_PTR EnvEnd;
+    ULONG Auxv[2 * LX_STACK_AUXV_PAIRS];   /* what exec gave (/proc/self/auxv) */
 } LX_MM_LAYOUT, *PLX_MM_LAYOUT;
 
 /* signal dispositions set by rt_sigaction, indexed by signal number */

@@ -14,7 +14,8 @@
  * (signals to other processes) are aimed at the worker itself; ending calls (exit, execve,
  * sigreturn, munmap of its own memory...) stay in, and a worker they end is replaced by the
  * next seed, which the summary counts. A worker that makes no progress for 20 seconds is a
- * hang: its seed, call index and last call are printed, and the run fails. The last call of
+ * hang: its seed, call index and last call are printed, and the run fails (unless that call
+ * was a sigreturn, whose fuzzed frame may send it anywhere: it is replaced). The last call of
  * each worker is kept in shared memory for that report. Exit status 0: no hang. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -337,6 +338,16 @@ int main(int argc, char **argv)
 					continue;
 				if (slots[w].done != last_done[w]) {
 					last_done[w] = slots[w].done;
+					last_progress[w] = time(0);
+				} else if (time(0) - last_progress[w] > HANG_SECONDS &&
+					   (slots[w].nr == SYS_sigreturn || slots[w].nr == SYS_rt_sigreturn)) {
+					/* a sigreturn of a fuzzed frame sends the worker to any address with
+					 * any signal mask (on Linux too): a loop there is the worker's, not
+					 * the kernel's. It is killed and replaced, as a call that ended it. */
+					printf("lxfuzz: worker %lu (seed %lu) went astray after a fuzzed %s: replaced\n",
+					       w, slots[w].seed, slots[w].nr == SYS_sigreturn ? "sigreturn" : "rt_sigreturn");
+					fflush(stdout);
+					kill(pids[w], SIGKILL);
 					last_progress[w] = time(0);
 				} else if (time(0) - last_progress[w] > HANG_SECONDS) {
 					printf("lxfuzz: HANG: worker %lu (seed %lu) after %lu calls, in call %ld (%#lx, %#lx, %#lx, %#lx, %#lx, %#lx)\n",

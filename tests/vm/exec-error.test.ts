@@ -115,16 +115,19 @@ describe('the malformed-ELF corpus as a test group', () => {
     ]);
   });
 
-  it.runIf(gcc)('builds the 60-file corpus from tests/lxcore/c/test_elf.c and adds it to the default entries', () => {
+  it.runIf(gcc)('builds the 64-file corpus from tests/lxcore/c/test_elf.c and adds it to the default entries', () => {
     const manifest = buildElfCorpus({ force: true });
     const files = readdirSync(path.join(CORPUS_DIR, 'files'));
-    expect(files.length).toBeGreaterThanOrEqual(60);
+    expect(files.length).toBeGreaterThanOrEqual(64);
     const suite = manifestWith([{ name: 'hello', group: 'basic', needs: [], timeout: 5, path: 'hello' }]);
     const all = defaultTestEntries(readManifest, suite, () => {});
     expect(all[0]?.name).toBe('hello');
     const corpus = all.filter((e) => e.group === 'elfcorpus');
     expect(corpus.length).toBe(files.length);
-    expect(corpus.every((e) => e.execError === -8)).toBe(true);
+    // -ENOEXEC, except a valid program whose interpreter is wrong: the errno its name gives
+    expect(corpus.every((e) => e.execError === (/\.e\d+$/.test(e.name) ? -Number(/\.e(\d+)$/.exec(e.name)![1]) : -8))).toBe(true);
+    expect(corpus.find((e) => e.name === '60-interp-missing.e2')?.execError).toBe(-2);
+    expect(corpus.find((e) => e.name === '62-interp-not-elf.e80')?.execError).toBe(-80);
     expect(readManifest(manifest).length).toBe(files.length);
     // planned with safe disk names, one line each
     const plan = planText(planTests(all, 'elfcorpus/*')).trim().split('\n').slice(1);

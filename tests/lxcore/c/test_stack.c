@@ -71,6 +71,11 @@ static void test_layout(void)
     tap_ok(strcmp(str_at(TOP - 33), "i686") == 0, "platform string");
     tap_ok(memcmp(str_at(TOP - 64), rnd, 16) == 0, "AT_RANDOM bytes");
     TAP_EQ(word_at(TOP - 4), 0, "end marker");
+    /* "prog\0arg1\0" then "A=1\0": what /proc/self/cmdline and environ read */
+    TAP_EQ(r.arg_start, TOP - 28, "arg_start: argv[0]'s string");
+    TAP_EQ(r.arg_end, TOP - 18, "arg_end: past argv[1]'s NUL");
+    TAP_EQ(r.env_start, TOP - 18, "env_start");
+    TAP_EQ(r.env_end, TOP - 14, "env_end");
 }
 
 static void test_edges(void)
