@@ -2,7 +2,7 @@
 // fetched with `apt-get download <pkg>:i386` into .lxss/downloads and unpacked with dpkg-deb
 // under .lxss/. The i386 architecture comes from generator/setup.sh (dpkg --add-architecture).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { BUILD_DIR } from '../paths.ts';
 
@@ -97,4 +97,29 @@ export function dynamicRuntimeI386(log: Log): RootFile[] {
     { diskPath: 'lib/i386-linux-gnu/libc.so.6', file: lib('libc6', 'lib/i386-linux-gnu/libc.so.6') },
     { diskPath: 'lib/i386-linux-gnu/libgcc_s.so.1', file: lib('libgcc-s1', 'lib/i386-linux-gnu/libgcc_s.so.1') },
   ];
+}
+
+/** The name service files a Linux root has (what the C libraries read for getaddrinfo and
+ * getservbyname): minimal ones, written once under .lxss/etc. */
+export function nameServiceFiles(): RootFile[] {
+  const dir = path.join(BUILD_DIR, 'etc');
+  mkdirSync(dir, { recursive: true });
+  const files: Record<string, string> = {
+    hosts: '127.0.0.1\tlocalhost\n::1\t\tlocalhost ip6-localhost ip6-loopback\n',
+    // glibc reads this before it asks DNS; nothing answers on this address
+    'resolv.conf': 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n',
+    'nsswitch.conf': 'passwd: files\ngroup: files\nhosts: files dns\nservices: files\nprotocols: files\n',
+    services: [
+      'ftp\t\t21/tcp', 'ssh\t\t22/tcp', 'telnet\t\t23/tcp', 'smtp\t\t25/tcp\t\tmail',
+      'domain\t\t53/tcp', 'domain\t\t53/udp', 'http\t\t80/tcp\t\twww', 'pop3\t\t110/tcp',
+      'ntp\t\t123/udp', 'imap2\t\t143/tcp\t\timap', 'https\t\t443/tcp', 'https\t\t443/udp',
+      'syslog\t\t514/udp', 'http-alt\t8080/tcp\twebcache', '',
+    ].join('\n'),
+    protocols: 'ip\t0\tIP\nicmp\t1\tICMP\ntcp\t6\tTCP\nudp\t17\tUDP\nipv6\t41\tIPv6\nipv6-icmp\t58\tIPv6-ICMP\n',
+  };
+  return Object.entries(files).map(([name, text]) => {
+    const file = path.join(dir, name);
+    if (!existsSync(file) || readFileSync(file, 'utf8') !== text) writeFileSync(file, text);
+    return { diskPath: `etc/${name}`, file };
+  });
 }

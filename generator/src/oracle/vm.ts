@@ -15,7 +15,7 @@ import { TRAP_HEADER } from '../musl/build.ts';
 import { withLock } from '../musl/lock.ts';
 import { S_IFCHR, S_IFDIR, S_IFREG, writeCpio, type CpioEntry } from './cpio.ts';
 import { signalName, type I386Job, type I386Result } from './index.ts';
-import { busyboxStatic, downloadI386, dynamicRuntimeI386, requireI386Architecture, run, type RootFile } from '../debian/packages.ts';
+import { busyboxStatic, downloadI386, dynamicRuntimeI386, nameServiceFiles, requireI386Architecture, run, type RootFile } from '../debian/packages.ts';
 
 export const ORACLE_DIR = path.join(BUILD_DIR, 'oracle');
 const KERNEL_DIR = path.join(ORACLE_DIR, 'kernel');
@@ -74,7 +74,7 @@ interface VmBinaries {
   harness: string;
   /** /bin/sh: Debian's busybox-static, as a Linux system has a shell */
   sh: string;
-  /** Debian's i386 loader and libraries for dynamically linked programs */
+  /** Debian's i386 loader and libraries for dynamically linked programs, /etc's name service files */
   runtime: RootFile[];
 }
 
@@ -83,7 +83,7 @@ function vmBinaries(log: Log): VmBinaries {
     init: buildStaticI386(INIT_SRC, path.join(ORACLE_DIR, 'bin', 'oracle-init')),
     harness: buildStaticI386(HARNESS_SRC, path.join(ORACLE_DIR, 'bin', 'lxss-harness'), ['-I', path.dirname(TRAP_HEADER)], [TRAP_HEADER]),
     sh: busyboxStatic(log),
-    runtime: dynamicRuntimeI386(log),
+    runtime: [...dynamicRuntimeI386(log), ...nameServiceFiles()],
   };
 }
 
@@ -126,7 +126,7 @@ export function initramfs(jobs: I386Job[], bins: VmBinaries): Buffer {
   addFile('oracle/lxss-harness', readFileSync(bins.harness), 0o755);
   addFile('oracle/jobs', Buffer.from(jobsFile(jobs)), 0o644);
   addFile('bin/sh', readFileSync(bins.sh), 0o755);
-  for (const r of bins.runtime) addFile(r.diskPath, readFileSync(r.file), 0o755);
+  for (const r of bins.runtime) addFile(r.diskPath, readFileSync(r.file), r.diskPath.startsWith('etc/') ? 0o644 : 0o755);
   for (const j of jobs) {
     for (const f of [j.argv[0]!, ...(j.files ?? [])]) {
       if (!path.isAbsolute(f)) throw new Error(`i386 oracle: job ${j.id}: ${f} is not an absolute path`);
