@@ -16,33 +16,10 @@
 #include <sys/auxv.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "lxspawn.h"
 #include "lxtap.h"
 
 #define LDSO "/lib/ld-linux.so.2"
-
-/* Runs argv with stdout into a pipe: the exit status, and what it printed in out */
-static int run(char *const argv[], char *out, size_t size)
-{
-	int p[2], st = -1;
-	ssize_t n, got = 0;
-
-	if (pipe(p) != 0)
-		return -1;
-	pid_t c = fork();
-	if (c == 0) {
-		dup2(p[1], 1);
-		close(p[0]);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	close(p[1]);
-	while (got < (ssize_t)size - 1 && (n = read(p[0], out + got, size - 1 - got)) > 0)
-		got += n;
-	out[got] = 0;
-	close(p[0]);
-	waitpid(c, &st, 0);
-	return st;
-}
 
 int main(int argc, char **argv)
 {
@@ -61,7 +38,7 @@ int main(int argc, char **argv)
 	}
 
 	tap_plan(4);
-	int st = run((char *[]){ LDSO, "--version", NULL }, out, sizeof out);
+	int st = lx_run((char *[]){ LDSO, "--version", NULL }, NULL, out, sizeof out);
 	tap_ok_why(WIFEXITED(st) && WEXITSTATUS(st) == 0 && strstr(out, "ld.so") != NULL,
 		   LDSO " --version runs the loader as a program", "status 0x%x, printed %.60s", st, out);
 
@@ -81,7 +58,7 @@ int main(int argc, char **argv)
 		char where[3][32];
 		int moved = 0;
 		for (int i = 0; i < 3; i++) {
-			run((char *[]){ self, "where", NULL }, out, sizeof out);
+			lx_run((char *[]){ self, "where", NULL }, NULL, out, sizeof out);
 			memcpy(where[i], out, sizeof where[i]);
 			where[i][sizeof where[i] - 1] = 0;
 			moved |= i > 0 && strcmp(where[i], where[0]) != 0;
@@ -95,7 +72,7 @@ int main(int argc, char **argv)
 		tap_ok(1, "a static build does not run itself through the loader # static build");
 		return tap_done();
 	}
-	st = run((char *[]){ LDSO, self, "through-ldso", NULL }, out, sizeof out);
+	st = lx_run((char *[]){ LDSO, self, "through-ldso", NULL }, NULL, out, sizeof out);
 	tap_ok_why(WIFEXITED(st) && WEXITSTATUS(st) == 3 && strcmp(out, "via ldso base=zero\n") == 0,
 		   LDSO " PROGRAM: the loader maps and runs the program", "status 0x%x, printed %.60s", st, out);
 	return tap_done();

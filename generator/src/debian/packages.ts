@@ -99,6 +99,28 @@ export function dynamicRuntimeI386(log: Log): RootFile[] {
   ];
 }
 
+/** Some of Debian's own dynamically linked i386 userland, at the paths Debian installs them:
+ * bash, coreutils' commonest programs, sed and grep, with the libraries they need. What the
+ * ELF test userland runs (a real shell with pipes, loops and functions). */
+export function debianUserlandI386(log: Log): RootFile[] {
+  const file = (pkg: string, p: string): RootFile => {
+    const root = unpackedI386(pkg, log, 'the i386 root (Debian userland)');
+    const f = path.join(root, p);
+    if (!existsSync(f)) throw new Error(`${pkg}:i386 has no ${p} (${root}): remove that directory to unpack it again`);
+    return { diskPath: p, file: realpathSync(f) };
+  };
+  return [
+    file('bash', 'bin/bash'),
+    ...['bin/cat', 'bin/echo', 'bin/ls', 'bin/rm', 'usr/bin/head', 'usr/bin/seq', 'usr/bin/sort', 'usr/bin/tr', 'usr/bin/uniq', 'usr/bin/wc'].map((p) => file('coreutils', p)),
+    file('sed', 'bin/sed'),
+    file('grep', 'bin/grep'),
+    file('libtinfo6', 'lib/i386-linux-gnu/libtinfo.so.6'),
+    file('libselinux1', 'lib/i386-linux-gnu/libselinux.so.1'),
+    file('libpcre2-8-0', 'usr/lib/i386-linux-gnu/libpcre2-8.so.0'),
+    file('libacl1', 'usr/lib/i386-linux-gnu/libacl.so.1'),
+  ];
+}
+
 /** The name service files a Linux root has (what the C libraries read for getaddrinfo and
  * getservbyname): minimal ones, written once under .lxss/etc. */
 export function nameServiceFiles(): RootFile[] {

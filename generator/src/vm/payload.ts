@@ -12,7 +12,7 @@ import { existsSync, readFileSync, statSync, writeFileSync, openSync, writeSync,
 import path from 'node:path';
 import { execa } from 'execa';
 import { BUILD_DIR, ROOT } from '../paths.ts';
-import { busyboxStatic, dynamicRuntimeI386, nameServiceFiles } from '../debian/packages.ts';
+import { busyboxStatic, debianUserlandI386, dynamicRuntimeI386, nameServiceFiles } from '../debian/packages.ts';
 import type { StdinMode } from '../elf/suite.ts';
 
 export interface ManifestEntry {
@@ -201,10 +201,10 @@ export interface SystemFile {
 }
 
 /** The payload's system files: /bin/sh, Debian's busybox-static (as a Linux system has a
- *  shell), Debian's i386 runtime for dynamically linked programs, and the name service files
- *  (/etc/hosts, services, resolv.conf...). */
+ *  shell), Debian's i386 runtime for dynamically linked programs and some of its userland
+ *  (bash, coreutils, sed, grep), and the name service files (/etc/hosts, services...). */
 export function payloadSystemFiles(log: (line: string) => void): SystemFile[] {
-  return [{ diskPath: 'bin/sh', file: busyboxStatic(log) }, ...dynamicRuntimeI386(log), ...nameServiceFiles()];
+  return [{ diskPath: 'bin/sh', file: busyboxStatic(log) }, ...dynamicRuntimeI386(log), ...debianUserlandI386(log), ...nameServiceFiles()];
 }
 
 /** Creates the payload disk image: MBR + FAT16 partition with the plan, the ELFs, /tmp and the system files. */
