@@ -172,6 +172,86 @@ LxProcState(
     return KeReadStateEvent(&Process->ExitEvent) ? 'Z' : 'S';
 }
 
+/* One line of /proc/<pid>/maps */
+typedef struct _LX_PROC_MAP
+{
+    ULONG_PTR Start;
+    ULONG_PTR End;
+    PCSTR Perms;
+    PCSTR Name;
+} LX_PROC_MAP;
+
+#define LX_PROC_MAPS_MAX    256
+
+/* /proc/<pid>/maps: the program's image, the brk area, the mappings and the stack, in
+ * address order. NT gives lxcore no way to read a page's protection back
+ * (ZwQueryVirtualMemory is not exported): the image shows r-xp, memory rw-p or rw-s. */
+static
+ULONG
+LxProcMaps(
+    _In_ PLX_PROCESS Process,
+    _Out_writes_(LX_PROC_TEXT_MAX) PCHAR Text)
+{
+    LX_PROC_MAP *Maps;
+    PLIST_ENTRY Entry;
+    ULONG Count = 0, i, j, Used = 0;
+    PCSTR Exe = Process->ExecFn ? Process->ExecFn : "";
+
+    Maps = ExAllocatePoolWithTag(PagedPool, LX_PROC_MAPS_MAX * sizeof(*Maps), LX_TAG_TEMP);
+    if (Maps == NULL)
+        return 0;
+    ExAcquireFastMutex(&Process->MmLock);
+    if (Process->Layout.ImageReserveStart != 0)
+    {
+        Maps[Count++] = (LX_PROC_MAP){ Process->Layout.ImageReserveStart, Process->Layout.BrkStart,
+                                       "r-xp", Exe };
+    }
+    if (Process->Layout.BrkCurrent > Process->Layout.BrkStart)
+    {
+        Maps[Count++] = (LX_PROC_MAP){ Process->Layout.BrkStart,
+                                       (Process->Layout.BrkCurrent + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1),
+                                       "rw-p", "[heap]" };
+    }
+    for (Entry = Process->Regions.Flink;
+         Entry != &Process->Regions && Count < LX_PROC_MAPS_MAX - 1;
+         Entry = Entry->Flink)
+    {
+        PLX_REGION Region = CONTAINING_RECORD(Entry, LX_REGION, Link);
+
+        if (Region->Shared != NULL)
+            Maps[Count++] = (LX_PROC_MAP){ Region->Base, Region->Base + Region->Size, "rw-s", "" };
+        else if (Region->MappedEnd > Region->MappedStart)
+            Maps[Count++] = (LX_PROC_MAP){ Region->MappedStart, Region->MappedEnd, "rw-p", "" };
+    }
+    if (Process->Layout.StackCommitLow != 0)
+        Maps[Count++] = (LX_PROC_MAP){ Process->Layout.StackCommitLow, LX_STACK_TOP, "rw-p", "[stack]" };
+    ExReleaseFastMutex(&Process->MmLock);
+
+    /* in address order */
+    for (i = 1; i < Count; i++)
+    {
+        for (j = i; j > 0 && Maps[j - 1].Start > Maps[j].Start; j--)
+        {
+            LX_PROC_MAP Swap = Maps[j];
+            Maps[j] = Maps[j - 1];
+            Maps[j - 1] = Swap;
+        }
+    }
+    Text[0] = ANSI_NULL;
+    for (i = 0; i < Count; i++)
+    {
+        if (!NT_SUCCESS(RtlStringCbPrintfA(Text + Used, LX_PROC_TEXT_MAX - Used,
+                                           "%08lx-%08lx %s 00000000 00:00 0 %s%s\n",
+                                           Maps[i].Start, Maps[i].End, Maps[i].Perms,
+                                           Maps[i].Name[0] ? "                    " : "",
+                                           Maps[i].Name)))
+            break;
+        Used += (ULONG)strlen(Text + Used);
+    }
+    ExFreePoolWithTag(Maps, LX_TAG_TEMP);
+    return Used;
+}
+
 /* /proc/<pid>/stat: Linux's 52 fields; what lxcore does not count is 0 */
 static
 ULONG
@@ -306,6 +386,7 @@ static const LX_PROC_ENTRY LxProcEntries[] =
     { "/proc/self/environ", LxProcEnviron, NULL, TRUE },
     { "/proc/self/exe", NULL, LxProcExe, TRUE },
     { "/proc/self/fd/", NULL, LxProcFd, TRUE },
+    { "/proc/self/maps", LxProcMaps, NULL, TRUE },
     { "/proc/self/stat", LxProcStat, NULL },
     { "/proc/self/status", LxProcStatus, NULL },
 };

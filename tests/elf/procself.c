@@ -3,7 +3,8 @@
  * argument strings, each with its NUL), /proc/self/environ, /proc/self/auxv (the auxiliary
  * vector: AT_PAGESZ 4096, AT_ENTRY, AT_NULL last), and the same files as /proc/<pid>/; then
  * what ps reads of another process: /proc lists the live pids, /proc/<pid> is a directory,
- * a child's stat (pid, (comm), state, ppid), status and cmdline; /proc/self is a link. */
+ * a child's stat (pid, (comm), state, ppid), status and cmdline; /proc/self is a link;
+ * /proc/self/maps places the stack and a new mapping. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include <dirent.h>
 #include <signal.h>
 #include <sys/auxv.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -47,7 +49,7 @@ int main(int argc, char **argv)
 		execve(argv[0], args, env);
 		return 99;
 	}
-	tap_plan(11);
+	tap_plan(12);
 	for (int i = 0; i < argc; i++) {
 		memcpy(want + wlen, argv[i], strlen(argv[i]) + 1);
 		wlen += strlen(argv[i]) + 1;
@@ -150,5 +152,25 @@ int main(int argc, char **argv)
 		   "a child's cmdline (read from its memory) is ours; /proc/self links to our pid", "%zd vs %zd, self -> %s", m, n, link);
 	close(p[1]);
 	waitpid(child, NULL, 0);
+
+	/* /proc/self/maps: the line holding a stack variable is [stack]; a fresh mapping's is
+	 * readable and writable */
+	volatile int local = 1;
+	char *fresh = mmap(NULL, 65536, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	n = slurp("/proc/self/maps", buf, sizeof buf - 1);
+	buf[n > 0 ? n : 0] = 0;
+	int stack_ok = 0, fresh_ok = 0;
+	for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
+		unsigned long lo, hi;
+		char perms[8] = "";
+		if (sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) != 3)
+			continue;
+		if ((unsigned long)(uintptr_t)&local >= lo && (unsigned long)(uintptr_t)&local < hi)
+			stack_ok = strstr(line, "[stack]") != NULL;
+		if ((unsigned long)(uintptr_t)fresh >= lo && (unsigned long)(uintptr_t)fresh < hi)
+			fresh_ok = perms[0] == 'r' && perms[1] == 'w';
+	}
+	tap_ok_why(n > 0 && stack_ok && fresh_ok, "/proc/self/maps: the stack is [stack], a new mapping rw",
+		   "read %zd, stack %d, mapping %d", n, stack_ok, fresh_ok);
 	return tap_done();
 }

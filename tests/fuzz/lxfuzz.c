@@ -43,7 +43,11 @@ struct slot {
 	volatile long nr;                /* the call in progress (-1: none) */
 	volatile unsigned long args[6];
 	volatile unsigned long distinct[(TABLE_LIMIT + 31) / 32];
+	volatile unsigned long finished; /* FINISHED when the worker made all its calls */
 };
+
+/* A worker's exit status 0 alone does not say it finished: a fuzzed exit(0) gives it too */
+#define FINISHED 0x46494e49UL
 
 static struct slot *slots;
 static uint64_t rng;
@@ -271,6 +275,7 @@ static void worker(int index, unsigned long seed, unsigned long calls)
 		s->nr = -1;
 		s->done = i + 1;
 	}
+	s->finished = FINISHED;
 	_exit(0);
 }
 
@@ -376,8 +381,10 @@ int main(int argc, char **argv)
 			for (int k = 0; !overwritten && k < (TABLE_LIMIT + 31) / 32; k++)
 				distinct[k] |= slots[w].distinct[k];
 			remaining[w] = remaining[w] > done ? remaining[w] - done - 1 : 0;
-			if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0) && remaining[w] > 0) {
-				/* the worker ended itself (a fatal call, a signal): the next seed goes on */
+			if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0 && slots[w].finished == FINISHED) && remaining[w] > 0) {
+				/* the worker ended itself (a fatal call, a signal, a fuzzed exit): the next
+				 * seed goes on */
+				slots[w].finished = 0;
 				replaced++;
 				slots[w].done = 0;
 				slots[w].nr = -1;
