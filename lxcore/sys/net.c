@@ -267,7 +267,13 @@ LxSysAccept4(
         /* the peer's address first: a fault loses the connection, not a descriptor */
         Result = Ops->GetName(NewFile, TRUE, Address, &Length);
         if (Result == -LX_ENOTCONN)
-            Result = 0, Address[0] = LX_AF_UNIX, Address[1] = 0, Length = sizeof(USHORT);
+        {
+            /* the client is gone already: an unnamed address of the socket's family */
+            RtlZeroMemory(Address, sizeof(USHORT));
+            Address[0] = LX_AF_UNIX;
+            Length = sizeof(USHORT);
+            Result = 0;
+        }
         if (Result == 0)
             Result = LxAddressOut(Address, Length, (ULONG_PTR)UpeerSockaddr, (ULONG_PTR)UpeerAddrlen);
         if (Result < 0)
