@@ -100,8 +100,9 @@ export function dynamicRuntimeI386(log: Log): RootFile[] {
 }
 
 /** Some of Debian's own dynamically linked i386 userland, at the paths Debian installs them:
- * bash, coreutils' commonest programs, sed and grep, with the libraries they need. What the
- * ELF test userland runs (a real shell with pipes, loops and functions). */
+ * bash, coreutils' commonest programs, sed, grep, tar, gzip, find and awk (mawk), with the
+ * libraries they need. What the ELF test userland runs (a real shell with pipes, loops and
+ * functions, archives). */
 export function debianUserlandI386(log: Log): RootFile[] {
   const file = (pkg: string, p: string): RootFile => {
     const root = unpackedI386(pkg, log, 'the i386 root (Debian userland)');
@@ -111,9 +112,15 @@ export function debianUserlandI386(log: Log): RootFile[] {
   };
   return [
     file('bash', 'bin/bash'),
-    ...['bin/cat', 'bin/echo', 'bin/ls', 'bin/rm', 'usr/bin/head', 'usr/bin/seq', 'usr/bin/sort', 'usr/bin/tr', 'usr/bin/uniq', 'usr/bin/wc'].map((p) => file('coreutils', p)),
+    ...['bin/cat', 'bin/echo', 'bin/ls', 'bin/mkdir', 'bin/rm', 'bin/touch', 'usr/bin/head', 'usr/bin/seq', 'usr/bin/sort', 'usr/bin/tr', 'usr/bin/uniq', 'usr/bin/wc'].map((p) => file('coreutils', p)),
     file('sed', 'bin/sed'),
     file('grep', 'bin/grep'),
+    file('tar', 'bin/tar'),
+    file('gzip', 'bin/gzip'),
+    file('findutils', 'usr/bin/find'),
+    // awk is an alternative (a link) in Debian: mawk, the default, at its name
+    { ...file('mawk', 'usr/bin/mawk'), diskPath: 'usr/bin/awk' },
+    file('libc6', 'lib/i386-linux-gnu/libm.so.6'),
     file('libtinfo6', 'lib/i386-linux-gnu/libtinfo.so.6'),
     file('libselinux1', 'lib/i386-linux-gnu/libselinux.so.1'),
     file('libpcre2-8-0', 'usr/lib/i386-linux-gnu/libpcre2-8.so.0'),
