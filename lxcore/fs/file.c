@@ -335,28 +335,41 @@ LxAnonInodeStatfs(
     return 0;
 }
 
-/* Waits (Lock held on entry, released on return) until Queue is woken: 0, or -EAGAIN for a
- * non-blocking description, -EINTR when a signal came first */
+/* Waits (Lock held on entry, released on return) until Queue is woken: 0, or -EAGAIN when
+ * NonBlock or once Deadline (LxMonotonicTime; 0: none) has passed, -EINTR when a signal came
+ * first. A waker finds the waiter on the queue before Lock is let go. */
 LONG
-LxFileWaitUnlock(
-    _In_ PLX_FILE File,
+LxWaitUnlock(
     _Inout_ PLX_WAIT_QUEUE Queue,
-    _Inout_ PFAST_MUTEX Lock)
+    _Inout_ PFAST_MUTEX Lock,
+    _In_ BOOLEAN NonBlock,
+    _In_ ULONGLONG Deadline)
 {
     LX_WAITER Waiter;
     PVOID Object = &Waiter.Event;
+    LARGE_INTEGER Wait;
     NTSTATUS Status;
 
-    if (File->StatusFlags & LX_O_NONBLOCK)
+    if (NonBlock || (Deadline != 0 && !LxTimeLeft(Deadline, &Wait)))
     {
         ExReleaseFastMutex(Lock);
         return -LX_EAGAIN;
     }
     LxPrepareWait(&Waiter, Queue);
     ExReleaseFastMutex(Lock);
-    Status = LxWaitInterruptible(1, &Object, NULL);
+    Status = LxWaitInterruptible(1, &Object, Deadline != 0 ? &Wait : NULL);
     LxFinishWait(&Waiter);
     return Status == STATUS_ALERTED ? -LX_EINTR : 0;
+}
+
+/* LxWaitUnlock for File: -EAGAIN at once for a non-blocking description, no deadline */
+LONG
+LxFileWaitUnlock(
+    _In_ PLX_FILE File,
+    _Inout_ PLX_WAIT_QUEUE Queue,
+    _Inout_ PFAST_MUTEX Lock)
+{
+    return LxWaitUnlock(Queue, Lock, (File->StatusFlags & LX_O_NONBLOCK) != 0, 0);
 }
 
 #define LX_DIRENT_HEADER        19  /* d_ino 8, d_off 8, d_reclen 2, d_type 1 */

@@ -38,6 +38,13 @@
 #define LX_POLLWRNORM       0x0100
 #define LX_DEFAULT_POLLMASK (LX_POLLIN | LX_POLLOUT | LX_POLLRDNORM | LX_POLLWRNORM)
 
+/* linux_dirent64.d_type, the FIONREAD ioctl, SIGPIPE (what several kinds use) */
+#define LX_DT_DIR           4
+#define LX_DT_REG           8
+#define LX_DT_LNK           10
+#define LX_FIONREAD         0x541B
+#define LX_SIGPIPE          13
+
 #define LX_MAX_IO           0x7FFFF000
 #define LX_SEEK_SET         0
 #define LX_SEEK_CUR         1
@@ -138,6 +145,11 @@ VOID LxStatfsDefaults(_Out_ lx_statfs_info *Info, _In_ ULONG Type);
 VOID LxStatCharDevice(_Out_ struct _LX_STAT64 *St, _In_ ULONG Major, _In_ ULONG Minor, _In_ ULONG Mode);
 LONG LxAnonInodeStat(_In_ PLX_FILE File, _Out_ struct _LX_STAT64 *St);
 LONG LxAnonInodeStatfs(_In_ PLX_FILE File, _Out_ lx_statfs_info *Info);
+/* Waits for a wake of Queue, Lock released: 0, -EAGAIN when NonBlock or the deadline
+ * (LxMonotonicTime, 0: none) passed, -EINTR for a signal; LxFileWaitUnlock: non-blocking as
+ * the description is, no deadline */
+LONG LxWaitUnlock(_Inout_ PLX_WAIT_QUEUE Queue, _Inout_ PFAST_MUTEX Lock, _In_ BOOLEAN NonBlock,
+                  _In_ ULONGLONG Deadline);
 LONG LxFileWaitUnlock(_In_ PLX_FILE File, _Inout_ PLX_WAIT_QUEUE Queue, _Inout_ PFAST_MUTEX Lock);
 /* Appends one linux_dirent64 record to Out (OutSize bytes); FALSE when it does not fit */
 BOOLEAN LxEmitDirent(_Inout_ PUCHAR Out, _Inout_ PULONG Used, _In_ ULONG OutSize, _In_ ULONGLONG Inode,
@@ -311,10 +323,6 @@ VOID LxCurrentUcred(_Out_ PLX_UCRED Creds);
 LONG LxSocketStat(_In_ PLX_FILE File, _Out_ struct _LX_STAT64 *St);
 LONG LxSocketStatfs(_In_ PLX_FILE File, _Out_ lx_statfs_info *Info);
 LONG LxSocketName(_In_ PLX_FILE File, _Out_writes_(Size) PCHAR Buffer, _In_ ULONG Size);
-/* Waits for a wake of Queue, Lock released: 0, -EAGAIN when NonBlock or the deadline
- * (LxMonotonicTime, 0: none) passed, -EINTR for a signal */
-LONG LxSocketWaitUnlock(_Inout_ PLX_WAIT_QUEUE Queue, _Inout_ PFAST_MUTEX Lock,
-                        _In_ BOOLEAN NonBlock, _In_ ULONGLONG Deadline);
 
 /* unix.c: AF_UNIX */
 VOID LxInitializeUnixSockets(VOID);

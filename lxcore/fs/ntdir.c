@@ -10,9 +10,6 @@
 #define NDEBUG
 #include <debug.h>
 
-#define LX_DT_DIR               4
-#define LX_DT_REG               8
-#define LX_DT_LNK               10
 #define LX_DIR_BUFFER           0x4000
 
 typedef struct _LX_NT_DIR

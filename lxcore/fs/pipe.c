@@ -16,8 +16,6 @@
 #include <debug.h>
 
 #define LX_PIPE_SIZE    0x10000     /* Linux's default pipe capacity */
-#define LX_SIGPIPE      13
-#define LX_FIONREAD     0x541B
 
 typedef struct _LX_PIPE
 {

@@ -437,6 +437,9 @@ LxProcLookup(
     PCSTR Tail;
     ULONG i;
 
+    *Target = NULL;
+    if (strncmp(Resolved, "/proc/", sizeof("/proc/") - 1) != 0)
+        return NULL;    /* every open asks: most names are not ours */
     *Target = LxProcProcessOf(Process, Resolved, &Tail);
     for (i = 0; i < RTL_NUMBER_OF(LxProcEntries); i++)
     {
@@ -577,9 +580,6 @@ static const LX_FILE_OPERATIONS LxProcFileOperations =
 /* ---------------------------------------------------------------------------------------- */
 /* Directories: /proc and /proc/<pid>, listed when opened                                  */
 
-#define LX_DT_DIR           4
-#define LX_DT_REG           8
-#define LX_DT_LNK           10
 #define LX_PROC_DIR_MAX     80      /* entries of a listing; more live processes are left out */
 
 typedef struct _LX_PROC_DIR_ENTRY

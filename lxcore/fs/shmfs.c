@@ -21,8 +21,6 @@
 
 #define LX_SHMFS_ROOT       "/dev/shm"
 #define LX_SHMFS_MAX_SIZE   0x40000000  /* 1 GiB a file */
-#define LX_DT_DIR           4
-#define LX_DT_REG           8
 
 typedef struct _LX_SHMFS_NODE
 {

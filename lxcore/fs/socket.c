@@ -322,27 +322,3 @@ LxSocketName(
     return NT_SUCCESS(RtlStringCbPrintfA(Buffer, Size, "socket:[%lu]",
                                          (ULONG)(ULONG_PTR)File->Private >> 4)) ? 0 : -LX_ENAMETOOLONG;
 }
-
-LONG
-LxSocketWaitUnlock(
-    _Inout_ PLX_WAIT_QUEUE Queue,
-    _Inout_ PFAST_MUTEX Lock,
-    _In_ BOOLEAN NonBlock,
-    _In_ ULONGLONG Deadline)
-{
-    LX_WAITER Waiter;
-    PVOID Object = &Waiter.Event;
-    LARGE_INTEGER Wait;
-    NTSTATUS Status;
-
-    if (NonBlock || (Deadline != 0 && !LxTimeLeft(Deadline, &Wait)))
-    {
-        ExReleaseFastMutex(Lock);
-        return -LX_EAGAIN;
-    }
-    LxPrepareWait(&Waiter, Queue);
-    ExReleaseFastMutex(Lock);
-    Status = LxWaitInterruptible(1, &Object, Deadline != 0 ? &Wait : NULL);
-    LxFinishWait(&Waiter);
-    return Status == STATUS_ALERTED ? -LX_EINTR : 0;
-}

@@ -24,7 +24,6 @@
 #define LX_TIOCSPGRP    0x5410
 #define LX_TIOCGWINSZ   0x5413
 #define LX_TIOCSWINSZ   0x5414
-#define LX_FIONREAD     0x541B
 
 typedef struct _LX_STREAM
 {

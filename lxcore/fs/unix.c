@@ -28,9 +28,7 @@
 #define NDEBUG
 #include <debug.h>
 
-#define LX_SIGPIPE              13
 #define LX_POLLRDHUP            0x2000
-#define LX_FIONREAD             0x541B
 #define LX_TIOCOUTQ             0x5411
 
 #define LX_UNIX_UNCONNECTED     0
@@ -640,7 +638,7 @@ LxUnixConnectStream(
         else if (Listener->PendingCount > Listener->Backlog)
         {
             /* the backlog is full: wait for an accept */
-            Result = LxSocketWaitUnlock(&Listener->Wait, &LxUnixLock,
+            Result = LxWaitUnlock(&Listener->Wait, &LxUnixLock,
                                         (File->StatusFlags & LX_O_NONBLOCK) != 0, Deadline);
             if (Result < 0)
                 break;
@@ -781,7 +779,7 @@ LxUnixAccept(
         }
         if (!IsListEmpty(&Sock->Pending))
             break;
-        Result = LxSocketWaitUnlock(&Sock->Wait, &LxUnixLock,
+        Result = LxWaitUnlock(&Sock->Wait, &LxUnixLock,
                                     (File->StatusFlags & LX_O_NONBLOCK) != 0, Deadline);
         if (Result < 0)
             return LxUnixInterrupted(Result, Deadline);
@@ -957,7 +955,7 @@ LxUnixSendStream(
                 Packet = NULL;
                 break;
             }
-            Result = LxSocketWaitUnlock(&Peer->Wait, &LxUnixLock, NonBlock, Deadline);
+            Result = LxWaitUnlock(&Peer->Wait, &LxUnixLock, NonBlock, Deadline);
             if (Result < 0)
                 break;
         }
@@ -1041,7 +1039,7 @@ LxUnixSendDgram(
             Result = -LX_EPIPE;
         else if (Other != Sock && Other->QueueCount >= LX_UNIX_DGRAM_QLEN)
         {
-            Result = LxSocketWaitUnlock(&Other->Wait, &LxUnixLock, NonBlock, Deadline);
+            Result = LxWaitUnlock(&Other->Wait, &LxUnixLock, NonBlock, Deadline);
             if (Result < 0)
                 break;
             continue;
@@ -1209,7 +1207,7 @@ LxUnixRecvStream(
             ExReleaseFastMutex(&LxUnixLock);
             break;      /* the end: what we have, or 0 */
         }
-        Result = LxSocketWaitUnlock(&Sock->Wait, &LxUnixLock, NonBlock, Deadline);
+        Result = LxWaitUnlock(&Sock->Wait, &LxUnixLock, NonBlock, Deadline);
         if (Result < 0)
         {
             if (Copied != 0)
@@ -1254,7 +1252,7 @@ LxUnixRecvDgram(
             ExReleaseFastMutex(&LxUnixLock);
             return 0;
         }
-        Result = LxSocketWaitUnlock(&Sock->Wait, &LxUnixLock, NonBlock, Deadline);
+        Result = LxWaitUnlock(&Sock->Wait, &LxUnixLock, NonBlock, Deadline);
         if (Result < 0)
             return LxUnixInterrupted(Result, Deadline);
     }

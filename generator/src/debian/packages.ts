@@ -82,20 +82,23 @@ export interface RootFile {
   file: string;
 }
 
+/** A file of an unpacked pkg:i386 as a root file at its own path (a symbolic link in the
+ * package becomes the file it names: FAT and cpio roots get the bytes). */
+function packageFile(pkg: string, p: string, log: Log): RootFile {
+  const root = unpackedI386(pkg, log, 'the i386 root');
+  const f = path.join(root, p);
+  if (!existsSync(f)) throw new Error(`${pkg}:i386 has no ${p} (${root}): remove that directory to unpack it again`);
+  return { diskPath: p, file: realpathSync(f) };
+}
+
 /** What a dynamically linked glibc program needs in its root: Debian's i386 loader, C
  * library and libgcc_s (glibc dlopens it for pthread_cancel), as real files at the paths
  * programs name (/lib/ld-linux.so.2 is a symbolic link in the package). */
 export function dynamicRuntimeI386(log: Log): RootFile[] {
-  const lib = (pkg: string, p: string) => {
-    const root = unpackedI386(pkg, log, 'the i386 root (dynamic programs)');
-    const f = path.join(root, p);
-    if (!existsSync(f)) throw new Error(`${pkg}:i386 has no ${p} (${root}): remove that directory to unpack it again`);
-    return realpathSync(f);
-  };
   return [
-    { diskPath: 'lib/ld-linux.so.2', file: lib('libc6', 'lib/ld-linux.so.2') },
-    { diskPath: 'lib/i386-linux-gnu/libc.so.6', file: lib('libc6', 'lib/i386-linux-gnu/libc.so.6') },
-    { diskPath: 'lib/i386-linux-gnu/libgcc_s.so.1', file: lib('libgcc-s1', 'lib/i386-linux-gnu/libgcc_s.so.1') },
+    packageFile('libc6', 'lib/ld-linux.so.2', log),
+    packageFile('libc6', 'lib/i386-linux-gnu/libc.so.6', log),
+    packageFile('libgcc-s1', 'lib/i386-linux-gnu/libgcc_s.so.1', log),
   ];
 }
 
@@ -104,12 +107,7 @@ export function dynamicRuntimeI386(log: Log): RootFile[] {
  * libraries they need. What the ELF test userland runs (a real shell with pipes, loops and
  * functions, archives). */
 export function debianUserlandI386(log: Log): RootFile[] {
-  const file = (pkg: string, p: string): RootFile => {
-    const root = unpackedI386(pkg, log, 'the i386 root (Debian userland)');
-    const f = path.join(root, p);
-    if (!existsSync(f)) throw new Error(`${pkg}:i386 has no ${p} (${root}): remove that directory to unpack it again`);
-    return { diskPath: p, file: realpathSync(f) };
-  };
+  const file = (pkg: string, p: string) => packageFile(pkg, p, log);
   return [
     file('bash', 'bin/bash'),
     ...['bin/cat', 'bin/echo', 'bin/ls', 'bin/mkdir', 'bin/rm', 'bin/touch', 'usr/bin/head', 'usr/bin/seq', 'usr/bin/sort', 'usr/bin/tr', 'usr/bin/uniq', 'usr/bin/wc'].map((p) => file('coreutils', p)),
@@ -151,4 +149,11 @@ export function nameServiceFiles(): RootFile[] {
     if (!existsSync(file) || readFileSync(file, 'utf8') !== text) writeFileSync(file, text);
     return { diskPath: `etc/${name}`, file };
   });
+}
+
+/** Everything of an i386 Linux root the tests run in besides /bin/sh: the dynamic runtime,
+ * Debian's userland and /etc's name service files (the guest's payload and the Linux VM
+ * oracle's initramfs hold the same) */
+export function testRootI386(log: Log): RootFile[] {
+  return [...dynamicRuntimeI386(log), ...debianUserlandI386(log), ...nameServiceFiles()];
 }

@@ -15,7 +15,7 @@ import { TRAP_HEADER } from '../musl/build.ts';
 import { withLock } from '../musl/lock.ts';
 import { S_IFCHR, S_IFDIR, S_IFREG, writeCpio, type CpioEntry } from './cpio.ts';
 import { signalName, type I386Job, type I386Result } from './index.ts';
-import { busyboxStatic, debianUserlandI386, downloadI386, dynamicRuntimeI386, nameServiceFiles, requireI386Architecture, run, type RootFile } from '../debian/packages.ts';
+import { busyboxStatic, downloadI386, requireI386Architecture, run, testRootI386, type RootFile } from '../debian/packages.ts';
 
 export const ORACLE_DIR = path.join(BUILD_DIR, 'oracle');
 const KERNEL_DIR = path.join(ORACLE_DIR, 'kernel');
@@ -83,7 +83,7 @@ function vmBinaries(log: Log): VmBinaries {
     init: buildStaticI386(INIT_SRC, path.join(ORACLE_DIR, 'bin', 'oracle-init')),
     harness: buildStaticI386(HARNESS_SRC, path.join(ORACLE_DIR, 'bin', 'lxss-harness'), ['-I', path.dirname(TRAP_HEADER)], [TRAP_HEADER]),
     sh: busyboxStatic(log),
-    runtime: [...dynamicRuntimeI386(log), ...debianUserlandI386(log), ...nameServiceFiles()],
+    runtime: testRootI386(log),
   };
 }
 

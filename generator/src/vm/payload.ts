@@ -12,7 +12,7 @@ import { existsSync, readFileSync, statSync, writeFileSync, openSync, writeSync,
 import path from 'node:path';
 import { execa } from 'execa';
 import { BUILD_DIR, ROOT } from '../paths.ts';
-import { busyboxStatic, debianUserlandI386, dynamicRuntimeI386, nameServiceFiles } from '../debian/packages.ts';
+import { busyboxStatic, testRootI386 } from '../debian/packages.ts';
 import type { StdinMode } from '../elf/suite.ts';
 
 export interface ManifestEntry {
@@ -204,7 +204,7 @@ export interface SystemFile {
  *  shell), Debian's i386 runtime for dynamically linked programs and some of its userland
  *  (bash, coreutils, sed, grep), and the name service files (/etc/hosts, services...). */
 export function payloadSystemFiles(log: (line: string) => void): SystemFile[] {
-  return [{ diskPath: 'bin/sh', file: busyboxStatic(log) }, ...dynamicRuntimeI386(log), ...debianUserlandI386(log), ...nameServiceFiles()];
+  return [{ diskPath: 'bin/sh', file: busyboxStatic(log) }, ...testRootI386(log)];
 }
 
 /** Creates the payload disk image: MBR + FAT16 partition with the plan, the ELFs, /tmp and the system files. */
