@@ -17,6 +17,8 @@ typedef struct _LX_TRACE_CALL
 {
     ULONG Number;
     ULONGLONG Start;
+    struct _LX_TRACE_RING *Record;    /* LX_TRACE_RECORD: where it is kept, */
+    LONG Sequence;                      /* in the slot of this number */
     CHAR Text[LX_TRACE_TEXT];
 } LX_TRACE_CALL, *PLX_TRACE_CALL;
 

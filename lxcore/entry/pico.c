@@ -151,7 +151,7 @@ LxPicoExitProcess(
                  Process->Pid, Process->Signal, PsGetProcessExitStatus(NtProcess));
     }
     KeSetEvent(&Process->ExitEvent, IO_NO_INCREMENT, FALSE);
-    LxTraceProcess(Process, FALSE);
+    LxTraceProcess(Process, LX_TRACE_OFF);
 
     /* wake a parent blocked in wait4 */
     {

@@ -14,6 +14,13 @@
  * Arguments are printed as syscall-defs types them (strings the call reads, pointers, modes,
  * flags, numbers); a line is one DbgPrint, so lines of concurrent threads do not mix.
  * The last traced process gone, the handlers are put back.
+ *
+ * A process created with LXSS_CREATE_TRACE_RECORD (the fuzzer) is traced the same way, but
+ * its lines go to a ring of its last LXSS_TRACE_RECORD_CALLS calls in non-paged pool, printed
+ * ("lxrecent: ...") when it is killed by SIGKILL and, through a bug check callback, for every
+ * recording process when the system bugchecks: the calls that led there. A call is put in
+ * its slot before the handler runs ("= ? (not returned)") and completed when it returns, unless
+ * LXSS_TRACE_RECORD_CALLS later calls of other threads took the slot meanwhile.
  */
 
 #include "lxentry.h"
@@ -26,6 +33,28 @@
 
 extern ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT];
 static ULONG_PTR LxSysHandlerTable[LXSYS_SERVICE_COUNT];    /* the handlers, kept aside */
+
+typedef struct _LX_TRACE_SLOT
+{
+    LONG Sequence;              /* 0: being written */
+    ULONG Tid;
+    ULONG Number;
+    LONG Result;
+    BOOLEAN Returned;
+    CHAR Text[LX_TRACE_TEXT];
+} LX_TRACE_SLOT, *PLX_TRACE_SLOT;
+
+typedef struct _LX_TRACE_RING
+{
+    LIST_ENTRY Link;            /* LxTraceRecords */
+    LONG Last;                  /* the sequence number of the newest call */
+    LX_TRACE_SLOT Slots[LXSS_TRACE_RECORD_CALLS];
+} LX_TRACE_RING, *PLX_TRACE_RING;
+
+/* Every live record, for the bug check callback (which reads it without the lock) */
+static LIST_ENTRY LxTraceRecords;
+static KSPIN_LOCK LxTraceRecordLock;
+static KBUGCHECK_CALLBACK_RECORD LxTraceBugCheckRecord;
 
 /* The table switch LxTraceProcess (kernel/process.c) asks for */
 static
@@ -44,11 +73,128 @@ LxTraceSwitchTable(
     DbgPrint("lxcore: system call tracing %s\n", On ? "on" : "off");
 }
 
+/* " = result" as strace shows it: -1 and the errno's name, an address (mmap, brk), a number */
+static
+VOID
+LxTraceFormatResult(
+    _Out_writes_(Size) PCHAR Buffer,
+    _In_ SIZE_T Size,
+    _In_ ULONG Number,
+    _In_ LONG Result)
+{
+    const char *Name;
+
+    if (Result < 0 && Result > -4096)
+    {
+        Name = lx_errno_name(-Result);
+        if (Name != NULL)
+            RtlStringCbPrintfA(Buffer, Size, " = -1 %s", Name);
+        else
+            RtlStringCbPrintfA(Buffer, Size, " = -1 (errno %ld)", -Result);
+    }
+    else if (Number == LX_NR_mmap2 || Number == LX_NR_brk || Number == LX_NR_mremap)
+    {
+        RtlStringCbPrintfA(Buffer, Size, " = 0x%lx", (ULONG)Result);
+    }
+    else
+    {
+        RtlStringCbPrintfA(Buffer, Size, " = %ld", Result);
+    }
+}
+
+static
+PVOID
+NTAPI
+LxTraceCreateRecord(VOID)
+{
+    PLX_TRACE_RING Record;
+    KIRQL OldIrql;
+
+    Record = ExAllocatePoolWithTag(NonPagedPool, sizeof(*Record), LX_TAG_PROCESS);
+    if (Record == NULL)
+        return NULL;
+    RtlZeroMemory(Record, sizeof(*Record));
+    KeAcquireSpinLock(&LxTraceRecordLock, &OldIrql);
+    InsertTailList(&LxTraceRecords, &Record->Link);
+    KeReleaseSpinLock(&LxTraceRecordLock, OldIrql);
+    return Record;
+}
+
+/* The record's calls, oldest first (also at a bug check: no lock, no allocation) */
+static
+VOID
+LxTracePrintRecord(
+    _In_ PLX_TRACE_RING Record)
+{
+    CHAR Result[48];
+    LONG Sequence, Last = Record->Last;
+    PLX_TRACE_SLOT Slot;
+
+    for (Sequence = max(Last - LXSS_TRACE_RECORD_CALLS + 1, 1); Sequence <= Last; Sequence++)
+    {
+        Slot = &Record->Slots[Sequence % LXSS_TRACE_RECORD_CALLS];
+        if (Slot->Sequence != Sequence)
+            continue;
+        if (Slot->Returned)
+            LxTraceFormatResult(Result, sizeof(Result), Slot->Number, Slot->Result);
+        else
+            RtlStringCbCopyA(Result, sizeof(Result), " = ? (not returned)");
+        DbgPrint("lxrecent: [pid %lu] %s%s\n", Slot->Tid, Slot->Text, Result);
+    }
+}
+
+static
+VOID
+NTAPI
+LxTraceEndRecord(
+    _In_ PVOID Context,
+    _In_ BOOLEAN Print)
+{
+    PLX_TRACE_RING Record = Context;
+    KIRQL OldIrql;
+
+    if (Print)
+        LxTracePrintRecord(Record);
+    KeAcquireSpinLock(&LxTraceRecordLock, &OldIrql);
+    RemoveEntryList(&Record->Link);
+    KeReleaseSpinLock(&LxTraceRecordLock, OldIrql);
+    ExFreePoolWithTag(Record, LX_TAG_PROCESS);
+}
+
+static
+VOID
+NTAPI
+LxTraceBugCheck(
+    _In_ PVOID Buffer,
+    _In_ ULONG Length)
+{
+    PLIST_ENTRY Entry;
+
+    UNREFERENCED_PARAMETER(Buffer);
+    UNREFERENCED_PARAMETER(Length);
+    for (Entry = LxTraceRecords.Flink; Entry != &LxTraceRecords; Entry = Entry->Flink)
+    {
+        DbgPrint("lxrecent: the last calls of a recorded process before the bug check\n");
+        LxTracePrintRecord(CONTAINING_RECORD(Entry, LX_TRACE_RING, Link));
+    }
+}
+
+static const LX_TRACE_ROUTINES LxTraceRoutineTable =
+{
+    LxTraceSwitchTable,
+    LxTraceCreateRecord,
+    LxTraceEndRecord,
+};
+
 VOID
 LxInitializeTrace(VOID)
 {
     RtlCopyMemory(LxSysHandlerTable, LxSysServiceTable, sizeof(LxSysHandlerTable));
-    LxSetTraceSwitchRoutine(LxTraceSwitchTable);
+    InitializeListHead(&LxTraceRecords);
+    KeInitializeSpinLock(&LxTraceRecordLock);
+    KeInitializeCallbackRecord(&LxTraceBugCheckRecord);
+    KeRegisterBugCheckCallback(&LxTraceBugCheckRecord, LxTraceBugCheck, NULL, 0, (PUCHAR)"lxcore");
+    LxSetTraceRoutines(&LxTraceRoutineTable);
 }
 
 static
@@ -129,6 +275,37 @@ LxTraceBytes(
     LxTraceAppend(Call, "\"%s\"%s", Escaped, Count > LX_TRACE_STRING ? "..." : "");
 }
 
+/* Call's text is ready: keeps it (LX_TRACE_RECORD) or notes when it began (LX_TRACE_PRINT).
+ * FALSE: a call that does not come back (exit, exit_group), already kept or printed. */
+static
+BOOLEAN
+LxTraceBegin(
+    _In_ PLX_PROCESS Process,
+    _Inout_ PLX_TRACE_CALL Call)
+{
+    BOOLEAN Returns = Call->Number != LX_NR_exit && Call->Number != LX_NR_exit_group;
+    PLX_TRACE_SLOT Slot;
+
+    Call->Record = Process->Traced == LX_TRACE_RECORD ? Process->TraceRecord : NULL;
+    if (Call->Record != NULL)
+    {
+        /* kept before it runs: a call that never returns is what a report needs */
+        Call->Sequence = InterlockedIncrement(&Call->Record->Last);
+        Slot = &Call->Record->Slots[Call->Sequence % LXSS_TRACE_RECORD_CALLS];
+        Slot->Sequence = 0;
+        Slot->Tid = LxCurrentThread()->Tid;
+        Slot->Number = Call->Number;
+        Slot->Returned = FALSE;
+        RtlCopyMemory(Slot->Text, Call->Text, sizeof(Slot->Text));
+        Slot->Sequence = Call->Sequence;
+        return Returns;
+    }
+    if (!Returns)
+        DbgPrint("lxtrace: [pid %lu] %s = ?\n", LxCurrentThread()->Tid, Call->Text);
+    Call->Start = LxMonotonicTime();
+    return Returns;
+}
+
 BOOLEAN
 LxTraceEnter(
     _In_ ULONG Number,
@@ -176,14 +353,7 @@ LxTraceEnter(
     }
     LxTraceAppend(Call, ")");
 
-    /* calls that do not come back are shown before they run */
-    if (Number == LX_NR_exit || Number == LX_NR_exit_group)
-    {
-        DbgPrint("lxtrace: [pid %lu] %s = ?\n", LxCurrentThread()->Tid, Call->Text);
-        return FALSE;
-    }
-    Call->Start = LxMonotonicTime();
-    return TRUE;
+    return LxTraceBegin(Process, Call);
 }
 
 VOID
@@ -191,36 +361,26 @@ LxTraceLeave(
     _In_ PLX_TRACE_CALL Call,
     _In_ LONG Result)
 {
-    ULONGLONG Took = LxMonotonicTime() - Call->Start;
-    ULONG Seconds = (ULONG)(Took / 10000000ULL), Micro = (ULONG)((Took % 10000000ULL) / 10);
-    const char *Name;
+    ULONGLONG Took;
+    CHAR Text[48];
 
-    if (Result < 0 && Result > -4096)
+    if (Call->Record != NULL)
     {
-        Name = lx_errno_name(-Result);
-        if (Name != NULL)
+        PLX_TRACE_SLOT Slot = &Call->Record->Slots[Call->Sequence % LXSS_TRACE_RECORD_CALLS];
+
+        /* a call a terminating signal cut short does not return to the program: it stays
+         * "not returned", as strace shows it ("= ?") */
+        if (Slot->Sequence == Call->Sequence && LxCurrentProcess()->Signal == 0)
         {
-            DbgPrint("lxtrace: [pid %lu] %s = -1 %s <%lu.%06lu>\n", LxCurrentThread()->Tid,
-                     Call->Text, Name, Seconds, Micro);
-        }
-        else
-        {
-            DbgPrint("lxtrace: [pid %lu] %s = -1 (errno %ld) <%lu.%06lu>\n",
-                     LxCurrentThread()->Tid, Call->Text, -Result, Seconds, Micro);
+            Slot->Result = Result;
+            Slot->Returned = TRUE;
         }
         return;
     }
-    /* addresses as strace shows them (mmap, brk), other results in decimal */
-    if (Call->Number == LX_NR_mmap2 || Call->Number == LX_NR_brk || Call->Number == LX_NR_mremap)
-    {
-        DbgPrint("lxtrace: [pid %lu] %s = 0x%lx <%lu.%06lu>\n", LxCurrentThread()->Tid,
-                 Call->Text, (ULONG)Result, Seconds, Micro);
-    }
-    else
-    {
-        DbgPrint("lxtrace: [pid %lu] %s = %ld <%lu.%06lu>\n", LxCurrentThread()->Tid,
-                 Call->Text, Result, Seconds, Micro);
-    }
+    Took = LxMonotonicTime() - Call->Start;
+    LxTraceFormatResult(Text, sizeof(Text), Call->Number, Result);
+    DbgPrint("lxtrace: [pid %lu] %s%s <%lu.%06lu>\n", LxCurrentThread()->Tid, Call->Text, Text,
+             (ULONG)(Took / 10000000ULL), (ULONG)((Took % 10000000ULL) / 10));
 }
 
 LONG
@@ -228,19 +388,16 @@ LxTraceEnosys(
     _In_ ULONG Number)
 {
     PLX_PROCESS Process = LxCurrentProcess();
+    LX_TRACE_CALL Call;
 
-    if (Process != NULL && Process->Traced && Number < LXSYS_SERVICE_COUNT)
-    {
-        if (LxSysServiceInfo[Number].Name != NULL)
-        {
-            DbgPrint("lxtrace: [pid %lu] %s(...) = -1 ENOSYS (not implemented)\n",
-                     LxCurrentThread()->Tid, LxSysServiceInfo[Number].Name);
-        }
-        else
-        {
-            DbgPrint("lxtrace: [pid %lu] syscall_%lu(...) = -1 ENOSYS\n",
-                     LxCurrentThread()->Tid, Number);
-        }
-    }
+    if (Process == NULL || !Process->Traced || Number >= LXSYS_SERVICE_COUNT)
+        return -LX_ENOSYS;
+    Call.Number = Number;
+    if (LxSysServiceInfo[Number].Name != NULL)
+        RtlStringCbPrintfA(Call.Text, sizeof(Call.Text), "%s(...)", LxSysServiceInfo[Number].Name);
+    else
+        RtlStringCbPrintfA(Call.Text, sizeof(Call.Text), "syscall_%lu(...)", Number);
+    if (LxTraceBegin(Process, &Call))
+        LxTraceLeave(&Call, -LX_ENOSYS);
     return -LX_ENOSYS;
 }

@@ -36,8 +36,9 @@
 
 /* Version returned by IOCTL_LXSS_QUERY_INFORMATION. Bump the minor number when adding fields. */
 #define LXSS_INTERFACE_VERSION_MAJOR 1
-#define LXSS_INTERFACE_VERSION_MINOR 3     /* 1: LXSS_CREATE_STDIO_TTY; 2: ProgramPath;
-                                              3: LXSS_CREATE_TRACE */
+#define LXSS_INTERFACE_VERSION_MINOR 4     /* 1: LXSS_CREATE_STDIO_TTY; 2: ProgramPath;
+                                              3: LXSS_CREATE_TRACE;
+                                              4: LXSS_CREATE_TRACE_RECORD */
 
 #ifndef CTL_CODE
 #define CTL_CODE(DeviceType, Function, Method, Access) \
@@ -115,7 +116,15 @@ typedef struct _LXSS_INFORMATION
  * kernel debug port in strace's format, "lxtrace: [pid T] name(args) = result <seconds>".
  * Only SYSTEM and administrators may ask for it (as for LXSS_CREATE_DEBUG_STDIO). */
 #define LXSS_CREATE_TRACE               0x00000008
-#define LXSS_CREATE_VALID_FLAGS         0x0000000D
+/* Keep the last LXSS_TRACE_RECORD_CALLS system calls of the process (and of each child it
+ * forks) in kernel memory instead of printing them: they are printed, oldest first, as
+ * "lxrecent: [pid T] name(args) = result" ("= ? (not returned)" for the call a thread was
+ * in) when the process is killed by SIGKILL, and for every such process when the system
+ * bugchecks (a bug check callback). For the fuzzer's failure report. Same rule as
+ * LXSS_CREATE_TRACE; if both are given, LXSS_CREATE_TRACE wins. */
+#define LXSS_CREATE_TRACE_RECORD        0x00000010
+#define LXSS_TRACE_RECORD_CALLS         16
+#define LXSS_CREATE_VALID_FLAGS         0x0000001D
 
 typedef struct _LXSS_CREATE_PROCESS_IN
 {

@@ -379,8 +379,7 @@ LxFork(
     Child = LxAllocateChild(Parent);
     if (Child == NULL)
         return -LX_EAGAIN;
-    if (Parent->Traced)
-        LxTraceProcess(Child, TRUE);
+    LxTraceProcess(Child, Parent->Traced);
 
     RtlZeroMemory(&ProcessAttributes, sizeof(ProcessAttributes));
     ProcessAttributes.Context = Child;

@@ -127,7 +127,8 @@ typedef struct _LX_PROCESS
     ULONG LastExitStatus;
     LONG ThreadCount;           /* live Linux threads */
     BOOLEAN Reaped;
-    BOOLEAN Traced;             /* its system calls are traced (LxTraceProcess) */
+    UCHAR Traced;               /* LX_TRACE_*: its system calls are traced (LxTraceProcess) */
+    PVOID TraceRecord;          /* LX_TRACE_RECORD: its last calls (entry/trace.c) */
     BOOLEAN Orphaned;           /* its parent ended: "init" reaps it when it ends (LxProcessLock) */
     KEVENT ChildEvent;          /* notification: a child exited (wait4) */
 
@@ -230,12 +231,22 @@ VOID LxRemoveProcess(_In_ PLX_PROCESS Process);
 VOID LxOrphanChildren(_In_ PLX_PROCESS Parent);
 BOOLEAN LxCredMayControl(_In_ const LX_CRED *Caller, _In_ const LX_CRED *Target);
 ULONG LxCountUserProcesses(_In_ ULONG Uid);
-/* System call tracing: Process starts (On) or stops being traced; the first traced process
- * and the last one gone call the routine DriverEntry registered (entry/trace.c: the service
- * table's handlers are swapped for tracing wrappers and back) */
-typedef VOID (NTAPI *PLX_TRACE_SWITCH_ROUTINE)(_In_ BOOLEAN On);
-VOID LxSetTraceSwitchRoutine(_In_ PLX_TRACE_SWITCH_ROUTINE Routine);
-VOID LxTraceProcess(_In_ PLX_PROCESS Process, _In_ BOOLEAN On);
+/* System call tracing. LxTraceProcess: Process starts being traced (LX_TRACE_PRINT: each call
+ * printed; LX_TRACE_RECORD: its last calls kept, printed if it is killed by SIGKILL) or stops
+ * (LX_TRACE_OFF, also at its end). The first traced process and the last one gone call the
+ * routines DriverEntry registered (entry/trace.c: the service table's handlers are swapped
+ * for tracing wrappers and back). */
+#define LX_TRACE_OFF        0
+#define LX_TRACE_PRINT      1
+#define LX_TRACE_RECORD     2
+typedef struct _LX_TRACE_ROUTINES
+{
+    VOID (NTAPI *Switch)(_In_ BOOLEAN On);
+    PVOID (NTAPI *CreateRecord)(VOID);                  /* NULL: no memory */
+    VOID (NTAPI *EndRecord)(_In_ PVOID Record, _In_ BOOLEAN Print);
+} LX_TRACE_ROUTINES, *PLX_TRACE_ROUTINES;
+VOID LxSetTraceRoutines(_In_ const LX_TRACE_ROUTINES *Routines);
+VOID LxTraceProcess(_In_ PLX_PROCESS Process, _In_ UCHAR Mode);
 BOOLEAN LxProcessIsOrphan(_In_ PLX_PROCESS Process);
 PLX_PROCESS LxFindExitedChild(_In_ ULONG ParentPid, _In_ LONG Pid, _Out_ PBOOLEAN HaveChildren);
 NTSTATUS LxCreateProcessFromRequest(_In_ PLXSS_CREATE_PROCESS_IN Request,

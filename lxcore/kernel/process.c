@@ -58,7 +58,7 @@ LxDereferenceProcess(
         return;
 
     ASSERT(KeGetCurrentIrql() <= APC_LEVEL);
-    LxTraceProcess(Process, FALSE);     /* one that never ran (a failed fork) */
+    LxTraceProcess(Process, LX_TRACE_OFF);  /* one that never ran (a failed fork) */
     LxCloseAllFiles(Process);
     LxMmCleanupProcess(Process);
     if (Process->Process)
@@ -158,33 +158,47 @@ LxCredMayControl(
 
 static FAST_MUTEX LxTraceLock;
 static ULONG LxTracedProcesses;
-static PLX_TRACE_SWITCH_ROUTINE LxTraceSwitch;
+static const LX_TRACE_ROUTINES *LxTraceRoutines;
 
 VOID
-LxSetTraceSwitchRoutine(
-    _In_ PLX_TRACE_SWITCH_ROUTINE Routine)
+LxSetTraceRoutines(
+    _In_ const LX_TRACE_ROUTINES *Routines)
 {
     ExInitializeFastMutex(&LxTraceLock);
-    LxTraceSwitch = Routine;
+    LxTraceRoutines = Routines;
 }
 
 VOID
 LxTraceProcess(
     _In_ PLX_PROCESS Process,
-    _In_ BOOLEAN On)
+    _In_ UCHAR Mode)
 {
-    if (LxTraceSwitch == NULL)
+    PVOID Record = NULL;
+    BOOLEAN Killed;
+
+    if (LxTraceRoutines == NULL || Process->Traced == Mode)
         return;
-    ExAcquireFastMutex(&LxTraceLock);
-    if (Process->Traced != On)
+    if (Mode == LX_TRACE_RECORD)
     {
-        Process->Traced = On;
-        if (On && LxTracedProcesses++ == 0)
-            LxTraceSwitch(TRUE);
-        else if (!On && --LxTracedProcesses == 0)
-            LxTraceSwitch(FALSE);
+        Record = LxTraceRoutines->CreateRecord();
+        if (Record == NULL)
+            return;     /* traced less, not failed: tracing is a diagnosis */
     }
+    ExAcquireFastMutex(&LxTraceLock);
+    if (Process->Traced != LX_TRACE_OFF && Mode == LX_TRACE_OFF && --LxTracedProcesses == 0)
+        LxTraceRoutines->Switch(FALSE);
+    else if (Process->Traced == LX_TRACE_OFF && Mode != LX_TRACE_OFF && LxTracedProcesses++ == 0)
+        LxTraceRoutines->Switch(TRUE);
+    Process->Traced = Mode;
     ExReleaseFastMutex(&LxTraceLock);
+
+    if (Process->TraceRecord != NULL)
+    {
+        /* what a SIGKILL interrupted is what a hang report needs (the fuzzer's) */
+        Killed = Process->State == LXSS_PROCESS_KILLED && Process->Signal == LX_SIGKILL;
+        LxTraceRoutines->EndRecord(Process->TraceRecord, Killed);
+    }
+    Process->TraceRecord = Record;
 }
 
 /* The live processes whose real uid is Uid (RLIMIT_NPROC; Linux counts threads) */
@@ -494,7 +508,7 @@ LxCreateProcessFromRequest(
     Status = LxCaptureCallerToken(&Token, &Privileged);
     if (!NT_SUCCESS(Status))
         goto Cleanup;
-    if ((Request->Flags & (LXSS_CREATE_DEBUG_STDIO | LXSS_CREATE_TRACE)) && !Privileged)
+    if ((Request->Flags & (LXSS_CREATE_DEBUG_STDIO | LXSS_CREATE_TRACE | LXSS_CREATE_TRACE_RECORD)) && !Privileged)
     {
         Status = STATUS_ACCESS_DENIED;
         goto Cleanup;
@@ -533,7 +547,9 @@ LxCreateProcessFromRequest(
     InitializeListHead(&Process->Link);
     Process->Reaped = TRUE;     /* not in the table yet */
     if (Request->Flags & LXSS_CREATE_TRACE)
-        LxTraceProcess(Process, TRUE);
+        LxTraceProcess(Process, LX_TRACE_PRINT);
+    else if (Request->Flags & LXSS_CREATE_TRACE_RECORD)
+        LxTraceProcess(Process, LX_TRACE_RECORD);
 
     RootLength = RootData ? Request->RootDirectory.Length : sizeof(LxDefaultRoot) - sizeof(WCHAR);
     Process->Root.Buffer = ExAllocatePoolWithTag(PagedPool, RootLength + sizeof(WCHAR),

@@ -3,28 +3,19 @@
 // Builds tests/bench/getpid_loop.c (100000 getpid calls, prints ns per call) twice: with the
 // patched musl (int $0x2e, NT service table 2) and with stock musl (call *%gs:16 ->
 // int $128: the full-frame int $0x80 gate, lxcore/entry/pico.c), RUNS copies of each in
-// alternating order, and the native baseline tests/bench/ntbench.c (NtTestAlert and
-// NtQueryInformationProcess, 3 rounds each), which smss runs before the test runner
-// (`--inf`: Session Manager\BootExecute = "ntbench","lxtestrun", overriding lxgen's own).
+// alternating order, and the native baseline tests/bench/ntbench.c (its null-call rows:
+// NtTestAlert and NtQueryInformationProcess, 3 rounds each), which smss runs before the test
+// runner (`--inf`: Session Manager\BootExecute = "ntbench","lxtestrun", overriding lxgen's own).
 // Boots the build once with `lxgen test --manifest` and reads each figure from the serial
-// log ("lxss[pid]: 1234.5", "NTBENCH: NtTestAlert 650.2"). Prints per run, the medians and
-// the ratios. TCG figures: compare them with each other, not with hardware.
+// log ("lxss[pid]: 1234.5", "NTBENCH: null_ns 650.2"). Prints per run, the medians and the
+// ratios. TCG figures: compare them with each other, not with hardware. The whole table
+// (spawn, files, pipes, threads, futexes; and Linux on the same QEMU) is guest-table.ts.
 //   npx tsx tests/bench/guest-syscall.ts --build /work/ros/build [--runs 3] [--runner build] [--smp N]
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { BUILD_DIR, ROOT, rootPath } from '../../generator/src/paths.ts';
-import { buildMusl } from '../../generator/src/musl/build.ts';
-import { cc } from '../../generator/src/musl/cc.ts';
-import { resolveBuildDir } from '../../generator/src/vm/config.ts';
-import { buildNativeProgram } from '../../generator/src/vm/runner-build.ts';
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-}
+import { BUILD_DIR } from '../../generator/src/paths.ts';
+import { buildBenchProgram, figuresOf, lxgenTest, median, ntbenchArgs, reactosBuild } from './guest-bench.ts';
 
 const { values } = parseArgs({
   options: {
@@ -36,19 +27,12 @@ const { values } = parseArgs({
 });
 const runs = Number(values.runs);
 const dir = path.join(BUILD_DIR, 'bench-guest');
-mkdirSync(dir, { recursive: true });
-const src = rootPath('tests', 'bench', 'getpid_loop.c');
 const gates = [
   { tag: 'int2e', variant: 'patched' as const, what: 'int $0x2e (patched musl, table 2)' },
   { tag: 'int80', variant: 'stock' as const, what: 'int $0x80 (stock musl, full-frame gate)' },
 ];
+for (const g of gates) await buildBenchProgram('getpid_loop', path.join(dir, `getpid_${g.tag}`), g.variant);
 const manifest: object[] = [];
-for (const g of gates) {
-  const { sysroot } = await buildMusl({ variant: g.variant });
-  const bin = path.join(dir, `getpid_${g.tag}`);
-  const r = cc(['-O2', '-o', bin, src], { capture: true, sysroot });
-  if (r.status !== 0) throw new Error(`building ${bin} failed: ${r.output}`);
-}
 for (let i = 1; i <= runs; i++) {
   for (const g of gates) {
     const name = `getpid_${g.tag}_${i}`;
@@ -59,33 +43,12 @@ for (let i = 1; i <= runs; i++) {
 const manifestFile = path.join(dir, 'manifest.json');
 writeFileSync(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
 
-const buildDir = resolveBuildDir(values.build)?.dir;
-if (!buildDir) throw new Error('no ReactOS build: pass --build DIR or set LXSS_REACTOS_BUILD');
-const ntbench = await buildNativeProgram(buildDir, path.join(ROOT, 'tests', 'bench', 'ntbench.c'), dir);
-const inf = path.join(dir, 'ntbench.inf');
-writeFileSync(
-  inf,
-  [
-    '[Version]',
-    'Signature = "$Windows NT$"',
-    '[AddReg]',
-    'HKLM,"SYSTEM\\CurrentControlSet\\Control\\Session Manager","BootExecute",0x00010000,"ntbench","lxtestrun"',
-    '',
-  ].join('\r\n'),
-);
-const args = ['test', '--manifest', manifestFile, '--runner', values.runner ?? 'auto', '--add', `reactos/system32/ntbench.exe=${ntbench}`, '--inf', inf];
+const args = ['--manifest', manifestFile, '--runner', values.runner ?? 'auto', ...(await ntbenchArgs(reactosBuild(values.build), dir))];
 if (values.build) args.push('--build', values.build);
 if (values.smp) args.push('--smp', values.smp);
-const t = spawnSync(process.execPath, [path.join(ROOT, 'generator', 'bin', 'lxgen.js'), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-const summary = t.stdout.split('\n').filter((l) => /tests: |timing/.test(l));
-for (const l of summary) console.log(l);
-if (t.status !== 0) {
-  console.log(t.stdout);
-  throw new Error('lxgen test failed');
-}
+const log = lxgenTest(args);
 
 // "LXTAP: # run N - bench/getpid_int80_1", then the program's "lxss[pid]: 1234.5".
-const log = readFileSync(path.join(BUILD_DIR, 'vm', 'last-serial.log'), 'utf8');
 const figures = new Map<string, number[]>(gates.map((g) => [g.tag, []]));
 let current: string | null = null;
 for (const line of log.split('\n')) {
@@ -105,17 +68,14 @@ for (const g of gates) {
   const f = figures.get(g.tag)!;
   if (f.length !== runs) throw new Error(`expected ${runs} figures for ${g.tag}, found ${f.length} in the serial log`);
 }
-// "NTBENCH: NtTestAlert 650.2" before the runner's first line.
-const native = new Map<string, number[]>();
-for (const m of log.matchAll(/NTBENCH: (Nt\w+) (\d+(?:\.\d+)?)\s*$/gm)) {
-  native.set(m[1]!, [...(native.get(m[1]!) ?? []), Number(m[2])]);
-  console.log(`native ${m[1]}: ${m[2]} ns/call`);
-}
-if (!native.get('NtTestAlert')?.length) throw new Error('no NTBENCH figures in the serial log: ntbench did not run before the runner');
+// "NTBENCH: null_ns 650.200" before the runner's first line.
+const native = figuresOf(log, 'NTBENCH');
+for (const k of ['null_ns', 'query_ns']) for (const x of native.get(k) ?? []) console.log(`native ${k}: ${x} ns/call`);
+if (!native.get('null_ns')?.length) throw new Error('no NTBENCH figures in the serial log: ntbench did not run before the runner');
 const a = median(figures.get('int2e')!);
 const b = median(figures.get('int80')!);
-const nt = median(native.get('NtTestAlert')!);
-const query = median(native.get('NtQueryInformationProcess') ?? [NaN]);
+const nt = median(native.get('null_ns')!);
+const query = median(native.get('query_ns') ?? [NaN]);
 console.log(
   `guest getpid (100000 calls, median of ${runs}${values.smp ? `, --smp ${values.smp}` : ''}): ` +
     `${gates[0]!.what} ${a.toFixed(1)} ns, ${gates[1]!.what} ${b.toFixed(1)} ns, int80/int2e ${(b / a).toFixed(2)}`,

@@ -16,7 +16,9 @@
  * next seed, which the summary counts. A worker that makes no progress for 20 seconds is a
  * hang: its seed, call index and last call are printed, and the run fails (unless that call
  * was a sigreturn, whose fuzzed frame may send it anywhere: it is replaced). The last call of
- * each worker is kept in shared memory for that report. Exit status 0: no hang. */
+ * each worker is kept in shared memory for that report; the hung worker is then killed with
+ * SIGKILL, and lxcore, which records the fuzzer's calls (lxgen test --fuzz), prints its last
+ * 16 calls as it saw them ("lxrecent: ..."). Exit status 0: no hang. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -355,7 +357,8 @@ int main(int argc, char **argv)
 					kill(pids[w], SIGKILL);
 					last_progress[w] = time(0);
 				} else if (time(0) - last_progress[w] > HANG_SECONDS) {
-					printf("lxfuzz: HANG: worker %lu (seed %lu) after %lu calls, in call %ld (%#lx, %#lx, %#lx, %#lx, %#lx, %#lx)\n",
+					printf("lxfuzz: HANG: worker %lu (seed %lu) after %lu calls, in call %ld (%#lx, %#lx, %#lx, %#lx, %#lx, %#lx); "
+					       "its last calls follow as lxcore recorded them (lxrecent)\n",
 					       w, slots[w].seed, slots[w].done, slots[w].nr, slots[w].args[0], slots[w].args[1],
 					       slots[w].args[2], slots[w].args[3], slots[w].args[4], slots[w].args[5]);
 					fflush(stdout);

@@ -27,7 +27,9 @@
  * as the launcher's terminal, LXSS_CREATE_STDIO_TTY): the runner writes "lxss\n" into it
  * LXSS_STDIN_DELAY_MS after the start, then closes it ("pipe") or keeps it open until the
  * program ends ("tty"). "trace" creates the program with LXSS_CREATE_TRACE: its system
- * calls and its children's are logged on the debug port ("lxtrace: ..." lines).
+ * calls and its children's are logged on the debug port ("lxtrace: ..." lines); "record"
+ * with LXSS_CREATE_TRACE_RECORD: lxcore keeps each process's last calls and logs them
+ * ("lxrecent: ...") if it is killed by SIGKILL or the system bugchecks (the fuzzer).
  * The payload disk's root is the Linux "/" of every test; /tmp on it is writable.
  */
 
@@ -69,7 +71,7 @@ typedef struct _LXSS_PLANNED_TEST
     ULONG TimeoutSeconds;
     LONG ExpectedExecError; /* 0: the exec must succeed */
     CHAR Stdin;             /* 0, 'p' (a pipe) or 't' (the pipe as a terminal) */
-    BOOLEAN Trace;          /* LXSS_CREATE_TRACE */
+    ULONG Trace;            /* 0, LXSS_CREATE_TRACE or LXSS_CREATE_TRACE_RECORD */
 } LXSS_PLANNED_TEST, *PLXSS_PLANNED_TEST;
 
 /* NT path of the payload volume's root, without a trailing backslash. */
@@ -251,7 +253,7 @@ ParsePlan(PCHAR Text, PLXSS_PLANNED_TEST *Tests)
         if (!Id || !Name || !Path || !Exit || !Timeout || Count >= Capacity ||
             (Stdin && strcmp(Stdin, "pipe") != 0 && strcmp(Stdin, "tty") != 0 &&
              strcmp(Stdin, "-") != 0) ||
-            (Trace && strcmp(Trace, "trace") != 0))
+            (Trace && strcmp(Trace, "trace") != 0 && strcmp(Trace, "record") != 0))
         {
             TapPrint("# malformed plan line %lu", Count + 1);
             return -1;
@@ -265,7 +267,8 @@ ParsePlan(PCHAR Text, PLXSS_PLANNED_TEST *Tests)
             Array[Count].TimeoutSeconds = 30;
         Array[Count].ExpectedExecError = ExecError ? strtol(ExecError, NULL, 10) : 0;
         Array[Count].Stdin = (Stdin && Stdin[0] != '-') ? Stdin[0] : 0;
-        Array[Count].Trace = Trace != NULL;
+        Array[Count].Trace = !Trace ? 0 : strcmp(Trace, "trace") == 0 ? LXSS_CREATE_TRACE
+                                                                      : LXSS_CREATE_TRACE_RECORD;
         Count++;
     }
     *Tests = Array;
@@ -374,7 +377,7 @@ RunProgram(HANDLE Device, PLXSS_PLANNED_TEST Test, HANDLE StdinRead, PHANDLE Std
 
     RtlZeroMemory(Request, sizeof(Request));
     In->Size = sizeof(*In);
-    In->Flags = LXSS_CREATE_DEBUG_STDIO | (Test->Trace ? LXSS_CREATE_TRACE : 0);
+    In->Flags = LXSS_CREATE_DEBUG_STDIO | Test->Trace;
     if (StdinRead != NULL)
     {
         In->StdHandles[0] = StdinRead;

@@ -3,7 +3,8 @@
 // Also compiles the in-guest runner with the build's own flags when a build is configured.
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { resolveBuildDir } from '../../generator/src/vm/config.ts';
 import { DEFAULT_MANIFEST } from '../../generator/src/vm/payload.ts';
@@ -72,6 +73,25 @@ describe('lxgen test (integration)', () => {
       expect(r.stdout).toMatch(/^lxtrace: \[pid \d+\] exit_group\(0\) = \?$/m);
       // process/process forks and execs: untraced, none of its calls appear
       expect(r.stdout).not.toMatch(/^lxtrace: .*(fork|clone|execve|wait4)\(/m);
+    },
+    300_000,
+  );
+
+  it.skipIf(crashReason !== null)(
+    '--record: a process killed by SIGKILL leaves its last calls, the one it was in as not returned',
+    async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'lxss-record-'));
+      const bin = path.join(dir, 'sleeper');
+      const cc = await lxgen(['cc', '-O2', '-o', bin, path.join(ROOT, 'tests/vm/fixtures/sleeper.c')]);
+      expect(cc.exitCode, cc.stderr).toBe(0);
+      const manifest = path.join(dir, 'manifest.json');
+      writeFileSync(manifest, JSON.stringify([{ name: 'sleeper', group: 'record', needs: [], timeout: 3, exit: 0, path: bin }]));
+      const r = await lxgen(['test', '--manifest', manifest, '--record', 'sleeper']);
+      rmSync(dir, { recursive: true, force: true });
+      console.log(r.stdout.split('\n').filter((l) => /lxrecent|sleeper/.test(l)).join('\n'));
+      expect(r.exitCode).toBe(1); // the runner's timeout fails the test
+      expect(r.stdout).toMatch(/^lxrecent: \[pid \d+\] write\(1, "asleep\\n", 7\) = 7$/m);
+      expect(r.stdout).toMatch(/^lxrecent: \[pid \d+\] \w*nanosleep\w*\(.*\) = \? \(not returned\)$/m);
     },
     300_000,
   );

@@ -41,6 +41,10 @@ options:
   --trace PATTERN    trace the system calls of the tests PATTERN selects (as --filter) and of
                      their children: lxcore logs each call in strace's format ("lxtrace: [pid
                      T] name(args) = result <seconds>"), printed here and kept in the serial log
+  --record PATTERN   lxcore keeps the last 16 calls of each process of the tests PATTERN
+                     selects and prints them ("lxrecent: ...", the one it was in "= ? (not
+                     returned)") if the process is killed by SIGKILL (the runner's timeout,
+                     the fuzzer's hang report) or the system bugchecks; --fuzz always records
   --timeout SECONDS  overall timeout (default ${DEFAULT_MONITOR_OPTIONS.overallTimeoutMs / 1000})
   --boot-timeout S   boot-to-runner timeout (default ${DEFAULT_MONITOR_OPTIONS.bootTimeoutMs / 1000})
   --keep             keep the run directory (serial log, payload disk) under .lxss/vm/
@@ -80,6 +84,8 @@ options:
                      security descriptors: tests/vm/security.test.ts)
   --payload DEST=DIR put the files under DIR on the payload disk (the Linux root) under DEST,
                      e.g. elf=.lxss/conformance/busybox/tree; repeatable
+  --scratch MIB      that much more free space on the payload disk (FAT16: at most 2 GiB in
+                     all), for tests that write large files (tests/bench/guest-table.ts)
   --fuzz CALLS       run only the system call fuzzer (tests/fuzz/lxfuzz.c): CALLS random calls
                      from --workers N processes (default 4), seeded with --seed S (default: the
                      time; printed, so that a failing run can be repeated); --fuzz-trace prints
@@ -144,6 +150,7 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
       smp: { type: 'string' },
       filter: { type: 'string' },
       trace: { type: 'string' },
+      record: { type: 'string' },
       timeout: { type: 'string' },
       'boot-timeout': { type: 'string' },
       keep: { type: 'boolean', default: false },
@@ -161,6 +168,7 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
       disk: { type: 'string', multiple: true },
       inf: { type: 'string', multiple: true },
       payload: { type: 'string', multiple: true },
+      scratch: { type: 'string' },
       fuzz: { type: 'string' },
       seed: { type: 'string' },
       workers: { type: 'string', default: '4' },
@@ -195,6 +203,8 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
     }
   }
   const bootMs = seconds(values['boot-timeout'], '--boot-timeout');
+  const scratchMiB = values.scratch === undefined ? 0 : Number(values.scratch);
+  if (!Number.isInteger(scratchMiB) || scratchMiB < 0 || scratchMiB > 1024) throw new Error(`--scratch must be a whole number of MiB from 0 to 1024, not ${values.scratch}`);
 
   const choice = resolveBuildDir(values.build);
   if (!choice) {
@@ -213,7 +223,8 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
   if (values.fuzz !== undefined) {
     if (values.manifest || values.stock || values.filter) throw new Error('--fuzz runs the fuzzer alone: not with --manifest, --stock or --filter');
     const fuzz = await prepareFuzz(Number(values.fuzz), values.seed !== undefined ? Number(values.seed) : undefined, Number(values.workers), values['fuzz-trace'], (l) => console.log(l), values['fuzz-numbers']);
-    tests = planTests([fuzz.entry]);
+    // each worker's last calls, as lxcore saw them, for a hang or bugcheck report
+    tests = planTests([fuzz.entry]).map((t) => ({ ...t, trace: 'record' as const }));
     payloads.push(`elf=${fuzz.tree}`);
   } else if (values['crash-test']) {
     tests = [crashTest(1)];
@@ -232,9 +243,12 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
     if (tests.length === 0) throw new Error(values.filter ? `--filter ${values.filter} selects no test` : 'the manifest lists no test');
   }
 
-  if (values.trace !== undefined) {
-    for (const t of tests) if (matchesFilter(t.name, values.trace)) t.trace = true;
-    if (!tests.some((t) => t.trace)) throw new Error(`--trace ${values.trace} selects none of the ${tests.length} tests`);
+  for (const [option, mode] of [['trace', 'print'], ['record', 'record']] as const) {
+    const pattern = values[option];
+    if (pattern === undefined) continue;
+    const chosen = tests.filter((t) => matchesFilter(t.name, pattern));
+    if (!chosen.length) throw new Error(`--${option} ${pattern} selects none of the ${tests.length} tests`);
+    for (const t of chosen) t.trace = mode;
   }
   const vmDir = path.join(BUILD_DIR, 'vm');
   mkdirSync(vmDir, { recursive: true });
@@ -316,7 +330,7 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
   mkdirSync(runDir, { recursive: true });
   const payload = path.join(runDir, 'payload.img');
   const system = [...payloadSystemFiles((l) => console.log(l)), ...payloads.flatMap((p) => payloadDir(p, tests))];
-  await makePayloadImage(payload, tests, payloadSizeMiB(tests, system), system);
+  await makePayloadImage(payload, tests, payloadSizeMiB(tests, system) + scratchMiB, system);
   const logFile = path.join(runDir, 'serial.log');
   const qemu = process.env.LXSS_QEMU || 'qemu-system-i386';
   const extraArgs = process.env.LXSS_QEMU_ARGS ? process.env.LXSS_QEMU_ARGS.split(/\s+/).filter(Boolean) : [];
@@ -368,8 +382,8 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
     else if (e.kind === 'bailout') say(`[${el}] runner bailed out: ${e.reason}`);
     else if (e.kind === 'done') say(`[${el}] runner done: ${e.done.pass} passed, ${e.done.fail} failed, ${e.done.skip} skipped`);
   };
-  if (values.trace !== undefined) monitor.onLine = (line) => {
-    if (line.startsWith('lxtrace: ')) say(line);
+  monitor.onLine = (line) => {
+    if ((values.trace !== undefined && line.startsWith('lxtrace: ')) || line.startsWith('lxrecent: ')) say(line);
   };
   monitor.onKernelFailure = (f, t) => say(`[${fmtTime(t - monitor.startedAt)}] KERNEL: ${describeFailure(f)}`);
   const onTick = (ms: number) => {

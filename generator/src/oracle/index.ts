@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import { probeHostI386 } from './probe.ts';
 import { runNative } from './native.ts';
-import { runInVm } from './vm.ts';
+import { runInVm, type VmMachine } from './vm.ts';
 
 export type OracleKind = 'native' | 'vm';
 
@@ -83,7 +83,7 @@ export interface I386Batch {
 }
 
 /** Prepares `jobs` for the chosen oracle (or `kind`); nothing runs until a result is asked for. */
-export function i386Batch(jobs: I386Job[], opts: { kind?: OracleKind; log?: (line: string) => void } = {}): I386Batch {
+export function i386Batch(jobs: I386Job[], opts: { kind?: OracleKind; log?: (line: string) => void; machine?: VmMachine } = {}): I386Batch {
   const ids = new Set<string>();
   for (const j of jobs) {
     if (ids.has(j.id)) throw new Error(`i386 batch: job id ${j.id} twice`);
@@ -109,14 +109,14 @@ export function i386Batch(jobs: I386Job[], opts: { kind?: OracleKind; log?: (lin
   return {
     result(id) {
       known(id);
-      all ??= runInVm(jobs, { log: opts.log });
+      all ??= runInVm(jobs, { log: opts.log, machine: opts.machine });
       return all.get(id)!;
     },
   };
 }
 
 /** Runs one job on the chosen oracle. */
-export function runI386(job: Omit<I386Job, 'id'>, opts: { kind?: OracleKind; log?: (line: string) => void } = {}): Promise<I386Result> {
+export function runI386(job: Omit<I386Job, 'id'>, opts: { kind?: OracleKind; log?: (line: string) => void; machine?: VmMachine } = {}): Promise<I386Result> {
   return i386Batch([{ ...job, id: 'job' }], opts).result('job');
 }
 

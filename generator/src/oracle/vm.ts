@@ -189,11 +189,23 @@ export class RecordReader {
   }
 }
 
-export function qemuArgs(kernel: string, initrd: string, consoleLog: string): string[] {
+/**
+ * The VM's machine: by default 1 GiB, 2 CPUs and TCG's `max` CPU model; a benchmark that
+ * compares with the ReactOS guest gives the guest's (tests/bench/guest-table.ts): its memory,
+ * CPU count and QEMU's default CPU model (cpu: null).
+ */
+export interface VmMachine {
+  memoryMiB: number;
+  smp: number;
+  cpu?: string | null;
+}
+
+export function qemuArgs(kernel: string, initrd: string, consoleLog: string, machine?: VmMachine): string[] {
   const accel = process.env.LXSS_ORACLE_ACCEL ?? 'tcg';
+  const cpu = machine?.cpu === null ? [] : ['-cpu', machine?.cpu ?? (accel === 'tcg' ? 'max' : 'host')];
   return [
     '-nodefaults', '-display', 'none', '-no-reboot', '-monitor', 'none',
-    '-machine', 'pc', '-accel', accel, '-cpu', accel === 'tcg' ? 'max' : 'host', '-m', '1024', '-smp', '2',
+    '-machine', 'pc', '-accel', accel, ...cpu, '-m', String(machine?.memoryMiB ?? 1024), '-smp', String(machine?.smp ?? 2),
     '-kernel', kernel, '-initrd', initrd,
     '-append', 'console=ttyS0 loglevel=4 panic=-1 rdinit=/init',
     '-serial', `file:${consoleLog}`, '-serial', 'stdio',
@@ -201,7 +213,7 @@ export function qemuArgs(kernel: string, initrd: string, consoleLog: string): st
 }
 
 /** Boots the VM once for `jobs`; every job's promise settles as its record arrives. */
-export function runInVm(jobs: I386Job[], opts: { log?: Log } = {}): Map<string, Promise<I386Result>> {
+export function runInVm(jobs: I386Job[], opts: { log?: Log; machine?: VmMachine } = {}): Map<string, Promise<I386Result>> {
   const log = opts.log ?? ((l: string) => console.log(l));
   const pending = new Map<string, { resolve: (r: I386Result) => void; reject: (e: Error) => void }>();
   const results = new Map<string, Promise<I386Result>>();
@@ -214,7 +226,7 @@ export function runInVm(jobs: I386Job[], opts: { log?: Log } = {}): Map<string, 
     for (const p of pending.values()) p.reject(err);
     pending.clear();
   };
-  void boot(jobs, log, pending).catch(failAll);
+  void boot(jobs, log, pending, opts.machine).catch(failAll);
   return results;
 }
 
@@ -222,6 +234,7 @@ async function boot(
   jobs: I386Job[],
   log: Log,
   pending: Map<string, { resolve: (r: I386Result) => void; reject: (e: Error) => void }>,
+  machine?: VmMachine,
 ): Promise<void> {
   const { kernel, bins } = await withLock(path.join(ORACLE_DIR, '.lock'), async () => ({ kernel: ensureKernel(log), bins: vmBinaries(log) }));
   mkdirSync(ORACLE_DIR, { recursive: true });
@@ -231,7 +244,7 @@ async function boot(
   writeFileSync(initrd, initramfs(jobs, bins));
   const qemu = process.env.LXSS_QEMU || 'qemu-system-i386';
   const started = Date.now();
-  const child = spawn(qemu, qemuArgs(kernel, initrd, consoleLog), { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(qemu, qemuArgs(kernel, initrd, consoleLog, machine), { stdio: ['ignore', 'pipe', 'pipe'] });
   const reader = new RecordReader();
   let stderr = '';
   let firstResultMs: number | undefined;

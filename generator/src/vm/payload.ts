@@ -44,8 +44,12 @@ export interface PlannedElf {
   needs: string[];
   /** Set for an expected-exec-failure entry: the LinuxError CREATE_PROCESS must give. */
   execError?: number;
-  /** Create it with LXSS_CREATE_TRACE (lxgen test --trace): its system calls on the debug port. */
-  trace?: boolean;
+  /**
+   * "print": create it with LXSS_CREATE_TRACE (lxgen test --trace): its system calls on the
+   * debug port; "record": with LXSS_CREATE_TRACE_RECORD (the fuzzer): its last calls, printed
+   * if a process of it is killed by SIGKILL or the system bugchecks.
+   */
+  trace?: 'print' | 'record';
   /** stdin the runner holds (suite.ts StdinMode): a pipe, or a pipe presented as its terminal */
   stdin?: StdinMode;
 }
@@ -154,12 +158,12 @@ export function hangTest(id: number): PlannedElf {
 }
 
 export function planText(tests: PlannedElf[]): string {
-  const lines = ['# lxss test plan v1 (lxgen test): id, name, path, expected exit status, timeout s[, expected exec error or -[, stdin pipe|tty|-[, trace]]]'];
+  const lines = ['# lxss test plan v1 (lxgen test): id, name, path, expected exit status, timeout s[, expected exec error or -[, stdin pipe|tty|-[, trace|record]]]'];
   for (const t of tests) {
     const f: (string | number)[] = [t.id, t.name, t.diskPath, t.expectedExit, t.timeout];
     if (t.execError !== undefined || t.stdin !== undefined || t.trace) f.push(t.execError ?? '-');
     if (t.stdin !== undefined || t.trace) f.push(t.stdin ?? '-');
-    if (t.trace) f.push('trace');
+    if (t.trace) f.push(t.trace === 'print' ? 'trace' : 'record');
     lines.push(f.join('\t'));
   }
   return lines.join('\n') + '\n';
