@@ -148,6 +148,27 @@ LxDispatchDeviceControl(
             break;
         }
 
+        case IOCTL_LXSS_QUERY_COUNTERS:
+        {
+            PLXSS_COUNTERS Counters = Buffer;
+
+            if (OutLength < sizeof(LXSS_COUNTERS))
+            {
+                Status = STATUS_BUFFER_TOO_SMALL;
+                break;
+            }
+            RtlZeroMemory(Counters, sizeof(*Counters));
+            Counters->Size = sizeof(*Counters);
+            Counters->Processes = LxLiveProcessBlocks();
+            Counters->Threads = LxThreadCount();
+            Counters->Regions = LxMmRegionCount();
+            Counters->FutexWaiters = LxFutexWaiterCount();
+            Counters->KindCount = LxFileCounts(Counters->Kinds, LXSS_COUNTER_KINDS, &Counters->Files);
+            Information = sizeof(*Counters);
+            Status = STATUS_SUCCESS;
+            break;
+        }
+
         case IOCTL_LXSS_CREATE_PROCESS:
         {
             LXSS_CREATE_PROCESS_OUT Reply;

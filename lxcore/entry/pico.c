@@ -110,7 +110,7 @@ LxPicoExitThread(
     }
     InterlockedDecrement(&Thread->Process->ThreadCount);
     LxDereferenceProcess(Thread->Process);
-    ExFreePoolWithTag(Thread, LX_TAG_THREAD);
+    LxFreeThreadBlock(Thread);
 }
 
 VOID

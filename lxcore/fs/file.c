@@ -10,6 +10,67 @@
 #define NDEBUG
 #include <debug.h>
 
+/* Live descriptions of each kind (IOCTL_LXSS_QUERY_COUNTERS), by operations table */
+typedef struct _LX_FILE_KIND_COUNT
+{
+    PCLX_FILE_OPERATIONS Ops;
+    LONG Live;
+} LX_FILE_KIND_COUNT;
+
+static LX_FILE_KIND_COUNT LxFileKinds[LXSS_COUNTER_KINDS];
+static KSPIN_LOCK LxFileKindLock;   /* zero, an initialised spin lock */
+
+static
+VOID
+LxCountFile(
+    _In_ PCLX_FILE_OPERATIONS Ops,
+    _In_ LONG Delta)
+{
+    KIRQL OldIrql;
+    ULONG i;
+
+    KeAcquireSpinLock(&LxFileKindLock, &OldIrql);
+    for (i = 0; i < LXSS_COUNTER_KINDS; i++)
+    {
+        /* the last slot takes every kind beyond the table */
+        if (LxFileKinds[i].Ops == NULL || LxFileKinds[i].Ops == Ops || i == LXSS_COUNTER_KINDS - 1)
+        {
+            if (LxFileKinds[i].Ops == NULL)
+                LxFileKinds[i].Ops = Ops;
+            LxFileKinds[i].Live += Delta;
+            break;
+        }
+    }
+    KeReleaseSpinLock(&LxFileKindLock, OldIrql);
+}
+
+/* The live descriptions of each kind seen so far (at most Max kinds) and of all kinds */
+ULONG
+LxFileCounts(
+    _Out_writes_(Max) PLXSS_FILE_COUNT Kinds,
+    _In_ ULONG Max,
+    _Out_ PULONG Total)
+{
+    KIRQL OldIrql;
+    ULONG i, Count = 0;
+
+    *Total = 0;
+    KeAcquireSpinLock(&LxFileKindLock, &OldIrql);
+    for (i = 0; i < LXSS_COUNTER_KINDS && LxFileKinds[i].Ops != NULL; i++)
+    {
+        *Total += (ULONG)LxFileKinds[i].Live;
+        if (Count < Max)
+        {
+            RtlStringCbCopyA(Kinds[Count].Kind, sizeof(Kinds[Count].Kind),
+                             i == LXSS_COUNTER_KINDS - 1 ? "other" : LxFileKinds[i].Ops->Kind);
+            Kinds[Count].Live = (ULONG)LxFileKinds[i].Live;
+            Count++;
+        }
+    }
+    KeReleaseSpinLock(&LxFileKindLock, OldIrql);
+    return Count;
+}
+
 /* One allocation: the description, then PrivateSize bytes of the kind's state (zeroed). */
 PLX_FILE
 LxAllocateFile(
@@ -23,6 +84,7 @@ LxAllocateFile(
     if (File == NULL)
         return NULL;
     RtlZeroMemory(File, sizeof(*File) + PrivateSize);
+    LxCountFile(Ops, 1);
     File->RefCount = 1;
     File->Ops = Ops;
     File->Private = PrivateSize ? (PVOID)(File + 1) : NULL;
@@ -52,6 +114,7 @@ LxDereferenceFile(
         File->Ops->Release(File);
     if (File->Path != NULL)
         ExFreePoolWithTag(File->Path, LX_TAG_FILE);
+    LxCountFile(File->Ops, -1);
     ExFreePoolWithTag(File, LX_TAG_FILE);
 }
 

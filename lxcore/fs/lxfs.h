@@ -121,6 +121,7 @@ PLX_FILE LxAllocateFile(_In_ PCLX_FILE_OPERATIONS Ops, _In_ ULONG StatusFlags, _
                         _In_ SIZE_T PrivateSize);
 VOID LxReferenceFile(_In_ PLX_FILE File);
 VOID LxDereferenceFile(_In_ PLX_FILE File);
+ULONG LxFileCounts(_Out_writes_(Max) struct _LXSS_FILE_COUNT *Kinds, _In_ ULONG Max, _Out_ PULONG Total);
 BOOLEAN LxFileIsDirectory(_In_ PLX_FILE File);
 LONG LxFileRead(_In_ PLX_FILE File, _In_ ULONG_PTR Buffer, _In_ SIZE_T Count, _In_opt_ PLONGLONG Position);
 LONG LxFileWrite(_In_ PLX_FILE File, _In_ ULONG_PTR Buffer, _In_ SIZE_T Count, _In_opt_ PLONGLONG Position);
@@ -458,7 +459,7 @@ LONG LxWalkPath(_In_ PLX_PROCESS Process, _In_ PCSTR Base, _In_ PCSTR Path,
 VOID LxInitializeMetadata(VOID);
 VOID LxMetaSetMode(_In_ PLX_PROCESS Process, _In_ PCSTR Path, _In_ ULONG Mode);
 BOOLEAN LxMetaGetMode(_In_ PLX_PROCESS Process, _In_ PCSTR Path, _Out_ PULONG Mode);
-VOID LxMetaRemove(_In_ PLX_PROCESS Process, _In_ PCSTR Path);
+VOID LxMetaRemove(_In_ PLX_PROCESS Process, _In_ PCSTR Path, _In_ BOOLEAN Tree);
 VOID LxMetaRename(_In_ PLX_PROCESS Process, _In_ PCSTR OldPath, _In_ PCSTR NewPath);
 
 #endif /* _LXFS_H_ */

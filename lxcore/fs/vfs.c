@@ -27,6 +27,18 @@ static const CHAR LxSymlinkMagic[] = "!<symlink>";
 /* ---------------------------------------------------------------------------------------- */
 /* Symbolic links                                                                          */
 
+/* Whether a file with these attributes may be one of lxcore's links (read it to know) */
+static
+BOOLEAN
+LxMayBeSymlink(
+    _In_ const FILE_NETWORK_OPEN_INFORMATION *Info)
+{
+    return (Info->FileAttributes & FILE_ATTRIBUTE_SYSTEM) &&
+           !(Info->FileAttributes & FILE_ATTRIBUTE_DIRECTORY) &&
+           Info->EndOfFile.QuadPart > (LONGLONG)LX_SYMLINK_MAGIC_LENGTH &&
+           Info->EndOfFile.QuadPart <= LX_SYMLINK_MAGIC_LENGTH + LX_PATH_MAX;
+}
+
 /* Reads the target of a symlink. Returns its length (Target NUL-terminated), -EINVAL when
  * the name exists but is not a link (*NotDirectory: and is not a directory either), or
  * another -errno (-ENOENT...). */
@@ -70,10 +82,7 @@ LxReadSymlinkOf(
     }
     if (NotDirectory)
         *NotDirectory = !(Info.FileAttributes & FILE_ATTRIBUTE_DIRECTORY);
-    if (!(Info.FileAttributes & FILE_ATTRIBUTE_SYSTEM) ||
-        (Info.FileAttributes & FILE_ATTRIBUTE_DIRECTORY) ||
-        Info.EndOfFile.QuadPart <= (LONGLONG)LX_SYMLINK_MAGIC_LENGTH ||
-        Info.EndOfFile.QuadPart > LX_SYMLINK_MAGIC_LENGTH + LX_PATH_MAX)
+    if (!LxMayBeSymlink(&Info))
     {
         ExFreePoolWithTag(NtPath.Buffer, LX_TAG_TEMP);
         return -LX_EINVAL;
@@ -194,8 +203,84 @@ LxWalkReadlink(
     return (Result == -LX_EINVAL && NotDirectory) ? -LX_ENOTDIR : Result;
 }
 
+/* The walk's reader for a path taken as it is written: no component is a link */
+static
+int
+LxWalkNoLinks(
+    _In_ void *Context,
+    _In_ const char *Resolved,
+    _Out_writes_(TargetSize) char *Target,
+    _In_ size_t TargetSize)
+{
+    UNREFERENCED_PARAMETER(Context);
+    UNREFERENCED_PARAMETER(Resolved);
+    UNREFERENCED_PARAMETER(Target);
+    UNREFERENCED_PARAMETER(TargetSize);
+    return -LX_EINVAL;
+}
+
+/* Whether Path has a ".." component: the link walk gives it the meaning of the links before */
+static
+BOOLEAN
+LxHasDotDot(
+    _In_ PCSTR Path)
+{
+    PCSTR p;
+
+    for (p = strstr(Path, ".."); p != NULL; p = strstr(p + 2, ".."))
+    {
+        if ((p == Path || p[-1] == '/') && (p[2] == ANSI_NULL || p[2] == '/'))
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/*
+ * Whether Resolved, the path as written (LxWalkNoLinks), is what the walk that follows links
+ * would give, from one NT query instead of one for each component. It is when NT reaches the
+ * file, or all of it but a missing last name (STATUS_OBJECT_NAME_NOT_FOUND), since NT goes
+ * through directories only and lxcore's links are files; and when the last component is not
+ * a link to follow. Anything else (a missing or non-directory component on the way, a link,
+ * a file named with a trailing slash) is left to the walk, which gives Linux's answer.
+ * /proc and /dev, which the walk never asks NT about, are what they are written as.
+ */
+static
+BOOLEAN
+LxWalkFindsNoLinks(
+    _In_ PLX_PROCESS Process,
+    _In_ PCSTR Resolved,
+    _In_ BOOLEAN FollowLast,
+    _In_ ULONG PathFlags)
+{
+    FILE_NETWORK_OPEN_INFORMATION Info;
+    OBJECT_ATTRIBUTES ObjectAttributes;
+    UNICODE_STRING NtPath;
+    NTSTATUS Status;
+
+    if (strcmp(Resolved, "/") == 0 || lx_path_is_under(Resolved, "/proc") ||
+        lx_path_is_under(Resolved, "/dev"))
+        return TRUE;
+    if (LxNtPathOf(Process, Resolved, &NtPath) < 0)
+        return FALSE;
+    InitializeObjectAttributes(&ObjectAttributes, &NtPath,
+                               OBJ_KERNEL_HANDLE | OBJ_CASE_INSENSITIVE, NULL, NULL);
+    Status = LxQueryAttributesChecked(&ObjectAttributes, &Info);
+    ExFreePoolWithTag(NtPath.Buffer, LX_TAG_TEMP);
+    if (Status == STATUS_OBJECT_NAME_NOT_FOUND)
+        return TRUE;
+    if (!NT_SUCCESS(Status))
+        return FALSE;
+    if (Info.FileAttributes & FILE_ATTRIBUTE_DIRECTORY)
+        return TRUE;
+    if (PathFlags & LX_PATH_TRAILING_SLASH)
+        return FALSE;
+    return !FollowLast || !LxMayBeSymlink(&Info);
+}
+
 /* Resolves Path against Base following symbolic links (lx_path_walk in lxcore/core does the
- * walking; this supplies the link reader). Out is LX_PATH_MAX bytes. */
+ * walking; this supplies the link reader). Out is LX_PATH_MAX bytes. A path without ".." is
+ * first taken as written and checked with one NT query (LxWalkFindsNoLinks): most paths name
+ * no link, and a walk asks NT about every component. */
 LONG
 LxWalkPath(
     _In_ PLX_PROCESS Process,
@@ -212,8 +297,18 @@ LxWalkPath(
     Scratch = ExAllocatePoolWithTag(PagedPool, LX_WALK_SCRATCH, LX_TAG_TEMP);
     if (Scratch == NULL)
         return -LX_ENOMEM;
+    if (!LxHasDotDot(Path))
+    {
+        Result = lx_path_walk(Base, Path, FollowLast, Out, &PathFlags, LxWalkNoLinks, NULL,
+                              Scratch);
+        if (Result >= 0 && LxWalkFindsNoLinks(Process, Out, FollowLast, PathFlags))
+            goto Done;
+        PathFlags = 0;
+    }
     Result = lx_path_walk(Base, Path, FollowLast, Out, &PathFlags, LxWalkReadlink, Process,
                           Scratch);
+
+Done:
     ExFreePoolWithTag(Scratch, LX_TAG_TEMP);
     if (Flags)
         *Flags = PathFlags;
@@ -225,21 +320,29 @@ LxWalkPath(
 
 typedef struct _LX_META
 {
-    LIST_ENTRY Link;
+    LIST_ENTRY Link;            /* in its bucket */
     ULONGLONG RootHash;
     ULONG Mode;
     CHAR Path[ANYSIZE_ARRAY];
 } LX_META, *PLX_META;
 
+/* Hashed by root and path: a program that makes ten thousand files must not walk them all on
+ * each open, stat or unlink (tests/bench/guest-table.ts found that). A subtree (rmdir, rename)
+ * is a walk of every bucket. */
+#define LX_META_BUCKETS     1024
+
 static FAST_MUTEX LxMetaLock;
-static LIST_ENTRY LxMetaList;
+static LIST_ENTRY LxMetaBuckets[LX_META_BUCKETS];
 static BOOLEAN LxMetaReady;
 
 VOID
 LxInitializeMetadata(VOID)
 {
+    ULONG i;
+
     ExInitializeFastMutex(&LxMetaLock);
-    InitializeListHead(&LxMetaList);
+    for (i = 0; i < LX_META_BUCKETS; i++)
+        InitializeListHead(&LxMetaBuckets[i]);
     LxMetaReady = TRUE;
 }
 
@@ -257,20 +360,46 @@ LxRootHash(
 }
 
 static
+PLIST_ENTRY
+LxMetaBucket(
+    _In_ ULONGLONG RootHash,
+    _In_ PCSTR Path)
+{
+    ULONGLONG Hash = RootHash;
+
+    while (*Path)
+        Hash = (Hash ^ (UCHAR)*Path++) * 1099511628211ULL;
+    return &LxMetaBuckets[(ULONG)(Hash ^ (Hash >> 32)) % LX_META_BUCKETS];
+}
+
+static
 PLX_META
 LxMetaFind(
     _In_ ULONGLONG RootHash,
     _In_ PCSTR Path)
 {
-    PLIST_ENTRY Entry;
+    PLIST_ENTRY Bucket = LxMetaBucket(RootHash, Path), Entry;
 
-    for (Entry = LxMetaList.Flink; Entry != &LxMetaList; Entry = Entry->Flink)
+    for (Entry = Bucket->Flink; Entry != Bucket; Entry = Entry->Flink)
     {
         PLX_META Meta = CONTAINING_RECORD(Entry, LX_META, Link);
         if (Meta->RootHash == RootHash && strcmp(Meta->Path, Path) == 0)
             return Meta;
     }
     return NULL;
+}
+
+/* TRUE if Meta is Path or lies below it */
+static
+BOOLEAN
+LxMetaUnder(
+    _In_ PLX_META Meta,
+    _In_ ULONGLONG RootHash,
+    _In_ PCSTR Path,
+    _In_ SIZE_T Length)
+{
+    return Meta->RootHash == RootHash && strncmp(Meta->Path, Path, Length) == 0 &&
+           (Meta->Path[Length] == ANSI_NULL || Meta->Path[Length] == '/');
 }
 
 VOID
@@ -296,7 +425,7 @@ LxMetaSetMode(
             Meta->RootHash = RootHash;
             Meta->Mode = 0;
             RtlCopyMemory(Meta->Path, Path, Length + 1);
-            InsertHeadList(&LxMetaList, &Meta->Link);
+            InsertHeadList(LxMetaBucket(RootHash, Path), &Meta->Link);
         }
     }
     if (Meta != NULL)
@@ -331,28 +460,39 @@ LxMetaGetMode(
     return Found;
 }
 
-/* Forgets Path and everything below it. */
+/* Forgets Path, and with Tree everything below it (a directory). */
 VOID
 LxMetaRemove(
     _In_ PLX_PROCESS Process,
-    _In_ PCSTR Path)
+    _In_ PCSTR Path,
+    _In_ BOOLEAN Tree)
 {
     ULONGLONG RootHash = LxRootHash(Process);
     SIZE_T Length = strlen(Path);
     PLIST_ENTRY Entry, Next;
+    PLX_META Meta;
+    ULONG i;
 
     if (!LxMetaReady)
         return;
     ExAcquireFastMutex(&LxMetaLock);
-    for (Entry = LxMetaList.Flink; Entry != &LxMetaList; Entry = Next)
+    Meta = LxMetaFind(RootHash, Path);
+    if (Meta != NULL)
     {
-        PLX_META Meta = CONTAINING_RECORD(Entry, LX_META, Link);
-        Next = Entry->Flink;
-        if (Meta->RootHash == RootHash && strncmp(Meta->Path, Path, Length) == 0 &&
-            (Meta->Path[Length] == ANSI_NULL || Meta->Path[Length] == '/'))
+        RemoveEntryList(&Meta->Link);
+        ExFreePoolWithTag(Meta, LX_TAG_META);
+    }
+    for (i = 0; Tree && i < LX_META_BUCKETS; i++)
+    {
+        for (Entry = LxMetaBuckets[i].Flink; Entry != &LxMetaBuckets[i]; Entry = Next)
         {
-            RemoveEntryList(&Meta->Link);
-            ExFreePoolWithTag(Meta, LX_TAG_META);
+            Meta = CONTAINING_RECORD(Entry, LX_META, Link);
+            Next = Entry->Flink;
+            if (LxMetaUnder(Meta, RootHash, Path, Length))
+            {
+                RemoveEntryList(&Meta->Link);
+                ExFreePoolWithTag(Meta, LX_TAG_META);
+            }
         }
     }
     ExReleaseFastMutex(&LxMetaLock);
@@ -369,23 +509,26 @@ LxMetaRename(
     SIZE_T OldLength = strlen(OldPath), NewLength = strlen(NewPath);
     LIST_ENTRY Moved;
     PLIST_ENTRY Entry, Next;
+    ULONG i;
 
     if (!LxMetaReady)
         return;
-    LxMetaRemove(Process, NewPath);     /* the replaced target's entries */
+    LxMetaRemove(Process, NewPath, TRUE);   /* the replaced target's entries */
     InitializeListHead(&Moved);
     ExAcquireFastMutex(&LxMetaLock);
-    for (Entry = LxMetaList.Flink; Entry != &LxMetaList; Entry = Next)
+    for (i = 0; i < LX_META_BUCKETS; i++)
     {
-        PLX_META Meta = CONTAINING_RECORD(Entry, LX_META, Link);
-        Next = Entry->Flink;
-        if (Meta->RootHash == RootHash && strncmp(Meta->Path, OldPath, OldLength) == 0 &&
-            (Meta->Path[OldLength] == ANSI_NULL || Meta->Path[OldLength] == '/'))
+        for (Entry = LxMetaBuckets[i].Flink; Entry != &LxMetaBuckets[i]; Entry = Next)
         {
-            SIZE_T Tail = strlen(Meta->Path + OldLength);
-            PLX_META New = ExAllocatePoolWithTag(PagedPool,
-                                                 FIELD_OFFSET(LX_META, Path) + NewLength + Tail + 1,
-                                                 LX_TAG_META);
+            PLX_META Meta = CONTAINING_RECORD(Entry, LX_META, Link), New;
+            SIZE_T Tail;
+
+            Next = Entry->Flink;
+            if (!LxMetaUnder(Meta, RootHash, OldPath, OldLength))
+                continue;
+            Tail = strlen(Meta->Path + OldLength);
+            New = ExAllocatePoolWithTag(PagedPool, FIELD_OFFSET(LX_META, Path) + NewLength + Tail + 1,
+                                        LX_TAG_META);
             RemoveEntryList(&Meta->Link);
             if (New != NULL && NewLength + Tail < LX_PATH_MAX)
             {
@@ -402,7 +545,11 @@ LxMetaRename(
             ExFreePoolWithTag(Meta, LX_TAG_META);
         }
     }
+    /* into their buckets only now: the walk above must not meet them again */
     while (!IsListEmpty(&Moved))
-        InsertHeadList(&LxMetaList, RemoveHeadList(&Moved));
+    {
+        PLX_META Meta = CONTAINING_RECORD(RemoveHeadList(&Moved), LX_META, Link);
+        InsertHeadList(LxMetaBucket(RootHash, Meta->Path), &Meta->Link);
+    }
     ExReleaseFastMutex(&LxMetaLock);
 }

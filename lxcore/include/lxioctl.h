@@ -38,7 +38,8 @@
 #define LXSS_INTERFACE_VERSION_MAJOR 1
 #define LXSS_INTERFACE_VERSION_MINOR 4     /* 1: LXSS_CREATE_STDIO_TTY; 2: ProgramPath;
                                               3: LXSS_CREATE_TRACE;
-                                              4: LXSS_CREATE_TRACE_RECORD */
+                                              4: LXSS_CREATE_TRACE_RECORD,
+                                                 IOCTL_LXSS_QUERY_COUNTERS */
 
 #ifndef CTL_CODE
 #define CTL_CODE(DeviceType, Function, Method, Access) \
@@ -76,6 +77,11 @@
 #define IOCTL_LXSS_SIGNAL_PROCESS \
     CTL_CODE(FILE_DEVICE_LXSS, 0x803, METHOD_BUFFERED, FILE_READ_DATA | FILE_WRITE_DATA)
 
+/* In: nothing. Out: LXSS_COUNTERS. What lxcore holds now, counted where it is allocated and
+ * freed: the leak check of the test runner compares them before and after a suite. */
+#define IOCTL_LXSS_QUERY_COUNTERS \
+    CTL_CODE(FILE_DEVICE_LXSS, 0x804, METHOD_BUFFERED, FILE_READ_DATA)
+
 /* ------------------------------------------------------------------------------------------ */
 
 typedef struct _LXSS_BLOB
@@ -99,6 +105,27 @@ typedef struct _LXSS_INFORMATION
     ULONG ProcessCount;         /* live or not yet reaped Linux processes */
     ULONG Reserved;
 } LXSS_INFORMATION, *PLXSS_INFORMATION;
+
+/* IOCTL_LXSS_QUERY_COUNTERS's reply */
+#define LXSS_COUNTER_KINDS  24
+
+typedef struct _LXSS_FILE_COUNT
+{
+    CHAR Kind[16];              /* LX_FILE_OPERATIONS.Kind ("ntfile", "pipe"...); "other" */
+    ULONG Live;                 /* open file descriptions of that kind */
+} LXSS_FILE_COUNT, *PLXSS_FILE_COUNT;
+
+typedef struct _LXSS_COUNTERS
+{
+    ULONG Size;                 /* sizeof(LXSS_COUNTERS) */
+    ULONG Processes;            /* Linux processes not yet freed */
+    ULONG Threads;              /* Linux threads (LX_THREAD blocks) */
+    ULONG Regions;              /* mappings of all processes (LX_REGION blocks) */
+    ULONG FutexWaiters;         /* futex wait blocks */
+    ULONG Files;                /* open file descriptions, all kinds */
+    ULONG KindCount;            /* entries of Kinds in use: the kinds made since boot */
+    LXSS_FILE_COUNT Kinds[LXSS_COUNTER_KINDS];
+} LXSS_COUNTERS, *PLXSS_COUNTERS;
 
 /* LXSS_CREATE_PROCESS_IN.Flags */
 /* fds 0/1/2 are not handles: fd 0 reads EOF, fds 1 and 2 go to the kernel debug output

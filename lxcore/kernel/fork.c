@@ -273,7 +273,7 @@ LxAllocateChild(
     PLIST_ENTRY Entry;
     ULONG Fd;
 
-    Child = ExAllocatePoolWithTag(NonPagedPool, sizeof(*Child), LX_TAG_PROCESS);
+    Child = LxAllocateProcessBlock();
     if (Child == NULL)
         return NULL;
     RtlZeroMemory(Child, sizeof(*Child));
@@ -333,7 +333,7 @@ LxAllocateChild(
     for (Entry = Parent->Regions.Flink; Entry != &Parent->Regions; Entry = Entry->Flink)
     {
         PLX_REGION Region = CONTAINING_RECORD(Entry, LX_REGION, Link);
-        PLX_REGION Copy = ExAllocatePoolWithTag(NonPagedPool, sizeof(*Copy), LX_TAG_REGION);
+        PLX_REGION Copy = LxMmAllocateRegion();
         if (Copy == NULL)
             continue;
         *Copy = *Region;
@@ -499,7 +499,7 @@ LxFork(
         InterlockedDecrement(&Child->ThreadCount);
         LxDereferenceProcess(Child);
         LxDereferenceProcess(Child);
-        ExFreePoolWithTag(ChildThread, LX_TAG_THREAD);
+        LxFreeThreadBlock(ChildThread);
         ZwClose(ChildHandle);
         ExFreePoolWithTag(Buffer, LX_TAG_TEMP);
         LxVforkRelease(Child, FALSE);

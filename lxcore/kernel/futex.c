@@ -46,6 +46,22 @@ typedef struct _LX_FUTEX_WAITER
 
 static FAST_MUTEX LxFutexLock;
 static LIST_ENTRY LxFutexWaiters;
+static LONG LxLiveFutexWaiters;        /* waiter blocks (IOCTL_LXSS_QUERY_COUNTERS) */
+
+ULONG
+LxFutexWaiterCount(VOID)
+{
+    return (ULONG)LxLiveFutexWaiters;
+}
+
+static
+VOID
+LxFreeFutexWaiter(
+    _In_ PLX_FUTEX_WAITER Waiter)
+{
+    InterlockedDecrement(&LxLiveFutexWaiters);
+    ExFreePoolWithTag(Waiter, LX_TAG_THREAD);
+}
 
 VOID
 LxInitializeFutexes(VOID)
@@ -103,7 +119,7 @@ LxFutexThreadExit(
         RemoveEntryList(&Waiter->Link);
     ExReleaseFastMutex(&LxFutexLock);
     if (Waiter != NULL)
-        ExFreePoolWithTag(Waiter, LX_TAG_THREAD);
+        LxFreeFutexWaiter(Waiter);
 }
 
 /* Timeout: Relative (FUTEX_WAIT) or absolute on Clock (FUTEX_WAIT_BITSET); *Interval gets an
@@ -153,6 +169,7 @@ LxNewFutexWaiter(
 
     if (Waiter == NULL)
         return NULL;
+    InterlockedIncrement(&LxLiveFutexWaiters);
     RtlZeroMemory(Waiter, sizeof(*Waiter));
     if (Pi)
     {
@@ -214,7 +231,7 @@ LxFutexUnqueue(
         RemoveEntryList(&Waiter->Link);
     Thread->FutexWaiter = NULL;
     ExReleaseFastMutex(&LxFutexLock);
-    ExFreePoolWithTag(Waiter, LX_TAG_THREAD);
+    LxFreeFutexWaiter(Waiter);
     return Woken;
 }
 
@@ -246,7 +263,7 @@ LxFutexWait(
     if (Result < 0)
     {
         ExReleaseFastMutex(&LxFutexLock);
-        ExFreePoolWithTag(Waiter, LX_TAG_THREAD);
+        LxFreeFutexWaiter(Waiter);
         return Result;
     }
     InsertTailList(&LxFutexWaiters, &Waiter->Link);

@@ -498,7 +498,7 @@ LxLoadElf(
         goto Cleanup;
 
     /* The initial thread: its Linux tid is the pid */
-    Thread = ExAllocatePoolWithTag(NonPagedPool, sizeof(*Thread), LX_TAG_THREAD);
+    Thread = LxAllocateThreadBlock();
     if (Thread == NULL)
     {
         Result = -LX_ENOMEM;
@@ -527,7 +527,7 @@ LxLoadElf(
         InterlockedDecrement(&LxProcess->ThreadCount);
         LxDereferenceProcess(LxProcess);
         LxDereferenceProcess(LxProcess);
-        ExFreePoolWithTag(Thread, LX_TAG_THREAD);
+        LxFreeThreadBlock(Thread);
         Result = -LX_ENOMEM;
         goto Cleanup;
     }

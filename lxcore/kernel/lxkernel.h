@@ -225,6 +225,8 @@ PLX_PROCESS LxLookupProcess(_In_ ULONG Pid);   /* referenced */
 VOID LxInitializeLimits(_Out_ PLX_PROCESS Process);
 ULONG LxCollectProcesses(_In_ LONG Pgid, _Out_writes_(Max) PLX_PROCESS *Out, _In_ ULONG Max);
 ULONG LxProcessCount(VOID);
+PLX_PROCESS LxAllocateProcessBlock(VOID);
+ULONG LxLiveProcessBlocks(VOID);
 ULONG LxAllocatePid(VOID);
 VOID LxInsertProcess(_In_ PLX_PROCESS Process);
 VOID LxRemoveProcess(_In_ PLX_PROCESS Process);
@@ -266,6 +268,9 @@ LONG LxMmReserveInterpreter(_In_ PLX_PROCESS Process, _In_ HANDLE ProcessHandle,
 BOOLEAN LxMmHandleFault(_In_ PLX_PROCESS Process, _In_ ULONG_PTR Address);
 BOOLEAN NTAPI LxMmUserFault(_In_ ULONG_PTR Address, _In_ SIZE_T Length);  /* usermem.c's routine */
 VOID LxMmCleanupProcess(_In_ PLX_PROCESS Process);
+PLX_REGION LxMmAllocateRegion(VOID);
+VOID LxMmFreeRegion(_In_ PLX_REGION Region);
+ULONG LxMmRegionCount(VOID);
 LONG LxSharedMemoryCreate(_In_ SIZE_T Size, _Out_ PLX_SHARED_MEMORY *Shared);
 VOID LxSharedMemoryDereference(_In_ PLX_SHARED_MEMORY Shared);
 LONG LxMapShared(_In_ PLX_PROCESS Process, _In_ PLX_SHARED_MEMORY Shared, _In_ ULONG_PTR Address,
@@ -362,7 +367,11 @@ LONG LxFork(_In_ ULONG Flags, _In_ ULONG_PTR Newsp, _In_opt_ LONG *ParentTidptr,
            _In_opt_ LONG *ChildTidptr);
 VOID LxVforkRelease(_In_ PLX_PROCESS Child, _In_ BOOLEAN CopyBack);
 
-/* thread.c, futex.c */
+/* thread.c, futex.c; the counts of live blocks are IOCTL_LXSS_QUERY_COUNTERS's */
+PLX_THREAD LxAllocateThreadBlock(VOID);
+VOID LxFreeThreadBlock(_In_ PLX_THREAD Thread);
+ULONG LxThreadCount(VOID);
+ULONG LxFutexWaiterCount(VOID);
 PLX_THREAD LxAllocateCloneThread(_In_ PLX_PROCESS Process, _In_ PLX_THREAD Parent,
                                  _In_ BOOLEAN CopyAltStack, _In_ ULONG_PTR ClearChildTid);
 VOID LxThreadAttributesFromTrap(_Out_ PPS_PICO_THREAD_ATTRIBUTES Attributes, _In_ PKTRAP_FRAME TrapFrame,

@@ -16,6 +16,33 @@
 #define NDEBUG
 #include <debug.h>
 
+static LONG LxLiveRegions;
+
+/* The memory of an LX_REGION, counted (IOCTL_LXSS_QUERY_COUNTERS) */
+PLX_REGION
+LxMmAllocateRegion(VOID)
+{
+    PLX_REGION Region = ExAllocatePoolWithTag(NonPagedPool, sizeof(*Region), LX_TAG_REGION);
+
+    if (Region != NULL)
+        InterlockedIncrement(&LxLiveRegions);
+    return Region;
+}
+
+VOID
+LxMmFreeRegion(
+    _In_ PLX_REGION Region)
+{
+    InterlockedDecrement(&LxLiveRegions);
+    ExFreePoolWithTag(Region, LX_TAG_REGION);
+}
+
+ULONG
+LxMmRegionCount(VOID)
+{
+    return (ULONG)LxLiveRegions;
+}
+
 ULONG
 LxNtProtection(
     _In_ ULONG LinuxProt)
@@ -128,7 +155,7 @@ LxMmReserveInterpreter(
 
     PAGED_CODE();
 
-    Region = ExAllocatePoolWithTag(NonPagedPool, sizeof(*Region), LX_TAG_REGION);
+    Region = LxMmAllocateRegion();
     if (Region == NULL)
         return -LX_ENOMEM;
     Status = LxVmOperation(ProcessHandle, Plan->reserve_start,
@@ -144,7 +171,7 @@ LxMmReserveInterpreter(
     {
         DbgPrint("lxss: cannot reserve the interpreter at 0x%08lx-0x%08lx, status 0x%08lx\n",
                  Plan->reserve_start, Plan->reserve_end, Status);
-        ExFreePoolWithTag(Region, LX_TAG_REGION);
+        LxMmFreeRegion(Region);
         return -LX_ENOMEM;
     }
     RtlZeroMemory(Region, sizeof(*Region));
@@ -201,7 +228,7 @@ LxMmCleanupProcess(
     while (!IsListEmpty(&Process->Regions))
     {
         PLIST_ENTRY Entry = RemoveHeadList(&Process->Regions);
-        ExFreePoolWithTag(CONTAINING_RECORD(Entry, LX_REGION, Link), LX_TAG_REGION);
+        LxMmFreeRegion(CONTAINING_RECORD(Entry, LX_REGION, Link));
     }
 }
 
@@ -330,7 +357,7 @@ LxMapShared(
     }
     if (Fixed && (Address & 0xFFFF))
         return -LX_EINVAL;
-    Region = ExAllocatePoolWithTag(NonPagedPool, sizeof(*Region), LX_TAG_REGION);
+    Region = LxMmAllocateRegion();
     if (Region == NULL)
         return -LX_ENOMEM;
     ExAcquireFastMutex(&Process->MmLock);
@@ -347,7 +374,7 @@ LxMapShared(
     if (!NT_SUCCESS(Status))
     {
         ExReleaseFastMutex(&Process->MmLock);
-        ExFreePoolWithTag(Region, LX_TAG_REGION);
+        LxMmFreeRegion(Region);
         return -LX_ENOMEM;
     }
     Region->Base = View;
@@ -370,7 +397,7 @@ LxUnmapShared(
     MmUnmapViewOfSection(Process->Process, (PVOID)Region->Base);
     LxForgetView(Region);
     RemoveEntryList(&Region->Link);
-    ExFreePoolWithTag(Region, LX_TAG_REGION);
+    LxMmFreeRegion(Region);
 }
 
 /* The same view in Target (a fork child) as Region has in its parent. */

@@ -14,6 +14,7 @@ static FAST_MUTEX LxProcessLock;
 static LIST_ENTRY LxProcessList;
 static ULONG LxNextPid;
 static ULONG LxLiveProcesses;
+static LONG LxProcessBlocks;       /* allocated, not yet freed (IOCTL_LXSS_QUERY_COUNTERS) */
 
 static const WCHAR LxDefaultRoot[] = L"\\SystemRoot\\lxss\\rootfs";
 
@@ -69,7 +70,25 @@ LxDereferenceProcess(
         ExFreePoolWithTag(Process->Cwd, LX_TAG_PROCESS);
     if (Process->ExecFn)
         ExFreePoolWithTag(Process->ExecFn, LX_TAG_PROCESS);
+    InterlockedDecrement(&LxProcessBlocks);
     ExFreePoolWithTag(Process, LX_TAG_PROCESS);
+}
+
+/* The memory of an LX_PROCESS, counted until its last reference is gone */
+PLX_PROCESS
+LxAllocateProcessBlock(VOID)
+{
+    PLX_PROCESS Process = ExAllocatePoolWithTag(NonPagedPool, sizeof(*Process), LX_TAG_PROCESS);
+
+    if (Process != NULL)
+        InterlockedIncrement(&LxProcessBlocks);
+    return Process;
+}
+
+ULONG
+LxLiveProcessBlocks(VOID)
+{
+    return (ULONG)LxProcessBlocks;
 }
 
 PLX_PROCESS
@@ -524,7 +543,7 @@ LxCreateProcessFromRequest(
         goto Cleanup;
 
     /* The Linux process object */
-    Process = ExAllocatePoolWithTag(NonPagedPool, sizeof(*Process), LX_TAG_PROCESS);
+    Process = LxAllocateProcessBlock();
     if (Process == NULL)
     {
         Status = STATUS_INSUFFICIENT_RESOURCES;

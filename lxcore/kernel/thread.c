@@ -9,6 +9,33 @@
 #define NDEBUG
 #include <debug.h>
 
+static LONG LxLiveThreads;
+
+/* The memory of an LX_THREAD, counted (IOCTL_LXSS_QUERY_COUNTERS) */
+PLX_THREAD
+LxAllocateThreadBlock(VOID)
+{
+    PLX_THREAD Thread = ExAllocatePoolWithTag(NonPagedPool, sizeof(*Thread), LX_TAG_THREAD);
+
+    if (Thread != NULL)
+        InterlockedIncrement(&LxLiveThreads);
+    return Thread;
+}
+
+VOID
+LxFreeThreadBlock(
+    _In_ PLX_THREAD Thread)
+{
+    InterlockedDecrement(&LxLiveThreads);
+    ExFreePoolWithTag(Thread, LX_TAG_THREAD);
+}
+
+ULONG
+LxThreadCount(VOID)
+{
+    return (ULONG)LxLiveThreads;
+}
+
 /* A new thread for clone (Process is the caller's) or fork (the child process): the caller's
  * signal mask and TLS, and for fork its alternate signal stack too. NULL: out of memory. */
 PLX_THREAD
@@ -20,7 +47,7 @@ LxAllocateCloneThread(
 {
     PLX_THREAD Thread;
 
-    Thread = ExAllocatePoolWithTag(NonPagedPool, sizeof(*Thread), LX_TAG_THREAD);
+    Thread = LxAllocateThreadBlock();
     if (Thread == NULL)
         return NULL;
     RtlZeroMemory(Thread, sizeof(*Thread));

@@ -184,7 +184,7 @@ LxRemove(
     ZwClose(Handle);
     Result = NT_SUCCESS(Status) ? 0 : LxStatusToErrno(Status);
     if (Result == 0)
-        LxMetaRemove(Process, Resolved);
+        LxMetaRemove(Process, Resolved, Directory);
 
 Done:
     if (Resolved)
@@ -587,7 +587,7 @@ LxSymlink(
     }
     Result = LxCreateSymlink(Process, Resolved, Target);
     if (Result == 0)
-        LxMetaRemove(Process, Resolved);
+        LxMetaRemove(Process, Resolved, FALSE);
 
 Done:
     if (Resolved)

@@ -395,13 +395,13 @@ LxSysMmap2(
                 Result = (Flags & LX_MAP_FIXED_NOREPLACE) ? -LX_EEXIST : -LX_ENOMEM;
                 goto Done;
             }
-            Region = ExAllocatePoolWithTag(NonPagedPool, sizeof(*Region), LX_TAG_REGION);
+            Region = LxMmAllocateRegion();
             if (Region == NULL ||
                 !NT_SUCCESS(LxVm(Addr, Length, MEM_COMMIT, PAGE_READWRITE)))
             {
                 LxVm(ResBase, 0, MEM_RELEASE, 0);
                 if (Region)
-                    ExFreePoolWithTag(Region, LX_TAG_REGION);
+                    LxMmFreeRegion(Region);
                 Result = -LX_ENOMEM;
                 goto Done;
             }
@@ -437,12 +437,12 @@ LxSysMmap2(
             }
         }
         Base = (ULONG_PTR)Address;
-        Region = ExAllocatePoolWithTag(NonPagedPool, sizeof(*Region), LX_TAG_REGION);
+        Region = LxMmAllocateRegion();
         if (Region == NULL || !NT_SUCCESS(LxVm(Base, Length, MEM_COMMIT, PAGE_READWRITE)))
         {
             LxVm(Base, 0, MEM_RELEASE, 0);
             if (Region)
-                ExFreePoolWithTag(Region, LX_TAG_REGION);
+                LxMmFreeRegion(Region);
             Result = -LX_ENOMEM;
             goto Done;
         }
@@ -509,7 +509,7 @@ LxSysMunmap(
         }
         LxVm(R->Base, 0, MEM_RELEASE, 0);
         RemoveEntryList(&R->Link);
-        ExFreePoolWithTag(R, LX_TAG_REGION);
+        LxMmFreeRegion(R);
     }
     ExReleaseFastMutex(&Process->MmLock);
     /* unmapping what is not mapped is not an error on Linux */

@@ -114,7 +114,7 @@ LxReleaseAddressSpace(
         Base = (PVOID)Region->Base;
         Size = 0;
         ZwFreeVirtualMemory(NtCurrentProcess(), &Base, &Size, MEM_RELEASE);
-        ExFreePoolWithTag(Region, LX_TAG_REGION);
+        LxMmFreeRegion(Region);
     }
     if (Process->Layout.ImageReserveStart != 0)
     {

@@ -149,7 +149,7 @@ LxSysClone(
     return (LONG)Tid;
 
 Fail:
-    ExFreePoolWithTag(Child, LX_TAG_THREAD);
+    LxFreeThreadBlock(Child);
     return Result;
 }
 

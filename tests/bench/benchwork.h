@@ -18,6 +18,9 @@
  *     pipe_us_mib  one MiB through a pipe from a second thread (pipe; an NPFS named pipe)
  *     thread_us    create a thread that returns at once and wait for it
  *     futex_us     one round trip between two threads (futex wake+wait; an NT event pair)
+ * and, from the Linux program only (lxcore against Linux; where the futex row's time goes):
+ *     futex_wake_ns    FUTEX_WAKE of a word nobody waits on
+ *     futex_eagain_ns  FUTEX_WAIT whose value has changed (EAGAIN at once)
  */
 
 #ifndef _BENCHWORK_H_

@@ -260,6 +260,22 @@ static void futex_round_trips(void)
 	pthread_join(th, NULL);
 }
 
+/* Where a round trip's time goes, without a partner: a wake with no waiter, and a wait whose
+ * value has changed (EAGAIN: the waiter is set up and taken down, nothing blocks). */
+static void futex_parts(void)
+{
+	int word = 0;
+	double t = now_us();
+	for (int i = 0; i < BENCH_ROUND_TRIPS; i++)
+		syscall(SYS_futex, &word, FUTEX_WAKE_PRIVATE, 1);
+	report("futex_wake_ns", (now_us() - t) * 1000 / BENCH_ROUND_TRIPS);
+	t = now_us();
+	for (int i = 0; i < BENCH_ROUND_TRIPS; i++)
+		if (syscall(SYS_futex, &word, FUTEX_WAIT_PRIVATE, 1, NULL) != -1 || errno != EAGAIN)
+			fail("FUTEX_WAIT of a changed value");
+	report("futex_eagain_ns", (now_us() - t) * 1000 / BENCH_ROUND_TRIPS);
+}
+
 int main(int argc, char **argv)
 {
 	const char *dir = argc > 1 ? argv[1] : ".";
@@ -280,6 +296,7 @@ int main(int argc, char **argv)
 		pipe_io();
 		threads();
 		futex_round_trips();
+		futex_parts();
 #endif
 	}
 	report("done", 1);

@@ -3,7 +3,9 @@
  * LICENSE:     LGPL-2.1-or-later (https://spdx.org/licenses/LGPL-2.1-or-later)
  * PURPOSE:     Leak accounting: what lxcore holds before the first test and after the last
  *
- * Two sources the kernel keeps anyway, so nothing in lxcore has to count:
+ * lxcore's own counters (IOCTL_LXSS_QUERY_COUNTERS): live processes, threads, mappings,
+ * futex wait blocks and open file descriptions of each kind, judged like the tags below.
+ * And two sources the kernel keeps anyway:
  *  - pool tracking by tag (NtQuerySystemInformation(SystemPoolTagInformation)): outstanding
  *    allocations (allocations - frees) and bytes of each lxcore tag (LX_TAG_* in nt/lxnt.h);
  *  - the System process's handle count: lxcore's kernel handles (OBJ_KERNEL_HANDLE) live in
@@ -52,7 +54,29 @@ typedef struct _LXSS_LEAK_SNAPSHOT
     ULONG SystemHandles;
     ULONG NonPagedPages;
     ULONG PagedPages;
+    BOOLEAN HaveCounters;
+    LXSS_COUNTERS Counters;
 } LXSS_LEAK_SNAPSHOT, *PLXSS_LEAK_SNAPSHOT;
+
+/* lxcore's counters, named; a file kind is judged by the total of all kinds */
+static const struct
+{
+    PCSTR Name;
+    ULONG Offset;
+} LeakCounters[] =
+{
+    { "lxcore processes", FIELD_OFFSET(LXSS_COUNTERS, Processes) },
+    { "lxcore threads", FIELD_OFFSET(LXSS_COUNTERS, Threads) },
+    { "lxcore mappings", FIELD_OFFSET(LXSS_COUNTERS, Regions) },
+    { "lxcore futex waiters", FIELD_OFFSET(LXSS_COUNTERS, FutexWaiters) },
+    { "lxcore files", FIELD_OFFSET(LXSS_COUNTERS, Files) },
+};
+
+static ULONG
+LeakCounter(const LXSS_LEAK_SNAPSHOT *Snapshot, ULONG c)
+{
+    return *(const ULONG *)((const UCHAR *)&Snapshot->Counters + LeakCounters[c].Offset);
+}
 
 /* Asks for a system information class whose size is not known in advance (heap buffer) */
 static PVOID
@@ -78,7 +102,7 @@ QuerySystemTable(SYSTEM_INFORMATION_CLASS Class)
 }
 
 static VOID
-TakeLeakSnapshot(PLXSS_LEAK_SNAPSHOT Snapshot)
+TakeLeakSnapshot(PLXSS_LEAK_SNAPSHOT Snapshot, HANDLE Device)
 {
     PSYSTEM_POOLTAG_INFORMATION Tags;
     PSYSTEM_PROCESS_INFORMATION Process;
@@ -87,6 +111,9 @@ TakeLeakSnapshot(PLXSS_LEAK_SNAPSHOT Snapshot)
     ULONG i, t;
 
     RtlZeroMemory(Snapshot, sizeof(*Snapshot));
+    Snapshot->HaveCounters = Device != NULL &&
+        NT_SUCCESS(LxIoctl(Device, IOCTL_LXSS_QUERY_COUNTERS, NULL, 0, &Snapshot->Counters,
+                           sizeof(Snapshot->Counters)));
     Tags = QuerySystemTable(SystemPoolTagInformation);
     Processes = QuerySystemTable(SystemProcessInformation);
     if (Tags == NULL || Processes == NULL)
@@ -141,6 +168,11 @@ LeakSnapshotGrew(const LXSS_LEAK_SNAPSHOT *Before, const LXSS_LEAK_SNAPSHOT *Aft
         if (LeakTags[t].MustReturn && After->Allocations[t] > Before->Allocations[t])
             return TRUE;
     }
+    for (t = 0; Before->HaveCounters && After->HaveCounters && t < RTL_NUMBER_OF(LeakCounters); t++)
+    {
+        if (LeakCounter(After, t) > LeakCounter(Before, t))
+            return TRUE;
+    }
     return FALSE;
 }
 
@@ -158,11 +190,25 @@ PrintLeakSnapshot(PCSTR When, const LXSS_LEAK_SNAPSHOT *Snapshot)
     Line[sizeof(Line) - 1] = ANSI_NULL;
     TapPrint("# leaks %s: %sSystem handles %lu, non-paged pool %lu pages, paged pool %lu pages",
              When, Line, Snapshot->SystemHandles, Snapshot->NonPagedPages, Snapshot->PagedPages);
+    if (!Snapshot->HaveCounters)
+    {
+        TapPrint("# lxcore counters %s: not available", When);
+        return;
+    }
+    Used = 0;
+    for (t = 0; t < RTL_NUMBER_OF(LeakCounters) && Used < sizeof(Line) - 64; t++)
+        Used += _snprintf(Line + Used, sizeof(Line) - Used, "%s %lu, ", LeakCounters[t].Name + 7,
+                          LeakCounter(Snapshot, t));
+    for (t = 0; t < Snapshot->Counters.KindCount && t < LXSS_COUNTER_KINDS && Used < sizeof(Line) - 32; t++)
+        Used += _snprintf(Line + Used, sizeof(Line) - Used, "%.16s %lu, ", Snapshot->Counters.Kinds[t].Kind,
+                          Snapshot->Counters.Kinds[t].Live);
+    Line[sizeof(Line) - 1] = ANSI_NULL;
+    TapPrint("# lxcore counters %s: %.*s", When, (int)(Used >= 2 ? Used - 2 : 0), Line);
 }
 
 /* After the last test: settles, prints both snapshots and the verdict */
 static VOID
-CheckLeaks(const LXSS_LEAK_SNAPSHOT *Before)
+CheckLeaks(const LXSS_LEAK_SNAPSHOT *Before, HANDLE Device)
 {
     LXSS_LEAK_SNAPSHOT After;
     LARGE_INTEGER Pause;
@@ -177,7 +223,7 @@ CheckLeaks(const LXSS_LEAK_SNAPSHOT *Before)
     Pause.QuadPart = -100 * 10000LL;
     for (Waited = 0; ; Waited += 100)
     {
-        TakeLeakSnapshot(&After);
+        TakeLeakSnapshot(&After, Device);
         if (!After.Valid || !LeakSnapshotGrew(Before, &After) || Waited >= LXSS_LEAK_SETTLE_MS)
             break;
         NtDelayExecution(FALSE, &Pause);
@@ -197,6 +243,15 @@ CheckLeaks(const LXSS_LEAK_SNAPSHOT *Before)
             Used += _snprintf(Why + Used, sizeof(Why) - Used, "%s +%ld (+%I64d B), ", LeakTags[t].Name,
                               After.Allocations[t] - Before->Allocations[t],
                               After.Bytes[t] - Before->Bytes[t]);
+        }
+    }
+    for (t = 0; Before->HaveCounters && After.HaveCounters && t < RTL_NUMBER_OF(LeakCounters) &&
+                Used < sizeof(Why) - 64; t++)
+    {
+        if (LeakCounter(&After, t) > LeakCounter(Before, t))
+        {
+            Used += _snprintf(Why + Used, sizeof(Why) - Used, "%s +%lu, ", LeakCounters[t].Name,
+                              LeakCounter(&After, t) - LeakCounter(Before, t));
         }
     }
     Why[sizeof(Why) - 1] = ANSI_NULL;

@@ -614,7 +614,7 @@ _main(int argc, char *argv[], char *envp[], ULONG DebugFlag)
         TapPrint("# lxcore device %S cannot be opened, status 0x%08lx", LXSS_DEVICE_NAME_W, DeviceStatus);
     }
 
-    TakeLeakSnapshot(&Baseline);
+    TakeLeakSnapshot(&Baseline, Device);
     for (i = 0; i < Count; i++)
     {
         BOOLEAN Passed;
@@ -644,9 +644,9 @@ _main(int argc, char *argv[], char *envp[], ULONG DebugFlag)
         }
     }
 
+    CheckLeaks(&Baseline, Device);
     if (Device)
         NtClose(Device);
-    CheckLeaks(&Baseline);
     TapPrint("# done total=%ld pass=%lu fail=%lu skip=0", Count, Pass, Fail);
     Finish();
     return Fail ? 1 : 0;
