@@ -25,6 +25,8 @@ typedef struct _LX_TRACE_CALL
 /* FALSE: the caller is not traced (call the handler alone) */
 BOOLEAN LxTraceEnter(_In_ ULONG Number, _In_ const ULONG_PTR *Args, _Out_ PLX_TRACE_CALL Call);
 VOID LxTraceLeave(_In_ PLX_TRACE_CALL Call, _In_ LONG Result);
+/* An exception filter: prints what the traced process was doing, EXCEPTION_CONTINUE_SEARCH */
+LONG LxTraceFault(_In_ PLX_TRACE_CALL Call);
 LONG LxTraceEnosys(_In_ ULONG Number);
 VOID LxInitializeTrace(VOID);
 

@@ -17,8 +17,9 @@
  *
  * A process created with LXSS_CREATE_TRACE_RECORD (the fuzzer) is traced the same way, but
  * its lines go to a ring of its last LXSS_TRACE_RECORD_CALLS calls in non-paged pool, printed
- * ("lxrecent: ...") when it is killed by SIGKILL and, through a bug check callback, for every
- * recording process when the system bugchecks: the calls that led there. A call is put in
+ * ("lxrecent: ...") when it is killed by SIGKILL, and when a fault in one of its calls is
+ * heading for the kernel debugger and a bugcheck (LxTraceFault, the exception filter around
+ * each traced handler): the calls that led there. A call is put in
  * its slot before the handler runs ("= ? (not returned)") and completed when it returns, unless
  * LXSS_TRACE_RECORD_CALLS later calls of other threads took the slot meanwhile.
  */
@@ -51,10 +52,9 @@ typedef struct _LX_TRACE_RING
     LX_TRACE_SLOT Slots[LXSS_TRACE_RECORD_CALLS];
 } LX_TRACE_RING, *PLX_TRACE_RING;
 
-/* Every live record, for the bug check callback (which reads it without the lock) */
+/* Every live record */
 static LIST_ENTRY LxTraceRecords;
 static KSPIN_LOCK LxTraceRecordLock;
-static KBUGCHECK_CALLBACK_RECORD LxTraceBugCheckRecord;
 
 /* The table switch LxTraceProcess (kernel/process.c) asks for */
 static
@@ -120,7 +120,7 @@ LxTraceCreateRecord(VOID)
     return Record;
 }
 
-/* The record's calls, oldest first (also at a bug check: no lock, no allocation) */
+/* The record's calls, oldest first (also from an exception filter: no lock, no allocation) */
 static
 VOID
 LxTracePrintRecord(
@@ -161,24 +161,6 @@ LxTraceEndRecord(
     ExFreePoolWithTag(Record, LX_TAG_PROCESS);
 }
 
-static
-VOID
-NTAPI
-LxTraceBugCheck(
-    _In_ PVOID Buffer,
-    _In_ ULONG Length)
-{
-    PLIST_ENTRY Entry;
-
-    UNREFERENCED_PARAMETER(Buffer);
-    UNREFERENCED_PARAMETER(Length);
-    for (Entry = LxTraceRecords.Flink; Entry != &LxTraceRecords; Entry = Entry->Flink)
-    {
-        DbgPrint("lxrecent: the last calls of a recorded process before the bug check\n");
-        LxTracePrintRecord(CONTAINING_RECORD(Entry, LX_TRACE_RING, Link));
-    }
-}
-
 static const LX_TRACE_ROUTINES LxTraceRoutineTable =
 {
     LxTraceSwitchTable,
@@ -192,8 +174,6 @@ LxInitializeTrace(VOID)
     RtlCopyMemory(LxSysHandlerTable, LxSysServiceTable, sizeof(LxSysHandlerTable));
     InitializeListHead(&LxTraceRecords);
     KeInitializeSpinLock(&LxTraceRecordLock);
-    KeInitializeCallbackRecord(&LxTraceBugCheckRecord);
-    KeRegisterBugCheckCallback(&LxTraceBugCheckRecord, LxTraceBugCheck, NULL, 0, (PUCHAR)"lxcore");
     LxSetTraceRoutines(&LxTraceRoutineTable);
 }
 
@@ -381,6 +361,23 @@ LxTraceLeave(
     LxTraceFormatResult(Text, sizeof(Text), Call->Number, Result);
     DbgPrint("lxtrace: [pid %lu] %s%s <%lu.%06lu>\n", LxCurrentThread()->Tid, Call->Text, Text,
              (ULONG)(Took / 10000000ULL), (ULONG)((Took % 10000000ULL) / 10));
+}
+
+LONG
+LxTraceFault(
+    _In_ PLX_TRACE_CALL Call)
+{
+    if (Call->Record != NULL)
+    {
+        DbgPrint("lxrecent: a fault in the last call below, not handled in lxcore:\n");
+        LxTracePrintRecord(Call->Record);
+    }
+    else
+    {
+        DbgPrint("lxtrace: [pid %lu] %s = ? (a fault not handled in lxcore)\n",
+                 LxCurrentThread()->Tid, Call->Text);
+    }
+    return EXCEPTION_CONTINUE_SEARCH;
 }
 
 LONG

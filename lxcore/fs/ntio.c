@@ -208,8 +208,9 @@ LxNtStat(
                                     FileBasicInformation);
     if (!NT_SUCCESS(Status))
         RtlZeroMemory(&Basic, sizeof(Basic));
-    if (!NT_SUCCESS(ZwQueryInformationFile(Handle, &IoStatus, &Internal,
-                                           sizeof(Internal), FileInternalInformation)))
+    /* with a path the inode is its hash (below): one query less, which stat notices */
+    if (Path != NULL || !NT_SUCCESS(ZwQueryInformationFile(Handle, &IoStatus, &Internal,
+                                                           sizeof(Internal), FileInternalInformation)))
         Internal.IndexNumber.QuadPart = 0;
 
     St->StMode = lx_nt_attributes_to_mode((Basic.FileAttributes & ~FILE_ATTRIBUTE_REPARSE_POINT) |

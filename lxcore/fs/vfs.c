@@ -10,9 +10,12 @@
  * time, so "link/.." goes to the parent of the link's target as on Linux; at most 40 links
  * are followed (-ELOOP).
  *
+ * A path without ".." is first taken as written and checked with one NT query
+ * (LxWalkFindsNoLinks): most paths name no link, and the walk costs an NT open per component.
+ *
  * Linux modes (permission bits) have no home in FAT; lxcore keeps the modes of the files it
- * creates (and chmods) in a table in memory, keyed by root directory and Linux path, updated
- * by rename/unlink/rmdir. It does not survive a reboot: files it does not know get 0755/0644
+ * creates (and chmods) in a hash table in memory, keyed by root directory and Linux path,
+ * updated by rename/unlink/rmdir. It does not survive a reboot: files it does not know get 0755/0644
  * style defaults from their NT attributes.
  */
 

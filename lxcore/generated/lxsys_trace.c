@@ -4,7 +4,9 @@
  *          reports the call (entry/trace.c, strace's format) around the same handler. lxcore
  *          puts these into its table while a traced process lives and takes them out after
  *          (LxTraceEnable, LxTraceDisable): untraced processes pay nothing otherwise.
- *          Numbers lxcore does not implement report ENOSYS without arguments.
+ *          Numbers lxcore does not implement report ENOSYS without arguments. A fault no
+ *          handler inside catches passes LxTraceFault first, which prints the process's last
+ *          calls, then goes on to the kernel debugger and the bugcheck it was heading for.
  */
 #include "lxsys_handlers.h"
 #include "lxtrace.h"
@@ -30,7 +32,15 @@ LxTraceExit(LONG ErrorCode)
 
     if (!LxTraceEnter(1, TraceArgs, &TraceCall))
         return LxSysExit(ErrorCode);
-    TraceResult = LxSysExit(ErrorCode);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysExit(ErrorCode);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -47,7 +57,15 @@ LxTraceFork(VOID)
 
     if (!LxTraceEnter(2, TraceArgs, &TraceCall))
         return LxSysFork();
-    TraceResult = LxSysFork();
+    _SEH2_TRY
+    {
+        TraceResult = LxSysFork();
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -64,7 +82,15 @@ LxTraceRead(ULONG Fd, CHAR *Buf, SIZE_T Count)
 
     if (!LxTraceEnter(3, TraceArgs, &TraceCall))
         return LxSysRead(Fd, Buf, Count);
-    TraceResult = LxSysRead(Fd, Buf, Count);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysRead(Fd, Buf, Count);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -81,7 +107,15 @@ LxTraceWrite(ULONG Fd, const CHAR *Buf, SIZE_T Count)
 
     if (!LxTraceEnter(4, TraceArgs, &TraceCall))
         return LxSysWrite(Fd, Buf, Count);
-    TraceResult = LxSysWrite(Fd, Buf, Count);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysWrite(Fd, Buf, Count);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -98,7 +132,15 @@ LxTraceOpen(const CHAR *Filename, LONG Flags, LX_UMODE Mode)
 
     if (!LxTraceEnter(5, TraceArgs, &TraceCall))
         return LxSysOpen(Filename, Flags, Mode);
-    TraceResult = LxSysOpen(Filename, Flags, Mode);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysOpen(Filename, Flags, Mode);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -115,7 +157,15 @@ LxTraceClose(ULONG Fd)
 
     if (!LxTraceEnter(6, TraceArgs, &TraceCall))
         return LxSysClose(Fd);
-    TraceResult = LxSysClose(Fd);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysClose(Fd);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -132,7 +182,15 @@ LxTraceWaitpid(LX_PID Pid, LONG *StatAddr, LONG Options)
 
     if (!LxTraceEnter(7, TraceArgs, &TraceCall))
         return LxSysWaitpid(Pid, StatAddr, Options);
-    TraceResult = LxSysWaitpid(Pid, StatAddr, Options);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysWaitpid(Pid, StatAddr, Options);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -149,7 +207,15 @@ LxTraceCreat(const CHAR *Pathname, LX_UMODE Mode)
 
     if (!LxTraceEnter(8, TraceArgs, &TraceCall))
         return LxSysCreat(Pathname, Mode);
-    TraceResult = LxSysCreat(Pathname, Mode);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysCreat(Pathname, Mode);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -166,7 +232,15 @@ LxTraceLink(const CHAR *Oldname, const CHAR *Newname)
 
     if (!LxTraceEnter(9, TraceArgs, &TraceCall))
         return LxSysLink(Oldname, Newname);
-    TraceResult = LxSysLink(Oldname, Newname);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysLink(Oldname, Newname);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -183,7 +257,15 @@ LxTraceUnlink(const CHAR *Pathname)
 
     if (!LxTraceEnter(10, TraceArgs, &TraceCall))
         return LxSysUnlink(Pathname);
-    TraceResult = LxSysUnlink(Pathname);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysUnlink(Pathname);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -200,7 +282,15 @@ LxTraceExecve(const CHAR *Filename, const CHAR *const *Argv, const CHAR *const *
 
     if (!LxTraceEnter(11, TraceArgs, &TraceCall))
         return LxSysExecve(Filename, Argv, Envp);
-    TraceResult = LxSysExecve(Filename, Argv, Envp);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysExecve(Filename, Argv, Envp);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -217,7 +307,15 @@ LxTraceChdir(const CHAR *Filename)
 
     if (!LxTraceEnter(12, TraceArgs, &TraceCall))
         return LxSysChdir(Filename);
-    TraceResult = LxSysChdir(Filename);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysChdir(Filename);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -234,7 +332,15 @@ LxTraceTime(LX_OLD_TIME32 *Tloc)
 
     if (!LxTraceEnter(13, TraceArgs, &TraceCall))
         return LxSysTime(Tloc);
-    TraceResult = LxSysTime(Tloc);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysTime(Tloc);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -260,7 +366,15 @@ LxTraceChmod(const CHAR *Filename, LX_UMODE Mode)
 
     if (!LxTraceEnter(15, TraceArgs, &TraceCall))
         return LxSysChmod(Filename, Mode);
-    TraceResult = LxSysChmod(Filename, Mode);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysChmod(Filename, Mode);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -304,7 +418,15 @@ LxTraceLseek(ULONG Fd, LX_OFF Offset, ULONG Whence)
 
     if (!LxTraceEnter(19, TraceArgs, &TraceCall))
         return LxSysLseek(Fd, Offset, Whence);
-    TraceResult = LxSysLseek(Fd, Offset, Whence);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysLseek(Fd, Offset, Whence);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -321,7 +443,15 @@ LxTraceGetpid(VOID)
 
     if (!LxTraceEnter(20, TraceArgs, &TraceCall))
         return LxSysGetpid();
-    TraceResult = LxSysGetpid();
+    _SEH2_TRY
+    {
+        TraceResult = LxSysGetpid();
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -356,7 +486,15 @@ LxTraceSetuid(LX_OLD_UID Uid)
 
     if (!LxTraceEnter(23, TraceArgs, &TraceCall))
         return LxSysSetuid(Uid);
-    TraceResult = LxSysSetuid(Uid);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysSetuid(Uid);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -373,7 +511,15 @@ LxTraceGetuid(VOID)
 
     if (!LxTraceEnter(24, TraceArgs, &TraceCall))
         return LxSysGetuid();
-    TraceResult = LxSysGetuid();
+    _SEH2_TRY
+    {
+        TraceResult = LxSysGetuid();
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -408,7 +554,15 @@ LxTraceAlarm(ULONG Seconds)
 
     if (!LxTraceEnter(27, TraceArgs, &TraceCall))
         return LxSysAlarm(Seconds);
-    TraceResult = LxSysAlarm(Seconds);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysAlarm(Seconds);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -434,7 +588,15 @@ LxTracePause(VOID)
 
     if (!LxTraceEnter(29, TraceArgs, &TraceCall))
         return LxSysPause();
-    TraceResult = LxSysPause();
+    _SEH2_TRY
+    {
+        TraceResult = LxSysPause();
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -478,7 +640,15 @@ LxTraceAccess(const CHAR *Filename, LONG Mode)
 
     if (!LxTraceEnter(33, TraceArgs, &TraceCall))
         return LxSysAccess(Filename, Mode);
-    TraceResult = LxSysAccess(Filename, Mode);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysAccess(Filename, Mode);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -522,7 +692,15 @@ LxTraceKill(LX_PID Pid, LONG Sig)
 
     if (!LxTraceEnter(37, TraceArgs, &TraceCall))
         return LxSysKill(Pid, Sig);
-    TraceResult = LxSysKill(Pid, Sig);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysKill(Pid, Sig);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -539,7 +717,15 @@ LxTraceRename(const CHAR *Oldname, const CHAR *Newname)
 
     if (!LxTraceEnter(38, TraceArgs, &TraceCall))
         return LxSysRename(Oldname, Newname);
-    TraceResult = LxSysRename(Oldname, Newname);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysRename(Oldname, Newname);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -556,7 +742,15 @@ LxTraceMkdir(const CHAR *Pathname, LX_UMODE Mode)
 
     if (!LxTraceEnter(39, TraceArgs, &TraceCall))
         return LxSysMkdir(Pathname, Mode);
-    TraceResult = LxSysMkdir(Pathname, Mode);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysMkdir(Pathname, Mode);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -573,7 +767,15 @@ LxTraceRmdir(const CHAR *Pathname)
 
     if (!LxTraceEnter(40, TraceArgs, &TraceCall))
         return LxSysRmdir(Pathname);
-    TraceResult = LxSysRmdir(Pathname);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysRmdir(Pathname);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -590,7 +792,15 @@ LxTraceDup(ULONG Fildes)
 
     if (!LxTraceEnter(41, TraceArgs, &TraceCall))
         return LxSysDup(Fildes);
-    TraceResult = LxSysDup(Fildes);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysDup(Fildes);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -607,7 +817,15 @@ LxTracePipe(LONG *Fildes)
 
     if (!LxTraceEnter(42, TraceArgs, &TraceCall))
         return LxSysPipe(Fildes);
-    TraceResult = LxSysPipe(Fildes);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysPipe(Fildes);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -624,7 +842,15 @@ LxTraceTimes(LX_TMS *Tbuf)
 
     if (!LxTraceEnter(43, TraceArgs, &TraceCall))
         return LxSysTimes(Tbuf);
-    TraceResult = LxSysTimes(Tbuf);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysTimes(Tbuf);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -650,7 +876,15 @@ LxTraceBrk(ULONG_PTR Brk)
 
     if (!LxTraceEnter(45, TraceArgs, &TraceCall))
         return LxSysBrk(Brk);
-    TraceResult = LxSysBrk(Brk);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysBrk(Brk);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -667,7 +901,15 @@ LxTraceSetgid(LX_OLD_GID Gid)
 
     if (!LxTraceEnter(46, TraceArgs, &TraceCall))
         return LxSysSetgid(Gid);
-    TraceResult = LxSysSetgid(Gid);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysSetgid(Gid);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -684,7 +926,15 @@ LxTraceGetgid(VOID)
 
     if (!LxTraceEnter(47, TraceArgs, &TraceCall))
         return LxSysGetgid();
-    TraceResult = LxSysGetgid();
+    _SEH2_TRY
+    {
+        TraceResult = LxSysGetgid();
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -710,7 +960,15 @@ LxTraceGeteuid(VOID)
 
     if (!LxTraceEnter(49, TraceArgs, &TraceCall))
         return LxSysGeteuid();
-    TraceResult = LxSysGeteuid();
+    _SEH2_TRY
+    {
+        TraceResult = LxSysGeteuid();
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -727,7 +985,15 @@ LxTraceGetegid(VOID)
 
     if (!LxTraceEnter(50, TraceArgs, &TraceCall))
         return LxSysGetegid();
-    TraceResult = LxSysGetegid();
+    _SEH2_TRY
+    {
+        TraceResult = LxSysGetegid();
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -771,7 +1037,15 @@ LxTraceIoctl(ULONG Fd, ULONG Cmd, ULONG_PTR Arg)
 
     if (!LxTraceEnter(54, TraceArgs, &TraceCall))
         return LxSysIoctl(Fd, Cmd, Arg);
-    TraceResult = LxSysIoctl(Fd, Cmd, Arg);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysIoctl(Fd, Cmd, Arg);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -788,7 +1062,15 @@ LxTraceFcntl(ULONG Fd, ULONG Cmd, ULONG_PTR Arg)
 
     if (!LxTraceEnter(55, TraceArgs, &TraceCall))
         return LxSysFcntl(Fd, Cmd, Arg);
-    TraceResult = LxSysFcntl(Fd, Cmd, Arg);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysFcntl(Fd, Cmd, Arg);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -814,7 +1096,15 @@ LxTraceSetpgid(LX_PID Pid, LX_PID Pgid)
 
     if (!LxTraceEnter(57, TraceArgs, &TraceCall))
         return LxSysSetpgid(Pid, Pgid);
-    TraceResult = LxSysSetpgid(Pid, Pgid);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysSetpgid(Pid, Pgid);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -849,7 +1139,15 @@ LxTraceUmask(LONG Mask)
 
     if (!LxTraceEnter(60, TraceArgs, &TraceCall))
         return LxSysUmask(Mask);
-    TraceResult = LxSysUmask(Mask);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysUmask(Mask);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -884,7 +1182,15 @@ LxTraceDup2(ULONG Oldfd, ULONG Newfd)
 
     if (!LxTraceEnter(63, TraceArgs, &TraceCall))
         return LxSysDup2(Oldfd, Newfd);
-    TraceResult = LxSysDup2(Oldfd, Newfd);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysDup2(Oldfd, Newfd);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -901,7 +1207,15 @@ LxTraceGetppid(VOID)
 
     if (!LxTraceEnter(64, TraceArgs, &TraceCall))
         return LxSysGetppid();
-    TraceResult = LxSysGetppid();
+    _SEH2_TRY
+    {
+        TraceResult = LxSysGetppid();
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -918,7 +1232,15 @@ LxTraceGetpgrp(VOID)
 
     if (!LxTraceEnter(65, TraceArgs, &TraceCall))
         return LxSysGetpgrp();
-    TraceResult = LxSysGetpgrp();
+    _SEH2_TRY
+    {
+        TraceResult = LxSysGetpgrp();
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -935,7 +1257,15 @@ LxTraceSetsid(VOID)
 
     if (!LxTraceEnter(66, TraceArgs, &TraceCall))
         return LxSysSetsid();
-    TraceResult = LxSysSetsid();
+    _SEH2_TRY
+    {
+        TraceResult = LxSysSetsid();
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -979,7 +1309,15 @@ LxTraceSetreuid(LX_OLD_UID Ruid, LX_OLD_UID Euid)
 
     if (!LxTraceEnter(70, TraceArgs, &TraceCall))
         return LxSysSetreuid(Ruid, Euid);
-    TraceResult = LxSysSetreuid(Ruid, Euid);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysSetreuid(Ruid, Euid);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -996,7 +1334,15 @@ LxTraceSetregid(LX_OLD_GID Rgid, LX_OLD_GID Egid)
 
     if (!LxTraceEnter(71, TraceArgs, &TraceCall))
         return LxSysSetregid(Rgid, Egid);
-    TraceResult = LxSysSetregid(Rgid, Egid);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysSetregid(Rgid, Egid);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -1040,7 +1386,15 @@ LxTraceSetrlimit(ULONG Resource, LX_RLIMIT *Rlim)
 
     if (!LxTraceEnter(75, TraceArgs, &TraceCall))
         return LxSysSetrlimit(Resource, Rlim);
-    TraceResult = LxSysSetrlimit(Resource, Rlim);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysSetrlimit(Resource, Rlim);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -1057,7 +1411,15 @@ LxTraceGetrlimit(ULONG Resource, LX_RLIMIT *Rlim)
 
     if (!LxTraceEnter(76, TraceArgs, &TraceCall))
         return LxSysGetrlimit(Resource, Rlim);
-    TraceResult = LxSysGetrlimit(Resource, Rlim);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysGetrlimit(Resource, Rlim);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -1074,7 +1436,15 @@ LxTraceGetrusage(LONG Who, LX_RUSAGE *Ru)
 
     if (!LxTraceEnter(77, TraceArgs, &TraceCall))
         return LxSysGetrusage(Who, Ru);
-    TraceResult = LxSysGetrusage(Who, Ru);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysGetrusage(Who, Ru);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -1091,7 +1461,15 @@ LxTraceGettimeofday(LX_KERNEL_OLD_TIMEVAL *Tv, LX_TIMEZONE *Tz)
 
     if (!LxTraceEnter(78, TraceArgs, &TraceCall))
         return LxSysGettimeofday(Tv, Tz);
-    TraceResult = LxSysGettimeofday(Tv, Tz);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysGettimeofday(Tv, Tz);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -1144,7 +1522,15 @@ LxTraceSymlink(const CHAR *Old, const CHAR *New)
 
     if (!LxTraceEnter(83, TraceArgs, &TraceCall))
         return LxSysSymlink(Old, New);
-    TraceResult = LxSysSymlink(Old, New);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysSymlink(Old, New);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -1170,7 +1556,15 @@ LxTraceReadlink(const CHAR *Path, CHAR *Buf, LONG Bufsiz)
 
     if (!LxTraceEnter(85, TraceArgs, &TraceCall))
         return LxSysReadlink(Path, Buf, Bufsiz);
-    TraceResult = LxSysReadlink(Path, Buf, Bufsiz);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysReadlink(Path, Buf, Bufsiz);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -1232,7 +1626,15 @@ LxTraceMunmap(ULONG_PTR Addr, SIZE_T Len)
 
     if (!LxTraceEnter(91, TraceArgs, &TraceCall))
         return LxSysMunmap(Addr, Len);
-    TraceResult = LxSysMunmap(Addr, Len);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysMunmap(Addr, Len);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -1267,7 +1669,15 @@ LxTraceFchmod(ULONG Fd, LX_UMODE Mode)
 
     if (!LxTraceEnter(94, TraceArgs, &TraceCall))
         return LxSysFchmod(Fd, Mode);
-    TraceResult = LxSysFchmod(Fd, Mode);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysFchmod(Fd, Mode);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -1320,7 +1730,15 @@ LxTraceStatfs(const CHAR *Path, LX_STATFS *Buf)
 
     if (!LxTraceEnter(99, TraceArgs, &TraceCall))
         return LxSysStatfs(Path, Buf);
-    TraceResult = LxSysStatfs(Path, Buf);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysStatfs(Path, Buf);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -1337,7 +1755,15 @@ LxTraceFstatfs(ULONG Fd, LX_STATFS *Buf)
 
     if (!LxTraceEnter(100, TraceArgs, &TraceCall))
         return LxSysFstatfs(Fd, Buf);
-    TraceResult = LxSysFstatfs(Fd, Buf);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysFstatfs(Fd, Buf);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -1363,7 +1789,15 @@ LxTraceSocketcall(LONG Call, ULONG_PTR *Args)
 
     if (!LxTraceEnter(102, TraceArgs, &TraceCall))
         return LxSysSocketcall(Call, Args);
-    TraceResult = LxSysSocketcall(Call, Args);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysSocketcall(Call, Args);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -1389,7 +1823,15 @@ LxTraceSetitimer(LONG Which, LX_KERNEL_OLD_ITIMERVAL *Value, LX_KERNEL_OLD_ITIME
 
     if (!LxTraceEnter(104, TraceArgs, &TraceCall))
         return LxSysSetitimer(Which, Value, Ovalue);
-    TraceResult = LxSysSetitimer(Which, Value, Ovalue);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysSetitimer(Which, Value, Ovalue);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -1406,7 +1848,15 @@ LxTraceGetitimer(LONG Which, LX_KERNEL_OLD_ITIMERVAL *Value)
 
     if (!LxTraceEnter(105, TraceArgs, &TraceCall))
         return LxSysGetitimer(Which, Value);
-    TraceResult = LxSysGetitimer(Which, Value);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysGetitimer(Which, Value);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -1495,7 +1945,15 @@ LxTraceWait4(LX_PID Pid, LONG *StatAddr, LONG Options, LX_RUSAGE *Ru)
 
     if (!LxTraceEnter(114, TraceArgs, &TraceCall))
         return LxSysWait4(Pid, StatAddr, Options, Ru);
-    TraceResult = LxSysWait4(Pid, StatAddr, Options, Ru);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysWait4(Pid, StatAddr, Options, Ru);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -1521,7 +1979,15 @@ LxTraceSysinfo(LX_SYSINFO *Info)
 
     if (!LxTraceEnter(116, TraceArgs, &TraceCall))
         return LxSysSysinfo(Info);
-    TraceResult = LxSysSysinfo(Info);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysSysinfo(Info);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -1538,7 +2004,15 @@ LxTraceIpc(ULONG Call, LONG First, ULONG_PTR Second, ULONG_PTR Third, VOID *Ptr,
 
     if (!LxTraceEnter(117, TraceArgs, &TraceCall))
         return LxSysIpc(Call, First, Second, Third, Ptr, Fifth);
-    TraceResult = LxSysIpc(Call, First, Second, Third, Ptr, Fifth);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysIpc(Call, First, Second, Third, Ptr, Fifth);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -1555,7 +2029,15 @@ LxTraceFsync(ULONG Fd)
 
     if (!LxTraceEnter(118, TraceArgs, &TraceCall))
         return LxSysFsync(Fd);
-    TraceResult = LxSysFsync(Fd);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysFsync(Fd);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -1572,7 +2054,15 @@ LxTraceSigreturn(VOID)
 
     if (!LxTraceEnter(119, TraceArgs, &TraceCall))
         return LxSysSigreturn();
-    TraceResult = LxSysSigreturn();
+    _SEH2_TRY
+    {
+        TraceResult = LxSysSigreturn();
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -1589,7 +2079,15 @@ LxTraceClone(ULONG_PTR CloneFlags, ULONG_PTR Newsp, LONG *ParentTidptr, ULONG_PT
 
     if (!LxTraceEnter(120, TraceArgs, &TraceCall))
         return LxSysClone(CloneFlags, Newsp, ParentTidptr, Tls, ChildTidptr);
-    TraceResult = LxSysClone(CloneFlags, Newsp, ParentTidptr, Tls, ChildTidptr);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysClone(CloneFlags, Newsp, ParentTidptr, Tls, ChildTidptr);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -1615,7 +2113,15 @@ LxTraceUname(LX_NEW_UTSNAME *Name)
 
     if (!LxTraceEnter(122, TraceArgs, &TraceCall))
         return LxSysUname(Name);
-    TraceResult = LxSysUname(Name);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysUname(Name);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -1650,7 +2156,15 @@ LxTraceMprotect(ULONG_PTR Start, SIZE_T Len, ULONG_PTR Prot)
 
     if (!LxTraceEnter(125, TraceArgs, &TraceCall))
         return LxSysMprotect(Start, Len, Prot);
-    TraceResult = LxSysMprotect(Start, Len, Prot);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysMprotect(Start, Len, Prot);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -1721,7 +2235,15 @@ LxTraceGetpgid(LX_PID Pid)
 
     if (!LxTraceEnter(132, TraceArgs, &TraceCall))
         return LxSysGetpgid(Pid);
-    TraceResult = LxSysGetpgid(Pid);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysGetpgid(Pid);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -1738,7 +2260,15 @@ LxTraceFchdir(ULONG Fd)
 
     if (!LxTraceEnter(133, TraceArgs, &TraceCall))
         return LxSysFchdir(Fd);
-    TraceResult = LxSysFchdir(Fd);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysFchdir(Fd);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -1809,7 +2339,15 @@ LxTraceLlseek(ULONG Fd, ULONG_PTR OffsetHigh, ULONG_PTR OffsetLow, LX_LOFF *Resu
 
     if (!LxTraceEnter(140, TraceArgs, &TraceCall))
         return LxSysLlseek(Fd, OffsetHigh, OffsetLow, Result, Whence);
-    TraceResult = LxSysLlseek(Fd, OffsetHigh, OffsetLow, Result, Whence);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysLlseek(Fd, OffsetHigh, OffsetLow, Result, Whence);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -1835,7 +2373,15 @@ LxTraceNewselect(LONG N, LX_FD_SET *Inp, LX_FD_SET *Outp, LX_FD_SET *Exp, LX_KER
 
     if (!LxTraceEnter(142, TraceArgs, &TraceCall))
         return LxSysNewselect(N, Inp, Outp, Exp, Tvp);
-    TraceResult = LxSysNewselect(N, Inp, Outp, Exp, Tvp);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysNewselect(N, Inp, Outp, Exp, Tvp);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -1861,7 +2407,15 @@ LxTraceMsync(ULONG_PTR Start, SIZE_T Len, LONG Flags)
 
     if (!LxTraceEnter(144, TraceArgs, &TraceCall))
         return LxSysMsync(Start, Len, Flags);
-    TraceResult = LxSysMsync(Start, Len, Flags);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysMsync(Start, Len, Flags);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -1878,7 +2432,15 @@ LxTraceReadv(ULONG_PTR Fd, const LX_IOVEC *Vec, ULONG_PTR Vlen)
 
     if (!LxTraceEnter(145, TraceArgs, &TraceCall))
         return LxSysReadv(Fd, Vec, Vlen);
-    TraceResult = LxSysReadv(Fd, Vec, Vlen);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysReadv(Fd, Vec, Vlen);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -1895,7 +2457,15 @@ LxTraceWritev(ULONG_PTR Fd, const LX_IOVEC *Vec, ULONG_PTR Vlen)
 
     if (!LxTraceEnter(146, TraceArgs, &TraceCall))
         return LxSysWritev(Fd, Vec, Vlen);
-    TraceResult = LxSysWritev(Fd, Vec, Vlen);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysWritev(Fd, Vec, Vlen);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -1912,7 +2482,15 @@ LxTraceGetsid(LX_PID Pid)
 
     if (!LxTraceEnter(147, TraceArgs, &TraceCall))
         return LxSysGetsid(Pid);
-    TraceResult = LxSysGetsid(Pid);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysGetsid(Pid);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -1929,7 +2507,15 @@ LxTraceFdatasync(ULONG Fd)
 
     if (!LxTraceEnter(148, TraceArgs, &TraceCall))
         return LxSysFdatasync(Fd);
-    TraceResult = LxSysFdatasync(Fd);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysFdatasync(Fd);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -2027,7 +2613,15 @@ LxTraceSchedYield(VOID)
 
     if (!LxTraceEnter(158, TraceArgs, &TraceCall))
         return LxSysSchedYield();
-    TraceResult = LxSysSchedYield();
+    _SEH2_TRY
+    {
+        TraceResult = LxSysSchedYield();
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -2071,7 +2665,15 @@ LxTraceNanosleep(LX_OLD_TIMESPEC32 *Rqtp, LX_OLD_TIMESPEC32 *Rmtp)
 
     if (!LxTraceEnter(162, TraceArgs, &TraceCall))
         return LxSysNanosleep(Rqtp, Rmtp);
-    TraceResult = LxSysNanosleep(Rqtp, Rmtp);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysNanosleep(Rqtp, Rmtp);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -2088,7 +2690,15 @@ LxTraceMremap(ULONG_PTR Addr, ULONG_PTR OldLen, ULONG_PTR NewLen, ULONG_PTR Flag
 
     if (!LxTraceEnter(163, TraceArgs, &TraceCall))
         return LxSysMremap(Addr, OldLen, NewLen, Flags, NewAddr);
-    TraceResult = LxSysMremap(Addr, OldLen, NewLen, Flags, NewAddr);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysMremap(Addr, OldLen, NewLen, Flags, NewAddr);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -2105,7 +2715,15 @@ LxTraceSetresuid(LX_OLD_UID Ruid, LX_OLD_UID Euid, LX_OLD_UID Suid)
 
     if (!LxTraceEnter(164, TraceArgs, &TraceCall))
         return LxSysSetresuid(Ruid, Euid, Suid);
-    TraceResult = LxSysSetresuid(Ruid, Euid, Suid);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysSetresuid(Ruid, Euid, Suid);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -2149,7 +2767,15 @@ LxTracePoll(LX_POLLFD *Ufds, ULONG Nfds, LONG Timeout)
 
     if (!LxTraceEnter(168, TraceArgs, &TraceCall))
         return LxSysPoll(Ufds, Nfds, Timeout);
-    TraceResult = LxSysPoll(Ufds, Nfds, Timeout);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysPoll(Ufds, Nfds, Timeout);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -2175,7 +2801,15 @@ LxTraceSetresgid(LX_OLD_GID Rgid, LX_OLD_GID Egid, LX_OLD_GID Sgid)
 
     if (!LxTraceEnter(170, TraceArgs, &TraceCall))
         return LxSysSetresgid(Rgid, Egid, Sgid);
-    TraceResult = LxSysSetresgid(Rgid, Egid, Sgid);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysSetresgid(Rgid, Egid, Sgid);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -2210,7 +2844,15 @@ LxTraceRtSigreturn(VOID)
 
     if (!LxTraceEnter(173, TraceArgs, &TraceCall))
         return LxSysRtSigreturn();
-    TraceResult = LxSysRtSigreturn();
+    _SEH2_TRY
+    {
+        TraceResult = LxSysRtSigreturn();
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -2227,7 +2869,15 @@ LxTraceRtSigaction(LONG Sig, const LX_SIGACTION *Act, LX_SIGACTION *Oact, SIZE_T
 
     if (!LxTraceEnter(174, TraceArgs, &TraceCall))
         return LxSysRtSigaction(Sig, Act, Oact, Sigsetsize);
-    TraceResult = LxSysRtSigaction(Sig, Act, Oact, Sigsetsize);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysRtSigaction(Sig, Act, Oact, Sigsetsize);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -2244,7 +2894,15 @@ LxTraceRtSigprocmask(LONG How, LX_SIGSET *Set, LX_SIGSET *Oset, SIZE_T Sigsetsiz
 
     if (!LxTraceEnter(175, TraceArgs, &TraceCall))
         return LxSysRtSigprocmask(How, Set, Oset, Sigsetsize);
-    TraceResult = LxSysRtSigprocmask(How, Set, Oset, Sigsetsize);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysRtSigprocmask(How, Set, Oset, Sigsetsize);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -2261,7 +2919,15 @@ LxTraceRtSigpending(LX_SIGSET *Set, SIZE_T Sigsetsize)
 
     if (!LxTraceEnter(176, TraceArgs, &TraceCall))
         return LxSysRtSigpending(Set, Sigsetsize);
-    TraceResult = LxSysRtSigpending(Set, Sigsetsize);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysRtSigpending(Set, Sigsetsize);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -2278,7 +2944,15 @@ LxTraceRtSigtimedwait(const LX_SIGSET *Uthese, LX_SIGINFO *Uinfo, const LX_OLD_T
 
     if (!LxTraceEnter(177, TraceArgs, &TraceCall))
         return LxSysRtSigtimedwait(Uthese, Uinfo, Uts, Sigsetsize);
-    TraceResult = LxSysRtSigtimedwait(Uthese, Uinfo, Uts, Sigsetsize);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysRtSigtimedwait(Uthese, Uinfo, Uts, Sigsetsize);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -2295,7 +2969,15 @@ LxTraceRtSigqueueinfo(LX_PID Pid, LONG Sig, LX_SIGINFO *Uinfo)
 
     if (!LxTraceEnter(178, TraceArgs, &TraceCall))
         return LxSysRtSigqueueinfo(Pid, Sig, Uinfo);
-    TraceResult = LxSysRtSigqueueinfo(Pid, Sig, Uinfo);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysRtSigqueueinfo(Pid, Sig, Uinfo);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -2312,7 +2994,15 @@ LxTraceRtSigsuspend(LX_SIGSET *Unewset, SIZE_T Sigsetsize)
 
     if (!LxTraceEnter(179, TraceArgs, &TraceCall))
         return LxSysRtSigsuspend(Unewset, Sigsetsize);
-    TraceResult = LxSysRtSigsuspend(Unewset, Sigsetsize);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysRtSigsuspend(Unewset, Sigsetsize);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -2329,7 +3019,15 @@ LxTracePread64(ULONG Fd, CHAR *Ubuf, ULONG Count, ULONG Poslo, ULONG Poshi)
 
     if (!LxTraceEnter(180, TraceArgs, &TraceCall))
         return LxSysPread64(Fd, Ubuf, Count, Poslo, Poshi);
-    TraceResult = LxSysPread64(Fd, Ubuf, Count, Poslo, Poshi);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysPread64(Fd, Ubuf, Count, Poslo, Poshi);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -2346,7 +3044,15 @@ LxTracePwrite64(ULONG Fd, const CHAR *Ubuf, ULONG Count, ULONG Poslo, ULONG Posh
 
     if (!LxTraceEnter(181, TraceArgs, &TraceCall))
         return LxSysPwrite64(Fd, Ubuf, Count, Poslo, Poshi);
-    TraceResult = LxSysPwrite64(Fd, Ubuf, Count, Poslo, Poshi);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysPwrite64(Fd, Ubuf, Count, Poslo, Poshi);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -2372,7 +3078,15 @@ LxTraceGetcwd(CHAR *Buf, ULONG_PTR Size)
 
     if (!LxTraceEnter(183, TraceArgs, &TraceCall))
         return LxSysGetcwd(Buf, Size);
-    TraceResult = LxSysGetcwd(Buf, Size);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysGetcwd(Buf, Size);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -2407,7 +3121,15 @@ LxTraceSigaltstack(const LX_SIGALTSTACK *Uss, LX_SIGALTSTACK *Uoss)
 
     if (!LxTraceEnter(186, TraceArgs, &TraceCall))
         return LxSysSigaltstack(Uss, Uoss);
-    TraceResult = LxSysSigaltstack(Uss, Uoss);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysSigaltstack(Uss, Uoss);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -2451,7 +3173,15 @@ LxTraceVfork(VOID)
 
     if (!LxTraceEnter(190, TraceArgs, &TraceCall))
         return LxSysVfork();
-    TraceResult = LxSysVfork();
+    _SEH2_TRY
+    {
+        TraceResult = LxSysVfork();
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -2468,7 +3198,15 @@ LxTraceUgetrlimit(ULONG Resource, LX_RLIMIT *Rlim)
 
     if (!LxTraceEnter(191, TraceArgs, &TraceCall))
         return LxSysUgetrlimit(Resource, Rlim);
-    TraceResult = LxSysUgetrlimit(Resource, Rlim);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysUgetrlimit(Resource, Rlim);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -2485,7 +3223,15 @@ LxTraceMmap2(ULONG_PTR Addr, ULONG_PTR Len, ULONG_PTR Prot, ULONG_PTR Flags, ULO
 
     if (!LxTraceEnter(192, TraceArgs, &TraceCall))
         return LxSysMmap2(Addr, Len, Prot, Flags, Fd, Pgoff);
-    TraceResult = LxSysMmap2(Addr, Len, Prot, Flags, Fd, Pgoff);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysMmap2(Addr, Len, Prot, Flags, Fd, Pgoff);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -2502,7 +3248,15 @@ LxTraceTruncate64(const CHAR *Filename, ULONG_PTR OffsetLow, ULONG_PTR OffsetHig
 
     if (!LxTraceEnter(193, TraceArgs, &TraceCall))
         return LxSysTruncate64(Filename, OffsetLow, OffsetHigh);
-    TraceResult = LxSysTruncate64(Filename, OffsetLow, OffsetHigh);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysTruncate64(Filename, OffsetLow, OffsetHigh);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -2519,7 +3273,15 @@ LxTraceFtruncate64(ULONG Fd, ULONG_PTR OffsetLow, ULONG_PTR OffsetHigh)
 
     if (!LxTraceEnter(194, TraceArgs, &TraceCall))
         return LxSysFtruncate64(Fd, OffsetLow, OffsetHigh);
-    TraceResult = LxSysFtruncate64(Fd, OffsetLow, OffsetHigh);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysFtruncate64(Fd, OffsetLow, OffsetHigh);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -2536,7 +3298,15 @@ LxTraceStat64(const CHAR *Filename, LX_STAT64 *Statbuf)
 
     if (!LxTraceEnter(195, TraceArgs, &TraceCall))
         return LxSysStat64(Filename, Statbuf);
-    TraceResult = LxSysStat64(Filename, Statbuf);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysStat64(Filename, Statbuf);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -2553,7 +3323,15 @@ LxTraceLstat64(const CHAR *Filename, LX_STAT64 *Statbuf)
 
     if (!LxTraceEnter(196, TraceArgs, &TraceCall))
         return LxSysLstat64(Filename, Statbuf);
-    TraceResult = LxSysLstat64(Filename, Statbuf);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysLstat64(Filename, Statbuf);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -2570,7 +3348,15 @@ LxTraceFstat64(ULONG_PTR Fd, LX_STAT64 *Statbuf)
 
     if (!LxTraceEnter(197, TraceArgs, &TraceCall))
         return LxSysFstat64(Fd, Statbuf);
-    TraceResult = LxSysFstat64(Fd, Statbuf);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysFstat64(Fd, Statbuf);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -2587,7 +3373,15 @@ LxTraceLchown32(const CHAR *Filename, LX_UID User, LX_GID Group)
 
     if (!LxTraceEnter(198, TraceArgs, &TraceCall))
         return LxSysLchown32(Filename, User, Group);
-    TraceResult = LxSysLchown32(Filename, User, Group);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysLchown32(Filename, User, Group);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -2604,7 +3398,15 @@ LxTraceGetuid32(VOID)
 
     if (!LxTraceEnter(199, TraceArgs, &TraceCall))
         return LxSysGetuid32();
-    TraceResult = LxSysGetuid32();
+    _SEH2_TRY
+    {
+        TraceResult = LxSysGetuid32();
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -2621,7 +3423,15 @@ LxTraceGetgid32(VOID)
 
     if (!LxTraceEnter(200, TraceArgs, &TraceCall))
         return LxSysGetgid32();
-    TraceResult = LxSysGetgid32();
+    _SEH2_TRY
+    {
+        TraceResult = LxSysGetgid32();
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -2638,7 +3448,15 @@ LxTraceGeteuid32(VOID)
 
     if (!LxTraceEnter(201, TraceArgs, &TraceCall))
         return LxSysGeteuid32();
-    TraceResult = LxSysGeteuid32();
+    _SEH2_TRY
+    {
+        TraceResult = LxSysGeteuid32();
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -2655,7 +3473,15 @@ LxTraceGetegid32(VOID)
 
     if (!LxTraceEnter(202, TraceArgs, &TraceCall))
         return LxSysGetegid32();
-    TraceResult = LxSysGetegid32();
+    _SEH2_TRY
+    {
+        TraceResult = LxSysGetegid32();
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -2672,7 +3498,15 @@ LxTraceSetreuid32(LX_UID Ruid, LX_UID Euid)
 
     if (!LxTraceEnter(203, TraceArgs, &TraceCall))
         return LxSysSetreuid32(Ruid, Euid);
-    TraceResult = LxSysSetreuid32(Ruid, Euid);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysSetreuid32(Ruid, Euid);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -2689,7 +3523,15 @@ LxTraceSetregid32(LX_GID Rgid, LX_GID Egid)
 
     if (!LxTraceEnter(204, TraceArgs, &TraceCall))
         return LxSysSetregid32(Rgid, Egid);
-    TraceResult = LxSysSetregid32(Rgid, Egid);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysSetregid32(Rgid, Egid);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -2706,7 +3548,15 @@ LxTraceGetgroups32(LONG Gidsetsize, LX_GID *Grouplist)
 
     if (!LxTraceEnter(205, TraceArgs, &TraceCall))
         return LxSysGetgroups32(Gidsetsize, Grouplist);
-    TraceResult = LxSysGetgroups32(Gidsetsize, Grouplist);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysGetgroups32(Gidsetsize, Grouplist);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -2732,7 +3582,15 @@ LxTraceFchown32(ULONG Fd, LX_UID User, LX_GID Group)
 
     if (!LxTraceEnter(207, TraceArgs, &TraceCall))
         return LxSysFchown32(Fd, User, Group);
-    TraceResult = LxSysFchown32(Fd, User, Group);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysFchown32(Fd, User, Group);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -2749,7 +3607,15 @@ LxTraceSetresuid32(LX_UID Ruid, LX_UID Euid, LX_UID Suid)
 
     if (!LxTraceEnter(208, TraceArgs, &TraceCall))
         return LxSysSetresuid32(Ruid, Euid, Suid);
-    TraceResult = LxSysSetresuid32(Ruid, Euid, Suid);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysSetresuid32(Ruid, Euid, Suid);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -2766,7 +3632,15 @@ LxTraceGetresuid32(LX_UID *Ruid, LX_UID *Euid, LX_UID *Suid)
 
     if (!LxTraceEnter(209, TraceArgs, &TraceCall))
         return LxSysGetresuid32(Ruid, Euid, Suid);
-    TraceResult = LxSysGetresuid32(Ruid, Euid, Suid);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysGetresuid32(Ruid, Euid, Suid);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -2783,7 +3657,15 @@ LxTraceSetresgid32(LX_GID Rgid, LX_GID Egid, LX_GID Sgid)
 
     if (!LxTraceEnter(210, TraceArgs, &TraceCall))
         return LxSysSetresgid32(Rgid, Egid, Sgid);
-    TraceResult = LxSysSetresgid32(Rgid, Egid, Sgid);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysSetresgid32(Rgid, Egid, Sgid);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -2800,7 +3682,15 @@ LxTraceGetresgid32(LX_GID *Rgid, LX_GID *Egid, LX_GID *Sgid)
 
     if (!LxTraceEnter(211, TraceArgs, &TraceCall))
         return LxSysGetresgid32(Rgid, Egid, Sgid);
-    TraceResult = LxSysGetresgid32(Rgid, Egid, Sgid);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysGetresgid32(Rgid, Egid, Sgid);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -2817,7 +3707,15 @@ LxTraceChown32(const CHAR *Filename, LX_UID User, LX_GID Group)
 
     if (!LxTraceEnter(212, TraceArgs, &TraceCall))
         return LxSysChown32(Filename, User, Group);
-    TraceResult = LxSysChown32(Filename, User, Group);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysChown32(Filename, User, Group);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -2834,7 +3732,15 @@ LxTraceSetuid32(LX_UID Uid)
 
     if (!LxTraceEnter(213, TraceArgs, &TraceCall))
         return LxSysSetuid32(Uid);
-    TraceResult = LxSysSetuid32(Uid);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysSetuid32(Uid);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -2851,7 +3757,15 @@ LxTraceSetgid32(LX_GID Gid)
 
     if (!LxTraceEnter(214, TraceArgs, &TraceCall))
         return LxSysSetgid32(Gid);
-    TraceResult = LxSysSetgid32(Gid);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysSetgid32(Gid);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -2904,7 +3818,15 @@ LxTraceMadvise(ULONG_PTR Start, SIZE_T Len, LONG Behavior)
 
     if (!LxTraceEnter(219, TraceArgs, &TraceCall))
         return LxSysMadvise(Start, Len, Behavior);
-    TraceResult = LxSysMadvise(Start, Len, Behavior);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysMadvise(Start, Len, Behavior);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -2921,7 +3843,15 @@ LxTraceGetdents64(ULONG Fd, LX_LINUX_DIRENT64 *Dirent, ULONG Count)
 
     if (!LxTraceEnter(220, TraceArgs, &TraceCall))
         return LxSysGetdents64(Fd, Dirent, Count);
-    TraceResult = LxSysGetdents64(Fd, Dirent, Count);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysGetdents64(Fd, Dirent, Count);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -2938,7 +3868,15 @@ LxTraceFcntl64(ULONG Fd, ULONG Cmd, ULONG_PTR Arg)
 
     if (!LxTraceEnter(221, TraceArgs, &TraceCall))
         return LxSysFcntl64(Fd, Cmd, Arg);
-    TraceResult = LxSysFcntl64(Fd, Cmd, Arg);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysFcntl64(Fd, Cmd, Arg);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -2973,7 +3911,15 @@ LxTraceGettid(VOID)
 
     if (!LxTraceEnter(224, TraceArgs, &TraceCall))
         return LxSysGettid();
-    TraceResult = LxSysGettid();
+    _SEH2_TRY
+    {
+        TraceResult = LxSysGettid();
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -3107,7 +4053,15 @@ LxTraceTkill(LX_PID Pid, LONG Sig)
 
     if (!LxTraceEnter(238, TraceArgs, &TraceCall))
         return LxSysTkill(Pid, Sig);
-    TraceResult = LxSysTkill(Pid, Sig);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysTkill(Pid, Sig);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -3133,7 +4087,15 @@ LxTraceFutex(ULONG *Uaddr, LONG Op, ULONG Val, const LX_OLD_TIMESPEC32 *Utime, U
 
     if (!LxTraceEnter(240, TraceArgs, &TraceCall))
         return LxSysFutex(Uaddr, Op, Val, Utime, Uaddr2, Val3);
-    TraceResult = LxSysFutex(Uaddr, Op, Val, Utime, Uaddr2, Val3);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysFutex(Uaddr, Op, Val, Utime, Uaddr2, Val3);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -3150,7 +4112,15 @@ LxTraceSchedSetaffinity(LX_PID Pid, ULONG Len, ULONG_PTR *UserMaskPtr)
 
     if (!LxTraceEnter(241, TraceArgs, &TraceCall))
         return LxSysSchedSetaffinity(Pid, Len, UserMaskPtr);
-    TraceResult = LxSysSchedSetaffinity(Pid, Len, UserMaskPtr);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysSchedSetaffinity(Pid, Len, UserMaskPtr);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -3167,7 +4137,15 @@ LxTraceSchedGetaffinity(LX_PID Pid, ULONG Len, ULONG_PTR *UserMaskPtr)
 
     if (!LxTraceEnter(242, TraceArgs, &TraceCall))
         return LxSysSchedGetaffinity(Pid, Len, UserMaskPtr);
-    TraceResult = LxSysSchedGetaffinity(Pid, Len, UserMaskPtr);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysSchedGetaffinity(Pid, Len, UserMaskPtr);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -3184,7 +4162,15 @@ LxTraceSetThreadArea(LX_USER_DESC *UInfo)
 
     if (!LxTraceEnter(243, TraceArgs, &TraceCall))
         return LxSysSetThreadArea(UInfo);
-    TraceResult = LxSysSetThreadArea(UInfo);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysSetThreadArea(UInfo);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -3201,7 +4187,15 @@ LxTraceGetThreadArea(LX_USER_DESC *UInfo)
 
     if (!LxTraceEnter(244, TraceArgs, &TraceCall))
         return LxSysGetThreadArea(UInfo);
-    TraceResult = LxSysGetThreadArea(UInfo);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysGetThreadArea(UInfo);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -3281,7 +4275,15 @@ LxTraceExitGroup(LONG ErrorCode)
 
     if (!LxTraceEnter(252, TraceArgs, &TraceCall))
         return LxSysExitGroup(ErrorCode);
-    TraceResult = LxSysExitGroup(ErrorCode);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysExitGroup(ErrorCode);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -3307,7 +4309,15 @@ LxTraceEpollCreate(LONG Size)
 
     if (!LxTraceEnter(254, TraceArgs, &TraceCall))
         return LxSysEpollCreate(Size);
-    TraceResult = LxSysEpollCreate(Size);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysEpollCreate(Size);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -3324,7 +4334,15 @@ LxTraceEpollCtl(LONG Epfd, LONG Op, LONG Fd, LX_EPOLL_EVENT *Event)
 
     if (!LxTraceEnter(255, TraceArgs, &TraceCall))
         return LxSysEpollCtl(Epfd, Op, Fd, Event);
-    TraceResult = LxSysEpollCtl(Epfd, Op, Fd, Event);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysEpollCtl(Epfd, Op, Fd, Event);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -3341,7 +4359,15 @@ LxTraceEpollWait(LONG Epfd, LX_EPOLL_EVENT *Events, LONG Maxevents, LONG Timeout
 
     if (!LxTraceEnter(256, TraceArgs, &TraceCall))
         return LxSysEpollWait(Epfd, Events, Maxevents, Timeout);
-    TraceResult = LxSysEpollWait(Epfd, Events, Maxevents, Timeout);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysEpollWait(Epfd, Events, Maxevents, Timeout);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -3367,7 +4393,15 @@ LxTraceSetTidAddress(LONG *Tidptr)
 
     if (!LxTraceEnter(258, TraceArgs, &TraceCall))
         return LxSysSetTidAddress(Tidptr);
-    TraceResult = LxSysSetTidAddress(Tidptr);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysSetTidAddress(Tidptr);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -3438,7 +4472,15 @@ LxTraceClockGettime(LX_CLOCKID WhichClock, LX_OLD_TIMESPEC32 *Tp)
 
     if (!LxTraceEnter(265, TraceArgs, &TraceCall))
         return LxSysClockGettime(WhichClock, Tp);
-    TraceResult = LxSysClockGettime(WhichClock, Tp);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysClockGettime(WhichClock, Tp);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -3455,7 +4497,15 @@ LxTraceClockGetres(LX_CLOCKID WhichClock, LX_OLD_TIMESPEC32 *Tp)
 
     if (!LxTraceEnter(266, TraceArgs, &TraceCall))
         return LxSysClockGetres(WhichClock, Tp);
-    TraceResult = LxSysClockGetres(WhichClock, Tp);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysClockGetres(WhichClock, Tp);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -3472,7 +4522,15 @@ LxTraceClockNanosleep(LX_CLOCKID WhichClock, LONG Flags, LX_OLD_TIMESPEC32 *Rqtp
 
     if (!LxTraceEnter(267, TraceArgs, &TraceCall))
         return LxSysClockNanosleep(WhichClock, Flags, Rqtp, Rmtp);
-    TraceResult = LxSysClockNanosleep(WhichClock, Flags, Rqtp, Rmtp);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysClockNanosleep(WhichClock, Flags, Rqtp, Rmtp);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -3489,7 +4547,15 @@ LxTraceStatfs64(const CHAR *Path, SIZE_T Sz, LX_STATFS64 *Buf)
 
     if (!LxTraceEnter(268, TraceArgs, &TraceCall))
         return LxSysStatfs64(Path, Sz, Buf);
-    TraceResult = LxSysStatfs64(Path, Sz, Buf);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysStatfs64(Path, Sz, Buf);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -3506,7 +4572,15 @@ LxTraceFstatfs64(ULONG Fd, SIZE_T Sz, LX_STATFS64 *Buf)
 
     if (!LxTraceEnter(269, TraceArgs, &TraceCall))
         return LxSysFstatfs64(Fd, Sz, Buf);
-    TraceResult = LxSysFstatfs64(Fd, Sz, Buf);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysFstatfs64(Fd, Sz, Buf);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -3523,7 +4597,15 @@ LxTraceTgkill(LX_PID Tgid, LX_PID Pid, LONG Sig)
 
     if (!LxTraceEnter(270, TraceArgs, &TraceCall))
         return LxSysTgkill(Tgid, Pid, Sig);
-    TraceResult = LxSysTgkill(Tgid, Pid, Sig);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysTgkill(Tgid, Pid, Sig);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -3756,7 +4838,15 @@ LxTraceOpenat(LONG Dfd, const CHAR *Filename, LONG Flags, LX_UMODE Mode)
 
     if (!LxTraceEnter(295, TraceArgs, &TraceCall))
         return LxSysOpenat(Dfd, Filename, Flags, Mode);
-    TraceResult = LxSysOpenat(Dfd, Filename, Flags, Mode);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysOpenat(Dfd, Filename, Flags, Mode);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -3773,7 +4863,15 @@ LxTraceMkdirat(LONG Dfd, const CHAR *Pathname, LX_UMODE Mode)
 
     if (!LxTraceEnter(296, TraceArgs, &TraceCall))
         return LxSysMkdirat(Dfd, Pathname, Mode);
-    TraceResult = LxSysMkdirat(Dfd, Pathname, Mode);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysMkdirat(Dfd, Pathname, Mode);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -3799,7 +4897,15 @@ LxTraceFchownat(LONG Dfd, const CHAR *Filename, LX_UID User, LX_GID Group, LONG 
 
     if (!LxTraceEnter(298, TraceArgs, &TraceCall))
         return LxSysFchownat(Dfd, Filename, User, Group, Flag);
-    TraceResult = LxSysFchownat(Dfd, Filename, User, Group, Flag);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysFchownat(Dfd, Filename, User, Group, Flag);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -3825,7 +4931,15 @@ LxTraceFstatat64(LONG Dfd, const CHAR *Filename, LX_STAT64 *Statbuf, LONG Flag)
 
     if (!LxTraceEnter(300, TraceArgs, &TraceCall))
         return LxSysFstatat64(Dfd, Filename, Statbuf, Flag);
-    TraceResult = LxSysFstatat64(Dfd, Filename, Statbuf, Flag);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysFstatat64(Dfd, Filename, Statbuf, Flag);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -3842,7 +4956,15 @@ LxTraceUnlinkat(LONG Dfd, const CHAR *Pathname, LONG Flag)
 
     if (!LxTraceEnter(301, TraceArgs, &TraceCall))
         return LxSysUnlinkat(Dfd, Pathname, Flag);
-    TraceResult = LxSysUnlinkat(Dfd, Pathname, Flag);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysUnlinkat(Dfd, Pathname, Flag);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -3859,7 +4981,15 @@ LxTraceRenameat(LONG Olddfd, const CHAR *Oldname, LONG Newdfd, const CHAR *Newna
 
     if (!LxTraceEnter(302, TraceArgs, &TraceCall))
         return LxSysRenameat(Olddfd, Oldname, Newdfd, Newname);
-    TraceResult = LxSysRenameat(Olddfd, Oldname, Newdfd, Newname);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysRenameat(Olddfd, Oldname, Newdfd, Newname);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -3876,7 +5006,15 @@ LxTraceLinkat(LONG Olddfd, const CHAR *Oldname, LONG Newdfd, const CHAR *Newname
 
     if (!LxTraceEnter(303, TraceArgs, &TraceCall))
         return LxSysLinkat(Olddfd, Oldname, Newdfd, Newname, Flags);
-    TraceResult = LxSysLinkat(Olddfd, Oldname, Newdfd, Newname, Flags);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysLinkat(Olddfd, Oldname, Newdfd, Newname, Flags);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -3893,7 +5031,15 @@ LxTraceSymlinkat(const CHAR *Oldname, LONG Newdfd, const CHAR *Newname)
 
     if (!LxTraceEnter(304, TraceArgs, &TraceCall))
         return LxSysSymlinkat(Oldname, Newdfd, Newname);
-    TraceResult = LxSysSymlinkat(Oldname, Newdfd, Newname);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysSymlinkat(Oldname, Newdfd, Newname);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -3910,7 +5056,15 @@ LxTraceReadlinkat(LONG Dfd, const CHAR *Path, CHAR *Buf, LONG Bufsiz)
 
     if (!LxTraceEnter(305, TraceArgs, &TraceCall))
         return LxSysReadlinkat(Dfd, Path, Buf, Bufsiz);
-    TraceResult = LxSysReadlinkat(Dfd, Path, Buf, Bufsiz);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysReadlinkat(Dfd, Path, Buf, Bufsiz);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -3927,7 +5081,15 @@ LxTraceFchmodat(LONG Dfd, const CHAR *Filename, LX_UMODE Mode)
 
     if (!LxTraceEnter(306, TraceArgs, &TraceCall))
         return LxSysFchmodat(Dfd, Filename, Mode);
-    TraceResult = LxSysFchmodat(Dfd, Filename, Mode);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysFchmodat(Dfd, Filename, Mode);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -3944,7 +5106,15 @@ LxTraceFaccessat(LONG Dfd, const CHAR *Filename, LONG Mode)
 
     if (!LxTraceEnter(307, TraceArgs, &TraceCall))
         return LxSysFaccessat(Dfd, Filename, Mode);
-    TraceResult = LxSysFaccessat(Dfd, Filename, Mode);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysFaccessat(Dfd, Filename, Mode);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -3961,7 +5131,15 @@ LxTracePselect6(LONG N, LX_FD_SET *Inp, LX_FD_SET *Outp, LX_FD_SET *Exp, LX_OLD_
 
     if (!LxTraceEnter(308, TraceArgs, &TraceCall))
         return LxSysPselect6(N, Inp, Outp, Exp, Tsp, Sig);
-    TraceResult = LxSysPselect6(N, Inp, Outp, Exp, Tsp, Sig);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysPselect6(N, Inp, Outp, Exp, Tsp, Sig);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -3978,7 +5156,15 @@ LxTracePpoll(LX_POLLFD *Ufds, ULONG Nfds, LX_OLD_TIMESPEC32 *Tsp, const LX_SIGSE
 
     if (!LxTraceEnter(309, TraceArgs, &TraceCall))
         return LxSysPpoll(Ufds, Nfds, Tsp, Sigmask, Sigsetsize);
-    TraceResult = LxSysPpoll(Ufds, Nfds, Tsp, Sigmask, Sigsetsize);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysPpoll(Ufds, Nfds, Tsp, Sigmask, Sigsetsize);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -4004,7 +5190,15 @@ LxTraceSetRobustList(LX_ROBUST_LIST_HEAD *Head, SIZE_T Len)
 
     if (!LxTraceEnter(311, TraceArgs, &TraceCall))
         return LxSysSetRobustList(Head, Len);
-    TraceResult = LxSysSetRobustList(Head, Len);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysSetRobustList(Head, Len);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -4021,7 +5215,15 @@ LxTraceGetRobustList(LONG Pid, LX_ROBUST_LIST_HEAD **HeadPtr, SIZE_T *LenPtr)
 
     if (!LxTraceEnter(312, TraceArgs, &TraceCall))
         return LxSysGetRobustList(Pid, HeadPtr, LenPtr);
-    TraceResult = LxSysGetRobustList(Pid, HeadPtr, LenPtr);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysGetRobustList(Pid, HeadPtr, LenPtr);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -4092,7 +5294,15 @@ LxTraceEpollPwait(LONG Epfd, LX_EPOLL_EVENT *Events, LONG Maxevents, LONG Timeou
 
     if (!LxTraceEnter(319, TraceArgs, &TraceCall))
         return LxSysEpollPwait(Epfd, Events, Maxevents, Timeout, Sigmask, Sigsetsize);
-    TraceResult = LxSysEpollPwait(Epfd, Events, Maxevents, Timeout, Sigmask, Sigsetsize);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysEpollPwait(Epfd, Events, Maxevents, Timeout, Sigmask, Sigsetsize);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -4109,7 +5319,15 @@ LxTraceUtimensat(ULONG Dfd, const CHAR *Filename, LX_OLD_TIMESPEC32 *T, LONG Fla
 
     if (!LxTraceEnter(320, TraceArgs, &TraceCall))
         return LxSysUtimensat(Dfd, Filename, T, Flags);
-    TraceResult = LxSysUtimensat(Dfd, Filename, T, Flags);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysUtimensat(Dfd, Filename, T, Flags);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -4126,7 +5344,15 @@ LxTraceSignalfd(LONG Ufd, LX_SIGSET *UserMask, SIZE_T Sizemask)
 
     if (!LxTraceEnter(321, TraceArgs, &TraceCall))
         return LxSysSignalfd(Ufd, UserMask, Sizemask);
-    TraceResult = LxSysSignalfd(Ufd, UserMask, Sizemask);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysSignalfd(Ufd, UserMask, Sizemask);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -4143,7 +5369,15 @@ LxTraceTimerfdCreate(LONG Clockid, LONG Flags)
 
     if (!LxTraceEnter(322, TraceArgs, &TraceCall))
         return LxSysTimerfdCreate(Clockid, Flags);
-    TraceResult = LxSysTimerfdCreate(Clockid, Flags);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysTimerfdCreate(Clockid, Flags);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -4160,7 +5394,15 @@ LxTraceEventfd(ULONG Count)
 
     if (!LxTraceEnter(323, TraceArgs, &TraceCall))
         return LxSysEventfd(Count);
-    TraceResult = LxSysEventfd(Count);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysEventfd(Count);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -4186,7 +5428,15 @@ LxTraceTimerfdSettime(LONG Ufd, LONG Flags, const LX_OLD_ITIMERSPEC32 *Utmr, LX_
 
     if (!LxTraceEnter(325, TraceArgs, &TraceCall))
         return LxSysTimerfdSettime(Ufd, Flags, Utmr, Otmr);
-    TraceResult = LxSysTimerfdSettime(Ufd, Flags, Utmr, Otmr);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysTimerfdSettime(Ufd, Flags, Utmr, Otmr);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -4203,7 +5453,15 @@ LxTraceTimerfdGettime(LONG Ufd, LX_OLD_ITIMERSPEC32 *Otmr)
 
     if (!LxTraceEnter(326, TraceArgs, &TraceCall))
         return LxSysTimerfdGettime(Ufd, Otmr);
-    TraceResult = LxSysTimerfdGettime(Ufd, Otmr);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysTimerfdGettime(Ufd, Otmr);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -4220,7 +5478,15 @@ LxTraceSignalfd4(LONG Ufd, LX_SIGSET *UserMask, SIZE_T Sizemask, LONG Flags)
 
     if (!LxTraceEnter(327, TraceArgs, &TraceCall))
         return LxSysSignalfd4(Ufd, UserMask, Sizemask, Flags);
-    TraceResult = LxSysSignalfd4(Ufd, UserMask, Sizemask, Flags);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysSignalfd4(Ufd, UserMask, Sizemask, Flags);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -4237,7 +5503,15 @@ LxTraceEventfd2(ULONG Count, LONG Flags)
 
     if (!LxTraceEnter(328, TraceArgs, &TraceCall))
         return LxSysEventfd2(Count, Flags);
-    TraceResult = LxSysEventfd2(Count, Flags);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysEventfd2(Count, Flags);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -4254,7 +5528,15 @@ LxTraceEpollCreate1(LONG Flags)
 
     if (!LxTraceEnter(329, TraceArgs, &TraceCall))
         return LxSysEpollCreate1(Flags);
-    TraceResult = LxSysEpollCreate1(Flags);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysEpollCreate1(Flags);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -4271,7 +5553,15 @@ LxTraceDup3(ULONG Oldfd, ULONG Newfd, LONG Flags)
 
     if (!LxTraceEnter(330, TraceArgs, &TraceCall))
         return LxSysDup3(Oldfd, Newfd, Flags);
-    TraceResult = LxSysDup3(Oldfd, Newfd, Flags);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysDup3(Oldfd, Newfd, Flags);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -4288,7 +5578,15 @@ LxTracePipe2(LONG *Fildes, LONG Flags)
 
     if (!LxTraceEnter(331, TraceArgs, &TraceCall))
         return LxSysPipe2(Fildes, Flags);
-    TraceResult = LxSysPipe2(Fildes, Flags);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysPipe2(Fildes, Flags);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -4332,7 +5630,15 @@ LxTraceRtTgsigqueueinfo(LX_PID Tgid, LX_PID Pid, LONG Sig, LX_SIGINFO *Uinfo)
 
     if (!LxTraceEnter(335, TraceArgs, &TraceCall))
         return LxSysRtTgsigqueueinfo(Tgid, Pid, Sig, Uinfo);
-    TraceResult = LxSysRtTgsigqueueinfo(Tgid, Pid, Sig, Uinfo);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysRtTgsigqueueinfo(Tgid, Pid, Sig, Uinfo);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -4358,7 +5664,15 @@ LxTraceRecvmmsg(LONG Fd, LX_MMSGHDR *Msg, ULONG Vlen, ULONG Flags, LX_OLD_TIMESP
 
     if (!LxTraceEnter(337, TraceArgs, &TraceCall))
         return LxSysRecvmmsg(Fd, Msg, Vlen, Flags, Timeout);
-    TraceResult = LxSysRecvmmsg(Fd, Msg, Vlen, Flags, Timeout);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysRecvmmsg(Fd, Msg, Vlen, Flags, Timeout);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -4393,7 +5707,15 @@ LxTracePrlimit64(LX_PID Pid, ULONG Resource, const LX_RLIMIT64 *NewRlim, LX_RLIM
 
     if (!LxTraceEnter(340, TraceArgs, &TraceCall))
         return LxSysPrlimit64(Pid, Resource, NewRlim, OldRlim);
-    TraceResult = LxSysPrlimit64(Pid, Resource, NewRlim, OldRlim);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysPrlimit64(Pid, Resource, NewRlim, OldRlim);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -4446,7 +5768,15 @@ LxTraceSendmmsg(LONG Fd, LX_MMSGHDR *Msg, ULONG Vlen, ULONG Flags)
 
     if (!LxTraceEnter(345, TraceArgs, &TraceCall))
         return LxSysSendmmsg(Fd, Msg, Vlen, Flags);
-    TraceResult = LxSysSendmmsg(Fd, Msg, Vlen, Flags);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysSendmmsg(Fd, Msg, Vlen, Flags);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -4526,7 +5856,15 @@ LxTraceRenameat2(LONG Olddfd, const CHAR *Oldname, LONG Newdfd, const CHAR *Newn
 
     if (!LxTraceEnter(353, TraceArgs, &TraceCall))
         return LxSysRenameat2(Olddfd, Oldname, Newdfd, Newname, Flags);
-    TraceResult = LxSysRenameat2(Olddfd, Oldname, Newdfd, Newname, Flags);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysRenameat2(Olddfd, Oldname, Newdfd, Newname, Flags);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -4552,7 +5890,15 @@ LxTraceGetrandom(CHAR *Buf, SIZE_T Count, ULONG Flags)
 
     if (!LxTraceEnter(355, TraceArgs, &TraceCall))
         return LxSysGetrandom(Buf, Count, Flags);
-    TraceResult = LxSysGetrandom(Buf, Count, Flags);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysGetrandom(Buf, Count, Flags);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -4587,7 +5933,15 @@ LxTraceExecveat(LONG Dfd, const CHAR *Filename, const CHAR *const *Argv, const C
 
     if (!LxTraceEnter(358, TraceArgs, &TraceCall))
         return LxSysExecveat(Dfd, Filename, Argv, Envp, Flags);
-    TraceResult = LxSysExecveat(Dfd, Filename, Argv, Envp, Flags);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysExecveat(Dfd, Filename, Argv, Envp, Flags);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -4604,7 +5958,15 @@ LxTraceSocket(LONG Family, LONG Type, LONG Protocol)
 
     if (!LxTraceEnter(359, TraceArgs, &TraceCall))
         return LxSysSocket(Family, Type, Protocol);
-    TraceResult = LxSysSocket(Family, Type, Protocol);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysSocket(Family, Type, Protocol);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -4621,7 +5983,15 @@ LxTraceSocketpair(LONG Family, LONG Type, LONG Protocol, LONG *Usockvec)
 
     if (!LxTraceEnter(360, TraceArgs, &TraceCall))
         return LxSysSocketpair(Family, Type, Protocol, Usockvec);
-    TraceResult = LxSysSocketpair(Family, Type, Protocol, Usockvec);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysSocketpair(Family, Type, Protocol, Usockvec);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -4638,7 +6008,15 @@ LxTraceBind(LONG Fd, LX_SOCKADDR *Umyaddr, LONG Addrlen)
 
     if (!LxTraceEnter(361, TraceArgs, &TraceCall))
         return LxSysBind(Fd, Umyaddr, Addrlen);
-    TraceResult = LxSysBind(Fd, Umyaddr, Addrlen);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysBind(Fd, Umyaddr, Addrlen);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -4655,7 +6033,15 @@ LxTraceConnect(LONG Fd, LX_SOCKADDR *Uservaddr, LONG Addrlen)
 
     if (!LxTraceEnter(362, TraceArgs, &TraceCall))
         return LxSysConnect(Fd, Uservaddr, Addrlen);
-    TraceResult = LxSysConnect(Fd, Uservaddr, Addrlen);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysConnect(Fd, Uservaddr, Addrlen);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -4672,7 +6058,15 @@ LxTraceListen(LONG Fd, LONG Backlog)
 
     if (!LxTraceEnter(363, TraceArgs, &TraceCall))
         return LxSysListen(Fd, Backlog);
-    TraceResult = LxSysListen(Fd, Backlog);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysListen(Fd, Backlog);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -4689,7 +6083,15 @@ LxTraceAccept4(LONG Fd, LX_SOCKADDR *UpeerSockaddr, LONG *UpeerAddrlen, LONG Fla
 
     if (!LxTraceEnter(364, TraceArgs, &TraceCall))
         return LxSysAccept4(Fd, UpeerSockaddr, UpeerAddrlen, Flags);
-    TraceResult = LxSysAccept4(Fd, UpeerSockaddr, UpeerAddrlen, Flags);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysAccept4(Fd, UpeerSockaddr, UpeerAddrlen, Flags);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -4706,7 +6108,15 @@ LxTraceGetsockopt(LONG Fd, LONG Level, LONG Optname, CHAR *Optval, LONG *Optlen)
 
     if (!LxTraceEnter(365, TraceArgs, &TraceCall))
         return LxSysGetsockopt(Fd, Level, Optname, Optval, Optlen);
-    TraceResult = LxSysGetsockopt(Fd, Level, Optname, Optval, Optlen);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysGetsockopt(Fd, Level, Optname, Optval, Optlen);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -4723,7 +6133,15 @@ LxTraceSetsockopt(LONG Fd, LONG Level, LONG Optname, CHAR *Optval, LONG Optlen)
 
     if (!LxTraceEnter(366, TraceArgs, &TraceCall))
         return LxSysSetsockopt(Fd, Level, Optname, Optval, Optlen);
-    TraceResult = LxSysSetsockopt(Fd, Level, Optname, Optval, Optlen);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysSetsockopt(Fd, Level, Optname, Optval, Optlen);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -4740,7 +6158,15 @@ LxTraceGetsockname(LONG Fd, LX_SOCKADDR *Usockaddr, LONG *UsockaddrLen)
 
     if (!LxTraceEnter(367, TraceArgs, &TraceCall))
         return LxSysGetsockname(Fd, Usockaddr, UsockaddrLen);
-    TraceResult = LxSysGetsockname(Fd, Usockaddr, UsockaddrLen);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysGetsockname(Fd, Usockaddr, UsockaddrLen);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -4757,7 +6183,15 @@ LxTraceGetpeername(LONG Fd, LX_SOCKADDR *Usockaddr, LONG *UsockaddrLen)
 
     if (!LxTraceEnter(368, TraceArgs, &TraceCall))
         return LxSysGetpeername(Fd, Usockaddr, UsockaddrLen);
-    TraceResult = LxSysGetpeername(Fd, Usockaddr, UsockaddrLen);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysGetpeername(Fd, Usockaddr, UsockaddrLen);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -4774,7 +6208,15 @@ LxTraceSendto(LONG Fd, VOID *Buff, SIZE_T Len, ULONG Flags, LX_SOCKADDR *Addr, L
 
     if (!LxTraceEnter(369, TraceArgs, &TraceCall))
         return LxSysSendto(Fd, Buff, Len, Flags, Addr, AddrLen);
-    TraceResult = LxSysSendto(Fd, Buff, Len, Flags, Addr, AddrLen);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysSendto(Fd, Buff, Len, Flags, Addr, AddrLen);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -4791,7 +6233,15 @@ LxTraceSendmsg(LONG Fd, LX_USER_MSGHDR *Msg, ULONG Flags)
 
     if (!LxTraceEnter(370, TraceArgs, &TraceCall))
         return LxSysSendmsg(Fd, Msg, Flags);
-    TraceResult = LxSysSendmsg(Fd, Msg, Flags);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysSendmsg(Fd, Msg, Flags);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -4808,7 +6258,15 @@ LxTraceRecvfrom(LONG Fd, VOID *Ubuf, SIZE_T Size, ULONG Flags, LX_SOCKADDR *Addr
 
     if (!LxTraceEnter(371, TraceArgs, &TraceCall))
         return LxSysRecvfrom(Fd, Ubuf, Size, Flags, Addr, AddrLen);
-    TraceResult = LxSysRecvfrom(Fd, Ubuf, Size, Flags, Addr, AddrLen);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysRecvfrom(Fd, Ubuf, Size, Flags, Addr, AddrLen);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -4825,7 +6283,15 @@ LxTraceRecvmsg(LONG Fd, LX_USER_MSGHDR *Msg, ULONG Flags)
 
     if (!LxTraceEnter(372, TraceArgs, &TraceCall))
         return LxSysRecvmsg(Fd, Msg, Flags);
-    TraceResult = LxSysRecvmsg(Fd, Msg, Flags);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysRecvmsg(Fd, Msg, Flags);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -4842,7 +6308,15 @@ LxTraceShutdown(LONG Fd, LONG How)
 
     if (!LxTraceEnter(373, TraceArgs, &TraceCall))
         return LxSysShutdown(Fd, How);
-    TraceResult = LxSysShutdown(Fd, How);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysShutdown(Fd, How);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -4940,7 +6414,15 @@ LxTraceStatx(LONG Dfd, const CHAR *Path, ULONG Flags, ULONG Mask, LX_STATX *Buff
 
     if (!LxTraceEnter(383, TraceArgs, &TraceCall))
         return LxSysStatx(Dfd, Path, Flags, Mask, Buffer);
-    TraceResult = LxSysStatx(Dfd, Path, Flags, Mask, Buffer);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysStatx(Dfd, Path, Flags, Mask, Buffer);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -5038,7 +6520,15 @@ LxTraceSemget(LX_KEY Key, LONG Nsems, LONG Semflg)
 
     if (!LxTraceEnter(393, TraceArgs, &TraceCall))
         return LxSysSemget(Key, Nsems, Semflg);
-    TraceResult = LxSysSemget(Key, Nsems, Semflg);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysSemget(Key, Nsems, Semflg);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -5055,7 +6545,15 @@ LxTraceSemctl(LONG Semid, LONG Semnum, LONG Cmd, ULONG_PTR Arg)
 
     if (!LxTraceEnter(394, TraceArgs, &TraceCall))
         return LxSysSemctl(Semid, Semnum, Cmd, Arg);
-    TraceResult = LxSysSemctl(Semid, Semnum, Cmd, Arg);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysSemctl(Semid, Semnum, Cmd, Arg);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -5072,7 +6570,15 @@ LxTraceShmget(LX_KEY Key, SIZE_T Size, LONG Flag)
 
     if (!LxTraceEnter(395, TraceArgs, &TraceCall))
         return LxSysShmget(Key, Size, Flag);
-    TraceResult = LxSysShmget(Key, Size, Flag);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysShmget(Key, Size, Flag);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -5089,7 +6595,15 @@ LxTraceShmctl(LONG Shmid, LONG Cmd, LX_SHMID_DS *Buf)
 
     if (!LxTraceEnter(396, TraceArgs, &TraceCall))
         return LxSysShmctl(Shmid, Cmd, Buf);
-    TraceResult = LxSysShmctl(Shmid, Cmd, Buf);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysShmctl(Shmid, Cmd, Buf);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -5106,7 +6620,15 @@ LxTraceShmat(LONG Shmid, CHAR *Shmaddr, LONG Shmflg)
 
     if (!LxTraceEnter(397, TraceArgs, &TraceCall))
         return LxSysShmat(Shmid, Shmaddr, Shmflg);
-    TraceResult = LxSysShmat(Shmid, Shmaddr, Shmflg);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysShmat(Shmid, Shmaddr, Shmflg);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -5123,7 +6645,15 @@ LxTraceShmdt(CHAR *Shmaddr)
 
     if (!LxTraceEnter(398, TraceArgs, &TraceCall))
         return LxSysShmdt(Shmaddr);
-    TraceResult = LxSysShmdt(Shmaddr);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysShmdt(Shmaddr);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -5140,7 +6670,15 @@ LxTraceMsgget(LX_KEY Key, LONG Msgflg)
 
     if (!LxTraceEnter(399, TraceArgs, &TraceCall))
         return LxSysMsgget(Key, Msgflg);
-    TraceResult = LxSysMsgget(Key, Msgflg);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysMsgget(Key, Msgflg);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -5157,7 +6695,15 @@ LxTraceMsgsnd(LONG Msqid, LX_MSGBUF *Msgp, SIZE_T Msgsz, LONG Msgflg)
 
     if (!LxTraceEnter(400, TraceArgs, &TraceCall))
         return LxSysMsgsnd(Msqid, Msgp, Msgsz, Msgflg);
-    TraceResult = LxSysMsgsnd(Msqid, Msgp, Msgsz, Msgflg);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysMsgsnd(Msqid, Msgp, Msgsz, Msgflg);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -5174,7 +6720,15 @@ LxTraceMsgrcv(LONG Msqid, LX_MSGBUF *Msgp, SIZE_T Msgsz, LONG Msgtyp, LONG Msgfl
 
     if (!LxTraceEnter(401, TraceArgs, &TraceCall))
         return LxSysMsgrcv(Msqid, Msgp, Msgsz, Msgtyp, Msgflg);
-    TraceResult = LxSysMsgrcv(Msqid, Msgp, Msgsz, Msgtyp, Msgflg);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysMsgrcv(Msqid, Msgp, Msgsz, Msgtyp, Msgflg);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -5191,7 +6745,15 @@ LxTraceMsgctl(LONG Msqid, LONG Cmd, LX_MSQID_DS *Buf)
 
     if (!LxTraceEnter(402, TraceArgs, &TraceCall))
         return LxSysMsgctl(Msqid, Cmd, Buf);
-    TraceResult = LxSysMsgctl(Msqid, Cmd, Buf);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysMsgctl(Msqid, Cmd, Buf);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -5208,7 +6770,15 @@ LxTraceClockGettime64(LX_CLOCKID WhichClock, LX_KERNEL_TIMESPEC *Tp)
 
     if (!LxTraceEnter(403, TraceArgs, &TraceCall))
         return LxSysClockGettime64(WhichClock, Tp);
-    TraceResult = LxSysClockGettime64(WhichClock, Tp);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysClockGettime64(WhichClock, Tp);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -5243,7 +6813,15 @@ LxTraceClockGetresTime64(LX_CLOCKID WhichClock, LX_KERNEL_TIMESPEC *Tp)
 
     if (!LxTraceEnter(406, TraceArgs, &TraceCall))
         return LxSysClockGetresTime64(WhichClock, Tp);
-    TraceResult = LxSysClockGetresTime64(WhichClock, Tp);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysClockGetresTime64(WhichClock, Tp);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -5260,7 +6838,15 @@ LxTraceClockNanosleepTime64(LX_CLOCKID WhichClock, LONG Flags, const LX_KERNEL_T
 
     if (!LxTraceEnter(407, TraceArgs, &TraceCall))
         return LxSysClockNanosleepTime64(WhichClock, Flags, Rqtp, Rmtp);
-    TraceResult = LxSysClockNanosleepTime64(WhichClock, Flags, Rqtp, Rmtp);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysClockNanosleepTime64(WhichClock, Flags, Rqtp, Rmtp);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -5295,7 +6881,15 @@ LxTraceTimerfdGettime64(LONG Ufd, LX_KERNEL_ITIMERSPEC *Otmr)
 
     if (!LxTraceEnter(410, TraceArgs, &TraceCall))
         return LxSysTimerfdGettime64(Ufd, Otmr);
-    TraceResult = LxSysTimerfdGettime64(Ufd, Otmr);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysTimerfdGettime64(Ufd, Otmr);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -5312,7 +6906,15 @@ LxTraceTimerfdSettime64(LONG Ufd, LONG Flags, const LX_KERNEL_ITIMERSPEC *Utmr, 
 
     if (!LxTraceEnter(411, TraceArgs, &TraceCall))
         return LxSysTimerfdSettime64(Ufd, Flags, Utmr, Otmr);
-    TraceResult = LxSysTimerfdSettime64(Ufd, Flags, Utmr, Otmr);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysTimerfdSettime64(Ufd, Flags, Utmr, Otmr);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -5329,7 +6931,15 @@ LxTraceUtimensatTime64(LONG Dfd, const CHAR *Filename, LX_KERNEL_TIMESPEC *Utime
 
     if (!LxTraceEnter(412, TraceArgs, &TraceCall))
         return LxSysUtimensatTime64(Dfd, Filename, Utimes, Flags);
-    TraceResult = LxSysUtimensatTime64(Dfd, Filename, Utimes, Flags);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysUtimensatTime64(Dfd, Filename, Utimes, Flags);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -5346,7 +6956,15 @@ LxTracePselect6Time64(LONG N, LX_FD_SET *Inp, LX_FD_SET *Outp, LX_FD_SET *Exp, L
 
     if (!LxTraceEnter(413, TraceArgs, &TraceCall))
         return LxSysPselect6Time64(N, Inp, Outp, Exp, Tsp, Sig);
-    TraceResult = LxSysPselect6Time64(N, Inp, Outp, Exp, Tsp, Sig);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysPselect6Time64(N, Inp, Outp, Exp, Tsp, Sig);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -5363,7 +6981,15 @@ LxTracePpollTime64(LX_POLLFD *Ufds, ULONG Nfds, LX_KERNEL_TIMESPEC *Tsp, const L
 
     if (!LxTraceEnter(414, TraceArgs, &TraceCall))
         return LxSysPpollTime64(Ufds, Nfds, Tsp, Sigmask, Sigsetsize);
-    TraceResult = LxSysPpollTime64(Ufds, Nfds, Tsp, Sigmask, Sigsetsize);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysPpollTime64(Ufds, Nfds, Tsp, Sigmask, Sigsetsize);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -5398,7 +7024,15 @@ LxTraceRecvmmsgTime64(LONG Fd, LX_MMSGHDR *Msg, ULONG Vlen, ULONG Flags, LX_KERN
 
     if (!LxTraceEnter(417, TraceArgs, &TraceCall))
         return LxSysRecvmmsgTime64(Fd, Msg, Vlen, Flags, Timeout);
-    TraceResult = LxSysRecvmmsgTime64(Fd, Msg, Vlen, Flags, Timeout);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysRecvmmsgTime64(Fd, Msg, Vlen, Flags, Timeout);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -5433,7 +7067,15 @@ LxTraceSemtimedopTime64(LONG Semid, LX_SEMBUF *Sops, ULONG Nsops, const LX_KERNE
 
     if (!LxTraceEnter(420, TraceArgs, &TraceCall))
         return LxSysSemtimedopTime64(Semid, Sops, Nsops, Timeout);
-    TraceResult = LxSysSemtimedopTime64(Semid, Sops, Nsops, Timeout);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysSemtimedopTime64(Semid, Sops, Nsops, Timeout);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -5450,7 +7092,15 @@ LxTraceRtSigtimedwaitTime64(const LX_SIGSET *Uthese, LX_SIGINFO *Uinfo, const LX
 
     if (!LxTraceEnter(421, TraceArgs, &TraceCall))
         return LxSysRtSigtimedwaitTime64(Uthese, Uinfo, Uts, Sigsetsize);
-    TraceResult = LxSysRtSigtimedwaitTime64(Uthese, Uinfo, Uts, Sigsetsize);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysRtSigtimedwaitTime64(Uthese, Uinfo, Uts, Sigsetsize);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -5467,7 +7117,15 @@ LxTraceFutexTime64(ULONG *Uaddr, LONG Op, ULONG Val, const LX_KERNEL_TIMESPEC *U
 
     if (!LxTraceEnter(422, TraceArgs, &TraceCall))
         return LxSysFutexTime64(Uaddr, Op, Val, Utime, Uaddr2, Val3);
-    TraceResult = LxSysFutexTime64(Uaddr, Op, Val, Utime, Uaddr2, Val3);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysFutexTime64(Uaddr, Op, Val, Utime, Uaddr2, Val3);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -5646,7 +7304,15 @@ LxTraceEpollPwait2(LONG Epfd, LX_EPOLL_EVENT *Events, LONG Maxevents, const LX_K
 
     if (!LxTraceEnter(441, TraceArgs, &TraceCall))
         return LxSysEpollPwait2(Epfd, Events, Maxevents, Timeout, Sigmask, Sigsetsize);
-    TraceResult = LxSysEpollPwait2(Epfd, Events, Maxevents, Timeout, Sigmask, Sigsetsize);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysEpollPwait2(Epfd, Events, Maxevents, Timeout, Sigmask, Sigsetsize);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }

@@ -59,8 +59,7 @@ VOID
 LxFreeFutexWaiter(
     _In_ PLX_FUTEX_WAITER Waiter)
 {
-    InterlockedDecrement(&LxLiveFutexWaiters);
-    ExFreePoolWithTag(Waiter, LX_TAG_THREAD);
+    LxFreeCounted(Waiter, LX_TAG_THREAD, &LxLiveFutexWaiters);
 }
 
 VOID
@@ -165,11 +164,10 @@ LxNewFutexWaiter(
     _In_ BOOLEAN Pi,
     _In_ ULONG Tid)
 {
-    PLX_FUTEX_WAITER Waiter = ExAllocatePoolWithTag(NonPagedPool, sizeof(*Waiter), LX_TAG_THREAD);
+    PLX_FUTEX_WAITER Waiter = LxAllocateCounted(sizeof(*Waiter), LX_TAG_THREAD, &LxLiveFutexWaiters);
 
     if (Waiter == NULL)
         return NULL;
-    InterlockedIncrement(&LxLiveFutexWaiters);
     RtlZeroMemory(Waiter, sizeof(*Waiter));
     if (Pi)
     {

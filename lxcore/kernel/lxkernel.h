@@ -213,6 +213,8 @@ typedef struct _LX_THREAD
     KEVENT SignalEvent;         /* synchronization: a signal was posted to the thread */
     PETHREAD NtThread;          /* set by LxCurrentThread in the thread itself */
     BOOLEAN SignalApcArmed;     /* a signal APC is queued (under LxSignalLock) */
+    BOOLEAN EnteredHandler;     /* LxInterruptedCall set up a handler's frame (cleared by
+                                   whoever asks: sys/net.c) */
 } LX_THREAD, *PLX_THREAD;
 
 /* process.c */
@@ -366,6 +368,32 @@ LONG LxSignalSelfWithResult(_In_ LONG Sig, _In_ LONG Code, _In_ LONG SyscallResu
 LONG LxFork(_In_ ULONG Flags, _In_ ULONG_PTR Newsp, _In_opt_ LONG *ParentTidptr,
            _In_opt_ LONG *ChildTidptr);
 VOID LxVforkRelease(_In_ PLX_PROCESS Child, _In_ BOOLEAN CopyBack);
+
+/* A non-paged block counted in *Live while it lives (IOCTL_LXSS_QUERY_COUNTERS) */
+FORCEINLINE
+PVOID
+LxAllocateCounted(
+    _In_ SIZE_T Size,
+    _In_ ULONG Tag,
+    _Inout_ PLONG Live)
+{
+    PVOID Block = ExAllocatePoolWithTag(NonPagedPool, Size, Tag);
+
+    if (Block != NULL)
+        InterlockedIncrement(Live);
+    return Block;
+}
+
+FORCEINLINE
+VOID
+LxFreeCounted(
+    _In_ PVOID Block,
+    _In_ ULONG Tag,
+    _Inout_ PLONG Live)
+{
+    InterlockedDecrement(Live);
+    ExFreePoolWithTag(Block, Tag);
+}
 
 /* thread.c, futex.c; the counts of live blocks are IOCTL_LXSS_QUERY_COUNTERS's */
 PLX_THREAD LxAllocateThreadBlock(VOID);

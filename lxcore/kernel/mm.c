@@ -22,19 +22,14 @@ static LONG LxLiveRegions;
 PLX_REGION
 LxMmAllocateRegion(VOID)
 {
-    PLX_REGION Region = ExAllocatePoolWithTag(NonPagedPool, sizeof(*Region), LX_TAG_REGION);
-
-    if (Region != NULL)
-        InterlockedIncrement(&LxLiveRegions);
-    return Region;
+    return LxAllocateCounted(sizeof(LX_REGION), LX_TAG_REGION, &LxLiveRegions);
 }
 
 VOID
 LxMmFreeRegion(
     _In_ PLX_REGION Region)
 {
-    InterlockedDecrement(&LxLiveRegions);
-    ExFreePoolWithTag(Region, LX_TAG_REGION);
+    LxFreeCounted(Region, LX_TAG_REGION, &LxLiveRegions);
 }
 
 ULONG

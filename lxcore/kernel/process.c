@@ -70,19 +70,14 @@ LxDereferenceProcess(
         ExFreePoolWithTag(Process->Cwd, LX_TAG_PROCESS);
     if (Process->ExecFn)
         ExFreePoolWithTag(Process->ExecFn, LX_TAG_PROCESS);
-    InterlockedDecrement(&LxProcessBlocks);
-    ExFreePoolWithTag(Process, LX_TAG_PROCESS);
+    LxFreeCounted(Process, LX_TAG_PROCESS, &LxProcessBlocks);
 }
 
 /* The memory of an LX_PROCESS, counted until its last reference is gone */
 PLX_PROCESS
 LxAllocateProcessBlock(VOID)
 {
-    PLX_PROCESS Process = ExAllocatePoolWithTag(NonPagedPool, sizeof(*Process), LX_TAG_PROCESS);
-
-    if (Process != NULL)
-        InterlockedIncrement(&LxProcessBlocks);
-    return Process;
+    return LxAllocateCounted(sizeof(LX_PROCESS), LX_TAG_PROCESS, &LxProcessBlocks);
 }
 
 ULONG

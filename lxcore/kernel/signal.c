@@ -951,7 +951,10 @@ LxInterruptedCall(
         Rewound = TRUE;
     }
     if (LxDeliverSignalInfo(TrapFrame, Sig, &Info, SavedEax, 0) == LX_SIGNAL_DELIVERED)
+    {
+        Thread->EnteredHandler = TRUE;
         return (LONG)Sig;
+    }
     if (Rewound)
         TrapFrame->Eip += 2;
     return -LX_EINTR;

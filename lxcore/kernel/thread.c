@@ -15,19 +15,14 @@ static LONG LxLiveThreads;
 PLX_THREAD
 LxAllocateThreadBlock(VOID)
 {
-    PLX_THREAD Thread = ExAllocatePoolWithTag(NonPagedPool, sizeof(*Thread), LX_TAG_THREAD);
-
-    if (Thread != NULL)
-        InterlockedIncrement(&LxLiveThreads);
-    return Thread;
+    return LxAllocateCounted(sizeof(LX_THREAD), LX_TAG_THREAD, &LxLiveThreads);
 }
 
 VOID
 LxFreeThreadBlock(
     _In_ PLX_THREAD Thread)
 {
-    InterlockedDecrement(&LxLiveThreads);
-    ExFreePoolWithTag(Thread, LX_TAG_THREAD);
+    LxFreeCounted(Thread, LX_TAG_THREAD, &LxLiveThreads);
 }
 
 ULONG

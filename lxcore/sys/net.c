@@ -260,8 +260,8 @@ LxSysAccept4(
         return Result;
     Result = Ops->Accept(File, (ULONG)Flags, &NewFile);
     LxDereferenceFile(File);
-    if (Result < 0)
-        return Result;
+    if (Result != 0)
+        return Result;      /* -errno, or a signal's handler entered (no new file) */
     if (UpeerSockaddr != NULL)
     {
         /* the peer's address first: a fault loses the connection, not a descriptor */
@@ -339,14 +339,20 @@ LxSocketTransfer(
     _In_ BOOLEAN Send)
 {
     PCLX_SOCKET_OPERATIONS Ops;
+    PLX_THREAD Thread = LxCurrentThread();
     PLX_FILE File;
     LONG Result;
 
     Result = LxGetSocket(Fd, &File, &Ops);
     if (Result < 0)
         return Result;
+    Thread->EnteredHandler = FALSE;
     Result = Send ? Ops->SendMsg(File, Msg, Flags) : Ops->RecvMsg(File, Msg, Flags);
     LxDereferenceFile(File);
+    /* a signal's handler entered instead: the positive value is the signal, not a length, and
+     * nothing may be written back (the frame returns -EINTR or restarts the call) */
+    if (Thread->EnteredHandler)
+        return -LX_EINTR;
     return Result;
 }
 

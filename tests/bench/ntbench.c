@@ -129,6 +129,18 @@ PathOf(PUNICODE_STRING Path, PWCHAR Buffer, ULONG Chars, PCUNICODE_STRING Dir, P
     RtlInitUnicodeString(Path, Buffer);
 }
 
+/* The attributes of file I of the row's directory (f00000, f00001...) */
+static VOID
+NumberedFile(POBJECT_ATTRIBUTES Attributes, PUNICODE_STRING Path, PWCHAR Buffer, ULONG Chars,
+             PCUNICODE_STRING Dir, ULONG i)
+{
+    WCHAR Name[16];
+
+    _snwprintf(Name, RTL_NUMBER_OF(Name), L"f%05lu", i);
+    PathOf(Path, Buffer, Chars, Dir, Name);
+    InitializeObjectAttributes(Attributes, Path, OBJ_CASE_INSENSITIVE, NULL, NULL);
+}
+
 static NTSTATUS
 OpenPath(PHANDLE Handle, ACCESS_MASK Access, PCUNICODE_STRING Dir, PCWSTR Name,
          ULONG Disposition, ULONG Options)
@@ -153,7 +165,7 @@ Files(PCUNICODE_STRING Top)
     PFILE_DIRECTORY_INFORMATION Entry;
     IO_STATUS_BLOCK Io;
     UNICODE_STRING Dir, Path;
-    WCHAR DirBuffer[300], Buffer[300], Name[16];
+    WCHAR DirBuffer[300], Buffer[300];
     ULONGLONG Start, Entries = 0;
     HANDLE Handle;
     NTSTATUS Status;
@@ -168,8 +180,10 @@ Files(PCUNICODE_STRING Top)
     Start = NowNs();
     for (i = 0; i < BENCH_FILES; i++)
     {
-        _snwprintf(Name, RTL_NUMBER_OF(Name), L"f%05lu", i);
-        Status = OpenPath(&Handle, FILE_WRITE_DATA, &Dir, Name, FILE_CREATE, FILE_NON_DIRECTORY_FILE);
+        NumberedFile(&Attributes, &Path, Buffer, RTL_NUMBER_OF(Buffer), &Dir, i);
+        Status = NtCreateFile(&Handle, FILE_WRITE_DATA | SYNCHRONIZE, &Attributes, &Io, NULL,
+                              FILE_ATTRIBUTE_NORMAL, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                              FILE_CREATE, FILE_NON_DIRECTORY_FILE | FILE_SYNCHRONOUS_IO_NONALERT, NULL, 0);
         if (!Check("create", Status))
             return FALSE;
         NtClose(Handle);
@@ -179,9 +193,7 @@ Files(PCUNICODE_STRING Top)
     Start = NowNs();
     for (i = 0; i < BENCH_FILES; i++)
     {
-        _snwprintf(Name, RTL_NUMBER_OF(Name), L"f%05lu", i);
-        PathOf(&Path, Buffer, RTL_NUMBER_OF(Buffer), &Dir, Name);
-        InitializeObjectAttributes(&Attributes, &Path, OBJ_CASE_INSENSITIVE, NULL, NULL);
+        NumberedFile(&Attributes, &Path, Buffer, RTL_NUMBER_OF(Buffer), &Dir, i);
         Status = NtQueryFullAttributesFile(&Attributes, &Info);
         if (!Check("NtQueryFullAttributesFile", Status))
             return FALSE;
@@ -224,9 +236,7 @@ Files(PCUNICODE_STRING Top)
     Start = NowNs();
     for (i = 0; i < BENCH_FILES; i++)
     {
-        _snwprintf(Name, RTL_NUMBER_OF(Name), L"f%05lu", i);
-        PathOf(&Path, Buffer, RTL_NUMBER_OF(Buffer), &Dir, Name);
-        InitializeObjectAttributes(&Attributes, &Path, OBJ_CASE_INSENSITIVE, NULL, NULL);
+        NumberedFile(&Attributes, &Path, Buffer, RTL_NUMBER_OF(Buffer), &Dir, i);
         Status = NtDeleteFile(&Attributes);
         if (!Check("NtDeleteFile", Status))
             return FALSE;

@@ -29,7 +29,7 @@
  * program ends ("tty"). "trace" creates the program with LXSS_CREATE_TRACE: its system
  * calls and its children's are logged on the debug port ("lxtrace: ..." lines); "record"
  * with LXSS_CREATE_TRACE_RECORD: lxcore keeps each process's last calls and logs them
- * ("lxrecent: ...") if it is killed by SIGKILL or the system bugchecks (the fuzzer).
+ * ("lxrecent: ...") if it is killed by SIGKILL or faults in a call (the fuzzer).
  * The payload disk's root is the Linux "/" of every test; /tmp on it is writable.
  */
 

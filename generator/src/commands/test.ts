@@ -44,7 +44,8 @@ options:
   --record PATTERN   lxcore keeps the last 16 calls of each process of the tests PATTERN
                      selects and prints them ("lxrecent: ...", the one it was in "= ? (not
                      returned)") if the process is killed by SIGKILL (the runner's timeout,
-                     the fuzzer's hang report) or the system bugchecks; --fuzz always records
+                     the fuzzer's hang report) or a fault in one of its calls heads for a
+                     bugcheck; --fuzz always records
   --timeout SECONDS  overall timeout (default ${DEFAULT_MONITOR_OPTIONS.overallTimeoutMs / 1000})
   --boot-timeout S   boot-to-runner timeout (default ${DEFAULT_MONITOR_OPTIONS.bootTimeoutMs / 1000})
   --keep             keep the run directory (serial log, payload disk) under .lxss/vm/

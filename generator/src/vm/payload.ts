@@ -47,7 +47,7 @@ export interface PlannedElf {
   /**
    * "print": create it with LXSS_CREATE_TRACE (lxgen test --trace): its system calls on the
    * debug port; "record": with LXSS_CREATE_TRACE_RECORD (the fuzzer): its last calls, printed
-   * if a process of it is killed by SIGKILL or the system bugchecks.
+   * if a process of it is killed by SIGKILL or faults in a call on its way to a bugcheck.
    */
   trace?: 'print' | 'record';
   /** stdin the runner holds (suite.ts StdinMode): a pipe, or a pipe presented as its terminal */

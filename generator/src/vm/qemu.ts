@@ -79,9 +79,9 @@ export interface SessionOptions {
   now?: () => number;
 }
 
-// A backtrace, then on: a bugcheck goes on to its callbacks (lxcore's prints the last calls of
-// the processes it records, "lxrecent: ...") and stops at KDBG's second prompt.
-const KDBG_COMMANDS = ['bt\r', 'cont\r'];
+// KDBG's commands, one at a time (KDBG drops what comes while it prints): a backtrace.
+const KDBG_COMMANDS = ['bt\r'];
+const KDBG_COMMAND_GAP_MS = 1500;
 
 export async function runSession(q: QemuOptions, s: SessionOptions): Promise<SessionResult> {
   const now = s.now ?? (() => Date.now());
@@ -137,8 +137,11 @@ export async function runSession(q: QemuOptions, s: SessionOptions): Promise<Ses
         screenshot = await screendump(q.qmpSocket, s.screenshot);
       }
       if (stop.kind === 'kernel-failure' && stop.atPrompt) {
-        // Ask KDBG for a backtrace, then let the bugcheck go on: both go into the log as evidence.
-        for (const cmd of KDBG_COMMANDS) child.stdin.write(cmd);
+        // Ask KDBG for a backtrace: it goes into the log as evidence.
+        for (const cmd of KDBG_COMMANDS) {
+          child.stdin.write(cmd);
+          await Promise.race([exitPromise, new Promise((r) => setTimeout(r, KDBG_COMMAND_GAP_MS))]);
+        }
         await Promise.race([exitPromise, new Promise((r) => setTimeout(r, 2500))]);
       }
       break;
