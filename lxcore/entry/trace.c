@@ -143,6 +143,30 @@ LxTracePrintRecord(
     }
 }
 
+/* Whether the newest call is a signal to itself that did not return: a process that killed
+ * itself (the fuzzer's do, often) needs no report */
+static
+BOOLEAN
+LxTraceKilledItself(
+    _In_ PLX_TRACE_RING Record)
+{
+    PLX_TRACE_SLOT Slot = &Record->Slots[Record->Last % LXSS_TRACE_RECORD_CALLS];
+
+    if (Record->Last == 0 || Slot->Sequence != Record->Last || Slot->Returned)
+        return FALSE;
+    switch (Slot->Number)
+    {
+        case LX_NR_kill:
+        case LX_NR_tkill:
+        case LX_NR_tgkill:
+        case LX_NR_rt_sigqueueinfo:
+        case LX_NR_rt_tgsigqueueinfo:
+            return TRUE;
+        default:
+            return FALSE;
+    }
+}
+
 static
 VOID
 NTAPI
@@ -153,7 +177,7 @@ LxTraceEndRecord(
     PLX_TRACE_RING Record = Context;
     KIRQL OldIrql;
 
-    if (Print)
+    if (Print && !LxTraceKilledItself(Record))
         LxTracePrintRecord(Record);
     KeAcquireSpinLock(&LxTraceRecordLock, &OldIrql);
     RemoveEntryList(&Record->Link);

@@ -146,7 +146,7 @@ typedef struct _LXSS_COUNTERS
 /* Keep the last LXSS_TRACE_RECORD_CALLS system calls of the process (and of each child it
  * forks) in kernel memory instead of printing them: they are printed, oldest first, as
  * "lxrecent: [pid T] name(args) = result" ("= ? (not returned)" for the call a thread was
- * in) when the process is killed by SIGKILL, and when a fault in one of its calls that lxcore
+ * in) when the process is killed by SIGKILL (not by itself), and when a fault in one of its calls that lxcore
  * does not handle goes on to the kernel debugger and a bugcheck. For the fuzzer's failure
  * report. Same rule as LXSS_CREATE_TRACE; if both are given, LXSS_CREATE_TRACE wins. */
 #define LXSS_CREATE_TRACE_RECORD        0x00000010

@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { i386Batch } from '../../generator/src/oracle/index.ts';
-import { BUILD_DIR, rootPath } from '../../generator/src/paths.ts';
+import { BUILD_DIR, ROOT, rootPath } from '../../generator/src/paths.ts';
 import { buildBenchProgram, figuresOf, lxgenTest, median, ntbenchArgs, reactosBuild } from './guest-bench.ts';
 
 /** The guest's machine (generator/src/vm/qemu.ts): 256 MiB, QEMU's default CPU model. */
@@ -119,13 +119,14 @@ console.log(table);
 if (values.out) {
   const qemu = spawnSync(process.env.LXSS_QEMU || 'qemu-system-i386', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0];
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', cwd: ROOT }).stdout.trim() || 'unknown';
   writeFileSync(
     values.out,
     [
       '# lxss against native NT and Linux: one run of the comparison table',
       '',
       `Made by \`npx tsx tests/bench/guest-table.ts --build BUILD${values.smp ? ` --smp ${values.smp}` : ''} --out ${values.out}\` on ` +
-        `${new Date().toISOString().slice(0, 10)}, on a ${os.arch()} host with ${os.cpus().length} cores (${cpu}), ${qemu}, TCG.`,
+        `${new Date().toISOString().slice(0, 10)} (lxcore of commit ${commit}), on a ${os.arch()} host with ${os.cpus().length} cores (${cpu}), ${qemu}, TCG.`,
       '',
       `Every figure is a cost: time per unit of work, the median of ${ROUNDS} rounds; a ratio above 1 means lxcore is`,
       'slower than the peer. The work of each row is in tests/bench/benchwork.h.',
