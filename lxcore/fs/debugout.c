@@ -177,7 +177,7 @@ LxCreateDebugFile(
 
     *File = New;
     if (New == NULL)
-        return -LX_ENOMEM;
+        return LxNoFile();
     ((PLX_DEBUG_FILE)New->Private)->Stream = Stream;
     return 0;
 }

@@ -156,7 +156,7 @@ LxCreateMemDevice(
     New = LxAllocateFile(&LxMemDeviceOperations, StatusFlags, LX_S_IFCHR, sizeof(LX_MEM_DEVICE));
     *File = New;
     if (New == NULL)
-        return -LX_ENOMEM;
+        return LxNoFile();
     New->Flags = LX_FILE_PREAD;
     ((PLX_MEM_DEVICE)New->Private)->Device = Device;
     return 0;

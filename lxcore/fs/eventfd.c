@@ -138,7 +138,7 @@ LxCreateEventfd(
     *File = LxAllocateFile(&LxEventfdOperations, LX_O_RDWR | (StatusFlags & LX_O_NONBLOCK), 0,
                            sizeof(LX_EVENTFD));
     if (*File == NULL)
-        return -LX_ENOMEM;
+        return LxNoFile();
     Event = (*File)->Private;
     ExInitializeFastMutex(&Event->Lock);
     LxInitializeWaitQueue(&Event->Wait);

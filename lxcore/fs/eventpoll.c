@@ -557,7 +557,7 @@ LxCreateEpoll(
 
     *File = LxAllocateFile(&LxEpollOperations, LX_O_RDWR, 0, sizeof(LX_EPOLL));
     if (*File == NULL)
-        return -LX_ENOMEM;
+        return LxNoFile();
     Epoll = (*File)->Private;
     InitializeListHead(&Epoll->Items);
     KeInitializeSpinLock(&Epoll->ReadyLock);

@@ -19,6 +19,48 @@ typedef struct _LX_FILE_KIND_COUNT
 
 static LX_FILE_KIND_COUNT LxFileKinds[LXSS_COUNTER_KINDS];
 static KSPIN_LOCK LxFileKindLock;   /* zero, an initialised spin lock */
+static LONG LxLiveFiles;            /* of all kinds */
+static ULONG LxMaxFiles;            /* fs.file-max, set on first use */
+
+#define LX_NR_FILE  8192            /* Linux's least file-max */
+
+/* fs.file-max as Linux sizes it: a tenth of the memory in KiB, at least 8192 */
+ULONG
+LxFileMax(VOID)
+{
+    SYSTEM_BASIC_INFORMATION Basic;
+    ULONG Max = LX_NR_FILE;
+
+    if (LxMaxFiles != 0)
+        return LxMaxFiles;
+    if (NT_SUCCESS(ZwQuerySystemInformation(SystemBasicInformation, &Basic, sizeof(Basic), NULL)))
+        Max = max(Max, Basic.NumberOfPhysicalPages * (PAGE_SIZE / 1024) / 10);
+    LxMaxFiles = Max;
+    return Max;
+}
+
+ULONG
+LxFileCount(VOID)
+{
+    return (ULONG)LxLiveFiles;
+}
+
+/* Whether a new description would pass fs.file-max: ENFILE, for all but root (Linux lets
+ * CAP_SYS_ADMIN go on) and lxcore itself (no Linux process: the launcher's stdio) */
+BOOLEAN
+LxFilesExhausted(VOID)
+{
+    PLX_PROCESS Process = LxCurrentProcess();
+
+    return (ULONG)LxLiveFiles >= LxFileMax() && Process != NULL && Process->Cred.User.effective != 0;
+}
+
+/* What a failed LxAllocateFile means: -ENFILE past fs.file-max, else -ENOMEM */
+LONG
+LxNoFile(VOID)
+{
+    return LxFilesExhausted() ? -LX_ENFILE : -LX_ENOMEM;
+}
 
 static
 VOID
@@ -30,6 +72,7 @@ LxCountFile(
     ULONG i;
 
     KeAcquireSpinLock(&LxFileKindLock, &OldIrql);
+    LxLiveFiles += Delta;
     for (i = 0; i < LXSS_COUNTER_KINDS; i++)
     {
         /* the last slot takes every kind beyond the table */
@@ -71,7 +114,8 @@ LxFileCounts(
     return Count;
 }
 
-/* One allocation: the description, then PrivateSize bytes of the kind's state (zeroed). */
+/* One allocation: the description, then PrivateSize bytes of the kind's state (zeroed).
+ * NULL: no memory, or fs.file-max reached (LxNoFile tells which). */
 PLX_FILE
 LxAllocateFile(
     _In_ PCLX_FILE_OPERATIONS Ops,
@@ -79,8 +123,11 @@ LxAllocateFile(
     _In_ ULONG Mode,
     _In_ SIZE_T PrivateSize)
 {
-    PLX_FILE File = ExAllocatePoolWithTag(NonPagedPool, sizeof(*File) + PrivateSize, LX_TAG_FILE);
+    PLX_FILE File;
 
+    if (LxFilesExhausted())
+        return NULL;
+    File = ExAllocatePoolWithTag(NonPagedPool, sizeof(*File) + PrivateSize, LX_TAG_FILE);
     if (File == NULL)
         return NULL;
     RtlZeroMemory(File, sizeof(*File) + PrivateSize);

@@ -121,6 +121,10 @@ PLX_FILE LxAllocateFile(_In_ PCLX_FILE_OPERATIONS Ops, _In_ ULONG StatusFlags, _
                         _In_ SIZE_T PrivateSize);
 VOID LxReferenceFile(_In_ PLX_FILE File);
 VOID LxDereferenceFile(_In_ PLX_FILE File);
+ULONG LxFileMax(VOID);
+ULONG LxFileCount(VOID);
+BOOLEAN LxFilesExhausted(VOID);
+LONG LxNoFile(VOID);
 ULONG LxFileCounts(_Out_writes_(Max) struct _LXSS_FILE_COUNT *Kinds, _In_ ULONG Max, _Out_ PULONG Total);
 BOOLEAN LxFileIsDirectory(_In_ PLX_FILE File);
 LONG LxFileRead(_In_ PLX_FILE File, _In_ ULONG_PTR Buffer, _In_ SIZE_T Count, _In_opt_ PLONGLONG Position);

@@ -477,7 +477,7 @@ LxCreateNtObjectFile(
     if (New == NULL)
     {
         ZwClose(Handle);
-        return -LX_ENOMEM;
+        return LxNoFile();
     }
     ((PLX_NT_OBJECT)New->Private)->Handle = Handle;
     return 0;

@@ -294,6 +294,12 @@ LxOpenPath(
         Open.options &= ~LX_NT_FILE_NON_DIRECTORY_FILE;
     }
 
+    /* as Linux, fs.file-max is met before the file system is asked (nothing is created) */
+    if (LxFilesExhausted())
+    {
+        Result = -LX_ENFILE;
+        goto Done;
+    }
     /* permissions live in the metadata table, not in a READONLY attribute: every process
      * is root and may write whatever it created */
     Result = LxOpenNt(Process, Resolved, &Open,

@@ -355,7 +355,7 @@ LxCreatePipeFiles(
             ExFreePoolWithTag(Pipe->Buffer, LX_TAG_FILE);
             ExFreePoolWithTag(Pipe, LX_TAG_FILE);
         }
-        return -LX_ENFILE;
+        return LxNoFile();
     }
     *ReadEnd = Ends[0];
     *WriteEnd = Ends[1];

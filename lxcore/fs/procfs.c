@@ -92,6 +92,30 @@ LxProcMeminfo(
     return (ULONG)strlen(Text);
 }
 
+/* /proc/sys/fs/file-max: descriptions a user other than root may have open in all */
+static
+ULONG
+LxProcFileMax(
+    _In_ PLX_PROCESS Process,
+    _Out_writes_(LX_PROC_TEXT_MAX) PCHAR Text)
+{
+    UNREFERENCED_PARAMETER(Process);
+    RtlStringCbPrintfA(Text, LX_PROC_TEXT_MAX, "%lu\n", LxFileMax());
+    return (ULONG)strlen(Text);
+}
+
+/* /proc/sys/fs/file-nr: open descriptions, free ones (0: none are kept), file-max */
+static
+ULONG
+LxProcFileNr(
+    _In_ PLX_PROCESS Process,
+    _Out_writes_(LX_PROC_TEXT_MAX) PCHAR Text)
+{
+    UNREFERENCED_PARAMETER(Process);
+    RtlStringCbPrintfA(Text, LX_PROC_TEXT_MAX, "%lu\t0\t%lu\n", LxFileCount(), LxFileMax());
+    return (ULONG)strlen(Text);
+}
+
 /* /proc/self/auxv: the auxiliary vector exec gave, as Linux keeps it (mm->saved_auxv) */
 static
 ULONG
@@ -389,6 +413,9 @@ static const LX_PROC_ENTRY LxProcEntries[] =
     { "/proc/self/maps", LxProcMaps, NULL, TRUE },
     { "/proc/self/stat", LxProcStat, NULL },
     { "/proc/self/status", LxProcStatus, NULL },
+    /* opened by name; no /proc/sys directory lists them (partial) */
+    { "/proc/sys/fs/file-max", LxProcFileMax, NULL },
+    { "/proc/sys/fs/file-nr", LxProcFileNr, NULL },
 };
 
 /* The process "/proc/<pid>" or "/proc/self" names (referenced) and what follows its
@@ -705,7 +732,7 @@ LxProcOpenDirectory(
 
     *File = LxAllocateFile(&LxProcDirOperations, StatusFlags, LX_S_IFDIR, sizeof(LX_PROC_DIR));
     if (*File == NULL)
-        return -LX_ENOMEM;
+        return LxNoFile();
     (*File)->Path = ExAllocatePoolWithTag(PagedPool, strlen(Resolved) + 1, LX_TAG_FILE);
     if ((*File)->Path == NULL)
     {
@@ -729,6 +756,8 @@ LxProcOpenDirectory(
             continue;
         Entry += Own ? sizeof(LX_PROC_SELF) - 1 : sizeof("/proc/") - 1;
         Length = strlen(Entry);
+        if (strchr(Entry, '/') != NULL && strchr(Entry, '/') != Entry + Length - 1)
+            continue;   /* deeper than one directory: /proc/sys/fs/... */
         Type = LxProcEntries[i].Link == NULL ? LX_DT_REG : Entry[Length - 1] == '/' ? LX_DT_DIR : LX_DT_LNK;
         if (Entry[Length - 1] == '/')
             Length--;
@@ -818,11 +847,11 @@ LxProcfsOpen(
         (*File)->Path = ExAllocatePoolWithTag(PagedPool, strlen(Resolved) + 1, LX_TAG_FILE);
     if (*File == NULL || (*File)->Path == NULL)
     {
+        *Result = *File == NULL ? LxNoFile() : -LX_ENOMEM;
         if (*File != NULL)
             LxDereferenceFile(*File);
         *File = NULL;
         LxDereferenceProcess(Owner);
-        *Result = -LX_ENOMEM;
         return TRUE;
     }
     RtlCopyMemory((*File)->Path, Resolved, strlen(Resolved) + 1);

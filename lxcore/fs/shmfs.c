@@ -510,7 +510,7 @@ LxShmfsOpen(
             return -LX_EISDIR;
         New = LxAllocateFile(&LxShmfsDirOperations, StatusFlags, LX_S_IFDIR, 0);
         if (New == NULL)
-            return -LX_ENOMEM;
+            return LxNoFile();
         *File = New;
         return 0;
     }
@@ -567,7 +567,7 @@ LxShmfsOpen(
     if (New == NULL)
     {
         LxShmfsRelease(Node);
-        return -LX_ENOMEM;
+        return LxNoFile();
     }
     New->Flags = LX_FILE_PREAD;
     *(PLX_SHMFS_NODE *)New->Private = Node;

@@ -220,7 +220,7 @@ LxCreateSignalfd(
     *File = LxAllocateFile(&LxSignalfdOperations, LX_O_RDWR | (StatusFlags & LX_O_NONBLOCK), 0,
                            sizeof(LX_SIGNALFD));
     if (*File == NULL)
-        return -LX_ENOMEM;
+        return LxNoFile();
     LxSetSignalfdMask(*File, Mask);
     return 0;
 }

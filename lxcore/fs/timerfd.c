@@ -214,7 +214,7 @@ LxCreateTimerfd(
     *File = LxAllocateFile(&LxTimerfdOperations, LX_O_RDWR | (StatusFlags & LX_O_NONBLOCK), 0,
                            sizeof(LX_TIMERFD));
     if (*File == NULL)
-        return -LX_ENOMEM;
+        return LxNoFile();
     Tfd = (*File)->Private;
     KeInitializeSpinLock(&Tfd->Lock);
     Tfd->Clock = Clock;

@@ -276,7 +276,7 @@ LxUnixCreateFile(
 {
     *File = LxAllocateFile(&LxUnixOperations, LX_O_RDWR, LX_S_IFSOCK, sizeof(LX_UNIX_FILE));
     if (*File == NULL)
-        return -LX_ENFILE;
+        return LxNoFile();
     ((PLX_UNIX_FILE)(*File)->Private)->Sock = Sock;
     return 0;
 }

@@ -1,6 +1,6 @@
 /* lxss-test: group=process needs=fork,wait4,setrlimit,prlimit64,setresuid,mmap2,munmap,open,pipe2,clone,futex,sigaltstack,rt_sigaction,socketpair,socket,bind,listen,accept4,epoll_wait,nanosleep,kill timeout=120 */
 /* exhaust: running out of things ends in Linux's errors, and the system stays up: open until
- * EMFILE (RLIMIT_NOFILE), a non-blocking pipe filled until EAGAIN, anonymous mmap until ENOMEM
+ * EMFILE (RLIMIT_NOFILE) and ENFILE (fs.file-max, for a user who is not root), a non-blocking pipe filled until EAGAIN, anonymous mmap until ENOMEM
  * (under RLIMIT_AS-free 32-bit space), a fork bomb of a user who is not root stopped by
  * RLIMIT_NPROC with EAGAIN, 1,000 threads created and joined, unbounded recursion ending
  * in SIGSEGV on the stack guard (a child, so the test goes on), an AF_UNIX stream filled
@@ -93,12 +93,92 @@ static int recurse(int depth)
 	return recurse(depth + 1) + pad[0];
 }
 
+/* The first number in a /proc file, -1 if it cannot be read */
+static long proc_number(const char *path)
+{
+	char text[64];
+	int fd = open(path, O_RDONLY);
+	ssize_t n = fd < 0 ? -1 : read(fd, text, sizeof(text) - 1);
+
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return -1;
+	text[n] = 0;
+	return strtol(text, NULL, 10);
+}
+
+/* ENFILE: children of a user who is not root each open /dev/null until EMFILE (RLIMIT_NOFILE
+ * 1024) and keep what they opened, until one meets fs.file-max; root still opens past it
+ * (Linux lets CAP_SYS_ADMIN go on). Everything is given back by killing them. */
+#define ENFILE_MAX_CHILDREN 300
+
+static void test_enfile(void)
+{
+	static pid_t kids[ENFILE_MAX_CHILDREN];
+	long max = proc_number("/proc/sys/fs/file-max"), nr = proc_number("/proc/sys/fs/file-nr");
+	int p[2], e = 0, children, opened = 0, root_fd, st;
+
+	if (max < 0 || nr < 0) {
+		tap_ok_why(0, "open until ENFILE", "/proc/sys/fs/file-max %ld, file-nr %ld: not readable", max, nr);
+		tap_ok_why(0, "root opens past fs.file-max", "not reached");
+		return;
+	}
+	if ((max - nr) / 1000 + 2 > ENFILE_MAX_CHILDREN) {
+		tap_skip("open until ENFILE", "fs.file-max %ld with %ld open: too many to reach here", max, nr);
+		tap_skip("root opens past fs.file-max", "not reached");
+		return;
+	}
+	pipe(p);
+	for (children = 0; children < ENFILE_MAX_CHILDREN && e != ENFILE; children++) {
+		kids[children] = fork();
+		if (kids[children] == 0) {
+			struct rlimit rl = { 1024, 1024 };
+			int n = 0, err;
+
+			close(p[0]);
+			if (setrlimit(RLIMIT_NOFILE, &rl) != 0 || setresgid(65533, 65533, 65533) != 0 ||
+			    setresuid(65533, 65533, 65533) != 0)
+				_exit(1);
+			while (open("/dev/null", O_RDONLY) >= 0)
+				n++;
+			err = errno;
+			write(p[1], &err, sizeof(err));
+			write(p[1], &n, sizeof(n));
+			pause();
+			_exit(0);
+		}
+		int n = 0;
+		if (kids[children] < 0 || read(p[0], &e, sizeof(e)) != sizeof(e) || read(p[0], &n, sizeof(n)) != sizeof(n))
+			break;
+		opened += n;
+		if (e != EMFILE && e != ENFILE)
+			break;
+	}
+	root_fd = open("/dev/null", O_RDONLY);
+	/* near file-max: Linux counts open files per CPU and compares a sum that may lag a little */
+	tap_ok_why(e == ENFILE && opened >= (max - nr) * 9 / 10 && opened <= max + 1024,
+		   "children of uid 65533 open until ENFILE near fs.file-max",
+		   "file-max %ld, %d children opened %d, the last errno %d", max, children, opened, e);
+	tap_ok_why(root_fd >= 0, "root opens past fs.file-max", "open %d errno %d", root_fd, errno);
+	if (root_fd >= 0)
+		close(root_fd);
+	for (int i = 0; i < children; i++)
+		if (kids[i] > 0)
+			kill(kids[i], SIGKILL);
+	for (int i = 0; i < children; i++)
+		if (kids[i] > 0)
+			waitpid(kids[i], &st, 0);
+	close(p[0]);
+	close(p[1]);
+}
+
 int main(void)
 {
 	struct rlimit rl;
 	int fds[80], n, e, st;
 
-	tap_plan(8);
+	tap_plan(10);
 
 	/* open until EMFILE */
 	rl.rlim_cur = rl.rlim_max = 64;
@@ -112,6 +192,9 @@ int main(void)
 	tap_ok_why(n > 40 && n < 64 && e == EMFILE, "open until EMFILE under RLIMIT_NOFILE 64", "%d opened, errno %d", n, e);
 	while (n > 0)
 		close(fds[--n]);
+	rl.rlim_cur = rl.rlim_max = 1024;
+	setrlimit(RLIMIT_NOFILE, &rl);
+	test_enfile();
 
 	/* a pipe filled until EAGAIN */
 	int p[2];
