@@ -19,9 +19,10 @@
  * its lines go to a ring of its last LXSS_TRACE_RECORD_CALLS calls in non-paged pool, printed
  * ("lxrecent: ...") when it is killed by SIGKILL, and when a fault in one of its calls is
  * heading for the kernel debugger and a bugcheck (LxTraceFault, the exception filter around
- * each traced handler): the calls that led there. A call is put in
- * its slot before the handler runs ("= ? (not returned)") and completed when it returns, unless
- * LXSS_TRACE_RECORD_CALLS later calls of other threads took the slot meanwhile.
+ * each traced handler): the calls that led there. A call is put in its slot before the
+ * handler runs ("= ? (not returned)") and completed when it returns, unless
+ * LXSS_TRACE_RECORD_CALLS later calls of other threads took the slot meanwhile. The ring is
+ * in non-paged pool: a fault may come at any IRQL.
  */
 
 #include "lxentry.h"
@@ -47,14 +48,9 @@ typedef struct _LX_TRACE_SLOT
 
 typedef struct _LX_TRACE_RING
 {
-    LIST_ENTRY Link;            /* LxTraceRecords */
     LONG Last;                  /* the sequence number of the newest call */
     LX_TRACE_SLOT Slots[LXSS_TRACE_RECORD_CALLS];
 } LX_TRACE_RING, *PLX_TRACE_RING;
-
-/* Every live record */
-static LIST_ENTRY LxTraceRecords;
-static KSPIN_LOCK LxTraceRecordLock;
 
 /* The table switch LxTraceProcess (kernel/process.c) asks for */
 static
@@ -108,15 +104,10 @@ NTAPI
 LxTraceCreateRecord(VOID)
 {
     PLX_TRACE_RING Record;
-    KIRQL OldIrql;
 
     Record = ExAllocatePoolWithTag(NonPagedPool, sizeof(*Record), LX_TAG_PROCESS);
-    if (Record == NULL)
-        return NULL;
-    RtlZeroMemory(Record, sizeof(*Record));
-    KeAcquireSpinLock(&LxTraceRecordLock, &OldIrql);
-    InsertTailList(&LxTraceRecords, &Record->Link);
-    KeReleaseSpinLock(&LxTraceRecordLock, OldIrql);
+    if (Record != NULL)
+        RtlZeroMemory(Record, sizeof(*Record));
     return Record;
 }
 
@@ -175,13 +166,9 @@ LxTraceEndRecord(
     _In_ BOOLEAN Print)
 {
     PLX_TRACE_RING Record = Context;
-    KIRQL OldIrql;
 
     if (Print && !LxTraceKilledItself(Record))
         LxTracePrintRecord(Record);
-    KeAcquireSpinLock(&LxTraceRecordLock, &OldIrql);
-    RemoveEntryList(&Record->Link);
-    KeReleaseSpinLock(&LxTraceRecordLock, OldIrql);
     ExFreePoolWithTag(Record, LX_TAG_PROCESS);
 }
 
@@ -196,8 +183,6 @@ VOID
 LxInitializeTrace(VOID)
 {
     RtlCopyMemory(LxSysHandlerTable, LxSysServiceTable, sizeof(LxSysHandlerTable));
-    InitializeListHead(&LxTraceRecords);
-    KeInitializeSpinLock(&LxTraceRecordLock);
     LxSetTraceRoutines(&LxTraceRoutineTable);
 }
 

@@ -52,7 +52,8 @@ LxFilesExhausted(VOID)
 {
     PLX_PROCESS Process = LxCurrentProcess();
 
-    return (ULONG)LxLiveFiles >= LxFileMax() && Process != NULL && Process->Cred.User.effective != 0;
+    return (ULONG)LxLiveFiles >= LxFileMax() && Process != NULL &&
+           Process->Cred.User.effective != 0;
 }
 
 /* What a failed LxAllocateFile means: -ENFILE past fs.file-max, else -ENOMEM */

@@ -15,8 +15,8 @@
  *
  * Linux modes (permission bits) have no home in FAT; lxcore keeps the modes of the files it
  * creates (and chmods) in a hash table in memory, keyed by root directory and Linux path,
- * updated by rename/unlink/rmdir. It does not survive a reboot: files it does not know get 0755/0644
- * style defaults from their NT attributes.
+ * updated by rename/unlink/rmdir. It does not survive a reboot: files it does not know get
+ * 0755/0644 style defaults from their NT attributes.
  */
 
 #include "lxfs.h"
@@ -530,7 +530,8 @@ LxMetaRename(
             if (!LxMetaUnder(Meta, RootHash, OldPath, OldLength))
                 continue;
             Tail = strlen(Meta->Path + OldLength);
-            New = ExAllocatePoolWithTag(PagedPool, FIELD_OFFSET(LX_META, Path) + NewLength + Tail + 1,
+            New = ExAllocatePoolWithTag(PagedPool,
+                                        FIELD_OFFSET(LX_META, Path) + NewLength + Tail + 1,
                                         LX_TAG_META);
             RemoveEntryList(&Meta->Link);
             if (New != NULL && NewLength + Tail < LX_PATH_MAX)

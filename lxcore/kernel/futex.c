@@ -164,7 +164,8 @@ LxNewFutexWaiter(
     _In_ BOOLEAN Pi,
     _In_ ULONG Tid)
 {
-    PLX_FUTEX_WAITER Waiter = LxAllocateCounted(sizeof(*Waiter), LX_TAG_THREAD, &LxLiveFutexWaiters);
+    PLX_FUTEX_WAITER Waiter = LxAllocateCounted(sizeof(*Waiter), LX_TAG_THREAD,
+                                                &LxLiveFutexWaiters);
 
     if (Waiter == NULL)
         return NULL;

@@ -522,7 +522,8 @@ LxCreateProcessFromRequest(
     Status = LxCaptureCallerToken(&Token, &Privileged);
     if (!NT_SUCCESS(Status))
         goto Cleanup;
-    if ((Request->Flags & (LXSS_CREATE_DEBUG_STDIO | LXSS_CREATE_TRACE | LXSS_CREATE_TRACE_RECORD)) && !Privileged)
+    if ((Request->Flags & (LXSS_CREATE_DEBUG_STDIO | LXSS_CREATE_TRACE |
+                           LXSS_CREATE_TRACE_RECORD)) && !Privileged)
     {
         Status = STATUS_ACCESS_DENIED;
         goto Cleanup;

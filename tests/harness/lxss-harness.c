@@ -488,10 +488,14 @@ static void on_new_task_event(struct task *parent)
 {
 	unsigned long msg = 0;
 	ptrace(PTRACE_GETEVENTMSG, parent->tid, 0, &msg);
-	pid_t child = (pid_t)msg;
+	pid_t child = (pid_t)msg, creator = parent->tid;
 	struct task *c = find_task(child);
 	int had_stop = c && c->state == T_NEW_UNMATCHED;
-	if (!c) c = add_task(child);
+	if (!c) {
+		/* add_task may move the table (realloc): look the creator up again */
+		c = add_task(child);
+		parent = find_task(creator);
+	}
 	c->gadget = parent->gadget;
 	c->trap = parent->trap;
 	c->nr = parent->nr;

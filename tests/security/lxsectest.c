@@ -567,6 +567,22 @@ _main(int argc, char *argv[], char *envp[], ULONG DebugFlag)
           Status);
     if (NT_SUCCESS(Status) && Created.LinuxError == 0)
         LxSignalProcess(DeviceA, Created.Pid, LXSS_SIGKILL);
+    {
+        static const ULONG TraceFlags[] = { LXSS_CREATE_TRACE, LXSS_CREATE_TRACE_RECORD };
+        NTSTATUS Traced = STATUS_ACCESS_DENIED;
+        ULONG i;
+
+        for (i = 0; i < RTL_NUMBER_OF(TraceFlags); i++)
+        {
+            Status = StartShell(DeviceA, TraceFlags[i], &Created);
+            if (NT_SUCCESS(Status) && Created.LinuxError == 0)
+                LxSignalProcess(DeviceA, Created.Pid, LXSS_SIGKILL);
+            if (Status != STATUS_ACCESS_DENIED)
+                Traced = Status;
+        }
+        Check(Traced == STATUS_ACCESS_DENIED,
+              "nor trace its system calls there (LXSS_CREATE_TRACE, LXSS_CREATE_TRACE_RECORD)", Traced);
+    }
 
     /* The user's own Linux process, with the user's token */
     Status = StartShell(DeviceA, 0, &Created);

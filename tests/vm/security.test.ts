@@ -43,6 +43,7 @@ const CHECKS = [
   'an interactive user opens \\Device\\lxss',
   'a second interactive user opens \\Device\\lxss',
   "a user may not send a Linux program's output to the kernel debugger (LXSS_CREATE_DEBUG_STDIO)",
+  'nor trace its system calls there (LXSS_CREATE_TRACE, LXSS_CREATE_TRACE_RECORD)',
   'a user starts /bin/sh',
   "the Linux process's NT primary token is its user's, not SYSTEM's",
   'another user cannot kill it',
