@@ -9,6 +9,7 @@
  *          calls, then goes on to the kernel debugger and the bugcheck it was heading for.
  */
 #include "lxsys_handlers.h"
+#include "lx_errno.h"
 #include "lxtrace.h"
 
 /* 0 restart_syscall */

@@ -2,27 +2,35 @@
  * Linux by `lxgen run`, the same program through the trap harness).
  *
  * Its configuration is the file lxfuzz.conf beside it ("CALLS SEED WORKERS [TRACE [LO HI]]":
- * LO..HI narrows the call numbers, 0 0 is all of them), since the
- * guest's runner passes no arguments. The parent forks WORKERS workers; worker w makes
- * CALLS / WORKERS calls from the random stream seeded SEED + w: a number over the whole
- * table and beyond it, six arguments drawn from values that break kernels (0, -1, small
- * numbers, INT_MIN/MAX, page sizes, valid, misaligned, unmapped and kernel addresses, a
- * descriptor of each kind it holds: file, directory, pipe ends, /dev/null, /proc/cpuinfo,
- * an eventfd, an epoll watching the pipe and the eventfd, a periodic timerfd, a signalfd,
- * AF_UNIX stream and datagram socket pairs, a listening socket with an abstract name).
+ * LO..HI narrows the call numbers, 0 0 is all of them), since the guest's runner passes no
+ * arguments. The parent forks WORKERS workers; worker w makes CALLS / WORKERS calls, spread
+ * over FUZZ_THREADS threads (the first draws from the random stream seeded SEED + w, the
+ * others from streams of their own), while a racer thread runs race sequences beside them:
+ * a pipe's read end closed while another thread reads it, pages unmapped while the kernel
+ * writes into them for another thread, a fork while another thread blocks, and a SIGALRM to
+ * each calling thread between sequences. A call is a number over the whole table and beyond
+ * it, with six arguments drawn from values that break kernels (0, -1, small numbers,
+ * INT_MIN/MAX, page sizes, valid, misaligned, unmapped and kernel addresses, a descriptor of
+ * each kind it holds: file, directory, pipe ends, /dev/null, /proc/cpuinfo, an eventfd, an
+ * epoll watching the pipe and the eventfd, a periodic timerfd, a signalfd, AF_UNIX stream
+ * and datagram socket pairs, a listening socket with an abstract name).
  * An interval timer interrupts blocking calls. Calls that would reach outside the worker
  * (signals to other processes) are aimed at the worker itself; ending calls (exit, execve,
  * sigreturn, munmap of its own memory...) stay in, and a worker they end is replaced by the
  * next seed, which the summary counts. A worker that makes no progress for 20 seconds is a
- * hang: its seed, call index and last call are printed, and the run fails (unless that call
- * was a sigreturn, whose fuzzed frame may send it anywhere: it is replaced). The last call of
- * each worker is kept in shared memory for that report; the hung worker is then killed with
- * SIGKILL, and lxcore, which records the fuzzer's calls (lxgen test --fuzz), prints its last
- * 16 calls as it saw them ("lxrecent: ..."). Exit status 0: no hang. */
+ * hang: its seed, call count and each thread's call in progress are printed, and the run
+ * fails (unless a thread is in a sigreturn, whose fuzzed frame may send it anywhere: it is
+ * replaced). The calls in progress are kept in shared memory for that report; the hung
+ * worker is then killed with SIGKILL, and lxcore, which records the fuzzer's calls (lxgen
+ * test --fuzz), prints its last 16 calls as it saw them ("lxrecent: ..."). The seeds make
+ * each thread's calls reproducible, not the order in which threads interleave them.
+ * Exit status 0: no hang. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -38,13 +46,17 @@
 #define MAX_WORKERS 8
 #define TABLE_LIMIT 460     /* a little beyond the i386 table */
 #define HANG_SECONDS 20
+#define FUZZ_THREADS 3      /* threads of a worker that make random calls, its first among them */
 
 struct slot {
-	volatile unsigned long done;     /* calls made */
+	volatile unsigned long done;     /* calls made, by all its threads */
 	volatile unsigned long seed;
-	volatile long nr;                /* the call in progress (-1: none) */
-	volatile unsigned long args[6];
+	volatile long nr[FUZZ_THREADS];  /* each thread's call in progress (-1: none) */
+	volatile unsigned long args[FUZZ_THREADS][6];
 	volatile unsigned long distinct[(TABLE_LIMIT + 31) / 32];
+	volatile unsigned long races;    /* race sequences the racer thread finished */
+	volatile unsigned long raced;    /* and began (a fuzzed call may end the worker first) */
+	volatile long race;              /* the sequence in progress (-1: none) */
 	volatile unsigned long finished; /* FINISHED when the worker made all its calls */
 };
 
@@ -52,7 +64,7 @@ struct slot {
 #define FINISHED 0x46494e49UL
 
 static struct slot *slots;
-static uint64_t rng;
+static __thread uint64_t rng;      /* each thread draws from its own stream */
 static unsigned long number_lo, number_hi;   /* lxfuzz.conf's fifth and sixth: 0 0 = all */
 static int trace;           /* lxfuzz.conf's fourth field: print the calls that change the
 			       address space or make processes, before they are made */
@@ -212,17 +224,11 @@ static int touches_interrupts(long nr)
 	}
 }
 
-static void worker(int index, unsigned long seed, unsigned long calls)
+/* The random calls of one thread of a worker: CALLS of them from the stream seeded SEED,
+ * thread T's in-progress call kept in the worker's slot for a hang report */
+static void fuzz_calls(struct slot *s, int t, unsigned long seed, unsigned long calls)
 {
-	struct slot *s = &slots[index];
-
 	rng = seed * 0x9E3779B97F4A7C15ULL + 1;
-	s->seed = seed;
-	signal(SIGPIPE, SIG_IGN);
-	signal(SIGTTOU, SIG_IGN);
-	signal(SIGTTIN, SIG_IGN);
-	arm_interrupts();
-	open_fds();
 	for (unsigned long i = 0; i < calls; i++) {
 		long nr = number_hi != 0 ? (long)(number_lo + next32() % (number_hi - number_lo + 1)) :
 					   (long)(next32() % TABLE_LIMIT);
@@ -262,9 +268,9 @@ static void worker(int index, unsigned long seed, unsigned long calls)
 				continue;                         /* rare, not excluded */
 			break;
 		}
-		s->nr = nr;
+		s->nr[t] = nr;
 		for (int k = 0; k < 6; k++)
-			s->args[k] = a[k];
+			s->args[t][k] = a[k];
 		if (trace && traced(nr))
 			dprintf(2, "lxfuzz: seed %lu call %lu: %ld(%#lx, %#lx, %#lx, %#lx, %#lx, %#lx)\n", seed, i, nr, a[0], a[1],
 				a[2], a[3], a[4], a[5]);
@@ -273,12 +279,223 @@ static void worker(int index, unsigned long seed, unsigned long calls)
 			_exit(0);                                 /* a child of the fuzzer: done */
 		if (touches_interrupts(nr))
 			arm_interrupts();
-		s->distinct[nr / 32] |= 1UL << (nr % 32);
-		s->nr = -1;
-		s->done = i + 1;
+		__sync_fetch_and_or(&s->distinct[nr / 32], 1UL << (nr % 32));
+		s->nr[t] = -1;
+		__sync_fetch_and_add(&s->done, 1);
 	}
+}
+
+struct fuzz_thread {
+	struct slot *slot;
+	int index;
+	unsigned long seed, calls;
+	volatile pid_t tid;
+	volatile int done;      /* its calls are made */
+};
+
+static struct fuzz_thread threads[FUZZ_THREADS];
+static volatile int racing;
+
+static void *fuzz_thread(void *arg)
+{
+	struct fuzz_thread *f = arg;
+
+	f->tid = gettid();
+	fuzz_calls(f->slot, f->index, f->seed, f->calls);
+	f->done = 1;
+	return NULL;
+}
+
+/* A helper of a race sequence: its descriptor or region, and whether it is through */
+struct helper {
+	int fd;
+	void *region;
+	volatile int over;
+};
+
+static void *read_one(void *arg)
+{
+	struct helper *h = arg;
+	char c;
+
+	read(h->fd, &c, 1);
+	h->over = 1;
+	return NULL;
+}
+
+/* Reads /dev/zero into the helper's pages until one read fails (they were unmapped) */
+static void *fill_pages(void *arg)
+{
+	struct helper *h = arg;
+	int zero = open("/dev/zero", O_RDONLY);
+
+	for (int i = 0; zero >= 0 && i < 64; i++)
+		if (read(zero, h->region, 4096) < 0)
+			break;
+	if (zero >= 0)
+		close(zero);
+	h->over = 1;
+	return NULL;
+}
+
+/* Starts a detached helper; a fuzzed call may wreck what a join waits for (set_tid_address,
+ * the pipe's descriptors), so the racer waits for it a while instead */
+static int start_helper(void *(*fn)(void *), struct helper *h)
+{
+	pthread_attr_t attr;
+	pthread_t id;
+	int r;
+
+	h->over = 0;
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	r = pthread_create(&id, &attr, fn, h);
+	pthread_attr_destroy(&attr);
+	return r;
+}
+
+static void wait_helper(struct helper *h)
+{
+	struct timespec nap = {0, 10 * 1000 * 1000};
+
+	for (int i = 0; i < 50 && !h->over; i++)
+		sched_yield();
+	for (int i = 0; i < 200 && !h->over; i++)
+		nanosleep(&nap, 0);
+}
+
+/* Lets the helper reach its blocking call (one processor: it runs when the racer yields) */
+static void let_helper_run(void)
+{
+	sched_yield();
+	sched_yield();
+}
+
+/* The racer: sequences that race with another thread, and a SIGALRM to each fuzzing thread
+ * between them (the interval timer's signal goes to one thread of the process only). */
+static void *racer(void *arg)
+{
+	struct slot *s = arg;
+
+	rng = s->seed * 0x2545F4914F6CDD1DULL + 7;
+	while (racing) {
+		/* a helper left waiting keeps its record: a new one each time, never freed */
+		struct helper *h = calloc(1, sizeof(*h));
+		int p[2] = { -1, -1 };
+
+		if (h == NULL)
+			break;
+		s->race = next32() % 3;
+		s->raced++;
+		switch (s->race) {
+		case 0:         /* close a pipe's read end while another thread reads it */
+			if (pipe(p) != 0)
+				break;
+			h->fd = p[0];
+			if (start_helper(read_one, h) != 0)
+				break;
+			let_helper_run();
+			close(p[0]);
+			p[0] = -1;
+			write(p[1], "x", 1);
+			wait_helper(h);
+			break;
+		case 1:         /* unmap pages while the kernel writes into them for another thread */
+			h->region = mmap(0, 65536, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			if (h->region == MAP_FAILED || start_helper(fill_pages, h) != 0)
+				break;
+			let_helper_run();
+			munmap(h->region, 65536);
+			wait_helper(h);
+			break;
+		default:        /* fork while another thread blocks in a read */
+			if (pipe(p) != 0)
+				break;
+			h->fd = p[0];
+			if (start_helper(read_one, h) != 0)
+				break;
+			let_helper_run();
+			pid_t child = fork();
+			if (child == 0)
+				_exit(0);
+			if (child > 0)
+				waitpid(child, NULL, 0);
+			write(p[1], "x", 1);
+			wait_helper(h);
+			break;
+		}
+		if (h->over) {
+			if (p[0] >= 0)
+				close(p[0]);
+			free(h);
+		}
+		if (p[1] >= 0)
+			close(p[1]);
+		for (int t = 0; t < FUZZ_THREADS; t++)
+			if (threads[t].tid > 0)
+				syscall(SYS_tgkill, getpid(), threads[t].tid, SIGALRM);
+		s->race = -1;
+		s->races++;
+	}
+	return NULL;
+}
+
+/* A worker: FUZZ_THREADS threads make its CALLS (the first from SEED's stream, the others
+ * from streams of their own), while a racer thread runs race sequences beside them */
+static void worker(int index, unsigned long seed, unsigned long calls)
+{
+	struct slot *s = &slots[index];
+	pthread_t ids[FUZZ_THREADS], race;
+
+	s->seed = seed;
+	s->race = -1;
+	for (int t = 0; t < FUZZ_THREADS; t++)
+		s->nr[t] = -1;
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGTTOU, SIG_IGN);
+	signal(SIGTTIN, SIG_IGN);
+	arm_interrupts();
+	open_fds();
+	for (int t = 0; t < FUZZ_THREADS; t++) {
+		threads[t].slot = s;
+		threads[t].index = t;
+		threads[t].seed = t == 0 ? seed : seed * 1000003UL + 500000UL + (unsigned long)t;
+		threads[t].calls = calls / FUZZ_THREADS + (t == 0 ? calls % FUZZ_THREADS : 0);
+		threads[t].tid = 0;
+		threads[t].done = 0;
+	}
+	racing = 1;
+	pthread_create(&race, NULL, racer, s);
+	for (int t = 1; t < FUZZ_THREADS; t++)
+		if (pthread_create(&ids[t], NULL, fuzz_thread, &threads[t]) != 0)
+			threads[t].done = 1;
+	fuzz_thread(&threads[0]);
+	/* Waits for the others' calls, not with a join (a fuzzed set_tid_address breaks what it
+	 * waits on). The timer's SIGALRM goes to one thread only: each one still in a call gets
+	 * its own, so that a call waiting for a signal (pause...) ends. A thread that a fuzzed
+	 * exit ended is gone (ESRCH). exit_group ends the racer and any helper. */
+	for (int t = 1; t < FUZZ_THREADS; t++) {
+		struct timespec nap = {0, 20 * 1000 * 1000};
+
+		while (!threads[t].done) {
+			if (threads[t].tid > 0 && syscall(SYS_tgkill, getpid(), threads[t].tid, SIGALRM) != 0 &&
+			    errno == ESRCH)
+				break;
+			nanosleep(&nap, 0);
+		}
+	}
+	racing = 0;
 	s->finished = FINISHED;
 	_exit(0);
+}
+
+/* Whether a thread of the worker is in a sigreturn (of a fuzzed frame) */
+static int astray(const struct slot *s)
+{
+	for (int t = 0; t < FUZZ_THREADS; t++)
+		if (s->nr[t] == SYS_sigreturn || s->nr[t] == SYS_rt_sigreturn)
+			return 1;
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -316,7 +533,7 @@ int main(int argc, char **argv)
 	fflush(stdout);
 
 	/* replacement workers take seeds of their own: SEED * 1000003 + 1, + 2, ... */
-	unsigned long per = calls / workers, made = 0, replaced = 0, next_seed = seed * 1000003UL + 1;
+	unsigned long per = calls / workers, made = 0, replaced = 0, races = 0, raced = 0, next_seed = seed * 1000003UL + 1;
 	unsigned long distinct[(TABLE_LIMIT + 31) / 32] = {0};
 	pid_t pids[MAX_WORKERS];
 	unsigned long remaining[MAX_WORKERS], last_done[MAX_WORKERS];
@@ -325,7 +542,6 @@ int main(int argc, char **argv)
 
 	for (unsigned long w = 0; w < workers; w++) {
 		remaining[w] = per;
-		slots[w].nr = -1;
 		slots[w].done = 0;
 		pids[w] = fork();
 		if (pids[w] == 0)
@@ -346,21 +562,24 @@ int main(int argc, char **argv)
 				if (slots[w].done != last_done[w]) {
 					last_done[w] = slots[w].done;
 					last_progress[w] = time(0);
-				} else if (time(0) - last_progress[w] > HANG_SECONDS &&
-					   (slots[w].nr == SYS_sigreturn || slots[w].nr == SYS_rt_sigreturn)) {
-					/* a sigreturn of a fuzzed frame sends the worker to any address with
+				} else if (time(0) - last_progress[w] > HANG_SECONDS && astray(&slots[w])) {
+					/* a sigreturn of a fuzzed frame sends a thread to any address with
 					 * any signal mask (on Linux too): a loop there is the worker's, not
 					 * the kernel's. It is killed and replaced, as a call that ended it. */
-					printf("lxfuzz: worker %lu (seed %lu) went astray after a fuzzed %s: replaced\n",
-					       w, slots[w].seed, slots[w].nr == SYS_sigreturn ? "sigreturn" : "rt_sigreturn");
+					printf("lxfuzz: worker %lu (seed %lu) went astray after a fuzzed sigreturn: replaced\n",
+					       w, slots[w].seed);
 					fflush(stdout);
 					kill(pids[w], SIGKILL);
 					last_progress[w] = time(0);
 				} else if (time(0) - last_progress[w] > HANG_SECONDS) {
-					printf("lxfuzz: HANG: worker %lu (seed %lu) after %lu calls, in call %ld (%#lx, %#lx, %#lx, %#lx, %#lx, %#lx); "
-					       "its last calls follow as lxcore recorded them (lxrecent)\n",
-					       w, slots[w].seed, slots[w].done, slots[w].nr, slots[w].args[0], slots[w].args[1],
-					       slots[w].args[2], slots[w].args[3], slots[w].args[4], slots[w].args[5]);
+					printf("lxfuzz: HANG: worker %lu (seed %lu) after %lu calls; its threads' calls in progress "
+					       "follow, then its last calls as lxcore recorded them (lxrecent)\n",
+					       w, slots[w].seed, slots[w].done);
+					for (int t = 0; t < FUZZ_THREADS; t++)
+						printf("lxfuzz:   thread %d: call %ld (%#lx, %#lx, %#lx, %#lx, %#lx, %#lx)\n", t,
+						       slots[w].nr[t], slots[w].args[t][0], slots[w].args[t][1], slots[w].args[t][2],
+						       slots[w].args[t][3], slots[w].args[t][4], slots[w].args[t][5]);
+					printf("lxfuzz:   racer: sequence %ld (-1: between them)\n", slots[w].race);
 					fflush(stdout);
 					hangs++;
 					kill(pids[w], SIGKILL);
@@ -381,6 +600,8 @@ int main(int argc, char **argv)
 				done = remaining[w];
 			}
 			made += done;
+			races += slots[w].races;
+			raced += slots[w].raced;
 			for (int k = 0; !overwritten && k < (TABLE_LIMIT + 31) / 32; k++)
 				distinct[k] |= slots[w].distinct[k];
 			remaining[w] = remaining[w] > done ? remaining[w] - done - 1 : 0;
@@ -390,7 +611,8 @@ int main(int argc, char **argv)
 				slots[w].finished = 0;
 				replaced++;
 				slots[w].done = 0;
-				slots[w].nr = -1;
+				slots[w].races = 0;
+				slots[w].raced = 0;
 				last_done[w] = 0;
 				last_progress[w] = time(0);
 				unsigned long s = next_seed++;
@@ -409,7 +631,7 @@ int main(int argc, char **argv)
 	int reached = 0;
 	for (int k = 0; k < (TABLE_LIMIT + 31) / 32; k++)
 		reached += __builtin_popcountl(distinct[k]);
-	printf("lxfuzz: %lu calls made, %d distinct numbers, %lu workers replaced (a call ended them), %d hangs\n",
-	       made, reached, replaced, hangs);
+	printf("lxfuzz: %lu calls made, %d distinct numbers, %lu race sequences begun and %lu finished, "
+	       "%lu workers replaced (a call ended them), %d hangs\n", made, reached, raced, races, replaced, hangs);
 	return hangs ? 1 : 0;
 }

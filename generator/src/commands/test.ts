@@ -46,7 +46,8 @@ options:
                      returned)") if the process is killed by SIGKILL (the runner's timeout,
                      the fuzzer's hang report) or a fault in one of its calls heads for a
                      bugcheck; --fuzz always records
-  --timeout SECONDS  overall timeout (default ${DEFAULT_MONITOR_OPTIONS.overallTimeoutMs / 1000})
+  --timeout SECONDS  overall timeout (default ${DEFAULT_MONITOR_OPTIONS.overallTimeoutMs / 1000}; with --fuzz, the fuzzer's test
+                     timeout plus the boot timeout)
   --boot-timeout S   boot-to-runner timeout (default ${DEFAULT_MONITOR_OPTIONS.bootTimeoutMs / 1000})
   --keep             keep the run directory (serial log, payload disk) under .lxss/vm/
   --gdb              start QEMU halted, waiting for gdb on localhost:1234 (no timeouts)
@@ -194,7 +195,7 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
     // The APIC HAL puts the local APICs in flat logical mode: at most 8 processors.
     if (!Number.isInteger(smp) || smp < 1 || smp > 8) throw new Error(`--smp must be a whole number of CPUs from 1 to 8, not ${values.smp}`);
   }
-  const overallMs = seconds(values.timeout, '--timeout');
+  let overallMs = seconds(values.timeout, '--timeout');
   let until: RegExp | null = null;
   if (values.until !== undefined) {
     try {
@@ -226,6 +227,9 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
     const fuzz = await prepareFuzz(Number(values.fuzz), values.seed !== undefined ? Number(values.seed) : undefined, Number(values.workers), values['fuzz-trace'], (l) => console.log(l), values['fuzz-numbers']);
     // each worker's last calls, as lxcore saw them, for a hang or bugcheck report
     tests = planTests([fuzz.entry]).map((t) => ({ ...t, trace: 'record' as const }));
+    // a long run is judged by the fuzzer's own hang check and its test timeout, not the
+    // overall default (600 s: about 1,400,000 calls)
+    overallMs ??= (fuzz.entry.timeout * 1000) + DEFAULT_MONITOR_OPTIONS.bootTimeoutMs;
     payloads.push(`elf=${fuzz.tree}`);
   } else if (values['crash-test']) {
     tests = [crashTest(1)];

@@ -4,9 +4,12 @@
  *          reports the call (entry/trace.c, strace's format) around the same handler. lxcore
  *          puts these into its table while a traced process lives and takes them out after
  *          (LxTraceEnable, LxTraceDisable): untraced processes pay nothing otherwise.
- *          Numbers lxcore does not implement report ENOSYS without arguments.
+ *          Numbers lxcore does not implement report ENOSYS without arguments. A fault no
+ *          handler inside catches passes LxTraceFault first, which prints the process's last
+ *          calls, then goes on to the kernel debugger and the bugcheck it was heading for.
  */
 #include "lxsys_handlers.h"
+#include "lx_errno.h"
 #include "lxtrace.h"
 
 /* 0 exit_group */
@@ -21,7 +24,15 @@ LxTraceExitGroup(LONG ErrorCode)
 
     if (!LxTraceEnter(0, TraceArgs, &TraceCall))
         return LxSysExitGroup(ErrorCode);
-    TraceResult = LxSysExitGroup(ErrorCode);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysExitGroup(ErrorCode);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -38,7 +49,15 @@ LxTraceRead(ULONG Fd, CHAR *Buf, SIZE_T Count)
 
     if (!LxTraceEnter(1, TraceArgs, &TraceCall))
         return LxSysRead(Fd, Buf, Count);
-    TraceResult = LxSysRead(Fd, Buf, Count);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysRead(Fd, Buf, Count);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -91,7 +110,15 @@ LxTraceFallocate(LONG Fd, LONG Mode, ULONG OffsetLo, ULONG OffsetHi, ULONG LenLo
 
     if (!LxTraceEnter(6, TraceArgs, &TraceCall))
         return LxSysFallocate(Fd, Mode, OffsetLo, OffsetHi, LenLo, LenHi);
-    TraceResult = LxSysFallocate(Fd, Mode, OffsetLo, OffsetHi, LenLo, LenHi);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysFallocate(Fd, Mode, OffsetLo, OffsetHi, LenLo, LenHi);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -108,7 +135,15 @@ LxTraceFstat64(ULONG_PTR Fd, LX_STAT64 *Statbuf)
 
     if (!LxTraceEnter(7, TraceArgs, &TraceCall))
         return LxSysFstat64(Fd, Statbuf);
-    TraceResult = LxSysFstat64(Fd, Statbuf);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysFstat64(Fd, Statbuf);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
@@ -125,7 +160,15 @@ LxTraceAccept4(LONG Fd, LX_SOCKADDR *UpeerSockaddr, LONG *UpeerAddrlen, LONG Fla
 
     if (!LxTraceEnter(8, TraceArgs, &TraceCall))
         return LxSysAccept4(Fd, UpeerSockaddr, UpeerAddrlen, Flags);
-    TraceResult = LxSysAccept4(Fd, UpeerSockaddr, UpeerAddrlen, Flags);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysAccept4(Fd, UpeerSockaddr, UpeerAddrlen, Flags);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
     LxTraceLeave(&TraceCall, TraceResult);
     return TraceResult;
 }
