@@ -111,7 +111,7 @@ typedef struct _LXSS_INFORMATION
 
 typedef struct _LXSS_FILE_COUNT
 {
-    CHAR Kind[16];              /* LX_FILE_OPERATIONS.Kind ("ntfile", "pipe"...); "other" */
+    char Kind[16];              /* LX_FILE_OPERATIONS.Kind ("ntfile", "pipe"...); "other" */
     ULONG Live;                 /* open file descriptions of that kind */
 } LXSS_FILE_COUNT, *PLXSS_FILE_COUNT;
 

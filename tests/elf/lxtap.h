@@ -77,19 +77,6 @@ static int tap_ok_why(int cond, const char *name, const char *fmt, ...)
 	return 0;
 }
 
-/* A check this system cannot make: "ok N - name # SKIP why" (counted, not failed) */
-static void tap_skip(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3), unused));
-static void tap_skip(const char *name, const char *fmt, ...)
-{
-	char why[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(why, sizeof why, fmt, ap);
-	va_end(ap);
-	tap_count++;
-	tap_printf("ok %d - %s # SKIP %s\n", tap_count, name, why);
-}
-
 #define tap_ok(cond, name) \
 	tap_ok_why(!!(cond), (name), "failed: %s (errno %d: %s)", #cond, errno, strerror(errno))
 

@@ -371,6 +371,23 @@ static void let_helper_run(void)
 	sched_yield();
 }
 
+/* A pipe whose read end a helper is (most likely) blocked reading; not 0: none, and the
+ * helper's record is done with */
+static int start_reader(struct helper *h, int p[2])
+{
+	if (pipe(p) != 0) {
+		h->over = 1;
+		return -1;
+	}
+	h->fd = p[0];
+	if (start_helper(read_one, h) != 0) {
+		h->over = 1;
+		return -1;
+	}
+	let_helper_run();
+	return 0;
+}
+
 /* The racer: sequences that race with another thread, and a SIGALRM to each fuzzing thread
  * between them (the interval timer's signal goes to one thread of the process only). */
 static void *racer(void *arg)
@@ -389,12 +406,8 @@ static void *racer(void *arg)
 		s->raced++;
 		switch (s->race) {
 		case 0:         /* close a pipe's read end while another thread reads it */
-			if (pipe(p) != 0)
+			if (start_reader(h, p) != 0)
 				break;
-			h->fd = p[0];
-			if (start_helper(read_one, h) != 0)
-				break;
-			let_helper_run();
 			close(p[0]);
 			p[0] = -1;
 			write(p[1], "x", 1);
@@ -402,19 +415,17 @@ static void *racer(void *arg)
 			break;
 		case 1:         /* unmap pages while the kernel writes into them for another thread */
 			h->region = mmap(0, 65536, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-			if (h->region == MAP_FAILED || start_helper(fill_pages, h) != 0)
+			if (h->region == MAP_FAILED || start_helper(fill_pages, h) != 0) {
+				h->over = 1;
 				break;
+			}
 			let_helper_run();
 			munmap(h->region, 65536);
 			wait_helper(h);
 			break;
 		default:        /* fork while another thread blocks in a read */
-			if (pipe(p) != 0)
+			if (start_reader(h, p) != 0)
 				break;
-			h->fd = p[0];
-			if (start_helper(read_one, h) != 0)
-				break;
-			let_helper_run();
 			pid_t child = fork();
 			if (child == 0)
 				_exit(0);
