@@ -15,10 +15,10 @@ typedef struct _LX_FILE_KIND_COUNT
 {
     PCLX_FILE_OPERATIONS Ops;
     LONG Live;
-} LX_FILE_KIND_COUNT;
+} LX_FILE_KIND_COUNT, *PLX_FILE_KIND_COUNT;
 
 static LX_FILE_KIND_COUNT LxFileKinds[LXSS_COUNTER_KINDS];
-static KSPIN_LOCK LxFileKindLock;   /* zero, an initialised spin lock */
+static KSPIN_LOCK LxFileKindLock;   /* zero, an initialised spin lock; guards adding a kind */
 static LONG LxLiveFiles;            /* of all kinds */
 static ULONG LxMaxFiles;            /* fs.file-max, set on first use */
 
@@ -63,55 +63,61 @@ LxNoFile(VOID)
     return LxFilesExhausted() ? -LX_ENFILE : -LX_ENOMEM;
 }
 
+/* The slot of Ops's kind: kinds are only ever added, so a known one is found without the
+ * lock; the last slot takes every kind beyond the table */
+static
+PLX_FILE_KIND_COUNT
+LxFileKindOf(
+    _In_ PCLX_FILE_OPERATIONS Ops)
+{
+    KIRQL OldIrql;
+    ULONG i;
+
+    for (i = 0; i < LXSS_COUNTER_KINDS - 1 && LxFileKinds[i].Ops != Ops; i++)
+    {
+        if (LxFileKinds[i].Ops != NULL)
+            continue;
+        /* a new kind: added under the lock, unless another processor was first */
+        KeAcquireSpinLock(&LxFileKindLock, &OldIrql);
+        if (LxFileKinds[i].Ops == NULL)
+            LxFileKinds[i].Ops = Ops;
+        KeReleaseSpinLock(&LxFileKindLock, OldIrql);
+        if (LxFileKinds[i].Ops == Ops)
+            break;
+    }
+    if (LxFileKinds[i].Ops == NULL)
+        LxFileKinds[i].Ops = Ops;   /* the last slot's first kind names nothing: "other" */
+    return &LxFileKinds[i];
+}
+
 static
 VOID
 LxCountFile(
     _In_ PCLX_FILE_OPERATIONS Ops,
     _In_ LONG Delta)
 {
-    KIRQL OldIrql;
-    ULONG i;
-
-    KeAcquireSpinLock(&LxFileKindLock, &OldIrql);
-    LxLiveFiles += Delta;
-    for (i = 0; i < LXSS_COUNTER_KINDS; i++)
-    {
-        /* the last slot takes every kind beyond the table */
-        if (LxFileKinds[i].Ops == NULL || LxFileKinds[i].Ops == Ops || i == LXSS_COUNTER_KINDS - 1)
-        {
-            if (LxFileKinds[i].Ops == NULL)
-                LxFileKinds[i].Ops = Ops;
-            LxFileKinds[i].Live += Delta;
-            break;
-        }
-    }
-    KeReleaseSpinLock(&LxFileKindLock, OldIrql);
+    InterlockedExchangeAdd(&LxFileKindOf(Ops)->Live, Delta);
+    InterlockedExchangeAdd(&LxLiveFiles, Delta);
 }
 
-/* The live descriptions of each kind seen so far (at most Max kinds) and of all kinds */
+/* The live descriptions of each kind seen so far (at most Max kinds) and of all kinds; read
+ * without a lock: the table only grows */
 ULONG
 LxFileCounts(
     _Out_writes_(Max) PLXSS_FILE_COUNT Kinds,
     _In_ ULONG Max,
     _Out_ PULONG Total)
 {
-    KIRQL OldIrql;
     ULONG i, Count = 0;
 
-    *Total = 0;
-    KeAcquireSpinLock(&LxFileKindLock, &OldIrql);
-    for (i = 0; i < LXSS_COUNTER_KINDS && LxFileKinds[i].Ops != NULL; i++)
+    *Total = (ULONG)LxLiveFiles;
+    for (i = 0; i < LXSS_COUNTER_KINDS && LxFileKinds[i].Ops != NULL && Count < Max; i++)
     {
-        *Total += (ULONG)LxFileKinds[i].Live;
-        if (Count < Max)
-        {
-            RtlStringCbCopyA(Kinds[Count].Kind, sizeof(Kinds[Count].Kind),
-                             i == LXSS_COUNTER_KINDS - 1 ? "other" : LxFileKinds[i].Ops->Kind);
-            Kinds[Count].Live = (ULONG)LxFileKinds[i].Live;
-            Count++;
-        }
+        RtlStringCbCopyA(Kinds[Count].Kind, sizeof(Kinds[Count].Kind),
+                         i == LXSS_COUNTER_KINDS - 1 ? "other" : LxFileKinds[i].Ops->Kind);
+        Kinds[Count].Live = (ULONG)LxFileKinds[i].Live;
+        Count++;
     }
-    KeReleaseSpinLock(&LxFileKindLock, OldIrql);
     return Count;
 }
 
@@ -380,6 +386,23 @@ LxSeekWithin(
     return 0;
 }
 
+/* LxSeekWithin with File->Lock taken: kinds whose size is known without asking anyone */
+LONG
+LxSeekLocked(
+    _In_ PLX_FILE File,
+    _In_ LONGLONG Offset,
+    _In_ ULONG Whence,
+    _In_ LONGLONG End,
+    _Out_ PLONGLONG NewOffset)
+{
+    LONG Result;
+
+    ExAcquireFastMutex(&File->Lock);
+    Result = LxSeekWithin(File, Offset, Whence, End, NewOffset);
+    ExReleaseFastMutex(&File->Lock);
+    return Result;
+}
+
 /* Character devices whose position means nothing: lseek succeeds and stays at 0 */
 LONG
 LxNoSeek(
@@ -484,6 +507,21 @@ LxFileWaitUnlock(
 }
 
 #define LX_DIRENT_HEADER        19  /* d_ino 8, d_off 8, d_reclen 2, d_type 1 */
+
+/* getdents64's end: the Used bytes of records in Out to the user's Buffer. Returns their
+ * count, or Result when there are none (0: the end; -EINVAL: no room for one record). */
+LONG
+LxDirentsToUser(
+    _In_ ULONG_PTR Buffer,
+    _In_reads_bytes_(Used) const UCHAR *Out,
+    _In_ ULONG Used,
+    _In_ LONG Result)
+{
+    if (Used == 0)
+        return Result;
+    Result = LxCopyToUser(Buffer, Out, Used);
+    return Result < 0 ? Result : (LONG)Used;
+}
 
 /* Appends one linux_dirent64 record; FALSE when it does not fit. */
 BOOLEAN

@@ -145,6 +145,8 @@ LONG LxFileName(_In_ PLX_FILE File, _Out_writes_(Size) PCHAR Buffer, _In_ ULONG 
 /* Helpers for kinds */
 LONG LxSeekWithin(_In_ PLX_FILE File, _In_ LONGLONG Offset, _In_ ULONG Whence, _In_ LONGLONG End,
                   _Out_ PLONGLONG NewOffset);
+LONG LxSeekLocked(_In_ PLX_FILE File, _In_ LONGLONG Offset, _In_ ULONG Whence, _In_ LONGLONG End,
+                  _Out_ PLONGLONG NewOffset);
 LONG LxNoSeek(_In_ PLX_FILE File, _In_ LONGLONG Offset, _In_ ULONG Whence, _Out_ PLONGLONG NewOffset);
 VOID LxStatfsDefaults(_Out_ lx_statfs_info *Info, _In_ ULONG Type);
 VOID LxStatCharDevice(_Out_ struct _LX_STAT64 *St, _In_ ULONG Major, _In_ ULONG Minor, _In_ ULONG Mode);
@@ -157,6 +159,8 @@ LONG LxWaitUnlock(_Inout_ PLX_WAIT_QUEUE Queue, _Inout_ PFAST_MUTEX Lock, _In_ B
                   _In_ ULONGLONG Deadline);
 LONG LxFileWaitUnlock(_In_ PLX_FILE File, _Inout_ PLX_WAIT_QUEUE Queue, _Inout_ PFAST_MUTEX Lock);
 /* Appends one linux_dirent64 record to Out (OutSize bytes); FALSE when it does not fit */
+LONG LxDirentsToUser(_In_ ULONG_PTR Buffer, _In_reads_bytes_(Used) const UCHAR *Out, _In_ ULONG Used,
+                     _In_ LONG Result);
 BOOLEAN LxEmitDirent(_Inout_ PUCHAR Out, _Inout_ PULONG Used, _In_ ULONG OutSize, _In_ ULONGLONG Inode,
                      _In_ LONGLONG Offset, _In_ UCHAR Type, _In_ PCSTR Name, _In_ ULONG NameLength);
 LONG LxDirectoryReadWrite(_In_ PLX_FILE File, _In_ ULONG_PTR Buffer, _In_ SIZE_T Count,

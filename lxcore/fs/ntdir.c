@@ -156,13 +156,7 @@ LxNtDirGetdents(
         Dir->DataPosition = (ULONG)Next;
     }
     ExReleaseFastMutex(&File->Lock);
-
-    if (Used != 0)
-    {
-        Result = LxCopyToUser(Dirent, Out, Used);
-        if (Result == 0)
-            Result = (LONG)Used;
-    }
+    Result = LxDirentsToUser(Dirent, Out, Used, Result);
 
 Cleanup:
     if (Out)

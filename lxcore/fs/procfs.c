@@ -559,13 +559,7 @@ LxProcFileSeek(
     _In_ ULONG Whence,
     _Out_ PLONGLONG NewOffset)
 {
-    PLX_PROC_FILE Proc = File->Private;
-    LONG Result;
-
-    ExAcquireFastMutex(&File->Lock);
-    Result = LxSeekWithin(File, Offset, Whence, Proc->Length, NewOffset);
-    ExReleaseFastMutex(&File->Lock);
-    return Result;
+    return LxSeekLocked(File, Offset, Whence, ((PLX_PROC_FILE)File->Private)->Length, NewOffset);
 }
 
 static
@@ -667,10 +661,9 @@ LxProcDirGetdents(
         File->Offset++;
     }
     ExReleaseFastMutex(&File->Lock);
-    if (Result == 0 && Used != 0)
-        Result = LxCopyToUser(Buffer, Out, Used);
+    Result = LxDirentsToUser(Buffer, Out, Used, Result);
     ExFreePoolWithTag(Out, LX_TAG_TEMP);
-    return Result < 0 ? Result : (LONG)Used;
+    return Result;
 }
 
 static
@@ -681,12 +674,7 @@ LxProcDirSeek(
     _In_ ULONG Whence,
     _Out_ PLONGLONG NewOffset)
 {
-    LONG Result;
-
-    ExAcquireFastMutex(&File->Lock);
-    Result = LxSeekWithin(File, Offset, Whence, ((PLX_PROC_DIR)File->Private)->Count, NewOffset);
-    ExReleaseFastMutex(&File->Lock);
-    return Result;
+    return LxSeekLocked(File, Offset, Whence, ((PLX_PROC_DIR)File->Private)->Count, NewOffset);
 }
 
 static

@@ -209,12 +209,7 @@ LxShmfsSeek(
     _In_ ULONG Whence,
     _Out_ PLONGLONG NewOffset)
 {
-    LONG Result;
-
-    ExAcquireFastMutex(&File->Lock);
-    Result = LxSeekWithin(File, Offset, Whence, LxShmfsNodeOf(File)->Size, NewOffset);
-    ExReleaseFastMutex(&File->Lock);
-    return Result;
+    return LxSeekLocked(File, Offset, Whence, LxShmfsNodeOf(File)->Size, NewOffset);
 }
 
 static
@@ -428,12 +423,7 @@ LxShmfsGetdents(
     }
     ExReleaseFastMutex(&LxShmfsLock);
     ExReleaseFastMutex(&File->Lock);
-    if (Used != 0)
-    {
-        Result = LxCopyToUser(Buffer, Out, Used);
-        if (Result == 0)
-            Result = (LONG)Used;
-    }
+    Result = LxDirentsToUser(Buffer, Out, Used, Result);
     ExFreePoolWithTag(Out, LX_TAG_TEMP);
     return Result;
 }
@@ -446,12 +436,7 @@ LxShmfsDirSeek(
     _In_ ULONG Whence,
     _Out_ PLONGLONG NewOffset)
 {
-    LONG Result;
-
-    ExAcquireFastMutex(&File->Lock);
-    Result = LxSeekWithin(File, Offset, Whence, 0, NewOffset);
-    ExReleaseFastMutex(&File->Lock);
-    return Result;
+    return LxSeekLocked(File, Offset, Whence, 0, NewOffset);
 }
 
 static

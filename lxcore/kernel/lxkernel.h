@@ -213,7 +213,8 @@ typedef struct _LX_THREAD
     KEVENT SignalEvent;         /* synchronization: a signal was posted to the thread */
     PETHREAD NtThread;          /* set by LxCurrentThread in the thread itself */
     BOOLEAN SignalApcArmed;     /* a signal APC is queued (under LxSignalLock) */
-    BOOLEAN EnteredHandler;     /* LxInterruptedCall set up a handler's frame (cleared by
+    BOOLEAN EnteredHandler;     /* LxInterruptedCall(WithMask) set up a handler's frame: its
+                                   positive result is the signal, not the call's (cleared by
                                    whoever asks: sys/net.c) */
 } LX_THREAD, *PLX_THREAD;
 

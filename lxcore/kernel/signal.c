@@ -978,7 +978,10 @@ LxInterruptedCallWithMask(
     Thread->SignalMask = OriginalMask;
     if (Sig != 0 && TrapFrame != NULL &&
         LxDeliverSignalInfo(TrapFrame, Sig, &Info, (ULONG)-LX_EINTR, 0) == LX_SIGNAL_DELIVERED)
+    {
+        Thread->EnteredHandler = TRUE;
         return (LONG)Sig;
+    }
     return -LX_EINTR;
 }
 

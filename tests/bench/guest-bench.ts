@@ -38,10 +38,10 @@ export function reactosBuild(build: string | undefined): string {
  * The `lxgen test` arguments that put tests/bench/ntbench.exe on the boot disk and have smss
  * run it (with `ntbenchArgs`) before the test runner, in the same boot.
  */
-export async function ntbenchArgs(buildDir: string, workDir: string, ntbenchArgs: string[] = []): Promise<string[]> {
+export async function ntbenchArgs(buildDir: string, workDir: string, args: string[] = []): Promise<string[]> {
   const exe = await buildNativeProgram(buildDir, path.join(ROOT, 'tests', 'bench', 'ntbench.c'), workDir);
   const inf = path.join(workDir, 'ntbench.inf');
-  const command = ['ntbench', ...ntbenchArgs].join(' ');
+  const command = ['ntbench', ...args].join(' ');
   writeFileSync(
     inf,
     [

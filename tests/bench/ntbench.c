@@ -5,13 +5,11 @@
  *              lxcore, in the same boot, and reports the costs on the kernel debug port
  *
  * A native program run by smss from Session Manager\BootExecute before the test runner
- * (tests/bench/guest-syscall.ts and guest-table.ts put it there with `lxgen test --inf`). It
+ * (tests/bench/guest-table.ts puts it there with `lxgen test --inf`). It
  * prints one line per row and round, in the units of tests/bench/benchwork.h:
  *     NTBENCH: <key> <cost, three decimals>
  *  - always: null_ns (NtTestAlert, the cheapest round trip through int $0x2e and
- *    KiSystemService, what getpid through lxcore is compared with) and query_ns
- *    (NtQueryInformationProcess(ProcessBasicInformation): a call that copies a structure out,
- *    as most Linux calls do);
+ *    KiSystemService, what getpid through lxcore is compared with);
  *  - given a directory (an NT path: ntbench \Device\Harddisk1\Partition1\tmp), the rest of the
  *    table's rows, with their files in that directory: the volume the Linux programs use.
  * Time comes from NtQueryPerformanceCounter. A failing step prints
@@ -69,7 +67,6 @@ Check(PCSTR What, NTSTATUS Status)
 static VOID
 NullCalls(VOID)
 {
-    PROCESS_BASIC_INFORMATION Info;
     ULONGLONG Start;
     ULONG i;
 
@@ -77,11 +74,6 @@ NullCalls(VOID)
     for (i = 0; i < BENCH_NULL_CALLS; i++)
         NtTestAlert();
     Report("null_ns", NowNs() - Start, BENCH_NULL_CALLS, 1);
-
-    Start = NowNs();
-    for (i = 0; i < BENCH_NULL_CALLS; i++)
-        NtQueryInformationProcess(NtCurrentProcess(), ProcessBasicInformation, &Info, sizeof(Info), NULL);
-    Report("query_ns", NowNs() - Start, BENCH_NULL_CALLS, 1);
 }
 
 static BOOLEAN

@@ -65,11 +65,11 @@ static const struct
     ULONG Offset;
 } LeakCounters[] =
 {
-    { "lxcore processes", FIELD_OFFSET(LXSS_COUNTERS, Processes) },
-    { "lxcore threads", FIELD_OFFSET(LXSS_COUNTERS, Threads) },
-    { "lxcore mappings", FIELD_OFFSET(LXSS_COUNTERS, Regions) },
-    { "lxcore futex waiters", FIELD_OFFSET(LXSS_COUNTERS, FutexWaiters) },
-    { "lxcore files", FIELD_OFFSET(LXSS_COUNTERS, Files) },
+    { "processes", FIELD_OFFSET(LXSS_COUNTERS, Processes) },
+    { "threads", FIELD_OFFSET(LXSS_COUNTERS, Threads) },
+    { "mappings", FIELD_OFFSET(LXSS_COUNTERS, Regions) },
+    { "futex waiters", FIELD_OFFSET(LXSS_COUNTERS, FutexWaiters) },
+    { "files", FIELD_OFFSET(LXSS_COUNTERS, Files) },
 };
 
 static ULONG
@@ -197,7 +197,7 @@ PrintLeakSnapshot(PCSTR When, const LXSS_LEAK_SNAPSHOT *Snapshot)
     }
     Used = 0;
     for (t = 0; t < RTL_NUMBER_OF(LeakCounters) && Used < sizeof(Line) - 64; t++)
-        Used += _snprintf(Line + Used, sizeof(Line) - Used, "%s %lu, ", LeakCounters[t].Name + 7,
+        Used += _snprintf(Line + Used, sizeof(Line) - Used, "%s %lu, ", LeakCounters[t].Name,
                           LeakCounter(Snapshot, t));
     for (t = 0; t < Snapshot->Counters.KindCount && t < LXSS_COUNTER_KINDS && Used < sizeof(Line) - 32; t++)
         Used += _snprintf(Line + Used, sizeof(Line) - Used, "%.16s %lu, ", Snapshot->Counters.Kinds[t].Kind,
@@ -250,7 +250,7 @@ CheckLeaks(const LXSS_LEAK_SNAPSHOT *Before, HANDLE Device)
     {
         if (LeakCounter(&After, t) > LeakCounter(Before, t))
         {
-            Used += _snprintf(Why + Used, sizeof(Why) - Used, "%s +%lu, ", LeakCounters[t].Name,
+            Used += _snprintf(Why + Used, sizeof(Why) - Used, "lxcore %s +%lu, ", LeakCounters[t].Name,
                               LeakCounter(&After, t) - LeakCounter(Before, t));
         }
     }
