@@ -69,6 +69,7 @@ lx_errno_name(int error)
         case LX_EAFNOSUPPORT: return "EAFNOSUPPORT";
         case LX_EADDRINUSE: return "EADDRINUSE";
         case LX_EADDRNOTAVAIL: return "EADDRNOTAVAIL";
+        case LX_ENETUNREACH: return "ENETUNREACH";
         case LX_ECONNABORTED: return "ECONNABORTED";
         case LX_ECONNRESET: return "ECONNRESET";
         case LX_ENOBUFS: return "ENOBUFS";
@@ -76,6 +77,7 @@ lx_errno_name(int error)
         case LX_ENOTCONN: return "ENOTCONN";
         case LX_ETIMEDOUT: return "ETIMEDOUT";
         case LX_ECONNREFUSED: return "ECONNREFUSED";
+        case LX_EHOSTUNREACH: return "EHOSTUNREACH";
         case LX_EALREADY: return "EALREADY";
         case LX_EINPROGRESS: return "EINPROGRESS";
         case LX_ESTALE: return "ESTALE";

@@ -68,6 +68,7 @@
 #define LX_EAFNOSUPPORT     97
 #define LX_EADDRINUSE       98
 #define LX_EADDRNOTAVAIL    99
+#define LX_ENETUNREACH      101
 #define LX_ECONNABORTED     103
 #define LX_ECONNRESET       104
 #define LX_ENOBUFS          105
@@ -75,6 +76,7 @@
 #define LX_ENOTCONN         107
 #define LX_ETIMEDOUT        110
 #define LX_ECONNREFUSED     111
+#define LX_EHOSTUNREACH     113
 #define LX_EALREADY         114
 #define LX_EINPROGRESS      115
 #define LX_ESTALE           116

@@ -6,6 +6,7 @@
 
 #include "lx_socket.h"
 #include "lx_errno.h"
+#include "lx_conv.h"
 
 int
 lx_unix_addr_parse(const void *addr, uint32_t length, lx_unix_addr *out)
@@ -125,4 +126,99 @@ lx_cmsg_fds_room(uint32_t size, uint32_t used, uint32_t count)
         return 0;
     room = (size - used - LX_CMSG_HEADER) / 4;
     return room < count ? room : count;
+}
+
+int
+lx_sockaddr_family(const void *addr, uint32_t length)
+{
+    const uint8_t *bytes = addr;
+
+    if (length < 2)
+        return -1;
+    return bytes[0] | (bytes[1] << 8);
+}
+
+int
+lx_inet_addr_parse(const void *addr, uint32_t length, int use, lx_inet_addr *out)
+{
+    const uint8_t *bytes = addr;
+    int family = lx_sockaddr_family(addr, length);
+
+    if (length < LX_SOCKADDR_IN_SIZE)
+        return -LX_EINVAL;
+    out->port = (uint16_t)(bytes[2] | (bytes[3] << 8));
+    out->addr = (uint32_t)bytes[4] | ((uint32_t)bytes[5] << 8) |
+                ((uint32_t)bytes[6] << 16) | ((uint32_t)bytes[7] << 24);
+    if (family == LX_AF_INET)
+        return 0;
+    /* inet_bind: AF_UNSPEC is taken for AF_INET when the address is INADDR_ANY */
+    if (use == LX_INET_ADDR_BIND && family == LX_AF_UNSPEC && out->addr == LX_INADDR_ANY)
+        return 0;
+    return -LX_EAFNOSUPPORT;
+}
+
+uint32_t
+lx_inet_addr_put(const lx_inet_addr *addr, uint8_t *out)
+{
+    uint32_t i;
+
+    out[0] = LX_AF_INET;
+    out[1] = 0;
+    out[2] = (uint8_t)addr->port;
+    out[3] = (uint8_t)(addr->port >> 8);
+    for (i = 0; i < 4; i++)
+        out[4 + i] = (uint8_t)(addr->addr >> (8 * i));
+    for (i = 8; i < LX_SOCKADDR_IN_SIZE; i++)
+        out[i] = 0;
+    return LX_SOCKADDR_IN_SIZE;
+}
+
+/* What AFD and tcpip.sys (TCPTranslateError, the TDI completions) give */
+static const struct
+{
+    uint32_t status;
+    int err;
+} lx_socket_status_table[] =
+{
+    { 0xC0000005u, LX_EFAULT },         /* STATUS_ACCESS_VIOLATION: a buffer AFD could not lock */
+    { 0xC000000Du, LX_EINVAL },         /* STATUS_INVALID_PARAMETER */
+    { 0xC0000043u, LX_EADDRINUSE },     /* STATUS_SHARING_VIOLATION */
+    { 0xC00000B5u, LX_ETIMEDOUT },      /* STATUS_IO_TIMEOUT */
+    { 0xC00000BCu, LX_ECONNREFUSED },   /* STATUS_REMOTE_NOT_LISTENING */
+    { 0xC00000D8u, LX_EAGAIN },         /* STATUS_CANT_WAIT */
+    { 0xC0000102u, LX_ETIMEDOUT },      /* STATUS_TIMEOUT (lwIP's ERR_TIMEOUT) */
+    { 0xC0000128u, LX_EPIPE },          /* STATUS_FILE_CLOSED: sending after shutdown */
+    { 0xC000013Bu, LX_ECONNABORTED },   /* STATUS_LOCAL_DISCONNECT */
+    { 0xC000013Cu, LX_ECONNRESET },     /* STATUS_REMOTE_DISCONNECT */
+    { 0xC0000140u, LX_ENOTCONN },       /* STATUS_INVALID_CONNECTION */
+    { 0xC0000141u, LX_EADDRNOTAVAIL },  /* STATUS_INVALID_ADDRESS */
+    { 0xC0000207u, LX_EADDRNOTAVAIL },  /* STATUS_INVALID_ADDRESS_COMPONENT */
+    { 0xC0000209u, LX_EADDRINUSE },     /* STATUS_TOO_MANY_ADDRESSES */
+    { 0xC000020Au, LX_EADDRINUSE },     /* STATUS_ADDRESS_ALREADY_EXISTS */
+    { 0xC000020Cu, LX_ECONNRESET },     /* STATUS_CONNECTION_DISCONNECTED */
+    { 0xC000020Du, LX_ECONNRESET },     /* STATUS_CONNECTION_RESET */
+    { 0xC0000236u, LX_ECONNREFUSED },   /* STATUS_CONNECTION_REFUSED */
+    { 0xC0000237u, LX_EPIPE },          /* STATUS_GRACEFUL_DISCONNECT */
+    { 0xC0000238u, LX_EISCONN },        /* STATUS_ADDRESS_ALREADY_ASSOCIATED */
+    { 0xC000023Au, LX_ENOTCONN },       /* STATUS_CONNECTION_INVALID */
+    { 0xC000023Bu, LX_EISCONN },        /* STATUS_CONNECTION_ACTIVE */
+    { 0xC000023Cu, LX_ENETUNREACH },    /* STATUS_NETWORK_UNREACHABLE */
+    { 0xC000023Du, LX_EHOSTUNREACH },   /* STATUS_HOST_UNREACHABLE */
+    { 0xC000023Fu, LX_ECONNREFUSED },   /* STATUS_PORT_UNREACHABLE */
+    { 0xC0000241u, LX_ECONNABORTED },   /* STATUS_CONNECTION_ABORTED */
+};
+
+int
+lx_socket_status_to_errno(uint32_t status)
+{
+    size_t i;
+
+    if (status < 0x80000000u)
+        return 0;
+    for (i = 0; i < sizeof(lx_socket_status_table) / sizeof(lx_socket_status_table[0]); i++)
+    {
+        if (lx_socket_status_table[i].status == status)
+            return -lx_socket_status_table[i].err;
+    }
+    return lx_ntstatus_to_errno(status);
 }

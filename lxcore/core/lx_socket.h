@@ -64,4 +64,31 @@ uint32_t lx_cmsg_put(uint8_t *out, uint32_t size, uint32_t *used, int32_t level,
 /* How many descriptors of Count fit in the rest of the buffer (scm_detach_fds) */
 uint32_t lx_cmsg_fds_room(uint32_t size, uint32_t used, uint32_t count);
 
+/* AF_INET (net/ipv4/af_inet.c): struct sockaddr_in is 16 bytes, port and address in network
+ * byte order, as TDI's TDI_ADDRESS_IP keeps them */
+#define LX_AF_UNSPEC            0
+#define LX_AF_INET              2
+#define LX_SOCKADDR_IN_SIZE     16u
+#define LX_INADDR_ANY           0u
+
+typedef struct lx_inet_addr
+{
+    uint16_t port;                      /* network byte order */
+    uint32_t addr;                      /* network byte order */
+} lx_inet_addr;
+
+/* The uses of an address, for the checks Linux makes on each */
+#define LX_INET_ADDR_BIND       0       /* AF_UNSPEC with INADDR_ANY allowed (inet_bind) */
+#define LX_INET_ADDR_CONNECT    1       /* AF_UNSPEC: dissolve (the caller checks family) */
+#define LX_INET_ADDR_SENDTO     2
+/* 0 and *Out, or -EINVAL (short), -EAFNOSUPPORT (another family) */
+int lx_inet_addr_parse(const void *addr, uint32_t length, int use, lx_inet_addr *out);
+/* sockaddr_in of Addr into Out (16 bytes); returns 16 */
+uint32_t lx_inet_addr_put(const lx_inet_addr *addr, uint8_t *out);
+/* The family of a connect address (AF_UNSPEC dissolves a datagram association): -1 if short */
+int lx_sockaddr_family(const void *addr, uint32_t length);
+
+/* An NTSTATUS of the NT network stack (AFD, TDI) as a negative Linux errno; 0 for success */
+int lx_socket_status_to_errno(uint32_t status);
+
 #endif /* LX_SOCKET_H */

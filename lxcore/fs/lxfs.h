@@ -36,6 +36,7 @@
 #define LX_POLLNVAL         0x0020
 #define LX_POLLRDNORM       0x0040
 #define LX_POLLWRNORM       0x0100
+#define LX_POLLRDHUP        0x2000
 #define LX_DEFAULT_POLLMASK (LX_POLLIN | LX_POLLOUT | LX_POLLRDNORM | LX_POLLWRNORM)
 
 /* linux_dirent64.d_type, the FIONREAD ioctl, SIGPIPE (what several kinds use) */
@@ -207,9 +208,6 @@ VOID LxEpollForgetFile(_In_ PLX_FILE File);
 /* socket.c: what every socket family shares. A socket is a file kind whose operations
  * table names its family's socket operations (LX_FILE_OPERATIONS.Socket); the system calls
  * (sys/net.c) reach the family through LxSocket* below. Addresses are kernel copies. */
-#define LX_AF_UNSPEC        0
-#define LX_AF_UNIX          1
-#define LX_AF_INET          2
 #define LX_AF_INET6         10
 #define LX_SOCK_STREAM      1
 #define LX_SOCK_DGRAM       2
@@ -332,6 +330,26 @@ VOID LxCurrentUcred(_Out_ PLX_UCRED Creds);
 LONG LxSocketStat(_In_ PLX_FILE File, _Out_ struct _LX_STAT64 *St);
 LONG LxSocketStatfs(_In_ PLX_FILE File, _Out_ lx_statfs_info *Info);
 LONG LxSocketName(_In_ PLX_FILE File, _Out_writes_(Size) PCHAR Buffer, _In_ ULONG Size);
+/* read(2)/write(2) of a socket: its family's RecvMsg/SendMsg without flags */
+LONG LxSocketRead(_In_ PLX_FILE File, _In_ ULONG_PTR Buffer, _In_ SIZE_T Count, _In_opt_ PLONGLONG Position);
+LONG LxSocketWrite(_In_ PLX_FILE File, _In_ ULONG_PTR Buffer, _In_ SIZE_T Count, _In_opt_ PLONGLONG Position);
+/* A send that found its connection closed: Done if some was sent, else -EPIPE (and SIGPIPE
+ * without MSG_NOSIGNAL) */
+LONG LxSocketPipeError(_In_ SIZE_T Done, _In_ ULONG Flags);
+/* O_NONBLOCK or MSG_DONTWAIT */
+BOOLEAN LxSocketNonBlock(_In_ PLX_FILE File, _In_ ULONG Flags);
+/* SO_RCVTIMEO/SO_SNDTIMEO (100 ns, 0: none) as a LxMonotonicTime deadline, 0: none */
+ULONGLONG LxSocketDeadline(_In_ ULONGLONG Timeout);
+/* A wait's -EINTR as the call's result: restarted unless it had a timeout (sock_intr_errno) */
+LONG LxSocketInterrupted(_In_ LONG Result, _In_ ULONGLONG Deadline);
+/* SO_RCVTIMEO/SO_SNDTIMEO values: struct timeval of 32-bit (_OLD) or 64-bit (_NEW) fields */
+LONG LxSocketGetTimeval(_In_reads_bytes_(Length) const UCHAR *Value, _In_ ULONG Length,
+                        _In_ BOOLEAN Time64, _Out_ PULONGLONG Timeout);
+ULONG LxSocketPutTimeval(_Out_writes_bytes_(16) PUCHAR Value, _In_ ULONGLONG Timeout,
+                         _In_ BOOLEAN Time64);
+
+/* inet.c: AF_INET through the NT network stack (nt/afd.c) */
+LONG LxCreateInetSocket(_In_ LONG Type, _In_ LONG Protocol, _Out_ PLX_FILE *File);
 
 /* unix.c: AF_UNIX */
 VOID LxInitializeUnixSockets(VOID);

@@ -41,8 +41,10 @@ LxCreateSocket(
             if (Protocol != 0 && Protocol != LX_AF_UNIX)
                 return -LX_EPROTONOSUPPORT;
             return LxCreateUnixSocket(Type, File);
+        case LX_AF_INET:
+            return LxCreateInetSocket(Type, Protocol, File);
         default:
-            /* AF_INET and AF_INET6 come with the NT network stack (issue 12) */
+            /* AF_INET6: ReactOS's tcpip.sys has no IPv6, as a kernel without CONFIG_IPV6 */
             return -LX_EAFNOSUPPORT;
     }
 }
@@ -321,4 +323,150 @@ LxSocketName(
 {
     return NT_SUCCESS(RtlStringCbPrintfA(Buffer, Size, "socket:[%lu]",
                                          (ULONG)(ULONG_PTR)File->Private >> 4)) ? 0 : -LX_ENAMETOOLONG;
+}
+
+/* ---- helpers of the families ---- */
+
+BOOLEAN
+LxSocketNonBlock(
+    _In_ PLX_FILE File,
+    _In_ ULONG Flags)
+{
+    return (File->StatusFlags & LX_O_NONBLOCK) || (Flags & LX_MSG_DONTWAIT);
+}
+
+ULONGLONG
+LxSocketDeadline(
+    _In_ ULONGLONG Timeout)
+{
+    return Timeout != 0 ? LxMonotonicTime() + Timeout : 0;
+}
+
+LONG
+LxSocketInterrupted(
+    _In_ LONG Result,
+    _In_ ULONGLONG Deadline)
+{
+    /* a call with SO_RCVTIMEO/SO_SNDTIMEO is not restarted (sock_intr_errno) */
+    return Result == -LX_EINTR ? LxInterruptedCall(Deadline == 0) : Result;
+}
+
+/* SO_RCVTIMEO/SO_SNDTIMEO: struct timeval of 32-bit (_OLD) or 64-bit (_NEW) fields */
+LONG
+LxSocketGetTimeval(
+    _In_reads_bytes_(Length) const UCHAR *Value,
+    _In_ ULONG Length,
+    _In_ BOOLEAN Time64,
+    _Out_ PULONGLONG Timeout)
+{
+    LONGLONG Seconds, Micro;
+
+    if (Time64)
+    {
+        if (Length < 16)
+            return -LX_EINVAL;
+        RtlCopyMemory(&Seconds, Value, 8);
+        RtlCopyMemory(&Micro, Value + 8, 8);
+    }
+    else
+    {
+        LONG S, U;
+
+        if (Length < 8)
+            return -LX_EINVAL;
+        RtlCopyMemory(&S, Value, 4);
+        RtlCopyMemory(&U, Value + 4, 4);
+        Seconds = S;
+        Micro = U;
+    }
+    if (Micro < 0 || Micro >= 1000000)
+        return -LX_EDOM;
+    if (Seconds < 0)
+        Seconds = Micro = 0;
+    *Timeout = (Seconds > 0x7FFFFFFF ? 0x7FFFFFFFULL : (ULONGLONG)Seconds) * 10000000ULL +
+               (ULONGLONG)Micro * 10;
+    return 0;
+}
+
+ULONG
+LxSocketPutTimeval(
+    _Out_writes_bytes_(16) PUCHAR Value,
+    _In_ ULONGLONG Timeout,
+    _In_ BOOLEAN Time64)
+{
+    LONGLONG Seconds = (LONGLONG)(Timeout / 10000000ULL);
+    LONGLONG Micro = (LONGLONG)(Timeout % 10000000ULL) / 10;
+
+    if (Time64)
+    {
+        RtlCopyMemory(Value, &Seconds, 8);
+        RtlCopyMemory(Value + 8, &Micro, 8);
+        return 16;
+    }
+    else
+    {
+        LONG S = (LONG)Seconds, U = (LONG)Micro;
+
+        RtlCopyMemory(Value, &S, 4);
+        RtlCopyMemory(Value + 4, &U, 4);
+        return 8;
+    }
+}
+
+/* read(2) and write(2): a receive and a send without flags */
+static
+LONG
+LxSocketReadWrite(
+    _In_ PLX_FILE File,
+    _In_ ULONG_PTR Buffer,
+    _In_ SIZE_T Count,
+    _In_ BOOLEAN Write)
+{
+    struct _LX_IOVEC Iov = { Buffer, (ULONG)Count };
+    LX_MSG Msg;
+    LONG Result;
+
+    RtlZeroMemory(&Msg, sizeof(Msg));
+    Msg.Iov = &Iov;
+    Msg.IovCount = 1;
+    Msg.Length = Count;
+    Result = Write ? LxSocketOf(File)->SendMsg(File, &Msg, 0) : LxSocketOf(File)->RecvMsg(File, &Msg, 0);
+    LxScmRelease(&Msg.Scm);     /* descriptors read by read(2) are dropped, as Linux does */
+    return Result;
+}
+
+LONG
+LxSocketRead(
+    _In_ PLX_FILE File,
+    _In_ ULONG_PTR Buffer,
+    _In_ SIZE_T Count,
+    _In_opt_ PLONGLONG Position)
+{
+    UNREFERENCED_PARAMETER(Position);
+    return LxSocketReadWrite(File, Buffer, Count, FALSE);
+}
+
+LONG
+LxSocketWrite(
+    _In_ PLX_FILE File,
+    _In_ ULONG_PTR Buffer,
+    _In_ SIZE_T Count,
+    _In_opt_ PLONGLONG Position)
+{
+    UNREFERENCED_PARAMETER(Position);
+    return LxSocketReadWrite(File, Buffer, Count, TRUE);
+}
+
+/* A send that found the connection closed: the bytes sent so far, else EPIPE and SIGPIPE
+ * (unless MSG_NOSIGNAL) */
+LONG
+LxSocketPipeError(
+    _In_ SIZE_T Done,
+    _In_ ULONG Flags)
+{
+    if (Done != 0)
+        return (LONG)Done;
+    if (!(Flags & LX_MSG_NOSIGNAL))
+        return LxSignalSelfWithResult(LX_SIGPIPE, LX_SI_USER, -LX_EPIPE);
+    return -LX_EPIPE;
 }

@@ -28,7 +28,6 @@
 #define NDEBUG
 #include <debug.h>
 
-#define LX_POLLRDHUP            0x2000
 #define LX_TIOCOUTQ             0x5411
 
 #define LX_UNIX_UNCONNECTED     0
@@ -576,33 +575,6 @@ Done:
     return Result;
 }
 
-static
-BOOLEAN
-LxUnixNonBlock(
-    _In_ PLX_FILE File,
-    _In_ ULONG Flags)
-{
-    return (File->StatusFlags & LX_O_NONBLOCK) || (Flags & LX_MSG_DONTWAIT);
-}
-
-static
-ULONGLONG
-LxUnixDeadline(
-    _In_ ULONGLONG Timeout)
-{
-    return Timeout != 0 ? LxMonotonicTime() + Timeout : 0;
-}
-
-static
-LONG
-LxUnixInterrupted(
-    _In_ LONG Result,
-    _In_ ULONGLONG Deadline)
-{
-    /* a call with SO_RCVTIMEO/SO_SNDTIMEO is not restarted (sock_intr_errno) */
-    return Result == -LX_EINTR ? LxInterruptedCall(Deadline == 0) : Result;
-}
-
 /* connect of a stream or sequenced-packet socket: a pending socket on the listener's queue,
  * connected to us */
 static
@@ -613,7 +585,7 @@ LxUnixConnectStream(
     _In_ const lx_unix_addr *Name)
 {
     PLX_UNIX_SOCKET Listener, Embryo;
-    ULONGLONG Deadline = LxUnixDeadline(Sock->SndTimeo);
+    ULONGLONG Deadline = LxSocketDeadline(Sock->SndTimeo);
     LONG Result;
 
     Result = LxUnixLookup(Name, Sock->Type, &Listener);
@@ -674,7 +646,7 @@ LxUnixConnectStream(
     if (Embryo != NULL)
         LxUnixDereference(Embryo);
     LxUnixDereference(Listener);
-    return LxUnixInterrupted(Result, Deadline);
+    return LxSocketInterrupted(Result, Deadline);
 }
 
 static
@@ -763,7 +735,7 @@ LxUnixAccept(
     _Out_ PLX_FILE *NewFile)
 {
     PLX_UNIX_SOCKET Sock = LxUnixOf(File), Embryo;
-    ULONGLONG Deadline = LxUnixDeadline(Sock->RcvTimeo);
+    ULONGLONG Deadline = LxSocketDeadline(Sock->RcvTimeo);
     LONG Result;
 
     *NewFile = NULL;
@@ -782,7 +754,7 @@ LxUnixAccept(
         Result = LxWaitUnlock(&Sock->Wait, &LxUnixLock,
                                     (File->StatusFlags & LX_O_NONBLOCK) != 0, Deadline);
         if (Result < 0)
-            return LxUnixInterrupted(Result, Deadline);
+            return LxSocketInterrupted(Result, Deadline);
     }
     Embryo = CONTAINING_RECORD(RemoveHeadList(&Sock->Pending), LX_UNIX_SOCKET, PendingLink);
     InitializeListHead(&Embryo->PendingLink);
@@ -888,19 +860,6 @@ LxUnixUnbuildPacket(
     ExFreePoolWithTag(Packet, LX_TAG_SOCKET);
 }
 
-static
-LONG
-LxUnixPipeError(
-    _In_ SIZE_T Done,
-    _In_ ULONG Flags)
-{
-    if (Done != 0)
-        return (LONG)Done;
-    if (!(Flags & LX_MSG_NOSIGNAL))
-        return LxSignalSelfWithResult(LX_SIGPIPE, LX_SI_USER, -LX_EPIPE);
-    return -LX_EPIPE;
-}
-
 /* send on a stream or sequenced-packet socket: to the peer's queue while it holds less than
  * SO_SNDBUF bytes */
 static
@@ -911,8 +870,8 @@ LxUnixSendStream(
     _Inout_ PLX_MSG Msg,
     _In_ ULONG Flags)
 {
-    BOOLEAN NonBlock = LxUnixNonBlock(File, Flags);
-    ULONGLONG Deadline = LxUnixDeadline(Sock->SndTimeo);
+    BOOLEAN NonBlock = LxSocketNonBlock(File, Flags);
+    ULONGLONG Deadline = LxSocketDeadline(Sock->SndTimeo);
     SIZE_T Done = 0;
     LONG Result = 0;
 
@@ -968,10 +927,10 @@ LxUnixSendStream(
     } while (Done < Msg->Length);
 
     if (Result == -LX_EPIPE)
-        return LxUnixPipeError(Done, Flags);
+        return LxSocketPipeError(Done, Flags);
     if (Done != 0)
         return (LONG)Done;
-    return LxUnixInterrupted(Result, Deadline);
+    return LxSocketInterrupted(Result, Deadline);
 }
 
 static
@@ -982,8 +941,8 @@ LxUnixSendDgram(
     _Inout_ PLX_MSG Msg,
     _In_ ULONG Flags)
 {
-    BOOLEAN NonBlock = LxUnixNonBlock(File, Flags);
-    ULONGLONG Deadline = LxUnixDeadline(Sock->SndTimeo);
+    BOOLEAN NonBlock = LxSocketNonBlock(File, Flags);
+    ULONGLONG Deadline = LxSocketDeadline(Sock->SndTimeo);
     PLX_UNIX_SOCKET Other = NULL, Drop = NULL;
     PLX_UNIX_PACKET Packet = NULL;
     lx_unix_addr Name;
@@ -1061,8 +1020,8 @@ LxUnixSendDgram(
     LxUnixDereference(Other);
     LxUnixDereference(Drop);
     if (Result == -LX_EPIPE)
-        return LxUnixPipeError(0, Flags);
-    return Result < 0 ? LxUnixInterrupted(Result, Deadline) : (LONG)Msg->Length;
+        return LxSocketPipeError(0, Flags);
+    return Result < 0 ? LxSocketInterrupted(Result, Deadline) : (LONG)Msg->Length;
 }
 
 static
@@ -1133,8 +1092,8 @@ LxUnixRecvStream(
     _Inout_ PLX_MSG Msg,
     _In_ ULONG Flags)
 {
-    BOOLEAN NonBlock = LxUnixNonBlock(File, Flags), Peek = (Flags & LX_MSG_PEEK) != 0;
-    ULONGLONG Deadline = LxUnixDeadline(Sock->RcvTimeo);
+    BOOLEAN NonBlock = LxSocketNonBlock(File, Flags), Peek = (Flags & LX_MSG_PEEK) != 0;
+    ULONGLONG Deadline = LxSocketDeadline(Sock->RcvTimeo);
     SIZE_T Copied = 0, Target = (Flags & LX_MSG_WAITALL) ? Msg->Length : min(Msg->Length, 1);
     BOOLEAN First = TRUE;
     LX_UCRED FirstCred = { 0 };
@@ -1212,7 +1171,7 @@ LxUnixRecvStream(
         {
             if (Copied != 0)
                 break;
-            return LxUnixInterrupted(Result, Deadline);
+            return LxSocketInterrupted(Result, Deadline);
         }
     }
     return (LONG)Copied;
@@ -1226,8 +1185,8 @@ LxUnixRecvDgram(
     _Inout_ PLX_MSG Msg,
     _In_ ULONG Flags)
 {
-    BOOLEAN NonBlock = LxUnixNonBlock(File, Flags), Peek = (Flags & LX_MSG_PEEK) != 0;
-    ULONGLONG Deadline = LxUnixDeadline(Sock->RcvTimeo);
+    BOOLEAN NonBlock = LxSocketNonBlock(File, Flags), Peek = (Flags & LX_MSG_PEEK) != 0;
+    ULONGLONG Deadline = LxSocketDeadline(Sock->RcvTimeo);
     PLX_UNIX_PACKET Packet;
     SIZE_T Count;
     ULONG Length;
@@ -1254,7 +1213,7 @@ LxUnixRecvDgram(
         }
         Result = LxWaitUnlock(&Sock->Wait, &LxUnixLock, NonBlock, Deadline);
         if (Result < 0)
-            return LxUnixInterrupted(Result, Deadline);
+            return LxSocketInterrupted(Result, Deadline);
     }
 
     Packet = CONTAINING_RECORD(Sock->Queue.Flink, LX_UNIX_PACKET, Link);
@@ -1357,70 +1316,6 @@ LxUnixOptionBit(
     }
 }
 
-/* SO_RCVTIMEO/SO_SNDTIMEO: struct timeval of 32-bit (_OLD) or 64-bit (_NEW) fields */
-static
-LONG
-LxUnixGetTimeval(
-    _In_reads_bytes_(Length) const UCHAR *Value,
-    _In_ ULONG Length,
-    _In_ BOOLEAN Time64,
-    _Out_ PULONGLONG Timeout)
-{
-    LONGLONG Seconds, Micro;
-
-    if (Time64)
-    {
-        if (Length < 16)
-            return -LX_EINVAL;
-        RtlCopyMemory(&Seconds, Value, 8);
-        RtlCopyMemory(&Micro, Value + 8, 8);
-    }
-    else
-    {
-        LONG S, U;
-
-        if (Length < 8)
-            return -LX_EINVAL;
-        RtlCopyMemory(&S, Value, 4);
-        RtlCopyMemory(&U, Value + 4, 4);
-        Seconds = S;
-        Micro = U;
-    }
-    if (Micro < 0 || Micro >= 1000000)
-        return -LX_EDOM;
-    if (Seconds < 0)
-        Seconds = Micro = 0;
-    *Timeout = (Seconds > 0x7FFFFFFF ? 0x7FFFFFFFULL : (ULONGLONG)Seconds) * 10000000ULL +
-               (ULONGLONG)Micro * 10;
-    return 0;
-}
-
-static
-ULONG
-LxUnixPutTimeval(
-    _Out_writes_bytes_(16) PUCHAR Value,
-    _In_ ULONGLONG Timeout,
-    _In_ BOOLEAN Time64)
-{
-    LONGLONG Seconds = (LONGLONG)(Timeout / 10000000ULL);
-    LONGLONG Micro = (LONGLONG)(Timeout % 10000000ULL) / 10;
-
-    if (Time64)
-    {
-        RtlCopyMemory(Value, &Seconds, 8);
-        RtlCopyMemory(Value + 8, &Micro, 8);
-        return 16;
-    }
-    else
-    {
-        LONG S = (LONG)Seconds, U = (LONG)Micro;
-
-        RtlCopyMemory(Value, &S, 4);
-        RtlCopyMemory(Value + 4, &U, 4);
-        return 8;
-    }
-}
-
 static
 LONG
 LxUnixSetOption(
@@ -1437,9 +1332,9 @@ LxUnixSetOption(
     if (Level != LX_SOL_SOCKET)
         return -LX_EOPNOTSUPP;
     if (Name == LX_SO_RCVTIMEO_OLD || Name == LX_SO_RCVTIMEO_NEW)
-        return LxUnixGetTimeval(Value, Length, Name == LX_SO_RCVTIMEO_NEW, &Sock->RcvTimeo);
+        return LxSocketGetTimeval(Value, Length, Name == LX_SO_RCVTIMEO_NEW, &Sock->RcvTimeo);
     if (Name == LX_SO_SNDTIMEO_OLD || Name == LX_SO_SNDTIMEO_NEW)
-        return LxUnixGetTimeval(Value, Length, Name == LX_SO_SNDTIMEO_NEW, &Sock->SndTimeo);
+        return LxSocketGetTimeval(Value, Length, Name == LX_SO_SNDTIMEO_NEW, &Sock->SndTimeo);
     if (Name == LX_SO_LINGER)
     {
         if (Length < sizeof(Sock->Linger))
@@ -1515,11 +1410,11 @@ LxUnixGetOption(
         case LX_SO_SNDLOWAT: Int = 1; break;
         case LX_SO_RCVTIMEO_OLD:
         case LX_SO_RCVTIMEO_NEW:
-            Size = LxUnixPutTimeval(Data, Sock->RcvTimeo, Name == LX_SO_RCVTIMEO_NEW);
+            Size = LxSocketPutTimeval(Data, Sock->RcvTimeo, Name == LX_SO_RCVTIMEO_NEW);
             break;
         case LX_SO_SNDTIMEO_OLD:
         case LX_SO_SNDTIMEO_NEW:
-            Size = LxUnixPutTimeval(Data, Sock->SndTimeo, Name == LX_SO_SNDTIMEO_NEW);
+            Size = LxSocketPutTimeval(Data, Sock->SndTimeo, Name == LX_SO_SNDTIMEO_NEW);
             break;
         case LX_SO_LINGER:
             RtlCopyMemory(Data, Sock->Linger, sizeof(Sock->Linger));
@@ -1628,52 +1523,6 @@ LxUnixIoctl(
     return LxCopyToUser(Arg, &Count, sizeof(Count));
 }
 
-/* read(2) and write(2): a receive and a send without flags */
-static
-LONG
-LxUnixTransfer(
-    _In_ PLX_FILE File,
-    _In_ ULONG_PTR Buffer,
-    _In_ SIZE_T Count,
-    _In_ BOOLEAN Write)
-{
-    struct _LX_IOVEC Iov = { Buffer, (ULONG)Count };
-    LX_MSG Msg;
-    LONG Result;
-
-    RtlZeroMemory(&Msg, sizeof(Msg));
-    Msg.Iov = &Iov;
-    Msg.IovCount = 1;
-    Msg.Length = Count;
-    Result = Write ? LxUnixSendMsg(File, &Msg, 0) : LxUnixRecvMsg(File, &Msg, 0);
-    LxScmRelease(&Msg.Scm);     /* descriptors read by read(2) are dropped, as Linux does */
-    return Result;
-}
-
-static
-LONG
-LxUnixRead(
-    _In_ PLX_FILE File,
-    _In_ ULONG_PTR Buffer,
-    _In_ SIZE_T Count,
-    _In_opt_ PLONGLONG Position)
-{
-    UNREFERENCED_PARAMETER(Position);
-    return LxUnixTransfer(File, Buffer, Count, FALSE);
-}
-
-static
-LONG
-LxUnixWrite(
-    _In_ PLX_FILE File,
-    _In_ ULONG_PTR Buffer,
-    _In_ SIZE_T Count,
-    _In_opt_ PLONGLONG Position)
-{
-    UNREFERENCED_PARAMETER(Position);
-    return LxUnixTransfer(File, Buffer, Count, TRUE);
-}
-
 static const LX_SOCKET_OPERATIONS LxUnixSocketOperations =
 {
     .Bind = LxUnixBind,
@@ -1691,8 +1540,8 @@ static const LX_SOCKET_OPERATIONS LxUnixSocketOperations =
 static const LX_FILE_OPERATIONS LxUnixOperations =
 {
     .Kind = "unix",
-    .Read = LxUnixRead,
-    .Write = LxUnixWrite,
+    .Read = LxSocketRead,
+    .Write = LxSocketWrite,
     .Ioctl = LxUnixIoctl,
     .Poll = LxUnixPoll,
     .Stat = LxSocketStat,

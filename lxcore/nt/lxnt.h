@@ -37,6 +37,7 @@
 #include "lx_sigqueue.h"
 #include "lx_script.h"
 #include "lx_cred.h"
+#include "lx_socket.h"
 
 /* Pool tags */
 #define LX_TAG_PROCESS  'pPxL'
@@ -261,6 +262,50 @@ VOID LxDetachWaitQueue(_Inout_ PLX_WAIT_QUEUE Queue);
 VOID LxWakeWaitQueue(_Inout_ PLX_WAIT_QUEUE Queue, _In_ ULONG Events);
 VOID LxPrepareWait(_Out_ PLX_WAITER Waiter, _Inout_ PLX_WAIT_QUEUE Queue);
 VOID LxFinishWait(_Inout_ PLX_WAITER Waiter);
+
+/* afd.c: TCP and UDP endpoints of the NT network stack (afd.sys). Endpoints never block: a
+ * call that cannot complete gives STATUS_CANT_WAIT, and the caller waits on the queue it gave,
+ * which a watch (LxAfdWatch) and a connect wake. Events are AFD's (AFD_EVENT_*). */
+typedef struct _LX_AFD_ENDPOINT *PLX_AFD_ENDPOINT;
+typedef struct _LX_AFD_BUFFER
+{
+    ULONG Length;
+    PVOID Buffer;               /* user memory the caller checked, or kernel memory */
+} LX_AFD_BUFFER, *PLX_AFD_BUFFER;
+#define LX_AFD_EVENT_RECEIVE        0x001
+#define LX_AFD_EVENT_OOB_RECEIVE    0x002
+#define LX_AFD_EVENT_SEND           0x004
+#define LX_AFD_EVENT_DISCONNECT     0x008
+#define LX_AFD_EVENT_ABORT          0x010
+#define LX_AFD_EVENT_CLOSE          0x020
+#define LX_AFD_EVENT_CONNECT        0x040
+#define LX_AFD_EVENT_ACCEPT         0x080
+#define LX_AFD_EVENT_CONNECT_FAIL   0x100
+NTSTATUS LxAfdCreate(_In_ BOOLEAN Datagram, _In_ PLX_WAIT_QUEUE Queue,
+                     _Out_ PLX_AFD_ENDPOINT *Endpoint);
+VOID LxAfdClose(_In_ PLX_AFD_ENDPOINT Endpoint);
+NTSTATUS LxAfdBind(_In_ PLX_AFD_ENDPOINT Endpoint, _In_ const lx_inet_addr *Address,
+                   _In_ BOOLEAN Reuse);
+NTSTATUS LxAfdListen(_In_ PLX_AFD_ENDPOINT Endpoint, _In_ ULONG Backlog);
+NTSTATUS LxAfdAccept(_In_ PLX_AFD_ENDPOINT Endpoint, _In_ PLX_WAIT_QUEUE NewQueue,
+                     _Out_ PLX_AFD_ENDPOINT *NewEndpoint, _Out_ lx_inet_addr *Peer);
+NTSTATUS LxAfdConnect(_In_ PLX_AFD_ENDPOINT Endpoint, _In_ const lx_inet_addr *Address,
+                      _In_ BOOLEAN Datagram);
+BOOLEAN LxAfdConnectDone(_In_ PLX_AFD_ENDPOINT Endpoint, _Out_ PNTSTATUS Status);
+NTSTATUS LxAfdSend(_In_ PLX_AFD_ENDPOINT Endpoint, _In_reads_(Count) const LX_AFD_BUFFER *Buffers,
+                   _In_ ULONG Count, _Out_ PULONG Sent);
+NTSTATUS LxAfdReceive(_In_ PLX_AFD_ENDPOINT Endpoint, _In_reads_(Count) const LX_AFD_BUFFER *Buffers,
+                      _In_ ULONG Count, _In_ BOOLEAN Peek, _Out_ PULONG Received);
+NTSTATUS LxAfdSendDatagram(_In_ PLX_AFD_ENDPOINT Endpoint, _In_reads_bytes_(Length) PVOID Buffer,
+                           _In_ ULONG Length, _In_opt_ const lx_inet_addr *To);
+NTSTATUS LxAfdReceiveDatagram(_In_ PLX_AFD_ENDPOINT Endpoint, _Out_writes_bytes_(Length) PVOID Buffer,
+                              _In_ ULONG Length, _In_ BOOLEAN Peek, _Out_ PULONG Received,
+                              _Out_ lx_inet_addr *From);
+NTSTATUS LxAfdShutdown(_In_ PLX_AFD_ENDPOINT Endpoint, _In_ BOOLEAN Send, _In_ BOOLEAN Receive);
+NTSTATUS LxAfdGetName(_In_ PLX_AFD_ENDPOINT Endpoint, _In_ BOOLEAN Peer, _Out_ lx_inet_addr *Address);
+NTSTATUS LxAfdQueryEvents(_In_ PLX_AFD_ENDPOINT Endpoint, _Out_ PULONG Events,
+                          _Out_opt_ PNTSTATUS ConnectStatus, _Out_opt_ PNTSTATUS CloseStatus);
+VOID LxAfdWatch(_In_ PLX_AFD_ENDPOINT Endpoint, _In_ ULONG Events);
 
 /* fpu.c: the x87/SSE state of the calling thread as an FXSAVE image (lx_fpu.h) */
 NTSTATUS LxGetFpuState(_Out_writes_bytes_(LX_FXSAVE_SIZE) PUCHAR FxSave);

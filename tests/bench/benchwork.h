@@ -18,9 +18,14 @@
  *     pipe_us_mib  one MiB through a pipe from a second thread (pipe; an NPFS named pipe)
  *     thread_us    create a thread that returns at once and wait for it
  *     futex_us     one round trip between two threads (futex wake+wait; an NT event pair)
+ *     tcp_us_mib   one MiB over a TCP connection on 127.0.0.1 from a second thread (a Linux
+ *                  socket through lxcore and afd.sys; an AFD endpoint driven as msafd does)
+ *     tcp_rtt_us   one 1-byte round trip over that connection between two threads
  * and, from the Linux program only (lxcore against Linux; where the futex row's time goes):
  *     futex_wake_ns    FUTEX_WAKE of a word nobody waits on
  *     futex_eagain_ns  FUTEX_WAIT whose value has changed (EAGAIN at once)
+ *     unix_us_mib      tcp_us_mib's work over an AF_UNIX socketpair (NT has no AF_UNIX)
+ *     unix_rtt_us      tcp_rtt_us's work over it
  */
 
 #ifndef _BENCHWORK_H_
@@ -36,6 +41,8 @@
 #define BENCH_CHUNK         (64 * 1024)
 #define BENCH_THREADS       500
 #define BENCH_ROUND_TRIPS   10000
+#define BENCH_SOCK_MIB      16
+#define BENCH_SOCK_TRIPS    2000
 
 /* The argument that makes the program the spawn row's child: it exits at once */
 #define BENCH_CHILD_ARG     "child"

@@ -44,12 +44,16 @@ const ROWS: Row[] = [
   { key: 'pipe_us_mib', peer: 'pipe_us_mib', what: 'pipe, 64 MiB from a second thread / NPFS pipe', unit: 'µs/MiB' },
   { key: 'thread_us', peer: 'thread_us', what: 'thread create+join / RtlCreateUserThread+wait', unit: 'µs' },
   { key: 'futex_us', peer: 'futex_us', what: 'round trip: futex wake+wait / NT event pair', unit: 'µs' },
+  { key: 'tcp_us_mib', peer: 'tcp_us_mib', what: 'TCP on 127.0.0.1, 16 MiB from a second thread (AF_INET socket / AFD endpoint)', unit: 'µs/MiB' },
+  { key: 'tcp_rtt_us', peer: 'tcp_rtt_us', what: 'TCP on 127.0.0.1, a 1-byte round trip between two threads', unit: 'µs' },
 ];
 
 /** Rows only the Linux program has (tests/bench/benchwork.h): lxcore against Linux */
 const PARTS: Omit<Row, 'peer'>[] = [
   { key: 'futex_wake_ns', what: 'FUTEX_WAKE with no waiter', unit: 'ns' },
   { key: 'futex_eagain_ns', what: 'FUTEX_WAIT of a changed value (EAGAIN)', unit: 'ns' },
+  { key: 'unix_us_mib', what: 'AF_UNIX socketpair, 16 MiB from a second thread', unit: 'µs/MiB' },
+  { key: 'unix_rtt_us', what: 'AF_UNIX socketpair, a 1-byte round trip between two threads', unit: 'µs' },
 ];
 
 const ROUNDS = Number(/#define BENCH_ROUNDS\s+(\d+)/.exec(readFileSync(rootPath('tests', 'bench', 'benchwork.h'), 'utf8'))?.[1]);

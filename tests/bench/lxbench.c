@@ -9,10 +9,12 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -166,41 +168,118 @@ static void file_io(const char *top)
 		fail("close and unlink the data file");
 }
 
+/* The second thread of a transfer: MiB mebibytes written to Fd in BENCH_CHUNK writes */
+struct transfer {
+	int fd;
+	int mib;
+};
+
 static void *writer(void *arg)
 {
-	int fd = *(int *)arg;
+	const struct transfer *t = arg;
 	static char out[BENCH_CHUNK];
 
-	for (int i = 0; i < BENCH_PIPE_MIB * (1 << 20) / BENCH_CHUNK; i++)
-		if (write(fd, out, BENCH_CHUNK) != BENCH_CHUNK)
+	for (long done = 0, n; done < (long)t->mib << 20; done += n)
+		if ((n = write(t->fd, out, BENCH_CHUNK)) <= 0)
 			return (void *)1;
 	return NULL;
 }
 
-static void pipe_io(void)
+/* Reads MiB mebibytes from In while a second thread writes them to Out; the cost per MiB */
+static void stream(const char *key, int in, int out, int mib)
 {
-	int fds[2];
+	struct transfer tr = { out, mib };
 	long got = 0;
 	ssize_t n;
 	pthread_t th;
 	void *res;
 	double t;
 
-	if (pipe(fds) != 0)
-		fail("pipe");
 	t = now_us();
-	if ((errno = pthread_create(&th, NULL, writer, &fds[1])) != 0)
+	if ((errno = pthread_create(&th, NULL, writer, &tr)) != 0)
 		fail("pthread_create");
-	while (got < (long)BENCH_PIPE_MIB << 20 && (n = read(fds[0], chunk, BENCH_CHUNK)) > 0)
+	while (got < (long)mib << 20 && (n = read(in, chunk, BENCH_CHUNK)) > 0)
 		got += n;
 	pthread_join(th, &res);
-	report("pipe_us_mib", (now_us() - t) / BENCH_PIPE_MIB);
-	if (res != NULL || got != (long)BENCH_PIPE_MIB << 20) {
+	report(key, (now_us() - t) / mib);
+	if (res != NULL || got != (long)mib << 20) {
 		errno = EIO;
-		fail("the pipe's transfer");
+		fail(key);
 	}
+}
+
+static void pipe_io(void)
+{
+	int fds[2];
+
+	if (pipe(fds) != 0)
+		fail("pipe");
+	stream("pipe_us_mib", fds[0], fds[1], BENCH_PIPE_MIB);
 	close(fds[0]);
 	close(fds[1]);
+}
+
+/* The partner of a socket's round trips: each byte back as it comes */
+static void *echo(void *arg)
+{
+	int fd = *(int *)arg;
+	char c;
+
+	for (int i = 0; i < BENCH_SOCK_TRIPS; i++)
+		if (read(fd, &c, 1) != 1 || write(fd, &c, 1) != 1)
+			return (void *)1;
+	return NULL;
+}
+
+/* BENCH_SOCK_MIB from a second thread, then 1-byte round trips, over a connected pair */
+static void sockets(const char *mib_key, const char *rtt_key, int a, int b)
+{
+	pthread_t th;
+	void *res;
+	double t;
+	char c = 'x';
+
+	stream(mib_key, a, b, BENCH_SOCK_MIB);
+	if ((errno = pthread_create(&th, NULL, echo, &b)) != 0)
+		fail("pthread_create");
+	t = now_us();
+	for (int i = 0; i < BENCH_SOCK_TRIPS; i++)
+		if (write(a, &c, 1) != 1 || read(a, &c, 1) != 1)
+			fail(rtt_key);
+	report(rtt_key, (now_us() - t) / BENCH_SOCK_TRIPS);
+	pthread_join(th, &res);
+	if (res != NULL)
+		fail("the echo thread");
+}
+
+static void tcp_io(void)
+{
+	struct sockaddr_in addr = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof addr;
+	int l, a, b;
+
+	l = socket(AF_INET, SOCK_STREAM, 0);
+	if (l < 0 || bind(l, (struct sockaddr *)&addr, sizeof addr) != 0 || listen(l, 1) != 0 ||
+	    getsockname(l, (struct sockaddr *)&addr, &len) != 0)
+		fail("a TCP listener on 127.0.0.1");
+	a = socket(AF_INET, SOCK_STREAM, 0);
+	if (a < 0 || connect(a, (struct sockaddr *)&addr, sizeof addr) != 0 || (b = accept(l, NULL, NULL)) < 0)
+		fail("a TCP connection on 127.0.0.1");
+	sockets("tcp_us_mib", "tcp_rtt_us", a, b);
+	close(a);
+	close(b);
+	close(l);
+}
+
+static void unix_io(void)
+{
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
+		fail("socketpair");
+	sockets("unix_us_mib", "unix_rtt_us", sv[0], sv[1]);
+	close(sv[0]);
+	close(sv[1]);
 }
 
 static void *nothing(void *arg)
@@ -297,6 +376,8 @@ int main(int argc, char **argv)
 		threads();
 		futex_round_trips();
 		futex_parts();
+		tcp_io();
+		unix_io();
 #endif
 	}
 	report("done", 1);

@@ -34,7 +34,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
@@ -338,6 +340,24 @@ static char *read_file(const char *path)
 	return b.data;
 }
 
+/* The loopback interface up, as every Linux system's init does (the inet tests use it) */
+static void loopback_up(void)
+{
+	struct ifreq ifr;
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	if (fd < 0)
+		return;
+	memset(&ifr, 0, sizeof ifr);
+	strcpy(ifr.ifr_name, "lo");
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) == 0) {
+		ifr.ifr_flags |= IFF_UP;
+		if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+			dprintf(2, "oracle-init: lo not up: %s\n", strerror(errno));
+	}
+	close(fd);
+}
+
 int main(void)
 {
 	mkdir("/proc", 0755);
@@ -351,6 +371,7 @@ int main(void)
 	mkdir("/dev/shm", 01777);
 	mount("tmpfs", "/dev/shm", "tmpfs", 0, "mode=1777");
 	symlink("/proc/self/fd", "/dev/fd");
+	loopback_up();
 
 	out_fd = open("/dev/ttyS1", O_RDWR | O_NOCTTY);
 	if (out_fd < 0) {

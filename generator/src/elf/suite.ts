@@ -51,6 +51,7 @@ export const GROUPS = [
   'pipes',
   'events',
   'unix',
+  'inet',
   'fpu',
   'basic',
 ] as const;

@@ -106,6 +106,15 @@ export function freeldrIni(extra: string[] = []): string {
   ].join('\r\n');
 }
 
+/** The Tcpip service as network setup writes it (REG_DWORD, REG_SZ, REG_EXPAND_SZ) */
+const TCPIP_SERVICE: [string, string, string][] = [
+  ['Type', '0x00010001', '0x00000001'],
+  ['Start', '0x00010001', '0x00000001'],
+  ['ErrorControl', '0x00010001', '0x00000001'],
+  ['Group', '0x00000000', '"PNP_TDI"'],
+  ['ImagePath', '0x00020000', '"system32\\drivers\\tcpip.sys"'],
+];
+
 /**
  * Registry settings the runner needs, on top of the livecd's. With `continueBoot` the runner
  * is started as "lxtestrun continue": it returns after its plan and the boot goes on.
@@ -120,6 +129,9 @@ export function lxssTestInf(continueBoot = false): string {
     `HKLM,"SYSTEM\\CurrentControlSet\\Control\\Session Manager","BootExecute",0x00010000,"${RUNNER_IMAGE}${continueBoot ? ' continue' : ''}"`,
     '; the VM has no BusLogic SCSI adapter: do not spend a second probing for one',
     'HKLM,"SYSTEM\\CurrentControlSet\\Services\\BusLogic","Start",0x00010001,0x00000004',
+    '; TCP/IP (AF_INET sockets): the service network setup installs with an adapter; the VM has',
+    '; none (-nic none), so tcpip.sys gives the loopback only',
+    ...TCPIP_SERVICE.map(([name, type, value]) => `HKLM,"SYSTEM\\CurrentControlSet\\Services\\Tcpip","${name}",${type},${value}`),
     '',
   ].join('\r\n');
 }

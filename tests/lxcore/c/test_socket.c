@@ -14,6 +14,8 @@ static int parse(const char *path, uint32_t pathlen, uint32_t extra, lx_unix_add
     return lx_unix_addr_parse(buf, 2 + pathlen + extra, out);
 }
 
+static const uint8_t inet_unix_family[110] = { 1, 0, '/', 'x' };
+
 int main(void)
 {
     lx_unix_addr a, b;
@@ -71,5 +73,33 @@ int main(void)
     used = 0; flags = 0;
     n = lx_cmsg_put(out, 20, &used, 1, 2, fds, 12, &flags);
     tap_ok(n == 8 && used == 20 && (flags & LX_MSG_CTRUNC) && ((uint32_t *)out)[0] == 20, "a cut message: its length is what fits, MSG_CTRUNC");
+
+    /* AF_INET addresses: network byte order kept as given */
+    {
+        static const uint8_t sin[16] = { 2, 0, 0x1f, 0x90, 127, 0, 0, 1 };
+        uint8_t back[16], unspec[16] = { 0 };
+        lx_inet_addr ia;
+
+        tap_ok(lx_inet_addr_parse(sin, 16, LX_INET_ADDR_CONNECT, &ia) == 0 &&
+               ia.port == 0x901f && ia.addr == 0x0100007f, "sockaddr_in 127.0.0.1:8080: port and address as in memory");
+        tap_ok(lx_inet_addr_put(&ia, back) == 16 && memcmp(back, sin, 16) == 0, "and back to the same 16 bytes");
+        tap_ok(lx_inet_addr_parse(sin, 15, LX_INET_ADDR_CONNECT, &ia) == -LX_EINVAL, "15 bytes: EINVAL");
+        tap_ok(lx_inet_addr_parse(unspec, 16, LX_INET_ADDR_BIND, &ia) == 0 && ia.addr == 0,
+               "bind: AF_UNSPEC with INADDR_ANY is taken as AF_INET");
+        tap_ok(lx_inet_addr_parse(unspec, 16, LX_INET_ADDR_SENDTO, &ia) == -LX_EAFNOSUPPORT,
+               "sendto: AF_UNSPEC is EAFNOSUPPORT");
+        unspec[4] = 127;
+        tap_ok(lx_inet_addr_parse(unspec, 16, LX_INET_ADDR_BIND, &ia) == -LX_EAFNOSUPPORT,
+               "bind: AF_UNSPEC with another address is EAFNOSUPPORT");
+        tap_ok(lx_inet_addr_parse(inet_unix_family, 110, LX_INET_ADDR_CONNECT, &ia) == -LX_EAFNOSUPPORT,
+               "AF_UNIX: EAFNOSUPPORT");
+        tap_ok(lx_sockaddr_family(sin, 1) == -1 && lx_sockaddr_family(sin, 2) == 2, "the family needs 2 bytes");
+    }
+    tap_ok(lx_socket_status_to_errno(0xC0000236u) == -LX_ECONNREFUSED &&
+           lx_socket_status_to_errno(0xC000013Cu) == -LX_ECONNRESET &&
+           lx_socket_status_to_errno(0xC000020Au) == -LX_EADDRINUSE &&
+           lx_socket_status_to_errno(0xC00000D8u) == -LX_EAGAIN, "network statuses: refused, reset, in use, would block");
+    tap_ok(lx_socket_status_to_errno(0) == 0 && lx_socket_status_to_errno(0xC0000034u) == -LX_ENOENT,
+           "success is 0; other statuses as the file layer maps them");
     return tap_done();
 }
