@@ -29,7 +29,7 @@ export default syscalls('fs', [
   { nr: 41, name: 'dup', entry: 'sys_dup', args: ['unsigned int fildes'], status: 'implemented' },
   { nr: 42, name: 'pipe', entry: 'sys_pipe', args: ['int __user *fildes'], status: 'implemented', note: 'an lxcore ring buffer of 64 KiB' },
   { nr: 52, name: 'umount2', entry: 'sys_umount', args: ['char __user *name', 'int flags'], status: 'enosys' },
-  { nr: 54, name: 'ioctl', entry: 'sys_ioctl', args: ['unsigned int fd', 'unsigned int cmd', 'unsigned long arg'], status: 'partial', note: 'FIOCLEX/FIONCLEX/FIONBIO/FIONREAD; terminal ioctls answer only on LXSS_CREATE_STDIO_TTY stdio (termios not applied); ENOTTY elsewhere' },
+  { nr: 54, name: 'ioctl', entry: 'sys_ioctl', args: ['unsigned int fd', 'unsigned int cmd', 'unsigned long arg'], status: 'partial', note: 'FIOCLEX/FIONCLEX/FIONBIO/FIONREAD; ptys (/dev/ptmx, /dev/pts/N): TCGETS/TCSETS/TCSETSW/TCSETSF applied by the line discipline, TIOCGWINSZ/TIOCSWINSZ (SIGWINCH), TIOCGPGRP/TIOCSPGRP, TIOCSCTTY/TIOCNOTTY, TIOCGSID, TIOCGPTN/TIOCSPTLCK, TCFLSH, TIOCOUTQ, TCSBRK/TCXONC (nothing to wait for); the launcher\'s LXSS_CREATE_STDIO_TTY stdio still answers with termios not applied; sockets FIONREAD/TIOCOUTQ; ENOTTY elsewhere' },
   { nr: 55, name: 'fcntl', entry: 'sys_fcntl', args: ['unsigned int fd', 'unsigned int cmd', 'unsigned long arg'], status: 'partial', note: 'record locks between processes (F_GETLK/F_SETLK/F_SETLKW, released by any close of the file and at exit; no deadlock detection); no F_SETOWN, leases, seals, open file description locks' },
   { nr: 60, name: 'umask', entry: 'sys_umask', args: ['int mask'], status: 'implemented' },
   { nr: 61, name: 'chroot', entry: 'sys_chroot', args: ['const char __user *filename'], status: 'enosys' },

@@ -278,6 +278,7 @@ DriverEntry(
     LxInitializeShmfs();
     LxInitializeEpoll();
     LxInitializeUnixSockets();
+    LxInitializePtys();
 
     /* The pico registration window closes after boot-start drivers: do it first. */
     Status = LxRegisterPicoProvider();

@@ -28,20 +28,56 @@ static const LX_DEVFS_ENTRY LxDevfsEntries[] =
     { "/dev/stdin", -1, 0 },
     { "/dev/stdout", -1, 1 },
     { "/dev/stderr", -1, 2 },
-    { "/dev/tty", -1, 2 },      /* the controlling terminal: the launcher's stderr for now */
+    { "/dev/tty", -1, 2 },      /* the controlling terminal when it is not a pty: the
+                                   launcher's stderr */
 };
+
+/* /dev/pts/N: N's number, or -1 */
+static
+LONG
+LxDevfsPtsIndex(
+    _In_ PCSTR Resolved)
+{
+    ULONG Index = 0;
+    PCSTR p;
+
+    if (strncmp(Resolved, "/dev/pts/", 9) != 0 || Resolved[9] == ANSI_NULL)
+        return -1;
+    for (p = Resolved + 9; *p != ANSI_NULL; p++)
+    {
+        if (*p < '0' || *p > '9' || Index > 100000 || (p != Resolved + 9 && Resolved[9] == '0'))
+            return -1;
+        Index = Index * 10 + (ULONG)(*p - '0');
+    }
+    return (LONG)Index;
+}
 
 BOOLEAN
 LxDevfsOpen(
     _In_ PLX_PROCESS Process,
     _In_ PCSTR Resolved,
     _In_ ULONG StatusFlags,
+    _In_ BOOLEAN NoCtty,
     _Out_ PLX_FILE *File,
     _Out_ PLONG Result)
 {
+    LONG Index;
     ULONG i;
 
     *File = NULL;
+    if (strcmp(Resolved, "/dev/ptmx") == 0 || strcmp(Resolved, "/dev/pts/ptmx") == 0)
+    {
+        *Result = LxCreatePty(StatusFlags, File);
+        return TRUE;
+    }
+    Index = LxDevfsPtsIndex(Resolved);
+    if (Index >= 0)
+    {
+        *Result = LxOpenPtySlave(Process, (ULONG)Index, StatusFlags, NoCtty, File);
+        return TRUE;
+    }
+    if (strcmp(Resolved, "/dev/tty") == 0 && LxOpenControllingPty(Process, StatusFlags, File, Result))
+        return TRUE;
     for (i = 0; i < RTL_NUMBER_OF(LxDevfsEntries); i++)
     {
         const LX_DEVFS_ENTRY *Entry = &LxDevfsEntries[i];

@@ -44,6 +44,24 @@
 #define LX_DT_REG           8
 #define LX_DT_LNK           10
 #define LX_FIONREAD         0x541B
+/* terminal ioctls (asm-generic/ioctls.h) */
+#define LX_TCGETS           0x5401
+#define LX_TCSETS           0x5402
+#define LX_TCSETSW          0x5403
+#define LX_TCSETSF          0x5404
+#define LX_TCSBRK           0x5409
+#define LX_TCXONC           0x540A
+#define LX_TCFLSH           0x540B
+#define LX_TIOCSCTTY        0x540E
+#define LX_TIOCGPGRP        0x540F
+#define LX_TIOCSPGRP        0x5410
+#define LX_TIOCOUTQ         0x5411
+#define LX_TIOCGWINSZ       0x5413
+#define LX_TIOCSWINSZ       0x5414
+#define LX_TIOCNOTTY        0x5422
+#define LX_TIOCGSID         0x5429
+#define LX_TIOCGPTN         0x80045430
+#define LX_TIOCSPTLCK       0x40045431
 #define LX_SIGPIPE          13
 
 #define LX_MAX_IO           0x7FFFF000
@@ -351,6 +369,14 @@ ULONG LxSocketPutTimeval(_Out_writes_bytes_(16) PUCHAR Value, _In_ ULONGLONG Tim
 /* inet.c: AF_INET through the NT network stack (nt/afd.c) */
 LONG LxCreateInetSocket(_In_ LONG Type, _In_ LONG Protocol, _Out_ PLX_FILE *File);
 
+/* pty.c: pseudo-terminals (/dev/ptmx, /dev/pts/N) */
+VOID LxInitializePtys(VOID);
+LONG LxCreatePty(_In_ ULONG StatusFlags, _Out_ PLX_FILE *File);
+LONG LxOpenPtySlave(_In_ PLX_PROCESS Process, _In_ ULONG Index, _In_ ULONG StatusFlags,
+                    _In_ BOOLEAN NoCtty, _Out_ PLX_FILE *File);
+BOOLEAN LxOpenControllingPty(_In_ PLX_PROCESS Process, _In_ ULONG StatusFlags, _Out_ PLX_FILE *File,
+                             _Out_ PLONG Result);
+
 /* unix.c: AF_UNIX */
 VOID LxInitializeUnixSockets(VOID);
 LONG LxCreateUnixSocket(_In_ LONG Type, _Out_ PLX_FILE *File);
@@ -461,7 +487,7 @@ LONG LxCreateMemDevice(_In_ ULONG Device, _In_ ULONG StatusFlags, _Out_ PLX_FILE
 
 /* devfs.c and procfs.c: the names lxcore serves itself. Open returns TRUE when Resolved is
  * one of its names, with *Result 0 and *File, or -errno. */
-BOOLEAN LxDevfsOpen(_In_ PLX_PROCESS Process, _In_ PCSTR Resolved, _In_ ULONG StatusFlags,
+BOOLEAN LxDevfsOpen(_In_ PLX_PROCESS Process, _In_ PCSTR Resolved, _In_ ULONG StatusFlags, _In_ BOOLEAN NoCtty,
                     _Out_ PLX_FILE *File, _Out_ PLONG Result);
 BOOLEAN LxDevfsIsUnderDevice(_In_ PCSTR Resolved);
 BOOLEAN LxProcfsOpen(_In_ PLX_PROCESS Process, _In_ PCSTR Resolved, _In_ ULONG StatusFlags,

@@ -258,7 +258,7 @@ LxOpenPath(
         goto Done;
     }
     Result = 0;
-    if (LxDevfsOpen(Process, Resolved, Open.status_flags, File, &Result) ||
+    if (LxDevfsOpen(Process, Resolved, Open.status_flags, (Flags & LX_O_NOCTTY) != 0, File, &Result) ||
         LxProcfsOpen(Process, Resolved, Open.status_flags, File, &Result))
         goto Done;
     LxProcfsFollowFileLink(Process, Resolved);     /* /proc/self/exe: the program's file */

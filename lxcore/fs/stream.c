@@ -12,18 +12,10 @@
  */
 
 #include "lxfs.h"
+#include "lx_tty.h"
 
 #define NDEBUG
 #include <debug.h>
-
-#define LX_TCGETS       0x5401
-#define LX_TCSETS       0x5402
-#define LX_TCSETSW      0x5403
-#define LX_TCSETSF      0x5404
-#define LX_TIOCGPGRP    0x540F
-#define LX_TIOCSPGRP    0x5410
-#define LX_TIOCGWINSZ   0x5413
-#define LX_TIOCSWINSZ   0x5414
 
 typedef struct _LX_STREAM
 {
@@ -115,19 +107,10 @@ LxStreamTtyIoctl(
     {
         case LX_TCGETS:
         {
-            /* struct termios (i386 kernel): 4 flag words, c_line, c_cc[19] */
-            UCHAR Termios[36];
-            static const UCHAR Cc[19] = { 3, 28, 127, 21, 4, 0, 1, 0, 17, 19, 26, 0, 18, 15,
-                                          23, 22, 0, 0, 0 };
+            lx_termios Termios;
 
-            RtlZeroMemory(Termios, sizeof(Termios));
-            *(PULONG)(Termios + 0) = 0x0500;    /* c_iflag: ICRNL | IXON */
-            *(PULONG)(Termios + 4) = 0x0005;    /* c_oflag: OPOST | ONLCR */
-            *(PULONG)(Termios + 8) = 0x04BF;    /* c_cflag: B38400 | CS8 | CREAD | HUPCL */
-            *(PULONG)(Termios + 12) = 0x8A3B;   /* c_lflag: ISIG ICANON ECHO ECHOE ECHOK
-                                                   ECHOCTL ECHOKE IEXTEN */
-            RtlCopyMemory(Termios + 17, Cc, sizeof(Cc));
-            return LxCopyToUser(Arg, Termios, sizeof(Termios));
+            lx_termios_default(&Termios);
+            return LxCopyToUser(Arg, &Termios, sizeof(Termios));
         }
         case LX_TCSETS:
         case LX_TCSETSW:

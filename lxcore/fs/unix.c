@@ -28,7 +28,6 @@
 #define NDEBUG
 #include <debug.h>
 
-#define LX_TIOCOUTQ             0x5411
 
 #define LX_UNIX_UNCONNECTED     0
 #define LX_UNIX_LISTENING       1

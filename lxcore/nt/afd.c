@@ -367,9 +367,14 @@ LxAfdOpen(
 {
     static const WCHAR Tcp[] = L"\\Device\\Tcp", Udp[] = L"\\Device\\Udp";
     static UNICODE_STRING AfdName = RTL_CONSTANT_STRING(L"\\Device\\Afd\\Endpoint");
-    UCHAR EaBuffer[sizeof(FILE_FULL_EA_INFORMATION) + AFD_PACKET_COMMAND_LENGTH +
-                   sizeof(AFD_CREATE_PACKET) + sizeof(Tcp)];
-    PFILE_FULL_EA_INFORMATION Ea = (PFILE_FULL_EA_INFORMATION)EaBuffer;
+    /* an EA buffer is ULONG-aligned (IoCheckEaBufferValidity) */
+    union
+    {
+        FILE_FULL_EA_INFORMATION Ea;
+        UCHAR Bytes[sizeof(FILE_FULL_EA_INFORMATION) + AFD_PACKET_COMMAND_LENGTH +
+                    sizeof(AFD_CREATE_PACKET) + sizeof(Tcp)];
+    } EaBuffer;
+    PFILE_FULL_EA_INFORMATION Ea = &EaBuffer.Ea;
     PAFD_CREATE_PACKET Packet;
     OBJECT_ATTRIBUTES Attributes;
     IO_STATUS_BLOCK Iosb;
@@ -391,7 +396,7 @@ LxAfdOpen(
     LxAfdInitializeAsync(&Endpoint->Watch);
     LxAfdInitializeAsync(&Endpoint->Connect);
 
-    RtlZeroMemory(EaBuffer, sizeof(EaBuffer));
+    RtlZeroMemory(&EaBuffer, sizeof(EaBuffer));
     Ea->EaNameLength = AFD_PACKET_COMMAND_LENGTH;
     RtlCopyMemory(Ea->EaName, AfdCommand, AFD_PACKET_COMMAND_LENGTH + 1);
     Packet = (PAFD_CREATE_PACKET)(Ea->EaName + AFD_PACKET_COMMAND_LENGTH + 1);

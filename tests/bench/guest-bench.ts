@@ -39,7 +39,7 @@ export function reactosBuild(build: string | undefined): string {
  * run it (with `ntbenchArgs`) before the test runner, in the same boot.
  */
 export async function ntbenchArgs(buildDir: string, workDir: string, args: string[] = []): Promise<string[]> {
-  const exe = await buildNativeProgram(buildDir, path.join(ROOT, 'tests', 'bench', 'ntbench.c'), workDir);
+  const exe = await buildNativeProgram(buildDir, path.join(ROOT, 'tests', 'bench', 'ntbench.c'), workDir, [path.join(ROOT, 'tests', 'runner')]);
   const inf = path.join(workDir, 'ntbench.inf');
   const command = ['ntbench', ...args].join(' ');
   writeFileSync(

@@ -31,24 +31,8 @@
 #include <ndk/psfuncs.h>
 #include <ndk/rtlfuncs.h>
 #include <stdio.h>
-#include <tdi.h>
 #include "benchwork.h"
-
-/* What drivers/afd/shared.h takes from winsock2.h, which a native program does not have */
-typedef UINT_PTR SOCKET;
-typedef struct sockaddr
-{
-    USHORT sa_family;
-    CHAR sa_data[14];
-} SOCKADDR, *LPSOCKADDR;
-typedef struct _WSABUF
-{
-    ULONG len;
-    PCHAR buf;
-} WSABUF, *LPWSABUF;
-typedef PVOID LPCONDITIONPROC;
-typedef PVOID LPQOS;
-#include <drivers/afd/shared.h>
+#include "ntafd.h"
 
 #define NTBENCH_IMAGE   L"\\SystemRoot\\System32\\ntbench.exe"
 #define NTBENCH_PIPE    L"\\Device\\NamedPipe\\ntbench"
@@ -372,146 +356,16 @@ PipeIo(VOID)
     return Got == (ULONGLONG)BENCH_PIPE_MIB << 20;
 }
 
-/* An AFD endpoint of \Device\Tcp and the event its calls wait on */
-typedef struct _ENDPOINT
-{
-    HANDLE Handle;
-    HANDLE Event;
-} ENDPOINT;
-
-static NTSTATUS
-AfdCall(ENDPOINT *Endpoint, ULONG Code, PVOID In, ULONG InLength, PVOID Out, ULONG OutLength,
-        PULONG_PTR Information)
-{
-    IO_STATUS_BLOCK Io;
-    NTSTATUS Status;
-
-    Io.Information = 0;
-    Status = NtDeviceIoControlFile(Endpoint->Handle, Endpoint->Event, NULL, NULL, &Io, Code, In,
-                                   InLength, Out, OutLength);
-    if (Status == STATUS_PENDING)
-    {
-        NtWaitForSingleObject(Endpoint->Event, FALSE, NULL);
-        Status = Io.Status;
-    }
-    if (Information != NULL)
-        *Information = Io.Information;
-    return Status;
-}
-
-static BOOLEAN
-AfdOpen(ENDPOINT *Endpoint)
-{
-    static const WCHAR Tcp[] = L"\\Device\\Tcp";
-    UNICODE_STRING Name = RTL_CONSTANT_STRING(L"\\Device\\Afd\\Endpoint");
-    UCHAR EaBuffer[sizeof(FILE_FULL_EA_INFORMATION) + AFD_PACKET_COMMAND_LENGTH +
-                   sizeof(AFD_CREATE_PACKET) + sizeof(Tcp)];
-    PFILE_FULL_EA_INFORMATION Ea = (PFILE_FULL_EA_INFORMATION)EaBuffer;
-    PAFD_CREATE_PACKET Packet;
-    OBJECT_ATTRIBUTES Attributes;
-    IO_STATUS_BLOCK Io;
-
-    RtlZeroMemory(EaBuffer, sizeof(EaBuffer));
-    Ea->EaNameLength = AFD_PACKET_COMMAND_LENGTH;
-    RtlCopyMemory(Ea->EaName, AfdCommand, AFD_PACKET_COMMAND_LENGTH + 1);
-    Ea->EaValueLength = (USHORT)(sizeof(AFD_CREATE_PACKET) + sizeof(Tcp) - sizeof(WCHAR));
-    Packet = (PAFD_CREATE_PACKET)(Ea->EaName + AFD_PACKET_COMMAND_LENGTH + 1);
-    Packet->SizeOfTransportName = sizeof(Tcp) - sizeof(WCHAR);
-    RtlCopyMemory(Packet->TransportName, Tcp, sizeof(Tcp));
-    InitializeObjectAttributes(&Attributes, &Name, OBJ_CASE_INSENSITIVE, NULL, NULL);
-    if (!Check("NtCreateEvent", NtCreateEvent(&Endpoint->Event, EVENT_ALL_ACCESS, NULL, NotificationEvent, FALSE)))
-        return FALSE;
-    if (!Check("open an AFD endpoint",
-               NtCreateFile(&Endpoint->Handle, GENERIC_READ | GENERIC_WRITE | SYNCHRONIZE, &Attributes, &Io,
-                            NULL, 0, FILE_SHARE_READ | FILE_SHARE_WRITE, FILE_OPEN_IF, 0, Ea, sizeof(EaBuffer))))
-    {
-        NtClose(Endpoint->Event);
-        return FALSE;
-    }
-    return TRUE;
-}
-
-static VOID
-AfdClose(ENDPOINT *Endpoint)
-{
-    NtClose(Endpoint->Handle);
-    NtClose(Endpoint->Event);
-}
-
-static VOID
-LoopbackAddress(PTA_IP_ADDRESS Address, USHORT Port)
-{
-    RtlZeroMemory(Address, sizeof(*Address));
-    Address->TAAddressCount = 1;
-    Address->Address[0].AddressLength = TDI_ADDRESS_LENGTH_IP;
-    Address->Address[0].AddressType = TDI_ADDRESS_TYPE_IP;
-    Address->Address[0].Address[0].sin_port = Port;
-    Address->Address[0].Address[0].in_addr = 0x0100007F;   /* 127.0.0.1 */
-}
-
-/* Listener, a client connected to it and the accepted end: what lxbench's tcp_io makes */
-static BOOLEAN
-AfdConnection(ENDPOINT *Listener, ENDPOINT *Client, ENDPOINT *Server)
-{
-    struct { ULONG ShareType; TA_IP_ADDRESS Address; } Bind;
-    struct { TDI_ADDRESS_INFO Info; UCHAR More[sizeof(TA_IP_ADDRESS)]; } Name;
-    struct { ULONG SequenceNumber; TA_IP_ADDRESS Address; } Pending;
-    struct { BOOLEAN UseSAN; ULONG Root; ULONG Unknown; TA_IP_ADDRESS RemoteAddress; } Connect;
-    AFD_LISTEN_DATA Listen = { FALSE, 1, FALSE };
-    AFD_ACCEPT_DATA Accept;
-    ULONG_PTR AddressFile = 0;
-    USHORT Port;
-
-    if (!AfdOpen(Listener))
-        return FALSE;
-    Bind.ShareType = AFD_SHARE_UNIQUE;
-    LoopbackAddress(&Bind.Address, 0);
-    if (!Check("IOCTL_AFD_BIND", AfdCall(Listener, IOCTL_AFD_BIND, &Bind, sizeof(Bind), NULL, 0, &AddressFile)))
-        return FALSE;
-    NtClose((HANDLE)AddressFile);    /* msafd keeps the address file's handle: not needed here */
-    RtlZeroMemory(&Name, sizeof(Name));
-    if (!Check("IOCTL_AFD_GET_SOCK_NAME", AfdCall(Listener, IOCTL_AFD_GET_SOCK_NAME, NULL, 0, &Name, sizeof(Name), NULL)) ||
-        !Check("IOCTL_AFD_START_LISTEN", AfdCall(Listener, IOCTL_AFD_START_LISTEN, &Listen, sizeof(Listen), NULL, 0, NULL)))
-        return FALSE;
-    Port = ((PTA_IP_ADDRESS)&Name.Info.Address)->Address[0].Address[0].sin_port;
-    if (!AfdOpen(Client))
-        return FALSE;
-    RtlZeroMemory(&Connect, sizeof(Connect));
-    LoopbackAddress(&Connect.RemoteAddress, Port);
-    if (!Check("IOCTL_AFD_CONNECT", AfdCall(Client, IOCTL_AFD_CONNECT, &Connect, sizeof(Connect), NULL, 0, NULL)) ||
-        !Check("IOCTL_AFD_WAIT_FOR_LISTEN", AfdCall(Listener, IOCTL_AFD_WAIT_FOR_LISTEN, NULL, 0, &Pending, sizeof(Pending), NULL)) ||
-        !AfdOpen(Server))
-        return FALSE;
-    Accept.UseSAN = FALSE;
-    Accept.SequenceNumber = Pending.SequenceNumber;
-    Accept.ListenHandle = Server->Handle;
-    return Check("IOCTL_AFD_ACCEPT", AfdCall(Listener, IOCTL_AFD_ACCEPT, &Accept, sizeof(Accept), NULL, 0, NULL));
-}
-
-/* Count bytes from Buffer (Receive: into it) in one AFD call; the bytes moved */
-static ULONG
-AfdTransfer(ENDPOINT *Endpoint, BOOLEAN Receive, PVOID Buffer, ULONG Count)
-{
-    AFD_WSABUF Wsabuf = { Count, Buffer };
-    AFD_SEND_INFO Info = { &Wsabuf, 1, 0, Receive ? TDI_RECEIVE_NORMAL : 0 };
-    ULONG_PTR Done = 0;
-    NTSTATUS Status;
-
-    C_ASSERT(sizeof(AFD_SEND_INFO) == sizeof(AFD_RECV_INFO));
-    Status = AfdCall(Endpoint, Receive ? IOCTL_AFD_RECV : IOCTL_AFD_SEND, &Info, sizeof(Info), NULL, 0, &Done);
-    return NT_SUCCESS(Status) ? (ULONG)Done : 0;
-}
-
 static ULONG NTAPI
 TcpWriter(PVOID Context)
 {
-    ENDPOINT *Client = Context;
+    PNTAFD_ENDPOINT Client = Context;
     ULONGLONG Done = 0;
     ULONG Sent = 1;
 
     while (Sent != 0 && Done < (ULONGLONG)BENCH_SOCK_MIB << 20)
     {
-        Sent = AfdTransfer(Client, FALSE, WriterChunk, BENCH_CHUNK);
+        Sent = NtAfdTransfer(Client, FALSE, WriterChunk, BENCH_CHUNK);
         Done += Sent;
     }
     RtlExitUserThread(STATUS_SUCCESS);
@@ -521,12 +375,12 @@ TcpWriter(PVOID Context)
 static ULONG NTAPI
 TcpEcho(PVOID Context)
 {
-    ENDPOINT *Server = Context;
+    PNTAFD_ENDPOINT Server = Context;
     UCHAR Byte;
     ULONG i;
 
     for (i = 0; i < BENCH_SOCK_TRIPS; i++)
-        if (AfdTransfer(Server, TRUE, &Byte, 1) != 1 || AfdTransfer(Server, FALSE, &Byte, 1) != 1)
+        if (NtAfdTransfer(Server, TRUE, &Byte, 1) != 1 || NtAfdTransfer(Server, FALSE, &Byte, 1) != 1)
             break;
     RtlExitUserThread(STATUS_SUCCESS);
     return 0;
@@ -535,21 +389,25 @@ TcpEcho(PVOID Context)
 static BOOLEAN
 TcpIo(VOID)
 {
-    ENDPOINT Listener = { NULL, NULL }, Client = { NULL, NULL }, Server = { NULL, NULL };
+    NTAFD_ENDPOINT Listener = { NULL, NULL }, Client = { NULL, NULL }, Server = { NULL, NULL };
     ULONGLONG Start, Got = 0;
     HANDLE Thread;
     UCHAR Byte = 'x';
     ULONG i, Received = 1;
+    USHORT Port = 0;
     BOOLEAN Ok = FALSE;
 
-    if (AfdConnection(&Listener, &Client, &Server))
+    /* what lxbench's tcp_io makes: a listener, a client connected to it, the accepted end */
+    if (Check("a TCP listener on 127.0.0.1", NtAfdListen(&Listener, 0, &Port)) &&
+        Check("a TCP connection to it", NtAfdConnect(&Client, Port)) &&
+        Check("accept it", NtAfdAccept(&Listener, &Server)))
     {
         Start = NowNs();
         if (StartThread(TcpWriter, &Client, &Thread))
         {
             while (Received != 0 && Got < (ULONGLONG)BENCH_SOCK_MIB << 20)
             {
-                Received = AfdTransfer(&Server, TRUE, Chunk, BENCH_CHUNK);
+                Received = NtAfdTransfer(&Server, TRUE, Chunk, BENCH_CHUNK);
                 Got += Received;
             }
             NtWaitForSingleObject(Thread, FALSE, NULL);
@@ -563,7 +421,7 @@ TcpIo(VOID)
         {
             Start = NowNs();
             for (i = 0; i < BENCH_SOCK_TRIPS; i++)
-                if (AfdTransfer(&Client, FALSE, &Byte, 1) != 1 || AfdTransfer(&Client, TRUE, &Byte, 1) != 1)
+                if (NtAfdTransfer(&Client, FALSE, &Byte, 1) != 1 || NtAfdTransfer(&Client, TRUE, &Byte, 1) != 1)
                     break;
             if (i == BENCH_SOCK_TRIPS)
                 Report("tcp_rtt_us", NowNs() - Start, BENCH_SOCK_TRIPS, 1000);
@@ -574,12 +432,9 @@ TcpIo(VOID)
             NtClose(Thread);
         }
     }
-    if (Server.Handle != NULL)
-        AfdClose(&Server);
-    if (Client.Handle != NULL)
-        AfdClose(&Client);
-    if (Listener.Handle != NULL)
-        AfdClose(&Listener);
+    NtAfdClose(&Server);
+    NtAfdClose(&Client);
+    NtAfdClose(&Listener);
     return Ok;
 }
 

@@ -379,6 +379,20 @@ static void bad_arguments(void)
 	tap_ok(sendto(u, (void *)1, 4, 0, SA(&a), sizeof a) < 0 && errno == EFAULT, "sendto from a bad buffer: EFAULT");
 	tap_ok(shutdown(s, SHUT_RDWR) < 0 && errno == ENOTCONN, "shutdown unconnected: ENOTCONN");
 	tap_ok(shutdown(s, 7) < 0 && errno == EINVAL, "shutdown with how 7: EINVAL");
+	{
+		/* a port below 1024 is root's (CAP_NET_BIND_SERVICE) */
+		pid_t pid = fork();
+		int status = -1;
+		if (pid == 0) {
+			struct sockaddr_in low = loopback(1023);
+			int t = socket(AF_INET, SOCK_STREAM, 0);
+			if (setuid(65534) != 0 && getuid() == 0)
+				_exit(2);
+			_exit(bind(t, SA(&low), sizeof low) < 0 && errno == EACCES ? 0 : 1);
+		}
+		waitpid(pid, &status, 0);
+		tap_ok(status == 0, "bind to port 1023 as uid 65534: EACCES");
+	}
 	close(s);
 	close(u);
 	close(f);
@@ -387,7 +401,7 @@ static void bad_arguments(void)
 int main(void)
 {
 	signal(SIGPIPE, SIG_IGN);
-	tap_plan(77);
+	tap_plan(78);
 	tcp_basics();
 	tcp_connect_modes();
 	tcp_bulk();

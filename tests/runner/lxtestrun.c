@@ -31,6 +31,12 @@
  * with LXSS_CREATE_TRACE_RECORD: lxcore keeps each process's last calls and logs them
  * ("lxrecent: ...") if it is killed by SIGKILL or faults in a call (the fuzzer).
  * The payload disk's root is the Linux "/" of every test; /tmp on it is writable.
+ *
+ * The runner is also a native NT TCP peer for the Linux programs (tests/elf/ntpeer.c): a
+ * listener on 127.0.0.1 (ntafd.h: AFD endpoints, as msafd drives them) whose port every
+ * program finds in LXSS_NT_PEER. A connection sends one line: "ECHO" (then everything sent
+ * comes back until the sender shuts down its side) or "CALL <port>" (the runner connects to
+ * 127.0.0.1:<port>, sends "hello from NT\n" there and answers "OK\n").
  */
 
 #include <stdarg.h>
@@ -54,6 +60,7 @@
 
 #include <lxioctl.h>
 #include "lxreq.h"
+#include "ntafd.h"
 
 #define LXSS_TAP_PREFIX     "LXTAP: "
 #define LXSS_PLAN_FILE      L"lxss-plan.txt"
@@ -343,6 +350,121 @@ CreateStdinPipe(PHANDLE ReadEnd, PHANDLE WriteEnd)
     return Status;
 }
 
+/* TCP PEER ******************************************************************/
+
+static NTAFD_ENDPOINT PeerListener;
+static USHORT PeerPort;         /* host byte order, 0: no peer */
+static UCHAR PeerBuffer[16384];
+
+static USHORT
+Swap16(USHORT Value)
+{
+    return (USHORT)((Value >> 8) | (Value << 8));
+}
+
+/* The first line of a connection, without its "\n": FALSE if the connection ended first */
+static BOOLEAN
+PeerReadLine(PNTAFD_ENDPOINT Endpoint, PCHAR Line, ULONG Size)
+{
+    ULONG Used = 0;
+
+    while (Used + 1 < Size)
+    {
+        if (NtAfdTransfer(Endpoint, TRUE, Line + Used, 1) != 1)
+            return FALSE;
+        if (Line[Used] == '\n')
+            break;
+        Used++;
+    }
+    Line[Used] = ANSI_NULL;
+    return TRUE;
+}
+
+static BOOLEAN
+PeerSendAll(PNTAFD_ENDPOINT Endpoint, const VOID *Data, ULONG Count)
+{
+    ULONG Done = 0, Sent;
+
+    while (Done < Count)
+    {
+        Sent = NtAfdTransfer(Endpoint, FALSE, (PUCHAR)Data + Done, Count - Done);
+        if (Sent == 0)
+            return FALSE;
+        Done += Sent;
+    }
+    return TRUE;
+}
+
+static VOID
+PeerServe(PNTAFD_ENDPOINT Server)
+{
+    static const CHAR Hello[] = "hello from NT\n";
+    CHAR Line[32];
+    ULONG Received;
+
+    if (!PeerReadLine(Server, Line, sizeof(Line)))
+        return;
+    if (strcmp(Line, "ECHO") == 0)
+    {
+        while ((Received = NtAfdTransfer(Server, TRUE, PeerBuffer, sizeof(PeerBuffer))) != 0)
+        {
+            if (!PeerSendAll(Server, PeerBuffer, Received))
+                break;
+        }
+    }
+    else if (strncmp(Line, "CALL ", 5) == 0)
+    {
+        NTAFD_ENDPOINT Client;
+        NTSTATUS Status = NtAfdConnect(&Client, Swap16((USHORT)atoi(Line + 5)));
+
+        if (NT_SUCCESS(Status) && PeerSendAll(&Client, Hello, sizeof(Hello) - 1))
+            PeerSendAll(Server, "OK\n", 3);
+        else
+            TapPrint("# TCP peer: cannot call port %s, status 0x%08lx", Line + 5, Status);
+        NtAfdClose(&Client);
+    }
+}
+
+static ULONG NTAPI
+PeerThread(PVOID Context)
+{
+    NTAFD_ENDPOINT Server;
+
+    UNREFERENCED_PARAMETER(Context);
+    for (;;)
+    {
+        if (!NT_SUCCESS(NtAfdAccept(&PeerListener, &Server)))
+            break;
+        PeerServe(&Server);
+        NtAfdClose(&Server);
+    }
+    RtlExitUserThread(STATUS_SUCCESS);
+    return 0;
+}
+
+/* Starts the TCP peer; without TCP/IP the programs get no LXSS_NT_PEER */
+static VOID
+StartTcpPeer(VOID)
+{
+    HANDLE Thread;
+    USHORT Port = 0;
+    NTSTATUS Status;
+
+    Status = NtAfdListen(&PeerListener, 0, &Port);
+    if (NT_SUCCESS(Status))
+        Status = RtlCreateUserThread(NtCurrentProcess(), NULL, FALSE, 0, 0, 0, PeerThread, NULL,
+                                     &Thread, NULL);
+    if (!NT_SUCCESS(Status))
+    {
+        TapPrint("# no TCP peer: status 0x%08lx", Status);
+        NtAfdClose(&PeerListener);
+        return;
+    }
+    NtClose(Thread);
+    PeerPort = Swap16(Port);
+    TapPrint("# TCP peer on 127.0.0.1:%u", PeerPort);
+}
+
 static BOOLEAN
 RunProgram(HANDLE Device, PLXSS_PLANNED_TEST Test, HANDLE StdinRead, PHANDLE StdinWrite, PCHAR Why,
            ULONG WhyLength)
@@ -354,8 +476,9 @@ RunProgram(HANDLE Device, PLXSS_PLANNED_TEST Test, HANDLE StdinRead, PHANDLE Std
     WCHAR WidePath[260];
     CHAR Argv0[200];
     static const CHAR Cwd[] = "/tmp";
-    static const CHAR Env[] = "PATH=/elf:/bin\0HOME=/tmp\0TERM=dumb\0LXSS_TEST=1";
-    ULONG Used = sizeof(*In), Length, RootLength;
+    static const CHAR BaseEnv[] = "PATH=/elf:/bin\0HOME=/tmp\0TERM=dumb\0LXSS_TEST=1";
+    CHAR Env[sizeof(BaseEnv) + 32];
+    ULONG Used = sizeof(*In), Length, RootLength, EnvLength = sizeof(BaseEnv), EnvCount = 4;
     NTSTATUS Status;
 
     if (strcmp(Test->Path, "@bugcheck") == 0)
@@ -401,8 +524,14 @@ RunProgram(HANDLE Device, PLXSS_PLANNED_TEST Test, HANDLE StdinRead, PHANDLE Std
     Argv0[sizeof(Argv0) - 1] = ANSI_NULL;
     PutBlob(Request, &Used, &In->Arguments, Argv0, (ULONG)strlen(Argv0) + 1);
     In->ArgumentCount = 1;
-    PutBlob(Request, &Used, &In->Environment, Env, sizeof(Env));
-    In->EnvironmentCount = 4;
+    RtlCopyMemory(Env, BaseEnv, sizeof(BaseEnv));
+    if (PeerPort != 0)
+    {
+        EnvLength += _snprintf(Env + EnvLength, sizeof(Env) - EnvLength - 1, "LXSS_NT_PEER=%u", PeerPort) + 1;
+        EnvCount++;
+    }
+    PutBlob(Request, &Used, &In->Environment, Env, EnvLength);
+    In->EnvironmentCount = EnvCount;
 
     RtlZeroMemory(&Created, sizeof(Created));
     Created.Size = sizeof(Created);
@@ -614,6 +743,7 @@ _main(int argc, char *argv[], char *envp[], ULONG DebugFlag)
         TapPrint("# lxcore device %S cannot be opened, status 0x%08lx", LXSS_DEVICE_NAME_W, DeviceStatus);
     }
 
+    StartTcpPeer();
     TakeLeakSnapshot(&Baseline, Device);
     for (i = 0; i < Count; i++)
     {

@@ -52,6 +52,7 @@ export const GROUPS = [
   'events',
   'unix',
   'inet',
+  'tty',
   'fpu',
   'basic',
 ] as const;

@@ -1,0 +1,825 @@
+/*
+ * PROJECT:     lxss for ReactOS - lxcore.sys
+ * LICENSE:     LGPL-2.1-or-later (https://spdx.org/licenses/LGPL-2.1-or-later)
+ * PURPOSE:     Pseudo-terminals: /dev/ptmx masters and /dev/pts/N slaves over one line
+ *              discipline each
+ *
+ * As Linux's drivers/tty/pty.c over n_tty.c (core/lx_tty.c): what the master writes is the
+ * terminal's input (edited, echoed, turned into signals for the foreground process group),
+ * what the slave writes is its output (OPOST) for the master to read. A pty is numbered from
+ * 0 up, the lowest free number first; its slave opens only once TIOCSPTLCK unlocked it. The
+ * session leader that opens the slave without O_NOCTTY (or asks TIOCSCTTY) makes it the
+ * session's controlling terminal, which /dev/tty then opens.
+ */
+
+#include "lxfs.h"
+#include "lx_tty.h"
+
+#define NDEBUG
+#include <debug.h>
+
+#define LX_PTY_OUT          8192    /* output the master has not read */
+#define LX_PTY_MAX          256     /* kernel.pty.max is 4096; lxcore keeps fewer */
+#define LX_PTS_MAJOR        136
+#define LX_PTMX_MAJOR       5
+#define LX_PTMX_MINOR       2
+#define LX_SIGWINCH         28
+#define LX_SI_KERNEL        0x80
+
+typedef struct _LX_PTY
+{
+    LONG RefCount;              /* the master's description and each slave's */
+    ULONG Index;
+    LIST_ENTRY Link;            /* LxPtyList */
+    FAST_MUTEX Lock;            /* what follows */
+    BOOLEAN Locked;             /* TIOCSPTLCK: the slave cannot be opened yet */
+    BOOLEAN MasterOpen;
+    BOOLEAN SlaveOpened;        /* a slave was open once: its last close hangs the master up */
+    ULONG SlaveOpens;
+    ULONG Pgrp;                 /* the foreground process group, 0: none */
+    ULONG Session;              /* the session it is the controlling terminal of, 0: none */
+    USHORT Winsize[4];          /* rows, columns, x and y pixels */
+    LX_WAIT_QUEUE SlaveQueue;   /* slave readers and writers */
+    LX_WAIT_QUEUE MasterQueue;  /* master readers and writers */
+    ULONG OutHead, OutCount;
+    UCHAR Out[LX_PTY_OUT];
+    lx_ldisc Ldisc;
+} LX_PTY, *PLX_PTY;
+
+static FAST_MUTEX LxPtyListLock;
+static LIST_ENTRY LxPtyList;
+static const LX_FILE_OPERATIONS LxPtmxOperations, LxPtsOperations;
+
+VOID
+LxInitializePtys(VOID)
+{
+    ExInitializeFastMutex(&LxPtyListLock);
+    InitializeListHead(&LxPtyList);
+}
+
+static
+PLX_PTY
+LxPtyOf(
+    _In_ PLX_FILE File)
+{
+    return *(PLX_PTY *)File->Private;
+}
+
+static
+BOOLEAN
+LxPtyIsMaster(
+    _In_ PLX_FILE File)
+{
+    return File->Ops == &LxPtmxOperations;
+}
+
+static
+VOID
+LxPtyDereference(
+    _In_ PLX_PTY Pty)
+{
+    if (InterlockedDecrement(&Pty->RefCount) != 0)
+        return;
+    ExAcquireFastMutex(&LxPtyListLock);
+    RemoveEntryList(&Pty->Link);
+    ExReleaseFastMutex(&LxPtyListLock);
+    LxDetachWaitQueue(&Pty->SlaveQueue);
+    LxDetachWaitQueue(&Pty->MasterQueue);
+    ExFreePoolWithTag(Pty, LX_TAG_FILE);
+}
+
+static
+ULONG
+LxSessionOf(
+    _In_ PLX_PROCESS Process)
+{
+    return Process->Sid ? Process->Sid : 1;
+}
+
+/* A signal of the terminal to its foreground process group (isig, tty_signal_session_leader) */
+static
+VOID
+LxPtySignalGroup(
+    _In_ ULONG Pgrp,
+    _In_ ULONG Sig)
+{
+    PLX_PROCESS Targets[64];
+    ULONG Count, i;
+
+    if (Pgrp == 0)
+        return;
+    Count = LxCollectProcesses((LONG)Pgrp, Targets, RTL_NUMBER_OF(Targets));
+    for (i = 0; i < Count; i++)
+    {
+        LxSignalProcessAsync(Targets[i], Sig, LX_SI_KERNEL, 0);
+        LxDereferenceProcess(Targets[i]);
+    }
+}
+
+/* Output (already processed) for the master; what does not fit is dropped (echo) or left */
+static
+ULONG
+LxPtyPutOutput(
+    _Inout_ PLX_PTY Pty,
+    _In_reads_(Count) const UCHAR *Bytes,
+    _In_ ULONG Count)
+{
+    ULONG i, Room = LX_PTY_OUT - Pty->OutCount;
+
+    Count = min(Count, Room);
+    for (i = 0; i < Count; i++)
+        Pty->Out[(Pty->OutHead + Pty->OutCount + i) % LX_PTY_OUT] = Bytes[i];
+    Pty->OutCount += Count;
+    return Count;
+}
+
+/* Processed output of the slave's bytes: the input bytes taken */
+static
+ULONG
+LxPtyOutput(
+    _Inout_ PLX_PTY Pty,
+    _In_reads_(Count) const UCHAR *Bytes,
+    _In_ ULONG Count)
+{
+    UCHAR Processed[512];
+    ULONG Done = 0;
+    uint32_t Consumed, Used;
+
+    while (Done < Count && Pty->OutCount < LX_PTY_OUT)
+    {
+        Used = lx_ldisc_output(&Pty->Ldisc, Bytes + Done, Count - Done, Processed,
+                               min(sizeof(Processed), LX_PTY_OUT - Pty->OutCount), &Consumed);
+        if (Consumed == 0)
+            break;
+        LxPtyPutOutput(Pty, Processed, Used);
+        Done += Consumed;
+    }
+    return Done;
+}
+
+LONG
+LxCreatePty(
+    _In_ ULONG StatusFlags,
+    _Out_ PLX_FILE *File)
+{
+    PLX_PTY Pty, Other;
+    PLIST_ENTRY Entry;
+    ULONG Index = 0;
+
+    *File = LxAllocateFile(&LxPtmxOperations, StatusFlags, LX_S_IFCHR, sizeof(PLX_PTY));
+    if (*File == NULL)
+        return LxNoFile();
+    Pty = ExAllocatePoolWithTag(NonPagedPool, sizeof(*Pty), LX_TAG_FILE);
+    if (Pty == NULL)
+    {
+        LxDereferenceFile(*File);
+        *File = NULL;
+        return -LX_ENOMEM;
+    }
+    RtlZeroMemory(Pty, FIELD_OFFSET(LX_PTY, Out));
+    Pty->RefCount = 1;
+    ExInitializeFastMutex(&Pty->Lock);
+    LxInitializeWaitQueue(&Pty->SlaveQueue);
+    LxInitializeWaitQueue(&Pty->MasterQueue);
+    lx_ldisc_init(&Pty->Ldisc);
+    Pty->Locked = TRUE;
+    Pty->MasterOpen = TRUE;
+
+    /* the lowest free number (devpts_new_index); the list is kept in order */
+    ExAcquireFastMutex(&LxPtyListLock);
+    for (Entry = LxPtyList.Flink; Entry != &LxPtyList; Entry = Entry->Flink)
+    {
+        Other = CONTAINING_RECORD(Entry, LX_PTY, Link);
+        if (Other->Index != Index)
+            break;
+        Index++;
+    }
+    if (Index >= LX_PTY_MAX)
+    {
+        ExReleaseFastMutex(&LxPtyListLock);
+        ExFreePoolWithTag(Pty, LX_TAG_FILE);
+        LxDereferenceFile(*File);
+        *File = NULL;
+        return -LX_ENOSPC;
+    }
+    Pty->Index = Index;
+    InsertTailList(Entry, &Pty->Link);
+    ExReleaseFastMutex(&LxPtyListLock);
+    *(PLX_PTY *)(*File)->Private = Pty;
+    return 0;
+}
+
+/* The controlling terminal becomes Pty's for the caller's session: it must lead the session and
+ * have none (tiocsctty, and the open of a slave without O_NOCTTY) */
+static
+BOOLEAN
+LxPtyTakeControl(
+    _Inout_ PLX_PTY Pty,
+    _In_ PLX_PROCESS Process)
+{
+    ULONG Session = LxSessionOf(Process);
+    PLIST_ENTRY Entry;
+
+    if (Session != Process->Pid || Pty->Session != 0)
+        return FALSE;
+    ExAcquireFastMutex(&LxPtyListLock);
+    for (Entry = LxPtyList.Flink; Entry != &LxPtyList; Entry = Entry->Flink)
+    {
+        if (CONTAINING_RECORD(Entry, LX_PTY, Link)->Session == Session)
+        {
+            ExReleaseFastMutex(&LxPtyListLock);
+            return FALSE;
+        }
+    }
+    Pty->Session = Session;
+    Pty->Pgrp = Process->Pgid ? Process->Pgid : Process->Pid;
+    ExReleaseFastMutex(&LxPtyListLock);
+    return TRUE;
+}
+
+static
+LONG
+LxPtsOpenPty(
+    _In_ PLX_PROCESS Process,
+    _In_ PLX_PTY Pty,
+    _In_ ULONG StatusFlags,
+    _In_ BOOLEAN NoCtty,
+    _Out_ PLX_FILE *File)
+{
+    *File = LxAllocateFile(&LxPtsOperations, StatusFlags, LX_S_IFCHR, sizeof(PLX_PTY));
+    if (*File == NULL)
+    {
+        LxPtyDereference(Pty);
+        return LxNoFile();
+    }
+    *(PLX_PTY *)(*File)->Private = Pty;
+    ExAcquireFastMutex(&Pty->Lock);
+    Pty->SlaveOpens++;
+    Pty->SlaveOpened = TRUE;
+    if (!NoCtty)
+        LxPtyTakeControl(Pty, Process);
+    ExReleaseFastMutex(&Pty->Lock);
+    return 0;
+}
+
+/* /dev/pts/N: EIO while locked or once the master is gone (pts_unix98_lookup, tty_open) */
+LONG
+LxOpenPtySlave(
+    _In_ PLX_PROCESS Process,
+    _In_ ULONG Index,
+    _In_ ULONG StatusFlags,
+    _In_ BOOLEAN NoCtty,
+    _Out_ PLX_FILE *File)
+{
+    PLX_PTY Pty = NULL;
+    PLIST_ENTRY Entry;
+    LONG Result = -LX_ENOENT;
+
+    *File = NULL;
+    ExAcquireFastMutex(&LxPtyListLock);
+    for (Entry = LxPtyList.Flink; Entry != &LxPtyList; Entry = Entry->Flink)
+    {
+        PLX_PTY Candidate = CONTAINING_RECORD(Entry, LX_PTY, Link);
+
+        if (Candidate->Index == Index)
+        {
+            Pty = Candidate;
+            InterlockedIncrement(&Pty->RefCount);
+            break;
+        }
+    }
+    ExReleaseFastMutex(&LxPtyListLock);
+    if (Pty == NULL)
+        return Result;
+    ExAcquireFastMutex(&Pty->Lock);
+    Result = (Pty->Locked || !Pty->MasterOpen) ? -LX_EIO : 0;
+    ExReleaseFastMutex(&Pty->Lock);
+    if (Result < 0)
+    {
+        LxPtyDereference(Pty);
+        return Result;
+    }
+    return LxPtsOpenPty(Process, Pty, StatusFlags, NoCtty, File);
+}
+
+/* /dev/tty: the session's controlling terminal; FALSE if it has none that is a pty */
+BOOLEAN
+LxOpenControllingPty(
+    _In_ PLX_PROCESS Process,
+    _In_ ULONG StatusFlags,
+    _Out_ PLX_FILE *File,
+    _Out_ PLONG Result)
+{
+    ULONG Session = LxSessionOf(Process);
+    PLX_PTY Pty = NULL;
+    PLIST_ENTRY Entry;
+
+    ExAcquireFastMutex(&LxPtyListLock);
+    for (Entry = LxPtyList.Flink; Entry != &LxPtyList; Entry = Entry->Flink)
+    {
+        PLX_PTY Candidate = CONTAINING_RECORD(Entry, LX_PTY, Link);
+
+        if (Candidate->Session == Session && Candidate->MasterOpen)
+        {
+            Pty = Candidate;
+            InterlockedIncrement(&Pty->RefCount);
+            break;
+        }
+    }
+    ExReleaseFastMutex(&LxPtyListLock);
+    if (Pty == NULL)
+        return FALSE;
+    *Result = LxPtsOpenPty(Process, Pty, StatusFlags, TRUE, File);
+    return TRUE;
+}
+
+static
+VOID
+LxPtyRelease(
+    _In_ PLX_FILE File)
+{
+    PLX_PTY Pty = LxPtyOf(File);
+
+    ExAcquireFastMutex(&Pty->Lock);
+    if (LxPtyIsMaster(File))
+    {
+        /* the slave side hangs up: its reads end, the session loses its terminal */
+        Pty->MasterOpen = FALSE;
+        Pty->Session = 0;
+        Pty->Pgrp = 0;
+    }
+    else
+    {
+        Pty->SlaveOpens--;
+    }
+    ExReleaseFastMutex(&Pty->Lock);
+    LxWakeWaitQueue(&Pty->SlaveQueue, LX_POLLHUP);
+    LxWakeWaitQueue(&Pty->MasterQueue, LX_POLLHUP);
+    LxPtyDereference(Pty);
+}
+
+/* The master writes: the terminal's input */
+static
+LONG
+LxPtmxWrite(
+    _In_ PLX_FILE File,
+    _In_ ULONG_PTR Buffer,
+    _In_ SIZE_T Count,
+    _In_opt_ PLONGLONG Position)
+{
+    PLX_PTY Pty = LxPtyOf(File);
+    UCHAR Chunk[256], Echo[512], Processed[1024];
+    SIZE_T Done = 0;
+    LONG Result = 0;
+
+    UNREFERENCED_PARAMETER(Position);
+    while (Done < Count)
+    {
+        ULONG Length = (ULONG)min(Count - Done, sizeof(Chunk)), Taken;
+        uint32_t EchoLength, Used, Consumed;
+        ULONG Pgrp;
+        int Signal;
+
+        Result = LxCopyFromUser(Chunk, Buffer + Done, Length);
+        if (Result < 0)
+            break;
+        ExAcquireFastMutex(&Pty->Lock);
+        Taken = lx_ldisc_receive(&Pty->Ldisc, Chunk, Length, Echo, sizeof(Echo), &EchoLength, &Signal);
+        if (EchoLength != 0)
+        {
+            Used = lx_ldisc_output(&Pty->Ldisc, Echo, EchoLength, Processed, sizeof(Processed), &Consumed);
+            LxPtyPutOutput(Pty, Processed, Used);
+        }
+        Pgrp = Pty->Pgrp;
+        if (Taken == 0 && Signal == 0)
+        {
+            /* the read buffer is full: wait for the slave to read */
+            if (Done != 0)
+            {
+                ExReleaseFastMutex(&Pty->Lock);
+                break;
+            }
+            Result = LxFileWaitUnlock(File, &Pty->MasterQueue, &Pty->Lock);
+            if (Result < 0)
+                break;
+            continue;
+        }
+        ExReleaseFastMutex(&Pty->Lock);
+        Done += Taken;
+        LxWakeWaitQueue(&Pty->SlaveQueue, LX_POLLIN);
+        if (EchoLength != 0)
+            LxWakeWaitQueue(&Pty->MasterQueue, LX_POLLIN);
+        if (Signal != 0)
+            LxPtySignalGroup(Pgrp, (ULONG)Signal);
+    }
+    if (Done != 0)
+        return (LONG)Done;
+    return Result == -LX_EINTR ? LxInterruptedCall(TRUE) : Result;
+}
+
+/* The master reads the terminal's output */
+static
+LONG
+LxPtmxRead(
+    _In_ PLX_FILE File,
+    _In_ ULONG_PTR Buffer,
+    _In_ SIZE_T Count,
+    _In_opt_ PLONGLONG Position)
+{
+    PLX_PTY Pty = LxPtyOf(File);
+    UCHAR Chunk[512];
+    ULONG Length, First, i;
+    LONG Result;
+
+    UNREFERENCED_PARAMETER(Position);
+    if (Count == 0)
+        return 0;
+    for (;;)
+    {
+        ExAcquireFastMutex(&Pty->Lock);
+        if (Pty->OutCount != 0)
+            break;
+        if (Pty->SlaveOpened && Pty->SlaveOpens == 0)
+        {
+            /* every slave closed: the master reads EIO (pty_read after the other side closed) */
+            ExReleaseFastMutex(&Pty->Lock);
+            return -LX_EIO;
+        }
+        Result = LxFileWaitUnlock(File, &Pty->MasterQueue, &Pty->Lock);
+        if (Result < 0)
+            return Result == -LX_EINTR ? LxInterruptedCall(TRUE) : Result;
+    }
+    Length = (ULONG)min(min(Count, Pty->OutCount), sizeof(Chunk));
+    for (i = 0; i < Length; i++)
+        Chunk[i] = Pty->Out[(Pty->OutHead + i) % LX_PTY_OUT];
+    First = Pty->OutHead;
+    Pty->OutHead = (Pty->OutHead + Length) % LX_PTY_OUT;
+    Pty->OutCount -= Length;
+    ExReleaseFastMutex(&Pty->Lock);
+    Result = LxCopyToUser(Buffer, Chunk, Length);
+    if (Result < 0)
+    {
+        /* nothing was read: the bytes stay (they are still in the ring) */
+        ExAcquireFastMutex(&Pty->Lock);
+        Pty->OutHead = First;
+        Pty->OutCount += Length;
+        ExReleaseFastMutex(&Pty->Lock);
+        return Result;
+    }
+    LxWakeWaitQueue(&Pty->SlaveQueue, LX_POLLOUT);
+    return (LONG)Length;
+}
+
+/* The slave writes the terminal's output */
+static
+LONG
+LxPtsWrite(
+    _In_ PLX_FILE File,
+    _In_ ULONG_PTR Buffer,
+    _In_ SIZE_T Count,
+    _In_opt_ PLONGLONG Position)
+{
+    PLX_PTY Pty = LxPtyOf(File);
+    UCHAR Chunk[256];
+    SIZE_T Done = 0;
+    LONG Result = 0;
+
+    UNREFERENCED_PARAMETER(Position);
+    while (Done < Count)
+    {
+        ULONG Length = (ULONG)min(Count - Done, sizeof(Chunk)), Taken;
+
+        Result = LxCopyFromUser(Chunk, Buffer + Done, Length);
+        if (Result < 0)
+            break;
+        ExAcquireFastMutex(&Pty->Lock);
+        if (!Pty->MasterOpen)
+        {
+            ExReleaseFastMutex(&Pty->Lock);
+            Result = -LX_EIO;
+            break;
+        }
+        Taken = LxPtyOutput(Pty, Chunk, Length);
+        if (Taken == 0)
+        {
+            if (Done != 0)
+            {
+                ExReleaseFastMutex(&Pty->Lock);
+                break;
+            }
+            Result = LxFileWaitUnlock(File, &Pty->SlaveQueue, &Pty->Lock);
+            if (Result < 0)
+                break;
+            continue;
+        }
+        ExReleaseFastMutex(&Pty->Lock);
+        Done += Taken;
+        LxWakeWaitQueue(&Pty->MasterQueue, LX_POLLIN);
+    }
+    if (Done != 0)
+        return (LONG)Done;
+    return Result == -LX_EINTR ? LxInterruptedCall(TRUE) : Result;
+}
+
+/* The slave reads the terminal's input: a line in canonical mode; VMIN/VTIME otherwise */
+static
+LONG
+LxPtsRead(
+    _In_ PLX_FILE File,
+    _In_ ULONG_PTR Buffer,
+    _In_ SIZE_T Count,
+    _In_opt_ PLONGLONG Position)
+{
+    PLX_PTY Pty = LxPtyOf(File);
+    UCHAR Chunk[512];
+    SIZE_T Done = 0;
+    ULONGLONG Deadline = 0;
+    LONG Result = 0;
+
+    UNREFERENCED_PARAMETER(Position);
+    if (Count == 0)
+        return 0;
+    for (;;)
+    {
+        ULONG Taken, Min, Time;
+        int Eof = 0;
+        BOOLEAN Canon;
+
+        ExAcquireFastMutex(&Pty->Lock);
+        Canon = (Pty->Ldisc.t.lflag & LX_ICANON) != 0;
+        Min = Pty->Ldisc.t.cc[LX_VMIN];
+        Time = Pty->Ldisc.t.cc[LX_VTIME];
+        Taken = lx_ldisc_read(&Pty->Ldisc, Chunk, (ULONG)min(Count - Done, sizeof(Chunk)), &Eof);
+        if (Taken != 0 || Eof)
+        {
+            ExReleaseFastMutex(&Pty->Lock);
+            LxWakeWaitQueue(&Pty->MasterQueue, LX_POLLOUT);
+            if (Taken != 0)
+            {
+                Result = LxCopyToUser(Buffer + Done, Chunk, Taken);
+                if (Result < 0)
+                    break;
+                Done += Taken;
+            }
+            /* a canonical read ends with its line; a raw one when it has VMIN bytes (or any
+             * byte with VTIME: the timer runs from then on) */
+            if (Eof || Canon || Done >= Count || Done >= max(Min, 1) ||
+                (Time != 0 && Min == 0))
+                break;
+            if (Time != 0)
+                Deadline = LxMonotonicTime() + (ULONGLONG)Time * 1000000ULL;
+            continue;
+        }
+        if (!Pty->MasterOpen)
+        {
+            /* hung up: the end (hung_up_tty_read), after whatever was still there */
+            ExReleaseFastMutex(&Pty->Lock);
+            Result = 0;
+            break;
+        }
+        if (!Canon && Min == 0 && Time == 0)
+        {
+            ExReleaseFastMutex(&Pty->Lock);
+            break;      /* a polling read: whatever there is, maybe nothing */
+        }
+        if (!Canon && Time != 0 && Deadline == 0 && Min == 0)
+            Deadline = LxMonotonicTime() + (ULONGLONG)Time * 1000000ULL;
+        Result = LxWaitUnlock(&Pty->SlaveQueue, &Pty->Lock, (File->StatusFlags & LX_O_NONBLOCK) != 0,
+                              Deadline);
+        if (Result == -LX_EAGAIN && Deadline != 0)
+        {
+            Result = 0;     /* VTIME ran out */
+            break;
+        }
+        if (Result < 0)
+            break;
+    }
+    if (Done != 0)
+        return (LONG)Done;
+    return Result == -LX_EINTR ? LxInterruptedCall(TRUE) : Result;
+}
+
+static
+ULONG
+LxPtyPoll(
+    _In_ PLX_FILE File,
+    _In_opt_ PLX_POLL_TABLE Table)
+{
+    PLX_PTY Pty = LxPtyOf(File);
+    ULONG Ready = 0;
+    int Eof;
+
+    ExAcquireFastMutex(&Pty->Lock);
+    if (LxPtyIsMaster(File))
+    {
+        if (Table != NULL)
+            LxPollWait(Table, &Pty->MasterQueue);
+        if (Pty->OutCount != 0)
+            Ready |= LX_POLLIN | LX_POLLRDNORM;
+        if (Pty->Ldisc.rcount + Pty->Ldisc.line_len < LX_TTY_BUF)
+            Ready |= LX_POLLOUT | LX_POLLWRNORM;
+        if (Pty->SlaveOpened && Pty->SlaveOpens == 0)
+            Ready |= LX_POLLHUP;
+    }
+    else
+    {
+        if (Table != NULL)
+            LxPollWait(Table, &Pty->SlaveQueue);
+        if (lx_ldisc_readable(&Pty->Ldisc, &Eof) != 0 || Eof)
+            Ready |= LX_POLLIN | LX_POLLRDNORM;
+        if (Pty->OutCount < LX_PTY_OUT)
+            Ready |= LX_POLLOUT | LX_POLLWRNORM;
+        if (!Pty->MasterOpen)
+            Ready |= LX_POLLIN | LX_POLLRDNORM | LX_POLLHUP;
+    }
+    ExReleaseFastMutex(&Pty->Lock);
+    return Ready;
+}
+
+static
+LONG
+LxPtyIoctl(
+    _In_ PLX_FILE File,
+    _In_ ULONG Cmd,
+    _In_ ULONG_PTR Arg)
+{
+    PLX_PTY Pty = LxPtyOf(File);
+    PLX_PROCESS Process = LxCurrentProcess();
+    lx_termios Termios;
+    USHORT Winsize[4];
+    ULONG Value = 0, Pgrp = 0;
+    LONG Result = 0;
+    BOOLEAN Winch = FALSE;
+    int Eof;
+
+    switch (Cmd)
+    {
+        case LX_TCSETS:
+        case LX_TCSETSW:
+        case LX_TCSETSF:
+        case LX_TIOCSWINSZ:
+        case LX_TIOCSPGRP:
+        case LX_TIOCSPTLCK:
+            /* the argument first: nothing changes for a bad pointer */
+            Result = LxCopyFromUser(Cmd == LX_TIOCSWINSZ ? (PVOID)Winsize :
+                                    (Cmd == LX_TIOCSPGRP || Cmd == LX_TIOCSPTLCK) ? (PVOID)&Value :
+                                    (PVOID)&Termios,
+                                    Arg, Cmd == LX_TIOCSWINSZ ? sizeof(Winsize) :
+                                    (Cmd == LX_TIOCSPGRP || Cmd == LX_TIOCSPTLCK) ? sizeof(Value) :
+                                    sizeof(Termios));
+            if (Result < 0)
+                return Result;
+            break;
+    }
+    if ((Cmd == LX_TIOCGPTN || Cmd == LX_TIOCSPTLCK) && !LxPtyIsMaster(File))
+        return -LX_ENOTTY;
+
+    ExAcquireFastMutex(&Pty->Lock);
+    switch (Cmd)
+    {
+        case LX_TCGETS:
+            Termios = Pty->Ldisc.t;
+            break;
+        case LX_TCSETSF:
+            lx_ldisc_flush_input(&Pty->Ldisc);
+            /* fall through */
+        case LX_TCSETS:
+        case LX_TCSETSW:
+            lx_ldisc_set(&Pty->Ldisc, &Termios);
+            break;
+        case LX_TIOCGWINSZ:
+            RtlCopyMemory(Winsize, Pty->Winsize, sizeof(Winsize));
+            break;
+        case LX_TIOCSWINSZ:
+            Winch = RtlCompareMemory(Winsize, Pty->Winsize, sizeof(Winsize)) != sizeof(Winsize);
+            RtlCopyMemory(Pty->Winsize, Winsize, sizeof(Winsize));
+            Pgrp = Pty->Pgrp;
+            break;
+        case LX_TIOCGPGRP:
+            Value = Pty->Pgrp;
+            break;
+        case LX_TIOCSPGRP:
+            /* a process group of the terminal's session (tiocspgrp) */
+            if (Pty->Session == 0 || Pty->Session != LxSessionOf(Process))
+                Result = -LX_ENOTTY;
+            else if ((LONG)Value < 0)
+                Result = -LX_EINVAL;
+            else
+                Pty->Pgrp = Value;
+            break;
+        case LX_TIOCGSID:
+            if (Pty->Session == 0)
+                Result = -LX_ENOTTY;
+            Value = Pty->Session;
+            break;
+        case LX_TIOCSCTTY:
+            if (Pty->Session != LxSessionOf(Process) && !LxPtyTakeControl(Pty, Process))
+                Result = -LX_EPERM;
+            break;
+        case LX_TIOCNOTTY:
+            if (Pty->Session != LxSessionOf(Process))
+                Result = -LX_ENOTTY;
+            else if (LxSessionOf(Process) == Process->Pid)
+                Pty->Session = Pty->Pgrp = 0;   /* the leader gives it up (disassociate_ctty) */
+            break;
+        case LX_TIOCGPTN:
+            Value = Pty->Index;
+            break;
+        case LX_TIOCSPTLCK:
+            Pty->Locked = Value != 0;
+            break;
+        case LX_FIONREAD:
+            Value = LxPtyIsMaster(File) ? Pty->OutCount : lx_ldisc_readable(&Pty->Ldisc, &Eof);
+            break;
+        case LX_TIOCOUTQ:
+            Value = LxPtyIsMaster(File) ? 0 : Pty->OutCount;
+            break;
+        case LX_TCFLSH:
+            if (Arg > 2)
+                Result = -LX_EINVAL;
+            if (Result == 0 && Arg != 1)
+                lx_ldisc_flush_input(&Pty->Ldisc);
+            if (Result == 0 && Arg != 0)
+                Pty->OutHead = Pty->OutCount = 0;
+            break;
+        case LX_TCSBRK:
+        case LX_TCXONC:
+            break;      /* output is never held back: tcdrain and tcflow have nothing to do */
+        default:
+            Result = -LX_ENOTTY;
+            break;
+    }
+    ExReleaseFastMutex(&Pty->Lock);
+    if (Result < 0)
+        return Result;
+    LxWakeWaitQueue(&Pty->SlaveQueue, 0);
+    LxWakeWaitQueue(&Pty->MasterQueue, 0);
+    if (Winch)
+        LxPtySignalGroup(Pgrp, LX_SIGWINCH);
+    switch (Cmd)
+    {
+        case LX_TCGETS:
+            return LxCopyToUser(Arg, &Termios, sizeof(Termios));
+        case LX_TIOCGWINSZ:
+            return LxCopyToUser(Arg, Winsize, sizeof(Winsize));
+        case LX_TIOCGPGRP:
+        case LX_TIOCGSID:
+        case LX_TIOCGPTN:
+        case LX_FIONREAD:
+        case LX_TIOCOUTQ:
+            return LxCopyToUser(Arg, &Value, sizeof(Value));
+        default:
+            return 0;
+    }
+}
+
+static
+LONG
+LxPtyStat(
+    _In_ PLX_FILE File,
+    _Out_ struct _LX_STAT64 *St)
+{
+    if (LxPtyIsMaster(File))
+        LxStatCharDevice(St, LX_PTMX_MAJOR, LX_PTMX_MINOR, 0666);
+    else
+        LxStatCharDevice(St, LX_PTS_MAJOR, LxPtyOf(File)->Index, 0620);
+    return 0;
+}
+
+static
+LONG
+LxPtyName(
+    _In_ PLX_FILE File,
+    _Out_writes_(Size) PCHAR Buffer,
+    _In_ ULONG Size)
+{
+    NTSTATUS Status = LxPtyIsMaster(File) ?
+                      RtlStringCbCopyA(Buffer, Size, "/dev/ptmx") :
+                      RtlStringCbPrintfA(Buffer, Size, "/dev/pts/%lu", LxPtyOf(File)->Index);
+
+    return NT_SUCCESS(Status) ? 0 : -LX_ENAMETOOLONG;
+}
+
+static const LX_FILE_OPERATIONS LxPtmxOperations =
+{
+    .Kind = "ptmx",
+    .Read = LxPtmxRead,
+    .Write = LxPtmxWrite,
+    .Ioctl = LxPtyIoctl,
+    .Poll = LxPtyPoll,
+    .Stat = LxPtyStat,
+    .Name = LxPtyName,
+    .Release = LxPtyRelease,
+};
+
+static const LX_FILE_OPERATIONS LxPtsOperations =
+{
+    .Kind = "pts",
+    .Read = LxPtsRead,
+    .Write = LxPtsWrite,
+    .Ioctl = LxPtyIoctl,
+    .Poll = LxPtyPoll,
+    .Stat = LxPtyStat,
+    .Name = LxPtyName,
+    .Release = LxPtyRelease,
+};
