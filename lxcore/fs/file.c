@@ -287,6 +287,8 @@ LxFileStat(
     RtlZeroMemory(St, sizeof(*St));
     St->StBlksize = 4096;
     St->StNlink = 1;
+    if (File->Ops->Stat == NULL)
+        return LxAnonInodeStat(File, St);   /* every kind should say what it is */
     return File->Ops->Stat(File, St);
 }
 
@@ -297,6 +299,8 @@ LxFileStatfs(
 {
     if (File->Path != NULL && LxVirtualStatfs(File->Path, Info))
         return 0;
+    if (File->Ops->Statfs == NULL)
+        return LxAnonInodeStatfs(File, Info);
     return File->Ops->Statfs(File, Info);
 }
 

@@ -9,8 +9,9 @@
  * options, and the waits. AFD's endpoint never blocks; a call that must wait arms the
  * endpoint's watch for the events it needs and sleeps on the socket's wait queue, so
  * O_NONBLOCK, MSG_DONTWAIT, SO_RCVTIMEO/SO_SNDTIMEO and signals are lxcore's, as for every
- * other file. Stream data moves between AFD and the caller's own buffers; a datagram goes
- * through a kernel buffer (AFD takes one buffer per datagram).
+ * other file. Data goes through kernel buffers: lxcore copies from and to the caller's memory
+ * (where its own fault handling applies and a bad address is EFAULT), AFD only sees the
+ * kernel's.
  */
 
 #include "lxfs.h"
@@ -31,6 +32,7 @@
 #define LX_TCP_KEEPCNT      6
 #define LX_SOMAXCONN        4096
 #define LX_UDP_MAX          65507       /* 65535 - IP and UDP headers */
+#define LX_INET_CHUNK       65536       /* a stream's bytes go through AFD this many at a time */
 #define LX_INET_BUFFER_MIN  2048        /* SOCK_MIN_SNDBUF / 2 */
 #define LX_INET_BUFFER_MAX  (4 * 1024 * 1024)
 
@@ -76,9 +78,7 @@ typedef struct _LX_INET_SOCKET
     LONG KeepIdle;
     LONG KeepIntvl;
     LONG KeepCnt;
-    LONG Linger[2];
-    ULONGLONG RcvTimeo;
-    ULONGLONG SndTimeo;
+    LX_SOCKET_TIMES Times;      /* SO_RCVTIMEO, SO_SNDTIMEO, SO_LINGER */
 } LX_INET_SOCKET, *PLX_INET_SOCKET;
 
 static const LX_FILE_OPERATIONS LxInetOperations;
@@ -251,52 +251,6 @@ LxInetConnectSettled(
     }
 }
 
-/* A user buffer AFD locks as the kernel's: it must be user memory */
-static
-LONG
-LxInetCheckIov(
-    _In_ PLX_MSG Msg)
-{
-    ULONG i;
-
-    for (i = 0; i < Msg->IovCount; i++)
-    {
-        ULONG_PTR Base = Msg->Iov[i].IovBase, Length = Msg->Iov[i].IovLen;
-
-        if (Length != 0 &&
-            (Base + Length < Base || Base + Length > (ULONG_PTR)MmHighestUserAddress + 1))
-            return -LX_EFAULT;
-    }
-    return 0;
-}
-
-/* Msg's buffers from Offset on as AFD buffers (Buffers has Msg->IovCount entries) */
-static
-ULONG
-LxInetBuffers(
-    _In_ PLX_MSG Msg,
-    _In_ SIZE_T Offset,
-    _Out_writes_(Msg->IovCount) PLX_AFD_BUFFER Buffers)
-{
-    ULONG i, Count = 0;
-
-    for (i = 0; i < Msg->IovCount; i++)
-    {
-        SIZE_T Length = Msg->Iov[i].IovLen;
-
-        if (Offset >= Length)
-        {
-            Offset -= Length;
-            continue;
-        }
-        Buffers[Count].Length = (ULONG)(Length - Offset);
-        Buffers[Count].Buffer = (PVOID)(Msg->Iov[i].IovBase + Offset);
-        Offset = 0;
-        Count++;
-    }
-    return Count;
-}
-
 static
 BOOLEAN
 LxInetPrivilegedPort(
@@ -405,7 +359,7 @@ LxInetAccept(
     _Out_ PLX_FILE *NewFile)
 {
     PLX_INET_SOCKET Sock = LxInetOf(File), New;
-    ULONGLONG Deadline = LxSocketDeadline(Sock->RcvTimeo);
+    ULONGLONG Deadline = LxSocketDeadline(Sock->Times.RcvTimeo);
     lx_inet_addr Peer;
     NTSTATUS Status;
     LONG Result;
@@ -441,8 +395,9 @@ LxInetAccept(
             break;
         }
     }
-    if (Result < 0)
+    if (Result != 0)
     {
+        /* an error, or a signal whose handler was entered (a positive number): no new file */
         LxDereferenceFile(*NewFile);
         *NewFile = NULL;
         return Result;
@@ -465,7 +420,7 @@ LxInetConnect(
 {
     PLX_INET_SOCKET Sock = LxInetOf(File);
     BOOLEAN NonBlock = (File->StatusFlags & LX_O_NONBLOCK) != 0;
-    ULONGLONG Deadline = LxSocketDeadline(Sock->SndTimeo);
+    ULONGLONG Deadline = LxSocketDeadline(Sock->Times.SndTimeo);
     lx_inet_addr Name;
     NTSTATUS Status;
     LONG Result;
@@ -603,8 +558,8 @@ LxInetSendStream(
 {
     PLX_INET_SOCKET Sock = LxInetOf(File);
     BOOLEAN NonBlock = LxSocketNonBlock(File, Flags);
-    ULONGLONG Deadline = LxSocketDeadline(Sock->SndTimeo);
-    PLX_AFD_BUFFER Buffers;
+    ULONGLONG Deadline = LxSocketDeadline(Sock->Times.SndTimeo);
+    PUCHAR Bounce;
     SIZE_T Done = 0;
     LONG Result = 0;
 
@@ -616,14 +571,21 @@ LxInetSendStream(
         LxInetUnlock(Sock);
         return Result == 0 ? 0 : LxSocketPipeError(0, Flags);
     }
-    Buffers = ExAllocatePoolWithTag(PagedPool, Msg->IovCount * sizeof(*Buffers), LX_TAG_SOCKET);
-    if (Buffers == NULL)
+    Bounce = ExAllocatePoolWithTag(PagedPool, LX_INET_CHUNK, LX_TAG_SOCKET);
+    if (Bounce == NULL)
         return -LX_ENOMEM;
     while (Done < Msg->Length)
     {
-        ULONG Count, Sent = 0;
+        LX_AFD_BUFFER Buffer;
+        ULONG Sent = 0;
         NTSTATUS Status;
 
+        /* the user's bytes (a bad buffer faults here, in lxcore, not in AFD) */
+        Buffer.Length = (ULONG)min(Msg->Length - Done, LX_INET_CHUNK);
+        Buffer.Buffer = Bounce;
+        Result = LxMsgCopyIn(Msg, Done, Bounce, Buffer.Length);
+        if (Result < 0)
+            break;
         LxInetLock(Sock);
         LxInetConnectSettled(Sock);
         if (Sock->State == LxInetConnecting)
@@ -640,8 +602,7 @@ LxInetSendStream(
             Result = -LX_EPIPE;
             break;
         }
-        Count = LxInetBuffers(Msg, Done, Buffers);
-        Status = LxAfdSend(Sock->Endpoint, Buffers, Count, &Sent);
+        Status = LxAfdSend(Sock->Endpoint, &Buffer, 1, &Sent);
         if (Status == STATUS_CANT_WAIT)
         {
             if (Done != 0 && NonBlock)
@@ -662,10 +623,10 @@ LxInetSendStream(
             break;
         }
         Done += Sent;
-        if (NonBlock)
+        if (NonBlock && Sent < Buffer.Length)
             break;
     }
-    ExFreePoolWithTag(Buffers, LX_TAG_SOCKET);
+    ExFreePoolWithTag(Bounce, LX_TAG_SOCKET);
     if (Done != 0)
         return (LONG)Done;
     if (Result == -LX_EPIPE)
@@ -739,10 +700,6 @@ LxInetSendMsg(
     _Inout_ PLX_MSG Msg,
     _In_ ULONG Flags)
 {
-    LONG Result = LxInetCheckIov(Msg);
-
-    if (Result < 0)
-        return Result;
     if (Flags & LX_MSG_OOB)
         return -LX_EOPNOTSUPP;
     LxScmRelease(&Msg->Scm);        /* control messages of AF_INET are not kept */
@@ -760,20 +717,21 @@ LxInetRecvStream(
     PLX_INET_SOCKET Sock = LxInetOf(File);
     BOOLEAN NonBlock = LxSocketNonBlock(File, Flags);
     BOOLEAN Peek = (Flags & LX_MSG_PEEK) != 0;
-    ULONGLONG Deadline = LxSocketDeadline(Sock->RcvTimeo);
-    PLX_AFD_BUFFER Buffers;
+    ULONGLONG Deadline = LxSocketDeadline(Sock->Times.RcvTimeo);
+    PUCHAR Bounce;
     SIZE_T Done = 0;
     LONG Result = 0;
 
     Msg->NameLength = 0;
     if (Msg->Length == 0)
         return 0;
-    Buffers = ExAllocatePoolWithTag(PagedPool, Msg->IovCount * sizeof(*Buffers), LX_TAG_SOCKET);
-    if (Buffers == NULL)
+    Bounce = ExAllocatePoolWithTag(PagedPool, LX_INET_CHUNK, LX_TAG_SOCKET);
+    if (Bounce == NULL)
         return -LX_ENOMEM;
     for (;;)
     {
-        ULONG Count, Received = 0, Events = 0;
+        LX_AFD_BUFFER Buffer;
+        ULONG Received = 0, Events = 0;
         NTSTATUS Status, CloseStatus = STATUS_SUCCESS;
 
         LxInetLock(Sock);
@@ -796,8 +754,9 @@ LxInetRecvStream(
             Result = -LX_ENOTCONN;
             break;
         }
-        Count = LxInetBuffers(Msg, Done, Buffers);
-        Status = LxAfdReceive(Sock->Endpoint, Buffers, Count, Peek, &Received);
+        Buffer.Length = (ULONG)min(Msg->Length - Done, LX_INET_CHUNK);
+        Buffer.Buffer = Bounce;
+        Status = LxAfdReceive(Sock->Endpoint, &Buffer, 1, Peek, &Received);
         if (Status == STATUS_CANT_WAIT)
         {
             if (Done != 0)
@@ -827,11 +786,16 @@ LxInetRecvStream(
             Result = LxInetError(Status);
             break;
         }
+        /* a buffer that faults loses what was received into it (Linux keeps it queued) */
+        Result = LxMsgCopyOut(Msg, Done, Bounce, Received);
+        if (Result < 0)
+            break;
         Done += Received;
-        if (Received == 0 || Peek || !(Flags & LX_MSG_WAITALL) || Done == Msg->Length)
+        if (Received == 0 || Peek || Done == Msg->Length ||
+            (!(Flags & LX_MSG_WAITALL) && Received < Buffer.Length))
             break;
     }
-    ExFreePoolWithTag(Buffers, LX_TAG_SOCKET);
+    ExFreePoolWithTag(Bounce, LX_TAG_SOCKET);
     if (Done != 0)
         return (LONG)Done;
     return LxSocketInterrupted(Result, Deadline);
@@ -847,7 +811,7 @@ LxInetRecvDgram(
     PLX_INET_SOCKET Sock = LxInetOf(File);
     BOOLEAN NonBlock = LxSocketNonBlock(File, Flags);
     BOOLEAN Peek = (Flags & LX_MSG_PEEK) != 0;
-    ULONGLONG Deadline = LxSocketDeadline(Sock->RcvTimeo);
+    ULONGLONG Deadline = LxSocketDeadline(Sock->Times.RcvTimeo);
     ULONG Size = (ULONG)min(Msg->Length, LX_UDP_MAX), Received = 0;
     lx_inet_addr From;
     NTSTATUS Status;
@@ -925,10 +889,6 @@ LxInetRecvMsg(
     _Inout_ PLX_MSG Msg,
     _In_ ULONG Flags)
 {
-    LONG Result = LxInetCheckIov(Msg);
-
-    if (Result < 0)
-        return Result;
     if (Flags & LX_MSG_OOB)
         return -LX_EINVAL;      /* no urgent data is kept (tcp_recv_urg without OOB data) */
     return LxInetOf(File)->Type == LX_SOCK_STREAM ? LxInetRecvStream(File, Msg, Flags) :
@@ -1061,21 +1021,8 @@ LxInetSetOption(
         !(Level == LX_IPPROTO_TCP && Sock->Type == LX_SOCK_STREAM) &&
         !(Level == LX_IPPROTO_UDP && Sock->Type == LX_SOCK_DGRAM))
         return Level == LX_IPPROTO_IPV6 ? -LX_ENOPROTOOPT : -LX_EOPNOTSUPP;
-    if (Level == LX_SOL_SOCKET)
-    {
-        if (Name == LX_SO_RCVTIMEO_OLD || Name == LX_SO_RCVTIMEO_NEW)
-            return LxSocketGetTimeval(Value, Length, Name == LX_SO_RCVTIMEO_NEW, &Sock->RcvTimeo);
-        if (Name == LX_SO_SNDTIMEO_OLD || Name == LX_SO_SNDTIMEO_NEW)
-            return LxSocketGetTimeval(Value, Length, Name == LX_SO_SNDTIMEO_NEW, &Sock->SndTimeo);
-        if (Name == LX_SO_LINGER)
-        {
-            if (Length < sizeof(Sock->Linger))
-                return -LX_EINVAL;
-            RtlCopyMemory(Sock->Linger, Value, sizeof(Sock->Linger));
-            Sock->Linger[0] = Sock->Linger[0] != 0;
-            return 0;
-        }
-    }
+    if (Level == LX_SOL_SOCKET && LxSocketSetTimes(&Sock->Times, Name, Value, Length, &Result))
+        return Result;
     if (Length < sizeof(LONG))
         return -LX_EINVAL;
     RtlCopyMemory(&New, Value, sizeof(New));
@@ -1169,18 +1116,6 @@ LxInetGetOption(
             case LX_SO_ACCEPTCONN: Int = Sock->State == LxInetListening; break;
             case LX_SO_RCVLOWAT:
             case LX_SO_SNDLOWAT: Int = 1; break;
-            case LX_SO_RCVTIMEO_OLD:
-            case LX_SO_RCVTIMEO_NEW:
-                Size = LxSocketPutTimeval(Data, Sock->RcvTimeo, Name == LX_SO_RCVTIMEO_NEW);
-                break;
-            case LX_SO_SNDTIMEO_OLD:
-            case LX_SO_SNDTIMEO_NEW:
-                Size = LxSocketPutTimeval(Data, Sock->SndTimeo, Name == LX_SO_SNDTIMEO_NEW);
-                break;
-            case LX_SO_LINGER:
-                RtlCopyMemory(Data, Sock->Linger, sizeof(Sock->Linger));
-                Size = sizeof(Sock->Linger);
-                break;
             case LX_SO_PEERCRED:
             {
                 /* not a local socket: no process on the other side (sock_getsockopt) */
@@ -1191,7 +1126,8 @@ LxInetGetOption(
                 break;
             }
             default:
-                Result = -LX_ENOPROTOOPT;
+                if (!LxSocketGetTimes(&Sock->Times, Name, Data, &Size))
+                    Result = -LX_ENOPROTOOPT;
                 break;
         }
     }

@@ -360,6 +360,20 @@ BOOLEAN LxSocketNonBlock(_In_ PLX_FILE File, _In_ ULONG Flags);
 ULONGLONG LxSocketDeadline(_In_ ULONGLONG Timeout);
 /* A wait's -EINTR as the call's result: restarted unless it had a timeout (sock_intr_errno) */
 LONG LxSocketInterrupted(_In_ LONG Result, _In_ ULONGLONG Deadline);
+/* What every family keeps alike: SO_RCVTIMEO/SO_SNDTIMEO (100 ns, 0: none) and SO_LINGER */
+typedef struct _LX_SOCKET_TIMES
+{
+    ULONGLONG RcvTimeo;
+    ULONGLONG SndTimeo;
+    LONG Linger[2];             /* struct linger: l_onoff (0 or 1), l_linger */
+} LX_SOCKET_TIMES, *PLX_SOCKET_TIMES;
+/* setsockopt/getsockopt of those (SOL_SOCKET): FALSE for another option. Get: *Size bytes of
+ * Data (16 at most) */
+BOOLEAN LxSocketSetTimes(_Inout_ PLX_SOCKET_TIMES Times, _In_ LONG Name,
+                         _In_reads_bytes_(Length) const UCHAR *Value, _In_ ULONG Length,
+                         _Out_ PLONG Result);
+BOOLEAN LxSocketGetTimes(_In_ const LX_SOCKET_TIMES *Times, _In_ LONG Name,
+                         _Out_writes_bytes_(16) PUCHAR Data, _Out_ PULONG Size);
 /* SO_RCVTIMEO/SO_SNDTIMEO values: struct timeval of 32-bit (_OLD) or 64-bit (_NEW) fields */
 LONG LxSocketGetTimeval(_In_reads_bytes_(Length) const UCHAR *Value, _In_ ULONG Length,
                         _In_ BOOLEAN Time64, _Out_ PULONGLONG Timeout);

@@ -28,7 +28,7 @@
 
 typedef struct _LX_PTY
 {
-    LONG RefCount;              /* the master's description and each slave's */
+    LONG RefCount;              /* the master's description and each slave's (LxPtyListLock) */
     ULONG Index;
     LIST_ENTRY Link;            /* LxPtyList */
     FAST_MUTEX Lock;            /* what follows */
@@ -78,9 +78,13 @@ VOID
 LxPtyDereference(
     _In_ PLX_PTY Pty)
 {
-    if (InterlockedDecrement(&Pty->RefCount) != 0)
-        return;
+    /* under the list's lock: a lookup must not find it on its way out */
     ExAcquireFastMutex(&LxPtyListLock);
+    if (--Pty->RefCount != 0)
+    {
+        ExReleaseFastMutex(&LxPtyListLock);
+        return;
+    }
     RemoveEntryList(&Pty->Link);
     ExReleaseFastMutex(&LxPtyListLock);
     LxDetachWaitQueue(&Pty->SlaveQueue);
@@ -284,7 +288,7 @@ LxOpenPtySlave(
         if (Candidate->Index == Index)
         {
             Pty = Candidate;
-            InterlockedIncrement(&Pty->RefCount);
+            Pty->RefCount++;
             break;
         }
     }
@@ -322,7 +326,7 @@ LxOpenControllingPty(
         if (Candidate->Session == Session && Candidate->MasterOpen)
         {
             Pty = Candidate;
-            InterlockedIncrement(&Pty->RefCount);
+            Pty->RefCount++;
             break;
         }
     }
@@ -786,6 +790,17 @@ LxPtyStat(
     return 0;
 }
 
+/* the slave lives in a devpts, /dev/ptmx in /dev's devtmpfs */
+static
+LONG
+LxPtyStatfs(
+    _In_ PLX_FILE File,
+    _Out_ lx_statfs_info *Info)
+{
+    LxStatfsDefaults(Info, LxPtyIsMaster(File) ? LX_TMPFS_MAGIC : LX_DEVPTS_SUPER_MAGIC);
+    return 0;
+}
+
 static
 LONG
 LxPtyName(
@@ -808,6 +823,7 @@ static const LX_FILE_OPERATIONS LxPtmxOperations =
     .Ioctl = LxPtyIoctl,
     .Poll = LxPtyPoll,
     .Stat = LxPtyStat,
+    .Statfs = LxPtyStatfs,
     .Name = LxPtyName,
     .Release = LxPtyRelease,
 };
@@ -820,6 +836,7 @@ static const LX_FILE_OPERATIONS LxPtsOperations =
     .Ioctl = LxPtyIoctl,
     .Poll = LxPtyPoll,
     .Stat = LxPtyStat,
+    .Statfs = LxPtyStatfs,
     .Name = LxPtyName,
     .Release = LxPtyRelease,
 };

@@ -470,3 +470,62 @@ LxSocketPipeError(
         return LxSignalSelfWithResult(LX_SIGPIPE, LX_SI_USER, -LX_EPIPE);
     return -LX_EPIPE;
 }
+
+BOOLEAN
+LxSocketSetTimes(
+    _Inout_ PLX_SOCKET_TIMES Times,
+    _In_ LONG Name,
+    _In_reads_bytes_(Length) const UCHAR *Value,
+    _In_ ULONG Length,
+    _Out_ PLONG Result)
+{
+    switch (Name)
+    {
+        case LX_SO_RCVTIMEO_OLD:
+        case LX_SO_RCVTIMEO_NEW:
+            *Result = LxSocketGetTimeval(Value, Length, Name == LX_SO_RCVTIMEO_NEW, &Times->RcvTimeo);
+            return TRUE;
+        case LX_SO_SNDTIMEO_OLD:
+        case LX_SO_SNDTIMEO_NEW:
+            *Result = LxSocketGetTimeval(Value, Length, Name == LX_SO_SNDTIMEO_NEW, &Times->SndTimeo);
+            return TRUE;
+        case LX_SO_LINGER:
+            *Result = 0;
+            if (Length < sizeof(Times->Linger))
+            {
+                *Result = -LX_EINVAL;
+                return TRUE;
+            }
+            RtlCopyMemory(Times->Linger, Value, sizeof(Times->Linger));
+            Times->Linger[0] = Times->Linger[0] != 0;
+            return TRUE;
+        default:
+            return FALSE;
+    }
+}
+
+BOOLEAN
+LxSocketGetTimes(
+    _In_ const LX_SOCKET_TIMES *Times,
+    _In_ LONG Name,
+    _Out_writes_bytes_(16) PUCHAR Data,
+    _Out_ PULONG Size)
+{
+    switch (Name)
+    {
+        case LX_SO_RCVTIMEO_OLD:
+        case LX_SO_RCVTIMEO_NEW:
+            *Size = LxSocketPutTimeval(Data, Times->RcvTimeo, Name == LX_SO_RCVTIMEO_NEW);
+            return TRUE;
+        case LX_SO_SNDTIMEO_OLD:
+        case LX_SO_SNDTIMEO_NEW:
+            *Size = LxSocketPutTimeval(Data, Times->SndTimeo, Name == LX_SO_SNDTIMEO_NEW);
+            return TRUE;
+        case LX_SO_LINGER:
+            RtlCopyMemory(Data, Times->Linger, sizeof(Times->Linger));
+            *Size = sizeof(Times->Linger);
+            return TRUE;
+        default:
+            return FALSE;
+    }
+}

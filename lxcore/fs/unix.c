@@ -92,13 +92,11 @@ struct _LX_UNIX_SOCKET
     BOOLEAN PassCred;
     ULONG SndBuf;
     ULONG RcvBuf;
-    ULONGLONG RcvTimeo;                 /* 100 ns units, 0: none */
-    ULONGLONG SndTimeo;
+    LX_SOCKET_TIMES Times;              /* SO_RCVTIMEO, SO_SNDTIMEO, SO_LINGER */
     LX_UCRED Cred;                      /* ours, taken at socket/listen/connect */
     LX_UCRED PeerCred;
     BOOLEAN HasPeerCred;
     LONG Error;                         /* SO_ERROR */
-    LONG Linger[2];
 };
 
 typedef struct _LX_UNIX_FILE
@@ -584,7 +582,7 @@ LxUnixConnectStream(
     _In_ const lx_unix_addr *Name)
 {
     PLX_UNIX_SOCKET Listener, Embryo;
-    ULONGLONG Deadline = LxSocketDeadline(Sock->SndTimeo);
+    ULONGLONG Deadline = LxSocketDeadline(Sock->Times.SndTimeo);
     LONG Result;
 
     Result = LxUnixLookup(Name, Sock->Type, &Listener);
@@ -734,7 +732,7 @@ LxUnixAccept(
     _Out_ PLX_FILE *NewFile)
 {
     PLX_UNIX_SOCKET Sock = LxUnixOf(File), Embryo;
-    ULONGLONG Deadline = LxSocketDeadline(Sock->RcvTimeo);
+    ULONGLONG Deadline = LxSocketDeadline(Sock->Times.RcvTimeo);
     LONG Result;
 
     *NewFile = NULL;
@@ -870,7 +868,7 @@ LxUnixSendStream(
     _In_ ULONG Flags)
 {
     BOOLEAN NonBlock = LxSocketNonBlock(File, Flags);
-    ULONGLONG Deadline = LxSocketDeadline(Sock->SndTimeo);
+    ULONGLONG Deadline = LxSocketDeadline(Sock->Times.SndTimeo);
     SIZE_T Done = 0;
     LONG Result = 0;
 
@@ -941,7 +939,7 @@ LxUnixSendDgram(
     _In_ ULONG Flags)
 {
     BOOLEAN NonBlock = LxSocketNonBlock(File, Flags);
-    ULONGLONG Deadline = LxSocketDeadline(Sock->SndTimeo);
+    ULONGLONG Deadline = LxSocketDeadline(Sock->Times.SndTimeo);
     PLX_UNIX_SOCKET Other = NULL, Drop = NULL;
     PLX_UNIX_PACKET Packet = NULL;
     lx_unix_addr Name;
@@ -1092,7 +1090,7 @@ LxUnixRecvStream(
     _In_ ULONG Flags)
 {
     BOOLEAN NonBlock = LxSocketNonBlock(File, Flags), Peek = (Flags & LX_MSG_PEEK) != 0;
-    ULONGLONG Deadline = LxSocketDeadline(Sock->RcvTimeo);
+    ULONGLONG Deadline = LxSocketDeadline(Sock->Times.RcvTimeo);
     SIZE_T Copied = 0, Target = (Flags & LX_MSG_WAITALL) ? Msg->Length : min(Msg->Length, 1);
     BOOLEAN First = TRUE;
     LX_UCRED FirstCred = { 0 };
@@ -1185,7 +1183,7 @@ LxUnixRecvDgram(
     _In_ ULONG Flags)
 {
     BOOLEAN NonBlock = LxSocketNonBlock(File, Flags), Peek = (Flags & LX_MSG_PEEK) != 0;
-    ULONGLONG Deadline = LxSocketDeadline(Sock->RcvTimeo);
+    ULONGLONG Deadline = LxSocketDeadline(Sock->Times.RcvTimeo);
     PLX_UNIX_PACKET Packet;
     SIZE_T Count;
     ULONG Length;
@@ -1330,18 +1328,8 @@ LxUnixSetOption(
 
     if (Level != LX_SOL_SOCKET)
         return -LX_EOPNOTSUPP;
-    if (Name == LX_SO_RCVTIMEO_OLD || Name == LX_SO_RCVTIMEO_NEW)
-        return LxSocketGetTimeval(Value, Length, Name == LX_SO_RCVTIMEO_NEW, &Sock->RcvTimeo);
-    if (Name == LX_SO_SNDTIMEO_OLD || Name == LX_SO_SNDTIMEO_NEW)
-        return LxSocketGetTimeval(Value, Length, Name == LX_SO_SNDTIMEO_NEW, &Sock->SndTimeo);
-    if (Name == LX_SO_LINGER)
-    {
-        if (Length < sizeof(Sock->Linger))
-            return -LX_EINVAL;
-        RtlCopyMemory(Sock->Linger, Value, sizeof(Sock->Linger));
-        Sock->Linger[0] = Sock->Linger[0] != 0;
-        return 0;
-    }
+    if (LxSocketSetTimes(&Sock->Times, Name, Value, Length, &Result))
+        return Result;
     if (Length < sizeof(LONG))
         return -LX_EINVAL;
     RtlCopyMemory(&Int, Value, sizeof(Int));
@@ -1407,18 +1395,6 @@ LxUnixGetOption(
         case LX_SO_RCVBUF: Int = (LONG)Sock->RcvBuf; break;
         case LX_SO_RCVLOWAT:
         case LX_SO_SNDLOWAT: Int = 1; break;
-        case LX_SO_RCVTIMEO_OLD:
-        case LX_SO_RCVTIMEO_NEW:
-            Size = LxSocketPutTimeval(Data, Sock->RcvTimeo, Name == LX_SO_RCVTIMEO_NEW);
-            break;
-        case LX_SO_SNDTIMEO_OLD:
-        case LX_SO_SNDTIMEO_NEW:
-            Size = LxSocketPutTimeval(Data, Sock->SndTimeo, Name == LX_SO_SNDTIMEO_NEW);
-            break;
-        case LX_SO_LINGER:
-            RtlCopyMemory(Data, Sock->Linger, sizeof(Sock->Linger));
-            Size = sizeof(Sock->Linger);
-            break;
         case LX_SO_PEERCRED:
         {
             LX_UCRED Cred = { 0, (ULONG)-1, (ULONG)-1 };
@@ -1430,6 +1406,8 @@ LxUnixGetOption(
             break;
         }
         default:
+            if (LxSocketGetTimes(&Sock->Times, Name, Data, &Size))
+                break;
             if (LxUnixOptionBit(Name) == 0)
                 Result = -LX_ENOPROTOOPT;
             else

@@ -14,9 +14,8 @@
  * gives STATUS_CANT_WAIT at once, and the Linux socket (fs/inet.c) waits on its own wait
  * queue. Two requests stay outstanding and wake that queue when they complete: the watch, an
  * IOCTL_AFD_SELECT for the events a waiter needs, and a connect, which AFD always completes
- * later. Requests are kernel-mode IRPs: the data buffers are the caller's user buffers (fs/inet.c
- * checks that they are user addresses) or kernel bounce buffers; AFD locks them in the
- * requestor's mode.
+ * later. Requests are kernel-mode IRPs and every buffer is kernel memory (fs/inet.c copies
+ * from and to the program's); AFD locks them in the requestor's mode (series patch 0032).
  */
 
 #include "lxnt.h"
@@ -183,7 +182,9 @@ LxAfdStartAsync(
     IoCallDriver(Endpoint->Device, Irp);
 }
 
-/* Cancels Async's request if one is outstanding; Wait: until it completed */
+/* Cancels Async's request if one is outstanding; Wait: until it completed. No new request of
+ * Async starts while the cancel holds the IRP (LxAfdWatch waits for it to end), so FreeLater
+ * and Idle are about this IRP only. */
 static
 VOID
 LxAfdCancelAsync(
@@ -209,6 +210,7 @@ LxAfdCancelAsync(
         Async->Cancelling = FALSE;
         if (Async->FreeLater)
         {
+            /* it completed while we held it: ours to free, and nothing is outstanding */
             Async->FreeLater = FALSE;
             Free = TRUE;
             KeSetEvent(&Async->Idle, IO_NO_INCREMENT, FALSE);
@@ -216,6 +218,8 @@ LxAfdCancelAsync(
         KeReleaseSpinLock(&Endpoint->Lock, OldIrql);
         if (Free)
             LxAfdFreeIrp(Irp);
+        /* waiters that found the cancel in progress did not arm a watch: they ask again */
+        LxWakeWaitQueue(Endpoint->Queue, 0);
     }
     if (Wait)
         KeWaitForSingleObject(&Async->Idle, Executive, KernelMode, FALSE, NULL);
@@ -597,7 +601,7 @@ LxAfdConnectDone(
     return Done;
 }
 
-/* Stream data: Buffers are user memory the caller checked, or kernel memory */
+/* Stream data from kernel buffers */
 NTSTATUS
 LxAfdSend(
     _In_ PLX_AFD_ENDPOINT Endpoint,
@@ -799,9 +803,11 @@ LxAfdWatch(
     for (;;)
     {
         KeAcquireSpinLock(&Endpoint->Lock, &OldIrql);
-        if (Endpoint->Watch.Irp != NULL)
+        if (Endpoint->Watch.Irp != NULL || Endpoint->Watch.Cancelling)
         {
-            Cancel = (Endpoint->WatchEvents & Events) != Events;
+            /* one watch at a time; a cancel in progress wakes the waiters when it ends */
+            Cancel = Endpoint->Watch.Irp != NULL && !Endpoint->Watch.Cancelling &&
+                     (Endpoint->WatchEvents & Events) != Events;
             break;
         }
         if (Irp != NULL)
@@ -811,7 +817,7 @@ LxAfdWatch(
         if (Irp == NULL)
             return;     /* the waiter's own timeout or signal ends its wait */
     }
-    if (Endpoint->Watch.Irp != NULL)
+    if (Endpoint->Watch.Irp != NULL || Endpoint->Watch.Cancelling)
     {
         KeReleaseSpinLock(&Endpoint->Lock, OldIrql);
         if (Irp != NULL)

@@ -270,7 +270,7 @@ typedef struct _LX_AFD_ENDPOINT *PLX_AFD_ENDPOINT;
 typedef struct _LX_AFD_BUFFER
 {
     ULONG Length;
-    PVOID Buffer;               /* user memory the caller checked, or kernel memory */
+    PVOID Buffer;               /* kernel memory */
 } LX_AFD_BUFFER, *PLX_AFD_BUFFER;
 #define LX_AFD_EVENT_RECEIVE        0x001
 #define LX_AFD_EVENT_OOB_RECEIVE    0x002

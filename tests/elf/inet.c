@@ -35,6 +35,11 @@
 
 #define SA(a) ((struct sockaddr *)(a))
 
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
 static void sleep_ms(long ms)
 {
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
@@ -132,6 +137,24 @@ static void tcp_basics(void)
 	fcntl(s, F_SETFL, flags | O_NONBLOCK);
 	tap_ok(accept(s, NULL, NULL) < 0 && errno == EAGAIN, "non-blocking accept with none pending: EAGAIN");
 	fcntl(s, F_SETFL, flags);
+	{
+		/* a handled signal ends a blocking accept with EINTR and no descriptor */
+		struct sigaction sa, old;
+		struct itimerval it = { { 0, 0 }, { 0, 100000 } };
+		int r, e, lowest = dup(0), next;
+		close(lowest);
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = on_alarm;
+		sigaction(SIGALRM, &sa, &old);
+		setitimer(ITIMER_REAL, &it, NULL);
+		r = accept(s, NULL, NULL);
+		e = errno;
+		next = dup(0);
+		close(next);
+		tap_ok_why(r < 0 && e == EINTR && next == lowest, "a blocking accept interrupted by a handled signal: EINTR, no descriptor made",
+			   "r=%d errno=%d, lowest free descriptor %d before, %d after", r, e, lowest, next);
+		sigaction(SIGALRM, &old, NULL);
+	}
 
 	c = socket(AF_INET, SOCK_STREAM, 0);
 	tap_ok(connect(c, SA(&a), sizeof a) == 0, "blocking connect to the listener");
@@ -158,6 +181,10 @@ static void tcp_basics(void)
 	tap_ok(write(t, "back", 4) == 4 && read(c, buf, sizeof buf) == 4 && memcmp(buf, "back", 4) == 0,
 	       "write and read work on the connection");
 	tap_ok(lseek(t, 0, SEEK_SET) < 0 && errno == ESPIPE, "lseek on a socket: ESPIPE");
+	{
+		void *volatile unmapped = (void *)16;     /* hidden from the compiler's checks */
+		tap_ok(write(c, unmapped, 13) < 0 && errno == EFAULT, "write from an unmapped buffer: EFAULT (the fuzzer's write(fd, 0x10, 13))");
+	}
 
 	tap_ok(shutdown(c, SHUT_WR) == 0, "shutdown(SHUT_WR)");
 	tap_ok(wait_events(t, POLLIN, 2000) & POLLIN, "the peer polls readable at the FIN");
@@ -401,7 +428,7 @@ static void bad_arguments(void)
 int main(void)
 {
 	signal(SIGPIPE, SIG_IGN);
-	tap_plan(78);
+	tap_plan(80);
 	tcp_basics();
 	tcp_connect_modes();
 	tcp_bulk();

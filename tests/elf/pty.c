@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/vfs.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
@@ -72,11 +73,15 @@ int main(void)
 	int m, s, n, ptn = -1, status;
 	long t0;
 
-	tap_plan(28);
+	tap_plan(29);
 	s = open_pair(&m, name, sizeof name);
 	tap_ok(s >= 0 && strncmp(name, "/dev/pts/", 9) == 0, "posix_openpt, grantpt, unlockpt, ptsname: /dev/pts/N, and the slave opens");
 	tap_ok(ioctl(m, TIOCGPTN, &ptn) == 0 && ptn == atoi(name + 9), "TIOCGPTN gives N");
 	tap_ok(isatty(m) && isatty(s), "both sides are terminals");
+	{
+		struct statfs sf;
+		tap_ok(fstatfs(s, &sf) == 0 && sf.f_type == 0x1cd1, "the slave is on a devpts (fstatfs)");
+	}
 	tap_ok(tcgetattr(s, &t) == 0 && (t.c_lflag & (ICANON | ECHO | ISIG)) == (ICANON | ECHO | ISIG) &&
 	       (t.c_iflag & ICRNL) && (t.c_oflag & (OPOST | ONLCR)) == (OPOST | ONLCR) && t.c_cc[VINTR] == 3,
 	       "the default termios: ICANON ECHO ISIG, ICRNL, OPOST|ONLCR, ^C");

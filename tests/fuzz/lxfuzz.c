@@ -13,7 +13,8 @@
  * INT_MIN/MAX, page sizes, valid, misaligned, unmapped and kernel addresses, a descriptor of
  * each kind it holds: file, directory, pipe ends, /dev/null, /proc/cpuinfo, an eventfd, an
  * epoll watching the pipe and the eventfd, a periodic timerfd, a signalfd, AF_UNIX stream
- * and datagram socket pairs, a listening socket with an abstract name).
+ * and datagram socket pairs, a listening socket with an abstract name, a TCP listener on
+ * 127.0.0.1 with a connection to it (both ends), a bound UDP socket, a pty's master and slave).
  * An interval timer interrupts blocking calls. Calls that would reach outside the worker
  * (signals to other processes) are aimed at the worker itself; ending calls (exit, execve,
  * sigreturn, munmap of its own memory...) stay in, and a worker they end is replaced by the
@@ -36,6 +37,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
@@ -93,7 +95,7 @@ static uint32_t next32(void)
 	return (uint32_t)((rng * 2685821657736338717ULL) >> 32);
 }
 
-static int fds[20], nfds;
+static int fds[32], nfds;
 static const unsigned long long no_signals[2];   /* an empty sigset (and room after it) */
 static unsigned char buffer[3 * 4096];
 
@@ -180,6 +182,41 @@ static void open_fds(void)
 		syscall(SYS_bind, ls, addr, len);
 		syscall(SYS_listen, ls, 4);
 		fds[nfds++] = ls;
+	}
+	/* AF_INET (where the kernel has it): a TCP listener, a connection to it, a UDP socket */
+	int tl = (int)syscall(SYS_socket, 2 /* AF_INET */, 1, 0);
+	if (tl >= 0) {
+		uint8_t in[16] = { 2, 0, 0, 0, 127, 0, 0, 1 };     /* 127.0.0.1, port 0 */
+		uint32_t inlen = sizeof in;
+		int c = -1, t = -1;
+		if (syscall(SYS_bind, tl, in, 16) == 0 && syscall(SYS_listen, tl, 4) == 0 &&
+		    syscall(SYS_getsockname, tl, in, &inlen) == 0 &&
+		    (c = (int)syscall(SYS_socket, 2, 1, 0)) >= 0 && syscall(SYS_connect, c, in, 16) == 0)
+			t = (int)syscall(SYS_accept4, tl, NULL, NULL, 0);
+		fds[nfds++] = tl;
+		if (c >= 0)
+			fds[nfds++] = c;
+		if (t >= 0)
+			fds[nfds++] = t;
+	}
+	int us = (int)syscall(SYS_socket, 2, 2 /* SOCK_DGRAM */, 0);
+	if (us >= 0) {
+		uint8_t in[16] = { 2, 0, 0, 0, 127, 0, 0, 1 };
+		syscall(SYS_bind, us, in, 16);
+		fds[nfds++] = us;
+	}
+	/* a pty: the master and its slave */
+	int pm = open("/dev/ptmx", O_RDWR | O_NOCTTY);
+	if (pm >= 0) {
+		unsigned int n = 0, unlock = 0;
+		char name[32];
+		fds[nfds++] = pm;
+		if (ioctl(pm, 0x80045430 /* TIOCGPTN */, &n) == 0 && ioctl(pm, 0x40045431 /* TIOCSPTLCK */, &unlock) == 0) {
+			snprintf(name, sizeof name, "/dev/pts/%u", n);
+			int ps = open(name, O_RDWR | O_NOCTTY);
+			if (ps >= 0)
+				fds[nfds++] = ps;
+		}
 	}
 }
 
