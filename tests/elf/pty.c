@@ -57,12 +57,14 @@ static int open_pair(int *master, char *name, size_t size)
 	return open(name, O_RDWR | O_NOCTTY);
 }
 
-static volatile sig_atomic_t winched;
+static int winch_fd = -1;
 
+/* the child says "W" from the handler itself: no window between a flag and a blocking read */
 static void on_winch(int sig)
 {
 	(void)sig;
-	winched = 1;
+	if (write(winch_fd, "W", 1) != 1)
+		_exit(3);
 }
 
 int main(void)
@@ -152,8 +154,10 @@ int main(void)
 			int c, tty;
 			struct sigaction sa;
 			close(pipefd[0]);
+			winch_fd = pipefd[1];
 			memset(&sa, 0, sizeof sa);
 			sa.sa_handler = on_winch;
+			sa.sa_flags = SA_RESTART;
 			sigaction(SIGWINCH, &sa, NULL);
 			setsid();
 			c = open(name, O_RDWR);     /* no O_NOCTTY: it becomes the controlling terminal */
@@ -161,16 +165,9 @@ int main(void)
 			buf[0] = (char)(c >= 0 && tcgetpgrp(c) == getpid() && getsid(0) == getpid());
 			buf[1] = (char)(tty >= 0 && isatty(tty));
 			write(pipefd[1], buf, 2);
-			/* waits for input; ^C ends it by default; a SIGWINCH first sets the flag */
-			for (;;) {
-				n = (int)read(c, buf, sizeof buf);
-				if (winched) {
-					winched = 0;
-					write(pipefd[1], "W", 1);
-				}
-				if (n > 0)
-					break;
-			}
+			/* waits for input; a SIGWINCH's handler writes "W", ^C ends it by default */
+			while (read(c, buf, sizeof buf) <= 0)
+				;
 			_exit(0);
 		}
 		close(pipefd[1]);
