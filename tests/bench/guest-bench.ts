@@ -34,12 +34,17 @@ export function reactosBuild(build: string | undefined): string {
   return dir;
 }
 
+/** tests/bench/ntbench.c built against the ReactOS build (its TCP rows use tests/runner/ntafd.h) */
+export function buildNtbench(buildDir: string, workDir: string): Promise<string> {
+  return buildNativeProgram(buildDir, path.join(ROOT, 'tests', 'bench', 'ntbench.c'), workDir, [path.join(ROOT, 'tests', 'runner')]);
+}
+
 /**
  * The `lxgen test` arguments that put tests/bench/ntbench.exe on the boot disk and have smss
  * run it (with `ntbenchArgs`) before the test runner, in the same boot.
  */
 export async function ntbenchArgs(buildDir: string, workDir: string, args: string[] = []): Promise<string[]> {
-  const exe = await buildNativeProgram(buildDir, path.join(ROOT, 'tests', 'bench', 'ntbench.c'), workDir, [path.join(ROOT, 'tests', 'runner')]);
+  const exe = await buildNtbench(buildDir, workDir);
   const inf = path.join(workDir, 'ntbench.inf');
   const command = ['ntbench', ...args].join(' ');
   writeFileSync(

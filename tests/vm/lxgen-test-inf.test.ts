@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_MANIFEST } from '../../generator/src/vm/payload.ts';
 import { resolveBuildDir } from '../../generator/src/vm/config.ts';
-import { buildNativeProgram } from '../../generator/src/vm/runner-build.ts';
+import { buildNtbench } from '../bench/guest-bench.ts';
 import { busyboxStatic } from '../../generator/src/debian/packages.ts';
 import { ROOT } from '../../generator/src/paths.ts';
 import { buildSkipReason, lxgen } from './guest.ts';
@@ -84,7 +84,7 @@ describe.skipIf(reason !== null)('lxgen test --inf overrides (guest)', () => {
   it(
     'Session Manager\\BootExecute = "ntbench","lxtestrun": the native program runs before the runner',
     async () => {
-      const ntbench = await buildNativeProgram(resolveBuildDir(undefined)!.dir, path.join(ROOT, 'tests/bench/ntbench.c'), work);
+      const ntbench = await buildNtbench(resolveBuildDir(undefined)!.dir, work);
       const boot = inf('bootexec.inf', 'HKLM,"SYSTEM\\CurrentControlSet\\Control\\Session Manager","BootExecute",0x00010000,"ntbench","lxtestrun"');
       const r = await lxgen(['test', '--keep', '--filter', 'basic/hello', '--inf', boot, '--add', `reactos/system32/ntbench.exe=${ntbench}`]);
       console.log(r.stdout.split('\n').slice(-8).join('\n'));
