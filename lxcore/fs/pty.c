@@ -120,6 +120,19 @@ LxPtySignalGroup(
     }
 }
 
+/* A transfer's result: the bytes moved, else the error (a signal restarts the call or runs its
+ * handler, as tty reads and writes do) */
+static
+LONG
+LxPtyResult(
+    _In_ SIZE_T Done,
+    _In_ LONG Result)
+{
+    if (Done != 0)
+        return (LONG)Done;
+    return Result == -LX_EINTR ? LxInterruptedCall(TRUE) : Result;
+}
+
 /* Output (already processed) for the master; what does not fit is dropped (echo) or left */
 static
 ULONG
@@ -416,9 +429,7 @@ LxPtmxWrite(
         if (Signal != 0)
             LxPtySignalGroup(Pgrp, (ULONG)Signal);
     }
-    if (Done != 0)
-        return (LONG)Done;
-    return Result == -LX_EINTR ? LxInterruptedCall(TRUE) : Result;
+    return LxPtyResult(Done, Result);
 }
 
 /* The master reads the terminal's output */
@@ -451,7 +462,7 @@ LxPtmxRead(
         }
         Result = LxFileWaitUnlock(File, &Pty->MasterQueue, &Pty->Lock);
         if (Result < 0)
-            return Result == -LX_EINTR ? LxInterruptedCall(TRUE) : Result;
+            return LxPtyResult(0, Result);
     }
     Length = (ULONG)min(min(Count, Pty->OutCount), sizeof(Chunk));
     for (i = 0; i < Length; i++)
@@ -520,9 +531,7 @@ LxPtsWrite(
         Done += Taken;
         LxWakeWaitQueue(&Pty->MasterQueue, LX_POLLIN);
     }
-    if (Done != 0)
-        return (LONG)Done;
-    return Result == -LX_EINTR ? LxInterruptedCall(TRUE) : Result;
+    return LxPtyResult(Done, Result);
 }
 
 /* The slave reads the terminal's input: a line in canonical mode; VMIN/VTIME otherwise */
@@ -598,9 +607,7 @@ LxPtsRead(
         if (Result < 0)
             break;
     }
-    if (Done != 0)
-        return (LONG)Done;
-    return Result == -LX_EINTR ? LxInterruptedCall(TRUE) : Result;
+    return LxPtyResult(Done, Result);
 }
 
 static

@@ -344,6 +344,9 @@ LxAfdGetAddress(
     return STATUS_SUCCESS;
 }
 
+/* The transports tcpip.sys makes, as AFD's create packet names them */
+static const WCHAR LxAfdTcp[] = L"\\Device\\Tcp", LxAfdUdp[] = L"\\Device\\Udp";
+
 /* AFD opens the transport only at bind or connect: see that tcpip.sys is there first */
 static
 NTSTATUS
@@ -369,14 +372,13 @@ LxAfdOpen(
     _In_ PLX_WAIT_QUEUE Queue,
     _Out_ PLX_AFD_ENDPOINT *Result)
 {
-    static const WCHAR Tcp[] = L"\\Device\\Tcp", Udp[] = L"\\Device\\Udp";
     static UNICODE_STRING AfdName = RTL_CONSTANT_STRING(L"\\Device\\Afd\\Endpoint");
     /* an EA buffer is ULONG-aligned (IoCheckEaBufferValidity) */
     union
     {
         FILE_FULL_EA_INFORMATION Ea;
         UCHAR Bytes[sizeof(FILE_FULL_EA_INFORMATION) + AFD_PACKET_COMMAND_LENGTH +
-                    sizeof(AFD_CREATE_PACKET) + sizeof(Tcp)];
+                    sizeof(AFD_CREATE_PACKET) + sizeof(LxAfdTcp)];
     } EaBuffer;
     PFILE_FULL_EA_INFORMATION Ea = &EaBuffer.Ea;
     PAFD_CREATE_PACKET Packet;
@@ -386,11 +388,8 @@ LxAfdOpen(
     AFD_INFO Info;
     NTSTATUS Status;
 
-    C_ASSERT(sizeof(Tcp) == sizeof(Udp));
+    C_ASSERT(sizeof(LxAfdTcp) == sizeof(LxAfdUdp));
     *Result = NULL;
-    Status = LxAfdTransportPresent(Datagram ? Udp : Tcp);
-    if (!NT_SUCCESS(Status))
-        return Status;
     Endpoint = ExAllocatePoolWithTag(NonPagedPool, sizeof(*Endpoint), LX_TAG_SOCKET);
     if (Endpoint == NULL)
         return STATUS_INSUFFICIENT_RESOURCES;
@@ -406,8 +405,8 @@ LxAfdOpen(
     Packet = (PAFD_CREATE_PACKET)(Ea->EaName + AFD_PACKET_COMMAND_LENGTH + 1);
     Packet->EndpointFlags = Datagram ? AFD_ENDPOINT_CONNECTIONLESS | AFD_ENDPOINT_MESSAGE_ORIENTED : 0;
     Packet->GroupID = 0;
-    Packet->SizeOfTransportName = sizeof(Tcp) - sizeof(WCHAR);
-    RtlCopyMemory(Packet->TransportName, Datagram ? Udp : Tcp, sizeof(Tcp));
+    Packet->SizeOfTransportName = sizeof(LxAfdTcp) - sizeof(WCHAR);
+    RtlCopyMemory(Packet->TransportName, Datagram ? LxAfdUdp : LxAfdTcp, sizeof(LxAfdTcp));
     Ea->EaValueLength = (USHORT)(sizeof(AFD_CREATE_PACKET) + Packet->SizeOfTransportName);
 
     InitializeObjectAttributes(&Attributes, &AfdName, OBJ_CASE_INSENSITIVE | OBJ_KERNEL_HANDLE,
@@ -449,6 +448,12 @@ LxAfdCreate(
     _In_ PLX_WAIT_QUEUE Queue,
     _Out_ PLX_AFD_ENDPOINT *Endpoint)
 {
+    /* once per socket(2); an accepted endpoint's transport is its listener's */
+    NTSTATUS Status = LxAfdTransportPresent(Datagram ? LxAfdUdp : LxAfdTcp);
+
+    *Endpoint = NULL;
+    if (!NT_SUCCESS(Status))
+        return Status;
     return LxAfdOpen(Datagram, Queue, Endpoint);
 }
 
