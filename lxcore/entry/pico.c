@@ -153,30 +153,16 @@ LxPicoExitProcess(
     KeSetEvent(&Process->ExitEvent, IO_NO_INCREMENT, FALSE);
     LxTraceProcess(Process, LX_TRACE_OFF);
 
-    /* wake a parent blocked in wait4 */
-    {
-        PLX_PROCESS Parent = LxLookupProcess(Process->ParentPid);
-        if (Parent != NULL)
-        {
-            KeSetEvent(&Parent->ChildEvent, IO_NO_INCREMENT, FALSE);
-            /* SIGCHLD, whose default action is to ignore it: posted to a handler, or kept
-             * pending where every thread blocks it (sigwait, signalfd), as Linux never
-             * ignores a blocked signal */
-            if (Parent->Actions.SignalHandlers[17] > 1 || LxSignalBlocked(Parent, 0, 17))
-            {
-                /* si_pid, si_uid, si_status: the exit status or the signal */
-                lx_sigfields Info;
-                BOOLEAN Exited = Process->State == LXSS_PROCESS_EXITED;
+    /* wake a parent blocked in wait4; SIGCHLD with the exit status or the signal */
+    if (Process->State == LXSS_PROCESS_EXITED)
+        LxNotifyParent(Process, LX_CLD_EXITED, Process->ExitStatus);
+    else
+        LxNotifyParent(Process, LX_CLD_KILLED, Process->Signal);
 
-                LxSigFields(&Info, Exited ? 1 /* CLD_EXITED */ : 2 /* CLD_KILLED */,
-                            Process->Pid);
-                Info.word[1] = Process->Cred.User.real;
-                Info.word[2] = Exited ? Process->ExitStatus : Process->Signal;
-                LxSignalProcessInfo(Parent, 17, &Info);
-            }
-            LxDereferenceProcess(Parent);
-        }
-    }
+    /* a session leader's terminal hangs up its foreground group; groups left orphaned with
+     * stopped processes are hung up */
+    LxPtySessionEnds(Process);
+    LxHangUpOrphanedGroups(Process);
 
     /* its children go to init; if it is init's itself, nobody waits for it: it goes now */
     LxOrphanChildren(Process);

@@ -385,6 +385,7 @@ LONG LxCreateInetSocket(_In_ LONG Type, _In_ LONG Protocol, _Out_ PLX_FILE *File
 
 /* pty.c: pseudo-terminals (/dev/ptmx, /dev/pts/N) */
 VOID LxInitializePtys(VOID);
+VOID LxPtySessionEnds(_In_ PLX_PROCESS Leader);
 LONG LxCreatePty(_In_ ULONG StatusFlags, _Out_ PLX_FILE *File);
 LONG LxOpenPtySlave(_In_ PLX_PROCESS Process, _In_ ULONG Index, _In_ ULONG StatusFlags,
                     _In_ BOOLEAN NoCtty, _Out_ PLX_FILE *File);

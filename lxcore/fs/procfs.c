@@ -185,7 +185,8 @@ LxProcComm(
     RtlStringCbCopyNA(Comm, 16, Slash ? Slash + 1 : Name, 15);
 }
 
-/* R for the caller, Z for one that ended and is not reaped, S for the others */
+/* R for the caller, Z for one that ended and is not reaped, T for a stopped one, S for the
+ * others */
 static
 CHAR
 LxProcState(
@@ -193,7 +194,9 @@ LxProcState(
 {
     if (Process == LxCurrentProcess())
         return 'R';
-    return KeReadStateEvent(&Process->ExitEvent) ? 'Z' : 'S';
+    if (KeReadStateEvent(&Process->ExitEvent))
+        return 'Z';
+    return Process->Stopped ? 'T' : 'S';
 }
 
 /* One line of /proc/<pid>/maps */
@@ -291,8 +294,7 @@ LxProcStat(
                        "4294967295 %lu %lu %lu 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 %lu %lu "
                        "%lu %lu %lu 0\n",
                        Process->Pid, Comm, LxProcState(Process), Process->ParentPid,
-                       Process->Pgid ? Process->Pgid : Process->Pid,
-                       Process->Sid ? Process->Sid : Process->Pid, Process->ThreadCount,
+                       LxProcessGroupOf(Process), LxSessionOf(Process), Process->ThreadCount,
                        (ULONG)Process->Layout.ImageReserveStart,
                        (ULONG)Process->Layout.ImageReserveEnd, (ULONG)LX_STACK_TOP,
                        (ULONG)Process->Layout.BrkStart, (ULONG)Process->Layout.ArgStart,
@@ -318,7 +320,8 @@ LxProcStatus(
                        "Pid:\t%lu\nPPid:\t%lu\nTracerPid:\t0\nUid:\t%lu\t%lu\t%lu\t%lu\n"
                        "Gid:\t%lu\t%lu\t%lu\t%lu\nFDSize:\t%lu\nGroups:\t\nThreads:\t%ld\n",
                        Comm, Process->Umask, State,
-                       State == 'R' ? "running" : State == 'Z' ? "zombie" : "sleeping",
+                       State == 'R' ? "running" : State == 'Z' ? "zombie" :
+                       State == 'T' ? "stopped" : "sleeping",
                        Process->Pid, Process->Pid, Process->ParentPid,
                        User->real, User->effective, User->saved, User->fs,
                        Group->real, Group->effective, Group->saved, Group->fs,

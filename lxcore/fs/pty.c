@@ -24,7 +24,6 @@
 #define LX_PTMX_MAJOR       5
 #define LX_PTMX_MINOR       2
 #define LX_SIGWINCH         28
-#define LX_SI_KERNEL        0x80
 
 typedef struct _LX_PTY
 {
@@ -92,32 +91,59 @@ LxPtyDereference(
     ExFreePoolWithTag(Pty, LX_TAG_FILE);
 }
 
-static
-ULONG
-LxSessionOf(
-    _In_ PLX_PROCESS Process)
-{
-    return Process->Sid ? Process->Sid : 1;
-}
+/* LxPtyCheckJob: the call is to start again (its group was sent Sig) */
+#define LX_PTY_RESTART      1
 
-/* A signal of the terminal to its foreground process group (isig, tty_signal_session_leader) */
+/*
+ * Job control (Linux's __tty_check_change): a process of the terminal's session outside its
+ * foreground process group may not read it (Sig SIGTTIN), nor write it under TOSTOP or change
+ * its settings (SIGTTOU). Ignoring or blocking the signal lets it go on (-EIO for a read), so
+ * does an orphaned group (-EIO); otherwise its group gets the signal: stopped there, or with a
+ * handler to run. Returns 0 (go on), -EIO or LX_PTY_RESTART.
+ */
 static
-VOID
-LxPtySignalGroup(
-    _In_ ULONG Pgrp,
+LONG
+LxPtyCheckJob(
+    _In_ PLX_PTY Pty,
     _In_ ULONG Sig)
 {
-    PLX_PROCESS Targets[64];
-    ULONG Count, i;
+    PLX_PROCESS Process = LxCurrentProcess();
+    PLX_THREAD Thread = LxCurrentThread();
+    ULONG Own = LxProcessGroupOf(Process), Session, Pgrp;
 
-    if (Pgrp == 0)
-        return;
-    Count = LxCollectProcesses((LONG)Pgrp, Targets, RTL_NUMBER_OF(Targets));
-    for (i = 0; i < Count; i++)
+    ExAcquireFastMutex(&Pty->Lock);
+    Session = Pty->Session;
+    Pgrp = Pty->Pgrp;
+    ExReleaseFastMutex(&Pty->Lock);
+    if (Session == 0 || Session != LxSessionOf(Process) || Pgrp == 0 || Pgrp == Own)
+        return 0;
+    if (Process->Actions.SignalHandlers[Sig] == 1 /* SIG_IGN */ ||
+        (Thread->SignalMask & (1ULL << (Sig - 1))))
+        return Sig == LX_SIGTTIN ? -LX_EIO : 0;
+    if (LxProcessGroupOrphaned(Own))
+        return -LX_EIO;
+    LxSignalGroup(Own, Sig);
+    return LX_PTY_RESTART;
+}
+
+/* Waits out LxPtyCheckJob: 0 to go on, or what the call returns (-EIO, or a handler's run) */
+static
+LONG
+LxPtyJobControl(
+    _In_ PLX_PTY Pty,
+    _In_ ULONG Sig)
+{
+    PLX_THREAD Thread = LxCurrentThread();
+    LONG Result;
+
+    /* stopped and continued: look again (still in the background: stopped again); a handler
+     * to run: it runs, then the call starts again with SA_RESTART (ERESTARTSYS) */
+    while ((Result = LxPtyCheckJob(Pty, Sig)) == LX_PTY_RESTART)
     {
-        LxSignalProcessAsync(Targets[i], Sig, LX_SI_KERNEL, 0);
-        LxDereferenceProcess(Targets[i]);
+        if (LxPendingSignals(Thread) & ~Thread->SignalMask)
+            return LxInterruptedCall(TRUE);
     }
+    return Result;
 }
 
 /* A transfer's result: the bytes moved, else the error (a signal restarts the call or runs its
@@ -249,7 +275,7 @@ LxPtyTakeControl(
         }
     }
     Pty->Session = Session;
-    Pty->Pgrp = Process->Pgid ? Process->Pgid : Process->Pid;
+    Pty->Pgrp = LxProcessGroupOf(Process);
     ExReleaseFastMutex(&LxPtyListLock);
     return TRUE;
 }
@@ -356,12 +382,16 @@ LxPtyRelease(
     _In_ PLX_FILE File)
 {
     PLX_PTY Pty = LxPtyOf(File);
+    PLX_PROCESS Leader = NULL;
+    ULONG Session = 0, Pgrp = 0;
 
     ExAcquireFastMutex(&Pty->Lock);
     if (LxPtyIsMaster(File))
     {
         /* the slave side hangs up: its reads end, the session loses its terminal */
         Pty->MasterOpen = FALSE;
+        Session = Pty->Session;
+        Pgrp = Pty->Pgrp;
         Pty->Session = 0;
         Pty->Pgrp = 0;
     }
@@ -373,6 +403,61 @@ LxPtyRelease(
     LxWakeWaitQueue(&Pty->SlaveQueue, LX_POLLHUP);
     LxWakeWaitQueue(&Pty->MasterQueue, LX_POLLHUP);
     LxPtyDereference(Pty);
+    if (Session != 0)
+        Leader = LxLookupProcess(Session);
+    if (Leader != NULL)
+    {
+        /* the session leader gets SIGHUP and SIGCONT, its foreground group SIGHUP when it ends
+         * (tty_signal_session_leader, disassociate_ctty) */
+        lx_sigfields Info;
+
+        Leader->TtyOldPgrp = Pgrp;
+        LxSigFields(&Info, LX_SI_KERNEL, 0);
+        LxSendSignal(Leader, LX_SIGHUP, &Info);
+        LxSendSignal(Leader, LX_SIGCONT, &Info);
+        LxDereferenceProcess(Leader);
+    }
+}
+
+/* A session leader ends (disassociate_ctty on exit): its controlling terminal's foreground
+ * group (or the one it had when the terminal hung up) gets SIGHUP, and the session no longer
+ * has the terminal. */
+VOID
+LxPtySessionEnds(
+    _In_ PLX_PROCESS Leader)
+{
+    PLIST_ENTRY Entry;
+    PLX_PTY Pty = NULL;
+    ULONG Pgrp = Leader->TtyOldPgrp;
+
+    if (LxSessionOf(Leader) != Leader->Pid)
+        return;
+    ExAcquireFastMutex(&LxPtyListLock);
+    for (Entry = LxPtyList.Flink; Entry != &LxPtyList; Entry = Entry->Flink)
+    {
+        PLX_PTY Candidate = CONTAINING_RECORD(Entry, LX_PTY, Link);
+
+        if (Candidate->Session == Leader->Pid)
+        {
+            Pty = Candidate;
+            Pty->RefCount++;
+            break;
+        }
+    }
+    ExReleaseFastMutex(&LxPtyListLock);
+    if (Pty != NULL)
+    {
+        ExAcquireFastMutex(&Pty->Lock);
+        if (Pty->Session == Leader->Pid)
+        {
+            Pgrp = Pty->Pgrp;
+            Pty->Session = Pty->Pgrp = 0;
+        }
+        ExReleaseFastMutex(&Pty->Lock);
+        LxPtyDereference(Pty);
+    }
+    if (Pgrp != 0)
+        LxSignalGroup(Pgrp, LX_SIGHUP);
 }
 
 /* The master writes: the terminal's input */
@@ -427,7 +512,7 @@ LxPtmxWrite(
         if (EchoLength != 0)
             LxWakeWaitQueue(&Pty->MasterQueue, LX_POLLIN);
         if (Signal != 0)
-            LxPtySignalGroup(Pgrp, (ULONG)Signal);
+            LxSignalGroup(Pgrp, (ULONG)Signal);
     }
     return LxPtyResult(Done, Result);
 }
@@ -500,6 +585,12 @@ LxPtsWrite(
     LONG Result = 0;
 
     UNREFERENCED_PARAMETER(Position);
+    if (Pty->Ldisc.t.lflag & LX_TOSTOP)
+    {
+        Result = LxPtyJobControl(Pty, LX_SIGTTOU);
+        if (Result != 0)
+            return Result;
+    }
     while (Done < Count)
     {
         ULONG Length = (ULONG)min(Count - Done, sizeof(Chunk)), Taken;
@@ -552,6 +643,9 @@ LxPtsRead(
     UNREFERENCED_PARAMETER(Position);
     if (Count == 0)
         return 0;
+    Result = LxPtyJobControl(Pty, LX_SIGTTIN);
+    if (Result != 0)
+        return Result;
     for (;;)
     {
         ULONG Taken, Min, Time;
@@ -684,6 +778,14 @@ LxPtyIoctl(
     }
     if ((Cmd == LX_TIOCGPTN || Cmd == LX_TIOCSPTLCK) && !LxPtyIsMaster(File))
         return -LX_ENOTTY;
+    if (Cmd == LX_TCSETS || Cmd == LX_TCSETSW || Cmd == LX_TCSETSF || Cmd == LX_TIOCSPGRP ||
+        Cmd == LX_TCFLSH || Cmd == LX_TCXONC)
+    {
+        /* changing the terminal from the background (tty_check_change) */
+        Result = LxPtyJobControl(Pty, LX_SIGTTOU);
+        if (Result != 0)
+            return Result == -LX_EIO && Cmd == LX_TIOCSPGRP ? -LX_ENOTTY : Result;
+    }
 
     ExAcquireFastMutex(&Pty->Lock);
     switch (Cmd)
@@ -766,7 +868,7 @@ LxPtyIoctl(
     LxWakeWaitQueue(&Pty->SlaveQueue, 0);
     LxWakeWaitQueue(&Pty->MasterQueue, 0);
     if (Winch)
-        LxPtySignalGroup(Pgrp, LX_SIGWINCH);
+        LxSignalGroup(Pgrp, LX_SIGWINCH);
     switch (Cmd)
     {
         case LX_TCGETS:

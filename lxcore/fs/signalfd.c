@@ -17,7 +17,6 @@
 
 #define LX_SI_TIMER     (-2)
 #define LX_SI_SIGIO     (-5)
-#define LX_SIGCHLD      17
 #define LX_SIGPOLL      29
 
 typedef struct _LX_SIGNALFD

@@ -125,7 +125,7 @@ LxStreamTtyIoctl(
         }
         case LX_TIOCGPGRP:
         {
-            ULONG Pgrp = Process->Pgid ? Process->Pgid : Process->Pid;
+            ULONG Pgrp = LxProcessGroupOf(Process);
             return LxCopyToUser(Arg, &Pgrp, sizeof(Pgrp));
         }
         default:

@@ -127,7 +127,7 @@ LONG NTAPI LxSysWrite(ULONG Fd, const CHAR *Buf, SIZE_T Count);
 LONG NTAPI LxSysOpen(const CHAR *Filename, LONG Flags, LX_UMODE Mode);
 /* 6 close (fs, implemented): Linux sys_close */
 LONG NTAPI LxSysClose(ULONG Fd);
-/* 7 waitpid (process, partial): Linux sys_waitpid */
+/* 7 waitpid (process, implemented): Linux sys_waitpid */
 LONG NTAPI LxSysWaitpid(LX_PID Pid, LONG *StatAddr, LONG Options);
 /* 8 creat (fs, partial): Linux sys_creat */
 LONG NTAPI LxSysCreat(const CHAR *Pathname, LX_UMODE Mode);
@@ -377,7 +377,7 @@ LONG NTAPI LxSysDeleteModule(const CHAR *NameUser, ULONG Flags);
 LONG NTAPI LxSysGetKernelSyms(VOID);
 /* 131 quotactl (fs, enosys): Linux sys_quotactl */
 LONG NTAPI LxSysQuotactl(ULONG Cmd, const CHAR *Special, LX_QID Id, VOID *Addr);
-/* 132 getpgid (process, partial): Linux sys_getpgid */
+/* 132 getpgid (process, implemented): Linux sys_getpgid */
 LONG NTAPI LxSysGetpgid(LX_PID Pid);
 /* 133 fchdir (fs, implemented): Linux sys_fchdir */
 LONG NTAPI LxSysFchdir(ULONG Fd);
@@ -675,7 +675,7 @@ LONG NTAPI LxSysMqNotify(LX_MQD Mqdes, const LX_SIGEVENT *Notification);
 LONG NTAPI LxSysMqGetsetattr(LX_MQD Mqdes, const LX_MQ_ATTR *Mqstat, LX_MQ_ATTR *Omqstat);
 /* 283 kexec_load (misc, enosys): Linux sys_kexec_load */
 LONG NTAPI LxSysKexecLoad(ULONG_PTR Entry, ULONG_PTR NrSegments, LX_KEXEC_SEGMENT *Segments, ULONG_PTR Flags);
-/* 284 waitid (process, enosys): Linux sys_waitid */
+/* 284 waitid (process, partial): Linux sys_waitid */
 LONG NTAPI LxSysWaitid(LONG Which, LX_PID Pid, LX_SIGINFO *Infop, LONG Options, LX_RUSAGE *Ru);
 /* 286 add_key (misc, enosys): Linux sys_add_key */
 LONG NTAPI LxSysAddKey(const CHAR *Type, const CHAR *Description, const VOID *Payload, SIZE_T Plen, LX_KEY_SERIAL Destringid);

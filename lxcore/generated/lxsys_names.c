@@ -14,7 +14,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "write",                     3, LXSYS_STATUS_IMPLEMENTED, "dbu" }, /* 4 */
     { "open",                      3, LXSYS_STATUS_PARTIAL, "sxo" }, /* 5 */
     { "close",                     1, LXSYS_STATUS_IMPLEMENTED, "d" }, /* 6 */
-    { "waitpid",                   3, LXSYS_STATUS_PARTIAL, "dpx" }, /* 7 */
+    { "waitpid",                   3, LXSYS_STATUS_IMPLEMENTED, "dpx" }, /* 7 */
     { "creat",                     2, LXSYS_STATUS_PARTIAL, "so" }, /* 8 */
     { "link",                      2, LXSYS_STATUS_PARTIAL, "ss" }, /* 9 */
     { "unlink",                    1, LXSYS_STATUS_PARTIAL, "s" }, /* 10 */
@@ -139,7 +139,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "delete_module",             2, LXSYS_STATUS_ENOSYS, "sx" }, /* 129 */
     { "get_kernel_syms",           0, LXSYS_STATUS_ENOSYS, "" }, /* 130 */
     { "quotactl",                  4, LXSYS_STATUS_ENOSYS, "xsup" }, /* 131 */
-    { "getpgid",                   1, LXSYS_STATUS_PARTIAL, "d" }, /* 132 */
+    { "getpgid",                   1, LXSYS_STATUS_IMPLEMENTED, "d" }, /* 132 */
     { "fchdir",                    1, LXSYS_STATUS_IMPLEMENTED, "d" }, /* 133 */
     { "bdflush",                   0, LXSYS_STATUS_ENOSYS, "" }, /* 134 */
     { "sysfs",                     3, LXSYS_STATUS_ENOSYS, "xxx" }, /* 135 */
@@ -291,7 +291,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "mq_notify",                 2, LXSYS_STATUS_ENOSYS, "dp" }, /* 281 */
     { "mq_getsetattr",             3, LXSYS_STATUS_ENOSYS, "dpp" }, /* 282 */
     { "kexec_load",                4, LXSYS_STATUS_ENOSYS, "uupx" }, /* 283 */
-    { "waitid",                    5, LXSYS_STATUS_ENOSYS, "ddpxp" }, /* 284 */
+    { "waitid",                    5, LXSYS_STATUS_PARTIAL, "ddpxp" }, /* 284 */
     { NULL,                        0, LXSYS_STATUS_UNASSIGNED, "" }, /* 285 */
     { "add_key",                   5, LXSYS_STATUS_ENOSYS, "sspud" }, /* 286 */
     { "request_key",               4, LXSYS_STATUS_ENOSYS, "sssd" }, /* 287 */

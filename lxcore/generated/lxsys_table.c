@@ -292,7 +292,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 281 mq_notify */
     (ULONG_PTR)LxSysEnosys,                     /* 282 mq_getsetattr */
     (ULONG_PTR)LxSysEnosys,                     /* 283 kexec_load */
-    (ULONG_PTR)LxSysEnosys,                     /* 284 waitid */
+    (ULONG_PTR)LxSysWaitid,                     /* 284 waitid */
     (ULONG_PTR)LxSysEnosys,                     /* 285 (unassigned) */
     (ULONG_PTR)LxSysEnosys,                     /* 286 add_key */
     (ULONG_PTR)LxSysEnosys,                     /* 287 request_key */
@@ -747,7 +747,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 281 mq_notify */
     0,   /* 282 mq_getsetattr */
     0,   /* 283 kexec_load */
-    0,   /* 284 waitid */
+    20,  /* 284 waitid */
     0,   /* 285 (unassigned) */
     0,   /* 286 add_key */
     0,   /* 287 request_key */

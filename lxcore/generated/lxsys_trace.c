@@ -4732,9 +4732,25 @@ LxTraceKexecLoad(VOID)
 static
 LONG
 NTAPI
-LxTraceWaitid(VOID)
+LxTraceWaitid(LONG Which, LX_PID Pid, LX_SIGINFO *Infop, LONG Options, LX_RUSAGE *Ru)
 {
-    return LxTraceEnosys(284);
+    ULONG_PTR TraceArgs[5] = { (ULONG_PTR)Which, (ULONG_PTR)Pid, (ULONG_PTR)Infop, (ULONG_PTR)Options, (ULONG_PTR)Ru };
+    LX_TRACE_CALL TraceCall;
+    LONG TraceResult;
+
+    if (!LxTraceEnter(284, TraceArgs, &TraceCall))
+        return LxSysWaitid(Which, Pid, Infop, Options, Ru);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysWaitid(Which, Pid, Infop, Options, Ru);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
+    LxTraceLeave(&TraceCall, TraceResult);
+    return TraceResult;
 }
 
 /* 285 (unassigned) */

@@ -355,7 +355,7 @@ LxFork(
     PLX_THREAD ParentThread = LxCurrentThread(), ChildThread = NULL;
     PS_PICO_PROCESS_ATTRIBUTES ProcessAttributes;
     PS_PICO_THREAD_ATTRIBUTES ThreadAttributes;
-    HANDLE ChildHandle = NULL, ThreadHandle;
+    HANDLE ChildHandle = NULL;
     PKTRAP_FRAME TrapFrame;
     PLIST_ENTRY Entry;
     PUCHAR Buffer = NULL;
@@ -491,7 +491,7 @@ LxFork(
     InterlockedIncrement(&Child->ThreadCount);
     LxRegisterThread(ChildThread);
     /* the child continues with a copy of the caller's FPU state */
-    Status = LxCreatePicoThread(&ThreadAttributes, TRUE, &ThreadHandle);
+    Status = LxStartThread(&ThreadAttributes, TRUE);
     if (!NT_SUCCESS(Status))
     {
         LxUnregisterThread(ChildThread);
@@ -506,7 +506,6 @@ LxFork(
         LxRemoveProcess(Child);     /* drops the table's (last) reference */
         return -LX_EAGAIN;
     }
-    ZwClose(ThreadHandle);
     ZwClose(ChildHandle);
     ExFreePoolWithTag(Buffer, LX_TAG_TEMP);
     if (Flags & LX_CLONE_VFORK)

@@ -450,7 +450,7 @@ LxLoadElf(
     PS_PICO_CREATE_INFO CreateInfo;
     LX_PREPARED_IMAGE Prepared;
     UNICODE_STRING BaseName;
-    HANDLE ProcessHandle = NULL, ThreadHandle = NULL;
+    HANDLE ProcessHandle = NULL;
     PLX_THREAD Thread = NULL;
     NTSTATUS Status;
     LONG Result;
@@ -519,7 +519,7 @@ LxLoadElf(
     LxRegisterThread(Thread);
     /* i386 ELF entry: EDX = a function for atexit (none), everything else zero; Linux's
      * initial FPU state */
-    Status = LxCreatePicoThread(&ThreadAttributes, FALSE, &ThreadHandle);
+    Status = LxStartThread(&ThreadAttributes, FALSE);
     if (!NT_SUCCESS(Status))
     {
         LxUnregisterThread(Thread);
@@ -531,7 +531,6 @@ LxLoadElf(
         Result = -LX_ENOMEM;
         goto Cleanup;
     }
-    ZwClose(ThreadHandle);
     DbgPrint("lxss: process %lu started: %wZ, entry 0x%08lx, esp 0x%08lx\n",
              LxProcess->Pid, ImagePath, Prepared.Entry, Prepared.Stack.esp);
     Result = 0;

@@ -130,7 +130,16 @@ typedef struct _LX_PROCESS
     UCHAR Traced;               /* LX_TRACE_*: its system calls are traced (LxTraceProcess) */
     PVOID TraceRecord;          /* LX_TRACE_RECORD: its last calls (entry/trace.c) */
     BOOLEAN Orphaned;           /* its parent ended: "init" reaps it when it ends (LxProcessLock) */
-    KEVENT ChildEvent;          /* notification: a child exited (wait4) */
+    KEVENT ChildEvent;          /* notification: a child exited, stopped or continued (wait4) */
+
+    /* job control (jobctl.c, under LxJobLock): the process is stopped by StopSignal, its
+     * threads suspended; JobReport is what its parent's wait has yet to be told of a stop or
+     * a continue (LX_JOB_REPORT_*, changed with interlocked operations) */
+    BOOLEAN Stopped;
+    ULONG StopSignal;
+    LONG JobReport;
+    ULONG TtyOldPgrp;           /* a session leader whose terminal hung up: the foreground
+                                   group then, sent SIGHUP when the leader ends (fs/pty.c) */
 
     /* a vfork-style child (vfork, clone CLONE_VFORK): its parent's thread waits for
      * VforkDone, set when the child execs or ends; with CLONE_VM and a single-threaded
@@ -213,6 +222,7 @@ typedef struct _LX_THREAD
     KEVENT SignalEvent;         /* synchronization: a signal was posted to the thread */
     PETHREAD NtThread;          /* set by LxCurrentThread in the thread itself */
     BOOLEAN SignalApcArmed;     /* a signal APC is queued (under LxSignalLock) */
+    BOOLEAN StopSuspended;      /* suspended by a stop (jobctl.c), under LxSignalLock */
     BOOLEAN EnteredHandler;     /* LxInterruptedCall(WithMask) set up a handler's frame: its
                                    positive result is the signal, not the call's (cleared by
                                    whoever asks: sys/net.c) */
@@ -253,7 +263,18 @@ typedef struct _LX_TRACE_ROUTINES
 VOID LxSetTraceRoutines(_In_ const LX_TRACE_ROUTINES *Routines);
 VOID LxTraceProcess(_In_ PLX_PROCESS Process, _In_ UCHAR Mode);
 BOOLEAN LxProcessIsOrphan(_In_ PLX_PROCESS Process);
-PLX_PROCESS LxFindExitedChild(_In_ ULONG ParentPid, _In_ LONG Pid, _Out_ PBOOLEAN HaveChildren);
+ULONG LxProcessGroupOf(_In_ PLX_PROCESS Process);     /* its pgid (0 recorded: its pid) */
+ULONG LxSessionOf(_In_ PLX_PROCESS Process);          /* its sid (0 recorded: 1, init's) */
+BOOLEAN LxProcessGroupOrphaned(_In_ ULONG Pgid);
+BOOLEAN LxProcessGroupStopped(_In_ ULONG Pgid);
+ULONG LxChildGroups(_In_ PLX_PROCESS Parent, _Out_writes_(Max) PULONG Groups, _In_ ULONG Max);
+/* wait4/waitid: what a child has to report (LX_WAIT_EXITED, or LX_JOB_REPORT_*) */
+#define LX_WAIT_EXITED          0x04    /* = WEXITED: it ended */
+#define LX_JOB_REPORT_STOPPED   0x02    /* = WSTOPPED: a stop not yet reported */
+#define LX_JOB_REPORT_CONTINUED 0x08    /* = WCONTINUED: a continue not yet reported */
+#define LX_WAIT_NOWAIT          0x01000000  /* = WNOWAIT: report, leave it reportable */
+PLX_PROCESS LxFindWaitableChild(_In_ ULONG ParentPid, _In_ LONG Pid, _In_ ULONG Options,
+                                _Out_ PULONG Report, _Out_ PBOOLEAN HaveChildren);
 NTSTATUS LxCreateProcessFromRequest(_In_ PLXSS_CREATE_PROCESS_IN Request,
                                     _In_ ULONG RequestLength,
                                     _In_ KPROCESSOR_MODE RequestorMode,
@@ -364,6 +385,34 @@ LONG LxSigtimedwait(_In_ ULONG_PTR Uthese, _In_ ULONG_PTR Uinfo, _In_ ULONG_PTR 
 LONG LxSignalSelfInfo(_In_ LONG Sig, _In_ const lx_sigfields *Info, _In_ LONG SyscallResult);
 VOID LxSenderFields(_Out_ lx_sigfields *Info, _In_ LONG Code);
 LONG LxSignalSelfWithResult(_In_ LONG Sig, _In_ LONG Code, _In_ LONG SyscallResult);
+LONG LxSendSignal(_In_ PLX_PROCESS Target, _In_ ULONG Sig, _In_ const lx_sigfields *Info);
+VOID LxDiscardSignals(_In_ PLX_PROCESS Process, _In_ ULONGLONG Set);
+VOID LxRecordThreadObject(_In_ PLX_THREAD Thread, _In_ HANDLE ThreadHandle);
+ULONG LxCollectStopThreads(_In_ PLX_PROCESS Process, _In_ BOOLEAN Stop,
+                           _Out_writes_(Max) PETHREAD *Out, _In_ ULONG Max);
+
+/* jobctl.c: stopping and continuing processes (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU, SIGCONT) */
+#define LX_SIGHUP           1
+#define LX_SIGCHLD          17
+#define LX_SIGCONT          18
+#define LX_SIGSTOP          19
+#define LX_SIGTSTP          20
+#define LX_SIGTTIN          21
+#define LX_SIGTTOU          22
+#define LX_STOP_SIGNALS     ((1ULL << (LX_SIGSTOP - 1)) | (1ULL << (LX_SIGTSTP - 1)) | \
+                             (1ULL << (LX_SIGTTIN - 1)) | (1ULL << (LX_SIGTTOU - 1)))
+#define LX_CLD_EXITED       1   /* si_code of SIGCHLD and waitid */
+#define LX_CLD_KILLED       2
+#define LX_CLD_STOPPED      5
+#define LX_CLD_CONTINUED    6
+VOID LxInitializeJobControl(VOID);
+BOOLEAN LxSignalStops(_In_ ULONG Sig);
+VOID LxPrepareSignal(_In_ PLX_PROCESS Process, _In_ ULONG Sig);
+VOID LxStopProcess(_In_ PLX_PROCESS Process, _In_ ULONG Sig);
+VOID LxContinueProcess(_In_ PLX_PROCESS Process);
+VOID LxNotifyParent(_In_ PLX_PROCESS Child, _In_ LONG Code, _In_ ULONG Status);
+VOID LxSignalGroup(_In_ ULONG Pgrp, _In_ ULONG Sig);
+VOID LxHangUpOrphanedGroups(_In_ PLX_PROCESS Process);
 
 /* fork.c */
 LONG LxFork(_In_ ULONG Flags, _In_ ULONG_PTR Newsp, _In_opt_ LONG *ParentTidptr,
@@ -405,6 +454,7 @@ PLX_THREAD LxAllocateCloneThread(_In_ PLX_PROCESS Process, _In_ PLX_THREAD Paren
                                  _In_ BOOLEAN CopyAltStack, _In_ ULONG_PTR ClearChildTid);
 VOID LxThreadAttributesFromTrap(_Out_ PPS_PICO_THREAD_ATTRIBUTES Attributes, _In_ PKTRAP_FRAME TrapFrame,
                                 _In_ HANDLE Process, _In_ ULONG_PTR Newsp, _In_ PVOID Context);
+NTSTATUS LxStartThread(_Inout_ PPS_PICO_THREAD_ATTRIBUTES Attributes, _In_ BOOLEAN Inherit);
 VOID LxInitializeFutexes(VOID);
 VOID LxFutexThreadExit(_In_ PLX_THREAD Thread);
 VOID LxFutexRobustExit(_In_ PLX_THREAD Thread);

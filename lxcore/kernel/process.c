@@ -124,7 +124,7 @@ LxCollectProcesses(
     for (Entry = LxProcessList.Flink; Entry != &LxProcessList && Count < Max; Entry = Entry->Flink)
     {
         PLX_PROCESS Process = CONTAINING_RECORD(Entry, LX_PROCESS, Link);
-        ULONG Group = Process->Pgid ? Process->Pgid : Process->Pid;
+        ULONG Group = LxProcessGroupOf(Process);
 
         if (KeReadStateEvent(&Process->ExitEvent))
             continue;
@@ -326,35 +326,172 @@ LxInsertProcess(
     ExReleaseFastMutex(&LxProcessLock);
 }
 
-/* wait4: finds a child of ParentPid matching Pid (-1 or <= 0: any) that has exited, and
- * reports whether any matching child exists at all. Returns the exited child referenced. */
+/* A process's group and session: one that never called setpgid/setsid is in the group of its
+ * own pid and in init's session (1). */
+ULONG
+LxProcessGroupOf(
+    _In_ PLX_PROCESS Process)
+{
+    return Process->Pgid ? Process->Pgid : Process->Pid;
+}
+
+ULONG
+LxSessionOf(
+    _In_ PLX_PROCESS Process)
+{
+    return Process->Sid ? Process->Sid : 1;
+}
+
+/* The live process Pid, not referenced (under LxProcessLock) */
+static
 PLX_PROCESS
-LxFindExitedChild(
+LxFindProcessLocked(
+    _In_ ULONG Pid)
+{
+    PLIST_ENTRY Entry;
+
+    for (Entry = LxProcessList.Flink; Entry != &LxProcessList; Entry = Entry->Flink)
+    {
+        PLX_PROCESS Process = CONTAINING_RECORD(Entry, LX_PROCESS, Link);
+
+        if (Process->Pid == Pid && !KeReadStateEvent(&Process->ExitEvent))
+            return Process;
+    }
+    return NULL;
+}
+
+/* Whether process group Pgid is orphaned: no live member has its parent in another group of
+ * the same session (Linux's will_become_orphaned_pgrp; init, pid 1 here the launcher, is no
+ * such parent). Job-control stops (SIGTSTP, SIGTTIN, SIGTTOU) never reach such a group, as
+ * nobody would continue it. */
+BOOLEAN
+LxProcessGroupOrphaned(
+    _In_ ULONG Pgid)
+{
+    PLIST_ENTRY Entry;
+    BOOLEAN Orphaned = TRUE;
+
+    ExAcquireFastMutex(&LxProcessLock);
+    for (Entry = LxProcessList.Flink; Orphaned && Entry != &LxProcessList; Entry = Entry->Flink)
+    {
+        PLX_PROCESS Process = CONTAINING_RECORD(Entry, LX_PROCESS, Link);
+        PLX_PROCESS Parent;
+
+        if (LxProcessGroupOf(Process) != Pgid || KeReadStateEvent(&Process->ExitEvent) ||
+            Process->ParentPid <= 1)
+            continue;
+        Parent = LxFindProcessLocked(Process->ParentPid);
+        if (Parent != NULL && LxProcessGroupOf(Parent) != Pgid &&
+            LxSessionOf(Parent) == LxSessionOf(Process))
+        {
+            Orphaned = FALSE;
+        }
+    }
+    ExReleaseFastMutex(&LxProcessLock);
+    return Orphaned;
+}
+
+/* Whether a live process of group Pgid is stopped (has_stopped_jobs) */
+BOOLEAN
+LxProcessGroupStopped(
+    _In_ ULONG Pgid)
+{
+    PLIST_ENTRY Entry;
+    BOOLEAN Stopped = FALSE;
+
+    ExAcquireFastMutex(&LxProcessLock);
+    for (Entry = LxProcessList.Flink; !Stopped && Entry != &LxProcessList; Entry = Entry->Flink)
+    {
+        PLX_PROCESS Process = CONTAINING_RECORD(Entry, LX_PROCESS, Link);
+
+        Stopped = LxProcessGroupOf(Process) == Pgid && Process->Stopped &&
+                  !KeReadStateEvent(&Process->ExitEvent);
+    }
+    ExReleaseFastMutex(&LxProcessLock);
+    return Stopped;
+}
+
+/* The groups of Parent's live children that are not its own, each once, at most Max */
+ULONG
+LxChildGroups(
+    _In_ PLX_PROCESS Parent,
+    _Out_writes_(Max) PULONG Groups,
+    _In_ ULONG Max)
+{
+    PLIST_ENTRY Entry;
+    ULONG Count = 0, i;
+
+    ExAcquireFastMutex(&LxProcessLock);
+    for (Entry = LxProcessList.Flink; Count < Max && Entry != &LxProcessList; Entry = Entry->Flink)
+    {
+        PLX_PROCESS Process = CONTAINING_RECORD(Entry, LX_PROCESS, Link);
+        ULONG Group = LxProcessGroupOf(Process);
+
+        if (Process->ParentPid != Parent->Pid || KeReadStateEvent(&Process->ExitEvent) ||
+            Group == LxProcessGroupOf(Parent) || LxSessionOf(Process) != LxSessionOf(Parent))
+            continue;
+        for (i = 0; i < Count && Groups[i] != Group; i++)
+            ;
+        if (i == Count)
+            Groups[Count++] = Group;
+    }
+    ExReleaseFastMutex(&LxProcessLock);
+    return Count;
+}
+
+/*
+ * wait4/waitid: the first child of ParentPid matching Pid (> 0: that pid; -1: any; < -1: one
+ * in group -Pid) with something Options asks for: LX_WAIT_EXITED, it ended;
+ * LX_JOB_REPORT_STOPPED, a stop it is still in, or LX_JOB_REPORT_CONTINUED, a continue,
+ * neither reported yet (now reported, unless LX_WAIT_NOWAIT). Returns it referenced, what it
+ * reports in *Report, and whether any child matches at all in *HaveChildren.
+ */
+PLX_PROCESS
+LxFindWaitableChild(
     _In_ ULONG ParentPid,
     _In_ LONG Pid,
+    _In_ ULONG Options,
+    _Out_ PULONG Report,
     _Out_ PBOOLEAN HaveChildren)
 {
     PLIST_ENTRY Entry;
     PLX_PROCESS Found = NULL;
 
     *HaveChildren = FALSE;
+    *Report = 0;
     ExAcquireFastMutex(&LxProcessLock);
     for (Entry = LxProcessList.Flink; Entry != &LxProcessList; Entry = Entry->Flink)
     {
         PLX_PROCESS Process = CONTAINING_RECORD(Entry, LX_PROCESS, Link);
+        LONG Job;
 
         if (Process->ParentPid != ParentPid || (Pid > 0 && Process->Pid != (ULONG)Pid))
             continue;
-        /* Pid < -1: a child in process group -Pid */
-        if (Pid < -1 && (Process->Pgid ? Process->Pgid : Process->Pid) != (ULONG)-Pid)
+        if (Pid < -1 && LxProcessGroupOf(Process) != (ULONG)-Pid)
             continue;
         *HaveChildren = TRUE;
         if (KeReadStateEvent(&Process->ExitEvent))
         {
-            LxReferenceProcess(Process);
-            Found = Process;
-            break;
+            if (!(Options & LX_WAIT_EXITED))
+                continue;
+            *Report = LX_WAIT_EXITED;
         }
+        else
+        {
+            /* taken unless a continue or a stop replaced it meanwhile (then again) */
+            do
+            {
+                Job = Process->JobReport & (LONG)Options &
+                      (LX_JOB_REPORT_STOPPED | LX_JOB_REPORT_CONTINUED);
+            } while (Job != 0 && !(Options & LX_WAIT_NOWAIT) &&
+                     InterlockedCompareExchange(&Process->JobReport, 0, Job) != Job);
+            if (Job == 0)
+                continue;
+            *Report = (ULONG)Job;
+        }
+        LxReferenceProcess(Process);
+        Found = Process;
+        break;
     }
     ExReleaseFastMutex(&LxProcessLock);
     return Found;

@@ -42,6 +42,8 @@ typedef lx_sigcontext LX_SIGCONTEXT, *PLX_SIGCONTEXT;
 
 C_ASSERT(sizeof(LX_SIGCONTEXT) == LX_SIGCONTEXT_SIZE);
 
+/* Whether a signal with no handler ends the process (the others are ignored, or stop it:
+ * LxSignalStops, or continue it: SIGCONT) */
 static
 BOOLEAN
 LxSignalKillsByDefault(
@@ -49,17 +51,13 @@ LxSignalKillsByDefault(
 {
     switch (Sig)
     {
-        case 17: /* SIGCHLD */
-        case 18: /* SIGCONT */
-        case 19: /* SIGSTOP: no job control, nothing to stop for */
-        case 20: /* SIGTSTP */
-        case 21: /* SIGTTIN */
-        case 22: /* SIGTTOU */
+        case LX_SIGCHLD:
+        case LX_SIGCONT:
         case 23: /* SIGURG */
         case 28: /* SIGWINCH */
             return FALSE;
         default:
-            return TRUE;
+            return !LxSignalStops(Sig);
     }
 }
 
@@ -110,6 +108,55 @@ LxTerminateBySignal(
     Pause.QuadPart = -10 * 10000LL;     /* 10 ms */
     while (!PsIsThreadTerminating(PsGetCurrentThread()))
         KeDelayExecutionThread(KernelMode, FALSE, &Pause);
+}
+
+/*
+ * Sends Sig with the siginfo Info to the process Target, as Linux's send_signal and
+ * complete_signal: SIGCONT continues it and stop signals cancel a pending SIGCONT
+ * (LxPrepareSignal), whatever its disposition; a handled signal, or one every thread blocks,
+ * is posted (it runs when a thread next returns to user mode or leaves an interruptible
+ * wait), and so is any but SIGKILL sent to a stopped process; with no handler a stop signal
+ * stops the whole process now (not SIGTSTP, SIGTTIN or SIGTTOU in an orphaned group), a fatal
+ * one ends it now. At PASSIVE_LEVEL,
+ * holding no lock: Target may be the caller's own process (a terminal's signal to its group).
+ * 0 or -EAGAIN.
+ */
+LONG
+LxSendSignal(
+    _In_ PLX_PROCESS Target,
+    _In_ ULONG Sig,
+    _In_ const lx_sigfields *Info)
+{
+    LONG Result;
+
+    if (Sig == 0 || Target->Process == NULL || KeReadStateEvent(&Target->ExitEvent))
+        return 0;
+    LxPrepareSignal(Target, Sig);
+    if (!LxSignalWouldRun(Target, Sig))
+        return 0;
+    /* a stopped process takes it when continued (a fatal one too, Linux's complete_signal:
+     * no thread wants it); only SIGKILL ends it stopped */
+    if (Sig != LX_SIGKILL && (Target->Actions.SignalHandlers[Sig] > LX_SIG_IGN ||
+                              Target->Stopped || LxSignalBlocked(Target, 0, Sig)))
+    {
+        Result = LxSignalProcessInfo(Target, Sig, Info);
+        return Result == -LX_ESRCH ? 0 : Result;
+    }
+    if (LxSignalStops(Sig))
+    {
+        if (Sig == LX_SIGSTOP || !LxProcessGroupOrphaned(LxProcessGroupOf(Target)))
+            LxStopProcess(Target, Sig);
+        return 0;
+    }
+    if (Target == LxCurrentProcess())
+    {
+        LxTerminateBySignal(Target, Sig);   /* ends this thread on its way out */
+        return 0;
+    }
+    if (Target->Signal == 0 && !Target->ExitRequested)
+        Target->Signal = Sig;
+    LxPicoRoutines.TerminateProcess(Target->Process, (NTSTATUS)(0xC0000000 | Sig));
+    return 0;
 }
 
 static
@@ -186,6 +233,14 @@ LxDeliverSignalInfo(
     ULONG_PTR Sp, FrameAddress, FpAddress;
     ULONG Size;
 
+    if (Handler == LX_SIG_DFL && LxSignalStops(Sig))
+    {
+        /* the whole process stops here, this thread last, until SIGCONT or SIGKILL; SIGTSTP,
+         * SIGTTIN and SIGTTOU do nothing to an orphaned process group (Linux's get_signal) */
+        if (Sig == LX_SIGSTOP || !LxProcessGroupOrphaned(LxProcessGroupOf(Process)))
+            LxStopProcess(Process, Sig);
+        return LX_SIGNAL_IGNORED;
+    }
     if (Handler == LX_SIG_IGN || (Handler == LX_SIG_DFL && !LxSignalKillsByDefault(Sig)))
         return LX_SIGNAL_IGNORED;
     if (Handler == LX_SIG_DFL)
@@ -406,6 +461,85 @@ LxInitializeSignals(VOID)
 {
     KeInitializeSpinLock(&LxSignalLock);
     InitializeListHead(&LxThreadList);
+    LxInitializeJobControl();
+}
+
+/* Records the ETHREAD of a thread just created (ThreadHandle) in its LX_THREAD, unless the
+ * thread already ended: its LX_THREAD is then freed or about to be (ExitThread callback), and
+ * it is looked at only under LxSignalLock, which LxUnregisterThread takes first. */
+VOID
+LxRecordThreadObject(
+    _In_ PLX_THREAD Thread,
+    _In_ HANDLE ThreadHandle)
+{
+    PETHREAD NtThread;
+    KIRQL Irql;
+
+    if (!NT_SUCCESS(ObReferenceObjectByHandle(ThreadHandle, 0, *PsThreadType, KernelMode,
+                                              (PVOID *)&NtThread, NULL)))
+        return;
+    KeAcquireSpinLock(&LxSignalLock, &Irql);
+    if (!PsIsThreadTerminating(NtThread) && Thread->NtThread == NULL &&
+        LxPicoRoutines.GetThreadContext(NtThread) == Thread)
+    {
+        Thread->NtThread = NtThread;
+    }
+    KeReleaseSpinLock(&LxSignalLock, Irql);
+    ObDereferenceObject(NtThread);
+}
+
+/*
+ * The NT threads of Process, referenced, at most Max: Stop, those a stop has not suspended
+ * yet, now marked as suspended by it; otherwise those it suspended, now unmarked. Called
+ * until it returns 0 (jobctl.c, under LxJobLock).
+ */
+ULONG
+LxCollectStopThreads(
+    _In_ PLX_PROCESS Process,
+    _In_ BOOLEAN Stop,
+    _Out_writes_(Max) PETHREAD *Out,
+    _In_ ULONG Max)
+{
+    PLIST_ENTRY Entry;
+    ULONG Count = 0;
+    KIRQL Irql;
+
+    KeAcquireSpinLock(&LxSignalLock, &Irql);
+    for (Entry = LxThreadList.Flink; Entry != &LxThreadList && Count < Max; Entry = Entry->Flink)
+    {
+        PLX_THREAD Thread = CONTAINING_RECORD(Entry, LX_THREAD, SignalLink);
+
+        if (Thread->Process != Process || Thread->NtThread == NULL ||
+            Thread->StopSuspended != !Stop)
+            continue;
+        Thread->StopSuspended = Stop;
+        ObReferenceObject(Thread->NtThread);
+        Out[Count++] = Thread->NtThread;
+    }
+    KeReleaseSpinLock(&LxSignalLock, Irql);
+    return Count;
+}
+
+/* Drops the signals of Set pending for Process or any of its threads (a SIGCONT drops the
+ * stop signals, a stop signal SIGCONT: Linux's prepare_signal) */
+VOID
+LxDiscardSignals(
+    _In_ PLX_PROCESS Process,
+    _In_ ULONGLONG Set)
+{
+    PLIST_ENTRY Entry;
+    KIRQL Irql;
+
+    KeAcquireSpinLock(&LxSignalLock, &Irql);
+    LxFreeSigEntries(Process, lx_sigpending_discard(&Process->SharedPending, Set));
+    for (Entry = LxThreadList.Flink; Entry != &LxThreadList; Entry = Entry->Flink)
+    {
+        PLX_THREAD Thread = CONTAINING_RECORD(Entry, LX_THREAD, SignalLink);
+
+        if (Thread->Process == Process)
+            LxFreeSigEntries(Process, lx_sigpending_discard(&Thread->Pending, Set));
+    }
+    KeReleaseSpinLock(&LxSignalLock, Irql);
 }
 
 VOID
@@ -795,7 +929,9 @@ LxSignalWouldRun(
     Handler = Process->Actions.SignalHandlers[Sig];
     if (Sig == LX_SIGKILL)
         return TRUE;
-    return Handler != LX_SIG_IGN && !(Handler == LX_SIG_DFL && !LxSignalKillsByDefault(Sig));
+    if (Handler == LX_SIG_DFL)
+        return LxSignalKillsByDefault(Sig) || LxSignalStops(Sig);
+    return Handler != LX_SIG_IGN;
 }
 
 /* The lowest pending signal the thread does not block, 0 if none; pending signals whose
@@ -955,6 +1091,14 @@ LxInterruptedCall(
         Thread->EnteredHandler = TRUE;
         return (LONG)Sig;
     }
+    /* no handler ran: the signal stopped the process, now continued; Linux restarts the call
+     * then, but for those that end with EINTR anyway (signal(7): epoll_wait, semtimedop...) */
+    if (Restartable)
+    {
+        if (!Rewound)
+            TrapFrame->Eip -= 2;
+        return (LONG)TrapFrame->Eax;
+    }
     if (Rewound)
         TrapFrame->Eip += 2;
     return -LX_EINTR;
@@ -976,13 +1120,16 @@ LxInterruptedCallWithMask(
         return -LX_EINTR;
     Sig = LxPeekSignal(Thread, TRUE, &Info);
     Thread->SignalMask = OriginalMask;
-    if (Sig != 0 && TrapFrame != NULL &&
-        LxDeliverSignalInfo(TrapFrame, Sig, &Info, (ULONG)-LX_EINTR, 0) == LX_SIGNAL_DELIVERED)
+    if (Sig == 0 || TrapFrame == NULL)
+        return -LX_EINTR;
+    if (LxDeliverSignalInfo(TrapFrame, Sig, &Info, (ULONG)-LX_EINTR, 0) == LX_SIGNAL_DELIVERED)
     {
         Thread->EnteredHandler = TRUE;
         return (LONG)Sig;
     }
-    return -LX_EINTR;
+    /* a stop, now continued: the call starts again (ERESTARTNOHAND with no handler) */
+    TrapFrame->Eip -= 2;
+    return (LONG)TrapFrame->Eax;
 }
 
 /* Sleeps for a relative interval (negative, 100 ns units): STATUS_SUCCESS when it ran out,
@@ -1278,6 +1425,7 @@ LxSignalSelfInfo(
         return -LX_EINVAL;
     if (Sig == 0)
         return SyscallResult;
+    LxPrepareSignal(Process, (ULONG)Sig);
     if (Process->Actions.SignalHandlers[Sig] == 1 /* SIG_IGN */ && Sig != LX_SIGKILL)
         return SyscallResult;
     if ((Thread->SignalMask & (1ULL << (Sig - 1))) && Sig != LX_SIGKILL && Sig != 19)

@@ -85,3 +85,22 @@ LxThreadAttributesFromTrap(
     Attributes->Ebp = TrapFrame->Ebp;
     Attributes->Context = Context;
 }
+
+/* Starts the registered LX_THREAD Attributes->Context as a pico thread (LxCreatePicoThread)
+ * and records its ETHREAD at once: a stop (jobctl.c) suspends it even before it first enters
+ * lxcore. */
+NTSTATUS
+LxStartThread(
+    _Inout_ PPS_PICO_THREAD_ATTRIBUTES Attributes,
+    _In_ BOOLEAN Inherit)
+{
+    HANDLE ThreadHandle;
+    NTSTATUS Status;
+
+    Status = LxCreatePicoThread(Attributes, Inherit, &ThreadHandle);
+    if (!NT_SUCCESS(Status))
+        return Status;
+    LxRecordThreadObject(Attributes->Context, ThreadHandle);
+    ZwClose(ThreadHandle);
+    return Status;
+}

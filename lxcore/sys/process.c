@@ -244,21 +244,13 @@ LxSysPrlimit64(
     return Result;
 }
 
-/* Process groups and sessions: recorded, with no job control behind them. A process that
- * never called setpgid/setsid is in the group and session of its own pid. */
-static
-ULONG
-LxProcessGroup(
-    _In_ PLX_PROCESS Process)
-{
-    return Process->Pgid ? Process->Pgid : Process->Pid;
-}
-
+/* Process groups and sessions (kernel/process.c's LxProcessGroupOf, LxSessionOf; job
+ * control: kernel/jobctl.c) */
 LONG
 NTAPI
 LxSysGetpgrp(VOID)
 {
-    return (LONG)LxProcessGroup(LxCurrentProcess());
+    return (LONG)LxProcessGroupOf(LxCurrentProcess());
 }
 
 LONG
@@ -272,11 +264,11 @@ LxSysGetpgid(
     if (Pid < 0)
         return -LX_EINVAL;
     if (Pid == 0 || Pid == (LONG)LxCurrentProcess()->Pid)
-        return (LONG)LxProcessGroup(LxCurrentProcess());
+        return (LONG)LxProcessGroupOf(LxCurrentProcess());
     Process = LxLookupProcess((ULONG)Pid);
     if (Process == NULL)
         return -LX_ESRCH;
-    Result = (LONG)LxProcessGroup(Process);
+    Result = (LONG)LxProcessGroupOf(Process);
     LxDereferenceProcess(Process);
     return Result;
 }
@@ -288,6 +280,7 @@ LxSysSetpgid(
     LX_PID Pgid)
 {
     PLX_PROCESS Self = LxCurrentProcess(), Process;
+    LONG Result;
 
     if (Pid < 0 || Pgid < 0)
         return -LX_EINVAL;
@@ -295,14 +288,29 @@ LxSysSetpgid(
     if (Process == NULL)
         return -LX_ESRCH;
     if (Process != Self && Process->ParentPid != Self->Pid)
+        Result = -LX_ESRCH;
+    else if (LxSessionOf(Process) != LxSessionOf(Self) || Process->Sid == Process->Pid)
+        Result = -LX_EPERM;     /* a child of another session, or a session leader */
+    else
+        Result = 0;
+    if (Result == 0 && Pgid != 0 && (ULONG)Pgid != Process->Pid)
     {
-        LxDereferenceProcess(Process);
-        return -LX_ESRCH;
+        /* an existing group of the same session */
+        PLX_PROCESS Member;
+
+        Result = -LX_EPERM;
+        if (LxCollectProcesses(Pgid, &Member, 1) == 1)
+        {
+            if (LxSessionOf(Member) == LxSessionOf(Process))
+                Result = 0;
+            LxDereferenceProcess(Member);
+        }
     }
-    Process->Pgid = Pgid ? (ULONG)Pgid : Process->Pid;
+    if (Result == 0)
+        Process->Pgid = Pgid ? (ULONG)Pgid : Process->Pid;
     if (Process != Self)
         LxDereferenceProcess(Process);
-    return 0;
+    return Result;
 }
 
 LONG
@@ -311,7 +319,7 @@ LxSysSetsid(VOID)
 {
     PLX_PROCESS Process = LxCurrentProcess();
 
-    if (LxProcessGroup(Process) == Process->Pid && Process->Pgid != 0)
+    if (LxProcessGroupOf(Process) == Process->Pid && Process->Pgid != 0)
         return -LX_EPERM;   /* already a group leader */
     Process->Sid = Process->Pid;
     Process->Pgid = Process->Pid;
@@ -329,11 +337,11 @@ LxSysGetsid(
     if (Pid < 0)
         return -LX_EINVAL;
     if (Pid == 0 || Pid == (LONG)Self->Pid)
-        return (LONG)(Self->Sid ? Self->Sid : 1);
+        return (LONG)LxSessionOf(Self);
     Process = LxLookupProcess((ULONG)Pid);
     if (Process == NULL)
         return -LX_ESRCH;
-    Result = (LONG)(Process->Sid ? Process->Sid : 1);
+    Result = (LONG)LxSessionOf(Process);
     LxDereferenceProcess(Process);
     return Result;
 }

@@ -44,7 +44,7 @@ LxSysClone(
     PLX_THREAD Parent = LxCurrentThread();
     PS_PICO_THREAD_ATTRIBUTES Attributes;
     PKTRAP_FRAME TrapFrame;
-    HANDLE ProcessHandle = NULL, ThreadHandle;
+    HANDLE ProcessHandle = NULL;
     PLX_THREAD Child;
     NTSTATUS Status;
     LONG Result;
@@ -134,7 +134,7 @@ LxSysClone(
     LxReferenceProcess(Process);
     InterlockedIncrement(&Process->ThreadCount);
     LxRegisterThread(Child);
-    Status = LxCreatePicoThread(&Attributes, TRUE, &ThreadHandle);
+    Status = LxStartThread(&Attributes, TRUE);
     ZwClose(ProcessHandle);
     if (!NT_SUCCESS(Status))
     {
@@ -145,7 +145,6 @@ LxSysClone(
         Result = -LX_EAGAIN;
         goto Fail;
     }
-    ZwClose(ThreadHandle);
     return (LONG)Tid;
 
 Fail:

@@ -34,8 +34,17 @@ LxSignalOtherThread(
         return -LX_ESRCH;
     if (Sig == 0)
         return 0;
+    LxPrepareSignal(Owner, Sig);
+    if (LxSignalStops(Sig) && Owner->Actions.SignalHandlers[Sig] == 0 /* SIG_DFL */ &&
+        !LxSignalBlocked(Owner, Tid, Sig))
+    {
+        /* the whole process stops (this thread too, if it is the caller's) */
+        if (Sig == LX_SIGSTOP || !LxProcessGroupOrphaned(LxProcessGroupOf(Owner)))
+            LxStopProcess(Owner, Sig);
+        return 0;
+    }
     if (Sig == LX_SIGKILL || (Owner->Actions.SignalHandlers[Sig] == 0 /* SIG_DFL */ &&
-                              LxSignalWouldRun(Owner, Sig) &&
+                              LxSignalWouldRun(Owner, Sig) && !Owner->Stopped &&
                               !LxSignalBlocked(Owner, Tid, Sig)))
     {
         /* the default action ends the whole process (ours too: then this does not return) */
@@ -48,10 +57,8 @@ LxSignalOtherThread(
     return LxSignalThreadByTid(Process, Tid, Sig, Info);
 }
 
-/* kill/rt_sigqueueinfo of another process: a signal with a handler is posted to one of its
- * threads (it runs when that thread next returns to user mode or is woken from an
- * interruptible wait); one it does not ignore and has no handler for takes the default
- * action of ending it, unless every thread blocks it (then it stays pending). 0 or -EAGAIN. */
+/* kill/rt_sigqueueinfo of another process: LxSendSignal, if the caller may signal it. 0,
+ * -EPERM or -EAGAIN. */
 static
 LONG
 LxSignalOtherProcess(
@@ -59,26 +66,10 @@ LxSignalOtherProcess(
     _In_ ULONG Sig,
     _In_ const lx_sigfields *Info)
 {
-    LONG Result;
-
     /* Linux's kill_ok_by_cred (no exception for SIGCONT within a session) */
     if (!LxCredMayControl(&LxCurrentProcess()->Cred, &Target->Cred))
         return -LX_EPERM;
-    if (Sig != 0 && Target->Process != NULL && !KeReadStateEvent(&Target->ExitEvent) &&
-        LxSignalWouldRun(Target, Sig))
-    {
-        /* a handler, or a default action every thread blocks for now: pending */
-        if (Sig != LX_SIGKILL && (Target->Actions.SignalHandlers[Sig] > 1 ||
-                                  LxSignalBlocked(Target, 0, Sig)))
-        {
-            Result = LxSignalProcessInfo(Target, Sig, Info);
-            return Result == -LX_ESRCH ? 0 : Result;
-        }
-        if (Target->Signal == 0 && !Target->ExitRequested)
-            Target->Signal = Sig;
-        LxPicoRoutines.TerminateProcess(Target->Process, (NTSTATUS)(0xC0000000 | Sig));
-    }
-    return 0;
+    return LxSendSignal(Target, Sig, Info);
 }
 
 /* kill of our own process: runs here if this thread does not block it, else it goes to
@@ -91,9 +82,10 @@ LxKillOwnProcess(
 {
     PLX_THREAD Thread = LxCurrentThread();
 
-    if (Sig > 0 && Sig != LX_SIGKILL && Sig != 19 &&
+    if (Sig > 0 && Sig != LX_SIGKILL && Sig != LX_SIGSTOP &&
         (Thread->SignalMask & (1ULL << (Sig - 1))))
     {
+        LxPrepareSignal(LxCurrentProcess(), (ULONG)Sig);
         if (LxSignalWouldRun(LxCurrentProcess(), (ULONG)Sig) ||
             LxCurrentProcess()->Actions.SignalHandlers[Sig] == 0)
             return LxSignalProcessInfo(LxCurrentProcess(), (ULONG)Sig, Info);
@@ -132,7 +124,7 @@ LxSysKill(
     }
 
     /* 0: our process group; -1: every process but ours; -pgid: that group */
-    Count = LxCollectProcesses(Pid == 0 ? (LONG)(Process->Pgid ? Process->Pgid : Process->Pid) :
+    Count = LxCollectProcesses(Pid == 0 ? (LONG)LxProcessGroupOf(Process) :
                                Pid == -1 ? -1 : -Pid,
                                Targets, LX_KILL_MAX_TARGETS);
     for (i = 0; i < Count; i++)

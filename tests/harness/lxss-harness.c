@@ -23,7 +23,9 @@
  *  - interrupted calls (-ERESTART*): orig_eax is set to the trap's EAX so that Linux's
  *    restart logic rewinds EIP onto the `int $0x2e` with EAX = base + nr, i.e. the
  *    program traps again after the signal handler, as it would under lxcore.
- *  - signals other than the trap's SIGSEGV are delivered unchanged.
+ *  - signals other than the trap's SIGSEGV are delivered unchanged, and job control
+ *    works: the program is seized (PTRACE_SEIZE), a group-stop is left stopped with
+ *    PTRACE_LISTEN until SIGCONT.
  *  - SIGSEGV is kept unblocked: Linux delivers the trap's #GP with force_sig, which,
  *    when SIGSEGV is blocked (inside a SIGSEGV handler, or while libc blocks all
  *    signals around fork/pthread_create), resets the program's SIGSEGV handler to
@@ -68,6 +70,12 @@
 #include "lxss_trap.h"
 #endif
 
+#ifndef PTRACE_SEIZE
+#define PTRACE_SEIZE 0x4206
+#endif
+#ifndef PTRACE_LISTEN
+#define PTRACE_LISTEN 0x4208
+#endif
 #ifndef PTRACE_EVENT_STOP
 #define PTRACE_EVENT_STOP 128
 #endif
@@ -295,12 +303,14 @@ static void let_go(struct task *t)
 	drop_task(t->tid);
 }
 
-static void set_options(pid_t tid)
+/* The program is seized (PTRACE_SEIZE), so that a group-stop shows as PTRACE_EVENT_STOP and
+ * PTRACE_LISTEN can leave it stopped until SIGCONT: job control works in traced programs. */
+static void seize(pid_t tid)
 {
 	long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |
 		PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL;
-	if (ptrace(PTRACE_SETOPTIONS, tid, 0, (void *)opts) < 0)
-		die("PTRACE_SETOPTIONS: %s", strerror(errno));
+	if (ptrace(PTRACE_SEIZE, tid, 0, (void *)opts) < 0)
+		die("PTRACE_SEIZE: %s", strerror(errno));
 }
 
 static int poke_word(pid_t tid, uint32_t addr, uint32_t val)
@@ -508,21 +518,27 @@ static void on_new_task_event(struct task *parent)
 
 static int run(char **argv)
 {
+	int go[2];
+	char c = 0;
+	if (pipe(go) < 0) die("pipe: %s", strerror(errno));
 	pid_t pid = fork();
 	if (pid < 0) die("fork: %s", strerror(errno));
 	if (pid == 0) {
-		if (ptrace(PTRACE_TRACEME, 0, 0, 0) < 0) _exit(126);
-		raise(SIGSTOP);
+		/* execs once seized */
+		close(go[1]);
+		if (read(go[0], &c, 1) != 1) _exit(126);
+		close(go[0]);
 		execv(argv[0], argv);
 		fprintf(stderr, "lxss-harness: cannot execute %s: %s\n", argv[0], strerror(errno));
 		_exit(errno == ENOENT ? 127 : 126);
 	}
 	main_pid = pid;
 	int st;
-	if (waitpid(pid, &st, 0) < 0 || !WIFSTOPPED(st)) die("child did not stop");
-	set_options(pid);
+	close(go[0]);
+	seize(pid);
 	/* Run to the exec without syscall stops: the harness's own execve is native. */
-	if (ptrace(PTRACE_CONT, pid, 0, 0) < 0) die("PTRACE_CONT: %s", strerror(errno));
+	if (write(go[1], &c, 1) != 1) die("cannot start the program");
+	close(go[1]);
 	for (;;) {
 		if (waitpid(pid, &st, 0) < 0) die("waitpid: %s", strerror(errno));
 		if (WIFEXITED(st)) return WEXITSTATUS(st);
@@ -593,6 +609,15 @@ static int run(char **argv)
 			}
 			continue;
 		}
+		if (event == PTRACE_EVENT_STOP) {
+			/* a group-stop (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU) stays stopped until SIGCONT,
+			 * which ends PTRACE_LISTEN with another PTRACE_EVENT_STOP, SIGTRAP this time */
+			if (sig != SIGTRAP)
+				ptrace(PTRACE_LISTEN, tid, 0, 0);
+			else
+				resume(tid, 0);
+			continue;
+		}
 		if (sig == SIGTRAP && event) {
 			switch (event) {
 			case PTRACE_EVENT_FORK:
@@ -633,7 +658,7 @@ static int run(char **argv)
 		}
 		siginfo_t si;
 		if (ptrace(PTRACE_GETSIGINFO, tid, 0, &si) < 0 && errno == EINVAL) {
-			resume(tid, 0); /* group-stop: keep running (no job control here) */
+			resume(tid, 0); /* a stop with no siginfo that is no PTRACE_EVENT_STOP */
 			continue;
 		}
 		if (verbose) {
