@@ -13,7 +13,7 @@ export default syscalls('process', [
   { nr: 57, name: 'setpgid', entry: 'sys_setpgid', args: ['pid_t pid', 'pid_t pgid'], status: 'partial', note: 'ESRCH, EPERM (session leader, another session, no such group in the session) as Linux; no EACCES for a child that has called execve' },
   { nr: 64, name: 'getppid', entry: 'sys_getppid', args: [], status: 'partial', note: 'the launcher is pid 1' },
   { nr: 65, name: 'getpgrp', entry: 'sys_getpgrp', args: [], status: 'partial', note: 'recorded only: no job control' },
-  { nr: 66, name: 'setsid', entry: 'sys_setsid', args: [], status: 'partial', note: 'a new session and group; its leader gets a pty slave it opens without O_NOCTTY (or TIOCSCTTY) as the controlling terminal (/dev/tty); no SIGHUP to the session when the terminal hangs up' },
+  { nr: 66, name: 'setsid', entry: 'sys_setsid', args: [], status: 'implemented' },
   { nr: 75, name: 'setrlimit', entry: 'sys_setrlimit', args: ['unsigned int resource', 'struct rlimit __user *rlim'], status: 'partial', note: 'RLIMIT_NOFILE (at most 1024 descriptors, the hard limit too), RLIMIT_NPROC (processes of the real uid, Linux counts threads; root is exempt), RLIMIT_SIGPENDING (per process, Linux: per user) and RLIMIT_DATA (for brk only; Linux also counts private writable mappings) are enforced; the other limits are recorded' },
   { nr: 76, name: 'getrlimit', entry: 'sys_old_getrlimit', args: ['unsigned int resource', 'struct rlimit __user *rlim'], status: 'implemented' },
   { nr: 77, name: 'getrusage', entry: 'sys_getrusage', args: ['int who', 'struct rusage __user *ru'], status: 'partial', note: 'CPU times only; RUSAGE_CHILDREN is all zero' },

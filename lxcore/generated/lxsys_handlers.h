@@ -245,7 +245,7 @@ LONG NTAPI LxSysDup2(ULONG Oldfd, ULONG Newfd);
 LONG NTAPI LxSysGetppid(VOID);
 /* 65 getpgrp (process, partial): Linux sys_getpgrp */
 LONG NTAPI LxSysGetpgrp(VOID);
-/* 66 setsid (process, partial): Linux sys_setsid */
+/* 66 setsid (process, implemented): Linux sys_setsid */
 LONG NTAPI LxSysSetsid(VOID);
 /* 67 sigaction (signal, enosys): Linux sys_sigaction */
 LONG NTAPI LxSysSigaction(LONG Sig, const LX_OLD_SIGACTION *Act, LX_OLD_SIGACTION *Oact);

@@ -73,7 +73,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "dup2",                      2, LXSYS_STATUS_IMPLEMENTED, "dd" }, /* 63 */
     { "getppid",                   0, LXSYS_STATUS_PARTIAL, "" }, /* 64 */
     { "getpgrp",                   0, LXSYS_STATUS_PARTIAL, "" }, /* 65 */
-    { "setsid",                    0, LXSYS_STATUS_PARTIAL, "" }, /* 66 */
+    { "setsid",                    0, LXSYS_STATUS_IMPLEMENTED, "" }, /* 66 */
     { "sigaction",                 3, LXSYS_STATUS_ENOSYS, "dpp" }, /* 67 */
     { "sgetmask",                  0, LXSYS_STATUS_ENOSYS, "" }, /* 68 */
     { "ssetmask",                  1, LXSYS_STATUS_ENOSYS, "x" }, /* 69 */
