@@ -73,6 +73,17 @@ describe('boot medium inputs', () => {
     expect(ini).toMatch(/Options=.*\/DEBUGPORT=COM1.*\/KDSERIAL/);
     expect(lxssTestInf()).toContain(String.raw`HKLM,"SYSTEM\CurrentControlSet\Control\Session Manager","BootExecute",0x00010000,"lxtestrun"`);
   });
+
+  it('installs the NIC in the hives as network setup would: its Enum key for both HALs, the class key NDIS reads, a static address for tcpip.sys', () => {
+    const inf = lxssTestInf();
+    for (const instance of ['2&b3ac4ede&03', '3&609b8881&03']) {
+      expect(inf).toContain(`HKLM,"SYSTEM\\CurrentControlSet\\Enum\\PCI\\VEN_1022&DEV_2000&SUBSYS_00000000&REV_10\\${instance}","Service",0x00000000,"PCNet"`);
+      expect(inf).toContain(`HKLM,"SYSTEM\\CurrentControlSet\\Enum\\PCI\\VEN_1022&DEV_2000&SUBSYS_00000000&REV_10\\${instance}","Driver",0x00000000,"{4D36E972-E325-11CE-BFC1-08002BE10318}\\0000"`);
+    }
+    expect(inf).toMatch(/Class\\\{4D36E972-E325-11CE-BFC1-08002BE10318\}\\0000\\Linkage","Export",0x00000000,"\\Device\\\{[0-9A-F-]+\}"/);
+    expect(inf).toMatch(/Tcpip\\Parameters\\Interfaces\\\{[0-9A-F-]+\}","EnableDHCP",0x00010001,0x00000000/);
+    expect(inf).toMatch(/Interfaces\\\{[0-9A-F-]+\}","IPAddress",0x00010000,"10\.0\.2\.15"/);
+  });
 });
 
 describe('multiprocessor boot medium (--smp)', () => {
@@ -189,6 +200,14 @@ describe('QEMU command line', () => {
     expect(a).toContain('-nodefaults');
     expect(a).not.toContain('-S');
     expect(qemuArgs({ bootDisk: 'i', payload: 'p', accel: 'kvm', gdb: true })).toEqual(expect.arrayContaining(['-s', '-S']));
+  });
+
+  it('has no NIC unless a host port is forwarded; then a PCnet on slot 3 of a restricted user network, hostfwd from 127.0.0.1 only', () => {
+    expect(qemuArgs({ bootDisk: 'i', payload: 'p', accel: 'tcg' }).join(' ')).toContain('-nic none');
+    const a = qemuArgs({ bootDisk: 'i', payload: 'p', accel: 'tcg', hostForward: { hostPort: 41000, guestPort: 7777 } });
+    expect(a).not.toContain('-nic');
+    expect(a[a.indexOf('-netdev') + 1]).toBe('user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:41000-10.0.2.15:7777');
+    expect(a[a.indexOf('-device') + 1]).toBe('pcnet,netdev=net0,addr=0x3,romfile=');
   });
 
   it('asks for N virtual CPUs with --smp N, QEMU\'s default otherwise', () => {

@@ -16,6 +16,7 @@ import { buildLxcore, buildRunner, lxcoreInf } from '../vm/runner-build.ts';
 import { defaultTestEntries } from '../elf/corpus.ts';
 import { MANIFEST_STOCK } from '../elf/suite.ts';
 import { qemuArgs, runSession, type Accel } from '../vm/qemu.ts';
+import { freeLoopbackPort, HOST_PEER_BYTES, HOST_PEER_GUEST_PORT, startHostPeer } from '../vm/hostpeer.ts';
 import { SerialMonitor, DEFAULT_MONITOR_OPTIONS } from '../tap/monitor.ts';
 import { buildReport, formatReport } from '../tap/report.ts';
 import { describeFailure } from '../tap/kernel.ts';
@@ -345,7 +346,9 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
   // Unix socket paths are limited to ~107 bytes.
   let qmpSocket = path.join(runDir, 'qmp.sock');
   if (qmpSocket.length > 100) qmpSocket = path.join(os.tmpdir(), `lxss-qmp-${process.pid}.sock`);
-  const qopts = { qemu, bootDisk: medium.image, payload, disks, accel, smp, gdb: values.gdb, extraArgs, qmpSocket };
+  // the host's side of the hostpeer test: a loopback port forwarded to the guest
+  const hostForward = { hostPort: await freeLoopbackPort(), guestPort: HOST_PEER_GUEST_PORT };
+  const qopts = { qemu, bootDisk: medium.image, payload, disks, accel, smp, gdb: values.gdb, extraArgs, qmpSocket, hostForward };
   if (values['dry-run']) {
     console.log(`payload: ${payload} (${tests.length} tests)`);
     console.log([qemu, ...qemuArgs(qopts)].map((a) => (/[\s,]/.test(a) && !a.includes('=') ? JSON.stringify(a) : a)).join(' '));
@@ -405,9 +408,16 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
 
   const cpus = smp !== undefined ? `, ${smp} CPU${smp > 1 ? 's' : ''}, multiprocessor kernel` : '';
   console.log(`booting QEMU (${accel}${cpus}${values.gdb ? ', waiting for gdb on localhost:1234' : ''}), ${total} tests; serial log ${logFile}`);
+  const hostPeer = startHostPeer(hostForward.hostPort);
   const result = await runSession(qopts, { monitor, logFile, onTick, screenshot: path.join(runDir, 'screen.png') });
+  const peer = await hostPeer.stop();
   clearStatus();
   status = '';
+  console.log(
+    `host peer (127.0.0.1:${hostForward.hostPort} -> guest port ${hostForward.guestPort}, QEMU user network, restrict=on): ` +
+      `${peer.exchanges} exchange${peer.exchanges === 1 ? '' : 's'} of ${HOST_PEER_BYTES / 1024} KiB` +
+      (peer.errors.length ? `; failed: ${peer.errors.join('; ')}` : ''),
+  );
   copyFileSync(logFile, path.join(vmDir, 'last-serial.log'));
 
   const report = buildReport({

@@ -116,6 +116,64 @@ const TCPIP_SERVICE: [string, string, string][] = [
 ];
 
 /**
+ * The VM's network card (qemu.ts: QEMU's AMD PCnet on PCI slot 3, on its user-mode network)
+ * installed as network setup would install it, since PnP's user-mode installers run after
+ * BootExecute: the kernel loads pcnet.sys for the device whose Enum key names the PCNet
+ * service; NDIS names the adapter \Device\{GUID} from its class key's Linkage\Export (and
+ * needs the Enum key's Driver value to find that key); tcpip.sys binds to it and reads its
+ * static address from Tcpip\Parameters\Interfaces\{GUID} (EnableDHCP 0: no DHCP client runs
+ * this early). The instance id is pci.sys's slot (device 3, function 0: "03") after the
+ * parent's ParentIdPrefix, "level&crc32(parent's instance path)": PCI_HAL\PNP0A03\0 at level 2
+ * with the uniprocessor HAL, ACPI\PNP0A03\0 at level 3 with the multiprocessor one (--smp).
+ */
+export const NIC = {
+  guid: '{6C6C7373-0001-4E49-4300-4C5853534E45}',
+  address: '10.0.2.15',
+  mask: '255.255.255.0',
+  gateway: '10.0.2.2',
+  hardwareId: 'PCI\\VEN_1022&DEV_2000&SUBSYS_00000000&REV_10',
+  instances: ['2&b3ac4ede&03', '3&609b8881&03'],
+};
+
+const NET_CLASS = '{4D36E972-E325-11CE-BFC1-08002BE10318}';
+
+function nicRegistry(): string[] {
+  const svc = 'SYSTEM\\CurrentControlSet\\Services';
+  const cls = `SYSTEM\\CurrentControlSet\\Control\\Class\\${NET_CLASS}\\0000`;
+  const ifc = `${svc}\\Tcpip\\Parameters\\Interfaces\\${NIC.guid}`;
+  const lines = [
+    '; the network card (QEMU\'s PCnet, PCI slot 3), installed as network setup would',
+    `HKLM,"${svc}\\PCNet","Type",0x00010001,0x00000001`,
+    `HKLM,"${svc}\\PCNet","Start",0x00010001,0x00000003`,
+    `HKLM,"${svc}\\PCNet","ErrorControl",0x00010001,0x00000001`,
+    `HKLM,"${svc}\\PCNet","Group",0x00000000,"NDIS"`,
+    `HKLM,"${svc}\\PCNet","ImagePath",0x00020000,"system32\\drivers\\pcnet.sys"`,
+  ];
+  for (const instance of NIC.instances) {
+    const key = `SYSTEM\\CurrentControlSet\\Enum\\${NIC.hardwareId}\\${instance}`;
+    lines.push(
+      `HKLM,"${key}","Service",0x00000000,"PCNet"`,
+      `HKLM,"${key}","ClassGUID",0x00000000,"${NET_CLASS}"`,
+      `HKLM,"${key}","Driver",0x00000000,"${NET_CLASS}\\0000"`,
+      `HKLM,"${key}","ConfigFlags",0x00010001,0x00000000`,
+    );
+  }
+  lines.push(
+    `HKLM,"${cls}","DriverDesc",0x00000000,"AMD PCNet Ethernet Adapter"`,
+    `HKLM,"${cls}","NetCfgInstanceId",0x00000000,"${NIC.guid}"`,
+    `HKLM,"${cls}","Characteristics",0x00010001,0x00000004`,
+    `HKLM,"${cls}\\Linkage","Export",0x00000000,"\\Device\\${NIC.guid}"`,
+    `HKLM,"${cls}\\Linkage","RootDevice",0x00000000,"${NIC.guid}"`,
+    `HKLM,"${cls}\\Linkage","UpperBind",0x00000000,"Tcpip"`,
+    `HKLM,"${ifc}","EnableDHCP",0x00010001,0x00000000`,
+    `HKLM,"${ifc}","IPAddress",0x00010000,"${NIC.address}"`,
+    `HKLM,"${ifc}","SubnetMask",0x00010000,"${NIC.mask}"`,
+    `HKLM,"${ifc}","DefaultGateway",0x00010000,"${NIC.gateway}"`,
+  );
+  return lines;
+}
+
+/**
  * Registry settings the runner needs, on top of the livecd's. With `continueBoot` the runner
  * is started as "lxtestrun continue": it returns after its plan and the boot goes on.
  */
@@ -129,9 +187,9 @@ export function lxssTestInf(continueBoot = false): string {
     `HKLM,"SYSTEM\\CurrentControlSet\\Control\\Session Manager","BootExecute",0x00010000,"${RUNNER_IMAGE}${continueBoot ? ' continue' : ''}"`,
     '; the VM has no BusLogic SCSI adapter: do not spend a second probing for one',
     'HKLM,"SYSTEM\\CurrentControlSet\\Services\\BusLogic","Start",0x00010001,0x00000004',
-    '; TCP/IP (AF_INET sockets): the service network setup installs with an adapter; the VM has',
-    '; none (-nic none), so tcpip.sys gives the loopback only',
+    '; TCP/IP (AF_INET sockets): the service network setup installs with an adapter',
     ...TCPIP_SERVICE.map(([name, type, value]) => `HKLM,"SYSTEM\\CurrentControlSet\\Services\\Tcpip","${name}",${type},${value}`),
+    ...nicRegistry(),
     '',
   ].join('\r\n');
 }

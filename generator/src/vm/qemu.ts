@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { SerialMonitor, type StopReason } from '../tap/monitor.ts';
 import { screendump } from './screendump.ts';
+import { NIC } from './boot-medium.ts';
 
 export type Accel = 'tcg' | 'kvm';
 
@@ -25,7 +26,14 @@ export interface QemuOptions {
   extraArgs?: string[];
   /** QMP unix socket (screenshots as evidence of early hangs). */
   qmpSocket?: string;
+  /**
+   * A network card (boot-medium.ts's NIC: a PCnet on slot 3) on QEMU's user-mode network,
+   * restricted (restrict=on: the guest reaches nothing outside), with one TCP port of the
+   * host's loopback forwarded to the guest's address. Without it the VM has no NIC.
+   */
+  hostForward?: { hostPort: number; guestPort: number };
 }
+
 
 export function qemuArgs(o: QemuOptions): string[] {
   const args = [
@@ -43,7 +51,13 @@ export function qemuArgs(o: QemuOptions): string[] {
     '-serial', 'chardev:com1',
     '-display', 'none',
     '-monitor', 'none',
-    '-nic', 'none',
+    ...(o.hostForward
+      ? [
+          '-netdev', `user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:${o.hostForward.hostPort}-${NIC.address}:${o.hostForward.guestPort}`,
+          // slot 3, as the instance id in the hives says; no option ROM (no PXE at boot)
+          '-device', 'pcnet,netdev=net0,addr=0x3,romfile=',
+        ]
+      : ['-nic', 'none']),
     '-no-reboot',
     // A status port the guest may use to end the VM with an exit code (MicroNT-style).
     '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04',
