@@ -240,6 +240,25 @@ LxDispatchDeviceControl(
             break;
         }
 
+        case IOCTL_LXSS_RESIZE_TERMINAL:
+        {
+            LXSS_RESIZE_TERMINAL_IN Request;
+
+            if (InLength < sizeof(Request))
+            {
+                Status = STATUS_BUFFER_TOO_SMALL;
+                break;
+            }
+            RtlCopyMemory(&Request, Buffer, sizeof(Request));
+            if (Request.Size < sizeof(Request))
+            {
+                Status = STATUS_INFO_LENGTH_MISMATCH;
+                break;
+            }
+            Status = LxResizeTerminal(&Request);
+            break;
+        }
+
         default:
             Status = STATUS_INVALID_DEVICE_REQUEST;
             break;

@@ -386,6 +386,9 @@ LONG LxCreateInetSocket(_In_ LONG Type, _In_ LONG Protocol, _Out_ PLX_FILE *File
 /* pty.c: pseudo-terminals (/dev/ptmx, /dev/pts/N) */
 VOID LxInitializePtys(VOID);
 VOID LxPtySessionEnds(_In_ PLX_PROCESS Leader);
+BOOLEAN LxPtyResizeSession(_In_ ULONG Session, _In_ USHORT Rows, _In_ USHORT Columns);
+LONG LxStartTerminal(_In_ PLX_PROCESS Process, _In_opt_ HANDLE Input, _In_opt_ HANDLE Output,
+                     _In_ USHORT Rows, _In_ USHORT Columns, _Out_ PLX_FILE *Slave);
 LONG LxCreatePty(_In_ ULONG StatusFlags, _Out_ PLX_FILE *File);
 LONG LxOpenPtySlave(_In_ PLX_PROCESS Process, _In_ ULONG Index, _In_ ULONG StatusFlags,
                     _In_ BOOLEAN NoCtty, _Out_ PLX_FILE *File);

@@ -200,25 +200,20 @@ LxPtyOutput(
     return Done;
 }
 
+/* A new pty (the master's reference), locked, numbered: the lowest free number */
+static
 LONG
-LxCreatePty(
-    _In_ ULONG StatusFlags,
-    _Out_ PLX_FILE *File)
+LxPtyAllocate(
+    _Out_ PLX_PTY *Created)
 {
     PLX_PTY Pty, Other;
     PLIST_ENTRY Entry;
     ULONG Index = 0;
 
-    *File = LxAllocateFile(&LxPtmxOperations, StatusFlags, LX_S_IFCHR, sizeof(PLX_PTY));
-    if (*File == NULL)
-        return LxNoFile();
+    *Created = NULL;
     Pty = ExAllocatePoolWithTag(NonPagedPool, sizeof(*Pty), LX_TAG_FILE);
     if (Pty == NULL)
-    {
-        LxDereferenceFile(*File);
-        *File = NULL;
         return -LX_ENOMEM;
-    }
     RtlZeroMemory(Pty, FIELD_OFFSET(LX_PTY, Out));
     Pty->RefCount = 1;
     ExInitializeFastMutex(&Pty->Lock);
@@ -241,13 +236,33 @@ LxCreatePty(
     {
         ExReleaseFastMutex(&LxPtyListLock);
         ExFreePoolWithTag(Pty, LX_TAG_FILE);
-        LxDereferenceFile(*File);
-        *File = NULL;
         return -LX_ENOSPC;
     }
     Pty->Index = Index;
     InsertTailList(Entry, &Pty->Link);
     ExReleaseFastMutex(&LxPtyListLock);
+    *Created = Pty;
+    return 0;
+}
+
+LONG
+LxCreatePty(
+    _In_ ULONG StatusFlags,
+    _Out_ PLX_FILE *File)
+{
+    PLX_PTY Pty;
+    LONG Result;
+
+    *File = LxAllocateFile(&LxPtmxOperations, StatusFlags, LX_S_IFCHR, sizeof(PLX_PTY));
+    if (*File == NULL)
+        return LxNoFile();
+    Result = LxPtyAllocate(&Pty);
+    if (Result < 0)
+    {
+        LxDereferenceFile(*File);
+        *File = NULL;
+        return Result;
+    }
     *(PLX_PTY *)(*File)->Private = Pty;
     return 0;
 }
@@ -345,15 +360,12 @@ LxOpenPtySlave(
     return LxPtsOpenPty(Process, Pty, StatusFlags, NoCtty, File);
 }
 
-/* /dev/tty: the session's controlling terminal; FALSE if it has none that is a pty */
-BOOLEAN
-LxOpenControllingPty(
-    _In_ PLX_PROCESS Process,
-    _In_ ULONG StatusFlags,
-    _Out_ PLX_FILE *File,
-    _Out_ PLONG Result)
+/* The pty that is the controlling terminal of Session, referenced, or NULL */
+static
+PLX_PTY
+LxPtyOfSession(
+    _In_ ULONG Session)
 {
-    ULONG Session = LxSessionOf(Process);
     PLX_PTY Pty = NULL;
     PLIST_ENTRY Entry;
 
@@ -370,10 +382,57 @@ LxOpenControllingPty(
         }
     }
     ExReleaseFastMutex(&LxPtyListLock);
+    return Pty;
+}
+
+/* /dev/tty: the session's controlling terminal; FALSE if it has none that is a pty */
+BOOLEAN
+LxOpenControllingPty(
+    _In_ PLX_PROCESS Process,
+    _In_ ULONG StatusFlags,
+    _Out_ PLX_FILE *File,
+    _Out_ PLONG Result)
+{
+    PLX_PTY Pty = LxPtyOfSession(LxSessionOf(Process));
+
     if (Pty == NULL)
         return FALSE;
     *Result = LxPtsOpenPty(Process, Pty, StatusFlags, TRUE, File);
     return TRUE;
+}
+
+/* The master side is gone (its last close, or the launcher's end of a terminal): the slave
+ * side hangs up (its reads end, the session loses its terminal), the session leader gets
+ * SIGHUP and SIGCONT, and its foreground group SIGHUP when it ends
+ * (tty_signal_session_leader, disassociate_ctty) */
+static
+VOID
+LxPtyHangUp(
+    _In_ PLX_PTY Pty)
+{
+    PLX_PROCESS Leader = NULL;
+    ULONG Session, Pgrp;
+    lx_sigfields Info;
+
+    ExAcquireFastMutex(&Pty->Lock);
+    Pty->MasterOpen = FALSE;
+    Session = Pty->Session;
+    Pgrp = Pty->Pgrp;
+    Pty->Session = 0;
+    Pty->Pgrp = 0;
+    ExReleaseFastMutex(&Pty->Lock);
+    LxWakeWaitQueue(&Pty->SlaveQueue, LX_POLLHUP);
+    LxWakeWaitQueue(&Pty->MasterQueue, LX_POLLHUP);
+    if (Session != 0)
+        Leader = LxLookupProcess(Session);
+    if (Leader != NULL)
+    {
+        Leader->TtyOldPgrp = Pgrp;
+        LxSigFields(&Info, LX_SI_KERNEL, 0);
+        LxSendSignal(Leader, LX_SIGHUP, &Info);
+        LxSendSignal(Leader, LX_SIGCONT, &Info);
+        LxDereferenceProcess(Leader);
+    }
 }
 
 static
@@ -382,41 +441,20 @@ LxPtyRelease(
     _In_ PLX_FILE File)
 {
     PLX_PTY Pty = LxPtyOf(File);
-    PLX_PROCESS Leader = NULL;
-    ULONG Session = 0, Pgrp = 0;
 
-    ExAcquireFastMutex(&Pty->Lock);
     if (LxPtyIsMaster(File))
     {
-        /* the slave side hangs up: its reads end, the session loses its terminal */
-        Pty->MasterOpen = FALSE;
-        Session = Pty->Session;
-        Pgrp = Pty->Pgrp;
-        Pty->Session = 0;
-        Pty->Pgrp = 0;
+        LxPtyHangUp(Pty);
     }
     else
     {
+        ExAcquireFastMutex(&Pty->Lock);
         Pty->SlaveOpens--;
+        ExReleaseFastMutex(&Pty->Lock);
+        LxWakeWaitQueue(&Pty->SlaveQueue, LX_POLLHUP);
+        LxWakeWaitQueue(&Pty->MasterQueue, LX_POLLHUP);
     }
-    ExReleaseFastMutex(&Pty->Lock);
-    LxWakeWaitQueue(&Pty->SlaveQueue, LX_POLLHUP);
-    LxWakeWaitQueue(&Pty->MasterQueue, LX_POLLHUP);
     LxPtyDereference(Pty);
-    if (Session != 0)
-        Leader = LxLookupProcess(Session);
-    if (Leader != NULL)
-    {
-        /* the session leader gets SIGHUP and SIGCONT, its foreground group SIGHUP when it ends
-         * (tty_signal_session_leader, disassociate_ctty) */
-        lx_sigfields Info;
-
-        Leader->TtyOldPgrp = Pgrp;
-        LxSigFields(&Info, LX_SI_KERNEL, 0);
-        LxSendSignal(Leader, LX_SIGHUP, &Info);
-        LxSendSignal(Leader, LX_SIGCONT, &Info);
-        LxDereferenceProcess(Leader);
-    }
 }
 
 /* A session leader ends (disassociate_ctty on exit): its controlling terminal's foreground
@@ -426,25 +464,12 @@ VOID
 LxPtySessionEnds(
     _In_ PLX_PROCESS Leader)
 {
-    PLIST_ENTRY Entry;
-    PLX_PTY Pty = NULL;
+    PLX_PTY Pty;
     ULONG Pgrp = Leader->TtyOldPgrp;
 
     if (LxSessionOf(Leader) != Leader->Pid)
         return;
-    ExAcquireFastMutex(&LxPtyListLock);
-    for (Entry = LxPtyList.Flink; Entry != &LxPtyList; Entry = Entry->Flink)
-    {
-        PLX_PTY Candidate = CONTAINING_RECORD(Entry, LX_PTY, Link);
-
-        if (Candidate->Session == Leader->Pid)
-        {
-            Pty = Candidate;
-            Pty->RefCount++;
-            break;
-        }
-    }
-    ExReleaseFastMutex(&LxPtyListLock);
+    Pty = LxPtyOfSession(Leader->Pid);
     if (Pty != NULL)
     {
         ExAcquireFastMutex(&Pty->Lock);
@@ -460,6 +485,40 @@ LxPtySessionEnds(
         LxSignalGroup(Pgrp, LX_SIGHUP);
 }
 
+/* Typed bytes (the master's write, the launcher's keys) into the line discipline: echo to the
+ * output, a signal to the foreground group. Called with the pty's lock, which it releases
+ * unless nothing could be taken (the read buffer is full: -1, the lock still held). Returns
+ * the bytes taken. */
+static
+LONG
+LxPtyInputLocked(
+    _Inout_ PLX_PTY Pty,
+    _In_reads_(Length) const UCHAR *Chunk,
+    _In_ ULONG Length)
+{
+    UCHAR Echo[512], Processed[1024];
+    uint32_t EchoLength, Used, Consumed;
+    ULONG Taken, Pgrp;
+    int Signal;
+
+    Taken = lx_ldisc_receive(&Pty->Ldisc, Chunk, Length, Echo, sizeof(Echo), &EchoLength, &Signal);
+    if (EchoLength != 0)
+    {
+        Used = lx_ldisc_output(&Pty->Ldisc, Echo, EchoLength, Processed, sizeof(Processed), &Consumed);
+        LxPtyPutOutput(Pty, Processed, Used);
+    }
+    if (Taken == 0 && Signal == 0)
+        return -1;
+    Pgrp = Pty->Pgrp;
+    ExReleaseFastMutex(&Pty->Lock);
+    LxWakeWaitQueue(&Pty->SlaveQueue, LX_POLLIN);
+    if (EchoLength != 0)
+        LxWakeWaitQueue(&Pty->MasterQueue, LX_POLLIN);
+    if (Signal != 0)
+        LxSignalGroup(Pgrp, (ULONG)Signal);
+    return (LONG)Taken;
+}
+
 /* The master writes: the terminal's input */
 static
 LONG
@@ -470,30 +529,22 @@ LxPtmxWrite(
     _In_opt_ PLONGLONG Position)
 {
     PLX_PTY Pty = LxPtyOf(File);
-    UCHAR Chunk[256], Echo[512], Processed[1024];
+    UCHAR Chunk[256];
     SIZE_T Done = 0;
     LONG Result = 0;
 
     UNREFERENCED_PARAMETER(Position);
     while (Done < Count)
     {
-        ULONG Length = (ULONG)min(Count - Done, sizeof(Chunk)), Taken;
-        uint32_t EchoLength, Used, Consumed;
-        ULONG Pgrp;
-        int Signal;
+        ULONG Length = (ULONG)min(Count - Done, sizeof(Chunk));
+        LONG Taken;
 
         Result = LxCopyFromUser(Chunk, Buffer + Done, Length);
         if (Result < 0)
             break;
         ExAcquireFastMutex(&Pty->Lock);
-        Taken = lx_ldisc_receive(&Pty->Ldisc, Chunk, Length, Echo, sizeof(Echo), &EchoLength, &Signal);
-        if (EchoLength != 0)
-        {
-            Used = lx_ldisc_output(&Pty->Ldisc, Echo, EchoLength, Processed, sizeof(Processed), &Consumed);
-            LxPtyPutOutput(Pty, Processed, Used);
-        }
-        Pgrp = Pty->Pgrp;
-        if (Taken == 0 && Signal == 0)
+        Taken = LxPtyInputLocked(Pty, Chunk, Length);
+        if (Taken < 0)
         {
             /* the read buffer is full: wait for the slave to read */
             if (Done != 0)
@@ -506,13 +557,7 @@ LxPtmxWrite(
                 break;
             continue;
         }
-        ExReleaseFastMutex(&Pty->Lock);
-        Done += Taken;
-        LxWakeWaitQueue(&Pty->SlaveQueue, LX_POLLIN);
-        if (EchoLength != 0)
-            LxWakeWaitQueue(&Pty->MasterQueue, LX_POLLIN);
-        if (Signal != 0)
-            LxSignalGroup(Pgrp, (ULONG)Signal);
+        Done += (ULONG)Taken;
     }
     return LxPtyResult(Done, Result);
 }
@@ -741,6 +786,46 @@ LxPtyPoll(
     return Ready;
 }
 
+/* A new window size; TRUE when it differs (SIGWINCH for the foreground group). Under the
+ * pty's lock. */
+static
+BOOLEAN
+LxPtySetWinsizeLocked(
+    _Inout_ PLX_PTY Pty,
+    _In_reads_(4) const USHORT *Winsize)
+{
+    BOOLEAN Changed = RtlCompareMemory(Winsize, Pty->Winsize, sizeof(Pty->Winsize)) !=
+                      sizeof(Pty->Winsize);
+
+    RtlCopyMemory(Pty->Winsize, Winsize, sizeof(Pty->Winsize));
+    return Changed;
+}
+
+/* The launcher's window of Session's terminal has a new size (IOCTL_LXSS_RESIZE_TERMINAL);
+ * FALSE when the session has no terminal */
+BOOLEAN
+LxPtyResizeSession(
+    _In_ ULONG Session,
+    _In_ USHORT Rows,
+    _In_ USHORT Columns)
+{
+    PLX_PTY Pty = LxPtyOfSession(Session);
+    USHORT Winsize[4] = { Rows, Columns, 0, 0 };
+    BOOLEAN Winch;
+    ULONG Pgrp;
+
+    if (Pty == NULL)
+        return FALSE;
+    ExAcquireFastMutex(&Pty->Lock);
+    Winch = LxPtySetWinsizeLocked(Pty, Winsize);
+    Pgrp = Pty->Pgrp;
+    ExReleaseFastMutex(&Pty->Lock);
+    if (Winch)
+        LxSignalGroup(Pgrp, LX_SIGWINCH);
+    LxPtyDereference(Pty);
+    return TRUE;
+}
+
 static
 LONG
 LxPtyIoctl(
@@ -804,8 +889,7 @@ LxPtyIoctl(
             RtlCopyMemory(Winsize, Pty->Winsize, sizeof(Winsize));
             break;
         case LX_TIOCSWINSZ:
-            Winch = RtlCompareMemory(Winsize, Pty->Winsize, sizeof(Winsize)) != sizeof(Winsize);
-            RtlCopyMemory(Pty->Winsize, Winsize, sizeof(Winsize));
+            Winch = LxPtySetWinsizeLocked(Pty, Winsize);
             Pgrp = Pty->Pgrp;
             break;
         case LX_TIOCGPGRP:
@@ -922,6 +1006,204 @@ LxPtyName(
                       RtlStringCbPrintfA(Buffer, Size, "/dev/pts/%lu", LxPtyOf(File)->Index);
 
     return NT_SUCCESS(Status) ? 0 : -LX_ENAMETOOLONG;
+}
+
+/*
+ * A launcher's terminal (LXSS_CREATE_TTY_*): a pty whose master side is the launcher's two
+ * handles, a pipe it writes the keys typed into and one it reads what the terminal shows
+ * from, moved by a system thread. NT tells nothing when a pipe gets data, so the thread looks
+ * at the input pipe every LX_PTY_PUMP_POLL_MS, and wakes at once for the terminal's output.
+ * It ends when every slave is closed and the output is out (the program and its children
+ * are done with the terminal), or when the launcher is gone (a broken pipe: the terminal
+ * hangs up, as at a master's close).
+ */
+#define LX_PTY_PUMP_POLL_MS 15
+
+typedef struct _LX_PTY_PUMP
+{
+    PLX_PTY Pty;                /* a reference: the master's */
+    HANDLE Input;               /* kernel handles, NULL: none */
+    HANDLE Output;
+    ULONG Pending, PendingOffset;   /* typed bytes the line discipline could not take yet */
+    UCHAR In[256];
+    UCHAR Out[LX_PTY_OUT];
+} LX_PTY_PUMP, *PLX_PTY_PUMP;
+
+/* Bytes waiting in the input pipe; FALSE when the launcher closed it */
+static
+BOOLEAN
+LxPtyPumpAvailable(
+    _In_ HANDLE Input,
+    _Out_ PULONG Available)
+{
+    FILE_PIPE_LOCAL_INFORMATION Local;
+    IO_STATUS_BLOCK IoStatus;
+
+    *Available = 0;
+    if (!NT_SUCCESS(ZwQueryInformationFile(Input, &IoStatus, &Local, sizeof(Local),
+                                           FilePipeLocalInformation)))
+        return FALSE;
+    *Available = Local.ReadDataAvailable;
+    return Local.ReadDataAvailable != 0 || Local.NamedPipeState == FILE_PIPE_CONNECTED_STATE;
+}
+
+/* One round: the terminal's output to the launcher, typed bytes into the line discipline.
+ * FALSE when the pump is done. */
+static
+BOOLEAN
+LxPtyPumpRound(
+    _Inout_ PLX_PTY_PUMP Pump,
+    _Out_ PBOOLEAN Busy)
+{
+    PLX_PTY Pty = Pump->Pty;
+    IO_STATUS_BLOCK IoStatus;
+    ULONG Length, i, Available;
+    BOOLEAN Closed;
+    LONG Taken;
+
+    *Busy = FALSE;
+    ExAcquireFastMutex(&Pty->Lock);
+    Length = Pty->OutCount;
+    for (i = 0; i < Length; i++)
+        Pump->Out[i] = Pty->Out[(Pty->OutHead + i) % LX_PTY_OUT];
+    Pty->OutHead = (Pty->OutHead + Length) % LX_PTY_OUT;
+    Pty->OutCount = 0;
+    Closed = Pty->SlaveOpened && Pty->SlaveOpens == 0;
+    ExReleaseFastMutex(&Pty->Lock);
+    if (Length != 0)
+    {
+        *Busy = TRUE;
+        LxWakeWaitQueue(&Pty->SlaveQueue, LX_POLLOUT);
+        /* no screen (no output handle): what the terminal shows is dropped */
+        if (Pump->Output != NULL &&
+            !NT_SUCCESS(ZwWriteFile(Pump->Output, NULL, NULL, NULL, &IoStatus, Pump->Out, Length,
+                                    NULL, NULL)))
+            return FALSE;
+        return TRUE;
+    }
+    if (Closed)
+        return FALSE;
+    if (Pump->Input == NULL)
+        return TRUE;
+    if (Pump->Pending == 0)
+    {
+        if (!LxPtyPumpAvailable(Pump->Input, &Available))
+            return FALSE;
+        if (Available == 0)
+            return TRUE;
+        if (!NT_SUCCESS(ZwReadFile(Pump->Input, NULL, NULL, NULL, &IoStatus, Pump->In,
+                                   min(Available, sizeof(Pump->In)), NULL, NULL)))
+            return FALSE;
+        Pump->Pending = (ULONG)IoStatus.Information;
+        Pump->PendingOffset = 0;
+    }
+    ExAcquireFastMutex(&Pty->Lock);
+    Taken = LxPtyInputLocked(Pty, Pump->In + Pump->PendingOffset, Pump->Pending);
+    if (Taken < 0)
+    {
+        ExReleaseFastMutex(&Pty->Lock);     /* full: the program reads first */
+        return TRUE;
+    }
+    Pump->Pending -= (ULONG)Taken;
+    Pump->PendingOffset += (ULONG)Taken;
+    *Busy = TRUE;
+    return TRUE;
+}
+
+static
+VOID
+NTAPI
+LxPtyPumpThread(
+    _In_ PVOID Context)
+{
+    PLX_PTY_PUMP Pump = Context;
+    PLX_PTY Pty = Pump->Pty;
+    BOOLEAN Busy;
+
+    while (LxPtyPumpRound(Pump, &Busy))
+    {
+        if (Busy)
+            continue;
+        /* until the program writes (or reads: room for typed bytes), or the next look */
+        ExAcquireFastMutex(&Pty->Lock);
+        if (Pty->OutCount != 0)
+        {
+            ExReleaseFastMutex(&Pty->Lock);
+            continue;
+        }
+        LxWaitUnlock(&Pty->MasterQueue, &Pty->Lock, FALSE,
+                     LxMonotonicTime() + LX_PTY_PUMP_POLL_MS * 1000000ULL);
+    }
+    LxPtyHangUp(Pty);
+    LxPtyDereference(Pty);
+    if (Pump->Input != NULL)
+        ZwClose(Pump->Input);
+    if (Pump->Output != NULL)
+        ZwClose(Pump->Output);
+    ExFreePoolWithTag(Pump, LX_TAG_FILE);
+    PsTerminateSystemThread(STATUS_SUCCESS);
+}
+
+/*
+ * The launcher's terminal of Process, which becomes the leader of a new session with it as
+ * its controlling terminal: a pty of Rows x Columns whose master is pumped from Input (the
+ * keys the launcher writes) and to Output (what it shows), kernel handles (either may be
+ * NULL) that are the terminal's once this succeeds. Returns the slave, opened read-write, for
+ * the descriptors that are the terminal.
+ */
+LONG
+LxStartTerminal(
+    _In_ PLX_PROCESS Process,
+    _In_opt_ HANDLE Input,
+    _In_opt_ HANDLE Output,
+    _In_ USHORT Rows,
+    _In_ USHORT Columns,
+    _Out_ PLX_FILE *Slave)
+{
+    PLX_PTY_PUMP Pump;
+    HANDLE Thread;
+    NTSTATUS Status;
+    LONG Result;
+
+    *Slave = NULL;
+    Pump = ExAllocatePoolWithTag(NonPagedPool, sizeof(*Pump), LX_TAG_FILE);
+    if (Pump == NULL)
+        return -LX_ENOMEM;
+    RtlZeroMemory(Pump, FIELD_OFFSET(LX_PTY_PUMP, In));
+    Result = LxPtyAllocate(&Pump->Pty);
+    if (Result < 0)
+    {
+        ExFreePoolWithTag(Pump, LX_TAG_FILE);
+        return Result;
+    }
+    Pump->Pty->Locked = FALSE;
+    Pump->Pty->Winsize[0] = Rows;
+    Pump->Pty->Winsize[1] = Columns;
+    Process->Sid = Process->Pgid = Process->Pid;
+    ExAcquireFastMutex(&LxPtyListLock);
+    Pump->Pty->RefCount++;      /* the slave's */
+    ExReleaseFastMutex(&LxPtyListLock);
+    Result = LxPtsOpenPty(Process, Pump->Pty, LX_O_RDWR, FALSE, Slave);
+    if (Result < 0)
+    {
+        LxPtyDereference(Pump->Pty);
+        ExFreePoolWithTag(Pump, LX_TAG_FILE);
+        return Result;
+    }
+    Pump->Input = Input;
+    Pump->Output = Output;
+    Status = PsCreateSystemThread(&Thread, THREAD_ALL_ACCESS, NULL, NULL, NULL, LxPtyPumpThread,
+                                  Pump);
+    if (!NT_SUCCESS(Status))
+    {
+        LxDereferenceFile(*Slave);
+        *Slave = NULL;
+        LxPtyDereference(Pump->Pty);
+        ExFreePoolWithTag(Pump, LX_TAG_FILE);
+        return -LX_ENOMEM;
+    }
+    ZwClose(Thread);
+    return 0;
 }
 
 static const LX_FILE_OPERATIONS LxPtmxOperations =

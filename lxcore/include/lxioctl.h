@@ -36,10 +36,12 @@
 
 /* Version returned by IOCTL_LXSS_QUERY_INFORMATION. Bump the minor number when adding fields. */
 #define LXSS_INTERFACE_VERSION_MAJOR 1
-#define LXSS_INTERFACE_VERSION_MINOR 4     /* 1: LXSS_CREATE_STDIO_TTY; 2: ProgramPath;
+#define LXSS_INTERFACE_VERSION_MINOR 5     /* 1: LXSS_CREATE_STDIO_TTY; 2: ProgramPath;
                                               3: LXSS_CREATE_TRACE;
                                               4: LXSS_CREATE_TRACE_RECORD,
-                                                 IOCTL_LXSS_QUERY_COUNTERS */
+                                                 IOCTL_LXSS_QUERY_COUNTERS;
+                                              5: LXSS_CREATE_TTY_*,
+                                                 IOCTL_LXSS_RESIZE_TERMINAL */
 
 #ifndef CTL_CODE
 #define CTL_CODE(DeviceType, Function, Method, Access) \
@@ -81,6 +83,13 @@
  * freed: the leak check of the test runner compares them before and after a suite. */
 #define IOCTL_LXSS_QUERY_COUNTERS \
     CTL_CODE(FILE_DEVICE_LXSS, 0x804, METHOD_BUFFERED, FILE_READ_DATA)
+
+/* In: LXSS_RESIZE_TERMINAL_IN. Out: nothing. (minor 5) The window of the terminal of a
+ * process started with LXSS_CREATE_TTY_* changed: TIOCGWINSZ gives the new size and its
+ * foreground process group gets SIGWINCH. STATUS_NOT_FOUND when its session has no such
+ * terminal (any more). */
+#define IOCTL_LXSS_RESIZE_TERMINAL \
+    CTL_CODE(FILE_DEVICE_LXSS, 0x805, METHOD_BUFFERED, FILE_READ_DATA | FILE_WRITE_DATA)
 
 /* ------------------------------------------------------------------------------------------ */
 
@@ -151,7 +160,19 @@ typedef struct _LXSS_COUNTERS
  * report. Same rule as LXSS_CREATE_TRACE; if both are given, LXSS_CREATE_TRACE wins. */
 #define LXSS_CREATE_TRACE_RECORD        0x00000010
 #define LXSS_TRACE_RECORD_CALLS         16
-#define LXSS_CREATE_VALID_FLAGS         0x0000001D
+/* (minor 5) fd 0, 1 or 2 is the launcher's terminal: a pseudo-terminal slave (/dev/pts/N)
+ * with a line discipline, the controlling terminal of a new session the program leads. Its
+ * master side is the launcher's: it writes the keys typed into the pipe StdHandles[0]
+ * (with LXSS_CREATE_TTY_STDIN) and reads what the terminal shows from StdHandles[1] (with
+ * LXSS_CREATE_TTY_STDOUT), else StdHandles[2]; with neither, the output is dropped.
+ * TerminalSize holds the window size (IOCTL_LXSS_RESIZE_TERMINAL changes it). The fds
+ * without the flag get their handle as they are (a redirection stays a file or a pipe).
+ * Not together with LXSS_CREATE_STDIO_TTY, the older emulation of a cooked terminal. */
+#define LXSS_CREATE_TTY_STDIN           0x00000020
+#define LXSS_CREATE_TTY_STDOUT          0x00000040
+#define LXSS_CREATE_TTY_STDERR          0x00000080
+#define LXSS_CREATE_TTY_ANY             0x000000E0
+#define LXSS_CREATE_VALID_FLAGS         0x000000FD
 
 typedef struct _LXSS_CREATE_PROCESS_IN
 {
@@ -173,8 +194,8 @@ typedef struct _LXSS_CREATE_PROCESS_IN
     HANDLE StdHandles[3];       /* handles in the caller's process for fds 0, 1, 2 (files,
                                    pipes or console handles, referenced by the driver);
                                    NULL = that fd is closed (or debug stdio, see flags) */
-    ULONG TerminalSize;         /* with LXSS_CREATE_STDIO_TTY: rows << 16 | columns (0: 25 x 80);
-                                   else 0 */
+    ULONG TerminalSize;         /* with LXSS_CREATE_STDIO_TTY or LXSS_CREATE_TTY_*: rows << 16
+                                   | columns (0: 25 x 80); else 0 */
     LXSS_BLOB ProgramPath;      /* (minor 2) UTF-8 Linux path of the program, NUL-terminated,
                                    resolved by lxcore as open() resolves it: against
                                    CurrentDirectory, under RootDirectory, following symbolic
@@ -230,6 +251,14 @@ typedef struct _LXSS_SIGNAL_PROCESS_IN
     ULONG Reserved;
 } LXSS_SIGNAL_PROCESS_IN, *PLXSS_SIGNAL_PROCESS_IN;
 
+typedef struct _LXSS_RESIZE_TERMINAL_IN
+{
+    ULONG Size;                 /* sizeof(LXSS_RESIZE_TERMINAL_IN) */
+    ULONG Pid;                  /* the process started with the terminal */
+    ULONG TerminalSize;         /* rows << 16 | columns, neither 0 */
+    ULONG Reserved;
+} LXSS_RESIZE_TERMINAL_IN, *PLXSS_RESIZE_TERMINAL_IN;
+
 /* Layout checks (i386). */
 #define LXSS_IOCTL_STATIC_ASSERT(Name, Expr) typedef char LxssIoctlAssert_##Name[(Expr) ? 1 : -1]
 LXSS_IOCTL_STATIC_ASSERT(Blob, sizeof(LXSS_BLOB) == 8);
@@ -240,5 +269,6 @@ LXSS_IOCTL_STATIC_ASSERT(CreateOut, sizeof(LXSS_CREATE_PROCESS_OUT) == 16);
 LXSS_IOCTL_STATIC_ASSERT(WaitIn, sizeof(LXSS_WAIT_PROCESS_IN) == 16);
 LXSS_IOCTL_STATIC_ASSERT(WaitOut, sizeof(LXSS_WAIT_PROCESS_OUT) == 24);
 LXSS_IOCTL_STATIC_ASSERT(SignalIn, sizeof(LXSS_SIGNAL_PROCESS_IN) == 16);
+LXSS_IOCTL_STATIC_ASSERT(ResizeIn, sizeof(LXSS_RESIZE_TERMINAL_IN) == 16);
 
 #endif /* _LXIOCTL_H_ */

@@ -281,6 +281,7 @@ NTSTATUS LxCreateProcessFromRequest(_In_ PLXSS_CREATE_PROCESS_IN Request,
                                     _Out_ PLXSS_CREATE_PROCESS_OUT Reply);
 NTSTATUS LxWaitProcess(_In_ PLXSS_WAIT_PROCESS_IN Request, _Out_ PLXSS_WAIT_PROCESS_OUT Reply);
 NTSTATUS LxSignalProcess(_In_ PLXSS_SIGNAL_PROCESS_IN Request);
+NTSTATUS LxResizeTerminal(_In_ PLXSS_RESIZE_TERMINAL_IN Request);
 VOID LxExitCurrentProcess(_In_ ULONG Status);   /* returns only if termination failed */
 
 /* mm.c */

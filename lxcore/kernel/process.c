@@ -554,6 +554,39 @@ LxSplitStrings(
     return STATUS_SUCCESS;
 }
 
+/* A kernel handle to the file object behind a caller's handle, with the same access: no
+ * access is gained through lxcore */
+static
+NTSTATUS
+LxKernelHandleOf(
+    _In_ HANDLE CallerHandle,
+    _In_ KPROCESSOR_MODE RequestorMode,
+    _Out_ PHANDLE KernelHandle)
+{
+    OBJECT_HANDLE_INFORMATION HandleInfo;
+    PFILE_OBJECT FileObject;
+    NTSTATUS Status;
+
+    *KernelHandle = NULL;
+    Status = ObReferenceObjectByHandle(CallerHandle,
+                                       0,
+                                       *IoFileObjectType,
+                                       RequestorMode,
+                                       (PVOID *)&FileObject,
+                                       &HandleInfo);
+    if (!NT_SUCCESS(Status))
+        return Status;
+    Status = ObOpenObjectByPointer(FileObject,
+                                   OBJ_KERNEL_HANDLE,
+                                   NULL,
+                                   HandleInfo.GrantedAccess,
+                                   *IoFileObjectType,
+                                   KernelMode,
+                                   KernelHandle);
+    ObDereferenceObject(FileObject);
+    return Status;
+}
+
 /* Turns a caller's handle into an fd backed by a kernel handle with the caller's access. */
 static
 NTSTATUS
@@ -565,30 +598,11 @@ LxFileFromCallerHandle(
     _In_ USHORT TtyColumns,
     _Out_ PLX_FILE *File)
 {
-    OBJECT_HANDLE_INFORMATION HandleInfo;
-    PFILE_OBJECT FileObject;
     HANDLE KernelHandle;
     NTSTATUS Status;
 
     *File = NULL;
-    Status = ObReferenceObjectByHandle(CallerHandle,
-                                       0,
-                                       *IoFileObjectType,
-                                       RequestorMode,
-                                       (PVOID *)&FileObject,
-                                       &HandleInfo);
-    if (!NT_SUCCESS(Status))
-        return Status;
-
-    /* Same access as the caller's handle: no access is gained through lxcore. */
-    Status = ObOpenObjectByPointer(FileObject,
-                                   OBJ_KERNEL_HANDLE,
-                                   NULL,
-                                   HandleInfo.GrantedAccess,
-                                   *IoFileObjectType,
-                                   KernelMode,
-                                   &KernelHandle);
-    ObDereferenceObject(FileObject);
+    Status = LxKernelHandleOf(CallerHandle, RequestorMode, &KernelHandle);
     if (!NT_SUCCESS(Status))
         return Status;
 
@@ -597,6 +611,59 @@ LxFileFromCallerHandle(
                            File) < 0)
         return STATUS_INSUFFICIENT_RESOURCES;
     return STATUS_SUCCESS;
+}
+
+/*
+ * LXSS_CREATE_TTY_*: the launcher's terminal, a pty the new process leads a session with
+ * (fs/pty.c LxStartTerminal), on the descriptors the flags name. Its keys come from
+ * StdHandles[0] (LXSS_CREATE_TTY_STDIN), what it shows goes to StdHandles[1]
+ * (LXSS_CREATE_TTY_STDOUT) or else [2]. 0 or a Linux error (-EBADF for a bad handle).
+ */
+static
+LONG
+LxStartRequestTerminal(
+    _In_ PLX_PROCESS Process,
+    _In_ PLXSS_CREATE_PROCESS_IN Request,
+    _In_ KPROCESSOR_MODE RequestorMode)
+{
+    HANDLE Input = NULL, Output = NULL, Screen;
+    USHORT Rows = (USHORT)(Request->TerminalSize >> 16), Columns = (USHORT)Request->TerminalSize;
+    PLX_FILE Slave;
+    ULONG i;
+    LONG Result = -LX_EBADF;
+
+    if (Rows == 0 || Columns == 0)
+    {
+        Rows = 25;
+        Columns = 80;
+    }
+    Screen = (Request->Flags & LXSS_CREATE_TTY_STDOUT) ? Request->StdHandles[1] :
+             (Request->Flags & LXSS_CREATE_TTY_STDERR) ? Request->StdHandles[2] : NULL;
+    if ((Request->Flags & LXSS_CREATE_TTY_STDIN) && Request->StdHandles[0] != NULL &&
+        !NT_SUCCESS(LxKernelHandleOf(Request->StdHandles[0], RequestorMode, &Input)))
+        goto Fail;
+    if (Screen != NULL && !NT_SUCCESS(LxKernelHandleOf(Screen, RequestorMode, &Output)))
+        goto Fail;
+    Result = LxStartTerminal(Process, Input, Output, Rows, Columns, &Slave);
+    if (Result < 0)
+        goto Fail;
+    for (i = 0; i < 3; i++)
+    {
+        if (Request->Flags & (LXSS_CREATE_TTY_STDIN << i))
+        {
+            LxReferenceFile(Slave);
+            LxReplaceFile(Process, Slave, i, FALSE);
+        }
+    }
+    LxDereferenceFile(Slave);
+    return 0;
+
+Fail:
+    if (Input != NULL)
+        ZwClose(Input);
+    if (Output != NULL)
+        ZwClose(Output);
+    return Result;
 }
 
 NTSTATUS
@@ -629,7 +696,9 @@ LxCreateProcessFromRequest(
     if ((Request->Flags & ~LXSS_CREATE_VALID_FLAGS) != 0)
         return STATUS_INVALID_PARAMETER;
     if (Request->Reserved != 0 ||
-        (Request->TerminalSize != 0 && !(Request->Flags & LXSS_CREATE_STDIO_TTY)))
+        (Request->TerminalSize != 0 &&
+         !(Request->Flags & (LXSS_CREATE_STDIO_TTY | LXSS_CREATE_TTY_ANY))) ||
+        ((Request->Flags & LXSS_CREATE_STDIO_TTY) && (Request->Flags & LXSS_CREATE_TTY_ANY)))
         return STATUS_INVALID_PARAMETER;
 
     /* the program: an NT path, or a Linux path lxcore resolves (exactly one) */
@@ -743,11 +812,14 @@ LxCreateProcessFromRequest(
     else
         Process->ExecFn[0] = ANSI_NULL;
 
-    /* Standard descriptors */
+    /* Standard descriptors (those that are the launcher's terminal: below) */
     for (i = 0; i < 3; i++)
     {
         PLX_FILE File = NULL;
         USHORT Rows = 0, Columns = 0;
+
+        if (Request->Flags & (LXSS_CREATE_TTY_STDIN << i))
+            continue;
 
         if (Request->Flags & LXSS_CREATE_STDIO_TTY)
         {
@@ -788,6 +860,19 @@ LxCreateProcessFromRequest(
     InsertTailList(&LxProcessList, &Process->Link);
     LxLiveProcesses++;
     ExReleaseFastMutex(&LxProcessLock);
+
+    if (Request->Flags & LXSS_CREATE_TTY_ANY)
+    {
+        Result = LxStartRequestTerminal(Process, Request, RequestorMode);
+        if (Result < 0)
+        {
+            Reply->LinuxError = Result;
+            LxRemoveProcess(Process);   /* drops the last reference */
+            Process = NULL;
+            Status = STATUS_SUCCESS;
+            goto Cleanup;
+        }
+    }
 
     if (ProgramData)
     {
@@ -934,6 +1019,7 @@ LxSignalProcess(
     _In_ PLXSS_SIGNAL_PROCESS_IN Request)
 {
     PLX_PROCESS Process;
+    lx_sigfields Info;
     NTSTATUS Status;
 
     PAGED_CODE();
@@ -944,22 +1030,33 @@ LxSignalProcess(
     if (!NT_SUCCESS(Status))
         return Status;
 
-    if (KeReadStateEvent(&Process->ExitEvent) == 0 && Process->Process != NULL &&
-        LxSignalWouldRun(Process, Request->Signal))
-    {
-        if (Request->Signal != LX_SIGKILL && Process->Actions.SignalHandlers[Request->Signal] > 1)
-        {
-            /* a handler (Ctrl+C -> SIGINT from a launcher): posted to one of its threads */
-            LxSignalProcessAsync(Process, Request->Signal, LX_SI_KERNEL, 0);
-        }
-        else
-        {
-            if (Process->Signal == 0 && !Process->ExitRequested)
-                Process->Signal = Request->Signal;
-            Status = LxPicoRoutines.TerminateProcess(Process->Process,
-                                                     (NTSTATUS)(0xC0000000 | Request->Signal));
-        }
-    }
+    /* as the kernel sends it: a handler runs (Ctrl+C: SIGINT), a stop signal stops it,
+     * SIGCONT continues it, a fatal one ends it */
+    LxSigFields(&Info, LX_SI_KERNEL, 0);
+    LxSendSignal(Process, Request->Signal, &Info);
+    LxDereferenceProcess(Process);
+    return Status;
+}
+
+/* IOCTL_LXSS_RESIZE_TERMINAL: the window of the launcher's terminal of process Pid */
+NTSTATUS
+LxResizeTerminal(
+    _In_ PLXSS_RESIZE_TERMINAL_IN Request)
+{
+    PLX_PROCESS Process;
+    NTSTATUS Status;
+
+    PAGED_CODE();
+
+    if ((Request->TerminalSize >> 16) == 0 || (Request->TerminalSize & 0xFFFF) == 0 ||
+        Request->Reserved != 0)
+        return STATUS_INVALID_PARAMETER;
+    Status = LxLookupRequestedProcess(Request->Pid, &Process);
+    if (!NT_SUCCESS(Status))
+        return Status;
+    if (!LxPtyResizeSession(LxSessionOf(Process), (USHORT)(Request->TerminalSize >> 16),
+                            (USHORT)Request->TerminalSize))
+        Status = STATUS_NOT_FOUND;
     LxDereferenceProcess(Process);
     return Status;
 }

@@ -23,8 +23,8 @@
  *         [TAB <exec error or -> [TAB <stdin: pipe|tty|-> [TAB trace]]]
  * An exec error (a negative Linux errno, e.g. -8) makes the entry an expected-exec-failure
  * test: CREATE_PROCESS must fail with exactly that LinuxError; the program never runs.
- * A stdin mode gives the program a pipe the runner holds as its stdin (with "tty", presented
- * as the launcher's terminal, LXSS_CREATE_STDIO_TTY): the runner writes "lxss\n" into it
+ * A stdin mode gives the program a pipe the runner holds as its stdin (with "tty", the keys
+ * of the program's terminal, a pty lxcore makes: LXSS_CREATE_TTY_STDIN): the runner writes "lxss\n" into it
  * LXSS_STDIN_DELAY_MS after the start, then closes it ("pipe") or keeps it open until the
  * program ends ("tty"). "trace" creates the program with LXSS_CREATE_TRACE: its system
  * calls and its children's are logged on the debug port ("lxtrace: ..." lines); "record"
@@ -505,7 +505,7 @@ RunProgram(HANDLE Device, PLXSS_PLANNED_TEST Test, HANDLE StdinRead, PHANDLE Std
     {
         In->StdHandles[0] = StdinRead;
         if (Test->Stdin == 't')
-            In->Flags |= LXSS_CREATE_STDIO_TTY;     /* 25 x 80 */
+            In->Flags |= LXSS_CREATE_TTY_STDIN;     /* a pty of 25 x 80 */
     }
 
     /* ImagePath: <payload root>\<path> (UTF-16) */
