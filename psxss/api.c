@@ -26,7 +26,8 @@ static PPSX_API_ROUTINE PsxApiDispatch[PsxApiMaxApiNumber] =
     PsxApiCreateProcessHandler,
     PsxApiWaitProcessHandler,
     PsxApiSignalProcessHandler,
-    PsxApiQueryServerHandler
+    PsxApiQueryServerHandler,
+    PsxApiResizeTerminalHandler
 };
 
 /* FUNCTIONS ******************************************************************/

@@ -66,19 +66,24 @@ PsxBuildCreateInput(const PSX_LAUNCH *Launch,
     uint8_t *Base = Buffer;
     uint32_t Needed = PsxCreateInputSize(Launch);
     uint32_t Used = sizeof(LXSS_CREATE_PROCESS_IN);
+    uint32_t HandleMask = 0;
     int Index;
+    int Error;
 
     *Written = 0;
     if (Needed == 0 || Needed > Capacity)
         return PSX_E2BIG;
     if (Launch->RootChars == 0)
         return PSX_EINVAL;
-    /* A terminal needs a handle to be one (lxcore marks the open fds 0-2 alike) */
-    if ((Request->Flags & PSX_REQUEST_STDIO_TTY) &&
-        !Launch->StdHandles[0] && !Launch->StdHandles[1] && !Launch->StdHandles[2])
+    /* A terminal needs its handles: the emulated one any, the real one its pipes */
+    for (Index = 0; Index < 3; Index++)
     {
-        return PSX_ENOTTY;
+        if (Launch->StdHandles[Index])
+            HandleMask |= 1u << Index;
     }
+    Error = PsxCheckTerminalHandles(Request->Flags, HandleMask);
+    if (Error != 0)
+        return Error;
 
     memset(&Input, 0, sizeof(Input));
     Input.Size = sizeof(LXSS_CREATE_PROCESS_IN);
@@ -115,10 +120,15 @@ PsxBuildCreateInput(const PSX_LAUNCH *Launch,
     if (Request->Flags & PSX_REQUEST_TRACE)
         Input.Flags |= LXSS_CREATE_TRACE;
     if (Request->Flags & PSX_REQUEST_STDIO_TTY)
-    {
         Input.Flags |= LXSS_CREATE_STDIO_TTY;
+    if (Request->Flags & PSX_REQUEST_TTY_STDIN)
+        Input.Flags |= LXSS_CREATE_TTY_STDIN;
+    if (Request->Flags & PSX_REQUEST_TTY_STDOUT)
+        Input.Flags |= LXSS_CREATE_TTY_STDOUT;
+    if (Request->Flags & PSX_REQUEST_TTY_STDERR)
+        Input.Flags |= LXSS_CREATE_TTY_STDERR;
+    if (Request->Flags & (PSX_REQUEST_STDIO_TTY | PSX_REQUEST_TTY_ANY))
         Input.TerminalSize = ((ULONG)Request->TerminalRows << 16) | Request->TerminalColumns;
-    }
 
     memcpy(Base, &Input, sizeof(Input));
     *Written = Used;

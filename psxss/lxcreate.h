@@ -39,9 +39,10 @@ PsxCreateInputSize(const PSX_LAUNCH *Launch);
 /* Writes LXSS_CREATE_PROCESS_IN followed by its blobs into Buffer (4-byte aligned,
  * Capacity bytes): the program as ProgramPath (the request's Linux path, which lxcore
  * resolves) unless the launcher gave an NT ImagePath, the request's program as ExecFn.
- * PSX_REQUEST_STDIO_TTY becomes LXSS_CREATE_STDIO_TTY with TerminalSize = (rows << 16) |
- * columns. Returns 0 and *Written, or PSX_E2BIG if Capacity is too small, PSX_EINVAL
- * without a root, PSX_ENOTTY for a terminal with no std handle. */
+ * PSX_REQUEST_STDIO_TTY becomes LXSS_CREATE_STDIO_TTY, PSX_REQUEST_TTY_STDIN/STDOUT/STDERR
+ * LXSS_CREATE_TTY_STDIN/STDOUT/STDERR, either with TerminalSize = (rows << 16) | columns.
+ * Returns 0 and *Written, or PSX_E2BIG if Capacity is too small, PSX_EINVAL without a root,
+ * PSX_ENOTTY for a terminal without the std handles it needs (PsxCheckTerminalHandles). */
 int
 PsxBuildCreateInput(const PSX_LAUNCH *Launch,
                     void *Buffer,

@@ -324,7 +324,8 @@ PsxRequestErrorToStatus(
 }
 
 /* lxcore's interface version as Major * 1000 + Minor (0 if it does not answer): 1.1 brought
- * LXSS_CREATE_STDIO_TTY (an older one refuses the flag), 1.2 ProgramPath */
+ * LXSS_CREATE_STDIO_TTY (an older one refuses the flag), 1.2 ProgramPath, 1.3
+ * LXSS_CREATE_TRACE, 1.5 LXSS_CREATE_TTY_* and IOCTL_LXSS_RESIZE_TERMINAL */
 static
 ULONG
 PsxLxcoreVersion(VOID)
@@ -361,6 +362,8 @@ PsxApiCreateProcessHandler(
     HANDLE LocalHandles[3] = {NULL, NULL, NULL};
     HANDLE ThreadHandle;
     uint32_t InputLength;
+    uint32_t HandleMask;
+    ULONG LxcoreVersion;
     ULONG Offset = Create->RequestOffset;
     ULONG Length = Create->RequestLength;
     NTSTATUS Status = STATUS_SUCCESS;
@@ -411,11 +414,17 @@ PsxApiCreateProcessHandler(
         goto Quit;
 
     Error = PsxValidateRequest(Request, Length, Client->ProtocolMinorVersion, &View);
-    if (Error == 0 && (View.Flags & PSX_REQUEST_STDIO_TTY) &&
-        !Create->StdHandles[0] && !Create->StdHandles[1] && !Create->StdHandles[2])
+    if (Error == 0)
     {
-        /* Nothing could be the terminal */
-        Error = PSX_ENOTTY;
+        /* The handles come beside the request: a terminal needs the ones it works through
+         * (any for the emulated one, the pipes for a real one) */
+        HandleMask = 0;
+        for (Index = 0; Index < 3; Index++)
+        {
+            if (Create->StdHandles[Index])
+                HandleMask |= 1u << Index;
+        }
+        Error = PsxCheckTerminalHandles(View.Flags, HandleMask);
     }
     if (Error != 0)
     {
@@ -426,7 +435,8 @@ PsxApiCreateProcessHandler(
         goto Quit;
     }
 
-    if ((View.Flags & PSX_REQUEST_TRACE) && PsxLxcoreVersion() < 1003)
+    LxcoreVersion = PsxLxcoreVersion();
+    if ((View.Flags & PSX_REQUEST_TRACE) && LxcoreVersion < 1003)
     {
         /* An older lxcore cannot trace: say so rather than run untraced */
         PSX_TRACE("lxcore cannot trace system calls: launch refused\n");
@@ -435,7 +445,20 @@ PsxApiCreateProcessHandler(
         goto Quit;
     }
 
-    if ((View.Flags & PSX_REQUEST_STDIO_TTY) && PsxLxcoreVersion() < 1001)
+    if ((View.Flags & PSX_REQUEST_TTY_ANY) && LxcoreVersion < 1005)
+    {
+        /* An lxcore older than interface 1.5 makes no pseudo-terminals: fall back to its
+         * emulation of a cooked terminal on fds 0-2 (isatty() true, TIOCGWINSZ the size),
+         * every handle given to its fd as it is. The launcher's keys then reach the program
+         * as they are written, with no echo and no line editing, the output is not
+         * translated, and PsxApiResizeTerminal finds no terminal; a launcher that needs the
+         * line discipline checks QueryServer's LxcoreVersionMinor (>= 5) first. The checks
+         * above hold for the emulation too: each TTY_* flag needed a handle */
+        PSX_TRACE("lxcore before interface 1.5 has no pseudo-terminals: emulating one\n");
+        View.Flags = (View.Flags & ~PSX_REQUEST_TTY_ANY) | PSX_REQUEST_STDIO_TTY;
+    }
+
+    if ((View.Flags & PSX_REQUEST_STDIO_TTY) && LxcoreVersion < 1001)
     {
         /* An older lxcore: the program sees its stdio as before (isatty() is false) */
         PSX_TRACE("lxcore has no terminal stdio: launching without it\n");
@@ -451,7 +474,7 @@ PsxApiCreateProcessHandler(
     Launch.RootChars = View.Root ? View.RootChars : PsxDefaultRootChars;
     Launch.ImagePath = View.ImagePath;
     Launch.ImagePathChars = View.ImagePathChars;
-    if (View.ImagePath == NULL && PsxLxcoreVersion() < 1002)
+    if (View.ImagePath == NULL && LxcoreVersion < 1002)
     {
         PSX_TRACE("lxcore before interface 1.2 cannot resolve program paths: update lxcore.sys\n");
         Create->LinuxError = PSX_ENOSYS;
@@ -564,7 +587,16 @@ PsxApiCreateProcessHandler(
 
     Create->Pid = Output.Pid;
     Create->NtProcessId = Output.NtProcessId;
-    if (View.Flags & PSX_REQUEST_STDIO_TTY)
+    if (View.Flags & PSX_REQUEST_TTY_ANY)
+    {
+        PSX_TRACE("client %p started pid %lu (NT %lu), fds %s%s%s on a %ux%u pseudo-terminal\n",
+                  Client->ClientId.UniqueProcess, Output.Pid, Output.NtProcessId,
+                  (View.Flags & PSX_REQUEST_TTY_STDIN) ? "0" : "",
+                  (View.Flags & PSX_REQUEST_TTY_STDOUT) ? "1" : "",
+                  (View.Flags & PSX_REQUEST_TTY_STDERR) ? "2" : "",
+                  View.TerminalRows, View.TerminalColumns);
+    }
+    else if (View.Flags & PSX_REQUEST_STDIO_TTY)
     {
         PSX_TRACE("client %p started pid %lu (NT %lu), stdio a %ux%u terminal\n",
                   Client->ClientId.UniqueProcess, Output.Pid, Output.NtProcessId,
@@ -684,6 +716,77 @@ PsxApiSignalProcessHandler(
             Message->Status = PsxSendSignal(Signal->Pid, Signal->Signal);
             PsxRevertToSelf();
         }
+    }
+    return TRUE;
+}
+
+BOOLEAN
+NTAPI
+PsxApiResizeTerminalHandler(
+    _In_ PPSX_CLIENT_CONTEXT Client,
+    _Inout_ PPSX_API_MSG Message)
+{
+    PPSX_RESIZE_TERMINAL_MSG Resize = &Message->u.ResizeTerminal;
+    LXSS_RESIZE_TERMINAL_IN Input;
+    PPSX_PROCESS Process;
+    BOOLEAN Running = FALSE;
+
+    /* Answered as a server of the agreed minor version would: it has no such request */
+    if (Client->ProtocolMinorVersion < 3)
+    {
+        Message->Status = STATUS_INVALID_PARAMETER;
+        return TRUE;
+    }
+
+    /* The console's SHORT coordinates; lxcore refuses a zero dimension too */
+    if (Resize->Rows == 0 || Resize->Columns == 0 ||
+        Resize->Rows > PSX_MAX_TERMINAL_SIZE || Resize->Columns > PSX_MAX_TERMINAL_SIZE)
+    {
+        Message->Status = STATUS_INVALID_PARAMETER;
+        return TRUE;
+    }
+
+    RtlEnterCriticalSection(&PsxLock);
+    Process = PsxFindProcess(Client, Resize->Pid);
+    if (Process)
+        Running = !Process->Exited;
+    RtlLeaveCriticalSection(&PsxLock);
+
+    if (!Process || !Running)
+    {
+        /* Not one of this client's, or over: its terminal is gone with it */
+        Message->Status = STATUS_NOT_FOUND;
+        return TRUE;
+    }
+    if (!PsxLxcoreDevice)
+    {
+        Message->Status = PsxLxcoreStatus;
+        return TRUE;
+    }
+    if (PsxLxcoreVersion() < 1005)
+    {
+        /* No pseudo-terminals there: the process got the emulation, which has no window */
+        Message->Status = STATUS_NOT_FOUND;
+        return TRUE;
+    }
+
+    RtlZeroMemory(&Input, sizeof(Input));
+    Input.Size = sizeof(Input);
+    Input.Pid = Resize->Pid;
+    Input.TerminalSize = ((ULONG)Resize->Rows << 16) | Resize->Columns;
+
+    /* As the client, as for signals: lxcore lets only the process's own NT user do it.
+     * lxcore answers STATUS_NOT_FOUND when the process's session has no such terminal */
+    Message->Status = NtImpersonateClientOfPort(Client->PortHandle, &Message->h);
+    if (NT_SUCCESS(Message->Status))
+    {
+        Message->Status = PsxLxcoreIoctl(PsxLxcoreDevice,
+                                         IOCTL_LXSS_RESIZE_TERMINAL,
+                                         &Input,
+                                         sizeof(Input),
+                                         NULL,
+                                         0);
+        PsxRevertToSelf();
     }
     return TRUE;
 }

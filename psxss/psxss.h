@@ -137,6 +137,12 @@ PsxApiSignalProcessHandler(
     _In_ PPSX_CLIENT_CONTEXT Client,
     _Inout_ PPSX_API_MSG Message);
 
+BOOLEAN
+NTAPI
+PsxApiResizeTerminalHandler(
+    _In_ PPSX_CLIENT_CONTEXT Client,
+    _Inout_ PPSX_API_MSG Message);
+
 VOID
 NTAPI
 PsxKillClientProcesses(

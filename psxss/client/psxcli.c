@@ -216,6 +216,7 @@ PsxCreateProcess(
     PSX_API_MSG Message;
     PSX_REQUEST_PARAMS Plain;
     uint32_t Written;
+    uint32_t HandleMask;
     int Error;
     ULONG Index;
     NTSTATUS Status;
@@ -232,20 +233,41 @@ PsxCreateProcess(
         return STATUS_NOT_SUPPORTED;
     }
 
-    if ((Params->Flags & PSX_REQUEST_STDIO_TTY) && Client->ProtocolMinorVersion == 0)
+    Plain = *Params;
+    if ((Plain.Flags & PSX_REQUEST_TTY_ANY) && !(Plain.Flags & PSX_REQUEST_STDIO_TTY) &&
+        Client->ProtocolMinorVersion < 3)
+    {
+        /* A server older than minor 3 makes no pseudo-terminals: ask for the emulated
+         * terminal it knows instead (fds 0-2 marked, the handles given as they are), after
+         * the handle rule a newer server would apply, so both refuse the same requests.
+         * Both kinds at once, or a terminal with debug stdio, are left for the packer to
+         * refuse, as it does for a newer server */
+        HandleMask = 0;
+        for (Index = 0; Index < 3; Index++)
+        {
+            if (StdHandles && StdHandles[Index])
+                HandleMask |= 1u << Index;
+        }
+        Error = PsxCheckTerminalHandles(Plain.Flags, HandleMask);
+        if (Error != 0 && !(Plain.Flags & PSX_REQUEST_DEBUG_STDIO))
+        {
+            *LinuxError = Error;
+            return STATUS_INVALID_PARAMETER_MIX;
+        }
+        Plain.Flags = (Plain.Flags & ~PSX_REQUEST_TTY_ANY) | PSX_REQUEST_STDIO_TTY;
+    }
+    if ((Plain.Flags & PSX_REQUEST_STDIO_TTY) && Client->ProtocolMinorVersion == 0)
     {
         /* A server older than minor 1 knows no terminals: the program gets plain stdio */
-        Plain = *Params;
         Plain.Flags &= ~PSX_REQUEST_STDIO_TTY;
         Plain.TerminalRows = Plain.TerminalColumns = 0;
-        Params = &Plain;
     }
 
     /* The request goes at the start of the view, in the layout of the agreed version */
     Error = PsxPackRequest(Client->ViewBase,
                            Client->ViewSize,
                            Client->ProtocolMinorVersion,
-                           Params,
+                           &Plain,
                            &Written);
     if (Error != 0)
     {
@@ -302,6 +324,27 @@ PsxSignalProcess(
     PsxpInitMessage(&Message, PsxApiSignalProcess);
     Message.u.SignalProcess.Pid = Pid;
     Message.u.SignalProcess.Signal = Signal;
+    return PsxpCall(Client, &Message);
+}
+
+NTSTATUS
+NTAPI
+PsxResizeTerminal(
+    _In_ PPSX_CLIENT Client,
+    _In_ ULONG Pid,
+    _In_ USHORT Rows,
+    _In_ USHORT Columns)
+{
+    PSX_API_MSG Message;
+
+    /* A server older than minor 3 has no such request (it would refuse the number) */
+    if (Client->ProtocolMinorVersion < 3)
+        return STATUS_NOT_SUPPORTED;
+
+    PsxpInitMessage(&Message, PsxApiResizeTerminal);
+    Message.u.ResizeTerminal.Pid = Pid;
+    Message.u.ResizeTerminal.Rows = Rows;
+    Message.u.ResizeTerminal.Columns = Columns;
     return PsxpCall(Client, &Message);
 }
 

@@ -19,26 +19,59 @@ const uint32_t PsxDefaultRootChars = 23;
 static uint32_t
 PsxpValidFlags(uint32_t MinorVersion)
 {
-    if (MinorVersion == 0)
-        return PSX_REQUEST_VALID_FLAGS_0;
-    return MinorVersion == 1 ? PSX_REQUEST_VALID_FLAGS_1 : PSX_REQUEST_VALID_FLAGS;
+    switch (MinorVersion)
+    {
+        case 0:
+            return PSX_REQUEST_VALID_FLAGS_0;
+        case 1:
+            return PSX_REQUEST_VALID_FLAGS_1;
+        case 2:
+            return PSX_REQUEST_VALID_FLAGS_2;
+        default:
+            return PSX_REQUEST_VALID_FLAGS;
+    }
 }
 
-/* The terminal fields: a size exactly when PSX_REQUEST_STDIO_TTY is set, and that flag not
- * together with debug stdio (the kernel debug output is no terminal). */
+/* The terminal fields: a size exactly when a terminal is asked for (PSX_REQUEST_STDIO_TTY or
+ * a PSX_REQUEST_TTY_* flag), a terminal not together with debug stdio (the kernel debug
+ * output is no terminal), and the emulated terminal not together with the real one (they
+ * are two ways of making the same fds a terminal). */
 static int
 PsxpCheckTerminal(uint32_t Flags,
                   uint32_t Rows,
                   uint32_t Columns)
 {
-    if ((Flags & PSX_REQUEST_STDIO_TTY) == 0)
+    if ((Flags & (PSX_REQUEST_STDIO_TTY | PSX_REQUEST_TTY_ANY)) == 0)
         return (Rows == 0 && Columns == 0) ? 0 : PSX_EINVAL;
-    if (Flags & PSX_REQUEST_DEBUG_STDIO)
+    if ((Flags & PSX_REQUEST_DEBUG_STDIO) ||
+        ((Flags & PSX_REQUEST_STDIO_TTY) && (Flags & PSX_REQUEST_TTY_ANY)))
+    {
         return PSX_ENOTTY;
+    }
     if (Rows == 0 || Columns == 0 ||
         Rows > PSX_MAX_TERMINAL_SIZE || Columns > PSX_MAX_TERMINAL_SIZE)
     {
         return PSX_EINVAL;
+    }
+    return 0;
+}
+
+int
+PsxCheckTerminalHandles(uint32_t Flags,
+                        uint32_t HandleMask)
+{
+    /* Something must be the emulated terminal (lxcore marks the open fds 0-2 alike) */
+    if ((Flags & PSX_REQUEST_STDIO_TTY) && (HandleMask & 7u) == 0)
+        return PSX_ENOTTY;
+    /* The real one: the keys come from fd 0's pipe, the screen goes to fd 1's, else fd 2's */
+    if ((Flags & PSX_REQUEST_TTY_STDIN) && !(HandleMask & 1u))
+        return PSX_ENOTTY;
+    if ((Flags & PSX_REQUEST_TTY_STDOUT) && !(HandleMask & 2u))
+        return PSX_ENOTTY;
+    if ((Flags & PSX_REQUEST_TTY_STDERR) && !(Flags & PSX_REQUEST_TTY_STDOUT) &&
+        !(HandleMask & 4u))
+    {
+        return PSX_ENOTTY;
     }
     return 0;
 }

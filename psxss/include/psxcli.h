@@ -44,8 +44,11 @@ PsxDisconnect(
  * 0 and *Pid the Linux pid, or *LinuxError is a negative errno (the program did not start).
  * When psxss refuses the request (an error status), *LinuxError still says why if psxss
  * did (-EINVAL for a malformed request, -ENOTTY for a terminal without std handles).
- * PSX_REQUEST_STDIO_TTY is dropped when the server is older than minor version 1 (the
- * program then sees plain pipes or files, as before). */
+ * PSX_REQUEST_TTY_* becomes PSX_REQUEST_STDIO_TTY when the server is older than minor
+ * version 3 (the emulated terminal: fds 0-2 marked, no line discipline; a TTY_* flag without
+ * the handle it needs is refused first with STATUS_INVALID_PARAMETER_MIX and -ENOTTY, as a
+ * newer server would), and PSX_REQUEST_STDIO_TTY is dropped when the server is older than
+ * minor version 1 (the program then sees plain pipes or files, as before). */
 NTSTATUS
 NTAPI
 PsxCreateProcess(
@@ -70,6 +73,19 @@ PsxSignalProcess(
     _In_ PPSX_CLIENT Client,
     _In_ ULONG Pid,
     _In_ ULONG Signal);
+
+/* The launcher's window of the terminal of process Pid (launched with PSX_REQUEST_TTY_*)
+ * now has Rows x Columns (1..PSX_MAX_TERMINAL_SIZE): the program sees the new size and gets
+ * SIGWINCH. STATUS_NOT_SUPPORTED when the server is older than minor version 3 (nothing is
+ * sent), STATUS_NOT_FOUND when the process has no such terminal (it ended, was launched
+ * without one, or got the emulation because lxcore is older than interface 1.5). */
+NTSTATUS
+NTAPI
+PsxResizeTerminal(
+    _In_ PPSX_CLIENT Client,
+    _In_ ULONG Pid,
+    _In_ USHORT Rows,
+    _In_ USHORT Columns);
 
 NTSTATUS
 NTAPI

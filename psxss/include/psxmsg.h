@@ -12,6 +12,11 @@
  * versions (a client or server that predates minor versions sends and answers 0 in that
  * field). Minor 1 adds the terminal fields of the launch request (PSX_REQUEST_STDIO_TTY,
  * TerminalRows/TerminalColumns, see psxreq.h) and QueryServer's ProtocolMinorVersion.
+ * Minor 2 adds PSX_REQUEST_TRACE. Minor 3 adds the real terminal (PSX_REQUEST_TTY_STDIN/
+ * STDOUT/STDERR: a pseudo-terminal lxcore makes, its master side the launcher's pipes) and
+ * PsxApiResizeTerminal. A client never sends what the agreed minor version lacks (psxcli
+ * turns PSX_REQUEST_TTY_* into PSX_REQUEST_STDIO_TTY for a minor 1-2 server and refuses
+ * PsxResizeTerminal); the server reads a request with the agreed minor version's rules.
  *
  * Requests (NtRequestWaitReplyPort with a PSX_API_MSG):
  *  - PsxApiCreateProcess: the client writes a PSX_REQUEST (psxreq.h) into its view and sends
@@ -21,13 +26,25 @@
  *    launches the ELF through lxcore and answers with the Linux pid or a Linux error.
  *    With PSX_REQUEST_STDIO_TTY (minor 1) the launcher says its stdio is a terminal (a bridged
  *    console) of TerminalRows x TerminalColumns: lxcore then answers terminal ioctls on fds
- *    0-2. A malformed request is STATUS_INVALID_PARAMETER; a terminal asked for together with
- *    debug stdio, or with no std handle at all, is STATUS_INVALID_PARAMETER_MIX (LinuxError
- *    -ENOTTY).
+ *    0-2. With PSX_REQUEST_TTY_* (minor 3) fd 0, 1 or 2 is a real pseudo-terminal of that size
+ *    instead: the launcher writes the keys into the pipe it sent for fd 0 and reads what the
+ *    terminal shows from the one for fd 1 (else fd 2). An lxcore older than interface 1.5 has
+ *    no pseudo-terminals: psxss then launches with the emulation of PSX_REQUEST_STDIO_TTY
+ *    (fds 0-2 marked, the handles given as they are; no echo, no line editing, no
+ *    resizing), which QueryServer's LxcoreVersionMinor < 5 tells a launcher beforehand.
+ *    A malformed request is STATUS_INVALID_PARAMETER; a terminal asked for together with
+ *    debug stdio, both kinds of terminal at once, a terminal with no std handle at all, or
+ *    a PSX_REQUEST_TTY_* flag without the handle it needs (psxreq.h), is
+ *    STATUS_INVALID_PARAMETER_MIX (LinuxError -ENOTTY).
  *  - PsxApiWaitProcess: TimeoutMilliseconds 0 polls; PSX_WAIT_INFINITE blocks until the
  *    process ends (the server answers later, from the thread that saw the exit). Other
  *    timeouts are rejected with STATUS_INVALID_PARAMETER. One wait per process at a time.
  *  - PsxApiSignalProcess: asks lxcore to deliver a signal (SIGINT/SIGTERM/SIGKILL).
+ *  - PsxApiResizeTerminal (minor 3): the launcher's window now has Rows x Columns
+ *    (1..PSX_MAX_TERMINAL_SIZE, else STATUS_INVALID_PARAMETER): lxcore changes the size of
+ *    the pseudo-terminal of process Pid (PSX_REQUEST_TTY_*) and sends SIGWINCH to its
+ *    foreground process group. STATUS_NOT_FOUND when the client has no such running process
+ *    or the process has no such terminal (launched without one, or with the emulation).
  *  - PsxApiQueryServer: versions, whether lxcore is there, how many processes/clients.
  * A client only sees the processes it created. When a client's port closes (it exited,
  * crashed or closed the handle), the server kills every Linux process it still had.
@@ -43,8 +60,9 @@
 #define PSX_SUBSYSTEM_NAME          L"Posix"
 
 #define PSX_PROTOCOL_VERSION        1
-#define PSX_PROTOCOL_MINOR_VERSION  2   /* 1: stdio may be a terminal (PSX_REQUEST_STDIO_TTY);
-                                           2: PSX_REQUEST_TRACE */
+#define PSX_PROTOCOL_MINOR_VERSION  3   /* 1: stdio may be a terminal (PSX_REQUEST_STDIO_TTY);
+                                           2: PSX_REQUEST_TRACE;
+                                           3: PSX_REQUEST_TTY_*, PsxApiResizeTerminal */
 #define PSX_VIEW_SIZE               (64 * 1024)
 
 #define PSX_WAIT_INFINITE           0xFFFFFFFF
@@ -64,6 +82,7 @@ typedef enum _PSX_API_NUMBER
     PsxApiWaitProcess,
     PsxApiSignalProcess,
     PsxApiQueryServer,
+    PsxApiResizeTerminal,       /* minor 3 */
 
     PsxApiMaxApiNumber
 } PSX_API_NUMBER;
@@ -106,6 +125,13 @@ typedef struct _PSX_SIGNAL_PROCESS_MSG
     ULONG Signal;               /* in: Linux signal number (2, 9, 15) */
 } PSX_SIGNAL_PROCESS_MSG, *PPSX_SIGNAL_PROCESS_MSG;
 
+typedef struct _PSX_RESIZE_TERMINAL_MSG
+{
+    ULONG Pid;                  /* in: a process launched with PSX_REQUEST_TTY_* */
+    USHORT Rows;                /* in: 1..PSX_MAX_TERMINAL_SIZE */
+    USHORT Columns;             /* in: 1..PSX_MAX_TERMINAL_SIZE */
+} PSX_RESIZE_TERMINAL_MSG, *PPSX_RESIZE_TERMINAL_MSG;
+
 typedef struct _PSX_QUERY_SERVER_MSG
 {
     ULONG ProtocolVersion;      /* out */
@@ -129,6 +155,7 @@ typedef struct _PSX_API_MSG
         PSX_WAIT_PROCESS_MSG WaitProcess;
         PSX_SIGNAL_PROCESS_MSG SignalProcess;
         PSX_QUERY_SERVER_MSG QueryServer;
+        PSX_RESIZE_TERMINAL_MSG ResizeTerminal;     /* minor 3 */
     } u;
 } PSX_API_MSG, *PPSX_API_MSG;
 

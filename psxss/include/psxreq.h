@@ -12,7 +12,8 @@
  * an offset from the start of the request and a length in bytes; Length 0 means "absent".
  * The header depends on the protocol minor version both sides agreed on (psxmsg.h): minor 0
  * ends after EnvironmentCount (PSX_REQUEST_HEADER_SIZE_0, its strings start there), minor 1
- * adds the terminal size. Pack and validate with the agreed minor version.
+ * adds the terminal size (later minors only add flags). Pack and validate with the agreed
+ * minor version.
  *  - UTF-8 strings (Program, Cwd) are NUL-terminated, the NUL counts in Length, and they
  *    contain no other NUL.
  *  - UTF-8 lists (Arguments, Environment) are Count NUL-terminated strings packed back to back.
@@ -43,9 +44,23 @@
 /* (minor 2) trace the program's system calls and its children's on the kernel debug port
  * (LXSS_CREATE_TRACE: lxcore allows it to administrators only) */
 #define PSX_REQUEST_TRACE           0x00000004u
+/* (minor 3) fd 0 / 1 / 2 is the launcher's terminal: a pseudo-terminal lxcore makes
+ * (LXSS_CREATE_TTY_*, interface 1.5), with a line discipline, the controlling terminal of a
+ * new session the program leads. The std handle sent for fd 0 is the pipe the launcher
+ * writes the keys into, the one for fd 1 (else fd 2) the pipe it reads what the terminal
+ * shows from; the fds without a flag get their handle as they are (a redirection stays a
+ * file or a pipe). TerminalRows x TerminalColumns is required as with PSX_REQUEST_STDIO_TTY
+ * (PsxApiResizeTerminal changes it later). Not with PSX_REQUEST_STDIO_TTY (the older
+ * emulation) nor PSX_REQUEST_DEBUG_STDIO. TTY_STDIN needs a handle for fd 0, TTY_STDOUT one
+ * for fd 1, TTY_STDERR without TTY_STDOUT one for fd 2 (PsxCheckTerminalHandles). */
+#define PSX_REQUEST_TTY_STDIN       0x00000008u
+#define PSX_REQUEST_TTY_STDOUT      0x00000010u
+#define PSX_REQUEST_TTY_STDERR      0x00000020u
+#define PSX_REQUEST_TTY_ANY         0x00000038u
 #define PSX_REQUEST_VALID_FLAGS_0   0x00000001u     /* minor version 0 */
 #define PSX_REQUEST_VALID_FLAGS_1   0x00000003u     /* minor version 1 */
-#define PSX_REQUEST_VALID_FLAGS     0x00000007u     /* PSX_PROTOCOL_MINOR_VERSION */
+#define PSX_REQUEST_VALID_FLAGS_2   0x00000007u     /* minor version 2 */
+#define PSX_REQUEST_VALID_FLAGS     0x0000003Fu     /* PSX_PROTOCOL_MINOR_VERSION (3) */
 
 /* Terminal size limits (the console's SHORT coordinates; Linux's winsize is 16-bit) */
 #define PSX_MAX_TERMINAL_SIZE       0x7FFFu
@@ -58,7 +73,8 @@
 #define PSX_ENOMEM                  (-12)
 #define PSX_EFAULT                  (-14)
 #define PSX_EINVAL                  (-22)
-#define PSX_ENOTTY                  (-25)           /* terminal flag on stdio that cannot be one */
+#define PSX_ENOTTY                  (-25)           /* a terminal flag on stdio that cannot be
+                                                       one (debug stdio, a missing handle) */
 #define PSX_ENOSYS                  (-38)           /* lxcore too old for the request */
 #define PSX_ENAMETOOLONG            (-36)
 #define PSX_EILSEQ                  (-84)
@@ -85,8 +101,8 @@ typedef struct _PSX_REQUEST
     PSX_STRING_REF Environment; /* EnvironmentCount UTF-8 strings (envp) */
     uint32_t EnvironmentCount;
     /* Minor 1 (a minor 0 header ends here, its strings start at this offset) */
-    uint16_t TerminalRows;      /* with PSX_REQUEST_STDIO_TTY: 1..PSX_MAX_TERMINAL_SIZE, */
-    uint16_t TerminalColumns;   /* else 0 */
+    uint16_t TerminalRows;      /* with PSX_REQUEST_STDIO_TTY or a PSX_REQUEST_TTY_* flag: */
+    uint16_t TerminalColumns;   /* 1..PSX_MAX_TERMINAL_SIZE, else 0 */
 } PSX_REQUEST;
 
 #define PSX_REQUEST_HEADER_SIZE_0   ((uint32_t)offsetof(PSX_REQUEST, TerminalRows))
@@ -110,7 +126,7 @@ typedef struct _PSX_REQUEST_PARAMS
     uint32_t ArgumentCount;
     const char *const *Environment; /* EnvironmentCount strings */
     uint32_t EnvironmentCount;
-    uint16_t TerminalRows;          /* with PSX_REQUEST_STDIO_TTY */
+    uint16_t TerminalRows;          /* with PSX_REQUEST_STDIO_TTY or PSX_REQUEST_TTY_* */
     uint16_t TerminalColumns;
 } PSX_REQUEST_PARAMS;
 
@@ -130,15 +146,15 @@ typedef struct _PSX_REQUEST_VIEW
     const char *Environment;        /* packed list, NULL if EnvironmentCount == 0 */
     uint32_t EnvironmentLength;
     uint32_t EnvironmentCount;
-    uint16_t TerminalRows;          /* non-zero only with PSX_REQUEST_STDIO_TTY */
-    uint16_t TerminalColumns;
+    uint16_t TerminalRows;          /* non-zero only with PSX_REQUEST_STDIO_TTY or */
+    uint16_t TerminalColumns;       /* PSX_REQUEST_TTY_* */
 } PSX_REQUEST_VIEW;
 
 /* Packs Params into Buffer (Capacity bytes) in the layout of protocol minor version
  * MinorVersion. Returns 0 and the size in *Written, or PSX_E2BIG (does not fit / too many
  * strings), PSX_EINVAL (missing or malformed field, a flag that version does not have, a
- * terminal size out of range or without PSX_REQUEST_STDIO_TTY), PSX_ENOTTY (a terminal
- * together with debug stdio). */
+ * terminal size out of range or without a terminal flag), PSX_ENOTTY (a terminal together
+ * with debug stdio, PSX_REQUEST_STDIO_TTY together with PSX_REQUEST_TTY_*). */
 int
 PsxPackRequest(void *Buffer,
                uint32_t Capacity,
@@ -154,6 +170,15 @@ PsxValidateRequest(const void *Buffer,
                    uint32_t Length,
                    uint32_t MinorVersion,
                    PSX_REQUEST_VIEW *View);
+
+/* The std handles a request comes with, which are not part of it (PSX_CREATE_PROCESS_MSG
+ * carries them): bit N of HandleMask is set when fd N has one. PSX_REQUEST_STDIO_TTY needs at
+ * least one (something must be the terminal), PSX_REQUEST_TTY_STDIN one for fd 0 (the keys),
+ * PSX_REQUEST_TTY_STDOUT one for fd 1 and PSX_REQUEST_TTY_STDERR without TTY_STDOUT one for
+ * fd 2 (what the terminal shows). Returns 0 or PSX_ENOTTY. */
+int
+PsxCheckTerminalHandles(uint32_t Flags,
+                        uint32_t HandleMask);
 
 /* The default Linux root: \SystemRoot\lxss\rootfs (UTF-16, no NUL). */
 extern const uint16_t PsxDefaultRoot[];

@@ -1,7 +1,7 @@
 /*
  * PROJECT:     lxss for ReactOS - lxrun
  * LICENSE:     LGPL-2.1-or-later (https://spdx.org/licenses/LGPL-2.1-or-later)
- * PURPOSE:     Portable parts of lxrun: command line, environment, messages, UTF-8 helper
+ * PURPOSE:     Portable parts of lxrun: command line, environment, messages
  */
 
 #include <stdio.h>
@@ -21,10 +21,13 @@ const char LxrunUsage[] =
     "  --trace           log every system call of the program and its children on the\n"
     "                    kernel debug port, as strace does (administrators only)\n"
     "  --no-start        do not ask smss to start psxss if it is not running\n"
+    "  --transcript      log what the terminal shows on the kernel debug port (the\n"
+    "                    console's text, read back, whenever it settles: for tests)\n"
     "  -h, --help        this text\n"
     "\n"
     "PROGRAM is a Linux path inside the root (relative ones start at --cwd) or a\n"
-    "Windows path of the ELF file. Ctrl+C stops the program.\n";
+    "Windows path of the ELF file. When this console is its terminal, lxrun draws it as\n"
+    "an xterm does and passes the keys (Ctrl+C, Ctrl+Z, Ctrl+\\ to its line discipline).\n";
 
 static const char *const LxrunDefaultEnvironment[] =
 {
@@ -33,7 +36,7 @@ static const char *const LxrunDefaultEnvironment[] =
     "USER=root",
     "LOGNAME=root",
     "SHELL=/bin/sh",
-    "TERM=vt100",
+    "TERM=xterm",
     "LANG=C.UTF-8",
 };
 
@@ -134,6 +137,10 @@ LxrunParseArguments(int Argc,
         else if (strcmp(Arg, "--no-start") == 0)
         {
             Options->NoStart = 1;
+        }
+        else if (strcmp(Arg, "--transcript") == 0)
+        {
+            Options->Transcript = 1;
         }
         else
         {
@@ -251,36 +258,4 @@ int
 LxrunExitCodeForLaunchError(int LinuxError)
 {
     return (LinuxError == -2 || LinuxError == -20) ? LXRUN_EXIT_NOTFOUND : LXRUN_EXIT_NOEXEC;
-}
-
-size_t
-LxrunUtf8CompleteLength(const unsigned char *Buffer,
-                        size_t Length)
-{
-    size_t Start;
-    size_t Need;
-
-    if (Length == 0)
-        return 0;
-
-    /* Find the start of the last sequence (at most 3 continuation bytes back) */
-    Start = Length;
-    while (Start > 0 && Length - Start < 4 && (Buffer[Start - 1] & 0xC0) == 0x80)
-        Start--;
-    if (Start == 0 || Length - Start >= 4)
-        return Length; /* only continuation bytes: invalid, pass them on */
-
-    Start--;
-    if (Buffer[Start] < 0x80)
-        return Length;
-    else if ((Buffer[Start] & 0xE0) == 0xC0)
-        Need = 2;
-    else if ((Buffer[Start] & 0xF0) == 0xE0)
-        Need = 3;
-    else if ((Buffer[Start] & 0xF8) == 0xF0)
-        Need = 4;
-    else
-        return Length; /* invalid lead byte */
-
-    return (Length - Start < Need) ? Start : Length;
 }

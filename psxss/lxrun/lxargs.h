@@ -1,7 +1,7 @@
 /*
  * PROJECT:     lxss for ReactOS - lxrun
  * LICENSE:     LGPL-2.1-or-later (https://spdx.org/licenses/LGPL-2.1-or-later)
- * PURPOSE:     Portable parts of lxrun: command line, environment, messages, UTF-8 helper
+ * PURPOSE:     Portable parts of lxrun: command line, environment, messages
  *              (C99, no Windows headers; also built for the host unit tests)
  */
 
@@ -28,6 +28,7 @@ typedef struct _LXRUN_OPTIONS
     int DebugStdio;             /* --debug-stdio: no std handles, output to DbgPrint */
     int Trace;                  /* --trace: PSX_REQUEST_TRACE */
     int NoStart;                /* --no-start: do not ask smss to start psxss */
+    int Transcript;             /* --transcript: the screen's text on the debug port */
     uint32_t EnvChangeCount;    /* -e/--env values, in order */
     int EnvChangeIndex[LXRUN_MAX_ENV_CHANGES];
 } LXRUN_OPTIONS;
@@ -62,13 +63,6 @@ LxrunErrorText(int LinuxError);
 /* lxrun's exit code when the program could not be started with LinuxError. */
 int
 LxrunExitCodeForLaunchError(int LinuxError);
-
-/* How many leading bytes of Buffer form complete UTF-8 sequences; the rest (at most 3
- * bytes of an unfinished sequence) should be kept for the next read. Invalid bytes count as
- * complete (the converter replaces them). */
-size_t
-LxrunUtf8CompleteLength(const unsigned char *Buffer,
-                        size_t Length);
 
 extern const char LxrunUsage[];
 

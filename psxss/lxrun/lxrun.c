@@ -2,16 +2,16 @@
  * PROJECT:     lxss for ReactOS - lxrun
  * LICENSE:     LGPL-2.1-or-later (https://spdx.org/licenses/LGPL-2.1-or-later)
  * PURPOSE:     Console client: runs a Linux program through psxss with this console as its
- *              stdio and returns its exit status
+ *              terminal and returns its exit status
  *
- * Console handles of the NT5-style console are not kernel objects, so a console stdin,
- * stdout or stderr is bridged through an anonymous pipe and a pump thread (UTF-8 on the
- * Linux side, WriteConsoleW/ReadConsoleW on ours). A redirected handle (file, pipe) is
- * passed to psxss as it is. When stdout is a console the program's stdio is a terminal of
- * the console window's size (PSX_REQUEST_STDIO_TTY: isatty(), TCGETS, TIOCGWINSZ work);
- * lxcore marks fds 0-2 alike, so a redirected stdout makes none of them a terminal. Ctrl+C
- * asks psxss to signal the program (SIGINT, then SIGKILL on the second press); lxrun keeps
- * running until the program has ended.
+ * When stdin, stdout or stderr is the console, the program gets a real terminal: lxcore
+ * makes a pseudo-terminal (PSX_REQUEST_TTY_*) whose slave is each of those fds and the
+ * controlling terminal of the program's session, and lxrun is its master, drawing what it
+ * shows as an xterm does and typing the keys (lxterm.c). Ctrl+C, Ctrl+Z and Ctrl+\ are keys
+ * too: the terminal's line discipline makes them SIGINT, SIGTSTP and SIGQUIT for the
+ * foreground process group (or passes them to a program in raw mode). A redirected handle
+ * (file, pipe) is passed to psxss as it is: with "> file" the program's stdout is that file,
+ * not a terminal. When the console closes, the program is killed.
  */
 
 /* INCLUDES *******************************************************************/
@@ -32,19 +32,12 @@
 
 #include "psxcli.h"
 #include "lxargs.h"
+#include "lxterm.h"
 
 /* GLOBALS ********************************************************************/
 
-#define LXRUN_PIPE_BUFFER   4096
 #define LXRUN_START_TIMEOUT 15000   /* ms to wait for psxss after asking smss */
 #define LXRUN_DRAIN_TIMEOUT 5000    /* ms to wait for output after the program ended */
-
-typedef struct _LXRUN_BRIDGE
-{
-    HANDLE Console;         /* our console handle */
-    HANDLE Pipe;            /* our end of the pipe */
-    HANDLE Thread;
-} LXRUN_BRIDGE, *PLXRUN_BRIDGE;
 
 static PSX_CLIENT LxrunClient;
 static volatile LONG LxrunPid;
@@ -90,7 +83,9 @@ LxrunCtrlHandler(
     {
         case CTRL_C_EVENT:
         case CTRL_BREAK_EVENT:
-            /* First press interrupts, the next ones kill */
+            /* the console's terminal passes Ctrl+C as a key; these come from elsewhere
+             * (GenerateConsoleCtrlEvent, a console without a terminal): first press
+             * interrupts, the next ones kill */
             Signal = (InterlockedIncrement(&LxrunInterrupts) == 1) ? PSX_SIGINT : PSX_SIGKILL;
             PsxSignalProcess(&LxrunClient, (ULONG)Pid, Signal);
             return TRUE;
@@ -103,203 +98,13 @@ LxrunCtrlHandler(
 }
 
 static
-BOOL
-LxrunIsConsole(
-    _In_ HANDLE Handle)
-{
-    DWORD Mode;
-
-    if (((ULONG_PTR)Handle & 3) == 3)
-        return TRUE;
-    return GetConsoleMode(Handle, &Mode);
-}
-
-/*
- * Marks the program's stdio as a terminal when our stdout is a console. lxcore applies the
- * mark to fds 0-2 of the process alike, so stdout decides: with "> file" or "| more" what
- * the program writes is not on a terminal, and Linux programs then expect isatty(1) to be
- * false (a console stdin alone does not count; a redirected stdin under a console stdout is
- * marked too, a documented limit). The size is the console window's (srWindow), not the
- * screen buffer's, as a Linux terminal emulator reports its visible rows and columns.
- */
-static
-VOID
-LxrunSetTerminal(
-    _Inout_ PSX_REQUEST_PARAMS *Params)
-{
-    CONSOLE_SCREEN_BUFFER_INFO Info;
-    HANDLE Output = GetStdHandle(STD_OUTPUT_HANDLE);
-    LONG Rows = 25, Columns = 80;
-
-    if (Output == NULL || Output == INVALID_HANDLE_VALUE || !LxrunIsConsole(Output))
-        return;
-
-    if (GetConsoleScreenBufferInfo(Output, &Info))
-    {
-        Rows = (LONG)Info.srWindow.Bottom - Info.srWindow.Top + 1;
-        Columns = (LONG)Info.srWindow.Right - Info.srWindow.Left + 1;
-        if (Rows <= 0 || (ULONG)Rows > PSX_MAX_TERMINAL_SIZE ||
-            Columns <= 0 || (ULONG)Columns > PSX_MAX_TERMINAL_SIZE)
-        {
-            Rows = 25;
-            Columns = 80;
-        }
-    }
-
-    Params->Flags |= PSX_REQUEST_STDIO_TTY;
-    Params->TerminalRows = (uint16_t)Rows;
-    Params->TerminalColumns = (uint16_t)Columns;
-}
-
-/* Linux program output (UTF-8 bytes from the pipe) -> console. */
-static
-DWORD
-WINAPI
-LxrunOutputPump(
-    _In_ LPVOID Parameter)
-{
-    PLXRUN_BRIDGE Bridge = Parameter;
-    UCHAR Buffer[LXRUN_PIPE_BUFFER + 4];
-    WCHAR Wide[LXRUN_PIPE_BUFFER + 4];
-    SIZE_T Carry = 0;
-    DWORD Read, Written;
-    SIZE_T Complete;
-    INT Chars;
-
-    for (;;)
-    {
-        if (!ReadFile(Bridge->Pipe, Buffer + Carry, LXRUN_PIPE_BUFFER, &Read, NULL) ||
-            Read == 0)
-        {
-            break;
-        }
-        Read += (DWORD)Carry;
-
-        /* Convert only whole UTF-8 sequences; keep a split one for the next read */
-        Complete = LxrunUtf8CompleteLength(Buffer, Read);
-        Chars = MultiByteToWideChar(CP_UTF8, 0, (LPCSTR)Buffer, (INT)Complete,
-                                    Wide, LXRUN_PIPE_BUFFER + 4);
-        if (Chars > 0)
-            WriteConsoleW(Bridge->Console, Wide, Chars, &Written, NULL);
-
-        Carry = Read - Complete;
-        memmove(Buffer, Buffer + Complete, Carry);
-    }
-
-    /* A sequence cut by the end of the stream still gets shown (as a replacement) */
-    if (Carry)
-    {
-        Chars = MultiByteToWideChar(CP_UTF8, 0, (LPCSTR)Buffer, (INT)Carry, Wide, 4);
-        if (Chars > 0)
-            WriteConsoleW(Bridge->Console, Wide, Chars, &Written, NULL);
-    }
-    return 0;
-}
-
-/* Console input -> UTF-8 bytes into the pipe the Linux program reads. */
-static
-DWORD
-WINAPI
-LxrunInputPump(
-    _In_ LPVOID Parameter)
-{
-    PLXRUN_BRIDGE Bridge = Parameter;
-    WCHAR Wide[512];
-    CHAR Buffer[512 * 3];
-    DWORD Read, Written, Index;
-    INT Bytes;
-
-    for (;;)
-    {
-        if (!ReadConsoleW(Bridge->Console, Wide, RTL_NUMBER_OF(Wide), &Read, NULL) ||
-            Read == 0)
-        {
-            break;
-        }
-
-        /* Ctrl+Z at the start of a line is end of file, as for Windows programs */
-        if (Wide[0] == 0x1A)
-            break;
-
-        /* Linux programs expect "\n" line ends */
-        for (Index = 0, Written = 0; Index < Read; Index++)
-        {
-            if (Wide[Index] != L'\r')
-                Wide[Written++] = Wide[Index];
-        }
-        if (Written == 0)
-            continue;
-
-        Bytes = WideCharToMultiByte(CP_UTF8, 0, Wide, (INT)Written, Buffer,
-                                    sizeof(Buffer), NULL, NULL);
-        if (Bytes > 0 && !WriteFile(Bridge->Pipe, Buffer, Bytes, &Written, NULL))
-            break;
-    }
-
-    CloseHandle(Bridge->Pipe);
-    Bridge->Pipe = NULL;
-    return 0;
-}
-
-/*
- * Gives the handle psxss should use for fd Index: the redirected handle itself, or the
- * program's end of a new pipe whose other end a pump thread serves.
- */
-static
-BOOL
-LxrunPrepareStdHandle(
-    _In_ DWORD StdHandleId,
-    _In_ BOOL IsInput,
-    _Out_ PLXRUN_BRIDGE Bridge,
-    _Out_ PHANDLE ProgramHandle)
+HANDLE
+LxrunRedirectedHandle(
+    _In_ DWORD StdHandleId)
 {
     HANDLE Handle = GetStdHandle(StdHandleId);
-    HANDLE ReadEnd, WriteEnd;
 
-    ZeroMemory(Bridge, sizeof(*Bridge));
-    *ProgramHandle = NULL;
-
-    if (Handle == NULL || Handle == INVALID_HANDLE_VALUE)
-        return TRUE; /* no handle: the fd is closed */
-
-    if (!LxrunIsConsole(Handle))
-    {
-        *ProgramHandle = Handle;
-        return TRUE;
-    }
-
-    if (!CreatePipe(&ReadEnd, &WriteEnd, NULL, LXRUN_PIPE_BUFFER))
-        return FALSE;
-
-    Bridge->Console = Handle;
-    if (IsInput)
-    {
-        Bridge->Pipe = WriteEnd;
-        *ProgramHandle = ReadEnd;
-    }
-    else
-    {
-        Bridge->Pipe = ReadEnd;
-        *ProgramHandle = WriteEnd;
-    }
-    return TRUE;
-}
-
-static
-BOOL
-LxrunStartBridge(
-    _Inout_ PLXRUN_BRIDGE Bridge,
-    _In_ BOOL IsInput)
-{
-    if (!Bridge->Console)
-        return TRUE;
-    Bridge->Thread = CreateThread(NULL,
-                                  0,
-                                  IsInput ? LxrunInputPump : LxrunOutputPump,
-                                  Bridge,
-                                  0,
-                                  NULL);
-    return Bridge->Thread != NULL;
+    return (Handle == INVALID_HANDLE_VALUE) ? NULL : Handle;
 }
 
 /* Converts a UTF-16 Windows path to a UTF-16 NT path (caller frees with RtlFreeHeap). */
@@ -355,7 +160,9 @@ wmain(
     LXRUN_OPTIONS Options;
     PSX_REQUEST_PARAMS Params;
     PSX_WAIT_PROCESS_MSG Result;
-    LXRUN_BRIDGE Bridges[3];
+    static const DWORD StdHandleIds[3] = { STD_INPUT_HANDLE, STD_OUTPUT_HANDLE, STD_ERROR_HANDLE };
+    LXRUN_TERMINAL Terminal;
+    BOOL HasTerminal = FALSE;
     HANDLE ProgramHandles[3] = {NULL, NULL, NULL};
     UNICODE_STRING RootPath = {0}, ImagePath = {0};
     PCSTR Environment[LXRUN_MAX_ENVIRONMENT];
@@ -458,34 +265,38 @@ wmain(
         return LXRUN_EXIT_FAILURE;
     }
 
-    ZeroMemory(Bridges, sizeof(Bridges));
+    ZeroMemory(&Terminal, sizeof(Terminal));
     if (Options.Trace)
         Params.Flags |= PSX_REQUEST_TRACE;
     if (Options.DebugStdio)
     {
         Params.Flags |= PSX_REQUEST_DEBUG_STDIO;
     }
-    else if (!LxrunPrepareStdHandle(STD_INPUT_HANDLE, TRUE, &Bridges[0], &ProgramHandles[0]) ||
-             !LxrunPrepareStdHandle(STD_OUTPUT_HANDLE, FALSE, &Bridges[1], &ProgramHandles[1]) ||
-             !LxrunPrepareStdHandle(STD_ERROR_HANDLE, FALSE, &Bridges[2], &ProgramHandles[2]))
-    {
-        LxrunError("cannot create stdio pipes (error %lu)", GetLastError());
-        return LXRUN_EXIT_FAILURE;
-    }
     else
     {
-        LxrunSetTerminal(&Params);
+        /* the console is the terminal of the fds that are the console */
+        HasTerminal = LxrunTerminalPrepare(&Terminal, Options.Transcript, &Params, ProgramHandles);
+        if (!HasTerminal && Terminal.Fds != 0)
+        {
+            LxrunError("cannot set up the terminal (error %lu)", GetLastError());
+            return LXRUN_EXIT_FAILURE;
+        }
+        for (Index = 0; Index < 3; Index++)
+        {
+            if (!(Terminal.Fds & (1u << Index)))
+                ProgramHandles[Index] = LxrunRedirectedHandle(StdHandleIds[Index]);
+        }
     }
 
     SetConsoleCtrlHandler(LxrunCtrlHandler, TRUE);
 
     Status = PsxCreateProcess(&LxrunClient, &Params, ProgramHandles, &LinuxError, &Pid);
 
-    /* The program's pipe ends now belong to it (lxcore holds them): close ours, so the
-       output pipes report end of file once the program is gone */
+    /* The terminal's pipe ends now belong to the program (lxcore holds them): close ours,
+       so the screen pipe reports end of file once the terminal is gone */
     for (Index = 0; Index < 3; Index++)
     {
-        if (Bridges[Index].Console && ProgramHandles[Index])
+        if ((Terminal.Fds & (1u << Index)) && ProgramHandles[Index])
             CloseHandle(ProgramHandles[Index]);
     }
 
@@ -504,11 +315,9 @@ wmain(
     }
     InterlockedExchange(&LxrunPid, (LONG)Pid);
 
-    if (!LxrunStartBridge(&Bridges[0], TRUE) ||
-        !LxrunStartBridge(&Bridges[1], FALSE) ||
-        !LxrunStartBridge(&Bridges[2], FALSE))
+    if (HasTerminal && !LxrunTerminalStart(&Terminal, &LxrunClient, Pid))
     {
-        LxrunError("cannot start the console bridge (error %lu)", GetLastError());
+        LxrunError("cannot start the terminal (error %lu)", GetLastError());
         PsxSignalProcess(&LxrunClient, Pid, PSX_SIGKILL);
     }
 
@@ -520,12 +329,9 @@ wmain(
     }
     ExitCode = (int)Result.ExitCode;
 
-    /* Let the output pumps show what is still in the pipes */
-    for (Index = 1; Index < 3; Index++)
-    {
-        if (Bridges[Index].Thread)
-            WaitForSingleObject(Bridges[Index].Thread, LXRUN_DRAIN_TIMEOUT);
-    }
+    /* Show what the terminal still has to show */
+    if (HasTerminal)
+        LxrunTerminalFinish(&Terminal, LXRUN_DRAIN_TIMEOUT);
 
     PsxDisconnect(&LxrunClient);
     if (RootPath.Buffer)
@@ -533,7 +339,7 @@ wmain(
     if (ImagePath.Buffer)
         RtlFreeUnicodeString(&ImagePath);
 
-    /* The input pump may still sit in ReadConsoleW: ExitProcess ends it */
+    /* The keys thread may still sit in a console wait: ExitProcess ends it */
     ExitProcess(ExitCode);
     return ExitCode;
 }

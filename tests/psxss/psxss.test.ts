@@ -1,7 +1,8 @@
 // Host unit tests for the portable parts of psxss and lxrun: the launch request blob
 // (psxss/client/psxreq.c), Linux path resolution and NT image paths, the
 // IOCTL_LXSS_CREATE_PROCESS input builder (psxss/lxcreate.c, against lxcore/include/lxioctl.h)
-// and lxrun's command line / environment / UTF-8 helpers (psxss/lxrun/lxargs.c).
+// lxrun's command line / environment / UTF-8 helpers (psxss/lxrun/lxargs.c) and its terminal
+// screen model and key encoder (psxss/lxrun/lxvt.c).
 // The C drivers in tests/psxss/c/ print TAP; they are built with the host gcc, -m32 (the
 // guest's word size) with ASan+UBSan when that links, and run on the i386 oracle (natively,
 // or static in the VM where this host cannot run i386 programs).
@@ -33,6 +34,7 @@ const DRIVERS: Record<string, string[]> = {
     path.join(PSXSS, 'lxcreate.c'),
   ],
   lxrun: [`-I${path.join(PSXSS, 'lxrun')}`, path.join(CDIR, 'test_lxrun.c'), path.join(PSXSS, 'lxrun', 'lxargs.c')],
+  lxvt: [`-I${path.join(PSXSS, 'lxrun')}`, path.join(CDIR, 'test_lxvt.c'), path.join(PSXSS, 'lxrun', 'lxvt.c')],
 };
 
 interface Result {
@@ -71,6 +73,7 @@ const RUNS: { id: string; driver: string; args: string[] }[] = [
   { id: 'fuzz-1', driver: 'psxreq', args: ['fuzz', '100000', '1'] },
   { id: 'fuzz-feedface', driver: 'psxreq', args: ['fuzz', '100000', '0xfeedface'] },
   { id: 'lxrun', driver: 'lxrun', args: [] },
+  { id: 'lxvt', driver: 'lxvt', args: [] },
 ];
 
 async function run(id: string): Promise<Result> {
@@ -139,5 +142,19 @@ describe.skipIf(!flagSet)('psxss and lxrun portable code on the host', () => {
 
   it('parses the lxrun command line and builds the Linux environment', async () => {
     expectAllOk(await run('lxrun'), 60);
+  });
+
+  it('models the xterm screen lxrun draws and encodes keys (1 MiB of random bytes too)', async () => {
+    const res = await run('lxvt');
+    expectAllOk(res, 150);
+    for (const name of [
+      'autowrap: next character on the next line',
+      '1049: primary text and cursor back',
+      'DSR 6 reports the cursor',
+      'UTF-8: a sequence split between writes',
+      'fuzz: 1 MiB: cursor, region and parser state always in bounds',
+    ]) {
+      expect(res.ok).toContain(name);
+    }
   });
 });

@@ -25,7 +25,7 @@ function fakeGuest(port: number, damage: boolean): Promise<{ verdict: Promise<st
       }
       if (!echoed && buf.length >= need) {
         const echo = Buffer.from(buf.subarray(0, need));
-        if (damage) echo[100] ^= 1;
+        if (damage) echo[100] = echo[100]! ^ 1;
         sock.write(echo);
         echoed = true;
         buf = buf.subarray(need);

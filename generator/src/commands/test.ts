@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, rmSync, copyFileSync, readFileSync, readdirSync,
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { BUILD_DIR } from '../paths.ts';
+import { BUILD_DIR, ROOT } from '../paths.ts';
 import { describeChoice, resolveBuildDir, userConfigFile } from '../vm/config.ts';
 import { inspectBuild, parsePathList, registryHasLxcoreService } from '../vm/reactos-build.ts';
 import { assembleBootMedium, RUNNER_IMAGE } from '../vm/boot-medium.ts';
@@ -17,11 +17,33 @@ import { defaultTestEntries } from '../elf/corpus.ts';
 import { MANIFEST_STOCK } from '../elf/suite.ts';
 import { qemuArgs, runSession, type Accel } from '../vm/qemu.ts';
 import { freeLoopbackPort, HOST_PEER_BYTES, HOST_PEER_GUEST_PORT, startHostPeer } from '../vm/hostpeer.ts';
+import { keyEvents, parseScenario, runScenario, scenarioInf, ScreenLog, type ScenarioIo, type ScenarioResult } from '../vm/scenario.ts';
+import { qmp, screendump } from '../vm/screendump.ts';
+import { interactiveRootI386 } from '../debian/packages.ts';
 import { SerialMonitor, DEFAULT_MONITOR_OPTIONS } from '../tap/monitor.ts';
 import { buildReport, formatReport } from '../tap/report.ts';
 import { describeFailure } from '../tap/kernel.ts';
 
 export const summary = 'boot ReactOS in QEMU, run the Linux ELF tests in it, report per test';
+
+/** The scenario's keys and screenshots through QEMU's QMP socket */
+function scenarioIo(socket: string, say: (line: string) => void): ScenarioIo {
+  return {
+    keys: async (chords) => {
+      // one chord at a time: the guest's PS/2 keyboard queue is short, TCG slow
+      for (const command of keyEvents(chords)) {
+        await qmp(socket, [{ execute: 'qmp_capabilities' }, command]);
+        await new Promise((r) => setTimeout(r, 40));
+      }
+    },
+    screenshot: async (file) => {
+      const png = path.resolve(ROOT, file);
+      mkdirSync(path.dirname(png), { recursive: true });
+      if (!(await screendump(socket, png))) throw new Error(`screendump to ${png} failed`);
+    },
+    log: (line) => say(`  ${line}`),
+  };
+}
 
 export const usage = `usage: lxgen test [options]
 
@@ -96,6 +118,13 @@ options:
                      address space or make processes; --fuzz-numbers LO-HI draws the call
                      numbers from LO..HI only (to narrow down what a leak or hang needs)
   --rebuild-medium   rebuild the cached boot disk even if its inputs did not change
+  --scenario FILE    a test of the desktop driven by keys (generator/src/vm/scenario.ts): the
+                     boot goes on after the runner to a console window running
+                     "lxrun --transcript" on the scenario's program in an interactive Linux
+                     root (Debian's bash and coreutils, busybox's vi, less, top, stty, xterm's
+                     terminfo), keys are typed through QMP, and each wait checks the text
+                     lxrun reads back from the console; screenshots on request. Fails at the
+                     first wait that times out
 
 environment: LXSS_QEMU (QEMU binary), LXSS_QEMU_ARGS (extra QEMU arguments).
 The serial log of the last run is always left at .lxss/vm/last-serial.log.`;
@@ -178,6 +207,7 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
       'fuzz-trace': { type: 'boolean', default: false },
       'fuzz-numbers': { type: 'string' },
       until: { type: 'string' },
+      scenario: { type: 'string' },
     },
     strict: true,
     allowPositionals: false,
@@ -198,6 +228,14 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
   }
   let overallMs = seconds(values.timeout, '--timeout');
   let until: RegExp | null = null;
+  const scenarioFile = values.scenario !== undefined ? path.resolve(values.scenario) : null;
+  const steps = scenarioFile ? parseScenario(readFileSync(scenarioFile, 'utf8'), path.relative(ROOT, scenarioFile)) : null;
+  if (steps) {
+    if (values.until !== undefined) throw new Error('--scenario ends the run itself: not with --until');
+    // the boot goes on after the runner; the scenario, not a line, ends the run
+    until = /^\u0000lxgen scenario: never$/;
+    values.filter ??= 'basic/hello';
+  }
   if (values.until !== undefined) {
     try {
       until = new RegExp(values.until);
@@ -307,6 +345,15 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
     return { dest: a.slice(0, eq).replace(/\\/g, '/').replace(/^\/+/, ''), src: path.resolve(a.slice(eq + 1)) };
   });
   if (lxcore) extraFiles.unshift({ dest: 'reactos/system32/drivers/lxcore.sys', src: lxcore });
+  if (steps) {
+    // lxrun's default root, \SystemRoot\lxss\rootfs, holds the interactive root
+    for (const f of interactiveRootI386((l) => console.log(`  ${l}`)))
+      extraFiles.push({ dest: `reactos/lxss/rootfs/${f.diskPath}`, src: f.file });
+    const inf = path.join(vmDir, 'scenario.inf');
+    const text = scenarioInf((steps[0] as { argv: string[] }).argv);
+    if (!existsSync(inf) || readFileSync(inf, 'utf8') !== text) writeFileSync(inf, text);
+    extraInfs.push(inf);
+  }
   const medium = await assembleBootMedium(build, path.join(vmDir, 'media'), {
     smp: smp !== undefined,
     runner,
@@ -390,7 +437,9 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
     else if (e.kind === 'bailout') say(`[${el}] runner bailed out: ${e.reason}`);
     else if (e.kind === 'done') say(`[${el}] runner done: ${e.done.pass} passed, ${e.done.fail} failed, ${e.done.skip} skipped`);
   };
+  const screens = new ScreenLog();
   monitor.onLine = (line) => {
+    screens.feed(line);
     if ((values.trace !== undefined && line.startsWith('lxtrace: ')) || line.startsWith('lxrecent: ')) say(line);
   };
   monitor.onKernelFailure = (f, t) => say(`[${fmtTime(t - monitor.startedAt)}] KERNEL: ${describeFailure(f)}`);
@@ -409,7 +458,17 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
   const cpus = smp !== undefined ? `, ${smp} CPU${smp > 1 ? 's' : ''}, multiprocessor kernel` : '';
   console.log(`booting QEMU (${accel}${cpus}${values.gdb ? ', waiting for gdb on localhost:1234' : ''}), ${total} tests; serial log ${logFile}`);
   const hostPeer = startHostPeer(hostForward.hostPort);
+  let scenarioResult: ScenarioResult | null = null;
+  const scenarioRun = steps
+    ? runScenario(steps, screens, scenarioIo(qmpSocket, say), path.relative(ROOT, scenarioFile!)).then(async (r) => {
+        scenarioResult = r;
+        if (!r.ok && (await screendump(qmpSocket, path.join(runDir, 'scenario-failure.png'))))
+          say(`screenshot of the failure: ${path.join(runDir, 'scenario-failure.png')}`);
+        await qmp(qmpSocket, [{ execute: 'qmp_capabilities' }, { execute: 'quit' }]);    // the scenario ends the run
+      })
+    : null;
   const result = await runSession(qopts, { monitor, logFile, onTick, screenshot: path.join(runDir, 'screen.png') });
+  if (scenarioRun && !scenarioResult) scenarioResult = { ok: false, steps: 0, failure: 'the VM stopped before the scenario ended' };
   const peer = await hostPeer.stop();
   clearStatus();
   status = '';
@@ -449,7 +508,11 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
   }
   console.log('');
   for (const l of formatReport(report)) console.log(l);
-  if (until) {
+  if (steps) {
+    const r = scenarioResult as ScenarioResult | null;
+    console.log(`scenario ${path.relative(ROOT, scenarioFile!)}: ${r?.ok ? `${r.steps} steps passed -> OK` : `FAILED after ${r?.steps ?? 0} steps: ${r?.failure}`}`);
+    if (!r?.ok) report.exitCode = 1;
+  } else if (until) {
     const at = monitor.untilTime();
     console.log(`after the runner (--until /${until.source}/: ${at === null ? 'never matched' : `matched at ${fmtTime(at - monitor.startedAt)}`}), programs' output:`);
     for (const l of monitor.afterDone) console.log(`  ${l}`);

@@ -25,19 +25,27 @@ export function requireI386Architecture(what: string): void {
     throw new Error(`${what} needs Debian's i386 packages, and the i386 architecture is not set up: run sh generator/setup.sh`);
 }
 
-/** The .deb of pkg:i386 in .lxss/downloads, downloaded when missing. */
+/** The .deb of pkg:i386 (or of pkg, for an Architecture: all package such as ncurses-base)
+ * in .lxss/downloads, downloaded when missing. */
 export function downloadI386(pkg: string, log: Log, what: string): string {
   requireI386Architecture(what);
   mkdirSync(DOWNLOADS, { recursive: true });
-  const find = () => readdirSync(DOWNLOADS).find((f) => f.startsWith(`${pkg}_`) && f.endsWith('_i386.deb'));
+  const isDeb = (f: string) => f.startsWith(`${pkg}_`) && (f.endsWith('_i386.deb') || f.endsWith('_all.deb'));
+  const find = () => readdirSync(DOWNLOADS).find(isDeb);
   const have = find();
   if (have) return path.join(DOWNLOADS, have);
   log(`${what}: fetching ${pkg}:i386 with apt-get download`);
   // into a directory of its own, then renamed: a concurrent lxgen never reads half a .deb
   const tmp = mkdtempSync(path.join(DOWNLOADS, `.${pkg}-`));
   try {
-    run('apt-get', ['download', '-q', '-o', 'APT::Sandbox::User=root', `${pkg}:i386`], { cwd: tmp });
-    const deb = readdirSync(tmp).find((f) => f.startsWith(`${pkg}_`) && f.endsWith('_i386.deb'));
+    const download = (name: string) => run('apt-get', ['download', '-q', '-o', 'APT::Sandbox::User=root', name], { cwd: tmp });
+    try {
+      download(`${pkg}:i386`);
+    } catch (err) {
+      if (!/has no candidate/.test((err as Error).message)) throw err;
+      download(pkg);    // Architecture: all
+    }
+    const deb = readdirSync(tmp).find(isDeb);
     if (!deb) throw new Error(`apt-get download ${pkg}:i386 left no .deb (run apt-get update, or sh generator/setup.sh)`);
     renameSync(path.join(tmp, deb), path.join(DOWNLOADS, deb));
   } finally {
@@ -149,6 +157,19 @@ export function nameServiceFiles(): RootFile[] {
     if (!existsSync(file) || readFileSync(file, 'utf8') !== text) writeFileSync(file, text);
     return { diskPath: `etc/${name}`, file };
   });
+}
+
+/** An interactive root for the desktop scenarios (vm/scenario.ts): the test root, busybox as
+ * /bin/sh and under the names of the applets the scenarios run (vi, less, top, stty: FAT
+ * holds no links, so copies), and xterm's terminfo entry (ncurses-base) for bash's readline
+ * (lxrun's TERM is xterm) */
+export function interactiveRootI386(log: Log): RootFile[] {
+  const busybox = busyboxStatic(log);
+  return [
+    ...testRootI386(log),
+    ...['bin/sh', 'bin/busybox', 'bin/vi', 'bin/less', 'bin/top', 'bin/stty', 'bin/clear'].map((diskPath) => ({ diskPath, file: busybox })),
+    packageFile('ncurses-base', 'lib/terminfo/x/xterm', log),
+  ];
 }
 
 /** Everything of an i386 Linux root the tests run in besides /bin/sh: the dynamic runtime,

@@ -1,7 +1,6 @@
 /*
  * Host tests for lxrun's portable code (psxss/lxrun/lxargs.c): command line parsing, the
- * Linux environment, error texts and exit codes, and the UTF-8 split helper of the console
- * output bridge.
+ * Linux environment, error texts and exit codes.
  */
 
 #include <stdint.h>
@@ -47,6 +46,8 @@ TestParse(void)
     TAP_STR(Argv[O.ProgramIndex + 2], "-b", "parse: program arguments are not options");
     TAP_EQ(Parse("lxrun --trace prog", &O, Argv, Storage, Error), 0, "parse: --trace");
     TAP_EQ(O.Trace, 1, "parse: --trace sets Trace");
+    TAP_EQ(Parse("lxrun --transcript prog", &O, Argv, Storage, Error), 0, "parse: --transcript");
+    TAP_EQ(O.Transcript && !O.Trace, 1, "parse: --transcript sets Transcript");
 
     TAP_EQ(Parse("lxrun prog --root x", &O, Argv, Storage, Error), 0,
            "parse: options after the program belong to it");
@@ -92,7 +93,7 @@ TestEnvironment(void)
 
     TAP_EQ(LxrunBuildEnvironment(NULL, 0, Env, LXRUN_MAX_ENVIRONMENT, &Count), 0, "env: defaults");
     Defaults = Count;
-    TapOk(Has(Env, Count, "HOME=/root") && Has(Env, Count, "TERM=vt100") &&
+    TapOk(Has(Env, Count, "HOME=/root") && Has(Env, Count, "TERM=xterm") &&
           Has(Env, Count, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
           "env: defaults hold PATH, HOME, TERM");
     for (Index = 0; Index < Count; Index++)
@@ -142,47 +143,12 @@ TestMessages(void)
     TAP_EQ(LxrunExitCodeForLaunchError(-13), 126, "launch error: EACCES is 126");
 }
 
-static void
-TestUtf8Split(void)
-{
-    static const struct
-    {
-        const char *Bytes;
-        size_t Length;
-        size_t Want;
-        const char *Name;
-    } Cases[] =
-    {
-        {"", 0, 0, "utf8 split: empty"},
-        {"abc", 3, 3, "utf8 split: ASCII"},
-        {"a\xc3", 2, 1, "utf8 split: cut 2-byte lead kept"},
-        {"a\xc3\xa9", 3, 3, "utf8 split: whole 2-byte"},
-        {"\xe2\x82", 2, 0, "utf8 split: cut 3-byte kept"},
-        {"x\xe2\x82\xac", 4, 4, "utf8 split: whole 3-byte"},
-        {"\xf0\x9f\x98", 3, 0, "utf8 split: cut 4-byte kept"},
-        {"\xf0\x9f\x98\x80", 4, 4, "utf8 split: whole 4-byte"},
-        {"a\x80", 2, 2, "utf8 split: stray continuation passes"},
-        {"\x80\x80\x80\x80\x80", 5, 5, "utf8 split: only continuations pass"},
-        {"a\xff", 2, 2, "utf8 split: invalid lead passes"},
-        {"a\xc3\xa9\xe2", 4, 3, "utf8 split: only the last unfinished sequence is kept"},
-    };
-    size_t Index;
-
-    for (Index = 0; Index < sizeof(Cases) / sizeof(Cases[0]); Index++)
-    {
-        TAP_EQ(LxrunUtf8CompleteLength((const unsigned char *)Cases[Index].Bytes,
-                                       Cases[Index].Length),
-               Cases[Index].Want, Cases[Index].Name);
-    }
-}
-
 int
 main(void)
 {
     TestParse();
     TestEnvironment();
     TestMessages();
-    TestUtf8Split();
     TapOk(strstr(LxrunUsage, "--root DIR") != NULL && strstr(LxrunUsage, "--cwd DIR") != NULL,
           "usage text names --root and --cwd");
     return TapDone();

@@ -47,10 +47,10 @@ Narrow(const uint16_t *Wide, uint32_t Chars)
     return Out;
 }
 
-/* Packs a typical request in the layout of minor version Minor, a terminal of Rows x
- * Columns if Rows is not 0; returns its size. */
+/* Packs a typical request in the layout of minor version Minor with Flags and a terminal
+ * size of Rows x Columns; returns its size. */
 static uint32_t
-PackTypicalAs(uint32_t Minor, uint16_t Rows, uint16_t Columns)
+PackTypicalFlags(uint32_t Minor, uint32_t Flags, uint16_t Rows, uint16_t Columns)
 {
     static const char *const Args[] = {"/bin/hello", "-n", "w\xc3\xa9rld"};
     static const char *const Env[] = {"PATH=/bin", "HOME=/root"};
@@ -68,12 +68,9 @@ PackTypicalAs(uint32_t Minor, uint16_t Rows, uint16_t Columns)
     Params.ArgumentCount = 3;
     Params.Environment = Env;
     Params.EnvironmentCount = 2;
-    if (Rows != 0)
-    {
-        Params.Flags = PSX_REQUEST_STDIO_TTY;
-        Params.TerminalRows = Rows;
-        Params.TerminalColumns = Columns;
-    }
+    Params.Flags = Flags;
+    Params.TerminalRows = Rows;
+    Params.TerminalColumns = Columns;
     Error = PsxPackRequest(Buffer, PSX_REQUEST_MAX_SIZE, Minor, &Params, &Written);
     if (Error != 0)
     {
@@ -81,6 +78,13 @@ PackTypicalAs(uint32_t Minor, uint16_t Rows, uint16_t Columns)
         exit(2);
     }
     return Written;
+}
+
+/* The same, an emulated terminal (PSX_REQUEST_STDIO_TTY) of Rows x Columns if Rows is not 0 */
+static uint32_t
+PackTypicalAs(uint32_t Minor, uint16_t Rows, uint16_t Columns)
+{
+    return PackTypicalFlags(Minor, Rows != 0 ? PSX_REQUEST_STDIO_TTY : 0, Rows, Columns);
 }
 
 static uint32_t
@@ -357,7 +361,172 @@ TestTerminal(void)
 #undef REJECT
 }
 
+/* Protocol minor 3: the real terminal (a pseudo-terminal lxcore makes) on fd 0, 1 or 2 */
+static void
+TestRealTerminal(void)
+{
+    static const struct
+    {
+        uint32_t Flag;
+        uint32_t LxFlag;
+        const char *Name;
+    } Ttys[] =
+    {
+        {PSX_REQUEST_TTY_STDIN, LXSS_CREATE_TTY_STDIN, "TTY_STDIN"},
+        {PSX_REQUEST_TTY_STDOUT, LXSS_CREATE_TTY_STDOUT, "TTY_STDOUT"},
+        {PSX_REQUEST_TTY_STDERR, LXSS_CREATE_TTY_STDERR, "TTY_STDERR"},
+    };
+    static uint32_t Output32[4096];
+    char Name[160];
+    PSX_REQUEST_PARAMS Params;
+    PSX_REQUEST_VIEW View;
+    LXSS_CREATE_PROCESS_IN In;
+    PSX_LAUNCH Launch;
+    uint32_t Size, Written, Needed;
+    unsigned Index;
 
+    TAP_EQ(PSX_REQUEST_VALID_FLAGS_2, PSX_REQUEST_DEBUG_STDIO | PSX_REQUEST_STDIO_TTY |
+                                      PSX_REQUEST_TRACE,
+           "tty: minor 2's flags are those before the real terminal");
+    TAP_EQ(PSX_REQUEST_VALID_FLAGS, PSX_REQUEST_VALID_FLAGS_2 | PSX_REQUEST_TTY_ANY,
+           "tty: minor 3 adds the three TTY_* flags");
+    TAP_EQ(PSX_REQUEST_TTY_ANY,
+           PSX_REQUEST_TTY_STDIN | PSX_REQUEST_TTY_STDOUT | PSX_REQUEST_TTY_STDERR,
+           "tty: PSX_REQUEST_TTY_ANY is the three flags");
+
+    for (Index = 0; Index < sizeof(Ttys) / sizeof(Ttys[0]); Index++)
+    {
+        uint32_t Flag = Ttys[Index].Flag;
+        const char *Tty = Ttys[Index].Name;
+
+        memset(&Params, 0, sizeof(Params));
+        Params.Program = "/x";
+        Params.Flags = Flag;
+        Params.TerminalRows = 30;
+        Params.TerminalColumns = 90;
+        snprintf(Name, sizeof(Name), "tty: %s with a size is packed in minor 3", Tty);
+        TAP_EQ(PsxPackRequest(Buffer, PSX_REQUEST_MAX_SIZE, 3, &Params, &Written), 0, Name);
+        snprintf(Name, sizeof(Name), "tty: %s with a size is accepted in minor 3", Tty);
+        TAP_EQ(PsxValidateRequest(Buffer, Written, 3, &View), 0, Name);
+        snprintf(Name, sizeof(Name), "tty: %s reaches the view with its size", Tty);
+        TapOk(View.Flags == Flag && View.TerminalRows == 30 && View.TerminalColumns == 90,
+              "%s", Name);
+        snprintf(Name, sizeof(Name), "tty: %s is unknown to a minor 2 server", Tty);
+        TAP_EQ(PsxValidateRequest(Buffer, Written, 2, &View), PSX_EINVAL, Name);
+        snprintf(Name, sizeof(Name), "tty: %s is unknown to a minor 1 server", Tty);
+        TAP_EQ(PsxValidateRequest(Buffer, Written, 1, &View), PSX_EINVAL, Name);
+        snprintf(Name, sizeof(Name), "tty: %s cannot be packed for minor 2", Tty);
+        TAP_EQ(PsxPackRequest(Buffer, PSX_REQUEST_MAX_SIZE, 2, &Params, &Written), PSX_EINVAL,
+               Name);
+
+        Params.Flags = Flag | PSX_REQUEST_STDIO_TTY;
+        snprintf(Name, sizeof(Name), "tty: %s with STDIO_TTY is -ENOTTY (pack)", Tty);
+        TAP_EQ(PsxPackRequest(Buffer, PSX_REQUEST_MAX_SIZE, 3, &Params, &Written), PSX_ENOTTY,
+               Name);
+        Params.Flags = Flag | PSX_REQUEST_DEBUG_STDIO;
+        snprintf(Name, sizeof(Name), "tty: %s with debug stdio is -ENOTTY (pack)", Tty);
+        TAP_EQ(PsxPackRequest(Buffer, PSX_REQUEST_MAX_SIZE, 3, &Params, &Written), PSX_ENOTTY,
+               Name);
+        Params.Flags = Flag;
+        Params.TerminalRows = Params.TerminalColumns = 0;
+        snprintf(Name, sizeof(Name), "tty: %s without a size is -EINVAL (pack)", Tty);
+        TAP_EQ(PsxPackRequest(Buffer, PSX_REQUEST_MAX_SIZE, 3, &Params, &Written), PSX_EINVAL,
+               Name);
+
+#define REJECT(Mutation, Want, What)                                          \
+        do {                                                                  \
+            Size = PackTypicalFlags(3, Flag, 25, 80);                         \
+            Mutation;                                                         \
+            snprintf(Name, sizeof(Name), "validate: %s %s", Tty, What);       \
+            TAP_EQ(PsxValidateRequest(Buffer, Size, 3, &View), Want, Name);   \
+        } while (0)
+
+        REJECT(Header()->TerminalRows = Header()->TerminalColumns = 0, PSX_EINVAL,
+               "without a size");
+        REJECT(Header()->TerminalColumns = 0, PSX_EINVAL, "with 0 columns");
+        REJECT(Header()->TerminalRows = PSX_MAX_TERMINAL_SIZE + 1, PSX_EINVAL,
+               "taller than 32767");
+        REJECT(Header()->Flags |= PSX_REQUEST_STDIO_TTY, PSX_ENOTTY,
+               "together with STDIO_TTY is -ENOTTY");
+        REJECT(Header()->Flags |= PSX_REQUEST_DEBUG_STDIO, PSX_ENOTTY,
+               "together with debug stdio is -ENOTTY");
+        REJECT(Header()->Flags |= 0x40u, PSX_EINVAL, "next to an unknown flag");
+        REJECT((void)0, 0, "with a size");
+#undef REJECT
+    }
+
+    /* All three at once: the program's whole stdio on the terminal */
+    Size = PackTypicalFlags(3, PSX_REQUEST_TTY_ANY, 25, 80);
+    TAP_EQ(PsxValidateRequest(Buffer, Size, 3, &View), 0, "tty: fds 0-2 all on the terminal");
+    TAP_EQ(View.Flags, PSX_REQUEST_TTY_ANY, "tty: the view has the three flags");
+    Size = PackTypicalAs(3, 25, 80);
+    TAP_EQ(PsxValidateRequest(Buffer, Size, 3, &View), 0,
+           "tty: the emulated terminal is still accepted in minor 3");
+    Size = PackTypicalAs(3, 0, 0);
+    TAP_EQ(PsxValidateRequest(Buffer, Size, 3, &View), 0, "tty: minor 3 without a terminal");
+
+    /* The handles they need (bit N: fd N has one) */
+    TAP_EQ(PsxCheckTerminalHandles(0, 0), 0, "handles: no terminal needs none");
+    TAP_EQ(PsxCheckTerminalHandles(PSX_REQUEST_STDIO_TTY, 0), PSX_ENOTTY,
+           "handles: the emulated terminal needs one");
+    TAP_EQ(PsxCheckTerminalHandles(PSX_REQUEST_STDIO_TTY, 4), 0,
+           "handles: the emulated terminal with fd 2 only");
+    TAP_EQ(PsxCheckTerminalHandles(PSX_REQUEST_TTY_STDIN, 6), PSX_ENOTTY,
+           "handles: TTY_STDIN without fd 0's is -ENOTTY");
+    TAP_EQ(PsxCheckTerminalHandles(PSX_REQUEST_TTY_STDIN, 1), 0,
+           "handles: TTY_STDIN with fd 0's only");
+    TAP_EQ(PsxCheckTerminalHandles(PSX_REQUEST_TTY_STDOUT, 5), PSX_ENOTTY,
+           "handles: TTY_STDOUT without fd 1's is -ENOTTY");
+    TAP_EQ(PsxCheckTerminalHandles(PSX_REQUEST_TTY_STDOUT, 2), 0,
+           "handles: TTY_STDOUT with fd 1's only");
+    TAP_EQ(PsxCheckTerminalHandles(PSX_REQUEST_TTY_STDERR, 3), PSX_ENOTTY,
+           "handles: TTY_STDERR alone without fd 2's is -ENOTTY");
+    TAP_EQ(PsxCheckTerminalHandles(PSX_REQUEST_TTY_STDERR, 4), 0,
+           "handles: TTY_STDERR alone with fd 2's only");
+    TAP_EQ(PsxCheckTerminalHandles(PSX_REQUEST_TTY_STDOUT | PSX_REQUEST_TTY_STDERR, 2), 0,
+           "handles: TTY_STDERR with TTY_STDOUT shows on fd 1's pipe, needs no fd 2 handle");
+    TAP_EQ(PsxCheckTerminalHandles(PSX_REQUEST_TTY_ANY, 3), 0,
+           "handles: all three with fd 0's and fd 1's");
+    TAP_EQ(PsxCheckTerminalHandles(PSX_REQUEST_TTY_ANY, 2), PSX_ENOTTY,
+           "handles: all three without fd 0's is -ENOTTY");
+
+    /* ... and lxcore's flags: LXSS_CREATE_TTY_* with TerminalSize = rows << 16 | columns */
+    for (Index = 0; Index < sizeof(Ttys) / sizeof(Ttys[0]); Index++)
+    {
+        uint16_t Image[64];
+
+        Size = PackTypicalFlags(3, Ttys[Index].Flag, 43, 132);
+        PsxValidateRequest(Buffer, Size, 3, &View);
+        memset(&Launch, 0, sizeof(Launch));
+        Launch.Request = &View;
+        Launch.Root = View.Root;
+        Launch.RootChars = View.RootChars;
+        Launch.ImagePathChars = Wide("\\??\\C:\\x", Image);
+        Launch.ImagePath = Image;
+        Launch.StdHandles[Index] = (HANDLE)(uintptr_t)(0x10 + 4 * Index);
+        Needed = PsxCreateInputSize(&Launch);
+        snprintf(Name, sizeof(Name), "ioctl input: %s builds", Ttys[Index].Name);
+        TAP_EQ(Needed <= sizeof(Output32) ?
+               PsxBuildCreateInput(&Launch, (uint8_t *)Output32, Needed, &Written) : -1, 0, Name);
+        memcpy(&In, Output32, sizeof(In));
+        snprintf(Name, sizeof(Name), "ioctl input: %s maps to LXSS_CREATE_%s",
+                 Ttys[Index].Name, Ttys[Index].Name);
+        TAP_EQ(In.Flags, Ttys[Index].LxFlag, Name);
+        snprintf(Name, sizeof(Name), "ioctl input: %s TerminalSize = rows << 16 | columns",
+                 Ttys[Index].Name);
+        TAP_EQ(In.TerminalSize, (43u << 16) | 132u, Name);
+        snprintf(Name, sizeof(Name), "ioctl input: %s handle as given, Reserved zero",
+                 Ttys[Index].Name);
+        TapOk((uintptr_t)In.StdHandles[Index] == 0x10 + 4 * Index && In.Reserved == 0 &&
+              (In.Flags & ~LXSS_CREATE_VALID_FLAGS) == 0, "%s", Name);
+        Launch.StdHandles[Index] = NULL;
+        Launch.StdHandles[(Index + 1) % 3] = (HANDLE)(uintptr_t)0x40;
+        snprintf(Name, sizeof(Name), "ioctl input: %s without its handle is ENOTTY",
+                 Ttys[Index].Name);
+        TAP_EQ(PsxBuildCreateInput(&Launch, (uint8_t *)Output32, Needed, &Written), PSX_ENOTTY,
+               Name);
+    }
+}
 
 static void
 TestCreateInput(void)
@@ -491,25 +660,30 @@ TestExitCodes(void)
 static void
 Fuzz(unsigned long Iterations, unsigned long Seed)
 {
-    /* Three originals: minor 1 with a terminal, minor 1 without, minor 0 */
-    static const uint32_t Minors[3] = {1, 1, 0};
-    uint8_t *Pristines[3];
-    uint32_t Sizes[3];
+    /* Four originals: minor 1 with an emulated terminal, minor 1 without, minor 0, minor 3
+     * with the real terminal on fds 0 and 1 */
+    static const uint32_t Minors[4] = {1, 1, 0, 3};
+    static const uint32_t Flags[4] = {PSX_REQUEST_STDIO_TTY, 0, 0,
+                                      PSX_REQUEST_TTY_STDIN | PSX_REQUEST_TTY_STDOUT};
+    const uint32_t Terminal = PSX_REQUEST_STDIO_TTY | PSX_REQUEST_TTY_ANY;
+    uint8_t *Pristines[4];
+    uint32_t Sizes[4];
     unsigned long Accepted = 0, Broken = 0, Terminals = 0, Iteration;
     int Kind;
 
-    for (Kind = 0; Kind < 3; Kind++)
+    for (Kind = 0; Kind < 4; Kind++)
     {
-        Sizes[Kind] = PackTypicalAs(Minors[Kind], Kind == 0 ? 25 : 0, Kind == 0 ? 80 : 0);
+        Sizes[Kind] = PackTypicalFlags(Minors[Kind], Flags[Kind], Flags[Kind] ? 25 : 0,
+                                       Flags[Kind] ? 80 : 0);
         Pristines[Kind] = malloc(Sizes[Kind]);
         memcpy(Pristines[Kind], Buffer, Sizes[Kind]);
     }
     srand((unsigned)Seed);
     for (Iteration = 0; Iteration < Iterations; Iteration++)
     {
-        uint32_t Size = Sizes[Iteration % 3];
-        const uint8_t *Pristine = Pristines[Iteration % 3];
-        uint32_t Minor = Minors[Iteration % 3];
+        uint32_t Size = Sizes[Iteration % 4];
+        const uint8_t *Pristine = Pristines[Iteration % 4];
+        uint32_t Minor = Minors[Iteration % 4];
         uint32_t HeaderSize = PSX_REQUEST_HEADER_SIZE(Minor);
         uint32_t Length = Size;
         uint8_t *Copy;
@@ -534,7 +708,7 @@ Fuzz(unsigned long Iterations, unsigned long Seed)
         {
             const uint8_t *End = Copy + Length;
             Accepted++;
-            if (View.Flags & PSX_REQUEST_STDIO_TTY)
+            if (View.Flags & Terminal)
                 Terminals++;
             if ((const uint8_t *)View.Program < Copy + HeaderSize ||
                 (const uint8_t *)View.Program + strlen(View.Program) >= End ||
@@ -543,12 +717,14 @@ Fuzz(unsigned long Iterations, unsigned long Seed)
                 (View.Arguments && View.Arguments[View.ArgumentsLength - 1] != '\0') ||
                 (View.Root && (const uint8_t *)(View.Root + View.RootChars) > End) ||
                 (View.Cwd[0] != '/') ||
-                ((View.Flags & PSX_REQUEST_STDIO_TTY) &&
+                ((View.Flags & Terminal) &&
                  (Minor == 0 || (View.Flags & PSX_REQUEST_DEBUG_STDIO) ||
                   View.TerminalRows == 0 || View.TerminalRows > PSX_MAX_TERMINAL_SIZE ||
                   View.TerminalColumns == 0 ||
                   View.TerminalColumns > PSX_MAX_TERMINAL_SIZE)) ||
-                (!(View.Flags & PSX_REQUEST_STDIO_TTY) &&
+                ((View.Flags & PSX_REQUEST_TTY_ANY) &&
+                 (Minor < 3 || (View.Flags & PSX_REQUEST_STDIO_TTY))) ||
+                (!(View.Flags & Terminal) &&
                  (View.TerminalRows | View.TerminalColumns) != 0))
             {
                 Broken++;
@@ -556,9 +732,10 @@ Fuzz(unsigned long Iterations, unsigned long Seed)
         }
         free(Copy);
     }
-    for (Kind = 0; Kind < 3; Kind++)
+    for (Kind = 0; Kind < 4; Kind++)
         free(Pristines[Kind]);
-    printf("# %lu mutations (minor 1 with and without a terminal, minor 0), %lu accepted, "
+    printf("# %lu mutations (minor 1 with and without a terminal, minor 0, minor 3 with a "
+           "pseudo-terminal), %lu accepted, "
            "%lu of them terminals\n", Iterations, Accepted, Terminals);
     TAP_EQ(Broken, 0, "fuzz: every accepted mutation keeps the view inside the message");
     TapOk(Accepted > 0 && Accepted < Iterations, "fuzz: mutations both accepted and refused");
@@ -628,6 +805,7 @@ main(int Argc, char **Argv)
     TestValidateRejects();
     TestTerminal();
     TestTrace();
+    TestRealTerminal();
     TestCreateInput();
     TestExitCodes();
     return TapDone();
