@@ -79,16 +79,117 @@ LxProcMeminfo(
     _Out_writes_(LX_PROC_TEXT_MAX) PCHAR Text)
 {
     SYSTEM_BASIC_INFORMATION Basic;
-    ULONG TotalKb = 0;
+    SYSTEM_PERFORMANCE_INFORMATION Performance;
+    ULONG TotalKb = 0, FreeKb = 0;
 
     UNREFERENCED_PARAMETER(Process);
     if (NT_SUCCESS(ZwQuerySystemInformation(SystemBasicInformation, &Basic, sizeof(Basic), NULL)))
         TotalKb = Basic.NumberOfPhysicalPages * (PAGE_SIZE / 1024);
+    if (NT_SUCCESS(ZwQuerySystemInformation(SystemPerformanceInformation, &Performance,
+                                            sizeof(Performance), NULL)))
+        FreeKb = min(Performance.AvailablePages * (PAGE_SIZE / 1024), TotalKb);
     RtlStringCbPrintfA(Text, LX_PROC_TEXT_MAX,
                        "MemTotal:       %8lu kB\nMemFree:        %8lu kB\n"
-                       "MemAvailable:   %8lu kB\nSwapTotal:             0 kB\n"
+                       "MemAvailable:   %8lu kB\nBuffers:               0 kB\n"
+                       "Cached:                0 kB\nSwapTotal:             0 kB\n"
                        "SwapFree:              0 kB\n",
-                       TotalKb, TotalKb / 4, TotalKb / 4);
+                       TotalKb, FreeKb, FreeKb);
+    return (ULONG)strlen(Text);
+}
+
+/* 100 ns units as Linux's clock ticks (USER_HZ 100) */
+#define LX_PROC_TICKS(Time) ((ULONGLONG)(Time).QuadPart / 100000ULL)
+#define LX_PROC_MAX_CPUS    16
+
+/* /proc/stat: each processor's time as NT counts it (kernel time includes idle time; its
+ * DPCs are softirq, its interrupts irq), context switches, boot time, processes made */
+static
+ULONG
+LxProcSystemStat(
+    _In_ PLX_PROCESS Process,
+    _Out_writes_(LX_PROC_TEXT_MAX) PCHAR Text)
+{
+    SYSTEM_PROCESSOR_PERFORMANCE_INFORMATION Cpus[LX_PROC_MAX_CPUS];
+    SYSTEM_PERFORMANCE_INFORMATION Performance;
+    SYSTEM_TIMEOFDAY_INFORMATION TimeOfDay;
+    ULONGLONG Rows[LX_PROC_MAX_CPUS + 1][5];    /* user, system, idle, irq, softirq */
+    ULONG Length = 0, Count, i, j, Boot = 0, Switches = 0;
+    PCHAR End = Text;
+    size_t Left = LX_PROC_TEXT_MAX;
+
+    UNREFERENCED_PARAMETER(Process);
+    if (!NT_SUCCESS(ZwQuerySystemInformation(SystemProcessorPerformanceInformation, Cpus,
+                                             sizeof(Cpus), &Length)))
+        Length = 0;
+    Count = Length / sizeof(Cpus[0]);
+    if (NT_SUCCESS(ZwQuerySystemInformation(SystemPerformanceInformation, &Performance,
+                                            sizeof(Performance), NULL)))
+        Switches = Performance.ContextSwitches;
+    if (NT_SUCCESS(ZwQuerySystemInformation(SystemTimeOfDayInformation, &TimeOfDay,
+                                            sizeof(TimeOfDay), NULL)))
+        RtlTimeToSecondsSince1970(&TimeOfDay.BootTime, &Boot);
+    RtlZeroMemory(Rows[0], sizeof(Rows[0]));    /* row 0: the sum */
+    for (i = 0; i < Count; i++)
+    {
+        ULONGLONG Kernel = LX_PROC_TICKS(Cpus[i].KernelTime), Idle = LX_PROC_TICKS(Cpus[i].IdleTime);
+
+        Rows[i + 1][0] = LX_PROC_TICKS(Cpus[i].UserTime);
+        Rows[i + 1][1] = Kernel - min(Kernel, Idle);
+        Rows[i + 1][2] = Idle;
+        Rows[i + 1][3] = LX_PROC_TICKS(Cpus[i].InterruptTime);
+        Rows[i + 1][4] = LX_PROC_TICKS(Cpus[i].DpcTime);
+        for (j = 0; j < 5; j++)
+            Rows[0][j] += Rows[i + 1][j];
+    }
+    for (i = 0; i <= Count; i++)
+    {
+        CHAR Name[8] = "cpu ";
+
+        if (i != 0)
+            RtlStringCbPrintfA(Name, sizeof(Name), "cpu%lu", i - 1);
+        RtlStringCbPrintfExA(End, Left, &End, &Left, 0,
+                             "%s %I64u 0 %I64u %I64u 0 %I64u %I64u 0 0 0\n", Name, Rows[i][0],
+                             Rows[i][1], Rows[i][2], Rows[i][3], Rows[i][4]);
+    }
+    RtlStringCbPrintfExA(End, Left, &End, &Left, 0,
+                         "ctxt %lu\nbtime %lu\nprocesses %lu\nprocs_running 1\n"
+                         "procs_blocked 0\n", Switches, Boot, LxLastPid() - 1);
+    return (ULONG)(End - Text);
+}
+
+/* /proc/uptime: seconds since boot, and the processors' idle seconds */
+static
+ULONG
+LxProcUptime(
+    _In_ PLX_PROCESS Process,
+    _Out_writes_(LX_PROC_TEXT_MAX) PCHAR Text)
+{
+    SYSTEM_PROCESSOR_PERFORMANCE_INFORMATION Cpus[LX_PROC_MAX_CPUS];
+    ULONGLONG Up = KeQueryInterruptTime() / 100000ULL, Idle = 0;
+    ULONG Length = 0, i;
+
+    UNREFERENCED_PARAMETER(Process);
+    if (NT_SUCCESS(ZwQuerySystemInformation(SystemProcessorPerformanceInformation, Cpus,
+                                            sizeof(Cpus), &Length)))
+    {
+        for (i = 0; i < Length / sizeof(Cpus[0]); i++)
+            Idle += LX_PROC_TICKS(Cpus[i].IdleTime);
+    }
+    RtlStringCbPrintfA(Text, LX_PROC_TEXT_MAX, "%I64u.%02I64u %I64u.%02I64u\n", Up / 100, Up % 100,
+                       Idle / 100, Idle % 100);
+    return (ULONG)strlen(Text);
+}
+
+/* /proc/loadavg: NT keeps no load averages (0.00, partial); running/all tasks, last pid */
+static
+ULONG
+LxProcLoadavg(
+    _In_ PLX_PROCESS Process,
+    _Out_writes_(LX_PROC_TEXT_MAX) PCHAR Text)
+{
+    UNREFERENCED_PARAMETER(Process);
+    RtlStringCbPrintfA(Text, LX_PROC_TEXT_MAX, "0.00 0.00 0.00 1/%lu %lu\n",
+                       LxProcessCount(), LxLastPid());
     return (ULONG)strlen(Text);
 }
 
@@ -407,6 +508,7 @@ LxProcFd(
 static const LX_PROC_ENTRY LxProcEntries[] =
 {
     { "/proc/cpuinfo", LxProcCpuinfo, NULL },
+    { "/proc/loadavg", LxProcLoadavg, NULL },
     { "/proc/meminfo", LxProcMeminfo, NULL },
     { "/proc/self/auxv", LxProcAuxv, NULL, TRUE },
     { "/proc/self/cmdline", LxProcCmdline, NULL },
@@ -416,9 +518,11 @@ static const LX_PROC_ENTRY LxProcEntries[] =
     { "/proc/self/maps", LxProcMaps, NULL, TRUE },
     { "/proc/self/stat", LxProcStat, NULL },
     { "/proc/self/status", LxProcStatus, NULL },
+    { "/proc/stat", LxProcSystemStat, NULL },
     /* opened by name; no /proc/sys directory lists them (partial) */
     { "/proc/sys/fs/file-max", LxProcFileMax, NULL },
     { "/proc/sys/fs/file-nr", LxProcFileNr, NULL },
+    { "/proc/uptime", LxProcUptime, NULL },
 };
 
 /* The process "/proc/<pid>" or "/proc/self" names (referenced) and what follows its

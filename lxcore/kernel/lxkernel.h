@@ -241,6 +241,7 @@ ULONG LxProcessCount(VOID);
 PLX_PROCESS LxAllocateProcessBlock(VOID);
 ULONG LxLiveProcessBlocks(VOID);
 ULONG LxAllocatePid(VOID);
+ULONG LxLastPid(VOID);
 VOID LxInsertProcess(_In_ PLX_PROCESS Process);
 VOID LxRemoveProcess(_In_ PLX_PROCESS Process);
 VOID LxOrphanChildren(_In_ PLX_PROCESS Parent);

@@ -149,6 +149,13 @@ LxAllocatePid(VOID)
     return Pid;
 }
 
+/* The pid handed out last (1, the launcher's, before any) */
+ULONG
+LxLastPid(VOID)
+{
+    return LxNextPid - 1;
+}
+
 ULONG
 LxProcessCount(VOID)
 {

@@ -517,8 +517,19 @@ LxCheckDirectory(
 {
     lx_nt_open Open;
     HANDLE Handle;
-    LONG Result;
+    PLX_FILE File = NULL;
+    LONG Result = 0;
 
+    /* lxcore's own names: /proc, /dev and their directories */
+    if (LxDevfsOpen(Process, Resolved, LX_O_RDONLY, TRUE, &File, &Result) ||
+        LxProcfsOpen(Process, Resolved, LX_O_RDONLY, &File, &Result))
+    {
+        if (Result == 0 && !LxFileIsDirectory(File))
+            Result = -LX_ENOTDIR;
+        if (File != NULL)
+            LxDereferenceFile(File);
+        return Result;
+    }
     lx_open_flags_to_nt(LX_O_RDONLY | LX_O_DIRECTORY, &Open);
     Open.desired_access = LX_NT_SYNCHRONIZE | LX_NT_FILE_READ_ATTRIBUTES;
     Result = LxOpenNt(Process, Resolved, &Open, 0, &Handle, NULL);

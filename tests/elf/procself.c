@@ -4,7 +4,9 @@
  * vector: AT_PAGESZ 4096, AT_ENTRY, AT_NULL last), and the same files as /proc/<pid>/; then
  * what ps reads of another process: /proc lists the live pids, /proc/<pid> is a directory,
  * a child's stat (pid, (comm), state, ppid), status and cmdline; /proc/self is a link;
- * /proc/self/maps places the stack and a new mapping. */
+ * /proc/self/maps places the stack and a new mapping; what top reads of the system
+ * (/proc/stat, uptime, loadavg, meminfo); chdir into /proc (as ps and top do), ENOTDIR for a
+ * /proc file. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdio.h>
@@ -49,7 +51,7 @@ int main(int argc, char **argv)
 		execve(argv[0], args, env);
 		return 99;
 	}
-	tap_plan(12);
+	tap_plan(18);
 	for (int i = 0; i < argc; i++) {
 		memcpy(want + wlen, argv[i], strlen(argv[i]) + 1);
 		wlen += strlen(argv[i]) + 1;
@@ -172,5 +174,48 @@ int main(int argc, char **argv)
 	}
 	tap_ok_why(n > 0 && stack_ok && fresh_ok, "/proc/self/maps: the stack is [stack], a new mapping rw",
 		   "read %zd, stack %d, mapping %d", n, stack_ok, fresh_ok);
+
+	/* what top and uptime read of the whole system */
+	{
+		unsigned long long user, nice, sys, idle;
+		double up = 0, idl = -1, l1, l5, l15;
+		unsigned long total = 0, avail = ~0ul;
+		int run = 0, all = 0, last = 0;
+		char *p;
+
+		n = slurp("/proc/stat", buf, sizeof buf - 1);
+		buf[n > 0 ? n : 0] = 0;
+		tap_ok(n > 0 && sscanf(buf, "cpu %llu %llu %llu %llu", &user, &nice, &sys, &idle) == 4 &&
+		       user + sys + idle > 0 && strstr(buf, "\ncpu0 ") && strstr(buf, "\nbtime ") &&
+		       strstr(buf, "\nctxt "),
+		       "/proc/stat: the cpu line and cpu0 (user, nice, system, idle ticks), ctxt, btime");
+		n = slurp("/proc/uptime", buf, sizeof buf - 1);
+		buf[n > 0 ? n : 0] = 0;
+		tap_ok(n > 0 && sscanf(buf, "%lf %lf", &up, &idl) == 2 && up > 0 && idl >= 0,
+		       "/proc/uptime: seconds up and idle");
+		n = slurp("/proc/loadavg", buf, sizeof buf - 1);
+		buf[n > 0 ? n : 0] = 0;
+		tap_ok(n > 0 && sscanf(buf, "%lf %lf %lf %d/%d %d", &l1, &l5, &l15, &run, &all, &last) == 6 &&
+		       run >= 1 && all >= run && last > 0,
+		       "/proc/loadavg: three averages, running/all, the last pid");
+		n = slurp("/proc/meminfo", buf, sizeof buf - 1);
+		buf[n > 0 ? n : 0] = 0;
+		p = strstr(buf, "MemAvailable:");
+		tap_ok(n > 0 && sscanf(buf, "MemTotal: %lu kB", &total) == 1 && p &&
+		       sscanf(p, "MemAvailable: %lu kB", &avail) == 1 && total > 0 && avail <= total,
+		       "/proc/meminfo: MemTotal, MemAvailable no more than it");
+	}
+
+	/* ps and top start with chdir("/proc") and read relative names */
+	{
+		char cwd[64] = "";
+		int fd;
+		tap_ok(chdir("/proc") == 0 && getcwd(cwd, sizeof cwd) && strcmp(cwd, "/proc") == 0 &&
+		       (fd = open("self/status", O_RDONLY)) >= 0 && close(fd) == 0,
+		       "chdir(\"/proc\"), getcwd, and a relative open of self/status");
+		errno = 0;
+		tap_ok(chdir("/proc/self/status") == -1 && errno == ENOTDIR && chdir("/") == 0,
+		       "chdir to a /proc file: ENOTDIR");
+	}
 	return tap_done();
 }

@@ -27,7 +27,7 @@ import { describeFailure } from '../tap/kernel.ts';
 export const summary = 'boot ReactOS in QEMU, run the Linux ELF tests in it, report per test';
 
 /** The scenario's keys and screenshots through QEMU's QMP socket */
-function scenarioIo(socket: string, say: (line: string) => void): ScenarioIo {
+function scenarioIo(socket: string, base: string, say: (line: string) => void): ScenarioIo {
   return {
     keys: async (chords) => {
       // one chord at a time: the guest's PS/2 keyboard queue is short, TCG slow
@@ -37,7 +37,7 @@ function scenarioIo(socket: string, say: (line: string) => void): ScenarioIo {
       }
     },
     screenshot: async (file) => {
-      const png = path.resolve(ROOT, file);
+      const png = path.resolve(base, file);
       mkdirSync(path.dirname(png), { recursive: true });
       if (!(await screendump(socket, png))) throw new Error(`screendump to ${png} failed`);
     },
@@ -123,8 +123,9 @@ options:
                      "lxrun --transcript" on the scenario's program in an interactive Linux
                      root (Debian's bash and coreutils, busybox's vi, less, top, stty, xterm's
                      terminfo), keys are typed through QMP, and each wait checks the text
-                     lxrun reads back from the console; screenshots on request. Fails at the
-                     first wait that times out
+                     lxrun reads back from the console; screenshots on request (their paths
+                     relative to the project, or to --screenshot-dir DIR). Fails at the first
+                     wait that times out, with a screenshot of the VM in the run directory
 
 environment: LXSS_QEMU (QEMU binary), LXSS_QEMU_ARGS (extra QEMU arguments).
 The serial log of the last run is always left at .lxss/vm/last-serial.log.`;
@@ -208,6 +209,7 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
       'fuzz-numbers': { type: 'string' },
       until: { type: 'string' },
       scenario: { type: 'string' },
+      'screenshot-dir': { type: 'string' },
     },
     strict: true,
     allowPositionals: false,
@@ -460,7 +462,7 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
   const hostPeer = startHostPeer(hostForward.hostPort);
   let scenarioResult: ScenarioResult | null = null;
   const scenarioRun = steps
-    ? runScenario(steps, screens, scenarioIo(qmpSocket, say), path.relative(ROOT, scenarioFile!)).then(async (r) => {
+    ? runScenario(steps, screens, scenarioIo(qmpSocket, path.resolve(values['screenshot-dir'] ?? ROOT), say), path.relative(ROOT, scenarioFile!)).then(async (r) => {
         scenarioResult = r;
         if (!r.ok && (await screendump(qmpSocket, path.join(runDir, 'scenario-failure.png'))))
           say(`screenshot of the failure: ${path.join(runDir, 'scenario-failure.png')}`);

@@ -167,9 +167,20 @@ export function interactiveRootI386(log: Log): RootFile[] {
   const busybox = busyboxStatic(log);
   return [
     ...testRootI386(log),
+    packageFile('coreutils', 'bin/sleep', log),
     ...['bin/sh', 'bin/busybox', 'bin/vi', 'bin/less', 'bin/top', 'bin/stty', 'bin/clear'].map((diskPath) => ({ diskPath, file: busybox })),
     packageFile('ncurses-base', 'lib/terminfo/x/xterm', log),
+    // the directories a shell session writes to: /tmp, and /root (HOME)
+    ...['tmp/.keep', 'root/.keep'].map((diskPath) => ({ diskPath, file: emptyFile() })),
   ];
+}
+
+/** An empty file under .lxss (a directory's only entry in a root made of files) */
+function emptyFile(): string {
+  const file = path.join(BUILD_DIR, 'etc', 'empty');
+  mkdirSync(path.dirname(file), { recursive: true });
+  if (!existsSync(file)) writeFileSync(file, '');
+  return file;
 }
 
 /** Everything of an i386 Linux root the tests run in besides /bin/sh: the dynamic runtime,

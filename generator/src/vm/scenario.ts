@@ -239,7 +239,7 @@ export function keyEvents(chords: string[][]): object[] {
  * cmd.exe's console window (winlogon gives a program it starts there no console of its own) */
 export function scenarioInf(argv: string[]): string {
   const cmd = ['cmd.exe', '/c', 'lxrun.exe', '--transcript', ...argv].join(' ');
-  if (/["\r\n]/.test(cmd)) throw new Error(`run ${argv.join(' ')}: no quotes or line breaks`);
+  if (/["\r\n<>|&^%]/.test(cmd)) throw new Error(`run ${argv.join(' ')}: no quotes, line breaks or characters cmd.exe interprets (< > | & ^ %)`);
   return ['[Version]', 'Signature = "$Windows NT$"', '', '[AddReg]', `HKLM,"SYSTEM\\Setup","CmdLine",0x00020000,"${cmd}"`, ''].join('\r\n');
 }
 
