@@ -106,6 +106,24 @@ LxDispatchCreateClose(
     return STATUS_SUCCESS;
 }
 
+/* A fixed-size request from the system buffer, whose first ULONG is its Size: copied out
+ * (input and output share the buffer) once it is whole */
+static
+NTSTATUS
+LxCaptureRequest(
+    _In_reads_bytes_(InLength) PVOID Buffer,
+    _In_ ULONG InLength,
+    _Out_writes_bytes_(Size) PVOID Request,
+    _In_ ULONG Size)
+{
+    if (InLength < Size)
+        return STATUS_BUFFER_TOO_SMALL;
+    RtlCopyMemory(Request, Buffer, Size);
+    if (*(PULONG)Request < Size)
+        return STATUS_INFO_LENGTH_MISMATCH;
+    return STATUS_SUCCESS;
+}
+
 static
 NTSTATUS
 NTAPI
@@ -200,17 +218,14 @@ LxDispatchDeviceControl(
             LXSS_WAIT_PROCESS_IN Request;
             LXSS_WAIT_PROCESS_OUT Reply;
 
-            if (InLength < sizeof(Request) || OutLength < sizeof(Reply))
+            if (OutLength < sizeof(Reply))
             {
                 Status = STATUS_BUFFER_TOO_SMALL;
                 break;
             }
-            RtlCopyMemory(&Request, Buffer, sizeof(Request));
-            if (Request.Size < sizeof(Request))
-            {
-                Status = STATUS_INFO_LENGTH_MISMATCH;
+            Status = LxCaptureRequest(Buffer, InLength, &Request, sizeof(Request));
+            if (!NT_SUCCESS(Status))
                 break;
-            }
             RtlZeroMemory(&Reply, sizeof(Reply));
             Status = LxWaitProcess(&Request, &Reply);
             if (NT_SUCCESS(Status))
@@ -225,18 +240,9 @@ LxDispatchDeviceControl(
         {
             LXSS_SIGNAL_PROCESS_IN Request;
 
-            if (InLength < sizeof(Request))
-            {
-                Status = STATUS_BUFFER_TOO_SMALL;
-                break;
-            }
-            RtlCopyMemory(&Request, Buffer, sizeof(Request));
-            if (Request.Size < sizeof(Request))
-            {
-                Status = STATUS_INFO_LENGTH_MISMATCH;
-                break;
-            }
-            Status = LxSignalProcess(&Request);
+            Status = LxCaptureRequest(Buffer, InLength, &Request, sizeof(Request));
+            if (NT_SUCCESS(Status))
+                Status = LxSignalProcess(&Request);
             break;
         }
 
@@ -244,18 +250,9 @@ LxDispatchDeviceControl(
         {
             LXSS_RESIZE_TERMINAL_IN Request;
 
-            if (InLength < sizeof(Request))
-            {
-                Status = STATUS_BUFFER_TOO_SMALL;
-                break;
-            }
-            RtlCopyMemory(&Request, Buffer, sizeof(Request));
-            if (Request.Size < sizeof(Request))
-            {
-                Status = STATUS_INFO_LENGTH_MISMATCH;
-                break;
-            }
-            Status = LxResizeTerminal(&Request);
+            Status = LxCaptureRequest(Buffer, InLength, &Request, sizeof(Request));
+            if (NT_SUCCESS(Status))
+                Status = LxResizeTerminal(&Request);
             break;
         }
 

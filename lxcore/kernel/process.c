@@ -872,13 +872,7 @@ LxCreateProcessFromRequest(
     {
         Result = LxStartRequestTerminal(Process, Request, RequestorMode);
         if (Result < 0)
-        {
-            Reply->LinuxError = Result;
-            LxRemoveProcess(Process);   /* drops the last reference */
-            Process = NULL;
-            Status = STATUS_SUCCESS;
-            goto Cleanup;
-        }
+            goto LaunchFailed;
     }
 
     if (ProgramData)
@@ -890,13 +884,7 @@ LxCreateProcessFromRequest(
         if (Result >= 0)
             Result = LxNtPathOf(Process, ProgramResolved, &ProgramNtPath);
         if (Result < 0)
-        {
-            Reply->LinuxError = Result;
-            LxRemoveProcess(Process);   /* drops the last reference */
-            Process = NULL;
-            Status = STATUS_SUCCESS;
-            goto Cleanup;
-        }
+            goto LaunchFailed;
         ImagePath = ProgramNtPath;
     }
 
@@ -908,17 +896,21 @@ LxCreateProcessFromRequest(
     if (Result < 0)
     {
         DbgPrint("lxss: cannot start %wZ: error %ld\n", &ImagePath, Result);
-        Reply->LinuxError = Result;
-        LxRemoveProcess(Process);   /* drops the last reference */
-        Process = NULL;
-        Status = STATUS_SUCCESS;
-        goto Cleanup;
+        goto LaunchFailed;
     }
 
     Reply->LinuxError = 0;
     Reply->Pid = Process->Pid;
     Reply->NtProcessId = HandleToUlong(Process->NtProcessId);
     Process = NULL;     /* owned by the table now */
+    Status = STATUS_SUCCESS;
+    goto Cleanup;
+
+LaunchFailed:
+    /* the request was good, the program could not start: the Linux error is the answer */
+    Reply->LinuxError = Result;
+    LxRemoveProcess(Process);   /* drops the last reference */
+    Process = NULL;
     Status = STATUS_SUCCESS;
 
 Cleanup:

@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "lxtap.h"
+#include "lxstream.h"
 
 #define SA(a) ((struct sockaddr *)(a))
 #define GUEST_PORT 7777
@@ -50,46 +51,6 @@ static uint32_t fnv1a(const unsigned char *p, size_t n)
 		h *= 0x01000193u;
 	}
 	return h;
-}
-
-static int send_all(int fd, const void *buf, size_t n)
-{
-	const char *p = buf;
-	while (n) {
-		ssize_t r = send(fd, p, n, MSG_NOSIGNAL);
-		if (r <= 0)
-			return -1;
-		p += r;
-		n -= (size_t)r;
-	}
-	return 0;
-}
-
-static int recv_all(int fd, void *buf, size_t n)
-{
-	char *p = buf;
-	while (n) {
-		ssize_t r = recv(fd, p, n, 0);
-		if (r <= 0)
-			return -1;
-		p += r;
-		n -= (size_t)r;
-	}
-	return 0;
-}
-
-static int read_line(int fd, char *line, size_t size)
-{
-	size_t used = 0;
-	while (used + 1 < size) {
-		if (recv(fd, line + used, 1, 0) != 1)
-			return -1;
-		if (line[used] == '\n')
-			break;
-		used++;
-	}
-	line[used] = 0;
-	return 0;
 }
 
 /* the host's side (Linux only): connect, take the banner, send the block, check its echo */

@@ -20,30 +20,9 @@
 #include <time.h>
 #include <unistd.h>
 #include "lxtap.h"
+#include "lxwait.h"
 
 static volatile unsigned long *counter;
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
-}
-
-/* waitpid(pid, Options | WNOHANG) until it reports, for at most Ms: the status, or -1 */
-static int wait_for(pid_t pid, int options, long ms)
-{
-	int status;
-	for (long waited = 0; waited <= ms; waited += 10) {
-		pid_t r = waitpid(pid, &status, options | WNOHANG);
-		if (r == pid)
-			return status;
-		if (r < 0)
-			return -1;
-		sleep_ms(10);
-	}
-	return -1;
-}
 
 /* whether the counter moves within Ms */
 static int counter_moves(long ms)

@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "lxtap.h"
+#include "lxstream.h"
 
 #define SA(a) ((struct sockaddr *)(a))
 #define ECHO_BYTES (256 * 1024)
@@ -34,33 +35,6 @@ static struct sockaddr_in loopback(unsigned short port)
 	a.sin_port = htons(port);
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	return a;
-}
-
-static int send_all(int fd, const void *buf, size_t n)
-{
-	const char *p = buf;
-	while (n) {
-		ssize_t r = send(fd, p, n, MSG_NOSIGNAL);
-		if (r <= 0)
-			return -1;
-		p += r;
-		n -= (size_t)r;
-	}
-	return 0;
-}
-
-static int read_line(int fd, char *line, size_t size)
-{
-	size_t used = 0;
-	while (used + 1 < size) {
-		if (recv(fd, line + used, 1, 0) != 1)
-			return -1;
-		if (line[used] == '\n')
-			break;
-		used++;
-	}
-	line[used] = 0;
-	return 0;
 }
 
 /* The Linux stand-in for the NT peer: the same protocol, connections one after the other */
