@@ -73,9 +73,10 @@
 #define IOCTL_LXSS_WAIT_PROCESS \
     CTL_CODE(FILE_DEVICE_LXSS, 0x802, METHOD_BUFFERED, FILE_READ_DATA | FILE_WRITE_DATA)
 
-/* In: LXSS_SIGNAL_PROCESS_IN. Out: nothing. Sends Signal to the process as kill(2) would:
- * a signal it has a handler for runs that handler (e.g. SIGINT for Ctrl+C), one it ignores
- * does nothing, otherwise (and always for SIGKILL) the process ends, killed by Signal. */
+/* In: LXSS_SIGNAL_PROCESS_IN. Out: nothing. Sends Signal to the process as the kernel
+ * would: a signal it has a handler for runs that handler (e.g. SIGINT for Ctrl+C), one it
+ * ignores does nothing, a stop signal stops it and SIGCONT continues it, otherwise (and
+ * always for SIGKILL) the process ends, killed by Signal. */
 #define IOCTL_LXSS_SIGNAL_PROCESS \
     CTL_CODE(FILE_DEVICE_LXSS, 0x803, METHOD_BUFFERED, FILE_READ_DATA | FILE_WRITE_DATA)
 

@@ -20,6 +20,7 @@
 #include <sys/socket.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include "lxtap.h"
 #include "lxstream.h"
@@ -87,12 +88,12 @@ int main(void)
 	socklen_t len = sizeof a;
 	struct pollfd p;
 	char line[64], addr[32];
-	int lxss, fd, conn = -1, n = 0, status;
+	int lxss, fd, conn = -1, n = 0, status, stale = 0;
 	unsigned int hash = 0;
 	pid_t child = -1;
 	char c;
 
-	tap_plan(7);
+	tap_plan(6);
 	uname(&u);
 	lxss = strstr(u.release, "-lxss") != NULL;
 	make_block(block, BLOCK);
@@ -114,11 +115,24 @@ int main(void)
 		tap_printf("# waiting for the host: lxgen test forwards a loopback port of the host to port 7777\n");
 	}
 
+	/* a connection QEMU made while nothing listened here may come in late, after the host gave
+	 * it up: such a one ends before its DATA line, and the next is taken */
 	p.fd = fd;
 	p.events = POLLIN;
-	if (poll(&p, 1, 90000) == 1)
+	for (time_t deadline = time(NULL) + 90; conn < 0 && time(NULL) < deadline;) {
+		if (poll(&p, 1, 1000) != 1)
+			continue;
 		conn = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
-	tap_ok(conn >= 0, "the host connects (within 90 s)");
+		if (conn >= 0 && (send_all(conn, BANNER, strlen(BANNER)) != 0 ||
+				  read_line(conn, line, sizeof line) != 0 || sscanf(line, "DATA %d", &n) != 1)) {
+			close(conn);
+			conn = -1;
+			stale++;
+		}
+	}
+	tap_ok(conn >= 0 && n == BLOCK, "the host connects (within 90 s) and announces 256 KiB after the banner");
+	if (stale)
+		tap_printf("# %d connection(s) the host had given up\n", stale);
 	if (conn < 0)
 		return tap_done();
 
@@ -133,9 +147,6 @@ int main(void)
 	inet_ntop(AF_INET, &local.sin_addr, addr, sizeof addr);
 	tap_ok(strcmp(addr, lxss ? "10.0.2.15" : "127.0.0.1") == 0, lxss ? "this end is the network card's 10.0.2.15" : "this end is 127.0.0.1");
 
-	tap_ok(send_all(conn, BANNER, strlen(BANNER)) == 0 && read_line(conn, line, sizeof line) == 0 &&
-	       sscanf(line, "DATA %d", &n) == 1 && n == BLOCK,
-	       "banner sent; the host announces 256 KiB");
 	tap_ok(n == BLOCK && recv_all(conn, echo, BLOCK) == 0 && send_all(conn, echo, BLOCK) == 0 &&
 	       read_line(conn, line, sizeof line) == 0 && sscanf(line, "OK %x", &hash) == 1 &&
 	       hash == fnv1a(echo, BLOCK) && memcmp(echo, block, BLOCK) == 0,
