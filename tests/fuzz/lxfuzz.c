@@ -587,6 +587,7 @@ int main(int argc, char **argv)
 	unsigned long remaining[MAX_WORKERS], last_done[MAX_WORKERS];
 	time_t last_progress[MAX_WORKERS];
 	int hangs = 0, live = 0;
+	unsigned long stops = 0;
 
 	for (unsigned long w = 0; w < workers; w++) {
 		remaining[w] = per;
@@ -600,7 +601,14 @@ int main(int argc, char **argv)
 	}
 	while (live > 0) {
 		int st;
-		pid_t pid = waitpid(-1, &st, WNOHANG);
+		pid_t pid = waitpid(-1, &st, WNOHANG | WUNTRACED);
+		if (pid > 0 && WIFSTOPPED(st)) {
+			/* a fuzzed stop signal (SIGSTOP from tkill, kill, raise): continued, as a
+			 * shell's user would, so the worker goes on instead of looking hung */
+			kill(pid, SIGCONT);
+			stops++;
+			continue;
+		}
 		if (pid <= 0) {
 			struct timespec nap = {0, 200 * 1000 * 1000};
 			nanosleep(&nap, 0);
@@ -680,6 +688,7 @@ int main(int argc, char **argv)
 	for (int k = 0; k < (TABLE_LIMIT + 31) / 32; k++)
 		reached += __builtin_popcountl(distinct[k]);
 	printf("lxfuzz: %lu calls made, %d distinct numbers, %lu race sequences begun and %lu finished, "
-	       "%lu workers replaced (a call ended them), %d hangs\n", made, reached, raced, races, replaced, hangs);
+	       "%lu workers replaced (a call ended them), %lu stopped and continued, %d hangs\n", made, reached, raced,
+	       races, replaced, stops, hangs);
 	return hangs ? 1 : 0;
 }
