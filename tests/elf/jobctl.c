@@ -1,9 +1,9 @@
-/* lxss-test: group=signals needs=kill,wait4,waitid,setpgid,setsid,rt_sigaction,rt_sigprocmask,rt_sigtimedwait,rt_sigpending,clone,futex,nanosleep,pause,mmap2 timeout=90 */
+/* lxss-test: group=signals needs=kill,wait4,waitid,setpgid,setsid,rt_sigaction,rt_sigprocmask,rt_sigtimedwait,rt_sigpending,rt_sigsuspend,clone,futex,nanosleep,mmap2 timeout=90 */
 /* Job control: SIGSTOP stops a child spinning in user mode (its counter stands still,
  * /proc/PID/stat says T), waitpid WUNTRACED reports it once, SIGCONT continues it (WCONTINUED,
  * the counter moves again); waitid with WSTOPPED, WNOWAIT and WNOHANG; SIGKILL ends a stopped
  * child, SIGTERM once it is continued; SIGTSTP stops with no handler, runs a handler, does nothing ignored or to an
- * orphaned group (where SIGSTOP still stops); a read, pause and nanosleep go on after a stop
+ * orphaned group (where SIGSTOP still stops); a read, sigsuspend and nanosleep go on after a stop
  * and a continue (no EINTR); raise(SIGSTOP); SIGCHLD with CLD_STOPPED/CLD_CONTINUED and
  * si_status, none with SA_NOCLDSTOP; SIGCONT discards a pending stop signal; every thread of a
  * process stops; waitid EINVAL and ECHILD. */
@@ -160,12 +160,18 @@ int main(void)
 		return tap_done();
 	pid = fork();
 	if (pid == 0) {
+		sigset_t block, none;
 		setpgid(0, 0);
+		/* blocked until sigsuspend: a signal that comes early is not lost */
+		sigemptyset(&none);
+		sigemptyset(&block);
+		sigaddset(&block, SIGTSTP);
+		sigprocmask(SIG_BLOCK, &block, NULL);
 		signal(SIGTSTP, on_signal);
 		if (write(back[1], "r", 1) != 1)
 			_exit(2);
 		while (got_signal == 0)
-			pause();
+			sigsuspend(&none);
 		_exit(got_signal == SIGTSTP ? 0 : 1);
 	}
 	setpgid(pid, pid);
@@ -236,13 +242,18 @@ int main(void)
 	tap_ok(status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0, "continued, its read returns the byte (no EINTR)");
 	read(back[0], &c, 1);
 
-	/* pause and nanosleep are not ended by a stop either */
+	/* sigsuspend and nanosleep are not ended by a stop either */
 	pid = fork();
 	if (pid == 0) {
+		sigset_t block, none;
+		sigemptyset(&none);
+		sigemptyset(&block);
+		sigaddset(&block, SIGUSR1);
+		sigprocmask(SIG_BLOCK, &block, NULL);   /* a SIGUSR1 that comes early waits */
 		signal(SIGUSR1, on_signal);
 		if (write(back[1], "r", 1) != 1)
 			_exit(2);
-		pause();
+		sigsuspend(&none);
 		_exit(got_signal == SIGUSR1 ? 0 : 1);
 	}
 	read(back[0], &c, 1);
@@ -254,7 +265,7 @@ int main(void)
 	sleep_ms(200);
 	kill(pid, SIGUSR1);
 	status = wait_for(pid, 0, 5000);
-	tap_ok(status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0, "pause goes on after a stop and a continue, until a handled signal");
+	tap_ok(status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0, "sigsuspend goes on after a stop and a continue, until a handled signal");
 
 	pid = fork();
 	if (pid == 0) {
