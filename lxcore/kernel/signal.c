@@ -117,9 +117,8 @@ LxTerminateBySignal(
  * is posted (it runs when a thread next returns to user mode or leaves an interruptible
  * wait), and so is any but SIGKILL sent to a stopped process; with no handler a stop signal
  * stops the whole process now (not SIGTSTP, SIGTTIN or SIGTTOU in an orphaned group), a fatal
- * one ends it now. At PASSIVE_LEVEL,
- * holding no lock: Target may be the caller's own process (a terminal's signal to its group).
- * 0 or -EAGAIN.
+ * one ends it now. At PASSIVE_LEVEL, holding no lock: Target may be the caller's own process
+ * (a terminal's signal to its group). 0 or -EAGAIN.
  */
 LONG
 LxSendSignal(
