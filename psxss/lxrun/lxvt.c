@@ -1478,26 +1478,19 @@ LxvtKey(const LXVT *Vt, int Key, int Modifiers, char *Out, size_t Size)
     int Length;
     char Single;
 
-    if (Key >= LXVT_KEY_UP && Key <= LXVT_KEY_END)
+    if ((Key >= LXVT_KEY_UP && Key <= LXVT_KEY_END) || (Key >= LXVT_KEY_F1 && Key <= LXVT_KEY_F4))
     {
-        char Final = CursorFinal[Key - LXVT_KEY_UP];
+        /* CSI 1 ; m X with modifiers; else SS3 X (F1-F4, and the cursor keys in application
+         * cursor mode) or CSI X */
+        int Cursor = Key <= LXVT_KEY_END;
+        char Final = Cursor ? CursorFinal[Key - LXVT_KEY_UP] : FunctionFinal[Key - LXVT_KEY_F1];
 
         if (Modifier > 1)
             Length = snprintf(Bytes, sizeof(Bytes), "\x1b[1;%d%c", Modifier, Final);
-        else if (Vt && Vt->ApplicationCursor)
+        else if (!Cursor || (Vt && Vt->ApplicationCursor))
             Length = snprintf(Bytes, sizeof(Bytes), "\x1bO%c", Final);
         else
             Length = snprintf(Bytes, sizeof(Bytes), "\x1b[%c", Final);
-        return LxvtpOutput(Bytes, (size_t)Length, Out, Size);
-    }
-    if (Key >= LXVT_KEY_F1 && Key <= LXVT_KEY_F4)
-    {
-        char Final = FunctionFinal[Key - LXVT_KEY_F1];
-
-        if (Modifier > 1)
-            Length = snprintf(Bytes, sizeof(Bytes), "\x1b[1;%d%c", Modifier, Final);
-        else
-            Length = snprintf(Bytes, sizeof(Bytes), "\x1bO%c", Final);
         return LxvtpOutput(Bytes, (size_t)Length, Out, Size);
     }
     if (Key >= LXVT_KEY_INSERT && Key <= LXVT_KEY_F12)
