@@ -111,7 +111,8 @@ LxStopThreads(
  * LxContinueProcess, its parent is told (CLD_STOPPED, and wait with WUNTRACED reports it
  * once). When Process is the caller's, the calling thread stops last, on its way out of the
  * job lock, and this returns once the process is continued. Nothing for a process already
- * stopped or ending. At or below APC_LEVEL.
+ * stopped or ending, nor for SIGTSTP, SIGTTIN or SIGTTOU in an orphaned process group
+ * (Linux's get_signal: nobody would continue it). At or below APC_LEVEL.
  */
 VOID
 LxStopProcess(
@@ -120,6 +121,8 @@ LxStopProcess(
 {
     PETHREAD Self;
 
+    if (Sig != LX_SIGSTOP && LxProcessGroupOrphaned(LxProcessGroupOf(Process)))
+        return;
     ExAcquireFastMutex(&LxJobLock);
     if (Process->Stopped || Process->Process == NULL || KeReadStateEvent(&Process->ExitEvent) ||
         Process->ExitRequested || Process->Signal != 0)

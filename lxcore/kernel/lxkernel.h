@@ -368,8 +368,6 @@ LONG LxSignalThreadByTid(_In_opt_ PLX_PROCESS Process, _In_ ULONG Tid, _In_ ULON
 LONG LxSignalProcessInfo(_In_ PLX_PROCESS Process, _In_ ULONG Sig,
                          _In_ const lx_sigfields *Info);
 BOOLEAN LxSignalBlocked(_In_ PLX_PROCESS Process, _In_ ULONG Tid, _In_ ULONG Sig);
-BOOLEAN LxSignalProcessAsync(_In_ PLX_PROCESS Process, _In_ ULONG Sig, _In_ LONG Code,
-                             _In_ ULONG Pid);
 BOOLEAN LxSignalWouldRun(_In_ PLX_PROCESS Process, _In_ ULONG Sig);
 ULONGLONG LxPendingSignals(_In_ PLX_THREAD Thread);   /* the thread's and the process's */
 ULONG LxDequeueSignal(_In_ PLX_THREAD Thread, _In_ ULONGLONG Set,

@@ -143,8 +143,7 @@ LxSendSignal(
     }
     if (LxSignalStops(Sig))
     {
-        if (Sig == LX_SIGSTOP || !LxProcessGroupOrphaned(LxProcessGroupOf(Target)))
-            LxStopProcess(Target, Sig);
+        LxStopProcess(Target, Sig);
         return 0;
     }
     if (Target == LxCurrentProcess())
@@ -234,10 +233,8 @@ LxDeliverSignalInfo(
 
     if (Handler == LX_SIG_DFL && LxSignalStops(Sig))
     {
-        /* the whole process stops here, this thread last, until SIGCONT or SIGKILL; SIGTSTP,
-         * SIGTTIN and SIGTTOU do nothing to an orphaned process group (Linux's get_signal) */
-        if (Sig == LX_SIGSTOP || !LxProcessGroupOrphaned(LxProcessGroupOf(Process)))
-            LxStopProcess(Process, Sig);
+        /* the whole process stops here, this thread last, until SIGCONT or SIGKILL */
+        LxStopProcess(Process, Sig);
         return LX_SIGNAL_IGNORED;
     }
     if (Handler == LX_SIG_IGN || (Handler == LX_SIG_DFL && !LxSignalKillsByDefault(Sig)))
@@ -870,6 +867,7 @@ LxSignalBlocked(
     return Found && Blocked;
 }
 
+static
 BOOLEAN
 LxSignalProcessAsync(
     _In_ PLX_PROCESS Process,

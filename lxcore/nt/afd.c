@@ -22,23 +22,9 @@
 #include <tdi.h>
 #include <windef.h>
 
-/* What afd/shared.h takes from winsock2.h, which a driver does not include with the NDK */
-typedef UINT_PTR SOCKET;
-typedef struct sockaddr
-{
-    USHORT sa_family;
-    CHAR sa_data[14];
-} SOCKADDR, *LPSOCKADDR;
-typedef struct _WSABUF
-{
-    ULONG len;
-    PCHAR buf;
-} WSABUF, *LPWSABUF;
-typedef PVOID LPCONDITIONPROC;   /* only in msafd's request structures */
-typedef PVOID LPQOS;
 #define FD_CONNECT_BIT  4
 #define FD_CLOSE_BIT    5
-#include <drivers/afd/shared.h>
+#include "lxafd.h"
 
 #define NDEBUG
 #include <debug.h>

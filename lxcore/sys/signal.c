@@ -39,8 +39,7 @@ LxSignalOtherThread(
         !LxSignalBlocked(Owner, Tid, Sig))
     {
         /* the whole process stops (this thread too, if it is the caller's) */
-        if (Sig == LX_SIGSTOP || !LxProcessGroupOrphaned(LxProcessGroupOf(Owner)))
-            LxStopProcess(Owner, Sig);
+        LxStopProcess(Owner, Sig);
         return 0;
     }
     if (Sig == LX_SIGKILL || (Owner->Actions.SignalHandlers[Sig] == 0 /* SIG_DFL */ &&

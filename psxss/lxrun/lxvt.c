@@ -451,48 +451,6 @@ LxvtpUseScreen(LXVT *Vt, int Alternate, int Clear)
     LxvtpMarkDirty(Vt, 0, Vt->Rows - 1);
 }
 
-/* The state of a new terminal (RIS); the size, title, bell count and replies stay */
-static void
-LxvtpReset(LXVT *Vt)
-{
-    LXVT_CELL Blank = LxvtpDefaultBlank();
-    int Row;
-
-    Vt->Pen.Fg = LXVT_DEFAULT_COLOR;
-    Vt->Pen.Bg = LXVT_DEFAULT_COLOR;
-    Vt->Pen.Flags = 0;
-    Vt->CursorRow = 0;
-    Vt->CursorColumn = 0;
-    Vt->WrapPending = 0;
-    Vt->SavedRow = 0;
-    Vt->SavedColumn = 0;
-    Vt->SavedPen = Vt->Pen;
-    Vt->Top = 0;
-    Vt->Bottom = Vt->Rows - 1;
-    Vt->CursorVisible = 1;
-    Vt->AutoWrap = 1;
-    Vt->ApplicationCursor = 0;
-    Vt->ApplicationKeypad = 0;
-    Vt->InsertMode = 0;
-    Vt->OriginMode = 0;
-    Vt->LineDrawing = 0;
-    LxvtpDefaultTabs(Vt);
-    Vt->State = LXVTP_GROUND;
-    Vt->ParamCount = 0;
-    Vt->Private = 0;
-    Vt->Intermediate = 0;
-    Vt->OscLength = 0;
-    Vt->Utf8Code = 0;
-    Vt->Utf8Left = 0;
-
-    for (Row = 0; Row < Vt->Rows; Row++)
-    {
-        LxvtpFillRow(Vt->Primary, Row, 0, Vt->Columns, Blank);
-        LxvtpFillRow(Vt->Alternate, Row, 0, Vt->Columns, Blank);
-    }
-    LxvtpUseScreen(Vt, 0, 0);
-}
-
 /* DECSTR: the modes back to their defaults, the screen kept */
 static void
 LxvtpSoftReset(LXVT *Vt)
@@ -513,6 +471,34 @@ LxvtpSoftReset(LXVT *Vt)
     Vt->OriginMode = 0;
     Vt->LineDrawing = 0;
     Vt->WrapPending = 0;
+}
+
+/* The state of a new terminal (RIS): DECSTR's, and the cursor home, default tab stops, the
+ * parser at rest, both screens blank; the size, title, bell count and replies stay */
+static void
+LxvtpReset(LXVT *Vt)
+{
+    LXVT_CELL Blank = LxvtpDefaultBlank();
+    int Row;
+
+    LxvtpSoftReset(Vt);
+    Vt->CursorRow = 0;
+    Vt->CursorColumn = 0;
+    LxvtpDefaultTabs(Vt);
+    Vt->State = LXVTP_GROUND;
+    Vt->ParamCount = 0;
+    Vt->Private = 0;
+    Vt->Intermediate = 0;
+    Vt->OscLength = 0;
+    Vt->Utf8Code = 0;
+    Vt->Utf8Left = 0;
+
+    for (Row = 0; Row < Vt->Rows; Row++)
+    {
+        LxvtpFillRow(Vt->Primary, Row, 0, Vt->Columns, Blank);
+        LxvtpFillRow(Vt->Alternate, Row, 0, Vt->Columns, Blank);
+    }
+    LxvtpUseScreen(Vt, 0, 0);
 }
 
 static uint8_t

@@ -34,9 +34,9 @@ export function reactosBuild(build: string | undefined): string {
   return dir;
 }
 
-/** tests/bench/ntbench.c built against the ReactOS build (its TCP rows use tests/runner/ntafd.h) */
+/** tests/bench/ntbench.c built against the ReactOS build (its TCP rows use tests/runner/ntafd.h, over lxcore/include/lxafd.h) */
 export function buildNtbench(buildDir: string, workDir: string): Promise<string> {
-  return buildNativeProgram(buildDir, path.join(ROOT, 'tests', 'bench', 'ntbench.c'), workDir, [path.join(ROOT, 'tests', 'runner')]);
+  return buildNativeProgram(buildDir, path.join(ROOT, 'tests', 'bench', 'ntbench.c'), workDir, [path.join(ROOT, 'lxcore', 'include'), path.join(ROOT, 'tests', 'runner')]);
 }
 
 /**

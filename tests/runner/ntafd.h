@@ -14,21 +14,7 @@
 
 #include <tdi.h>
 
-/* What drivers/afd/shared.h takes from winsock2.h, which a native program does not have */
-typedef UINT_PTR SOCKET;
-typedef struct sockaddr
-{
-    USHORT sa_family;
-    CHAR sa_data[14];
-} SOCKADDR, *LPSOCKADDR;
-typedef struct _WSABUF
-{
-    ULONG len;
-    PCHAR buf;
-} WSABUF, *LPWSABUF;
-typedef PVOID LPCONDITIONPROC;
-typedef PVOID LPQOS;
-#include <drivers/afd/shared.h>
+#include "lxafd.h"         /* lxcore/include: AFD's IOCTLs without winsock2.h */
 
 #define NTAFD_LOOPBACK  0x0100007F     /* 127.0.0.1 */
 
