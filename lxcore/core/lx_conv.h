@@ -44,6 +44,9 @@
 #define LX_S_IFDIR      0040000
 #define LX_S_IFCHR      0020000
 #define LX_S_IFIFO      0010000
+#define LX_S_ISUID      0004000
+#define LX_S_ISGID      0002000
+#define LX_S_IXGRP      0000010
 
 /* NT numbers used by the conversions. */
 #define LX_NT_FILE_READ_DATA            0x00000001u

@@ -97,6 +97,41 @@ LxDevfsOpen(
     return FALSE;
 }
 
+/* A character device node made with mknod (meta.c keeps its number): the /dev device with
+ * that number (Linux's devices.txt), or -ENXIO as Linux gives for a number with no driver */
+LONG
+LxDevfsOpenNode(
+    _In_ PLX_PROCESS Process,
+    _In_ ULONG Rdev,
+    _In_ ULONG StatusFlags,
+    _In_ BOOLEAN NoCtty,
+    _Out_ PLX_FILE *File)
+{
+    static const struct { USHORT Major, Minor; PCSTR Name; } Numbers[] =
+    {
+        { 1, 3, "/dev/null" }, { 1, 5, "/dev/zero" }, { 1, 7, "/dev/full" },
+        { 1, 8, "/dev/random" }, { 1, 9, "/dev/urandom" }, { 5, 0, "/dev/tty" },
+        { 5, 2, "/dev/ptmx" },
+    };
+    ULONG Major = (Rdev >> 8) & 0xFFF, Minor = (Rdev & 0xFF) | ((Rdev >> 12) & 0xFFF00);
+    CHAR Name[32];
+    LONG Result = -LX_ENXIO;
+    ULONG i;
+
+    *File = NULL;
+    Name[0] = ANSI_NULL;
+    for (i = 0; i < RTL_NUMBER_OF(Numbers); i++)
+    {
+        if (Numbers[i].Major == Major && Numbers[i].Minor == Minor)
+            RtlStringCbCopyA(Name, sizeof(Name), Numbers[i].Name);
+    }
+    if (Major == 136)
+        RtlStringCbPrintfA(Name, sizeof(Name), "/dev/pts/%lu", Minor);
+    if (Name[0] == ANSI_NULL || !LxDevfsOpen(Process, Name, StatusFlags, NoCtty, File, &Result))
+        return -LX_ENXIO;
+    return Result;
+}
+
 /* Whether Resolved goes on below one of the device nodes ("/dev/null/x"): ENOTDIR */
 BOOLEAN
 LxDevfsIsUnderDevice(

@@ -83,10 +83,12 @@ typedef struct _LX_POLL_TABLE LX_POLL_TABLE, *PLX_POLL_TABLE;
 /* fchmod, futimens: what to change (LX_SETATTR_*) */
 #define LX_SETATTR_MODE     0x1
 #define LX_SETATTR_TIMES    0x2
+#define LX_SETATTR_OWNER    0x4     /* Uid, Gid (LX_ID_KEEP: unchanged) */
 typedef struct _LX_SETATTR
 {
     ULONG Valid;
     ULONG Mode;                     /* permission bits */
+    ULONG Uid, Gid;                 /* the new owner (LX_ID_KEEP: unchanged) */
     LARGE_INTEGER AccessTime;       /* NT times; 0: unchanged */
     LARGE_INTEGER WriteTime;
 } LX_SETATTR, *PLX_SETATTR;
@@ -467,6 +469,7 @@ typedef struct _LX_NT_OBJECT
 HANDLE LxNtHandle(_In_ PLX_FILE File);
 LONG LxNtObjectStatfs(_In_ PLX_FILE File, _Out_ lx_statfs_info *Info);
 LONG LxNtObjectFsync(_In_ PLX_FILE File);
+LONG LxFlushNtFile(_In_ HANDLE Handle, _In_ BOOLEAN FileToo);
 LONG LxNtObjectSetattr(_In_ PLX_FILE File, _In_ const LX_SETATTR *Attr);
 LONG LxNtObjectIdentity(_In_ PLX_FILE File, _Out_ PULONGLONG Volume, _Out_ PULONGLONG Index,
                         _Out_opt_ PULONGLONG Size);
@@ -508,6 +511,8 @@ LONG LxCreateMemDevice(_In_ ULONG Device, _In_ ULONG StatusFlags, _Out_ PLX_FILE
 BOOLEAN LxDevfsOpen(_In_ PLX_PROCESS Process, _In_ PCSTR Resolved, _In_ ULONG StatusFlags, _In_ BOOLEAN NoCtty,
                     _Out_ PLX_FILE *File, _Out_ PLONG Result);
 BOOLEAN LxDevfsIsUnderDevice(_In_ PCSTR Resolved);
+LONG LxDevfsOpenNode(_In_ PLX_PROCESS Process, _In_ ULONG Rdev, _In_ ULONG StatusFlags,
+                     _In_ BOOLEAN NoCtty, _Out_ PLX_FILE *File);
 BOOLEAN LxProcfsOpen(_In_ PLX_PROCESS Process, _In_ PCSTR Resolved, _In_ ULONG StatusFlags,
                      _Out_ PLX_FILE *File, _Out_ PLONG Result);
 /* A /proc symbolic link (/proc/self/exe, /proc/self/fd/N): its target, or -ENOENT/-EINVAL */
@@ -519,16 +524,28 @@ BOOLEAN LxProcfsFollowFileLink(_In_ PLX_PROCESS Process, _Inout_updates_(LX_PATH
 /* statfs of a path lxcore serves (/proc, /dev): TRUE and Info */
 BOOLEAN LxVirtualStatfs(_In_ PCSTR Path, _Out_ lx_statfs_info *Info);
 
-/* vfs.c: symbolic links, the path walk, Linux modes */
+/* vfs.c: symbolic links, the path walk */
 LONG LxReadSymlink(_In_ PLX_PROCESS Process, _In_ PCSTR Resolved,
                    _Out_writes_(TargetSize) PCHAR Target, _In_ ULONG TargetSize);
 LONG LxCreateSymlink(_In_ PLX_PROCESS Process, _In_ PCSTR Resolved, _In_ PCSTR Target);
 LONG LxWalkPath(_In_ PLX_PROCESS Process, _In_ PCSTR Base, _In_ PCSTR Path,
                 _In_ BOOLEAN FollowLast, _Out_writes_(LX_PATH_MAX) PCHAR Out,
                 _Out_opt_ PULONG Flags);
+
+/* meta.c: Linux metadata of NT files (mode, owner, type, device number), journaled */
+typedef struct _LX_META_INFO
+{
+    ULONG Mode;                 /* st_mode; no type bits: the NT file's own type */
+    ULONG Uid, Gid;
+    ULONG Rdev;                 /* a device node's number (new_encode_dev) */
+} LX_META_INFO, *PLX_META_INFO;
+
 VOID LxInitializeMetadata(VOID);
-VOID LxMetaSetMode(_In_ PLX_PROCESS Process, _In_ PCSTR Path, _In_ ULONG Mode);
-BOOLEAN LxMetaGetMode(_In_ PLX_PROCESS Process, _In_ PCSTR Path, _Out_ PULONG Mode);
+BOOLEAN LxMetaReservedPath(_In_ PCSTR Resolved);
+BOOLEAN LxMetaGet(_In_ PLX_PROCESS Process, _In_ PCSTR Path, _Out_ PLX_META_INFO Info);
+VOID LxMetaCreate(_In_ PLX_PROCESS Process, _In_ PCSTR Path, _In_ ULONG Mode, _In_ ULONG Rdev);
+LONG LxMetaSetattr(_In_ PLX_PROCESS Process, _In_ PCSTR Path, _In_ ULONG DefaultMode,
+                   _In_ const LX_SETATTR *Attr);
 VOID LxMetaRemove(_In_ PLX_PROCESS Process, _In_ PCSTR Path, _In_ BOOLEAN Tree);
 VOID LxMetaRename(_In_ PLX_PROCESS Process, _In_ PCSTR OldPath, _In_ PCSTR NewPath);
 

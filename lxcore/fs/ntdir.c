@@ -141,6 +141,11 @@ LxNtDirGetdents(
         /* inode numbers: the same path hash stat() reports */
         if (lx_path_resolve(File->Path ? File->Path : "/", Name, Full, LX_PATH_MAX, NULL) < 0)
             Full[0] = ANSI_NULL;
+        if (LxMetaReservedPath(Full))
+        {
+            Dir->DataPosition = (ULONG)Next;   /* the metadata journal (meta.c) */
+            continue;
+        }
         Inode = LxPathInode(Full);
         /* symlinks are SYSTEM files (see vfs.c) */
         Type = (Entry->FileAttributes & FILE_ATTRIBUTE_DIRECTORY) ? LX_DT_DIR :

@@ -215,11 +215,19 @@ LxNtStat(
 
     St->StMode = lx_nt_attributes_to_mode((Basic.FileAttributes & ~FILE_ATTRIBUTE_REPARSE_POINT) |
                                           (Standard.Directory ? FILE_ATTRIBUTE_DIRECTORY : 0));
+    St->StUid = St->StGid = 0;
+    St->StRdev = 0;
     if (Path != NULL)
     {
-        ULONG Mode;
-        if (LxMetaGetMode(LxCurrentProcess(), Path, &Mode))
-            St->StMode = (Mode & LX_S_IFMT ? Mode & LX_S_IFMT : St->StMode & LX_S_IFMT) | (Mode & 07777);
+        LX_META_INFO Meta;
+        if (LxMetaGet(LxCurrentProcess(), Path, &Meta))
+        {
+            St->StMode = (Meta.Mode & LX_S_IFMT ? Meta.Mode & LX_S_IFMT : St->StMode & LX_S_IFMT) |
+                         (Meta.Mode & 07777);
+            St->StUid = Meta.Uid;
+            St->StGid = Meta.Gid;
+            St->StRdev = Meta.Rdev;
+        }
     }
     St->StNlink = Standard.NumberOfLinks ? Standard.NumberOfLinks : 1;
     St->StSize = Standard.Directory ? 4096 : Standard.EndOfFile.QuadPart;
@@ -241,8 +249,6 @@ LxNtStat(
                            Basic.LastWriteTime.QuadPart, &Ts);
     St->StCtime = (ULONG)Ts.sec;
     St->StCtimeNsec = (ULONG)Ts.nsec;
-    St->StUid = 0;
-    St->StGid = 0;
     return 0;
 }
 
@@ -411,17 +417,100 @@ LxNtObjectStatfs(
     return LxNtStatfs(LxNtHandle(File), Info);
 }
 
-/* The NT cache is written back by the cache manager; there is no exported flush call for a
- * driver's handle, so fsync has nothing more to do. */
+/* IRP_MJ_FLUSH_BUFFERS for the file behind Handle, as NtFlushBuffersFile sends it (the
+ * kernel does not export ZwFlushBuffersFile). Called at PASSIVE_LEVEL. */
+static
+NTSTATUS
+LxFlushFileObject(
+    _In_ PFILE_OBJECT FileObject)
+{
+    PDEVICE_OBJECT Device = IoGetRelatedDeviceObject(FileObject);
+    IO_STATUS_BLOCK IoStatus;
+    KEVENT Event;
+    NTSTATUS Status;
+    PIRP Irp;
+
+    KeInitializeEvent(&Event, NotificationEvent, FALSE);
+    Irp = IoBuildSynchronousFsdRequest(IRP_MJ_FLUSH_BUFFERS, Device, NULL, 0, NULL, &Event,
+                                       &IoStatus);
+    if (Irp == NULL)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    IoGetNextIrpStackLocation(Irp)->FileObject = FileObject;
+    Status = IoCallDriver(Device, Irp);
+    if (Status == STATUS_PENDING)
+    {
+        KeWaitForSingleObject(&Event, Executive, KernelMode, FALSE, NULL);
+        Status = IoStatus.Status;
+    }
+    return Status;
+}
+
+/* Flushes the file behind Handle and then its whole volume: FAT writes a file's directory
+ * entry and the FAT itself only when its volume is flushed, and Linux's fsync on vfat makes
+ * them durable too. The volume is opened by the name of the device the file lives on. */
+LONG
+LxFlushNtFile(
+    _In_ HANDLE Handle,
+    _In_ BOOLEAN FileToo)
+{
+    POBJECT_NAME_INFORMATION Name = NULL;
+    OBJECT_ATTRIBUTES ObjectAttributes;
+    IO_STATUS_BLOCK IoStatus;
+    PFILE_OBJECT FileObject, VolumeObject;
+    HANDLE Volume;
+    ULONG Length;
+    NTSTATUS Status;
+
+    Status = ObReferenceObjectByHandle(Handle, 0, *IoFileObjectType, KernelMode,
+                                       (PVOID *)&FileObject, NULL);
+    if (!NT_SUCCESS(Status))
+        return LxStatusToErrno(Status);
+    if (FileToo)
+        Status = LxFlushFileObject(FileObject);
+    if (NT_SUCCESS(Status))
+    {
+        Length = sizeof(OBJECT_NAME_INFORMATION) + 512 * sizeof(WCHAR);
+        Name = ExAllocatePoolWithTag(PagedPool, Length, LX_TAG_TEMP);
+        Status = Name ? ObQueryNameString(FileObject->DeviceObject, Name, Length, &Length) :
+                        STATUS_NO_MEMORY;
+    }
+    ObDereferenceObject(FileObject);
+    if (NT_SUCCESS(Status))
+    {
+        InitializeObjectAttributes(&ObjectAttributes, &Name->Name, OBJ_KERNEL_HANDLE, NULL, NULL);
+        Status = ZwCreateFile(&Volume, SYNCHRONIZE | FILE_WRITE_DATA, &ObjectAttributes,
+                              &IoStatus, NULL, 0, FILE_SHARE_READ | FILE_SHARE_WRITE,
+                              FILE_OPEN, FILE_SYNCHRONOUS_IO_NONALERT, NULL, 0);
+    }
+    if (NT_SUCCESS(Status))
+    {
+        Status = ObReferenceObjectByHandle(Volume, 0, *IoFileObjectType, KernelMode,
+                                           (PVOID *)&VolumeObject, NULL);
+        if (NT_SUCCESS(Status))
+        {
+            Status = LxFlushFileObject(VolumeObject);
+            ObDereferenceObject(VolumeObject);
+        }
+        ZwClose(Volume);
+    }
+    if (Name != NULL)
+        ExFreePoolWithTag(Name, LX_TAG_TEMP);
+    /* a volume that cannot be written (a CD) has nothing to flush */
+    if (Status == STATUS_MEDIA_WRITE_PROTECTED || Status == STATUS_ACCESS_DENIED)
+        Status = STATUS_SUCCESS;
+    return NT_SUCCESS(Status) ? 0 : LxStatusToErrno(Status);
+}
+
+/* fsync and fdatasync: the file's data and what FAT needs to find it (LxFlushNtFile) */
 LONG
 LxNtObjectFsync(
     _In_ PLX_FILE File)
 {
-    UNREFERENCED_PARAMETER(File);
-    return 0;
+    return LxFlushNtFile(LxNtHandle(File), TRUE);
 }
 
-/* fchmod records the mode for the file's path (vfs.c); futimens sets the handle's times */
+/* fchmod and fchown record the mode and owner for the file's path (meta.c); futimens sets
+ * the handle's times */
 LONG
 LxNtObjectSetattr(
     _In_ PLX_FILE File,
@@ -429,11 +518,17 @@ LxNtObjectSetattr(
 {
     LONG Result = 0;
 
-    if (Attr->Valid & LX_SETATTR_MODE)
+    if (Attr->Valid & (LX_SETATTR_MODE | LX_SETATTR_OWNER))
     {
+        struct _LX_STAT64 St;
+
         if (File->Path == NULL)
             return -LX_EPERM;
-        LxMetaSetMode(LxCurrentProcess(), File->Path, Attr->Mode & 07777);
+        Result = LxNtStat(LxNtHandle(File), NULL, &St);
+        if (Result == 0)
+            Result = LxMetaSetattr(LxCurrentProcess(), File->Path, St.StMode, Attr);
+        if (Result < 0)
+            return Result;
     }
     if (Attr->Valid & LX_SETATTR_TIMES)
     {

@@ -61,6 +61,8 @@ LxResolveUserPath(
     Result = LxWalkPath(Process, Base, Path, FollowLast, Resolved, &PathFlags);
     if (Result >= 0 && LxDevfsIsUnderDevice(Resolved))
         Result = -LX_ENOTDIR;
+    if (Result >= 0 && LxMetaReservedPath(Resolved))
+        Result = -LX_EPERM;         /* the metadata journal (meta.c) is lxcore's alone */
     if (Flags)
         *Flags = PathFlags;
 
@@ -231,6 +233,7 @@ LxOpenPath(
 {
     FILE_STANDARD_INFORMATION Standard;
     IO_STATUS_BLOCK IoStatus;
+    LX_META_INFO Meta;
     lx_nt_open Open;
     PCHAR Resolved;
     HANDLE Handle;
@@ -262,6 +265,24 @@ LxOpenPath(
         LxProcfsOpen(Process, Resolved, Open.status_flags, File, &Result))
         goto Done;
     LxProcfsFollowFileLink(Process, Resolved);     /* /proc/self/exe: the program's file */
+
+    if (!(Flags & LX_O_PATH) && LxMetaGet(Process, Resolved, &Meta))
+    {
+        /* a node made with mknod: a device of that number; no named pipes yet, and a socket
+         * file is ENXIO on Linux too */
+        switch (Meta.Mode & LX_S_IFMT)
+        {
+            case LX_S_IFCHR:
+                Result = LxDevfsOpenNode(Process, Meta.Rdev, Open.status_flags,
+                                         (Flags & LX_O_NOCTTY) != 0, File);
+                goto Done;
+            case LX_S_IFBLK:
+            case LX_S_IFIFO:
+            case LX_S_IFSOCK:
+                Result = -LX_ENXIO;
+                goto Done;
+        }
+    }
 
     if (Flags & LX_O_NOFOLLOW)
     {
@@ -308,7 +329,7 @@ LxOpenPath(
     if (Result < 0)
         goto Done;
     if ((Flags & LX_O_CREAT) && Information == FILE_CREATED)
-        LxMetaSetMode(Process, Resolved, Mode & ~Process->Umask & 07777);
+        LxMetaCreate(Process, Resolved, Mode & ~Process->Umask & 07777, 0);
 
     /* the file keeps the handle and the resolved path */
     if (LinkLength < 0 &&

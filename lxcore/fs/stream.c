@@ -59,6 +59,20 @@ LxStreamPipeState(
                                              FilePipeLocalInformation));
 }
 
+/* fsync: a redirection to a file is flushed; a pipe or the terminal is EINVAL, as Linux */
+static
+LONG
+LxStreamFsync(
+    _In_ PLX_FILE File)
+{
+    FILE_PIPE_LOCAL_INFORMATION Local;
+    PLX_STREAM Stream = File->Private;
+
+    if (Stream->IsTty || LxStreamPipeState(File, &Local))
+        return -LX_EINVAL;
+    return LxFlushNtFile(LxNtHandle(File), TRUE);
+}
+
 static
 ULONG
 LxStreamPoll(
@@ -230,7 +244,7 @@ static const LX_FILE_OPERATIONS LxStreamOperations =
     .Poll = LxStreamPoll,
     .Stat = LxStreamStat,
     .Statfs = LxStreamStatfs,
-    .Fsync = LxNtObjectFsync,
+    .Fsync = LxStreamFsync,
     .Setattr = LxStreamSetattr,
     .Identity = LxNtObjectIdentity,
     .Name = LxStreamName,

@@ -462,7 +462,7 @@ LxUnixBind(
             goto Done;
         }
         ZwClose(Handle);
-        LxMetaSetMode(Process, Resolved, LX_S_IFSOCK | (0777 & ~Process->Umask));
+        LxMetaCreate(Process, Resolved, LX_S_IFSOCK | (0777 & ~Process->Umask), 0);
     }
 
     ExAcquireFastMutex(&LxUnixLock);

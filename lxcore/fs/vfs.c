@@ -1,8 +1,8 @@
 /*
  * PROJECT:     lxss for ReactOS - lxcore.sys
  * LICENSE:     LGPL-2.1-or-later (https://spdx.org/licenses/LGPL-2.1-or-later)
- * PURPOSE:     VFS pieces on top of NT files: symbolic links, the component-by-component
- *              path walk that follows them, and the Linux metadata (mode) table
+ * PURPOSE:     VFS pieces on top of NT files: symbolic links and the component-by-component
+ *              path walk that follows them (Linux metadata: meta.c)
  *
  * Symbolic links are regular NT files with the SYSTEM attribute whose contents are
  * "!<symlink>" followed by the target bytes and a NUL (the format older Cygwin versions
@@ -12,11 +12,6 @@
  *
  * A path without ".." is first taken as written and checked with one NT query
  * (LxWalkFindsNoLinks): most paths name no link, and the walk costs an NT open per component.
- *
- * Linux modes (permission bits) have no home in FAT; lxcore keeps the modes of the files it
- * creates (and chmods) in a hash table in memory, keyed by root directory and Linux path,
- * updated by rename/unlink/rmdir. It does not survive a reboot: files it does not know get
- * 0755/0644 style defaults from their NT attributes.
  */
 
 #include "lxfs.h"
@@ -182,6 +177,8 @@ LxCreateSymlink(
             }
         }
         ZwClose(Handle);
+        if (Result == 0)
+            LxMetaCreate(Process, Resolved, LX_S_IFLNK | 0777, 0);
     }
     ExFreePoolWithTag(Data, LX_TAG_TEMP);
     return Result;
@@ -316,244 +313,4 @@ Done:
     if (Flags)
         *Flags = PathFlags;
     return Result;
-}
-
-/* ---------------------------------------------------------------------------------------- */
-/* Metadata table                                                                          */
-
-typedef struct _LX_META
-{
-    LIST_ENTRY Link;            /* in its bucket */
-    ULONGLONG RootHash;
-    ULONG Mode;
-    CHAR Path[ANYSIZE_ARRAY];
-} LX_META, *PLX_META;
-
-/* Hashed by root and path: a program that makes ten thousand files must not walk them all on
- * each open, stat or unlink (tests/bench/guest-table.ts found that). A subtree (rmdir, rename)
- * is a walk of every bucket. */
-#define LX_META_BUCKETS     1024
-
-static FAST_MUTEX LxMetaLock;
-static LIST_ENTRY LxMetaBuckets[LX_META_BUCKETS];
-static BOOLEAN LxMetaReady;
-
-VOID
-LxInitializeMetadata(VOID)
-{
-    ULONG i;
-
-    ExInitializeFastMutex(&LxMetaLock);
-    for (i = 0; i < LX_META_BUCKETS; i++)
-        InitializeListHead(&LxMetaBuckets[i]);
-    LxMetaReady = TRUE;
-}
-
-static
-ULONGLONG
-LxRootHash(
-    _In_ PLX_PROCESS Process)
-{
-    ULONGLONG Hash = 14695981039346656037ULL;
-    USHORT i;
-
-    for (i = 0; i < Process->Root.Length / sizeof(WCHAR); i++)
-        Hash = (Hash ^ RtlUpcaseUnicodeChar(Process->Root.Buffer[i])) * 1099511628211ULL;
-    return Hash;
-}
-
-static
-PLIST_ENTRY
-LxMetaBucket(
-    _In_ ULONGLONG RootHash,
-    _In_ PCSTR Path)
-{
-    ULONGLONG Hash = RootHash;
-
-    while (*Path)
-        Hash = (Hash ^ (UCHAR)*Path++) * 1099511628211ULL;
-    return &LxMetaBuckets[(ULONG)(Hash ^ (Hash >> 32)) % LX_META_BUCKETS];
-}
-
-static
-PLX_META
-LxMetaFind(
-    _In_ ULONGLONG RootHash,
-    _In_ PCSTR Path)
-{
-    PLIST_ENTRY Bucket = LxMetaBucket(RootHash, Path), Entry;
-
-    for (Entry = Bucket->Flink; Entry != Bucket; Entry = Entry->Flink)
-    {
-        PLX_META Meta = CONTAINING_RECORD(Entry, LX_META, Link);
-        if (Meta->RootHash == RootHash && strcmp(Meta->Path, Path) == 0)
-            return Meta;
-    }
-    return NULL;
-}
-
-/* TRUE if Meta is Path or lies below it */
-static
-BOOLEAN
-LxMetaUnder(
-    _In_ PLX_META Meta,
-    _In_ ULONGLONG RootHash,
-    _In_ PCSTR Path,
-    _In_ SIZE_T Length)
-{
-    return Meta->RootHash == RootHash && strncmp(Meta->Path, Path, Length) == 0 &&
-           (Meta->Path[Length] == ANSI_NULL || Meta->Path[Length] == '/');
-}
-
-VOID
-LxMetaSetMode(
-    _In_ PLX_PROCESS Process,
-    _In_ PCSTR Path,
-    _In_ ULONG Mode)
-{
-    ULONGLONG RootHash = LxRootHash(Process);
-    PLX_META Meta;
-
-    if (!LxMetaReady)
-        return;
-    ExAcquireFastMutex(&LxMetaLock);
-    Meta = LxMetaFind(RootHash, Path);
-    if (Meta == NULL)
-    {
-        SIZE_T Length = strlen(Path);
-        Meta = ExAllocatePoolWithTag(PagedPool, FIELD_OFFSET(LX_META, Path) + Length + 1,
-                                     LX_TAG_META);
-        if (Meta != NULL)
-        {
-            Meta->RootHash = RootHash;
-            Meta->Mode = 0;
-            RtlCopyMemory(Meta->Path, Path, Length + 1);
-            InsertHeadList(LxMetaBucket(RootHash, Path), &Meta->Link);
-        }
-    }
-    if (Meta != NULL)
-    {
-        /* a type (a bound socket's S_IFSOCK) stays until one is given again */
-        Meta->Mode = (Mode & LX_S_IFMT ? Mode & LX_S_IFMT : Meta->Mode & LX_S_IFMT) |
-                     (Mode & 07777);
-    }
-    ExReleaseFastMutex(&LxMetaLock);
-}
-
-BOOLEAN
-LxMetaGetMode(
-    _In_ PLX_PROCESS Process,
-    _In_ PCSTR Path,
-    _Out_ PULONG Mode)
-{
-    ULONGLONG RootHash = LxRootHash(Process);
-    PLX_META Meta;
-    BOOLEAN Found = FALSE;
-
-    if (!LxMetaReady)
-        return FALSE;
-    ExAcquireFastMutex(&LxMetaLock);
-    Meta = LxMetaFind(RootHash, Path);
-    if (Meta != NULL)
-    {
-        *Mode = Meta->Mode;
-        Found = TRUE;
-    }
-    ExReleaseFastMutex(&LxMetaLock);
-    return Found;
-}
-
-/* Forgets Path, and with Tree everything below it (a directory). */
-VOID
-LxMetaRemove(
-    _In_ PLX_PROCESS Process,
-    _In_ PCSTR Path,
-    _In_ BOOLEAN Tree)
-{
-    ULONGLONG RootHash = LxRootHash(Process);
-    SIZE_T Length = strlen(Path);
-    PLIST_ENTRY Entry, Next;
-    PLX_META Meta;
-    ULONG i;
-
-    if (!LxMetaReady)
-        return;
-    ExAcquireFastMutex(&LxMetaLock);
-    Meta = LxMetaFind(RootHash, Path);
-    if (Meta != NULL)
-    {
-        RemoveEntryList(&Meta->Link);
-        ExFreePoolWithTag(Meta, LX_TAG_META);
-    }
-    for (i = 0; Tree && i < LX_META_BUCKETS; i++)
-    {
-        for (Entry = LxMetaBuckets[i].Flink; Entry != &LxMetaBuckets[i]; Entry = Next)
-        {
-            Meta = CONTAINING_RECORD(Entry, LX_META, Link);
-            Next = Entry->Flink;
-            if (LxMetaUnder(Meta, RootHash, Path, Length))
-            {
-                RemoveEntryList(&Meta->Link);
-                ExFreePoolWithTag(Meta, LX_TAG_META);
-            }
-        }
-    }
-    ExReleaseFastMutex(&LxMetaLock);
-}
-
-/* Moves the entries of OldPath (and below it) to NewPath after a rename. */
-VOID
-LxMetaRename(
-    _In_ PLX_PROCESS Process,
-    _In_ PCSTR OldPath,
-    _In_ PCSTR NewPath)
-{
-    ULONGLONG RootHash = LxRootHash(Process);
-    SIZE_T OldLength = strlen(OldPath), NewLength = strlen(NewPath);
-    LIST_ENTRY Moved;
-    PLIST_ENTRY Entry, Next;
-    ULONG i;
-
-    if (!LxMetaReady)
-        return;
-    LxMetaRemove(Process, NewPath, TRUE);   /* the replaced target's entries */
-    InitializeListHead(&Moved);
-    ExAcquireFastMutex(&LxMetaLock);
-    for (i = 0; i < LX_META_BUCKETS; i++)
-    {
-        for (Entry = LxMetaBuckets[i].Flink; Entry != &LxMetaBuckets[i]; Entry = Next)
-        {
-            PLX_META Meta = CONTAINING_RECORD(Entry, LX_META, Link), New;
-            SIZE_T Tail;
-
-            Next = Entry->Flink;
-            if (!LxMetaUnder(Meta, RootHash, OldPath, OldLength))
-                continue;
-            Tail = strlen(Meta->Path + OldLength);
-            New = ExAllocatePoolWithTag(PagedPool,
-                                        FIELD_OFFSET(LX_META, Path) + NewLength + Tail + 1,
-                                        LX_TAG_META);
-            RemoveEntryList(&Meta->Link);
-            if (New != NULL && NewLength + Tail < LX_PATH_MAX)
-            {
-                New->RootHash = RootHash;
-                New->Mode = Meta->Mode;
-                RtlCopyMemory(New->Path, NewPath, NewLength);
-                RtlCopyMemory(New->Path + NewLength, Meta->Path + OldLength, Tail + 1);
-                InsertHeadList(&Moved, &New->Link);
-            }
-            else if (New != NULL)
-            {
-                ExFreePoolWithTag(New, LX_TAG_META);
-            }
-            ExFreePoolWithTag(Meta, LX_TAG_META);
-        }
-    }
-    /* into their buckets only now: the walk above must not meet them again */
-    while (!IsListEmpty(&Moved))
-    {
-        PLX_META Meta = CONTAINING_RECORD(RemoveHeadList(&Moved), LX_META, Link);
-        InsertHeadList(LxMetaBucket(RootHash, Meta->Path), &Meta->Link);
-    }
-    ExReleaseFastMutex(&LxMetaLock);
 }

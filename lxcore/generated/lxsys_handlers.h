@@ -141,7 +141,7 @@ LONG NTAPI LxSysExecve(const CHAR *Filename, const CHAR *const *Argv, const CHAR
 LONG NTAPI LxSysChdir(const CHAR *Filename);
 /* 13 time (time, implemented): Linux sys_time32 */
 LONG NTAPI LxSysTime(LX_OLD_TIME32 *Tloc);
-/* 14 mknod (fs, enosys): Linux sys_mknod */
+/* 14 mknod (fs, partial): Linux sys_mknod */
 LONG NTAPI LxSysMknod(const CHAR *Filename, LX_UMODE Mode, ULONG Dev);
 /* 15 chmod (fs, partial): Linux sys_chmod */
 LONG NTAPI LxSysChmod(const CHAR *Filename, LX_UMODE Mode);
@@ -185,7 +185,7 @@ LONG NTAPI LxSysAccess(const CHAR *Filename, LONG Mode);
 LONG NTAPI LxSysNice(LONG Increment);
 /* 35 ftime (obsolete, enosys) */
 LONG NTAPI LxSysFtime(VOID);
-/* 36 sync (fs, enosys): Linux sys_sync */
+/* 36 sync (fs, partial): Linux sys_sync */
 LONG NTAPI LxSysSync(VOID);
 /* 37 kill (signal, partial): Linux sys_kill */
 LONG NTAPI LxSysKill(LX_PID Pid, LONG Sig);
@@ -349,7 +349,7 @@ LONG NTAPI LxSysSwapoff(const CHAR *Specialfile);
 LONG NTAPI LxSysSysinfo(LX_SYSINFO *Info);
 /* 117 ipc (ipc, partial): Linux sys_ipc */
 LONG NTAPI LxSysIpc(ULONG Call, LONG First, ULONG_PTR Second, ULONG_PTR Third, VOID *Ptr, LONG Fifth);
-/* 118 fsync (fs, partial): Linux sys_fsync */
+/* 118 fsync (fs, implemented): Linux sys_fsync */
 LONG NTAPI LxSysFsync(ULONG Fd);
 /* 119 sigreturn (signal, implemented): Linux sys_sigreturn */
 LONG NTAPI LxSysSigreturn(VOID);
@@ -409,7 +409,7 @@ LONG NTAPI LxSysReadv(ULONG_PTR Fd, const LX_IOVEC *Vec, ULONG_PTR Vlen);
 LONG NTAPI LxSysWritev(ULONG_PTR Fd, const LX_IOVEC *Vec, ULONG_PTR Vlen);
 /* 147 getsid (process, partial): Linux sys_getsid */
 LONG NTAPI LxSysGetsid(LX_PID Pid);
-/* 148 fdatasync (fs, partial): Linux sys_fdatasync */
+/* 148 fdatasync (fs, implemented): Linux sys_fdatasync */
 LONG NTAPI LxSysFdatasync(ULONG Fd);
 /* 149 _sysctl (obsolete, enosys): Linux sys_ni_syscall */
 LONG NTAPI LxSysSysctl(VOID);
@@ -699,7 +699,7 @@ LONG NTAPI LxSysMigratePages(LX_PID Pid, ULONG_PTR Maxnode, const ULONG_PTR *Fro
 LONG NTAPI LxSysOpenat(LONG Dfd, const CHAR *Filename, LONG Flags, LX_UMODE Mode);
 /* 296 mkdirat (fs, partial): Linux sys_mkdirat */
 LONG NTAPI LxSysMkdirat(LONG Dfd, const CHAR *Pathname, LX_UMODE Mode);
-/* 297 mknodat (fs, enosys): Linux sys_mknodat */
+/* 297 mknodat (fs, partial): Linux sys_mknodat */
 LONG NTAPI LxSysMknodat(LONG Dfd, const CHAR *Filename, LX_UMODE Mode, ULONG Dev);
 /* 298 fchownat (fs, partial): Linux sys_fchownat */
 LONG NTAPI LxSysFchownat(LONG Dfd, const CHAR *Filename, LX_UID User, LX_GID Group, LONG Flag);
@@ -793,7 +793,7 @@ LONG NTAPI LxSysNameToHandleAt(LONG Dfd, const CHAR *Name, LX_FILE_HANDLE *Handl
 LONG NTAPI LxSysOpenByHandleAt(LONG Mountdirfd, LX_FILE_HANDLE *Handle, LONG Flags);
 /* 343 clock_adjtime (time, enosys): Linux sys_clock_adjtime32 */
 LONG NTAPI LxSysClockAdjtime(LX_CLOCKID WhichClock, LX_OLD_TIMEX32 *Tx);
-/* 344 syncfs (fs, enosys): Linux sys_syncfs */
+/* 344 syncfs (fs, partial): Linux sys_syncfs */
 LONG NTAPI LxSysSyncfs(LONG Fd);
 /* 345 sendmmsg (net, partial): Linux sys_sendmmsg */
 LONG NTAPI LxSysSendmmsg(LONG Fd, LX_MMSGHDR *Msg, ULONG Vlen, ULONG Flags);

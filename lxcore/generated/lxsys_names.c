@@ -21,7 +21,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "execve",                    3, LXSYS_STATUS_PARTIAL, "spp" }, /* 11 */
     { "chdir",                     1, LXSYS_STATUS_IMPLEMENTED, "s" }, /* 12 */
     { "time",                      1, LXSYS_STATUS_IMPLEMENTED, "p" }, /* 13 */
-    { "mknod",                     3, LXSYS_STATUS_ENOSYS, "sou" }, /* 14 */
+    { "mknod",                     3, LXSYS_STATUS_PARTIAL, "sou" }, /* 14 */
     { "chmod",                     2, LXSYS_STATUS_PARTIAL, "so" }, /* 15 */
     { "lchown",                    3, LXSYS_STATUS_ENOSYS, "suu" }, /* 16 */
     { "break",                     0, LXSYS_STATUS_ENOSYS, "" }, /* 17 */
@@ -43,7 +43,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "access",                    2, LXSYS_STATUS_PARTIAL, "so" }, /* 33 */
     { "nice",                      1, LXSYS_STATUS_ENOSYS, "d" }, /* 34 */
     { "ftime",                     0, LXSYS_STATUS_ENOSYS, "" }, /* 35 */
-    { "sync",                      0, LXSYS_STATUS_ENOSYS, "" }, /* 36 */
+    { "sync",                      0, LXSYS_STATUS_PARTIAL, "" }, /* 36 */
     { "kill",                      2, LXSYS_STATUS_PARTIAL, "dd" }, /* 37 */
     { "rename",                    2, LXSYS_STATUS_PARTIAL, "ss" }, /* 38 */
     { "mkdir",                     2, LXSYS_STATUS_PARTIAL, "so" }, /* 39 */
@@ -125,7 +125,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "swapoff",                   1, LXSYS_STATUS_ENOSYS, "s" }, /* 115 */
     { "sysinfo",                   1, LXSYS_STATUS_PARTIAL, "p" }, /* 116 */
     { "ipc",                       6, LXSYS_STATUS_PARTIAL, "uduupd" }, /* 117 */
-    { "fsync",                     1, LXSYS_STATUS_PARTIAL, "d" }, /* 118 */
+    { "fsync",                     1, LXSYS_STATUS_IMPLEMENTED, "d" }, /* 118 */
     { "sigreturn",                 0, LXSYS_STATUS_IMPLEMENTED, "" }, /* 119 */
     { "clone",                     5, LXSYS_STATUS_PARTIAL, "xxpxp" }, /* 120 */
     { "setdomainname",             2, LXSYS_STATUS_ENOSYS, "pd" }, /* 121 */
@@ -155,7 +155,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "readv",                     3, LXSYS_STATUS_IMPLEMENTED, "dpu" }, /* 145 */
     { "writev",                    3, LXSYS_STATUS_IMPLEMENTED, "dpu" }, /* 146 */
     { "getsid",                    1, LXSYS_STATUS_PARTIAL, "d" }, /* 147 */
-    { "fdatasync",                 1, LXSYS_STATUS_PARTIAL, "d" }, /* 148 */
+    { "fdatasync",                 1, LXSYS_STATUS_IMPLEMENTED, "d" }, /* 148 */
     { "_sysctl",                   0, LXSYS_STATUS_ENOSYS, "" }, /* 149 */
     { "mlock",                     2, LXSYS_STATUS_ENOSYS, "xu" }, /* 150 */
     { "munlock",                   2, LXSYS_STATUS_ENOSYS, "xu" }, /* 151 */
@@ -304,7 +304,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "migrate_pages",             4, LXSYS_STATUS_ENOSYS, "dupp" }, /* 294 */
     { "openat",                    4, LXSYS_STATUS_PARTIAL, "dsxo" }, /* 295 */
     { "mkdirat",                   3, LXSYS_STATUS_PARTIAL, "dso" }, /* 296 */
-    { "mknodat",                   4, LXSYS_STATUS_ENOSYS, "dsou" }, /* 297 */
+    { "mknodat",                   4, LXSYS_STATUS_PARTIAL, "dsou" }, /* 297 */
     { "fchownat",                  5, LXSYS_STATUS_PARTIAL, "dsuux" }, /* 298 */
     { "futimesat",                 3, LXSYS_STATUS_ENOSYS, "dsp" }, /* 299 */
     { "fstatat64",                 4, LXSYS_STATUS_PARTIAL, "dspx" }, /* 300 */
@@ -351,7 +351,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "name_to_handle_at",         5, LXSYS_STATUS_ENOSYS, "dsppx" }, /* 341 */
     { "open_by_handle_at",         3, LXSYS_STATUS_ENOSYS, "dpx" }, /* 342 */
     { "clock_adjtime",             2, LXSYS_STATUS_ENOSYS, "dp" }, /* 343 */
-    { "syncfs",                    1, LXSYS_STATUS_ENOSYS, "d" }, /* 344 */
+    { "syncfs",                    1, LXSYS_STATUS_PARTIAL, "d" }, /* 344 */
     { "sendmmsg",                  4, LXSYS_STATUS_PARTIAL, "dpux" }, /* 345 */
     { "setns",                     2, LXSYS_STATUS_ENOSYS, "dd" }, /* 346 */
     { "process_vm_readv",          6, LXSYS_STATUS_ENOSYS, "dpupux" }, /* 347 */

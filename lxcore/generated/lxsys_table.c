@@ -22,7 +22,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysExecve,                     /* 11 execve */
     (ULONG_PTR)LxSysChdir,                      /* 12 chdir */
     (ULONG_PTR)LxSysTime,                       /* 13 time */
-    (ULONG_PTR)LxSysEnosys,                     /* 14 mknod */
+    (ULONG_PTR)LxSysMknod,                      /* 14 mknod */
     (ULONG_PTR)LxSysChmod,                      /* 15 chmod */
     (ULONG_PTR)LxSysEnosys,                     /* 16 lchown */
     (ULONG_PTR)LxSysEnosys,                     /* 17 break */
@@ -44,7 +44,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysAccess,                     /* 33 access */
     (ULONG_PTR)LxSysEnosys,                     /* 34 nice */
     (ULONG_PTR)LxSysEnosys,                     /* 35 ftime */
-    (ULONG_PTR)LxSysEnosys,                     /* 36 sync */
+    (ULONG_PTR)LxSysSync,                       /* 36 sync */
     (ULONG_PTR)LxSysKill,                       /* 37 kill */
     (ULONG_PTR)LxSysRename,                     /* 38 rename */
     (ULONG_PTR)LxSysMkdir,                      /* 39 mkdir */
@@ -305,7 +305,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 294 migrate_pages */
     (ULONG_PTR)LxSysOpenat,                     /* 295 openat */
     (ULONG_PTR)LxSysMkdirat,                    /* 296 mkdirat */
-    (ULONG_PTR)LxSysEnosys,                     /* 297 mknodat */
+    (ULONG_PTR)LxSysMknodat,                    /* 297 mknodat */
     (ULONG_PTR)LxSysFchownat,                   /* 298 fchownat */
     (ULONG_PTR)LxSysEnosys,                     /* 299 futimesat */
     (ULONG_PTR)LxSysFstatat64,                  /* 300 fstatat64 */
@@ -352,7 +352,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 341 name_to_handle_at */
     (ULONG_PTR)LxSysEnosys,                     /* 342 open_by_handle_at */
     (ULONG_PTR)LxSysEnosys,                     /* 343 clock_adjtime */
-    (ULONG_PTR)LxSysEnosys,                     /* 344 syncfs */
+    (ULONG_PTR)LxSysSyncfs,                     /* 344 syncfs */
     (ULONG_PTR)LxSysSendmmsg,                   /* 345 sendmmsg */
     (ULONG_PTR)LxSysEnosys,                     /* 346 setns */
     (ULONG_PTR)LxSysEnosys,                     /* 347 process_vm_readv */
@@ -477,7 +477,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     12,  /* 11 execve */
     4,   /* 12 chdir */
     4,   /* 13 time */
-    0,   /* 14 mknod */
+    12,  /* 14 mknod */
     8,   /* 15 chmod */
     0,   /* 16 lchown */
     0,   /* 17 break */
@@ -760,7 +760,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 294 migrate_pages */
     16,  /* 295 openat */
     12,  /* 296 mkdirat */
-    0,   /* 297 mknodat */
+    16,  /* 297 mknodat */
     20,  /* 298 fchownat */
     0,   /* 299 futimesat */
     16,  /* 300 fstatat64 */
@@ -807,7 +807,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 341 name_to_handle_at */
     0,   /* 342 open_by_handle_at */
     0,   /* 343 clock_adjtime */
-    0,   /* 344 syncfs */
+    4,   /* 344 syncfs */
     16,  /* 345 sendmmsg */
     0,   /* 346 setns */
     0,   /* 347 process_vm_readv */

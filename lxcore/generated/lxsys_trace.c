@@ -350,9 +350,25 @@ LxTraceTime(LX_OLD_TIME32 *Tloc)
 static
 LONG
 NTAPI
-LxTraceMknod(VOID)
+LxTraceMknod(const CHAR *Filename, LX_UMODE Mode, ULONG Dev)
 {
-    return LxTraceEnosys(14);
+    ULONG_PTR TraceArgs[3] = { (ULONG_PTR)Filename, (ULONG_PTR)Mode, (ULONG_PTR)Dev };
+    LX_TRACE_CALL TraceCall;
+    LONG TraceResult;
+
+    if (!LxTraceEnter(14, TraceArgs, &TraceCall))
+        return LxSysMknod(Filename, Mode, Dev);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysMknod(Filename, Mode, Dev);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
+    LxTraceLeave(&TraceCall, TraceResult);
+    return TraceResult;
 }
 
 /* 15 chmod */
@@ -678,7 +694,23 @@ LONG
 NTAPI
 LxTraceSync(VOID)
 {
-    return LxTraceEnosys(36);
+    ULONG_PTR TraceArgs[1] = { 0 };
+    LX_TRACE_CALL TraceCall;
+    LONG TraceResult;
+
+    if (!LxTraceEnter(36, TraceArgs, &TraceCall))
+        return LxSysSync();
+    _SEH2_TRY
+    {
+        TraceResult = LxSysSync();
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
+    LxTraceLeave(&TraceCall, TraceResult);
+    return TraceResult;
 }
 
 /* 37 kill */
@@ -4897,9 +4929,25 @@ LxTraceMkdirat(LONG Dfd, const CHAR *Pathname, LX_UMODE Mode)
 static
 LONG
 NTAPI
-LxTraceMknodat(VOID)
+LxTraceMknodat(LONG Dfd, const CHAR *Filename, LX_UMODE Mode, ULONG Dev)
 {
-    return LxTraceEnosys(297);
+    ULONG_PTR TraceArgs[4] = { (ULONG_PTR)Dfd, (ULONG_PTR)Filename, (ULONG_PTR)Mode, (ULONG_PTR)Dev };
+    LX_TRACE_CALL TraceCall;
+    LONG TraceResult;
+
+    if (!LxTraceEnter(297, TraceArgs, &TraceCall))
+        return LxSysMknodat(Dfd, Filename, Mode, Dev);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysMknodat(Dfd, Filename, Mode, Dev);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
+    LxTraceLeave(&TraceCall, TraceResult);
+    return TraceResult;
 }
 
 /* 298 fchownat */
@@ -5768,9 +5816,25 @@ LxTraceClockAdjtime(VOID)
 static
 LONG
 NTAPI
-LxTraceSyncfs(VOID)
+LxTraceSyncfs(LONG Fd)
 {
-    return LxTraceEnosys(344);
+    ULONG_PTR TraceArgs[1] = { (ULONG_PTR)Fd };
+    LX_TRACE_CALL TraceCall;
+    LONG TraceResult;
+
+    if (!LxTraceEnter(344, TraceArgs, &TraceCall))
+        return LxSysSyncfs(Fd);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysSyncfs(Fd);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
+    LxTraceLeave(&TraceCall, TraceResult);
+    return TraceResult;
 }
 
 /* 345 sendmmsg */

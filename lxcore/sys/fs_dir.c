@@ -68,7 +68,8 @@ LxMkdir(
             if (Result == 0)
             {
                 ZwClose(Handle);
-                LxMetaSetMode(Process, Resolved, Mode & ~Process->Umask & 07777);
+                /* as Linux's vfs_mkdir: no set-ID bits from the mode */
+                LxMetaCreate(Process, Resolved, Mode & ~Process->Umask & 01777, 0);
             }
         }
     }
@@ -93,6 +94,86 @@ LxSysMkdirat(
     LX_UMODE Mode)
 {
     return LxMkdir(Dfd, Pathname, Mode);
+}
+
+/* mknod: a regular file, or an empty NT file whose type (FIFO, socket, character or block
+ * device) and device number the metadata journal keeps (meta.c); opening one is
+ * LxOpenPath's business */
+static
+LONG
+LxMknod(
+    _In_ LONG Dfd,
+    _In_ const CHAR *Pathname,
+    _In_ ULONG Mode,
+    _In_ ULONG Dev)
+{
+    PLX_PROCESS Process = LxCurrentProcess();
+    ULONG Type = Mode & LX_S_IFMT;
+    lx_nt_open Open;
+    PCHAR Resolved;
+    HANDLE Handle;
+    LONG Result;
+
+    /* as Linux's may_mknod and vfs_mknod */
+    switch (Type)
+    {
+        case 0:
+            Type = LX_S_IFREG;
+            break;
+        case LX_S_IFREG:
+        case LX_S_IFIFO:
+        case LX_S_IFSOCK:
+            break;
+        case LX_S_IFCHR:
+        case LX_S_IFBLK:
+            if (Process->Cred.User.effective != 0)
+                return -LX_EPERM;
+            break;
+        case LX_S_IFDIR:
+            return -LX_EPERM;
+        default:
+            return -LX_EINVAL;
+    }
+    Result = LxResolvePath(Process, Dfd, Pathname, FALSE, NULL, &Resolved);
+    if (Result >= 0)
+    {
+        RtlZeroMemory(&Open, sizeof(Open));
+        Open.desired_access = LX_NT_SYNCHRONIZE | LX_NT_FILE_READ_ATTRIBUTES;
+        Open.share_access = LX_NT_FILE_SHARE_READ | LX_NT_FILE_SHARE_WRITE |
+                            LX_NT_FILE_SHARE_DELETE;
+        Open.disposition = LX_NT_FILE_CREATE;
+        Open.options = LX_NT_FILE_NON_DIRECTORY_FILE | LX_NT_FILE_SYNCHRONOUS_IO_NONALERT;
+        Result = LxOpenNt(Process, Resolved, &Open, FILE_ATTRIBUTE_NORMAL, &Handle, NULL);
+        if (Result == 0)
+        {
+            ZwClose(Handle);
+            LxMetaCreate(Process, Resolved, Type | (Mode & ~Process->Umask & 07777),
+                         (Type == LX_S_IFCHR || Type == LX_S_IFBLK) ? Dev : 0);
+        }
+    }
+    LxFreePath(Resolved);
+    return Result;
+}
+
+LONG
+NTAPI
+LxSysMknod(
+    const CHAR *Filename,
+    LX_UMODE Mode,
+    ULONG Dev)
+{
+    return LxMknod(LX_AT_FDCWD, Filename, Mode, Dev);
+}
+
+LONG
+NTAPI
+LxSysMknodat(
+    LONG Dfd,
+    const CHAR *Filename,
+    LX_UMODE Mode,
+    ULONG Dev)
+{
+    return LxMknod(Dfd, Filename, Mode, Dev);
 }
 
 /* Marks an open handle delete-on-close. */
@@ -423,6 +504,50 @@ LxSysFdatasync(
     return LxSysFsync(Fd);
 }
 
+/* sync: the volume of the process's root directory, flushed (fs/ntio.c LxFlushNtFile) */
+static
+VOID
+LxSyncRootVolume(
+    _In_ PLX_PROCESS Process)
+{
+    lx_nt_open Open;
+    HANDLE Handle;
+
+    RtlZeroMemory(&Open, sizeof(Open));
+    Open.desired_access = LX_NT_SYNCHRONIZE | LX_NT_FILE_READ_ATTRIBUTES;
+    Open.share_access = LX_NT_FILE_SHARE_READ | LX_NT_FILE_SHARE_WRITE | LX_NT_FILE_SHARE_DELETE;
+    Open.disposition = LX_NT_FILE_OPEN;
+    Open.options = LX_NT_FILE_DIRECTORY_FILE | LX_NT_FILE_SYNCHRONOUS_IO_NONALERT;
+    if (LxOpenNt(Process, "/", &Open, 0, &Handle, NULL) == 0)
+    {
+        LxFlushNtFile(Handle, FALSE);
+        ZwClose(Handle);
+    }
+}
+
+LONG
+NTAPI
+LxSysSync(VOID)
+{
+    LxSyncRootVolume(LxCurrentProcess());
+    return 0;
+}
+
+LONG
+NTAPI
+LxSysSyncfs(
+    LONG Fd)
+{
+    PLX_PROCESS Process = LxCurrentProcess();
+    PLX_FILE File = LxGetFile(Process, (ULONG)Fd);
+
+    if (File == NULL)
+        return -LX_EBADF;
+    LxDereferenceFile(File);
+    LxSyncRootVolume(Process);
+    return 0;
+}
+
 /* ---------------------------------------------------------------------------------------- */
 
 static
@@ -615,18 +740,18 @@ LxSysSymlinkat(
     return LxSymlink(Oldname, Newdfd, Newname);
 }
 
-/* chmod and chown: the path must name an existing file (an O_PATH open succeeds); chmod then
- * records the new mode */
+/* chmod and chown: the path must name an existing file (an O_PATH open succeeds), whose
+ * mode and owner the metadata journal then records (meta.c: who may change what) */
 static
 LONG
 LxChangeAttributes(
     _In_ LONG Dfd,
     _In_ const CHAR *Filename,
     _In_ BOOLEAN Follow,
-    _In_ BOOLEAN SetMode,
-    _In_ ULONG Mode)
+    _In_ const LX_SETATTR *Attr)
 {
     PLX_PROCESS Process = LxCurrentProcess();
+    struct _LX_STAT64 St;
     lx_nt_open Open;
     PCHAR Resolved;
     HANDLE Handle;
@@ -639,13 +764,29 @@ LxChangeAttributes(
         Result = LxOpenNt(Process, Resolved, &Open, 0, &Handle, NULL);
         if (Result == 0)
         {
+            Result = LxNtStat(Handle, NULL, &St);
             ZwClose(Handle);
-            if (SetMode)
-                LxMetaSetMode(Process, Resolved, Mode & 07777);
+            if (Result == 0)
+                Result = LxMetaSetattr(Process, Resolved, St.StMode, Attr);
         }
     }
     LxFreePath(Resolved);
     return Result;
+}
+
+static
+LONG
+LxChmod(
+    _In_ LONG Dfd,
+    _In_ const CHAR *Filename,
+    _In_ ULONG Mode)
+{
+    LX_SETATTR Attr;
+
+    RtlZeroMemory(&Attr, sizeof(Attr));
+    Attr.Valid = LX_SETATTR_MODE;
+    Attr.Mode = Mode & 07777;
+    return LxChangeAttributes(Dfd, Filename, TRUE, &Attr);
 }
 
 LONG
@@ -654,7 +795,7 @@ LxSysChmod(
     const CHAR *Filename,
     LX_UMODE Mode)
 {
-    return LxChangeAttributes(LX_AT_FDCWD, Filename, TRUE, TRUE, Mode);
+    return LxChmod(LX_AT_FDCWD, Filename, Mode);
 }
 
 LONG
@@ -664,7 +805,7 @@ LxSysFchmodat(
     const CHAR *Filename,
     LX_UMODE Mode)
 {
-    return LxChangeAttributes(Dfd, Filename, TRUE, TRUE, Mode);
+    return LxChmod(Dfd, Filename, Mode);
 }
 
 LONG
@@ -690,42 +831,56 @@ LxSysFchmod(
 /* ---------------------------------------------------------------------------------------- */
 /* Ownership and times                                                                     */
 
-/* Every process is root and files have no Linux owner: chown succeeds on an existing file
- * and changes nothing. */
+static
+LONG
+LxChown(
+    _In_ LONG Dfd,
+    _In_ const CHAR *Filename,
+    _In_ BOOLEAN Follow,
+    _In_ ULONG User,
+    _In_ ULONG Group)
+{
+    LX_SETATTR Attr;
+
+    RtlZeroMemory(&Attr, sizeof(Attr));
+    Attr.Valid = LX_SETATTR_OWNER;
+    Attr.Uid = User;
+    Attr.Gid = Group;
+    return LxChangeAttributes(Dfd, Filename, Follow, &Attr);
+}
 
 LONG NTAPI LxSysChown32(const CHAR *Filename, LX_UID User, LX_GID Group)
 {
-    UNREFERENCED_PARAMETER(User);
-    UNREFERENCED_PARAMETER(Group);
-    return LxChangeAttributes(LX_AT_FDCWD, Filename, TRUE, FALSE, 0);
+    return LxChown(LX_AT_FDCWD, Filename, TRUE, User, Group);
 }
 
 LONG NTAPI LxSysLchown32(const CHAR *Filename, LX_UID User, LX_GID Group)
 {
-    UNREFERENCED_PARAMETER(User);
-    UNREFERENCED_PARAMETER(Group);
-    return LxChangeAttributes(LX_AT_FDCWD, Filename, FALSE, FALSE, 0);
+    return LxChown(LX_AT_FDCWD, Filename, FALSE, User, Group);
 }
 
 LONG NTAPI LxSysFchownat(LONG Dfd, const CHAR *Filename, LX_UID User, LX_GID Group, LONG Flag)
 {
-    UNREFERENCED_PARAMETER(User);
-    UNREFERENCED_PARAMETER(Group);
     if (Flag & ~(0x100 /* AT_SYMLINK_NOFOLLOW */ | 0x1000 /* AT_EMPTY_PATH */))
         return -LX_EINVAL;
-    return LxChangeAttributes(Dfd, Filename, (Flag & 0x100) ? FALSE : TRUE, FALSE, 0);
+    return LxChown(Dfd, Filename, (Flag & 0x100) ? FALSE : TRUE, User, Group);
 }
 
 LONG NTAPI LxSysFchown32(ULONG Fd, LX_UID User, LX_GID Group)
 {
     PLX_FILE File = LxGetFile(LxCurrentProcess(), Fd);
+    LX_SETATTR Attr;
+    LONG Result;
 
-    UNREFERENCED_PARAMETER(User);
-    UNREFERENCED_PARAMETER(Group);
     if (File == NULL)
         return -LX_EBADF;
+    RtlZeroMemory(&Attr, sizeof(Attr));
+    Attr.Valid = LX_SETATTR_OWNER;
+    Attr.Uid = User;
+    Attr.Gid = Group;
+    Result = LxFileSetattr(File, &Attr);
     LxDereferenceFile(File);
-    return 0;
+    return Result;
 }
 
 #define LX_UTIME_NOW    ((1 << 30) - 1)

@@ -15,8 +15,8 @@ import { i386Batch, oracle, type I386Batch } from '../../generator/src/oracle/in
 const OUT = path.join(BUILD_DIR, 'lxcore-tests');
 const CORE = path.join(ROOT, 'lxcore', 'core');
 const CDIR = path.join(ROOT, 'tests', 'lxcore', 'c');
-const CORE_SOURCES = ['lx_elf.c', 'lx_stack.c', 'lx_path.c', 'lx_conv.c', 'lx_fpu.c', 'lx_statfs.c', 'lx_lock.c', 'lx_sigqueue.c', 'lx_script.c', 'lx_cred.c', 'lx_socket.c', 'lx_errno.c', 'lx_tty.c'].map((f) => path.join(CORE, f));
-const DRIVERS = ['elf', 'stack', 'path', 'conv', 'lock', 'sigqueue', 'script', 'cred', 'socket', 'errno', 'tty'];
+const CORE_SOURCES = ['lx_elf.c', 'lx_stack.c', 'lx_path.c', 'lx_conv.c', 'lx_fpu.c', 'lx_statfs.c', 'lx_lock.c', 'lx_sigqueue.c', 'lx_script.c', 'lx_cred.c', 'lx_socket.c', 'lx_errno.c', 'lx_tty.c', 'lx_meta.c'].map((f) => path.join(CORE, f));
+const DRIVERS = ['elf', 'stack', 'path', 'conv', 'lock', 'sigqueue', 'script', 'cred', 'socket', 'errno', 'tty', 'meta'];
 // i386 layouts and instructions: built and run only with -m32 (natively, or in the i386 oracle VM)
 const M32_CHECKS = [
   { driver: 'ioctl', name: 'keeps the i386 layout of the lxioctl.h structures and IOCTL codes', what: 'lxioctl.h layout check (the layout is i386)', min: 20 },
@@ -236,6 +236,10 @@ describe.skipIf(!gcc)('lxcore/core on the host', () => {
 
   it('parses AF_UNIX and AF_INET addresses, maps network statuses, and walks and cuts control messages as Linux does', () => {
     expectAllOk(run('socket', []), 25);
+  });
+
+  it('encodes the metadata journal and stops its replay at a torn or corrupt record', () => {
+    expectAllOk(run('meta', []), 24);
   });
 
   it('edits, echoes and signals terminal input and processes output as Linux\'s n_tty does', () => {

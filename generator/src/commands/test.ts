@@ -11,7 +11,7 @@ import { describeChoice, resolveBuildDir, userConfigFile } from '../vm/config.ts
 import { inspectBuild, parsePathList, registryHasLxcoreService } from '../vm/reactos-build.ts';
 import { assembleBootMedium, RUNNER_IMAGE } from '../vm/boot-medium.ts';
 import { prepareFuzz } from '../fuzz/fuzz.ts';
-import { crashTest, hangTest, DEFAULT_MANIFEST, makePayloadImage, matchesFilter, payloadSizeMiB, payloadSystemFiles, planTests, readManifest, type PlannedElf, type SystemFile } from '../vm/payload.ts';
+import { crashTest, hangTest, DEFAULT_MANIFEST, makePayloadImage, replanPayloadImage, matchesFilter, payloadSizeMiB, payloadSystemFiles, planTests, readManifest, type PlannedElf, type SystemFile } from '../vm/payload.ts';
 import { buildLxcore, buildRunner, lxcoreInf } from '../vm/runner-build.ts';
 import { defaultTestEntries } from '../elf/corpus.ts';
 import { MANIFEST_STOCK } from '../elf/suite.ts';
@@ -73,6 +73,12 @@ options:
                      timeout plus the boot timeout)
   --boot-timeout S   boot-to-runner timeout (default ${DEFAULT_MONITOR_OPTIONS.bootTimeoutMs / 1000})
   --keep             keep the run directory (serial log, payload disk) under .lxss/vm/
+  --payload-image F  boot the payload disk F (a kept run's payload.img) again instead of a
+                     new one: its files stay as the last boot left them, only the plan is
+                     replaced (a program not on it yet is added). F is changed in place.
+  --power-cut        stop QEMU the moment the runner reports its results, with no shutdown
+                     in the guest: nothing the guest still caches reaches the payload disk
+                     (with --keep and then --payload-image: what survives a power failure)
   --gdb              start QEMU halted, waiting for gdb on localhost:1234 (no timeouts)
   --boot-only        boot with an empty plan: checks boot-to-runner and measures it
   --crash-test       run only the runner's crash test, which makes the kernel bugcheck (a
@@ -187,6 +193,8 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
       timeout: { type: 'string' },
       'boot-timeout': { type: 'string' },
       keep: { type: 'boolean', default: false },
+      'payload-image': { type: 'string' },
+      'power-cut': { type: 'boolean', default: false },
       gdb: { type: 'boolean', default: false },
       'boot-only': { type: 'boolean', default: false },
       'crash-test': { type: 'boolean', default: false },
@@ -383,9 +391,15 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
 
   const runDir = path.join(vmDir, `run-${new Date().toISOString().replace(/[:.]/g, '-')}`);
   mkdirSync(runDir, { recursive: true });
-  const payload = path.join(runDir, 'payload.img');
-  const system = [...payloadSystemFiles((l) => console.log(l)), ...payloads.flatMap((p) => payloadDir(p, tests))];
-  await makePayloadImage(payload, tests, payloadSizeMiB(tests, system) + scratchMiB, system);
+  let payload = path.join(runDir, 'payload.img');
+  if (values['payload-image'] !== undefined) {
+    payload = path.resolve(values['payload-image']);
+    await replanPayloadImage(payload, tests);
+    console.log(`payload: ${payload} booted again (only its plan replaced)`);
+  } else {
+    const system = [...payloadSystemFiles((l) => console.log(l)), ...payloads.flatMap((p) => payloadDir(p, tests))];
+    await makePayloadImage(payload, tests, payloadSizeMiB(tests, system) + scratchMiB, system);
+  }
   const logFile = path.join(runDir, 'serial.log');
   const qemu = process.env.LXSS_QEMU || 'qemu-system-i386';
   const extraArgs = process.env.LXSS_QEMU_ARGS ? process.env.LXSS_QEMU_ARGS.split(/\s+/).filter(Boolean) : [];
@@ -410,6 +424,7 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
     overallTimeoutMs: overallMs ?? (values.gdb ? noLimit : DEFAULT_MONITOR_OPTIONS.overallTimeoutMs),
     bootTimeoutMs: bootMs ?? (values.gdb ? noLimit : DEFAULT_MONITOR_OPTIONS.bootTimeoutMs),
     testGraceMs: values.gdb ? noLimit : DEFAULT_MONITOR_OPTIONS.testGraceMs,
+    ...(values['power-cut'] ? { doneGraceMs: 0 } : {}),
     until,
   });
 
@@ -519,7 +534,7 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
     console.log(`after the runner (--until /${until.source}/: ${at === null ? 'never matched' : `matched at ${fmtTime(at - monitor.startedAt)}`}), programs' output:`);
     for (const l of monitor.afterDone) console.log(`  ${l}`);
   }
-  const vmEnd = result.exitedByItself ? 'the VM stopped by itself' : 'the VM was stopped by lxgen';
+  const vmEnd = result.exitedByItself ? 'the VM stopped by itself' : values['power-cut'] ? 'power cut by lxgen at the results' : 'the VM was stopped by lxgen';
   const opt = (ms: number | null) => (ms === null ? 'n/a' : fmtTime(ms));
   console.log(
     `timing (${accel}${smp !== undefined ? `, -smp ${smp}` : ''}): boot to runner ${opt(result.bootMs)}, boot to results ${opt(result.resultsMs)}, ` +

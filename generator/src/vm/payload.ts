@@ -236,6 +236,28 @@ export async function makePayloadImage(image: string, tests: PlannedElf[], sizeM
   for (const f of system) await mtool('mcopy', ['-i', part, f.file, `::/${f.diskPath}`]);
 }
 
+/**
+ * Boots a payload disk again (lxgen test --payload-image): its files stay as the last boot
+ * left them (that is the point: what lxcore wrote must still be there), only the plan is
+ * replaced, and a test whose program is not on the disk yet is copied there. Refuses a file
+ * that is not a payload disk of this format.
+ */
+export async function replanPayloadImage(image: string, tests: PlannedElf[]): Promise<void> {
+  if (!existsSync(image)) throw new Error(`--payload-image ${image}: no such file (give the payload.img a run kept with --keep)`);
+  const part = `${image}@@${PART_START * SECTOR}`;
+  const dir = await execa('mdir', ['-i', part, '-b', '::/'], { reject: false, env: { ...process.env, MTOOLS_SKIP_CHECK: '1' } });
+  if (dir.exitCode !== 0 || !/lxss-plan\.txt/i.test(dir.stdout))
+    throw new Error(`--payload-image ${image}: not a payload disk of lxgen test (no FAT partition at 1 MiB holding ${PLAN_FILE}): give the payload.img a run kept with --keep`);
+  const planPath = `${image}.plan.txt`;
+  writeFileSync(planPath, planText(tests));
+  await mtool('mcopy', ['-o', '-i', part, planPath, `::/${PLAN_FILE}`]);
+  for (const t of tests) {
+    if (t.diskPath.startsWith('@')) continue;
+    const there = await execa('mdir', ['-i', part, '-b', `::/${t.diskPath}`], { reject: false, env: { ...process.env, MTOOLS_SKIP_CHECK: '1' } });
+    if (there.exitCode !== 0) await mtool('mcopy', ['-i', part, t.file, `::/${t.diskPath}`]);
+  }
+}
+
 /** Size in MiB large enough for the tests and system files (at least 64). */
 export function payloadSizeMiB(tests: PlannedElf[], system: SystemFile[] = []): number {
   const bytes = [...tests, ...system].reduce((n, t) => n + (t.file && existsSync(t.file) ? statSync(t.file).size : 0), 0);
