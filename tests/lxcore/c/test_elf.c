@@ -238,6 +238,22 @@ static int corpus_make(int idx, uint8_t *img, uint32_t *size, const char **name)
         CASE(61, "interp-relative-missing.e2") fx_set_interp(img, "ld-missing.so.1"); break;
         CASE(62, "interp-not-elf.e80") fx_set_interp(img, "/lxss-plan.txt"); break;
         CASE(63, "interp-a-directory.e13") fx_set_interp(img, "/elf"); break;
+        CASE(64, "interp-longer-than-path-max")
+            /* 4097 bytes with the NUL, after the fixture's data: Linux refuses more than
+             * PATH_MAX before it looks at the name (ENOEXEC) */
+            memset(img + FX_FILE_SIZE, 'a', 4096);
+            img[FX_FILE_SIZE] = '/';
+            img[FX_FILE_SIZE + 4096] = 0;
+            fx_set_phdr(img, 3, LX_PT_INTERP, FX_FILE_SIZE, 0, 4097, 4097, 4, 1);
+            *size = FX_FILE_SIZE + 4097;
+            break;
+        CASE(65, "interp-name-too-long.e36")
+            /* a 300-byte component: the open of the interpreter says ENAMETOOLONG */
+            memset(img + 0x180, 'a', 0x140);
+            memcpy(img + 0x180, "/lib/", 5);
+            img[0x180 + 305] = 0;
+            fx_set_phdr(img, 3, LX_PT_INTERP, 0x180, 0x08048180, 306, 306, 4, 1);
+            break;
         default:
             return 0;
     }
