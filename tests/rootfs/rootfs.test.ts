@@ -1,0 +1,140 @@
+// lxgen rootfs on the host: its tar writer and reader (round trip, what GNU tar makes of it,
+// refusals), the ld.so.cache writer (glibc's own ldconfig -p reads it back, in ld.so's
+// order), merged /usr paths, and the lock file. The full build runs when the locked .deb
+// files are already fetched (lxgen rootfs fetches them; about 35 MiB), else one SKIP line.
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { readTar, writeTar, type TarEntry } from '../../generator/src/rootfs/tar.ts';
+import { elfSoname, ldCache, libcmp } from '../../generator/src/rootfs/ldcache.ts';
+import { buildRootfs, LOCK_FILE, mergedPath, parseLock } from '../../generator/src/rootfs/rootfs.ts';
+import { BUILD_DIR } from '../../generator/src/paths.ts';
+
+const work = mkdtempSync(path.join(os.tmpdir(), 'lxss-rootfs-'));
+
+function entry(p: string, type: TarEntry['type'], extra: Partial<TarEntry> = {}): TarEntry {
+  return { path: p, type, mode: 0o755, uid: 0, gid: 0, uname: 'root', gname: 'root', mtime: 1700000000, linkname: '', devmajor: 0, devminor: 0, data: Buffer.alloc(0), ...extra };
+}
+
+describe('the rootfs tar writer and reader', () => {
+  const long = `usr/share/${'d'.repeat(120)}/${'f'.repeat(90)}`;
+  const entries = [
+    entry('', 'dir'),
+    entry('usr', 'dir'),
+    entry('usr/bin', 'dir'),
+    entry('usr/bin/su', 'file', { mode: 0o4755, data: Buffer.from('#!/bin/sh\n') }),
+    entry('usr/bin/sh', 'symlink', { mode: 0o777, linkname: 'dash' }),
+    entry('usr/bin/su2', 'hardlink', { linkname: 'usr/bin/su' }),
+    entry('usr/share', 'dir'),
+    entry(`usr/share/${'d'.repeat(120)}`, 'dir'),
+    entry(long, 'file', { mode: 0o640, uid: 1000, gid: 42, uname: 'u', gname: 'shadow', data: Buffer.alloc(1000, 7) }),
+    entry('usr/share/link', 'symlink', { mode: 0o777, linkname: `/${long}` }),
+    entry('dev', 'dir'),
+    entry('dev/null', 'char', { mode: 0o666, devmajor: 1, devminor: 3 }),
+    entry('dev/fifo', 'fifo', { mode: 0o600 }),
+  ];
+
+  it('reads back what it writes: types, modes, owners, links, devices, long names (pax)', () => {
+    const back = readTar(writeTar(entries));
+    expect(back.map((e) => [e.path, e.type, e.mode, e.uid, e.gid, e.linkname, e.devmajor, e.devminor, e.data.length])).toEqual(
+      entries.map((e) => [e.path, e.type, e.mode, e.uid, e.gid, e.linkname, e.devmajor, e.devminor, e.data.length]),
+    );
+    expect(back[8]!.data.equals(entries[8]!.data)).toBe(true);
+  });
+
+  it('writes what GNU tar lists with the same modes, owners and links', () => {
+    const file = path.join(work, 'rt.tar');
+    writeFileSync(file, writeTar(entries));
+    const r = spawnSync('tar', ['-tvf', file, '--numeric-owner'], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/-rwsr-xr-x 0\/0 +10 .* \.\/usr\/bin\/su\n/);
+    expect(r.stdout).toMatch(/lrwxrwxrwx 0\/0 .* \.\/usr\/bin\/sh -> dash/);
+    expect(r.stdout).toMatch(/\.\/usr\/bin\/su2 link to \.\/usr\/bin\/su/);
+    expect(r.stdout).toMatch(/-rw-r----- 1000\/42 +1000 /);
+    expect(r.stdout).toContain(`./${long}`);
+    expect(r.stdout).toMatch(/crw-rw-rw- 0\/0 +1,3 .* \.\/dev\/null/);
+  });
+
+  it('refuses a cut archive and a damaged header, saying where', () => {
+    const tar = writeTar(entries);
+    expect(() => readTar(tar.subarray(0, 2048 + 100), 'x.tar')).toThrow(/x\.tar: cut short/);
+    const bad = Buffer.from(tar);
+    bad[512 + 10] ^= 1;
+    expect(() => readTar(bad, 'y.tar')).toThrow(/y\.tar: bad header checksum at byte 512/);
+  });
+});
+
+describe('ld.so.cache', () => {
+  it('orders names as glibc does (digit runs as numbers)', () => {
+    expect(libcmp('libc.so.6', 'libc.so.6')).toBe(0);
+    expect(Math.sign(libcmp('libfoo.so.10', 'libfoo.so.9'))).toBe(1);
+    expect(Math.sign(libcmp('liba.so', 'libb.so'))).toBe(-1);
+    expect(Math.sign(libcmp('libz.so.1', 'libz.so'))).toBe(1);
+  });
+
+  const m32 = spawnSync('gcc', ['-m32', '-shared', '-fPIC', '-Wl,-soname,libt.so.7', '-o', path.join(work, 'libt.so.7'), '-x', 'c', '-'], { input: 'int t(void){return 7;}\n' }).status === 0;
+  it.skipIf(!m32)('reads the soname of an i386 shared object (and none of anything else)', () => {
+    expect(elfSoname(readFileSync(path.join(work, 'libt.so.7')))).toBe('libt.so.7');
+    expect(elfSoname(Buffer.from('not an elf'))).toBeNull();
+  });
+  if (!m32) console.log('SKIP the soname check: gcc -m32 cannot build a shared object here (install gcc-multilib)');
+
+  const ldconfig = ['/sbin/ldconfig', '/usr/sbin/ldconfig'].find((p) => existsSync(p));
+  it.skipIf(!ldconfig)("is read back by glibc's own ldconfig -p, in ld.so's order", () => {
+    const file = path.join(work, 'ld.so.cache');
+    writeFileSync(file, ldCache([
+      { soname: 'libz.so.1', path: '/usr/lib/i386-linux-gnu/libz.so.1' },
+      { soname: 'libc.so.6', path: '/usr/lib/i386-linux-gnu/libc.so.6' },
+      { soname: 'libfoo.so.10', path: '/usr/lib/libfoo.so.10' },
+      { soname: 'libfoo.so.9', path: '/usr/lib/libfoo.so.9' },
+    ]));
+    const r = spawnSync(ldconfig!, ['-C', file, '-p'], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.trim().split('\n').map((l) => l.trim())).toEqual([
+      `4 libs found in cache \`${file}'`,
+      'libz.so.1 (libc6) => /usr/lib/i386-linux-gnu/libz.so.1',
+      'libfoo.so.10 (libc6) => /usr/lib/libfoo.so.10',
+      'libfoo.so.9 (libc6) => /usr/lib/libfoo.so.9',
+      'libc.so.6 (libc6) => /usr/lib/i386-linux-gnu/libc.so.6',
+    ]);
+  });
+  if (!ldconfig) console.log('SKIP the ld.so.cache read-back: no ldconfig on this host');
+});
+
+describe('the rootfs layout and lock', () => {
+  it('moves /bin, /sbin and /lib into /usr (merged /usr), nothing else', () => {
+    expect(mergedPath('bin/bash')).toBe('usr/bin/bash');
+    expect(mergedPath('lib/i386-linux-gnu/libc.so.6')).toBe('usr/lib/i386-linux-gnu/libc.so.6');
+    expect(mergedPath('binx/y')).toBe('binx/y');
+    expect(mergedPath('usr/bin/env')).toBe('usr/bin/env');
+  });
+
+  it('refuses a malformed lock line, saying how to make it again', () => {
+    expect(() => parseLock('libc6 2.36 i386 12 abc\n', 'l.lock')).toThrow(/l\.lock:1: expected .*--update-lock/);
+    expect(() => parseLock('# nothing\n', 'l.lock')).toThrow(/no package/);
+    expect(parseLock(readFileSync(LOCK_FILE, 'utf8')).length).toBeGreaterThan(17);
+  });
+});
+
+const lock = existsSync(LOCK_FILE) ? parseLock(readFileSync(LOCK_FILE, 'utf8')) : [];
+const fetched = lock.length > 0 && lock.every((p) => existsSync(path.join(BUILD_DIR, 'downloads', 'rootfs', `${p.name}_${p.version.replace(/:/g, '%3a')}_${p.arch}.deb`)));
+if (!fetched) console.log('SKIP the rootfs tarball build: the locked packages are not fetched here (npx lxgen rootfs fetches them, about 35 MiB)');
+
+describe.skipIf(!fetched)('the rootfs tarball', () => {
+  it('holds merged /usr, the generated files and every package, root-owned, with su set-user-ID', () => {
+    const out = path.join(work, 'rootfs.tar');
+    const r = buildRootfs({ out, log: () => {} });
+    expect(r.packages).toBe(lock.length);
+    const byPath = new Map(readTar(readFileSync(out)).map((e) => [e.path, e]));
+    expect(byPath.get('bin')).toMatchObject({ type: 'symlink', linkname: 'usr/bin' });
+    expect(byPath.get('usr/bin/su')).toMatchObject({ type: 'file', mode: 0o4755, uid: 0 });
+    expect(byPath.get('usr/lib/ld-linux.so.2')).toMatchObject({ type: 'symlink' });
+    expect(byPath.get('etc/passwd')!.data.toString()).toMatch(/^root:x:0:0:root:\/root:\/bin\/bash$/m);
+    expect(byPath.get('etc/shadow')).toMatchObject({ mode: 0o640, gid: 42 });
+    expect(byPath.get('tmp')).toMatchObject({ type: 'dir', mode: 0o1777 });
+    expect(byPath.get('var/lib/dpkg/status')!.data.toString().match(/^Status: install ok installed$/gm)?.length).toBe(lock.length);
+    expect(r.ldCacheEntries).toBeGreaterThan(40);
+  }, 120_000);
+});
