@@ -12,7 +12,7 @@ import { BUILD_DIR, ROOT } from '../../generator/src/paths.ts';
 import { buildMusl, SYSROOT, TRAP_HEADER } from '../../generator/src/musl/build.ts';
 import { buildElfSuite, parseMeta, readManifest, testSources, type ManifestEntry } from '../../generator/src/elf/suite.ts';
 import { buildHarness } from '../../generator/src/elf/harness.ts';
-import { describeRun, judge, suiteJob } from '../../generator/src/elf/check.ts';
+import { describeRun, judge, oracleEntries, suiteJob } from '../../generator/src/elf/check.ts';
 import { harnessUnavailable, i386Batch, oracle, type I386Batch, type I386Job } from '../../generator/src/oracle/index.ts';
 import { scanBinary } from '../../generator/src/elf/scan.ts';
 import { checkTap } from '../../generator/src/elf/tap-check.ts';
@@ -69,7 +69,7 @@ beforeAll(async () => {
   manifest = readManifest();
   if (oracle().kind === 'native' && !skipReason) buildHarness();
   buildNativeInt80();
-  const jobs: I386Job[] = manifest.map((e) => suiteJob(e, 'patched'));
+  const jobs: I386Job[] = oracleEntries(manifest).map((e) => suiteJob(e, 'patched'));
   // A patched program without the harness: its first int $0x2e faults.
   jobs.push({ id: 'unharnessed:hello_asm', argv: [byName('hello_asm').path], timeoutMs: 20_000 });
   if (!skipReason) {
@@ -113,7 +113,7 @@ describe('patched musl', () => {
 });
 
 describe.skipIf(skipReason !== null)('ELF tests through the trap harness', () => {
-  for (const m of metas) {
+  for (const m of oracleEntries(metas)) {
     it(`${m.name} (${m.group}) passes, exit status ${m.exit}`, { timeout: (m.timeout + 30) * 1000 }, async () => {
       const e = byName(m.name);
       const r = await runs.result(e.name);

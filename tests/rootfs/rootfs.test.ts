@@ -61,7 +61,7 @@ describe('the rootfs tar writer and reader', () => {
     const tar = writeTar(entries);
     expect(() => readTar(tar.subarray(0, 2048 + 100), 'x.tar')).toThrow(/x\.tar: cut short/);
     const bad = Buffer.from(tar);
-    bad[512 + 10] ^= 1;
+    bad[512 + 10] = bad[512 + 10]! ^ 1;
     expect(() => readTar(bad, 'y.tar')).toThrow(/y\.tar: bad header checksum at byte 512/);
   });
 });

@@ -16,6 +16,7 @@ import { buildLxcore, buildRunner, lxcoreInf } from '../vm/runner-build.ts';
 import { defaultTestEntries } from '../elf/corpus.ts';
 import { MANIFEST_STOCK } from '../elf/suite.ts';
 import { qemuArgs, runSession, type Accel } from '../vm/qemu.ts';
+import { stageRootfs } from '../vm/rootfs-stage.ts';
 import { freeLoopbackPort, HOST_PEER_BYTES, HOST_PEER_GUEST_PORT, startHostPeer } from '../vm/hostpeer.ts';
 import { keyEvents, parseScenario, runScenario, scenarioInf, ScreenLog, type ScenarioIo, type ScenarioResult } from '../vm/scenario.ts';
 import { qmp, screendump } from '../vm/screendump.ts';
@@ -73,6 +74,10 @@ options:
                      timeout plus the boot timeout)
   --boot-timeout S   boot-to-runner timeout (default ${DEFAULT_MONITOR_OPTIONS.bootTimeoutMs / 1000})
   --keep             keep the run directory (serial log, payload disk) under .lxss/vm/
+  --rootfs FILE      a root file system tarball (lxgen rootfs) is the Linux root: laid out on
+                     the payload disk as lxcore stores files (link files, the metadata
+                     journal with every mode and owner), the tests under /elf as always, and
+                     none of the usual system files (the rootfs has its own)
   --payload-image F  boot the payload disk F (a kept run's payload.img) again instead of a
                      new one: its files stay as the last boot left them, only the plan is
                      replaced (a program not on it yet is added). F is changed in place.
@@ -194,6 +199,7 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
       'boot-timeout': { type: 'string' },
       keep: { type: 'boolean', default: false },
       'payload-image': { type: 'string' },
+      rootfs: { type: 'string' },
       'power-cut': { type: 'boolean', default: false },
       gdb: { type: 'boolean', default: false },
       'boot-only': { type: 'boolean', default: false },
@@ -293,7 +299,11 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
       : values.manifest
       ? readManifest(path.resolve(values.manifest))
       : defaultTestEntries(readManifest, DEFAULT_MANIFEST, (l) => console.log(l));
-    tests = planTests(entries, values.filter);
+    // group rootfs runs Debian's programs: only where the root is Debian's (--rootfs)
+    const needRootfs = entries.filter((e) => e.group === 'rootfs');
+    if (needRootfs.length && values.rootfs === undefined)
+      console.log(`note: ${needRootfs.map((e) => e.name).join(', ')} left out (group rootfs: give --rootfs FILE, a tarball from lxgen rootfs)`);
+    tests = planTests(values.rootfs === undefined ? entries.filter((e) => e.group !== 'rootfs') : entries, values.filter);
     if (tests.length === 0) throw new Error(values.filter ? `--filter ${values.filter} selects no test` : 'the manifest lists no test');
   }
 
@@ -397,8 +407,11 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
     await replanPayloadImage(payload, tests);
     console.log(`payload: ${payload} booted again (only its plan replaced)`);
   } else {
-    const system = [...payloadSystemFiles((l) => console.log(l)), ...payloads.flatMap((p) => payloadDir(p, tests))];
-    await makePayloadImage(payload, tests, payloadSizeMiB(tests, system) + scratchMiB, system);
+    const rootfs = values.rootfs !== undefined ? stageRootfs(path.resolve(values.rootfs), (l) => console.log(l)) : undefined;
+    const system = [...(rootfs ? [] : payloadSystemFiles((l) => console.log(l))), ...payloads.flatMap((p) => payloadDir(p, tests))];
+    const made = Date.now();
+    await makePayloadImage(payload, tests, payloadSizeMiB(tests, system, rootfs) + scratchMiB, system, rootfs);
+    if (rootfs) console.log(`payload: the rootfs (${rootfs.entries} entries) and ${tests.length} tests laid out in ${((Date.now() - made) / 1000).toFixed(1)} s`);
   }
   const logFile = path.join(runDir, 'serial.log');
   const qemu = process.env.LXSS_QEMU || 'qemu-system-i386';

@@ -55,6 +55,7 @@ export const GROUPS = [
   'tty',
   'fpu',
   'basic',
+  'rootfs',
 ] as const;
 export type Group = (typeof GROUPS)[number];
 

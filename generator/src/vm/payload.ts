@@ -8,12 +8,13 @@
 //   /elf/<file>      the test binaries
 //   /tmp/            scratch directory, the tests' cwd
 //   /bin/sh          Debian's busybox-static (payloadSystemFiles): a Linux system has a shell
-import { existsSync, readFileSync, statSync, writeFileSync, openSync, writeSync, closeSync, ftruncateSync, mkdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync, openSync, writeSync, closeSync, ftruncateSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { BUILD_DIR, ROOT } from '../paths.ts';
 import { busyboxStatic, testRootI386 } from '../debian/packages.ts';
 import type { StdinMode } from '../elf/suite.ts';
+import type { StagedRootfs } from './rootfs-stage.ts';
 
 export interface ManifestEntry {
   name: string;
@@ -212,7 +213,7 @@ export function payloadSystemFiles(log: (line: string) => void): SystemFile[] {
 }
 
 /** Creates the payload disk image: MBR + FAT16 partition with the plan, the ELFs, /tmp and the system files. */
-export async function makePayloadImage(image: string, tests: PlannedElf[], sizeMiB = 64, system: SystemFile[] = []): Promise<void> {
+export async function makePayloadImage(image: string, tests: PlannedElf[], sizeMiB = 64, system: SystemFile[] = [], rootfs?: StagedRootfs): Promise<void> {
   for (const t of tests) if (!t.diskPath.startsWith('@') && !existsSync(t.file)) throw new Error(`ELF ${t.file} (${t.name}) does not exist: rebuild the ELF tests`);
   const total = sizeMiB * 1024 * 2;
   mkdirSync(path.dirname(image), { recursive: true });
@@ -225,9 +226,11 @@ export async function makePayloadImage(image: string, tests: PlannedElf[], sizeM
   }
   const part = `${image}@@${PART_START * SECTOR}`;
   await mtool('mformat', ['-i', part, '-T', String(total - PART_START), '-h', '16', '-s', '63', '-H', String(PART_START), '-v', 'LXSSTEST', '::']);
+  if (rootfs) await copyRootfs(part, rootfs);
   const dirs = new Set(['elf', 'tmp']);
   for (const f of system) for (let d = path.posix.dirname(f.diskPath); d !== '.'; d = path.posix.dirname(d)) dirs.add(d);
-  await mtool('mmd', ['-i', part, ...[...dirs].sort().map((d) => `::/${d}`)]);
+  const missing = [...dirs].filter((d) => !(rootfs && existsSync(path.join(rootfs.dir, d))));
+  if (missing.length) await mtool('mmd', ['-i', part, ...missing.sort().map((d) => `::/${d}`)]);
   const planPath = `${image}.plan.txt`;
   writeFileSync(planPath, planText(tests));
   await mtool('mcopy', ['-i', part, planPath, `::/${PLAN_FILE}`]);
@@ -258,8 +261,24 @@ export async function replanPayloadImage(image: string, tests: PlannedElf[]): Pr
   }
 }
 
+/** A staged root file system (rootfs-stage.ts) onto the payload's FAT partition: the tree in
+ * one recursive mcopy, the SYSTEM attribute on lxcore's link files (those with a wildcard
+ * character in their name get it under a placeholder name, then theirs), and the metadata
+ * journal as /.lxss-meta (hidden, system). */
+async function copyRootfs(part: string, rootfs: StagedRootfs): Promise<void> {
+  const top = readdirSync(rootfs.dir).map((n) => path.join(rootfs.dir, n));
+  if (top.length) await mtool('mcopy', ['-s', '-Q', '-i', part, ...top, '::/']);
+  const names = rootfs.symlinks.map((p) => `::/${p}`);
+  for (let i = 0; i < names.length; i += 200) await mtool('mattrib', ['-i', part, '+s', ...names.slice(i, i + 200)]);
+  for (const r of rootfs.renames) await mtool('mren', ['-i', part, `::/${r.from}`, r.to]);
+  await mtool('mcopy', ['-i', part, rootfs.journal, '::/.lxss-meta']);
+  await mtool('mattrib', ['-i', part, '+h', '+s', '::/.lxss-meta']);
+}
+
 /** Size in MiB large enough for the tests and system files (at least 64). */
-export function payloadSizeMiB(tests: PlannedElf[], system: SystemFile[] = []): number {
-  const bytes = [...tests, ...system].reduce((n, t) => n + (t.file && existsSync(t.file) ? statSync(t.file).size : 0), 0);
+export function payloadSizeMiB(tests: PlannedElf[], system: SystemFile[] = [], rootfs?: StagedRootfs): number {
+  // a rootfs's many small files: a 4 KiB cluster each at worst
+  const extra = rootfs ? rootfs.bytes + (rootfs.entries + 64) * 4096 : 0;
+  const bytes = extra + [...tests, ...system].reduce((n, t) => n + (t.file && existsSync(t.file) ? statSync(t.file).size : 0), 0);
   return Math.max(64, Math.ceil((bytes * 1.2) / (1024 * 1024)) + 16);
 }
