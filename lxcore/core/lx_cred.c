@@ -67,3 +67,24 @@ int lx_ids_set(lx_ids *ids, int privileged, uint32_t id)
     ids->effective = ids->fs = id;
     return 0;
 }
+
+int lx_may_access(uint32_t fsuid, uint32_t fsgid, uint32_t mode, uint32_t uid, uint32_t gid,
+                  uint32_t want)
+{
+    uint32_t bits;
+
+    if (fsuid == 0)
+    {
+        /* execute needs some execute bit, except to search a directory */
+        if ((want & LX_MAY_EXEC) && (mode & 0170000) != 0040000 && !(mode & 0111))
+            return -LX_EACCES;
+        return 0;
+    }
+    if (fsuid == uid)
+        bits = (mode >> 6) & 7;
+    else if (fsgid == gid)
+        bits = (mode >> 3) & 7;
+    else
+        bits = mode & 7;
+    return (bits & want) == want ? 0 : -LX_EACCES;
+}

@@ -30,4 +30,16 @@ int lx_ids_setre(lx_ids *ids, int privileged, uint32_t real, uint32_t effective)
  * (to the real or saved id). 0 or -EPERM (-EINVAL for -1). */
 int lx_ids_set(lx_ids *ids, int privileged, uint32_t id);
 
+#define LX_MAY_EXEC     1
+#define LX_MAY_WRITE    2
+#define LX_MAY_READ     4
+
+/* Linux's generic_permission for a file of this mode and owner: the owner's bits for its
+ * owner, the group's for a member of its group (the file-system gid: no supplementary
+ * groups), the others' for the rest. File-system uid 0 may read and write anything and
+ * search any directory, and execute a file with any execute bit (CAP_DAC_OVERRIDE).
+ * Want is LX_MAY_* bits. 0 or -EACCES. */
+int lx_may_access(uint32_t fsuid, uint32_t fsgid, uint32_t mode, uint32_t uid, uint32_t gid,
+                  uint32_t want);
+
 #endif /* LX_CRED_H */

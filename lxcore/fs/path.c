@@ -315,6 +315,23 @@ LxOpenPath(
         Open.options &= ~LX_NT_FILE_NON_DIRECTORY_FILE;
     }
 
+    /* Linux's mode bits (perm.c) before NT opens, creates or truncates anything: an
+     * existing file for the access asked, a new one in its directory. Root passes. */
+    if (!(Flags & LX_O_PATH) && Process->Cred.User.fs != 0)
+    {
+        ULONG Access = Flags & LX_O_ACCMODE;
+        ULONG Want = (Access == LX_O_WRONLY ? 0 : LX_MAY_READ) |
+                     (Access != 0 || (Flags & LX_O_TRUNC) ? LX_MAY_WRITE : 0);
+
+        Result = LxCheckPermission(Process, Resolved, Want, NULL);
+        if (Result == -LX_ENOENT && (Flags & LX_O_CREAT))
+            Result = LxCheckNameChange(Process, Resolved, FALSE);
+        else if (Result == -LX_ENOENT || ((Flags & LX_O_CREAT) && (Flags & LX_O_EXCL)))
+            Result = 0;     /* the open itself says ENOENT or EEXIST */
+        if (Result < 0)
+            goto Done;
+    }
+
     /* as Linux, fs.file-max is met before the file system is asked (nothing is created) */
     if (LxFilesExhausted())
     {

@@ -229,8 +229,8 @@ LxPrepareInterpreter(
 }
 
 /* Everything about a program that can be prepared before its process is touched: the file,
- * its load plan and its initial stack contents. Frees nothing on success; see
- * LxFreePreparedImage. */
+ * its load plan and its initial stack contents (AT_UID.. and AT_SECURE from Cred, the ids
+ * the program will run with). Frees nothing on success; see LxFreePreparedImage. */
 LONG
 LxPrepareImage(
     _In_ PLX_PROCESS LxProcess,
@@ -238,6 +238,7 @@ LxPrepareImage(
     _In_ ULONG ArgumentCount, _In_ const CHAR *const *Arguments,
     _In_ ULONG EnvironmentCount, _In_ const CHAR *const *Environment,
     _In_ PCSTR ExecFn,
+    _In_ const LX_CRED *Cred,
     _Out_ PLX_PREPARED_IMAGE Prepared)
 {
     lx_stack_params StackParams;
@@ -294,10 +295,13 @@ LxPrepareImage(
     StackParams.phnum = Prepared->Plan->phnum;
     StackParams.base = Prepared->InterpPlan ? Prepared->InterpPlan->bias : 0;    /* AT_BASE */
     StackParams.entry = Prepared->Plan->entry;                                      /* AT_ENTRY */
-    StackParams.uid = LxProcess->Cred.User.real;
-    StackParams.euid = LxProcess->Cred.User.effective;
-    StackParams.gid = LxProcess->Cred.Group.real;
-    StackParams.egid = LxProcess->Cred.Group.effective;
+    StackParams.uid = Cred->User.real;
+    StackParams.euid = Cred->User.effective;
+    StackParams.gid = Cred->Group.real;
+    StackParams.egid = Cred->Group.effective;
+    /* a set-user-ID or set-group-ID program: the C library's secure mode (no LD_*) */
+    StackParams.secure = Cred->User.effective != Cred->User.real ||
+                         Cred->Group.effective != Cred->Group.real;
     StackParams.hwcap = LxGetHwcap();
     StackParams.clktck = 100;
     Result = lx_stack_build(&StackParams, Prepared->StackBuffer, Prepared->StackBufferSize,
@@ -458,7 +462,7 @@ LxLoadElf(
     PAGED_CODE();
 
     Result = LxPrepareImage(LxProcess, ImagePath, ArgumentCount, Arguments, EnvironmentCount,
-                            Environment, ExecFn, &Prepared);
+                            Environment, ExecFn, &LxProcess->Cred, &Prepared);
     if (Result < 0)
         return Result;
 

@@ -488,7 +488,8 @@ LONG LxReadImageHead(_In_ PUNICODE_STRING ImagePath, _Out_writes_(LX_SCRIPT_HEAD
 LONG LxPrepareImage(_In_ PLX_PROCESS LxProcess, _In_ PUNICODE_STRING ImagePath,
                     _In_ ULONG ArgumentCount, _In_ const CHAR *const *Arguments,
                     _In_ ULONG EnvironmentCount, _In_ const CHAR *const *Environment,
-                    _In_ PCSTR ExecFn, _Out_ PLX_PREPARED_IMAGE Prepared);
+                    _In_ PCSTR ExecFn, _In_ const LX_CRED *Cred,
+                    _Out_ PLX_PREPARED_IMAGE Prepared);
 VOID LxFreePreparedImage(_Inout_ PLX_PREPARED_IMAGE Prepared);
 LONG LxPopulateAddressSpace(_In_ PLX_PROCESS LxProcess, _In_ HANDLE ProcessHandle,
                             _In_ BOOLEAN Attach, _In_ PLX_PREPARED_IMAGE Prepared);

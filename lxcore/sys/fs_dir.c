@@ -56,7 +56,7 @@ LxMkdir(
         {
             Result = -LX_EEXIST;
         }
-        else
+        else if ((Result = LxCheckNameChange(Process, Resolved, FALSE)) == 0)
         {
             RtlZeroMemory(&Open, sizeof(Open));
             Open.desired_access = LX_NT_SYNCHRONIZE | LX_NT_FILE_READ_DATA;
@@ -135,6 +135,8 @@ LxMknod(
             return -LX_EINVAL;
     }
     Result = LxResolvePath(Process, Dfd, Pathname, FALSE, NULL, &Resolved);
+    if (Result >= 0)
+        Result = LxCheckNameChange(Process, Resolved, FALSE);
     if (Result >= 0)
     {
         RtlZeroMemory(&Open, sizeof(Open));
@@ -237,6 +239,9 @@ LxRemove(
         Result = LxShmfsUnlink(Resolved, Directory);
         goto Done;
     }
+    Result = LxCheckNameChange(Process, Resolved, TRUE);
+    if (Result < 0)
+        goto Done;
 
     RtlZeroMemory(&Open, sizeof(Open));
     Open.desired_access = LX_NT_DELETE | LX_NT_SYNCHRONIZE | LX_NT_FILE_READ_ATTRIBUTES |
@@ -343,6 +348,11 @@ LxRename(
         Result = -LX_EBUSY;
         goto Done;
     }
+    Result = LxCheckNameChange(Process, OldResolved, TRUE);
+    if (Result == 0)
+        Result = LxCheckNameChange(Process, NewResolved, TRUE);
+    if (Result < 0)
+        goto Done;
     /* a directory cannot move into itself */
     {
         SIZE_T OldLength = strlen(OldResolved);
@@ -710,9 +720,9 @@ LxSymlink(
         Result = -LX_EEXIST;
         goto Done;
     }
-    Result = LxCreateSymlink(Process, Resolved, Target);
+    Result = LxCheckNameChange(Process, Resolved, FALSE);
     if (Result == 0)
-        LxMetaRemove(Process, Resolved, FALSE);
+        Result = LxCreateSymlink(Process, Resolved, Target);
 
 Done:
     if (Resolved)

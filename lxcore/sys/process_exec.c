@@ -203,7 +203,8 @@ LxResolveScripts(
     _Inout_ PUNICODE_STRING NtPath,
     _Inout_ PCHAR **Arguments,
     _Inout_ PLONG ArgumentCount,
-    _Inout_ PULONG Budget)
+    _Inout_ PULONG Budget,
+    _Inout_ struct _LX_STAT64 *St)
 {
     PCHAR Head, Script;
     ULONG Depth;
@@ -237,6 +238,8 @@ LxResolveScripts(
             break;
         RtlStringCbCopyA(Script, LX_PATH_MAX, Head + Interp);
         Result = LxWalkPath(Process, Process->Cwd, Head + Interp, TRUE, Resolved, &PathFlags);
+        if (Result >= 0)
+            Result = LxCheckPermission(Process, Resolved, LX_MAY_EXEC, St);
         if (Result < 0)
             break;
         ExFreePoolWithTag(NtPath->Buffer, LX_TAG_TEMP);
@@ -266,6 +269,8 @@ LxExecve(
     ULONG Budget = LX_MAX_ARGUMENT_BYTES, Fd, Sig;
     UNICODE_STRING NtPath = { 0, 0, NULL };
     LX_PREPARED_IMAGE Prepared;
+    struct _LX_STAT64 St;
+    LX_CRED NewCred;
 
     RtlZeroMemory(&Prepared, sizeof(Prepared));
     if (TrapFrame == NULL)
@@ -290,6 +295,11 @@ LxExecve(
     if (Result < 0)
         goto Done;
     LxProcfsFollowFileLink(Process, Resolved);     /* /proc/self/exe: the program's file */
+    /* execute permission by the mode bits (perm.c; root needs one x bit); a directory is
+     * EACCES here as in the loader */
+    Result = LxCheckPermission(Process, Resolved, LX_MAY_EXEC, &St);
+    if (Result < 0)
+        goto Done;
     Result = LxNtPathOf(Process, Resolved, &NtPath);
     if (Result < 0)
         goto Done;
@@ -307,13 +317,25 @@ LxExecve(
         goto Done;
     }
     Result = LxResolveScripts(Process, Name, Resolved, &NtPath, &Arguments, &ArgumentCount,
-                              &Budget);
+                              &Budget, &St);
     if (Result < 0)
         goto Done;
 
+    /* the ids the program runs with, as Linux's bprm_fill_uid and cap_bprm_creds_from_file:
+     * the program's (the interpreter's for a script) set-user-ID bit makes its owner the
+     * effective uid, set-group-ID with group execute its group the effective gid; the saved
+     * ids are then the effective ones */
+    NewCred = Process->Cred;
+    if (St.StMode & LX_S_ISUID)
+        NewCred.User.effective = NewCred.User.fs = St.StUid;
+    if ((St.StMode & (LX_S_ISGID | LX_S_IXGRP)) == (LX_S_ISGID | LX_S_IXGRP))
+        NewCred.Group.effective = NewCred.Group.fs = St.StGid;
+    NewCred.User.saved = NewCred.User.effective;
+    NewCred.Group.saved = NewCred.Group.effective;
+
     Result = LxPrepareImage(Process, &NtPath, (ULONG)ArgumentCount,
                             (const CHAR *const *)Arguments, (ULONG)EnvironmentCount,
-                            (const CHAR *const *)Environment, Name, &Prepared);
+                            (const CHAR *const *)Environment, Name, &NewCred, &Prepared);
     if (Result < 0)
     {
         if (Result == -LX_EISDIR)
@@ -337,6 +359,7 @@ LxExecve(
         goto Done;
     }
     RtlStringCbCopyA(Process->ExecFn, LX_PATH_MAX, Resolved);
+    Process->Cred = NewCred;
 
     /* close-on-exec descriptors */
     for (Fd = 0; Fd < LX_MAX_FDS; Fd++)

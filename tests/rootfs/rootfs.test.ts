@@ -1,15 +1,20 @@
 // lxgen rootfs on the host: its tar writer and reader (round trip, what GNU tar makes of it,
 // refusals), the ld.so.cache writer (glibc's own ldconfig -p reads it back, in ld.so's
 // order), merged /usr paths, and the lock file. The full build runs when the locked .deb
-// files are already fetched (lxgen rootfs fetches them; about 35 MiB), else one SKIP line.
+// files are already fetched (lxgen rootfs fetches them; about 35 MiB), and the rootfs suite
+// (tests/elf/rootfs.c) on Linux in a chroot of the tarball when this host can; else one SKIP
+// line each.
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { readTar, writeTar, type TarEntry } from '../../generator/src/rootfs/tar.ts';
 import { elfSoname, ldCache, libcmp } from '../../generator/src/rootfs/ldcache.ts';
-import { buildRootfs, LOCK_FILE, mergedPath, parseLock } from '../../generator/src/rootfs/rootfs.ts';
+import { buildRootfs, DEFAULT_TARBALL, LOCK_FILE, mergedPath, parseLock } from '../../generator/src/rootfs/rootfs.ts';
+import { MANIFEST_STOCK, readManifest } from '../../generator/src/elf/suite.ts';
+import { checkTap } from '../../generator/src/elf/tap-check.ts';
+import { oracle } from '../../generator/src/oracle/index.ts';
 import { BUILD_DIR } from '../../generator/src/paths.ts';
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'lxss-rootfs-'));
@@ -137,4 +142,43 @@ describe.skipIf(!fetched)('the rootfs tarball', () => {
     expect(byPath.get('var/lib/dpkg/status')!.data.toString().match(/^Status: install ok installed$/gm)?.length).toBe(lock.length);
     expect(r.ldCacheEntries).toBeGreaterThan(40);
   }, 120_000);
+});
+
+// The rootfs suite's Linux oracle: tests/elf/rootfs (its stock-musl build, which runs on
+// Linux as it is) inside a chroot of the tarball, with /proc mounted for ps. Needs a host
+// that runs i386 programs, root (chroot, mount) and the tarball.
+const rootfsTarball = DEFAULT_TARBALL;
+function chrootSkipReason(): string | null {
+  if (!oracle().hostRunsI386) return `this host cannot run i386 programs (${oracle().probe}); the rootfs suite's oracle is a chroot`;
+  if (process.getuid?.() !== 0) return 'not root: chroot and mount need it';
+  if (!existsSync(rootfsTarball)) return `no rootfs tarball at ${rootfsTarball} (npx lxgen rootfs makes it)`;
+  if (!existsSync(MANIFEST_STOCK) || !readManifest('stock').some((e) => e.name === 'rootfs'))
+    return 'the stock ELF suite is not built (npx lxgen elf --stock)';
+  return null;
+}
+const chrootWhy = chrootSkipReason();
+if (chrootWhy) console.log(`SKIP the rootfs suite on Linux in a chroot: ${chrootWhy}`);
+
+describe.skipIf(chrootWhy !== null)('the rootfs suite on Linux (chroot of the tarball)', () => {
+  it('passes every check', () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'lxss-chroot-'));
+    try {
+      const x = spawnSync('tar', ['-xpf', rootfsTarball, '-C', root], { encoding: 'utf8' });
+      expect(x.status, x.stderr).toBe(0);
+      mkdirSync(path.join(root, 'elf'), { recursive: true });
+      copyFileSync(readManifest('stock').find((e) => e.name === 'rootfs')!.path, path.join(root, 'elf', 'rootfs'));
+      expect(spawnSync('mount', ['-t', 'proc', 'proc', path.join(root, 'proc')]).status).toBe(0);
+      let r;
+      try {
+        r = spawnSync('chroot', [root, '/elf/rootfs'], { encoding: 'utf8', timeout: 120_000 });
+      } finally {
+        spawnSync('umount', [path.join(root, 'proc')]);
+      }
+      const tap = checkTap(r.stdout);
+      expect([...tap.problems, ...tap.failed], r.stdout + r.stderr).toEqual([]);
+      expect(r.status).toBe(0);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, 180_000);
 });

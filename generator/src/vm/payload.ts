@@ -14,7 +14,7 @@ import { execa } from 'execa';
 import { BUILD_DIR, ROOT } from '../paths.ts';
 import { busyboxStatic, testRootI386 } from '../debian/packages.ts';
 import type { StdinMode } from '../elf/suite.ts';
-import type { StagedRootfs } from './rootfs-stage.ts';
+import { metaJournal, metaSetRecord, type StagedRootfs } from './rootfs-stage.ts';
 
 export interface ManifestEntry {
   name: string;
@@ -231,6 +231,13 @@ export async function makePayloadImage(image: string, tests: PlannedElf[], sizeM
   for (const f of system) for (let d = path.posix.dirname(f.diskPath); d !== '.'; d = path.posix.dirname(d)) dirs.add(d);
   const missing = [...dirs].filter((d) => !(rootfs && existsSync(path.join(rootfs.dir, d))));
   if (missing.length) await mtool('mmd', ['-i', part, ...missing.sort().map((d) => `::/${d}`)]);
+  if (!rootfs) {
+    // /tmp is everyone's, sticky, as on a Linux system (lxcore's metadata journal says so)
+    const journal = `${image}.lxss-meta`;
+    writeFileSync(journal, metaJournal([metaSetRecord('/tmp', 0o1777, 0, 0, 0)]));
+    await mtool('mcopy', ['-i', part, journal, '::/.lxss-meta']);
+    await mtool('mattrib', ['-i', part, '+h', '+s', '::/.lxss-meta']);
+  }
   const planPath = `${image}.plan.txt`;
   writeFileSync(planPath, planText(tests));
   await mtool('mcopy', ['-i', part, planPath, `::/${PLAN_FILE}`]);

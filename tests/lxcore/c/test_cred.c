@@ -31,5 +31,20 @@ int main(void)
     tap_ok(lx_ids_setre(&ids, 0, 2000, 1000) == 0 && same(&ids, 2000, 1000, 1000), "user: setreuid swaps real and effective, saving the new effective");
     tap_ok(lx_ids_setre(&ids, 0, 3000, LX_ID_KEEP) == -LX_EPERM, "user: setreuid to an unrelated real id is EPERM");
     tap_ok(lx_ids_set(&ids, 1, LX_ID_KEEP) == -LX_EINVAL, "setuid(-1) is EINVAL");
+
+    tap_ok(lx_may_access(0, 0, 0100000, 5, 5, LX_MAY_READ | LX_MAY_WRITE) == 0, "root reads and writes a file of mode 0");
+    tap_ok(lx_may_access(0, 0, 0100644, 0, 0, LX_MAY_EXEC) == -LX_EACCES, "root may not execute a file with no execute bit");
+    tap_ok(lx_may_access(0, 0, 0100001, 5, 5, LX_MAY_EXEC) == 0, "root executes a file with any execute bit");
+    tap_ok(lx_may_access(0, 0, 0040000, 5, 5, LX_MAY_EXEC) == 0, "root searches a directory of mode 0");
+    tap_ok(lx_may_access(1000, 100, 0100406, 1000, 100, LX_MAY_READ) == 0 &&
+           lx_may_access(1000, 100, 0100406, 1000, 100, LX_MAY_WRITE) == -LX_EACCES,
+           "the owner gets the owner's bits only (r--), not the others' rw-");
+    tap_ok(lx_may_access(1000, 100, 0100460, 1000, 100, LX_MAY_WRITE) == -LX_EACCES,
+           "the owner is refused what the group may (Linux does not fall through)");
+    tap_ok(lx_may_access(1001, 100, 0100460, 1000, 100, LX_MAY_WRITE) == 0, "a member of the group gets the group's bits");
+    tap_ok(lx_may_access(1001, 101, 0100664, 1000, 100, LX_MAY_READ | LX_MAY_WRITE) == -LX_EACCES &&
+           lx_may_access(1001, 101, 0100664, 1000, 100, LX_MAY_READ) == 0, "anyone else gets the others' bits");
+    tap_ok(lx_may_access(1001, 101, 0040775, 1000, 100, LX_MAY_WRITE | LX_MAY_EXEC) == -LX_EACCES,
+           "an outsider may not create in a 0775 directory");
     return tap_done();
 }

@@ -1,0 +1,101 @@
+/*
+ * PROJECT:     lxss for ReactOS - lxcore.sys
+ * LICENSE:     LGPL-2.1-or-later (https://spdx.org/licenses/LGPL-2.1-or-later)
+ * PURPOSE:     Linux permission checks of files: mode bits and owners (meta.c) against the
+ *              process's file-system ids (core/lx_cred.c lx_may_access)
+ *
+ * These come on top of NT's own checks of the caller's token (nt/security.c), which stay
+ * the first word. A file the metadata journal does not know is root's, with its NT default
+ * mode (0755, 0555 when read-only), so ordinary users may read and run it but not change it.
+ * Partial: the search (x) permission of every directory on a path is not checked, only that
+ * of the directory a name is created in or removed from; no supplementary groups.
+ */
+
+#include "lxfs.h"
+
+#define NDEBUG
+#include <debug.h>
+
+/* The mode and owner of Resolved (Handle: the file open already, or NULL). */
+static
+LONG
+LxStatForPermission(
+    _In_ PLX_PROCESS Process,
+    _In_ PCSTR Resolved,
+    _In_opt_ HANDLE Handle,
+    _Out_ struct _LX_STAT64 *St)
+{
+    lx_nt_open Open;
+    HANDLE Own = NULL;
+    LONG Result;
+
+    if (Handle == NULL)
+    {
+        lx_open_flags_to_nt(LX_O_PATH, &Open);
+        Result = LxOpenNt(Process, Resolved, &Open, 0, &Own, NULL);
+        if (Result < 0)
+            return Result;
+        Handle = Own;
+    }
+    Result = LxNtStat(Handle, Resolved, St);
+    if (Own != NULL)
+        ZwClose(Own);
+    return Result;
+}
+
+/* Whether the process may do Want (LX_MAY_*) to Resolved: 0, -EACCES, or the error of
+ * looking at it (-ENOENT when it does not exist). *St gets what was found when not NULL. */
+LONG
+LxCheckPermission(
+    _In_ PLX_PROCESS Process,
+    _In_ PCSTR Resolved,
+    _In_ ULONG Want,
+    _Out_opt_ struct _LX_STAT64 *Found)
+{
+    struct _LX_STAT64 St;
+    LONG Result;
+
+    Result = LxStatForPermission(Process, Resolved, NULL, &St);
+    if (Result < 0)
+        return Result;
+    if (Found != NULL)
+        *Found = St;
+    return lx_may_access(Process->Cred.User.fs, Process->Cred.Group.fs, St.StMode, St.StUid,
+                         St.StGid, Want);
+}
+
+/* Making or removing the name Resolved: write and search permission on the directory that
+ * holds it; removing (or renaming) from a sticky directory (/tmp) also needs to own the file
+ * or the directory (-EPERM), as Linux's may_delete. Root passes. */
+LONG
+LxCheckNameChange(
+    _In_ PLX_PROCESS Process,
+    _In_ PCSTR Resolved,
+    _In_ BOOLEAN Removing)
+{
+    struct _LX_STAT64 Dir, Child;
+    PCHAR Parent;
+    PCHAR Slash;
+    LONG Result;
+
+    if (Process->Cred.User.fs == 0)
+        return 0;
+    Parent = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_TEMP);
+    if (Parent == NULL)
+        return -LX_ENOMEM;
+    RtlStringCbCopyA(Parent, LX_PATH_MAX, Resolved);
+    Slash = strrchr(Parent, '/');
+    if (Slash == Parent)
+        Slash[1] = ANSI_NULL;       /* a name in "/" */
+    else if (Slash != NULL)
+        *Slash = ANSI_NULL;
+    Result = LxCheckPermission(Process, Parent, LX_MAY_WRITE | LX_MAY_EXEC, &Dir);
+    ExFreePoolWithTag(Parent, LX_TAG_TEMP);
+    if (Result == 0 && Removing && (Dir.StMode & 01000) && Process->Cred.User.fs != Dir.StUid &&
+        LxStatForPermission(Process, Resolved, NULL, &Child) == 0 &&
+        Process->Cred.User.fs != Child.StUid)
+    {
+        Result = -LX_EPERM;
+    }
+    return Result;
+}
