@@ -420,6 +420,11 @@ LxMetaAppend(
 
     if (Store->Journal == NULL)
         return;
+    if (KeGetCurrentIrql() != PASSIVE_LEVEL)
+    {
+        Status = STATUS_INVALID_DEVICE_STATE;   /* no synchronous I/O here: see LxMetaAcquire */
+        goto Failed;
+    }
     Buffer = ExAllocatePoolWithTag(PagedPool, LX_META_RECORD_MAX, LX_TAG_TEMP);
     if (Buffer == NULL)
     {
@@ -768,7 +773,9 @@ LxMetaAcquire(
     }
     ExAcquireResourceExclusiveLite(&LxMetaLock, TRUE);
     Store = LxMetaFindStore(RootHash);
-    if (Store == NULL)
+    /* journal I/O needs PASSIVE_LEVEL (synchronous I/O completes through an APC): a caller
+     * above it gets the table alone until a later call loads the journal */
+    if (Store == NULL && KeGetCurrentIrql() == PASSIVE_LEVEL)
         Store = LxMetaLoad(Process, RootHash);
     if (!Exclusive)
         ExConvertExclusiveToSharedLite(&LxMetaLock);

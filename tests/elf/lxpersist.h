@@ -62,7 +62,7 @@ static void persist_check_all(const char *when)
 	tap_ok(persist_is("link", 0, S_IFLNK | 0777, 7, 8, 0) && persist_is("suid", 1, S_IFREG | 04711, 123, 456, 0), name);
 	snprintf(name, sizeof name, "%s: a renamed directory 0700 and its file 0600 of 9:9", when);
 	tap_ok(persist_is("d", 1, S_IFDIR | 0700, 0, 0, 0) && persist_is("d/x", 1, S_IFREG | 0600, 9, 9, 0), name);
-	snprintf(name, sizeof name, "%s: the last of 300 chmods of one file counts", when);
+	snprintf(name, sizeof name, "%s: the last of 1200 chmods of one file counts", when);
 	tap_ok(persist_is("many", 1, S_IFREG | 0640, 0, 0, 0), name);
 	struct stat st;
 	snprintf(name, sizeof name, "%s: a file removed stays removed; made again, it is new", when);

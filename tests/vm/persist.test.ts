@@ -1,14 +1,15 @@
 // Linux metadata survives a power failure (issue 13): the first boot runs tests/elf/persist
 // (files with a set-user-ID mode, owners, a device node, a FIFO, a link's own owner, a renamed
-// directory, 300 chmods of one file, a removed and a remade name) and persist_check, and lxgen
+// directory, 1,200 chmods of one file, a removed and a remade name) and persist_check, and lxgen
 // cuts the power the moment the results are in (--power-cut: no shutdown, nothing the guest
 // caches is written); the second boot of the same payload disk (--payload-image) runs
 // persist_check alone, which finds everything as persist left it: lxcore replayed its
-// metadata journal (lxcore/fs/meta.c). Runs when a ReactOS build is configured, else prints one SKIP line.
+// metadata journal (lxcore/fs/meta.c), and compacted it (1,200 records for a dozen paths),
+// which the serial log says ("metadata journal compacted"). Runs when a ReactOS build is configured, else prints one SKIP line.
 // The refusal of a disk that is not a payload disk runs wherever mtools is.
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { replanPayloadImage } from '../../generator/src/vm/payload.ts';
@@ -41,5 +42,7 @@ describe.skipIf(reason !== null)('Linux metadata across a power cut and a reboot
     expect(second.stdout, second.stdout.slice(-3000)).toMatch(/PASS\s+1 file\/persist_check/);
     expect(second.stdout).toMatch(/1 tests: 1 passed, 0 failed.* -> OK/);
     expect(second.exitCode).toBe(0);
+    const serial = /serial log (\S+)/.exec(second.stdout)?.[1];
+    expect(serial && readFileSync(serial, 'latin1'), 'the second boot compacted the journal').toMatch(/metadata journal compacted: \d+ records -> \d+/);
   }, 900_000);
 });
