@@ -13,8 +13,10 @@ const char LxrunUsage[] =
     "Runs a Linux i386 program through psxss and lxcore, with this console as its\n"
     "stdin/stdout/stderr, and returns its exit status (128+N if signal N ended it).\n"
     "\n"
-    "  --root DIR        Linux root directory (Windows path; default\n"
-    "                    %SystemRoot%\\lxss\\rootfs)\n"
+    "  -d, --distribution NAME\n"
+    "                    run in that imported distribution (default: the default one,\n"
+    "                    else %SystemRoot%\\lxss\\rootfs)\n"
+    "  --root DIR        Linux root directory (a Windows path) instead\n"
     "  --cwd DIR         Linux working directory (default /)\n"
     "  -e, --env N=V     set N in the program's environment (-e N removes it)\n"
     "  --debug-stdio     no stdio: output goes to the kernel debug log\n"
@@ -24,6 +26,14 @@ const char LxrunUsage[] =
     "  --transcript      log what the terminal shows on the kernel debug port (the\n"
     "                    console's text, read back, whenever it settles: for tests)\n"
     "  -h, --help        this text\n"
+    "\n"
+    "Distributions (as wsl --import):\n"
+    "  lxrun --import NAME DIR ARCHIVE   unpack a .tar or .tar.gz root file system into\n"
+    "                    the new directory DIR (through lxcore: modes, owners, links and\n"
+    "                    device nodes kept) and register it as NAME\n"
+    "  lxrun --list      the registered distributions, the default one marked\n"
+    "  lxrun --unregister NAME   forget NAME and delete its directory\n"
+    "  lxrun --set-default NAME\n"
     "\n"
     "PROGRAM is a Linux path inside the root (relative ones start at --cwd) or a\n"
     "Windows path of the ELF file. When this console is its terminal, lxrun draws it as\n"
@@ -72,6 +82,53 @@ LxrunParseArguments(int Argc,
     if (ErrorSize)
         Error[0] = '\0';
 
+    /* the distribution commands take their operands and nothing else */
+    if (Argc >= 2 && Argv[1][0] == '-' && Argv[1][1] == '-')
+    {
+        static const struct { const char *Name; int Command, Operands; } Commands[] =
+        {
+            { "--import", LXRUN_COMMAND_IMPORT, 3 },
+            { "--list", LXRUN_COMMAND_LIST, 0 },
+            { "--unregister", LXRUN_COMMAND_UNREGISTER, 1 },
+            { "--set-default", LXRUN_COMMAND_SET_DEFAULT, 1 },
+        };
+        size_t i;
+
+        for (i = 0; i < sizeof(Commands) / sizeof(Commands[0]); i++)
+        {
+            if (strcmp(Argv[1], Commands[i].Name) != 0)
+                continue;
+            if (Argc != 2 + Commands[i].Operands)
+            {
+                snprintf(Error, ErrorSize, "%s takes %s", Commands[i].Name,
+                         Commands[i].Operands == 3 ? "NAME DIR ARCHIVE" :
+                         Commands[i].Operands == 1 ? "NAME" : "nothing more");
+                return -1;
+            }
+            Options->Command = Commands[i].Command;
+            if (Commands[i].Operands >= 1)
+            {
+                Options->NameIndex = 2;
+                if (!LxrunIsDistributionName(Argv[2]))
+                {
+                    snprintf(Error, ErrorSize, "%s is not a distribution name (letters, digits, . - _)", Argv[2]);
+                    return -1;
+                }
+            }
+            if (Commands[i].Operands == 3)
+            {
+                Options->DirIndex = 3;
+                Options->ArchiveIndex = 4;
+                if (Argv[3][0] == '\0' || Argv[4][0] == '\0')
+                {
+                    snprintf(Error, ErrorSize, "--import needs a directory and an archive");
+                    return -1;
+                }
+            }
+            return 0;
+        }
+    }
+
     for (Index = 1; Index < Argc; Index++)
     {
         const char *Arg = Argv[Index];
@@ -88,7 +145,24 @@ LxrunParseArguments(int Argc,
         if (strcmp(Arg, "-h") == 0 || strcmp(Arg, "--help") == 0 || strcmp(Arg, "/?") == 0)
             return 1;
 
-        if (strcmp(Arg, "--root") == 0)
+        if (strcmp(Arg, "-d") == 0 || strcmp(Arg, "--distribution") == 0)
+        {
+            if ((Value = LxrunpTakeValue(Argc, &Index, Arg, Error, ErrorSize)) < 0)
+                return -1;
+            if (!LxrunIsDistributionName(Argv[Value]))
+            {
+                snprintf(Error, ErrorSize, "%s is not a distribution name (letters, digits, . - _)", Argv[Value]);
+                return -1;
+            }
+            Options->NameIndex = Value;
+        }
+        else if (strcmp(Arg, "--import") == 0 || strcmp(Arg, "--list") == 0 ||
+                 strcmp(Arg, "--unregister") == 0 || strcmp(Arg, "--set-default") == 0)
+        {
+            snprintf(Error, ErrorSize, "%s comes first and alone", Arg);
+            return -1;
+        }
+        else if (strcmp(Arg, "--root") == 0)
         {
             if ((Value = LxrunpTakeValue(Argc, &Index, Arg, Error, ErrorSize)) < 0)
                 return -1;
@@ -149,6 +223,11 @@ LxrunParseArguments(int Argc,
         }
     }
 
+    if (Options->NameIndex && Options->RootIndex)
+    {
+        snprintf(Error, ErrorSize, "-d and --root exclude each other");
+        return -1;
+    }
     if (Index >= Argc || Argv[Index][0] == '\0')
     {
         snprintf(Error, ErrorSize, "no program given");
@@ -156,6 +235,23 @@ LxrunParseArguments(int Argc,
     }
     Options->ProgramIndex = Index;
     return 0;
+}
+
+int
+LxrunIsDistributionName(const char *Name)
+{
+    size_t Length = strlen(Name), i;
+
+    if (Length == 0 || Length > 64)
+        return 0;
+    for (i = 0; i < Length; i++)
+    {
+        char c = Name[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '-' || c == '_'))
+            return 0;
+    }
+    return strcmp(Name, ".") != 0 && strcmp(Name, "..") != 0;
 }
 
 static size_t

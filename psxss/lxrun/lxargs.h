@@ -20,8 +20,19 @@
 #define LXRUN_EXIT_NOEXEC       126 /* found but cannot be executed (ENOEXEC, EACCES...) */
 #define LXRUN_EXIT_NOTFOUND     127 /* ENOENT */
 
+/* What lxrun is asked to do */
+#define LXRUN_COMMAND_RUN           0   /* run PROGRAM */
+#define LXRUN_COMMAND_IMPORT        1   /* --import NAME DIR ARCHIVE */
+#define LXRUN_COMMAND_LIST          2   /* --list */
+#define LXRUN_COMMAND_UNREGISTER    3   /* --unregister NAME */
+#define LXRUN_COMMAND_SET_DEFAULT   4   /* --set-default NAME */
+
 typedef struct _LXRUN_OPTIONS
 {
+    int Command;                /* LXRUN_COMMAND_* */
+    int NameIndex;              /* argv index of a distribution's NAME (-d, --import...) */
+    int DirIndex;               /* --import: its directory */
+    int ArchiveIndex;           /* --import: its tar or tar.gz file */
     int RootIndex;              /* argv index of the --root value, 0 = not given */
     int CwdIndex;               /* argv index of the --cwd value, 0 = not given */
     int ProgramIndex;           /* argv index of PROGRAM; its arguments follow it */
@@ -33,8 +44,10 @@ typedef struct _LXRUN_OPTIONS
     int EnvChangeIndex[LXRUN_MAX_ENV_CHANGES];
 } LXRUN_OPTIONS;
 
-/* Parses `lxrun [options] PROGRAM [ARGS...]`. Returns 0 (run), 1 (help was asked) or -1
- * (usage error, a message in Error). Options end at the first non-option or at "--". */
+/* Parses `lxrun [options] PROGRAM [ARGS...]` (with -d NAME: in that distribution) or one of
+ * the distribution commands (--import NAME DIR ARCHIVE, --list, --unregister NAME,
+ * --set-default NAME), alone. Returns 0 (Options->Command says what), 1 (help was asked) or
+ * -1 (usage error, a message in Error). Options end at the first non-option or at "--". */
 int
 LxrunParseArguments(int Argc,
                     char *const *Argv,
@@ -51,6 +64,10 @@ LxrunBuildEnvironment(const char *const *Changes,
                       const char **Out,
                       uint32_t Capacity,
                       uint32_t *Count);
+
+/* Whether NAME can name a distribution: 1-64 letters, digits, '.', '-' or '_'. */
+int
+LxrunIsDistributionName(const char *Name);
 
 /* A Windows path (drive letter or backslash) rather than a Linux one. */
 int

@@ -33,6 +33,7 @@
 #include "psxcli.h"
 #include "lxargs.h"
 #include "lxterm.h"
+#include "lxdistro.h"
 
 /* GLOBALS ********************************************************************/
 
@@ -62,6 +63,10 @@ LxrunError(
     WriteFile(GetStdHandle(STD_ERROR_HANDLE), "lxrun: ", 7, &Written, NULL);
     WriteFile(GetStdHandle(STD_ERROR_HANDLE), Buffer, (DWORD)strlen(Buffer), &Written, NULL);
     WriteFile(GetStdHandle(STD_ERROR_HANDLE), "\r\n", 2, &Written, NULL);
+    /* and on the debug port, where a console nobody reads (a boot's, a test's) is seen */
+    OutputDebugStringA("lxrun: ");
+    OutputDebugStringA(Buffer);
+    OutputDebugStringA("\n");
 }
 
 static
@@ -152,12 +157,17 @@ LxrunConnectError(
     }
 }
 
+/* Runs the program Options name (Root: its root directory, NULL for psxss's default) and
+ * returns its exit status, or lxrun's own code when it could not run */
+static
 int
-wmain(
+LxrunRun(
     _In_ int argc,
-    _In_ WCHAR *argv[])
+    _In_ WCHAR *argv[],
+    _In_ PSTR *Utf8Argv,
+    _In_ const LXRUN_OPTIONS *Options,
+    _In_opt_ PCWSTR Root)
 {
-    LXRUN_OPTIONS Options;
     PSX_REQUEST_PARAMS Params;
     PSX_WAIT_PROCESS_MSG Result;
     static const DWORD StdHandleIds[3] = { STD_INPUT_HANDLE, STD_OUTPUT_HANDLE, STD_ERROR_HANDLE };
@@ -167,55 +177,24 @@ wmain(
     UNICODE_STRING RootPath = {0}, ImagePath = {0};
     PCSTR Environment[LXRUN_MAX_ENVIRONMENT];
     PCSTR EnvChanges[LXRUN_MAX_ENV_CHANGES];
-    CHAR ErrorText[160];
-    PSTR *Utf8Argv;
     uint32_t EnvironmentCount;
     ULONG Index;
     ULONG Pid;
     LONG LinuxError;
     NTSTATUS Status;
-    int Parse;
     int ExitCode = LXRUN_EXIT_FAILURE;
 
-    /* The portable parser works on UTF-8, the Linux program's encoding */
-    Utf8Argv = calloc(argc + 1, sizeof(PSTR));
-    if (!Utf8Argv)
-        return LXRUN_EXIT_FAILURE;
-    for (Index = 0; Index < (ULONG)argc; Index++)
-    {
-        Utf8Argv[Index] = LxrunToUtf8(argv[Index]);
-        if (!Utf8Argv[Index])
-        {
-            LxrunError("out of memory");
-            return LXRUN_EXIT_FAILURE;
-        }
-    }
-
-    Parse = LxrunParseArguments(argc, Utf8Argv, &Options, ErrorText, sizeof(ErrorText));
-    if (Parse == 1)
-    {
-        DWORD Written;
-        WriteFile(GetStdHandle(STD_OUTPUT_HANDLE), LxrunUsage, (DWORD)strlen(LxrunUsage),
-                  &Written, NULL);
-        return 0;
-    }
-    if (Parse < 0)
-    {
-        LxrunError("%s (lxrun --help for usage)", ErrorText);
-        return LXRUN_EXIT_USAGE;
-    }
-
     ZeroMemory(&Params, sizeof(Params));
-    Params.Program = Utf8Argv[Options.ProgramIndex];
-    Params.Arguments = (const char *const *)&Utf8Argv[Options.ProgramIndex];
-    Params.ArgumentCount = argc - Options.ProgramIndex;
-    Params.Cwd = Options.CwdIndex ? Utf8Argv[Options.CwdIndex] : NULL;
+    Params.Program = Utf8Argv[Options->ProgramIndex];
+    Params.Arguments = (const char *const *)&Utf8Argv[Options->ProgramIndex];
+    Params.ArgumentCount = argc - Options->ProgramIndex;
+    Params.Cwd = Options->CwdIndex ? Utf8Argv[Options->CwdIndex] : NULL;
 
-    if (Options.RootIndex)
+    if (Root != NULL)
     {
-        if (!LxrunToNtPath(argv[Options.RootIndex], &RootPath))
+        if (!LxrunToNtPath(Root, &RootPath))
         {
-            LxrunError("bad root directory %s", Utf8Argv[Options.RootIndex]);
+            LxrunError("bad root directory %S", Root);
             return LXRUN_EXIT_USAGE;
         }
         Params.Root = (const uint16_t *)RootPath.Buffer;
@@ -227,7 +206,7 @@ wmain(
         /* An ELF file given by its Windows path: the program sees /<file name> */
         PCSTR Name = Params.Program + strlen(Params.Program);
 
-        if (!LxrunToNtPath(argv[Options.ProgramIndex], &ImagePath))
+        if (!LxrunToNtPath(argv[Options->ProgramIndex], &ImagePath))
         {
             LxrunError("bad program path %s", Params.Program);
             return LXRUN_EXIT_USAGE;
@@ -242,9 +221,9 @@ wmain(
         sprintf((PSTR)Params.Program, "/%s", Name);
     }
 
-    for (Index = 0; Index < Options.EnvChangeCount; Index++)
-        EnvChanges[Index] = Utf8Argv[Options.EnvChangeIndex[Index]];
-    if (LxrunBuildEnvironment(EnvChanges, Options.EnvChangeCount, Environment,
+    for (Index = 0; Index < Options->EnvChangeCount; Index++)
+        EnvChanges[Index] = Utf8Argv[Options->EnvChangeIndex[Index]];
+    if (LxrunBuildEnvironment(EnvChanges, Options->EnvChangeCount, Environment,
                               RTL_NUMBER_OF(Environment), &EnvironmentCount) != 0)
     {
         LxrunError("bad environment change");
@@ -253,7 +232,7 @@ wmain(
     Params.Environment = Environment;
     Params.EnvironmentCount = EnvironmentCount;
 
-    Status = PsxConnect(&LxrunClient, !Options.NoStart, LXRUN_START_TIMEOUT);
+    Status = PsxConnect(&LxrunClient, !Options->NoStart, LXRUN_START_TIMEOUT);
     if (!NT_SUCCESS(Status))
     {
         LxrunError("%s (status 0x%08lx)", LxrunConnectError(Status), Status);
@@ -266,16 +245,16 @@ wmain(
     }
 
     ZeroMemory(&Terminal, sizeof(Terminal));
-    if (Options.Trace)
+    if (Options->Trace)
         Params.Flags |= PSX_REQUEST_TRACE;
-    if (Options.DebugStdio)
+    if (Options->DebugStdio)
     {
         Params.Flags |= PSX_REQUEST_DEBUG_STDIO;
     }
     else
     {
         /* the console is the terminal of the fds that are the console */
-        HasTerminal = LxrunTerminalPrepare(&Terminal, Options.Transcript, &Params, ProgramHandles);
+        HasTerminal = LxrunTerminalPrepare(&Terminal, Options->Transcript, &Params, ProgramHandles);
         if (!HasTerminal && Terminal.Fds != 0)
         {
             LxrunError("cannot set up the terminal (error %lu)", GetLastError());
@@ -310,7 +289,7 @@ wmain(
     }
     if (LinuxError != 0)
     {
-        LxrunError("%s: %s", Utf8Argv[Options.ProgramIndex], LxrunErrorText(LinuxError));
+        LxrunError("%s: %s", Utf8Argv[Options->ProgramIndex], LxrunErrorText(LinuxError));
         return LxrunExitCodeForLaunchError(LinuxError);
     }
     InterlockedExchange(&LxrunPid, (LONG)Pid);
@@ -338,6 +317,90 @@ wmain(
         RtlFreeUnicodeString(&RootPath);
     if (ImagePath.Buffer)
         RtlFreeUnicodeString(&ImagePath);
+    return ExitCode;
+}
+
+int
+wmain(
+    _In_ int argc,
+    _In_ WCHAR *argv[])
+{
+    static PSTR ImportArgv[2];
+    static WCHAR ImportArgvW[MAX_PATH];
+    WCHAR Root[MAX_PATH];
+    WCHAR *RunArgv[2];
+    LXRUN_OPTIONS Options;
+    LXRUN_IMPORT Import;
+    CHAR ErrorText[160];
+    PSTR *Utf8Argv;
+    ULONG Index;
+    int Parse;
+    int ExitCode;
+
+    /* The portable parser works on UTF-8, the Linux program's encoding */
+    Utf8Argv = calloc(argc + 1, sizeof(PSTR));
+    if (!Utf8Argv)
+        return LXRUN_EXIT_FAILURE;
+    for (Index = 0; Index < (ULONG)argc; Index++)
+    {
+        Utf8Argv[Index] = LxrunToUtf8(argv[Index]);
+        if (!Utf8Argv[Index])
+        {
+            LxrunError("out of memory");
+            return LXRUN_EXIT_FAILURE;
+        }
+    }
+
+    Parse = LxrunParseArguments(argc, Utf8Argv, &Options, ErrorText, sizeof(ErrorText));
+    if (Parse == 1)
+    {
+        DWORD Written;
+        WriteFile(GetStdHandle(STD_OUTPUT_HANDLE), LxrunUsage, (DWORD)strlen(LxrunUsage),
+                  &Written, NULL);
+        return 0;
+    }
+    if (Parse < 0)
+    {
+        LxrunError("%s (lxrun --help for usage)", ErrorText);
+        return LXRUN_EXIT_USAGE;
+    }
+
+    switch (Options.Command)
+    {
+        case LXRUN_COMMAND_LIST:
+        case LXRUN_COMMAND_UNREGISTER:
+        case LXRUN_COMMAND_SET_DEFAULT:
+            return LxrunDistroCommand(Options.Command, Options.NameIndex ? argv[Options.NameIndex] : NULL);
+
+        case LXRUN_COMMAND_IMPORT:
+            /* lximport, by its Windows path, in the new directory as root, the archive on
+               its stdin */
+            if (!LxrunImportPrepare(argv[Options.NameIndex], argv[Options.DirIndex],
+                                    argv[Options.ArchiveIndex], &Import))
+                return LXRUN_EXIT_FAILURE;
+            SetStdHandle(STD_INPUT_HANDLE, Import.Archive);
+            wcscpy(ImportArgvW, Import.Importer);
+            RunArgv[0] = ImportArgvW;
+            RunArgv[1] = NULL;
+            ImportArgv[0] = LxrunToUtf8(ImportArgvW);
+            ZeroMemory(&Options, sizeof(Options));
+            ExitCode = ImportArgv[0] ? LxrunRun(1, RunArgv, ImportArgv, &Options, Import.Dir) :
+                                       LXRUN_EXIT_FAILURE;
+            ExitCode = LxrunImportFinish(&Import, ExitCode);
+            ExitProcess(ExitCode);
+            return ExitCode;
+    }
+
+    /* the root: --root, -d NAME, the default distribution, or psxss's own default */
+    if (Options.NameIndex && !LxrunDistroRoot(argv[Options.NameIndex], Root, RTL_NUMBER_OF(Root)))
+    {
+        LxrunError("no distribution named %s (lxrun --list)", Utf8Argv[Options.NameIndex]);
+        return LXRUN_EXIT_USAGE;
+    }
+    ExitCode = LxrunRun(argc, argv, Utf8Argv, &Options,
+                        Options.RootIndex ? argv[Options.RootIndex] :
+                        Options.NameIndex || LxrunDistroRoot(NULL, Root, RTL_NUMBER_OF(Root)) ? Root :
+                        NULL);
 
     /* The keys thread may still sit in a console wait: ExitProcess ends it */
     ExitProcess(ExitCode);

@@ -20,7 +20,7 @@ export interface InstallRule {
 export const DEFAULT_LAYOUT: InstallRule[] = [
   { from: 'reactos-patches/tree', to: INSTALL_ROOT },
   { from: 'lxcore', to: `${INSTALL_ROOT}/lxcore` },
-  { from: 'psxss', to: `${INSTALL_ROOT}/psxss`, exclude: ['lxrun'] },
+  { from: 'psxss', to: `${INSTALL_ROOT}/psxss`, exclude: ['lxrun', 'lximport'] },
   { from: 'psxss/lxrun', to: `${INSTALL_ROOT}/lxrun` },
   { from: 'tests/runner', to: `${INSTALL_ROOT}/runner` },
 ];

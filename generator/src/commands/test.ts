@@ -17,6 +17,7 @@ import { defaultTestEntries } from '../elf/corpus.ts';
 import { MANIFEST_STOCK } from '../elf/suite.ts';
 import { qemuArgs, runSession, type Accel } from '../vm/qemu.ts';
 import { stageRootfs } from '../vm/rootfs-stage.ts';
+import { buildLximport, LXIMPORT_DEST } from '../musl/lximport.ts';
 import { freeLoopbackPort, HOST_PEER_BYTES, HOST_PEER_GUEST_PORT, startHostPeer } from '../vm/hostpeer.ts';
 import { keyEvents, parseScenario, runScenario, scenarioInf, ScreenLog, type ScenarioIo, type ScenarioResult } from '../vm/scenario.ts';
 import { qmp, screendump } from '../vm/screendump.ts';
@@ -365,12 +366,15 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
     return { dest: a.slice(0, eq).replace(/\\/g, '/').replace(/^\/+/, ''), src: path.resolve(a.slice(eq + 1)) };
   });
   if (lxcore) extraFiles.unshift({ dest: 'reactos/system32/drivers/lxcore.sys', src: lxcore });
+  // lxrun --import's unpacker: a Linux program the ReactOS build cannot make
+  extraFiles.push({ dest: LXIMPORT_DEST, src: await buildLximport((l) => console.log(`  ${l}`)) });
   if (steps) {
     // lxrun's default root, \SystemRoot\lxss\rootfs, holds the interactive root
     for (const f of interactiveRootI386((l) => console.log(`  ${l}`)))
       extraFiles.push({ dest: `reactos/lxss/rootfs/${f.diskPath}`, src: f.file });
     const inf = path.join(vmDir, 'scenario.inf');
-    const text = scenarioInf((steps[0] as { argv: string[] }).argv);
+    const run = steps.find((s) => s.kind === 'run') as { argv: string[] };
+    const text = scenarioInf(run.argv, steps.filter((s) => s.kind === 'before').map((s) => (s as { argv: string[] }).argv));
     if (!existsSync(inf) || readFileSync(inf, 'utf8') !== text) writeFileSync(inf, text);
     extraInfs.push(inf);
   }

@@ -5,8 +5,12 @@
 // ("lxscreen: NN|text" per row, "lxscreen: cursor R C", "lxscreen: end N" once it settles).
 //
 // A scenario file, one step per line ('#' starts a comment line):
-//   run [OPTIONS] PROGRAM ...  first step: lxrun's arguments (options such as -e N=V, then a
-//                              program of the guest's Linux root and its arguments)
+//   before ARGS...             (only before run, repeatable) an lxrun run first, in the same
+//                              console, whatever its result (cmd.exe's &): lxrun --import...;
+//                              its messages are on the debug port too
+//   run [OPTIONS] PROGRAM ...  first step after them: lxrun's arguments (options such as
+//                              -e N=V, then a program of the guest's Linux root and its
+//                              arguments)
 //   wait /REGEX/ [SECONDS]     until the screen's text (its rows joined by \n) matches
 //                              (default 60 s)
 //   type TEXT                  the characters of TEXT (the rest of the line, as written)
@@ -17,6 +21,7 @@
 //                              the project
 //   sleep MILLISECONDS
 export type Step =
+  | { kind: 'before'; argv: string[]; line: number }
   | { kind: 'run'; argv: string[]; line: number }
   | { kind: 'wait'; pattern: RegExp; timeoutMs: number; line: number }
   | { kind: 'type'; text: string; line: number }
@@ -81,10 +86,11 @@ export function parseScenario(text: string, file = 'scenario'): Step[] {
     const verb = sp < 0 ? s : s.slice(0, sp);
     const rest = sp < 0 ? '' : s.slice(sp + 1);
     switch (verb) {
+      case 'before':
       case 'run':
-        if (!rest.trim()) throw new Error(`${where}: run needs a program`);
-        if (steps.length) throw new Error(`${where}: run must be the first step`);
-        steps.push({ kind: 'run', argv: rest.trim().split(/\s+/), line });
+        if (!rest.trim()) throw new Error(`${where}: ${verb} needs lxrun's arguments`);
+        if (steps.some((s) => s.kind !== 'before')) throw new Error(`${where}: ${verb} must come first (before steps, then run)`);
+        steps.push({ kind: verb, argv: rest.trim().split(/\s+/), line });
         break;
       case 'wait': {
         const m = /^\/(.*)\/([a-z]*)(?:\s+(\d+(?:\.\d+)?))?\s*$/.exec(rest);
@@ -121,7 +127,8 @@ export function parseScenario(text: string, file = 'scenario'): Step[] {
         throw new Error(`${where}: unknown step ${verb} (run, wait, type, key, screenshot, sleep)`);
     }
   });
-  if (!steps.length || steps[0]!.kind !== 'run') throw new Error(`${file}: the first step must be run PROGRAM`);
+  const run = steps.find((s) => s.kind !== 'before');
+  if (!run || run.kind !== 'run') throw new Error(`${file}: the first step (after any before) must be run PROGRAM`);
   return steps;
 }
 
@@ -187,6 +194,7 @@ export async function runScenario(steps: Step[], screens: ScreenLog, io: Scenari
   for (const step of steps) {
     const where = `${file}:${step.line}`;
     switch (step.kind) {
+      case 'before':
       case 'run':
         break;
       case 'wait': {
@@ -236,10 +244,12 @@ export function keyEvents(chords: string[][]): object[] {
 }
 
 /** The .inf that makes winlogon start lxrun on the scenario's program (Setup\CmdLine), in
- * cmd.exe's console window (winlogon gives a program it starts there no console of its own) */
-export function scenarioInf(argv: string[]): string {
-  const cmd = ['cmd.exe', '/c', 'lxrun.exe', '--transcript', ...argv].join(' ');
-  if (/["\r\n<>|&^%]/.test(cmd)) throw new Error(`run ${argv.join(' ')}: no quotes, line breaks or characters cmd.exe interprets (< > | & ^ %)`);
+ * cmd.exe's console window (winlogon gives a program it starts there no console of its own),
+ * after the lxrun runs of the before steps, one after the other whatever their results */
+export function scenarioInf(argv: string[], before: string[][] = []): string {
+  for (const a of [...before, argv])
+    if (/["\r\n<>|&^%]/.test(a.join(' '))) throw new Error(`run ${a.join(' ')}: no quotes, line breaks or characters cmd.exe interprets (< > | & ^ %)`);
+  const cmd = ['cmd.exe', '/c', ...before.flatMap((b) => ['lxrun.exe', ...b, '&']), 'lxrun.exe', '--transcript', ...argv].join(' ');
   return ['[Version]', 'Signature = "$Windows NT$"', '', '[AddReg]', `HKLM,"SYSTEM\\Setup","CmdLine",0x00020000,"${cmd}"`, ''].join('\r\n');
 }
 

@@ -69,6 +69,26 @@ TestParse(void)
     TAP_EQ(Parse("lxrun --frob prog", &O, Argv, Storage, Error), -1, "parse: unknown option");
     TAP_STR(Error, "unknown option --frob", "parse: unknown option message");
     TAP_EQ(Parse("lxrun -- ''", &O, Argv, Storage, Error), -1, "parse: empty program");
+
+    /* distributions */
+    TAP_EQ(Parse("lxrun --import deb C:\\deb D:\\rootfs.tar.gz", &O, Argv, Storage, Error), 0, "parse: --import");
+    TAP_EQ(O.Command == LXRUN_COMMAND_IMPORT && O.NameIndex == 2 && O.DirIndex == 3 && O.ArchiveIndex == 4, 1,
+           "parse: --import NAME DIR ARCHIVE");
+    TAP_EQ(Parse("lxrun --import deb C:\\deb", &O, Argv, Storage, Error), -1, "parse: --import without an archive");
+    TAP_STR(Error, "--import takes NAME DIR ARCHIVE", "parse: --import message");
+    TAP_EQ(Parse("lxrun --import de/b C:\\deb x.tar", &O, Argv, Storage, Error), -1, "parse: a bad distribution name");
+    TAP_EQ(Parse("lxrun --list", &O, Argv, Storage, Error) == 0 && O.Command == LXRUN_COMMAND_LIST, 1, "parse: --list");
+    TAP_EQ(Parse("lxrun --list x", &O, Argv, Storage, Error), -1, "parse: --list takes nothing");
+    TAP_EQ(Parse("lxrun --unregister deb", &O, Argv, Storage, Error) == 0 && O.Command == LXRUN_COMMAND_UNREGISTER &&
+           O.NameIndex == 2, 1, "parse: --unregister NAME");
+    TAP_EQ(Parse("lxrun --set-default deb", &O, Argv, Storage, Error) == 0 && O.Command == LXRUN_COMMAND_SET_DEFAULT,
+           1, "parse: --set-default NAME");
+    TAP_EQ(Parse("lxrun -d deb /bin/sh -c x", &O, Argv, Storage, Error), 0, "parse: -d NAME PROGRAM");
+    TAP_EQ(O.Command == LXRUN_COMMAND_RUN && O.NameIndex == 2 && O.ProgramIndex == 3, 1, "parse: -d's name and the program");
+    TAP_EQ(Parse("lxrun -d deb --root C:\\r prog", &O, Argv, Storage, Error), -1, "parse: -d and --root exclude each other");
+    TAP_EQ(Parse("lxrun --cwd / --list", &O, Argv, Storage, Error), -1, "parse: a distribution command comes first");
+    TAP_EQ(LxrunIsDistributionName("Debian-12.x_1") && !LxrunIsDistributionName("..") && !LxrunIsDistributionName(""), 1,
+           "distribution names: letters, digits, . - _, not . or ..");
 }
 
 static int
