@@ -15,7 +15,7 @@ import { buildRootfs, DEFAULT_TARBALL, LOCK_FILE, mergedPath, parseLock } from '
 import { MANIFEST_STOCK, readManifest } from '../../generator/src/elf/suite.ts';
 import { checkTap } from '../../generator/src/elf/tap-check.ts';
 import { oracle } from '../../generator/src/oracle/index.ts';
-import { BUILD_DIR } from '../../generator/src/paths.ts';
+import { BUILD_DIR, ROOT } from '../../generator/src/paths.ts';
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'lxss-rootfs-'));
 
@@ -181,4 +181,64 @@ describe.skipIf(chrootWhy !== null)('the rootfs suite on Linux (chroot of the ta
       rmSync(root, { recursive: true, force: true });
     }
   }, 180_000);
+});
+
+// lximport (psxss/lximport), the unpacker of lxrun --import, built for this host: its gzip
+// inflater against gzip's own output (stored, fixed and dynamic blocks, two members), its
+// refusals (cut, damaged, not gzip, xz), and the whole rootfs tarball unpacked as GNU tar
+// unpacks it (every path's type, mode, owner, link target and size) when this host is root.
+const lximportWork = mkdtempSync(path.join(os.tmpdir(), 'lxss-lximport-'));
+const LXI = path.join(lximportWork, 'lximport');
+const lximportBuilt = spawnSync('gcc', ['-std=gnu11', '-Wall', '-Wextra', '-Werror', '-O2', '-o', LXI,
+  ...['lximport.c', 'lxtar.c', 'lxinflate.c'].map((f) => path.join(ROOT, 'psxss', 'lximport', f))], { encoding: 'utf8' });
+if (lximportBuilt.status !== 0) console.log(`SKIP lximport on the host: gcc cannot build it: ${lximportBuilt.stderr.split('\n')[0]}`);
+
+describe.skipIf(lximportBuilt.status !== 0)('lximport on the host', () => {
+  const tarOf = (files: Record<string, Buffer>) => writeTar([entry('', 'dir'),
+    ...Object.entries(files).map(([p, data]) => entry(p, 'file', { mode: 0o644, data }))]);
+  const run = (input: Buffer) => {
+    const dest = mkdtempSync(path.join(lximportWork, 'd-'));
+    const r = spawnSync(LXI, [dest], { input, encoding: 'utf8' });
+    return { ...r, dest };
+  };
+
+  it('inflates what gzip makes: stored, fixed and dynamic blocks, and two members', () => {
+    const random = Buffer.from(Array.from({ length: 200_000 }, (_, i) => (i * 7919 + (i >> 3) * 31) & 0xff));
+    const text = Buffer.from('lxss '.repeat(50_000));
+    const tar = tarOf({ random, text, empty: Buffer.alloc(0) });
+    for (const level of ['-1', '-9']) {
+      const gz = spawnSync('gzip', ['-c', level], { input: tar });
+      const r = run(gz.stdout);
+      expect(r.status, r.stderr).toBe(0);
+      expect(readFileSync(path.join(r.dest, 'random')).equals(random)).toBe(true);
+      expect(readFileSync(path.join(r.dest, 'text')).equals(text)).toBe(true);
+    }
+    const half = tar.length / 2 - ((tar.length / 2) % 512);
+    const two = Buffer.concat([spawnSync('gzip', ['-c'], { input: tar.subarray(0, half) }).stdout, spawnSync('gzip', ['-c'], { input: tar.subarray(half) }).stdout]);
+    const r = run(two);
+    expect(r.status, r.stderr).toBe(0);
+    expect(readFileSync(path.join(r.dest, 'text')).equals(text)).toBe(true);
+  });
+
+  it('refuses a cut, a damaged, a non-gzip and an xz archive, saying why', () => {
+    const gz = spawnSync('gzip', ['-c'], { input: tarOf({ f: Buffer.from('x'.repeat(100_000)) }) }).stdout;
+    expect(run(gz.subarray(0, gz.length - 20))).toMatchObject({ status: 1, stderr: expect.stringMatching(/gzip stream is cut short/) });
+    const bad = Buffer.from(gz);
+    bad[gz.length - 6] = bad[gz.length - 6]! ^ 0xff;
+    expect(run(bad)).toMatchObject({ status: 1, stderr: expect.stringMatching(/CRC-32 or size does not match/) });
+    expect(run(Buffer.from('just text\n'))).toMatchObject({ status: 1, stderr: expect.stringMatching(/cut short|damaged header/) });
+    const xz = spawnSync('xz', ['-c'], { input: Buffer.from('x') });
+    if (xz.status === 0) expect(run(xz.stdout)).toMatchObject({ status: 1, stderr: expect.stringMatching(/xz-compressed archive: not supported yet/) });
+  });
+
+  const asRoot = process.getuid?.() === 0 && existsSync(DEFAULT_TARBALL);
+  it.skipIf(!asRoot)('unpacks the rootfs tarball exactly as GNU tar does (as root)', () => {
+    const list = (dir: string) => spawnSync('find', ['.', '-printf', '%p %y %m %U %G %l %s\\n'], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 26 }).stdout.split('\n').sort().join('\n');
+    const mine = spawnSync(LXI, [path.join(lximportWork, 'mine')], { input: readFileSync(DEFAULT_TARBALL), encoding: 'utf8', maxBuffer: 1 << 26 });
+    expect(mine.status, mine.stderr).toBe(0);
+    mkdirSync(path.join(lximportWork, 'gnu'));
+    expect(spawnSync('tar', ['-xpzf', DEFAULT_TARBALL, '-C', path.join(lximportWork, 'gnu')]).status).toBe(0);
+    expect(list(path.join(lximportWork, 'mine'))).toBe(list(path.join(lximportWork, 'gnu')));
+  }, 120_000);
+  if (!asRoot) console.log('SKIP lximport against GNU tar on the rootfs: not root, or no tarball (npx lxgen rootfs)');
 });
