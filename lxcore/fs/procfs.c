@@ -347,9 +347,9 @@ LxProcMaps(
         PLX_REGION Region = CONTAINING_RECORD(Entry, LX_REGION, Link);
 
         if (Region->Shared != NULL)
-            Maps[Count++] = (LX_PROC_MAP){ Region->Base, Region->Base + Region->Size, "rw-s", "" };
+            Maps[Count++] = (LX_PROC_MAP){ Region->Base, Region->Base + Region->Size, "rw-s", Region->Name };
         else if (Region->MappedEnd > Region->MappedStart)
-            Maps[Count++] = (LX_PROC_MAP){ Region->MappedStart, Region->MappedEnd, "rw-p", "" };
+            Maps[Count++] = (LX_PROC_MAP){ Region->MappedStart, Region->MappedEnd, "rw-p", Region->Name };
     }
     if (Process->Layout.StackCommitLow != 0)
         Maps[Count++] = (LX_PROC_MAP){ Process->Layout.StackCommitLow, LX_STACK_TOP, "rw-p", "[stack]" };

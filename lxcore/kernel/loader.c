@@ -205,6 +205,8 @@ LxPrepareInterpreter(
                         TRUE, Resolved, NULL);
     if (Result >= 0)
         Result = LxNtPathOf(LxProcess, Resolved, &NtPath);
+    if (Result >= 0)
+        RtlStringCbCopyA(Prepared->InterpName, sizeof(Prepared->InterpName), Resolved);
     ExFreePoolWithTag(Resolved, LX_TAG_TEMP);
     if (Result < 0)
         return Result;
@@ -408,7 +410,8 @@ LxPopulateAddressSpace(
                   sizeof(LxProcess->Layout.Auxv));
     if (Prepared->InterpPlan != NULL)
     {
-        Result = LxMmReserveInterpreter(LxProcess, ProcessHandle, Prepared->InterpPlan);
+        Result = LxMmReserveInterpreter(LxProcess, ProcessHandle, Prepared->InterpName,
+                                        Prepared->InterpPlan);
         if (Result < 0)
             return Result;
     }

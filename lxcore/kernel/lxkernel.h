@@ -49,6 +49,8 @@ typedef struct _LX_SHARED_MEMORY
     SIZE_T Size;                /* bytes, a page multiple */
 } LX_SHARED_MEMORY, *PLX_SHARED_MEMORY;
 
+#define LX_REGION_NAME      128
+
 typedef struct _LX_REGION
 {
     LIST_ENTRY Link;
@@ -59,6 +61,8 @@ typedef struct _LX_REGION
     PLX_SHARED_MEMORY Shared;   /* a view of shared memory (referenced), or NULL: private */
     ULONG SharedProtect;        /* the view's NT protection */
     LONG ShmId;                 /* shmat's segment id, else -1 */
+    CHAR Name[LX_REGION_NAME];  /* the file mapped there first (its resolved Linux path, cut
+                                   at LX_REGION_NAME - 1 bytes), for /proc/PID/maps; "" */
 } LX_REGION, *PLX_REGION;
 
 /* What a forked child inherits from its parent as a whole (kernel/fork.c copies each of
@@ -289,7 +293,7 @@ VOID LxExitCurrentProcess(_In_ ULONG Status);   /* returns only if termination f
 LONG LxMmInitializeProcess(_In_ PLX_PROCESS Process, _In_ HANDLE ProcessHandle,
                            _In_ const lx_load_plan *Plan);
 /* The interpreter's image as a private region of its own (munmap, fork and execve see it) */
-LONG LxMmReserveInterpreter(_In_ PLX_PROCESS Process, _In_ HANDLE ProcessHandle,
+LONG LxMmReserveInterpreter(_In_ PLX_PROCESS Process, _In_ HANDLE ProcessHandle, _In_ PCSTR Name,
                             _In_ const lx_load_plan *Plan);
 BOOLEAN LxMmHandleFault(_In_ PLX_PROCESS Process, _In_ ULONG_PTR Address);
 BOOLEAN NTAPI LxMmUserFault(_In_ ULONG_PTR Address, _In_ SIZE_T Length);  /* usermem.c's routine */
@@ -475,6 +479,7 @@ typedef struct _LX_PREPARED_IMAGE
     PUCHAR InterpImage;         /* a dynamic program's interpreter (PT_INTERP), or NULL */
     ULONG InterpImageSize;
     lx_load_plan *InterpPlan;
+    CHAR InterpName[LX_REGION_NAME];    /* its resolved Linux path (/proc/PID/maps) */
     ULONG Entry;                /* where the first thread starts: the interpreter's entry, or
                                    the program's */
     PUCHAR StackBuffer;

@@ -18,11 +18,15 @@
 
 static LONG LxLiveRegions;
 
-/* The memory of an LX_REGION, counted (IOCTL_LXSS_QUERY_COUNTERS) */
+/* The memory of an LX_REGION, counted (IOCTL_LXSS_QUERY_COUNTERS), zeroed: no name, no view */
 PLX_REGION
 LxMmAllocateRegion(VOID)
 {
-    return LxAllocateCounted(sizeof(LX_REGION), LX_TAG_REGION, &LxLiveRegions);
+    PLX_REGION Region = LxAllocateCounted(sizeof(LX_REGION), LX_TAG_REGION, &LxLiveRegions);
+
+    if (Region != NULL)
+        RtlZeroMemory(Region, sizeof(*Region));
+    return Region;
 }
 
 VOID
@@ -143,6 +147,7 @@ LONG
 LxMmReserveInterpreter(
     _In_ PLX_PROCESS Process,
     _In_ HANDLE ProcessHandle,
+    _In_ PCSTR Name,
     _In_ const lx_load_plan *Plan)
 {
     PLX_REGION Region;
@@ -175,6 +180,7 @@ LxMmReserveInterpreter(
     Region->MappedStart = Plan->image_start;
     Region->MappedEnd = Plan->image_end;
     Region->ShmId = -1;
+    RtlStringCbCopyA(Region->Name, sizeof(Region->Name), Name);
     ExAcquireFastMutex(&Process->MmLock);
     InsertTailList(&Process->Regions, &Region->Link);
     ExReleaseFastMutex(&Process->MmLock);

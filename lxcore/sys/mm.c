@@ -290,7 +290,7 @@ LxSysMmap2(
     ULONG MapType = Flags & LX_MAP_TYPE;
     BOOLEAN Fixed = (Flags & (LX_MAP_FIXED | LX_MAP_FIXED_NOREPLACE)) != 0;
     BOOLEAN Inside;
-    PLX_REGION Found;
+    PLX_REGION Found = NULL;
 
     if (Len == 0 || (Prot & ~(ULONG_PTR)(LX_PROT_READ | LX_PROT_WRITE | LX_PROT_EXEC)))
         return -LX_EINVAL;
@@ -452,9 +452,15 @@ LxSysMmap2(
 
     if (File != NULL)
     {
+        PLX_REGION Named = Region != NULL ? Region : Found;
+
         Result = LxFillFromFile(File, Base, Length, (LONGLONG)Pgoff * PAGE_SIZE);
         if (Result < 0)
             goto Done;
+        /* /proc/PID/maps names a region by the first file mapped into it (ld.so maps a
+           library whole, then its segments over that) */
+        if (Named != NULL && Named->Name[0] == ANSI_NULL && File->Path != NULL)
+            RtlStringCbCopyA(Named->Name, sizeof(Named->Name), File->Path);
     }
     if (Prot != (LX_PROT_READ | LX_PROT_WRITE))
         LxVm(Base, Length, MEM_COMMIT, LxNtProtection((ULONG)Prot));

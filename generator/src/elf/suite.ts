@@ -20,6 +20,7 @@ import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { unpackedI386 } from '../debian/packages.ts';
 import { BUILD_DIR, ROOT, rootPath } from '../paths.ts';
 import { buildMusl, HOST_CC, runCommand, TRAP_HEADER, type Log, type MuslVariant } from '../musl/build.ts';
 import { ccArgs } from '../musl/cc.ts';
@@ -71,6 +72,9 @@ export interface TestMeta {
    * then closes) or "tty" (its terminal, the line typed 1 s after the start); absent: none.
    */
   stdin?: StdinMode;
+  /** "musl-dynamic": linked, in every variant, against Debian's shared musl (musl-dev:i386),
+   *  its interpreter /lib/ld-musl-i386.so.1 (the Debian rootfs has it: group rootfs) */
+  libc?: 'musl-dynamic';
 }
 
 export type StdinMode = 'pipe' | 'tty';
@@ -99,7 +103,9 @@ export function parseMeta(file: string, text: string): TestMeta {
     kv.set(part.slice(0, eq), part.slice(eq + 1));
   }
   for (const k of kv.keys())
-    if (!['group', 'needs', 'timeout', 'exit', 'stdin'].includes(k)) throw new Error(`${where}: unknown metadata key '${k}'`);
+    if (!['group', 'needs', 'timeout', 'exit', 'stdin', 'libc'].includes(k)) throw new Error(`${where}: unknown metadata key '${k}'`);
+  const libc = kv.get('libc');
+  if (libc !== undefined && libc !== 'musl-dynamic') throw new Error(`${where}: libc must be musl-dynamic, got '${libc}'`);
   const stdin = kv.get('stdin');
   if (stdin !== undefined && stdin !== 'pipe' && stdin !== 'tty') throw new Error(`${where}: stdin must be pipe or tty, got '${stdin}'`);
   const group = kv.get('group');
@@ -119,6 +125,7 @@ export function parseMeta(file: string, text: string): TestMeta {
     timeout,
     exit,
     ...(stdin ? { stdin: stdin as StdinMode } : {}),
+    ...(libc ? { libc: 'musl-dynamic' as const } : {}),
   };
 }
 
@@ -151,17 +158,16 @@ export interface SuiteProgram {
   src: string;
   meta: TestMeta;
   /** c: linked with the variant's musl; asm: libc-free; glibc: linked with static glibc;
-   *  dyn: linked with the shared glibc (a dynamic PIE). */
-  kind: 'c' | 'asm' | 'glibc' | 'dyn';
+   *  dyn: linked with the shared glibc (a dynamic PIE); musldyn: with Debian's shared musl. */
+  kind: 'c' | 'asm' | 'glibc' | 'dyn' | 'musldyn';
 }
 
 /** The programs of a variant's suite, in manifest order. */
 export function suitePrograms(variant: MuslVariant = 'patched'): SuiteProgram[] {
-  const progs: SuiteProgram[] = testSources().map((src) => ({
-    src,
-    meta: parseMeta(src, readFileSync(src, 'utf8')),
-    kind: src.endsWith('.S') ? ('asm' as const) : ('c' as const),
-  }));
+  const progs: SuiteProgram[] = testSources().map((src) => {
+    const meta = parseMeta(src, readFileSync(src, 'utf8'));
+    return { src, meta, kind: src.endsWith('.S') ? ('asm' as const) : meta.libc === 'musl-dynamic' ? ('musldyn' as const) : ('c' as const) };
+  });
   if (variant !== 'stock') return progs;
   const twins = progs
     .filter((p) => p.kind === 'c')
@@ -175,6 +181,22 @@ export function suitePrograms(variant: MuslVariant = 'patched'): SuiteProgram[] 
 
 const GLIBC_FLAGS = ['-m32', '-static', '-no-pie', '-fno-pie', '-D_FILE_OFFSET_BITS=64', '-D_TIME_BITS=64'];
 const DYN_FLAGS = ['-m32', '-pie', '-fpie', '-D_FILE_OFFSET_BITS=64', '-D_TIME_BITS=64'];
+
+/** gcc arguments that link against Debian's shared i386 musl (musl-dev and musl, unpacked
+ * under .lxss/debian): a PIE whose interpreter is /lib/ld-musl-i386.so.1, as musl-gcc makes. */
+function muslDynamicArgs(log: Log, userArgs: string[]): string[] {
+  const dev = unpackedI386('musl-dev', log, 'the musl-dynamic ELF tests');
+  const rt = unpackedI386('musl', log, 'the musl-dynamic ELF tests');
+  const lib = path.join(dev, 'usr', 'lib', 'i386-linux-musl');
+  const gcc = (q: string) => spawnSync(HOST_CC, ['-m32', q], { encoding: 'utf8' }).stdout.trim();
+  return [
+    '-m32', '-fPIE', '-pie', '-nostdinc', '-isystem', path.join(dev, 'usr', 'include', 'i386-linux-musl'),
+    '-isystem', gcc('-print-file-name=include'), '-nostdlib',
+    path.join(lib, 'Scrt1.o'), path.join(lib, 'crti.o'), ...userArgs,
+    '-L', path.join(rt, 'lib', 'i386-linux-musl'), '-lc', gcc('-print-libgcc-file-name'), path.join(lib, 'crtn.o'),
+    '-Wl,-dynamic-linker,/lib/ld-musl-i386.so.1',
+  ];
+}
 
 /** Identifies the host's static i386 glibc (its libc.a), for the rebuild keys. */
 function glibcId(): string {
@@ -222,6 +244,8 @@ export async function buildElfSuite(opts: { force?: boolean; log?: Log; variant?
       const args =
         kind === 'asm'
           ? [...ASM_FLAGS, ...(stock ? ['-DLXSS_INT80'] : []), '-I', path.dirname(TRAP_HEADER), '-o', `${out}.tmp`, src]
+          : kind === 'musldyn'
+          ? muslDynamicArgs(log, [...C_FLAGS, '-I', ELF_SRC_DIR, '-o', `${out}.tmp`, src])
           : kind === 'glibc' || kind === 'dyn'
             ? [...(kind === 'glibc' ? GLIBC_FLAGS : DYN_FLAGS), ...C_FLAGS, '-I', ELF_SRC_DIR, '-o', `${out}.tmp`, src, '-lpthread']
             : ccArgs([...C_FLAGS, '-I', ELF_SRC_DIR, '-o', `${out}.tmp`, src, '-lpthread'], musl.sysroot);
