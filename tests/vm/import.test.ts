@@ -7,7 +7,7 @@
 // archive with nothing registered, the list. Runs when a ReactOS build is configured and the
 // rootfs packages are fetched (npx lxgen rootfs), otherwise prints one SKIP line.
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { BUILD_DIR } from '../../generator/src/paths.ts';
 import { DEFAULT_TARBALL, LOCK_FILE, parseLock } from '../../generator/src/rootfs/rootfs.ts';
@@ -41,6 +41,7 @@ describe.skipIf(reason !== null)('lxrun --import, --list and a distribution (gue
     expect(serial).toMatch(/lxrun: the import of bad failed \(lximport's exit status 1\): C:\\bad removed, nothing registered/);
     expect(serial).toMatch(/debian\tC:\\debian\t\(default\)/);
     expect(serial).not.toMatch(/^bad\t/m);
+    rmSync(kept!, { recursive: true, force: true });
     expect(r.exitCode, out.slice(-2000)).toBe(0);
   }, 1_800_000);
 });

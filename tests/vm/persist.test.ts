@@ -9,7 +9,7 @@
 // The refusal of a disk that is not a payload disk runs wherever mtools is.
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { replanPayloadImage } from '../../generator/src/vm/payload.ts';
@@ -44,5 +44,6 @@ describe.skipIf(reason !== null)('Linux metadata across a power cut and a reboot
     expect(second.exitCode).toBe(0);
     const keptAgain = /kept: (\S+) \(serial\.log/.exec(second.stdout)?.[1];
     expect(readFileSync(path.join(keptAgain!, 'serial.log'), 'latin1'), 'the second boot compacted the journal').toMatch(/metadata journal compacted: \d+ records -> \d+/);
+    for (const dir of [kept!, keptAgain!]) rmSync(dir, { recursive: true, force: true });
   }, 900_000);
 });
