@@ -40,9 +40,13 @@
 #define LX_DEFAULT_POLLMASK (LX_POLLIN | LX_POLLOUT | LX_POLLRDNORM | LX_POLLWRNORM)
 
 /* linux_dirent64.d_type, the FIONREAD ioctl, SIGPIPE (what several kinds use) */
+#define LX_DT_FIFO          1
+#define LX_DT_CHR           2
 #define LX_DT_DIR           4
+#define LX_DT_BLK           6
 #define LX_DT_REG           8
 #define LX_DT_LNK           10
+#define LX_DT_SOCK          12
 #define LX_FIONREAD         0x541B
 /* terminal ioctls (asm-generic/ioctls.h) */
 #define LX_TCGETS           0x5401

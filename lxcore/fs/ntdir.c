@@ -65,6 +65,7 @@ LxNtDirGetdents(
         ULONGLONG Inode;
         LONGLONG Next;
         UCHAR Type;
+        LX_META_INFO Meta;
         int n;
 
         /* "." and ".." first, whatever the file system returns (a FAT root has neither) */
@@ -151,6 +152,17 @@ LxNtDirGetdents(
         Type = (Entry->FileAttributes & FILE_ATTRIBUTE_DIRECTORY) ? LX_DT_DIR :
                (Entry->FileAttributes & (FILE_ATTRIBUTE_REPARSE_POINT | FILE_ATTRIBUTE_SYSTEM)) ?
                    LX_DT_LNK : LX_DT_REG;
+        /* a node made with mknod is an empty NT file: its type is in the metadata table */
+        if (Type == LX_DT_REG && LxMetaGet(LxCurrentProcess(), Full, &Meta))
+        {
+            switch (Meta.Mode & LX_S_IFMT)
+            {
+                case LX_S_IFIFO: Type = LX_DT_FIFO; break;
+                case LX_S_IFCHR: Type = LX_DT_CHR; break;
+                case LX_S_IFBLK: Type = LX_DT_BLK; break;
+                case LX_S_IFSOCK: Type = LX_DT_SOCK; break;
+            }
+        }
         if (!LxEmitDirent(Out, &Used, OutSize, Inode, File->Offset + 1, Type, Name, NameLength))
         {
             if (Used == 0)

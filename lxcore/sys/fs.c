@@ -550,6 +550,10 @@ LxSysChdir(
     Result = LxResolvePath(Process, LX_AT_FDCWD, Filename, TRUE, NULL, &Resolved);
     if (Result >= 0)
         Result = LxCheckDirectory(Process, Resolved);
+    /* search permission on it (perm.c); lxcore's own /proc and /dev are everyone's */
+    if (Result == 0 && Process->Cred.User.fs != 0 && !lx_path_is_under(Resolved, "/proc") &&
+        !lx_path_is_under(Resolved, "/dev"))
+        Result = LxCheckPermission(Process, Resolved, LX_MAY_EXEC, NULL);
     if (Result == 0)
         RtlStringCbCopyA(Process->Cwd, LX_PATH_MAX, Resolved);
     LxFreePath(Resolved);
@@ -575,8 +579,8 @@ LxSysFchdir(
     return Result;
 }
 
-/* access, faccessat: whether the path can be opened (every process is root, which may read
- * and write all) */
+/* access, faccessat: whether the path exists (F_OK) and the process, by its real ids as
+ * Linux's access checks, may read, write or execute it (lx_may_access on what stat shows) */
 static
 LONG
 LxAccess(
@@ -584,15 +588,25 @@ LxAccess(
     _In_ const CHAR *Filename,
     _In_ LONG Mode)
 {
+    PLX_PROCESS Process = LxCurrentProcess();
+    struct _LX_STAT64 St;
     PLX_FILE File;
     BOOLEAN Cloexec;
     LONG Result;
 
     if (Mode & ~7)
         return -LX_EINVAL;
-    Result = LxOpenPath(LxCurrentProcess(), Dfd, Filename, LX_O_PATH, 0, &File, &Cloexec);
-    if (Result == 0)
-        LxDereferenceFile(File);
+    Result = LxOpenPath(Process, Dfd, Filename, LX_O_PATH, 0, &File, &Cloexec);
+    if (Result < 0)
+        return Result;
+    if (Mode != 0)
+    {
+        Result = LxFileStat(File, &St);
+        if (Result == 0)
+            Result = lx_may_access(Process->Cred.User.real, Process->Cred.Group.real, St.StMode,
+                                   St.StUid, St.StGid, (ULONG)Mode);
+    }
+    LxDereferenceFile(File);
     return Result;
 }
 

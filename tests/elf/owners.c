@@ -8,6 +8,7 @@
  * an ordinary user may not chmod root's file, give its own away or make a device, and its
  * new files are its own. */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,7 +63,7 @@ static int as_user(void)
 
 int main(void)
 {
-	tap_plan(17);
+	tap_plan(18);
 	const char *base = getenv("TMPDIR");
 	snprintf(dir, sizeof dir, "%s/lxss-owners-XXXXXX", base && *base ? base : ".");
 	if (!mkdtemp(dir)) {
@@ -113,6 +114,17 @@ int main(void)
 		       (st.st_mode & 07777) == 0600,
 	       "mknodat of a FIFO");
 	tap_ok(mknod(at("plain"), 0640, 0) == 0 && st_is(at("plain"), 1, S_IFREG | 0640, uid, gid), "mknod without a type makes a regular file");
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int types = 0;
+	while (d && (de = readdir(d)) != NULL) {
+		types |= (!strcmp(de->d_name, "null") && de->d_type == DT_CHR) ? 1 : 0;
+		types |= (!strcmp(de->d_name, "fifo") && de->d_type == DT_FIFO) ? 2 : 0;
+		types |= (!strcmp(de->d_name, "plain") && de->d_type == DT_REG) ? 4 : 0;
+	}
+	if (d)
+		closedir(d);
+	tap_ok_why(types == 7, "readdir gives the nodes' types (DT_CHR, DT_FIFO, DT_REG)", "found mask %d", types);
 	tap_errno(mknod(at("dir"), S_IFDIR | 0755, 0), EPERM, "mknod of a directory is EPERM");
 	tap_errno(mknod(at("plain"), S_IFREG | 0644, 0), EEXIST, "mknod of an existing name is EEXIST");
 

@@ -64,6 +64,9 @@ static int as_user(void)
 	U(unlink(at("rootdir/f")) == -1 && errno == EACCES && rename(at("own-0400"), at("rootdir/moved")) == -1 && errno == EACCES);
 	U(open_errno("sticky/mine", O_CREAT | O_WRONLY) == 0 && unlink(at("sticky/mine")) == 0);
 	U(unlink(at("sticky/roots")) == -1 && errno == EPERM);
+	U(access(at("root-0600"), R_OK) == -1 && errno == EACCES && access(at("root-0644"), R_OK) == 0 &&
+	  access(at("root-0644"), W_OK) == -1 && errno == EACCES);
+	U(chdir(at("private")) == -1 && errno == EACCES && chdir(at("rootdir")) == 0);
 	return bad;
 #undef U
 }
@@ -76,7 +79,7 @@ int main(int argc, char **argv)
 		printf("%u %u %u %lu\n", r, e, s, getauxval(AT_SECURE));
 		return 0;
 	}
-	tap_plan(12);
+	tap_plan(15);
 	const char *base = getenv("TMPDIR");
 	snprintf(dir, sizeof dir, "%s/lxss-perms-XXXXXX", base && *base ? base : ".");
 	if (!mkdtemp(dir)) {
@@ -86,7 +89,8 @@ int main(int argc, char **argv)
 	chmod(dir, 0755);
 	int ok = make("root-0600", 0600, 0, 0) && make("root-0644", 0644, 0, 0) && make("own-0400", 0400, 1000, 1000) &&
 		 make("group-0640", 0640, 0, 1000) && mkdir(at("rootdir"), 0755) == 0 && make("rootdir/f", 0644, 1000, 1000) &&
-		 mkdir(at("sticky"), 0777) == 0 && chmod(at("sticky"), 01777) == 0 && make("sticky/roots", 0666, 0, 0);
+		 mkdir(at("sticky"), 0777) == 0 && chmod(at("sticky"), 01777) == 0 && make("sticky/roots", 0666, 0, 0) &&
+		 mkdir(at("private"), 0700) == 0;
 	tap_ok(ok, "set up files and directories of root and of uid 1000");
 	pid_t pid = fork();
 	if (pid == 0)
@@ -103,8 +107,10 @@ int main(int argc, char **argv)
 		"the user removes and renames nothing into root's 0755 directory",
 		"the user makes and removes its own file in a sticky 01777 directory",
 		"the user cannot remove root's file from a sticky directory (EPERM)",
+		"access(2) by the mode bits: R_OK of root's 0600 file EACCES, of its 0644 file 0, W_OK EACCES",
+		"the user cannot chdir into root's 0700 directory, can into its 0755 one",
 	};
-	for (int i = 0; i < 8; i++)
+	for (int i = 0; i < 10; i++)
 		tap_ok_why(bad != 255 && !(bad & (1 << i)), names[i], "status 0x%x", status);
 
 	/* execve and set-user-ID: a copy of this program */
@@ -127,6 +133,7 @@ int main(int argc, char **argv)
 	}
 	waitpid(pid, &status, 0);
 	tap_ok_why(WIFEXITED(status) && WEXITSTATUS(status) == 3, "execve of a 0644 file is EACCES, even for root", "status 0x%x", status);
+	tap_ok(access(self, X_OK) == -1 && errno == EACCES && access(self, R_OK | W_OK) == 0, "access: root may read and write it, not execute it");
 
 	int p[2];
 	chmod(self, 04755);
@@ -167,6 +174,7 @@ int main(int argc, char **argv)
 		unlink(at(files[i]));
 	rmdir(at("rootdir"));
 	rmdir(at("sticky"));
+	rmdir(at("private"));
 	rmdir(dir);
 	return tap_done();
 }
