@@ -23,7 +23,9 @@
  * power failed between the two steps of the rename) takes it, one that finds both deletes
  * the new one (it may be incomplete). A volume that cannot hold the journal (read-only,
  * full) keeps the table in memory only. Linux programs cannot reach the journal: its path
- * is refused (LxMetaReservedPath).
+ * is refused (LxMetaReservedPath). An append opens the journal and closes it again: lxcore
+ * holds no file of a root open, so a distribution's directory can be deleted; a journal an
+ * append finds gone (made anew) means the root was reset, and its table entries go.
  *
  * One ERESOURCE guards the table and the journals: shared for lookups, exclusive for
  * changes and the first load. Journal I/O happens with it held and normal kernel APCs off
@@ -49,7 +51,9 @@ typedef struct _LX_META_STORE
 {
     LIST_ENTRY Link;
     ULONGLONG RootHash;
-    HANDLE Journal;             /* NULL: this root's table lives in memory only */
+    BOOLEAN Persistent;         /* FALSE: this root's table lives in memory only */
+    UNICODE_STRING JournalName; /* the journal's NT path (pool) when Persistent */
+    HANDLE Journal;             /* open while it is loaded or appended to, else NULL */
     ULONGLONG Size;             /* where the next record goes */
     ULONGLONG Allocated;        /* the file's size: zeros from Size on */
     ULONG Records;
@@ -327,25 +331,31 @@ LxMetaRootName(
     return LxNtPathOf(Process, LinuxName, Name) == 0 ? STATUS_SUCCESS : STATUS_NO_MEMORY;
 }
 
+/* Opens a journal file; *Created tells whether FILE_OPEN_IF made it */
 static
 NTSTATUS
 LxMetaOpen(
     _In_ PUNICODE_STRING Name,
     _In_ ULONG Disposition,
-    _Out_ PHANDLE Handle)
+    _Out_ PHANDLE Handle,
+    _Out_opt_ PBOOLEAN Created)
 {
     OBJECT_ATTRIBUTES ObjectAttributes;
     IO_STATUS_BLOCK IoStatus;
+    NTSTATUS Status;
 
     InitializeObjectAttributes(&ObjectAttributes, Name, OBJ_KERNEL_HANDLE | OBJ_CASE_INSENSITIVE,
                                NULL, NULL);
-    return ZwCreateFile(Handle, FILE_READ_DATA | FILE_WRITE_DATA | DELETE | SYNCHRONIZE,
-                        &ObjectAttributes, &IoStatus, NULL,
-                        FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_SYSTEM, FILE_SHARE_READ,
-                        Disposition,
-                        FILE_NON_DIRECTORY_FILE | FILE_SYNCHRONOUS_IO_NONALERT |
-                            FILE_WRITE_THROUGH,
-                        NULL, 0);
+    Status = ZwCreateFile(Handle, FILE_READ_DATA | FILE_WRITE_DATA | DELETE | SYNCHRONIZE,
+                          &ObjectAttributes, &IoStatus, NULL,
+                          FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_SYSTEM, FILE_SHARE_READ,
+                          Disposition,
+                          FILE_NON_DIRECTORY_FILE | FILE_SYNCHRONOUS_IO_NONALERT |
+                              FILE_WRITE_THROUGH,
+                          NULL, 0);
+    if (Created != NULL)
+        *Created = NT_SUCCESS(Status) && IoStatus.Information == FILE_CREATED;
+    return Status;
 }
 
 static
@@ -405,20 +415,49 @@ LxMetaZero(
     return Status;
 }
 
-/* Appends one record to the store's journal (growing it first when the record does not fit
- * in its zeros). A failure leaves the table in memory only for this root: a journal with a
- * record missing would be wrong after a reboot. */
+/* Forgets every entry of a root (its journal is gone) */
+static
+VOID
+LxMetaForgetRoot(
+    _In_ ULONGLONG RootHash)
+{
+    PLIST_ENTRY Entry, Next;
+    ULONG i;
+
+    for (i = 0; i < LX_META_BUCKETS; i++)
+    {
+        for (Entry = LxMetaBuckets[i].Flink; Entry != &LxMetaBuckets[i]; Entry = Next)
+        {
+            PLX_META Meta = CONTAINING_RECORD(Entry, LX_META, Link);
+            Next = Entry->Flink;
+            if (Meta->RootHash == RootHash)
+            {
+                RemoveEntryList(&Meta->Link);
+                ExFreePoolWithTag(Meta, LX_TAG_META);
+            }
+        }
+    }
+}
+
+/* Appends one record (already applied to the table) to the store's journal, growing it first
+ * when the record does not fit in its zeros. The journal is opened for the append and closed
+ * after it, so lxcore holds no file of a root open: a distribution's directory can be
+ * deleted or renamed. If the journal is gone (made anew by the open), what the table knew of
+ * the root went with it. A failure leaves the table in memory only for this root: a journal
+ * with a record missing would be wrong after a reboot. */
 static
 VOID
 LxMetaAppend(
     _In_ PLX_META_STORE Store,
     _In_ const lx_meta_record *Record)
 {
+    UCHAR Header[LX_META_HEADER_SIZE];
+    BOOLEAN Created;
     NTSTATUS Status;
     PUCHAR Buffer;
     SIZE_T Size;
 
-    if (Store->Journal == NULL)
+    if (!Store->Persistent)
         return;
     if (KeGetCurrentIrql() != PASSIVE_LEVEL)
     {
@@ -431,8 +470,25 @@ LxMetaAppend(
         Status = STATUS_NO_MEMORY;
         goto Failed;
     }
+    Status = LxMetaOpen(&Store->JournalName, FILE_OPEN_IF, &Store->Journal, &Created);
+    if (!NT_SUCCESS(Status))
+    {
+        ExFreePoolWithTag(Buffer, LX_TAG_TEMP);
+        Store->Journal = NULL;
+        goto Failed;
+    }
+    if (Created)
+    {
+        LxMetaForgetRoot(Store->RootHash);
+        LxMetaApply(Store->RootHash, Record);
+        lx_meta_write_header(Header);
+        Status = LxMetaWrite(Store->Journal, 0, Header, sizeof(Header));
+        Store->Size = Store->Allocated = sizeof(Header);
+        Store->Records = 0;
+    }
     Size = lx_meta_encode(Buffer, LX_META_RECORD_MAX, Record);
-    Status = Size ? STATUS_SUCCESS : STATUS_INVALID_PARAMETER;
+    if (NT_SUCCESS(Status) && Size == 0)
+        Status = STATUS_INVALID_PARAMETER;
     if (NT_SUCCESS(Status) && Store->Size + Size > Store->Allocated)
     {
         Status = LxMetaZero(Store->Journal, Store->Allocated,
@@ -443,6 +499,8 @@ LxMetaAppend(
     if (NT_SUCCESS(Status))
         Status = LxMetaWrite(Store->Journal, Store->Size, Buffer, (ULONG)Size);
     ExFreePoolWithTag(Buffer, LX_TAG_TEMP);
+    ZwClose(Store->Journal);
+    Store->Journal = NULL;
     if (NT_SUCCESS(Status))
     {
         Store->Size += Size;
@@ -453,8 +511,7 @@ LxMetaAppend(
 Failed:
     DPRINT1("lxcore: metadata journal: a write failed (0x%lx); this root's changes stay in memory\n",
             Status);
-    ZwClose(Store->Journal);
-    Store->Journal = NULL;
+    Store->Persistent = FALSE;
 }
 
 /* Writes every live entry of the root as a SET record into a new journal (Temp), flushed. */
@@ -574,7 +631,7 @@ LxMetaCompact(
 
     if (!NT_SUCCESS(LxMetaRootName(Process, "/" LX_META_TEMP_NAME, &TempName)))
         return;
-    Status = LxMetaOpen(&TempName, FILE_OVERWRITE_IF, &Temp);
+    Status = LxMetaOpen(&TempName, FILE_OVERWRITE_IF, &Temp, NULL);
     ExFreePoolWithTag(TempName.Buffer, LX_TAG_TEMP);
     if (!NT_SUCCESS(Status))
         return;
@@ -591,7 +648,7 @@ LxMetaCompact(
         LxMetaDelete(Temp);
         ZwClose(Temp);
         if (Store->Journal == NULL)
-            LxMetaOpen(JournalName, FILE_OPEN, &Store->Journal);
+            LxMetaOpen(JournalName, FILE_OPEN, &Store->Journal, NULL);
         return;
     }
     DPRINT1("lxcore: metadata journal compacted: %lu records -> %lu\n", Store->Records, Records);
@@ -682,9 +739,9 @@ LxMetaLoad(
     {
         /* a compaction the power cut: the new journal alone is whole, next to the old one
          * it may not be */
-        if (NT_SUCCESS(LxMetaOpen(&TempName, FILE_OPEN, &Temp)))
+        if (NT_SUCCESS(LxMetaOpen(&TempName, FILE_OPEN, &Temp, NULL)))
         {
-            if (!NT_SUCCESS(LxMetaOpen(&JournalName, FILE_OPEN, &Store->Journal)))
+            if (!NT_SUCCESS(LxMetaOpen(&JournalName, FILE_OPEN, &Store->Journal, NULL)))
             {
                 LxMetaReplace(Temp, &JournalName);
             }
@@ -699,7 +756,7 @@ LxMetaLoad(
         ExFreePoolWithTag(TempName.Buffer, LX_TAG_TEMP);
     }
 
-    Status = LxMetaOpen(&JournalName, FILE_OPEN_IF, &Store->Journal);
+    Status = LxMetaOpen(&JournalName, FILE_OPEN_IF, &Store->Journal, NULL);
     if (!NT_SUCCESS(Status))
     {
         /* a CD, a full or read-only volume: this root's metadata lives in memory only */
@@ -730,6 +787,21 @@ LxMetaLoad(
     else if (lx_meta_should_compact(Store->Records, LxMetaCountLive(RootHash)))
     {
         LxMetaCompact(Process, Store, &JournalName);
+    }
+    /* appends open it again (LxMetaAppend): no handle stays open; the store keeps its name
+     * in a buffer of its size (LxNtPathOf's is the largest NT path) */
+    if (Store->Journal != NULL)
+    {
+        ZwClose(Store->Journal);
+        Store->Journal = NULL;
+        Store->JournalName.Buffer = ExAllocatePoolWithTag(PagedPool, JournalName.Length,
+                                                          LX_TAG_META);
+        if (Store->JournalName.Buffer != NULL)
+        {
+            RtlCopyMemory(Store->JournalName.Buffer, JournalName.Buffer, JournalName.Length);
+            Store->JournalName.Length = Store->JournalName.MaximumLength = JournalName.Length;
+            Store->Persistent = TRUE;
+        }
     }
     ExFreePoolWithTag(JournalName.Buffer, LX_TAG_TEMP);
     return Store;

@@ -1,7 +1,8 @@
 // Integration (issue 13): a distribution installed like wsl --import. In the booted desktop,
 // tests/desktop/import.scn runs `lxrun --import debian C:\debian <the Debian 12 rootfs
 // tarball>` (lximport unpacks it in the new root through lxcore), `lxrun --import bad ...` of
-// a copy cut at 10 MiB, `lxrun --list`, and bash in the default distribution, which shows
+// a copy cut at 10 MiB, of a small archive (twice under one name: refused the second time)
+// and --unregister of it, `lxrun --list`, and bash in the default distribution, which shows
 // su set-user-ID root, /etc/shadow root:shadow, merged /usr, python3 and dpkg's 62 packages.
 // lxrun's messages are on the debug port too: the import's time, the refusal of the cut
 // archive with nothing registered, the list. Runs when a ReactOS build is configured and the
@@ -11,7 +12,13 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import path from 'node:path';
 import { BUILD_DIR } from '../../generator/src/paths.ts';
 import { DEFAULT_TARBALL, LOCK_FILE, parseLock } from '../../generator/src/rootfs/rootfs.ts';
+import { gzipSync } from 'node:zlib';
+import { writeTar, type TarEntry } from '../../generator/src/rootfs/tar.ts';
 import { buildSkipReason, lxgen } from './guest.ts';
+
+function dirEntry(p: string): TarEntry {
+  return { path: p, type: 'dir', mode: 0o755, uid: 0, gid: 0, uname: 'root', gname: 'root', mtime: 1700000000, linkname: '', devmajor: 0, devminor: 0, data: Buffer.alloc(0) };
+}
 
 function skipReason(): string | null {
   const build = buildSkipReason();
@@ -31,6 +38,8 @@ describe.skipIf(reason !== null)('lxrun --import, --list and a distribution (gue
     const broken = path.join(BUILD_DIR, 'import-broken');
     mkdirSync(broken, { recursive: true });
     writeFileSync(path.join(broken, 'cut.tar.gz'), readFileSync(DEFAULT_TARBALL).subarray(0, 10 << 20));
+    const small = writeTar([dirEntry(''), dirEntry('etc'), { ...dirEntry('etc/hostname'), type: 'file', mode: 0o644, data: Buffer.from('small\n') }]);
+    writeFileSync(path.join(broken, 'small.tar.gz'), gzipSync(small));
     const r = await lxgen(['test', '--scenario', 'tests/desktop/import.scn', '--payload', `import=${path.dirname(DEFAULT_TARBALL)}`,
       '--payload', `broken=${broken}`, '--scratch', '300', '--timeout', '1500', '--keep']);
     const out = `${r.stdout}\n${r.stderr}`;
@@ -41,6 +50,10 @@ describe.skipIf(reason !== null)('lxrun --import, --list and a distribution (gue
     expect(serial).toMatch(/lxrun: the import of bad failed \(lximport's exit status 1\): C:\\bad removed, nothing registered/);
     expect(serial).toMatch(/debian\tC:\\debian\t\(default\)/);
     expect(serial).not.toMatch(/^bad\t/m);
+    expect(serial).toMatch(/lxrun: imported small into C:\\small in \d+\.\d s(?! \(the default)/);
+    expect(serial).toMatch(/lxrun: a distribution named small is registered already, in C:\\small \(lxrun --unregister small first\)/);
+    expect(serial).toMatch(/unregistered small and deleted C:\\small/);
+    expect(serial).not.toMatch(/^small\t/m);
     rmSync(kept!, { recursive: true, force: true });
     expect(r.exitCode, out.slice(-2000)).toBe(0);
   }, 1_800_000);

@@ -2,7 +2,7 @@
 // parser and its errors, US-keyboard chords, QMP events, the transcript of screens lxrun
 // logs, and the runner of steps against a fake screen and fake keys.
 import { describe, expect, it } from 'vitest';
-import { charChord, keyChord, keyEvents, parseScenario, runScenario, scenarioInf, ScreenLog } from '../../generator/src/vm/scenario.ts';
+import { charChord, keyChord, keyEvents, parseScenario, runScenario, scenarioInf, scenarioScript, ScreenLog } from '../../generator/src/vm/scenario.ts';
 
 describe('scenario parser', () => {
   it('reads run, wait, type, key, screenshot and sleep steps', () => {
@@ -20,7 +20,7 @@ describe('scenario parser', () => {
     expect(() => parseScenario('run /bin/sh\nwait /(/')).toThrow(/scenario:2:/);
     expect(() => parseScenario('run /bin/sh\ntype é')).toThrow(/cannot type "é"/);
     expect(() => parseScenario('run /bin/sh\nkey Hyper+A')).toThrow(/unknown modifier Hyper/);
-    expect(() => parseScenario('run /bin/sh\nrun /bin/sh')).toThrow(/run must be the first step/);
+    expect(() => parseScenario('run /bin/sh\nrun /bin/sh')).toThrow(/run must come first/);
   });
 
   it('types on a US keyboard: shift for capitals and symbols', () => {
@@ -49,6 +49,15 @@ describe('scenario parser', () => {
   it('starts lxrun --transcript from Setup\\CmdLine', () => {
     expect(scenarioInf(['/bin/bash', '-i'])).toContain('HKLM,"SYSTEM\\Setup","CmdLine",0x00020000,"cmd.exe /c lxrun.exe --transcript /bin/bash -i"');
     expect(() => scenarioInf(['a"b'])).toThrow(/no quotes/);
+  });
+
+  it('runs the before steps from a batch file, each whatever the result, then the run', () => {
+    const steps = parseScenario('before --import d C:\\d C:\\x.tar\nbefore --list\nrun /bin/sh\nwait /x/\n', 's.scn');
+    expect(steps.map((s) => s.kind)).toEqual(['before', 'before', 'run', 'wait']);
+    expect(scenarioInf(['/bin/sh'], [['--list']])).toContain('"CmdLine",0x00020000,"cmd.exe /c lxscenario.cmd"');
+    expect(scenarioScript(['/bin/sh'], [['--import', 'd', 'C:\\d', 'C:\\x.tar'], ['--list']])).toBe(
+      '@echo off\r\nlxrun.exe --import d C:\\d C:\\x.tar\r\nlxrun.exe --list\r\nlxrun.exe --transcript /bin/sh\r\n');
+    expect(() => parseScenario('run /bin/sh\nbefore --list\n', 's.scn')).toThrow(/before must come first/);
   });
 });
 

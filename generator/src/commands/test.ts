@@ -19,7 +19,7 @@ import { qemuArgs, runSession, type Accel } from '../vm/qemu.ts';
 import { stageRootfs } from '../vm/rootfs-stage.ts';
 import { buildLximport, LXIMPORT_DEST } from '../musl/lximport.ts';
 import { freeLoopbackPort, HOST_PEER_BYTES, HOST_PEER_GUEST_PORT, startHostPeer } from '../vm/hostpeer.ts';
-import { keyEvents, parseScenario, runScenario, scenarioInf, ScreenLog, type ScenarioIo, type ScenarioResult } from '../vm/scenario.ts';
+import { keyEvents, parseScenario, runScenario, SCENARIO_SCRIPT, scenarioInf, scenarioScript, ScreenLog, type ScenarioIo, type ScenarioResult } from '../vm/scenario.ts';
 import { qmp, screendump } from '../vm/screendump.ts';
 import { interactiveRootI386 } from '../debian/packages.ts';
 import { SerialMonitor, DEFAULT_MONITOR_OPTIONS } from '../tap/monitor.ts';
@@ -374,7 +374,13 @@ export async function runTests(argv: string[]): Promise<TestRunOutcome> {
       extraFiles.push({ dest: `reactos/lxss/rootfs/${f.diskPath}`, src: f.file });
     const inf = path.join(vmDir, 'scenario.inf');
     const run = steps.find((s) => s.kind === 'run') as { argv: string[] };
-    const text = scenarioInf(run.argv, steps.filter((s) => s.kind === 'before').map((s) => (s as { argv: string[] }).argv));
+    const before = steps.filter((s) => s.kind === 'before').map((s) => (s as { argv: string[] }).argv);
+    const text = scenarioInf(run.argv, before);
+    if (before.length) {
+      const script = path.join(vmDir, SCENARIO_SCRIPT);
+      if (!existsSync(script) || readFileSync(script, 'utf8') !== scenarioScript(run.argv, before)) writeFileSync(script, scenarioScript(run.argv, before));
+      extraFiles.push({ dest: `reactos/system32/${SCENARIO_SCRIPT}`, src: script });
+    }
     if (!existsSync(inf) || readFileSync(inf, 'utf8') !== text) writeFileSync(inf, text);
     extraInfs.push(inf);
   }

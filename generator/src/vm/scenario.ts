@@ -6,8 +6,8 @@
 //
 // A scenario file, one step per line ('#' starts a comment line):
 //   before ARGS...             (only before run, repeatable) an lxrun run first, in the same
-//                              console, whatever its result (cmd.exe's &): lxrun --import...;
-//                              its messages are on the debug port too
+//                              console, whatever its result (a batch file runs them all):
+//                              lxrun --import...; its messages are on the debug port too
 //   run [OPTIONS] PROGRAM ...  first step after them: lxrun's arguments (options such as
 //                              -e N=V, then a program of the guest's Linux root and its
 //                              arguments)
@@ -128,7 +128,7 @@ export function parseScenario(text: string, file = 'scenario'): Step[] {
     }
   });
   const run = steps.find((s) => s.kind !== 'before');
-  if (!run || run.kind !== 'run') throw new Error(`${file}: the first step (after any before) must be run PROGRAM`);
+  if (!run || run.kind !== 'run') throw new Error(`${file}: the first step must be run PROGRAM (before steps may precede it)`);
   return steps;
 }
 
@@ -243,13 +243,26 @@ export function keyEvents(chords: string[][]): object[] {
   }));
 }
 
-/** The .inf that makes winlogon start lxrun on the scenario's program (Setup\CmdLine), in
- * cmd.exe's console window (winlogon gives a program it starts there no console of its own),
- * after the lxrun runs of the before steps, one after the other whatever their results */
-export function scenarioInf(argv: string[], before: string[][] = []): string {
-  for (const a of [...before, argv])
+/** The batch file of a scenario with before steps (Setup\CmdLine holds a MAX_PATH command
+ * line at most): each lxrun run on a line of its own, whatever the results, then the run */
+export const SCENARIO_SCRIPT = 'lxscenario.cmd';
+
+function checkArgs(all: string[][]): void {
+  for (const a of all)
     if (/["\r\n<>|&^%]/.test(a.join(' '))) throw new Error(`run ${a.join(' ')}: no quotes, line breaks or characters cmd.exe interprets (< > | & ^ %)`);
-  const cmd = ['cmd.exe', '/c', ...before.flatMap((b) => ['lxrun.exe', ...b, '&']), 'lxrun.exe', '--transcript', ...argv].join(' ');
+}
+
+export function scenarioScript(argv: string[], before: string[][]): string {
+  checkArgs([...before, argv]);
+  return ['@echo off', ...before.map((b) => ['lxrun.exe', ...b].join(' ')), ['lxrun.exe', '--transcript', ...argv].join(' '), ''].join('\r\n');
+}
+
+/** The .inf that makes winlogon start lxrun on the scenario's program (Setup\CmdLine), in
+ * cmd.exe's console window (winlogon gives a program it starts there no console of its own);
+ * with before steps, cmd.exe runs SCENARIO_SCRIPT (system32) instead */
+export function scenarioInf(argv: string[], before: string[][] = []): string {
+  checkArgs([...before, argv]);
+  const cmd = before.length ? `cmd.exe /c ${SCENARIO_SCRIPT}` : ['cmd.exe', '/c', 'lxrun.exe', '--transcript', ...argv].join(' ');
   return ['[Version]', 'Signature = "$Windows NT$"', '', '[AddReg]', `HKLM,"SYSTEM\\Setup","CmdLine",0x00020000,"${cmd}"`, ''].join('\r\n');
 }
 
