@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
+#include "lxscratch.h"
 #include "lxtap.h"
 
 #define PERSIST_CHECKS 7
@@ -20,11 +21,7 @@ static char persist_dir[512];
 
 static const char *persist_at(const char *name)
 {
-	static char buf[4][700];
-	static int i;
-	i = (i + 1) % 4;
-	snprintf(buf[i], sizeof buf[i], "%s/%s", persist_dir, name);
-	return buf[i];
+	return lx_scratch_path(persist_dir, name);
 }
 
 static void persist_init(void)

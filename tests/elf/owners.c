@@ -17,17 +17,14 @@
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "lxscratch.h"
 #include "lxtap.h"
 
 static char dir[512];
 
 static const char *at(const char *name)
 {
-	static char buf[4][700];
-	static int i;
-	i = (i + 1) % 4;
-	snprintf(buf[i], sizeof buf[i], "%s/%s", dir, name);
-	return buf[i];
+	return lx_scratch_path(dir, name);
 }
 
 static int st_is(const char *path, int follow, mode_t mode, uid_t uid, gid_t gid)

@@ -16,17 +16,14 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "lxscratch.h"
 #include "lxtap.h"
 
 static char dir[512];
 
 static const char *at(const char *name)
 {
-	static char buf[4][700];
-	static int i;
-	i = (i + 1) % 4;
-	snprintf(buf[i], sizeof buf[i], "%s/%s", dir, name);
-	return buf[i];
+	return lx_scratch_path(dir, name);
 }
 
 static int make(const char *name, mode_t mode, uid_t uid, gid_t gid)
@@ -69,6 +66,29 @@ static int as_user(void)
 	U(chdir(at("private")) == -1 && errno == EACCES && chdir(at("rootdir")) == 0);
 	return bad;
 #undef U
+}
+
+/* what `prog ids` prints when uid/gid 1000 runs it */
+static void user_runs(const char *prog, char *out, size_t size)
+{
+	int p[2], status;
+	ssize_t n;
+	if (pipe(p) != 0) {
+		out[0] = 0;
+		return;
+	}
+	pid_t pid = fork();
+	if (pid == 0) {
+		dup2(p[1], 1);
+		if (setresgid(1000, 1000, 1000) == 0 && setresuid(1000, 1000, 1000) == 0)
+			execv(prog, (char *[]){(char *)prog, "ids", NULL});
+		_exit(5);
+	}
+	close(p[1]);
+	n = read(p[0], out, size - 1);
+	out[n > 0 ? n : 0] = 0;
+	close(p[0]);
+	waitpid(pid, &status, 0);
 }
 
 int main(int argc, char **argv)
@@ -135,38 +155,12 @@ int main(int argc, char **argv)
 	tap_ok_why(WIFEXITED(status) && WEXITSTATUS(status) == 3, "execve of a 0644 file is EACCES, even for root", "status 0x%x", status);
 	tap_ok(access(self, X_OK) == -1 && errno == EACCES && access(self, R_OK | W_OK) == 0, "access: root may read and write it, not execute it");
 
-	int p[2];
 	chmod(self, 04755);
-	pipe(p);
-	pid = fork();
-	if (pid == 0) {
-		dup2(p[1], 1);
-		if (setresgid(1000, 1000, 1000) == 0 && setresuid(1000, 1000, 1000) == 0)
-			execv(self, args);
-		_exit(5);
-	}
-	close(p[1]);
-	n = read(p[0], out, sizeof out - 1);
-	out[n > 0 ? n : 0] = 0;
-	close(p[0]);
-	waitpid(pid, &status, 0);
+	user_runs(self, out, sizeof out);
 	tap_ok_why(strcmp(out, "1000 0 0 1\n") == 0, "a set-user-ID root program runs with effective and saved uid 0 and AT_SECURE",
 		   "printed \"%s\" (real effective saved secure)", out);
-
 	chmod(self, 0755);
-	pipe(p);
-	pid = fork();
-	if (pid == 0) {
-		dup2(p[1], 1);
-		if (setresgid(1000, 1000, 1000) == 0 && setresuid(1000, 1000, 1000) == 0)
-			execv(self, args);
-		_exit(5);
-	}
-	close(p[1]);
-	n = read(p[0], out, sizeof out - 1);
-	out[n > 0 ? n : 0] = 0;
-	close(p[0]);
-	waitpid(pid, &status, 0);
+	user_runs(self, out, sizeof out);
 	tap_ok_why(strcmp(out, "1000 1000 1000 0\n") == 0, "without the bit it runs as the user", "printed \"%s\"", out);
 
 	const char *files[] = {"root-0600", "root-0644", "own-0400", "group-0640", "rootdir/f", "sticky/roots", "prog", 0};
