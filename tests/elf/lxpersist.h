@@ -1,7 +1,8 @@
 /* The files persist and persist_check share (tests/elf/persist.c, persist_check.c): Linux
  * metadata that must survive a reboot, under $TMPDIR/lxss-persist. persist makes them (and
  * syncs); persist_check, run later in the same boot or in the next one on the same disk
- * (generator/src/vm/README.md: --payload-image), finds them as they were made. */
+ * (generator/src/vm/README.md: --payload-image), finds them as they were made. The oracles
+ * run persist_check after persist (its metadata says after=persist). */
 #ifndef LXPERSIST_H
 #define LXPERSIST_H
 
@@ -24,10 +25,21 @@ static const char *persist_at(const char *name)
 	return lx_scratch_path(persist_dir, name);
 }
 
-static void persist_init(void)
+/* /tmp/lxss-persist-<build>-<twin>: the same for persist and persist_check of one build (the
+ * directory of the program file, hashed) and twin (-glibc, -dyn), apart from the others; not
+ * under $TMPDIR, which an oracle gives each program of its own */
+static void persist_init(const char *argv0)
 {
-	const char *base = getenv("TMPDIR");
-	snprintf(persist_dir, sizeof persist_dir, "%s/lxss-persist", base && *base ? base : "/tmp");
+	char exe[600] = "";
+	unsigned hash = 2166136261u;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	exe[n > 0 ? n : 0] = 0;
+	char *slash = strrchr(exe, '/');
+	for (const char *p = exe; slash && p < slash; p++)
+		hash = (hash ^ (unsigned char)*p) * 16777619u;
+	const char *base = strrchr(argv0, '/') ? strrchr(argv0, '/') + 1 : argv0;
+	const char *twin = strchr(base, '-') ? strchr(base, '-') : "";
+	snprintf(persist_dir, sizeof persist_dir, "/tmp/lxss-persist-%08x%s", hash, twin);
 }
 
 static int persist_is(const char *name, int follow, mode_t mode, uid_t uid, gid_t gid, dev_t rdev)

@@ -7,10 +7,11 @@
 #define _GNU_SOURCE
 #include "lxpersist.h"
 
-int main(void)
+int main(int argc, char **argv)
 {
+	(void)argc;
 	tap_plan(2 + PERSIST_CHECKS);
-	persist_init();
+	persist_init(argv[0]);
 	const char *names[] = {"suid", "null", "fifo", "link", "d/x", "many", "again", "gone", "d0/x", 0};
 	for (int i = 0; names[i]; i++)
 		unlink(persist_at(names[i]));

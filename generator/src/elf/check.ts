@@ -12,9 +12,21 @@ import { checkTap } from './tap-check.ts';
  * (tests/rootfs/rootfs.test.ts), in the guest with lxgen test --rootfs. */
 export const CHROOT_GROUPS: readonly string[] = ['rootfs'];
 
-/** The entries the host or VM oracle checks (CHROOT_GROUPS left out). */
-export function oracleEntries<T extends { group: string }>(entries: T[]): T[] {
-  return entries.filter((e) => !CHROOT_GROUPS.includes(e.group));
+/** The entries the host or VM oracle checks side by side (CHROOT_GROUPS and those that run
+ * after another, afterEntries, left out). */
+export function oracleEntries<T extends { group: string; after?: string }>(entries: T[]): T[] {
+  return entries.filter((e) => !CHROOT_GROUPS.includes(e.group) && !e.after);
+}
+
+/** The entries that check what another left: each runs on the oracle once that one ended. */
+export function afterEntries<T extends { group: string; after?: string }>(entries: T[]): T[] {
+  return entries.filter((e) => !CHROOT_GROUPS.includes(e.group) && e.after);
+}
+
+/** Runs e alone on the oracle, after `before` (the batch's result of the test it follows). */
+export async function runAfter(e: ManifestEntry, variant: MuslVariant, before: Promise<I386Result>, opts: { kind?: OracleKind } = {}): Promise<I386Result> {
+  await before;
+  return i386Batch([suiteJob(e, variant)], opts).result(e.name);
 }
 
 /** The job of one suite program: patched ones trap through the harness. */

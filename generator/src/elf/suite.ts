@@ -75,6 +75,9 @@ export interface TestMeta {
   /** "musl-dynamic": linked, in every variant, against Debian's shared musl (musl-dev:i386),
    *  its interpreter /lib/ld-musl-i386.so.1 (the Debian rootfs has it: group rootfs) */
   libc?: 'musl-dynamic';
+  /** a test that checks what another one left (persist_check after persist): the oracles run
+   *  it once that one has ended, not beside it */
+  after?: string;
 }
 
 export type StdinMode = 'pipe' | 'tty';
@@ -103,7 +106,8 @@ export function parseMeta(file: string, text: string): TestMeta {
     kv.set(part.slice(0, eq), part.slice(eq + 1));
   }
   for (const k of kv.keys())
-    if (!['group', 'needs', 'timeout', 'exit', 'stdin', 'libc'].includes(k)) throw new Error(`${where}: unknown metadata key '${k}'`);
+    if (!['group', 'needs', 'timeout', 'exit', 'stdin', 'libc', 'after'].includes(k)) throw new Error(`${where}: unknown metadata key '${k}'`);
+  const after = kv.get('after');
   const libc = kv.get('libc');
   if (libc !== undefined && libc !== 'musl-dynamic') throw new Error(`${where}: libc must be musl-dynamic, got '${libc}'`);
   const stdin = kv.get('stdin');
@@ -126,6 +130,7 @@ export function parseMeta(file: string, text: string): TestMeta {
     exit,
     ...(stdin ? { stdin: stdin as StdinMode } : {}),
     ...(libc ? { libc: 'musl-dynamic' as const } : {}),
+    ...(after ? { after } : {}),
   };
 }
 
@@ -171,10 +176,10 @@ export function suitePrograms(variant: MuslVariant = 'patched'): SuiteProgram[] 
   if (variant !== 'stock') return progs;
   const twins = progs
     .filter((p) => p.kind === 'c')
-    .map((p) => ({ ...p, meta: { ...p.meta, name: `${p.meta.name}-glibc` }, kind: 'glibc' as const }));
+    .map((p) => ({ ...p, meta: { ...p.meta, name: `${p.meta.name}-glibc`, ...(p.meta.after ? { after: `${p.meta.after}-glibc` } : {}) }, kind: 'glibc' as const }));
   const dyn = progs
     .filter((p) => p.kind === 'c')
-    .map((p) => ({ ...p, meta: { ...p.meta, name: `${p.meta.name}-dyn` }, kind: 'dyn' as const }));
+    .map((p) => ({ ...p, meta: { ...p.meta, name: `${p.meta.name}-dyn`, ...(p.meta.after ? { after: `${p.meta.after}-dyn` } : {}) }, kind: 'dyn' as const }));
   const own = glibcSources().map((src) => ({ src, meta: parseMeta(src, readFileSync(src, 'utf8')), kind: 'glibc' as const }));
   return [...progs, ...twins, ...dyn, ...own];
 }
