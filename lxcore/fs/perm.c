@@ -16,35 +16,29 @@
 #define NDEBUG
 #include <debug.h>
 
-/* The mode and owner of Resolved (Handle: the file open already, or NULL). */
+/* The mode and owner of Resolved, as stat gives them */
 static
 LONG
 LxStatForPermission(
     _In_ PLX_PROCESS Process,
     _In_ PCSTR Resolved,
-    _In_opt_ HANDLE Handle,
     _Out_ struct _LX_STAT64 *St)
 {
     lx_nt_open Open;
-    HANDLE Own = NULL;
+    HANDLE Handle;
     LONG Result;
 
-    if (Handle == NULL)
-    {
-        lx_open_flags_to_nt(LX_O_PATH, &Open);
-        Result = LxOpenNt(Process, Resolved, &Open, 0, &Own, NULL);
-        if (Result < 0)
-            return Result;
-        Handle = Own;
-    }
+    lx_open_flags_to_nt(LX_O_PATH, &Open);
+    Result = LxOpenNt(Process, Resolved, &Open, 0, &Handle, NULL);
+    if (Result < 0)
+        return Result;
     Result = LxNtStat(Handle, Resolved, St);
-    if (Own != NULL)
-        ZwClose(Own);
+    ZwClose(Handle);
     return Result;
 }
 
 /* Whether the process may do Want (LX_MAY_*) to Resolved: 0, -EACCES, or the error of
- * looking at it (-ENOENT when it does not exist). *St gets what was found when not NULL. */
+ * looking at it (-ENOENT when it does not exist). *Found gets what was found when not NULL. */
 LONG
 LxCheckPermission(
     _In_ PLX_PROCESS Process,
@@ -55,7 +49,7 @@ LxCheckPermission(
     struct _LX_STAT64 St;
     LONG Result;
 
-    Result = LxStatForPermission(Process, Resolved, NULL, &St);
+    Result = LxStatForPermission(Process, Resolved, &St);
     if (Result < 0)
         return Result;
     if (Found != NULL)
@@ -92,7 +86,7 @@ LxCheckNameChange(
     Result = LxCheckPermission(Process, Parent, LX_MAY_WRITE | LX_MAY_EXEC, &Dir);
     ExFreePoolWithTag(Parent, LX_TAG_TEMP);
     if (Result == 0 && Removing && (Dir.StMode & 01000) && Process->Cred.User.fs != Dir.StUid &&
-        LxStatForPermission(Process, Resolved, NULL, &Child) == 0 &&
+        LxStatForPermission(Process, Resolved, &Child) == 0 &&
         Process->Cred.User.fs != Child.StUid)
     {
         Result = -LX_EPERM;
