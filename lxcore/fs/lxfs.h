@@ -474,6 +474,7 @@ HANDLE LxNtHandle(_In_ PLX_FILE File);
 LONG LxNtObjectStatfs(_In_ PLX_FILE File, _Out_ lx_statfs_info *Info);
 LONG LxNtObjectFsync(_In_ PLX_FILE File);
 LONG LxFlushNtFile(_In_ HANDLE Handle, _In_ BOOLEAN FileToo);
+NTSTATUS LxSetDeleteDisposition(_In_ HANDLE Handle);
 LONG LxNtObjectSetattr(_In_ PLX_FILE File, _In_ const LX_SETATTR *Attr);
 LONG LxNtObjectIdentity(_In_ PLX_FILE File, _Out_ PULONGLONG Volume, _Out_ PULONGLONG Index,
                         _Out_opt_ PULONGLONG Size);

@@ -269,6 +269,24 @@ LxMetaApplyRename(
     }
 }
 
+/* The SET record of Path's whole state */
+static
+VOID
+LxMetaSetRecord(
+    _Out_ lx_meta_record *Record,
+    _In_ PCSTR Path,
+    _In_ const LX_META_INFO *Info)
+{
+    RtlZeroMemory(Record, sizeof(*Record));
+    Record->op = LX_META_OP_SET;
+    Record->path = Path;
+    Record->path_len = (USHORT)strlen(Path);
+    Record->mode = Info->Mode;
+    Record->uid = Info->Uid;
+    Record->gid = Info->Gid;
+    Record->rdev = Info->Rdev;
+}
+
 static
 VOID
 LxMetaApply(
@@ -319,17 +337,6 @@ LxMetaCountLive(
 
 /* ---------------------------------------------------------------------------------------- */
 /* The journal                                                                             */
-
-/* The NT path of a name in the process's root directory (pool buffer in Name->Buffer). */
-static
-NTSTATUS
-LxMetaRootName(
-    _In_ PLX_PROCESS Process,
-    _In_ PCSTR LinuxName,
-    _Out_ PUNICODE_STRING Name)
-{
-    return LxNtPathOf(Process, LinuxName, Name) == 0 ? STATUS_SUCCESS : STATUS_NO_MEMORY;
-}
 
 /* Opens a journal file; *Created tells whether FILE_OPEN_IF made it */
 static
@@ -546,14 +553,7 @@ LxMetaWriteCompact(
 
             if (Meta->RootHash != RootHash)
                 continue;
-            RtlZeroMemory(&Record, sizeof(Record));
-            Record.op = LX_META_OP_SET;
-            Record.path = Meta->Path;
-            Record.path_len = (USHORT)strlen(Meta->Path);
-            Record.mode = Meta->Info.Mode;
-            Record.uid = Meta->Info.Uid;
-            Record.gid = Meta->Info.Gid;
-            Record.rdev = Meta->Info.Rdev;
+            LxMetaSetRecord(&Record, Meta->Path, &Meta->Info);
             if (Chunk - Used < LX_META_RECORD_MAX)
             {
                 Status = LxMetaWrite(Temp, *Size, Buffer, Used);
@@ -602,19 +602,6 @@ LxMetaReplace(
     return Status;
 }
 
-static
-VOID
-LxMetaDelete(
-    _In_ HANDLE Handle)
-{
-    FILE_DISPOSITION_INFORMATION Disposition;
-    IO_STATUS_BLOCK IoStatus;
-
-    Disposition.DeleteFile = TRUE;
-    ZwSetInformationFile(Handle, &IoStatus, &Disposition, sizeof(Disposition),
-                         FileDispositionInformation);
-}
-
 /* Rewrites the store's journal with only its live paths (see the top of the file). */
 static
 VOID
@@ -629,7 +616,7 @@ LxMetaCompact(
     HANDLE Temp;
     NTSTATUS Status;
 
-    if (!NT_SUCCESS(LxMetaRootName(Process, "/" LX_META_TEMP_NAME, &TempName)))
+    if (LxNtPathOf(Process, "/" LX_META_TEMP_NAME, &TempName) < 0)
         return;
     Status = LxMetaOpen(&TempName, FILE_OVERWRITE_IF, &Temp, NULL);
     ExFreePoolWithTag(TempName.Buffer, LX_TAG_TEMP);
@@ -645,7 +632,7 @@ LxMetaCompact(
     if (!NT_SUCCESS(Status))
     {
         DPRINT1("lxcore: metadata journal: compaction failed (0x%lx)\n", Status);
-        LxMetaDelete(Temp);
+        LxSetDeleteDisposition(Temp);
         ZwClose(Temp);
         if (Store->Journal == NULL)
             LxMetaOpen(JournalName, FILE_OPEN, &Store->Journal, NULL);
@@ -733,9 +720,9 @@ LxMetaLoad(
     RtlZeroMemory(Store, sizeof(*Store));
     Store->RootHash = RootHash;
     InsertTailList(&LxMetaStores, &Store->Link);
-    if (!NT_SUCCESS(LxMetaRootName(Process, "/" LX_META_FILE_NAME, &JournalName)))
+    if (LxNtPathOf(Process, "/" LX_META_FILE_NAME, &JournalName) < 0)
         return Store;
-    if (NT_SUCCESS(LxMetaRootName(Process, "/" LX_META_TEMP_NAME, &TempName)))
+    if (LxNtPathOf(Process, "/" LX_META_TEMP_NAME, &TempName) == 0)
     {
         /* a compaction the power cut: the new journal alone is whole, next to the old one
          * it may not be */
@@ -749,7 +736,7 @@ LxMetaLoad(
             {
                 ZwClose(Store->Journal);
                 Store->Journal = NULL;
-                LxMetaDelete(Temp);
+                LxSetDeleteDisposition(Temp);
             }
             ZwClose(Temp);
         }
@@ -912,14 +899,7 @@ LxMetaSet(
 
     if (!LxMetaReady || strlen(Path) >= LX_PATH_MAX)
         return;
-    RtlZeroMemory(&Record, sizeof(Record));
-    Record.op = LX_META_OP_SET;
-    Record.path = Path;
-    Record.path_len = (USHORT)strlen(Path);
-    Record.mode = Info->Mode;
-    Record.uid = Info->Uid;
-    Record.gid = Info->Gid;
-    Record.rdev = Info->Rdev;
+    LxMetaSetRecord(&Record, Path, Info);
     LxMetaChange(Process, &Record);
 }
 
@@ -990,14 +970,7 @@ LxMetaSetattr(
                 Info.Mode &= ~LX_S_ISGID;
         }
     }
-    RtlZeroMemory(&Record, sizeof(Record));
-    Record.op = LX_META_OP_SET;
-    Record.path = Path;
-    Record.path_len = (USHORT)strlen(Path);
-    Record.mode = Info.Mode;
-    Record.uid = Info.Uid;
-    Record.gid = Info.Gid;
-    Record.rdev = Info.Rdev;
+    LxMetaSetRecord(&Record, Path, &Info);
     LxMetaApply(RootHash, &Record);
     if (Store != NULL)
         LxMetaAppend(Store, &Record);

@@ -417,6 +417,19 @@ LxNtObjectStatfs(
     return LxNtStatfs(LxNtHandle(File), Info);
 }
 
+/* Marks an open handle delete-on-close. */
+NTSTATUS
+LxSetDeleteDisposition(
+    _In_ HANDLE Handle)
+{
+    FILE_DISPOSITION_INFORMATION Disposition;
+    IO_STATUS_BLOCK IoStatus;
+
+    Disposition.DeleteFile = TRUE;
+    return ZwSetInformationFile(Handle, &IoStatus, &Disposition, sizeof(Disposition),
+                                FileDispositionInformation);
+}
+
 /* IRP_MJ_FLUSH_BUFFERS for the file behind Handle, as NtFlushBuffersFile sends it (the
  * kernel does not export ZwFlushBuffersFile). Called at PASSIVE_LEVEL. */
 static

@@ -170,11 +170,7 @@ LxCreateSymlink(
         {
             Result = LxStatusToErrno(Status);
             /* do not leave a half-written link behind */
-            {
-                FILE_DISPOSITION_INFORMATION Disposition = { TRUE };
-                ZwSetInformationFile(Handle, &IoStatus, &Disposition, sizeof(Disposition),
-                                     FileDispositionInformation);
-            }
+            LxSetDeleteDisposition(Handle);
         }
         ZwClose(Handle);
         if (Result == 0)

@@ -178,20 +178,6 @@ LxSysMknodat(
     return LxMknod(Dfd, Filename, Mode, Dev);
 }
 
-/* Marks an open handle delete-on-close. */
-static
-NTSTATUS
-LxSetDeleteDisposition(
-    _In_ HANDLE Handle)
-{
-    FILE_DISPOSITION_INFORMATION Disposition;
-    IO_STATUS_BLOCK IoStatus;
-
-    Disposition.DeleteFile = TRUE;
-    return ZwSetInformationFile(Handle, &IoStatus, &Disposition, sizeof(Disposition),
-                                FileDispositionInformation);
-}
-
 /* Removes a file (Directory FALSE) or an empty directory (Directory TRUE). */
 static
 LONG

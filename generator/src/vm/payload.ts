@@ -261,11 +261,11 @@ export async function replanPayloadImage(image: string, tests: PlannedElf[]): Pr
   const planPath = `${image}.plan.txt`;
   writeFileSync(planPath, planText(tests));
   await mtool('mcopy', ['-o', '-i', part, planPath, `::/${PLAN_FILE}`]);
-  for (const t of tests) {
-    if (t.diskPath.startsWith('@')) continue;
-    const there = await execa('mdir', ['-i', part, '-b', `::/${t.diskPath}`], { reject: false, env: { ...process.env, MTOOLS_SKIP_CHECK: '1' } });
-    if (there.exitCode !== 0) await mtool('mcopy', ['-i', part, t.file, `::/${t.diskPath}`]);
-  }
+  // what is on the disk already: one recursive listing, not one mdir per test
+  const listed = await execa('mdir', ['-i', part, '-/', '-b', '::/'], { reject: false, env: { ...process.env, MTOOLS_SKIP_CHECK: '1' } });
+  const present = new Set(listed.stdout.split('\n').map((l) => l.trim().replace(/^::\//, '').toLowerCase()));
+  for (const t of tests)
+    if (!t.diskPath.startsWith('@') && !present.has(t.diskPath.toLowerCase())) await mtool('mcopy', ['-i', part, t.file, `::/${t.diskPath}`]);
 }
 
 /** A staged root file system (rootfs-stage.ts) onto the payload's FAT partition: the tree in

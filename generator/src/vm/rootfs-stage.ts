@@ -15,27 +15,12 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { BUILD_DIR } from '../paths.ts';
 import { readTar, type TarEntry } from '../rootfs/tar.ts';
+import { crc32 } from './screendump.ts';
 
 const STAGE_VERSION = 2;
 
 /** Linux's st_mode type bits */
 const S_IF: Record<TarEntry['type'], number> = { file: 0, hardlink: 0, dir: 0, symlink: 0o120000, char: 0o020000, block: 0o060000, fifo: 0o010000 };
-
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-export function crc32(b: Buffer): number {
-  let c = 0xffffffff;
-  for (let i = 0; i < b.length; i++) c = CRC_TABLE[(c ^ b[i]!) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
 
 /** One SET record of lxcore's metadata journal (core/lx_meta.c lx_meta_encode). */
 export function metaSetRecord(linuxPath: string, mode: number, uid: number, gid: number, rdev: number): Buffer {
@@ -51,7 +36,7 @@ export function metaSetRecord(linuxPath: string, mode: number, uid: number, gid:
   r.writeUInt32LE(gid >>> 0, 16);
   r.writeUInt32LE(rdev >>> 0, 20);
   p.copy(r, 28);
-  r.writeUInt32LE(crc32(r.subarray(0, size - 4)), size - 4);
+  r.writeUInt32LE(crc32(r.subarray(0, size - 4)) >>> 0, size - 4);
   return r;
 }
 

@@ -39,7 +39,8 @@ const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
   return c >>> 0;
 });
 
-function crc32(buf: Buffer): number {
+/** CRC-32 (IEEE 802.3, zlib's): PNG chunks here, lxcore's metadata journal (rootfs-stage.ts) */
+export function crc32(buf: Buffer): number {
   let c = 0xffffffff;
   for (const x of buf) c = CRC_TABLE[(c ^ x) & 255]! ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
