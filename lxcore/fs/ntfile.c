@@ -66,10 +66,19 @@ LxNtFileMmap(
     _In_ BOOLEAN Shared,
     _Out_ PLX_SHARED_MEMORY *Memory)
 {
-    UNREFERENCED_PARAMETER(File);
-    UNREFERENCED_PARAMETER(Shared);
-    UNREFERENCED_PARAMETER(Memory);
-    return LX_MMAP_COPY;
+    LONGLONG End;
+    LONG Result;
+
+    /* MAP_PRIVATE: a copy; MAP_SHARED: a section of the file, so that the mapping, read and
+     * write see the same bytes. An empty file has no section (NT refuses one): a copy, whose
+     * pages read as zero where Linux would give SIGBUS. */
+    if (!Shared)
+        return LX_MMAP_COPY;
+    Result = LxNtEndOfFile(LxNtHandle(File), &End);
+    if (Result < 0 || End == 0)
+        return Result < 0 ? Result : LX_MMAP_COPY;
+    Result = LxSharedMemoryFromFile(LxNtHandle(File), (ULONGLONG)End, Memory);
+    return Result < 0 ? Result : LX_MMAP_SHARED;
 }
 
 static

@@ -307,13 +307,14 @@ typedef struct _LX_PROC_MAP
     ULONG_PTR End;
     PCSTR Perms;
     PCSTR Name;
+    ULONG Offset;               /* in the file (a shared mapping of one) */
 } LX_PROC_MAP;
 
 #define LX_PROC_MAPS_MAX    256
 
 /* /proc/<pid>/maps: the program's image, the brk area, the mappings and the stack, in
- * address order. NT gives lxcore no way to read a page's protection back
- * (ZwQueryVirtualMemory is not exported): the image shows r-xp, memory rw-p or rw-s. */
+ * address order. Protections are not looked up page by page: the image shows r-xp, private
+ * memory rw-p, shared memory rw-s (r--s mapped read-only). */
 static
 ULONG
 LxProcMaps(
@@ -347,12 +348,20 @@ LxProcMaps(
         PLX_REGION Region = CONTAINING_RECORD(Entry, LX_REGION, Link);
 
         if (Region->Shared != NULL)
-            Maps[Count++] = (LX_PROC_MAP){ Region->Base, Region->Base + Region->Size, "rw-s", Region->Name };
+        {
+            Maps[Count++] = (LX_PROC_MAP){ Region->MappedStart, Region->MappedEnd,
+                                           (Region->SharedProtect == PAGE_READONLY ||
+                                            Region->SharedProtect == PAGE_EXECUTE_READ) ?
+                                               "r--s" : "rw-s",
+                                           Region->Name,
+                                           (ULONG)Region->ViewOffset +
+                                               (Region->MappedStart - Region->Base) };
+        }
         else if (Region->MappedEnd > Region->MappedStart)
             Maps[Count++] = (LX_PROC_MAP){ Region->MappedStart, Region->MappedEnd, "rw-p", Region->Name };
     }
     if (Process->Layout.StackCommitLow != 0)
-        Maps[Count++] = (LX_PROC_MAP){ Process->Layout.StackCommitLow, LX_STACK_TOP, "rw-p", "[stack]" };
+        Maps[Count++] = (LX_PROC_MAP){ Process->Layout.StackCommitLow, Process->Layout.StackTop, "rw-p", "[stack]" };
     ExReleaseFastMutex(&Process->MmLock);
 
     /* in address order */
@@ -369,8 +378,9 @@ LxProcMaps(
     for (i = 0; i < Count; i++)
     {
         if (!NT_SUCCESS(RtlStringCbPrintfA(Text + Used, LX_PROC_TEXT_MAX - Used,
-                                           "%08lx-%08lx %s 00000000 00:00 0 %s%s\n",
+                                           "%08lx-%08lx %s %08lx 00:00 0 %s%s\n",
                                            Maps[i].Start, Maps[i].End, Maps[i].Perms,
+                                           Maps[i].Offset,
                                            Maps[i].Name[0] ? "                    " : "",
                                            Maps[i].Name)))
             break;
@@ -397,7 +407,7 @@ LxProcStat(
                        Process->Pid, Comm, LxProcState(Process), Process->ParentPid,
                        LxProcessGroupOf(Process), LxSessionOf(Process), Process->ThreadCount,
                        (ULONG)Process->Layout.ImageReserveStart,
-                       (ULONG)Process->Layout.ImageReserveEnd, (ULONG)LX_STACK_TOP,
+                       (ULONG)Process->Layout.ImageReserveEnd, (ULONG)Process->Layout.StackTop,
                        (ULONG)Process->Layout.BrkStart, (ULONG)Process->Layout.ArgStart,
                        (ULONG)Process->Layout.ArgEnd, (ULONG)Process->Layout.EnvStart,
                        (ULONG)Process->Layout.EnvEnd);

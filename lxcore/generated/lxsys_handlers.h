@@ -401,7 +401,7 @@ LONG NTAPI LxSysGetdents(ULONG Fd, LX_LINUX_DIRENT *Dirent, ULONG Count);
 LONG NTAPI LxSysNewselect(LONG N, LX_FD_SET *Inp, LX_FD_SET *Outp, LX_FD_SET *Exp, LX_KERNEL_OLD_TIMEVAL *Tvp);
 /* 143 flock (fs, enosys): Linux sys_flock */
 LONG NTAPI LxSysFlock(ULONG Fd, ULONG Cmd);
-/* 144 msync (mm, partial): Linux sys_msync */
+/* 144 msync (mm, implemented): Linux sys_msync */
 LONG NTAPI LxSysMsync(ULONG_PTR Start, SIZE_T Len, LONG Flags);
 /* 145 readv (fs, implemented): Linux sys_readv */
 LONG NTAPI LxSysReadv(ULONG_PTR Fd, const LX_IOVEC *Vec, ULONG_PTR Vlen);

@@ -151,7 +151,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "getdents",                  3, LXSYS_STATUS_ENOSYS, "dpu" }, /* 141 */
     { "_newselect",                5, LXSYS_STATUS_PARTIAL, "dpppp" }, /* 142 */
     { "flock",                     2, LXSYS_STATUS_ENOSYS, "dx" }, /* 143 */
-    { "msync",                     3, LXSYS_STATUS_PARTIAL, "xux" }, /* 144 */
+    { "msync",                     3, LXSYS_STATUS_IMPLEMENTED, "xux" }, /* 144 */
     { "readv",                     3, LXSYS_STATUS_IMPLEMENTED, "dpu" }, /* 145 */
     { "writev",                    3, LXSYS_STATUS_IMPLEMENTED, "dpu" }, /* 146 */
     { "getsid",                    1, LXSYS_STATUS_PARTIAL, "d" }, /* 147 */

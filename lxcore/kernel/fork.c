@@ -8,8 +8,8 @@
  * new pico process with the same reservations (image, brk area, stack, mmap regions), every
  * page of the parent that can be read is copied, and a thread starts at the parent's trap
  * frame with EAX = 0. The child shares the parent's open file descriptions. Copied pages
- * are read/write/execute in the child (the parent's per-page protections cannot be read back:
- * ZwQueryVirtualMemory is not exported). vfork is a fork.
+ * get the protections the parent's pages have (ZwQueryVirtualMemory, exported by the
+ * series). vfork is a fork.
  */
 
 #include "lxkernel.h"
@@ -100,6 +100,38 @@ LxAdoptView(
     }
 }
 
+/* Gives the child's committed pages of [Start, End) the protections the parent's (the calling
+ * process's) have: they were committed read/write/execute for the copy. A page the parent
+ * has but cannot read (PROT_NONE) is committed inaccessible, zero-filled. */
+static
+LONG
+LxCopyProtections(
+    _In_ HANDLE ChildHandle,
+    _In_ ULONG_PTR Start,
+    _In_ ULONG_PTR End)
+{
+    ULONG_PTR Address = Start;
+
+    while (Address < End)
+    {
+        MEMORY_BASIC_INFORMATION Info;
+        ULONG_PTR RunEnd;
+        NTSTATUS Status;
+
+        Status = ZwQueryVirtualMemory(NtCurrentProcess(), (PVOID)Address, MemoryBasicInformation,
+                                      &Info, sizeof(Info), NULL);
+        if (!NT_SUCCESS(Status) || Info.RegionSize == 0)
+            return -LX_ENOMEM;
+        RunEnd = min((ULONG_PTR)Info.BaseAddress + Info.RegionSize, End);
+        if (Info.State == MEM_COMMIT && Info.Protect != PAGE_EXECUTE_READWRITE &&
+            !NT_SUCCESS(LxVmOperation(ChildHandle, Address, RunEnd - Address, MEM_COMMIT,
+                                      Info.Protect)))
+            return -LX_ENOMEM;
+        Address = RunEnd;
+    }
+    return 0;
+}
+
 /* Reserves [ReserveStart, ReserveEnd) in the child and copies the readable pages of
  * [CopyStart, CopyEnd) into it. */
 static
@@ -149,8 +181,12 @@ LxCopyReservation(
         }
     }
     if (RunLength != 0)
-        return LxWriteChildRun(Child, ChildHandle, RunStart, Buffer, RunLength);
-    return 0;
+    {
+        Result = LxWriteChildRun(Child, ChildHandle, RunStart, Buffer, RunLength);
+        if (Result < 0)
+            return Result;
+    }
+    return LxCopyProtections(ChildHandle, CopyStart, CopyEnd);
 }
 
 /*
@@ -230,7 +266,7 @@ LxVforkCopyBack(
     }
     Copied += LxVforkCopyBackRange(Parent,
                                    Parent->Layout.StackCommitLow & ~(ULONG_PTR)(PAGE_SIZE - 1),
-                                   LX_STACK_TOP, Buffer);
+                                   Parent->Layout.StackTop, Buffer);
     for (Entry = Parent->Regions.Flink; Entry != &Parent->Regions; Entry = Entry->Flink)
     {
         PLX_REGION Region = CONTAINING_RECORD(Entry, LX_REGION, Link);
@@ -424,8 +460,8 @@ LxFork(
     if (Result == 0)
     {
         Result = LxCopyReservation(Child, ChildHandle, Parent->Layout.StackReserveBase,
-                                   LX_STACK_TOP,
-                                   Parent->Layout.StackCommitLow, LX_STACK_TOP, Buffer);
+                                   Parent->Layout.StackTop,
+                                   Parent->Layout.StackCommitLow, Parent->Layout.StackTop, Buffer);
     }
     for (Entry = Parent->Regions.Flink; Result == 0 && Entry != &Parent->Regions;
          Entry = Entry->Flink)
@@ -435,7 +471,7 @@ LxFork(
         if (Region->Shared != NULL)
         {
             /* shared memory: the same pages in the child */
-            Result = LxMapSharedInto(Child, Region);
+            Result = LxMapSharedInto(Child, ChildHandle, Region);
             if (Result == 0)
                 LxAdoptView(Child, Region);
             continue;

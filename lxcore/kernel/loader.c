@@ -282,6 +282,10 @@ LxPrepareImage(
         Result = -LX_ENOMEM;
         goto Fail;
     }
+    /* ASLR of the stack: its reservation's top, then where the strings end below it */
+    LxGetRandomBytes(Random, 2);
+    Prepared->StackTop = LX_STACK_TOP - (Random[0] % LX_STACK_RANDOM_SLOTS) * LX_ALLOC_GRANULARITY;
+    Prepared->StackDataTop = Prepared->StackTop - (Random[1] % 16) * PAGE_SIZE;
     LxGetRandomBytes(Random, sizeof(Random));
     RtlZeroMemory(&StackParams, sizeof(StackParams));
     StackParams.argc = ArgumentCount;
@@ -307,7 +311,7 @@ LxPrepareImage(
     StackParams.hwcap = LxGetHwcap();
     StackParams.clktck = 100;
     Result = lx_stack_build(&StackParams, Prepared->StackBuffer, Prepared->StackBufferSize,
-                            LX_STACK_TOP, &Prepared->Stack);
+                            Prepared->StackDataTop, &Prepared->Stack);
     if (Result < 0)
         goto Fail;
     return 0;
@@ -397,7 +401,7 @@ LxPopulateAddressSpace(
     KAPC_STATE ApcState;
     LONG Result;
 
-    Result = LxMmInitializeProcess(LxProcess, ProcessHandle, Plan);
+    Result = LxMmInitializeProcess(LxProcess, ProcessHandle, Plan, Prepared->StackTop);
     if (Result < 0)
         return Result;
     LxProcess->Layout.ArgStart = Prepared->Stack.arg_start;
@@ -406,7 +410,7 @@ LxPopulateAddressSpace(
     LxProcess->Layout.EnvEnd = Prepared->Stack.env_end;
     RtlCopyMemory(LxProcess->Layout.Auxv,
                   Prepared->StackBuffer + Prepared->StackBufferSize -
-                  (LX_STACK_TOP - Prepared->Stack.auxv_addr),
+                  (Prepared->StackDataTop - Prepared->Stack.auxv_addr),
                   sizeof(LxProcess->Layout.Auxv));
     if (Prepared->InterpPlan != NULL)
     {

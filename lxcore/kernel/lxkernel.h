@@ -11,7 +11,11 @@
 #include "lxnt.h"
 
 /* Address space layout of a Linux process */
-#define LX_STACK_TOP            0x7FFC0000u /* 64 KiB below KUSER_SHARED_DATA's 64 KiB block */
+#define LX_STACK_TOP            0x7FFC0000u /* 64 KiB below KUSER_SHARED_DATA's 64 KiB block:
+                                               the highest a stack's top goes */
+#define LX_STACK_RANDOM_SLOTS   128u        /* its top moves down by up to 127 x 64 KiB, and
+                                               the strings by 0-15 pages: 11 bits of pages
+                                               (8 MiB), as Linux's i386 STACK_RND_MASK */
 #define LX_STACK_RESERVE        0x00800000u /* 8 MiB, Linux's default RLIMIT_STACK */
 #define LX_STACK_INITIAL_COMMIT 0x00080000u /* 512 KiB; the rest is committed on faults */
 #define LX_BRK_RESERVE          0x04000000u /* 64 MiB of address space after the image */
@@ -46,7 +50,11 @@ typedef struct _LX_SHARED_MEMORY
     LONG RefCount;              /* its owner's (a System V segment) and each view's */
     LONG Attaches;              /* views in every process (shm_nattch) */
     PVOID Section;              /* referenced */
-    SIZE_T Size;                /* bytes, a page multiple */
+    SIZE_T Size;                /* bytes: a page multiple, or a file's size */
+    PVOID Key;                  /* what futexes in it are keyed by: itself, or the file's
+                                   section object pointers (every mapping of the file) */
+    BOOLEAN File;               /* a data section of a file (LxSharedMemoryFromFile): views
+                                   at any page offset and address, protections per page */
 } LX_SHARED_MEMORY, *PLX_SHARED_MEMORY;
 
 #define LX_REGION_NAME      128
@@ -54,12 +62,16 @@ typedef struct _LX_SHARED_MEMORY
 typedef struct _LX_REGION
 {
     LIST_ENTRY Link;
-    ULONG_PTR Base;             /* 64 KiB aligned */
-    SIZE_T Size;                /* multiple of 64 KiB */
-    ULONG_PTR MappedStart;      /* private: the pages Linux may see mapped lie within */
-    ULONG_PTR MappedEnd;        /* [MappedStart, MappedEnd); the reservation goes when empty */
+    ULONG_PTR Base;             /* 64 KiB aligned (a file's view: a page) */
+    SIZE_T Size;                /* multiple of 64 KiB (a file's view: its ViewSize) */
+    ULONG_PTR MappedStart;      /* the pages Linux may see mapped lie within [MappedStart, */
+    ULONG_PTR MappedEnd;        /* MappedEnd); the reservation (a view) goes when empty */
     PLX_SHARED_MEMORY Shared;   /* a view of shared memory (referenced), or NULL: private */
-    ULONG SharedProtect;        /* the view's NT protection */
+    ULONG SharedProtect;        /* the view's NT protection when it was mapped */
+    ULONG MaxProt;              /* the Linux PROT_* bits mprotect may give the view (no
+                                   PROT_WRITE: a file not open for writing, SHM_RDONLY) */
+    SIZE_T ViewSize;            /* the view: [Base, Base + ViewSize), a page multiple */
+    ULONGLONG ViewOffset;       /* the offset of Base in the shared memory (a file's) */
     LONG ShmId;                 /* shmat's segment id, else -1 */
     CHAR Name[LX_REGION_NAME];  /* the file mapped there first (its resolved Linux path, cut
                                    at LX_REGION_NAME - 1 bytes), for /proc/PID/maps; "" */
@@ -79,6 +91,8 @@ typedef struct _LX_MM_LAYOUT
     ULONG_PTR BrkCurrent;
     ULONG_PTR BrkRegionBase;    /* reservation [BrkRegionBase, BrkLimit) after the image */
     ULONG_PTR BrkLimit;
+    ULONG_PTR StackTop;         /* the stack reservation's end: LX_STACK_TOP less a random
+                                   number of 64 KiB units (ASLR), 64 KiB aligned */
     ULONG_PTR StackReserveBase;
     ULONG_PTR StackCommitLow;
     ULONG_PTR ArgStart;         /* the argument and environment strings on the stack */
@@ -291,7 +305,7 @@ VOID LxExitCurrentProcess(_In_ ULONG Status);   /* returns only if termination f
 
 /* mm.c */
 LONG LxMmInitializeProcess(_In_ PLX_PROCESS Process, _In_ HANDLE ProcessHandle,
-                           _In_ const lx_load_plan *Plan);
+                           _In_ const lx_load_plan *Plan, _In_ ULONG_PTR StackTop);
 /* The interpreter's image as a private region of its own (munmap, fork and execve see it) */
 LONG LxMmReserveInterpreter(_In_ PLX_PROCESS Process, _In_ HANDLE ProcessHandle, _In_ PCSTR Name,
                             _In_ const lx_load_plan *Plan);
@@ -303,10 +317,16 @@ VOID LxMmFreeRegion(_In_ PLX_REGION Region);
 ULONG LxMmRegionCount(VOID);
 LONG LxSharedMemoryCreate(_In_ SIZE_T Size, _Out_ PLX_SHARED_MEMORY *Shared);
 VOID LxSharedMemoryDereference(_In_ PLX_SHARED_MEMORY Shared);
+LONG LxSharedMemoryFromFile(_In_ HANDLE FileHandle, _In_ ULONGLONG Size,
+                            _Out_ PLX_SHARED_MEMORY *Shared);
 LONG LxMapShared(_In_ PLX_PROCESS Process, _In_ PLX_SHARED_MEMORY Shared, _In_ ULONG_PTR Address,
-                 _In_ BOOLEAN Fixed, _In_ ULONG LinuxProt, _In_ LONG ShmId, _Out_ PULONG_PTR Base);
+                 _In_ BOOLEAN Fixed, _In_ ULONG LinuxProt, _In_ ULONG MaxProt, _In_ LONG ShmId,
+                 _In_ ULONGLONG Offset, _In_ SIZE_T Length, _Out_ PULONG_PTR Base);
 VOID LxUnmapShared(_In_ PLX_PROCESS Process, _In_ PLX_REGION Region);
-LONG LxMapSharedInto(_In_ PLX_PROCESS Target, _In_ PLX_REGION Region);
+LONG LxMapSharedInto(_In_ PLX_PROCESS Target, _In_ HANDLE TargetHandle, _In_ PLX_REGION Region);
+LONG LxProtectView(_In_ PLX_REGION Region, _In_ ULONG_PTR Start, _In_ ULONG_PTR End,
+                   _In_ ULONG Protect);
+LONG LxFlushView(_In_ PLX_REGION Region, _In_ ULONG_PTR Start, _In_ ULONG_PTR End);
 VOID LxMmDetachShared(_In_ PLX_PROCESS Process);
 LONG LxSharedMemoryCopy(_In_ PLX_SHARED_MEMORY Memory, _In_ SIZE_T Offset, _In_ ULONG_PTR User,
                         _In_ SIZE_T Length, _In_ BOOLEAN ToUser);
@@ -484,6 +504,8 @@ typedef struct _LX_PREPARED_IMAGE
                                    the program's */
     PUCHAR StackBuffer;
     ULONG StackBufferSize;
+    ULONG_PTR StackTop;         /* the stack reservation's end (LX_MM_LAYOUT.StackTop) */
+    ULONG_PTR StackDataTop;     /* where the strings end: StackTop less 0-15 random pages */
     lx_stack_result Stack;
 } LX_PREPARED_IMAGE, *PLX_PREPARED_IMAGE;
 

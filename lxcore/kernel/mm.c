@@ -6,9 +6,10 @@
  *
  * NT reserves address space in 64 KiB units and commits in 4 KiB pages; Linux programs see
  * 4 KiB pages. lxcore therefore reserves 64 KiB aligned spans and commits exactly the pages a
- * mapping covers, so an access beyond a mapping still faults. Protections are changed by
- * committing again with the new protection (NtAllocateVirtualMemory(MEM_COMMIT) on committed
- * pages changes their protection; ZwProtectVirtualMemory is not exported by ntoskrnl).
+ * mapping covers, so an access beyond a mapping still faults. Protections of private memory
+ * are changed by committing again with the new protection (NtAllocateVirtualMemory(MEM_COMMIT)
+ * on committed pages changes their protection); views of a file's section with
+ * ZwProtectVirtualMemory.
  */
 
 #include "lxkernel.h"
@@ -86,7 +87,8 @@ LONG
 LxMmInitializeProcess(
     _In_ PLX_PROCESS Process,
     _In_ HANDLE ProcessHandle,
-    _In_ const lx_load_plan *Plan)
+    _In_ const lx_load_plan *Plan,
+    _In_ ULONG_PTR StackTop)
 {
     NTSTATUS Status;
 
@@ -113,7 +115,7 @@ LxMmInitializeProcess(
     Process->Layout.ImageReserveEnd = Plan->reserve_end;
     Process->Layout.BrkStart = Process->Layout.BrkCurrent = Plan->brk_start;
     Process->Layout.DataSize = Plan->data_size;
-    if (Plan->reserve_end + LX_BRK_RESERVE < LX_STACK_TOP - LX_STACK_RESERVE &&
+    if (Plan->reserve_end + LX_BRK_RESERVE < StackTop - LX_STACK_RESERVE &&
         NT_SUCCESS(LxVmOperation(ProcessHandle, Plan->reserve_end, LX_BRK_RESERVE, MEM_RESERVE,
                                  PAGE_READWRITE)))
     {
@@ -126,20 +128,21 @@ LxMmInitializeProcess(
         Process->Layout.BrkLimit = Plan->reserve_end;
     }
 
-    /* The stack: 8 MiB reserved below LX_STACK_TOP, the top committed, the rest on faults. */
-    Status = LxVmOperation(ProcessHandle, LX_STACK_TOP - LX_STACK_RESERVE, LX_STACK_RESERVE,
+    /* The stack: 8 MiB reserved below StackTop, the top committed, the rest on faults. */
+    Status = LxVmOperation(ProcessHandle, StackTop - LX_STACK_RESERVE, LX_STACK_RESERVE,
                            MEM_RESERVE, PAGE_READWRITE);
     if (!NT_SUCCESS(Status))
     {
         DbgPrint("lxss: cannot reserve the stack, status 0x%08lx\n", Status);
         return -LX_ENOMEM;
     }
-    Status = LxVmOperation(ProcessHandle, LX_STACK_TOP - LX_STACK_INITIAL_COMMIT,
+    Status = LxVmOperation(ProcessHandle, StackTop - LX_STACK_INITIAL_COMMIT,
                            LX_STACK_INITIAL_COMMIT, MEM_COMMIT, LxNtProtection(Plan->stack_prot));
     if (!NT_SUCCESS(Status))
         return -LX_ENOMEM;
-    Process->Layout.StackReserveBase = LX_STACK_TOP - LX_STACK_RESERVE;
-    Process->Layout.StackCommitLow = LX_STACK_TOP - LX_STACK_INITIAL_COMMIT;
+    Process->Layout.StackTop = StackTop;
+    Process->Layout.StackReserveBase = StackTop - LX_STACK_RESERVE;
+    Process->Layout.StackCommitLow = StackTop - LX_STACK_INITIAL_COMMIT;
     return 0;
 }
 
@@ -274,6 +277,61 @@ LxSharedMemoryCreate(
     Memory->RefCount = 1;
     Memory->Attaches = 0;
     Memory->Size = Size;
+    Memory->Key = Memory;
+    Memory->File = FALSE;
+    *Shared = Memory;
+    return 0;
+}
+
+/*
+ * A file's bytes as shared memory (MAP_SHARED of a file): a data section of the file object
+ * behind FileHandle, Size bytes (the file's size now, not 0). The cache manager reads and
+ * writes the file through the same section pages, so views and read()/write() see the same
+ * bytes. The section may be mapped with any protection: the Linux rules (no writable view of
+ * a file not opened for writing) are the caller's.
+ */
+LONG
+LxSharedMemoryFromFile(
+    _In_ HANDLE FileHandle,
+    _In_ ULONGLONG Size,
+    _Out_ PLX_SHARED_MEMORY *Shared)
+{
+    PLX_SHARED_MEMORY Memory;
+    PFILE_OBJECT FileObject;
+    LARGE_INTEGER MaximumSize;
+    NTSTATUS Status;
+
+    PAGED_CODE();
+
+    *Shared = NULL;
+    if (Size == 0 || Size > MAXULONG)
+        return -LX_EOVERFLOW;
+    Memory = ExAllocatePoolWithTag(NonPagedPool, sizeof(*Memory), LX_TAG_SHARED);
+    if (Memory == NULL)
+        return -LX_ENOMEM;
+    Status = ObReferenceObjectByHandle(FileHandle, 0, *IoFileObjectType, KernelMode,
+                                       (PVOID *)&FileObject, NULL);
+    if (NT_SUCCESS(Status))
+    {
+        /* by the file object: no handle access check (execute views of a file opened for
+         * reading), and the size is the one given, the file is never extended */
+        MaximumSize.QuadPart = (LONGLONG)Size;
+        Status = MmCreateSection(&Memory->Section, SECTION_ALL_ACCESS, NULL, &MaximumSize,
+                                 PAGE_EXECUTE_READWRITE, SEC_COMMIT, NULL, FileObject);
+        Memory->Key = FileObject->SectionObjectPointer;
+        ObDereferenceObject(FileObject);
+    }
+    if (!NT_SUCCESS(Status))
+    {
+        DbgPrint("lxss: cannot create a section of a file (%lu bytes), status 0x%08lx\n",
+                 (ULONG)Size, Status);
+        ExFreePoolWithTag(Memory, LX_TAG_SHARED);
+        return LxStatusToErrno(Status);
+    }
+    Memory->RefCount = 1;
+    Memory->Attaches = 0;
+    Memory->Size = (SIZE_T)Size;
+    Memory->File = TRUE;
     *Shared = Memory;
     return 0;
 }
@@ -288,28 +346,40 @@ LxSharedMemoryDereference(
     ExFreePoolWithTag(Shared, LX_TAG_SHARED);
 }
 
-/* Maps a view of Shared into Target (a process) at *Base (0: anywhere), protection Protect. */
+/* Maps a view of Shared into Target (a process) at *Base (0: anywhere), protection Protect:
+ * the whole of anonymous shared memory, or up to Length bytes of a file's from Offset (a
+ * page multiple, inside the file). The view's size (a page multiple) in *ViewSize. */
 static
 NTSTATUS
 LxMapView(
     _In_ PEPROCESS Target,
     _In_ PLX_SHARED_MEMORY Shared,
     _Inout_ PULONG_PTR Base,
-    _In_ ULONG Protect)
+    _In_ ULONGLONG ViewOffset,
+    _In_ SIZE_T Length,
+    _In_ ULONG Protect,
+    _Out_ PSIZE_T ViewSize)
 {
     PVOID View = (PVOID)*Base;
-    SIZE_T ViewSize = Shared->Size;
+    SIZE_T Size = Shared->Size;
     LARGE_INTEGER Offset;
     NTSTATUS Status;
 
+    /* a file's section: no further than the file's end (NT would refuse the view) */
+    if (Shared->File)
+        Size = (SIZE_T)min((ULONGLONG)Length, Shared->Size - ViewOffset);
+    else
+        ViewOffset = 0;
+
     /* ReactOS's ARM3 sections need the offset; anywhere means high, as Linux's mmap and
      * lxcore's private mappings place them */
-    Offset.QuadPart = 0;
-    Status = MmMapViewOfSection(Shared->Section, Target, &View, 0, 0, &Offset, &ViewSize,
+    Offset.QuadPart = (LONGLONG)ViewOffset;
+    Status = MmMapViewOfSection(Shared->Section, Target, &View, 0, 0, &Offset, &Size,
                                 ViewUnmap, View == NULL ? MEM_TOP_DOWN : 0, Protect);
     if (NT_SUCCESS(Status))
     {
         *Base = (ULONG_PTR)View;
+        *ViewSize = Shared->File ? ROUND_TO_PAGES(Size) : Shared->Size;
         InterlockedIncrement(&Shared->RefCount);
         InterlockedIncrement(&Shared->Attaches);
     }
@@ -327,9 +397,11 @@ LxForgetView(
     Region->Shared = NULL;
 }
 
-/* A view of Shared in the calling Process (a region of its own): at Address when Fixed (64 KiB
- * aligned, free), else there if possible, else anywhere. The address in *Base, or -EINVAL
- * (Fixed, unaligned) or -ENOMEM. */
+/* A view of Shared in the calling Process (a region of its own): at Address when Fixed (free;
+ * 64 KiB aligned for anonymous shared memory, a page for a file's), else there if possible,
+ * else anywhere. A file's view covers Length bytes from Offset (inside the file: the caller
+ * checks), anonymous memory's the whole of it. MaxProt: what mprotect may give it later. The
+ * address in *Base, or -EINVAL (Fixed, unaligned) or -ENOMEM. */
 LONG
 LxMapShared(
     _In_ PLX_PROCESS Process,
@@ -337,10 +409,16 @@ LxMapShared(
     _In_ ULONG_PTR Address,
     _In_ BOOLEAN Fixed,
     _In_ ULONG LinuxProt,
+    _In_ ULONG MaxProt,
     _In_ LONG ShmId,
+    _In_ ULONGLONG Offset,
+    _In_ SIZE_T Length,
     _Out_ PULONG_PTR Base)
 {
     ULONG Protect = LxNtProtection(LinuxProt);
+    ULONG_PTR Granularity = Shared->File ? PAGE_SIZE - 1 : 0xFFFF;
+    SIZE_T Span = Shared->File ? Length : Shared->Size;
+    SIZE_T ViewSize = 0;
     PLX_REGION Region;
     ULONG_PTR View = 0;
     NTSTATUS Status = STATUS_CONFLICTING_ADDRESSES;
@@ -349,28 +427,28 @@ LxMapShared(
     /* only user space: MmMapViewOfSection called from the kernel would map a view anywhere,
      * page tables included */
     if (Address != 0 &&
-        (Address < LX_USER_MIN_ADDRESS || Address + Shared->Size < Address ||
-         Address + Shared->Size > LX_USER_LIMIT))
+        (Address < LX_USER_MIN_ADDRESS || Address + Span < Address ||
+         Address + Span > LX_USER_LIMIT))
     {
         if (Fixed)
             return -LX_ENOMEM;
         Address = 0;
     }
-    if (Fixed && (Address & 0xFFFF))
+    if (Fixed && (Address & Granularity))
         return -LX_EINVAL;
     Region = LxMmAllocateRegion();
     if (Region == NULL)
         return -LX_ENOMEM;
     ExAcquireFastMutex(&Process->MmLock);
-    if (Address != 0 && (Address & 0xFFFF) == 0)
+    if (Address != 0 && (Address & Granularity) == 0)
     {
         View = Address;
-        Status = LxMapView(Process->Process, Shared, &View, Protect);
+        Status = LxMapView(Process->Process, Shared, &View, Offset, Length, Protect, &ViewSize);
     }
     if (!NT_SUCCESS(Status) && !Fixed)
     {
         View = 0;
-        Status = LxMapView(Process->Process, Shared, &View, Protect);
+        Status = LxMapView(Process->Process, Shared, &View, Offset, Length, Protect, &ViewSize);
     }
     if (!NT_SUCCESS(Status))
     {
@@ -379,9 +457,14 @@ LxMapShared(
         return -LX_ENOMEM;
     }
     Region->Base = View;
-    Region->Size = (Shared->Size + 0xFFFF) & ~(SIZE_T)0xFFFF;
+    Region->Size = Shared->File ? ViewSize : (ViewSize + 0xFFFF) & ~(SIZE_T)0xFFFF;
+    Region->MappedStart = View;
+    Region->MappedEnd = View + ViewSize;
     Region->Shared = Shared;
     Region->SharedProtect = Protect;
+    Region->MaxProt = MaxProt;
+    Region->ViewSize = ViewSize;
+    Region->ViewOffset = Shared->File ? Offset : 0;
     Region->ShmId = ShmId;
     InsertTailList(&Process->Regions, &Region->Link);
     ExReleaseFastMutex(&Process->MmLock);
@@ -401,14 +484,19 @@ LxUnmapShared(
     LxMmFreeRegion(Region);
 }
 
-/* The same view in Target (a fork child) as Region has in its parent. */
+/* The same view in Target (a fork child, TargetHandle) as Region has in the calling parent,
+ * with the protections the parent's pages have now (mprotect and partial munmap of a
+ * file's view change them page by page). */
 LONG
 LxMapSharedInto(
     _In_ PLX_PROCESS Target,
+    _In_ HANDLE TargetHandle,
     _In_ PLX_REGION Region)
 {
-    ULONG_PTR View = Region->Base;
-    NTSTATUS Status = LxMapView(Target->Process, Region->Shared, &View, Region->SharedProtect);
+    ULONG_PTR View = Region->Base, Address;
+    SIZE_T ViewSize;
+    NTSTATUS Status = LxMapView(Target->Process, Region->Shared, &View, Region->ViewOffset,
+                                Region->ViewSize, Region->SharedProtect, &ViewSize);
 
     if (!NT_SUCCESS(Status) || View != Region->Base)
     {
@@ -416,7 +504,66 @@ LxMapSharedInto(
                  Region->Base, Status);
         return -LX_ENOMEM;
     }
+    for (Address = View; Region->Shared->File && Address < View + ViewSize;)
+    {
+        MEMORY_BASIC_INFORMATION Info;
+        PVOID Base;
+        SIZE_T Size;
+        ULONG Old;
+
+        Status = ZwQueryVirtualMemory(NtCurrentProcess(), (PVOID)Address, MemoryBasicInformation,
+                                      &Info, sizeof(Info), NULL);
+        if (!NT_SUCCESS(Status) || Info.RegionSize == 0)
+            return -LX_ENOMEM;
+        Base = (PVOID)Address;
+        Size = min(Info.RegionSize - (Address - (ULONG_PTR)Info.BaseAddress),
+                   View + ViewSize - Address);
+        if (Info.Protect != Region->SharedProtect &&
+            !NT_SUCCESS(ZwProtectVirtualMemory(TargetHandle, &Base, &Size, Info.Protect, &Old)))
+            return -LX_ENOMEM;
+        Address += Size;
+    }
     return 0;
+}
+
+/* New protections for [Start, End) of a view of the calling process: page by page for a
+ * file's; anonymous shared memory keeps what it was mapped with (ARM3 does not change the
+ * protection of section views), so another one is -EACCES. */
+LONG
+LxProtectView(
+    _In_ PLX_REGION Region,
+    _In_ ULONG_PTR Start,
+    _In_ ULONG_PTR End,
+    _In_ ULONG Protect)
+{
+    PVOID Base = (PVOID)Start;
+    SIZE_T Size = End - Start;
+    ULONG Old;
+    NTSTATUS Status;
+
+    if (!Region->Shared->File)
+        return Protect == Region->SharedProtect ? 0 : -LX_EACCES;
+    Status = ZwProtectVirtualMemory(NtCurrentProcess(), &Base, &Size, Protect, &Old);
+    return NT_SUCCESS(Status) ? 0 : -LX_ENOMEM;
+}
+
+/* msync(MS_SYNC) of [Start, End) of a view of the calling process: a file's pages are written
+ * to it (anonymous shared memory has nowhere to go) */
+LONG
+LxFlushView(
+    _In_ PLX_REGION Region,
+    _In_ ULONG_PTR Start,
+    _In_ ULONG_PTR End)
+{
+    IO_STATUS_BLOCK IoStatus;
+    PVOID Base = (PVOID)Start;
+    SIZE_T Size = End - Start;
+    NTSTATUS Status;
+
+    if (!Region->Shared->File || Start >= End)
+        return 0;
+    Status = ZwFlushVirtualMemory(NtCurrentProcess(), &Base, &Size, &IoStatus);
+    return NT_SUCCESS(Status) ? 0 : -LX_EIO;
 }
 
 /* A process that ends or execs no longer attaches its shared memory (its views go with the
@@ -597,8 +744,8 @@ LxSharedMemoryResize(
 
 /*
  * The key of a futex at Address: shared memory and the offset in it when Address lies in a
- * view of some (so that every process mapping it meets at the same futex), else the process
- * and the address
+ * view of some (so that every process mapping it meets at the same futex; every mapping of a
+ * file meets at the file's), else the process and the address
  */
 VOID
 LxMmFutexKey(
@@ -618,8 +765,8 @@ LxMmFutexKey(
 
         if (Region->Shared != NULL && Address >= Region->Base && Address - Region->Base < Region->Size)
         {
-            *Object = Region->Shared;
-            *Offset = Address - Region->Base;
+            *Object = Region->Shared->Key;
+            *Offset = (ULONG_PTR)Region->ViewOffset + (Address - Region->Base);
             break;
         }
     }

@@ -166,6 +166,7 @@ LxShmat(
     PLX_SHM_SEGMENT Segment;
     PLX_SHARED_MEMORY Memory;
     ULONG_PTR Base;
+    ULONG Prot;
     LONG Result;
 
     if (Address != 0 && (Flags & LX_SHM_RND))
@@ -187,9 +188,9 @@ LxShmat(
     }
 
     /* beyond user space: ENOMEM (do_mmap's answer); not on 64 KiB: EINVAL (NT's views) */
-    Result = LxMapShared(Process, Memory, Address, Address != 0,
-                         (Flags & LX_SHM_RDONLY) ? LX_PROT_READ : (LX_PROT_READ | LX_PROT_WRITE),
-                         Id, &Base);
+    Prot = (Flags & LX_SHM_RDONLY) ? LX_PROT_READ : (LX_PROT_READ | LX_PROT_WRITE);
+    Result = LxMapShared(Process, Memory, Address, Address != 0, Prot, Prot | LX_PROT_EXEC, Id, 0,
+                         Memory->Size, &Base);
     LxSharedMemoryDereference(Memory);
     if (Result < 0)
         return Result;

@@ -5,10 +5,11 @@
  *
  * Anonymous and private file mappings are private NT memory: each mmap2 reserves a 64 KiB
  * aligned span and commits exactly the 4 KiB pages asked for (lxcore/kernel/mm.c explains why).
- * A private file mapping is a copy of the file's bytes. Shared anonymous mappings (and shared
- * ones of /dev/zero) are views of a section, which fork children map too (kernel/mm.c); they are
- * unmapped whole, and keep the protection they were mapped with. Writable shared file
- * mappings are not supported (-ENODEV).
+ * A private file mapping is a copy of the file's bytes. Shared mappings are views of a section,
+ * which fork children map too (kernel/mm.c): anonymous ones (and /dev/zero's, /dev/shm's) of
+ * pagefile-backed memory, unmapped whole and kept at the protection they were mapped with;
+ * a file's of its data section, at any page, protected and unmapped page by page, written back
+ * by msync.
  */
 
 #include "lxsys.h"
@@ -134,10 +135,10 @@ LxFindReservation(
         *Limit = Process->Layout.BrkLimit;
         return TRUE;
     }
-    if (Start >= Process->Layout.StackReserveBase && End <= LX_STACK_TOP)
+    if (Start >= Process->Layout.StackReserveBase && End <= Process->Layout.StackTop)
     {
         *Base = Process->Layout.StackReserveBase;
-        *Limit = LX_STACK_TOP;
+        *Limit = Process->Layout.StackTop;
         return TRUE;
     }
     if (Process->Layout.ImageReserveStart && Start >= Process->Layout.ImageReserveStart &&
@@ -264,9 +265,62 @@ LxMmapShared(
     if (Result < 0)
         return Result;
     Result = LxMapShared(Process, Shared, Addr, (Flags & (LX_MAP_FIXED | LX_MAP_FIXED_NOREPLACE)) != 0,
-                         Prot, -1, &Base);
+                         Prot, LX_PROT_READ | LX_PROT_WRITE | LX_PROT_EXEC, -1, 0, Length, &Base);
     LxSharedMemoryDereference(Shared);      /* the view holds it now */
     return Result < 0 ? Result : (LONG)Base;
+}
+
+/* MAP_SHARED of a file whose bytes are shared memory: a view of a file's data section (any
+ * page offset inside the file, at any page: coherent with read and write), or of /dev/shm's
+ * memory (from offset 0). MAP_FIXED replaces what was mapped there, which must then leave
+ * the range free (a view cannot go inside a private reservation). */
+static
+LONG
+LxMmapView(
+    _In_ PLX_PROCESS Process,
+    _In_ PLX_SHARED_MEMORY Memory,
+    _In_ ULONG_PTR Addr,
+    _In_ SIZE_T Length,
+    _In_ ULONG Prot,
+    _In_ ULONG_PTR Flags,
+    _In_ ULONG_PTR Pgoff,
+    _In_ BOOLEAN MayWrite,
+    _In_opt_ PCSTR Name)
+{
+    BOOLEAN Fixed = (Flags & (LX_MAP_FIXED | LX_MAP_FIXED_NOREPLACE)) != 0;
+    ULONG MaxProt = LX_PROT_READ | LX_PROT_EXEC | (MayWrite ? LX_PROT_WRITE : 0);
+    ULONG_PTR Base;
+    LONG Result;
+
+    if (!Memory->File && Pgoff != 0)
+        return -LX_EINVAL;
+    /* as Linux: a writable shared mapping needs a file opened for reading and writing */
+    if (Prot & ~MaxProt)
+        return -LX_EACCES;
+    if (Fixed && Memory->File && (Flags & LX_MAP_FIXED_NOREPLACE) == 0)
+        LxSysMunmap(Addr, Length);
+    Result = LxMapShared(Process, Memory, Addr, Fixed, Prot, MaxProt, -1,
+                         (ULONGLONG)Pgoff * PAGE_SIZE, Length, &Base);
+    if (Result == -LX_ENOMEM && (Flags & LX_MAP_FIXED_NOREPLACE))
+        Result = -LX_EEXIST;
+    if (Result < 0)
+        return Result;
+    if (Name != NULL)
+    {
+        PLIST_ENTRY Entry;
+
+        /* /proc/PID/maps names the view by its file */
+        ExAcquireFastMutex(&Process->MmLock);
+        for (Entry = Process->Regions.Flink; Entry != &Process->Regions; Entry = Entry->Flink)
+        {
+            PLX_REGION Region = CONTAINING_RECORD(Entry, LX_REGION, Link);
+
+            if (Region->Base == Base && Region->Shared == Memory)
+                RtlStringCbCopyA(Region->Name, sizeof(Region->Name), Name);
+        }
+        ExReleaseFastMutex(&Process->MmLock);
+    }
+    return (LONG)Base;
 }
 
 LONG
@@ -309,20 +363,29 @@ LxSysMmap2(
         if (File == NULL)
             return -LX_EBADF;
         Result = LxFileMmap(File, MapType != LX_MAP_PRIVATE, &Memory);
+        if (Result == LX_MMAP_SHARED && Memory->File &&
+            (ULONGLONG)Pgoff * PAGE_SIZE >= Memory->Size)
+        {
+            /* wholly past the file's end: mapped, but nothing there may be touched (Linux
+             * gives SIGBUS, lxcore SIGSEGV: an inaccessible private mapping) */
+            LxSharedMemoryDereference(Memory);
+            Result = LX_MMAP_ANONYMOUS;
+            Prot = LX_PROT_NONE;
+            MapType = LX_MAP_PRIVATE;
+        }
         if (Result == LX_MMAP_SHARED)
         {
-            /* a file whose bytes are shared memory (/dev/shm): a view of it, from offset 0 */
-            LxDereferenceFile(File);
-            if (Pgoff != 0)
-                Result = -LX_EINVAL;
-            else
-                Result = LxMapShared(Process, Memory, Addr, Fixed, (ULONG)Prot, -1, &Base);
+            BOOLEAN MayWrite = (File->StatusFlags & LX_O_ACCMODE) == LX_O_RDWR;
+
+            Result = LxMmapView(Process, Memory, Addr, Length, (ULONG)Prot, Flags, Pgoff, MayWrite,
+                                File->Path);
             LxSharedMemoryDereference(Memory);
-            return Result < 0 ? Result : (LONG)Base;
+            LxDereferenceFile(File);
+            return Result;
         }
         if (Result == LX_MMAP_ANONYMOUS)
         {
-            /* /dev/zero: an anonymous mapping */
+            /* /dev/zero (or past a file's end): an anonymous mapping */
             LxDereferenceFile(File);
             File = NULL;
             Flags |= LX_MAP_ANONYMOUS;
@@ -335,7 +398,7 @@ LxSysMmap2(
         if (File != NULL && MapType != LX_MAP_PRIVATE && (Prot & LX_PROT_WRITE))
         {
             LxDereferenceFile(File);
-            return -LX_ENODEV;  /* writable shared file mappings: not supported */
+            return -LX_ENODEV;  /* no shared memory behind the file (an empty one) */
         }
     }
 
@@ -361,7 +424,7 @@ LxSysMmap2(
         {
             /* over shared memory: a whole view goes first; part of one cannot be replaced
              * (committing private pages inside a view corrupts it) */
-            if (Addr != Found->Base || End < Found->Base + Found->Shared->Size)
+            if (Addr != Found->Base || End < Found->Base + Found->ViewSize)
             {
                 Result = -LX_ENOMEM;
                 goto Done;
@@ -498,11 +561,21 @@ LxSysMunmap(
         Next = Entry->Flink;
         if (S >= E)
             continue;
+        if (R->Shared != NULL && !R->Shared->File)
+        {
+            /* a view of anonymous shared memory goes whole or not at all */
+            if (S == R->Base && E >= R->Base + R->ViewSize)
+                LxUnmapShared(Process, R);
+            continue;
+        }
         if (R->Shared != NULL)
         {
-            /* a view goes whole or not at all */
-            if (S == R->Base && E >= R->Base + R->Shared->Size)
+            /* a file's view goes when nothing of it is left; until then its unmapped pages
+             * are inaccessible (NT cannot unmap part of a view) */
+            if (LxRegionUnmapped(R, S, E))
                 LxUnmapShared(Process, R);
+            else
+                LxProtectView(R, S, E, PAGE_NOACCESS);
             continue;
         }
         /* the reservation is rounded up to 64 KiB: it goes when what was mapped in it is
@@ -560,12 +633,11 @@ LxSysMprotect(
             PartEnd = min(End, LX_64K_ROUND_UP(Addr + 1));
         if (Region != NULL && Region->Shared != NULL)
         {
-            /* a view keeps the protection it was mapped with (no ZwProtectVirtualMemory) */
-            if (LxNtProtection((ULONG)Prot) != Region->SharedProtect)
-            {
-                Result = -LX_EACCES;
+            /* a shared mapping of a file not opened for writing cannot become writable */
+            Result = (Prot & ~(ULONG_PTR)Region->MaxProt & 7) ? -LX_EACCES :
+                     LxProtectView(Region, Addr, PartEnd, LxNtProtection((ULONG)Prot));
+            if (Result < 0)
                 break;
-            }
             Addr = PartEnd;
             continue;
         }
@@ -687,7 +759,9 @@ LxSysMremap(
     return Result;
 }
 
-/* Private mappings only: there is nothing to write back */
+/* MS_SYNC writes the pages of a file's shared mappings in the range to the file; private
+ * and anonymous memory have nowhere to go, and MS_ASYNC is nothing to do (as on Linux, where
+ * dirty pages are tracked and written anyway). A range not wholly mapped is ENOMEM. */
 LONG
 NTAPI
 LxSysMsync(
@@ -695,8 +769,32 @@ LxSysMsync(
     SIZE_T Len,
     LONG Flags)
 {
-    UNREFERENCED_PARAMETER(Len);
+    PLX_PROCESS Process = LxCurrentProcess();
+    ULONG_PTR End, Addr;
+    LONG Result = 0;
+
     if ((Start & (PAGE_SIZE - 1)) || (Flags & ~7) || ((Flags & 1) && (Flags & 4)))
         return -LX_EINVAL;  /* MS_ASYNC 1, MS_INVALIDATE 2, MS_SYNC 4 */
-    return 0;
+    End = Start + LX_PAGE_ROUND_UP(Len);
+    if (End < Start || End > LX_USER_LIMIT)
+        return -LX_ENOMEM;
+
+    ExAcquireFastMutex(&Process->MmLock);
+    for (Addr = Start; Addr < End && Result == 0;)
+    {
+        ULONG_PTR ResBase, ResLimit, PartEnd;
+        PLX_REGION Region;
+
+        if (!LxFindReservation(Process, Addr, Addr + PAGE_SIZE, &ResBase, &ResLimit, &Region))
+        {
+            Result = -LX_ENOMEM;
+            break;
+        }
+        PartEnd = min(End, ResLimit);
+        if (Region != NULL && Region->Shared != NULL && (Flags & 4))
+            Result = LxFlushView(Region, Addr, PartEnd);
+        Addr = PartEnd;
+    }
+    ExReleaseFastMutex(&Process->MmLock);
+    return Result;
 }

@@ -1,6 +1,7 @@
 /* lxss-test: group=process needs=execve,wait4,fork,readlink timeout=30 */
 /* ldso: where programs are loaded. A position-independent build's base moves at every exec
- * (ASLR: three runs do not all agree; Linux gives 8 bits of entropy). glibc's dynamic loader
+ * (ASLR: three runs do not all agree; Linux gives 8 bits of entropy), and so does the stack of
+ * any program (Linux: 11 bits of pages on i386). glibc's dynamic loader
  * run directly, as `/lib/ld-linux.so.2 PROGRAM` does: the
  * loader is then the program (an ET_DYN with no interpreter), and it maps the program it is
  * given itself. `--version` runs it alone; a dynamically linked build of this test (-dyn)
@@ -31,13 +32,17 @@ int main(int argc, char **argv)
 		printf("%lx\n", (unsigned long)(uintptr_t)&main);
 		return 0;
 	}
+	if (argc > 1 && strcmp(argv[1], "stack") == 0) {
+		printf("%lx\n", (unsigned long)(uintptr_t)&argc);
+		return 0;
+	}
 	if (argc > 1 && strcmp(argv[1], "through-ldso") == 0) {
 		/* the loader mapped us: the kernel ran it as the program, so AT_BASE is 0 */
 		printf("via ldso base=%s\n", getauxval(AT_BASE) ? "set" : "zero");
 		return 3;
 	}
 
-	tap_plan(4);
+	tap_plan(5);
 	int st = lx_run((char *[]){ LDSO, "--version", NULL }, NULL, out, sizeof out);
 	tap_ok_why(WIFEXITED(st) && WEXITSTATUS(st) == 0 && strstr(out, "ld.so") != NULL,
 		   LDSO " --version runs the loader as a program", "status 0x%x, printed %.60s", st, out);
@@ -46,6 +51,18 @@ int main(int argc, char **argv)
 	self[len > 0 ? len : 0] = 0;
 	int dynamic = getauxval(AT_BASE) != 0;
 	tap_ok_why(len > 0, "/proc/self/exe names this program", "readlink %zd", len);
+
+	/* the stack moves for every program (Linux: randomize_va_space 2) */
+	char stack[3][32];
+	int stack_moved = 0;
+	for (int i = 0; i < 3; i++) {
+		lx_run((char *[]){ self, "stack", NULL }, NULL, out, sizeof out);
+		memcpy(stack[i], out, sizeof stack[i]);
+		stack[i][sizeof stack[i] - 1] = 0;
+		stack_moved |= i > 0 && strcmp(stack[i], stack[0]) != 0;
+	}
+	tap_ok_why(stack_moved && stack[0][0] != 0, "the stack moves at every exec",
+		   "argc at %.10s %.10s %.10s", stack[0], stack[1], stack[2]);
 
 	/* ET_DYN (a PIE, static or not) moves; ET_EXEC stays where it says */
 	unsigned char ehdr[18] = { 0 };

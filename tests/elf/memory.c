@@ -1,7 +1,8 @@
-/* lxss-test: group=memory needs=brk,mmap2,munmap,mprotect,mremap,rt_sigaction timeout=20 */
+/* lxss-test: group=memory needs=brk,mmap2,munmap,mprotect,mremap,rt_sigaction,fork,wait4 timeout=20 */
 /* memory: malloc (small and large), brk/sbrk, anonymous and file-less mmap2, munmap,
- * mprotect (a write to a read-only page faults), mremap growing and moving, and address
- * space coming back after munmap of odd-sized mappings, whole or in pieces. */
+ * mprotect (a write to a read-only page faults, in a fork child too), mremap growing and
+ * moving, and address space coming back after munmap of odd-sized mappings, whole or in
+ * pieces. */
 #define _GNU_SOURCE
 #include <setjmp.h>
 #include <signal.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include "lxtap.h"
 
@@ -25,7 +27,7 @@ static void on_segv(int sig)
 
 int main(void)
 {
-	tap_plan(18);
+	tap_plan(19);
 
 	char *small = malloc(100);
 	tap_ok(small != NULL, "malloc(100)");
@@ -80,6 +82,24 @@ int main(void)
 		*(volatile unsigned char *)(m + pg) = 7;
 	}
 	tap_ok(faulted && m[pg] == 0x11, "writing the read-only page faults and changes nothing");
+	mprotect(m + 2 * pg, pg, PROT_NONE);
+	pid_t pid = fork();
+	if (pid == 0) {
+		volatile int ro, none;
+		faulted = 0;
+		if (!sigsetjmp(env, 1))
+			*(volatile unsigned char *)(m + pg) = 7;
+		ro = faulted && m[pg] == 0x11;
+		faulted = 0;
+		if (!sigsetjmp(env, 1))
+			(void)*(volatile unsigned char *)(m + 2 * pg);
+		none = faulted;
+		m[0] = 0x22;
+		_exit(ro && none && m[0] == 0x22 ? 0 : 1);
+	}
+	int status = -1;
+	tap_ok(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	       "a fork child has its parent's protections: read-only and PROT_NONE pages fault, the others are writable");
 	tap_eq(munmap(m + 3 * pg, pg), 0, "munmap the last page");
 	faulted = 0;
 	if (!sigsetjmp(env, 1)) {
