@@ -68,8 +68,50 @@ int lx_ids_set(lx_ids *ids, int privileged, uint32_t id)
     return 0;
 }
 
-int lx_may_access(uint32_t fsuid, uint32_t fsgid, uint32_t mode, uint32_t uid, uint32_t gid,
-                  uint32_t want)
+int lx_groups_set(lx_groups *groups, const uint32_t *list, uint32_t count)
+{
+    uint32_t i, j;
+
+    if (count > LX_NGROUPS)
+        return -LX_EINVAL;
+    for (i = 0; i < count; i++)
+    {
+        uint32_t gid = list[i];
+
+        /* insertion sort: a few dozen at most */
+        for (j = i; j > 0 && groups->gid[j - 1] > gid; j--)
+            groups->gid[j] = groups->gid[j - 1];
+        groups->gid[j] = gid;
+    }
+    groups->count = count;
+    return 0;
+}
+
+int lx_in_group(uint32_t fsgid, const lx_groups *groups, uint32_t gid)
+{
+    uint32_t low = 0, high;
+
+    if (gid == fsgid)
+        return 1;
+    if (groups == NULL)
+        return 0;
+    high = groups->count;
+    while (low < high)
+    {
+        uint32_t mid = low + (high - low) / 2;
+
+        if (groups->gid[mid] == gid)
+            return 1;
+        if (groups->gid[mid] < gid)
+            low = mid + 1;
+        else
+            high = mid;
+    }
+    return 0;
+}
+
+int lx_may_access(uint32_t fsuid, uint32_t fsgid, const lx_groups *groups, uint32_t mode,
+                  uint32_t uid, uint32_t gid, uint32_t want)
 {
     uint32_t bits;
 
@@ -82,7 +124,7 @@ int lx_may_access(uint32_t fsuid, uint32_t fsgid, uint32_t mode, uint32_t uid, u
     }
     if (fsuid == uid)
         bits = (mode >> 6) & 7;
-    else if (fsgid == gid)
+    else if (lx_in_group(fsgid, groups, gid))
         bits = (mode >> 3) & 7;
     else
         bits = mode & 7;

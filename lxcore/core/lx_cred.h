@@ -16,11 +16,25 @@
 #include "lx_types.h"
 
 #define LX_ID_KEEP  0xFFFFFFFFu
+#define LX_NGROUPS  64          /* supplementary groups a process may have (Linux: 65536) */
 
 typedef struct lx_ids
 {
     uint32_t real, effective, saved, fs;
 } lx_ids;
+
+/* supplementary groups, ascending (as Linux's groups_sort keeps them) */
+typedef struct lx_groups
+{
+    uint32_t count;
+    uint32_t gid[LX_NGROUPS];
+} lx_groups;
+
+/* setgroups: Count gids from List, sorted; -EINVAL past LX_NGROUPS (Linux's NGROUPS_MAX is
+ * larger: a partial limit). The caller checks the privilege. */
+int lx_groups_set(lx_groups *groups, const uint32_t *list, uint32_t count);
+/* Linux's in_group_p: Gid is the file-system gid or one of the supplementary groups */
+int lx_in_group(uint32_t fsgid, const lx_groups *groups, uint32_t gid);
 
 /* setresuid/setresgid on Ids; Privileged: the caller's effective uid is 0. 0 or -EPERM. */
 int lx_ids_setres(lx_ids *ids, int privileged, uint32_t real, uint32_t effective, uint32_t saved);
@@ -35,11 +49,11 @@ int lx_ids_set(lx_ids *ids, int privileged, uint32_t id);
 #define LX_MAY_READ     4
 
 /* Linux's generic_permission for a file of this mode and owner: the owner's bits for its
- * owner, the group's for a member of its group (the file-system gid: no supplementary
- * groups), the others' for the rest. File-system uid 0 may read and write anything and
+ * owner, the group's for a member of its group (the file-system gid or a supplementary
+ * group: Groups, which may be NULL), the others' for the rest. File-system uid 0 may read and write anything and
  * search any directory, and execute a file with any execute bit (CAP_DAC_OVERRIDE).
  * Want is LX_MAY_* bits. 0 or -EACCES. */
-int lx_may_access(uint32_t fsuid, uint32_t fsgid, uint32_t mode, uint32_t uid, uint32_t gid,
-                  uint32_t want);
+int lx_may_access(uint32_t fsuid, uint32_t fsgid, const lx_groups *groups, uint32_t mode,
+                  uint32_t uid, uint32_t gid, uint32_t want);
 
 #endif /* LX_CRED_H */

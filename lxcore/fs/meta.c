@@ -906,7 +906,7 @@ LxMetaSet(
 /* chmod and chown of Path, whose mode is DefaultMode when the table does not know it, as
  * Linux's chmod_common/chown_common and notify_change: only root or the owner may chmod (a
  * set-group-ID bit is dropped when the caller is not in the file's group); only root may give
- * a file away, the owner may change its group to the caller's own; a chown of anything but
+ * a file away, the owner may change its group to one the caller is in; a chown of anything but
  * a directory clears set-user-ID, and set-group-ID where the group may execute. 0 or -EPERM. */
 LONG
 LxMetaSetattr(
@@ -947,14 +947,15 @@ LxMetaSetattr(
             goto Done;
         }
         Info.Mode = (Info.Mode & LX_S_IFMT) | (Attr->Mode & 07777);
-        if (!Root && Group->fs != Info.Gid)
+        if (!Root && !lx_in_group(Group->fs, &Process->Cred.Groups, Info.Gid))
             Info.Mode &= ~LX_S_ISGID;
     }
     if (Attr->Valid & LX_SETATTR_OWNER)
     {
         if (!Root &&
             ((Attr->Uid != LX_ID_KEEP && Attr->Uid != Info.Uid) ||
-             (Attr->Gid != LX_ID_KEEP && (User->fs != Info.Uid || Attr->Gid != Group->fs))))
+             (Attr->Gid != LX_ID_KEEP &&
+              (User->fs != Info.Uid || !lx_in_group(Group->fs, &Process->Cred.Groups, Attr->Gid)))))
         {
             Result = -LX_EPERM;
             goto Done;

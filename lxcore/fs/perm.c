@@ -54,8 +54,8 @@ LxCheckPermission(
         return Result;
     if (Found != NULL)
         *Found = St;
-    return lx_may_access(Process->Cred.User.fs, Process->Cred.Group.fs, St.StMode, St.StUid,
-                         St.StGid, Want);
+    return lx_may_access(Process->Cred.User.fs, Process->Cred.Group.fs, &Process->Cred.Groups,
+                         St.StMode, St.StUid, St.StGid, Want);
 }
 
 /* Making or removing the name Resolved: write and search permission on the directory that

@@ -422,21 +422,32 @@ LxProcStatus(
     _Out_writes_(LX_PROC_TEXT_MAX) PCHAR Text)
 {
     const lx_ids *User = &Process->Cred.User, *Group = &Process->Cred.Group;
+    const lx_groups *Groups = &Process->Cred.Groups;
     CHAR Comm[16];
     CHAR State = LxProcState(Process);
+    ULONG i, Used;
 
     LxProcComm(Process, Comm);
     RtlStringCbPrintfA(Text, LX_PROC_TEXT_MAX,
                        "Name:\t%s\nUmask:\t%04lo\nState:\t%c (%s)\nTgid:\t%lu\nNgid:\t0\n"
                        "Pid:\t%lu\nPPid:\t%lu\nTracerPid:\t0\nUid:\t%lu\t%lu\t%lu\t%lu\n"
-                       "Gid:\t%lu\t%lu\t%lu\t%lu\nFDSize:\t%lu\nGroups:\t\nThreads:\t%ld\n",
+                       "Gid:\t%lu\t%lu\t%lu\t%lu\nFDSize:\t%lu\nGroups:\t",
                        Comm, Process->Umask, State,
                        State == 'R' ? "running" : State == 'Z' ? "zombie" :
                        State == 'T' ? "stopped" : "sleeping",
                        Process->Pid, Process->Pid, Process->ParentPid,
                        User->real, User->effective, User->saved, User->fs,
                        Group->real, Group->effective, Group->saved, Group->fs,
-                       (ULONG)LX_MAX_FDS, Process->ThreadCount);
+                       (ULONG)LX_MAX_FDS);
+    /* each supplementary group followed by a space, as Linux prints them */
+    for (i = 0; i < Groups->count; i++)
+    {
+        Used = (ULONG)strlen(Text);
+        RtlStringCbPrintfA(Text + Used, LX_PROC_TEXT_MAX - Used, "%lu ", Groups->gid[i]);
+    }
+    Used = (ULONG)strlen(Text);
+    RtlStringCbPrintfA(Text + Used, LX_PROC_TEXT_MAX - Used, "\nThreads:\t%ld\n",
+                       Process->ThreadCount);
     return (ULONG)strlen(Text);
 }
 

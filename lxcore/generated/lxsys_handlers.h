@@ -273,9 +273,9 @@ LONG NTAPI LxSysGetrusage(LONG Who, LX_RUSAGE *Ru);
 LONG NTAPI LxSysGettimeofday(LX_KERNEL_OLD_TIMEVAL *Tv, LX_TIMEZONE *Tz);
 /* 79 settimeofday (time, enosys): Linux sys_settimeofday */
 LONG NTAPI LxSysSettimeofday(LX_KERNEL_OLD_TIMEVAL *Tv, LX_TIMEZONE *Tz);
-/* 80 getgroups (identity, enosys): Linux sys_getgroups16 */
+/* 80 getgroups (identity, partial): Linux sys_getgroups16 */
 LONG NTAPI LxSysGetgroups(LONG Gidsetsize, LX_OLD_GID *Grouplist);
-/* 81 setgroups (identity, enosys): Linux sys_setgroups16 */
+/* 81 setgroups (identity, partial): Linux sys_setgroups16 */
 LONG NTAPI LxSysSetgroups(LONG Gidsetsize, LX_OLD_GID *Grouplist);
 /* 82 select (fs, enosys): Linux sys_old_select */
 LONG NTAPI LxSysSelect(LX_SEL_ARG_STRUCT *Arg);
@@ -523,9 +523,9 @@ LONG NTAPI LxSysGetegid32(VOID);
 LONG NTAPI LxSysSetreuid32(LX_UID Ruid, LX_UID Euid);
 /* 204 setregid32 (identity, partial): Linux sys_setregid */
 LONG NTAPI LxSysSetregid32(LX_GID Rgid, LX_GID Egid);
-/* 205 getgroups32 (identity, implemented): Linux sys_getgroups */
+/* 205 getgroups32 (identity, partial): Linux sys_getgroups */
 LONG NTAPI LxSysGetgroups32(LONG Gidsetsize, LX_GID *Grouplist);
-/* 206 setgroups32 (identity, enosys): Linux sys_setgroups */
+/* 206 setgroups32 (identity, partial): Linux sys_setgroups */
 LONG NTAPI LxSysSetgroups32(LONG Gidsetsize, LX_GID *Grouplist);
 /* 207 fchown32 (fs, partial): Linux sys_fchown */
 LONG NTAPI LxSysFchown32(ULONG Fd, LX_UID User, LX_GID Group);

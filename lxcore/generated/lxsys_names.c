@@ -87,8 +87,8 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "getrusage",                 2, LXSYS_STATUS_PARTIAL, "dp" }, /* 77 */
     { "gettimeofday",              2, LXSYS_STATUS_IMPLEMENTED, "pp" }, /* 78 */
     { "settimeofday",              2, LXSYS_STATUS_ENOSYS, "pp" }, /* 79 */
-    { "getgroups",                 2, LXSYS_STATUS_ENOSYS, "dp" }, /* 80 */
-    { "setgroups",                 2, LXSYS_STATUS_ENOSYS, "dp" }, /* 81 */
+    { "getgroups",                 2, LXSYS_STATUS_PARTIAL, "dp" }, /* 80 */
+    { "setgroups",                 2, LXSYS_STATUS_PARTIAL, "dp" }, /* 81 */
     { "select",                    1, LXSYS_STATUS_ENOSYS, "p" }, /* 82 */
     { "symlink",                   2, LXSYS_STATUS_IMPLEMENTED, "ss" }, /* 83 */
     { "oldlstat",                  2, LXSYS_STATUS_ENOSYS, "sp" }, /* 84 */
@@ -212,8 +212,8 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "getegid32",                 0, LXSYS_STATUS_IMPLEMENTED, "" }, /* 202 */
     { "setreuid32",                2, LXSYS_STATUS_PARTIAL, "uu" }, /* 203 */
     { "setregid32",                2, LXSYS_STATUS_PARTIAL, "uu" }, /* 204 */
-    { "getgroups32",               2, LXSYS_STATUS_IMPLEMENTED, "dp" }, /* 205 */
-    { "setgroups32",               2, LXSYS_STATUS_ENOSYS, "dp" }, /* 206 */
+    { "getgroups32",               2, LXSYS_STATUS_PARTIAL, "dp" }, /* 205 */
+    { "setgroups32",               2, LXSYS_STATUS_PARTIAL, "dp" }, /* 206 */
     { "fchown32",                  3, LXSYS_STATUS_PARTIAL, "duu" }, /* 207 */
     { "setresuid32",               3, LXSYS_STATUS_PARTIAL, "uuu" }, /* 208 */
     { "getresuid32",               3, LXSYS_STATUS_IMPLEMENTED, "ppp" }, /* 209 */

@@ -88,8 +88,8 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysGetrusage,                  /* 77 getrusage */
     (ULONG_PTR)LxSysGettimeofday,               /* 78 gettimeofday */
     (ULONG_PTR)LxSysEnosys,                     /* 79 settimeofday */
-    (ULONG_PTR)LxSysEnosys,                     /* 80 getgroups */
-    (ULONG_PTR)LxSysEnosys,                     /* 81 setgroups */
+    (ULONG_PTR)LxSysGetgroups,                  /* 80 getgroups */
+    (ULONG_PTR)LxSysSetgroups,                  /* 81 setgroups */
     (ULONG_PTR)LxSysEnosys,                     /* 82 select */
     (ULONG_PTR)LxSysSymlink,                    /* 83 symlink */
     (ULONG_PTR)LxSysEnosys,                     /* 84 oldlstat */
@@ -214,7 +214,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysSetreuid32,                 /* 203 setreuid32 */
     (ULONG_PTR)LxSysSetregid32,                 /* 204 setregid32 */
     (ULONG_PTR)LxSysGetgroups32,                /* 205 getgroups32 */
-    (ULONG_PTR)LxSysEnosys,                     /* 206 setgroups32 */
+    (ULONG_PTR)LxSysSetgroups32,                /* 206 setgroups32 */
     (ULONG_PTR)LxSysFchown32,                   /* 207 fchown32 */
     (ULONG_PTR)LxSysSetresuid32,                /* 208 setresuid32 */
     (ULONG_PTR)LxSysGetresuid32,                /* 209 getresuid32 */
@@ -543,8 +543,8 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     8,   /* 77 getrusage */
     8,   /* 78 gettimeofday */
     0,   /* 79 settimeofday */
-    0,   /* 80 getgroups */
-    0,   /* 81 setgroups */
+    8,   /* 80 getgroups */
+    8,   /* 81 setgroups */
     0,   /* 82 select */
     8,   /* 83 symlink */
     0,   /* 84 oldlstat */
@@ -669,7 +669,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     8,   /* 203 setreuid32 */
     8,   /* 204 setregid32 */
     8,   /* 205 getgroups32 */
-    0,   /* 206 setgroups32 */
+    8,   /* 206 setgroups32 */
     12,  /* 207 fchown32 */
     12,  /* 208 setresuid32 */
     12,  /* 209 getresuid32 */

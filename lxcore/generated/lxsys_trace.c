@@ -1520,18 +1520,50 @@ LxTraceSettimeofday(VOID)
 static
 LONG
 NTAPI
-LxTraceGetgroups(VOID)
+LxTraceGetgroups(LONG Gidsetsize, LX_OLD_GID *Grouplist)
 {
-    return LxTraceEnosys(80);
+    ULONG_PTR TraceArgs[2] = { (ULONG_PTR)Gidsetsize, (ULONG_PTR)Grouplist };
+    LX_TRACE_CALL TraceCall;
+    LONG TraceResult;
+
+    if (!LxTraceEnter(80, TraceArgs, &TraceCall))
+        return LxSysGetgroups(Gidsetsize, Grouplist);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysGetgroups(Gidsetsize, Grouplist);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
+    LxTraceLeave(&TraceCall, TraceResult);
+    return TraceResult;
 }
 
 /* 81 setgroups */
 static
 LONG
 NTAPI
-LxTraceSetgroups(VOID)
+LxTraceSetgroups(LONG Gidsetsize, LX_OLD_GID *Grouplist)
 {
-    return LxTraceEnosys(81);
+    ULONG_PTR TraceArgs[2] = { (ULONG_PTR)Gidsetsize, (ULONG_PTR)Grouplist };
+    LX_TRACE_CALL TraceCall;
+    LONG TraceResult;
+
+    if (!LxTraceEnter(81, TraceArgs, &TraceCall))
+        return LxSysSetgroups(Gidsetsize, Grouplist);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysSetgroups(Gidsetsize, Grouplist);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
+    LxTraceLeave(&TraceCall, TraceResult);
+    return TraceResult;
 }
 
 /* 82 select */
@@ -3598,9 +3630,25 @@ LxTraceGetgroups32(LONG Gidsetsize, LX_GID *Grouplist)
 static
 LONG
 NTAPI
-LxTraceSetgroups32(VOID)
+LxTraceSetgroups32(LONG Gidsetsize, LX_GID *Grouplist)
 {
-    return LxTraceEnosys(206);
+    ULONG_PTR TraceArgs[2] = { (ULONG_PTR)Gidsetsize, (ULONG_PTR)Grouplist };
+    LX_TRACE_CALL TraceCall;
+    LONG TraceResult;
+
+    if (!LxTraceEnter(206, TraceArgs, &TraceCall))
+        return LxSysSetgroups32(Gidsetsize, Grouplist);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysSetgroups32(Gidsetsize, Grouplist);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
+    LxTraceLeave(&TraceCall, TraceResult);
+    return TraceResult;
 }
 
 /* 207 fchown32 */

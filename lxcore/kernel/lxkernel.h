@@ -123,6 +123,7 @@ typedef struct _LX_CRED
 {
     lx_ids User;
     lx_ids Group;
+    lx_groups Groups;           /* supplementary groups (setgroups), kept by fork and execve */
 } LX_CRED, *PLX_CRED;
 
 typedef struct _LX_PROCESS

@@ -603,8 +603,9 @@ LxAccess(
     {
         Result = LxFileStat(File, &St);
         if (Result == 0)
-            Result = lx_may_access(Process->Cred.User.real, Process->Cred.Group.real, St.StMode,
-                                   St.StUid, St.StGid, (ULONG)Mode);
+            Result = lx_may_access(Process->Cred.User.real, Process->Cred.Group.real,
+                                   &Process->Cred.Groups, St.StMode, St.StUid, St.StGid,
+                                   (ULONG)Mode);
     }
     LxDereferenceFile(File);
     return Result;

@@ -155,16 +155,107 @@ LxSysGetresgid32(
                        (ULONG_PTR)Sgid);
 }
 
-/* No supplementary groups. */
+/*
+ * Supplementary groups (core/lx_cred.c keeps them sorted): getgroups gives their number for a
+ * size of 0, else copies them (EINVAL when they do not fit); setgroups needs effective uid 0
+ * (CAP_SETGID) and takes up to LX_NGROUPS. The 16-bit calls give a gid above 65535 as 65534
+ * (overflowgid), as Linux's.
+ */
+static
+LONG
+LxGetGroups(
+    _In_ LONG Size,
+    _In_ ULONG_PTR List,
+    _In_ BOOLEAN Old)
+{
+    const lx_groups *Groups = &LxIdentityProcess()->Cred.Groups;
+    ULONG i;
+    LONG Result = 0;
+
+    if (Size < 0)
+        return -LX_EINVAL;
+    if (Size == 0)
+        return (LONG)Groups->count;
+    if ((ULONG)Size < Groups->count)
+        return -LX_EINVAL;
+    for (i = 0; i < Groups->count && Result == 0; i++)
+    {
+        USHORT Short = Groups->gid[i] > 0xFFFF ? 65534 : (USHORT)Groups->gid[i];
+
+        Result = Old ? LxCopyToUser(List + i * sizeof(Short), &Short, sizeof(Short)) :
+                       LxCopyToUser(List + i * sizeof(ULONG), &Groups->gid[i], sizeof(ULONG));
+    }
+    return Result < 0 ? Result : (LONG)Groups->count;
+}
+
+static
+LONG
+LxSetGroups(
+    _In_ LONG Size,
+    _In_ ULONG_PTR List,
+    _In_ BOOLEAN Old)
+{
+    PLX_PROCESS Process = LxIdentityProcess();
+    uint32_t Gids[LX_NGROUPS];
+    ULONG i;
+    LONG Result = 0;
+
+    if (Process->Cred.User.effective != 0)
+        return -LX_EPERM;
+    if (Size < 0 || Size > LX_NGROUPS)
+        return -LX_EINVAL;
+    for (i = 0; i < (ULONG)Size && Result == 0; i++)
+    {
+        USHORT Short;
+
+        if (Old)
+        {
+            Result = LxCopyFromUser(&Short, List + i * sizeof(Short), sizeof(Short));
+            Gids[i] = LxWideId(Short);
+        }
+        else
+        {
+            Result = LxCopyFromUser(&Gids[i], List + i * sizeof(Gids[i]), sizeof(Gids[i]));
+        }
+    }
+    if (Result < 0)
+        return Result;
+    return lx_groups_set(&Process->Cred.Groups, Gids, (ULONG)Size);
+}
+
 LONG
 NTAPI
 LxSysGetgroups32(
     LONG Gidsetsize,
     LX_GID *Grouplist)
 {
-    UNREFERENCED_PARAMETER(Grouplist);
-    if (Gidsetsize < 0)
-        return -LX_EINVAL;
-    return 0;
+    return LxGetGroups(Gidsetsize, (ULONG_PTR)Grouplist, FALSE);
 }
 
+LONG
+NTAPI
+LxSysSetgroups32(
+    LONG Gidsetsize,
+    LX_GID *Grouplist)
+{
+    return LxSetGroups(Gidsetsize, (ULONG_PTR)Grouplist, FALSE);
+}
+
+
+LONG
+NTAPI
+LxSysGetgroups(
+    LONG Gidsetsize,
+    LX_OLD_GID *Grouplist)
+{
+    return LxGetGroups(Gidsetsize, (ULONG_PTR)Grouplist, TRUE);
+}
+
+LONG
+NTAPI
+LxSysSetgroups(
+    LONG Gidsetsize,
+    LX_OLD_GID *Grouplist)
+{
+    return LxSetGroups(Gidsetsize, (ULONG_PTR)Grouplist, TRUE);
+}

@@ -32,19 +32,36 @@ int main(void)
     tap_ok(lx_ids_setre(&ids, 0, 3000, LX_ID_KEEP) == -LX_EPERM, "user: setreuid to an unrelated real id is EPERM");
     tap_ok(lx_ids_set(&ids, 1, LX_ID_KEEP) == -LX_EINVAL, "setuid(-1) is EINVAL");
 
-    tap_ok(lx_may_access(0, 0, 0100000, 5, 5, LX_MAY_READ | LX_MAY_WRITE) == 0, "root reads and writes a file of mode 0");
-    tap_ok(lx_may_access(0, 0, 0100644, 0, 0, LX_MAY_EXEC) == -LX_EACCES, "root may not execute a file with no execute bit");
-    tap_ok(lx_may_access(0, 0, 0100001, 5, 5, LX_MAY_EXEC) == 0, "root executes a file with any execute bit");
-    tap_ok(lx_may_access(0, 0, 0040000, 5, 5, LX_MAY_EXEC) == 0, "root searches a directory of mode 0");
-    tap_ok(lx_may_access(1000, 100, 0100406, 1000, 100, LX_MAY_READ) == 0 &&
-           lx_may_access(1000, 100, 0100406, 1000, 100, LX_MAY_WRITE) == -LX_EACCES,
+    tap_ok(lx_may_access(0, 0, NULL, 0100000, 5, 5, LX_MAY_READ | LX_MAY_WRITE) == 0, "root reads and writes a file of mode 0");
+    tap_ok(lx_may_access(0, 0, NULL, 0100644, 0, 0, LX_MAY_EXEC) == -LX_EACCES, "root may not execute a file with no execute bit");
+    tap_ok(lx_may_access(0, 0, NULL, 0100001, 5, 5, LX_MAY_EXEC) == 0, "root executes a file with any execute bit");
+    tap_ok(lx_may_access(0, 0, NULL, 0040000, 5, 5, LX_MAY_EXEC) == 0, "root searches a directory of mode 0");
+    tap_ok(lx_may_access(1000, 100, NULL, 0100406, 1000, 100, LX_MAY_READ) == 0 &&
+           lx_may_access(1000, 100, NULL, 0100406, 1000, 100, LX_MAY_WRITE) == -LX_EACCES,
            "the owner gets the owner's bits only (r--), not the others' rw-");
-    tap_ok(lx_may_access(1000, 100, 0100460, 1000, 100, LX_MAY_WRITE) == -LX_EACCES,
+    tap_ok(lx_may_access(1000, 100, NULL, 0100460, 1000, 100, LX_MAY_WRITE) == -LX_EACCES,
            "the owner is refused what the group may (Linux does not fall through)");
-    tap_ok(lx_may_access(1001, 100, 0100460, 1000, 100, LX_MAY_WRITE) == 0, "a member of the group gets the group's bits");
-    tap_ok(lx_may_access(1001, 101, 0100664, 1000, 100, LX_MAY_READ | LX_MAY_WRITE) == -LX_EACCES &&
-           lx_may_access(1001, 101, 0100664, 1000, 100, LX_MAY_READ) == 0, "anyone else gets the others' bits");
-    tap_ok(lx_may_access(1001, 101, 0040775, 1000, 100, LX_MAY_WRITE | LX_MAY_EXEC) == -LX_EACCES,
+    tap_ok(lx_may_access(1001, 100, NULL, 0100460, 1000, 100, LX_MAY_WRITE) == 0, "a member of the group gets the group's bits");
+    tap_ok(lx_may_access(1001, 101, NULL, 0100664, 1000, 100, LX_MAY_READ | LX_MAY_WRITE) == -LX_EACCES &&
+           lx_may_access(1001, 101, NULL, 0100664, 1000, 100, LX_MAY_READ) == 0, "anyone else gets the others' bits");
+    tap_ok(lx_may_access(1001, 101, NULL, 0040775, 1000, 100, LX_MAY_WRITE | LX_MAY_EXEC) == -LX_EACCES,
            "an outsider may not create in a 0775 directory");
+
+    lx_groups groups;
+    uint32_t list[] = { 300, 7, 100, 42 };
+    tap_ok(lx_groups_set(&groups, list, 4) == 0 && groups.count == 4 && groups.gid[0] == 7 &&
+           groups.gid[1] == 42 && groups.gid[2] == 100 && groups.gid[3] == 300,
+           "setgroups keeps the groups sorted");
+    tap_ok(lx_in_group(5, &groups, 5) && lx_in_group(5, &groups, 42) && lx_in_group(5, &groups, 300) &&
+           !lx_in_group(5, &groups, 41) && !lx_in_group(5, NULL, 42),
+           "in_group: the file-system gid or a supplementary group");
+    tap_ok(lx_may_access(1001, 101, &groups, 0100460, 1000, 100, LX_MAY_WRITE) == 0 &&
+           lx_may_access(1001, 101, &groups, 0100460, 1000, 99, LX_MAY_WRITE) == -LX_EACCES,
+           "a supplementary group gives the group's bits");
+    uint32_t many[LX_NGROUPS + 1] = { 0 };
+    tap_ok(lx_groups_set(&groups, many, LX_NGROUPS) == 0 &&
+           lx_groups_set(&groups, many, LX_NGROUPS + 1) == -LX_EINVAL && groups.count == LX_NGROUPS,
+           "more than LX_NGROUPS groups: EINVAL, the old ones stay");
+    tap_ok(lx_groups_set(&groups, many, 0) == 0 && groups.count == 0, "setgroups(0) drops them all");
     return tap_done();
 }
