@@ -555,6 +555,7 @@ VOID LxMetaRemove(_In_ PLX_PROCESS Process, _In_ PCSTR Path, _In_ BOOLEAN Tree);
 VOID LxMetaRename(_In_ PLX_PROCESS Process, _In_ PCSTR OldPath, _In_ PCSTR NewPath);
 
 /* perm.c: Linux permission checks by mode bits and owners */
+LONG LxCheckSearch(_In_ PLX_PROCESS Process, _In_ PCSTR Base, _In_ PCSTR Resolved);
 LONG LxCheckPermission(_In_ PLX_PROCESS Process, _In_ PCSTR Resolved, _In_ ULONG Want,
                        _Out_opt_ struct _LX_STAT64 *Found);
 LONG LxCheckNameChange(_In_ PLX_PROCESS Process, _In_ PCSTR Resolved, _In_ BOOLEAN Removing);

@@ -59,6 +59,8 @@ LxResolveUserPath(
         Base = DirFile->Path;
     }
     Result = LxWalkPath(Process, Base, Path, FollowLast, Resolved, &PathFlags);
+    if (Result >= 0)
+        Result = LxCheckSearch(Process, Base, Resolved);
     if (Result >= 0 && LxDevfsIsUnderDevice(Resolved))
         Result = -LX_ENOTDIR;
     if (Result >= 0 && LxMetaReservedPath(Resolved))

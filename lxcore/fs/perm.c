@@ -7,8 +7,8 @@
  * These come on top of NT's own checks of the caller's token (nt/security.c), which stay
  * the first word. A file the metadata journal does not know is root's, with its NT default
  * mode (0755, 0555 when read-only), so ordinary users may read and run it but not change it.
- * Partial: the search (x) permission of every directory on a path is not checked, only that
- * of the directory a name is created in or removed from; no supplementary groups.
+ * Search (x) permission is checked on the directories above a resolved path (LxCheckSearch),
+ * not on those a walk went through before a symbolic link took it elsewhere.
  */
 
 #include "lxfs.h"
@@ -35,6 +35,49 @@ LxStatForPermission(
     Result = LxNtStat(Handle, Resolved, St);
     ZwClose(Handle);
     return Result;
+}
+
+/*
+ * Linux's may_lookup on the way to Resolved: search permission on each directory above its
+ * last component, from Base down when Resolved lies under Base (a relative path: Linux starts
+ * at the current or given directory), else from "/". A directory on the way that is missing
+ * or no directory is left to the operation, which gives ENOENT or ENOTDIR. Root passes, and
+ * /proc and /dev are searchable by all. 0 or -EACCES.
+ */
+LONG
+LxCheckSearch(
+    _In_ PLX_PROCESS Process,
+    _In_ PCSTR Base,
+    _In_ PCSTR Resolved)
+{
+    struct _LX_STAT64 St;
+    SIZE_T BaseLength = strlen(Base), i;
+    PCHAR Prefix;
+    LONG Result = 0;
+
+    if (Process->Cred.User.fs == 0 || Resolved[0] != '/' ||
+        lx_path_is_under(Resolved, "/proc") || lx_path_is_under(Resolved, "/dev"))
+        return 0;
+    if (BaseLength == 1 || !lx_path_is_under(Resolved, Base) || strcmp(Resolved, Base) == 0)
+        BaseLength = 0;
+    Prefix = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_TEMP);
+    if (Prefix == NULL)
+        return -LX_ENOMEM;
+    for (i = BaseLength; Resolved[i] != ANSI_NULL && Result == 0; i++)
+    {
+        /* each directory name ends at a '/' with more after it; "/" is its own */
+        if (Resolved[i] != '/' || Resolved[i + 1] == ANSI_NULL)
+            continue;
+        RtlCopyMemory(Prefix, Resolved, i == 0 ? 1 : i);
+        Prefix[i == 0 ? 1 : i] = ANSI_NULL;
+        Result = LxCheckPermission(Process, Prefix, LX_MAY_EXEC, &St);
+        if (Result == -LX_EACCES && (St.StMode & LX_S_IFMT) != LX_S_IFDIR)
+            Result = 0;
+        if (Result != -LX_EACCES)
+            Result = Result < 0 ? 1 : 0;    /* not there: the operation says so */
+    }
+    ExFreePoolWithTag(Prefix, LX_TAG_TEMP);
+    return Result > 0 ? 0 : Result;
 }
 
 /* Whether the process may do Want (LX_MAY_*) to Resolved: 0, -EACCES, or the error of

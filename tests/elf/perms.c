@@ -2,12 +2,14 @@
 /* perms: Linux's permission checks by mode bits and owners. As an ordinary user (uid 1000,
  * gid 1000): root's 0600 file cannot be read, root's 0644 one read but not written, its own
  * 0400 file neither written nor truncated, a file of group 1000 with mode 0640 read but not
- * written; nothing made or removed in root's 0755 directory (files, directories, renames);
+ * written; nothing inside root's 0700 directory reached (search permission on the way), a file
+ * in its 0711 directory opened by name but the directory not listed; nothing made or removed in root's 0755 directory (files, directories, renames);
  * in a sticky 01777 directory its own file removed but another's refused (EPERM). execve
  * needs an execute bit, even for root. A set-user-ID root program run by the user has
  * effective uid 0, real uid 1000, saved uid 0 and AT_SECURE; without the bit it stays the
  * user's. */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,6 +66,10 @@ static int as_user(void)
 	U(access(at("root-0600"), R_OK) == -1 && errno == EACCES && access(at("root-0644"), R_OK) == 0 &&
 	  access(at("root-0644"), W_OK) == -1 && errno == EACCES);
 	U(chdir(at("private")) == -1 && errno == EACCES && chdir(at("rootdir")) == 0);
+	U(open_errno("private/f", O_RDONLY) == EACCES && stat(at("private/f"), &st) == -1 && errno == EACCES &&
+	  stat(at("private/missing"), &st) == -1 && errno == EACCES);
+	DIR *d = opendir(at("passage"));
+	U(open_errno("passage/f", O_RDONLY) == 0 && d == NULL && errno == EACCES);
 	return bad;
 #undef U
 }
@@ -99,7 +105,7 @@ int main(int argc, char **argv)
 		printf("%u %u %u %lu\n", r, e, s, getauxval(AT_SECURE));
 		return 0;
 	}
-	tap_plan(15);
+	tap_plan(17);
 	/* under /tmp, not $TMPDIR: the ordinary user must reach it (an oracle's $TMPDIR is its
 	 * own 0700 directory) */
 	snprintf(dir, sizeof dir, "/tmp/lxss-perms-XXXXXX");
@@ -111,7 +117,8 @@ int main(int argc, char **argv)
 	int ok = make("root-0600", 0600, 0, 0) && make("root-0644", 0644, 0, 0) && make("own-0400", 0400, 1000, 1000) &&
 		 make("group-0640", 0640, 0, 1000) && mkdir(at("rootdir"), 0755) == 0 && make("rootdir/f", 0644, 1000, 1000) &&
 		 mkdir(at("sticky"), 0777) == 0 && chmod(at("sticky"), 01777) == 0 && make("sticky/roots", 0666, 0, 0) &&
-		 mkdir(at("private"), 0700) == 0;
+		 mkdir(at("private"), 0700) == 0 && make("private/f", 0644, 0, 0) &&
+		 mkdir(at("passage"), 0711) == 0 && make("passage/f", 0644, 0, 0);
 	tap_ok(ok, "set up files and directories of root and of uid 1000");
 	pid_t pid = fork();
 	if (pid == 0)
@@ -130,8 +137,10 @@ int main(int argc, char **argv)
 		"the user cannot remove root's file from a sticky directory (EPERM)",
 		"access(2) by the mode bits: R_OK of root's 0600 file EACCES, of its 0644 file 0, W_OK EACCES",
 		"the user cannot chdir into root's 0700 directory, can into its 0755 one",
+		"a file inside root's 0700 directory: open and stat EACCES (a missing one too)",
+		"root's 0711 directory: the user opens a file in it by name, cannot list it",
 	};
-	for (int i = 0; i < 10; i++)
+	for (int i = 0; i < 12; i++)
 		tap_ok_why(bad != 255 && !(bad & (1 << i)), names[i], "status 0x%x", status);
 
 	/* execve and set-user-ID: a copy of this program */
@@ -164,12 +173,14 @@ int main(int argc, char **argv)
 	user_runs(self, out, sizeof out);
 	tap_ok_why(strcmp(out, "1000 1000 1000 0\n") == 0, "without the bit it runs as the user", "printed \"%s\"", out);
 
-	const char *files[] = {"root-0600", "root-0644", "own-0400", "group-0640", "rootdir/f", "sticky/roots", "prog", 0};
+	const char *files[] = {"root-0600", "root-0644", "own-0400", "group-0640", "rootdir/f", "sticky/roots", "prog",
+				"private/f", "passage/f", 0};
 	for (int i = 0; files[i]; i++)
 		unlink(at(files[i]));
 	rmdir(at("rootdir"));
 	rmdir(at("sticky"));
 	rmdir(at("private"));
+	rmdir(at("passage"));
 	rmdir(dir);
 	return tap_done();
 }
