@@ -292,6 +292,7 @@ DriverEntry(
     LxInitializeLocks();
     LxInitializeIpc();
     LxInitializeShmfs();
+    LxInitializeNamedPipes();
     LxInitializeEpoll();
     LxInitializeUnixSockets();
     LxInitializePtys();

@@ -490,6 +490,8 @@ LONG LxCreateNtDirectory(_In_ HANDLE Handle, _In_ ULONG StatusFlags, _In_ PCHAR 
 LONG LxCreateStreamFile(_In_ HANDLE Handle, _In_ ULONG StatusFlags, _In_ USHORT TtyRows,
                         _In_ USHORT TtyColumns, _Out_ PLX_FILE *File);  /* stream.c */
 LONG LxCreatePipeFiles(_In_ ULONG Flags, _Out_ PLX_FILE *ReadEnd, _Out_ PLX_FILE *WriteEnd);
+VOID LxInitializeNamedPipes(VOID);
+LONG LxOpenFifo(_In_ PLX_FILE Node, _In_ ULONG StatusFlags, _Out_ PLX_FILE *File);
 LONG LxCreateDebugFile(_In_ ULONG Stream, _Out_ PLX_FILE *File);         /* debugout.c */
 LONG LxDebugWrite(_In_ PLX_PROCESS Process, _In_ ULONG Stream, _In_reads_(Length) PCCH Data,
                   _In_ SIZE_T Length);

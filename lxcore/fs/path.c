@@ -242,6 +242,7 @@ LxOpenPath(
     ULONG PathFlags = 0;
     ULONG_PTR Information = 0;
     LONG Result, LinkLength = -1;
+    BOOLEAN Fifo = FALSE;
 
     *File = NULL;
     *Cloexec = FALSE;
@@ -270,16 +271,18 @@ LxOpenPath(
 
     if (!(Flags & LX_O_PATH) && LxMetaGet(Process, Resolved, &Meta))
     {
-        /* a node made with mknod: a device of that number; no named pipes yet, and a socket
-         * file is ENXIO on Linux too */
+        /* a node made with mknod: a device of that number, a named pipe (opened below, as
+         * the NT file it is, then as a pipe); a socket file is ENXIO on Linux too */
         switch (Meta.Mode & LX_S_IFMT)
         {
             case LX_S_IFCHR:
                 Result = LxDevfsOpenNode(Process, Meta.Rdev, Open.status_flags,
                                          (Flags & LX_O_NOCTTY) != 0, File);
                 goto Done;
-            case LX_S_IFBLK:
             case LX_S_IFIFO:
+                Fifo = TRUE;
+                break;
+            case LX_S_IFBLK:
             case LX_S_IFSOCK:
                 Result = -LX_ENXIO;
                 goto Done;
@@ -359,6 +362,14 @@ LxOpenPath(
     else
         Result = LxCreateNtFile(Handle, Open.status_flags, Resolved, LinkLength, File);
     Resolved = NULL;
+    if (Result == 0 && Fifo)
+    {
+        /* the node's pipe in place of the node */
+        PLX_FILE Node = *File;
+
+        Result = LxOpenFifo(Node, Open.status_flags, File);
+        LxDereferenceFile(Node);
+    }
 
 Done:
     if (Resolved)
