@@ -2,13 +2,13 @@
  * PROJECT:     lxss for ReactOS - lximport
  * LICENSE:     LGPL-2.1-or-later (https://spdx.org/licenses/LGPL-2.1-or-later)
  * PURPOSE:     The Linux program `lxrun --import` runs in a new distribution's root: it
- *              unpacks the tar or tar.gz archive on its stdin there, through lxcore
+ *              unpacks the tar, tar.gz or tar.xz archive on its stdin there, through lxcore
  *
- *   lximport [DIR] < ARCHIVE.tar[.gz]      (DIR defaults to /)
+ *   lximport [DIR] < ARCHIVE.tar[.gz|.xz]      (DIR defaults to /)
  *
  * A child reads stdin and writes the plain tar stream into a pipe (lxinflate.c when the
- * archive is gzip'ed); this process unpacks it (lxtar.c). Exit status 0 with a summary line
- * on stdout, or 1 with the reason on stderr; an xz archive is refused with what to do.
+ * archive is gzip'ed, lxunxz.c when it is xz'ed); this process unpacks it (lxtar.c). Exit
+ * status 0 with a summary line on stdout, or 1 with the reason on stderr.
  */
 
 #include <errno.h>
@@ -20,6 +20,7 @@
 #include <unistd.h>
 #include "lxinflate.h"
 #include "lxtar.h"
+#include "lxunxz.h"
 
 static int write_all(int fd, const void *buf, size_t n)
 {
@@ -61,8 +62,11 @@ static int feed(int out)
         return 0;
     }
     if (have >= 6 && !memcmp(buf, "\xfd" "7zXZ\0", 6)) {
-        fprintf(stderr, "lximport: an xz-compressed archive: not supported yet; give it as .tar (xz -d) or .tar.gz\n");
-        return 1;
+        if (lx_unxz(0, buf, have, out, err, sizeof err) != 0) {
+            fprintf(stderr, "lximport: %s\n", err);
+            return 1;
+        }
+        return 0;
     }
     do {
         if (write_all(out, buf, have) != 0)
@@ -81,7 +85,7 @@ int main(int argc, char **argv)
     int p[2], status = 0;
 
     if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {
-        fprintf(stderr, "usage: lximport [DIR] < ARCHIVE.tar[.gz]\n");
+        fprintf(stderr, "usage: lximport [DIR] < ARCHIVE.tar[.gz|.xz]\n");
         return 2;
     }
     umask(0);

@@ -187,13 +187,15 @@ describe.skipIf(chrootWhy !== null)('the rootfs group on Linux (chroot of the ta
 });
 
 // lximport (psxss/lximport), the unpacker of lxrun --import, built for this host: its gzip
-// inflater against gzip's own output (stored, fixed and dynamic blocks, two members), its
-// refusals (cut, damaged, not gzip, xz), and the whole rootfs tarball unpacked as GNU tar
-// unpacks it (every path's type, mode, owner, link target and size) when this host is root.
+// inflater against gzip's own output (stored, fixed and dynamic blocks, two members), its xz
+// decoder against xz's (presets, checks, blocks, streams and padding, LZMA properties), their
+// refusals (cut, damaged, not gzip, what the xz decoder does not take), and the whole rootfs
+// tarball unpacked as GNU tar unpacks it (every path's type, mode, owner, link target and
+// size), gzip'ed and xz'ed, when this host is root.
 const lximportWork = mkdtempSync(path.join(os.tmpdir(), 'lxss-lximport-'));
 const LXI = path.join(lximportWork, 'lximport');
 const lximportBuilt = spawnSync('gcc', ['-std=gnu11', '-Wall', '-Wextra', '-Werror', '-O2', '-o', LXI,
-  ...['lximport.c', 'lxtar.c', 'lxinflate.c'].map((f) => path.join(ROOT, 'psxss', 'lximport', f))], { encoding: 'utf8' });
+  ...['lximport.c', 'lxtar.c', 'lxinflate.c', 'lxunxz.c'].map((f) => path.join(ROOT, 'psxss', 'lximport', f))], { encoding: 'utf8' });
 if (lximportBuilt.status !== 0) console.log(`SKIP lximport on the host: gcc cannot build it: ${lximportBuilt.stderr.split('\n')[0]}`);
 
 describe.skipIf(lximportBuilt.status !== 0)('lximport on the host', () => {
@@ -230,8 +232,44 @@ describe.skipIf(lximportBuilt.status !== 0)('lximport on the host', () => {
     bad[gz.length - 6] = bad[gz.length - 6]! ^ 0xff;
     expect(run(bad)).toMatchObject({ status: 1, stderr: expect.stringMatching(/CRC-32 or size does not match/) });
     expect(run(Buffer.from('just text\n'))).toMatchObject({ status: 1, stderr: expect.stringMatching(/cut short|damaged header/) });
-    const xz = spawnSync('xz', ['-c'], { input: Buffer.from('x') });
-    if (xz.status === 0) expect(run(xz.stdout)).toMatchObject({ status: 1, stderr: expect.stringMatching(/xz-compressed archive: not supported yet/) });
+  });
+
+  const xz = (input: Buffer, ...args: string[]) => {
+    const r = spawnSync('xz', ['-c', ...args], { input, maxBuffer: 1 << 26 });
+    expect(r.status, String(r.stderr)).toBe(0);
+    return r.stdout;
+  };
+  it('decodes what xz makes: presets, checks, blocks, two streams with padding, LZMA properties', () => {
+    const random = Buffer.from(Array.from({ length: 300_000 }, (_, i) => (i * 7919 + (i >> 3) * 31 + (i >> 11) * 17) & 0xff));
+    const text = Buffer.from('lxss text line\n'.repeat(100_000));
+    const tar = tarOf({ random, text, empty: Buffer.alloc(0) });
+    const half = tar.length / 2 - ((tar.length / 2) % 512);
+    const variants: Buffer[] = [
+      ...['-0', '-1', '-6', '-9e'].map((level) => xz(tar, level)),
+      xz(tar, '--check=crc32'), xz(tar, '--check=none'),
+      xz(tar, '--block-size=100KiB', '-T1'),
+      xz(tar, '--lzma2=preset=6,lc=0,lp=2,pb=0'), xz(tar, '--lzma2=preset=1,lc=4,lp=0,pb=4'),
+      Buffer.concat([xz(tar.subarray(0, half)), Buffer.alloc(8), xz(tar.subarray(half))]),
+    ];
+    for (const archive of variants) {
+      const r = run(archive);
+      expect(r.status, r.stderr).toBe(0);
+      expect(readFileSync(path.join(r.dest, 'random')).equals(random)).toBe(true);
+      expect(readFileSync(path.join(r.dest, 'text')).equals(text)).toBe(true);
+    }
+  });
+
+  it('refuses a cut or damaged xz archive and what it does not decode, saying why', () => {
+    const tar = tarOf({ f: Buffer.from('lxss '.repeat(50_000)), g: Buffer.from(Array.from({ length: 100_000 }, (_, i) => (i * 131) & 0xff)) });
+    const good = xz(tar);
+    expect(run(good.subarray(0, good.length / 2))).toMatchObject({ status: 1, stderr: expect.stringMatching(/xz stream is cut short/) });
+    const bad = Buffer.from(good);
+    bad[Math.floor(good.length / 2)] = bad[Math.floor(good.length / 2)]! ^ 0x55;
+    expect(run(bad)).toMatchObject({ status: 1, stderr: expect.stringMatching(/damaged/) });
+    expect(run(Buffer.concat([good, Buffer.from('junk')]))).toMatchObject({ status: 1, stderr: expect.stringMatching(/data after the xz stream/) });
+    expect(run(xz(tar, '--check=sha256'))).toMatchObject({ status: 1, stderr: expect.stringMatching(/SHA-256 check.*xz -d/) });
+    expect(run(xz(tar, '--x86', '--lzma2'))).toMatchObject({ status: 1, stderr: expect.stringMatching(/xz filter lximport does not know.*xz -d/) });
+    expect(run(xz(tar, '--lzma2=dict=128MiB'))).toMatchObject({ status: 1, stderr: expect.stringMatching(/128 MiB dictionary.*up to 64 MiB/) });
   });
 
   const asRoot = process.getuid?.() === 0 && existsSync(DEFAULT_TARBALL);
@@ -242,6 +280,10 @@ describe.skipIf(lximportBuilt.status !== 0)('lximport on the host', () => {
     mkdirSync(path.join(lximportWork, 'gnu'));
     expect(spawnSync('tar', ['-xpzf', DEFAULT_TARBALL, '-C', path.join(lximportWork, 'gnu')]).status).toBe(0);
     expect(list(path.join(lximportWork, 'mine'))).toBe(list(path.join(lximportWork, 'gnu')));
-  }, 120_000);
+    const plain = spawnSync('gzip', ['-dc', DEFAULT_TARBALL], { maxBuffer: 1 << 28 }).stdout;
+    const fromXz = spawnSync(LXI, [path.join(lximportWork, 'xz')], { input: xz(plain, '-1', '-T2'), encoding: 'utf8', maxBuffer: 1 << 26 });
+    expect(fromXz.status, fromXz.stderr).toBe(0);
+    expect(list(path.join(lximportWork, 'xz'))).toBe(list(path.join(lximportWork, 'gnu')));
+  }, 180_000);
   if (!asRoot) console.log('SKIP lximport against GNU tar on the rootfs: not root, or no tarball (npx lxgen rootfs)');
 });

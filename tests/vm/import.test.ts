@@ -1,7 +1,7 @@
 // Integration (issue 13): a distribution installed like wsl --import. In the booted desktop,
 // tests/desktop/import.scn runs `lxrun --import debian C:\debian <the Debian 12 rootfs
 // tarball>` (lximport unpacks it in the new root through lxcore), `lxrun --import bad ...` of
-// a copy cut at 10 MiB, of a small archive (twice under one name: refused the second time)
+// a copy cut at 10 MiB, of a small .tar.xz archive (twice under one name: refused the second time)
 // and --unregister of it, `lxrun --list`, and bash in the default distribution, which shows
 // su set-user-ID root, /etc/shadow root:shadow, merged /usr, python3 and dpkg's 62 packages.
 // lxrun's messages are on the debug port too: the import's time, the refusal of the cut
@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import path from 'node:path';
 import { BUILD_DIR } from '../../generator/src/paths.ts';
 import { DEFAULT_TARBALL, LOCK_FILE, parseLock } from '../../generator/src/rootfs/rootfs.ts';
-import { gzipSync } from 'node:zlib';
+import { spawnSync } from 'node:child_process';
 import { writeTar, type TarEntry } from '../../generator/src/rootfs/tar.ts';
 import { buildSkipReason, lxgen } from './guest.ts';
 
@@ -39,7 +39,9 @@ describe.skipIf(reason !== null)('lxrun --import, --list and a distribution (gue
     mkdirSync(broken, { recursive: true });
     writeFileSync(path.join(broken, 'cut.tar.gz'), readFileSync(DEFAULT_TARBALL).subarray(0, 10 << 20));
     const small = writeTar([dirEntry(''), dirEntry('etc'), { ...dirEntry('etc/hostname'), type: 'file', mode: 0o644, data: Buffer.from('small\n') }]);
-    writeFileSync(path.join(broken, 'small.tar.gz'), gzipSync(small));
+    const xz = spawnSync('xz', ['-c'], { input: small });
+    expect(xz.status, String(xz.stderr)).toBe(0);
+    writeFileSync(path.join(broken, 'small.tar.xz'), xz.stdout);
     const r = await lxgen(['test', '--scenario', 'tests/desktop/import.scn', '--payload', `import=${path.dirname(DEFAULT_TARBALL)}`,
       '--payload', `broken=${broken}`, '--scratch', '300', '--timeout', '1500', '--keep']);
     const out = `${r.stdout}\n${r.stderr}`;
