@@ -223,10 +223,17 @@ LxPrepareInterpreter(
                          LX_ELF_INTERP_BASE - LxRandomSlide(), Prepared->InterpPlan);
     if (Result < 0)
         return -LX_ELIBBAD;     /* not an i386 ELF interpreter, as Linux says */
-    /* an ET_EXEC interpreter goes where it says: not over the program or its brk area */
+    /* an ET_EXEC interpreter goes where it says. Over the program's image (a program that
+     * names itself), Linux maps it over the program's pages (MAP_FIXED): its segments are
+     * copied over the program's. Anywhere else over the program or its brk area: -ENOMEM. */
     if (Prepared->InterpPlan->reserve_start < Plan->reserve_end + LX_BRK_RESERVE &&
         Plan->reserve_start < Prepared->InterpPlan->reserve_end)
-        return -LX_ENOMEM;
+    {
+        if (Prepared->InterpPlan->reserve_start < Plan->reserve_start ||
+            Prepared->InterpPlan->reserve_end > Plan->reserve_end)
+            return -LX_ENOMEM;
+        Prepared->InterpOverImage = TRUE;
+    }
     return 0;
 }
 
@@ -412,7 +419,16 @@ LxPopulateAddressSpace(
                   Prepared->StackBuffer + Prepared->StackBufferSize -
                   (Prepared->StackDataTop - Prepared->Stack.auxv_addr),
                   sizeof(LxProcess->Layout.Auxv));
-    if (Prepared->InterpPlan != NULL)
+    if (Prepared->InterpPlan != NULL && Prepared->InterpOverImage)
+    {
+        /* inside the image's reservation: its pages committed for the copy over the program */
+        if (!NT_SUCCESS(LxVmOperation(ProcessHandle, Prepared->InterpPlan->image_start,
+                                      Prepared->InterpPlan->image_end -
+                                          Prepared->InterpPlan->image_start,
+                                      MEM_COMMIT, PAGE_READWRITE)))
+            return -LX_ENOMEM;
+    }
+    else if (Prepared->InterpPlan != NULL)
     {
         Result = LxMmReserveInterpreter(LxProcess, ProcessHandle, Prepared->InterpName,
                                         Prepared->InterpPlan);

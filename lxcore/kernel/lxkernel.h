@@ -501,6 +501,8 @@ typedef struct _LX_PREPARED_IMAGE
     ULONG InterpImageSize;
     lx_load_plan *InterpPlan;
     CHAR InterpName[LX_REGION_NAME];    /* its resolved Linux path (/proc/PID/maps) */
+    BOOLEAN InterpOverImage;    /* an ET_EXEC interpreter inside the program's image span (a
+                                   program naming itself): copied over the program's pages */
     ULONG Entry;                /* where the first thread starts: the interpreter's entry, or
                                    the program's */
     PUCHAR StackBuffer;
