@@ -27,6 +27,7 @@ PsxCreateInputSize(const PSX_LAUNCH *Launch)
         Size += PsxpAlign4((uint32_t)strlen(Request->Program) + 1u);    /* ProgramPath */
     Size += PsxpAlign4(Request->ArgumentsLength);
     Size += PsxpAlign4(Request->EnvironmentLength);
+    Size += Request->GroupCount * 4u;
     return Size > 0xFFFFFFFFu ? 0 : (uint32_t)Size;
 }
 
@@ -129,6 +130,13 @@ PsxBuildCreateInput(const PSX_LAUNCH *Launch,
         Input.Flags |= LXSS_CREATE_TTY_STDERR;
     if (Request->Flags & (PSX_REQUEST_STDIO_TTY | PSX_REQUEST_TTY_ANY))
         Input.TerminalSize = ((ULONG)Request->TerminalRows << 16) | Request->TerminalColumns;
+    if (Request->Flags & PSX_REQUEST_USER)
+    {
+        Input.Flags |= LXSS_CREATE_USER;
+        Input.Uid = Request->Uid;
+        Input.Gid = Request->Gid;
+        PsxpPutBlob(Base, &Used, Request->Groups, Request->GroupCount * 4u, &Input.Groups);
+    }
 
     memcpy(Base, &Input, sizeof(Input));
     *Written = Used;

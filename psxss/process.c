@@ -445,6 +445,15 @@ PsxApiCreateProcessHandler(
         goto Quit;
     }
 
+    if ((View.Flags & PSX_REQUEST_USER) && LxcoreVersion < 1006)
+    {
+        /* An older lxcore runs everything as root: never start the program that way */
+        PSX_TRACE("lxcore before interface 1.6 cannot run a program as another user: launch refused\n");
+        Create->LinuxError = PSX_ENOSYS;
+        Status = PsxRequestErrorToStatus(PSX_ENOSYS);
+        goto Quit;
+    }
+
     if ((View.Flags & PSX_REQUEST_TTY_ANY) && LxcoreVersion < 1005)
     {
         /* An lxcore older than interface 1.5 makes no pseudo-terminals: fall back to its

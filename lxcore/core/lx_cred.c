@@ -68,6 +68,16 @@ int lx_ids_set(lx_ids *ids, int privileged, uint32_t id)
     return 0;
 }
 
+void lx_ids_exec(lx_ids *user, lx_ids *group, uint32_t mode, uint32_t uid, uint32_t gid)
+{
+    if (mode & 04000)
+        user->effective = user->fs = uid;
+    if ((mode & 02010) == 02010)
+        group->effective = group->fs = gid;
+    user->saved = user->effective;
+    group->saved = group->effective;
+}
+
 int lx_groups_set(lx_groups *groups, const uint32_t *list, uint32_t count)
 {
     uint32_t i, j;

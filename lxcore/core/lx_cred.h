@@ -23,6 +23,12 @@ typedef struct lx_ids
     uint32_t real, effective, saved, fs;
 } lx_ids;
 
+/* The ids a program runs with after exec, as Linux's bprm_fill_uid and
+ * cap_bprm_creds_from_file: a set-user-ID program (Mode, owned by Uid) makes its owner the
+ * effective and file-system uid, a set-group-ID one with group execute its group (Gid) the
+ * effective and file-system gid; the saved ids are then the effective ones. */
+void lx_ids_exec(lx_ids *user, lx_ids *group, uint32_t mode, uint32_t uid, uint32_t gid);
+
 /* supplementary groups, ascending (as Linux's groups_sort keeps them) */
 typedef struct lx_groups
 {

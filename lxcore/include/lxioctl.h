@@ -36,12 +36,13 @@
 
 /* Version returned by IOCTL_LXSS_QUERY_INFORMATION. Bump the minor number when adding fields. */
 #define LXSS_INTERFACE_VERSION_MAJOR 1
-#define LXSS_INTERFACE_VERSION_MINOR 5     /* 1: LXSS_CREATE_STDIO_TTY; 2: ProgramPath;
+#define LXSS_INTERFACE_VERSION_MINOR 6     /* 1: LXSS_CREATE_STDIO_TTY; 2: ProgramPath;
                                               3: LXSS_CREATE_TRACE;
                                               4: LXSS_CREATE_TRACE_RECORD,
                                                  IOCTL_LXSS_QUERY_COUNTERS;
                                               5: LXSS_CREATE_TTY_*,
-                                                 IOCTL_LXSS_RESIZE_TERMINAL */
+                                                 IOCTL_LXSS_RESIZE_TERMINAL;
+                                              6: LXSS_CREATE_USER (Uid, Gid, Groups) */
 
 #ifndef CTL_CODE
 #define CTL_CODE(DeviceType, Function, Method, Access) \
@@ -173,7 +174,11 @@ typedef struct _LXSS_COUNTERS
 #define LXSS_CREATE_TTY_STDOUT          0x00000040
 #define LXSS_CREATE_TTY_STDERR          0x00000080
 #define LXSS_CREATE_TTY_ANY             0x000000E0
-#define LXSS_CREATE_VALID_FLAGS         0x000000FD
+/* (minor 6) The program runs as Uid and Gid (real, effective, saved and file-system ids) with
+ * the supplementary Groups instead of as root; a set-user-ID or set-group-ID program (given
+ * by ProgramPath) runs with its owner or group as effective id, as execve gives it. */
+#define LXSS_CREATE_USER                0x00000100
+#define LXSS_CREATE_VALID_FLAGS         0x000001FD
 
 typedef struct _LXSS_CREATE_PROCESS_IN
 {
@@ -202,6 +207,9 @@ typedef struct _LXSS_CREATE_PROCESS_IN
                                    CurrentDirectory, under RootDirectory, following symbolic
                                    links, escaping names NT cannot hold; absent = ImagePath */
     ULONG Reserved;             /* must be zero */
+    ULONG Uid;                  /* (minor 6) with LXSS_CREATE_USER, else 0 */
+    ULONG Gid;
+    LXSS_BLOB Groups;           /* with LXSS_CREATE_USER: up to 64 ULONG gids */
 } LXSS_CREATE_PROCESS_IN, *PLXSS_CREATE_PROCESS_IN;
 
 typedef struct _LXSS_CREATE_PROCESS_OUT
@@ -265,7 +273,7 @@ typedef struct _LXSS_RESIZE_TERMINAL_IN
 LXSS_IOCTL_STATIC_ASSERT(Blob, sizeof(LXSS_BLOB) == 8);
 LXSS_IOCTL_STATIC_ASSERT(Info, sizeof(LXSS_INFORMATION) == 32);
 LXSS_IOCTL_STATIC_ASSERT(CreateIn, sizeof(LXSS_CREATE_PROCESS_IN) == 8 + 5 * 8 + 4 + 8 + 4 +
-                                   3 * sizeof(HANDLE) + 16);
+                                   3 * sizeof(HANDLE) + 16 + 16);
 LXSS_IOCTL_STATIC_ASSERT(CreateOut, sizeof(LXSS_CREATE_PROCESS_OUT) == 16);
 LXSS_IOCTL_STATIC_ASSERT(WaitIn, sizeof(LXSS_WAIT_PROCESS_IN) == 16);
 LXSS_IOCTL_STATIC_ASSERT(WaitOut, sizeof(LXSS_WAIT_PROCESS_OUT) == 24);

@@ -681,9 +681,10 @@ LxCreateProcessFromRequest(
     _Out_ PLXSS_CREATE_PROCESS_OUT Reply)
 {
     PUCHAR Base = (PUCHAR)Request;
-    PUCHAR ImageData, RootData, CwdData, ExecFnData, ArgData, EnvData, ProgramData;
+    PUCHAR ImageData, RootData, CwdData, ExecFnData, ArgData, EnvData, ProgramData, GroupData;
     UNICODE_STRING ImagePath, ProgramNtPath = { 0 };
     PCHAR ProgramResolved = NULL;
+    struct _LX_STAT64 ProgramStat;
     PCHAR *Arguments = NULL, *Environment = NULL;
     PLX_PROCESS Process = NULL;
     HANDLE Token = NULL;
@@ -725,6 +726,12 @@ LxCreateProcessFromRequest(
     if (CwdData && CwdData[Request->CurrentDirectory.Length - 1] != ANSI_NULL)
         return STATUS_INVALID_PARAMETER;
     if (ExecFnData && ExecFnData[Request->ExecFn.Length - 1] != ANSI_NULL)
+        return STATUS_INVALID_PARAMETER;
+    /* (1.6) another user: ids and groups only with the flag, at most LX_NGROUPS groups */
+    if (!NT_SUCCESS(LxGetBlob(Base, RequestLength, &Request->Groups, &GroupData)) ||
+        (Request->Groups.Length & 3) || Request->Groups.Length / 4 > LX_NGROUPS ||
+        (!(Request->Flags & LXSS_CREATE_USER) &&
+         (Request->Uid != 0 || Request->Gid != 0 || GroupData != NULL)))
         return STATUS_INVALID_PARAMETER;
 
     ImagePath.Buffer = (PWCH)ImageData;
@@ -774,6 +781,18 @@ LxCreateProcessFromRequest(
     InitializeListHead(&Process->Regions);
     InitializeListHead(&Process->Link);
     Process->Reaped = TRUE;     /* not in the table yet */
+    if (Request->Flags & LXSS_CREATE_USER)
+    {
+        uint32_t Groups[LX_NGROUPS];
+
+        Process->Cred.User.real = Process->Cred.User.effective = Request->Uid;
+        Process->Cred.User.saved = Process->Cred.User.fs = Request->Uid;
+        Process->Cred.Group.real = Process->Cred.Group.effective = Request->Gid;
+        Process->Cred.Group.saved = Process->Cred.Group.fs = Request->Gid;
+        if (GroupData != NULL)
+            RtlCopyMemory(Groups, GroupData, Request->Groups.Length);
+        lx_groups_set(&Process->Cred.Groups, Groups, Request->Groups.Length / 4);
+    }
     if (Request->Flags & LXSS_CREATE_TRACE)
         LxTraceProcess(Process, LX_TRACE_PRINT);
     else if (Request->Flags & LXSS_CREATE_TRACE_RECORD)
@@ -881,8 +900,15 @@ LxCreateProcessFromRequest(
         ProgramResolved = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_TEMP);
         Result = ProgramResolved == NULL ? -LX_ENOMEM :
                  LxWalkPath(Process, Process->Cwd, (PCSTR)ProgramData, TRUE, ProgramResolved, NULL);
+        /* as execve: an execute bit, and the program's set-ID bits give its ids */
         if (Result >= 0)
+            Result = LxCheckPermission(Process, ProgramResolved, LX_MAY_EXEC, &ProgramStat);
+        if (Result >= 0)
+        {
+            lx_ids_exec(&Process->Cred.User, &Process->Cred.Group, ProgramStat.StMode,
+                        ProgramStat.StUid, ProgramStat.StGid);
             Result = LxNtPathOf(Process, ProgramResolved, &ProgramNtPath);
+        }
         if (Result < 0)
             goto LaunchFailed;
         ImagePath = ProgramNtPath;

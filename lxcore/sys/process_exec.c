@@ -321,17 +321,9 @@ LxExecve(
     if (Result < 0)
         goto Done;
 
-    /* the ids the program runs with, as Linux's bprm_fill_uid and cap_bprm_creds_from_file:
-     * the program's (the interpreter's for a script) set-user-ID bit makes its owner the
-     * effective uid, set-group-ID with group execute its group the effective gid; the saved
-     * ids are then the effective ones */
+    /* the ids the program (the interpreter for a script) runs with: its set-ID bits */
     NewCred = Process->Cred;
-    if (St.StMode & LX_S_ISUID)
-        NewCred.User.effective = NewCred.User.fs = St.StUid;
-    if ((St.StMode & (LX_S_ISGID | LX_S_IXGRP)) == (LX_S_ISGID | LX_S_IXGRP))
-        NewCred.Group.effective = NewCred.Group.fs = St.StGid;
-    NewCred.User.saved = NewCred.User.effective;
-    NewCred.Group.saved = NewCred.Group.effective;
+    lx_ids_exec(&NewCred.User, &NewCred.Group, St.StMode, St.StUid, St.StGid);
 
     Result = LxPrepareImage(Process, &NtPath, (ULONG)ArgumentCount,
                             (const CHAR *const *)Arguments, (ULONG)EnvironmentCount,

@@ -232,6 +232,13 @@ PsxCreateProcess(
         *LinuxError = PSX_EINVAL;
         return STATUS_NOT_SUPPORTED;
     }
+    if ((Params->Flags & PSX_REQUEST_USER) && Client->ProtocolMinorVersion < 4)
+    {
+        /* nor one older than minor 4 start a program as another user (never run it as root
+         * instead) */
+        *LinuxError = PSX_EINVAL;
+        return STATUS_NOT_SUPPORTED;
+    }
 
     Plain = *Params;
     if ((Plain.Flags & PSX_REQUEST_TTY_ANY) && !(Plain.Flags & PSX_REQUEST_STDIO_TTY) &&

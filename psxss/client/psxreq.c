@@ -27,6 +27,8 @@ PsxpValidFlags(uint32_t MinorVersion)
             return PSX_REQUEST_VALID_FLAGS_1;
         case 2:
             return PSX_REQUEST_VALID_FLAGS_2;
+        case 3:
+            return PSX_REQUEST_VALID_FLAGS_3;
         default:
             return PSX_REQUEST_VALID_FLAGS;
     }
@@ -184,6 +186,15 @@ PsxPackRequest(void *Buffer,
     {
         return PSX_ENAMETOOLONG;
     }
+    if (!(Params->Flags & PSX_REQUEST_USER) &&
+        (Params->Uid != 0 || Params->Gid != 0 || Params->GroupCount != 0))
+    {
+        return PSX_EINVAL;
+    }
+    if (Params->GroupCount > PSX_MAX_GROUPS)
+        return PSX_E2BIG;
+    if (Params->GroupCount != 0 && Params->Groups == NULL)
+        return PSX_EINVAL;
 
     if (Capacity > PSX_REQUEST_MAX_SIZE)
         Capacity = PSX_REQUEST_MAX_SIZE;
@@ -195,6 +206,8 @@ PsxPackRequest(void *Buffer,
     Header.Flags = Params->Flags;
     Header.TerminalRows = Params->TerminalRows;
     Header.TerminalColumns = Params->TerminalColumns;
+    Header.Uid = Params->Uid;
+    Header.Gid = Params->Gid;
 
     Packer.Base = Buffer;
     Packer.Capacity = Capacity;
@@ -237,6 +250,14 @@ PsxPackRequest(void *Buffer,
                    Params->EnvironmentCount,
                    &Header.Environment);
     Header.EnvironmentCount = Params->EnvironmentCount;
+
+    /* the gids keep 4-byte alignment */
+    while (Params->GroupCount != 0 && (Packer.Used & 3) && Packer.Error == 0)
+    {
+        PSX_STRING_REF Ignored;
+        PsxpAppend(&Packer, "", 1, &Ignored);
+    }
+    PsxpAppend(&Packer, Params->Groups, Params->GroupCount * 4, &Header.Groups);
 
     if (Packer.Error != 0)
         return Packer.Error;
@@ -352,10 +373,21 @@ PsxValidateRequest(const void *Buffer,
         (Error = PsxpCheckRef(&Request, HeaderSize, &Request.Root)) != 0 ||
         (Error = PsxpCheckRef(&Request, HeaderSize, &Request.Cwd)) != 0 ||
         (Error = PsxpCheckRef(&Request, HeaderSize, &Request.Arguments)) != 0 ||
-        (Error = PsxpCheckRef(&Request, HeaderSize, &Request.Environment)) != 0)
+        (Error = PsxpCheckRef(&Request, HeaderSize, &Request.Environment)) != 0 ||
+        (Error = PsxpCheckRef(&Request, HeaderSize, &Request.Groups)) != 0)
     {
         return Error;
     }
+    /* the user: only with its flag; the groups a 4-byte aligned list of gids */
+    if (!(Request.Flags & PSX_REQUEST_USER) &&
+        (Request.Uid != 0 || Request.Gid != 0 || Request.Groups.Length != 0))
+    {
+        return PSX_EINVAL;
+    }
+    if ((Request.Groups.Offset & 3) || (Request.Groups.Length & 3))
+        return PSX_EINVAL;
+    if (Request.Groups.Length / 4 > PSX_MAX_GROUPS)
+        return PSX_E2BIG;
 
     /* The program is required and must be a non-empty string */
     if (Request.Program.Length < 2)
@@ -407,5 +439,10 @@ PsxValidateRequest(const void *Buffer,
     View->EnvironmentCount = Request.EnvironmentCount;
     View->TerminalRows = Request.TerminalRows;
     View->TerminalColumns = Request.TerminalColumns;
+    View->Uid = Request.Uid;
+    View->Gid = Request.Gid;
+    View->GroupCount = Request.Groups.Length / 4;
+    if (View->GroupCount != 0)
+        memcpy(View->Groups, Base + Request.Groups.Offset, Request.Groups.Length);
     return 0;
 }

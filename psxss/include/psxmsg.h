@@ -60,9 +60,10 @@
 #define PSX_SUBSYSTEM_NAME          L"Posix"
 
 #define PSX_PROTOCOL_VERSION        1
-#define PSX_PROTOCOL_MINOR_VERSION  3   /* 1: stdio may be a terminal (PSX_REQUEST_STDIO_TTY);
+#define PSX_PROTOCOL_MINOR_VERSION  4   /* 1: stdio may be a terminal (PSX_REQUEST_STDIO_TTY);
                                            2: PSX_REQUEST_TRACE;
-                                           3: PSX_REQUEST_TTY_*, PsxApiResizeTerminal */
+                                           3: PSX_REQUEST_TTY_*, PsxApiResizeTerminal;
+                                           4: PSX_REQUEST_USER */
 #define PSX_VIEW_SIZE               (64 * 1024)
 
 #define PSX_WAIT_INFINITE           0xFFFFFFFF

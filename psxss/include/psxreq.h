@@ -12,12 +12,13 @@
  * an offset from the start of the request and a length in bytes; Length 0 means "absent".
  * The header depends on the protocol minor version both sides agreed on (psxmsg.h): minor 0
  * ends after EnvironmentCount (PSX_REQUEST_HEADER_SIZE_0, its strings start there), minor 1
- * adds the terminal size (later minors only add flags). Pack and validate with the agreed
- * minor version.
+ * adds the terminal size (minors 2 and 3 only add flags), minor 4 the user to run as. Pack
+ * and validate with the agreed minor version.
  *  - UTF-8 strings (Program, Cwd) are NUL-terminated, the NUL counts in Length, and they
  *    contain no other NUL.
  *  - UTF-8 lists (Arguments, Environment) are Count NUL-terminated strings packed back to back.
  *  - UTF-16LE strings (ImagePath, Root) have an even Length and no terminator.
+ *  - Groups is a list of 32-bit gids (Length a multiple of 4, 4-byte aligned).
  */
 
 #ifndef _PSXREQ_H_
@@ -34,6 +35,7 @@
 #define PSX_MAX_ENVIRONMENT         1024u
 #define PSX_MAX_LINUX_PATH          4096u           /* PATH_MAX, including the NUL */
 #define PSX_MAX_NT_PATH_CHARS       1024u           /* UTF-16 units, no NUL */
+#define PSX_MAX_GROUPS              64u             /* supplementary groups (lxcore's) */
 
 /* PSX_REQUEST.Flags */
 #define PSX_REQUEST_DEBUG_STDIO     0x00000001u     /* no std handles: fds 1/2 -> DbgPrint */
@@ -57,10 +59,14 @@
 #define PSX_REQUEST_TTY_STDOUT      0x00000010u
 #define PSX_REQUEST_TTY_STDERR      0x00000020u
 #define PSX_REQUEST_TTY_ANY         0x00000038u
+/* (minor 4) run as Uid and Gid (real, effective, saved and file-system ids) with the
+ * supplementary Groups, instead of as root (LXSS_CREATE_USER, interface 1.6) */
+#define PSX_REQUEST_USER            0x00000040u
 #define PSX_REQUEST_VALID_FLAGS_0   0x00000001u     /* minor version 0 */
 #define PSX_REQUEST_VALID_FLAGS_1   0x00000003u     /* minor version 1 */
 #define PSX_REQUEST_VALID_FLAGS_2   0x00000007u     /* minor version 2 */
-#define PSX_REQUEST_VALID_FLAGS     0x0000003Fu     /* PSX_PROTOCOL_MINOR_VERSION (3) */
+#define PSX_REQUEST_VALID_FLAGS_3   0x0000003Fu     /* minor version 3 */
+#define PSX_REQUEST_VALID_FLAGS     0x0000007Fu     /* PSX_PROTOCOL_MINOR_VERSION (4) */
 
 /* Terminal size limits (the console's SHORT coordinates; Linux's winsize is 16-bit) */
 #define PSX_MAX_TERMINAL_SIZE       0x7FFFu
@@ -103,14 +109,20 @@ typedef struct _PSX_REQUEST
     /* Minor 1 (a minor 0 header ends here, its strings start at this offset) */
     uint16_t TerminalRows;      /* with PSX_REQUEST_STDIO_TTY or a PSX_REQUEST_TTY_* flag: */
     uint16_t TerminalColumns;   /* 1..PSX_MAX_TERMINAL_SIZE, else 0 */
+    /* Minor 4 (a minor 1-3 header ends here) */
+    uint32_t Uid;               /* with PSX_REQUEST_USER, else 0 */
+    uint32_t Gid;
+    PSX_STRING_REF Groups;      /* with PSX_REQUEST_USER: up to PSX_MAX_GROUPS gids */
 } PSX_REQUEST;
 
 #define PSX_REQUEST_HEADER_SIZE_0   ((uint32_t)offsetof(PSX_REQUEST, TerminalRows))
+#define PSX_REQUEST_HEADER_SIZE_1   ((uint32_t)offsetof(PSX_REQUEST, Uid))
 
 /* Size of the request header in protocol minor version MinorVersion (newer ones: the
  * newest this code knows). */
 #define PSX_REQUEST_HEADER_SIZE(MinorVersion) \
-    ((MinorVersion) == 0 ? PSX_REQUEST_HEADER_SIZE_0 : (uint32_t)sizeof(PSX_REQUEST))
+    ((MinorVersion) == 0 ? PSX_REQUEST_HEADER_SIZE_0 : \
+     (MinorVersion) < 4 ? PSX_REQUEST_HEADER_SIZE_1 : (uint32_t)sizeof(PSX_REQUEST))
 
 /* What a client fills in to build a request. */
 typedef struct _PSX_REQUEST_PARAMS
@@ -128,6 +140,10 @@ typedef struct _PSX_REQUEST_PARAMS
     uint32_t EnvironmentCount;
     uint16_t TerminalRows;          /* with PSX_REQUEST_STDIO_TTY or PSX_REQUEST_TTY_* */
     uint16_t TerminalColumns;
+    uint32_t Uid;                   /* with PSX_REQUEST_USER */
+    uint32_t Gid;
+    const uint32_t *Groups;         /* GroupCount gids, with PSX_REQUEST_USER */
+    uint32_t GroupCount;
 } PSX_REQUEST_PARAMS;
 
 /* A validated request: pointers into the (copied) request buffer. */
@@ -148,13 +164,18 @@ typedef struct _PSX_REQUEST_VIEW
     uint32_t EnvironmentCount;
     uint16_t TerminalRows;          /* non-zero only with PSX_REQUEST_STDIO_TTY or */
     uint16_t TerminalColumns;       /* PSX_REQUEST_TTY_* */
+    uint32_t Uid;                   /* with PSX_REQUEST_USER, else 0 */
+    uint32_t Gid;
+    uint32_t Groups[PSX_MAX_GROUPS];    /* GroupCount of them */
+    uint32_t GroupCount;
 } PSX_REQUEST_VIEW;
 
 /* Packs Params into Buffer (Capacity bytes) in the layout of protocol minor version
  * MinorVersion. Returns 0 and the size in *Written, or PSX_E2BIG (does not fit / too many
- * strings), PSX_EINVAL (missing or malformed field, a flag that version does not have, a
- * terminal size out of range or without a terminal flag), PSX_ENOTTY (a terminal together
- * with debug stdio, PSX_REQUEST_STDIO_TTY together with PSX_REQUEST_TTY_*). */
+ * strings, more than PSX_MAX_GROUPS groups), PSX_EINVAL (missing or malformed field, a flag
+ * that version does not have, a terminal size out of range or without a terminal flag, a
+ * user or groups without PSX_REQUEST_USER), PSX_ENOTTY (a terminal together with debug
+ * stdio, PSX_REQUEST_STDIO_TTY together with PSX_REQUEST_TTY_*). */
 int
 PsxPackRequest(void *Buffer,
                uint32_t Capacity,

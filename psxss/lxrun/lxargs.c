@@ -19,6 +19,9 @@ const char LxrunUsage[] =
     "  --root DIR        Linux root directory (a Windows path) instead\n"
     "  --cwd DIR         Linux working directory (default /)\n"
     "  -e, --env N=V     set N in the program's environment (-e N removes it)\n"
+    "  -u, --user USER   run as USER (a name or number of the root's /etc/passwd), with\n"
+    "                    the groups /etc/group gives it, HOME, USER, LOGNAME and SHELL\n"
+    "                    (default: root)\n"
     "  --debug-stdio     no stdio: output goes to the kernel debug log\n"
     "  --trace           log every system call of the program and its children on the\n"
     "                    kernel debug port, as strace does (administrators only)\n"
@@ -200,6 +203,17 @@ LxrunParseArguments(int Argc,
             }
             Options->EnvChangeIndex[Options->EnvChangeCount++] = Value;
         }
+        else if (strcmp(Arg, "-u") == 0 || strcmp(Arg, "--user") == 0)
+        {
+            if ((Value = LxrunpTakeValue(Argc, &Index, Arg, Error, ErrorSize)) < 0)
+                return -1;
+            if (Argv[Value][0] == '\0')
+            {
+                snprintf(Error, ErrorSize, "%s needs a user name or number", Arg);
+                return -1;
+            }
+            Options->UserIndex = Value;
+        }
         else if (strcmp(Arg, "--debug-stdio") == 0)
         {
             Options->DebugStdio = 1;
@@ -354,4 +368,147 @@ int
 LxrunExitCodeForLaunchError(int LinuxError)
 {
     return (LinuxError == -2 || LinuxError == -20) ? LXRUN_EXIT_NOTFOUND : LXRUN_EXIT_NOEXEC;
+}
+
+/* The Index-th ':' separated field of the line [Line, End) into Out (Size bytes); 0 or -1 */
+static int
+LxrunpField(const char *Line,
+            const char *End,
+            int Index,
+            char *Out,
+            size_t Size)
+{
+    const char *Start = Line, *Stop;
+
+    while (Index-- > 0)
+    {
+        Start = memchr(Start, ':', (size_t)(End - Start));
+        if (Start == NULL)
+            return -1;
+        Start++;
+    }
+    Stop = memchr(Start, ':', (size_t)(End - Start));
+    if (Stop == NULL)
+        Stop = End;
+    if ((size_t)(Stop - Start) >= Size)
+        return -1;
+    memcpy(Out, Start, (size_t)(Stop - Start));
+    Out[Stop - Start] = '\0';
+    return 0;
+}
+
+/* A decimal id (0..4294967294); 0 or -1 */
+static int
+LxrunpNumber(const char *Text,
+             uint32_t *Value)
+{
+    unsigned long long v = 0;
+
+    if (*Text == '\0')
+        return -1;
+    for (; *Text; Text++)
+    {
+        if (*Text < '0' || *Text > '9')
+            return -1;
+        v = v * 10 + (unsigned)(*Text - '0');
+        if (v >= 0xFFFFFFFFull)
+            return -1;
+    }
+    *Value = (uint32_t)v;
+    return 0;
+}
+
+static void
+LxrunpAddGroup(LXRUN_USER *Out,
+               uint32_t Gid)
+{
+    uint32_t i;
+
+    for (i = 0; i < Out->GroupCount; i++)
+    {
+        if (Out->Groups[i] == Gid)
+            return;
+    }
+    if (Out->GroupCount < LXRUN_MAX_GROUPS)
+        Out->Groups[Out->GroupCount++] = Gid;
+}
+
+int
+LxrunFindUser(const char *Passwd,
+              size_t PasswdLength,
+              const char *Group,
+              size_t GroupLength,
+              const char *User,
+              LXRUN_USER *Out,
+              char *Error,
+              size_t ErrorSize)
+{
+    const char *Line, *End, *Limit = Passwd + PasswdLength;
+    uint32_t Number;
+    int Numeric = LxrunpNumber(User, &Number) == 0, Found = 0;
+    char Field[256];
+
+    memset(Out, 0, sizeof(*Out));
+    for (Line = Passwd; Passwd != NULL && Line < Limit && !Found; Line = End + 1)
+    {
+        End = memchr(Line, '\n', (size_t)(Limit - Line));
+        if (End == NULL)
+            End = Limit;
+        if (LxrunpField(Line, End, 0, Out->Name, sizeof(Out->Name)) != 0 ||
+            LxrunpField(Line, End, 2, Field, sizeof(Field)) != 0 ||
+            LxrunpNumber(Field, &Out->Uid) != 0)
+            continue;
+        if (Numeric ? Out->Uid != Number : strcmp(Out->Name, User) != 0)
+            continue;
+        if (LxrunpField(Line, End, 3, Field, sizeof(Field)) != 0 ||
+            LxrunpNumber(Field, &Out->Gid) != 0 ||
+            LxrunpField(Line, End, 5, Out->Home, sizeof(Out->Home)) != 0 ||
+            LxrunpField(Line, End, 6, Out->Shell, sizeof(Out->Shell)) != 0)
+        {
+            snprintf(Error, ErrorSize, "the /etc/passwd line of %s is malformed", User);
+            return -1;
+        }
+        Found = 1;
+    }
+    if (!Found)
+    {
+        if (!Numeric)
+        {
+            snprintf(Error, ErrorSize, "no user %s in the distribution's /etc/passwd", User);
+            return -1;
+        }
+        memset(Out, 0, sizeof(*Out));
+        Out->Uid = Out->Gid = Number;
+        strcpy(Out->Home, "/");
+        strcpy(Out->Shell, "/bin/sh");
+    }
+    if (Out->Home[0] == '\0')
+        strcpy(Out->Home, "/");
+    if (Out->Shell[0] == '\0')
+        strcpy(Out->Shell, "/bin/sh");
+
+    /* initgroups: the primary group, then every group listing the user by name */
+    LxrunpAddGroup(Out, Out->Gid);
+    Limit = Group + GroupLength;
+    for (Line = Group; Group != NULL && Out->Name[0] && Line < Limit; Line = End + 1)
+    {
+        char Members[1024], *Member, *Next;
+        uint32_t Gid;
+
+        End = memchr(Line, '\n', (size_t)(Limit - Line));
+        if (End == NULL)
+            End = Limit;
+        if (LxrunpField(Line, End, 2, Field, sizeof(Field)) != 0 || LxrunpNumber(Field, &Gid) != 0 ||
+            LxrunpField(Line, End, 3, Members, sizeof(Members)) != 0)
+            continue;
+        for (Member = Members; Member != NULL; Member = Next)
+        {
+            Next = strchr(Member, ',');
+            if (Next != NULL)
+                *Next++ = '\0';
+            if (strcmp(Member, Out->Name) == 0)
+                LxrunpAddGroup(Out, Gid);
+        }
+    }
+    return 0;
 }

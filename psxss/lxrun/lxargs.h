@@ -40,6 +40,7 @@ typedef struct _LXRUN_OPTIONS
     int Trace;                  /* --trace: PSX_REQUEST_TRACE */
     int NoStart;                /* --no-start: do not ask smss to start psxss */
     int Transcript;             /* --transcript: the screen's text on the debug port */
+    int UserIndex;              /* argv index of the -u/--user value, 0 = not given (root) */
     uint32_t EnvChangeCount;    /* -e/--env values, in order */
     int EnvChangeIndex[LXRUN_MAX_ENV_CHANGES];
 } LXRUN_OPTIONS;
@@ -64,6 +65,31 @@ LxrunBuildEnvironment(const char *const *Changes,
                       const char **Out,
                       uint32_t Capacity,
                       uint32_t *Count);
+
+#define LXRUN_MAX_GROUPS        64  /* supplementary groups lxcore keeps */
+
+/* A user of the distribution, as login would set it up (getpwnam + initgroups) */
+typedef struct _LXRUN_USER
+{
+    uint32_t Uid, Gid;
+    uint32_t Groups[LXRUN_MAX_GROUPS];  /* the primary group, then those listing the user */
+    uint32_t GroupCount;
+    char Name[64], Home[256], Shell[256];
+} LXRUN_USER;
+
+/* Finds User (a name, or a number) in the distribution's /etc/passwd text (Passwd, its
+ * length) and its supplementary groups in /etc/group's (Group may be NULL). A number that
+ * passwd does not list is that uid with the same gid, no name, home "/" and /bin/sh.
+ * Returns 0, or -1 with a message in Error (no such user, a malformed line of the user). */
+int
+LxrunFindUser(const char *Passwd,
+              size_t PasswdLength,
+              const char *Group,
+              size_t GroupLength,
+              const char *User,
+              LXRUN_USER *Out,
+              char *Error,
+              size_t ErrorSize);
 
 /* Whether NAME can name a distribution: 1-64 letters, digits, '.', '-' or '_'. */
 int

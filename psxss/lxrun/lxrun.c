@@ -157,6 +157,92 @@ LxrunConnectError(
     }
 }
 
+/* The bytes of the file Name under the Linux root Root (a Windows path; NULL: psxss's
+ * default, %SystemRoot%\lxss\rootfs), NUL-ended, malloc'ed; NULL when it cannot be read */
+static
+PSTR
+LxrunReadRootFile(
+    _In_opt_ PCWSTR Root,
+    _In_ PCWSTR Name,
+    _Out_ size_t *Length)
+{
+    WCHAR Path[MAX_PATH + 64];
+    HANDLE File;
+    DWORD Size, Read = 0;
+    PSTR Data = NULL;
+
+    *Length = 0;
+    if (Root != NULL)
+        _snwprintf(Path, RTL_NUMBER_OF(Path) - 1, L"%s\\%s", Root, Name);
+    else if (GetWindowsDirectoryW(Path, MAX_PATH) != 0)
+        _snwprintf(Path + wcslen(Path), RTL_NUMBER_OF(Path) - 1 - wcslen(Path), L"\\lxss\\rootfs\\%s", Name);
+    else
+        return NULL;
+    Path[RTL_NUMBER_OF(Path) - 1] = 0;
+    File = CreateFileW(Path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
+    if (File == INVALID_HANDLE_VALUE)
+        return NULL;
+    Size = GetFileSize(File, NULL);
+    if (Size != INVALID_FILE_SIZE && Size < (4u << 20))
+        Data = malloc(Size + 1);
+    if (Data != NULL && (!ReadFile(File, Data, Size, &Read, NULL) || Read != Size))
+    {
+        free(Data);
+        Data = NULL;
+    }
+    CloseHandle(File);
+    if (Data != NULL)
+    {
+        Data[Size] = 0;
+        *Length = Size;
+    }
+    return Data;
+}
+
+/* -u USER: the ids and groups USER has in the root's /etc/passwd and /etc/group into Params,
+ * and the environment login gives (HOME, USER, LOGNAME, SHELL) into Changes (Count of them,
+ * Text their storage); FALSE with a message when USER is not there */
+static
+BOOL
+LxrunSetUser(
+    _In_opt_ PCWSTR Root,
+    _In_ PCSTR Name,
+    _Inout_ PSX_REQUEST_PARAMS *Params,
+    _Out_ LXRUN_USER *User,
+    _Out_writes_(4) PCSTR *Changes,
+    _Out_writes_(4 * 300) PSTR Text)
+{
+    size_t PasswdLength, GroupLength;
+    PSTR Passwd = LxrunReadRootFile(Root, L"etc\\passwd", &PasswdLength);
+    PSTR Group = LxrunReadRootFile(Root, L"etc\\group", &GroupLength);
+    CHAR Error[160];
+    int Found;
+
+    Found = LxrunFindUser(Passwd, PasswdLength, Group, GroupLength, Name, User, Error, sizeof(Error));
+    free(Passwd);
+    free(Group);
+    if (Found != 0)
+    {
+        LxrunError("%s", Error);
+        return FALSE;
+    }
+    Params->Flags |= PSX_REQUEST_USER;
+    Params->Uid = User->Uid;
+    Params->Gid = User->Gid;
+    Params->Groups = User->Groups;
+    Params->GroupCount = User->GroupCount;
+    _snprintf(Text, 300, "HOME=%s", User->Home);
+    _snprintf(Text + 300, 300, "USER=%s", User->Name[0] ? User->Name : Name);
+    _snprintf(Text + 600, 300, "LOGNAME=%s", User->Name[0] ? User->Name : Name);
+    _snprintf(Text + 900, 300, "SHELL=%s", User->Shell);
+    for (int i = 0; i < 4; i++)
+    {
+        Text[i * 300 + 299] = 0;
+        Changes[i] = Text + i * 300;
+    }
+    return TRUE;
+}
+
 /* Runs the program Options name (Root: its root directory, NULL for psxss's default) and
  * returns its exit status, or lxrun's own code when it could not run */
 static
@@ -176,8 +262,10 @@ LxrunRun(
     HANDLE ProgramHandles[3] = {NULL, NULL, NULL};
     UNICODE_STRING RootPath = {0}, ImagePath = {0};
     PCSTR Environment[LXRUN_MAX_ENVIRONMENT];
-    PCSTR EnvChanges[LXRUN_MAX_ENV_CHANGES];
-    uint32_t EnvironmentCount;
+    PCSTR EnvChanges[LXRUN_MAX_ENV_CHANGES + 4];
+    static CHAR UserText[4 * 300];
+    static LXRUN_USER User;
+    uint32_t EnvironmentCount, ChangeCount = 0;
     ULONG Index;
     ULONG Pid;
     LONG LinuxError;
@@ -221,9 +309,16 @@ LxrunRun(
         sprintf((PSTR)Params.Program, "/%s", Name);
     }
 
+    /* another user: its ids and groups, and its login environment before the -e changes */
+    if (Options->UserIndex != 0)
+    {
+        if (!LxrunSetUser(Root, Utf8Argv[Options->UserIndex], &Params, &User, EnvChanges, UserText))
+            return LXRUN_EXIT_USAGE;
+        ChangeCount = 4;
+    }
     for (Index = 0; Index < Options->EnvChangeCount; Index++)
-        EnvChanges[Index] = Utf8Argv[Options->EnvChangeIndex[Index]];
-    if (LxrunBuildEnvironment(EnvChanges, Options->EnvChangeCount, Environment,
+        EnvChanges[ChangeCount++] = Utf8Argv[Options->EnvChangeIndex[Index]];
+    if (LxrunBuildEnvironment(EnvChanges, ChangeCount, Environment,
                               RTL_NUMBER_OF(Environment), &EnvironmentCount) != 0)
     {
         LxrunError("bad environment change");

@@ -221,7 +221,7 @@ describe.skipIf(!gcc)('lxcore/core on the host', () => {
   });
 
   it('applies setresuid, setreuid and setuid as Linux does, for root and for other users', () => {
-    expectAllOk(run('cred', []), 24);
+    expectAllOk(run('cred', []), 27);
   });
 
   it('names every errno value lx_errno.h defines, with its own name (traces)', () => {

@@ -141,7 +141,7 @@ describe.skipIf(!flagSet)('psxss and lxrun portable code on the host', () => {
   });
 
   it('parses the lxrun command line and builds the Linux environment', async () => {
-    expectAllOk(await run('lxrun'), 60);
+    expectAllOk(await run('lxrun'), 71);
   });
 
   it('models the xterm screen lxrun draws and encodes keys (1 MiB of random bytes too)', async () => {

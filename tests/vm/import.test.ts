@@ -3,7 +3,8 @@
 // tarball>` (lximport unpacks it in the new root through lxcore), `lxrun --import bad ...` of
 // a copy cut at 10 MiB, of a small .tar.xz archive (twice under one name: refused the second time)
 // and --unregister of it, `lxrun --list`, and bash in the default distribution, which shows
-// su set-user-ID root, /etc/shadow root:shadow, merged /usr, python3 and dpkg's 62 packages.
+// su set-user-ID root, /etc/shadow root:shadow, merged /usr, python3 and dpkg's 62 packages;
+// lxrun -u nobody runs id with nobody's ids, and a set-user-ID copy of it with euid 0.
 // lxrun's messages are on the debug port too: the import's time, the refusal of the cut
 // archive with nothing registered, the list. Runs when a ReactOS build is configured and the
 // rootfs packages are fetched (npx lxgen rootfs), otherwise prints one SKIP line.
@@ -56,6 +57,11 @@ describe.skipIf(reason !== null)('lxrun --import, --list and a distribution (gue
     expect(serial).toMatch(/lxrun: a distribution named small is registered already, in C:\\small \(lxrun --unregister small first\)/);
     expect(serial).toMatch(/unregistered small and deleted C:\\small/);
     expect(serial).not.toMatch(/^small\t/m);
+    // lxrun -u: nobody's ids and groups from the distribution's files, a set-user-ID root
+    // program started first runs with effective uid 0, an unknown user is refused
+    expect(serial).toMatch(/lxss\[\d+\]: uid=65534\(nobody\) gid=65534\(nogroup\) groups=65534\(nogroup\)/);
+    expect(serial).toMatch(/lxss\[\d+\]: uid=65534\(nobody\) gid=65534\(nogroup\) euid=0\(root\) groups=65534\(nogroup\)/);
+    expect(serial).toMatch(/lxrun: no user mallory in the distribution's \/etc\/passwd/);
     rmSync(kept!, { recursive: true, force: true });
     expect(r.exitCode, out.slice(-2000)).toBe(0);
   }, 1_800_000);

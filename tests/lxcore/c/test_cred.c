@@ -63,5 +63,17 @@ int main(void)
            lx_groups_set(&groups, many, LX_NGROUPS + 1) == -LX_EINVAL && groups.count == LX_NGROUPS,
            "more than LX_NGROUPS groups: EINVAL, the old ones stay");
     tap_ok(lx_groups_set(&groups, many, 0) == 0 && groups.count == 0, "setgroups(0) drops them all");
+
+    lx_ids user = { 1000, 1000, 1000, 1000 }, group = { 100, 100, 100, 100 };
+    lx_ids_exec(&user, &group, 0104755, 0, 0);
+    tap_ok(same(&user, 1000, 0, 0) && group.effective == 100 && group.saved == 100,
+           "exec of a set-user-ID root program: effective and saved uid 0, the gids stay");
+    user = (lx_ids){ 1000, 1000, 1000, 1000 };
+    lx_ids_exec(&user, &group, 0102755, 0, 42);
+    tap_ok(same(&user, 1000, 1000, 1000) && group.real == 100 && group.effective == 42 && group.saved == 42 &&
+           group.fs == 42, "set-group-ID with group execute: effective and saved gid the file's");
+    group = (lx_ids){ 100, 100, 7, 100 };
+    lx_ids_exec(&user, &group, 0102745, 0, 42);
+    tap_ok(group.effective == 100 && group.saved == 100, "set-group-ID without group execute: no change, saved = effective");
     return tap_done();
 }

@@ -163,12 +163,57 @@ TestMessages(void)
     TAP_EQ(LxrunExitCodeForLaunchError(-13), 126, "launch error: EACCES is 126");
 }
 
+static void
+TestUsers(void)
+{
+    static const char Passwd[] =
+        "root:x:0:0:root:/root:/bin/bash\n"
+        "daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n"
+        "broken:x:abc:1:x:/:/bin/sh\n"
+        "alice:x:1000:1000:Alice,,,:/home/alice:/bin/bash\n"
+        "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin";
+    static const char Group[] =
+        "root:x:0:\n"
+        "adm:x:4:alice,daemon\n"
+        "sudo:x:27:alice\n"
+        "alicex:x:28:alicex\n"
+        "users:x:100:bob,alice\n"
+        "alice:x:1000:\n";
+    LXRUN_USER User;
+    LXRUN_OPTIONS Options;
+    char Error[128];
+    char *Argv[] = { "lxrun", "-u", "alice", "/bin/id", NULL };
+
+    TAP_EQ(LxrunParseArguments(4, Argv, &Options, Error, sizeof(Error)), 0, "parse: -u USER");
+    TAP_EQ(Options.UserIndex, 2, "parse: -u names its value");
+    TAP_EQ(LxrunFindUser(Passwd, sizeof(Passwd) - 1, Group, sizeof(Group) - 1, "alice", &User,
+                         Error, sizeof(Error)), 0, "user: alice found");
+    TapOk(User.Uid == 1000 && User.Gid == 1000 && strcmp(User.Home, "/home/alice") == 0 &&
+          strcmp(User.Shell, "/bin/bash") == 0 && strcmp(User.Name, "alice") == 0,
+          "user: alice's ids, home and shell");
+    TapOk(User.GroupCount == 4 && User.Groups[0] == 1000 && User.Groups[1] == 4 &&
+          User.Groups[2] == 27 && User.Groups[3] == 100,
+          "user: her primary group, then adm, sudo and users (not alicex)");
+    TAP_EQ(LxrunFindUser(Passwd, sizeof(Passwd) - 1, Group, sizeof(Group) - 1, "65534", &User,
+                         Error, sizeof(Error)), 0, "user: a number passwd lists");
+    TapOk(strcmp(User.Name, "nobody") == 0 && User.Gid == 65534 && User.GroupCount == 1,
+          "user: 65534 is nobody, its own group only (the last line has no newline)");
+    TAP_EQ(LxrunFindUser(Passwd, sizeof(Passwd) - 1, NULL, 0, "4242", &User, Error, sizeof(Error)),
+           0, "user: a number passwd does not list");
+    TapOk(User.Uid == 4242 && User.Gid == 4242 && strcmp(User.Home, "/") == 0 && User.Name[0] == 0,
+          "user: it is that uid and gid, home /");
+    TAP_EQ(LxrunFindUser(Passwd, sizeof(Passwd) - 1, Group, sizeof(Group) - 1, "mallory", &User,
+                         Error, sizeof(Error)), -1, "user: an unknown name is refused");
+    TapOk(strstr(Error, "no user mallory") != NULL, "user: saying so");
+}
+
 int
 main(void)
 {
     TestParse();
     TestEnvironment();
     TestMessages();
+    TestUsers();
     TapOk(strstr(LxrunUsage, "--root DIR") != NULL && strstr(LxrunUsage, "--cwd DIR") != NULL,
           "usage text names --root and --cwd");
     return TapDone();

@@ -140,7 +140,7 @@ TestPackDefaults(void)
     TAP_STR(View.Cwd, "/", "view: absent cwd reads as /");
     TAP_EQ(View.Root == NULL && View.Arguments == NULL && View.Environment == NULL, 1,
            "view: absent root/argv/envp are NULL");
-    TAP_EQ(Written, sizeof(PSX_REQUEST) + 3, "pack: nothing but header and program");
+    TAP_EQ(Written, PSX_REQUEST_HEADER_SIZE(MINOR) + 3, "pack: nothing but header and program");
 
     {
         uint16_t Image[8];
@@ -198,9 +198,9 @@ TestPackErrors(void)
     Many[5] = "a";
 
     Params.ArgumentCount = 2;
-    TAP_EQ(PsxPackRequest(Buffer, sizeof(PSX_REQUEST) + 4, MINOR, &Params, &Written), PSX_E2BIG,
+    TAP_EQ(PsxPackRequest(Buffer, PSX_REQUEST_HEADER_SIZE(MINOR) + 4, MINOR, &Params, &Written), PSX_E2BIG,
            "pack: capacity too small is -E2BIG");
-    TAP_EQ(PsxPackRequest(Buffer, sizeof(PSX_REQUEST) - 1, MINOR, &Params, &Written), PSX_E2BIG,
+    TAP_EQ(PsxPackRequest(Buffer, PSX_REQUEST_HEADER_SIZE(MINOR) - 1, MINOR, &Params, &Written), PSX_E2BIG,
            "pack: capacity below the header is -E2BIG");
 
     memset(Long, 'a', sizeof(Long) - 1);
@@ -289,7 +289,7 @@ TestTerminal(void)
     TAP_EQ(View.Flags, PSX_REQUEST_STDIO_TTY, "terminal: view flag");
     TAP_EQ(View.TerminalRows, 40, "terminal: view rows");
     TAP_EQ(View.TerminalColumns, 100, "terminal: view columns");
-    TAP_EQ(Header()->Program.Offset, sizeof(PSX_REQUEST), "terminal: minor 1 strings follow the whole header");
+    TAP_EQ(Header()->Program.Offset, PSX_REQUEST_HEADER_SIZE_1, "terminal: minor 1 strings follow the whole header");
     TAP_STR(View.Program, "bin/hello", "terminal: program still found");
 
     Size = PackTypicalAs(1, PSX_MAX_TERMINAL_SIZE, 1);
@@ -299,7 +299,7 @@ TestTerminal(void)
     Size = PackTypicalAs(0, 0, 0);
     TAP_EQ(Header()->Program.Offset, PSX_REQUEST_HEADER_SIZE_0,
            "minor 0: strings start after EnvironmentCount");
-    TAP_EQ(PSX_REQUEST_HEADER_SIZE_0 + 4, sizeof(PSX_REQUEST), "minor 0: header is 4 bytes shorter");
+    TAP_EQ(PSX_REQUEST_HEADER_SIZE_0 + 4, PSX_REQUEST_HEADER_SIZE_1, "minor 0: header is 4 bytes shorter");
     TAP_EQ(PsxValidateRequest(Buffer, Size, 0, &View), 0, "minor 0: its request is accepted");
     TAP_EQ(View.TerminalRows | View.TerminalColumns | (View.Flags & PSX_REQUEST_STDIO_TTY), 0,
            "minor 0: no terminal in the view (string bytes where minor 1 has the size)");
@@ -312,7 +312,7 @@ TestTerminal(void)
     Size = PackTypicalAs(1, 25, 80);
     TAP_EQ(PsxValidateRequest(Buffer, Size, 0, &View), PSX_EINVAL,
            "minor 0: the terminal flag is unknown");
-    Size = PackTypicalAs(1, 25, 80);
+    Size = PackTypicalAs(4, 25, 80);
     TAP_EQ(PsxValidateRequest(Buffer, Size, 7, &View), 0,
            "a newer minor is read with the newest layout known");
 
@@ -388,8 +388,10 @@ TestRealTerminal(void)
     TAP_EQ(PSX_REQUEST_VALID_FLAGS_2, PSX_REQUEST_DEBUG_STDIO | PSX_REQUEST_STDIO_TTY |
                                       PSX_REQUEST_TRACE,
            "tty: minor 2's flags are those before the real terminal");
-    TAP_EQ(PSX_REQUEST_VALID_FLAGS, PSX_REQUEST_VALID_FLAGS_2 | PSX_REQUEST_TTY_ANY,
+    TAP_EQ(PSX_REQUEST_VALID_FLAGS_3, PSX_REQUEST_VALID_FLAGS_2 | PSX_REQUEST_TTY_ANY,
            "tty: minor 3 adds the three TTY_* flags");
+    TAP_EQ(PSX_REQUEST_VALID_FLAGS, PSX_REQUEST_VALID_FLAGS_3 | PSX_REQUEST_USER,
+           "user: minor 4 adds PSX_REQUEST_USER");
     TAP_EQ(PSX_REQUEST_TTY_ANY,
            PSX_REQUEST_TTY_STDIN | PSX_REQUEST_TTY_STDOUT | PSX_REQUEST_TTY_STDERR,
            "tty: PSX_REQUEST_TTY_ANY is the three flags");
@@ -641,6 +643,67 @@ TestCreateInput(void)
            "ioctl input: no root is EINVAL");
 }
 
+/* Minor 4: a request to run as another user, and its IOCTL input */
+static void
+TestUser(void)
+{
+    static const uint32_t Groups[3] = { 1000, 27, 100 };
+    static uint32_t Many[PSX_MAX_GROUPS + 1];
+    static uint32_t Output32[4096];
+    uint8_t *Output = (uint8_t *)Output32;
+    PSX_REQUEST_PARAMS Params;
+    PSX_REQUEST_VIEW View;
+    PSX_LAUNCH Launch;
+    LXSS_CREATE_PROCESS_IN In;
+    uint32_t Written, Size;
+
+    memset(&Params, 0, sizeof(Params));
+    Params.Program = "/bin/id";
+    Params.Flags = PSX_REQUEST_USER;
+    Params.Uid = 1000;
+    Params.Gid = 1000;
+    Params.Groups = Groups;
+    Params.GroupCount = 3;
+    TAP_EQ(PsxPackRequest(Buffer, PSX_REQUEST_MAX_SIZE, 4, &Params, &Written), 0, "user: packs (minor 4)");
+    Size = Written;
+    TAP_EQ(Header()->Groups.Offset % 4, 0, "user: the groups are 4-byte aligned");
+    TAP_EQ(PsxValidateRequest(Buffer, Size, 4, &View), 0, "user: validates");
+    TapOk(View.Uid == 1000 && View.Gid == 1000 && View.GroupCount == 3 && View.Groups[0] == 1000 &&
+          View.Groups[1] == 27 && View.Groups[2] == 100, "user: the view has the ids and groups");
+
+    memset(&Launch, 0, sizeof(Launch));
+    Launch.Request = &View;
+    Launch.Root = PsxDefaultRoot;
+    Launch.RootChars = PsxDefaultRootChars;
+    TAP_EQ(PsxBuildCreateInput(&Launch, Output, PsxCreateInputSize(&Launch), &Written), 0,
+           "user: ioctl input builds at its computed size");
+    memcpy(&In, Output, sizeof(In));
+    TapOk((In.Flags & LXSS_CREATE_USER) && In.Uid == 1000 && In.Gid == 1000 && In.Groups.Length == 12 &&
+          In.Groups.Offset % 4 == 0 && memcmp(Output + In.Groups.Offset, Groups, 12) == 0,
+          "user: ioctl input: LXSS_CREATE_USER, Uid, Gid and the Groups blob");
+
+    TAP_EQ(PsxPackRequest(Buffer, PSX_REQUEST_MAX_SIZE, 3, &Params, &Written), PSX_EINVAL,
+           "user: minor 3 has no PSX_REQUEST_USER");
+    Params.Flags = 0;
+    TAP_EQ(PsxPackRequest(Buffer, PSX_REQUEST_MAX_SIZE, 4, &Params, &Written), PSX_EINVAL,
+           "user: ids or groups without the flag are EINVAL");
+    Params.Flags = PSX_REQUEST_USER;
+    Params.Groups = Many;
+    Params.GroupCount = PSX_MAX_GROUPS + 1;
+    TAP_EQ(PsxPackRequest(Buffer, PSX_REQUEST_MAX_SIZE, 4, &Params, &Written), PSX_E2BIG,
+           "user: more than PSX_MAX_GROUPS groups is E2BIG");
+
+    /* a request whose flag was dropped but which still carries a uid */
+    Params.Groups = Groups;
+    Params.GroupCount = 3;
+    PsxPackRequest(Buffer, PSX_REQUEST_MAX_SIZE, 4, &Params, &Written);
+    Header()->Flags = 0;
+    TAP_EQ(PsxValidateRequest(Buffer, Written, 4, &View), PSX_EINVAL, "user: validate: a uid without the flag");
+    Header()->Flags = PSX_REQUEST_USER;
+    Header()->Groups.Length = 10;
+    TAP_EQ(PsxValidateRequest(Buffer, Written, 4, &View), PSX_EINVAL, "user: validate: groups not a gid multiple");
+}
+
 static void
 TestExitCodes(void)
 {
@@ -807,6 +870,7 @@ main(int Argc, char **Argv)
     TestTrace();
     TestRealTerminal();
     TestCreateInput();
+    TestUser();
     TestExitCodes();
     return TapDone();
 }
