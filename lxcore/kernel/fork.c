@@ -100,38 +100,6 @@ LxAdoptView(
     }
 }
 
-/* Gives the child's committed pages of [Start, End) the protections the parent's (the calling
- * process's) have: they were committed read/write/execute for the copy. A page the parent
- * has but cannot read (PROT_NONE) is committed inaccessible, zero-filled. */
-static
-LONG
-LxCopyProtections(
-    _In_ HANDLE ChildHandle,
-    _In_ ULONG_PTR Start,
-    _In_ ULONG_PTR End)
-{
-    ULONG_PTR Address = Start;
-
-    while (Address < End)
-    {
-        MEMORY_BASIC_INFORMATION Info;
-        ULONG_PTR RunEnd;
-        NTSTATUS Status;
-
-        Status = ZwQueryVirtualMemory(NtCurrentProcess(), (PVOID)Address, MemoryBasicInformation,
-                                      &Info, sizeof(Info), NULL);
-        if (!NT_SUCCESS(Status) || Info.RegionSize == 0)
-            return -LX_ENOMEM;
-        RunEnd = min((ULONG_PTR)Info.BaseAddress + Info.RegionSize, End);
-        if (Info.State == MEM_COMMIT && Info.Protect != PAGE_EXECUTE_READWRITE &&
-            !NT_SUCCESS(LxVmOperation(ChildHandle, Address, RunEnd - Address, MEM_COMMIT,
-                                      Info.Protect)))
-            return -LX_ENOMEM;
-        Address = RunEnd;
-    }
-    return 0;
-}
-
 /* Reserves [ReserveStart, ReserveEnd) in the child and copies the readable pages of
  * [CopyStart, CopyEnd) into it. */
 static
@@ -186,7 +154,8 @@ LxCopyReservation(
         if (Result < 0)
             return Result;
     }
-    return LxCopyProtections(ChildHandle, CopyStart, CopyEnd);
+    /* they were committed read/write/execute for the copy */
+    return LxMmCopyProtections(ChildHandle, CopyStart, CopyEnd, PAGE_EXECUTE_READWRITE, FALSE);
 }
 
 /*

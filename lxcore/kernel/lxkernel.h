@@ -325,6 +325,8 @@ LONG LxMapShared(_In_ PLX_PROCESS Process, _In_ PLX_SHARED_MEMORY Shared, _In_ U
                  _In_ ULONGLONG Offset, _In_ SIZE_T Length, _Out_ PULONG_PTR Base);
 VOID LxUnmapShared(_In_ PLX_PROCESS Process, _In_ PLX_REGION Region);
 LONG LxMapSharedInto(_In_ PLX_PROCESS Target, _In_ HANDLE TargetHandle, _In_ PLX_REGION Region);
+LONG LxMmCopyProtections(_In_ HANDLE TargetHandle, _In_ ULONG_PTR Start, _In_ ULONG_PTR End,
+                         _In_ ULONG Given, _In_ BOOLEAN View);
 LONG LxProtectView(_In_ PLX_REGION Region, _In_ ULONG_PTR Start, _In_ ULONG_PTR End,
                    _In_ ULONG Protect);
 LONG LxFlushView(_In_ PLX_REGION Region, _In_ ULONG_PTR Start, _In_ ULONG_PTR End);

@@ -493,7 +493,7 @@ LxMapSharedInto(
     _In_ HANDLE TargetHandle,
     _In_ PLX_REGION Region)
 {
-    ULONG_PTR View = Region->Base, Address;
+    ULONG_PTR View = Region->Base;
     SIZE_T ViewSize;
     NTSTATUS Status = LxMapView(Target->Process, Region->Shared, &View, Region->ViewOffset,
                                 Region->ViewSize, Region->SharedProtect, &ViewSize);
@@ -504,23 +504,45 @@ LxMapSharedInto(
                  Region->Base, Status);
         return -LX_ENOMEM;
     }
-    for (Address = View; Region->Shared->File && Address < View + ViewSize;)
+    if (!Region->Shared->File)
+        return 0;
+    return LxMmCopyProtections(TargetHandle, View, View + ViewSize, Region->SharedProtect, TRUE);
+}
+
+/* Gives Target's pages of [Start, End) the protections the calling process's have, where
+ * they differ from Given (what Target has them at now): a view's through
+ * ZwProtectVirtualMemory (View), private committed memory by committing it again with the
+ * protection (a page the caller has committed PROT_NONE comes inaccessible, zero-filled). */
+LONG
+LxMmCopyProtections(
+    _In_ HANDLE TargetHandle,
+    _In_ ULONG_PTR Start,
+    _In_ ULONG_PTR End,
+    _In_ ULONG Given,
+    _In_ BOOLEAN View)
+{
+    ULONG_PTR Address = Start;
+
+    while (Address < End)
     {
         MEMORY_BASIC_INFORMATION Info;
-        PVOID Base;
+        PVOID Base = (PVOID)Address;
         SIZE_T Size;
         ULONG Old;
+        NTSTATUS Status;
 
         Status = ZwQueryVirtualMemory(NtCurrentProcess(), (PVOID)Address, MemoryBasicInformation,
                                       &Info, sizeof(Info), NULL);
         if (!NT_SUCCESS(Status) || Info.RegionSize == 0)
             return -LX_ENOMEM;
-        Base = (PVOID)Address;
-        Size = min(Info.RegionSize - (Address - (ULONG_PTR)Info.BaseAddress),
-                   View + ViewSize - Address);
-        if (Info.Protect != Region->SharedProtect &&
-            !NT_SUCCESS(ZwProtectVirtualMemory(TargetHandle, &Base, &Size, Info.Protect, &Old)))
-            return -LX_ENOMEM;
+        Size = min((ULONG_PTR)Info.BaseAddress + Info.RegionSize, End) - Address;
+        if (Info.State == MEM_COMMIT && Info.Protect != Given)
+        {
+            Status = View ? ZwProtectVirtualMemory(TargetHandle, &Base, &Size, Info.Protect, &Old) :
+                            LxVmOperation(TargetHandle, Address, Size, MEM_COMMIT, Info.Protect);
+            if (!NT_SUCCESS(Status))
+                return -LX_ENOMEM;
+        }
         Address += Size;
     }
     return 0;

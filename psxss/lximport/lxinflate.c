@@ -6,31 +6,21 @@
  */
 
 #include "lxinflate.h"
+#include "lxio.h"
 
-#include <errno.h>
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #define WINDOW 32768u
 
 typedef struct gz
 {
-    int in, out;
-    unsigned char ibuf[65536];
-    size_t ipos, ilen;
-    int eof;
+    lxio io;
     uint32_t bitbuf;
     int bitcnt;
     unsigned char win[WINDOW * 2];
     size_t fill, hist;
-    uint32_t crc, size;
-    char *err;
-    size_t errsize;
-    jmp_buf fail;
+    uint32_t crc, size;         /* of the member's output */
 } gz;
 
 typedef struct huff
@@ -39,52 +29,9 @@ typedef struct huff
     short symbol[288];
 } huff;
 
-static void die(gz *g, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(g->err, g->errsize, fmt, ap);
-    va_end(ap);
-    longjmp(g->fail, 1);
-}
-
-static uint32_t crc_table[256];
-
-static void crc_init(void)
-{
-    for (uint32_t n = 0; n < 256; n++) {
-        uint32_t c = n;
-        for (int k = 0; k < 8; k++)
-            c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-        crc_table[n] = c;
-    }
-}
-
-/* -1 at the end of the input */
-static int byte(gz *g)
-{
-    if (g->ipos == g->ilen) {
-        ssize_t n;
-        do
-            n = read(g->in, g->ibuf, sizeof g->ibuf);
-        while (n < 0 && errno == EINTR);
-        if (n < 0)
-            die(g, "reading the archive: %s", strerror(errno));
-        if (n == 0)
-            return -1;
-        g->ipos = 0;
-        g->ilen = (size_t)n;
-    }
-    return g->ibuf[g->ipos++];
-}
-
-static int need_byte(gz *g)
-{
-    int c = byte(g);
-    if (c < 0)
-        die(g, "the gzip stream is cut short");
-    return c;
-}
+#define die(g, ...) lxio_die(&(g)->io, __VA_ARGS__)
+#define byte(g) lxio_byte(&(g)->io)
+#define need_byte(g) lxio_need(&(g)->io)
 
 static int bits(gz *g, int n)
 {
@@ -98,17 +45,11 @@ static int bits(gz *g, int n)
     return v;
 }
 
+/* output of the member: its CRC-32 goes along */
 static void write_out(gz *g, const unsigned char *p, size_t n)
 {
-    while (n) {
-        ssize_t w = write(g->out, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            die(g, "writing the unpacked stream: %s", w < 0 ? strerror(errno) : "nothing written");
-        p += w;
-        n -= (size_t)w;
-    }
+    g->crc = lxio_crc32(g->crc, p, n);
+    lxio_write(&g->io, p, n);
 }
 
 /* win holds the output: fill bytes, of which those from `hist` on are not written yet.
@@ -117,7 +58,6 @@ static void write_out(gz *g, const unsigned char *p, size_t n)
 static void put(gz *g, unsigned char c)
 {
     g->win[g->fill++] = c;
-    g->crc = crc_table[(g->crc ^ c) & 0xff] ^ (g->crc >> 8);
     g->size++;
     if (g->fill == sizeof g->win) {
         write_out(g, g->win + g->hist, g->fill - g->hist);
@@ -264,16 +204,8 @@ int lx_gunzip(int in, const void *prefix, size_t prefix_size, int out, char *err
 {
     static gz g;
     memset(&g, 0, sizeof g);
-    if (prefix_size > sizeof g.ibuf)
-        prefix_size = sizeof g.ibuf;
-    memcpy(g.ibuf, prefix, prefix_size);
-    g.ilen = prefix_size;
-    g.in = in;
-    g.out = out;
-    g.err = err;
-    g.errsize = errsize;
-    crc_init();
-    if (setjmp(g.fail))
+    lxio_init(&g.io, in, prefix, prefix_size, out, "gzip", err, errsize);
+    if (setjmp(g.io.fail))
         return -1;
     for (int member = 0;; member++) {
         int c = byte(&g);
@@ -302,7 +234,7 @@ int lx_gunzip(int in, const void *prefix, size_t prefix_size, int out, char *err
             need_byte(&g);
             need_byte(&g);
         }
-        g.crc = 0xffffffffu;
+        g.crc = 0;
         g.size = 0;
         g.bitbuf = 0;
         g.bitcnt = 0;
@@ -313,14 +245,16 @@ int lx_gunzip(int in, const void *prefix, size_t prefix_size, int out, char *err
         } while (!last);
         g.bitbuf = 0;
         g.bitcnt = 0;
+        /* the member's output is all written, its CRC-32 complete */
+        write_out(&g, g.win + g.hist, g.fill - g.hist);
+        g.hist = g.fill;
         uint32_t crc = 0, size = 0;
         for (int i = 0; i < 4; i++)
             crc |= (uint32_t)need_byte(&g) << (8 * i);
         for (int i = 0; i < 4; i++)
             size |= (uint32_t)need_byte(&g) << (8 * i);
-        if (crc != (g.crc ^ 0xffffffffu) || size != g.size)
+        if (crc != g.crc || size != g.size)
             die(&g, "the gzip stream is damaged (its CRC-32 or size does not match)");
     }
-    write_out(&g, g.win + g.hist, g.fill - g.hist);
     return 0;
 }

@@ -8,15 +8,11 @@
  */
 
 #include "lxunxz.h"
+#include "lxio.h"
 
-#include <errno.h>
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #define DICT_MAX    (64u << 20)     /* xz -9's dictionary */
 #define PROB_INIT   1024            /* probabilities are 11 bits: one half */
@@ -41,10 +37,7 @@ typedef struct model
 
 typedef struct xz
 {
-    int in, out;
-    unsigned char ibuf[65536];
-    size_t ipos, ilen;
-    uint64_t consumed;              /* input bytes taken, for the block and index sizes */
+    lxio io;                        /* io.consumed: for the block and index sizes */
     /* the dictionary: the output since the last reset, circular; [start, pos) is not
      * written out yet */
     unsigned char *dict;
@@ -61,43 +54,23 @@ typedef struct xz
     int props_ready;
     uint32_t state, rep[4];
     model m;
-    char *err;
-    size_t errsize;
-    jmp_buf fail;
 } xz;
 
-static void die(xz *x, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(x->err, x->errsize, fmt, ap);
-    va_end(ap);
-    longjmp(x->fail, 1);
-}
+#define die(x, ...) lxio_die(&(x)->io, __VA_ARGS__)
+#define byte(x) lxio_byte(&(x)->io)
+#define need_byte(x) lxio_need(&(x)->io)
+#define crc32_of lxio_crc32
 
-static uint32_t crc32_table[256];
 static uint64_t crc64_table[256];
 
-static void crc_init(void)
+static void crc64_init(void)
 {
     for (uint32_t n = 0; n < 256; n++) {
-        uint32_t c = n;
         uint64_t d = n;
-        for (int k = 0; k < 8; k++) {
-            c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+        for (int k = 0; k < 8; k++)
             d = d & 1 ? 0xC96C5795D7870F42ull ^ (d >> 1) : d >> 1;
-        }
-        crc32_table[n] = c;
         crc64_table[n] = d;
     }
-}
-
-static uint32_t crc32_of(uint32_t crc, const unsigned char *p, size_t n)
-{
-    crc = ~crc;
-    while (n--)
-        crc = crc32_table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
-    return ~crc;
 }
 
 static uint64_t crc64_of(uint64_t crc, const unsigned char *p, size_t n)
@@ -106,33 +79,6 @@ static uint64_t crc64_of(uint64_t crc, const unsigned char *p, size_t n)
     while (n--)
         crc = crc64_table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
     return ~crc;
-}
-
-/* -1 at the end of the input */
-static int byte(xz *x)
-{
-    if (x->ipos == x->ilen) {
-        ssize_t n;
-        do
-            n = read(x->in, x->ibuf, sizeof x->ibuf);
-        while (n < 0 && errno == EINTR);
-        if (n < 0)
-            die(x, "reading the archive: %s", strerror(errno));
-        if (n == 0)
-            return -1;
-        x->ipos = 0;
-        x->ilen = (size_t)n;
-    }
-    x->consumed++;
-    return x->ibuf[x->ipos++];
-}
-
-static int need_byte(xz *x)
-{
-    int c = byte(x);
-    if (c < 0)
-        die(x, "the xz stream is cut short");
-    return c;
 }
 
 static void need_bytes(xz *x, unsigned char *p, size_t n)
@@ -180,21 +126,14 @@ static uint64_t read_vli(xz *x, uint32_t *crc)
     return 0;
 }
 
+/* the block's output: its check goes along */
 static void write_out(xz *x, const unsigned char *p, size_t n)
 {
     if (x->check == 1)
         x->crc32 = crc32_of(x->crc32, p, n);
     else if (x->check == 4)
         x->crc64 = crc64_of(x->crc64, p, n);
-    while (n) {
-        ssize_t w = write(x->out, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            die(x, "writing the unpacked stream: %s", w < 0 ? strerror(errno) : "nothing written");
-        p += w;
-        n -= (size_t)w;
-    }
+    lxio_write(&x->io, p, n);
 }
 
 static void flush(xz *x)
@@ -539,10 +478,10 @@ static void block(xz *x, int h, uint64_t *unpadded, uint64_t *uncompressed)
     x->crc64 = 0;
     x->usize = 0;
 
-    uint64_t at = x->consumed;
+    uint64_t at = x->io.consumed;
     lzma2(x);
     flush(x);
-    uint64_t compressed = x->consumed - at;
+    uint64_t compressed = x->io.consumed - at;
     if ((csize != UINT64_MAX && csize != compressed) || (usize != UINT64_MAX && usize != x->usize))
         die(x, "a damaged xz stream (a block's sizes do not match its header)");
     for (uint64_t pad = (hsize + compressed) & 3; pad && pad < 4; pad++)
@@ -590,7 +529,7 @@ static void stream(xz *x)
     }
 
     /* the index: its indicator (0, read above), then the records of the blocks */
-    uint64_t index_at = x->consumed - 1;
+    uint64_t index_at = x->io.consumed - 1;
     unsigned char zero = 0;
     uint32_t crc = crc32_of(0, &zero, 1);
     if (read_vli(x, &crc) != count / 2)
@@ -599,13 +538,13 @@ static void stream(xz *x)
         if (read_vli(x, &crc) != records[i])
             die(x, "a damaged xz stream (the index does not match the blocks)");
     free(records);
-    while ((x->consumed - index_at) & 3) {
+    while ((x->io.consumed - index_at) & 3) {
         unsigned char c = (unsigned char)need_byte(x);
         if (c != 0)
             die(x, "a damaged xz stream (index padding)");
         crc = crc32_of(crc, &c, 1);
     }
-    uint64_t index_size = x->consumed - index_at + 4;
+    uint64_t index_size = x->io.consumed - index_at + 4;
     need_bytes(x, b, 4);
     if (le32(b) != crc)
         die(x, "a damaged xz stream (the index's CRC-32)");
@@ -622,16 +561,9 @@ int lx_unxz(int in, const void *prefix, size_t prefix_size, int out, char *err, 
     static const unsigned char magic[6] = { 0xfd, '7', 'z', 'X', 'Z', 0 };
 
     memset(&x, 0, sizeof x);
-    if (prefix_size > sizeof x.ibuf)
-        prefix_size = sizeof x.ibuf;
-    memcpy(x.ibuf, prefix, prefix_size);
-    x.ilen = prefix_size;
-    x.in = in;
-    x.out = out;
-    x.err = err;
-    x.errsize = errsize;
-    crc_init();
-    if (setjmp(x.fail)) {
+    lxio_init(&x.io, in, prefix, prefix_size, out, "xz", err, errsize);
+    crc64_init();
+    if (setjmp(x.io.fail)) {
         free(x.dict);
         return -1;
     }

@@ -28,12 +28,8 @@ static void on_alarm(int sig)
 int main(void)
 {
 	char dir[512];
-	const char *base = getenv("TMPDIR");
-	snprintf(dir, sizeof dir, "%s/lxss-fifo-XXXXXX", base && *base ? base : ".");
-	if (!mkdtemp(dir)) {
-		printf("Bail out! mkdtemp: %s\n", strerror(errno));
+	if (lx_scratch_dir(dir, sizeof dir, "fifo", 0) != 0)
 		return 1;
-	}
 	const char *path = lx_scratch_path(dir, "fifo");
 	struct stat st, fst;
 

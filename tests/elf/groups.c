@@ -118,11 +118,8 @@ int main(int argc, char **argv)
 	}
 
 	tap_plan(11);
-	snprintf(dir, sizeof dir, "/tmp/lxss-groups-XXXXXX");
-	if (!mkdtemp(dir)) {
-		printf("Bail out! mkdtemp: %s\n", strerror(errno));
+	if (lx_scratch_dir(dir, sizeof dir, "groups", 1) != 0)
 		return 1;
-	}
 	chmod(dir, 0777);
 
 	gid_t set[] = { 300, 7, 42 };

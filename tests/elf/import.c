@@ -14,6 +14,7 @@
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "lxscratch.h"
 #include "lxtap.h"
 #include "../../psxss/lximport/lxtar.h"
 #include "../../psxss/lximport/lxtar.c"
@@ -99,13 +100,9 @@ int main(void)
 {
 	char dir[512], path[1200], err[600], longname[300];
 	lxtar_stats st;
-	const char *base = getenv("TMPDIR");
 	tap_plan(11);
-	snprintf(dir, sizeof dir, "%s/lxss-import-XXXXXX", base && *base ? base : ".");
-	if (!mkdtemp(dir)) {
-		printf("Bail out! mkdtemp: %s\n", strerror(errno));
+	if (lx_scratch_dir(dir, sizeof dir, "import", 0) != 0)
 		return 1;
-	}
 	snprintf(longname, sizeof longname, "./usr/share/%0120d/%0100d", 0, 0);
 	entry("./", '5', 0755, 0, 0, "", NULL, 0, 0);
 	entry("./usr/", '5', 0755, 0, 0, "", NULL, 0, 0);

@@ -22,6 +22,20 @@
 
 #define LDSO "/lib/ld-linux.so.2"
 
+/* runs `self what` three times: whether what it printed was not always the same */
+static int moves(const char *self, const char *what, char seen[3][32])
+{
+	static char out[4096];
+	int moved = 0;
+	for (int i = 0; i < 3; i++) {
+		lx_run((char *[]){ (char *)self, (char *)what, NULL }, NULL, out, sizeof out);
+		memcpy(seen[i], out, sizeof seen[i]);
+		seen[i][sizeof seen[i] - 1] = 0;
+		moved |= i > 0 && strcmp(seen[i], seen[0]) != 0;
+	}
+	return moved && seen[0][0] != 0;
+}
+
 int main(int argc, char **argv)
 {
 	static char out[4096];
@@ -54,14 +68,7 @@ int main(int argc, char **argv)
 
 	/* the stack moves for every program (Linux: randomize_va_space 2) */
 	char stack[3][32];
-	int stack_moved = 0;
-	for (int i = 0; i < 3; i++) {
-		lx_run((char *[]){ self, "stack", NULL }, NULL, out, sizeof out);
-		memcpy(stack[i], out, sizeof stack[i]);
-		stack[i][sizeof stack[i] - 1] = 0;
-		stack_moved |= i > 0 && strcmp(stack[i], stack[0]) != 0;
-	}
-	tap_ok_why(stack_moved && stack[0][0] != 0, "the stack moves at every exec",
+	tap_ok_why(moves(self, "stack", stack), "the stack moves at every exec",
 		   "argc at %.10s %.10s %.10s", stack[0], stack[1], stack[2]);
 
 	/* ET_DYN (a PIE, static or not) moves; ET_EXEC stays where it says */
@@ -73,14 +80,7 @@ int main(int argc, char **argv)
 	}
 	if (ehdr[16] == 3 /* ET_DYN */) {
 		char where[3][32];
-		int moved = 0;
-		for (int i = 0; i < 3; i++) {
-			lx_run((char *[]){ self, "where", NULL }, NULL, out, sizeof out);
-			memcpy(where[i], out, sizeof where[i]);
-			where[i][sizeof where[i] - 1] = 0;
-			moved |= i > 0 && strcmp(where[i], where[0]) != 0;
-		}
-		tap_ok_why(moved && where[0][0] != 0, "a position-independent program's base moves at every exec",
+		tap_ok_why(moves(self, "where", where), "a position-independent program's base moves at every exec",
 			   "main at %.10s %.10s %.10s", where[0], where[1], where[2]);
 	} else {
 		tap_ok(ehdr[16] == 2, "a fixed-address (ET_EXEC) build is not moved # not position-independent");

@@ -88,12 +88,8 @@ static int maps_line(const char *path, unsigned long start, const char *perms, u
 int main(void)
 {
 	char dir[512];
-	const char *base = getenv("TMPDIR");
-	snprintf(dir, sizeof dir, "%s/lxss-mapshared-XXXXXX", base && *base ? base : ".");
-	if (!mkdtemp(dir)) {
-		printf("Bail out! mkdtemp: %s\n", strerror(errno));
+	if (lx_scratch_dir(dir, sizeof dir, "mapshared", 0) != 0)
 		return 1;
-	}
 	const char *path = lx_scratch_path(dir, "data");
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);

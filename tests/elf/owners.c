@@ -61,13 +61,8 @@ static int as_user(void)
 int main(void)
 {
 	tap_plan(18);
-	/* under /tmp, not $TMPDIR: the ordinary user must reach it (an oracle's $TMPDIR is its
-	 * own 0700 directory) */
-	snprintf(dir, sizeof dir, "/tmp/lxss-owners-XXXXXX");
-	if (!mkdtemp(dir)) {
-		printf("Bail out! mkdtemp: %s\n", strerror(errno));
+	if (lx_scratch_dir(dir, sizeof dir, "owners", 1) != 0)
 		return 1;
-	}
 	chmod(dir, 0777);
 	umask(022);
 	uid_t uid = geteuid();

@@ -106,13 +106,8 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	tap_plan(17);
-	/* under /tmp, not $TMPDIR: the ordinary user must reach it (an oracle's $TMPDIR is its
-	 * own 0700 directory) */
-	snprintf(dir, sizeof dir, "/tmp/lxss-perms-XXXXXX");
-	if (!mkdtemp(dir)) {
-		printf("Bail out! mkdtemp: %s\n", strerror(errno));
+	if (lx_scratch_dir(dir, sizeof dir, "perms", 1) != 0)
 		return 1;
-	}
 	chmod(dir, 0755);
 	int ok = make("root-0600", 0600, 0, 0) && make("root-0644", 0644, 0, 0) && make("own-0400", 0400, 1000, 1000) &&
 		 make("group-0640", 0640, 0, 1000) && mkdir(at("rootdir"), 0755) == 0 && make("rootdir/f", 0644, 1000, 1000) &&

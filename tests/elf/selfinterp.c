@@ -78,12 +78,8 @@ static int write_program(const char *path)
 int main(void)
 {
 	char dir[512];
-	const char *base = getenv("TMPDIR");
-	snprintf(dir, sizeof dir, "%s/lxss-selfinterp-XXXXXX", base && *base ? base : "/tmp");
-	if (!mkdtemp(dir)) {
-		printf("Bail out! mkdtemp: %s\n", strerror(errno));
+	if (lx_scratch_dir(dir, sizeof dir, "selfinterp", 0) != 0)
 		return 1;
-	}
 	/* PT_INTERP is resolved from the root, not the current directory: an absolute name */
 	char abs[1100];
 	if (dir[0] != '/') {

@@ -195,7 +195,7 @@ describe.skipIf(chrootWhy !== null)('the rootfs group on Linux (chroot of the ta
 const lximportWork = mkdtempSync(path.join(os.tmpdir(), 'lxss-lximport-'));
 const LXI = path.join(lximportWork, 'lximport');
 const lximportBuilt = spawnSync('gcc', ['-std=gnu11', '-Wall', '-Wextra', '-Werror', '-O2', '-o', LXI,
-  ...['lximport.c', 'lxtar.c', 'lxinflate.c', 'lxunxz.c'].map((f) => path.join(ROOT, 'psxss', 'lximport', f))], { encoding: 'utf8' });
+  ...['lximport.c', 'lxtar.c', 'lxinflate.c', 'lxunxz.c', 'lxio.c'].map((f) => path.join(ROOT, 'psxss', 'lximport', f))], { encoding: 'utf8' });
 if (lximportBuilt.status !== 0) console.log(`SKIP lximport on the host: gcc cannot build it: ${lximportBuilt.stderr.split('\n')[0]}`);
 
 describe.skipIf(lximportBuilt.status !== 0)('lximport on the host', () => {
