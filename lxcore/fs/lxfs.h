@@ -460,6 +460,7 @@ LONG LxNtTransfer(_In_ PLX_FILE File, _In_ HANDLE Handle, _In_ BOOLEAN Seekable,
                   _In_ ULONG_PTR Buffer, _In_ SIZE_T Count, _In_opt_ PLONGLONG Position);
 LONG LxNtEndOfFile(_In_ HANDLE Handle, _Out_ PLONGLONG End);
 LONG LxNtStat(_In_ HANDLE Handle, _In_opt_ PCSTR Path, _Out_ struct _LX_STAT64 *St);
+VOID LxNtApplyMeta(_In_ PLX_PROCESS Process, _In_ PCSTR Path, _Inout_ struct _LX_STAT64 *St);
 LONG LxNtStatfs(_In_ HANDLE Handle, _Out_ lx_statfs_info *Info);
 LONG LxNtIdentity(_In_ HANDLE Handle, _Out_ PULONGLONG Volume, _Out_ PULONGLONG Index,
                   _Out_opt_ PULONGLONG Size);

@@ -875,11 +875,12 @@ LxMetaGet(
     _In_ PCSTR Path,
     _Out_ PLX_META_INFO Info)
 {
-    ULONGLONG RootHash = LxRootHash(Process);
+    ULONGLONG RootHash;
     PLX_META Meta;
 
-    if (!LxMetaReady)
+    if (!LxMetaReady || Process == NULL)
         return FALSE;
+    RootHash = LxRootHash(Process);
     LxMetaAcquire(Process, RootHash, FALSE);
     Meta = LxMetaFind(RootHash, Path, strlen(Path));
     if (Meta != NULL)

@@ -187,6 +187,25 @@ LxPathInode(
 }
 
 /* stat of a handle; Path (resolved) gives the recorded mode and the inode number */
+/* The Linux metadata Process's root keeps for Path (mode, owner, a node's type and number)
+ * over what St has from NT */
+VOID
+LxNtApplyMeta(
+    _In_ PLX_PROCESS Process,
+    _In_ PCSTR Path,
+    _Inout_ struct _LX_STAT64 *St)
+{
+    LX_META_INFO Meta;
+
+    if (!LxMetaGet(Process, Path, &Meta))
+        return;
+    St->StMode = (Meta.Mode & LX_S_IFMT ? Meta.Mode & LX_S_IFMT : St->StMode & LX_S_IFMT) |
+                 (Meta.Mode & 07777);
+    St->StUid = Meta.Uid;
+    St->StGid = Meta.Gid;
+    St->StRdev = Meta.Rdev;
+}
+
 LONG
 LxNtStat(
     _In_ HANDLE Handle,
@@ -218,17 +237,7 @@ LxNtStat(
     St->StUid = St->StGid = 0;
     St->StRdev = 0;
     if (Path != NULL)
-    {
-        LX_META_INFO Meta;
-        if (LxMetaGet(LxCurrentProcess(), Path, &Meta))
-        {
-            St->StMode = (Meta.Mode & LX_S_IFMT ? Meta.Mode & LX_S_IFMT : St->StMode & LX_S_IFMT) |
-                         (Meta.Mode & 07777);
-            St->StUid = Meta.Uid;
-            St->StGid = Meta.Gid;
-            St->StRdev = Meta.Rdev;
-        }
-    }
+        LxNtApplyMeta(LxCurrentProcess(), Path, St);
     St->StNlink = Standard.NumberOfLinks ? Standard.NumberOfLinks : 1;
     St->StSize = Standard.Directory ? 4096 : Standard.EndOfFile.QuadPart;
     St->StBlocks = (ULONGLONG)Standard.AllocationSize.QuadPart / 512;

@@ -16,7 +16,8 @@
 #define NDEBUG
 #include <debug.h>
 
-/* The mode and owner of Resolved, as stat gives them */
+/* The mode and owner of Resolved, as stat gives them (Process need not be the current one:
+ * the launcher checks the program it starts) */
 static
 LONG
 LxStatForPermission(
@@ -32,8 +33,10 @@ LxStatForPermission(
     Result = LxOpenNt(Process, Resolved, &Open, 0, &Handle, NULL);
     if (Result < 0)
         return Result;
-    Result = LxNtStat(Handle, Resolved, St);
+    Result = LxNtStat(Handle, NULL, St);
     ZwClose(Handle);
+    if (Result == 0)
+        LxNtApplyMeta(Process, Resolved, St);
     return Result;
 }
 
