@@ -448,8 +448,11 @@ LONG LxResolvePath(_In_ PLX_PROCESS Process, _In_ LONG Dfd, _In_ const CHAR *Use
                    _In_ BOOLEAN FollowLast, _Out_opt_ PULONG Flags, _Out_ PCHAR *Resolved);
 VOID LxFreePath(_In_opt_ PCHAR Resolved);
 LONG LxNtPathOf(_In_ PLX_PROCESS Process, _In_ PCSTR Resolved, _Out_ PUNICODE_STRING NtPath);
+LONG LxNtNamePathOf(_In_ PLX_PROCESS Process, _In_ PCSTR Resolved, _Out_ PUNICODE_STRING NtPath);
 LONG LxOpenNt(_In_ PLX_PROCESS Process, _In_ PCSTR Resolved, _In_ const lx_nt_open *Open,
               _In_ ULONG Attributes, _Out_ PHANDLE Handle, _Out_opt_ PULONG_PTR Information);
+LONG LxOpenNtName(_In_ PLX_PROCESS Process, _In_ PCSTR Resolved, _In_ const lx_nt_open *Open,
+                  _In_ ULONG Attributes, _Out_ PHANDLE Handle, _Out_opt_ PULONG_PTR Information);
 LONG LxOpenPath(_In_ PLX_PROCESS Process, _In_ LONG Dfd, _In_ const CHAR *UserPath,
                 _In_ ULONG Flags, _In_ ULONG Mode, _Out_ PLX_FILE *File, _Out_ PBOOLEAN Cloexec);
 
@@ -476,6 +479,8 @@ LONG LxNtObjectStatfs(_In_ PLX_FILE File, _Out_ lx_statfs_info *Info);
 LONG LxNtObjectFsync(_In_ PLX_FILE File);
 LONG LxFlushNtFile(_In_ HANDLE Handle, _In_ BOOLEAN FileToo);
 NTSTATUS LxSetDeleteDisposition(_In_ HANDLE Handle);
+NTSTATUS LxNtDeleteFile(_In_ HANDLE Handle);
+NTSTATUS LxNtRename(_In_ HANDLE Handle, _In_ PCUNICODE_STRING NewName, _In_ BOOLEAN Replace);
 LONG LxNtObjectSetattr(_In_ PLX_FILE File, _In_ const LX_SETATTR *Attr);
 LONG LxNtObjectIdentity(_In_ PLX_FILE File, _Out_ PULONGLONG Volume, _Out_ PULONGLONG Index,
                         _Out_opt_ PULONGLONG Size);
@@ -546,11 +551,29 @@ typedef struct _LX_META_INFO
     ULONG Mode;                 /* st_mode; no type bits: the NT file's own type */
     ULONG Uid, Gid;
     ULONG Rdev;                 /* a device node's number (new_encode_dev) */
+    ULONG Nlink;                /* LxMetaGet of a hard link's name: its names; else 0 */
+    ULONG Inode;                /* and its inode number; else 0 (not journaled) */
 } LX_META_INFO, *PLX_META_INFO;
+
+/* Hard links on a file system without them (fs/hardlink.c): a name whose table entry has
+ * LX_META_HARDLINK in its mode is an empty NT file standing for the inode file
+ * LX_INODES_DIR/XXXXXXXX (its rdev, 8 hex digits), which holds the data and the metadata */
+#define LX_META_HARDLINK        0x80000000u
+#define LX_INODES_DIR           "/.lxss-inodes"
+#define LX_INODE_PATH_MAX       32
 
 VOID LxInitializeMetadata(VOID);
 BOOLEAN LxMetaReservedPath(_In_ PCSTR Resolved);
 BOOLEAN LxMetaGet(_In_ PLX_PROCESS Process, _In_ PCSTR Path, _Out_ PLX_META_INFO Info);
+VOID LxInodePath(_In_ ULONG Inode, _Out_writes_(LX_INODE_PATH_MAX) PCHAR Path);
+/* hardlink.c */
+LONG LxHardLink(_In_ PLX_PROCESS Process, _In_ PCSTR Old, _In_ PCSTR New);
+VOID LxHardLinkGone(_In_ PLX_PROCESS Process, _In_ ULONG Inode);
+BOOLEAN LxMetaHardLinkOf(_In_ PLX_PROCESS Process, _In_ PCSTR Path, _Out_ PULONG Inode);
+ULONG LxMetaNamesOf(_In_ PLX_PROCESS Process, _In_ ULONG Inode);
+VOID LxMetaSetHardLink(_In_ PLX_PROCESS Process, _In_ PCSTR Path, _In_ ULONG Inode);
+VOID LxMetaSetInode(_In_ PLX_PROCESS Process, _In_ ULONG Inode, _In_ ULONG Mode, _In_ ULONG Uid,
+                    _In_ ULONG Gid, _In_ ULONG Rdev);
 VOID LxMetaCreate(_In_ PLX_PROCESS Process, _In_ PCSTR Path, _In_ ULONG Mode, _In_ ULONG Rdev);
 LONG LxMetaSetattr(_In_ PLX_PROCESS Process, _In_ PCSTR Path, _In_ ULONG DefaultMode,
                    _In_ const LX_SETATTR *Attr);

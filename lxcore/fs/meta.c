@@ -88,7 +88,8 @@ LxMetaReservedPath(
     _In_ PCSTR Resolved)
 {
     return lx_path_is_under(Resolved, "/" LX_META_FILE_NAME) ||
-           lx_path_is_under(Resolved, "/" LX_META_TEMP_NAME);
+           lx_path_is_under(Resolved, "/" LX_META_TEMP_NAME) ||
+           lx_path_is_under(Resolved, LX_INODES_DIR);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -616,7 +617,7 @@ LxMetaCompact(
     HANDLE Temp;
     NTSTATUS Status;
 
-    if (LxNtPathOf(Process, "/" LX_META_TEMP_NAME, &TempName) < 0)
+    if (LxNtNamePathOf(Process, "/" LX_META_TEMP_NAME, &TempName) < 0)
         return;
     Status = LxMetaOpen(&TempName, FILE_OVERWRITE_IF, &Temp, NULL);
     ExFreePoolWithTag(TempName.Buffer, LX_TAG_TEMP);
@@ -720,9 +721,9 @@ LxMetaLoad(
     RtlZeroMemory(Store, sizeof(*Store));
     Store->RootHash = RootHash;
     InsertTailList(&LxMetaStores, &Store->Link);
-    if (LxNtPathOf(Process, "/" LX_META_FILE_NAME, &JournalName) < 0)
+    if (LxNtNamePathOf(Process, "/" LX_META_FILE_NAME, &JournalName) < 0)
         return Store;
-    if (LxNtPathOf(Process, "/" LX_META_TEMP_NAME, &TempName) == 0)
+    if (LxNtNamePathOf(Process, "/" LX_META_TEMP_NAME, &TempName) == 0)
     {
         /* a compaction the power cut: the new journal alone is whole, next to the old one
          * it may not be */
@@ -869,12 +870,46 @@ LxMetaChange(
 /* ---------------------------------------------------------------------------------------- */
 /* What the file layer calls                                                               */
 
+VOID
+LxInodePath(
+    _In_ ULONG Inode,
+    _Out_writes_(LX_INODE_PATH_MAX) PCHAR Path)
+{
+    RtlStringCbPrintfA(Path, LX_INODE_PATH_MAX, LX_INODES_DIR "/%08lx", Inode);
+}
+
+/* How many names of the root RootHash stand for Inode (lock held) */
+static
+ULONG
+LxMetaCountNames(
+    _In_ ULONGLONG RootHash,
+    _In_ ULONG Inode)
+{
+    PLIST_ENTRY Entry;
+    ULONG i, Names = 0;
+
+    for (i = 0; i < LX_META_BUCKETS; i++)
+    {
+        for (Entry = LxMetaBuckets[i].Flink; Entry != &LxMetaBuckets[i]; Entry = Entry->Flink)
+        {
+            PLX_META Meta = CONTAINING_RECORD(Entry, LX_META, Link);
+
+            if (Meta->RootHash == RootHash && (Meta->Info.Mode & LX_META_HARDLINK) &&
+                Meta->Info.Rdev == Inode)
+                Names++;
+        }
+    }
+    return Names;
+}
+
+/* Path's metadata. A hard link's name gives its inode's, with how many names it has. */
 BOOLEAN
 LxMetaGet(
     _In_ PLX_PROCESS Process,
     _In_ PCSTR Path,
     _Out_ PLX_META_INFO Info)
 {
+    CHAR InodePath[LX_INODE_PATH_MAX];
     ULONGLONG RootHash;
     PLX_META Meta;
 
@@ -883,10 +918,70 @@ LxMetaGet(
     RootHash = LxRootHash(Process);
     LxMetaAcquire(Process, RootHash, FALSE);
     Meta = LxMetaFind(RootHash, Path, strlen(Path));
-    if (Meta != NULL)
+    if (Meta != NULL && (Meta->Info.Mode & LX_META_HARDLINK))
+    {
+        ULONG Inode = Meta->Info.Rdev;
+
+        LxInodePath(Inode, InodePath);
+        Meta = LxMetaFind(RootHash, InodePath, strlen(InodePath));
+        if (Meta != NULL)
+        {
+            *Info = Meta->Info;
+            Info->Nlink = LxMetaCountNames(RootHash, Inode);
+            Info->Inode = Inode;
+        }
+    }
+    else if (Meta != NULL)
+    {
         *Info = Meta->Info;
+        Info->Nlink = Info->Inode = 0;
+    }
     LxMetaRelease();
     return Meta != NULL;
+}
+
+/* Whether Path is a hard link's name (its own entry, not followed), and of which inode */
+BOOLEAN
+LxMetaHardLinkOf(
+    _In_ PLX_PROCESS Process,
+    _In_ PCSTR Path,
+    _Out_ PULONG Inode)
+{
+    ULONGLONG RootHash;
+    PLX_META Meta;
+    BOOLEAN Found = FALSE;
+
+    *Inode = 0;
+    if (!LxMetaReady || Process == NULL)
+        return FALSE;
+    RootHash = LxRootHash(Process);
+    LxMetaAcquire(Process, RootHash, FALSE);
+    Meta = LxMetaFind(RootHash, Path, strlen(Path));
+    if (Meta != NULL && (Meta->Info.Mode & LX_META_HARDLINK))
+    {
+        *Inode = Meta->Info.Rdev;
+        Found = TRUE;
+    }
+    LxMetaRelease();
+    return Found;
+}
+
+/* How many names Inode has in the process's root */
+ULONG
+LxMetaNamesOf(
+    _In_ PLX_PROCESS Process,
+    _In_ ULONG Inode)
+{
+    ULONGLONG RootHash;
+    ULONG Names;
+
+    if (!LxMetaReady)
+        return 0;
+    RootHash = LxRootHash(Process);
+    LxMetaAcquire(Process, RootHash, FALSE);
+    Names = LxMetaCountNames(RootHash, Inode);
+    LxMetaRelease();
+    return Names;
 }
 
 static
@@ -904,6 +999,43 @@ LxMetaSet(
     LxMetaChange(Process, &Record);
 }
 
+/* Path is now a name of Inode */
+VOID
+LxMetaSetHardLink(
+    _In_ PLX_PROCESS Process,
+    _In_ PCSTR Path,
+    _In_ ULONG Inode)
+{
+    LX_META_INFO Info;
+
+    RtlZeroMemory(&Info, sizeof(Info));
+    Info.Mode = LX_META_HARDLINK;
+    Info.Rdev = Inode;
+    LxMetaSet(Process, Path, &Info);
+}
+
+/* Inode's file has this metadata (its file's, as it was before its first hard link) */
+VOID
+LxMetaSetInode(
+    _In_ PLX_PROCESS Process,
+    _In_ ULONG Inode,
+    _In_ ULONG Mode,
+    _In_ ULONG Uid,
+    _In_ ULONG Gid,
+    _In_ ULONG Rdev)
+{
+    CHAR InodePath[LX_INODE_PATH_MAX];
+    LX_META_INFO Info;
+
+    RtlZeroMemory(&Info, sizeof(Info));
+    Info.Mode = Mode;
+    Info.Uid = Uid;
+    Info.Gid = Gid;
+    Info.Rdev = Rdev;
+    LxInodePath(Inode, InodePath);
+    LxMetaSet(Process, InodePath, &Info);
+}
+
 /* chmod and chown of Path, whose mode is DefaultMode when the table does not know it, as
  * Linux's chmod_common/chown_common and notify_change: only root or the owner may chmod (a
  * set-group-ID bit is dropped when the caller is not in the file's group); only root may give
@@ -917,6 +1049,7 @@ LxMetaSetattr(
     _In_ const LX_SETATTR *Attr)
 {
     ULONGLONG RootHash = LxRootHash(Process);
+    CHAR InodePath[LX_INODE_PATH_MAX];
     const lx_ids *User = &Process->Cred.User, *Group = &Process->Cred.Group;
     BOOLEAN Root = User->fs == 0;
     PLX_META_STORE Store;
@@ -930,6 +1063,13 @@ LxMetaSetattr(
         return 0;
     Store = LxMetaAcquire(Process, RootHash, TRUE);
     Meta = LxMetaFind(RootHash, Path, strlen(Path));
+    if (Meta != NULL && (Meta->Info.Mode & LX_META_HARDLINK))
+    {
+        /* a hard link's name: its inode changes */
+        LxInodePath(Meta->Info.Rdev, InodePath);
+        Path = InodePath;
+        Meta = LxMetaFind(RootHash, Path, strlen(Path));
+    }
     if (Meta != NULL)
     {
         Info = Meta->Info;

@@ -188,7 +188,8 @@ LxPathInode(
 
 /* stat of a handle; Path (resolved) gives the recorded mode and the inode number */
 /* The Linux metadata Process's root keeps for Path (mode, owner, a node's type and number)
- * over what St has from NT */
+ * over what St has from NT; a hard link's name has its inode's, which every name shares
+ * with its inode number, and their count as links */
 VOID
 LxNtApplyMeta(
     _In_ PLX_PROCESS Process,
@@ -204,6 +205,15 @@ LxNtApplyMeta(
     St->StUid = Meta.Uid;
     St->StGid = Meta.Gid;
     St->StRdev = Meta.Rdev;
+    if (Meta.Nlink != 0)
+    {
+        CHAR InodePath[LX_INODE_PATH_MAX];
+
+        LxInodePath(Meta.Inode, InodePath);
+        St->StNlink = Meta.Nlink;
+        St->StIno = LxPathInode(InodePath);
+        St->StIno32 = (ULONG)St->StIno;
+    }
 }
 
 LONG
@@ -236,8 +246,6 @@ LxNtStat(
                                           (Standard.Directory ? FILE_ATTRIBUTE_DIRECTORY : 0));
     St->StUid = St->StGid = 0;
     St->StRdev = 0;
-    if (Path != NULL)
-        LxNtApplyMeta(LxCurrentProcess(), Path, St);
     St->StNlink = Standard.NumberOfLinks ? Standard.NumberOfLinks : 1;
     St->StSize = Standard.Directory ? 4096 : Standard.EndOfFile.QuadPart;
     St->StBlocks = (ULONGLONG)Standard.AllocationSize.QuadPart / 512;
@@ -258,6 +266,8 @@ LxNtStat(
                            Basic.LastWriteTime.QuadPart, &Ts);
     St->StCtime = (ULONG)Ts.sec;
     St->StCtimeNsec = (ULONG)Ts.nsec;
+    if (Path != NULL)
+        LxNtApplyMeta(LxCurrentProcess(), Path, St);
     return 0;
 }
 
@@ -437,6 +447,52 @@ LxSetDeleteDisposition(
     Disposition.DeleteFile = TRUE;
     return ZwSetInformationFile(Handle, &IoStatus, &Disposition, sizeof(Disposition),
                                 FileDispositionInformation);
+}
+
+/* Unlinks the file behind Handle (opened with DELETE) when it closes: a read-only one too,
+ * as Linux unlinks whatever its directory lets go (its attributes are made normal first) */
+NTSTATUS
+LxNtDeleteFile(
+    _In_ HANDLE Handle)
+{
+    NTSTATUS Status = LxSetDeleteDisposition(Handle);
+
+    if (Status == STATUS_CANNOT_DELETE)
+    {
+        FILE_BASIC_INFORMATION Basic;
+        IO_STATUS_BLOCK IoStatus;
+
+        RtlZeroMemory(&Basic, sizeof(Basic));
+        Basic.FileAttributes = FILE_ATTRIBUTE_NORMAL;
+        if (NT_SUCCESS(ZwSetInformationFile(Handle, &IoStatus, &Basic, sizeof(Basic),
+                                            FileBasicInformation)))
+            Status = LxSetDeleteDisposition(Handle);
+    }
+    return Status;
+}
+
+/* Renames the file behind Handle (opened with DELETE) to the NT path NewName, over a file
+ * already there when Replace */
+NTSTATUS
+LxNtRename(
+    _In_ HANDLE Handle,
+    _In_ PCUNICODE_STRING NewName,
+    _In_ BOOLEAN Replace)
+{
+    ULONG Size = FIELD_OFFSET(FILE_RENAME_INFORMATION, FileName) + NewName->Length;
+    PFILE_RENAME_INFORMATION Rename = ExAllocatePoolWithTag(PagedPool, Size, LX_TAG_TEMP);
+    IO_STATUS_BLOCK IoStatus;
+    NTSTATUS Status;
+
+    if (Rename == NULL)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    Rename->ReplaceIfExists = Replace;
+    Rename->RootDirectory = NULL;
+    Rename->FileNameLength = NewName->Length;
+    RtlCopyMemory(Rename->FileName, NewName->Buffer, NewName->Length);
+    Status = ZwSetInformationFile(Handle, &IoStatus, Rename, Size, FileRenameInformation);
+    ExFreePoolWithTag(Rename, LX_TAG_TEMP);
+    return Status;
 }
 
 /* IRP_MJ_FLUSH_BUFFERS for the file behind Handle, as NtFlushBuffersFile sends it (the

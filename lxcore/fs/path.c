@@ -108,9 +108,11 @@ LxFreePath(
         ExFreePoolWithTag(Resolved, LX_TAG_TEMP);
 }
 
-/* Builds the NT path of a resolved Linux path (UNICODE_STRING with a pool buffer). */
+/* Builds the NT path of a resolved Linux path (UNICODE_STRING with a pool buffer): of the
+ * name itself (LxNtNamePathOf), or of the file it stands for (LxNtPathOf: a hard link's name
+ * stands for its inode file, fs/hardlink.c). */
 LONG
-LxNtPathOf(
+LxNtNamePathOf(
     _In_ PLX_PROCESS Process,
     _In_ PCSTR Resolved,
     _Out_ PUNICODE_STRING NtPath)
@@ -137,6 +139,23 @@ LxNtPathOf(
     NtPath->Length = (USHORT)(Length * sizeof(WCHAR));
     NtPath->MaximumLength = (USHORT)(LX_NT_PATH_MAX * sizeof(WCHAR));
     return 0;
+}
+
+LONG
+LxNtPathOf(
+    _In_ PLX_PROCESS Process,
+    _In_ PCSTR Resolved,
+    _Out_ PUNICODE_STRING NtPath)
+{
+    CHAR InodePath[LX_INODE_PATH_MAX];
+    ULONG Inode;
+
+    if (LxMetaHardLinkOf(Process, Resolved, &Inode))
+    {
+        LxInodePath(Inode, InodePath);
+        return LxNtNamePathOf(Process, InodePath, NtPath);
+    }
+    return LxNtNamePathOf(Process, Resolved, NtPath);
 }
 
 /* NT reports a missing file and a path through a regular file alike (not found); Linux
@@ -171,11 +190,14 @@ LxMissingOrNotDirectory(
     }
 }
 
-/* Opens an NT file for a resolved Linux path. */
+/* Opens an NT file for a resolved Linux path: the file it stands for (LxOpenNt), or the
+ * name itself (LxOpenNtName: what unlink and rename change). */
+static
 LONG
-LxOpenNt(
+LxOpenNtPath(
     _In_ PLX_PROCESS Process,
     _In_ PCSTR Resolved,
+    _In_ BOOLEAN Name,
     _In_ const lx_nt_open *Open,
     _In_ ULONG Attributes,
     _Out_ PHANDLE Handle,
@@ -188,7 +210,8 @@ LxOpenNt(
     LONG Result;
 
     *Handle = NULL;
-    Result = LxNtPathOf(Process, Resolved, &NtPath);
+    Result = Name ? LxNtNamePathOf(Process, Resolved, &NtPath) :
+                    LxNtPathOf(Process, Resolved, &NtPath);
     if (Result < 0)
         return Result;
     InitializeObjectAttributes(&ObjectAttributes,
@@ -217,6 +240,30 @@ LxOpenNt(
     if (Information)
         *Information = IoStatus.Information;
     return 0;
+}
+
+LONG
+LxOpenNt(
+    _In_ PLX_PROCESS Process,
+    _In_ PCSTR Resolved,
+    _In_ const lx_nt_open *Open,
+    _In_ ULONG Attributes,
+    _Out_ PHANDLE Handle,
+    _Out_opt_ PULONG_PTR Information)
+{
+    return LxOpenNtPath(Process, Resolved, FALSE, Open, Attributes, Handle, Information);
+}
+
+LONG
+LxOpenNtName(
+    _In_ PLX_PROCESS Process,
+    _In_ PCSTR Resolved,
+    _In_ const lx_nt_open *Open,
+    _In_ ULONG Attributes,
+    _Out_ PHANDLE Handle,
+    _Out_opt_ PULONG_PTR Information)
+{
+    return LxOpenNtPath(Process, Resolved, TRUE, Open, Attributes, Handle, Information);
 }
 
 /*

@@ -396,7 +396,7 @@ LxUnixResolve(
                         FollowLast, Resolved, NULL);
     if (Result < 0)
         return Result;
-    Result = LxNtPathOf(Process, Resolved, &Temp);
+    Result = LxNtNamePathOf(Process, Resolved, &Temp);
     if (Result < 0)
         return Result;
     NtPath->Buffer = ExAllocatePoolWithTag(PagedPool, max(Temp.Length, 2), LX_TAG_SOCKET);

@@ -193,6 +193,8 @@ LxRemove(
     NTSTATUS Status;
     LONG Result;
     SIZE_T RawLength;
+    BOOLEAN IsLink;
+    ULONG Inode;
 
     Resolved = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_TEMP);
     Raw = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_TEMP);
@@ -228,7 +230,9 @@ LxRemove(
     Result = LxCheckNameChange(Process, Resolved, TRUE);
     if (Result < 0)
         goto Done;
+    IsLink = !Directory && LxMetaHardLinkOf(Process, Resolved, &Inode);
 
+    /* the name goes (a hard link's: its own file, then the inode if it was the last) */
     RtlZeroMemory(&Open, sizeof(Open));
     Open.desired_access = LX_NT_DELETE | LX_NT_SYNCHRONIZE | LX_NT_FILE_READ_ATTRIBUTES |
                           LX_NT_FILE_WRITE_ATTRIBUTES;
@@ -236,27 +240,18 @@ LxRemove(
     Open.disposition = LX_NT_FILE_OPEN;
     Open.options = LX_NT_FILE_SYNCHRONOUS_IO_NONALERT | LX_NT_FILE_OPEN_REPARSE_POINT |
                    (Directory ? LX_NT_FILE_DIRECTORY_FILE : LX_NT_FILE_NON_DIRECTORY_FILE);
-    Result = LxOpenNt(Process, Resolved, &Open, 0, &Handle, NULL);
+    Result = LxOpenNtName(Process, Resolved, &Open, 0, &Handle, NULL);
     if (Result < 0)
         goto Done;
 
-    Status = LxSetDeleteDisposition(Handle);
-    if (Status == STATUS_CANNOT_DELETE && !Directory)
-    {
-        /* a read-only file: Linux unlinks it anyway (the directory is writable) */
-        FILE_BASIC_INFORMATION Basic;
-        IO_STATUS_BLOCK IoStatus;
-
-        RtlZeroMemory(&Basic, sizeof(Basic));
-        Basic.FileAttributes = FILE_ATTRIBUTE_NORMAL;
-        if (NT_SUCCESS(ZwSetInformationFile(Handle, &IoStatus, &Basic, sizeof(Basic),
-                                            FileBasicInformation)))
-            Status = LxSetDeleteDisposition(Handle);
-    }
+    /* a read-only file: Linux unlinks it anyway (the directory is writable) */
+    Status = Directory ? LxSetDeleteDisposition(Handle) : LxNtDeleteFile(Handle);
     ZwClose(Handle);
     Result = NT_SUCCESS(Status) ? 0 : LxStatusToErrno(Status);
     if (Result == 0)
         LxMetaRemove(Process, Resolved, Directory);
+    if (Result == 0 && IsLink)
+        LxHardLinkGone(Process, Inode);
 
 Done:
     if (Resolved)
@@ -305,9 +300,9 @@ LxRename(
 {
     PLX_PROCESS Process = LxCurrentProcess();
     PCHAR OldResolved = NULL, NewResolved = NULL;
-    PFILE_RENAME_INFORMATION Rename = NULL;
     UNICODE_STRING NewNt = { 0, 0, NULL };
-    IO_STATUS_BLOCK IoStatus;
+    ULONG OldInode, NewInode;
+    BOOLEAN OldLink, NewLink;
     lx_nt_open Open;
     HANDLE Handle;
     NTSTATUS Status;
@@ -349,51 +344,40 @@ LxRename(
         }
     }
 
+    /* names move (a hard link's name too: its own file); two names of one file: nothing to
+     * do, as Linux; a hard link's name replaced: its inode goes if that was the last */
+    OldLink = LxMetaHardLinkOf(Process, OldResolved, &OldInode);
+    NewLink = LxMetaHardLinkOf(Process, NewResolved, &NewInode);
     RtlZeroMemory(&Open, sizeof(Open));
     Open.desired_access = LX_NT_DELETE | LX_NT_SYNCHRONIZE | LX_NT_FILE_READ_ATTRIBUTES;
     Open.share_access = LX_NT_FILE_SHARE_READ | LX_NT_FILE_SHARE_WRITE | LX_NT_FILE_SHARE_DELETE;
     Open.disposition = LX_NT_FILE_OPEN;
     Open.options = LX_NT_FILE_SYNCHRONOUS_IO_NONALERT | LX_NT_FILE_OPEN_REPARSE_POINT;
-    Result = LxOpenNt(Process, OldResolved, &Open, 0, &Handle, NULL);
+    Result = LxOpenNtName(Process, OldResolved, &Open, 0, &Handle, NULL);
     if (Result < 0)
         goto Done;
-    if (strcmp(OldResolved, NewResolved) == 0)
+    if (strcmp(OldResolved, NewResolved) == 0 || (OldLink && NewLink && OldInode == NewInode))
     {
         ZwClose(Handle);
         Result = 0;
         goto Done;
     }
 
-    Result = LxNtPathOf(Process, NewResolved, &NewNt);
+    Result = LxNtNamePathOf(Process, NewResolved, &NewNt);
     if (Result < 0)
     {
         ZwClose(Handle);
         goto Done;
     }
-    Rename = ExAllocatePoolWithTag(PagedPool,
-                                   FIELD_OFFSET(FILE_RENAME_INFORMATION, FileName) + NewNt.Length,
-                                   LX_TAG_TEMP);
-    if (Rename == NULL)
-    {
-        ZwClose(Handle);
-        Result = -LX_ENOMEM;
-        goto Done;
-    }
-    Rename->ReplaceIfExists = (Flags & LX_RENAME_NOREPLACE) ? FALSE : TRUE;
-    Rename->RootDirectory = NULL;
-    Rename->FileNameLength = NewNt.Length;
-    RtlCopyMemory(Rename->FileName, NewNt.Buffer, NewNt.Length);
-    Status = ZwSetInformationFile(Handle, &IoStatus, Rename,
-                                  FIELD_OFFSET(FILE_RENAME_INFORMATION, FileName) + NewNt.Length,
-                                  FileRenameInformation);
+    Status = LxNtRename(Handle, &NewNt, (Flags & LX_RENAME_NOREPLACE) ? FALSE : TRUE);
     ZwClose(Handle);
     Result = NT_SUCCESS(Status) ? 0 : LxStatusToErrno(Status);
     if (Result == 0)
         LxMetaRename(Process, OldResolved, NewResolved);
+    if (Result == 0 && NewLink)
+        LxHardLinkGone(Process, NewInode);
 
 Done:
-    if (Rename)
-        ExFreePoolWithTag(Rename, LX_TAG_TEMP);
     if (NewNt.Buffer)
         ExFreePoolWithTag(NewNt.Buffer, LX_TAG_TEMP);
     if (OldResolved)
@@ -617,8 +601,8 @@ LxSysReadlinkat(
     return LxReadlink(Dfd, Path, Buf, Bufsiz);
 }
 
-/* link, linkat: hard links exist in /dev/shm (tmpfs); the volumes ReactOS runs from are
- * FAT, where Linux's vfat refuses them with EPERM too */
+/* link, linkat: in /dev/shm (tmpfs) its own; elsewhere made on top of the NT file system
+ * (fs/hardlink.c: FAT has none) */
 static
 LONG
 LxLink(
@@ -642,7 +626,7 @@ LxLink(
         if (LxShmfsOwns(Old) || LxShmfsOwns(New))
             Result = LxShmfsLink(Old, New);
         else
-            Result = -LX_EPERM;
+            Result = LxHardLink(Process, Old, New);
     }
     LxFreePath(Old);
     LxFreePath(New);

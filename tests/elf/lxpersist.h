@@ -16,7 +16,7 @@
 #include "lxscratch.h"
 #include "lxtap.h"
 
-#define PERSIST_CHECKS 7
+#define PERSIST_CHECKS 8
 
 static char persist_dir[512];
 
@@ -76,6 +76,11 @@ static void persist_check_all(const char *when)
 	struct stat st;
 	snprintf(name, sizeof name, "%s: a file removed stays removed; made again, it is new", when);
 	tap_ok(lstat(persist_at("gone"), &st) == -1 && errno == ENOENT && persist_is("again", 1, S_IFREG | 0644, 0, 0, 0), name);
+	struct stat st2;
+	snprintf(name, sizeof name, "%s: two names of a 0612 file: one inode, st_nlink 2, its 2 bytes", when);
+	tap_ok(persist_is("hl1", 1, S_IFREG | 0612, 0, 0, 0) && persist_is("hl2", 1, S_IFREG | 0612, 0, 0, 0) &&
+	       stat(persist_at("hl1"), &st) == 0 && stat(persist_at("hl2"), &st2) == 0 && st.st_ino == st2.st_ino &&
+	       st.st_nlink == 2 && st2.st_size == 2, name);
 }
 
 #endif
