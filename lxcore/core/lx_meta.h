@@ -18,7 +18,9 @@
  *   u8  op         LX_META_OP_*
  *   u8  0
  *   u16 path_len   bytes of path (no NUL)
- *   u32 mode       SET: st_mode, type bits included (0 type bits: the NT file's own type)
+ *   u32 mode       SET: st_mode, type bits included (0 type bits: the NT file's own type);
+ *                  bit 31 set: the path is a hard link's name, rdev its inode's number, whose
+ *                  metadata is that of the path /.lxss-inodes/<8 hex digits of it>
  *   u32 uid, gid   SET: the owner
  *   u32 rdev       SET: a device node's number as mknod takes it and stat gives it (Linux's
  *                  new_encode_dev: minor bits 0-7 and 20-31, major bits 8-19)
