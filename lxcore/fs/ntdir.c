@@ -152,7 +152,8 @@ LxNtDirGetdents(
         Type = (Entry->FileAttributes & FILE_ATTRIBUTE_DIRECTORY) ? LX_DT_DIR :
                (Entry->FileAttributes & (FILE_ATTRIBUTE_REPARSE_POINT | FILE_ATTRIBUTE_SYSTEM)) ?
                    LX_DT_LNK : LX_DT_REG;
-        /* a node made with mknod is an empty NT file: its type is in the metadata table */
+        /* a node made with mknod is an empty NT file: its type is in the metadata table; so
+         * is a hard link's name, which has its inode's type and number */
         if (Type == LX_DT_REG && LxMetaGet(LxCurrentProcess(), Full, &Meta))
         {
             switch (Meta.Mode & LX_S_IFMT)
@@ -161,6 +162,14 @@ LxNtDirGetdents(
                 case LX_S_IFCHR: Type = LX_DT_CHR; break;
                 case LX_S_IFBLK: Type = LX_DT_BLK; break;
                 case LX_S_IFSOCK: Type = LX_DT_SOCK; break;
+                case LX_S_IFLNK: Type = LX_DT_LNK; break;
+            }
+            if (Meta.Nlink != 0)
+            {
+                CHAR InodePath[LX_INODE_PATH_MAX];
+
+                LxInodePath(Meta.Inode, InodePath);
+                Inode = LxPathInode(InodePath);
             }
         }
         if (!LxEmitDirent(Out, &Used, OutSize, Inode, File->Offset + 1, Type, Name, NameLength))

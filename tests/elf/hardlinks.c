@@ -6,7 +6,7 @@
  * keep the data, st_nlink drops); rename of one name onto another of the same file does
  * nothing; rename of another file over a name; the last name's unlink ends the file, but an
  * open descriptor still reads it; a link to a symbolic link is one (readlink); a program run
- * through its second name; the names list as regular files. */
+ * through its second name; getdents lists the names with their type and stat's inode. */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
@@ -52,18 +52,26 @@ static int has(const char *name, const char *text)
 	return strcmp(buf, text) == 0;
 }
 
-/* the type getdents gives name in dir, or -1 when it is not listed */
-static int listed(const char *name)
+/* the type getdents gives name in dir, or -1 when it is not listed; its d_ino in *ino */
+static int listed_ino(const char *name, ino_t *ino)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
 	int type = -1;
 	while (d && (e = readdir(d)) != NULL)
-		if (strcmp(e->d_name, name) == 0)
+		if (strcmp(e->d_name, name) == 0) {
 			type = e->d_type;
+			*ino = e->d_ino;
+		}
 	if (d)
 		closedir(d);
 	return type;
+}
+
+static int listed(const char *name)
+{
+	ino_t ino;
+	return listed_ino(name, &ino);
 }
 
 int main(int argc, char **argv)
@@ -129,8 +137,10 @@ int main(int argc, char **argv)
 	       readlink(at("s2"), buf, sizeof buf) == 11 && memcmp(buf, "some/target", 11) == 0,
 	       "a link to a symbolic link is one: readlink gives its target, st_nlink 2");
 
-	tap_ok(put("x", "x", 0644) == 0 && link(at("x"), at("y")) == 0 && listed("x") == DT_REG &&
-	       listed("y") == DT_REG, "getdents lists both names as regular files");
+	ino_t ix = 0, iy = 1;
+	tap_ok(put("x", "x", 0644) == 0 && link(at("x"), at("y")) == 0 && listed_ino("x", &ix) == DT_REG &&
+	       listed_ino("y", &iy) == DT_REG && ix == iy && stat(at("y"), &a) == 0 && a.st_ino == iy &&
+	       listed("s2") == DT_LNK, "getdents: both names regular files with the inode stat gives; the symbolic link's a link");
 	tap_ok(listed(".lxss-inodes") == -1, "no inode directory shows in the listing");
 
 	/* this program, copied, run through a second name */
