@@ -21,13 +21,15 @@
 #define NDEBUG
 #include <debug.h>
 
-/* Opens Resolved's own NT file (the name) with Access, Disposition and Options; a new file
- * is a normal one */
+/* Opens Path's own NT file (the name: Path is the process's, or its Root's with OfRoot, as
+ * the inodes are, whatever the process's chroot) with Access, Disposition and Options; a new
+ * file is a normal one */
 static
 LONG
 LxOpenName(
     _In_ PLX_PROCESS Process,
-    _In_ PCSTR Resolved,
+    _In_ PCSTR Path,
+    _In_ BOOLEAN OfRoot,
     _In_ ULONG Access,
     _In_ ULONG Disposition,
     _In_ ULONG Options,
@@ -40,7 +42,8 @@ LxOpenName(
     Open.share_access = LX_NT_FILE_SHARE_READ | LX_NT_FILE_SHARE_WRITE | LX_NT_FILE_SHARE_DELETE;
     Open.disposition = Disposition;
     Open.options = LX_NT_FILE_SYNCHRONOUS_IO_NONALERT | Options;
-    return LxOpenNtName(Process, Resolved, &Open, FILE_ATTRIBUTE_NORMAL, Handle, NULL);
+    return OfRoot ? LxOpenNtRoot(Process, Path, &Open, FILE_ATTRIBUTE_NORMAL, Handle, NULL) :
+                    LxOpenNtName(Process, Path, &Open, FILE_ATTRIBUTE_NORMAL, Handle, NULL);
 }
 
 /* A new name of Inode: its empty NT file, then its table entry. -EEXIST when it is there. */
@@ -54,8 +57,8 @@ LxMakeName(
     HANDLE Handle;
     LONG Result;
 
-    Result = LxOpenName(Process, Resolved, 0, LX_NT_FILE_CREATE, LX_NT_FILE_NON_DIRECTORY_FILE,
-                        &Handle);
+    Result = LxOpenName(Process, Resolved, FALSE, 0, LX_NT_FILE_CREATE,
+                        LX_NT_FILE_NON_DIRECTORY_FILE, &Handle);
     if (Result < 0)
         return Result;
     ZwClose(Handle);
@@ -82,13 +85,13 @@ LxMakeInode(
 
     *Inode = 0;
     /* the inodes' directory, made the first time */
-    Result = LxOpenName(Process, LX_INODES_DIR, 0, LX_NT_FILE_OPEN_IF, LX_NT_FILE_DIRECTORY_FILE,
-                        &Handle);
+    Result = LxOpenName(Process, LX_INODES_DIR, TRUE, 0, LX_NT_FILE_OPEN_IF,
+                        LX_NT_FILE_DIRECTORY_FILE, &Handle);
     if (Result < 0)
         return Result;
     ZwClose(Handle);
 
-    Result = LxOpenName(Process, Old, LX_NT_DELETE, LX_NT_FILE_OPEN,
+    Result = LxOpenName(Process, Old, FALSE, LX_NT_DELETE, LX_NT_FILE_OPEN,
                         LX_NT_FILE_NON_DIRECTORY_FILE | LX_NT_FILE_OPEN_REPARSE_POINT, &Handle);
     if (Result < 0)
         return Result;
@@ -99,7 +102,7 @@ LxMakeInode(
         if (*Inode == 0)
             continue;
         LxInodePath(*Inode, InodePath);
-        Result = LxNtNamePathOf(Process, InodePath, &InodeNt);
+        Result = LxNtRootPathOf(Process, InodePath, &InodeNt);
         if (Result < 0)
             break;
         Status = LxNtRename(Handle, &InodeNt, FALSE);
@@ -169,13 +172,14 @@ LxHardLinkGone(
     if (LxMetaNamesOf(Process, Inode) != 0)
         return;
     LxInodePath(Inode, InodePath);
-    if (LxOpenName(Process, InodePath, LX_NT_DELETE | LX_NT_FILE_WRITE_ATTRIBUTES, LX_NT_FILE_OPEN,
-                   LX_NT_FILE_NON_DIRECTORY_FILE | LX_NT_FILE_OPEN_REPARSE_POINT, &Handle) == 0)
+    if (LxOpenName(Process, InodePath, TRUE, LX_NT_DELETE | LX_NT_FILE_WRITE_ATTRIBUTES,
+                   LX_NT_FILE_OPEN, LX_NT_FILE_NON_DIRECTORY_FILE | LX_NT_FILE_OPEN_REPARSE_POINT,
+                   &Handle) == 0)
     {
         Status = LxNtDeleteFile(Handle);
         ZwClose(Handle);
         if (!NT_SUCCESS(Status))
             DbgPrint("lxss: cannot delete inode %s, status 0x%08lx\n", InodePath, Status);
     }
-    LxMetaRemove(Process, InodePath, FALSE);
+    LxMetaRemoveInode(Process, Inode);
 }

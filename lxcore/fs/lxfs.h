@@ -449,9 +449,14 @@ LONG LxResolvePath(_In_ PLX_PROCESS Process, _In_ LONG Dfd, _In_ const CHAR *Use
 VOID LxFreePath(_In_opt_ PCHAR Resolved);
 LONG LxNtPathOf(_In_ PLX_PROCESS Process, _In_ PCSTR Resolved, _Out_ PUNICODE_STRING NtPath);
 LONG LxNtNamePathOf(_In_ PLX_PROCESS Process, _In_ PCSTR Resolved, _Out_ PUNICODE_STRING NtPath);
+LONG LxNtRootPathOf(_In_ PLX_PROCESS Process, _In_ PCSTR RootPath, _Out_ PUNICODE_STRING NtPath);
+LONG LxRootPathOf(_In_ PLX_PROCESS Process, _In_ PCSTR Resolved,
+                  _Out_writes_(LX_PATH_MAX) PCHAR Out);
 LONG LxOpenNt(_In_ PLX_PROCESS Process, _In_ PCSTR Resolved, _In_ const lx_nt_open *Open,
               _In_ ULONG Attributes, _Out_ PHANDLE Handle, _Out_opt_ PULONG_PTR Information);
 LONG LxOpenNtName(_In_ PLX_PROCESS Process, _In_ PCSTR Resolved, _In_ const lx_nt_open *Open,
+                  _In_ ULONG Attributes, _Out_ PHANDLE Handle, _Out_opt_ PULONG_PTR Information);
+LONG LxOpenNtRoot(_In_ PLX_PROCESS Process, _In_ PCSTR RootPath, _In_ const lx_nt_open *Open,
                   _In_ ULONG Attributes, _Out_ PHANDLE Handle, _Out_opt_ PULONG_PTR Information);
 LONG LxOpenPath(_In_ PLX_PROCESS Process, _In_ LONG Dfd, _In_ const CHAR *UserPath,
                 _In_ ULONG Flags, _In_ ULONG Mode, _Out_ PLX_FILE *File, _Out_ PBOOLEAN Cloexec);
@@ -563,7 +568,7 @@ typedef struct _LX_META_INFO
 #define LX_INODE_PATH_MAX       32
 
 VOID LxInitializeMetadata(VOID);
-BOOLEAN LxMetaReservedPath(_In_ PCSTR Resolved);
+BOOLEAN LxMetaReservedPath(_In_ PLX_PROCESS Process, _In_ PCSTR Resolved);
 BOOLEAN LxMetaGet(_In_ PLX_PROCESS Process, _In_ PCSTR Path, _Out_ PLX_META_INFO Info);
 VOID LxInodePath(_In_ ULONG Inode, _Out_writes_(LX_INODE_PATH_MAX) PCHAR Path);
 /* hardlink.c */
@@ -572,6 +577,7 @@ VOID LxHardLinkGone(_In_ PLX_PROCESS Process, _In_ ULONG Inode);
 BOOLEAN LxMetaHardLinkOf(_In_ PLX_PROCESS Process, _In_ PCSTR Path, _Out_ PULONG Inode);
 ULONG LxMetaNamesOf(_In_ PLX_PROCESS Process, _In_ ULONG Inode);
 VOID LxMetaSetHardLink(_In_ PLX_PROCESS Process, _In_ PCSTR Path, _In_ ULONG Inode);
+VOID LxMetaRemoveInode(_In_ PLX_PROCESS Process, _In_ ULONG Inode);
 VOID LxMetaSetInode(_In_ PLX_PROCESS Process, _In_ ULONG Inode, _In_ ULONG Mode, _In_ ULONG Uid,
                     _In_ ULONG Gid, _In_ ULONG Rdev);
 VOID LxMetaCreate(_In_ PLX_PROCESS Process, _In_ PCSTR Path, _In_ ULONG Mode, _In_ ULONG Rdev);

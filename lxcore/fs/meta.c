@@ -83,13 +83,48 @@ LxInitializeMetadata(VOID)
     LxMetaReady = TRUE;
 }
 
+/* A path of the process (Path, under its chroot) as a path of its Root, whose table holds
+ * the metadata: Path itself without a chroot, else a pool buffer in *Allocated (free it with
+ * LxMetaFreePath), or NULL (no memory, too long) */
+static
+PCSTR
+LxMetaRootPath(
+    _In_ PLX_PROCESS Process,
+    _In_ PCSTR Path,
+    _Out_ PCHAR *Allocated)
+{
+    *Allocated = NULL;
+    if (Process->RootPrefix == NULL)
+        return Path;
+    *Allocated = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_TEMP);
+    if (*Allocated == NULL || LxRootPathOf(Process, Path, *Allocated) < 0)
+        return NULL;
+    return *Allocated;
+}
+
+static
+VOID
+LxMetaFreePath(
+    _In_opt_ PCHAR Allocated)
+{
+    if (Allocated != NULL)
+        ExFreePoolWithTag(Allocated, LX_TAG_TEMP);
+}
+
 BOOLEAN
 LxMetaReservedPath(
+    _In_ PLX_PROCESS Process,
     _In_ PCSTR Resolved)
 {
-    return lx_path_is_under(Resolved, "/" LX_META_FILE_NAME) ||
-           lx_path_is_under(Resolved, "/" LX_META_TEMP_NAME) ||
-           lx_path_is_under(Resolved, LX_INODES_DIR);
+    PCHAR Allocated;
+    PCSTR RootPath = LxMetaRootPath(Process, Resolved, &Allocated);
+    BOOLEAN Reserved = RootPath != NULL &&
+                       (lx_path_is_under(RootPath, "/" LX_META_FILE_NAME) ||
+                        lx_path_is_under(RootPath, "/" LX_META_TEMP_NAME) ||
+                        lx_path_is_under(RootPath, LX_INODES_DIR));
+
+    LxMetaFreePath(Allocated);
+    return Reserved;
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -617,7 +652,7 @@ LxMetaCompact(
     HANDLE Temp;
     NTSTATUS Status;
 
-    if (LxNtNamePathOf(Process, "/" LX_META_TEMP_NAME, &TempName) < 0)
+    if (LxNtRootPathOf(Process, "/" LX_META_TEMP_NAME, &TempName) < 0)
         return;
     Status = LxMetaOpen(&TempName, FILE_OVERWRITE_IF, &Temp, NULL);
     ExFreePoolWithTag(TempName.Buffer, LX_TAG_TEMP);
@@ -721,9 +756,9 @@ LxMetaLoad(
     RtlZeroMemory(Store, sizeof(*Store));
     Store->RootHash = RootHash;
     InsertTailList(&LxMetaStores, &Store->Link);
-    if (LxNtNamePathOf(Process, "/" LX_META_FILE_NAME, &JournalName) < 0)
+    if (LxNtRootPathOf(Process, "/" LX_META_FILE_NAME, &JournalName) < 0)
         return Store;
-    if (LxNtNamePathOf(Process, "/" LX_META_TEMP_NAME, &TempName) == 0)
+    if (LxNtRootPathOf(Process, "/" LX_META_TEMP_NAME, &TempName) == 0)
     {
         /* a compaction the power cut: the new journal alone is whole, next to the old one
          * it may not be */
@@ -912,9 +947,16 @@ LxMetaGet(
     CHAR InodePath[LX_INODE_PATH_MAX];
     ULONGLONG RootHash;
     PLX_META Meta;
+    PCHAR Allocated;
 
     if (!LxMetaReady || Process == NULL)
         return FALSE;
+    Path = LxMetaRootPath(Process, Path, &Allocated);
+    if (Path == NULL)
+    {
+        LxMetaFreePath(Allocated);
+        return FALSE;
+    }
     RootHash = LxRootHash(Process);
     LxMetaAcquire(Process, RootHash, FALSE);
     Meta = LxMetaFind(RootHash, Path, strlen(Path));
@@ -937,6 +979,7 @@ LxMetaGet(
         Info->Nlink = Info->Inode = 0;
     }
     LxMetaRelease();
+    LxMetaFreePath(Allocated);
     return Meta != NULL;
 }
 
@@ -949,20 +992,26 @@ LxMetaHardLinkOf(
 {
     ULONGLONG RootHash;
     PLX_META Meta;
+    PCHAR Allocated;
     BOOLEAN Found = FALSE;
 
     *Inode = 0;
     if (!LxMetaReady || Process == NULL)
         return FALSE;
-    RootHash = LxRootHash(Process);
-    LxMetaAcquire(Process, RootHash, FALSE);
-    Meta = LxMetaFind(RootHash, Path, strlen(Path));
-    if (Meta != NULL && (Meta->Info.Mode & LX_META_HARDLINK))
+    Path = LxMetaRootPath(Process, Path, &Allocated);
+    if (Path != NULL)
     {
-        *Inode = Meta->Info.Rdev;
-        Found = TRUE;
+        RootHash = LxRootHash(Process);
+        LxMetaAcquire(Process, RootHash, FALSE);
+        Meta = LxMetaFind(RootHash, Path, strlen(Path));
+        if (Meta != NULL && (Meta->Info.Mode & LX_META_HARDLINK))
+        {
+            *Inode = Meta->Info.Rdev;
+            Found = TRUE;
+        }
+        LxMetaRelease();
     }
-    LxMetaRelease();
+    LxMetaFreePath(Allocated);
     return Found;
 }
 
@@ -984,6 +1033,7 @@ LxMetaNamesOf(
     return Names;
 }
 
+/* Sets the metadata of RootPath, a path of the process's Root */
 static
 VOID
 LxMetaSet(
@@ -1007,11 +1057,15 @@ LxMetaSetHardLink(
     _In_ ULONG Inode)
 {
     LX_META_INFO Info;
+    PCHAR Allocated;
 
     RtlZeroMemory(&Info, sizeof(Info));
     Info.Mode = LX_META_HARDLINK;
     Info.Rdev = Inode;
-    LxMetaSet(Process, Path, &Info);
+    Path = LxMetaRootPath(Process, Path, &Allocated);
+    if (Path != NULL)
+        LxMetaSet(Process, Path, &Info);
+    LxMetaFreePath(Allocated);
 }
 
 /* Inode's file has this metadata (its file's, as it was before its first hard link) */
@@ -1056,11 +1110,18 @@ LxMetaSetattr(
     lx_meta_record Record;
     LX_META_INFO Info;
     PLX_META Meta;
+    PCHAR Allocated;
     ULONG Mode;
     LONG Result = 0;
 
-    if (!LxMetaReady || strlen(Path) >= LX_PATH_MAX)
+    if (!LxMetaReady)
         return 0;
+    Path = LxMetaRootPath(Process, Path, &Allocated);
+    if (Path == NULL || strlen(Path) >= LX_PATH_MAX)
+    {
+        LxMetaFreePath(Allocated);
+        return 0;
+    }
     Store = LxMetaAcquire(Process, RootHash, TRUE);
     Meta = LxMetaFind(RootHash, Path, strlen(Path));
     if (Meta != NULL && (Meta->Info.Mode & LX_META_HARDLINK))
@@ -1119,6 +1180,7 @@ LxMetaSetattr(
 
 Done:
     LxMetaRelease();
+    LxMetaFreePath(Allocated);
     return Result;
 }
 
@@ -1132,12 +1194,17 @@ LxMetaCreate(
     _In_ ULONG Rdev)
 {
     LX_META_INFO Info;
+    PCHAR Allocated;
 
+    RtlZeroMemory(&Info, sizeof(Info));
     Info.Mode = Mode;
     Info.Uid = Process->Cred.User.fs;
     Info.Gid = Process->Cred.Group.fs;
     Info.Rdev = Rdev;
-    LxMetaSet(Process, Path, &Info);
+    Path = LxMetaRootPath(Process, Path, &Allocated);
+    if (Path != NULL)
+        LxMetaSet(Process, Path, &Info);
+    LxMetaFreePath(Allocated);
 }
 
 /* Forgets Path, and with Tree everything below it (a directory). */
@@ -1148,13 +1215,38 @@ LxMetaRemove(
     _In_ BOOLEAN Tree)
 {
     lx_meta_record Record;
+    PCHAR Allocated;
 
-    if (!LxMetaReady || strlen(Path) >= LX_PATH_MAX)
+    if (!LxMetaReady)
         return;
+    Path = LxMetaRootPath(Process, Path, &Allocated);
+    if (Path != NULL && strlen(Path) < LX_PATH_MAX)
+    {
+        RtlZeroMemory(&Record, sizeof(Record));
+        Record.op = Tree ? LX_META_OP_REMOVE_TREE : LX_META_OP_REMOVE;
+        Record.path = Path;
+        Record.path_len = (USHORT)strlen(Path);
+        LxMetaChange(Process, &Record);
+    }
+    LxMetaFreePath(Allocated);
+}
+
+/* Forgets Inode's metadata (its last name went) */
+VOID
+LxMetaRemoveInode(
+    _In_ PLX_PROCESS Process,
+    _In_ ULONG Inode)
+{
+    CHAR InodePath[LX_INODE_PATH_MAX];
+    lx_meta_record Record;
+
+    if (!LxMetaReady)
+        return;
+    LxInodePath(Inode, InodePath);
     RtlZeroMemory(&Record, sizeof(Record));
-    Record.op = Tree ? LX_META_OP_REMOVE_TREE : LX_META_OP_REMOVE;
-    Record.path = Path;
-    Record.path_len = (USHORT)strlen(Path);
+    Record.op = LX_META_OP_REMOVE;
+    Record.path = InodePath;
+    Record.path_len = (USHORT)strlen(InodePath);
     LxMetaChange(Process, &Record);
 }
 
@@ -1166,14 +1258,23 @@ LxMetaRename(
     _In_ PCSTR NewPath)
 {
     lx_meta_record Record;
+    PCHAR OldAllocated, NewAllocated;
 
-    if (!LxMetaReady || strlen(OldPath) >= LX_PATH_MAX || strlen(NewPath) >= LX_PATH_MAX)
+    if (!LxMetaReady)
         return;
-    RtlZeroMemory(&Record, sizeof(Record));
-    Record.op = LX_META_OP_RENAME;
-    Record.path = OldPath;
-    Record.path_len = (USHORT)strlen(OldPath);
-    Record.path2 = NewPath;
-    Record.path2_len = (USHORT)strlen(NewPath);
-    LxMetaChange(Process, &Record);
+    OldPath = LxMetaRootPath(Process, OldPath, &OldAllocated);
+    NewPath = LxMetaRootPath(Process, NewPath, &NewAllocated);
+    if (OldPath != NULL && NewPath != NULL && strlen(OldPath) < LX_PATH_MAX &&
+        strlen(NewPath) < LX_PATH_MAX)
+    {
+        RtlZeroMemory(&Record, sizeof(Record));
+        Record.op = LX_META_OP_RENAME;
+        Record.path = OldPath;
+        Record.path_len = (USHORT)strlen(OldPath);
+        Record.path2 = NewPath;
+        Record.path2_len = (USHORT)strlen(NewPath);
+        LxMetaChange(Process, &Record);
+    }
+    LxMetaFreePath(OldAllocated);
+    LxMetaFreePath(NewAllocated);
 }

@@ -142,7 +142,7 @@ LxNtDirGetdents(
         /* inode numbers: the same path hash stat() reports */
         if (lx_path_resolve(File->Path ? File->Path : "/", Name, Full, LX_PATH_MAX, NULL) < 0)
             Full[0] = ANSI_NULL;
-        if (LxMetaReservedPath(Full))
+        if (LxMetaReservedPath(LxCurrentProcess(), Full))
         {
             Dir->DataPosition = (ULONG)Next;   /* the metadata journal (meta.c) */
             continue;

@@ -63,7 +63,7 @@ LxResolveUserPath(
         Result = LxCheckSearch(Process, Base, Resolved);
     if (Result >= 0 && LxDevfsIsUnderDevice(Resolved))
         Result = -LX_ENOTDIR;
-    if (Result >= 0 && LxMetaReservedPath(Resolved))
+    if (Result >= 0 && LxMetaReservedPath(Process, Resolved))
         Result = -LX_EPERM;         /* the metadata journal (meta.c) is lxcore's alone */
     if (Flags)
         *Flags = PathFlags;
@@ -108,13 +108,33 @@ LxFreePath(
         ExFreePoolWithTag(Resolved, LX_TAG_TEMP);
 }
 
-/* Builds the NT path of a resolved Linux path (UNICODE_STRING with a pool buffer): of the
- * name itself (LxNtNamePathOf), or of the file it stands for (LxNtPathOf: a hard link's name
- * stands for its inode file, fs/hardlink.c). */
+/* Resolved (a path of the process's "/") as a path of its Root (where its metadata is):
+ * after chroot, under RootPrefix. Into Out, LX_PATH_MAX bytes; 0 or -ENAMETOOLONG. */
 LONG
-LxNtNamePathOf(
+LxRootPathOf(
     _In_ PLX_PROCESS Process,
     _In_ PCSTR Resolved,
+    _Out_writes_(LX_PATH_MAX) PCHAR Out)
+{
+    NTSTATUS Status;
+
+    if (Process->RootPrefix == NULL || strcmp(Process->RootPrefix, "/") == 0)
+        Status = RtlStringCbCopyA(Out, LX_PATH_MAX, Resolved);
+    else if (strcmp(Resolved, "/") == 0)
+        Status = RtlStringCbCopyA(Out, LX_PATH_MAX, Process->RootPrefix);
+    else
+        Status = RtlStringCbPrintfA(Out, LX_PATH_MAX, "%s%s", Process->RootPrefix, Resolved);
+    return NT_SUCCESS(Status) ? 0 : -LX_ENAMETOOLONG;
+}
+
+/* Builds the NT path of a resolved Linux path (UNICODE_STRING with a pool buffer): of a path
+ * of the process's Root (LxNtRootPathOf: lxcore's own files there, the metadata journal and
+ * hard links' inodes), of the name itself (LxNtNamePathOf), or of the file it stands for
+ * (LxNtPathOf: a hard link's name stands for its inode file, fs/hardlink.c). */
+LONG
+LxNtRootPathOf(
+    _In_ PLX_PROCESS Process,
+    _In_ PCSTR RootPath,
     _Out_ PUNICODE_STRING NtPath)
 {
     size_t Length = 0;
@@ -126,7 +146,7 @@ LxNtNamePathOf(
         return -LX_ENOMEM;
     Result = lx_path_to_nt((const uint16_t *)Process->Root.Buffer,
                            Process->Root.Length / sizeof(WCHAR),
-                           Resolved,
+                           RootPath,
                            (uint16_t *)NtPath->Buffer,
                            LX_NT_PATH_MAX,
                            &Length);
@@ -142,6 +162,28 @@ LxNtNamePathOf(
 }
 
 LONG
+LxNtNamePathOf(
+    _In_ PLX_PROCESS Process,
+    _In_ PCSTR Resolved,
+    _Out_ PUNICODE_STRING NtPath)
+{
+    PCHAR RootPath;
+    LONG Result;
+
+    NtPath->Buffer = NULL;
+    if (Process->RootPrefix == NULL)
+        return LxNtRootPathOf(Process, Resolved, NtPath);
+    RootPath = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_TEMP);
+    if (RootPath == NULL)
+        return -LX_ENOMEM;
+    Result = LxRootPathOf(Process, Resolved, RootPath);
+    if (Result == 0)
+        Result = LxNtRootPathOf(Process, RootPath, NtPath);
+    ExFreePoolWithTag(RootPath, LX_TAG_TEMP);
+    return Result;
+}
+
+LONG
 LxNtPathOf(
     _In_ PLX_PROCESS Process,
     _In_ PCSTR Resolved,
@@ -153,7 +195,7 @@ LxNtPathOf(
     if (LxMetaHardLinkOf(Process, Resolved, &Inode))
     {
         LxInodePath(Inode, InodePath);
-        return LxNtNamePathOf(Process, InodePath, NtPath);
+        return LxNtRootPathOf(Process, InodePath, NtPath);
     }
     return LxNtNamePathOf(Process, Resolved, NtPath);
 }
@@ -192,12 +234,19 @@ LxMissingOrNotDirectory(
 
 /* Opens an NT file for a resolved Linux path: the file it stands for (LxOpenNt), or the
  * name itself (LxOpenNtName: what unlink and rename change). */
+typedef enum _LX_NT_PATH_KIND
+{
+    LxPathFile,                 /* the file a name stands for (LxNtPathOf) */
+    LxPathName,                 /* the name itself (LxNtNamePathOf) */
+    LxPathOfRoot                /* a path of the process's Root (LxNtRootPathOf) */
+} LX_NT_PATH_KIND;
+
 static
 LONG
 LxOpenNtPath(
     _In_ PLX_PROCESS Process,
     _In_ PCSTR Resolved,
-    _In_ BOOLEAN Name,
+    _In_ LX_NT_PATH_KIND Kind,
     _In_ const lx_nt_open *Open,
     _In_ ULONG Attributes,
     _Out_ PHANDLE Handle,
@@ -210,8 +259,9 @@ LxOpenNtPath(
     LONG Result;
 
     *Handle = NULL;
-    Result = Name ? LxNtNamePathOf(Process, Resolved, &NtPath) :
-                    LxNtPathOf(Process, Resolved, &NtPath);
+    Result = Kind == LxPathName ? LxNtNamePathOf(Process, Resolved, &NtPath) :
+             Kind == LxPathOfRoot ? LxNtRootPathOf(Process, Resolved, &NtPath) :
+                                    LxNtPathOf(Process, Resolved, &NtPath);
     if (Result < 0)
         return Result;
     InitializeObjectAttributes(&ObjectAttributes,
@@ -251,7 +301,7 @@ LxOpenNt(
     _Out_ PHANDLE Handle,
     _Out_opt_ PULONG_PTR Information)
 {
-    return LxOpenNtPath(Process, Resolved, FALSE, Open, Attributes, Handle, Information);
+    return LxOpenNtPath(Process, Resolved, LxPathFile, Open, Attributes, Handle, Information);
 }
 
 LONG
@@ -263,7 +313,20 @@ LxOpenNtName(
     _Out_ PHANDLE Handle,
     _Out_opt_ PULONG_PTR Information)
 {
-    return LxOpenNtPath(Process, Resolved, TRUE, Open, Attributes, Handle, Information);
+    return LxOpenNtPath(Process, Resolved, LxPathName, Open, Attributes, Handle, Information);
+}
+
+/* The same for a path of the process's Root (RootPath, whatever its chroot) */
+LONG
+LxOpenNtRoot(
+    _In_ PLX_PROCESS Process,
+    _In_ PCSTR RootPath,
+    _In_ const lx_nt_open *Open,
+    _In_ ULONG Attributes,
+    _Out_ PHANDLE Handle,
+    _Out_opt_ PULONG_PTR Information)
+{
+    return LxOpenNtPath(Process, RootPath, LxPathOfRoot, Open, Attributes, Handle, Information);
 }
 
 /*

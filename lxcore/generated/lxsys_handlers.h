@@ -235,7 +235,7 @@ LONG NTAPI LxSysUlimit(VOID);
 LONG NTAPI LxSysOldolduname(LX_OLDOLD_UTSNAME *Name);
 /* 60 umask (fs, implemented): Linux sys_umask */
 LONG NTAPI LxSysUmask(LONG Mask);
-/* 61 chroot (fs, enosys): Linux sys_chroot */
+/* 61 chroot (fs, partial): Linux sys_chroot */
 LONG NTAPI LxSysChroot(const CHAR *Filename);
 /* 62 ustat (fs, enosys): Linux sys_ustat */
 LONG NTAPI LxSysUstat(ULONG Dev, LX_USTAT *Ubuf);

@@ -68,7 +68,7 @@ const LXSYS_SERVICE_INFO LxSysServiceInfo[LXSYS_SERVICE_COUNT] =
     { "ulimit",                    0, LXSYS_STATUS_ENOSYS, "" }, /* 58 */
     { "oldolduname",               1, LXSYS_STATUS_ENOSYS, "p" }, /* 59 */
     { "umask",                     1, LXSYS_STATUS_IMPLEMENTED, "x" }, /* 60 */
-    { "chroot",                    1, LXSYS_STATUS_ENOSYS, "s" }, /* 61 */
+    { "chroot",                    1, LXSYS_STATUS_PARTIAL, "s" }, /* 61 */
     { "ustat",                     2, LXSYS_STATUS_ENOSYS, "up" }, /* 62 */
     { "dup2",                      2, LXSYS_STATUS_IMPLEMENTED, "dd" }, /* 63 */
     { "getppid",                   0, LXSYS_STATUS_PARTIAL, "" }, /* 64 */

@@ -69,7 +69,7 @@ ULONG_PTR LxSysServiceTable[LXSYS_SERVICE_COUNT] =
     (ULONG_PTR)LxSysEnosys,                     /* 58 ulimit */
     (ULONG_PTR)LxSysEnosys,                     /* 59 oldolduname */
     (ULONG_PTR)LxSysUmask,                      /* 60 umask */
-    (ULONG_PTR)LxSysEnosys,                     /* 61 chroot */
+    (ULONG_PTR)LxSysChroot,                     /* 61 chroot */
     (ULONG_PTR)LxSysEnosys,                     /* 62 ustat */
     (ULONG_PTR)LxSysDup2,                       /* 63 dup2 */
     (ULONG_PTR)LxSysGetppid,                    /* 64 getppid */
@@ -524,7 +524,7 @@ UCHAR LxSysArgumentBytes[LXSYS_SERVICE_COUNT] =
     0,   /* 58 ulimit */
     0,   /* 59 oldolduname */
     4,   /* 60 umask */
-    0,   /* 61 chroot */
+    4,   /* 61 chroot */
     0,   /* 62 ustat */
     8,   /* 63 dup2 */
     0,   /* 64 getppid */

@@ -1189,9 +1189,25 @@ LxTraceUmask(LONG Mask)
 static
 LONG
 NTAPI
-LxTraceChroot(VOID)
+LxTraceChroot(const CHAR *Filename)
 {
-    return LxTraceEnosys(61);
+    ULONG_PTR TraceArgs[1] = { (ULONG_PTR)Filename };
+    LX_TRACE_CALL TraceCall;
+    LONG TraceResult;
+
+    if (!LxTraceEnter(61, TraceArgs, &TraceCall))
+        return LxSysChroot(Filename);
+    _SEH2_TRY
+    {
+        TraceResult = LxSysChroot(Filename);
+    }
+    _SEH2_EXCEPT(LxTraceFault(&TraceCall))
+    {
+        TraceResult = -LX_EFAULT;   /* not reached: the filter lets the fault go on */
+    }
+    _SEH2_END;
+    LxTraceLeave(&TraceCall, TraceResult);
+    return TraceResult;
 }
 
 /* 62 ustat */

@@ -319,6 +319,16 @@ LxAllocateChild(
     Child->Root.MaximumLength = Parent->Root.MaximumLength;
     RtlCopyMemory(Child->Cwd, Parent->Cwd, LX_PATH_MAX);
     RtlCopyMemory(Child->ExecFn, Parent->ExecFn, LX_PATH_MAX);
+    if (Parent->RootPrefix != NULL)
+    {
+        Child->RootPrefix = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_PROCESS);
+        if (Child->RootPrefix == NULL)
+        {
+            LxDereferenceProcess(Child);
+            return NULL;
+        }
+        RtlCopyMemory(Child->RootPrefix, Parent->RootPrefix, LX_PATH_MAX);
+    }
 
     /* the same open file descriptions */
     ExAcquireFastMutex(&Parent->FdLock);

@@ -210,6 +210,8 @@ typedef struct _LX_PROCESS
 
     /* paths: the NT directory standing for "/" and the cwd (Linux, resolved) */
     UNICODE_STRING Root;
+    PCHAR RootPrefix;           /* after chroot: the new "/" as a path of Root's (LX_PATH_MAX
+                                   bytes, paged pool), else NULL; Root keeps the metadata */
     PCHAR Cwd;                  /* LX_PATH_MAX bytes, paged pool */
     PCHAR ExecFn;
 

@@ -66,6 +66,8 @@ LxDereferenceProcess(
         ObDereferenceObject(Process->Process);
     if (Process->Root.Buffer)
         ExFreePoolWithTag(Process->Root.Buffer, LX_TAG_PROCESS);
+    if (Process->RootPrefix)
+        ExFreePoolWithTag(Process->RootPrefix, LX_TAG_PROCESS);
     if (Process->Cwd)
         ExFreePoolWithTag(Process->Cwd, LX_TAG_PROCESS);
     if (Process->ExecFn)

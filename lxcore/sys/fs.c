@@ -560,6 +560,62 @@ LxSysChdir(
     return Result;
 }
 
+/*
+ * chroot: the process's "/" becomes Filename's directory (effective uid 0 only: Linux's
+ * CAP_SYS_CHROOT). Its Root, the NT directory whose table keeps the metadata, stays: the new
+ * "/" is recorded as a path of it (RootPrefix), so metadata and hard links are the same seen
+ * from inside and outside. A working directory below the new root moves along; one outside it
+ * becomes "/" (Linux keeps it outside: partial). lxcore's /proc and /dev stay reachable.
+ */
+LONG
+NTAPI
+LxSysChroot(
+    const CHAR *Filename)
+{
+    PLX_PROCESS Process = LxCurrentProcess();
+    PCHAR Resolved, RootPath = NULL;
+    LONG Result;
+
+    Result = LxResolvePath(Process, LX_AT_FDCWD, Filename, TRUE, NULL, &Resolved);
+    if (Result < 0)
+        return Result;
+    Result = LxCheckDirectory(Process, Resolved);
+    if (Result == 0 && Process->Cred.User.effective != 0)
+        Result = -LX_EPERM;
+    if (Result == 0 && (lx_path_is_under(Resolved, "/proc") || lx_path_is_under(Resolved, "/dev")))
+        Result = -LX_EINVAL;
+    if (Result == 0)
+    {
+        RootPath = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_PROCESS);
+        Result = RootPath == NULL ? -LX_ENOMEM : LxRootPathOf(Process, Resolved, RootPath);
+    }
+    if (Result == 0)
+    {
+        /* the working directory, seen from the new "/" */
+        if (strcmp(Resolved, "/") != 0)
+        {
+            PCSTR Rest = lx_path_is_under(Process->Cwd, Resolved) ?
+                         Process->Cwd + strlen(Resolved) : "";
+
+            if (*Rest == ANSI_NULL)
+                Rest = "/";
+            RtlMoveMemory(Process->Cwd, Rest, strlen(Rest) + 1);
+        }
+        if (Process->RootPrefix != NULL)
+            ExFreePoolWithTag(Process->RootPrefix, LX_TAG_PROCESS);
+        Process->RootPrefix = NULL;
+        if (strcmp(RootPath, "/") != 0)
+        {
+            Process->RootPrefix = RootPath;
+            RootPath = NULL;
+        }
+    }
+    if (RootPath != NULL)
+        ExFreePoolWithTag(RootPath, LX_TAG_PROCESS);
+    LxFreePath(Resolved);
+    return Result;
+}
+
 LONG
 NTAPI
 LxSysFchdir(
