@@ -81,6 +81,7 @@
 #define LX_MMAP_ANONYMOUS   0       /* zero-filled memory, as MAP_ANONYMOUS (/dev/zero) */
 #define LX_MMAP_COPY        1       /* a private copy of the file's bytes, read through Read */
 #define LX_MMAP_SHARED      2       /* a view of the file's shared memory (*Memory, referenced) */
+#define LX_MMAP_EMPTY       3       /* MAP_SHARED of a file with no bytes: nothing to touch */
 
 typedef struct _LX_POLL_TABLE LX_POLL_TABLE, *PLX_POLL_TABLE;
 

@@ -70,13 +70,13 @@ LxNtFileMmap(
     LONG Result;
 
     /* MAP_PRIVATE: a copy; MAP_SHARED: a section of the file, so that the mapping, read and
-     * write see the same bytes. An empty file has no section (NT refuses one): a copy, whose
-     * pages read as zero where Linux would give SIGBUS. */
+     * write see the same bytes. An empty file has no section (NT refuses one): nothing of it
+     * may be touched, as every page is past its end. */
     if (!Shared)
         return LX_MMAP_COPY;
     Result = LxNtEndOfFile(LxNtHandle(File), &End);
     if (Result < 0 || End == 0)
-        return Result < 0 ? Result : LX_MMAP_COPY;
+        return Result < 0 ? Result : LX_MMAP_EMPTY;
     Result = LxSharedMemoryFromFile(LxNtHandle(File), (ULONGLONG)End, Memory);
     return Result < 0 ? Result : LX_MMAP_SHARED;
 }

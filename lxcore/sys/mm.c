@@ -363,12 +363,26 @@ LxSysMmap2(
         if (File == NULL)
             return -LX_EBADF;
         Result = LxFileMmap(File, MapType != LX_MAP_PRIVATE, &Memory);
+        if ((Result == LX_MMAP_SHARED || Result == LX_MMAP_EMPTY) && (Prot & LX_PROT_WRITE) &&
+            (File->StatusFlags & LX_O_ACCMODE) != LX_O_RDWR)
+        {
+            /* as Linux: a writable shared mapping needs a file open for reading and writing */
+            if (Result == LX_MMAP_SHARED)
+                LxSharedMemoryDereference(Memory);
+            LxDereferenceFile(File);
+            return -LX_EACCES;
+        }
         if (Result == LX_MMAP_SHARED && Memory->File &&
             (ULONGLONG)Pgoff * PAGE_SIZE >= Memory->Size)
         {
-            /* wholly past the file's end: mapped, but nothing there may be touched (Linux
-             * gives SIGBUS, lxcore SIGSEGV: an inaccessible private mapping) */
             LxSharedMemoryDereference(Memory);
+            Result = LX_MMAP_EMPTY;
+        }
+        if (Result == LX_MMAP_EMPTY)
+        {
+            /* wholly past the file's end (an empty file too): mapped, but nothing there may
+             * be touched (Linux gives SIGBUS, lxcore SIGSEGV: an inaccessible private
+             * mapping) */
             Result = LX_MMAP_ANONYMOUS;
             Prot = LX_PROT_NONE;
             MapType = LX_MAP_PRIVATE;
@@ -398,7 +412,7 @@ LxSysMmap2(
         if (File != NULL && MapType != LX_MAP_PRIVATE && (Prot & LX_PROT_WRITE))
         {
             LxDereferenceFile(File);
-            return -LX_ENODEV;  /* no shared memory behind the file (an empty one) */
+            return -LX_ENODEV;  /* a file kind whose bytes can only be copied */
         }
     }
 

@@ -6,8 +6,8 @@
  * on single 4 KiB pages inside a mapping (a fault there, the pages around still usable, the
  * child of a fork sees the same protections); PROT_WRITE needs a file open for reading and
  * writing (EACCES, for mmap and for mprotect); msync(MS_SYNC) and its EINVAL/ENOMEM; MAP_FIXED
- * replaces an anonymous mapping; /proc/self/maps names the file and the offset; what was
- * written is in the file after munmap and close. */
+ * replaces an anonymous mapping; /proc/self/maps names the file and the offset; an empty file
+ * maps too; what was written is in the file after munmap and close. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -97,7 +97,7 @@ int main(void)
 	sigaction(SIGSEGV, &sa, NULL);
 	sigaction(SIGBUS, &sa, NULL);
 
-	tap_plan(17);
+	tap_plan(18);
 
 	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
 	char page[PG];
@@ -218,6 +218,13 @@ int main(void)
 
 	tap_ok(munmap(m, 4 * PG) == 0 && munmap(second, PG) == 0 && msync(m, PG, MS_SYNC) == -1,
 	       "munmap of the rest: nothing is mapped there any more");
+
+	int empty = open(lx_scratch_path(dir, "empty"), O_RDWR | O_CREAT | O_TRUNC, 0644);
+	char *nothing = empty >= 0 ? mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED, empty, 0) : MAP_FAILED;
+	tap_ok(nothing != MAP_FAILED && munmap(nothing, PG) == 0, "MAP_SHARED of an empty file (nothing there may be touched)");
+	if (empty >= 0)
+		close(empty);
+	unlink(lx_scratch_path(dir, "empty"));
 
 	close(fd);
 	fd = open(path, O_RDONLY);
