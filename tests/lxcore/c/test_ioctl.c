@@ -13,7 +13,7 @@ typedef void *HANDLE;
 int main(void)
 {
     TAP_EQ(sizeof(void *), 4, "built for i386 (-m32)");
-    TAP_EQ(sizeof(LXSS_CREATE_PROCESS_IN), 92, "LXSS_CREATE_PROCESS_IN size");
+    TAP_EQ(sizeof(LXSS_CREATE_PROCESS_IN), 108, "LXSS_CREATE_PROCESS_IN size");
     TAP_EQ(offsetof(LXSS_CREATE_PROCESS_IN, ImagePath), 8, "ImagePath offset");
     TAP_EQ(offsetof(LXSS_CREATE_PROCESS_IN, Arguments), 40, "Arguments offset");
     TAP_EQ(offsetof(LXSS_CREATE_PROCESS_IN, ArgumentCount), 48, "ArgumentCount offset");
@@ -21,6 +21,9 @@ int main(void)
     TAP_EQ(offsetof(LXSS_CREATE_PROCESS_IN, StdHandles), 64, "StdHandles offset");
     TAP_EQ(offsetof(LXSS_CREATE_PROCESS_IN, TerminalSize), 76, "TerminalSize offset (Reserved[0] of interface 1.1)");
     TAP_EQ(offsetof(LXSS_CREATE_PROCESS_IN, ProgramPath), 80, "ProgramPath offset (interface 1.2)");
+    TAP_EQ(offsetof(LXSS_CREATE_PROCESS_IN, Uid), 92, "Uid offset (interface 1.6)");
+    TAP_EQ(offsetof(LXSS_CREATE_PROCESS_IN, Gid), 96, "Gid offset");
+    TAP_EQ(offsetof(LXSS_CREATE_PROCESS_IN, Groups), 100, "Groups offset");
     TAP_EQ(offsetof(LXSS_CREATE_PROCESS_IN, Reserved), 88, "Reserved offset");
     TAP_EQ(sizeof(LXSS_CREATE_PROCESS_OUT), 16, "LXSS_CREATE_PROCESS_OUT size");
     TAP_EQ(offsetof(LXSS_CREATE_PROCESS_OUT, LinuxError), 4, "LinuxError offset");
