@@ -46,6 +46,25 @@ LxOpenName(
                     LxOpenNtName(Process, Path, &Open, FILE_ATTRIBUTE_NORMAL, Handle, NULL);
 }
 
+/* Makes Path's file (Disposition: FILE_CREATE, or FILE_OPEN_IF where it may be there) and
+ * closes it again */
+static
+LONG
+LxMakeFile(
+    _In_ PLX_PROCESS Process,
+    _In_ PCSTR Path,
+    _In_ BOOLEAN OfRoot,
+    _In_ ULONG Disposition,
+    _In_ ULONG Options)
+{
+    HANDLE Handle;
+    LONG Result = LxOpenName(Process, Path, OfRoot, 0, Disposition, Options, &Handle);
+
+    if (Result == 0)
+        ZwClose(Handle);
+    return Result;
+}
+
 /* A new name of Inode: its empty NT file, then its table entry. -EEXIST when it is there. */
 static
 LONG
@@ -54,16 +73,12 @@ LxMakeName(
     _In_ PCSTR Resolved,
     _In_ ULONG Inode)
 {
-    HANDLE Handle;
-    LONG Result;
+    LONG Result = LxMakeFile(Process, Resolved, FALSE, LX_NT_FILE_CREATE,
+                             LX_NT_FILE_NON_DIRECTORY_FILE);
 
-    Result = LxOpenName(Process, Resolved, FALSE, 0, LX_NT_FILE_CREATE,
-                        LX_NT_FILE_NON_DIRECTORY_FILE, &Handle);
-    if (Result < 0)
-        return Result;
-    ZwClose(Handle);
-    LxMetaSetHardLink(Process, Resolved, Inode);
-    return 0;
+    if (Result == 0)
+        LxMetaSetHardLink(Process, Resolved, Inode);
+    return Result;
 }
 
 /* Old's first hard link: its file becomes a new inode (its metadata St with it) and Old a
@@ -85,11 +100,9 @@ LxMakeInode(
 
     *Inode = 0;
     /* the inodes' directory, made the first time */
-    Result = LxOpenName(Process, LX_INODES_DIR, TRUE, 0, LX_NT_FILE_OPEN_IF,
-                        LX_NT_FILE_DIRECTORY_FILE, &Handle);
+    Result = LxMakeFile(Process, LX_INODES_DIR, TRUE, LX_NT_FILE_OPEN_IF, LX_NT_FILE_DIRECTORY_FILE);
     if (Result < 0)
         return Result;
-    ZwClose(Handle);
 
     Result = LxOpenName(Process, Old, FALSE, LX_NT_DELETE, LX_NT_FILE_OPEN,
                         LX_NT_FILE_NON_DIRECTORY_FILE | LX_NT_FILE_OPEN_REPARSE_POINT, &Handle);

@@ -614,30 +614,6 @@ LxMetaWriteCompact(
     return Status;
 }
 
-/* Renames the open file Handle to Target, replacing it. */
-static
-NTSTATUS
-LxMetaReplace(
-    _In_ HANDLE Handle,
-    _In_ PUNICODE_STRING Target)
-{
-    PFILE_RENAME_INFORMATION Rename;
-    IO_STATUS_BLOCK IoStatus;
-    NTSTATUS Status;
-    ULONG Size = FIELD_OFFSET(FILE_RENAME_INFORMATION, FileName) + Target->Length;
-
-    Rename = ExAllocatePoolWithTag(PagedPool, Size, LX_TAG_TEMP);
-    if (Rename == NULL)
-        return STATUS_NO_MEMORY;
-    Rename->ReplaceIfExists = TRUE;
-    Rename->RootDirectory = NULL;
-    Rename->FileNameLength = Target->Length;
-    RtlCopyMemory(Rename->FileName, Target->Buffer, Target->Length);
-    Status = ZwSetInformationFile(Handle, &IoStatus, Rename, Size, FileRenameInformation);
-    ExFreePoolWithTag(Rename, LX_TAG_TEMP);
-    return Status;
-}
-
 /* Rewrites the store's journal with only its live paths (see the top of the file). */
 static
 VOID
@@ -663,7 +639,7 @@ LxMetaCompact(
     {
         ZwClose(Store->Journal);
         Store->Journal = NULL;
-        Status = LxMetaReplace(Temp, JournalName);
+        Status = LxNtRename(Temp, JournalName, TRUE);
     }
     if (!NT_SUCCESS(Status))
     {
@@ -766,7 +742,7 @@ LxMetaLoad(
         {
             if (!NT_SUCCESS(LxMetaOpen(&JournalName, FILE_OPEN, &Store->Journal, NULL)))
             {
-                LxMetaReplace(Temp, &JournalName);
+                LxNtRename(Temp, &JournalName, TRUE);
             }
             else
             {
@@ -1049,6 +1025,22 @@ LxMetaSet(
     LxMetaChange(Process, &Record);
 }
 
+/* LxMetaSet of a path of the process (under its chroot) */
+static
+VOID
+LxMetaSetProcessPath(
+    _In_ PLX_PROCESS Process,
+    _In_ PCSTR Path,
+    _In_ const LX_META_INFO *Info)
+{
+    PCHAR Allocated;
+
+    Path = LxMetaRootPath(Process, Path, &Allocated);
+    if (Path != NULL)
+        LxMetaSet(Process, Path, Info);
+    LxMetaFreePath(Allocated);
+}
+
 /* Path is now a name of Inode */
 VOID
 LxMetaSetHardLink(
@@ -1057,15 +1049,11 @@ LxMetaSetHardLink(
     _In_ ULONG Inode)
 {
     LX_META_INFO Info;
-    PCHAR Allocated;
 
     RtlZeroMemory(&Info, sizeof(Info));
     Info.Mode = LX_META_HARDLINK;
     Info.Rdev = Inode;
-    Path = LxMetaRootPath(Process, Path, &Allocated);
-    if (Path != NULL)
-        LxMetaSet(Process, Path, &Info);
-    LxMetaFreePath(Allocated);
+    LxMetaSetProcessPath(Process, Path, &Info);
 }
 
 /* Inode's file has this metadata (its file's, as it was before its first hard link) */
@@ -1194,17 +1182,13 @@ LxMetaCreate(
     _In_ ULONG Rdev)
 {
     LX_META_INFO Info;
-    PCHAR Allocated;
 
     RtlZeroMemory(&Info, sizeof(Info));
     Info.Mode = Mode;
     Info.Uid = Process->Cred.User.fs;
     Info.Gid = Process->Cred.Group.fs;
     Info.Rdev = Rdev;
-    Path = LxMetaRootPath(Process, Path, &Allocated);
-    if (Path != NULL)
-        LxMetaSet(Process, Path, &Info);
-    LxMetaFreePath(Allocated);
+    LxMetaSetProcessPath(Process, Path, &Info);
 }
 
 /* Forgets Path, and with Tree everything below it (a directory). */
