@@ -258,6 +258,11 @@ LxPicoDispatchException(
     }
 
     Sig = LxSignalForException(ExceptionRecord->ExceptionCode, &SiCode, &Trapno);
+    if (Sig == LX_SIGSEGV && FaultAddress != 0 && LxMmPastEnd(Process, FaultAddress))
+    {
+        Sig = LX_SIGBUS;
+        SiCode = 2;     /* BUS_ADRERR */
+    }
     DbgPrint("lxss[%lu]: signal %lu: exception 0x%08lx at eip 0x%08lx, address 0x%08lx\n",
              Process->Pid, Sig, ExceptionRecord->ExceptionCode, TrapFrame->Eip, FaultAddress);
 

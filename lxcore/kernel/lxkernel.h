@@ -73,6 +73,8 @@ typedef struct _LX_REGION
     SIZE_T ViewSize;            /* the view: [Base, Base + ViewSize), a page multiple */
     ULONGLONG ViewOffset;       /* the offset of Base in the shared memory (a file's) */
     LONG ShmId;                 /* shmat's segment id, else -1 */
+    BOOLEAN PastEnd;            /* a shared mapping with no file bytes behind it (an empty
+                                   file, or wholly past its end): an access is SIGBUS */
     CHAR Name[LX_REGION_NAME];  /* the file mapped there first (its resolved Linux path, cut
                                    at LX_REGION_NAME - 1 bytes), for /proc/PID/maps; "" */
 } LX_REGION, *PLX_REGION;
@@ -313,6 +315,7 @@ LONG LxMmInitializeProcess(_In_ PLX_PROCESS Process, _In_ HANDLE ProcessHandle,
 LONG LxMmReserveInterpreter(_In_ PLX_PROCESS Process, _In_ HANDLE ProcessHandle, _In_ PCSTR Name,
                             _In_ const lx_load_plan *Plan);
 BOOLEAN LxMmHandleFault(_In_ PLX_PROCESS Process, _In_ ULONG_PTR Address);
+BOOLEAN LxMmPastEnd(_In_ PLX_PROCESS Process, _In_ ULONG_PTR Address);
 BOOLEAN NTAPI LxMmUserFault(_In_ ULONG_PTR Address, _In_ SIZE_T Length);  /* usermem.c's routine */
 VOID LxMmCleanupProcess(_In_ PLX_PROCESS Process);
 PLX_REGION LxMmAllocateRegion(VOID);

@@ -223,6 +223,33 @@ LxMmHandleFault(
     return Handled;
 }
 
+/* Whether Address lies in a mapping with no file bytes behind it: its fault is SIGBUS, as
+ * Linux's for a page past a mapped file's end */
+BOOLEAN
+LxMmPastEnd(
+    _In_ PLX_PROCESS Process,
+    _In_ ULONG_PTR Address)
+{
+    PLIST_ENTRY Entry;
+    BOOLEAN PastEnd = FALSE;
+
+    if (KeGetCurrentIrql() != PASSIVE_LEVEL)
+        return FALSE;
+    ExAcquireFastMutex(&Process->MmLock);
+    for (Entry = Process->Regions.Flink; Entry != &Process->Regions; Entry = Entry->Flink)
+    {
+        PLX_REGION Region = CONTAINING_RECORD(Entry, LX_REGION, Link);
+
+        if (Region->PastEnd && Address >= Region->MappedStart && Address < Region->MappedEnd)
+        {
+            PastEnd = TRUE;
+            break;
+        }
+    }
+    ExReleaseFastMutex(&Process->MmLock);
+    return PastEnd;
+}
+
 VOID
 LxMmCleanupProcess(
     _In_ PLX_PROCESS Process)

@@ -343,7 +343,7 @@ LxSysMmap2(
     LONG Result;
     ULONG MapType = Flags & LX_MAP_TYPE;
     BOOLEAN Fixed = (Flags & (LX_MAP_FIXED | LX_MAP_FIXED_NOREPLACE)) != 0;
-    BOOLEAN Inside;
+    BOOLEAN Inside, PastEnd = FALSE;
     PLX_REGION Found = NULL;
 
     if (Len == 0 || (Prot & ~(ULONG_PTR)(LX_PROT_READ | LX_PROT_WRITE | LX_PROT_EXEC)))
@@ -381,11 +381,11 @@ LxSysMmap2(
         if (Result == LX_MMAP_EMPTY)
         {
             /* wholly past the file's end (an empty file too): mapped, but nothing there may
-             * be touched (Linux gives SIGBUS, lxcore SIGSEGV: an inaccessible private
-             * mapping) */
+             * be touched (an inaccessible private mapping whose faults are SIGBUS) */
             Result = LX_MMAP_ANONYMOUS;
             Prot = LX_PROT_NONE;
             MapType = LX_MAP_PRIVATE;
+            PastEnd = TRUE;
         }
         if (Result == LX_MMAP_SHARED)
         {
@@ -457,6 +457,8 @@ LxSysMmap2(
                 goto Done;
             }
             LxRegionMapped(Found, Addr, End);
+            if (Found != NULL)
+                Found->PastEnd = PastEnd;
             Base = Addr;
         }
         else
@@ -541,6 +543,8 @@ LxSysMmap2(
     }
     if (Prot != (LX_PROT_READ | LX_PROT_WRITE))
         LxVm(Base, Length, MEM_COMMIT, LxNtProtection((ULONG)Prot));
+    if (Region != NULL)
+        Region->PastEnd = PastEnd;
     Result = (LONG)Base;
 
 Done:
