@@ -334,7 +334,7 @@ LONG LxMmCopyProtections(_In_ HANDLE TargetHandle, _In_ ULONG_PTR Start, _In_ UL
                          _In_ ULONG Given, _In_ BOOLEAN View);
 LONG LxProtectView(_In_ PLX_REGION Region, _In_ ULONG_PTR Start, _In_ ULONG_PTR End,
                    _In_ ULONG Protect);
-LONG LxFlushView(_In_ PLX_REGION Region, _In_ ULONG_PTR Start, _In_ ULONG_PTR End);
+LONG LxFlushView(_In_ ULONG_PTR Start, _In_ ULONG_PTR End);
 VOID LxMmDetachShared(_In_ PLX_PROCESS Process);
 LONG LxSharedMemoryCopy(_In_ PLX_SHARED_MEMORY Memory, _In_ SIZE_T Offset, _In_ ULONG_PTR User,
                         _In_ SIZE_T Length, _In_ BOOLEAN ToUser);

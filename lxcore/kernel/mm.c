@@ -596,11 +596,10 @@ LxProtectView(
     return NT_SUCCESS(Status) ? 0 : -LX_ENOMEM;
 }
 
-/* msync(MS_SYNC) of [Start, End) of a view of the calling process: a file's pages are written
- * to it (anonymous shared memory has nowhere to go) */
+/* msync(MS_SYNC) of [Start, End) of a file's view in the calling process: its pages are
+ * written to the file. Called at PASSIVE_LEVEL with no lock held (the writes are I/O). */
 LONG
 LxFlushView(
-    _In_ PLX_REGION Region,
     _In_ ULONG_PTR Start,
     _In_ ULONG_PTR End)
 {
@@ -609,7 +608,9 @@ LxFlushView(
     SIZE_T Size = End - Start;
     NTSTATUS Status;
 
-    if (!Region->Shared->File || Start >= End)
+    PAGED_CODE();
+
+    if (Start >= End)
         return 0;
     Status = ZwFlushVirtualMemory(NtCurrentProcess(), &Base, &Size, &IoStatus);
     return NT_SUCCESS(Status) ? 0 : -LX_EIO;

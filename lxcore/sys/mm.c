@@ -797,22 +797,25 @@ LxSysMsync(
     if (End < Start || End > LX_USER_LIMIT)
         return -LX_ENOMEM;
 
-    ExAcquireFastMutex(&Process->MmLock);
     for (Addr = Start; Addr < End && Result == 0;)
     {
         ULONG_PTR ResBase, ResLimit, PartEnd;
         PLX_REGION Region;
+        BOOLEAN FileView;
 
+        ExAcquireFastMutex(&Process->MmLock);
         if (!LxFindReservation(Process, Addr, Addr + PAGE_SIZE, &ResBase, &ResLimit, &Region))
         {
-            Result = -LX_ENOMEM;
-            break;
+            ExReleaseFastMutex(&Process->MmLock);
+            return -LX_ENOMEM;
         }
         PartEnd = min(End, ResLimit);
-        if (Region != NULL && Region->Shared != NULL && (Flags & 4))
-            Result = LxFlushView(Region, Addr, PartEnd);
+        FileView = Region != NULL && Region->Shared != NULL && Region->Shared->File;
+        ExReleaseFastMutex(&Process->MmLock);
+        /* the writes happen at PASSIVE_LEVEL, with no lxcore lock held */
+        if (FileView && (Flags & 4))
+            Result = LxFlushView(Addr, PartEnd);
         Addr = PartEnd;
     }
-    ExReleaseFastMutex(&Process->MmLock);
     return Result;
 }
