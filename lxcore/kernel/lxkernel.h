@@ -327,7 +327,8 @@ LONG LxSharedMemoryFromFile(_In_ HANDLE FileHandle, _In_ ULONGLONG Size,
                             _Out_ PLX_SHARED_MEMORY *Shared);
 LONG LxMapShared(_In_ PLX_PROCESS Process, _In_ PLX_SHARED_MEMORY Shared, _In_ ULONG_PTR Address,
                  _In_ BOOLEAN Fixed, _In_ ULONG LinuxProt, _In_ ULONG MaxProt, _In_ LONG ShmId,
-                 _In_ ULONGLONG Offset, _In_ SIZE_T Length, _Out_ PULONG_PTR Base);
+                 _In_ ULONGLONG Offset, _In_ SIZE_T Length, _In_opt_ PCSTR Name,
+                 _Out_ PULONG_PTR Base);
 VOID LxUnmapShared(_In_ PLX_PROCESS Process, _In_ PLX_REGION Region);
 LONG LxMapSharedInto(_In_ PLX_PROCESS Target, _In_ HANDLE TargetHandle, _In_ PLX_REGION Region);
 LONG LxMmCopyProtections(_In_ HANDLE TargetHandle, _In_ ULONG_PTR Start, _In_ ULONG_PTR End,

@@ -427,8 +427,9 @@ LxForgetView(
 /* A view of Shared in the calling Process (a region of its own): at Address when Fixed (free;
  * 64 KiB aligned for anonymous shared memory, a page for a file's), else there if possible,
  * else anywhere. A file's view covers Length bytes from Offset (inside the file: the caller
- * checks), anonymous memory's the whole of it. MaxProt: what mprotect may give it later. The
- * address in *Base, or -EINVAL (Fixed, unaligned) or -ENOMEM. */
+ * checks), anonymous memory's the whole of it. MaxProt: what mprotect may give it later; Name:
+ * the file /proc/PID/maps names it by. The address in *Base, or -EINVAL (Fixed, unaligned) or
+ * -ENOMEM. */
 LONG
 LxMapShared(
     _In_ PLX_PROCESS Process,
@@ -440,6 +441,7 @@ LxMapShared(
     _In_ LONG ShmId,
     _In_ ULONGLONG Offset,
     _In_ SIZE_T Length,
+    _In_opt_ PCSTR Name,
     _Out_ PULONG_PTR Base)
 {
     ULONG Protect = LxNtProtection(LinuxProt);
@@ -493,6 +495,8 @@ LxMapShared(
     Region->ViewSize = ViewSize;
     Region->ViewOffset = Shared->File ? Offset : 0;
     Region->ShmId = ShmId;
+    if (Name != NULL)
+        RtlStringCbCopyA(Region->Name, sizeof(Region->Name), Name);
     InsertTailList(&Process->Regions, &Region->Link);
     ExReleaseFastMutex(&Process->MmLock);
     *Base = View;

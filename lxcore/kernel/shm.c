@@ -190,7 +190,7 @@ LxShmat(
     /* beyond user space: ENOMEM (do_mmap's answer); not on 64 KiB: EINVAL (NT's views) */
     Prot = (Flags & LX_SHM_RDONLY) ? LX_PROT_READ : (LX_PROT_READ | LX_PROT_WRITE);
     Result = LxMapShared(Process, Memory, Address, Address != 0, Prot, Prot | LX_PROT_EXEC, Id, 0,
-                         Memory->Size, &Base);
+                         Memory->Size, NULL, &Base);
     LxSharedMemoryDereference(Memory);
     if (Result < 0)
         return Result;

@@ -265,7 +265,8 @@ LxMmapShared(
     if (Result < 0)
         return Result;
     Result = LxMapShared(Process, Shared, Addr, (Flags & (LX_MAP_FIXED | LX_MAP_FIXED_NOREPLACE)) != 0,
-                         Prot, LX_PROT_READ | LX_PROT_WRITE | LX_PROT_EXEC, -1, 0, Length, &Base);
+                         Prot, LX_PROT_READ | LX_PROT_WRITE | LX_PROT_EXEC, -1, 0, Length, NULL,
+                         &Base);
     LxSharedMemoryDereference(Shared);      /* the view holds it now */
     return Result < 0 ? Result : (LONG)Base;
 }
@@ -273,7 +274,9 @@ LxMmapShared(
 /* MAP_SHARED of a file whose bytes are shared memory: a view of a file's data section (any
  * page offset inside the file, at any page: coherent with read and write), or of /dev/shm's
  * memory (from offset 0). MAP_FIXED replaces what was mapped there, which must then leave
- * the range free (a view cannot go inside a private reservation). */
+ * the range free (a view cannot go inside a private reservation). MayWrite: the file is open
+ * for writing, so mprotect may add PROT_WRITE (the caller refused a writable mapping
+ * otherwise); Name: the file's path for /proc/PID/maps. */
 static
 LONG
 LxMmapView(
@@ -294,33 +297,13 @@ LxMmapView(
 
     if (!Memory->File && Pgoff != 0)
         return -LX_EINVAL;
-    /* as Linux: a writable shared mapping needs a file opened for reading and writing */
-    if (Prot & ~MaxProt)
-        return -LX_EACCES;
     if (Fixed && Memory->File && (Flags & LX_MAP_FIXED_NOREPLACE) == 0)
         LxSysMunmap(Addr, Length);
     Result = LxMapShared(Process, Memory, Addr, Fixed, Prot, MaxProt, -1,
-                         (ULONGLONG)Pgoff * PAGE_SIZE, Length, &Base);
+                         (ULONGLONG)Pgoff * PAGE_SIZE, Length, Name, &Base);
     if (Result == -LX_ENOMEM && (Flags & LX_MAP_FIXED_NOREPLACE))
         Result = -LX_EEXIST;
-    if (Result < 0)
-        return Result;
-    if (Name != NULL)
-    {
-        PLIST_ENTRY Entry;
-
-        /* /proc/PID/maps names the view by its file */
-        ExAcquireFastMutex(&Process->MmLock);
-        for (Entry = Process->Regions.Flink; Entry != &Process->Regions; Entry = Entry->Flink)
-        {
-            PLX_REGION Region = CONTAINING_RECORD(Entry, LX_REGION, Link);
-
-            if (Region->Base == Base && Region->Shared == Memory)
-                RtlStringCbCopyA(Region->Name, sizeof(Region->Name), Name);
-        }
-        ExReleaseFastMutex(&Process->MmLock);
-    }
-    return (LONG)Base;
+    return Result < 0 ? Result : (LONG)Base;
 }
 
 LONG
