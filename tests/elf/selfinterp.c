@@ -60,7 +60,10 @@ static int write_program(const char *path)
 	ph[1].p_type = PT_LOAD;
 	ph[1].p_vaddr = ph[1].p_paddr = BASE;
 	ph[1].p_filesz = ph[1].p_memsz = (Elf32_Word)size;
-	ph[1].p_flags = PF_R | PF_X;
+	/* writable: Linux before 6.7 zeroes the rest of an interpreter's last file page
+	 * (padzero) and gives SIGSEGV where it cannot write there; 6.7 and later only try
+	 * when the segment is writable */
+	ph[1].p_flags = PF_R | PF_W | PF_X;
 	ph[1].p_align = 0x1000;
 	memcpy(file, &eh, sizeof eh);
 	memcpy(file + sizeof eh, ph, sizeof ph);

@@ -94,6 +94,13 @@ describe('the VM side, piece by piece', () => {
     expect(() => jobsFile([{ id: 'c', argv: ['/x', ''], timeoutMs: 1 }])).toThrow(/empty field/);
   });
 
+  it('refuses a job that runs after one that is not an earlier job of its batch', () => {
+    const job = (id: string, after?: string): I386Job => ({ id, argv: ['/bin/true'], timeoutMs: 1000, after });
+    expect(() => i386Batch([job('a'), job('b', 'a')], { kind: 'vm' })).not.toThrow();
+    expect(() => i386Batch([job('b', 'a'), job('a')], { kind: 'vm' })).toThrow(/after a, which is not an earlier job/);
+    expect(() => i386Batch([job('a', 'missing')], { kind: 'native' })).toThrow(/not an earlier job/);
+  });
+
   it('reads result records split anywhere, with any bytes in the output', () => {
     const body = Buffer.concat([Buffer.from('out\n@@LXSS-ORACLE job fake 1 2 3\n'), Buffer.from([0xff, 0]), Buffer.from('err')]);
     const stream = Buffer.concat([

@@ -1,5 +1,5 @@
 // `lxgen elf`: builds the ELF test suite (tests/elf) and .lxss/elf/manifest.json; --check runs it.
-import { afterEntries, CHROOT_GROUPS, describeRun, judge, oracleEntries, runAfter, suiteBatch } from '../elf/check.ts';
+import { CHROOT_GROUPS, describeRun, judge, oracleEntries, suiteBatch } from '../elf/check.ts';
 import { buildElfSuite, manifestOf } from '../elf/suite.ts';
 import { oracle, type OracleKind } from '../oracle/index.ts';
 
@@ -47,8 +47,7 @@ export async function run(args: string[]): Promise<number> {
   const chroot = r.entries.filter((e) => CHROOT_GROUPS.includes(e.group));
   if (chroot.length) console.log(`not here: ${chroot.map((e) => e.name).join(', ')} (group rootfs: checked in a chroot of the Debian rootfs, tests/rootfs/rootfs.test.ts)`);
   const results = new Map(oracleEntries(r.entries).map((e) => [e.name, batch.result(e.name)]));
-  for (const e of afterEntries(r.entries)) results.set(e.name, runAfter(e, variant, results.get(e.after!) ?? Promise.resolve({} as never), { kind }));
-  for (const e of [...oracleEntries(r.entries), ...afterEntries(r.entries)]) {
+  for (const e of oracleEntries(r.entries)) {
     const res = await results.get(e.name)!;
     const why = judge(e, res);
     if (why.length === 0) {

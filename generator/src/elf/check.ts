@@ -12,26 +12,16 @@ import { checkTap } from './tap-check.ts';
  * (tests/rootfs/rootfs.test.ts), in the guest with lxgen test --rootfs. */
 export const CHROOT_GROUPS: readonly string[] = ['rootfs'];
 
-/** The entries the host or VM oracle checks side by side (CHROOT_GROUPS and those that run
- * after another, afterEntries, left out). */
+/** The entries the host or VM oracle checks (CHROOT_GROUPS left out), those that run after
+ * another (after=, persist_check after persist) last, so that theirs comes before them. */
 export function oracleEntries<T extends { group: string; after?: string }>(entries: T[]): T[] {
-  return entries.filter((e) => !CHROOT_GROUPS.includes(e.group) && !e.after);
-}
-
-/** The entries that check what another left: each runs on the oracle once that one ended. */
-export function afterEntries<T extends { group: string; after?: string }>(entries: T[]): T[] {
-  return entries.filter((e) => !CHROOT_GROUPS.includes(e.group) && e.after);
-}
-
-/** Runs e alone on the oracle, after `before` (the batch's result of the test it follows). */
-export async function runAfter(e: ManifestEntry, variant: MuslVariant, before: Promise<I386Result>, opts: { kind?: OracleKind } = {}): Promise<I386Result> {
-  await before;
-  return i386Batch([suiteJob(e, variant)], opts).result(e.name);
+  const here = entries.filter((e) => !CHROOT_GROUPS.includes(e.group));
+  return [...here.filter((e) => !e.after), ...here.filter((e) => e.after)];
 }
 
 /** The job of one suite program: patched ones trap through the harness. */
 export function suiteJob(e: ManifestEntry, variant: MuslVariant): I386Job {
-  const job: I386Job = { id: e.name, argv: [e.path], harness: variant === 'patched' ? [] : undefined, timeoutMs: e.timeout * 1000 };
+  const job: I386Job = { id: e.name, argv: [e.path], harness: variant === 'patched' ? [] : undefined, timeoutMs: e.timeout * 1000, after: e.after };
   // stdin the launcher holds (as the guest runner does): the line comes after a delay
   if (e.stdin) job.stdin = { text: STDIN_LINE, delayMs: STDIN_DELAY_MS, close: e.stdin === 'pipe' };
   if (e.stdin === 'tty') job.tty = { rows: 25, cols: 80 };

@@ -65,6 +65,12 @@ export interface I386Job {
   stdin?: { text: string; delayMs: number; close: boolean };
   /** More host files the program needs in the VM, at the same paths. */
   files?: string[];
+  /**
+   * The id of an earlier job of the same batch that must have ended before this one starts
+   * (persist_check reads what persist left). The VM runs a batch's jobs one by one in order,
+   * on one file system; natively this one waits for that one.
+   */
+  after?: string;
 }
 
 export interface I386Result {
@@ -87,6 +93,7 @@ export function i386Batch(jobs: I386Job[], opts: { kind?: OracleKind; log?: (lin
   const ids = new Set<string>();
   for (const j of jobs) {
     if (ids.has(j.id)) throw new Error(`i386 batch: job id ${j.id} twice`);
+    if (j.after !== undefined && !ids.has(j.after)) throw new Error(`i386 batch: job ${j.id} runs after ${j.after}, which is not an earlier job of the batch`);
     ids.add(j.id);
   }
   const kind = opts.kind ?? oracle().kind;
@@ -97,13 +104,17 @@ export function i386Batch(jobs: I386Job[], opts: { kind?: OracleKind; log?: (lin
   };
   if (kind === 'native') {
     const started = new Map<string, Promise<I386Result>>();
-    return {
+    const batch: I386Batch = {
       result(id) {
         const job = known(id);
-        if (!started.has(id)) started.set(id, runNative(job));
+        if (!started.has(id)) {
+          const before = job.after !== undefined ? batch.result(job.after).catch(() => undefined) : Promise.resolve();
+          started.set(id, before.then(() => runNative(job)));
+        }
         return started.get(id)!;
       },
     };
+    return batch;
   }
   let all: Map<string, Promise<I386Result>> | undefined;
   return {
