@@ -378,6 +378,34 @@ describe('lxgen refresh', () => {
   });
 });
 
+describe('a file lxgen builds (lximport)', () => {
+  it('goes in with the sources, executable, and lxgen status compares it, or says it cannot', async () => {
+    const elf = path.join(fx.root, 'lximport');
+    write(elf, '\x7fELF built\n');
+    const built = [{ treePath: 'subsystems/lxss/lximport/lximport', absPath: elf, mode: '100755' }];
+    const r = await applySeries(opts({ built }));
+    expect(r.installedFiles).toBe(11);
+    expect(await git(fx.tree, ['ls-tree', 'HEAD', 'subsystems/lxss/lximport/lximport'])).toMatch(/^100755 blob /);
+    expect(readFileSync(path.join(fx.tree, 'subsystems/lxss/lximport/lximport'), 'utf8')).toBe('\x7fELF built\n');
+
+    expect((await treeStatus({ ...opts(), built })).sourcesCurrent).toBe(true);
+    // not built here: not compared, and said so
+    const unbuilt = await treeStatus({ ...opts(), unbuilt: ['subsystems/lxss/lximport/lximport'] });
+    expect(unbuilt.sourcesCurrent).toBe(true);
+    expect(unbuilt.lines.join('\n')).toMatch(/not compared: subsystems\/lxss\/lximport\/lximport \(not built here\)/);
+    // nor left out silently: without either, the installed one is a file the project lacks
+    expect((await treeStatus(opts())).sourcesDiffer).toEqual(['removed from project: subsystems/lxss/lximport/lximport']);
+    write(elf, '\x7fELF rebuilt\n');
+    expect((await treeStatus({ ...opts(), built })).sourcesDiffer).toEqual(['modified in project: subsystems/lxss/lximport/lximport']);
+  });
+
+  it('may not land where a project file does', async () => {
+    const built = [{ treePath: 'subsystems/lxss/lxcore/lxcore.c', absPath: path.join(fx.root, 'x'), mode: '100755' }];
+    write(built[0]!.absPath, 'x\n');
+    await expectRefused(opts({ built }), /two files install to subsystems\/lxss\/lxcore\/lxcore\.c/);
+  });
+});
+
 describe('lxgen status', () => {
   it('reports BASE, the applied series, source currency and dirt', async () => {
     let st = await treeStatus(opts());

@@ -19,7 +19,7 @@ import { installedTrailer, matchSeries, readBranch, seriesPatchIds, type BranchC
 import { identEnv, type Repo } from './git.ts';
 import { DEFAULT_LAYOUT, INSTALLED_TRAILER, INSTALL_ROOT, type InstallRule } from './layout.ts';
 import { readSeries, type SeriesPatch } from './series.ts';
-import { collectSources, describeRevision, hashSources, projectRevision, type Sources } from './sources.ts';
+import { collectSources, describeRevision, hashSources, projectRevision, type SourceFile, type Sources } from './sources.ts';
 import { describePosition, formatDirty, readTreeState, type TreeState } from './tree.ts';
 
 export const DEFAULT_BRANCH = 'lxss';
@@ -32,6 +32,8 @@ export interface ApplyOptions {
   patchesDir?: string;
   projectRoot?: string;
   layout?: InstallRule[];
+  /** Files lxgen built that go in too (lximport at LXIMPORT_TREE_PATH). */
+  built?: SourceFile[];
   /** Replace the branch even if it holds commits that are not in the series. */
   force?: boolean;
   log?: (line: string) => void;
@@ -254,7 +256,7 @@ export async function applySeries(opts: ApplyOptions): Promise<ApplyResult> {
   }
 
   // 2. Build the new branch in the object database.
-  const sources = await collectSources(projectRoot, layout);
+  const sources = await collectSources(projectRoot, layout, opts.built);
   const rev = await projectRevision(projectRoot, layout);
   const baseDate = await repo.out(['log', '-1', '--format=%ct +0000', series.base]);
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'lxgen-apply-'));
@@ -317,7 +319,7 @@ export async function installSourcesOnly(opts: ApplyOptions): Promise<ApplyResul
   const headMessage = await repo.out(['log', '-1', '--format=%B', state.head]);
   const replacing = installedTrailer(headMessage) !== undefined;
   const parent = replacing ? (await repo.resolve(`${state.head}^`))! : state.head;
-  const sources = await collectSources(projectRoot, layout);
+  const sources = await collectSources(projectRoot, layout, opts.built);
   const rev = await projectRevision(projectRoot, layout);
   const date = rev.date ?? (await repo.out(['log', '-1', '--format=%ct +0000', parent]));
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'lxgen-apply-'));

@@ -24,3 +24,10 @@ export const DEFAULT_LAYOUT: InstallRule[] = [
   { from: 'psxss/lxrun', to: `${INSTALL_ROOT}/lxrun` },
   { from: 'tests/runner', to: `${INSTALL_ROOT}/runner` },
 ];
+
+/**
+ * Where a file lxgen builds (not a source) goes in the tree: lximport, the Linux program
+ * `lxrun --import` runs, which ReactOS's build cannot make (generator/src/musl/lximport.ts).
+ * reactos-patches/tree/CMakeLists.txt puts it in system32 of the tree's own boot media.
+ */
+export const LXIMPORT_TREE_PATH = `${INSTALL_ROOT}/lximport/lximport`;

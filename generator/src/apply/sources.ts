@@ -43,8 +43,8 @@ function gitMode(abs: string): string | undefined {
   return st.mode & 0o111 ? '100755' : '100644';
 }
 
-/** Lists the files each rule installs, sorted by tree path. */
-export async function collectSources(projectRoot: string, layout: InstallRule[]): Promise<Sources> {
+/** Lists the files each rule installs, and the built files given (lximport), sorted by tree path. */
+export async function collectSources(projectRoot: string, layout: InstallRule[], built: SourceFile[] = []): Promise<Sources> {
   const top = await workTreeTop(projectRoot);
   const repo = top ? new Repo(projectRoot) : undefined;
   const byTreePath = new Map<string, SourceFile>();
@@ -82,6 +82,11 @@ export async function collectSources(projectRoot: string, layout: InstallRule[])
       count++;
     }
     rules.push({ rule, present: true, files: count });
+  }
+  for (const f of built) {
+    const prev = byTreePath.get(f.treePath);
+    if (prev) throw new Error(`two files install to ${f.treePath}: ${prev.absPath} and the built ${f.absPath}`);
+    byTreePath.set(f.treePath, f);
   }
   const files = [...byTreePath.values()].sort((a, b) => (a.treePath < b.treePath ? -1 : a.treePath > b.treePath ? 1 : 0));
   return { files, rules };

@@ -5,7 +5,7 @@ import { matchSeries, readBranch, seriesPatchIds } from './branch.ts';
 import type { Repo } from './git.ts';
 import { DEFAULT_LAYOUT, INSTALL_ROOT, type InstallRule } from './layout.ts';
 import { readSeries } from './series.ts';
-import { collectSources, describeRevision, hashSources, projectRevision } from './sources.ts';
+import { collectSources, describeRevision, hashSources, projectRevision, type SourceFile } from './sources.ts';
 import { describePosition, formatDirty, readTreeState } from './tree.ts';
 
 export interface StatusOptions {
@@ -14,6 +14,10 @@ export interface StatusOptions {
   patchesDir?: string;
   projectRoot?: string;
   layout?: InstallRule[];
+  /** Files lxgen built that apply installs too (lximport), as apply gets them */
+  built?: SourceFile[];
+  /** Tree paths of built files that are not built here: not compared */
+  unbuilt?: string[];
 }
 
 export interface StatusReport {
@@ -37,16 +41,16 @@ export interface StatusReport {
 }
 
 /** Differences between what `tree` holds under the install root and what apply would install now. */
-async function diffInstalled(repo: Repo, commit: string, projectRoot: string, layout: InstallRule[]): Promise<string[]> {
+async function diffInstalled(repo: Repo, commit: string, projectRoot: string, layout: InstallRule[], built: SourceFile[], unbuilt: string[]): Promise<string[]> {
   const inTree = new Map<string, string>();
   const ls = await repo.out(['ls-tree', '-r', '-z', commit, '--', INSTALL_ROOT], { raw: true });
   for (const ent of ls.split('\0')) {
     if (!ent) continue;
     const [meta, p] = ent.split('\t') as [string, string];
     const [mode, , sha] = meta.split(' ');
-    inTree.set(p, `${mode} ${sha}`);
+    if (!unbuilt.includes(p)) inTree.set(p, `${mode} ${sha}`);
   }
-  const sources = await collectSources(projectRoot, layout);
+  const sources = await collectSources(projectRoot, layout, built);
   const shas = await hashSources(repo, sources.files, false);
   const want = new Map<string, string>();
   sources.files.forEach((f, i) => want.set(f.treePath, `${f.mode} ${shas[i]}`));
@@ -105,7 +109,7 @@ export async function treeStatus(opts: StatusOptions): Promise<StatusReport> {
     for (const c of m.installEdits) lines.push(`  edits only ${INSTALL_ROOT}/: ${c.sha.slice(0, 12)} ${c.subject} (not exported; belongs in the project)`);
     if (m.lastInstalled) {
       const after = commits.length - 1 - m.lastInstalled.index;
-      r.sourcesDiffer = await diffInstalled(repo, examine, projectRoot, layout);
+      r.sourcesDiffer = await diffInstalled(repo, examine, projectRoot, layout, opts.built ?? [], opts.unbuilt ?? []);
       r.sourcesCurrent = r.sourcesDiffer.length === 0;
       const rev = describeRevision(await projectRevision(projectRoot, layout));
       lines.push(`sources: installed from ${m.lastInstalled.commit.installed} in ${m.lastInstalled.commit.sha.slice(0, 12)}` +
@@ -114,6 +118,7 @@ export async function treeStatus(opts: StatusOptions): Promise<StatusReport> {
         ? `  current: the tree holds exactly the project's files (project at ${rev})`
         : `  outdated: ${r.sourcesDiffer.length} file(s) differ from the project (at ${rev}):`);
       for (const d of r.sourcesDiffer.slice(0, 20)) lines.push(`    ${d}`);
+      for (const u of opts.unbuilt ?? []) lines.push(`  not compared: ${u} (not built here)`);
       if (r.sourcesDiffer.length > 20) lines.push(`    ... and ${r.sourcesDiffer.length - 20} more`);
     } else lines.push('sources: not installed on this branch');
   } else if (examine) {
