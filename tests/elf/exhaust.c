@@ -1,4 +1,4 @@
-/* lxss-test: group=process needs=fork,wait4,setrlimit,prlimit64,setresuid,mmap2,munmap,open,pipe2,clone,futex,sigaltstack,rt_sigaction,socketpair,socket,bind,listen,accept4,epoll_wait,nanosleep,kill timeout=120 */
+/* lxss-test: group=process needs=fork,wait4,setrlimit,prlimit64,setresuid,mmap2,munmap,open,pipe2,clone,futex,sigaltstack,rt_sigaction,socketpair,socket,bind,listen,accept4,epoll_wait,nanosleep,kill timeout=240 */
 /* exhaust: running out of things ends in Linux's errors, and the system stays up: open until
  * EMFILE (RLIMIT_NOFILE) and ENFILE (fs.file-max, for a user who is not root), a non-blocking pipe filled until EAGAIN, anonymous mmap until ENOMEM
  * (under RLIMIT_AS-free 32-bit space), a fork bomb of a user who is not root stopped by
