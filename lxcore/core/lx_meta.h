@@ -20,7 +20,11 @@
  *   u16 path_len   bytes of path (no NUL)
  *   u32 mode       SET: st_mode, type bits included (0 type bits: the NT file's own type);
  *                  bit 31 set: the path is a hard link's name, rdev its inode's number, whose
- *                  metadata is that of the path /.lxss-inodes/<8 hex digits of it>
+ *                  metadata is that of the path /.lxss-inodes/<8 hex digits of it>;
+ *                  bit 30 set: the NT name of the path's last component is stored cased
+ *                  (core/lx_path.h: every byte as U+F100 + byte), because another name in
+ *                  its directory differs from it only in case; bit 29 set with it: the
+ *                  record is there only for that (the file's metadata is NT's default)
  *   u32 uid, gid   SET: the owner
  *   u32 rdev       SET: a device node's number as mknod takes it and stat gives it (Linux's
  *                  new_encode_dev: minor bits 0-7 and 20-31, major bits 8-19)

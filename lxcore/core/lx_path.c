@@ -108,7 +108,8 @@ static int lx_is_escape_code_point(uint32_t cp)
         uint32_t c = cp - LX_ESCAPE_BASE;
         return lx_is_forbidden_ascii(c) || c == '.' || c == ' ';
     }
-    return cp >= LX_ESCAPE_BYTE_BASE + 0x80 && cp <= LX_ESCAPE_BYTE_BASE + 0xFF;
+    /* U+F101..U+F17F: an ASCII byte of a cased name; U+F180..U+F1FF: any other byte */
+    return cp > LX_ESCAPE_BYTE_BASE && cp <= LX_ESCAPE_BYTE_BASE + 0xFF;
 }
 
 /* Decodes one UTF-8 sequence at s[0..len). Returns its length and sets *cp, or 0 if the byte
@@ -206,8 +207,30 @@ int lx_linux_name_to_nt(const char *name, size_t len, uint16_t *out, size_t out_
     return (int)n;
 }
 
+int lx_linux_name_to_nt_cased(const char *name, size_t len, uint16_t *out, size_t out_cap)
+{
+    size_t i;
+    int n = lx_linux_name_to_nt(name, len, out, out_cap);
+
+    /* the same refusals; then one unit per byte, which NAME_MAX (255) bytes always fit */
+    if (n < 0)
+        return n;
+    if (len > out_cap)
+        return -LX_ENAMETOOLONG;
+    for (i = 0; i < len; i++)
+        out[i] = (uint16_t)(LX_ESCAPE_BYTE_BASE + (uint8_t)name[i]);
+    return (int)len;
+}
+
 int lx_path_to_nt(const uint16_t *root, size_t root_len, const char *abs_path,
                   uint16_t *out, size_t out_cap, size_t *out_len)
+{
+    return lx_path_to_nt_cased(root, root_len, abs_path, NULL, NULL, out, out_cap, out_len);
+}
+
+int lx_path_to_nt_cased(const uint16_t *root, size_t root_len, const char *abs_path,
+                        lx_cased_fn cased, void *ctx,
+                        uint16_t *out, size_t out_cap, size_t *out_len)
 {
     size_t n, i = 0;
     size_t cap = out_cap < LX_NT_PATH_MAX ? out_cap : LX_NT_PATH_MAX;
@@ -237,7 +260,10 @@ int lx_path_to_nt(const uint16_t *root, size_t root_len, const char *abs_path,
         if (n + 1 > cap)
             return -LX_ENAMETOOLONG;
         out[n++] = '\\';
-        k = lx_linux_name_to_nt(abs_path + start, clen, out + n, cap - n);
+        if (cased != NULL && cased(ctx, abs_path, i))
+            k = lx_linux_name_to_nt_cased(abs_path + start, clen, out + n, cap - n);
+        else
+            k = lx_linux_name_to_nt(abs_path + start, clen, out + n, cap - n);
         if (k < 0)
             return k;
         n += (size_t)k;

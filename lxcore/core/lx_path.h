@@ -14,7 +14,11 @@
  *       - bytes 0x01..0x1F and  " * : < > ? \ |  ->  U+F000 + byte
  *       - a trailing '.' or ' ' of a component  ->  U+F02E / U+F020 (FAT and NTFS strip them)
  *       - a byte that is not part of valid UTF-8 (Linux names are bytes)  ->  U+F100 + byte
- *     lx_nt_name_to_linux() undoes that. The mapping is one-to-one because a Linux name that
+ *     A name stored "cased" has every byte escaped to U+F100 + byte (lx_linux_name_to_nt_cased):
+ *     on a file system that folds case (FAT), such a name matches no other, so two Linux names
+ *     that differ only in case can both be stored. Which names are stored so is the caller's
+ *     knowledge (the metadata journal), asked per component by lx_path_to_nt_cased().
+ *     lx_nt_name_to_linux() undoes all of that. The mapping is one-to-one because a Linux name that
  *     already contains one of those private-use code points is refused with -EINVAL.
  *     Limits: 255 UTF-16 units per component, 32767 units in all (UNICODE_STRING) ->
  *     -ENAMETOOLONG.
@@ -58,6 +62,20 @@ int lx_nt_name_to_linux(const uint16_t *name, size_t len, char *out, size_t out_
 /* Converts one Linux name component (bytes, 'len' of them) into an escaped NT name.
  * Returns the number of UTF-16 units, or -LX_ENAMETOOLONG / -LX_EINVAL. */
 int lx_linux_name_to_nt(const char *name, size_t len, uint16_t *out, size_t out_cap);
+
+/* The same, cased: every byte becomes U+F100 + byte. The same refusals as
+ * lx_linux_name_to_nt (a name holding an escape code point, one over NAME_MAX bytes). */
+int lx_linux_name_to_nt_cased(const char *name, size_t len, uint16_t *out, size_t out_cap);
+
+/* Whether the component of abs_path that ends at byte 'end' (abs_path[0..end) is the path up
+ * to and including it) is stored cased. */
+typedef int (*lx_cased_fn)(void *ctx, const char *abs_path, size_t end);
+
+/* lx_path_to_nt, storing the components 'cased' says so of with lx_linux_name_to_nt_cased
+ * ('cased' NULL: none). */
+int lx_path_to_nt_cased(const uint16_t *root, size_t root_len, const char *abs_path,
+                        lx_cased_fn cased, void *ctx,
+                        uint16_t *out, size_t out_cap, size_t *out_len);
 
 /* Whether the resolved path 'path' is 'top' or lies below it ("/proc" for "/proc/self"). */
 int lx_path_is_under(const char *path, const char *top);

@@ -157,6 +157,8 @@ LxHardLink(
     if ((St.StMode & LX_S_IFMT) == LX_S_IFDIR)
         return -LX_EPERM;
     Result = LxCheckPermission(Process, New, 0, NULL);
+    if (Result == 0 && !LxNameIsStored(Process, New))
+        Result = -LX_ENOENT;    /* only another name, differing in case, is there */
     if (Result != -LX_ENOENT)
         return Result < 0 ? Result : -LX_EEXIST;
     Result = LxCheckNameChange(Process, New, FALSE);

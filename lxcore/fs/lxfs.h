@@ -451,6 +451,9 @@ VOID LxFreePath(_In_opt_ PCHAR Resolved);
 LONG LxNtPathOf(_In_ PLX_PROCESS Process, _In_ PCSTR Resolved, _Out_ PUNICODE_STRING NtPath);
 LONG LxNtNamePathOf(_In_ PLX_PROCESS Process, _In_ PCSTR Resolved, _Out_ PUNICODE_STRING NtPath);
 LONG LxNtRootPathOf(_In_ PLX_PROCESS Process, _In_ PCSTR RootPath, _Out_ PUNICODE_STRING NtPath);
+BOOLEAN LxNameIsStored(_In_ PLX_PROCESS Process, _In_ PCSTR Resolved);
+LONG LxNtTargetPathOf(_In_ PLX_PROCESS Process, _In_ PCSTR Resolved, _In_ HANDLE Self,
+                      _Out_ PUNICODE_STRING NtPath, _Out_ PBOOLEAN Cased);
 LONG LxRootPathOf(_In_ PLX_PROCESS Process, _In_ PCSTR Resolved,
                   _Out_writes_(LX_PATH_MAX) PCHAR Out);
 LONG LxOpenNt(_In_ PLX_PROCESS Process, _In_ PCSTR Resolved, _In_ const lx_nt_open *Open,
@@ -565,12 +568,20 @@ typedef struct _LX_META_INFO
  * LX_META_HARDLINK in its mode is an empty NT file standing for the inode file
  * LX_INODES_DIR/XXXXXXXX (its rdev, 8 hex digits), which holds the data and the metadata */
 #define LX_META_HARDLINK        0x80000000u
+/* A name NT stores cased (core/lx_path.h; fs/path.c): LX_META_CASED in its entry's mode. An
+ * entry there only to say so has LX_META_NAME_ONLY too: its file's metadata is NT's default.
+ * Neither bit reaches LxMetaGet's caller. */
+#define LX_META_CASED           0x40000000u
+#define LX_META_NAME_ONLY       0x20000000u
 #define LX_INODES_DIR           "/.lxss-inodes"
 #define LX_INODE_PATH_MAX       32
 
 VOID LxInitializeMetadata(VOID);
 BOOLEAN LxMetaReservedPath(_In_ PLX_PROCESS Process, _In_ PCSTR Resolved);
 BOOLEAN LxMetaGet(_In_ PLX_PROCESS Process, _In_ PCSTR Path, _Out_ PLX_META_INFO Info);
+BOOLEAN LxMetaHasCased(_In_ PLX_PROCESS Process);
+BOOLEAN LxMetaIsCased(_In_ PLX_PROCESS Process, _In_ PCSTR RootPath, _In_ SIZE_T Length);
+VOID LxMetaSetCased(_In_ PLX_PROCESS Process, _In_ PCSTR Path, _In_ BOOLEAN Cased);
 VOID LxInodePath(_In_ ULONG Inode, _Out_writes_(LX_INODE_PATH_MAX) PCHAR Path);
 /* hardlink.c */
 LONG LxHardLink(_In_ PLX_PROCESS Process, _In_ PCSTR Old, _In_ PCSTR New);

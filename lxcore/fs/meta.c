@@ -57,6 +57,7 @@ typedef struct _LX_META_STORE
     ULONGLONG Size;             /* where the next record goes */
     ULONGLONG Allocated;        /* the file's size: zeros from Size on */
     ULONG Records;
+    BOOLEAN Cased;              /* a name of this root has been stored cased */
 } LX_META_STORE, *PLX_META_STORE;
 
 /* Hashed by root and path: a program that makes ten thousand files must not walk them all on
@@ -557,6 +558,24 @@ Failed:
     Store->Persistent = FALSE;
 }
 
+/* Applies a record to the table (lock held exclusive) and, with Append, to the journal */
+static
+VOID
+LxMetaCommit(
+    _In_opt_ PLX_META_STORE Store,
+    _In_ ULONGLONG RootHash,
+    _In_ const lx_meta_record *Record,
+    _In_ BOOLEAN Append)
+{
+    LxMetaApply(RootHash, Record);
+    if (Store == NULL)
+        return;
+    if (Record->op == LX_META_OP_SET && (Record->mode & LX_META_CASED))
+        Store->Cased = TRUE;
+    if (Append)
+        LxMetaAppend(Store, Record);
+}
+
 /* Writes every live entry of the root as a SET record into a new journal (Temp), flushed. */
 static
 NTSTATUS
@@ -697,7 +716,7 @@ LxMetaReplay(
     for (Used = LX_META_HEADER_SIZE; (n = lx_meta_decode(Data + Used, Length - Used, &Record)) != 0;
          Used += n)
     {
-        LxMetaApply(Store->RootHash, &Record);
+        LxMetaCommit(Store, Store->RootHash, &Record, FALSE);
         Store->Records++;
     }
     for (n = Length; n > Used && Data[n - 1] == 0; n--)
@@ -872,9 +891,7 @@ LxMetaChange(
     PLX_META_STORE Store;
 
     Store = LxMetaAcquire(Process, RootHash, TRUE);
-    LxMetaApply(RootHash, Record);
-    if (Store != NULL)
-        LxMetaAppend(Store, Record);
+    LxMetaCommit(Store, RootHash, Record, TRUE);
     LxMetaRelease();
 }
 
@@ -949,9 +966,14 @@ LxMetaGet(
             Info->Inode = Inode;
         }
     }
+    else if (Meta != NULL && (Meta->Info.Mode & LX_META_NAME_ONLY))
+    {
+        Meta = NULL;
+    }
     else if (Meta != NULL)
     {
         *Info = Meta->Info;
+        Info->Mode &= ~LX_META_CASED;
         Info->Nlink = Info->Inode = 0;
     }
     LxMetaRelease();
@@ -1009,7 +1031,98 @@ LxMetaNamesOf(
     return Names;
 }
 
-/* Sets the metadata of RootPath, a path of the process's Root */
+/* Whether a name of the process's Root has been stored cased (fs/path.c asks the table
+ * about each component only then) */
+BOOLEAN
+LxMetaHasCased(
+    _In_ PLX_PROCESS Process)
+{
+    PLX_META_STORE Store;
+    BOOLEAN Cased;
+
+    if (!LxMetaReady)
+        return FALSE;
+    Store = LxMetaAcquire(Process, LxRootHash(Process), FALSE);
+    Cased = Store != NULL && Store->Cased;
+    LxMetaRelease();
+    return Cased;
+}
+
+/* Whether the first Length bytes of RootPath (a path of the process's Root) name a name
+ * stored cased */
+BOOLEAN
+LxMetaIsCased(
+    _In_ PLX_PROCESS Process,
+    _In_ PCSTR RootPath,
+    _In_ SIZE_T Length)
+{
+    ULONGLONG RootHash = LxRootHash(Process);
+    PLX_META Meta;
+    BOOLEAN Cased;
+
+    if (!LxMetaReady)
+        return FALSE;
+    LxMetaAcquire(Process, RootHash, FALSE);
+    Meta = LxMetaFind(RootHash, RootPath, Length);
+    Cased = Meta != NULL && (Meta->Info.Mode & LX_META_CASED);
+    LxMetaRelease();
+    return Cased;
+}
+
+/* Path's NT name is now stored cased, or as it is: its entry says so (an entry made only for
+ * that holds no metadata, and goes when the name is stored as it is again) */
+VOID
+LxMetaSetCased(
+    _In_ PLX_PROCESS Process,
+    _In_ PCSTR Path,
+    _In_ BOOLEAN Cased)
+{
+    ULONGLONG RootHash = LxRootHash(Process);
+    PLX_META_STORE Store;
+    lx_meta_record Record;
+    LX_META_INFO Info;
+    PLX_META Meta;
+    PCHAR Allocated;
+
+    if (!LxMetaReady)
+        return;
+    Path = LxMetaRootPath(Process, Path, &Allocated);
+    if (Path == NULL || strlen(Path) >= LX_PATH_MAX)
+    {
+        LxMetaFreePath(Allocated);
+        return;
+    }
+    Store = LxMetaAcquire(Process, RootHash, TRUE);
+    Meta = LxMetaFind(RootHash, Path, strlen(Path));
+    if (Meta != NULL)
+        Info = Meta->Info;
+    else
+        RtlZeroMemory(&Info, sizeof(Info));
+    if (Cased && !(Info.Mode & LX_META_CASED))
+    {
+        Info.Mode |= LX_META_CASED | (Meta == NULL ? LX_META_NAME_ONLY : 0);
+        LxMetaSetRecord(&Record, Path, &Info);
+        LxMetaCommit(Store, RootHash, &Record, TRUE);
+    }
+    else if (!Cased && (Info.Mode & LX_META_NAME_ONLY))
+    {
+        RtlZeroMemory(&Record, sizeof(Record));
+        Record.op = LX_META_OP_REMOVE;
+        Record.path = Path;
+        Record.path_len = (USHORT)strlen(Path);
+        LxMetaCommit(Store, RootHash, &Record, TRUE);
+    }
+    else if (!Cased && (Info.Mode & LX_META_CASED))
+    {
+        Info.Mode &= ~LX_META_CASED;
+        LxMetaSetRecord(&Record, Path, &Info);
+        LxMetaCommit(Store, RootHash, &Record, TRUE);
+    }
+    LxMetaRelease();
+    LxMetaFreePath(Allocated);
+}
+
+/* Sets the metadata of Path, a path of the process's Root (a cased name stays cased) */
 static
 VOID
 LxMetaSet(
@@ -1017,12 +1130,21 @@ LxMetaSet(
     _In_ PCSTR Path,
     _In_ const LX_META_INFO *Info)
 {
+    ULONGLONG RootHash = LxRootHash(Process);
+    PLX_META_STORE Store;
     lx_meta_record Record;
+    LX_META_INFO Set = *Info;
+    PLX_META Meta;
 
     if (!LxMetaReady || strlen(Path) >= LX_PATH_MAX)
         return;
-    LxMetaSetRecord(&Record, Path, Info);
-    LxMetaChange(Process, &Record);
+    Store = LxMetaAcquire(Process, RootHash, TRUE);
+    Meta = LxMetaFind(RootHash, Path, strlen(Path));
+    if (Meta != NULL)
+        Set.Mode |= Meta->Info.Mode & LX_META_CASED;
+    LxMetaSetRecord(&Record, Path, &Set);
+    LxMetaCommit(Store, RootHash, &Record, TRUE);
+    LxMetaRelease();
 }
 
 /* LxMetaSet of a path of the process (under its chroot) */
@@ -1099,7 +1221,7 @@ LxMetaSetattr(
     LX_META_INFO Info;
     PLX_META Meta;
     PCHAR Allocated;
-    ULONG Mode;
+    ULONG Mode, Flags;
     LONG Result = 0;
 
     if (!LxMetaReady)
@@ -1119,9 +1241,12 @@ LxMetaSetattr(
         Path = InodePath;
         Meta = LxMetaFind(RootHash, Path, strlen(Path));
     }
-    if (Meta != NULL)
+    /* a cased name stays so; an entry there only for that holds no metadata */
+    Flags = Meta != NULL ? Meta->Info.Mode & LX_META_CASED : 0;
+    if (Meta != NULL && !(Meta->Info.Mode & LX_META_NAME_ONLY))
     {
         Info = Meta->Info;
+        Info.Mode &= ~LX_META_CASED;
     }
     else
     {
@@ -1161,10 +1286,9 @@ LxMetaSetattr(
                 Info.Mode &= ~LX_S_ISGID;
         }
     }
+    Info.Mode |= Flags;
     LxMetaSetRecord(&Record, Path, &Info);
-    LxMetaApply(RootHash, &Record);
-    if (Store != NULL)
-        LxMetaAppend(Store, &Record);
+    LxMetaCommit(Store, RootHash, &Record, TRUE);
 
 Done:
     LxMetaRelease();

@@ -127,29 +127,69 @@ LxRootPathOf(
     return NT_SUCCESS(Status) ? 0 : -LX_ENAMETOOLONG;
 }
 
-/* Builds the NT path of a resolved Linux path (UNICODE_STRING with a pool buffer): of a path
- * of the process's Root (LxNtRootPathOf: lxcore's own files there, the metadata journal and
- * hard links' inodes), of the name itself (LxNtNamePathOf), or of the file it stands for
- * (LxNtPathOf: a hard link's name stands for its inode file, fs/hardlink.c). */
+/* ---------------------------------------------------------------------------------------- */
+/* NT paths, and names that differ only in case                                            */
+
+/* FAT folds case, Linux does not: a new name that FAT would match to another one ("Makefile"
+ * beside "makefile"), or to a FAT short name ("progra~1"), is stored cased (core/lx_path.h:
+ * every byte escaped, so it folds to nothing else), and the metadata table marks it
+ * (LxMetaSetCased) so that later paths through it are built the same way. A lookup in a case
+ * that nobody made still finds the other name, as FAT does. */
+typedef struct _LX_CASED_WALK
+{
+    PLX_PROCESS Process;
+    BOOLEAN Table;              /* the root has cased names: ask the table */
+    SIZE_T ForceEnd;            /* the component ending here is cased (0: none) */
+    BOOLEAN Last;               /* the answer for the last component asked */
+} LX_CASED_WALK, *PLX_CASED_WALK;
+
+static
+int
+LxCasedComponent(
+    _In_ void *Context,
+    _In_ const char *RootPath,
+    _In_ size_t End)
+{
+    PLX_CASED_WALK Walk = Context;
+
+    Walk->Last = End == Walk->ForceEnd ||
+                 (Walk->Table && LxMetaIsCased(Walk->Process, RootPath, End));
+    return Walk->Last;
+}
+
+/* Builds the NT path of RootPath, a path of the process's Root (UNICODE_STRING with a pool
+ * buffer): with Names, its components stored cased are built so, and with ForceLast its last
+ * one is; *LastCased says whether the last one was. */
+static
 LONG
-LxNtRootPathOf(
+LxNtBuildPath(
     _In_ PLX_PROCESS Process,
     _In_ PCSTR RootPath,
-    _Out_ PUNICODE_STRING NtPath)
+    _In_ BOOLEAN Names,
+    _In_ BOOLEAN ForceLast,
+    _Out_ PUNICODE_STRING NtPath,
+    _Out_opt_ PBOOLEAN LastCased)
 {
+    LX_CASED_WALK Walk;
     size_t Length = 0;
     int Result;
 
+    Walk.Process = Process;
+    Walk.Table = Names && LxMetaHasCased(Process);
+    Walk.ForceEnd = ForceLast ? strlen(RootPath) : 0;
+    Walk.Last = FALSE;
     NtPath->Buffer = ExAllocatePoolWithTag(PagedPool, LX_NT_PATH_MAX * sizeof(WCHAR),
                                            LX_TAG_TEMP);
     if (NtPath->Buffer == NULL)
         return -LX_ENOMEM;
-    Result = lx_path_to_nt((const uint16_t *)Process->Root.Buffer,
-                           Process->Root.Length / sizeof(WCHAR),
-                           RootPath,
-                           (uint16_t *)NtPath->Buffer,
-                           LX_NT_PATH_MAX,
-                           &Length);
+    Result = lx_path_to_nt_cased((const uint16_t *)Process->Root.Buffer,
+                                 Process->Root.Length / sizeof(WCHAR),
+                                 RootPath,
+                                 (Walk.Table || ForceLast) ? LxCasedComponent : NULL,
+                                 &Walk,
+                                 (uint16_t *)NtPath->Buffer,
+                                 LX_NT_PATH_MAX,
+                                 &Length);
     if (Result < 0)
     {
         ExFreePoolWithTag(NtPath->Buffer, LX_TAG_TEMP);
@@ -158,7 +198,48 @@ LxNtRootPathOf(
     }
     NtPath->Length = (USHORT)(Length * sizeof(WCHAR));
     NtPath->MaximumLength = (USHORT)(LX_NT_PATH_MAX * sizeof(WCHAR));
+    if (LastCased)
+        *LastCased = Walk.Last;
     return 0;
+}
+
+/* The NT path of a resolved Linux path: of a path of the process's Root (LxNtRootPathOf:
+ * lxcore's own files there, the metadata journal and hard links' inodes), of the name itself
+ * (LxNtNamePathOf), or of the file it stands for (LxNtPathOf: a hard link's name stands for
+ * its inode file, fs/hardlink.c) */
+LONG
+LxNtRootPathOf(
+    _In_ PLX_PROCESS Process,
+    _In_ PCSTR RootPath,
+    _Out_ PUNICODE_STRING NtPath)
+{
+    return LxNtBuildPath(Process, RootPath, FALSE, FALSE, NtPath, NULL);
+}
+
+/* The name itself, with its last component cased when ForceLast */
+static
+LONG
+LxNtNamePath(
+    _In_ PLX_PROCESS Process,
+    _In_ PCSTR Resolved,
+    _In_ BOOLEAN ForceLast,
+    _Out_ PUNICODE_STRING NtPath,
+    _Out_opt_ PBOOLEAN LastCased)
+{
+    PCHAR RootPath;
+    LONG Result;
+
+    NtPath->Buffer = NULL;
+    if (Process->RootPrefix == NULL)
+        return LxNtBuildPath(Process, Resolved, TRUE, ForceLast, NtPath, LastCased);
+    RootPath = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_TEMP);
+    if (RootPath == NULL)
+        return -LX_ENOMEM;
+    Result = LxRootPathOf(Process, Resolved, RootPath);
+    if (Result == 0)
+        Result = LxNtBuildPath(Process, RootPath, TRUE, ForceLast, NtPath, LastCased);
+    ExFreePoolWithTag(RootPath, LX_TAG_TEMP);
+    return Result;
 }
 
 LONG
@@ -167,19 +248,36 @@ LxNtNamePathOf(
     _In_ PCSTR Resolved,
     _Out_ PUNICODE_STRING NtPath)
 {
-    PCHAR RootPath;
+    return LxNtNamePath(Process, Resolved, FALSE, NtPath, NULL);
+}
+
+/* The file Resolved stands for; *Stored (optional): NT stores its last component as it is
+ * (not an inode, not cased), so that it may fold to another name */
+static
+LONG
+LxNtFilePath(
+    _In_ PLX_PROCESS Process,
+    _In_ PCSTR Resolved,
+    _Out_ PUNICODE_STRING NtPath,
+    _Out_opt_ PBOOLEAN Stored)
+{
+    CHAR InodePath[LX_INODE_PATH_MAX];
+    BOOLEAN Cased = FALSE;
+    ULONG Inode;
     LONG Result;
 
-    NtPath->Buffer = NULL;
-    if (Process->RootPrefix == NULL)
-        return LxNtRootPathOf(Process, Resolved, NtPath);
-    RootPath = ExAllocatePoolWithTag(PagedPool, LX_PATH_MAX, LX_TAG_TEMP);
-    if (RootPath == NULL)
-        return -LX_ENOMEM;
-    Result = LxRootPathOf(Process, Resolved, RootPath);
-    if (Result == 0)
-        Result = LxNtRootPathOf(Process, RootPath, NtPath);
-    ExFreePoolWithTag(RootPath, LX_TAG_TEMP);
+    if (LxMetaHardLinkOf(Process, Resolved, &Inode))
+    {
+        LxInodePath(Inode, InodePath);
+        Cased = TRUE;
+        Result = LxNtRootPathOf(Process, InodePath, NtPath);
+    }
+    else
+    {
+        Result = LxNtNamePath(Process, Resolved, FALSE, NtPath, &Cased);
+    }
+    if (Stored)
+        *Stored = !Cased;
     return Result;
 }
 
@@ -189,15 +287,147 @@ LxNtPathOf(
     _In_ PCSTR Resolved,
     _Out_ PUNICODE_STRING NtPath)
 {
-    CHAR InodePath[LX_INODE_PATH_MAX];
-    ULONG Inode;
+    return LxNtFilePath(Process, Resolved, NtPath, NULL);
+}
 
-    if (LxMetaHardLinkOf(Process, Resolved, &Inode))
+/* The name the file system stores the file Handle under (its whole path on the volume), in a
+ * pool buffer, or NULL */
+static
+PFILE_NAME_INFORMATION
+LxNtStoredName(
+    _In_ HANDLE Handle)
+{
+    ULONG Size = FIELD_OFFSET(FILE_NAME_INFORMATION, FileName) + 512 * sizeof(WCHAR);
+    PFILE_NAME_INFORMATION Name;
+    IO_STATUS_BLOCK IoStatus;
+    NTSTATUS Status;
+
+    for (;;)
     {
-        LxInodePath(Inode, InodePath);
-        return LxNtRootPathOf(Process, InodePath, NtPath);
+        Name = ExAllocatePoolWithTag(PagedPool, Size, LX_TAG_TEMP);
+        if (Name == NULL)
+            return NULL;
+        Status = ZwQueryInformationFile(Handle, &IoStatus, Name, Size, FileNameInformation);
+        if (NT_SUCCESS(Status) && Status != STATUS_BUFFER_OVERFLOW)
+            return Name;
+        Size = FIELD_OFFSET(FILE_NAME_INFORMATION, FileName) + Name->FileNameLength;
+        ExFreePoolWithTag(Name, LX_TAG_TEMP);
+        if (Status != STATUS_BUFFER_OVERFLOW || Size > MAXUSHORT)
+            return NULL;
     }
-    return LxNtNamePathOf(Process, Resolved, NtPath);
+}
+
+/* The last component of an NT path (Length units from Buffer) */
+static
+VOID
+LxNtLastComponent(
+    _In_reads_(Length) PCWCH Buffer,
+    _In_ SIZE_T Length,
+    _Out_ PUNICODE_STRING Last)
+{
+    SIZE_T Start = Length;
+
+    while (Start > 0 && Buffer[Start - 1] != L'\\')
+        Start--;
+    Last->Buffer = (PWCH)Buffer + Start;
+    Last->Length = Last->MaximumLength = (USHORT)((Length - Start) * sizeof(WCHAR));
+}
+
+/* Whether the file open as Handle is stored under exactly the name NtPath ends in, not one
+ * the file system only folded to it (another case, a FAT short name). TRUE when it cannot
+ * tell. */
+static
+BOOLEAN
+LxNtStoredAs(
+    _In_ HANDLE Handle,
+    _In_ PCUNICODE_STRING NtPath)
+{
+    PFILE_NAME_INFORMATION Name = LxNtStoredName(Handle);
+    UNICODE_STRING Stored, Asked;
+    BOOLEAN Same;
+
+    if (Name == NULL)
+        return TRUE;
+    LxNtLastComponent(Name->FileName, Name->FileNameLength / sizeof(WCHAR), &Stored);
+    LxNtLastComponent(NtPath->Buffer, NtPath->Length / sizeof(WCHAR), &Asked);
+    Same = Stored.Length == 0 || RtlEqualUnicodeString(&Stored, &Asked, FALSE);
+    ExFreePoolWithTag(Name, LX_TAG_TEMP);
+    return Same;
+}
+
+/* Whether NtPath names a file stored under another name its last component folds to; with
+ * Self, a file other than Self (the same file, whatever its case, is not another). */
+static
+BOOLEAN
+LxNtNameFolds(
+    _In_ PUNICODE_STRING NtPath,
+    _In_opt_ HANDLE Self)
+{
+    OBJECT_ATTRIBUTES ObjectAttributes;
+    IO_STATUS_BLOCK IoStatus;
+    HANDLE Handle;
+    BOOLEAN Folds;
+
+    InitializeObjectAttributes(&ObjectAttributes, NtPath, OBJ_KERNEL_HANDLE | OBJ_CASE_INSENSITIVE,
+                               NULL, NULL);
+    if (!NT_SUCCESS(LxCreateFileChecked(&Handle, FILE_READ_ATTRIBUTES | SYNCHRONIZE,
+                                        &ObjectAttributes, &IoStatus, 0,
+                                        FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                                        FILE_OPEN,
+                                        FILE_SYNCHRONOUS_IO_NONALERT | FILE_OPEN_REPARSE_POINT)))
+        return FALSE;
+    Folds = !LxNtStoredAs(Handle, NtPath);
+    if (Folds && Self != NULL)
+    {
+        PFILE_NAME_INFORMATION Theirs = LxNtStoredName(Handle), Ours = LxNtStoredName(Self);
+
+        Folds = Theirs == NULL || Ours == NULL || Theirs->FileNameLength != Ours->FileNameLength ||
+                RtlCompareMemory(Theirs->FileName, Ours->FileName, Ours->FileNameLength) !=
+                    Ours->FileNameLength;
+        if (Theirs != NULL)
+            ExFreePoolWithTag(Theirs, LX_TAG_TEMP);
+        if (Ours != NULL)
+            ExFreePoolWithTag(Ours, LX_TAG_TEMP);
+    }
+    ZwClose(Handle);
+    return Folds;
+}
+
+/* Whether Resolved, which a lookup found, is there under its own name, not only under
+ * another one it folds to (link() asks before it changes anything) */
+BOOLEAN
+LxNameIsStored(
+    _In_ PLX_PROCESS Process,
+    _In_ PCSTR Resolved)
+{
+    UNICODE_STRING NtPath;
+    BOOLEAN Cased, Stored = TRUE;
+
+    if (LxNtNamePath(Process, Resolved, FALSE, &NtPath, &Cased) < 0)
+        return TRUE;
+    if (!Cased)
+        Stored = !LxNtNameFolds(&NtPath, NULL);
+    ExFreePoolWithTag(NtPath.Buffer, LX_TAG_TEMP);
+    return Stored;
+}
+
+/* The NT path a name gets as rename's target (Self: the file being renamed): cased when it is
+ * stored so already, or when another file has a name it folds to. *Cased says which; the
+ * caller marks it in the table after the rename (LxMetaSetCased). */
+LONG
+LxNtTargetPathOf(
+    _In_ PLX_PROCESS Process,
+    _In_ PCSTR Resolved,
+    _In_ HANDLE Self,
+    _Out_ PUNICODE_STRING NtPath,
+    _Out_ PBOOLEAN Cased)
+{
+    LONG Result = LxNtNamePath(Process, Resolved, FALSE, NtPath, Cased);
+
+    if (Result < 0 || *Cased || !LxNtNameFolds(NtPath, Self))
+        return Result;
+    ExFreePoolWithTag(NtPath->Buffer, LX_TAG_TEMP);
+    return LxNtNamePath(Process, Resolved, TRUE, NtPath, Cased);
 }
 
 /* NT reports a missing file and a path through a regular file alike (not found); Linux
@@ -241,6 +471,90 @@ typedef enum _LX_NT_PATH_KIND
     LxPathOfRoot                /* a path of the process's Root (LxNtRootPathOf) */
 } LX_NT_PATH_KIND;
 
+/* Opens NtPath; a status for the caller to map */
+static
+NTSTATUS
+LxOpenNtObject(
+    _In_ PUNICODE_STRING NtPath,
+    _In_ const lx_nt_open *Open,
+    _In_ ULONG Disposition,
+    _In_ ULONG Attributes,
+    _Out_ PHANDLE Handle,
+    _Out_ PIO_STATUS_BLOCK IoStatus)
+{
+    OBJECT_ATTRIBUTES ObjectAttributes;
+    NTSTATUS Status;
+
+    InitializeObjectAttributes(&ObjectAttributes,
+                               NtPath,
+                               OBJ_KERNEL_HANDLE | OBJ_CASE_INSENSITIVE,
+                               NULL,
+                               NULL);
+    Status = LxCreateFileChecked(Handle,
+                                 Open->desired_access,
+                                 &ObjectAttributes,
+                                 IoStatus,
+                                 Attributes,
+                                 Open->share_access,
+                                 Disposition,
+                                 Open->options);
+    if (!NT_SUCCESS(Status))
+        *Handle = NULL;
+    return Status;
+}
+
+/* Opens, or creates, the file of a name NT stores as it is (not an inode, not cased yet).
+ * Where a create would meet another name that the new one only folds to, the name is made
+ * cased instead, and the table marks it. A create that would truncate or replace what is there
+ * tries FILE_CREATE first, so that the other file is never touched: a new file costs no more,
+ * an existing one is then checked and opened as asked. */
+static
+NTSTATUS
+LxOpenFoldingName(
+    _In_ PLX_PROCESS Process,
+    _In_ PCSTR Resolved,
+    _Inout_ PUNICODE_STRING NtPath,
+    _In_ const lx_nt_open *Open,
+    _In_ ULONG Attributes,
+    _Out_ PHANDLE Handle,
+    _Out_ PIO_STATUS_BLOCK IoStatus)
+{
+    ULONG Disposition = Open->disposition;
+    BOOLEAN Replaces = Disposition == FILE_OVERWRITE_IF || Disposition == FILE_SUPERSEDE;
+    BOOLEAN Folds = FALSE;
+    NTSTATUS Status;
+
+    Status = LxOpenNtObject(NtPath, Open, Replaces ? FILE_CREATE : Disposition, Attributes,
+                            Handle, IoStatus);
+    if ((Status == STATUS_OBJECT_NAME_COLLISION && (Disposition == FILE_CREATE || Replaces)) ||
+        Status == STATUS_FILE_IS_A_DIRECTORY || Status == STATUS_NOT_A_DIRECTORY)
+    {
+        /* refused for what is there: a file the name only folds to does not count */
+        Folds = LxNtNameFolds(NtPath, NULL);
+        if (!Folds && Replaces && Status == STATUS_OBJECT_NAME_COLLISION)
+            return LxOpenNtObject(NtPath, Open, Disposition, Attributes, Handle, IoStatus);
+    }
+    else if (NT_SUCCESS(Status) && Disposition == FILE_OPEN_IF &&
+             IoStatus->Information == FILE_OPENED && !LxNtStoredAs(*Handle, NtPath))
+    {
+        ZwClose(*Handle);
+        *Handle = NULL;
+        Folds = TRUE;
+    }
+    if (!Folds)
+        return Status;
+    ExFreePoolWithTag(NtPath->Buffer, LX_TAG_TEMP);
+    if (LxNtNamePath(Process, Resolved, TRUE, NtPath, NULL) < 0)
+    {
+        NtPath->Buffer = NULL;
+        return STATUS_INSUFFICIENT_RESOURCES;
+    }
+    Status = LxOpenNtObject(NtPath, Open, Disposition, Attributes, Handle, IoStatus);
+    if (NT_SUCCESS(Status))
+        LxMetaSetCased(Process, Resolved, TRUE);
+    return Status;
+}
+
 static
 LONG
 LxOpenNtPath(
@@ -252,38 +566,37 @@ LxOpenNtPath(
     _Out_ PHANDLE Handle,
     _Out_opt_ PULONG_PTR Information)
 {
-    OBJECT_ATTRIBUTES ObjectAttributes;
     IO_STATUS_BLOCK IoStatus;
     UNICODE_STRING NtPath;
+    BOOLEAN Stored = FALSE, Cased;
     NTSTATUS Status;
     LONG Result;
 
     *Handle = NULL;
-    Result = Kind == LxPathName ? LxNtNamePathOf(Process, Resolved, &NtPath) :
-             Kind == LxPathOfRoot ? LxNtRootPathOf(Process, Resolved, &NtPath) :
-                                    LxNtPathOf(Process, Resolved, &NtPath);
+    if (Kind == LxPathOfRoot)
+        Result = LxNtRootPathOf(Process, Resolved, &NtPath);
+    else if (Kind == LxPathFile)
+        Result = LxNtFilePath(Process, Resolved, &NtPath, &Stored);
+    else
+    {
+        Result = LxNtNamePath(Process, Resolved, FALSE, &NtPath, &Cased);
+        Stored = !Cased;
+    }
     if (Result < 0)
         return Result;
-    InitializeObjectAttributes(&ObjectAttributes,
-                               &NtPath,
-                               OBJ_KERNEL_HANDLE | OBJ_CASE_INSENSITIVE,
-                               NULL,
-                               NULL);
-    Status = LxCreateFileChecked(Handle,
-                                 Open->desired_access,
-                                 &ObjectAttributes,
-                                 &IoStatus,
-                                 Attributes,
-                                 Open->share_access,
-                                 Open->disposition,
-                                 Open->options);
+    /* only a name of the process's that NT stores as it is can meet one it folds to */
+    if (Stored && Open->disposition != FILE_OPEN && Open->disposition != FILE_OVERWRITE)
+        Status = LxOpenFoldingName(Process, Resolved, &NtPath, Open, Attributes, Handle,
+                                   &IoStatus);
+    else
+        Status = LxOpenNtObject(&NtPath, Open, Open->disposition, Attributes, Handle, &IoStatus);
     if (!NT_SUCCESS(Status))
     {
-        *Handle = NULL;
         Result = LxStatusToErrno(Status);
-        if (Result == -LX_ENOENT)
+        if (Result == -LX_ENOENT && NtPath.Buffer != NULL)
             Result = LxMissingOrNotDirectory(&NtPath, Process->Root.Length);
-        ExFreePoolWithTag(NtPath.Buffer, LX_TAG_TEMP);
+        if (NtPath.Buffer != NULL)
+            ExFreePoolWithTag(NtPath.Buffer, LX_TAG_TEMP);
         return Result == 0 ? -LX_EIO : Result;
     }
     ExFreePoolWithTag(NtPath.Buffer, LX_TAG_TEMP);

@@ -302,7 +302,7 @@ LxRename(
     PCHAR OldResolved = NULL, NewResolved = NULL;
     UNICODE_STRING NewNt = { 0, 0, NULL };
     ULONG OldInode, NewInode;
-    BOOLEAN OldLink, NewLink;
+    BOOLEAN OldLink, NewLink, NewCased;
     lx_nt_open Open;
     HANDLE Handle;
     NTSTATUS Status;
@@ -363,7 +363,7 @@ LxRename(
         goto Done;
     }
 
-    Result = LxNtNamePathOf(Process, NewResolved, &NewNt);
+    Result = LxNtTargetPathOf(Process, NewResolved, Handle, &NewNt, &NewCased);
     if (Result < 0)
     {
         ZwClose(Handle);
@@ -373,7 +373,10 @@ LxRename(
     ZwClose(Handle);
     Result = NT_SUCCESS(Status) ? 0 : LxStatusToErrno(Status);
     if (Result == 0)
+    {
         LxMetaRename(Process, OldResolved, NewResolved);
+        LxMetaSetCased(Process, NewResolved, NewCased);
+    }
     if (Result == 0 && NewLink)
         LxHardLinkGone(Process, NewInode);
 

@@ -16,7 +16,7 @@
 #include "lxscratch.h"
 #include "lxtap.h"
 
-#define PERSIST_CHECKS 8
+#define PERSIST_CHECKS 9
 
 static char persist_dir[512];
 
@@ -81,6 +81,12 @@ static void persist_check_all(const char *when)
 	tap_ok(persist_is("hl1", 1, S_IFREG | 0612, 0, 0, 0) && persist_is("hl2", 1, S_IFREG | 0612, 0, 0, 0) &&
 	       stat(persist_at("hl1"), &st) == 0 && stat(persist_at("hl2"), &st2) == 0 && st.st_ino == st2.st_ino &&
 	       st.st_nlink == 2 && st2.st_size == 2, name);
+	snprintf(name, sizeof name, "%s: names that differ only in case: case and Case, cd and CD/x, each its own", when);
+	tap_ok(persist_is("case", 1, S_IFREG | 0601, 0, 0, 0) && persist_is("Case", 1, S_IFREG | 0604, 0, 0, 0) &&
+	       persist_is("cd", 1, S_IFDIR | 0755, 0, 0, 0) && persist_is("CD", 1, S_IFDIR | 0700, 0, 0, 0) &&
+	       persist_is("CD/x", 1, S_IFREG | 0640, 0, 0, 0) && stat(persist_at("case"), &st) == 0 &&
+	       stat(persist_at("Case"), &st2) == 0 && st.st_size == 1 && st2.st_size == 2 &&
+	       stat(persist_at("CD/x"), &st) == 0 && st.st_size == 3 && lstat(persist_at("cd/x"), &st) == -1, name);
 }
 
 #endif

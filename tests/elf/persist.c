@@ -1,7 +1,8 @@
 /* lxss-test: group=file needs=chmod,chown32,lchown32,mknod,symlink,rename,link,fsync,fdatasync,syncfs,sync,stat64,lstat64 timeout=30 */
 /* persist: makes files whose Linux metadata (mode with set-user-ID, owner, a device node, a
  * FIFO, a link's own owner, a renamed directory, a file chmodded 1,200 times (past the
- * journal's compaction threshold), one removed and one made again, a file with two names)
+ * journal's compaction threshold), one removed and one made again, a file with two names,
+ * names that differ only in case)
  * lxcore keeps in its journal, syncs, and finds them so in this process; persist_check finds
  * them again later, after a reboot when the disk is booted again (tests/elf/lxpersist.h). */
 #define _GNU_SOURCE
@@ -12,11 +13,13 @@ int main(int argc, char **argv)
 	(void)argc;
 	tap_plan(2 + PERSIST_CHECKS);
 	persist_init(argv[0]);
-	const char *names[] = {"suid", "null", "fifo", "link", "d/x", "many", "again", "gone", "d0/x", "hl1", "hl2", 0};
+	const char *names[] = {"suid", "null", "fifo", "link", "d/x", "many", "again", "gone", "d0/x", "hl1", "hl2", "case", "Case", "CD/x", 0};
 	for (int i = 0; names[i]; i++)
 		unlink(persist_at(names[i]));
 	rmdir(persist_at("d"));
 	rmdir(persist_at("d0"));
+	rmdir(persist_at("cd"));
+	rmdir(persist_at("CD"));
 	rmdir(persist_dir);
 	umask(022);
 	int ok = mkdir(persist_dir, 0755) == 0;
@@ -40,6 +43,11 @@ int main(int argc, char **argv)
 	     (fd = open(persist_at("again"), O_CREAT | O_WRONLY, 0644)) >= 0 && close(fd) == 0;
 	ok = ok && (fd = open(persist_at("hl1"), O_CREAT | O_WRONLY, 0600)) >= 0 && write(fd, "hl", 2) == 2 &&
 	     close(fd) == 0 && chmod(persist_at("hl1"), 0612) == 0 && link(persist_at("hl1"), persist_at("hl2")) == 0;
+	ok = ok && (fd = open(persist_at("case"), O_CREAT | O_EXCL | O_WRONLY, 0601)) >= 0 && write(fd, "a", 1) == 1 &&
+	     close(fd) == 0 && (fd = open(persist_at("Case"), O_CREAT | O_EXCL | O_WRONLY, 0604)) >= 0 &&
+	     write(fd, "bb", 2) == 2 && close(fd) == 0 && mkdir(persist_at("cd"), 0755) == 0 &&
+	     mkdir(persist_at("CD"), 0700) == 0 && (fd = open(persist_at("CD/x"), O_CREAT | O_EXCL | O_WRONLY, 0640)) >= 0 &&
+	     write(fd, "ccc", 3) == 3 && close(fd) == 0;
 	tap_ok(ok, "make the files and set their metadata");
 	int p[2];
 	fd = open(persist_at("again"), O_WRONLY);

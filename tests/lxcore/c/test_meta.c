@@ -83,6 +83,17 @@ int main(int argc, char **argv)
     memset(buf + n, 0, 64);
     tap_ok(lx_meta_decode(buf + n, 64, &d) == 0, "zeros after the last record (a preallocated tail) end the replay");
 
+    /* the flags above the mode (lxcore's fs/lxfs.h): a hard link's name (bit 31), a cased
+     * name (bit 30), an entry only for that (bit 29) */
+    r = set_rec("/d/Makefile", 0x60000000u);
+    n = lx_meta_encode(buf, sizeof(buf), &r);
+    m = lx_meta_decode(buf, n, &d);
+    tap_ok(n != 0 && m == n && d.mode == 0x60000000u, "SET: bits 29 and 30 of the mode are kept");
+    r = set_rec("/d/MAKEFILE", 0xC0000000u);
+    n = lx_meta_encode(buf, sizeof(buf), &r);
+    m = lx_meta_decode(buf, n, &d);
+    tap_ok(n != 0 && m == n && d.mode == 0xC0000000u, "SET: bits 30 and 31 of the mode are kept");
+
     memset(&r, 0, sizeof(r));
     r.op = LX_META_OP_RENAME;
     r.path = "/a/b";

@@ -100,6 +100,19 @@ static void check_nt(const char *path, const uint16_t *want, size_t want_len, co
     }
 }
 
+/* the test's "journal": the second component of a path is stored cased */
+static int cased_asked;
+static int cased_second(void *ctx, const char *abs_path, size_t end)
+{
+    size_t i, slashes = 0;
+
+    (void)ctx;
+    cased_asked++;
+    for (i = 0; i < end; i++)
+        slashes += abs_path[i] == '/';
+    return slashes == 2;
+}
+
 static void test_nt(void)
 {
     static const uint16_t w_bin_sh[] = { '\\', 'b', 'i', 'n', '\\', 's', 'h' };
@@ -114,7 +127,9 @@ static void test_nt(void)
     static const uint16_t w_bytes[] = { '\\', 0xF1FF, 0xF1FE };
     static const uint16_t w_overlong[] = { '\\', 0xF1C0, 0xF1AF };
     static const uint16_t w_surrogate[] = { '\\', 0xF1ED, 0xF1A0, 0xF180 };
-    static const uint16_t w_pua_ok[] = { '\\', 0xF141 };
+    static const uint16_t w_pua_ok[] = { '\\', 0xF0C1 };
+    static const uint16_t w_cased[] = { '\\', 'd', '\\', 0xF14D, 0xF161, 0xF13A, 0xF1C3, 0xF1A9,
+                                        '\\', 'x' };
     size_t len;
     int rc;
     char *p;
@@ -136,7 +151,27 @@ static void test_nt(void)
     check_nt("/\xFF\xFE", w_bytes, 3, "invalid UTF-8 bytes escaped");
     check_nt("/\xC0\xAF", w_overlong, 3, "overlong UTF-8 escaped byte by byte");
     check_nt("/\xED\xA0\x80", w_surrogate, 4, "UTF-8 surrogate escaped byte by byte");
-    check_nt("/\xEF\x85\x81", w_pua_ok, 2, "private-use U+F141 is not an escape: kept");
+    check_nt("/\xEF\x83\x81", w_pua_ok, 2, "private-use U+F0C1 is not an escape: kept");
+    rc = lx_path_to_nt(root, sizeof(root) / 2, "/\xEF\x85\x81", nt, LX_NT_PATH_MAX, &len);
+    TAP_EQ(rc, -LX_EINVAL, "literal escape code point U+F141 (a cased name's 'A') refused");
+    rc = lx_path_to_nt(root, sizeof(root) / 2, "/\xEF\x84\x80", nt, LX_NT_PATH_MAX, &len);
+    tap_ok(rc == 0 && len == ROOT_LEN + 2 && nt[ROOT_LEN + 1] == 0xF100,
+           "U+F100 is no escape (no byte 0 in a name): kept");
+
+    /* cased components: every byte to U+F100 + byte, only where the callback says so */
+    rc = lx_path_to_nt_cased(root, sizeof(root) / 2, "/d/Ma:\xC3\xA9/x", cased_second, NULL,
+                             nt, LX_NT_PATH_MAX, &len);
+    tap_ok(rc == 0 && len == ROOT_LEN + 10 && memcmp(nt + ROOT_LEN, w_cased, sizeof(w_cased)) == 0,
+           "a cased component has every byte escaped, the others stay plain");
+    tap_ok(cased_asked == 3, "the callback is asked once per component (%d)", cased_asked);
+    {
+        char back[64];
+        int m = lx_nt_name_to_linux(nt + ROOT_LEN + 3, 5, back, sizeof(back));
+        tap_ok(m == 5 && memcmp(back, "Ma:\xC3\xA9", 5) == 0, "a cased name decodes to its bytes");
+    }
+    rc = lx_path_to_nt_cased(root, sizeof(root) / 2, "/d/a\xEF\x80\xBA/x", cased_second, NULL,
+                             nt, LX_NT_PATH_MAX, &len);
+    TAP_EQ(rc, -LX_EINVAL, "a cased name holding an escape code point is refused too");
     rc = lx_path_to_nt(root, sizeof(root) / 2, "/a\xEF\x80\xBA", nt, LX_NT_PATH_MAX, &len);
     TAP_EQ(rc, -LX_EINVAL, "literal escape code point U+F03A refused");
     rc = lx_path_to_nt(root, sizeof(root) / 2, "/\xEF\x86\x90", nt, LX_NT_PATH_MAX, &len);
@@ -229,6 +264,14 @@ static void test_round_trip(void)
         m = k >= 0 ? lx_nt_name_to_linux(w, (size_t)k, back, sizeof(back)) : k;
         if (m != (int)len || memcmp(back, name, len) != 0)
             bad++;
+        /* cased: the same name back, and nothing a case-folding file system could fold */
+        k = lx_linux_name_to_nt_cased(name, len, w, 300);
+        m = k >= 0 ? lx_nt_name_to_linux(w, (size_t)k, back, sizeof(back)) : k;
+        if (k != (int)len || m != (int)len || memcmp(back, name, len) != 0)
+            bad++;
+        for (j = 0; k > 0 && j < (size_t)k; j++)
+            bad += w[j] <= 0xF100 || w[j] > 0xF1FF;
+        k = lx_linux_name_to_nt(name, len, w, 300);
         for (j = 0; k > 0 && j < (size_t)k; j++)
         {
             uint16_t u = w[j];
