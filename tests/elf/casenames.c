@@ -30,26 +30,12 @@ static const char *at(const char *name)
 
 static int put(const char *name, int flags, const char *text, mode_t mode)
 {
-	int fd = open(at(name), O_WRONLY | flags, mode);
-	if (fd < 0)
-		return -1;
-	int ok = write(fd, text, strlen(text)) == (ssize_t)strlen(text);
-	close(fd);
-	return ok ? 0 : -1;
+	return lx_file_put(at(name), flags, text, mode);
 }
 
 static int has(const char *name, const char *text)
 {
-	char buf[256];
-	int fd = open(at(name), O_RDONLY);
-	if (fd < 0)
-		return 0;
-	ssize_t n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n < 0)
-		return 0;
-	buf[n] = 0;
-	return strcmp(buf, text) == 0;
+	return lx_file_is(at(name), text);
 }
 
 static int mode_of(const char *name)

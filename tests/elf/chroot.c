@@ -26,24 +26,12 @@ static const char *at(const char *name)
 
 static int has(const char *path, const char *text)
 {
-	char buf[64];
-	int fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return 0;
-	ssize_t n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	buf[n > 0 ? n : 0] = 0;
-	return strcmp(buf, text) == 0;
+	return lx_file_is(path, text);
 }
 
 static int put(const char *path, const char *text)
 {
-	int fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0644);
-	if (fd < 0)
-		return -1;
-	int ok = write(fd, text, strlen(text)) == (ssize_t)strlen(text);
-	close(fd);
-	return ok ? 0 : -1;
+	return lx_file_put(path, O_CREAT | O_TRUNC, text, 0644);
 }
 
 /* the child inside the jail: each check one bit of the exit status */
