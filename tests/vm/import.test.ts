@@ -49,6 +49,8 @@ describe.skipIf(reason !== null)('lxrun --import, --list and a distribution (gue
     expect(out, out.slice(-4000)).toMatch(/scenario tests\/desktop\/import\.scn: \d+ steps passed -> OK/);
     const kept = /kept: (\S+) \(serial\.log/.exec(r.stdout)?.[1];
     const serial = readFileSync(path.join(kept!, 'serial.log'), 'latin1');
+    // the figures a closing note gives: how long each import took
+    for (const line of serial.match(/lxrun: imported .*/g) ?? []) console.log(line.trim());
     expect(serial).toMatch(/lxrun: imported debian into C:\\debian in \d+\.\d s \(the default distribution\)/);
     expect(serial).toMatch(/lxrun: the import of bad failed \(lximport's exit status 1\): C:\\bad removed, nothing registered/);
     expect(serial).toMatch(/debian\tC:\\debian\t\(default\)/);
