@@ -308,11 +308,13 @@ LxNtStoredName(
         if (Name == NULL)
             return NULL;
         Status = ZwQueryInformationFile(Handle, &IoStatus, Name, Size, FileNameInformation);
-        if (NT_SUCCESS(Status) && Status != STATUS_BUFFER_OVERFLOW)
+        if (NT_SUCCESS(Status))
             return Name;
-        Size = FIELD_OFFSET(FILE_NAME_INFORMATION, FileName) + Name->FileNameLength;
+        /* STATUS_BUFFER_OVERFLOW gives the whole name's length: again with room for it */
+        Size = Status == STATUS_BUFFER_OVERFLOW ?
+               FIELD_OFFSET(FILE_NAME_INFORMATION, FileName) + Name->FileNameLength : 0;
         ExFreePoolWithTag(Name, LX_TAG_TEMP);
-        if (Status != STATUS_BUFFER_OVERFLOW || Size > MAXUSHORT)
+        if (Size == 0 || Size > MAXUSHORT)
             return NULL;
     }
 }
