@@ -1,6 +1,7 @@
 // Where the project's own sources go in a ReactOS tree. `lxgen apply` installs them,
 // `lxgen refresh` leaves INSTALL_ROOT out of the exported patches, `lxgen status` compares them.
 // Documented in reactos-patches/README.md.
+import type { SourceFile } from './sources.ts';
 
 /** Folder of the ReactOS tree that holds everything the project installs. */
 export const INSTALL_ROOT = 'subsystems/lxss';
@@ -31,3 +32,8 @@ export const DEFAULT_LAYOUT: InstallRule[] = [
  * reactos-patches/tree/CMakeLists.txt puts it in system32 of the tree's own boot media.
  */
 export const LXIMPORT_TREE_PATH = `${INSTALL_ROOT}/lximport/lximport`;
+
+/** The built lximport (generator/src/musl/lximport.ts) as a file apply installs */
+export function lximportInstall(file: string): SourceFile {
+  return { treePath: LXIMPORT_TREE_PATH, absPath: file, mode: '100755' };
+}

@@ -3,7 +3,8 @@
 import { parseTreeArgs } from '../apply/args.ts';
 import { applySeries, installSourcesOnly } from '../apply/apply.ts';
 import type { SourceFile } from '../apply/sources.ts';
-import { buildLximport, lximportSource } from '../musl/lximport.ts';
+import { lximportInstall } from '../apply/layout.ts';
+import { buildLximport } from '../musl/lximport.ts';
 
 export const summary = 'replay reactos-patches/ onto a ReactOS tree (branch lxss) and install the sources';
 export const usage = `usage: lxgen apply --tree PATH [--branch NAME] [--patches DIR] [--force] [--sources-only] [--no-lximport]
@@ -34,7 +35,7 @@ export async function run(args: string[]): Promise<number> {
   let built: SourceFile[] = [];
   if (!a.flags['no-lximport']) {
     try {
-      built = [lximportSource(await buildLximport((l) => console.log(l)))];
+      built = [lximportInstall(await buildLximport((l) => console.log(l)))];
     } catch (err) {
       console.error(`lxgen apply: lximport could not be built (${(err as Error).message.split('\n')[0]}); ` +
         'build it with `npx lxgen musl` first, or apply with --no-lximport (lxrun --import then cannot work on the tree\'s media)');

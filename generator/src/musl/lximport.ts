@@ -8,8 +8,6 @@ import path from 'node:path';
 import { BUILD_DIR, ROOT } from '../paths.ts';
 import { buildMusl, HOST_CC, runCommand } from './build.ts';
 import { ccArgs } from './cc.ts';
-import { LXIMPORT_TREE_PATH } from '../apply/layout.ts';
-import type { SourceFile } from '../apply/sources.ts';
 
 const SRC = path.join(ROOT, 'psxss', 'lximport');
 export const LXIMPORT = path.join(BUILD_DIR, 'lximport', 'lximport');
@@ -33,15 +31,4 @@ export async function buildLximport(log: (l: string) => void): Promise<string> {
   writeFileSync(stamp, `${digest}\n`);
   log(`lximport: built ${path.relative(ROOT, LXIMPORT)}`);
   return LXIMPORT;
-}
-
-/** lximport as a file `lxgen apply` installs into a ReactOS tree (its tree CMakeLists puts it
- * in system32 of the tree's boot media) */
-export function lximportSource(file: string = LXIMPORT): SourceFile {
-  return { treePath: LXIMPORT_TREE_PATH, absPath: file, mode: '100755' };
-}
-
-/** Whether lximport has been built here (lxgen status compares the tree's with it) */
-export function lximportBuilt(): boolean {
-  return existsSync(LXIMPORT);
 }
